@@ -1,0 +1,214 @@
+//! `cargo xtask test`: installs what the test suites need, then runs them.
+//!
+//! Steps, each skipped when already satisfied:
+//! 1. `npm ci --prefix tests/prism` when `tests/prism/node_modules` is missing
+//!    or older than `tests/prism/package-lock.json`;
+//! 2. a Python virtual environment in `.venv` with
+//!    `tests/python/requirements.txt`, when that file exists;
+//! 3. `cargo test --workspace --all-features`, with any extra arguments
+//!    appended (so `cargo xtask test -- --nocapture` reaches the test binaries);
+//! 4. `cargo build --workspace --examples --all-features`.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+/// Environment variable the test harness reads to find the OpenAPI document.
+const SPEC_ENV: &str = "TELNYX_OPENAPI_SPEC";
+
+/// Value CI gives [`SPEC_ENV`], relative to the repository root.
+const DEFAULT_SPEC: &str = "../shared/telnyx-openapi/spec3.yml";
+
+/// Runs the whole test command from `repo_root`; `args` go to `cargo test`.
+pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
+    ensure_prism(repo_root)?;
+    ensure_python_venv(repo_root)?;
+
+    let mut test = cargo(repo_root);
+    test.args(["test", "--workspace", "--all-features"])
+        .args(args);
+    if std::env::var_os(SPEC_ENV).is_none() {
+        println!("xtask test: {SPEC_ENV} is not set; using {DEFAULT_SPEC}");
+        test.env(SPEC_ENV, DEFAULT_SPEC);
+    }
+    run_step(test)?;
+
+    let mut examples = cargo(repo_root);
+    examples.args(["build", "--workspace", "--examples", "--all-features"]);
+    run_step(examples)
+}
+
+/// Installs the pinned Prism unless the installed copy is up to date.
+fn ensure_prism(repo_root: &Path) -> Result<(), String> {
+    let prism_dir = repo_root.join("tests/prism");
+    let lockfile = prism_dir.join("package-lock.json");
+    if !needs_npm_ci(&prism_dir.join("node_modules"), &lockfile)? {
+        return Ok(());
+    }
+    let mut npm = Command::new("npm");
+    npm.current_dir(repo_root)
+        .args(["ci", "--prefix", "tests/prism", "--no-audit", "--no-fund"])
+        // One of Prism's dependencies reports installs over the network
+        // unless told not to.
+        .env("SCARF_ANALYTICS", "false");
+    run_step(npm)
+}
+
+/// True when `node_modules` is absent or was installed before `lockfile` last changed.
+///
+/// npm writes `node_modules/.package-lock.json` on every install, so its time
+/// is when the tree was last installed; the directory's own time is the fallback.
+fn needs_npm_ci(node_modules: &Path, lockfile: &Path) -> Result<bool, String> {
+    if !node_modules.is_dir() {
+        return Ok(true);
+    }
+    let lock_time = modified(lockfile)?;
+    let marker = node_modules.join(".package-lock.json");
+    let installed = if marker.is_file() {
+        modified(&marker)?
+    } else {
+        modified(node_modules)?
+    };
+    Ok(installed < lock_time)
+}
+
+/// Creates `.venv` and installs the Python test requirements, if there are any.
+///
+/// The installed requirements are remembered in `.venv/.requirements.txt`,
+/// so a changed (or interrupted) install is redone on the next run.
+fn ensure_python_venv(repo_root: &Path) -> Result<(), String> {
+    let requirements = repo_root.join("tests/python/requirements.txt");
+    if !requirements.is_file() {
+        return Ok(());
+    }
+    let wanted = read(&requirements)?;
+    let venv = repo_root.join(".venv");
+    let python = venv.join("bin/python");
+    let stamp = venv.join(".requirements.txt");
+    if python.is_file() && fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    if !python.is_file() {
+        let mut create = Command::new("python3");
+        create.current_dir(repo_root).args(["-m", "venv", ".venv"]);
+        run_step(create)?;
+    }
+    let mut install = Command::new(&python);
+    install.current_dir(repo_root).args([
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "--quiet",
+        "-r",
+        "tests/python/requirements.txt",
+    ]);
+    run_step(install)?;
+    fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
+}
+
+/// A `cargo` command (the one running xtask, when known) run from `repo_root`.
+fn cargo(repo_root: &Path) -> Command {
+    let program = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let mut command = Command::new(program);
+    command.current_dir(repo_root);
+    command
+}
+
+/// Runs `command` with inherited stdio, failing unless it exits successfully.
+fn run_step(mut command: Command) -> Result<(), String> {
+    let shown = describe(&command);
+    println!("xtask test: running {shown}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+fn describe(command: &Command) -> String {
+    let program = PathBuf::from(command.get_program());
+    let name = program.file_name().map_or_else(
+        || program.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    std::iter::once(name)
+        .chain(command.get_args().map(|a| a.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn modified(path: &Path) -> Result<SystemTime, String> {
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .map_err(|e| format!("cannot read the time of {}: {e}", path.display()))
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("xtask-test-task-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn set_time(path: &Path, time: SystemTime) {
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    }
+
+    #[test]
+    fn npm_ci_runs_when_node_modules_is_missing_or_stale() {
+        let dir = scratch("npm");
+        let lock = dir.join("package-lock.json");
+        fs::write(&lock, "{}").unwrap();
+        let modules = dir.join("node_modules");
+        assert!(needs_npm_ci(&modules, &lock).unwrap());
+
+        fs::create_dir(&modules).unwrap();
+        let marker = modules.join(".package-lock.json");
+        fs::write(&marker, "{}").unwrap();
+        let now = SystemTime::now();
+        set_time(&lock, now - Duration::from_secs(60));
+        set_time(&marker, now);
+        assert!(!needs_npm_ci(&modules, &lock).unwrap());
+
+        set_time(&lock, now + Duration::from_secs(60));
+        assert!(needs_npm_ci(&modules, &lock).unwrap());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn venv_step_is_skipped_without_requirements() {
+        let dir = scratch("venv");
+        ensure_python_venv(&dir).unwrap();
+        assert!(!dir.join(".venv").exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn failing_step_is_an_error_naming_the_command() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "exit 3"]);
+        let err = run_step(command).unwrap_err();
+        assert!(err.starts_with("sh -c exit 3 failed"), "{err}");
+    }
+}
