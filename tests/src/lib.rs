@@ -2,6 +2,8 @@
 //!
 //! * [`PrismServer`] runs the Prism mock server on the Telnyx OpenAPI document.
 //! * [`violations`] and friends read Prism's verdict on a request.
+//! * [`RecordingProxy`] sits between the SDK and Prism and keeps every
+//!   exchange, so a test can read Prism's verdict on requests the SDK made.
 //! * [`Report`] collects per-operation results of the conformance suite and
 //!   prints them as a table ending in `conformance: N passed, M failed`.
 
@@ -9,6 +11,7 @@ pub mod prism;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
@@ -191,6 +194,169 @@ fn prism_problem(headers: &http::HeaderMap, body: &[u8]) -> Vec<String> {
             v.to_string()
         })
         .collect()
+}
+
+/// One request that went through a [`RecordingProxy`], with Prism's answer.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// HTTP method the client used.
+    pub method: http::Method,
+    /// Path and query as the client sent them, e.g. `/calls?x=1`.
+    pub uri: String,
+    /// Request headers as received from the client.
+    pub request_headers: http::HeaderMap,
+    /// Request body as received from the client.
+    pub request_body: Vec<u8>,
+    /// Status Prism answered with; 0 when Prism could not be reached.
+    pub status: u16,
+    /// Response headers from Prism (including `sl-violations`).
+    pub headers: http::HeaderMap,
+    /// Response body from Prism, or the forwarding error when `status` is 0.
+    pub body: Vec<u8>,
+}
+
+impl Exchange {
+    /// What Prism objected to in this request (see [`request_violations`]).
+    pub fn request_violations(&self) -> Vec<String> {
+        if self.status == 0 {
+            return vec![format!(
+                "request [no-upstream] {}",
+                String::from_utf8_lossy(&self.body)
+            )];
+        }
+        request_violations(&self.headers, &self.body)
+    }
+}
+
+#[derive(Clone)]
+struct ProxyState {
+    upstream: String,
+    client: reqwest::Client,
+    log: Arc<Mutex<Vec<Exchange>>>,
+}
+
+/// A pass-through HTTP server in front of Prism that records each exchange.
+///
+/// The SDK only hands back decoded values, not Prism's `sl-violations`
+/// header; pointing the SDK at [`RecordingProxy::base_url`] instead of Prism
+/// lets the test read the header afterwards with [`RecordingProxy::take`].
+/// The proxy runs on the current tokio runtime and stops when dropped.
+pub struct RecordingProxy {
+    base_url: String,
+    log: Arc<Mutex<Vec<Exchange>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RecordingProxy {
+    /// Starts a proxy on a free port of 127.0.0.1 forwarding to `upstream`
+    /// (e.g. [`PrismServer::base_url`]).
+    pub async fn start(upstream: &str) -> Result<RecordingProxy, String> {
+        let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+            .await
+            .map_err(|e| format!("cannot bind the recording proxy: {e}"))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| format!("cannot read the proxy's port: {e}"))?;
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let state = ProxyState {
+            upstream: upstream.trim_end_matches('/').to_string(),
+            client: reqwest::Client::new(),
+            log: Arc::clone(&log),
+        };
+        let app = axum::Router::new().fallback(forward).with_state(state);
+        let task = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                eprintln!("recording proxy stopped: {e}");
+            }
+        });
+        Ok(RecordingProxy {
+            base_url: format!("http://{addr}"),
+            log,
+            task,
+        })
+    }
+
+    /// Address to give the SDK in place of Prism's.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Removes and returns the exchanges recorded so far, oldest first.
+    pub fn take(&self) -> Vec<Exchange> {
+        std::mem::take(&mut *self.log.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl Drop for RecordingProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Headers that describe one connection and must not be copied to the next.
+const HOP_BY_HOP: [http::HeaderName; 4] = [
+    http::header::CONNECTION,
+    http::header::HOST,
+    http::header::TRANSFER_ENCODING,
+    http::header::CONTENT_LENGTH,
+];
+
+async fn forward(
+    axum::extract::State(state): axum::extract::State<ProxyState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let (parts, body) = request.into_parts();
+    let uri = parts.uri.path_and_query().map_or_else(
+        || parts.uri.path().to_string(),
+        |pq| pq.as_str().to_string(),
+    );
+    let request_body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
+    let mut outgoing = parts.headers.clone();
+    for name in &HOP_BY_HOP {
+        outgoing.remove(name);
+    }
+    let sent = state
+        .client
+        .request(parts.method.clone(), format!("{}{uri}", state.upstream))
+        .headers(outgoing)
+        .body(request_body.clone())
+        .send()
+        .await;
+    let (status, mut headers, body) = match sent {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(bytes) => (status, headers, bytes.to_vec()),
+                Err(e) => (0, http::HeaderMap::new(), e.to_string().into_bytes()),
+            }
+        }
+        Err(e) => (0, http::HeaderMap::new(), e.to_string().into_bytes()),
+    };
+    state
+        .log
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Exchange {
+            method: parts.method,
+            uri,
+            request_headers: parts.headers,
+            request_body,
+            status,
+            headers: headers.clone(),
+            body: body.clone(),
+        });
+    for name in &HOP_BY_HOP {
+        headers.remove(name);
+    }
+    let mut response = axum::response::Response::new(axum::body::Body::from(body));
+    *response.status_mut() =
+        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::BAD_GATEWAY);
+    *response.headers_mut() = headers;
+    response
 }
 
 /// What happened when one operation was called once against Prism.

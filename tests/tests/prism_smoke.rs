@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use telnyx_voice_tests::{request_violations, violations, PrismServer};
+use telnyx_voice_tests::{request_violations, violations, PrismServer, RecordingProxy};
 
 /// A made-up API key; Prism only checks that a bearer token is present.
 const TOKEN: &str = "KEY_prism_smoke_test";
@@ -115,4 +115,30 @@ async fn prism_serves_the_spec_and_reports_violations() {
         !request_violations(&too_big.headers, &too_big.body).is_empty(),
         "page[size]=1000 accepted"
     );
+
+    // The same verdicts, read back from the recording proxy.
+    let proxy = RecordingProxy::start(base).await.expect("proxy starts");
+    let through = send(json(
+        client.post(format!("{}/calls", proxy.base_url())),
+        serde_json::json!({ "connection_id": "7267", "from": "+18005550101" }),
+    ))
+    .await;
+    assert_eq!(through.status, bad.status);
+    let through_ok = send(
+        client
+            .get(format!("{}/call_control_applications", proxy.base_url()))
+            .query(&[("page[number]", "1")]),
+    )
+    .await;
+    assert_eq!(through_ok.body, list.body);
+    let exchanges = proxy.take();
+    assert_eq!(exchanges.len(), 2);
+    assert_eq!(exchanges[0].uri, "/calls");
+    assert_eq!(exchanges[0].request_violations(), found);
+    assert_eq!(
+        exchanges[1].uri,
+        "/call_control_applications?page%5Bnumber%5D=1"
+    );
+    assert!(exchanges[1].request_violations().is_empty());
+    assert!(proxy.take().is_empty());
 }
