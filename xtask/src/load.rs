@@ -82,7 +82,12 @@ mod tests {
         let text = b"openapi: 3.1.0\nresponses:\n  '200':\n    x: [1, 2]\n  default: {}\n";
         let v = load(text, file()).unwrap();
         assert_eq!(v["responses"]["200"]["x"], json!([1, 2]));
-        let keys: Vec<_> = v["responses"].as_object().unwrap().keys().cloned().collect();
+        let keys: Vec<_> = v["responses"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
         assert_eq!(keys, ["200", "default"]);
     }
 

@@ -142,7 +142,13 @@ pub fn locate_and_read(
     allow_unpinned: bool,
 ) -> GenResult<SpecFile> {
     let env_value = std::env::var_os(SPEC_ENV_VAR).filter(|v| !v.is_empty());
-    locate_with(repo_root, flag, env_value.as_deref().map(Path::new), pin, allow_unpinned)
+    locate_with(
+        repo_root,
+        flag,
+        env_value.as_deref().map(Path::new),
+        pin,
+        allow_unpinned,
+    )
 }
 
 /// [`locate_and_read`] with the environment variable's value passed in, so tests need not set it.
@@ -186,7 +192,12 @@ fn locate_with(
         ))
         .in_file(&path));
     }
-    Ok(SpecFile { path, origin, bytes, sha256 })
+    Ok(SpecFile {
+        path,
+        origin,
+        bytes,
+        sha256,
+    })
 }
 
 /// Downloads the pinned document into `spec/cache/<sha256>.yml` and returns that path.
@@ -232,7 +243,10 @@ fn store_atomically(dest: &Path, bytes: &[u8]) -> GenResult<()> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)
         .map_err(|e| GenError::msg(format!("cannot create folder: {e}")).in_file(dir))?;
-    let file_name = dest.file_name().and_then(|n| n.to_str()).unwrap_or("spec.yml");
+    let file_name = dest
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("spec.yml");
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     fs::write(&tmp, bytes)
         .map_err(|e| GenError::msg(format!("cannot write: {e}")).in_file(&tmp))?;
@@ -249,7 +263,10 @@ pub fn pin_file(repo_root: &Path, path: &Path) -> GenResult<Pin> {
     let bytes = fs::read(path)
         .map_err(|e| GenError::msg(format!("cannot read the spec to pin: {e}")).in_file(path))?;
     let old = Pin::load(repo_root)?;
-    let new = Pin { sha256: sha256_hex(&bytes), ..old.clone() };
+    let new = Pin {
+        sha256: sha256_hex(&bytes),
+        ..old.clone()
+    };
     new.write(repo_root)?;
     println!("sha256 {} -> {}", old.sha256, new.sha256);
     Ok(new)
@@ -425,7 +442,10 @@ mod tests {
         fs::write(&file, b"new").unwrap();
         let new = pin_file(&root, &file).unwrap();
         assert_eq!(new.sha256, sha256_hex(b"new"));
-        assert_eq!((new.repository, new.commit, new.path), (old.repository, old.commit, old.path));
+        assert_eq!(
+            (new.repository, new.commit, new.path),
+            (old.repository, old.commit, old.path)
+        );
         assert_eq!(Pin::load(&root).unwrap().sha256, sha256_hex(b"new"));
     }
 
