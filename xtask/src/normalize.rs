@@ -82,6 +82,17 @@ pub const ARRAY_TYPE_ADDED: &str = "array_type_added";
 pub const BOOLEAN_SCHEMA: &str = "boolean_schema";
 /// Rewrite kind: a 3.1-only keyword the 3.0 model has no place for was removed.
 pub const KEYWORD_DROPPED: &str = "keyword_dropped";
+/// Rewrite kind: a `type` beside `allOf`/`oneOf`/`anyOf`/`not` (and no keyword of
+/// that type) was removed, so the schema reads as the composition.
+pub const TYPE_BESIDE_COMPOSITION_DROPPED: &str = "type_beside_composition_dropped";
+/// Rewrite kind: a typed schema that also has `allOf`/`oneOf`/`anyOf`/`not` became an
+/// `allOf` of its typed part and its composition part (the `discriminator` goes with the latter).
+pub const COMPOSITION_SPLIT: &str = "composition_split";
+/// Rewrite kind: a fractional bound of an integer schema became a whole number
+/// (`minimum` rounded up, `maximum` rounded down; `1.0` becomes `1`).
+pub const INTEGER_BOUND_MADE_INTEGRAL: &str = "integer_bound_made_integral";
+/// Rewrite kind: a missing `paths` (optional in 3.1) was added as an empty mapping.
+pub const EMPTY_PATHS_ADDED: &str = "empty_paths_added";
 /// Rewrite kind: the `openapi` version field was set to 3.0.3 (the old value is kept in `x-original-openapi`).
 pub const VERSION_REWRITTEN: &str = "openapi_version_rewritten";
 
@@ -176,6 +187,10 @@ pub fn normalize(doc: &mut Value) -> GenResult<NormalizeReport> {
             root.insert("x-original-openapi".into(), Value::String(old));
             walker.hit(VERSION_REWRITTEN);
         }
+    }
+    if !root.contains_key("paths") {
+        root.insert("paths".into(), Value::Object(Map::new()));
+        walker.hit(EMPTY_PATHS_ADDED);
     }
     walker.document(root)?;
     Ok(walker.report)
@@ -431,6 +446,8 @@ impl Walker {
         self.exclusive_bound(s, "exclusiveMinimum", "minimum", true);
         self.exclusive_bound(s, "exclusiveMaximum", "maximum", false);
         self.missing_type(s);
+        self.integer_bounds(s);
+        self.composition_beside_type(s);
         self.children(s)
     }
 
@@ -708,6 +725,88 @@ impl Walker {
             s.insert("type".into(), Value::String("array".into()));
             self.hit(ARRAY_TYPE_ADDED);
         }
+    }
+}
+
+impl Walker {
+    /// Makes the bounds of an integer schema whole numbers, as `openapiv3`
+    /// otherwise files the schema under `Any`.
+    fn integer_bounds(&mut self, s: &mut Map<String, Value>) {
+        if s.get("type").and_then(Value::as_str) != Some("integer") {
+            return;
+        }
+        for (key, round_up) in [("minimum", true), ("maximum", false), ("multipleOf", true)] {
+            let Some(Value::Number(n)) = s.get(key) else {
+                continue;
+            };
+            if n.is_i64() {
+                continue;
+            }
+            let Some(f) = n.as_f64() else { continue };
+            if key == "multipleOf" && f.fract() != 0.0 {
+                continue;
+            }
+            let whole = if round_up { f.ceil() } else { f.floor() };
+            if !whole.is_finite() || whole.abs() > 9.0e15 {
+                continue;
+            }
+            // Exact: `whole` is integral and within the range where f64 holds every integer.
+            s.insert(key.to_string(), Value::from(whole as i64));
+            self.hit(INTEGER_BOUND_MADE_INTEGRAL);
+        }
+    }
+
+    /// Resolves a `type` that sits beside a composition keyword.
+    fn composition_beside_type(&mut self, s: &mut Map<String, Value>) {
+        const COMPOSITION: [&str; 4] = ["allOf", "oneOf", "anyOf", "not"];
+        let Some(Value::String(t)) = s.get("type") else {
+            return;
+        };
+        if !COMPOSITION.iter().any(|k| s.contains_key(*k)) {
+            return;
+        }
+        let specific: &[&str] = match t.as_str() {
+            "string" => STRING_KEYS,
+            "number" | "integer" => NUMBER_KEYS,
+            "array" => ARRAY_KEYS,
+            "object" => OBJECT_KEYS,
+            _ => &[],
+        };
+        let typed_keys: Vec<&str> = specific
+            .iter()
+            .chain(["format", "enum"].iter())
+            .copied()
+            .filter(|k| s.contains_key(*k))
+            .collect();
+        if typed_keys.is_empty() {
+            s.shift_remove("type");
+            self.hit(TYPE_BESIDE_COMPOSITION_DROPPED);
+            return;
+        }
+        let mut typed = Map::new();
+        for key in std::iter::once("type").chain(typed_keys) {
+            if let Some(v) = s.shift_remove(key) {
+                typed.insert(key.to_string(), v);
+            }
+        }
+        let mut parts = vec![Value::Object(typed)];
+        if let Some(Value::Array(all)) = s.shift_remove("allOf") {
+            parts.extend(all);
+        }
+        for key in ["oneOf", "anyOf", "not"] {
+            if let Some(v) = s.shift_remove(key) {
+                let mut part = Map::new();
+                part.insert(key.to_string(), v);
+                if key != "not" {
+                    if let Some(d) = s.shift_remove("discriminator") {
+                        part.insert("discriminator".into(), d);
+                    }
+                }
+                parts.push(Value::Object(part));
+            }
+        }
+        s.insert("allOf".into(), Value::Array(parts));
+        self.hit(COMPOSITION_SPLIT);
     }
 }
 
