@@ -20,12 +20,20 @@ pub type GenResult<T> = Result<T, GenError>;
 impl GenError {
     /// An error with a message only.
     pub fn msg(message: impl Into<String>) -> Self {
-        GenError { file: None, pointer: None, message: message.into() }
+        GenError {
+            file: None,
+            pointer: None,
+            message: message.into(),
+        }
     }
 
     /// An error at a node of the spec.
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        GenError { file: None, pointer: Some(pointer.into()), message: message.into() }
+        GenError {
+            file: None,
+            pointer: Some(pointer.into()),
+            message: message.into(),
+        }
     }
 
     /// Attaches the file the error concerns (keeps one already set).
