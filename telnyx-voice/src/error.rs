@@ -1,0 +1,434 @@
+//! Error types returned by every operation of this crate.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Shorthand for a `Result` whose error side is this crate's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Largest number of body bytes kept in an error for diagnostics.
+pub(crate) const SNIPPET_LIMIT: usize = 512;
+
+/// Everything that can go wrong when talking to the Telnyx API.
+///
+/// The enum is non-exhaustive; match on the variants you care about and use
+/// the helper methods ([`Error::status`], [`Error::is_not_found`], ...) for
+/// the common questions.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request could not be delivered or its response could not be read
+    /// (DNS failure, refused connection, reset socket, TLS problem...).
+    #[error("connection error: {source}")]
+    Connection {
+        /// The underlying transport failure.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+
+    /// No complete response arrived within the allowed time for one attempt.
+    #[error("request timed out after {} ms", elapsed.as_millis())]
+    Timeout {
+        /// How long the attempt had been running when it was abandoned.
+        elapsed: Duration,
+    },
+
+    /// The API answered with a non-success HTTP status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// The API answered with a success status but the body did not have the
+    /// expected shape.
+    #[error("could not decode response (HTTP {status}) at `{path}`: {message}; body starts with: {snippet}")]
+    Decode {
+        /// HTTP status of the response that failed to decode.
+        status: StatusCode,
+        /// Location of the offending value inside the JSON document, such as
+        /// `data.call_control_id` (`.` when the problem is at the top level).
+        path: String,
+        /// What the JSON decoder complained about.
+        message: String,
+        /// The beginning of the response body (at most 512 bytes).
+        snippet: String,
+    },
+
+    /// A value supplied by the caller cannot be turned into a valid request.
+    /// No request was sent.
+    #[error("invalid argument `{name}`: {reason}")]
+    InvalidArgument {
+        /// Name of the parameter that was rejected.
+        name: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+
+    /// The client itself is misconfigured (missing API key, unusable base
+    /// URL, ...).
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status of the response behind this error, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The structured API error, if the server answered with a failure status.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    fn api_status_is(&self, code: u16) -> bool {
+        matches!(self, Error::Api(api) if api.status.as_u16() == code)
+    }
+
+    /// True for HTTP 401: the API key is missing, wrong or revoked.
+    pub fn is_unauthorized(&self) -> bool {
+        self.api_status_is(401)
+    }
+
+    /// True for HTTP 403: the key is valid but not allowed to do this.
+    pub fn is_forbidden(&self) -> bool {
+        self.api_status_is(403)
+    }
+
+    /// True for HTTP 404: the call, resource or route does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.api_status_is(404)
+    }
+
+    /// True for HTTP 422: the request was understood but its parameters were
+    /// rejected (see [`ApiError::errors`] for which ones).
+    pub fn is_unprocessable(&self) -> bool {
+        self.api_status_is(422)
+    }
+
+    /// True for HTTP 429: too many requests were sent.
+    pub fn is_rate_limited(&self) -> bool {
+        self.api_status_is(429)
+    }
+
+    /// True for any HTTP 5xx answer.
+    pub fn is_server_error(&self) -> bool {
+        matches!(self, Error::Api(api) if api.status.is_server_error())
+    }
+
+    /// True when an attempt ran out of time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// True when the transport failed before a full response was received.
+    pub fn is_connection(&self) -> bool {
+        matches!(self, Error::Connection { .. })
+    }
+
+    /// The wait the server asked for (`retry-after-ms` or `Retry-After`), if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(api) => api.retry_after,
+            _ => None,
+        }
+    }
+
+    /// The `x-request-id` the server attached to a failed response, useful
+    /// when contacting Telnyx support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn connection(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::Connection {
+            source: Box::new(source),
+        }
+    }
+
+    pub(crate) fn invalid_argument(name: &str, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            name: name.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A failure response from the Telnyx API.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// HTTP status of the response.
+    pub status: StatusCode,
+    /// The entries of the `errors` array of the body, in order. Empty when the
+    /// body was not in the usual Telnyx error format.
+    pub errors: Vec<ApiErrorDetail>,
+    /// Value of the `x-request-id` response header.
+    pub request_id: Option<String>,
+    /// Wait time requested by the server through `retry-after-ms` or
+    /// `Retry-After`, as sent (not capped).
+    pub retry_after: Option<Duration>,
+    /// The beginning of the response body (at most 512 bytes, lossily decoded
+    /// as UTF-8).
+    pub body: String,
+}
+
+impl ApiError {
+    /// Builds an error from the parts of a failed HTTP response.
+    pub(crate) fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
+        let errors = serde_json::from_slice::<ErrorEnvelope>(body)
+            .map(|envelope| envelope.errors)
+            .unwrap_or_default();
+        ApiError {
+            status,
+            errors,
+            request_id: header_string(headers, "x-request-id"),
+            retry_after: crate::retry::parse_retry_after(headers, std::time::SystemTime::now()),
+            body: snippet(body),
+        }
+    }
+
+    /// The first error entry, which usually carries the main explanation.
+    pub fn first(&self) -> Option<&ApiErrorDetail> {
+        self.errors.first()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status)?;
+        if self.errors.is_empty() {
+            let body = self.body.trim();
+            if !body.is_empty() {
+                write!(f, ": {body}")?;
+            }
+        } else {
+            f.write_str(": ")?;
+            for (index, detail) in self.errors.iter().enumerate() {
+                if index > 0 {
+                    f.write_str("; ")?;
+                }
+                write!(f, "{detail}")?;
+            }
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// One entry of the `errors` array in a Telnyx failure body.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct ApiErrorDetail {
+    /// Telnyx's machine-readable error code, e.g. `"10015"`. Numeric codes
+    /// in the body are converted to their decimal text.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub code: Option<String>,
+    /// Short, general summary of the problem.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Explanation specific to this request.
+    #[serde(default)]
+    pub detail: Option<String>,
+    /// Which part of the request caused the problem.
+    #[serde(default)]
+    pub source: Option<ApiErrorSource>,
+    /// Any extra information the server included, kept as raw JSON.
+    #[serde(default)]
+    pub meta: Option<serde_json::Value>,
+}
+
+impl fmt::Display for ApiErrorDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self
+            .detail
+            .as_deref()
+            .or(self.title.as_deref())
+            .unwrap_or("no description");
+        f.write_str(text)?;
+        let mut extras = Vec::new();
+        if let Some(code) = &self.code {
+            extras.push(format!("code {code}"));
+        }
+        if let Some(source) = &self.source {
+            if let Some(pointer) = &source.pointer {
+                extras.push(format!("pointer {pointer}"));
+            }
+            if let Some(parameter) = &source.parameter {
+                extras.push(format!("parameter {parameter}"));
+            }
+        }
+        if !extras.is_empty() {
+            write!(f, " ({})", extras.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Location of the request value an [`ApiErrorDetail`] refers to.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct ApiErrorSource {
+    /// JSON pointer into the request body, e.g. `/to`.
+    #[serde(default)]
+    pub pointer: Option<String>,
+    /// Name of the offending query or path parameter.
+    #[serde(default)]
+    pub parameter: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    #[serde(default)]
+    errors: Vec<ApiErrorDetail>,
+}
+
+/// Accepts `"10015"`, `10015` or `null` for an error code.
+fn string_or_number<'de, D>(deserializer: D) -> std::result::Result<Option<String>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(
+        match Option::<serde_json::Value>::deserialize(deserializer)? {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(text)) => Some(text),
+            Some(other) => Some(other.to_string()),
+        },
+    )
+}
+
+fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// The first [`SNIPPET_LIMIT`] bytes of `body`, cut on a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if text.len() <= SNIPPET_LIMIT {
+        return text.into_owned();
+    }
+    let mut end = SNIPPET_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = text[..end].to_owned();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn api(status: u16, body: &str, headers: HeaderMap) -> Error {
+        let status = StatusCode::from_u16(status).expect("valid status");
+        Error::Api(Box::new(ApiError::from_response(
+            status,
+            &headers,
+            body.as_bytes(),
+        )))
+    }
+
+    #[test]
+    fn parses_telnyx_error_body_and_displays_it() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", HeaderValue::from_static("abc"));
+        let body = r#"{"errors":[{"code":"10015","title":"Invalid value","detail":"Invalid value for to","source":{"pointer":"/to"},"meta":{"url":"https://example.test/10015"}}]}"#;
+        let err = api(422, body, headers);
+        assert!(err.is_unprocessable());
+        assert_eq!(err.request_id(), Some("abc"));
+        let detail = err.api_error().and_then(ApiError::first).expect("detail");
+        assert_eq!(detail.code.as_deref(), Some("10015"));
+        assert_eq!(detail.title.as_deref(), Some("Invalid value"));
+        assert_eq!(
+            detail.source.as_ref().and_then(|s| s.pointer.as_deref()),
+            Some("/to")
+        );
+        assert!(detail.meta.is_some());
+        assert_eq!(
+            err.to_string(),
+            "422 Unprocessable Entity: Invalid value for to (code 10015, pointer /to) [request id abc]"
+        );
+    }
+
+    #[test]
+    fn numeric_code_and_parameter_source() {
+        let body =
+            r#"{"errors":[{"code":90015,"title":"Bad page","source":{"parameter":"page[size]"}}]}"#;
+        let err = api(400, body, HeaderMap::new());
+        let detail = err.api_error().and_then(ApiError::first).expect("detail");
+        assert_eq!(detail.code.as_deref(), Some("90015"));
+        assert_eq!(
+            err.to_string(),
+            "400 Bad Request: Bad page (code 90015, parameter page[size])"
+        );
+    }
+
+    #[test]
+    fn unparseable_body_still_gives_status() {
+        let err = api(502, "<html>bad gateway</html>", HeaderMap::new());
+        assert_eq!(err.status(), Some(StatusCode::BAD_GATEWAY));
+        assert!(err.is_server_error());
+        assert!(err.api_error().expect("api").errors.is_empty());
+        assert_eq!(err.to_string(), "502 Bad Gateway: <html>bad gateway</html>");
+    }
+
+    #[test]
+    fn helpers_match_only_their_status() {
+        let cases = [
+            (401, Error::is_unauthorized as fn(&Error) -> bool),
+            (403, Error::is_forbidden),
+            (404, Error::is_not_found),
+            (422, Error::is_unprocessable),
+            (429, Error::is_rate_limited),
+            (500, Error::is_server_error),
+        ];
+        for (status, _) in cases {
+            let err = api(status, "{}", HeaderMap::new());
+            for (other, check) in cases {
+                assert_eq!(check(&err), status == other, "{status} vs {other}");
+            }
+            assert!(!err.is_timeout() && !err.is_connection());
+        }
+        let timeout = Error::Timeout {
+            elapsed: Duration::from_millis(1500),
+        };
+        assert!(timeout.is_timeout());
+        assert_eq!(timeout.status(), None);
+        assert_eq!(timeout.to_string(), "request timed out after 1500 ms");
+    }
+
+    #[test]
+    fn retry_after_is_exposed() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("7"));
+        let err = api(429, "", headers);
+        assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn snippet_is_bounded_on_char_boundary() {
+        let long = "é".repeat(1000);
+        let cut = snippet(long.as_bytes());
+        assert!(cut.len() <= SNIPPET_LIMIT + '…'.len_utf8());
+        assert!(cut.ends_with('…'));
+        assert_eq!(snippet(b"short"), "short");
+    }
+}
