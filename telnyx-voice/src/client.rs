@@ -450,6 +450,56 @@ pub(crate) mod test_server {
 
     use super::{Client, ClientBuilder};
 
+    thread_local! {
+        static EVENTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// Global subscriber that keeps the fields of this crate's events, per
+    /// thread. It is installed once, before any test can reach a callsite,
+    /// because tracing caches per-callsite interest process-wide and a
+    /// scoped subscriber set in one parallel test can miss events.
+    struct Capture;
+
+    struct FieldText(String);
+
+    impl tracing::field::Visit for FieldText {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            self.0.push_str(&format!("{}={:?} ", field.name(), value));
+        }
+    }
+
+    impl tracing::Subscriber for Capture {
+        fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+            metadata.target().starts_with("telnyx_voice")
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            let mut text = FieldText(String::new());
+            event.record(&mut text);
+            EVENTS.with(|events| events.borrow_mut().push(text.0));
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    /// Installs the capturing subscriber (once per process). Every test that
+    /// sends a request calls this first, through [`TestServer::start`].
+    pub(crate) fn install_trace_capture() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(Capture);
+        });
+    }
+
+    /// Removes and returns the events recorded on the current thread.
+    pub(crate) fn take_events() -> Vec<String> {
+        EVENTS.with(|events| std::mem::take(&mut *events.borrow_mut()))
+    }
+
     /// One request as the server saw it.
     #[derive(Clone, Debug)]
     pub(crate) struct Recorded {
@@ -537,6 +587,7 @@ pub(crate) mod test_server {
 
     impl TestServer {
         pub(crate) fn start(replies: Vec<Reply>) -> TestServer {
+            install_trace_capture();
             let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
             listener.set_nonblocking(true).expect("nonblocking");
             let addr = listener.local_addr().expect("addr");
@@ -1018,6 +1069,7 @@ mod tests {
 
     #[tokio::test]
     async fn refused_connection_is_connection_error() {
+        test_server::install_trace_capture();
         let port = {
             let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
             listener.local_addr().expect("addr").port()
@@ -1033,6 +1085,29 @@ mod tests {
             .await
             .expect_err("refused");
         assert!(err.is_connection(), "{err:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_trace_event_per_attempt_without_credentials() {
+        test_server::take_events();
+        let server = TestServer::start(vec![Reply::new(503, ""), Reply::new(200, CALL)]);
+        let _: Response<Data<Call>> = server
+            .client()
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("success");
+        let events = test_server::take_events();
+        assert_eq!(events.len(), 2, "{events:?}");
+        for (event, (attempt, status)) in events.iter().zip([(1, 503), (2, 200)]) {
+            assert!(event.contains("method=POST"), "{event}");
+            assert!(event.contains("path=\"/calls\""), "{event}");
+            assert!(event.contains(&format!("attempt={attempt} ")), "{event}");
+            assert!(event.contains(&format!("status={status} ")), "{event}");
+            assert!(event.contains("elapsed_ms="), "{event}");
+            assert!(!event.contains("test-key"), "{event}");
+            assert!(!event.to_lowercase().contains("bearer"), "{event}");
+        }
+        assert!(events[0].contains("retry_in_ms="));
     }
 
     #[test]
