@@ -26,6 +26,24 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 ///
 /// Cheap to clone (clones share one connection pool) and usable from many
 /// tasks at once.
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// # fn main() -> telnyx_voice::Result<()> {
+/// // Reads TELNYX_API_KEY (and optionally TELNYX_PUBLIC_KEY, TELNYX_BASE_URL).
+/// let from_env = telnyx_voice::Client::from_env()?;
+///
+/// // Or configure everything explicitly.
+/// let client = telnyx_voice::Client::builder()
+///     .api_key("KEY0123...")
+///     .timeout(Duration::from_secs(20))
+///     .max_retries(3)
+///     .build()?;
+/// # let _ = (from_env, client);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -1065,6 +1083,68 @@ mod tests {
             .expect_err("timeout");
         assert!(err.is_timeout(), "{err:?}");
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dropped_connection_is_retried_with_same_body() {
+        use std::io::{Read, Write};
+        test_server::install_trace_capture();
+        test_server::take_events();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = std::thread::spawn(move || {
+            let mut bodies = Vec::new();
+            for attempt in 0..2 {
+                let (mut socket, _) = listener.accept().expect("accept");
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 4096];
+                // Read until the whole JSON body (ends with `}`) has arrived.
+                while !seen.ends_with(b"}") {
+                    let n = socket.read(&mut buf).expect("read");
+                    if n == 0 {
+                        break;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                }
+                let text = String::from_utf8_lossy(&seen).into_owned();
+                bodies.push(text.split("\r\n\r\n").nth(1).unwrap_or("").to_owned());
+                if attempt == 1 {
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{CALL}",
+                        CALL.len()
+                    );
+                    socket.write_all(reply.as_bytes()).expect("write");
+                }
+                // Dropping the socket closes it; on the first attempt that
+                // happens before any response is written.
+            }
+            bodies
+        });
+        let client = Client::builder()
+            .api_key("k")
+            .base_url(format!("http://127.0.0.1:{port}/v2"))
+            .http_client(
+                reqwest::Client::builder()
+                    .pool_idle_timeout(None)
+                    .build()
+                    .expect("reqwest"),
+            )
+            .without_timeout()
+            .build()
+            .expect("client");
+        let response: Response<Data<Call>> = client
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("second attempt succeeds");
+        assert_eq!(response.data.call_control_id, "v3:abc");
+        let bodies = server.join().expect("server thread");
+        assert_eq!(bodies.len(), 2);
+        assert!(bodies[0].contains("command_id"), "{bodies:?}");
+        assert_eq!(bodies[0], bodies[1]);
+        // Our retry loop (not the HTTP library) made the second attempt.
+        let events = test_server::take_events();
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(events[0].contains("error=connection error"), "{events:?}");
     }
 
     #[tokio::test]
