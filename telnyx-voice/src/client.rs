@@ -26,6 +26,24 @@ const DEFAULT_MAX_RETRIES: u32 = 2;
 ///
 /// Cheap to clone (clones share one connection pool) and usable from many
 /// tasks at once.
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// # fn main() -> telnyx_voice::Result<()> {
+/// // Reads TELNYX_API_KEY (and optionally TELNYX_PUBLIC_KEY, TELNYX_BASE_URL).
+/// let from_env = telnyx_voice::Client::from_env()?;
+///
+/// // Or configure everything explicitly.
+/// let client = telnyx_voice::Client::builder()
+///     .api_key("KEY0123...")
+///     .timeout(Duration::from_secs(20))
+///     .max_retries(3)
+///     .build()?;
+/// # let _ = (from_env, client);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -450,6 +468,56 @@ pub(crate) mod test_server {
 
     use super::{Client, ClientBuilder};
 
+    thread_local! {
+        static EVENTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// Global subscriber that keeps the fields of this crate's events, per
+    /// thread. It is installed once, before any test can reach a callsite,
+    /// because tracing caches per-callsite interest process-wide and a
+    /// scoped subscriber set in one parallel test can miss events.
+    struct Capture;
+
+    struct FieldText(String);
+
+    impl tracing::field::Visit for FieldText {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            self.0.push_str(&format!("{}={:?} ", field.name(), value));
+        }
+    }
+
+    impl tracing::Subscriber for Capture {
+        fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+            metadata.target().starts_with("telnyx_voice")
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            let mut text = FieldText(String::new());
+            event.record(&mut text);
+            EVENTS.with(|events| events.borrow_mut().push(text.0));
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    /// Installs the capturing subscriber (once per process). Every test that
+    /// sends a request calls this first, through [`TestServer::start`].
+    pub(crate) fn install_trace_capture() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(Capture);
+        });
+    }
+
+    /// Removes and returns the events recorded on the current thread.
+    pub(crate) fn take_events() -> Vec<String> {
+        EVENTS.with(|events| std::mem::take(&mut *events.borrow_mut()))
+    }
+
     /// One request as the server saw it.
     #[derive(Clone, Debug)]
     pub(crate) struct Recorded {
@@ -537,6 +605,7 @@ pub(crate) mod test_server {
 
     impl TestServer {
         pub(crate) fn start(replies: Vec<Reply>) -> TestServer {
+            install_trace_capture();
             let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
             listener.set_nonblocking(true).expect("nonblocking");
             let addr = listener.local_addr().expect("addr");
@@ -1016,8 +1085,71 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn dropped_connection_is_retried_with_same_body() {
+        use std::io::{Read, Write};
+        test_server::install_trace_capture();
+        test_server::take_events();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let server = std::thread::spawn(move || {
+            let mut bodies = Vec::new();
+            for attempt in 0..2 {
+                let (mut socket, _) = listener.accept().expect("accept");
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 4096];
+                // Read until the whole JSON body (ends with `}`) has arrived.
+                while !seen.ends_with(b"}") {
+                    let n = socket.read(&mut buf).expect("read");
+                    if n == 0 {
+                        break;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                }
+                let text = String::from_utf8_lossy(&seen).into_owned();
+                bodies.push(text.split("\r\n\r\n").nth(1).unwrap_or("").to_owned());
+                if attempt == 1 {
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{CALL}",
+                        CALL.len()
+                    );
+                    socket.write_all(reply.as_bytes()).expect("write");
+                }
+                // Dropping the socket closes it; on the first attempt that
+                // happens before any response is written.
+            }
+            bodies
+        });
+        let client = Client::builder()
+            .api_key("k")
+            .base_url(format!("http://127.0.0.1:{port}/v2"))
+            .http_client(
+                reqwest::Client::builder()
+                    .pool_idle_timeout(None)
+                    .build()
+                    .expect("reqwest"),
+            )
+            .without_timeout()
+            .build()
+            .expect("client");
+        let response: Response<Data<Call>> = client
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("second attempt succeeds");
+        assert_eq!(response.data.call_control_id, "v3:abc");
+        let bodies = server.join().expect("server thread");
+        assert_eq!(bodies.len(), 2);
+        assert!(bodies[0].contains("command_id"), "{bodies:?}");
+        assert_eq!(bodies[0], bodies[1]);
+        // Our retry loop (not the HTTP library) made the second attempt.
+        let events = test_server::take_events();
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(events[0].contains("error=connection error"), "{events:?}");
+    }
+
     #[tokio::test]
     async fn refused_connection_is_connection_error() {
+        test_server::install_trace_capture();
         let port = {
             let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
             listener.local_addr().expect("addr").port()
@@ -1033,6 +1165,29 @@ mod tests {
             .await
             .expect_err("refused");
         assert!(err.is_connection(), "{err:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_trace_event_per_attempt_without_credentials() {
+        test_server::take_events();
+        let server = TestServer::start(vec![Reply::new(503, ""), Reply::new(200, CALL)]);
+        let _: Response<Data<Call>> = server
+            .client()
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("success");
+        let events = test_server::take_events();
+        assert_eq!(events.len(), 2, "{events:?}");
+        for (event, (attempt, status)) in events.iter().zip([(1, 503), (2, 200)]) {
+            assert!(event.contains("method=POST"), "{event}");
+            assert!(event.contains("path=\"/calls\""), "{event}");
+            assert!(event.contains(&format!("attempt={attempt} ")), "{event}");
+            assert!(event.contains(&format!("status={status} ")), "{event}");
+            assert!(event.contains("elapsed_ms="), "{event}");
+            assert!(!event.contains("test-key"), "{event}");
+            assert!(!event.to_lowercase().contains("bearer"), "{event}");
+        }
+        assert!(events[0].contains("retry_in_ms="));
     }
 
     #[test]

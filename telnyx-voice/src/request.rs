@@ -112,10 +112,12 @@ pub(crate) struct ApiRequest {
 
 #[allow(dead_code)] // most of these are called only by generated endpoint code
 impl ApiRequest {
-    /// Starts a request. `path` begins with `/` and its variable segments
-    /// were already encoded with [`path_param`].
-    pub(crate) fn new(method: Method, path: String) -> Self {
-        debug_assert!(path.starts_with('/'), "request path must start with '/'");
+    /// Starts a request. `path` begins with `/` (one is added if missing)
+    /// and its variable segments were already encoded with [`path_param`].
+    pub(crate) fn new(method: Method, mut path: String) -> Self {
+        if !path.starts_with('/') {
+            path.insert(0, '/');
+        }
         ApiRequest {
             method,
             path,

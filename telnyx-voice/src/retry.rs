@@ -102,6 +102,10 @@ mod tests {
         assert!(should_retry(&Error::Timeout {
             elapsed: Duration::ZERO
         }));
+        assert!(should_retry(&Error::connection(std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset
+        ))));
+        assert!(!should_retry(&Error::invalid_argument("id", "empty")));
     }
 
     #[test]
