@@ -895,3 +895,323 @@ fn value_has_type(v: &Value, t: &str) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A document whose one component schema is `schema`.
+    fn doc_with(schema: Value) -> Value {
+        json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"S": schema}}
+        })
+    }
+
+    /// Normalizes a one-schema document; returns the rewritten schema and the report.
+    fn run(schema: Value) -> (Value, NormalizeReport) {
+        let mut doc = doc_with(schema);
+        let report = normalize(&mut doc).expect("normalize");
+        (doc["components"]["schemas"]["S"].clone(), report)
+    }
+
+    #[test]
+    fn nullable_type_array() {
+        let (s, r) = run(json!({"type": ["string", "null"], "maxLength": 3}));
+        assert_eq!(
+            s,
+            json!({"type": "string", "maxLength": 3, "nullable": true})
+        );
+        assert_eq!(r.count(TYPE_ARRAY_NULLABLE), 1);
+        assert_eq!(r.first_at[TYPE_ARRAY_NULLABLE], "#/components/schemas/S");
+    }
+
+    #[test]
+    fn null_only_type() {
+        let (s, r) = run(json!({"type": ["null"], "description": "d"}));
+        assert_eq!(s, json!({"description": "d", "nullable": true}));
+        let (s2, _) = run(json!({"type": "null"}));
+        assert_eq!(s2, json!({"nullable": true}));
+        assert_eq!(r.count(TYPE_NULL_ONLY), 1);
+    }
+
+    #[test]
+    fn single_type_array() {
+        let (s, r) = run(json!({"type": ["array"], "items": {"type": "string"}}));
+        assert_eq!(s, json!({"type": "array", "items": {"type": "string"}}));
+        assert_eq!(r.count(TYPE_ARRAY_SINGLE), 1);
+    }
+
+    #[test]
+    fn multi_type_array_becomes_one_of() {
+        let (s, r) = run(json!({
+            "type": ["string", "integer", "null"],
+            "description": "d",
+            "maxLength": 5,
+            "minimum": 1,
+            "enum": ["a", 2, null]
+        }));
+        assert_eq!(
+            s,
+            json!({
+                "description": "d",
+                "nullable": true,
+                "oneOf": [
+                    {"type": "string", "maxLength": 5, "enum": ["a"]},
+                    {"type": "integer", "minimum": 1, "enum": [2]}
+                ]
+            })
+        );
+        assert_eq!(r.count(TYPE_ARRAY_UNION), 1);
+    }
+
+    #[test]
+    fn const_becomes_enum() {
+        let (s, r) = run(json!({"type": "string", "const": "x"}));
+        assert_eq!(s, json!({"type": "string", "enum": ["x"]}));
+        assert_eq!(r.count(CONST_TO_ENUM), 1);
+    }
+
+    #[test]
+    fn schema_examples_list_becomes_example() {
+        let (s, r) = run(json!({"type": "string", "examples": ["a", "b"]}));
+        assert_eq!(s, json!({"type": "string", "example": "a"}));
+        assert_eq!(r.count(EXAMPLES_TO_EXAMPLE), 1);
+        let (s, r) = run(json!({"type": "string", "example": "z", "examples": ["a"]}));
+        assert_eq!(s, json!({"type": "string", "example": "z"}));
+        assert_eq!(r.count(EXAMPLES_DROPPED), 1);
+    }
+
+    #[test]
+    fn media_type_examples_map_is_left_alone() {
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"post": {"requestBody": {"content": {"application/json": {
+                "schema": {"type": "object"},
+                "examples": {"one": {"value": {"type": ["x", "null"], "const": 1}}}
+            }}}, "responses": {}}}}
+        });
+        let before = doc["paths"]["/a"]["post"]["requestBody"]["content"]["application/json"]
+            ["examples"]
+            .clone();
+        let report = normalize(&mut doc).unwrap();
+        let after =
+            &doc["paths"]["/a"]["post"]["requestBody"]["content"]["application/json"]["examples"];
+        assert_eq!(after, &before);
+        assert_eq!(report.count(CONST_TO_ENUM), 0);
+        assert_eq!(report.count(TYPE_ARRAY_NULLABLE), 0);
+    }
+
+    #[test]
+    fn ref_with_meaningful_siblings_is_wrapped_in_all_of() {
+        let (s, r) = run(json!({"type": "object", "properties": {"loop": {
+            "$ref": "#/components/schemas/Loop", "default": 1, "description": "d", "example": "x"
+        }}}));
+        assert_eq!(
+            s["properties"]["loop"],
+            json!({"default": 1, "description": "d", "example": "x",
+                   "allOf": [{"$ref": "#/components/schemas/Loop"}]})
+        );
+        assert_eq!(r.count(REF_SIBLINGS_WRAPPED), 1);
+        assert_eq!(
+            r.first_at[REF_SIBLINGS_WRAPPED],
+            "#/components/schemas/S/properties/loop"
+        );
+    }
+
+    #[test]
+    fn ref_with_doc_siblings_stays_a_reference() {
+        let (s, r) = run(json!({"$ref": "#/components/schemas/T", "description": "d"}));
+        assert_eq!(
+            s,
+            json!({"$ref": "#/components/schemas/T", "description": "d"})
+        );
+        assert_eq!(r.count(REF_DOC_SIBLINGS_IGNORED), 1);
+        let (s, r) = run(json!({"$ref": "#/components/schemas/T"}));
+        assert_eq!(s, json!({"$ref": "#/components/schemas/T"}));
+        assert_eq!(r.total(), 1, "only the version rewrite");
+    }
+
+    #[test]
+    fn ref_sibling_restating_the_target_is_dropped() {
+        let mut doc = doc_with(json!({"type": "object", "properties": {"p": {
+            "$ref": "#/components/schemas/T", "type": "object", "additionalProperties": true
+        }}}));
+        doc["components"]["schemas"]["T"] = json!({"type": "object"});
+        let r = normalize(&mut doc).unwrap();
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["properties"]["p"],
+            json!({"$ref": "#/components/schemas/T"})
+        );
+        assert_eq!(r.count(REF_REDUNDANT_SIBLINGS_DROPPED), 1);
+    }
+
+    #[test]
+    fn null_branch_of_any_of_becomes_nullable() {
+        let (s, r) = run(json!({"anyOf": [{"type": "string"}, {"type": "null"}], "title": "t"}));
+        assert_eq!(s, json!({"title": "t", "nullable": true, "type": "string"}));
+        assert_eq!(r.count(NULL_BRANCH_TO_NULLABLE), 1);
+        let (s, _) = run(json!({"oneOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}));
+        assert_eq!(
+            s,
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
+        );
+        let (s, _) =
+            run(json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}));
+        assert_eq!(
+            s,
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+        );
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_become_flags() {
+        let (s, r) =
+            run(json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 100}));
+        assert_eq!(
+            s,
+            json!({"type": "integer", "exclusiveMinimum": true, "minimum": 0,
+                   "exclusiveMaximum": true, "maximum": 100})
+        );
+        assert_eq!(r.count(EXCLUSIVE_BOUND_NUMERIC), 2);
+        let (s, _) = run(json!({"type": "integer", "exclusiveMaximum": 100, "maximum": 50}));
+        assert_eq!(s, json!({"type": "integer", "maximum": 50}));
+    }
+
+    #[test]
+    fn three_one_keywords_are_dropped() {
+        let (s, r) =
+            run(json!({"type": "string", "$schema": "x", "contentMediaType": "image/png"}));
+        assert_eq!(s, json!({"type": "string"}));
+        assert_eq!(r.count(KEYWORD_DROPPED), 2);
+    }
+
+    #[test]
+    fn missing_object_and_array_types_are_added() {
+        let (s, r) = run(json!({"properties": {"a": {"items": {"type": "string"}}}}));
+        assert_eq!(
+            s,
+            json!({"properties": {"a": {"items": {"type": "string"}, "type": "array"}},
+                   "type": "object"})
+        );
+        assert_eq!(r.count(OBJECT_TYPE_ADDED), 1);
+        assert_eq!(r.count(ARRAY_TYPE_ADDED), 1);
+    }
+
+    #[test]
+    fn property_named_type_is_not_a_keyword() {
+        let (s, r) = run(json!({"type": "object", "properties": {
+            "type": {"type": "string", "const": "call"},
+            "const": {"type": "string"},
+            "examples": {"type": "array", "items": {"type": "string"}}
+        }}));
+        assert_eq!(
+            s["properties"]["type"],
+            json!({"type": "string", "enum": ["call"]})
+        );
+        assert_eq!(s["properties"]["const"], json!({"type": "string"}));
+        assert_eq!(s["properties"]["examples"]["type"], "array");
+        assert_eq!(r.count(CONST_TO_ENUM), 1);
+        assert_eq!(r.count(EXAMPLES_DROPPED) + r.count(EXAMPLES_TO_EXAMPLE), 0);
+    }
+
+    #[test]
+    fn type_beside_composition() {
+        let (s, r) = run(json!({"type": "string", "allOf": [{"$ref": "#/components/schemas/T"}]}));
+        assert_eq!(s, json!({"allOf": [{"$ref": "#/components/schemas/T"}]}));
+        assert_eq!(r.count(TYPE_BESIDE_COMPOSITION_DROPPED), 1);
+        let (s, r) = run(json!({
+            "type": "object", "required": ["k"], "discriminator": {"propertyName": "k"},
+            "oneOf": [{"$ref": "#/components/schemas/A"}]
+        }));
+        assert_eq!(
+            s,
+            json!({"allOf": [
+                {"type": "object", "required": ["k"]},
+                {"oneOf": [{"$ref": "#/components/schemas/A"}], "discriminator": {"propertyName": "k"}}
+            ]})
+        );
+        assert_eq!(r.count(COMPOSITION_SPLIT), 1);
+    }
+
+    #[test]
+    fn integer_bounds_become_whole() {
+        let (s, r) = run(json!({"type": "integer", "minimum": 1.0, "maximum": 9.5}));
+        assert_eq!(s, json!({"type": "integer", "minimum": 1, "maximum": 9}));
+        assert_eq!(r.count(INTEGER_BOUND_MADE_INTEGRAL), 2);
+    }
+
+    #[test]
+    fn boolean_schemas() {
+        let (s, r) = run(json!({"type": "object", "properties": {"a": true, "b": false}}));
+        assert_eq!(s["properties"], json!({"a": {}, "b": {"not": {}}}));
+        assert_eq!(r.count(BOOLEAN_SCHEMA), 2);
+    }
+
+    #[test]
+    fn schemas_everywhere_are_reached() {
+        let nullable = json!({"type": ["string", "null"]});
+        let mut doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a/{id}": {
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": nullable}],
+                "get": {
+                    "parameters": [{"name": "q", "in": "query", "schema": nullable}],
+                    "responses": {"200": {
+                        "description": "ok",
+                        "headers": {"X-H": {"schema": nullable}},
+                        "content": {"application/json": {"schema": {"type": "object",
+                            "additionalProperties": nullable}}}
+                    }}
+                }
+            }},
+            "webhooks": {"hook": {"post": {"requestBody": {"content": {"application/json": {
+                "schema": {"type": "array", "items": {"allOf": [nullable]}}
+            }}}}}},
+            "components": {
+                "parameters": {"P": {"name": "p", "in": "query", "schema": {"not": nullable}}},
+                "requestBodies": {"B": {"content": {"text/plain": {"schema": nullable}}}},
+                "responses": {"R": {"description": "r", "content": {"a/b": {"schema": nullable}}}},
+                "headers": {"H": {"schema": nullable}}
+            }
+        });
+        let r = normalize(&mut doc).unwrap();
+        assert_eq!(r.count(TYPE_ARRAY_NULLABLE), 9);
+        assert_eq!(
+            doc["webhooks"]["hook"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+                ["items"]["allOf"][0],
+            json!({"type": "string", "nullable": true})
+        );
+    }
+
+    #[test]
+    fn bad_type_is_an_error_with_a_pointer() {
+        let mut doc = doc_with(json!({"type": "object", "properties": {"a/b": {"type": [1]}}}));
+        let err = normalize(&mut doc).unwrap_err();
+        assert_eq!(
+            err.pointer.as_deref(),
+            Some("#/components/schemas/S/properties/a~1b/type/0")
+        );
+        let mut doc = doc_with(json!({"type": "object", "properties": {"a": "string"}}));
+        let err = normalize(&mut doc).unwrap_err();
+        assert_eq!(
+            err.pointer.as_deref(),
+            Some("#/components/schemas/S/properties/a")
+        );
+    }
+
+    #[test]
+    fn version_is_rewritten_and_missing_paths_added() {
+        let mut doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}});
+        let r = normalize(&mut doc).unwrap();
+        assert_eq!(doc["openapi"], "3.0.3");
+        assert_eq!(doc["x-original-openapi"], "3.1.0");
+        assert_eq!(doc["paths"], json!({}));
+        assert_eq!(r.count(EMPTY_PATHS_ADDED), 1);
+    }
+}

@@ -416,3 +416,174 @@ fn collect_bad_refs(
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::path::{Path, PathBuf};
+
+    /// A small valid document with one operation, one schema and one webhook.
+    fn small() -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/calls": {"post": {
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Call"}
+                }}},
+                "responses": {"200": {"description": "ok"}}
+            }}},
+            "webhooks": {"callHangup": {"post": {
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Call"}
+                }}},
+                "responses": {"200": {"description": "ok"}}
+            }}},
+            "components": {"schemas": {"Call": {"type": "object", "x-kind": "call",
+                "properties": {"to": {"type": "string"}}}}}
+        })
+    }
+
+    #[test]
+    fn parses_document_and_webhooks() {
+        let spec = parse(small()).unwrap();
+        assert_eq!(spec.openapi.operations().count(), 1);
+        assert_eq!(spec.webhooks.len(), 1);
+        assert!(spec.webhooks["callHangup"].post.is_some());
+        assert_eq!(spec.raw["components"]["schemas"]["Call"]["x-kind"], "call");
+        assert!(spec.raw.get("webhooks").is_some(), "raw keeps the webhooks");
+    }
+
+    #[test]
+    fn bad_schema_is_located_by_pointer() {
+        let mut doc = small();
+        doc["paths"]["/calls"]["post"]["requestBody"]["content"]["application/json"]["schema"] =
+            json!({"type": "object", "properties": {"to": {"type": "string", "nullable": "yes"}}});
+        let err = parse(doc).unwrap_err();
+        assert_eq!(
+            err.pointer.as_deref(),
+            Some("#/paths/~1calls/post/requestBody/content/application~1json/schema/properties/to"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_webhook_is_located_under_webhooks() {
+        let mut doc = small();
+        doc["webhooks"]["callHangup"]["post"]["responses"]["200"] = json!({"description": 5});
+        let err = parse(doc).unwrap_err();
+        let at = err.pointer.clone().unwrap_or_default();
+        assert!(
+            at.starts_with("#/webhooks/callHangup/post/responses/200"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn webhook_given_as_ref_is_parsed_from_its_target() {
+        let mut doc = small();
+        let item = doc["webhooks"]["callHangup"].clone();
+        doc["components"]["pathItems"] = json!({"Hook": item});
+        doc["webhooks"]["callHangup"] = json!({"$ref": "#/components/pathItems/Hook"});
+        let spec = parse(doc).unwrap();
+        assert!(spec.webhooks["callHangup"].post.is_some());
+    }
+
+    #[test]
+    fn unresolvable_refs_are_all_counted() {
+        let mut doc = small();
+        doc["paths"]["/calls"]["post"]["requestBody"]["content"]["application/json"]["schema"] =
+            json!({"$ref": "#/components/schemas/Nope"});
+        doc["components"]["schemas"]["Call"]["properties"]["from"] =
+            json!({"$ref": "#/components/schemas/Missing"});
+        // A `$ref` key inside an example payload is data, not a reference.
+        doc["components"]["schemas"]["Call"]["example"] = json!({"$ref": "not checked"});
+        let err = parse(doc).unwrap_err();
+        assert_eq!(
+            err.pointer.as_deref(),
+            Some("#/paths/~1calls/post/requestBody/content/application~1json/schema")
+        );
+        assert_eq!(
+            err.to_string(),
+            "#/paths/~1calls/post/requestBody/content/application~1json/schema: unresolvable \
+             $ref #/components/schemas/Nope (and 1 more unresolvable $ref)"
+        );
+    }
+
+    #[test]
+    fn load_spec_errors_name_the_file() {
+        let mut doc = small();
+        doc["components"]["schemas"]["Call"]["properties"]["to"] =
+            json!({"$ref": "#/components/schemas/Nope"});
+        let file = SpecFile {
+            path: PathBuf::from("spec3.yml"),
+            origin: crate::spec_source::SpecOrigin::Flag,
+            bytes: serde_json::to_vec(&doc).unwrap(),
+            sha256: String::new(),
+        };
+        let err = load_spec(&file).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "spec3.yml: #/components/schemas/Call/properties/to: unresolvable $ref \
+             #/components/schemas/Nope"
+        );
+    }
+
+    #[test]
+    fn full_31_document_goes_through_all_stages() {
+        let yaml = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /calls:\n    post:\n      \
+requestBody:\n        content:\n          application/json:\n            schema:\n              \
+properties:\n                to: {type: [string, 'null']}\n                loop:\n                  \
+$ref: '#/components/schemas/Loop'\n                  default: 1\n      responses:\n        \
+'200': {description: ok}\ncomponents:\n  schemas:\n    Loop:\n      anyOf:\n      - {type: integer, \
+exclusiveMinimum: 0}\n      - {type: string, const: infinity}\n";
+        let file = SpecFile {
+            path: PathBuf::from("mini.yml"),
+            origin: crate::spec_source::SpecOrigin::Flag,
+            bytes: yaml.as_bytes().to_vec(),
+            sha256: String::new(),
+        };
+        let spec = load_spec(&file).unwrap();
+        let body = &spec.raw["paths"]["/calls"]["post"]["requestBody"]["content"]
+            ["application/json"]["schema"];
+        assert_eq!(body["type"], "object");
+        assert_eq!(
+            body["properties"]["to"],
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(
+            body["properties"]["loop"]["allOf"][0]["$ref"],
+            "#/components/schemas/Loop"
+        );
+    }
+
+    /// Runs every stage on the pinned spec when `TELNYX_OPENAPI_SPEC` names it
+    /// (relative paths are taken from the repository root); skipped otherwise.
+    #[test]
+    fn pinned_spec_parses() {
+        let Some(value) = std::env::var_os(crate::spec_source::SPEC_ENV_VAR) else {
+            eprintln!("skipped: {} is not set", crate::spec_source::SPEC_ENV_VAR);
+            return;
+        };
+        let root = crate::spec_source::repo_root();
+        let pin = crate::spec_source::Pin::load(&root).unwrap();
+        let file = crate::spec_source::locate_and_read(
+            &root,
+            Some(&root.join(Path::new(&value))),
+            &pin,
+            false,
+        )
+        .unwrap();
+        let spec = load_spec(&file).unwrap();
+        assert_eq!(spec.openapi.operations().count(), 1156);
+        assert_eq!(
+            spec.openapi
+                .components
+                .as_ref()
+                .map_or(0, |c| c.schemas.len()),
+            1875
+        );
+        assert_eq!(spec.webhooks.len(), 66);
+    }
+}
