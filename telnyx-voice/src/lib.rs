@@ -4,3 +4,5 @@
 //! retries, pagination, webhook verification) and code generated from the
 //! pinned Telnyx OpenAPI spec by `cargo xtask codegen` (models, endpoint
 //! methods, webhook events), which only calls the runtime.
+
+pub mod webhooks;
