@@ -14,7 +14,8 @@ use reqwest::StatusCode;
 use telnyx_voice::webhooks::axum::{VerifiedWebhook, MAX_BODY_BYTES};
 use telnyx_voice::webhooks::{WebhookVerifier, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
-const BODY: &str = r#"{"data":{"event_type":"call.answered","payload":{"call_control_id":"v3:xyz"}}}"#;
+const BODY: &str =
+    r#"{"data":{"event_type":"call.answered","payload":{"call_control_id":"v3:xyz"}}}"#;
 
 #[derive(Clone)]
 struct AppState {
@@ -121,10 +122,16 @@ async fn axum_extractor_accepts_and_rejects() {
         addr,
         "/hook",
         BODY.into(),
-        &[("Telnyx-Timestamp", &ts), ("Telnyx-Signature-Ed25519", &sig)],
+        &[
+            ("Telnyx-Timestamp", &ts),
+            ("Telnyx-Signature-Ed25519", &sig),
+        ],
     )
     .await;
-    assert_eq!((status, text.as_str()), (StatusCode::OK, "app:call.answered"));
+    assert_eq!(
+        (status, text.as_str()),
+        (StatusCode::OK, "app:call.answered")
+    );
 
     // State that is the verifier itself.
     let (status, text, _) = post_hook(
@@ -150,8 +157,7 @@ async fn axum_extractor_accepts_and_rejects() {
     assert!(ctype.unwrap().starts_with("text/plain"));
 
     // Missing signature header.
-    let (status, text, _) =
-        post_hook(addr, "/hook", BODY.into(), &[(TIMESTAMP_HEADER, &ts)]).await;
+    let (status, text, _) = post_hook(addr, "/hook", BODY.into(), &[(TIMESTAMP_HEADER, &ts)]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(text.contains("telnyx-signature-ed25519"), "{text}");
 

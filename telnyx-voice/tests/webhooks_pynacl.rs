@@ -70,7 +70,9 @@ fn run_script(args: &[&str], stdin: Option<&[u8]>) -> Output {
 }
 
 fn b64d(v: &Value, field: &str) -> Vec<u8> {
-    let text = v[field].as_str().unwrap_or_else(|| panic!("{field} missing"));
+    let text = v[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} missing"));
     STANDARD.decode(text).expect("base64 from the script")
 }
 

@@ -84,7 +84,11 @@ fn verify_uses_the_system_clock() {
     let event: serde_json::Value = verifier().unwrap(BODY, &headers).expect("parses");
     assert_eq!(event["data"]["event_type"], "call.answered");
 
-    let old = at(TS).duration_since(UNIX_EPOCH).unwrap().as_secs().to_string();
+    let old = at(TS)
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
     let sig = sign(&key(1), &old, BODY);
     let headers = [(TIMESTAMP_HEADER, old.as_str()), (SIGNATURE_HEADER, &sig)];
     assert!(matches!(
@@ -101,7 +105,9 @@ fn missing_timestamp_header() {
         .collect();
     assert!(matches!(
         verifier().verify_at(BODY, &headers, at(TS)),
-        Err(WebhookError::MissingHeader { name: "telnyx-timestamp" })
+        Err(WebhookError::MissingHeader {
+            name: "telnyx-timestamp"
+        })
     ));
 }
 
@@ -113,7 +119,9 @@ fn missing_signature_header() {
         .collect();
     assert!(matches!(
         verifier().verify_at(BODY, &headers, at(TS)),
-        Err(WebhookError::MissingHeader { name: "telnyx-signature-ed25519" })
+        Err(WebhookError::MissingHeader {
+            name: "telnyx-signature-ed25519"
+        })
     ));
 }
 
@@ -151,7 +159,10 @@ fn every_header_container_works() {
     let now = at(TS);
 
     let mut map = HeaderMap::new();
-    map.insert("Telnyx-Timestamp", HeaderValue::from_str(&good[0].1).unwrap());
+    map.insert(
+        "Telnyx-Timestamp",
+        HeaderValue::from_str(&good[0].1).unwrap(),
+    );
     map.insert(
         "TELNYX-SIGNATURE-ED25519",
         HeaderValue::from_str(&good[1].1).unwrap(),
@@ -166,9 +177,11 @@ fn every_header_container_works() {
 
     let strs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     v.verify_at(BODY, &strs, now).expect("Vec<(&str, &str)>");
-    v.verify_at(BODY, strs.as_slice(), now).expect("[(&str, &str)]");
+    v.verify_at(BODY, strs.as_slice(), now)
+        .expect("[(&str, &str)]");
     v.verify_at(BODY, &[strs[0], strs[1]], now).expect("array");
-    v.verify_at(BODY, &good, now).expect("Vec<(String, String)>");
+    v.verify_at(BODY, &good, now)
+        .expect("Vec<(String, String)>");
 
     let bytes: Vec<(&[u8], Vec<u8>)> = good
         .iter()
@@ -182,17 +195,28 @@ fn every_header_container_works() {
     v.verify_at(BODY, &tree, now).expect("BTreeMap");
 
     let pairs = headers_from_pairs(map.iter());
-    v.verify_at(BODY, &pairs, now).expect("headers_from_pairs(HeaderMap::iter)");
+    v.verify_at(BODY, &pairs, now)
+        .expect("headers_from_pairs(HeaderMap::iter)");
     let pairs = headers_from_pairs(good.clone());
-    v.verify_at(BODY, &pairs, now).expect("headers_from_pairs(Vec)");
+    v.verify_at(BODY, &pairs, now)
+        .expect("headers_from_pairs(Vec)");
 
     let dyn_headers: &dyn WebhookHeaders = &map;
-    v.verify_at(BODY, dyn_headers, now).expect("dyn WebhookHeaders");
+    v.verify_at(BODY, dyn_headers, now)
+        .expect("dyn WebhookHeaders");
 }
 
 #[test]
 fn non_numeric_timestamp() {
-    for bad in ["", "abc", "17e8", "1700000000.0", " 1700000000", "+1700000000", "-"] {
+    for bad in [
+        "",
+        "abc",
+        "17e8",
+        "1700000000.0",
+        " 1700000000",
+        "+1700000000",
+        "-",
+    ] {
         let headers = with_header(TIMESTAMP_HEADER, bad);
         assert!(
             matches!(
@@ -234,7 +258,10 @@ fn too_new_timestamp() {
         .verify_at(BODY, &good_headers(), at(TS - 301))
         .unwrap_err();
     assert!(
-        matches!(err, WebhookError::TimestampOutOfTolerance { timestamp: TS, .. }),
+        matches!(
+            err,
+            WebhookError::TimestampOutOfTolerance { timestamp: TS, .. }
+        ),
         "{err:?}"
     );
     assert!(err.to_string().contains("too new"), "{err}");
@@ -244,8 +271,10 @@ fn too_new_timestamp() {
 fn tolerance_boundary_is_inclusive() {
     let v = verifier();
     let h = good_headers();
-    v.verify_at(BODY, &h, at(TS + 300)).expect("exactly 300 s old");
-    v.verify_at(BODY, &h, at(TS - 300)).expect("exactly 300 s early");
+    v.verify_at(BODY, &h, at(TS + 300))
+        .expect("exactly 300 s old");
+    v.verify_at(BODY, &h, at(TS - 300))
+        .expect("exactly 300 s early");
     // Sub-second parts of `now` are floored: 300.999 s is still 300.
     v.verify_at(BODY, &h, at(TS + 300) + Duration::from_millis(999))
         .expect("300.999 s old");
@@ -263,7 +292,10 @@ fn tolerance_boundary_is_inclusive() {
     strict.verify_at(BODY, &h, at(TS + 10)).expect("10 s old");
     assert!(matches!(
         strict.verify_at(BODY, &h, at(TS + 11)),
-        Err(WebhookError::TimestampOutOfTolerance { tolerance_secs: 10, .. })
+        Err(WebhookError::TimestampOutOfTolerance {
+            tolerance_secs: 10,
+            ..
+        })
     ));
 
     let zero = verifier().with_tolerance(Duration::ZERO);
@@ -273,7 +305,8 @@ fn tolerance_boundary_is_inclusive() {
     assert!(zero.verify_at(BODY, &h, at(TS + 1)).is_err());
 
     let huge = verifier().with_tolerance(Duration::MAX);
-    huge.verify_at(BODY, &h, at(i64::MIN / 2)).expect("no overflow");
+    huge.verify_at(BODY, &h, at(i64::MIN / 2))
+        .expect("no overflow");
     assert_eq!(verifier().tolerance(), DEFAULT_TOLERANCE);
 }
 
@@ -368,7 +401,8 @@ fn public_key_forms_accepted() {
     let spaced = format!("  {padded}\n");
     for text in [padded, unpadded, spaced] {
         let v = WebhookVerifier::new(&text).expect("accepted form");
-        v.verify_at(BODY, &good_headers(), at(TS)).expect("verifies");
+        v.verify_at(BODY, &good_headers(), at(TS))
+            .expect("verifies");
     }
     let from_bytes = WebhookVerifier::from_key_bytes(k.verifying_key().to_bytes()).unwrap();
     assert_eq!(from_bytes, verifier());
@@ -487,7 +521,9 @@ fn unwrap_reports_parse_errors_after_verification() {
     for body in [&b"not json"[..], b"", b"{\"data\":"] {
         let sig = sign(&key(1), &ts, body);
         let headers = [(TIMESTAMP_HEADER, ts.as_str()), (SIGNATURE_HEADER, &sig)];
-        verifier().verify_at(body, &headers, at(TS)).expect("signed");
+        verifier()
+            .verify_at(body, &headers, at(TS))
+            .expect("signed");
         let r: Result<serde_json::Value, _> = verifier().unwrap_at(body, &headers, at(TS));
         assert!(matches!(r, Err(WebhookError::Parse(_))), "{body:?}");
     }
@@ -530,7 +566,9 @@ fn verifier_from_env_reads_the_public_key() {
     std::env::remove_var("TELNYX_PUBLIC_KEY");
     assert!(matches!(
         telnyx_voice::webhooks::verifier_from_env(),
-        Err(WebhookError::MissingPublicKey { name: "TELNYX_PUBLIC_KEY" })
+        Err(WebhookError::MissingPublicKey {
+            name: "TELNYX_PUBLIC_KEY"
+        })
     ));
     std::env::set_var("TELNYX_PUBLIC_KEY", "garbage");
     assert!(matches!(
@@ -547,7 +585,9 @@ fn verifier_from_env_reads_the_public_key() {
 fn error_messages_are_descriptive() {
     let cases: Vec<(WebhookError, &str)> = vec![
         (
-            WebhookError::MissingHeader { name: TIMESTAMP_HEADER },
+            WebhookError::MissingHeader {
+                name: TIMESTAMP_HEADER,
+            },
             "telnyx-timestamp",
         ),
         (WebhookError::InvalidSignatureLength { len: 3 }, "3 bytes"),

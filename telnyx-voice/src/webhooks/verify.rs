@@ -40,7 +40,10 @@ impl WebhookVerifier {
         // much longer than that.
         if text.len() > 64 {
             return Err(WebhookError::InvalidPublicKey {
-                reason: format!("{} characters of base64 is too long for 32 bytes", text.len()),
+                reason: format!(
+                    "{} characters of base64 is too long for 32 bytes",
+                    text.len()
+                ),
             });
         }
         let mut buf = [0u8; 48];
@@ -49,12 +52,12 @@ impl WebhookVerifier {
             .map_err(|_| WebhookError::InvalidPublicKey {
                 reason: "not valid base64".to_owned(),
             })?;
-        let bytes: [u8; PUBLIC_KEY_LENGTH] =
-            buf.get(..len)
-                .and_then(|b| b.try_into().ok())
-                .ok_or_else(|| WebhookError::InvalidPublicKey {
-                    reason: format!("decodes to {len} bytes, expected {PUBLIC_KEY_LENGTH}"),
-                })?;
+        let bytes: [u8; PUBLIC_KEY_LENGTH] = buf
+            .get(..len)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| WebhookError::InvalidPublicKey {
+                reason: format!("decodes to {len} bytes, expected {PUBLIC_KEY_LENGTH}"),
+            })?;
         Self::from_key_bytes(bytes)
     }
 
@@ -63,10 +66,9 @@ impl WebhookVerifier {
     /// Fails with [`WebhookError::InvalidPublicKey`] if the bytes are not the
     /// encoding of a point on the Ed25519 curve.
     pub fn from_key_bytes(bytes: [u8; 32]) -> Result<Self, WebhookError> {
-        let key =
-            VerifyingKey::from_bytes(&bytes).map_err(|_| WebhookError::InvalidPublicKey {
-                reason: "not a valid Ed25519 public key".to_owned(),
-            })?;
+        let key = VerifyingKey::from_bytes(&bytes).map_err(|_| WebhookError::InvalidPublicKey {
+            reason: "not a valid Ed25519 public key".to_owned(),
+        })?;
         Ok(Self::from_verifying_key(key))
     }
 
@@ -122,16 +124,18 @@ impl WebhookVerifier {
         headers: &H,
         now: SystemTime,
     ) -> Result<(), WebhookError> {
-        let timestamp_raw = headers
-            .header(TIMESTAMP_HEADER)
-            .ok_or(WebhookError::MissingHeader {
-                name: TIMESTAMP_HEADER,
-            })?;
-        let signature_raw = headers
-            .header(SIGNATURE_HEADER)
-            .ok_or(WebhookError::MissingHeader {
-                name: SIGNATURE_HEADER,
-            })?;
+        let timestamp_raw =
+            headers
+                .header(TIMESTAMP_HEADER)
+                .ok_or(WebhookError::MissingHeader {
+                    name: TIMESTAMP_HEADER,
+                })?;
+        let signature_raw =
+            headers
+                .header(SIGNATURE_HEADER)
+                .ok_or(WebhookError::MissingHeader {
+                    name: SIGNATURE_HEADER,
+                })?;
 
         let timestamp = parse_timestamp(timestamp_raw).ok_or(WebhookError::InvalidTimestamp)?;
         let signature = decode_signature(signature_raw)?;
