@@ -25,3 +25,4 @@ pub use error::{ApiError, ApiErrorDetail, ApiErrorSource, Error, Result};
 pub use pagination::PageStream;
 pub use request::RequestOptions;
 pub use response::{Data, Page, Response};
+pub mod webhooks;
