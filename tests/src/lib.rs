@@ -7,6 +7,7 @@
 //! * [`Report`] collects per-operation results of the conformance suite and
 //!   prints them as a table ending in `conformance: N passed, M failed`.
 
+mod conformance;
 pub mod prism;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 
+pub use conformance::{outcome, sample};
 pub use prism::PrismServer;
 
 /// Response header in which Prism lists what it found wrong with an exchange.

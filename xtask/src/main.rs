@@ -1,62 +1,95 @@
 //! `cargo xtask`: the telnyx-voice code generator and maintenance tasks.
+//!
+//! The generator is a pipeline of stages, one module each:
+//! load -> normalize -> parse -> select -> build (intermediate representation) -> emit -> format -> write.
 
+mod build;
+mod codegen;
+mod config;
+mod emit;
 mod error;
+mod format;
+mod ir;
 mod load;
-#[allow(dead_code)] // parts of the API are only used by the later stages
+mod names;
 mod normalize;
-#[allow(dead_code)] // parts of the API are only used by the later stages
 mod parse;
-#[allow(dead_code)] // parts of the API are only used by the later stages
+mod select;
 mod spec_source;
+mod test_task;
+mod write;
 
-use std::path::Path;
-use std::time::Instant;
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-/// Temporary entry point: `spec ...` subcommands, or a timed run of the first stages.
-fn main() {
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--all] [--allow-unpinned] [--docs facts|full] [--timings]
+  cargo xtask spec fetch        download the pinned spec into spec/cache/ and verify its sha256
+  cargo xtask spec pin PATH     pin the spec at PATH (rewrites spec/pin.toml)
+  cargo xtask test [ARGS]       install test dependencies, then run the whole test suite
+
+The spec is found in this order: --spec PATH, $TELNYX_OPENAPI_SPEC, spec/cache/ (filled by `spec fetch`).";
+
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = if args.first().map(String::as_str) == Some("spec") {
-        spec_source::run_spec_command(&args[1..])
-    } else {
-        stages(args.first().map(Path::new))
+    let root = spec_source::repo_root();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => parse_codegen(&args[1..]).and_then(|options| codegen::run(&root, &options)),
+        Some("spec") => spec_source::run_spec_command(&args[1..]).map(|()| 0),
+        Some("test") => test_task::run(&root, &args[1..]).map(|()| 0).map_err(error::GenError::msg),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(0)
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            Ok(2)
+        }
     };
-    if let Err(e) = result {
-        eprintln!("error: {e}");
-        std::process::exit(1);
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
     }
 }
 
-/// Locates, loads, normalizes and parses the spec, printing counts and stage times.
-fn stages(flag: Option<&Path>) -> Result<(), error::GenError> {
-    let root = spec_source::repo_root();
-    let pin = spec_source::Pin::load(&root)?;
-    let t = Instant::now();
-    let file = spec_source::locate_and_read(&root, flag, &pin, false)?;
-    let t_read = t.elapsed();
-    let t = Instant::now();
-    let mut doc = load::load(&file.bytes, &file.path)?;
-    let t_load = t.elapsed();
-    let t = Instant::now();
-    let report = normalize::normalize(&mut doc).map_err(|e| e.in_file(&file.path))?;
-    let t_norm = t.elapsed();
-    let t = Instant::now();
-    let spec = parse::parse(doc).map_err(|e| e.in_file(&file.path))?;
-    let t_parse = t.elapsed();
-    print!("{report}");
-    let schemas = spec
-        .openapi
-        .components
-        .as_ref()
-        .map_or(0, |c| c.schemas.len());
-    println!(
-        "operations {}  schemas {}  webhooks {}",
-        spec.openapi.operations().count(),
-        schemas,
-        spec.webhooks.len()
-    );
-    println!(
-        "read+sha256 {:?}  load {:?}  normalize {:?}  parse {:?}",
-        t_read, t_load, t_norm, t_parse
-    );
-    Ok(())
+fn parse_codegen(args: &[String]) -> Result<codegen::Options, error::GenError> {
+    let mut options = codegen::Options {
+        spec: None,
+        out: None,
+        check: false,
+        all: false,
+        allow_unpinned: false,
+        docs: emit::DocsMode::Facts,
+        timings: false,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |name: &str| {
+            iter.next().cloned().ok_or_else(|| error::GenError::msg(format!("{name} needs a value\n{USAGE}")))
+        };
+        match arg.as_str() {
+            "--spec" => options.spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => options.out = Some(PathBuf::from(value("--out")?)),
+            "--docs" => {
+                options.docs = match value("--docs")?.as_str() {
+                    "facts" => emit::DocsMode::Facts,
+                    "full" => emit::DocsMode::Full,
+                    other => return Err(error::GenError::msg(format!("--docs takes facts or full, not {other}"))),
+                }
+            }
+            "--check" => options.check = true,
+            "--all" => options.all = true,
+            "--allow-unpinned" => options.allow_unpinned = true,
+            "--timings" => options.timings = true,
+            other => return Err(error::GenError::msg(format!("unknown option {other}\n{USAGE}"))),
+        }
+    }
+    if options.all && options.out.is_none() {
+        return Err(error::GenError::msg("--all needs --out DIR (the whole API is a crate of its own)"));
+    }
+    Ok(options)
 }

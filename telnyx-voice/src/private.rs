@@ -1,0 +1,176 @@
+//! Helpers the generated code calls. Not public API.
+
+use serde::de::DeserializeOwned;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+/// Declares a string enum that keeps values it does not know.
+///
+/// Serde, `FromStr`, `Display` and `as_str` agree on the wire spelling; a value outside the list
+/// becomes the `unknown` variant carrying the string, so a new value from the API never fails a
+/// response or a webhook.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )*
+        }
+        unknown = $unknown:ident;
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version of the SDK does not know, kept as received.
+            $unknown(String),
+        }
+
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )*
+                    $name::$unknown(value) => value.as_str(),
+                }
+            }
+
+            /// Whether the value is one this version of the SDK does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, $name::$unknown(_))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $wire => $name::$variant, )*
+                    other => $name::$unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                match $name::from(value.as_str()) {
+                    $name::$unknown(_) => $name::$unknown(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok($name::from(value))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::private::StrVisitor::<$name>::new())
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+/// Visits a string (borrowed or owned) into any `From<&str>` type without an extra allocation.
+pub(crate) struct StrVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T> StrVisitor<T> {
+    pub(crate) fn new() -> Self {
+        StrVisitor(std::marker::PhantomData)
+    }
+}
+
+impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+        Ok(T::from(value))
+    }
+}
+
+/// The string value of `tag` in a JSON object, if any.
+pub(crate) fn tag_of(value: &Value, tag: &str) -> Option<String> {
+    value.get(tag).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Decodes one alternative of a union from the JSON it was told apart by.
+pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
+    serde_json::from_value(value)
+}
+
+/// Serializes an alternative of a tagged union, adding the tag when the alternative lacks it.
+pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
+    serializer: S,
+    tag: &str,
+    value: &str,
+    inner: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut json = serde_json::to_value(inner).map_err(serde::ser::Error::custom)?;
+    if let Value::Object(map) = &mut json {
+        map.entry(tag.to_string()).or_insert_with(|| Value::String(value.to_string()));
+    }
+    json.serialize(serializer)
+}
+
+/// The first look at a webhook body: where its `event_type` is.
+#[derive(serde::Deserialize)]
+pub(crate) struct EventProbe<'a> {
+    #[serde(borrow, default)]
+    data: Option<EventTypeProbe<'a>>,
+    #[serde(borrow, default)]
+    event_type: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(serde::Deserialize)]
+struct EventTypeProbe<'a> {
+    #[serde(borrow, default)]
+    event_type: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> EventProbe<'a> {
+    /// Reads only the type fields of a webhook body, skipping the rest.
+    pub(crate) fn read(body: &'a [u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
+
+    /// The event type and whether it sits inside a `data` envelope.
+    pub(crate) fn event_type(&self) -> Option<(&str, bool)> {
+        if let Some(event_type) = self.data.as_ref().and_then(|d| d.event_type.as_deref()) {
+            return Some((event_type, true));
+        }
+        self.event_type.as_deref().map(|t| (t, false))
+    }
+}
+
+/// Decodes a webhook body as the event object `T`, inside a `data` envelope or not.
+pub(crate) fn parse_event<T: DeserializeOwned>(body: &[u8], enveloped: bool) -> Result<T, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    struct Envelope<T> {
+        data: T,
+    }
+    if enveloped {
+        serde_json::from_slice::<Envelope<T>>(body).map(|e| e.data)
+    } else {
+        serde_json::from_slice(body)
+    }
+}

@@ -1,0 +1,213 @@
+//! `cargo xtask codegen`: runs the pipeline stages in order and writes or checks the output.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::Builder;
+use crate::config::Config;
+use crate::emit::{self, DocsMode};
+use crate::error::{GenError, GenResult};
+use crate::format::rust_file;
+use crate::ir::{Api, Model};
+use crate::parse::load_spec;
+use crate::select::select;
+use crate::spec_source::{locate_and_read, Pin};
+use crate::write::{self, FileSet};
+
+/// Options of one codegen run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `--spec PATH`.
+    pub spec: Option<PathBuf>,
+    /// `--out DIR`.
+    pub out: Option<PathBuf>,
+    /// `--check`.
+    pub check: bool,
+    /// `--all`: the whole API as a standalone crate.
+    pub all: bool,
+    /// `--allow-unpinned`.
+    pub allow_unpinned: bool,
+    /// `--docs full`.
+    pub docs: DocsMode,
+    /// `--timings`: print each stage's time.
+    pub timings: bool,
+}
+
+/// Wall time of each stage.
+#[derive(Debug, Default)]
+pub struct Timings(Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.0.push((stage, start.elapsed()));
+        out
+    }
+}
+
+/// Where generated files go inside the output root.
+pub const VOICE_GENERATED: &str = "telnyx-voice/src/generated";
+
+/// Runs codegen; returns the process exit code.
+pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
+    let started = Instant::now();
+    let mut timings = Timings::default();
+    let pin = Pin::load(root)?;
+    let spec_file = timings.time("read", || locate_and_read(root, options.spec.as_deref(), &pin, options.allow_unpinned))?;
+    let parsed = timings.time("load+normalize+parse", || load_spec(&spec_file))?;
+    let config = if options.all { Config::everything() } else { Config::load(&root.join("spec/voice.toml"))? };
+    let api = timings.time("select+build", || -> GenResult<Api> {
+        let selected = select(&parsed.openapi, &parsed.webhooks, &config.select).map_err(|e| e.in_file(&spec_file.path))?;
+        Builder::new(&parsed.openapi, &parsed.webhooks, &config, options.all)
+            .build(&selected, &spec_file.sha256)
+            .map_err(|e| e.in_file(&spec_file.path))
+    })?;
+    for skipped in &api.skipped {
+        eprintln!("skipped {}: {}", skipped.pointer, skipped.reason);
+    }
+    let template = std::fs::read_to_string(root.join("templates/API.md.tmpl"))
+        .map_err(|e| GenError::msg(format!("cannot read: {e}")).in_file(&root.join("templates/API.md.tmpl")))?;
+    let files = timings.time("emit+format", || {
+        if options.all {
+            standalone_crate(root, &api, options.docs, &template)
+        } else {
+            voice_files(&api, options.docs, &template)
+        }
+    })?;
+
+    let out_root = options.out.clone().unwrap_or_else(|| root.to_path_buf());
+    let code = if options.check {
+        let drift = timings.time("check", || write::check(&out_root, &files));
+        if drift.is_empty() {
+            0
+        } else {
+            eprintln!("generated code is out of date ({} files); run `cargo xtask codegen` and commit:", drift.len());
+            for d in &drift {
+                eprintln!("  {d}");
+            }
+            1
+        }
+    } else {
+        timings.time("write", || write::write(&out_root, &files))?;
+        0
+    };
+    if options.timings {
+        for (stage, elapsed) in &timings.0 {
+            eprintln!("  {stage:<22} {:>8.1} ms", elapsed.as_secs_f64() * 1000.0);
+        }
+    }
+    let count = |f: fn(&Model) -> bool| api.models.values().filter(|m| f(m)).count();
+    println!(
+        "codegen{}: {} operations, {} models, {} enums, {} webhook events {} in {:.2} s",
+        if options.all { " --all" } else { "" },
+        api.resources.iter().map(|r| r.operations.len()).sum::<usize>(),
+        count(|m| !matches!(m, Model::Enum(_))),
+        count(|m| matches!(m, Model::Enum(_))),
+        api.events.len(),
+        if options.check { "checked" } else { "written" },
+        started.elapsed().as_secs_f64()
+    );
+    Ok(code)
+}
+
+/// The generated source files of a crate, relative to its `src/generated`.
+fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static str, String)>> {
+    let header = emit::header(&api.spec_sha256, "//");
+    Ok(vec![
+        ("mod.rs", format!("{header}\n{}", MOD_RS)),
+        ("models.rs", rust_file(emit::models::emit(&api.models, mode), &header, "models.rs")?),
+        ("resources.rs", rust_file(emit::resources::emit_resources(api, mode), &header, "resources.rs")?),
+        ("builders.rs", rust_file(emit::resources::emit_builders(api, mode), &header, "builders.rs")?),
+        ("events.rs", rust_file(emit::events::emit(&api.events), &header, "events.rs")?),
+    ])
+}
+
+const MOD_RS: &str = "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\npub mod events;\npub mod models;\npub mod resources;\n";
+
+fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> {
+    let mut files = FileSet::new();
+    for (name, text) in generated_sources(api, mode)? {
+        files.insert(Path::new(VOICE_GENERATED).join(name), text);
+    }
+    files.insert(PathBuf::from("telnyx-voice/API.md"), emit::api_doc::render(template, api)?);
+    files.insert(
+        PathBuf::from("tests/tests/conformance/generated.rs"),
+        rust_file(emit::conformance::emit(api), &emit::header(&api.spec_sha256, "//"), "conformance.rs")?,
+    );
+    Ok(files)
+}
+
+/// The whole API as a crate of its own: the hand-written runtime copied beside the generated code.
+fn standalone_crate(root: &Path, api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> {
+    let mut files = FileSet::new();
+    let runtime_dir = root.join("telnyx-voice/src");
+    let entries = std::fs::read_dir(&runtime_dir)
+        .map_err(|e| GenError::msg(format!("cannot read the runtime: {e}")).in_file(&runtime_dir))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).map_err(|e| GenError::msg(e.to_string()).in_file(&path))?;
+            files.insert(Path::new("src").join(entry.file_name()), text);
+        } else if path.is_dir() && entry.file_name() != "generated" {
+            for inner in std::fs::read_dir(&path).map_err(|e| GenError::msg(e.to_string()).in_file(&path))?.flatten() {
+                let inner_path = inner.path();
+                if inner_path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&inner_path).map_err(|e| GenError::msg(e.to_string()).in_file(&inner_path))?;
+                    files.insert(Path::new("src").join(entry.file_name()).join(inner.file_name()), text);
+                }
+            }
+        }
+    }
+    for (name, text) in generated_sources(api, mode)? {
+        files.insert(Path::new("src/generated").join(name), text);
+    }
+    let manifest_path = root.join("telnyx-voice/Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| GenError::msg(e.to_string()).in_file(&manifest_path))?;
+    files.insert(PathBuf::from("Cargo.toml"), standalone_manifest(&manifest));
+    files.insert(PathBuf::from("API.md"), emit::api_doc::render(template, api)?);
+    Ok(files)
+}
+
+/// The crate's manifest made standalone: its own name and workspace, concrete package fields,
+/// no dev-dependencies or benches (those belong to the voice crate's own tests).
+fn standalone_manifest(manifest: &str) -> String {
+    let mut out = String::from("# @generated by `cargo xtask codegen --all`: the whole Telnyx API.\n[workspace]\n\n");
+    let mut section = String::new();
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed.to_string();
+            if section.starts_with("[dev-dependencies") || section.starts_with("[[bench") || section.starts_with("[[example") || section.starts_with("[[test") {
+                continue;
+            }
+        } else if section.starts_with("[dev-dependencies") || section.starts_with("[[bench") || section.starts_with("[[example") || section.starts_with("[[test") {
+            continue;
+        }
+        if section == "[package]" {
+            if trimmed.starts_with("name") {
+                out.push_str("name = \"telnyx-all\"\n");
+                continue;
+            }
+            if trimmed.contains(".workspace = true") {
+                let key = trimmed.split('.').next().unwrap_or_default();
+                match key {
+                    "edition" => out.push_str("edition = \"2021\"\n"),
+                    "rust-version" => out.push_str("rust-version = \"1.85\"\n"),
+                    _ => {}
+                }
+                continue;
+            }
+            if trimmed.starts_with("autoexamples") || trimmed.starts_with("autobenches") {
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        if section == "[package]" && trimmed.starts_with("name") {
+            continue;
+        }
+    }
+    out.push_str("\n[lib]\npath = \"src/lib.rs\"\n");
+    out
+}

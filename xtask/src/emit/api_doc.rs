@@ -1,0 +1,53 @@
+//! `API.md`: the table of every operation and webhook event, rendered from `templates/API.md.tmpl`.
+
+use crate::error::{GenError, GenResult};
+use crate::ir::Api;
+
+/// Renders the template: `{{operations}}`, `{{events}}`, `{{operation_count}}`, `{{event_count}}`,
+/// `{{spec_sha256}}` are replaced; any other `{{...}}` is an error.
+pub fn render(template: &str, api: &Api) -> GenResult<String> {
+    let mut operations = String::new();
+    let mut count = 0;
+    for resource in &api.resources {
+        for op in &resource.operations {
+            count += 1;
+            operations.push_str(&format!(
+                "| `{}` | `{} {}` | `client.{}().{}()` |\n",
+                op.operation_id,
+                op.method.as_str(),
+                op.path,
+                resource.path.join("()."),
+                op.method_name
+            ));
+        }
+    }
+    let mut events = String::new();
+    for event in &api.events {
+        events.push_str(&format!("| `{}` | `WebhookEvent::{}` | `{}` |\n", event.event_type, event.variant, event.ty));
+    }
+    let values = [
+        ("operations", operations.trim_end().to_string()),
+        ("events", events.trim_end().to_string()),
+        ("operation_count", count.to_string()),
+        ("event_count", api.events.len().to_string()),
+        ("spec_sha256", api.spec_sha256.clone()),
+    ];
+    let mut out = String::with_capacity(template.len() + operations.len() + events.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("}}")
+            .ok_or_else(|| GenError::msg("unclosed `{{` in the API.md template"))?
+            + start;
+        let key = rest[start + 2..end].trim();
+        let value = values
+            .iter()
+            .find(|(k, _)| *k == key)
+            .ok_or_else(|| GenError::msg(format!("unknown placeholder `{{{{{key}}}}}` in the API.md template")))?;
+        out.push_str(&value.1);
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}

@@ -1,0 +1,256 @@
+//! `models.rs`: structs, enums, unions and aliases.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{code, field_doc};
+use super::{doc_attrs, ident, type_tokens, DocsMode};
+use crate::ir::{AliasModel, EnumModel, Field, Model, Origin, StructModel, TypeRef, UnionModel};
+
+/// Tokens of the models module.
+pub fn emit(models: &BTreeMap<String, Model>, mode: DocsMode) -> TokenStream {
+    let defaultable = defaultable_models(models);
+    let items = models.values().map(|model| match model {
+        Model::Struct(s) => emit_struct(s, &defaultable, mode),
+        Model::Enum(e) => emit_enum(e),
+        Model::Union(u) => emit_union(u),
+        Model::Alias(a) => emit_alias(a),
+    });
+    quote! {
+        //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
+        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+    }
+}
+
+fn origin_doc(origin: &Origin, what: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    match (&origin.title, &origin.schema) {
+        (Some(title), Some(schema)) => lines.push(format!("{title} (schema `{schema}`).")),
+        (None, Some(schema)) => lines.push(format!("Schema `{schema}`.")),
+        (Some(title), None) => lines.push(format!("{title}.")),
+        (None, None) => lines.push(format!("{what} defined inline at `{}`.", origin.pointer)),
+    }
+    lines
+}
+
+/// Structs whose every field can be left empty: they derive `Default`.
+fn defaultable_models(models: &BTreeMap<String, Model>) -> Vec<String> {
+    models
+        .values()
+        .filter_map(|m| match m {
+            Model::Struct(s) if s.fields.iter().all(Field::is_option) => Some(s.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn is_defaultable(ty: &TypeRef, defaultable: &[String]) -> bool {
+    match ty {
+        TypeRef::Named(n) => defaultable.contains(n),
+        _ => true,
+    }
+}
+
+fn emit_struct(model: &StructModel, defaultable: &[String], mode: DocsMode) -> TokenStream {
+    let name = ident(&model.name);
+    let mut doc = origin_doc(&model.origin, "Object");
+    if let Some(example) = &model.facts.example {
+        if !example.is_object() {
+            doc.push(String::new());
+            doc.push(format!("Example: {}", code(example)));
+        }
+    }
+    let doc = doc_attrs(&doc);
+    let derive_default = if defaultable.contains(&model.name) { quote!(Default,) } else { quote!() };
+    let fields = model.fields.iter().map(|field| {
+        let rust = ident(&field.name.rust);
+        let wire = &field.name.wire;
+        let mut ty = type_tokens(&field.ty);
+        if field.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let doc = doc_attrs(&field_doc(wire, &field.ty, field.required, &field.facts, mode));
+        let rename = if field.name.rust != *wire { quote!(rename = #wire,) } else { quote!() };
+        if !field.required {
+            quote! {
+                #doc
+                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+                pub #rust: Option<#ty>,
+            }
+        } else if field.nullable {
+            quote! {
+                #doc
+                #[serde(#rename default)]
+                pub #rust: Option<#ty>,
+            }
+        } else if is_defaultable(&field.ty, defaultable) {
+            // Required on the wire, but a response that leaves it out still decodes.
+            quote! {
+                #doc
+                #[serde(#rename default)]
+                pub #rust: #ty,
+            }
+        } else if field.name.rust != *wire {
+            quote! {
+                #doc
+                #[serde(rename = #wire)]
+                pub #rust: #ty,
+            }
+        } else {
+            quote! {
+                #doc
+                pub #rust: #ty,
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn emit_enum(model: &EnumModel) -> TokenStream {
+    let name = ident(&model.name);
+    let doc = doc_attrs(&origin_doc(&model.origin, "Enum"));
+    let unknown = ident(&model.unknown_variant);
+    let variants = model.variants.iter().map(|v| {
+        let rust = ident(&v.rust);
+        let wire = &v.wire;
+        let doc = format!(" `{}`", wire.replace('`', "'"));
+        quote!(#[doc = #doc] #rust = #wire,)
+    });
+    quote! {
+        crate::private::string_enum! {
+            #doc
+            pub enum #name {
+                #(#variants)*
+            }
+            unknown = #unknown;
+        }
+    }
+}
+
+fn emit_union(model: &UnionModel) -> TokenStream {
+    let name = ident(&model.name);
+    let mut doc = origin_doc(&model.origin, "Union");
+    match &model.discriminator {
+        Some(tag) => doc.push(format!("One of several shapes, told apart by `{tag}`.")),
+        None => doc.push("One of several shapes, told apart by their content.".to_string()),
+    }
+    let doc = doc_attrs(&doc);
+    let variants = model.variants.iter().map(|v| {
+        let rust = ident(&v.name);
+        let ty = type_tokens(&v.ty);
+        let line = match v.tags.as_slice() {
+            [] => format!(" A {}.", super::docs::type_label(&v.ty)),
+            tags => format!(" `{}`.", tags.join("`, `")),
+        };
+        quote!(#[doc = #line] #rust(#ty),)
+    });
+    let from_impls = from_impls(model);
+    let serde_impls = match &model.discriminator {
+        Some(tag) => tagged_serde(model, tag),
+        None => quote!(),
+    };
+    let derive = if model.discriminator.is_some() {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)] #[serde(untagged)])
+    };
+    quote! {
+        #doc
+        #derive
+        pub enum #name {
+            #(#variants)*
+            /// A shape this version of the SDK does not know, kept as received.
+            Unknown(serde_json::Value),
+        }
+        #from_impls
+        #serde_impls
+    }
+}
+
+/// `From` for each variant type that appears once, and `From<&str>` for a string variant.
+fn from_impls(model: &UnionModel) -> TokenStream {
+    let name = ident(&model.name);
+    let mut impls = Vec::new();
+    for v in &model.variants {
+        if model.variants.iter().filter(|o| o.ty == v.ty).count() != 1 {
+            continue;
+        }
+        let rust = ident(&v.name);
+        let ty = type_tokens(&v.ty);
+        impls.push(quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self { #name::#rust(value) }
+            }
+        });
+        if v.ty == TypeRef::String {
+            impls.push(quote! {
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self { #name::#rust(value.to_string()) }
+                }
+            });
+        }
+        if v.ty == TypeRef::Array(Box::new(TypeRef::String)) {
+            impls.push(quote! {
+                impl From<Vec<&str>> for #name {
+                    fn from(value: Vec<&str>) -> Self { #name::#rust(value.into_iter().map(str::to_string).collect()) }
+                }
+            });
+        }
+    }
+    quote!(#(#impls)*)
+}
+
+fn tagged_serde(model: &UnionModel, tag: &str) -> TokenStream {
+    let name = ident(&model.name);
+    let ser_arms = model.variants.iter().map(|v| {
+        let rust = ident(&v.name);
+        let value = v.tags.first().cloned().unwrap_or_default();
+        quote!(#name::#rust(inner) => crate::private::serialize_tagged(serializer, #tag, #value, inner),)
+    });
+    let de_arms = model.variants.iter().map(|v| {
+        let rust = ident(&v.name);
+        let tags = &v.tags;
+        quote!(Some(#(#tags)|*) => crate::private::from_value(value).map(#name::#rust),)
+    });
+    quote! {
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                    #name::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let tag = crate::private::tag_of(&value, #tag);
+                match tag.as_deref() {
+                    #(#de_arms)*
+                    _ => Ok(#name::Unknown(value)),
+                }
+                .map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+
+fn emit_alias(model: &AliasModel) -> TokenStream {
+    let name = ident(&model.name);
+    let ty = type_tokens(&model.ty);
+    let doc = doc_attrs(&origin_doc(&model.origin, "Type"));
+    quote! {
+        #doc
+        pub type #name = #ty;
+    }
+}

@@ -1,0 +1,374 @@
+//! The intermediate representation: plain data between the spec and the emitted tokens.
+//!
+//! Emitters read only these types, never the spec, so tests can build them by hand.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::names::Name;
+
+/// Everything the emitters write, for one spec and one selection.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Api {
+    /// sha256 of the spec file the representation was built from (goes into file headers).
+    pub spec_sha256: String,
+    /// Operations grouped by resource, resources in a fixed order.
+    pub resources: Vec<Resource>,
+    /// Every model, keyed and sorted by Rust type name.
+    pub models: BTreeMap<String, Model>,
+    /// Webhook events in spec order.
+    pub events: Vec<Event>,
+    /// Constructs that were skipped (only in `--all` mode), with their JSON pointers.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A construct the generator could not express and left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Where in the spec.
+    pub pointer: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A group of operations reached as `client.a().b()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// Accessor path from the client, snake case (`["calls", "actions"]`).
+    pub path: Vec<String>,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+}
+
+impl Resource {
+    /// Rust type name of the resource handle (`CallsActions`).
+    pub fn type_name(&self) -> String {
+        self.path.iter().map(|s| crate::names::camel(s)).collect()
+    }
+}
+
+/// HTTP methods the spec uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+}
+
+impl HttpMethod {
+    /// Upper-case wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// One endpoint method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The spec's operationId.
+    pub operation_id: String,
+    /// The spec's summary (an operation title, a fact).
+    pub title: Option<String>,
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path template as in the spec (`/calls/{call_control_id}/actions/answer`).
+    pub path: String,
+    /// Rust method name on the resource.
+    pub method_name: String,
+    /// Rust name of the request builder type.
+    pub builder_name: String,
+    /// Path parameters in template order.
+    pub path_params: Vec<Param>,
+    /// Query parameters in spec order.
+    pub query_params: Vec<Param>,
+    /// JSON request body, if any.
+    pub body: Option<Body>,
+    /// Success response shape.
+    pub response: ResponseShape,
+    /// How a list walks its pages, when it is a list.
+    pub pagination: Option<PageScheme>,
+    /// Whether the body has a `command_id` the SDK fills for idempotent retries.
+    pub command_id: bool,
+    /// Marked deprecated in the spec.
+    pub deprecated: bool,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// A path or query parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Wire name and method/argument name.
+    pub name: Name,
+    /// Rust type.
+    pub ty: TypeRef,
+    /// Required by the spec.
+    pub required: bool,
+    /// Query serialization style.
+    pub style: QueryStyle,
+    /// Facts for the doc comment and for sample values.
+    pub facts: Facts,
+}
+
+/// How a query parameter is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=value`, arrays repeated.
+    Form,
+    /// `name[key][sub]=value`.
+    DeepObject,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The body type.
+    pub ty: TypeRef,
+    /// Whether the spec requires a body.
+    pub required: bool,
+    /// When the body is a struct: its fields, for the builder's arguments and setters.
+    pub fields: Option<Vec<BodyField>>,
+}
+
+/// A body field as the builder exposes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BodyField {
+    /// The model's field.
+    pub field: Field,
+    /// The name of its method argument or setter (unique among the operation's parameters).
+    pub arg: String,
+}
+
+/// The decoded shape of a success response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseShape {
+    /// No body (204, or a 2xx without content).
+    NoContent,
+    /// `{ "data": T }`.
+    Data(TypeRef),
+    /// `{ "data": [T], "meta": M }`.
+    Page {
+        /// Item type.
+        item: TypeRef,
+        /// Meta type.
+        meta: TypeRef,
+    },
+    /// Any other JSON body.
+    Json(TypeRef),
+}
+
+/// The two pagination schemes of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageScheme {
+    /// `page[number]` counts up to `meta.total_pages`.
+    PageNumber,
+    /// `meta.cursors.after` is sent back as `page[after]`.
+    Cursor,
+}
+
+/// A reference to a Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`
+    String,
+    /// `i64`
+    Integer,
+    /// `f64`
+    Number,
+    /// `bool`
+    Boolean,
+    /// `serde_json::Value`
+    Any,
+    /// A generated model, by Rust name.
+    Named(String),
+    /// `Vec<T>`
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>`
+    Map(Box<TypeRef>),
+}
+
+/// Facts about a value, carried into docs and sample values (never description prose).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// `format`.
+    pub format: Option<String>,
+    /// `default`.
+    pub default: Option<Value>,
+    /// `example`.
+    pub example: Option<Value>,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// Allowed values when the field is a constant or an enum kept as a plain type.
+    pub allowed: Vec<Value>,
+    /// Deprecated in the spec.
+    pub deprecated: bool,
+    /// The spec's description, kept only for `--docs full` (never emitted by default).
+    pub description: Option<String>,
+}
+
+/// A generated type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Model {
+    /// A struct.
+    Struct(StructModel),
+    /// A string enum with an unknown-value catch-all.
+    Enum(EnumModel),
+    /// A oneOf/anyOf.
+    Union(UnionModel),
+    /// A name for another type.
+    Alias(AliasModel),
+}
+
+impl Model {
+    /// The Rust type name.
+    pub fn name(&self) -> &str {
+        match self {
+            Model::Struct(m) => &m.name,
+            Model::Enum(m) => &m.name,
+            Model::Union(m) => &m.name,
+            Model::Alias(m) => &m.name,
+        }
+    }
+}
+
+/// Where a model came from, for its doc comment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    /// The component schema name, when the model is one.
+    pub schema: Option<String>,
+    /// The spec's title of the schema.
+    pub title: Option<String>,
+    /// JSON pointer of the schema.
+    pub pointer: String,
+}
+
+/// A struct model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructModel {
+    /// Rust name.
+    pub name: String,
+    /// Origin.
+    pub origin: Origin,
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Facts of the whole schema (its example).
+    pub facts: Facts,
+}
+
+/// A struct field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Wire and Rust names.
+    pub name: Name,
+    /// Rust type (without the `Option` that optional fields get).
+    pub ty: TypeRef,
+    /// Required by the schema.
+    pub required: bool,
+    /// `null` allowed.
+    pub nullable: bool,
+    /// Needs a `Box` to break a recursive type.
+    pub boxed: bool,
+    /// Facts for docs and samples.
+    pub facts: Facts,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumModel {
+    /// Rust name.
+    pub name: String,
+    /// Origin.
+    pub origin: Origin,
+    /// Known values in spec order.
+    pub variants: Vec<Name>,
+    /// Name of the variant keeping values the spec did not list.
+    pub unknown_variant: String,
+}
+
+/// A oneOf/anyOf.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionModel {
+    /// Rust name.
+    pub name: String,
+    /// Origin.
+    pub origin: Origin,
+    /// Discriminator property, when the spec names one.
+    pub discriminator: Option<String>,
+    /// Alternatives in spec order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// The carried type.
+    pub ty: TypeRef,
+    /// Discriminator values selecting this alternative (empty when untagged).
+    pub tags: Vec<String>,
+}
+
+/// A type alias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasModel {
+    /// Rust name.
+    pub name: String,
+    /// Origin.
+    pub origin: Origin,
+    /// Target.
+    pub ty: TypeRef,
+}
+
+/// A webhook event of the selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The `event_type` value (`call.answered`).
+    pub event_type: String,
+    /// The variant name (`CallAnswered`).
+    pub variant: String,
+    /// Name of the webhook in the spec's `webhooks` map.
+    pub webhook: String,
+    /// The model of the event object (the content of `data`, or the whole body when not enveloped).
+    pub ty: String,
+    /// Whether the spec wraps the event in `{ "data": ... }`.
+    pub enveloped: bool,
+    /// How to reach `payload.call_control_id`, when the event has one.
+    pub call_control_id: Option<FieldPath>,
+}
+
+/// How a string field is reached from an event object, for generated accessors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldPath {
+    /// Each step: Rust field name and whether it is an `Option`.
+    pub steps: Vec<(String, bool)>,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option` (not required, or nullable).
+    pub fn is_option(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
