@@ -54,6 +54,8 @@ struct Inner {
     authorization: HeaderValue,
     user_agent: HeaderValue,
     public_key: Option<String>,
+    /// Built once from `public_key`, so each webhook skips decoding the key.
+    webhook_verifier: Option<crate::webhooks::WebhookVerifier>,
     base_url: String,
     timeout: Option<Duration>,
     max_retries: u32,
@@ -102,6 +104,11 @@ impl Client {
     /// The Telnyx public key used to check webhook signatures, if configured.
     pub fn public_key(&self) -> Option<&str> {
         self.inner.public_key.as_deref()
+    }
+
+    /// Webhook verification with the client's public key (`TELNYX_PUBLIC_KEY`).
+    pub fn webhooks(&self) -> crate::webhooks::Webhooks<'_> {
+        crate::webhooks::Webhooks::new(self.inner.webhook_verifier.as_ref())
     }
 
     /// The base URL requests are sent to (without a trailing slash).
@@ -369,12 +376,20 @@ impl ClientBuilder {
             timeout = None;
         }
 
+        let webhook_verifier = match &self.public_key {
+            Some(key) => Some(crate::webhooks::WebhookVerifier::new(key).map_err(|err| {
+                Error::Config(format!("the webhook public key is not usable: {err}"))
+            })?),
+            None => None,
+        };
+
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 authorization,
                 user_agent,
                 public_key: self.public_key,
+                webhook_verifier,
                 base_url,
                 timeout,
                 max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),

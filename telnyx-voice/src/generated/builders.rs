@@ -331,7 +331,7 @@ impl RetrieveCallControlApplication {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!("/call_control_applications/{}", path_param("id", & self.id) ?),
         );
@@ -571,7 +571,7 @@ impl DeleteCallControlApplication {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::DELETE,
             format!("/call_control_applications/{}", path_param("id", & self.id) ?),
         );
@@ -1334,7 +1334,7 @@ impl RetrieveCallStatus {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!("/calls/{}", path_param("call_control_id", & self.call_control_id) ?),
         );
@@ -7228,7 +7228,7 @@ impl RetrieveConferenceParticipant {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!(
                 "/conferences/{}/participants/{}", path_param("id", & self.id) ?,
@@ -9287,7 +9287,7 @@ impl RetrieveConnection {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!("/connections/{}", path_param("id", & self.id) ?),
         );
@@ -9342,7 +9342,7 @@ impl GetCustomStorageCredentials {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!(
                 "/custom_storage_credentials/{}", path_param("connection_id", & self
@@ -9538,7 +9538,7 @@ impl DeleteCustomStorageCredentials {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::DELETE,
             format!(
                 "/custom_storage_credentials/{}", path_param("connection_id", & self
@@ -9743,7 +9743,7 @@ impl RetrieveCallQueue {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!("/queues/{}", path_param("queue_name", & self.queue_name) ?),
         );
@@ -9858,7 +9858,7 @@ impl DeleteQueue {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::DELETE,
             format!("/queues/{}", path_param("queue_name", & self.queue_name) ?),
         );
@@ -10003,7 +10003,7 @@ impl RetrieveCallFromQueue {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!(
                 "/queues/{}/calls/{}", path_param("queue_name", & self.queue_name) ?,
@@ -10143,7 +10143,7 @@ impl RemoveQueueCall {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::DELETE,
             format!(
                 "/queues/{}/calls/{}", path_param("queue_name", & self.queue_name) ?,
@@ -10308,7 +10308,7 @@ impl GetRecordingTranscription {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!(
                 "/recording_transcriptions/{}", path_param("recording_transcription_id",
@@ -10368,7 +10368,7 @@ impl DeleteRecordingTranscription {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::DELETE,
             format!(
                 "/recording_transcriptions/{}", path_param("recording_transcription_id",
@@ -10524,7 +10524,7 @@ impl GetRecording {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!("/recordings/{}", path_param("recording_id", & self.recording_id) ?),
         );
@@ -10581,7 +10581,7 @@ impl DeleteRecording {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::DELETE,
             format!("/recordings/{}", path_param("recording_id", & self.recording_id) ?),
         );
@@ -10791,7 +10791,7 @@ impl GetWebhookDelivery {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
+        let request = ApiRequest::new(
             Method::GET,
             format!("/webhook_deliveries/{}", path_param("id", & self.id) ?),
         );

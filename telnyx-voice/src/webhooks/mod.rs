@@ -60,11 +60,13 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+mod client;
 mod verify;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 
+pub use client::Webhooks;
 pub use verify::{WebhookVerifier, DEFAULT_TOLERANCE};
 
 /// Name of the header carrying the base64 Ed25519 signature (lowercase).
