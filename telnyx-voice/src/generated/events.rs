@@ -128,6 +128,95 @@ pub enum WebhookEvent {
     /// An event type this version of the SDK does not know, kept as received.
     Unknown(serde_json::Value),
 }
+/// Serializes the event object (the content of `data`); an unknown event as received.
+impl serde::Serialize for WebhookEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            WebhookEvent::CallAiGatherEnded(event) => event.serialize(serializer),
+            WebhookEvent::CallAiGatherMessageHistoryUpdated(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::CallAiGatherPartialResults(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::CallAnswered(event) => event.serialize(serializer),
+            WebhookEvent::CallBridged(event) => event.serialize(serializer),
+            WebhookEvent::CallConversationEnded(event) => event.serialize(serializer),
+            WebhookEvent::CallConversationInsightsGenerated(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::CallCost(event) => event.serialize(serializer),
+            WebhookEvent::CallDeepfakeDetectionError(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::CallDeepfakeDetectionResult(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::CallDtmfReceived(event) => event.serialize(serializer),
+            WebhookEvent::CallEnqueued(event) => event.serialize(serializer),
+            WebhookEvent::CallForkStarted(event) => event.serialize(serializer),
+            WebhookEvent::CallForkStopped(event) => event.serialize(serializer),
+            WebhookEvent::CallGatherEnded(event) => event.serialize(serializer),
+            WebhookEvent::CallHangup(event) => event.serialize(serializer),
+            WebhookEvent::CallHold(event) => event.serialize(serializer),
+            WebhookEvent::CallInitiated(event) => event.serialize(serializer),
+            WebhookEvent::CallDequeued(event) => event.serialize(serializer),
+            WebhookEvent::CallMachineDetectionEnded(event) => event.serialize(serializer),
+            WebhookEvent::CallMachineGreetingEnded(event) => event.serialize(serializer),
+            WebhookEvent::CallMachinePremiumDetectionEnded(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::CallMachinePremiumGreetingEnded(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::CallPlaybackEnded(event) => event.serialize(serializer),
+            WebhookEvent::CallPlaybackStarted(event) => event.serialize(serializer),
+            WebhookEvent::CallRecordingError(event) => event.serialize(serializer),
+            WebhookEvent::CallRecordingSaved(event) => event.serialize(serializer),
+            WebhookEvent::CallRecordingTranscriptionSaved(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::CallReferCompleted(event) => event.serialize(serializer),
+            WebhookEvent::CallReferFailed(event) => event.serialize(serializer),
+            WebhookEvent::CallReferStarted(event) => event.serialize(serializer),
+            WebhookEvent::SiprecFailed(event) => event.serialize(serializer),
+            WebhookEvent::SiprecStarted(event) => event.serialize(serializer),
+            WebhookEvent::SiprecStopped(event) => event.serialize(serializer),
+            WebhookEvent::CallSpeakEnded(event) => event.serialize(serializer),
+            WebhookEvent::CallSpeakStarted(event) => event.serialize(serializer),
+            WebhookEvent::StreamingFailed(event) => event.serialize(serializer),
+            WebhookEvent::StreamingStarted(event) => event.serialize(serializer),
+            WebhookEvent::StreamingStopped(event) => event.serialize(serializer),
+            WebhookEvent::CallUnhold(event) => event.serialize(serializer),
+            WebhookEvent::ConferenceCreated(event) => event.serialize(serializer),
+            WebhookEvent::ConferenceEnded(event) => event.serialize(serializer),
+            WebhookEvent::ConferenceFloorChanged(event) => event.serialize(serializer),
+            WebhookEvent::ConferenceParticipantJoined(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::ConferenceParticipantLeft(event) => event.serialize(serializer),
+            WebhookEvent::ConferenceParticipantPlaybackEnded(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::ConferenceParticipantPlaybackStarted(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::ConferenceParticipantSpeakEnded(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::ConferenceParticipantSpeakStarted(event) => {
+                event.serialize(serializer)
+            }
+            WebhookEvent::ConferencePlaybackEnded(event) => event.serialize(serializer),
+            WebhookEvent::ConferencePlaybackStarted(event) => event.serialize(serializer),
+            WebhookEvent::ConferenceRecordingSaved(event) => event.serialize(serializer),
+            WebhookEvent::ConferenceSpeakEnded(event) => event.serialize(serializer),
+            WebhookEvent::ConferenceSpeakStarted(event) => event.serialize(serializer),
+            WebhookEvent::CallTranscription(event) => event.serialize(serializer),
+            WebhookEvent::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
 impl WebhookEvent {
     /// Every `event_type` this version of the SDK knows.
     pub const EVENT_TYPES: &'static [&'static str] = &[

@@ -25,6 +25,10 @@ pub fn emit(events: &[Event]) -> TokenStream {
         quote!(WebhookEvent::#variant(_) => #event_type,)
     });
     let all_types = events.iter().map(|e| &e.event_type);
+    let serialize_arms = events.iter().map(|e| {
+        let variant = ident(&e.variant);
+        quote!(WebhookEvent::#variant(event) => event.serialize(serializer),)
+    });
     let ccid_arms = events.iter().filter_map(|e| {
         let path = e.call_control_id.as_ref()?;
         let variant = ident(&e.variant);
@@ -55,6 +59,16 @@ pub fn emit(events: &[Event]) -> TokenStream {
             #(#variants)*
             /// An event type this version of the SDK does not know, kept as received.
             Unknown(serde_json::Value),
+        }
+
+        /// Serializes the event object (the content of `data`); an unknown event as received.
+        impl serde::Serialize for WebhookEvent {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    WebhookEvent::Unknown(value) => value.serialize(serializer),
+                }
+            }
         }
 
         impl WebhookEvent {
