@@ -273,6 +273,8 @@ pub struct StructModel {
     pub origin: Origin,
     /// Fields in spec order.
     pub fields: Vec<Field>,
+    /// "At least one of" rules: the body is valid only when, for some list here, all its fields are set.
+    pub presence: Vec<Vec<String>>,
     /// Facts of the whole schema (its example).
     pub facts: Facts,
 }

@@ -8700,6 +8700,8 @@ pub struct ConversationRelaySettings {
     pub url: String,
 }
 /// Conversation Relay Start Request (schema `ConversationRelayStartRequest`).
+///
+/// Set at least one of: `url`, `conversation_relay_url`, `conversation_relay_settings`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationRelayStartRequest {
     /// `assistant` · [`ConversationRelayAssistant`](crate::models::ConversationRelayAssistant) · optional

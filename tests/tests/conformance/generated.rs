@@ -1017,6 +1017,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .conversation_relay_start(sample::<String>("\"sample\""))
+                    .url(sample::<String>("\"wss://example.com/conversation-relay\""))
                     .send()
                     .await,
             ),

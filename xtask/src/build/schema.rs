@@ -161,7 +161,7 @@ impl<'s> Builder<'s> {
                 }
                 let properties: Vec<_> = properties.iter().collect();
                 let fields = self.fields(&properties, required, site)?;
-                self.add_struct(schema, component, site, fields)
+                self.add_struct(schema, component, site, fields, Vec::new())
             }
             Shape::Array(items) => {
                 let item = match items {
@@ -232,6 +232,7 @@ impl<'s> Builder<'s> {
         component: Option<&str>,
         site: &Site,
         fields: Vec<Field>,
+        presence: Vec<Vec<String>>,
     ) -> GenResult<TypeRef> {
         let name = self.model_name(component, site);
         self.models.insert(
@@ -240,6 +241,7 @@ impl<'s> Builder<'s> {
                 name: name.clone(),
                 origin: origin(schema, component, &site.pointer),
                 fields,
+                presence,
                 facts: facts_of(schema, None),
             }),
         );
@@ -329,9 +331,10 @@ impl<'s> Builder<'s> {
         }
         let mut merged: Vec<(&'s String, &'s ReferenceOr<Box<Schema>>)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
-        self.collect_all_of(parts, &site.pointer, &mut merged, &mut required, 0)?;
+        let mut presence: Vec<Vec<String>> = Vec::new();
+        self.collect_all_of(parts, &site.pointer, &mut merged, &mut required, &mut presence, 0)?;
         let fields = self.fields(&merged, &required, site)?;
-        self.add_struct(schema, component, site, fields)
+        self.add_struct(schema, component, site, fields, presence)
     }
 
     fn collect_all_of(
@@ -340,6 +343,7 @@ impl<'s> Builder<'s> {
         pointer: &str,
         merged: &mut Vec<(&'s String, &'s ReferenceOr<Box<Schema>>)>,
         required: &mut Vec<String>,
+        presence: &mut Vec<Vec<String>>,
         depth: usize,
     ) -> GenResult<()> {
         if depth > 16 {
@@ -363,10 +367,20 @@ impl<'s> Builder<'s> {
                         }
                     }
                 }
-                Shape::AllOf(inner) => self.collect_all_of(inner, &part_pointer, merged, required, depth + 1)?,
+                Shape::AllOf(inner) => self.collect_all_of(inner, &part_pointer, merged, required, presence, depth + 1)?,
                 Shape::Any => {}
                 // "At least one of these fields": alternatives that only list required names add no fields.
-                Shape::Union { variants, .. } if self.only_presence_rules(variants, &part_pointer)? => {}
+                Shape::Union { variants, .. } if self.only_presence_rules(variants, &part_pointer)? => {
+                    for variant in variants {
+                        let names = match shape_of(self.resolve_static(variant, &part_pointer)?) {
+                            Shape::Object { required, .. } => required.to_vec(),
+                            _ => Vec::new(),
+                        };
+                        if !names.is_empty() {
+                            presence.push(names);
+                        }
+                    }
+                }
                 _ => {
                     return Err(GenError::at(part_pointer, "allOf part is not an object and cannot be merged"));
                 }

@@ -62,11 +62,19 @@ fn call(sampler: &Sampler<'_>, resource: &Resource, op: &Operation, full: bool) 
     if let Some(body) = &op.body {
         match &body.fields {
             Some(fields) => {
+                // A required-only call still has to meet an "at least one of" rule: set the first one.
+                let first_rule: Vec<String> = match &body.ty {
+                    TypeRef::Named(name) => match sampler.model(name) {
+                        Some(crate::ir::Model::Struct(s)) => s.presence.first().cloned().unwrap_or_default(),
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                };
                 for f in fields {
                     let is_constant = f.field.required && f.field.ty == TypeRef::String && f.field.facts.allowed.len() == 1;
                     if f.field.required && !f.field.nullable && !is_constant {
                         args.push(sample_expr(sampler, &f.field.ty, &f.field.facts, full));
-                    } else if full && f.field.is_option() && f.field.name.wire != "command_id" {
+                    } else if (full || first_rule.contains(&f.field.name.wire)) && f.field.is_option() && f.field.name.wire != "command_id" {
                         let setter = ident(&f.arg);
                         let value = sample_expr(sampler, &f.field.ty, &f.field.facts, full);
                         setters.push(quote!(.#setter(#value)));

@@ -64,6 +64,11 @@ fn emit_struct(model: &StructModel, defaultable: &[String], mode: DocsMode) -> T
             doc.push(format!("Example: {}", code(example)));
         }
     }
+    if !model.presence.is_empty() {
+        let rules: Vec<String> = model.presence.iter().map(|names| format!("`{}`", names.join("` + `"))).collect();
+        doc.push(String::new());
+        doc.push(format!("Set at least one of: {}.", rules.join(", ")));
+    }
     let doc = doc_attrs(&doc);
     let derive_default = if defaultable.contains(&model.name) { quote!(Default,) } else { quote!() };
     let fields = model.fields.iter().map(|field| {

@@ -23,6 +23,11 @@ impl<'a> Sampler<'a> {
         Sampler { models }
     }
 
+    /// The model of that name.
+    pub fn model(&self, name: &str) -> Option<&'a Model> {
+        self.models.get(name)
+    }
+
     /// A value of `ty`: the example in `facts` when there is one, else a derived one.
     /// `full` fills optional fields of objects too.
     pub fn value(&self, ty: &TypeRef, facts: &Facts, full: bool) -> Value {
