@@ -1,0 +1,45 @@
+//! Hang up a live call with `calls().actions().hangup()`.
+//!
+//! A `call.hangup` webhook follows once the call is torn down.
+//!
+//! ```text
+//! TELNYX_API_KEY=KEY... cargo run --example hangup -- <call_control_id>
+//! ```
+
+use std::process::ExitCode;
+
+use telnyx_voice::Client;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [call_control_id] = args.as_slice() else {
+        eprintln!("usage: cargo run --example hangup -- <call_control_id>");
+        return ExitCode::from(2);
+    };
+    match hangup(call_control_id).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => report(&err),
+    }
+}
+
+async fn hangup(call_control_id: &str) -> telnyx_voice::Result<()> {
+    let client = Client::from_env()?;
+    let response = client.calls().actions().hangup(call_control_id).await?;
+    println!("result: {}", response.data.result.as_deref().unwrap_or("-"));
+    Ok(())
+}
+
+/// Prints the HTTP status and each Telnyx error detail to stderr.
+fn report(err: &telnyx_voice::Error) -> ExitCode {
+    match err.api_error() {
+        Some(api) => {
+            eprintln!("Telnyx API error: HTTP {}", api.status);
+            for detail in &api.errors {
+                eprintln!("  {detail}");
+            }
+        }
+        None => eprintln!("error: {err}"),
+    }
+    ExitCode::FAILURE
+}

@@ -1,0 +1,51 @@
+//! Hand a SIP call over to another SIP endpoint with
+//! `calls().actions().refer()` (a SIP REFER).
+//!
+//! Progress arrives as `call.refer.started`, `call.refer.completed` or
+//! `call.refer.failed` webhooks.
+//!
+//! ```text
+//! TELNYX_API_KEY=KEY... cargo run --example refer -- <call_control_id> <sip_address>
+//! ```
+
+use std::process::ExitCode;
+
+use telnyx_voice::Client;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [call_control_id, sip_address] = args.as_slice() else {
+        eprintln!("usage: cargo run --example refer -- <call_control_id> <sip_address>");
+        return ExitCode::from(2);
+    };
+    match refer(call_control_id, sip_address).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => report(&err),
+    }
+}
+
+async fn refer(call_control_id: &str, sip_address: &str) -> telnyx_voice::Result<()> {
+    let client = Client::from_env()?;
+    let response = client
+        .calls()
+        .actions()
+        .refer(call_control_id, sip_address)
+        .await?;
+    println!("result: {}", response.data.result.as_deref().unwrap_or("-"));
+    Ok(())
+}
+
+/// Prints the HTTP status and each Telnyx error detail to stderr.
+fn report(err: &telnyx_voice::Error) -> ExitCode {
+    match err.api_error() {
+        Some(api) => {
+            eprintln!("Telnyx API error: HTTP {}", api.status);
+            for detail in &api.errors {
+                eprintln!("  {detail}");
+            }
+        }
+        None => eprintln!("error: {err}"),
+    }
+    ExitCode::FAILURE
+}
