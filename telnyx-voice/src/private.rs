@@ -127,7 +127,8 @@ pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
 ) -> Result<S::Ok, S::Error> {
     let mut json = serde_json::to_value(inner).map_err(serde::ser::Error::custom)?;
     if let Value::Object(map) = &mut json {
-        map.entry(tag.to_string()).or_insert_with(|| Value::String(value.to_string()));
+        map.entry(tag.to_string())
+            .or_insert_with(|| Value::String(value.to_string()));
     }
     json.serialize(serializer)
 }
@@ -163,7 +164,10 @@ impl<'a> EventProbe<'a> {
 }
 
 /// Decodes a webhook body as the event object `T`, inside a `data` envelope or not.
-pub(crate) fn parse_event<T: DeserializeOwned>(body: &[u8], enveloped: bool) -> Result<T, serde_json::Error> {
+pub(crate) fn parse_event<T: DeserializeOwned>(
+    body: &[u8],
+    enveloped: bool,
+) -> Result<T, serde_json::Error> {
     #[derive(serde::Deserialize)]
     struct Envelope<T> {
         data: T,

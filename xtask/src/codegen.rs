@@ -54,20 +54,36 @@ pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let pin = Pin::load(root)?;
-    let spec_file = timings.time("read", || locate_and_read(root, options.spec.as_deref(), &pin, options.allow_unpinned))?;
+    let spec_file = timings.time("read", || {
+        locate_and_read(root, options.spec.as_deref(), &pin, options.allow_unpinned)
+    })?;
     let parsed = timings.time("load+normalize+parse", || load_spec(&spec_file))?;
-    let config = if options.all { Config::everything() } else { Config::load(&root.join("spec/voice.toml"))? };
+    if options.timings {
+        eprintln!(
+            "spec: {} ({:?}), sha256 {}",
+            spec_file.path.display(),
+            spec_file.origin,
+            spec_file.sha256
+        );
+    }
+    let config = if options.all {
+        Config::everything()
+    } else {
+        Config::load(&root.join("spec/voice.toml"))?
+    };
     let api = timings.time("select+build", || -> GenResult<Api> {
-        let selected = select(&parsed.openapi, &parsed.webhooks, &config.select).map_err(|e| e.in_file(&spec_file.path))?;
-        Builder::new(&parsed.openapi, &parsed.webhooks, &config, options.all)
+        let selected = select(&parsed.openapi, &parsed.webhooks, &config.select)
+            .map_err(|e| e.in_file(&spec_file.path))?;
+        Builder::new(&parsed.openapi, &config, options.all)
             .build(&selected, &spec_file.sha256)
             .map_err(|e| e.in_file(&spec_file.path))
     })?;
     for skipped in &api.skipped {
         eprintln!("skipped {}: {}", skipped.pointer, skipped.reason);
     }
-    let template = std::fs::read_to_string(root.join("templates/API.md.tmpl"))
-        .map_err(|e| GenError::msg(format!("cannot read: {e}")).in_file(&root.join("templates/API.md.tmpl")))?;
+    let template = std::fs::read_to_string(root.join("templates/API.md.tmpl")).map_err(|e| {
+        GenError::msg(format!("cannot read: {e}")).in_file(&root.join("templates/API.md.tmpl"))
+    })?;
     let files = timings.time("emit+format", || {
         if options.all {
             standalone_crate(root, &api, options.docs, &template)
@@ -82,7 +98,10 @@ pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
         if drift.is_empty() {
             0
         } else {
-            eprintln!("generated code is out of date ({} files); run `cargo xtask codegen` and commit:", drift.len());
+            eprintln!(
+                "generated code is out of date ({} files); run `cargo xtask codegen` and commit:",
+                drift.len()
+            );
             for d in &drift {
                 eprintln!("  {d}");
             }
@@ -101,7 +120,10 @@ pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
     println!(
         "codegen{}: {} operations, {} models, {} enums, {} webhook events {} in {:.2} s",
         if options.all { " --all" } else { "" },
-        api.resources.iter().map(|r| r.operations.len()).sum::<usize>(),
+        api.resources
+            .iter()
+            .map(|r| r.operations.len())
+            .sum::<usize>(),
         count(|m| !matches!(m, Model::Enum(_))),
         count(|m| matches!(m, Model::Enum(_))),
         api.events.len(),
@@ -116,10 +138,30 @@ fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static str, 
     let header = emit::header(&api.spec_sha256, "//");
     Ok(vec![
         ("mod.rs", format!("{header}\n{}", MOD_RS)),
-        ("models.rs", rust_file(emit::models::emit(&api.models, mode), &header, "models.rs")?),
-        ("resources.rs", rust_file(emit::resources::emit_resources(api, mode), &header, "resources.rs")?),
-        ("builders.rs", rust_file(emit::resources::emit_builders(api, mode), &header, "builders.rs")?),
-        ("events.rs", rust_file(emit::events::emit(&api.events), &header, "events.rs")?),
+        (
+            "models.rs",
+            rust_file(emit::models::emit(&api.models, mode), &header, "models.rs")?,
+        ),
+        (
+            "resources.rs",
+            rust_file(
+                emit::resources::emit_resources(api),
+                &header,
+                "resources.rs",
+            )?,
+        ),
+        (
+            "builders.rs",
+            rust_file(
+                emit::resources::emit_builders(api, mode),
+                &header,
+                "builders.rs",
+            )?,
+        ),
+        (
+            "events.rs",
+            rust_file(emit::events::emit(&api.events), &header, "events.rs")?,
+        ),
     ])
 }
 
@@ -130,10 +172,17 @@ fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> 
     for (name, text) in generated_sources(api, mode)? {
         files.insert(Path::new(VOICE_GENERATED).join(name), text);
     }
-    files.insert(PathBuf::from("telnyx-voice/API.md"), emit::api_doc::render(template, api)?);
+    files.insert(
+        PathBuf::from("telnyx-voice/API.md"),
+        emit::api_doc::render(template, api)?,
+    );
     files.insert(
         PathBuf::from("tests/tests/conformance/generated.rs"),
-        rust_file(emit::conformance::emit(api), &emit::header(&api.spec_sha256, "//"), "conformance.rs")?,
+        rust_file(
+            emit::conformance::emit(api),
+            &emit::header(&api.spec_sha256, "//"),
+            "conformance.rs",
+        )?,
     );
     Ok(files)
 }
@@ -142,19 +191,30 @@ fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> 
 fn standalone_crate(root: &Path, api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> {
     let mut files = FileSet::new();
     let runtime_dir = root.join("telnyx-voice/src");
-    let entries = std::fs::read_dir(&runtime_dir)
-        .map_err(|e| GenError::msg(format!("cannot read the runtime: {e}")).in_file(&runtime_dir))?;
+    let entries = std::fs::read_dir(&runtime_dir).map_err(|e| {
+        GenError::msg(format!("cannot read the runtime: {e}")).in_file(&runtime_dir)
+    })?;
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).map_err(|e| GenError::msg(e.to_string()).in_file(&path))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| GenError::msg(e.to_string()).in_file(&path))?;
             files.insert(Path::new("src").join(entry.file_name()), text);
         } else if path.is_dir() && entry.file_name() != "generated" {
-            for inner in std::fs::read_dir(&path).map_err(|e| GenError::msg(e.to_string()).in_file(&path))?.flatten() {
+            for inner in std::fs::read_dir(&path)
+                .map_err(|e| GenError::msg(e.to_string()).in_file(&path))?
+                .flatten()
+            {
                 let inner_path = inner.path();
                 if inner_path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&inner_path).map_err(|e| GenError::msg(e.to_string()).in_file(&inner_path))?;
-                    files.insert(Path::new("src").join(entry.file_name()).join(inner.file_name()), text);
+                    let text = std::fs::read_to_string(&inner_path)
+                        .map_err(|e| GenError::msg(e.to_string()).in_file(&inner_path))?;
+                    files.insert(
+                        Path::new("src")
+                            .join(entry.file_name())
+                            .join(inner.file_name()),
+                        text,
+                    );
                 }
             }
         }
@@ -163,25 +223,39 @@ fn standalone_crate(root: &Path, api: &Api, mode: DocsMode, template: &str) -> G
         files.insert(Path::new("src/generated").join(name), text);
     }
     let manifest_path = root.join("telnyx-voice/Cargo.toml");
-    let manifest = std::fs::read_to_string(&manifest_path).map_err(|e| GenError::msg(e.to_string()).in_file(&manifest_path))?;
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .map_err(|e| GenError::msg(e.to_string()).in_file(&manifest_path))?;
     files.insert(PathBuf::from("Cargo.toml"), standalone_manifest(&manifest));
-    files.insert(PathBuf::from("API.md"), emit::api_doc::render(template, api)?);
+    files.insert(
+        PathBuf::from("API.md"),
+        emit::api_doc::render(template, api)?,
+    );
     Ok(files)
 }
 
 /// The crate's manifest made standalone: its own name and workspace, concrete package fields,
 /// no dev-dependencies or benches (those belong to the voice crate's own tests).
 fn standalone_manifest(manifest: &str) -> String {
-    let mut out = String::from("# @generated by `cargo xtask codegen --all`: the whole Telnyx API.\n[workspace]\n\n");
+    let mut out = String::from(
+        "# @generated by `cargo xtask codegen --all`: the whole Telnyx API.\n[workspace]\n\n",
+    );
     let mut section = String::new();
     for line in manifest.lines() {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
             section = trimmed.to_string();
-            if section.starts_with("[dev-dependencies") || section.starts_with("[[bench") || section.starts_with("[[example") || section.starts_with("[[test") {
+            if section.starts_with("[dev-dependencies")
+                || section.starts_with("[[bench")
+                || section.starts_with("[[example")
+                || section.starts_with("[[test")
+            {
                 continue;
             }
-        } else if section.starts_with("[dev-dependencies") || section.starts_with("[[bench") || section.starts_with("[[example") || section.starts_with("[[test") {
+        } else if section.starts_with("[dev-dependencies")
+            || section.starts_with("[[bench")
+            || section.starts_with("[[example")
+            || section.starts_with("[[test")
+        {
             continue;
         }
         if section == "[package]" {

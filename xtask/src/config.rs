@@ -62,7 +62,11 @@ impl Config {
     /// Config selecting the whole spec (for `codegen --all`).
     pub fn everything() -> Config {
         Config {
-            select: Selection { tags: Vec::new(), webhook_prefixes: vec![String::new()], webhook_names: Vec::new() },
+            select: Selection {
+                tags: Vec::new(),
+                webhook_prefixes: vec![String::new()],
+                webhook_names: Vec::new(),
+            },
             operations: BTreeMap::new(),
         }
     }
@@ -78,6 +82,9 @@ impl Selection {
     pub fn wants_webhook(&self, name: &str) -> bool {
         let lower = name.to_ascii_lowercase();
         self.webhook_names.iter().any(|n| n == name)
-            || self.webhook_prefixes.iter().any(|p| lower.starts_with(&p.to_ascii_lowercase()))
+            || self
+                .webhook_prefixes
+                .iter()
+                .any(|p| lower.starts_with(&p.to_ascii_lowercase()))
     }
 }

@@ -41,13 +41,6 @@ pub struct Resource {
     pub operations: Vec<Operation>,
 }
 
-impl Resource {
-    /// Rust type name of the resource handle (`CallsActions`).
-    pub fn type_name(&self) -> String {
-        self.path.iter().map(|s| crate::names::camel(s)).collect()
-    }
-}
-
 /// HTTP methods the spec uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HttpMethod {
@@ -230,6 +223,7 @@ pub struct Facts {
 
 /// A generated type.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Model {
     /// A struct.
     Struct(StructModel),
@@ -239,18 +233,6 @@ pub enum Model {
     Union(UnionModel),
     /// A name for another type.
     Alias(AliasModel),
-}
-
-impl Model {
-    /// The Rust type name.
-    pub fn name(&self) -> &str {
-        match self {
-            Model::Struct(m) => &m.name,
-            Model::Enum(m) => &m.name,
-            Model::Union(m) => &m.name,
-            Model::Alias(m) => &m.name,
-        }
-    }
 }
 
 /// Where a model came from, for its doc comment.

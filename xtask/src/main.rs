@@ -35,9 +35,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = spec_source::repo_root();
     let result = match args.first().map(String::as_str) {
-        Some("codegen") => parse_codegen(&args[1..]).and_then(|options| codegen::run(&root, &options)),
+        Some("codegen") => {
+            parse_codegen(&args[1..]).and_then(|options| codegen::run(&root, &options))
+        }
         Some("spec") => spec_source::run_spec_command(&args[1..]).map(|()| 0),
-        Some("test") => test_task::run(&root, &args[1..]).map(|()| 0).map_err(error::GenError::msg),
+        Some("test") => test_task::run(&root, &args[1..])
+            .map(|()| 0)
+            .map_err(error::GenError::msg),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(0)
@@ -69,7 +73,9 @@ fn parse_codegen(args: &[String]) -> Result<codegen::Options, error::GenError> {
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         let mut value = |name: &str| {
-            iter.next().cloned().ok_or_else(|| error::GenError::msg(format!("{name} needs a value\n{USAGE}")))
+            iter.next()
+                .cloned()
+                .ok_or_else(|| error::GenError::msg(format!("{name} needs a value\n{USAGE}")))
         };
         match arg.as_str() {
             "--spec" => options.spec = Some(PathBuf::from(value("--spec")?)),
@@ -78,18 +84,28 @@ fn parse_codegen(args: &[String]) -> Result<codegen::Options, error::GenError> {
                 options.docs = match value("--docs")?.as_str() {
                     "facts" => emit::DocsMode::Facts,
                     "full" => emit::DocsMode::Full,
-                    other => return Err(error::GenError::msg(format!("--docs takes facts or full, not {other}"))),
+                    other => {
+                        return Err(error::GenError::msg(format!(
+                            "--docs takes facts or full, not {other}"
+                        )))
+                    }
                 }
             }
             "--check" => options.check = true,
             "--all" => options.all = true,
             "--allow-unpinned" => options.allow_unpinned = true,
             "--timings" => options.timings = true,
-            other => return Err(error::GenError::msg(format!("unknown option {other}\n{USAGE}"))),
+            other => {
+                return Err(error::GenError::msg(format!(
+                    "unknown option {other}\n{USAGE}"
+                )))
+            }
         }
     }
     if options.all && options.out.is_none() {
-        return Err(error::GenError::msg("--all needs --out DIR (the whole API is a crate of its own)"));
+        return Err(error::GenError::msg(
+            "--all needs --out DIR (the whole API is a crate of its own)",
+        ));
     }
     Ok(options)
 }

@@ -72,7 +72,9 @@ pub struct Scope {
 impl Scope {
     /// A scope in which `reserved` names are already taken.
     pub fn with_reserved<I: IntoIterator<Item = S>, S: Into<String>>(reserved: I) -> Self {
-        Scope { taken: reserved.into_iter().map(Into::into).collect() }
+        Scope {
+            taken: reserved.into_iter().map(Into::into).collect(),
+        }
     }
 
     /// Returns `wanted` if free, else the first free `wanted2`, `wanted3`, ... (snake names get `_2`).
@@ -126,7 +128,10 @@ mod tests {
         assert_eq!(camel("1"), "V1");
         assert_eq!(camel("self"), "SelfValue");
         assert_eq!(camel("call.answered"), "CallAnswered");
-        assert_eq!(camel("G722,PCMU,PCMA,G729,OPUS,VP8,H264"), "G722PcmuPcmaG729OpusVp8H264");
+        assert_eq!(
+            camel("G722,PCMU,PCMA,G729,OPUS,VP8,H264"),
+            "G722PcmuPcmaG729OpusVp8H264"
+        );
         assert_eq!(camel(""), "Empty");
         assert_eq!(camel("+"), "Plus");
     }

@@ -26,6 +26,7 @@ pub struct NormalizeReport {
     pub first_at: BTreeMap<&'static str, String>,
 }
 
+#[cfg_attr(not(test), allow(dead_code))]
 impl NormalizeReport {
     /// How many rewrites of `kind` happened.
     pub fn count(&self, kind: &str) -> usize {

@@ -50,7 +50,10 @@ pub fn select<'s>(
         let item = match item {
             ReferenceOr::Item(item) => item,
             ReferenceOr::Reference { .. } => {
-                return Err(GenError::at(pointer(["paths", path]), "path item $ref is not supported"));
+                return Err(GenError::at(
+                    pointer(["paths", path]),
+                    "path item $ref is not supported",
+                ));
             }
         };
         for (method, operation) in methods(item) {
@@ -70,13 +73,22 @@ pub fn select<'s>(
         if !selection.wants_webhook(name) {
             continue;
         }
-        let operation = item
-            .post
-            .as_ref()
-            .ok_or_else(|| GenError::at(pointer(["webhooks", name]), "webhook without a post operation"))?;
-        selected_webhooks.push(SelectedWebhook { name, operation, pointer: pointer(["webhooks", name, "post"]) });
+        let operation = item.post.as_ref().ok_or_else(|| {
+            GenError::at(
+                pointer(["webhooks", name]),
+                "webhook without a post operation",
+            )
+        })?;
+        selected_webhooks.push(SelectedWebhook {
+            name,
+            operation,
+            pointer: pointer(["webhooks", name, "post"]),
+        });
     }
-    Ok(Selected { operations, webhooks: selected_webhooks })
+    Ok(Selected {
+        operations,
+        webhooks: selected_webhooks,
+    })
 }
 
 /// The operations of a path item, in a fixed method order.

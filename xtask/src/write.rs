@@ -16,7 +16,9 @@ pub const GENERATED_DIRS: &[&str] = &["telnyx-voice/src/generated", "tests/tests
 fn leftovers(root: &Path, files: &FileSet) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for dir in GENERATED_DIRS {
-        let Ok(entries) = fs::read_dir(root.join(dir)) else { continue };
+        let Ok(entries) = fs::read_dir(root.join(dir)) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let relative = Path::new(dir).join(entry.file_name());
             if entry.path().is_file() && !files.contains_key(&relative) {
@@ -34,7 +36,11 @@ pub enum Drift {
     /// The file is not in the tree.
     Missing(PathBuf),
     /// The file differs; first differing line (1-based) and how many lines differ.
-    Stale { path: PathBuf, first_line: usize, lines: usize },
+    Stale {
+        path: PathBuf,
+        first_line: usize,
+        lines: usize,
+    },
     /// The tree has a generated file the generator does not make.
     Extra(PathBuf),
 }
@@ -43,8 +49,16 @@ impl std::fmt::Display for Drift {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Drift::Missing(p) => write!(f, "missing: {}", p.display()),
-            Drift::Stale { path, first_line, lines } => {
-                write!(f, "stale:   {} (differs from line {first_line}; {lines} lines differ)", path.display())
+            Drift::Stale {
+                path,
+                first_line,
+                lines,
+            } => {
+                write!(
+                    f,
+                    "stale:   {} (differs from line {first_line}; {lines} lines differ)",
+                    path.display()
+                )
             }
             Drift::Extra(p) => write!(f, "extra:   {} (no longer generated)", p.display()),
         }
@@ -62,9 +76,15 @@ pub fn check(root: &Path, files: &FileSet) -> Vec<Drift> {
                 let wanted_lines: Vec<&str> = wanted.lines().collect();
                 let longest = actual_lines.len().max(wanted_lines.len());
                 let differs = |i: usize| actual_lines.get(i) != wanted_lines.get(i);
-                let first_line = (0..longest).find(|&i| differs(i)).map_or(longest, |i| i + 1);
+                let first_line = (0..longest)
+                    .find(|&i| differs(i))
+                    .map_or(longest, |i| i + 1);
                 let lines = (0..longest).filter(|&i| differs(i)).count().max(1);
-                drift.push(Drift::Stale { path: path.clone(), first_line, lines });
+                drift.push(Drift::Stale {
+                    path: path.clone(),
+                    first_line,
+                    lines,
+                });
             }
             Ok(_) => {}
         }
@@ -81,13 +101,15 @@ pub fn write(root: &Path, files: &FileSet) -> GenResult<usize> {
         for (path, contents) in files {
             let target = root.join(path);
             if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent)
-                    .map_err(|e| GenError::msg(format!("cannot create directory: {e}")).in_file(parent))?;
+                fs::create_dir_all(parent).map_err(|e| {
+                    GenError::msg(format!("cannot create directory: {e}")).in_file(parent)
+                })?;
             }
             let mut temp = target.clone().into_os_string();
             temp.push(".xtask-tmp");
             let temp = PathBuf::from(temp);
-            fs::write(&temp, contents).map_err(|e| GenError::msg(format!("cannot write: {e}")).in_file(&temp))?;
+            fs::write(&temp, contents)
+                .map_err(|e| GenError::msg(format!("cannot write: {e}")).in_file(&temp))?;
             staged.push((temp, target));
         }
         Ok(())
@@ -105,11 +127,13 @@ pub fn write(root: &Path, files: &FileSet) -> GenResult<usize> {
             let _ = fs::remove_file(temp);
             continue;
         }
-        fs::rename(temp, target).map_err(|e| GenError::msg(format!("cannot rename into place: {e}")).in_file(target))?;
+        fs::rename(temp, target)
+            .map_err(|e| GenError::msg(format!("cannot rename into place: {e}")).in_file(target))?;
         changed += 1;
     }
     for extra in leftovers(root, files) {
-        fs::remove_file(root.join(&extra)).map_err(|e| GenError::msg(format!("cannot remove: {e}")).in_file(&extra))?;
+        fs::remove_file(root.join(&extra))
+            .map_err(|e| GenError::msg(format!("cannot remove: {e}")).in_file(&extra))?;
         changed += 1;
     }
     Ok(changed)
@@ -130,18 +154,29 @@ mod tests {
     fn write_then_check_is_clean_and_edits_are_found() {
         let root = temp_root("roundtrip");
         let mut files = FileSet::new();
-        files.insert(PathBuf::from("telnyx-voice/src/generated/a.rs"), "one\ntwo\n".into());
+        files.insert(
+            PathBuf::from("telnyx-voice/src/generated/a.rs"),
+            "one\ntwo\n".into(),
+        );
         files.insert(PathBuf::from("x/API.md"), "table\n".into());
         assert_eq!(write(&root, &files).unwrap(), 2);
         assert!(check(&root, &files).is_empty());
-        assert_eq!(write(&root, &files).unwrap(), 0, "unchanged files are not rewritten");
+        assert_eq!(
+            write(&root, &files).unwrap(),
+            0,
+            "unchanged files are not rewritten"
+        );
 
         fs::write(root.join("telnyx-voice/src/generated/a.rs"), "one\nTWO\n").unwrap();
         fs::write(root.join("telnyx-voice/src/generated/old.rs"), "x").unwrap();
         fs::remove_file(root.join("x/API.md")).unwrap();
         let drift = check(&root, &files);
         assert_eq!(drift.len(), 3);
-        assert!(drift.contains(&Drift::Stale { path: "telnyx-voice/src/generated/a.rs".into(), first_line: 2, lines: 1 }));
+        assert!(drift.contains(&Drift::Stale {
+            path: "telnyx-voice/src/generated/a.rs".into(),
+            first_line: 2,
+            lines: 1
+        }));
         assert!(drift.contains(&Drift::Missing("x/API.md".into())));
         assert!(drift.contains(&Drift::Extra("telnyx-voice/src/generated/old.rs".into())));
 

@@ -75,7 +75,7 @@ impl ListCallControlApplications {
     fn request(&self) -> Result<ApiRequest> {
         let mut request = ApiRequest::new(
             Method::GET,
-            format!("/call_control_applications",),
+            "/call_control_applications".to_string(),
         );
         if let Some(value) = &self.filter {
             request.query("filter", value, QueryStyle::DeepObject)?;
@@ -147,7 +147,7 @@ impl CreateCallControlApplication {
             body: crate::models::CreateCallControlApplicationRequest {
                 active: None,
                 anchorsite_override: None,
-                application_name: application_name,
+                application_name,
                 call_cost_in_webhooks: None,
                 dtmf_type: None,
                 first_command_timeout: None,
@@ -157,7 +157,7 @@ impl CreateCallControlApplication {
                 redact_dtmf_debug_logging: None,
                 webhook_api_version: None,
                 webhook_event_failover_url: None,
-                webhook_event_url: webhook_event_url,
+                webhook_event_url,
                 webhook_timeout_secs: None,
             },
         }
@@ -275,7 +275,7 @@ impl CreateCallControlApplication {
     fn request(&self) -> Result<ApiRequest> {
         let mut request = ApiRequest::new(
             Method::POST,
-            format!("/call_control_applications",),
+            "/call_control_applications".to_string(),
         );
         request.json(&self.body)?;
         Ok(request)
@@ -379,7 +379,7 @@ impl UpdateCallControlApplication {
             body: crate::models::UpdateCallControlApplicationRequest {
                 active: None,
                 anchorsite_override: None,
-                application_name: application_name,
+                application_name,
                 call_cost_in_webhooks: None,
                 dtmf_type: None,
                 first_command_timeout: None,
@@ -390,7 +390,7 @@ impl UpdateCallControlApplication {
                 tags: None,
                 webhook_api_version: None,
                 webhook_event_failover_url: None,
-                webhook_event_url: webhook_event_url,
+                webhook_event_url,
                 webhook_timeout_secs: None,
             },
         }
@@ -646,7 +646,7 @@ impl ListCallEvents {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, format!("/call_events",));
+        let mut request = ApiRequest::new(Method::GET, "/call_events".to_string());
         if let Some(value) = &self.filter {
             request.query("filter", value, QueryStyle::DeepObject)?;
         }
@@ -717,13 +717,13 @@ impl DialCall {
                 client_state: None,
                 command_id: None,
                 conference_config: None,
-                connection_id: connection_id,
+                connection_id,
                 conversation_relay_config: None,
                 custom_headers: None,
                 deepfake_detection: None,
                 dialogflow_config: None,
                 enable_dialogflow: None,
-                from: from,
+                from,
                 from_display_name: None,
                 link_to: None,
                 media_encryption: None,
@@ -762,7 +762,7 @@ impl DialCall {
                 supervisor_role: None,
                 time_limit_secs: None,
                 timeout_secs: None,
-                to: to,
+                to,
                 transcription: None,
                 transcription_config: None,
                 webhook_retries_policies: None,
@@ -1276,7 +1276,7 @@ impl DialCall {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::POST, format!("/calls",));
+        let mut request = ApiRequest::new(Method::POST, "/calls".to_string());
         request.json(&self.body)?;
         Ok(request)
     }
@@ -1472,8 +1472,8 @@ impl CallJoinAiAssistant {
             body: crate::models::AiAssistantJoinRequest {
                 client_state: None,
                 command_id: None,
-                conversation_id: conversation_id,
-                participant: participant,
+                conversation_id,
+                participant,
             },
         }
     }
@@ -2428,7 +2428,7 @@ impl UpdateClientState {
             options: RequestOptions::default(),
             call_control_id,
             body: crate::models::ClientStateUpdateRequest {
-                client_state: client_state,
+                client_state,
             },
         }
     }
@@ -2866,7 +2866,7 @@ impl EnqueueCall {
                 keep_after_hangup: None,
                 max_size: None,
                 max_wait_time_secs: None,
-                queue_name: queue_name,
+                queue_name,
             },
         }
     }
@@ -3412,7 +3412,7 @@ impl CallGatherUsingAi {
                 interruption_settings: None,
                 language: None,
                 message_history: None,
-                parameters: parameters,
+                parameters,
                 send_message_history_updates: None,
                 send_partial_results: None,
                 transcription: None,
@@ -3775,13 +3775,13 @@ impl GatherUsingSpeak {
                 maximum_digits: None,
                 maximum_tries: None,
                 minimum_digits: None,
-                payload: payload,
+                payload,
                 payload_type: None,
                 service_level: None,
                 terminating_digit: None,
                 timeout_millis: None,
                 valid_digits: None,
-                voice: voice,
+                voice,
                 voice_settings: None,
             },
         }
@@ -4579,11 +4579,11 @@ impl StartCallRecord {
             options: RequestOptions::default(),
             call_control_id,
             body: crate::models::StartRecordingRequest {
-                channels: channels,
+                channels,
                 client_state: None,
                 command_id: None,
                 custom_file_name: None,
-                format: format,
+                format,
                 max_length: None,
                 play_beep: None,
                 recording_track: None,
@@ -4875,7 +4875,7 @@ impl ReferCall {
                 client_state: None,
                 command_id: None,
                 custom_headers: None,
-                sip_address: sip_address,
+                sip_address,
                 sip_auth_password: None,
                 sip_auth_username: None,
                 sip_headers: None,
@@ -4994,7 +4994,7 @@ impl RejectCall {
             options: RequestOptions::default(),
             call_control_id,
             body: crate::models::RejectRequest {
-                cause: cause,
+                cause,
                 client_state: None,
                 command_id: None,
             },
@@ -5080,7 +5080,7 @@ impl SendDtmf {
             body: crate::models::SendDtmfRequest {
                 client_state: None,
                 command_id: None,
-                digits: digits,
+                digits,
                 duration_millis: None,
             },
         }
@@ -5178,7 +5178,7 @@ impl SendSipInfo {
                 body: body_2,
                 client_state: None,
                 command_id: None,
-                content_type: content_type,
+                content_type,
             },
         }
     }
@@ -5478,12 +5478,12 @@ impl SpeakCall {
                 command_id: None,
                 language: None,
                 loop_: None,
-                payload: payload,
+                payload,
                 payload_type: None,
                 service_level: None,
                 stop: None,
                 target_legs: None,
-                voice: voice,
+                voice,
                 voice_settings: None,
             },
         }
@@ -6105,7 +6105,7 @@ impl SwitchSupervisorRole {
             options: RequestOptions::default(),
             call_control_id,
             body: crate::models::SwitchSupervisorRoleRequest {
-                role: role,
+                role,
             },
         }
     }
@@ -6399,7 +6399,7 @@ impl TransferCall {
                 target_leg_client_state: None,
                 time_limit_secs: None,
                 timeout_secs: None,
-                to: to,
+                to,
                 webhook_retries_policies: None,
                 webhook_url: None,
                 webhook_url_method: None,
@@ -6829,7 +6829,7 @@ impl ListConferences {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, format!("/conferences",));
+        let mut request = ApiRequest::new(Method::GET, "/conferences".to_string());
         if let Some(value) = &self.region {
             request.query("region", value, QueryStyle::Form)?;
         }
@@ -6889,7 +6889,7 @@ impl CreateConference {
             options: RequestOptions::default(),
             body: crate::models::CreateConferenceRequest {
                 beep_enabled: None,
-                call_control_id: call_control_id,
+                call_control_id,
                 client_state: None,
                 comfort_noise: None,
                 command_id: None,
@@ -6897,7 +6897,7 @@ impl CreateConference {
                 hold_audio_url: None,
                 hold_media_name: None,
                 max_participants: None,
-                name: name,
+                name,
                 region: None,
                 start_conference_on_create: None,
             },
@@ -6995,7 +6995,7 @@ impl CreateConference {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::POST, format!("/conferences",));
+        let mut request = ApiRequest::new(Method::POST, "/conferences".to_string());
         request.json(&self.body)?;
         Ok(request)
     }
@@ -7438,7 +7438,7 @@ impl ConferenceGatherUsingAudio {
             id,
             body: crate::models::ConferenceGatherUsingAudioRequest {
                 audio_url: None,
-                call_control_id: call_control_id,
+                call_control_id,
                 client_state: None,
                 gather_id: None,
                 initial_timeout_millis: None,
@@ -7706,7 +7706,7 @@ impl JoinConference {
             id,
             body: crate::models::JoinConferenceRequest {
                 beep_enabled: None,
-                call_control_id: call_control_id,
+                call_control_id,
                 client_state: None,
                 command_id: None,
                 end_conference_on_exit: None,
@@ -7881,7 +7881,7 @@ impl LeaveConference {
             id,
             body: crate::models::LeaveConferenceRequest {
                 beep_enabled: None,
-                call_control_id: call_control_id,
+                call_control_id,
                 command_id: None,
                 region: None,
             },
@@ -8333,7 +8333,7 @@ impl StartConferenceRecording {
                 channels: None,
                 command_id: None,
                 custom_file_name: None,
-                format: format,
+                format,
                 play_beep: None,
                 region: None,
                 trim: None,
@@ -8546,7 +8546,7 @@ impl ConferenceSendDtmf {
             body: crate::models::ConferenceSendDtmfRequest {
                 call_control_ids: None,
                 client_state: None,
-                digits: digits,
+                digits,
                 duration_millis: None,
             },
         }
@@ -8638,10 +8638,10 @@ impl SpeakTextToConference {
                 call_control_ids: None,
                 command_id: None,
                 language: None,
-                payload: payload,
+                payload,
                 payload_type: None,
                 region: None,
-                voice: voice,
+                voice,
                 voice_settings: None,
             },
         }
@@ -8833,7 +8833,7 @@ impl UnholdConferenceParticipants {
             options: RequestOptions::default(),
             id,
             body: crate::models::ConferenceUnholdRequest {
-                call_control_ids: call_control_ids,
+                call_control_ids,
                 region: None,
             },
         }
@@ -8983,10 +8983,10 @@ impl UpdateConference {
             options: RequestOptions::default(),
             id,
             body: crate::models::UpdateConferenceRequest {
-                call_control_id: call_control_id,
+                call_control_id,
                 command_id: None,
                 region: None,
-                supervisor_role: supervisor_role,
+                supervisor_role,
                 whisper_call_control_ids: None,
             },
         }
@@ -9119,7 +9119,7 @@ impl ListConnections {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, format!("/connections",));
+        let mut request = ApiRequest::new(Method::GET, "/connections".to_string());
         if let Some(value) = &self.filter {
             request.query("filter", value, QueryStyle::DeepObject)?;
         }
@@ -9389,8 +9389,8 @@ impl CreateCustomStorageCredentials {
             options: RequestOptions::default(),
             connection_id,
             body: crate::models::CustomStorageConfiguration {
-                backend: backend,
-                configuration: configuration,
+                backend,
+                configuration,
             },
         }
     }
@@ -9458,8 +9458,8 @@ impl UpdateCustomStorageCredentials {
             options: RequestOptions::default(),
             connection_id,
             body: crate::models::CustomStorageConfiguration {
-                backend: backend,
-                configuration: configuration,
+                backend,
+                configuration,
             },
         }
     }
@@ -9608,7 +9608,7 @@ impl ListQueues {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, format!("/queues",));
+        let mut request = ApiRequest::new(Method::GET, "/queues".to_string());
         if let Some(value) = &self.page_number {
             request.query("page[number]", value, QueryStyle::Form)?;
         }
@@ -9663,7 +9663,7 @@ impl CreateQueue {
             options: RequestOptions::default(),
             body: crate::models::CreateQueueRequest {
                 max_size: None,
-                queue_name: queue_name,
+                queue_name,
             },
         }
     }
@@ -9690,7 +9690,7 @@ impl CreateQueue {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::POST, format!("/queues",));
+        let mut request = ApiRequest::new(Method::POST, "/queues".to_string());
         request.json(&self.body)?;
         Ok(request)
     }
@@ -9782,7 +9782,7 @@ impl UpdateQueue {
             options: RequestOptions::default(),
             queue_name,
             body: crate::models::UpdateQueueRequest {
-                max_size: max_size,
+                max_size,
             },
         }
     }
@@ -10221,7 +10221,7 @@ impl GetRecordingTranscriptions {
     fn request(&self) -> Result<ApiRequest> {
         let mut request = ApiRequest::new(
             Method::GET,
-            format!("/recording_transcriptions",),
+            "/recording_transcriptions".to_string(),
         );
         if let Some(value) = &self.page {
             request.query("page", value, QueryStyle::DeepObject)?;
@@ -10446,7 +10446,7 @@ impl GetRecordings {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, format!("/recordings",));
+        let mut request = ApiRequest::new(Method::GET, "/recordings".to_string());
         if let Some(value) = &self.page {
             request.query("page", value, QueryStyle::DeepObject)?;
         }
@@ -10620,7 +10620,7 @@ impl DeleteRecordings {
             client,
             options: RequestOptions::default(),
             body: crate::models::DeleteRecordingsBody {
-                ids: ids,
+                ids,
             },
         }
     }
@@ -10642,7 +10642,7 @@ impl DeleteRecordings {
     fn request(&self) -> Result<ApiRequest> {
         let mut request = ApiRequest::new(
             Method::POST,
-            format!("/recordings/actions/delete",),
+            "/recordings/actions/delete".to_string(),
         );
         request.json(&self.body)?;
         Ok(request)
@@ -10713,7 +10713,10 @@ impl GetWebhookDeliveries {
         self
     }
     fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, format!("/webhook_deliveries",));
+        let mut request = ApiRequest::new(
+            Method::GET,
+            "/webhook_deliveries".to_string(),
+        );
         if let Some(value) = &self.page {
             request.query("page", value, QueryStyle::DeepObject)?;
         }

@@ -22,11 +22,17 @@ impl<'a> Webhooks<'a> {
 
     /// The verifier, or the error saying no public key was configured.
     pub fn verifier(&self) -> Result<&'a WebhookVerifier, WebhookError> {
-        self.verifier.ok_or(WebhookError::MissingPublicKey { name: PUBLIC_KEY_ENV })
+        self.verifier.ok_or(WebhookError::MissingPublicKey {
+            name: PUBLIC_KEY_ENV,
+        })
     }
 
     /// Verifies the signature and timestamp, then decodes the typed event.
-    pub fn unwrap<H: WebhookHeaders + ?Sized>(&self, payload: &[u8], headers: &H) -> Result<WebhookEvent, WebhookError> {
+    pub fn unwrap<H: WebhookHeaders + ?Sized>(
+        &self,
+        payload: &[u8],
+        headers: &H,
+    ) -> Result<WebhookEvent, WebhookError> {
         self.verifier()?.unwrap(payload, headers)
     }
 
@@ -41,7 +47,11 @@ impl<'a> Webhooks<'a> {
     }
 
     /// Verifies the signature and timestamp only.
-    pub fn verify<H: WebhookHeaders + ?Sized>(&self, payload: &[u8], headers: &H) -> Result<(), WebhookError> {
+    pub fn verify<H: WebhookHeaders + ?Sized>(
+        &self,
+        payload: &[u8],
+        headers: &H,
+    ) -> Result<(), WebhookError> {
         self.verifier()?.verify(payload, headers)
     }
 

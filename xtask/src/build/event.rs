@@ -12,14 +12,22 @@ use crate::names::{camel, Scope};
 use crate::select::SelectedWebhook;
 
 /// Builds the events of the selected webhooks, in spec order.
-pub fn build_events<'s>(builder: &mut Builder<'s>, webhooks: &[SelectedWebhook<'s>]) -> GenResult<Vec<Event>> {
+pub fn build_events<'s>(
+    builder: &mut Builder<'s>,
+    webhooks: &[SelectedWebhook<'s>],
+) -> GenResult<Vec<Event>> {
     let mut variants = Scope::with_reserved(["Unknown"]);
     let mut events: Vec<Event> = Vec::new();
     for webhook in webhooks {
         let body_pointer = format!("{}/requestBody", webhook.pointer);
         let body = match &webhook.operation.request_body {
             Some(ReferenceOr::Item(body)) => body,
-            _ => return Err(GenError::at(body_pointer, "webhook without an inline request body")),
+            _ => {
+                return Err(GenError::at(
+                    body_pointer,
+                    "webhook without an inline request body",
+                ))
+            }
         };
         let (content_type, media) = body
             .content
@@ -30,29 +38,47 @@ pub fn build_events<'s>(builder: &mut Builder<'s>, webhooks: &[SelectedWebhook<'
             .schema
             .as_ref()
             .ok_or_else(|| GenError::at(&body_pointer, "webhook body without a schema"))?;
-        let schema_pointer = format!("{body_pointer}/content/{}/schema", escape_pointer_segment(content_type));
+        let schema_pointer = format!(
+            "{body_pointer}/content/{}/schema",
+            escape_pointer_segment(content_type)
+        );
         let resolved = builder.resolve(schema, &schema_pointer)?;
-        let site = Site { pointer: schema_pointer.clone(), name: camel(webhook.name) };
+        let site = Site {
+            pointer: schema_pointer.clone(),
+            name: camel(webhook.name),
+        };
 
         // `{ "data": { event } }` is the usual shape; a body with `event_type` at the top is the event itself.
         let data = match shape_of(resolved.schema) {
-            Shape::Object { properties, .. } if !properties.contains_key("event_type") => properties.get("data"),
+            Shape::Object { properties, .. } if !properties.contains_key("event_type") => {
+                properties.get("data")
+            }
             _ => None,
         };
         let (ty, event_schema, enveloped) = match data {
             Some(data) => {
                 let data_site = site.child(&["properties", "data"], "Data");
                 let ty = builder.type_of_boxed(data, &data_site)?;
-                (ty, builder.resolve_boxed(data, &data_site.pointer)?.schema, true)
+                (
+                    ty,
+                    builder.resolve_boxed(data, &data_site.pointer)?.schema,
+                    true,
+                )
             }
             None => (builder.type_of(schema, &site)?, resolved.schema, false),
         };
         let TypeRef::Named(ty) = ty else {
-            return Err(GenError::at(schema_pointer, "webhook event is not an object"));
+            return Err(GenError::at(
+                schema_pointer,
+                "webhook event is not an object",
+            ));
         };
         let event_type = event_type_of(builder, event_schema, &schema_pointer)?;
         if events.iter().any(|e| e.event_type == event_type) {
-            return Err(GenError::at(schema_pointer, format!("event type `{event_type}` is described twice")));
+            return Err(GenError::at(
+                schema_pointer,
+                format!("event type `{event_type}` is described twice"),
+            ));
         }
         let call_control_id = field_path(builder, &ty, &["payload", "call_control_id"]);
         events.push(Event {
@@ -68,7 +94,11 @@ pub fn build_events<'s>(builder: &mut Builder<'s>, webhooks: &[SelectedWebhook<'
 }
 
 /// The single value of the event object's `event_type` property (its enum, else its example).
-fn event_type_of(builder: &Builder<'_>, schema: &openapiv3::Schema, pointer: &str) -> GenResult<String> {
+fn event_type_of(
+    builder: &Builder<'_>,
+    schema: &openapiv3::Schema,
+    pointer: &str,
+) -> GenResult<String> {
     let Shape::Object { properties, .. } = shape_of(schema) else {
         return Err(GenError::at(pointer, "webhook event is not an object"));
     };
@@ -81,8 +111,21 @@ fn event_type_of(builder: &Builder<'_>, schema: &openapiv3::Schema, pointer: &st
         _ => None,
     };
     from_enum
-        .or_else(|| resolved.schema.schema_data.example.as_ref().and_then(Value::as_str).map(str::to_string))
-        .ok_or_else(|| GenError::at(pointer, "webhook `event_type` has neither an enum value nor an example"))
+        .or_else(|| {
+            resolved
+                .schema
+                .schema_data
+                .example
+                .as_ref()
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .ok_or_else(|| {
+            GenError::at(
+                pointer,
+                "webhook `event_type` has neither an enum value nor an example",
+            )
+        })
 }
 
 /// Rust field names (and optionality) along wire names, when every step exists and ends in a string.

@@ -9,7 +9,7 @@ mod shape;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use openapiv3::{OpenAPI, PathItem, ReferenceOr, Schema};
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use crate::config::Config;
 use crate::error::GenResult;
@@ -20,7 +20,6 @@ use crate::select::Selected;
 /// Walks the selection, converting each operation, webhook and reachable schema once.
 pub struct Builder<'s> {
     spec: &'s OpenAPI,
-    webhooks: &'s IndexMap<String, PathItem>,
     config: &'s Config,
     /// With `--all`: report constructs that cannot be expressed and go on.
     lenient: bool,
@@ -32,24 +31,26 @@ pub struct Builder<'s> {
     skipped: Vec<Skipped>,
 }
 
-static NO_SCHEMAS: std::sync::OnceLock<IndexMap<String, ReferenceOr<Schema>>> = std::sync::OnceLock::new();
+static NO_SCHEMAS: std::sync::OnceLock<IndexMap<String, ReferenceOr<Schema>>> =
+    std::sync::OnceLock::new();
 
 impl<'s> Builder<'s> {
     /// A builder over a parsed spec.
-    pub fn new(
-        spec: &'s OpenAPI,
-        webhooks: &'s IndexMap<String, PathItem>,
-        config: &'s Config,
-        lenient: bool,
-    ) -> Self {
+    pub fn new(spec: &'s OpenAPI, config: &'s Config, lenient: bool) -> Self {
         Builder {
             spec,
-            webhooks,
             config,
             lenient,
             component_types: BTreeMap::new(),
             // Names the generated modules use for their own items.
-            type_names: Scope::with_reserved(["Client", "Data", "Page", "Response", "Error", "WebhookEvent"]),
+            type_names: Scope::with_reserved([
+                "Client",
+                "Data",
+                "Page",
+                "Response",
+                "Error",
+                "WebhookEvent",
+            ]),
             models: BTreeMap::new(),
             skipped: Vec::new(),
         }
@@ -69,6 +70,12 @@ impl<'s> Builder<'s> {
         let events = event::build_events(&mut self, &selected.webhooks)?;
         let mut models = std::mem::take(&mut self.models);
         recursion::box_recursive_fields(&mut models);
-        Ok(Api { spec_sha256: spec_sha256.to_string(), resources, models, events, skipped: self.skipped })
+        Ok(Api {
+            spec_sha256: spec_sha256.to_string(),
+            resources,
+            models,
+            events,
+            skipped: self.skipped,
+        })
     }
 }

@@ -2,14 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, StatusCode};
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, StatusCode,
+};
 
 use super::schema::{facts_of, Site};
 use super::shape::{shape_of, Shape};
 use super::Builder;
 use crate::error::{escape_pointer_segment, GenError, GenResult};
 use crate::ir::{
-    Body, BodyField, HttpMethod, Model, Operation, PageScheme, Param, QueryStyle, Resource, ResponseShape, TypeRef,
+    Body, BodyField, HttpMethod, Model, Operation, PageScheme, Param, QueryStyle, Resource,
+    ResponseShape, TypeRef,
 };
 use crate::names::{camel, snake, Name, Scope};
 use crate::select::SelectedOperation;
@@ -39,7 +42,10 @@ pub fn build_resources<'s>(
         let operation = build_operation(builder, selected, method_name, &mut builder_names)?;
         match resources.iter_mut().find(|r| r.path == resource_path) {
             Some(resource) => resource.operations.push(operation),
-            None => resources.push(Resource { path: resource_path, operations: vec![operation] }),
+            None => resources.push(Resource {
+                path: resource_path,
+                operations: vec![operation],
+            }),
         }
     }
     Ok(resources)
@@ -53,7 +59,9 @@ fn place(builder: &Builder<'_>, selected: &SelectedOperation<'_>) -> (Vec<String
         .as_deref()
         .and_then(|id| builder.config.operations.get(id));
     let (resource, method) = default_place(selected.path, selected.method);
-    let resource = overrides.and_then(|o| o.resource.clone()).unwrap_or(resource);
+    let resource = overrides
+        .and_then(|o| o.resource.clone())
+        .unwrap_or(resource);
     let method = overrides.and_then(|o| o.method.clone()).unwrap_or(method);
     (resource, method)
 }
@@ -61,7 +69,11 @@ fn place(builder: &Builder<'_>, selected: &SelectedOperation<'_>) -> (Vec<String
 /// `/calls/{id}/actions/answer` -> (calls.actions, answer); collections and items get CRUD verbs.
 pub fn default_place(path: &str, method: HttpMethod) -> (Vec<String>, String) {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let literal: Vec<String> = segments.iter().filter(|s| !s.starts_with('{')).map(|s| snake(s)).collect();
+    let literal: Vec<String> = segments
+        .iter()
+        .filter(|s| !s.starts_with('{'))
+        .map(|s| snake(s))
+        .collect();
     if let Some(index) = literal.iter().position(|s| s == "actions") {
         let verb = literal[index + 1..].join("_");
         if !verb.is_empty() {
@@ -76,7 +88,11 @@ pub fn default_place(path: &str, method: HttpMethod) -> (Vec<String>, String) {
         (HttpMethod::Put | HttpMethod::Patch, _) => "update",
         (HttpMethod::Delete, _) => "delete",
     };
-    let resource = if literal.is_empty() { vec!["root".to_string()] } else { literal };
+    let resource = if literal.is_empty() {
+        vec!["root".to_string()]
+    } else {
+        literal
+    };
     (resource, verb.to_string())
 }
 
@@ -87,29 +103,52 @@ fn build_operation<'s>(
     builder_names: &mut Scope,
 ) -> GenResult<Operation> {
     let op = selected.operation;
-    let operation_id = op.operation_id.clone().ok_or_else(|| GenError::at(&selected.pointer, "operation without an operationId"))?;
+    let operation_id = op
+        .operation_id
+        .clone()
+        .ok_or_else(|| GenError::at(&selected.pointer, "operation without an operationId"))?;
     let type_prefix = camel(&operation_id);
     let builder_name = builder_names.claim(&type_prefix);
 
     // Path-level parameters first, replaced by operation-level ones of the same name and place.
     let mut parameters: Vec<(&'s Parameter, Option<&'s str>, String)> = Vec::new();
-    for (list, base) in [(&selected.path_item.parameters, None), (&op.parameters, Some(&selected.pointer))] {
+    for (list, base) in [
+        (&selected.path_item.parameters, None),
+        (&op.parameters, Some(&selected.pointer)),
+    ] {
         for (index, parameter) in list.iter().enumerate() {
             let pointer = match base {
                 Some(base) => format!("{base}/parameters/{index}"),
-                None => format!("{}/parameters/{index}", selected.pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or("")),
+                None => format!(
+                    "{}/parameters/{index}",
+                    selected
+                        .pointer
+                        .rsplit_once('/')
+                        .map(|(p, _)| p)
+                        .unwrap_or("")
+                ),
             };
             let (parameter, component) = resolve_parameter(builder, parameter, &pointer)?;
             let data = parameter.parameter_data_ref();
             parameters.retain(|(p, _, _)| {
                 let d = p.parameter_data_ref();
-                !(d.name == data.name && std::mem::discriminant(*p) == std::mem::discriminant(parameter))
+                !(d.name == data.name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(parameter))
             });
             parameters.push((parameter, component, pointer));
         }
     }
 
-    let mut arg_scope = Scope::with_reserved(["send", "with_timeout", "with_max_retries", "with_header", "into_stream", "client", "options", "body"]);
+    let mut arg_scope = Scope::with_reserved([
+        "send",
+        "with_timeout",
+        "with_max_retries",
+        "with_header",
+        "into_stream",
+        "client",
+        "options",
+        "body",
+    ]);
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
     for (parameter, component, pointer) in parameters {
@@ -117,7 +156,8 @@ fn build_operation<'s>(
         let schema = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => schema,
             ParameterSchemaOrContent::Content(_) => {
-                builder.unsupported(&pointer, "parameter with `content` is not supported".into())?;
+                builder
+                    .unsupported(&pointer, "parameter with `content` is not supported".into())?;
                 continue;
             }
         };
@@ -125,13 +165,19 @@ fn build_operation<'s>(
             Some(component) => camel(component),
             None => format!("{type_prefix}{}", camel(&data.name)),
         };
-        let site = Site { pointer: format!("{pointer}/schema"), name: type_name };
+        let site = Site {
+            pointer: format!("{pointer}/schema"),
+            name: type_name,
+        };
         let ty = builder.type_of(schema, &site)?;
         let resolved = builder.resolve(schema, &site.pointer)?;
-        let mut facts = facts_of(resolved.schema, match schema {
-            ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { .. } => None,
-        });
+        let mut facts = facts_of(
+            resolved.schema,
+            match schema {
+                ReferenceOr::Item(s) => Some(s),
+                ReferenceOr::Reference { .. } => None,
+            },
+        );
         if data.example.is_some() {
             facts.example = data.example.clone();
         }
@@ -143,15 +189,25 @@ fn build_operation<'s>(
             Parameter::Path { .. } => (true, QueryStyle::Form),
             Parameter::Query { style, .. } => (
                 false,
-                if matches!(style, openapiv3::QueryStyle::DeepObject) { QueryStyle::DeepObject } else { QueryStyle::Form },
+                if matches!(style, openapiv3::QueryStyle::DeepObject) {
+                    QueryStyle::DeepObject
+                } else {
+                    QueryStyle::Form
+                },
             ),
             Parameter::Header { .. } | Parameter::Cookie { .. } => {
-                builder.unsupported(&pointer, "header and cookie parameters are not supported".into())?;
+                builder.unsupported(
+                    &pointer,
+                    "header and cookie parameters are not supported".into(),
+                )?;
                 continue;
             }
         };
         let param = Param {
-            name: Name { wire: data.name.clone(), rust: arg_scope.claim(&snake(&data.name)) },
+            name: Name {
+                wire: data.name.clone(),
+                rust: arg_scope.claim(&snake(&data.name)),
+            },
             ty,
             required: data.required || is_path,
             style,
@@ -164,25 +220,47 @@ fn build_operation<'s>(
         }
     }
     // Path parameters in template order.
-    path_params.sort_by_key(|p| selected.path.find(&format!("{{{}}}", p.name.wire)).unwrap_or(usize::MAX));
+    path_params.sort_by_key(|p| {
+        selected
+            .path
+            .find(&format!("{{{}}}", p.name.wire))
+            .unwrap_or(usize::MAX)
+    });
     for p in &path_params {
         if !selected.path.contains(&format!("{{{}}}", p.name.wire)) {
-            return Err(GenError::at(&selected.pointer, format!("path parameter `{}` is not in the path", p.name.wire)));
+            return Err(GenError::at(
+                &selected.pointer,
+                format!("path parameter `{}` is not in the path", p.name.wire),
+            ));
         }
     }
 
     let body = match &op.request_body {
-        Some(body) => build_body(builder, body, &format!("{}/requestBody", selected.pointer), &type_prefix, &mut arg_scope, &operation_id)?,
+        Some(body) => build_body(
+            builder,
+            body,
+            &format!("{}/requestBody", selected.pointer),
+            &type_prefix,
+            &mut arg_scope,
+            &operation_id,
+        )?,
         None => None,
     };
     let command_id = body
         .as_ref()
         .and_then(|b| b.fields.as_ref())
-        .is_some_and(|fields| fields.iter().any(|f| f.field.name.wire == "command_id" && f.field.ty == TypeRef::String));
+        .is_some_and(|fields| {
+            fields
+                .iter()
+                .any(|f| f.field.name.wire == "command_id" && f.field.ty == TypeRef::String)
+        });
 
     let response = build_response(builder, op, &selected.pointer, &type_prefix)?;
     let pagination = match &response {
-        ResponseShape::Page { meta: TypeRef::Named(meta), .. } => page_scheme(builder, meta),
+        ResponseShape::Page {
+            meta: TypeRef::Named(meta),
+            ..
+        } => page_scheme(builder, meta),
         _ => None,
     };
 
@@ -215,10 +293,21 @@ fn resolve_parameter<'s>(
             let name = reference
                 .strip_prefix("#/components/parameters/")
                 .ok_or_else(|| GenError::at(pointer, format!("unsupported $ref `{reference}`")))?;
-            match builder.spec.components.as_ref().and_then(|c| c.parameters.get(name)) {
+            match builder
+                .spec
+                .components
+                .as_ref()
+                .and_then(|c| c.parameters.get(name))
+            {
                 Some(ReferenceOr::Item(p)) => Ok((p, Some(name))),
-                Some(ReferenceOr::Reference { .. }) => Err(GenError::at(pointer, "parameter $ref chains are not supported")),
-                None => Err(GenError::at(pointer, format!("unresolvable $ref {reference}"))),
+                Some(ReferenceOr::Reference { .. }) => Err(GenError::at(
+                    pointer,
+                    "parameter $ref chains are not supported",
+                )),
+                None => Err(GenError::at(
+                    pointer,
+                    format!("unresolvable $ref {reference}"),
+                )),
             }
         }
     }
@@ -235,25 +324,48 @@ fn build_body<'s>(
     let body: &'s RequestBody = match body {
         ReferenceOr::Item(b) => b,
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or(reference);
-            match builder.spec.components.as_ref().and_then(|c| c.request_bodies.get(name)) {
+            let name = reference
+                .strip_prefix("#/components/requestBodies/")
+                .unwrap_or(reference);
+            match builder
+                .spec
+                .components
+                .as_ref()
+                .and_then(|c| c.request_bodies.get(name))
+            {
                 Some(ReferenceOr::Item(b)) => b,
-                _ => return Err(GenError::at(pointer, format!("unresolvable $ref {reference}"))),
+                _ => {
+                    return Err(GenError::at(
+                        pointer,
+                        format!("unresolvable $ref {reference}"),
+                    ))
+                }
             }
         }
     };
-    let Some((content_type, media)) = body.content.iter().find(|(k, _)| k.starts_with("application/json")).or_else(|| body.content.first()) else {
+    let Some((content_type, media)) = body
+        .content
+        .iter()
+        .find(|(k, _)| k.starts_with("application/json"))
+        .or_else(|| body.content.first())
+    else {
         return Ok(None);
     };
     if !content_type.starts_with("application/json") {
-        builder.unsupported(pointer, format!("request body of type {content_type} is not supported"))?;
+        builder.unsupported(
+            pointer,
+            format!("request body of type {content_type} is not supported"),
+        )?;
         return Ok(None);
     }
     let Some(schema) = &media.schema else {
         return Ok(None);
     };
     let site = Site {
-        pointer: format!("{pointer}/content/{}/schema", escape_pointer_segment(content_type)),
+        pointer: format!(
+            "{pointer}/content/{}/schema",
+            escape_pointer_segment(content_type)
+        ),
         name: format!("{type_prefix}Body"),
     };
     let ty = builder.type_of(schema, &site)?;
@@ -265,17 +377,32 @@ fn build_body<'s>(
         _ => None,
     };
     // Body fields become arguments and setters next to the parameters: give them unique names.
-    let renames = builder.config.operations.get(operation_id).map(|o| o.arguments.clone()).unwrap_or_default();
+    let renames = builder
+        .config
+        .operations
+        .get(operation_id)
+        .map(|o| o.arguments.clone())
+        .unwrap_or_default();
     let fields = fields.map(|fields| {
         fields
             .into_iter()
             .map(|field| {
-                let wanted = renames.get(&field.name.wire).cloned().unwrap_or_else(|| field.name.rust.clone());
-                BodyField { arg: arg_scope.claim(&wanted), field }
+                let wanted = renames
+                    .get(&field.name.wire)
+                    .cloned()
+                    .unwrap_or_else(|| field.name.rust.clone());
+                BodyField {
+                    arg: arg_scope.claim(&wanted),
+                    field,
+                }
             })
             .collect()
     });
-    Ok(Some(Body { ty, required: body.required, fields }))
+    Ok(Some(Body {
+        ty,
+        required: body.required,
+        fields,
+    }))
 }
 
 fn build_response<'s>(
@@ -299,33 +426,64 @@ fn build_response<'s>(
     let response: &'s Response = match response {
         ReferenceOr::Item(r) => r,
         ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/").unwrap_or(reference);
-            match builder.spec.components.as_ref().and_then(|c| c.responses.get(name)) {
+            let name = reference
+                .strip_prefix("#/components/responses/")
+                .unwrap_or(reference);
+            match builder
+                .spec
+                .components
+                .as_ref()
+                .and_then(|c| c.responses.get(name))
+            {
                 Some(ReferenceOr::Item(r)) => r,
-                _ => return Err(GenError::at(response_pointer, format!("unresolvable $ref {reference}"))),
+                _ => {
+                    return Err(GenError::at(
+                        response_pointer,
+                        format!("unresolvable $ref {reference}"),
+                    ))
+                }
             }
         }
     };
-    let Some((content_type, media)) = response.content.iter().find(|(k, _)| k.contains("json")) else {
+    let Some((content_type, media)) = response.content.iter().find(|(k, _)| k.contains("json"))
+    else {
         return Ok(ResponseShape::NoContent);
     };
     let Some(schema) = &media.schema else {
         return Ok(ResponseShape::NoContent);
     };
-    let schema_pointer = format!("{response_pointer}/content/{}/schema", escape_pointer_segment(content_type));
+    let schema_pointer = format!(
+        "{response_pointer}/content/{}/schema",
+        escape_pointer_segment(content_type)
+    );
     let resolved = builder.resolve(schema, &schema_pointer)?;
-    let envelope_site = Site { pointer: schema_pointer.clone(), name: format!("{type_prefix}Response") };
+    let envelope_site = Site {
+        pointer: schema_pointer.clone(),
+        name: format!("{type_prefix}Response"),
+    };
     if let Shape::Object { properties, .. } = shape_of(resolved.schema) {
         let keys: Vec<&str> = properties.keys().map(String::as_str).collect();
         if let Some(data) = properties.get("data") {
             if keys.iter().all(|k| *k == "data" || *k == "meta") {
                 let data_site = envelope_site.child(&["properties", "data"], "Data");
                 let data_resolved = builder.resolve_boxed(data, &data_site.pointer)?;
-                let data_ty = builder.type_of_boxed(data, &Site { name: format!("{type_prefix}Data"), ..data_site.clone() })?;
+                let data_ty = builder.type_of_boxed(
+                    data,
+                    &Site {
+                        name: format!("{type_prefix}Data"),
+                        ..data_site.clone()
+                    },
+                )?;
                 if let (Some(meta), TypeRef::Array(item)) = (properties.get("meta"), &data_ty) {
-                    let meta_site = Site { pointer: format!("{}/properties/meta", envelope_site.pointer), name: format!("{type_prefix}Meta") };
+                    let meta_site = Site {
+                        pointer: format!("{}/properties/meta", envelope_site.pointer),
+                        name: format!("{type_prefix}Meta"),
+                    };
                     let meta_ty = builder.type_of_boxed(meta, &meta_site)?;
-                    return Ok(ResponseShape::Page { item: (**item).clone(), meta: meta_ty });
+                    return Ok(ResponseShape::Page {
+                        item: (**item).clone(),
+                        meta: meta_ty,
+                    });
                 }
                 let _ = data_resolved;
                 if keys.len() == 1 {
@@ -334,7 +492,9 @@ fn build_response<'s>(
             }
         }
     }
-    Ok(ResponseShape::Json(builder.type_of(schema, &envelope_site)?))
+    Ok(ResponseShape::Json(
+        builder.type_of(schema, &envelope_site)?,
+    ))
 }
 
 /// Which pagination a list meta model describes.
@@ -362,12 +522,36 @@ mod tests {
             let (r, v) = default_place(p, m);
             format!("{}.{}", r.join("."), v)
         };
-        assert_eq!(place("/calls/{call_control_id}/actions/answer", HttpMethod::Post), "calls.actions.answer");
+        assert_eq!(
+            place("/calls/{call_control_id}/actions/answer", HttpMethod::Post),
+            "calls.actions.answer"
+        );
         assert_eq!(place("/calls", HttpMethod::Post), "calls.create");
-        assert_eq!(place("/call_control_applications/{id}", HttpMethod::Patch), "call_control_applications.update");
-        assert_eq!(place("/call_control_applications", HttpMethod::Get), "call_control_applications.list");
-        assert_eq!(place("/conferences/{id}/participants/{participant_id}", HttpMethod::Get), "conferences.participants.retrieve");
-        assert_eq!(place("/recordings/actions/delete", HttpMethod::Post), "recordings.actions.delete");
-        assert_eq!(place("/queues/{queue_name}/calls/{call_control_id}", HttpMethod::Delete), "queues.calls.delete");
+        assert_eq!(
+            place("/call_control_applications/{id}", HttpMethod::Patch),
+            "call_control_applications.update"
+        );
+        assert_eq!(
+            place("/call_control_applications", HttpMethod::Get),
+            "call_control_applications.list"
+        );
+        assert_eq!(
+            place(
+                "/conferences/{id}/participants/{participant_id}",
+                HttpMethod::Get
+            ),
+            "conferences.participants.retrieve"
+        );
+        assert_eq!(
+            place("/recordings/actions/delete", HttpMethod::Post),
+            "recordings.actions.delete"
+        );
+        assert_eq!(
+            place(
+                "/queues/{queue_name}/calls/{call_control_id}",
+                HttpMethod::Delete
+            ),
+            "queues.calls.delete"
+        );
     }
 }

@@ -27,7 +27,12 @@ pub fn box_recursive_fields(models: &mut BTreeMap<String, Model>) {
 }
 
 /// Whether `from` contains `to` directly (through struct fields, union variants and aliases).
-fn reaches(models: &BTreeMap<String, Model>, from: &str, to: &str, seen: &mut BTreeSet<String>) -> bool {
+fn reaches(
+    models: &BTreeMap<String, Model>,
+    from: &str,
+    to: &str,
+    seen: &mut BTreeSet<String>,
+) -> bool {
     if from == to {
         return true;
     }
@@ -35,7 +40,12 @@ fn reaches(models: &BTreeMap<String, Model>, from: &str, to: &str, seen: &mut BT
         return false;
     }
     let direct: Vec<&TypeRef> = match models.get(from) {
-        Some(Model::Struct(s)) => s.fields.iter().filter(|f| !f.boxed).map(|f| &f.ty).collect(),
+        Some(Model::Struct(s)) => s
+            .fields
+            .iter()
+            .filter(|f| !f.boxed)
+            .map(|f| &f.ty)
+            .collect(),
         Some(Model::Union(u)) => u.variants.iter().map(|v| &v.ty).collect(),
         Some(Model::Alias(a)) => vec![&a.ty],
         _ => Vec::new(),

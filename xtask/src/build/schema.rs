@@ -30,31 +30,40 @@ impl Site {
             pointer.push('/');
             pointer.push_str(&escape_pointer_segment(segment));
         }
-        Site { pointer, name: format!("{}{}", self.name, camel(name_suffix)) }
+        Site {
+            pointer,
+            name: format!("{}{}", self.name, camel(name_suffix)),
+        }
     }
 }
 
-/// A schema after following `$ref`s: the schema and, when it is a component, its name.
+/// A schema after following `$ref`s.
 pub struct Resolved<'a> {
     /// The schema.
     pub schema: &'a Schema,
-    /// Its component name, when it is one.
-    pub component: Option<&'a str>,
 }
 
 impl<'s> Builder<'s> {
     /// Follows `$ref`s to a component schema.
-    pub fn resolve(&self, schema: &'s ReferenceOr<Schema>, pointer: &str) -> GenResult<Resolved<'s>> {
+    pub fn resolve(
+        &self,
+        schema: &'s ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> GenResult<Resolved<'s>> {
         match schema {
-            ReferenceOr::Item(schema) => Ok(Resolved { schema, component: None }),
+            ReferenceOr::Item(schema) => Ok(Resolved { schema }),
             ReferenceOr::Reference { reference } => self.lookup(reference, pointer),
         }
     }
 
     /// Same as [`Builder::resolve`] for the boxed schemas openapiv3 uses for properties.
-    pub fn resolve_boxed(&self, schema: &'s ReferenceOr<Box<Schema>>, pointer: &str) -> GenResult<Resolved<'s>> {
+    pub fn resolve_boxed(
+        &self,
+        schema: &'s ReferenceOr<Box<Schema>>,
+        pointer: &str,
+    ) -> GenResult<Resolved<'s>> {
         match schema {
-            ReferenceOr::Item(schema) => Ok(Resolved { schema, component: None }),
+            ReferenceOr::Item(schema) => Ok(Resolved { schema }),
             ReferenceOr::Reference { reference } => self.lookup(reference, pointer),
         }
     }
@@ -63,19 +72,25 @@ impl<'s> Builder<'s> {
     pub fn lookup(&self, reference: &'s str, pointer: &str) -> GenResult<Resolved<'s>> {
         let mut reference = reference;
         for _ in 0..32 {
-            let name = reference
-                .strip_prefix(SCHEMA_PREFIX)
-                .ok_or_else(|| GenError::at(pointer, format!("unsupported $ref `{reference}` (only {SCHEMA_PREFIX}...)")))?;
+            let name = reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
+                GenError::at(
+                    pointer,
+                    format!("unsupported $ref `{reference}` (only {SCHEMA_PREFIX}...)"),
+                )
+            })?;
             let found = self
                 .components()
                 .get(name)
                 .ok_or_else(|| GenError::at(pointer, format!("unresolvable $ref {reference}")))?;
             match found {
-                ReferenceOr::Item(schema) => return Ok(Resolved { schema, component: Some(name) }),
+                ReferenceOr::Item(schema) => return Ok(Resolved { schema }),
                 ReferenceOr::Reference { reference: next } => reference = next,
             }
         }
-        Err(GenError::at(pointer, format!("$ref chain too long at {reference}")))
+        Err(GenError::at(
+            pointer,
+            format!("$ref chain too long at {reference}"),
+        ))
     }
 
     /// The type of a (possibly referenced) schema.
@@ -87,7 +102,11 @@ impl<'s> Builder<'s> {
     }
 
     /// The type of a boxed (property) schema.
-    pub fn type_of_boxed(&mut self, schema: &'s ReferenceOr<Box<Schema>>, site: &Site) -> GenResult<TypeRef> {
+    pub fn type_of_boxed(
+        &mut self,
+        schema: &'s ReferenceOr<Box<Schema>>,
+        site: &Site,
+    ) -> GenResult<TypeRef> {
         match schema {
             ReferenceOr::Reference { reference } => self.type_of_ref(reference, &site.pointer),
             ReferenceOr::Item(schema) => self.type_of_schema(schema, site),
@@ -120,7 +139,8 @@ impl<'s> Builder<'s> {
         };
         if needs_model(schema) {
             // Registered before conversion so recursive references find it.
-            self.component_types.insert(name.to_string(), TypeRef::Named(site.name.clone()));
+            self.component_types
+                .insert(name.to_string(), TypeRef::Named(site.name.clone()));
             let ty = self.convert(schema, &site, Some(name))?;
             if ty != TypeRef::Named(site.name.clone()) {
                 // The schema turned out to be another type (an allOf of one ref): alias it.
@@ -147,13 +167,23 @@ impl<'s> Builder<'s> {
     }
 
     /// Converts a schema; `component` names it when it is a component schema.
-    fn convert(&mut self, schema: &'s Schema, site: &Site, component: Option<&str>) -> GenResult<TypeRef> {
+    fn convert(
+        &mut self,
+        schema: &'s Schema,
+        site: &Site,
+        component: Option<&str>,
+    ) -> GenResult<TypeRef> {
         match shape_of(schema) {
-            Shape::Object { properties, required, additional } => {
+            Shape::Object {
+                properties,
+                required,
+                additional,
+            } => {
                 if properties.is_empty() {
                     return match additional {
                         Some(AdditionalProperties::Schema(inner)) => {
-                            let inner = self.type_of(inner, &site.child(&["additionalProperties"], "Value"))?;
+                            let inner = self
+                                .type_of(inner, &site.child(&["additionalProperties"], "Value"))?;
                             Ok(TypeRef::Map(Box::new(inner)))
                         }
                         _ => Ok(TypeRef::Map(Box::new(TypeRef::Any))),
@@ -178,23 +208,26 @@ impl<'s> Builder<'s> {
                     Ok(TypeRef::String)
                 }
             }
-            Shape::Integer { .. } => Ok(TypeRef::Integer),
-            Shape::Number { .. } => Ok(TypeRef::Number),
-            Shape::Boolean { .. } => Ok(TypeRef::Boolean),
+            Shape::Integer => Ok(TypeRef::Integer),
+            Shape::Number => Ok(TypeRef::Number),
+            Shape::Boolean => Ok(TypeRef::Boolean),
             Shape::Any => Ok(TypeRef::Any),
-            Shape::Union { variants, discriminator } => {
-                self.add_union(schema, component, site, variants, discriminator)
-            }
+            Shape::Union {
+                variants,
+                discriminator,
+            } => self.add_union(schema, component, site, variants, discriminator),
             Shape::AllOf(parts) => self.all_of(schema, component, site, parts),
             Shape::Unsupported(reason) => self.unsupported(&site.pointer, reason),
         }
     }
 
-
     /// A construct the generator cannot express: an error for the selection, a reported skip with `--all`.
     pub fn unsupported(&mut self, pointer: &str, reason: String) -> GenResult<TypeRef> {
         if self.lenient {
-            self.skipped.push(crate::ir::Skipped { pointer: pointer.to_string(), reason });
+            self.skipped.push(crate::ir::Skipped {
+                pointer: pointer.to_string(),
+                reason,
+            });
             Ok(TypeRef::Any)
         } else {
             Err(GenError::at(pointer, reason))
@@ -215,10 +248,14 @@ impl<'s> Builder<'s> {
             let resolved = self.resolve_boxed(schema, &child.pointer)?;
             let facts = facts_of(resolved.schema, schema_of_boxed(schema));
             fields.push(Field {
-                name: Name { wire: wire.clone(), rust: scope.claim(&snake(wire)) },
+                name: Name {
+                    wire: wire.clone(),
+                    rust: scope.claim(&snake(wire)),
+                },
                 ty,
                 required: required.contains(wire),
-                nullable: resolved.schema.schema_data.nullable || schema_of_boxed(schema).is_some_and(|s| s.schema_data.nullable),
+                nullable: resolved.schema.schema_data.nullable
+                    || schema_of_boxed(schema).is_some_and(|s| s.schema_data.nullable),
                 boxed: false,
                 facts,
             });
@@ -248,7 +285,13 @@ impl<'s> Builder<'s> {
         Ok(TypeRef::Named(name))
     }
 
-    fn add_enum(&mut self, schema: &Schema, component: Option<&str>, site: &Site, values: &[&str]) -> GenResult<TypeRef> {
+    fn add_enum(
+        &mut self,
+        schema: &Schema,
+        component: Option<&str>,
+        site: &Site,
+        values: &[&str],
+    ) -> GenResult<TypeRef> {
         let name = self.model_name(component, site);
         let mut scope = Scope::default();
         let mut variants = Vec::new();
@@ -256,12 +299,24 @@ impl<'s> Builder<'s> {
             if variants.iter().any(|v: &Name| v.wire == *value) {
                 continue;
             }
-            variants.push(Name { wire: (*value).to_string(), rust: scope.claim(&camel(value)) });
+            variants.push(Name {
+                wire: (*value).to_string(),
+                rust: scope.claim(&camel(value)),
+            });
         }
-        let unknown_variant = scope.claim(if scope.contains("Unknown") { "UnknownValue" } else { "Unknown" });
+        let unknown_variant = scope.claim(if scope.contains("Unknown") {
+            "UnknownValue"
+        } else {
+            "Unknown"
+        });
         self.models.insert(
             name.clone(),
-            Model::Enum(EnumModel { name: name.clone(), origin: origin(schema, component, &site.pointer), variants, unknown_variant }),
+            Model::Enum(EnumModel {
+                name: name.clone(),
+                origin: origin(schema, component, &site.pointer),
+                variants,
+                unknown_variant,
+            }),
         );
         Ok(TypeRef::Named(name))
     }
@@ -279,12 +334,22 @@ impl<'s> Builder<'s> {
         let mut variants = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             let child = Site {
-                pointer: format!("{}/{}/{index}", site.pointer, if matches!(schema.schema_kind, openapiv3::SchemaKind::AnyOf { .. }) { "anyOf" } else { "oneOf" }),
+                pointer: format!(
+                    "{}/{}/{index}",
+                    site.pointer,
+                    if matches!(schema.schema_kind, openapiv3::SchemaKind::AnyOf { .. }) {
+                        "anyOf"
+                    } else {
+                        "oneOf"
+                    }
+                ),
                 name: format!("{name}Variant{}", index + 1),
             };
             let ty = self.type_of(alternative, &child)?;
             let mut tags = Vec::new();
-            if let (Some(discriminator), ReferenceOr::Reference { reference }) = (discriminator, alternative) {
+            if let (Some(discriminator), ReferenceOr::Reference { reference }) =
+                (discriminator, alternative)
+            {
                 for (value, target) in &discriminator.mapping {
                     if target == reference {
                         tags.push(value.clone());
@@ -297,19 +362,37 @@ impl<'s> Builder<'s> {
                 }
             }
             let wanted = match (&ty, alternative) {
-                (_, ReferenceOr::Reference { reference }) => camel(reference.rsplit('/').next().unwrap_or("Variant")),
-                (TypeRef::Named(n), _) => n.strip_prefix(&name).filter(|s| !s.is_empty()).unwrap_or(n).to_string(),
+                (_, ReferenceOr::Reference { reference }) => {
+                    camel(reference.rsplit('/').next().unwrap_or("Variant"))
+                }
+                (TypeRef::Named(n), _) => n
+                    .strip_prefix(&name)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or(n)
+                    .to_string(),
                 (other, _) => variant_name_for(other),
             };
-            variants.push(UnionVariant { name: scope.claim(&wanted), ty, tags });
+            variants.push(UnionVariant {
+                name: scope.claim(&wanted),
+                ty,
+                tags,
+            });
         }
         let discriminator = discriminator.map(|d| d.property_name.clone());
         if discriminator.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
-            return self.unsupported(&site.pointer, "discriminated union with an inline alternative".into());
+            return self.unsupported(
+                &site.pointer,
+                "discriminated union with an inline alternative".into(),
+            );
         }
         self.models.insert(
             name.clone(),
-            Model::Union(UnionModel { name: name.clone(), origin: origin(schema, component, &site.pointer), discriminator, variants }),
+            Model::Union(UnionModel {
+                name: name.clone(),
+                origin: origin(schema, component, &site.pointer),
+                discriminator,
+                variants,
+            }),
         );
         Ok(TypeRef::Named(name))
     }
@@ -323,7 +406,10 @@ impl<'s> Builder<'s> {
     ) -> GenResult<TypeRef> {
         // One part (the 3.0 spelling of a `$ref` with siblings): the type of that part.
         if parts.len() == 1 {
-            let child = Site { pointer: format!("{}/allOf/0", site.pointer), name: site.name.clone() };
+            let child = Site {
+                pointer: format!("{}/allOf/0", site.pointer),
+                name: site.name.clone(),
+            };
             return match &parts[0] {
                 ReferenceOr::Item(inner) => self.convert(inner, &child, component),
                 reference => self.type_of(reference, &child),
@@ -332,7 +418,14 @@ impl<'s> Builder<'s> {
         let mut merged: Vec<(&'s String, &'s ReferenceOr<Box<Schema>>)> = Vec::new();
         let mut required: Vec<String> = Vec::new();
         let mut presence: Vec<Vec<String>> = Vec::new();
-        self.collect_all_of(parts, &site.pointer, &mut merged, &mut required, &mut presence, 0)?;
+        self.collect_all_of(
+            parts,
+            &site.pointer,
+            &mut merged,
+            &mut required,
+            &mut presence,
+            0,
+        )?;
         let fields = self.fields(&merged, &required, site)?;
         self.add_struct(schema, component, site, fields, presence)
     }
@@ -353,7 +446,11 @@ impl<'s> Builder<'s> {
             let part_pointer = format!("{pointer}/allOf/{index}");
             let resolved = self.resolve_static(part, &part_pointer)?;
             match shape_of(resolved) {
-                Shape::Object { properties, required: req, .. } => {
+                Shape::Object {
+                    properties,
+                    required: req,
+                    ..
+                } => {
                     for (name, prop) in properties {
                         if let Some(slot) = merged.iter_mut().find(|(n, _)| *n == name) {
                             slot.1 = prop;
@@ -367,10 +464,19 @@ impl<'s> Builder<'s> {
                         }
                     }
                 }
-                Shape::AllOf(inner) => self.collect_all_of(inner, &part_pointer, merged, required, presence, depth + 1)?,
+                Shape::AllOf(inner) => self.collect_all_of(
+                    inner,
+                    &part_pointer,
+                    merged,
+                    required,
+                    presence,
+                    depth + 1,
+                )?,
                 Shape::Any => {}
                 // "At least one of these fields": alternatives that only list required names add no fields.
-                Shape::Union { variants, .. } if self.only_presence_rules(variants, &part_pointer)? => {
+                Shape::Union { variants, .. }
+                    if self.only_presence_rules(variants, &part_pointer)? =>
+                {
                     for variant in variants {
                         let names = match shape_of(self.resolve_static(variant, &part_pointer)?) {
                             Shape::Object { required, .. } => required.to_vec(),
@@ -382,7 +488,10 @@ impl<'s> Builder<'s> {
                     }
                 }
                 _ => {
-                    return Err(GenError::at(part_pointer, "allOf part is not an object and cannot be merged"));
+                    return Err(GenError::at(
+                        part_pointer,
+                        "allOf part is not an object and cannot be merged",
+                    ));
                 }
             }
         }
@@ -390,7 +499,11 @@ impl<'s> Builder<'s> {
     }
 
     /// Whether every alternative is an object with no properties (a rule on which fields are present).
-    fn only_presence_rules(&self, variants: &'s [ReferenceOr<Schema>], pointer: &str) -> GenResult<bool> {
+    fn only_presence_rules(
+        &self,
+        variants: &'s [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> GenResult<bool> {
         for variant in variants {
             let schema = self.resolve_static(variant, pointer)?;
             match shape_of(schema) {
@@ -402,7 +515,11 @@ impl<'s> Builder<'s> {
         Ok(true)
     }
 
-    fn resolve_static(&self, schema: &'s ReferenceOr<Schema>, pointer: &str) -> GenResult<&'s Schema> {
+    fn resolve_static(
+        &self,
+        schema: &'s ReferenceOr<Schema>,
+        pointer: &str,
+    ) -> GenResult<&'s Schema> {
         Ok(self.resolve(schema, pointer)?.schema)
     }
 
@@ -413,8 +530,6 @@ impl<'s> Builder<'s> {
             None => self.type_names.claim(&site.name),
         }
     }
-
-    fn type_names_reserved(&mut self, _name: &str) {}
 }
 
 fn schema_of_boxed(schema: &ReferenceOr<Box<Schema>>) -> Option<&Schema> {
@@ -479,12 +594,19 @@ pub fn facts_of(schema: &Schema, outer: Option<&Schema>) -> Facts {
                     facts.format = Some(f.clone());
                 }
                 if let openapiv3::VariantOrUnknownOrEmpty::Item(f) = &t.format {
-                    facts.format = serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_string));
+                    facts.format = serde_json::to_value(f)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string));
                 }
                 facts.pattern = t.pattern.clone().or(facts.pattern.take());
                 facts.min_length = t.min_length.or(facts.min_length);
                 facts.max_length = t.max_length.or(facts.max_length);
-                let values: Vec<Value> = t.enumeration.iter().flatten().map(|v| Value::String(v.clone())).collect();
+                let values: Vec<Value> = t
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::String(v.clone()))
+                    .collect();
                 if values.len() == 1 {
                     facts.allowed = values;
                 }
@@ -492,7 +614,12 @@ pub fn facts_of(schema: &Schema, outer: Option<&Schema>) -> Facts {
             openapiv3::SchemaKind::Type(openapiv3::Type::Integer(t)) => {
                 facts.minimum = t.minimum.map(|v| v as f64).or(facts.minimum);
                 facts.maximum = t.maximum.map(|v| v as f64).or(facts.maximum);
-                let values: Vec<Value> = t.enumeration.iter().flatten().map(|v| Value::from(*v)).collect();
+                let values: Vec<Value> = t
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::from(*v))
+                    .collect();
                 if !values.is_empty() {
                     facts.allowed = values;
                 }
@@ -500,7 +627,9 @@ pub fn facts_of(schema: &Schema, outer: Option<&Schema>) -> Facts {
                     facts.format = Some(f.clone());
                 }
                 if let openapiv3::VariantOrUnknownOrEmpty::Item(f) = &t.format {
-                    facts.format = serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_string));
+                    facts.format = serde_json::to_value(f)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string));
                 }
             }
             openapiv3::SchemaKind::Type(openapiv3::Type::Number(t)) => {
@@ -508,7 +637,12 @@ pub fn facts_of(schema: &Schema, outer: Option<&Schema>) -> Facts {
                 facts.maximum = t.maximum.or(facts.maximum);
             }
             openapiv3::SchemaKind::Type(openapiv3::Type::Boolean(t)) => {
-                let values: Vec<Value> = t.enumeration.iter().flatten().map(|v| Value::Bool(*v)).collect();
+                let values: Vec<Value> = t
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Value::Bool(*v))
+                    .collect();
                 if values.len() == 1 {
                     facts.allowed = values;
                 }

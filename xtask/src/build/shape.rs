@@ -2,10 +2,7 @@
 //! (`SchemaKind::Type` and the catch-all `SchemaKind::Any` describe the same things).
 
 use indexmap::IndexMap;
-use openapiv3::{
-    AdditionalProperties, Discriminator, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, Discriminator, ReferenceOr, Schema, SchemaKind, Type};
 use serde_json::Value;
 
 /// A property: its schema, boxed or not in openapiv3.
@@ -22,33 +19,24 @@ pub enum Shape<'a> {
     /// An array.
     Array(Option<&'a ReferenceOr<Box<Schema>>>),
     /// A string, possibly an enum.
-    String { format: Option<String>, values: Vec<Value> },
-    /// An integer, possibly an enum.
-    Integer { values: Vec<Value> },
+    String { values: Vec<Value> },
+    /// An integer.
+    Integer,
     /// A number.
-    Number { values: Vec<Value> },
+    Number,
     /// A boolean.
-    Boolean { values: Vec<Value> },
+    Boolean,
     /// oneOf (or anyOf: both are unions here).
-    Union { variants: &'a [ReferenceOr<Schema>], discriminator: Option<&'a Discriminator> },
+    Union {
+        variants: &'a [ReferenceOr<Schema>],
+        discriminator: Option<&'a Discriminator>,
+    },
     /// allOf.
     AllOf(&'a [ReferenceOr<Schema>]),
     /// `not`, or a type this generator does not know.
     Unsupported(String),
     /// Anything.
     Any,
-}
-
-fn format_of(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<String> {
-    match format {
-        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Some("date".into()),
-        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some("date-time".into()),
-        VariantOrUnknownOrEmpty::Item(StringFormat::Password) => Some("password".into()),
-        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte".into()),
-        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Some("binary".into()),
-        VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
-        VariantOrUnknownOrEmpty::Empty => None,
-    }
 }
 
 fn values<T: serde::Serialize>(items: &[Option<T>]) -> Vec<Value> {
@@ -71,14 +59,20 @@ pub fn shape_of(schema: &Schema) -> Shape<'_> {
             additional: o.additional_properties.as_ref(),
         },
         SchemaKind::Type(Type::Array(a)) => Shape::Array(a.items.as_ref()),
-        SchemaKind::Type(Type::String(s)) => {
-            Shape::String { format: format_of(&s.format), values: values(&s.enumeration) }
-        }
-        SchemaKind::Type(Type::Integer(i)) => Shape::Integer { values: values(&i.enumeration) },
-        SchemaKind::Type(Type::Number(n)) => Shape::Number { values: values(&n.enumeration) },
-        SchemaKind::Type(Type::Boolean(b)) => Shape::Boolean { values: values(&b.enumeration) },
-        SchemaKind::OneOf { one_of } => Shape::Union { variants: one_of, discriminator },
-        SchemaKind::AnyOf { any_of } => Shape::Union { variants: any_of, discriminator },
+        SchemaKind::Type(Type::String(s)) => Shape::String {
+            values: values(&s.enumeration),
+        },
+        SchemaKind::Type(Type::Integer(_)) => Shape::Integer,
+        SchemaKind::Type(Type::Number(_)) => Shape::Number,
+        SchemaKind::Type(Type::Boolean(_)) => Shape::Boolean,
+        SchemaKind::OneOf { one_of } => Shape::Union {
+            variants: one_of,
+            discriminator,
+        },
+        SchemaKind::AnyOf { any_of } => Shape::Union {
+            variants: any_of,
+            discriminator,
+        },
         SchemaKind::AllOf { all_of } => Shape::AllOf(all_of),
         SchemaKind::Not { .. } => Shape::Unsupported("`not` schemas are not supported".into()),
         SchemaKind::Any(any) => {
@@ -91,23 +85,33 @@ pub fn shape_of(schema: &Schema) -> Shape<'_> {
                     additional: any.additional_properties.as_ref(),
                 }
             } else if !any.one_of.is_empty() {
-                Shape::Union { variants: &any.one_of, discriminator }
+                Shape::Union {
+                    variants: &any.one_of,
+                    discriminator,
+                }
             } else if !any.any_of.is_empty() {
-                Shape::Union { variants: &any.any_of, discriminator }
+                Shape::Union {
+                    variants: &any.any_of,
+                    discriminator,
+                }
             } else if !any.all_of.is_empty() {
                 Shape::AllOf(&any.all_of)
             } else if any.items.is_some() || any.typ.as_deref() == Some("array") {
                 Shape::Array(any.items.as_ref())
             } else {
                 match any.typ.as_deref() {
-                    Some("string") => Shape::String { format: any.format.clone(), values: any.enumeration.clone() },
-                    Some("integer") => Shape::Integer { values: any.enumeration.clone() },
-                    Some("number") => Shape::Number { values: any.enumeration.clone() },
-                    Some("boolean") => Shape::Boolean { values: any.enumeration.clone() },
+                    Some("string") => Shape::String {
+                        values: any.enumeration.clone(),
+                    },
+                    Some("integer") => Shape::Integer,
+                    Some("number") => Shape::Number,
+                    Some("boolean") => Shape::Boolean,
                     Some(other) => Shape::Unsupported(format!("unknown type `{other}`")),
                     None if !any.enumeration.is_empty() => {
                         if any.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
-                            Shape::String { format: any.format.clone(), values: any.enumeration.clone() }
+                            Shape::String {
+                                values: any.enumeration.clone(),
+                            }
                         } else {
                             Shape::Any
                         }

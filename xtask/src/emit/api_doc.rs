@@ -23,7 +23,10 @@ pub fn render(template: &str, api: &Api) -> GenResult<String> {
     }
     let mut events = String::new();
     for event in &api.events {
-        events.push_str(&format!("| `{}` | `WebhookEvent::{}` | `{}` |\n", event.event_type, event.variant, event.ty));
+        events.push_str(&format!(
+            "| `{}` | `WebhookEvent::{}` | `{}` |\n",
+            event.event_type, event.variant, event.ty
+        ));
     }
     let values = [
         ("operations", operations.trim_end().to_string()),
@@ -41,10 +44,11 @@ pub fn render(template: &str, api: &Api) -> GenResult<String> {
             .ok_or_else(|| GenError::msg("unclosed `{{` in the API.md template"))?
             + start;
         let key = rest[start + 2..end].trim();
-        let value = values
-            .iter()
-            .find(|(k, _)| *k == key)
-            .ok_or_else(|| GenError::msg(format!("unknown placeholder `{{{{{key}}}}}` in the API.md template")))?;
+        let value = values.iter().find(|(k, _)| *k == key).ok_or_else(|| {
+            GenError::msg(format!(
+                "unknown placeholder `{{{{{key}}}}}` in the API.md template"
+            ))
+        })?;
         out.push_str(&value.1);
         rest = &rest[end + 2..];
     }

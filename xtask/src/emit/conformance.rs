@@ -13,9 +13,15 @@ pub fn emit(api: &Api) -> TokenStream {
     let sampler = Sampler::new(&api.models);
     let calls = api.resources.iter().flat_map(|r| {
         let sampler = &sampler;
-        r.operations.iter().flat_map(move |op| [call(sampler, r, op, false), call(sampler, r, op, true)])
+        r.operations
+            .iter()
+            .flat_map(move |op| [call(sampler, r, op, false), call(sampler, r, op, true)])
     });
-    let count = api.resources.iter().map(|r| r.operations.len()).sum::<usize>();
+    let count = api
+        .resources
+        .iter()
+        .map(|r| r.operations.len())
+        .sum::<usize>();
     quote! {
         //! Conformance: each generated operation against Prism mocking the pinned spec.
         //! Prism checks every request against the spec; each response must decode into its type.
@@ -55,7 +61,11 @@ fn call(sampler: &Sampler<'_>, resource: &Resource, op: &Operation, full: bool) 
     }
     let method = ident(&op.method_name);
     let mut args = Vec::new();
-    for p in op.path_params.iter().chain(op.query_params.iter().filter(|p| p.required)) {
+    for p in op
+        .path_params
+        .iter()
+        .chain(op.query_params.iter().filter(|p| p.required))
+    {
         args.push(sample_expr(sampler, &p.ty, &p.facts, full));
     }
     let mut setters = Vec::new();
@@ -65,23 +75,32 @@ fn call(sampler: &Sampler<'_>, resource: &Resource, op: &Operation, full: bool) 
                 // A required-only call still has to meet an "at least one of" rule: set the first one.
                 let first_rule: Vec<String> = match &body.ty {
                     TypeRef::Named(name) => match sampler.model(name) {
-                        Some(crate::ir::Model::Struct(s)) => s.presence.first().cloned().unwrap_or_default(),
+                        Some(crate::ir::Model::Struct(s)) => {
+                            s.presence.first().cloned().unwrap_or_default()
+                        }
                         _ => Vec::new(),
                     },
                     _ => Vec::new(),
                 };
                 for f in fields {
-                    let is_constant = f.field.required && f.field.ty == TypeRef::String && f.field.facts.allowed.len() == 1;
+                    let is_constant = f.field.required
+                        && f.field.ty == TypeRef::String
+                        && f.field.facts.allowed.len() == 1;
                     if f.field.required && !f.field.nullable && !is_constant {
                         args.push(sample_expr(sampler, &f.field.ty, &f.field.facts, full));
-                    } else if (full || first_rule.contains(&f.field.name.wire)) && f.field.is_option() && f.field.name.wire != "command_id" {
+                    } else if (full || first_rule.contains(&f.field.name.wire))
+                        && f.field.is_option()
+                        && f.field.name.wire != "command_id"
+                    {
                         let setter = ident(&f.arg);
                         let value = sample_expr(sampler, &f.field.ty, &f.field.facts, full);
                         setters.push(quote!(.#setter(#value)));
                     }
                 }
             }
-            None if body.required => args.push(sample_expr(sampler, &body.ty, &Facts::default(), full)),
+            None if body.required => {
+                args.push(sample_expr(sampler, &body.ty, &Facts::default(), full))
+            }
             None if full => {
                 let value = sample_expr(sampler, &body.ty, &Facts::default(), full);
                 setters.push(quote!(.body(#value)));

@@ -42,7 +42,11 @@ pub fn fact_line(wire: &str, ty: &TypeRef, required: bool, facts: &Facts) -> Str
         label.push_str(&format!(" ({format})"));
     }
     parts.push(label);
-    parts.push(if required { "required".into() } else { "optional".into() });
+    parts.push(if required {
+        "required".into()
+    } else {
+        "optional".into()
+    });
     if facts.allowed.len() == 1 {
         parts.push(format!("always {}", code(&facts.allowed[0])));
     } else if !facts.allowed.is_empty() {
@@ -74,7 +78,13 @@ pub fn fact_line(wire: &str, ty: &TypeRef, required: bool, facts: &Facts) -> Str
 }
 
 /// Field or parameter doc lines: the fact line, the example, and in full mode the description.
-pub fn field_doc(wire: &str, ty: &TypeRef, required: bool, facts: &Facts, mode: DocsMode) -> Vec<String> {
+pub fn field_doc(
+    wire: &str,
+    ty: &TypeRef,
+    required: bool,
+    facts: &Facts,
+    mode: DocsMode,
+) -> Vec<String> {
     let mut lines = vec![fact_line(wire, ty, required, facts)];
     if let Some(example) = &facts.example {
         lines.push(String::new());

@@ -65,12 +65,20 @@ fn emit_struct(model: &StructModel, defaultable: &[String], mode: DocsMode) -> T
         }
     }
     if !model.presence.is_empty() {
-        let rules: Vec<String> = model.presence.iter().map(|names| format!("`{}`", names.join("` + `"))).collect();
+        let rules: Vec<String> = model
+            .presence
+            .iter()
+            .map(|names| format!("`{}`", names.join("` + `")))
+            .collect();
         doc.push(String::new());
         doc.push(format!("Set at least one of: {}.", rules.join(", ")));
     }
     let doc = doc_attrs(&doc);
-    let derive_default = if defaultable.contains(&model.name) { quote!(Default,) } else { quote!() };
+    let derive_default = if defaultable.contains(&model.name) {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     let fields = model.fields.iter().map(|field| {
         let rust = ident(&field.name.rust);
         let wire = &field.name.wire;
@@ -78,8 +86,18 @@ fn emit_struct(model: &StructModel, defaultable: &[String], mode: DocsMode) -> T
         if field.boxed {
             ty = quote!(Box<#ty>);
         }
-        let doc = doc_attrs(&field_doc(wire, &field.ty, field.required, &field.facts, mode));
-        let rename = if field.name.rust != *wire { quote!(rename = #wire,) } else { quote!() };
+        let doc = doc_attrs(&field_doc(
+            wire,
+            &field.ty,
+            field.required,
+            &field.facts,
+            mode,
+        ));
+        let rename = if field.name.rust != *wire {
+            quote!(rename = #wire,)
+        } else {
+            quote!()
+        };
         if !field.required {
             quote! {
                 #doc

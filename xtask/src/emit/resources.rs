@@ -7,12 +7,15 @@ use quote::quote;
 
 use super::docs::field_doc;
 use super::{doc_attrs, ident, type_tokens, DocsMode};
-use crate::ir::{Api, BodyField, Field, HttpMethod, Operation, PageScheme, Param, QueryStyle, Resource, ResponseShape, TypeRef};
+use crate::ir::{
+    Api, BodyField, Field, HttpMethod, Operation, PageScheme, Param, QueryStyle, Resource,
+    ResponseShape, TypeRef,
+};
 use crate::names::camel;
 
 /// Tokens of the resources module: handles reached from the client.
-pub fn emit_resources(api: &Api, mode: DocsMode) -> TokenStream {
-    let handles = emit_handles(api, mode);
+pub fn emit_resources(api: &Api) -> TokenStream {
+    let handles = emit_handles(api);
     quote! {
         //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
         #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
@@ -24,7 +27,10 @@ pub fn emit_resources(api: &Api, mode: DocsMode) -> TokenStream {
 
 /// Tokens of the builders module: one request builder per operation.
 pub fn emit_builders(api: &Api, mode: DocsMode) -> TokenStream {
-    let builders = api.resources.iter().flat_map(|r| r.operations.iter().map(move |op| emit_builder(r, op, mode)));
+    let builders = api
+        .resources
+        .iter()
+        .flat_map(|r| r.operations.iter().map(move |op| emit_builder(r, op, mode)));
     quote! {
         //! Request builders, one per operation: optional parameters are chained setters, and a
         //! builder is sent by awaiting it.
@@ -57,7 +63,7 @@ fn handle_name(path: &[String]) -> proc_macro2::Ident {
     ident(&path.iter().map(|s| camel(s)).collect::<String>())
 }
 
-fn emit_handles(api: &Api, _mode: DocsMode) -> TokenStream {
+fn emit_handles(api: &Api) -> TokenStream {
     let paths = all_paths(api);
     let top = paths.iter().filter(|p| p.len() == 1).map(|p| {
         let method = ident(&p[0]);
@@ -74,17 +80,20 @@ fn emit_handles(api: &Api, _mode: DocsMode) -> TokenStream {
         let handle = handle_name(path);
         let dotted = path.join(".");
         let doc = format!(" The `{dotted}` operations.");
-        let children = paths.iter().filter(|c| c.len() == path.len() + 1 && c.starts_with(path)).map(|child| {
-            let method = ident(&child[child.len() - 1]);
-            let child_handle = handle_name(child);
-            let doc = format!(" The `{}` operations.", child.join("."));
-            quote! {
-                #[doc = #doc]
-                pub fn #method(&self) -> #child_handle<'a> {
-                    #child_handle { client: self.client }
+        let children = paths
+            .iter()
+            .filter(|c| c.len() == path.len() + 1 && c.starts_with(path))
+            .map(|child| {
+                let method = ident(&child[child.len() - 1]);
+                let child_handle = handle_name(child);
+                let doc = format!(" The `{}` operations.", child.join("."));
+                quote! {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> #child_handle<'a> {
+                        #child_handle { client: self.client }
+                    }
                 }
-            }
-        });
+            });
         let operations = api
             .resources
             .iter()
@@ -118,7 +127,12 @@ fn operation_doc(op: &Operation) -> Vec<String> {
         lines.push(format!("{}.", title.trim_end_matches('.')));
         lines.push(String::new());
     }
-    lines.push(format!("`{} {}` (operationId `{}`).", op.method.as_str(), op.path, op.operation_id));
+    lines.push(format!(
+        "`{} {}` (operationId `{}`).",
+        op.method.as_str(),
+        op.path,
+        op.operation_id
+    ));
     if op.deprecated {
         lines.push(String::new());
         lines.push("Deprecated in the spec.".into());
@@ -143,7 +157,9 @@ fn args(op: &Operation) -> Args<'_> {
             .and_then(|b| b.fields.as_ref())
             .map(|fields| fields.iter().filter(|f| is_argument(&f.field)).collect())
             .unwrap_or_default(),
-        whole_body: body.filter(|b| b.fields.is_none() && b.required).map(|b| &b.ty),
+        whole_body: body
+            .filter(|b| b.fields.is_none() && b.required)
+            .map(|b| &b.ty),
     }
 }
 
@@ -195,17 +211,26 @@ fn emit_method(op: &Operation) -> TokenStream {
         docs.push(String::new());
         docs.push("Arguments:".into());
         for p in a.path.iter().chain(a.query.iter()) {
-            docs.push(format!("- {}", super::docs::fact_line(&p.name.wire, &p.ty, true, &p.facts)));
+            docs.push(format!(
+                "- {}",
+                super::docs::fact_line(&p.name.wire, &p.ty, true, &p.facts)
+            ));
         }
         for f in &a.body_fields {
-            docs.push(format!("- {}", super::docs::fact_line(&f.field.name.wire, &f.field.ty, true, &f.field.facts)));
+            docs.push(format!(
+                "- {}",
+                super::docs::fact_line(&f.field.name.wire, &f.field.ty, true, &f.field.facts)
+            ));
         }
         if a.whole_body.is_some() {
             docs.push("- the request body".into());
         }
     }
     docs.push(String::new());
-    docs.push(format!("Optional parameters are set on the returned [`{}`](crate::builders::{}).", op.builder_name, op.builder_name));
+    docs.push(format!(
+        "Optional parameters are set on the returned [`{}`](crate::builders::{}).",
+        op.builder_name, op.builder_name
+    ));
     let doc = doc_attrs(&docs);
     quote! {
         #doc
@@ -243,7 +268,6 @@ fn http_method(method: HttpMethod) -> TokenStream {
 
 fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStream {
     let builder = ident(&op.builder_name);
-    let a = args(op);
     let response = response_type(op);
     let mut doc = vec![format!(
         "Request builder of `client.{}().{}(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).",
@@ -294,7 +318,13 @@ fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStr
                         let arg = ident(&b.arg);
                         let arg_ty = type_tokens(&f.ty);
                         ctor_params.push(quote!(#arg: #arg_ty));
-                        if f.boxed { quote!(#field: Box::new(#arg)) } else { quote!(#field: #arg) }
+                        if f.boxed {
+                            quote!(#field: Box::new(#arg))
+                        } else if b.arg == f.name.rust {
+                            quote!(#field)
+                        } else {
+                            quote!(#field: #arg)
+                        }
                     } else if f.is_option() {
                         quote!(#field: None)
                     } else {
@@ -326,7 +356,9 @@ fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStr
                         self
                     }
                 });
-                body_expr = quote!(if let Some(body) = &self.body { request.json(body)?; });
+                body_expr = quote!(if let Some(body) = &self.body {
+                    request.json(body)?;
+                });
             }
         }
     }
@@ -350,7 +382,10 @@ fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStr
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         format_string.push_str(&rest[..start].replace('}', "}}"));
-        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len());
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len());
         let wire = &rest[start + 1..end];
         if let Some(p) = op.path_params.iter().find(|p| p.name.wire == wire) {
             let name = ident(&p.name.rust);
@@ -375,7 +410,16 @@ fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStr
         }
     });
     let method = http_method(op.method);
-    let request_binding = if op.query_params.is_empty() && op.body.is_none() { quote!(request) } else { quote!(mut request) };
+    let path_expr = if format_args.is_empty() {
+        quote!(#format_string.to_string())
+    } else {
+        quote!(format!(#format_string, #(#format_args),*))
+    };
+    let request_binding = if op.query_params.is_empty() && op.body.is_none() {
+        quote!(request)
+    } else {
+        quote!(mut request)
+    };
     let execute = if op.response == ResponseShape::NoContent {
         quote!(self.client.execute_no_content(request, &self.options).await)
     } else {
@@ -391,7 +435,11 @@ fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStr
     } else {
         quote!()
     };
-    let send_self = if op.command_id { quote!(mut self) } else { quote!(self) };
+    let send_self = if op.command_id {
+        quote!(mut self)
+    } else {
+        quote!(self)
+    };
     let stream = match (&op.pagination, &op.response) {
         (Some(scheme), ResponseShape::Page { item, .. }) => {
             let item = type_tokens(item);
@@ -444,7 +492,7 @@ fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStr
             }
 
             fn request(&self) -> Result<ApiRequest> {
-                let #request_binding = ApiRequest::new(#method, format!(#format_string, #(#format_args),*));
+                let #request_binding = ApiRequest::new(#method, #path_expr);
                 #(#query)*
                 #body_expr
                 Ok(request)
@@ -481,7 +529,11 @@ fn setter(
     let method = ident(method);
     let ty = type_tokens(ty);
     let doc = doc_attrs(doc);
-    let value = if boxed { quote!(Box::new(value.into())) } else { quote!(value.into()) };
+    let value = if boxed {
+        quote!(Box::new(value.into()))
+    } else {
+        quote!(value.into())
+    };
     quote! {
         #doc
         pub fn #method(mut self, value: impl Into<#ty>) -> Self {

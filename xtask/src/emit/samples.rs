@@ -41,24 +41,39 @@ impl<'a> Sampler<'a> {
         if let Some(example) = facts.example.as_ref().filter(|e| fits(ty, e, self.models)) {
             return example.clone();
         }
-        if let Some(default) = facts.default.as_ref().filter(|d| !d.is_null() && fits(ty, d, self.models)) {
+        if let Some(default) = facts
+            .default
+            .as_ref()
+            .filter(|d| !d.is_null() && fits(ty, d, self.models))
+        {
             return default.clone();
         }
         match ty {
             TypeRef::String => Value::String(string_for(facts)),
             TypeRef::Integer => json!(integer_for(facts)),
-            TypeRef::Number => json!(facts.minimum.unwrap_or(1.0).max(facts.minimum.unwrap_or(f64::MIN))),
+            TypeRef::Number => json!(facts
+                .minimum
+                .unwrap_or(1.0)
+                .max(facts.minimum.unwrap_or(f64::MIN))),
             TypeRef::Boolean => Value::Bool(true),
             TypeRef::Any => json!({}),
             TypeRef::Array(inner) => {
                 if depth >= MAX_DEPTH {
                     return json!([]);
                 }
-                Value::Array(vec![self.value_at(inner, &Facts::default(), full, depth + 1)])
+                Value::Array(vec![self.value_at(
+                    inner,
+                    &Facts::default(),
+                    full,
+                    depth + 1,
+                )])
             }
             TypeRef::Map(inner) => {
                 let mut map = Map::new();
-                map.insert("key".into(), self.value_at(inner, &Facts::default(), full, depth + 1));
+                map.insert(
+                    "key".into(),
+                    self.value_at(inner, &Facts::default(), full, depth + 1),
+                );
                 Value::Object(map)
             }
             TypeRef::Named(name) => self.named(name, full, depth),
@@ -68,7 +83,12 @@ impl<'a> Sampler<'a> {
     fn named(&self, name: &str, full: bool, depth: usize) -> Value {
         match self.models.get(name) {
             Some(Model::Struct(model)) => {
-                if let Some(example) = model.facts.example.as_ref().filter(|e| e.is_object() && depth > 0) {
+                if let Some(example) = model
+                    .facts
+                    .example
+                    .as_ref()
+                    .filter(|e| e.is_object() && depth > 0)
+                {
                     return example.clone();
                 }
                 let mut map = Map::new();
@@ -77,22 +97,34 @@ impl<'a> Sampler<'a> {
                     if !wanted || depth >= MAX_DEPTH {
                         continue;
                     }
-                    map.insert(field.name.wire.clone(), self.value_at(&field.ty, &field.facts, full, depth + 1));
+                    map.insert(
+                        field.name.wire.clone(),
+                        self.value_at(&field.ty, &field.facts, full, depth + 1),
+                    );
                 }
                 Value::Object(map)
             }
-            Some(Model::Enum(model)) => model.variants.first().map_or(Value::String("value".into()), |v| Value::String(v.wire.clone())),
+            Some(Model::Enum(model)) => model
+                .variants
+                .first()
+                .map_or(Value::String("value".into()), |v| {
+                    Value::String(v.wire.clone())
+                }),
             Some(Model::Union(model)) => match model.variants.first() {
                 Some(variant) => {
                     let mut value = self.value_at(&variant.ty, &Facts::default(), full, depth + 1);
-                    if let (Some(tag), Some(first), Value::Object(map)) = (&model.discriminator, variant.tags.first(), &mut value) {
+                    if let (Some(tag), Some(first), Value::Object(map)) =
+                        (&model.discriminator, variant.tags.first(), &mut value)
+                    {
                         map.insert(tag.clone(), Value::String(first.clone()));
                     }
                     value
                 }
                 None => json!({}),
             },
-            Some(Model::Alias(alias)) => self.value_at(&alias.ty, &Facts::default(), full, depth + 1),
+            Some(Model::Alias(alias)) => {
+                self.value_at(&alias.ty, &Facts::default(), full, depth + 1)
+            }
             None => json!({}),
         }
     }
@@ -110,7 +142,9 @@ fn fits(ty: &TypeRef, value: &Value, models: &BTreeMap<String, Model>) -> bool {
         TypeRef::Map(_) => value.is_object(),
         TypeRef::Named(name) => match models.get(name) {
             Some(Model::Struct(_)) => value.is_object(),
-            Some(Model::Enum(e)) => value.as_str().is_some_and(|s| e.variants.iter().any(|v| v.wire == s)),
+            Some(Model::Enum(e)) => value
+                .as_str()
+                .is_some_and(|s| e.variants.iter().any(|v| v.wire == s)),
             Some(Model::Alias(a)) => fits(&a.ty, value, models),
             _ => true,
         },
