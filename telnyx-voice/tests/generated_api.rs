@@ -810,3 +810,22 @@ async fn unknown_enum_values_and_fields_in_responses_are_kept_or_ignored() {
     assert_eq!(value["dtmf_type"], "Quantum DTMF");
     assert!(value.get("not_in_the_spec").is_none());
 }
+
+#[tokio::test]
+async fn send_sip_info_puts_its_body_argument_in_the_body_field() {
+    let server = serve(|_, _| command_ok()).await;
+    server
+        .client
+        .calls()
+        .actions()
+        .send_sip_info("v3:abc", "{\"key\":\"value\"}", "application/json")
+        .await
+        .expect("send_sip_info");
+    let recorded = server.only_request();
+    assert_eq!(recorded.uri, "/v2/calls/v3%3Aabc/actions/send_sip_info");
+    assert_command_body(
+        &recorded,
+        json!({"body": "{\"key\":\"value\"}", "content_type": "application/json"}),
+        None,
+    );
+}
