@@ -19,6 +19,25 @@ pub fn build_events<'s>(
     let mut variants = Scope::with_reserved(["Unknown"]);
     let mut events: Vec<Event> = Vec::new();
     for webhook in webhooks {
+        match build_event(builder, webhook, &mut variants, &events) {
+            Ok(event) => events.push(event),
+            Err(error) if builder.lenient => builder.skipped.push(crate::ir::Skipped {
+                pointer: error.pointer.clone().unwrap_or_else(|| webhook.pointer.clone()),
+                reason: error.message,
+            }),
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(events)
+}
+
+fn build_event<'s>(
+    builder: &mut Builder<'s>,
+    webhook: &SelectedWebhook<'s>,
+    variants: &mut Scope,
+    events: &[Event],
+) -> GenResult<Event> {
+    {
         let body_pointer = format!("{}/requestBody", webhook.pointer);
         let body = match &webhook.operation.request_body {
             Some(ReferenceOr::Item(body)) => body,
@@ -81,16 +100,15 @@ pub fn build_events<'s>(
             ));
         }
         let call_control_id = field_path(builder, &ty, &["payload", "call_control_id"]);
-        events.push(Event {
+        Ok(Event {
             variant: variants.claim(&camel(&event_type)),
             event_type,
             webhook: webhook.name.to_string(),
             ty,
             enveloped,
             call_control_id,
-        });
+        })
     }
-    Ok(events)
 }
 
 /// The single value of the event object's `event_type` property (its enum, else its example).

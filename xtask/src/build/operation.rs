@@ -28,7 +28,7 @@ pub fn build_resources<'s>(
     for selected in operations {
         let (resource_path, wanted_method) = place(builder, selected);
         let scope = method_names.entry(resource_path.clone()).or_default();
-        if scope.contains(&wanted_method) {
+        if scope.contains(&wanted_method) && !builder.lenient {
             return Err(GenError::at(
                 &selected.pointer,
                 format!(
