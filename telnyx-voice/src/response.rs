@@ -86,6 +86,8 @@ pub struct Data<T> {
 /// One page of a list endpoint: the items plus the endpoint's pagination
 /// metadata (`M`, a generated model).
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+// serde would ask `M: Default` for the defaulted `Option<M>`; an absent meta is simply `None`.
+#[serde(bound(deserialize = "T: Deserialize<'de>, M: Deserialize<'de>"))]
 pub struct Page<T, M> {
     /// The items on this page.
     pub data: Vec<T>,

@@ -59,15 +59,24 @@ fn all_paths(api: &Api) -> BTreeSet<Vec<String>> {
     paths
 }
 
-fn handle_name(path: &[String]) -> proc_macro2::Ident {
-    ident(&path.iter().map(|s| camel(s)).collect::<String>())
+/// Handle type names, unique even when two paths camel-case alike (`oauth.grants`, `oauth_grants`).
+fn handle_names(paths: &BTreeSet<Vec<String>>) -> std::collections::BTreeMap<Vec<String>, proc_macro2::Ident> {
+    let mut scope = crate::names::Scope::default();
+    paths
+        .iter()
+        .map(|path| {
+            let wanted: String = path.iter().map(|s| camel(s)).collect();
+            (path.clone(), ident(&scope.claim(&wanted)))
+        })
+        .collect()
 }
 
 fn emit_handles(api: &Api) -> TokenStream {
     let paths = all_paths(api);
+    let names = handle_names(&paths);
     let top = paths.iter().filter(|p| p.len() == 1).map(|p| {
         let method = ident(&p[0]);
-        let handle = handle_name(p);
+        let handle = &names[p];
         let doc = format!(" Operations under `client.{}()`.", p[0]);
         quote! {
             #[doc = #doc]
@@ -77,7 +86,7 @@ fn emit_handles(api: &Api) -> TokenStream {
         }
     });
     let handles = paths.iter().map(|path| {
-        let handle = handle_name(path);
+        let handle = &names[path];
         let dotted = path.join(".");
         let doc = format!(" The `{dotted}` operations.");
         let children = paths
@@ -85,7 +94,7 @@ fn emit_handles(api: &Api) -> TokenStream {
             .filter(|c| c.len() == path.len() + 1 && c.starts_with(path))
             .map(|child| {
                 let method = ident(&child[child.len() - 1]);
-                let child_handle = handle_name(child);
+                let child_handle = &names[child];
                 let doc = format!(" The `{}` operations.", child.join("."));
                 quote! {
                     #[doc = #doc]
@@ -390,7 +399,12 @@ fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStr
         if let Some(p) = op.path_params.iter().find(|p| p.name.wire == wire) {
             let name = ident(&p.name.rust);
             let wire_lit = &p.name.wire;
-            format_args.push(quote!(path_param(#wire_lit, &self.#name)?));
+            let value = if p.ty == TypeRef::String {
+                quote!(&self.#name)
+            } else {
+                quote!(&self.#name.to_string())
+            };
+            format_args.push(quote!(path_param(#wire_lit, #value)?));
         }
         format_string.push_str("{}");
         rest = &rest[(end + 1).min(rest.len())..];
