@@ -5167,7 +5167,7 @@ impl SendSipInfo {
     pub(crate) fn new(
         client: Client,
         call_control_id: String,
-        body_2: String,
+        body: String,
         content_type: String,
     ) -> Self {
         SendSipInfo {
@@ -5175,7 +5175,7 @@ impl SendSipInfo {
             options: RequestOptions::default(),
             call_control_id,
             body: crate::models::SendSipInfoRequest {
-                body: body_2,
+                body,
                 client_state: None,
                 command_id: None,
                 content_type,

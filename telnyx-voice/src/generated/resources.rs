@@ -312,7 +312,7 @@ impl<'a> CallsActions<'a> {
     ///
     /// Arguments:
     /// - `call_control_id` · string · required
-    /// - `call_control_id` · string · required
+    /// - `call_control_id_to_bridge_with`: body field `call_control_id` · string · required
     ///
     /// Optional parameters are set on the returned [`BridgeCall`](crate::builders::BridgeCall).
     pub fn bridge(
@@ -725,13 +725,13 @@ impl<'a> CallsActions<'a> {
     pub fn send_sip_info(
         &self,
         call_control_id: impl Into<String>,
-        body_2: impl Into<String>,
+        body: impl Into<String>,
         content_type: impl Into<String>,
     ) -> crate::builders::SendSipInfo {
         crate::builders::SendSipInfo::new(
             self.client.clone(),
             call_control_id.into(),
-            body_2.into(),
+            body.into(),
             content_type.into(),
         )
     }

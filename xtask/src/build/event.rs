@@ -22,7 +22,10 @@ pub fn build_events<'s>(
         match build_event(builder, webhook, &mut variants, &events) {
             Ok(event) => events.push(event),
             Err(error) if builder.lenient => builder.skipped.push(crate::ir::Skipped {
-                pointer: error.pointer.clone().unwrap_or_else(|| webhook.pointer.clone()),
+                pointer: error
+                    .pointer
+                    .clone()
+                    .unwrap_or_else(|| webhook.pointer.clone()),
                 reason: error.message,
             }),
             Err(error) => return Err(error),

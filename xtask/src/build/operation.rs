@@ -147,7 +147,6 @@ fn build_operation<'s>(
         "into_stream",
         "client",
         "options",
-        "body",
     ]);
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();

@@ -168,17 +168,30 @@ impl<'s> Builder<'s> {
 
     /// Converts a schema; `component` names it when it is a component schema.
     /// With `--all`, a schema that cannot be expressed is reported and becomes `serde_json::Value`.
-    fn convert(&mut self, schema: &'s Schema, site: &Site, component: Option<&str>) -> GenResult<TypeRef> {
+    fn convert(
+        &mut self,
+        schema: &'s Schema,
+        site: &Site,
+        component: Option<&str>,
+    ) -> GenResult<TypeRef> {
         match self.convert_strict(schema, site, component) {
             Err(error) if self.lenient => {
-                let pointer = error.pointer.clone().unwrap_or_else(|| site.pointer.clone());
+                let pointer = error
+                    .pointer
+                    .clone()
+                    .unwrap_or_else(|| site.pointer.clone());
                 self.unsupported(&pointer, error.message)
             }
             other => other,
         }
     }
 
-    fn convert_strict(&mut self, schema: &'s Schema, site: &Site, component: Option<&str>) -> GenResult<TypeRef> {
+    fn convert_strict(
+        &mut self,
+        schema: &'s Schema,
+        site: &Site,
+        component: Option<&str>,
+    ) -> GenResult<TypeRef> {
         match shape_of(schema) {
             Shape::Object {
                 properties,

@@ -60,7 +60,9 @@ fn all_paths(api: &Api) -> BTreeSet<Vec<String>> {
 }
 
 /// Handle type names, unique even when two paths camel-case alike (`oauth.grants`, `oauth_grants`).
-fn handle_names(paths: &BTreeSet<Vec<String>>) -> std::collections::BTreeMap<Vec<String>, proc_macro2::Ident> {
+fn handle_names(
+    paths: &BTreeSet<Vec<String>>,
+) -> std::collections::BTreeMap<Vec<String>, proc_macro2::Ident> {
     let mut scope = crate::names::Scope::default();
     paths
         .iter()
@@ -226,10 +228,13 @@ fn emit_method(op: &Operation) -> TokenStream {
             ));
         }
         for f in &a.body_fields {
-            docs.push(format!(
-                "- {}",
-                super::docs::fact_line(&f.field.name.wire, &f.field.ty, true, &f.field.facts)
-            ));
+            let line =
+                super::docs::fact_line(&f.field.name.wire, &f.field.ty, true, &f.field.facts);
+            if f.arg == f.field.name.rust {
+                docs.push(format!("- {line}"));
+            } else {
+                docs.push(format!("- `{}`: body field {line}", f.arg));
+            }
         }
         if a.whole_body.is_some() {
             docs.push("- the request body".into());
