@@ -1260,14 +1260,21 @@ mod tests {
             .expect("client");
         assert_eq!(client.base_url(), DEFAULT_BASE_URL);
         assert_eq!(client.public_key(), None);
+        // The public key must be a real Ed25519 key: the client decodes it once when built.
+        use base64::Engine as _;
+        let key = base64::engine::general_purpose::STANDARD.encode(
+            ed25519_dalek::SigningKey::from_bytes(&[7u8; 32])
+                .verifying_key()
+                .as_bytes(),
+        );
         let client = ClientBuilder::from_lookup(env(&[
             ("TELNYX_API_KEY", "k"),
-            ("TELNYX_PUBLIC_KEY", "pk=="),
+            ("TELNYX_PUBLIC_KEY", key.as_str()),
             ("TELNYX_BASE_URL", "http://localhost:9999/v2"),
         ]))
         .and_then(ClientBuilder::build)
         .expect("client");
-        assert_eq!(client.public_key(), Some("pk=="));
+        assert_eq!(client.public_key(), Some(key.as_str()));
         assert_eq!(client.base_url(), "http://localhost:9999/v2");
     }
 
