@@ -1262,19 +1262,25 @@ mod tests {
         assert_eq!(client.public_key(), None);
         // The public key must be a real Ed25519 key: the client decodes it once when built.
         use base64::Engine as _;
-        let key = base64::engine::general_purpose::STANDARD.encode(
-            ed25519_dalek::SigningKey::from_bytes(&[7u8; 32])
-                .verifying_key()
-                .as_bytes(),
+        // The lookup closure takes `'static` pairs; leaking a few bytes in a test is fine.
+        let key: &'static str = Box::leak(
+            base64::engine::general_purpose::STANDARD
+                .encode(
+                    ed25519_dalek::SigningKey::from_bytes(&[7u8; 32])
+                        .verifying_key()
+                        .as_bytes(),
+                )
+                .into_boxed_str(),
         );
-        let client = ClientBuilder::from_lookup(env(&[
+        let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([
             ("TELNYX_API_KEY", "k"),
-            ("TELNYX_PUBLIC_KEY", key.as_str()),
+            ("TELNYX_PUBLIC_KEY", key),
             ("TELNYX_BASE_URL", "http://localhost:9999/v2"),
-        ]))
-        .and_then(ClientBuilder::build)
-        .expect("client");
-        assert_eq!(client.public_key(), Some(key.as_str()));
+        ]));
+        let client = ClientBuilder::from_lookup(env(pairs))
+            .and_then(ClientBuilder::build)
+            .expect("client");
+        assert_eq!(client.public_key(), Some(key));
         assert_eq!(client.base_url(), "http://localhost:9999/v2");
     }
 
