@@ -71,16 +71,23 @@ async fn record_and_authenticate(
 ) -> Response {
     let method = request.method().to_string();
     let full_path = request.uri().path().to_string();
-    let path = full_path
-        .strip_prefix("/v2")
-        .unwrap_or(&full_path)
-        .to_string();
+    let below_base = full_path.strip_prefix("/v2").unwrap_or(&full_path);
+    let path = percent_encoding::percent_decode_str(below_base)
+        .decode_utf8_lossy()
+        .into_owned();
     let expected = format!("Bearer {}", shared.config.api_key);
     let authorized = request
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value == expected);
+    let seq = shared.record(EntryKind::Command {
+        method,
+        call_control_id: call_id_in_path(&path),
+        path,
+        status: 0,
+        duplicate: false,
+    });
     let response = if authorized {
         next.run(request).await
     } else {
@@ -98,14 +105,12 @@ async fn record_and_authenticate(
         .get::<Note>()
         .cloned()
         .unwrap_or_default();
-    let call_control_id = note.call_control_id.or_else(|| call_id_in_path(&path));
-    shared.record(EntryKind::Command {
-        method,
-        path,
-        call_control_id,
-        status: response.status().as_u16(),
-        duplicate: note.duplicate,
-    });
+    shared.finish_command(
+        seq,
+        response.status().as_u16(),
+        note.call_control_id,
+        note.duplicate,
+    );
     response
 }
 

@@ -227,7 +227,7 @@ impl Shared {
 
     // ----- timeline -------------------------------------------------------
 
-    pub fn record(&self, kind: EntryKind) {
+    pub fn record(&self, kind: EntryKind) -> u64 {
         let mut entries = lock(&self.timeline);
         let seq = entries.len() as u64;
         entries.push(Entry {
@@ -235,6 +235,32 @@ impl Shared {
             at: self.started.elapsed(),
             kind,
         });
+        drop(entries);
+        self.timeline_tx.send_modify(|version| *version += 1);
+        seq
+    }
+
+    /// Fills in the outcome of a command recorded on arrival.
+    pub fn finish_command(&self, seq: u64, result: u16, call: Option<String>, repeated: bool) {
+        let mut entries = lock(&self.timeline);
+        let index = usize::try_from(seq).unwrap_or(usize::MAX);
+        if let Some(Entry {
+            kind:
+                EntryKind::Command {
+                    call_control_id,
+                    status,
+                    duplicate,
+                    ..
+                },
+            ..
+        }) = entries.get_mut(index)
+        {
+            *status = result;
+            *duplicate = repeated;
+            if call.is_some() {
+                *call_control_id = call;
+            }
+        }
         drop(entries);
         self.timeline_tx.send_modify(|version| *version += 1);
     }

@@ -36,7 +36,7 @@ pub enum EntryKind {
         path: String,
         /// The call the command addressed (or created), when there is one.
         call_control_id: Option<String>,
-        /// HTTP status of the simulator's answer.
+        /// HTTP status of the simulator's answer (0 while the command is still running).
         status: u16,
         /// True when the command repeated an earlier `command_id` and was ignored.
         duplicate: bool,
