@@ -461,3 +461,36 @@ async fn conference_and_queue() {
         .await
         .expect("joined");
 }
+
+/// Runs the `quickstart` example as a process when it has been built (`cargo test` without
+/// target filters builds examples first; with `--test` filters it may be absent).
+#[tokio::test]
+async fn quickstart_example_finishes_quickly() {
+    let exe = std::env::current_exe().expect("current_exe");
+    let Some(profile_dir) = exe.parent().and_then(|deps| deps.parent()) else {
+        return;
+    };
+    let path = profile_dir
+        .join("examples")
+        .join(format!("quickstart{}", std::env::consts::EXE_SUFFIX));
+    if !path.is_file() {
+        eprintln!("quickstart example not built; skipping (run `cargo build --examples`)");
+        return;
+    }
+    let started = std::time::Instant::now();
+    let output = tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::process::Command::new(&path).output(),
+    )
+    .await
+    .expect("quickstart finishes")
+    .expect("quickstart runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "quickstart failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("every step happened"), "{stdout}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+}

@@ -10,8 +10,9 @@
 //! the server is up. The timeline is printed on exit.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
-use telnyx_voice::simulator::{parse_seed_hex, SimConfig, Simulator, DEFAULT_API_KEY};
+use telnyx_voice::simulator::{parse_seed_hex, SimConfig, Simulator, Timing, DEFAULT_API_KEY};
 
 const USAGE: &str = "usage: telnyx-sim [--port P] --webhook-url URL --connection-id ID \
 [--api-key KEY] [--seed HEX64] [--inbound FROM,TO]";
@@ -80,7 +81,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // A person drives the app here, so callers wait longer than in tests.
+    let timing = Timing {
+        inbound_answer_timeout: Duration::from_secs(30),
+        no_answer_timeout: Duration::from_secs(30),
+        ..Timing::default()
+    };
     let mut config = SimConfig::new()
+        .timing(timing)
         .port(args.port)
         .api_key(&args.api_key)
         .connection(&args.connection_id, &args.webhook_url);
