@@ -390,7 +390,11 @@ impl Simulator {
         mut done: impl FnMut(&Timeline) -> bool,
     ) -> Result<Timeline, SimError> {
         let mut changes = self.timeline_rx.clone();
-        let deadline = tokio::time::Instant::now() + limit;
+        let now = tokio::time::Instant::now();
+        // A limit too large to add means "wait for a very long time".
+        let deadline = now
+            .checked_add(limit)
+            .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
         loop {
             changes.borrow_and_update();
             let timeline = self.timeline();

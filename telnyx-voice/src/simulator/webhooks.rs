@@ -261,7 +261,7 @@ pub(crate) async fn delivery_worker(
                 break;
             }
             if attempt < attempts {
-                tokio::time::sleep(policy.backoff * attempt).await;
+                tokio::time::sleep(policy.backoff.saturating_mul(attempt)).await;
             }
         }
         let status = if delivered {
