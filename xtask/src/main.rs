@@ -3,6 +3,7 @@
 //! The generator is a pipeline of stages, one module each:
 //! load -> normalize -> parse -> select -> build (intermediate representation) -> emit -> format -> write.
 
+mod bench_task;
 mod build;
 mod codegen;
 mod config;
@@ -28,6 +29,7 @@ usage:
   cargo xtask spec fetch        download the pinned spec into spec/cache/ and verify its sha256
   cargo xtask spec pin PATH     pin the spec at PATH (rewrites spec/pin.toml)
   cargo xtask test [ARGS]       install test dependencies, then run the whole test suite
+  cargo xtask bench [--quick]   compare against bare libraries and the Python SDK; writes BENCHMARKS.md
 
 The spec is found in this order: --spec PATH, $TELNYX_OPENAPI_SPEC, spec/cache/ (filled by `spec fetch`).";
 
@@ -40,6 +42,9 @@ fn main() -> ExitCode {
         }
         Some("spec") => spec_source::run_spec_command(&args[1..]).map(|()| 0),
         Some("test") => test_task::run(&root, &args[1..])
+            .map(|()| 0)
+            .map_err(error::GenError::msg),
+        Some("bench") => bench_task::run(&root, &args[1..])
             .map(|()| 0)
             .map_err(error::GenError::msg),
         Some("-h" | "--help" | "help") => {
