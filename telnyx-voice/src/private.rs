@@ -4,52 +4,13 @@ use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-/// Declares a string enum that keeps values it does not know.
+/// The trait impls every generated string enum shares, on top of its `as_str` and `From<&str>`.
 ///
 /// Serde, `FromStr`, `Display` and `as_str` agree on the wire spelling; a value outside the list
-/// becomes the `unknown` variant carrying the string, so a new value from the API never fails a
+/// becomes the unknown variant carrying the string, so a new value from the API never fails a
 /// response or a webhook.
-macro_rules! string_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )*
-        }
-        unknown = $unknown:ident;
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )*
-            /// A value this version of the SDK does not know, kept as received.
-            $unknown(String),
-        }
-
-        impl $name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( $name::$variant => $wire, )*
-                    $name::$unknown(value) => value.as_str(),
-                }
-            }
-
-            /// Whether the value is one this version of the SDK does not know.
-            pub fn is_unknown(&self) -> bool {
-                matches!(self, $name::$unknown(_))
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $( $wire => $name::$variant, )*
-                    other => $name::$unknown(other.to_string()),
-                }
-            }
-        }
-
+macro_rules! string_enum_traits {
+    ($name:ident, $unknown:ident) => {
         impl From<String> for $name {
             fn from(value: String) -> Self {
                 match $name::from(value.as_str()) {
@@ -85,7 +46,7 @@ macro_rules! string_enum {
         }
     };
 }
-pub(crate) use string_enum;
+pub(crate) use string_enum_traits;
 
 /// Visits a string (borrowed or owned) into any `From<&str>` type without an extra allocation.
 pub(crate) struct StrVisitor<T>(std::marker::PhantomData<T>);

@@ -9,9 +9,8 @@ use axum::response::IntoResponse;
 use axum::Router;
 use serde_json::{json, Value};
 use telnyx_voice::models::{
-    CallControlApplicationDtmfType, CallControlFilterConsolidated, CallControlFilterConsolidated3,
-    CallControlPageConsolidated3, CallControlPageConsolidated5, ConferenceRegion,
-    RejectRequestCause,
+    CallControlApplicationDtmfType, CallControlFilterConsolidated, CallControlPageConsolidated,
+    ConferenceRegionParam, RejectRequestCause,
 };
 use telnyx_voice::{Client, Error};
 
@@ -521,18 +520,18 @@ async fn deep_object_filters_are_encoded_exactly() {
         .await
         .expect("list applications");
 
-    let filter: CallControlFilterConsolidated3 = serde_json::from_value(json!({
+    let filter: CallControlFilterConsolidated = serde_json::from_value(json!({
         "occurred_at": {"gte": "2024-01-01T00:00:00Z", "lt": "2024-02-01T00:00:00Z"},
         "connection_id": "conn-1"
     }))
     .expect("filter");
-    let page: CallControlPageConsolidated3 =
+    let page: CallControlPageConsolidated =
         serde_json::from_value(json!({"number": 2, "size": 10})).expect("page");
     server
         .client
         .conferences()
         .list()
-        .region(ConferenceRegion::MiddleEast)
+        .region(ConferenceRegionParam::MiddleEast)
         .filter(filter)
         .page(page)
         .await
@@ -595,7 +594,7 @@ async fn active_calls_stream_follows_the_cursor_over_three_pages() {
         )
     })
     .await;
-    let page: CallControlPageConsolidated5 =
+    let page: CallControlPageConsolidated =
         serde_json::from_value(json!({"limit": 2})).expect("page");
     let calls = server
         .client

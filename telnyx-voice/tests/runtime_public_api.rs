@@ -8,9 +8,22 @@ use telnyx_voice::{
 
 #[test]
 fn builder_and_accessors() {
-    let client = Client::builder()
+    use base64::Engine as _;
+    let public_key = base64::engine::general_purpose::STANDARD.encode(
+        ed25519_dalek::SigningKey::from_bytes(&[3u8; 32])
+            .verifying_key()
+            .as_bytes(),
+    );
+    // A public key that is not an Ed25519 key is refused when the client is built.
+    let err = Client::builder()
         .api_key("outside-key")
         .public_key("cHVibGlj")
+        .build()
+        .expect_err("not a key");
+    assert!(err.to_string().contains("public key"), "{err}");
+    let client = Client::builder()
+        .api_key("outside-key")
+        .public_key(public_key.as_str())
         .base_url("https://example.test/v2/")
         .timeout(Duration::from_secs(3))
         .connect_timeout(Duration::from_secs(1))
@@ -18,7 +31,7 @@ fn builder_and_accessors() {
         .user_agent("outside/0.1")
         .build()
         .expect("client builds");
-    assert_eq!(client.public_key(), Some("cHVibGlj"));
+    assert_eq!(client.public_key(), Some(public_key.as_str()));
     assert_eq!(client.base_url(), "https://example.test/v2");
     assert!(!format!("{client:?}").contains("outside-key"));
     let cloned = client.clone();

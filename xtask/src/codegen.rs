@@ -71,11 +71,8 @@ pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
     } else {
         Config::load(&root.join("spec/voice.toml"))?
     };
-    let api = timings.time("select+build", || -> GenResult<Api> {
-        let selected = select(&parsed.openapi, &parsed.webhooks, &config.select)
-            .map_err(|e| e.in_file(&spec_file.path))?;
-        Builder::new(&parsed.openapi, &config, options.all)
-            .build(&selected, &spec_file.sha256)
+    let api = timings.time("select+build", || {
+        build_api(&parsed, &config, &spec_file.sha256, options.all)
             .map_err(|e| e.in_file(&spec_file.path))
     })?;
     for skipped in &api.skipped {
@@ -133,8 +130,19 @@ pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
     Ok(code)
 }
 
+/// Select and build: the intermediate representation of the configured part of a parsed spec.
+pub fn build_api(
+    parsed: &crate::parse::ParsedSpec,
+    config: &Config,
+    sha256: &str,
+    lenient: bool,
+) -> GenResult<Api> {
+    let selected = select(&parsed.openapi, &parsed.webhooks, &config.select)?;
+    Builder::new(&parsed.openapi, config, lenient).build(&selected, sha256)
+}
+
 /// The generated source files of a crate, relative to its `src/generated`.
-fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static str, String)>> {
+pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static str, String)>> {
     let header = emit::header(&api.spec_sha256, "//");
     Ok(vec![
         ("mod.rs", format!("{header}\n{}", MOD_RS)),

@@ -16,6 +16,8 @@ mod names;
 mod normalize;
 mod parse;
 mod select;
+#[cfg(test)]
+mod snapshot_tests;
 mod spec_source;
 mod test_task;
 mod write;

@@ -602,8 +602,8 @@ impl IntoFuture for DeleteCallControlApplication {
 pub struct ListCallEvents {
     client: Client,
     options: RequestOptions,
-    filter: Option<crate::models::CallControlFilterConsolidated2>,
-    page: Option<crate::models::CallControlPageConsolidated2>,
+    filter: Option<crate::models::CallControlFilterConsolidated>,
+    page: Option<crate::models::CallControlPageConsolidated>,
 }
 impl ListCallEvents {
     pub(crate) fn new(client: Client) -> Self {
@@ -614,18 +614,18 @@ impl ListCallEvents {
             page: None,
         }
     }
-    /// `filter` · [`CallControlFilterConsolidated2`](crate::models::CallControlFilterConsolidated2) · optional
+    /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
     pub fn filter(
         mut self,
-        value: impl Into<crate::models::CallControlFilterConsolidated2>,
+        value: impl Into<crate::models::CallControlFilterConsolidated>,
     ) -> Self {
         self.filter = Some(value.into());
         self
     }
-    /// `page` · [`CallControlPageConsolidated2`](crate::models::CallControlPageConsolidated2) · optional
+    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
     pub fn page(
         mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated2>,
+        value: impl Into<crate::models::CallControlPageConsolidated>,
     ) -> Self {
         self.page = Some(value.into());
         self
@@ -1353,7 +1353,7 @@ impl IntoFuture for RetrieveCallStatus {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().ai_assistant_add_messages(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().ai_assistant_add_messages(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Add messages to AI Assistant.
 ///
@@ -1445,7 +1445,7 @@ impl IntoFuture for CallAddMessagesToAiAssistant {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().ai_assistant_join(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().ai_assistant_join(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Join AI Assistant Conversation.
 ///
@@ -1539,7 +1539,7 @@ impl IntoFuture for CallJoinAiAssistant {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().ai_assistant_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().ai_assistant_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Start AI Assistant.
 ///
@@ -1702,7 +1702,7 @@ impl IntoFuture for CallStartAiAssistant {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().ai_assistant_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().ai_assistant_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Stop AI Assistant.
 ///
@@ -1785,7 +1785,7 @@ impl IntoFuture for CallStopAiAssistant {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().answer(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().answer(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Answer call.
 ///
@@ -2165,7 +2165,7 @@ impl IntoFuture for AnswerCall {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().bridge(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().bridge(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Bridge calls.
 ///
@@ -2404,7 +2404,7 @@ impl IntoFuture for BridgeCall {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().client_state_update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().client_state_update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Update client state.
 ///
@@ -2473,7 +2473,7 @@ impl IntoFuture for UpdateClientState {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().conversation_relay_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().conversation_relay_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Start Conversation Relay.
 ///
@@ -2754,7 +2754,7 @@ impl IntoFuture for CallStartConversationRelay {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().conversation_relay_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().conversation_relay_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Stop Conversation Relay.
 ///
@@ -2837,7 +2837,7 @@ impl IntoFuture for CallStopConversationRelay {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().enqueue(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().enqueue(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Enqueue call.
 ///
@@ -2949,7 +2949,7 @@ impl IntoFuture for EnqueueCall {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().fork_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().fork_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Forking start.
 ///
@@ -3056,7 +3056,7 @@ impl IntoFuture for StartCallFork {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().fork_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().fork_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Forking stop.
 ///
@@ -3150,7 +3150,7 @@ impl IntoFuture for StopCallFork {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().gather(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().gather(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Gather.
 ///
@@ -3297,7 +3297,7 @@ impl IntoFuture for GatherCall {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().gather_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().gather_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Gather stop.
 ///
@@ -3380,7 +3380,7 @@ impl IntoFuture for StopCallGather {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().gather_using_ai(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().gather_using_ai(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Gather using AI.
 ///
@@ -3571,7 +3571,7 @@ impl IntoFuture for CallGatherUsingAi {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().gather_using_audio(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().gather_using_audio(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Gather using audio.
 ///
@@ -3742,7 +3742,7 @@ impl IntoFuture for GatherUsingAudio {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().gather_using_speak(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().gather_using_speak(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Gather using speak.
 ///
@@ -3938,7 +3938,7 @@ impl IntoFuture for GatherUsingSpeak {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().hangup(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().hangup(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Hangup call.
 ///
@@ -4032,7 +4032,7 @@ impl IntoFuture for HangupCall {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().leave_queue(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().leave_queue(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Remove call from a queue.
 ///
@@ -4115,7 +4115,7 @@ impl IntoFuture for LeaveQueue {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().playback_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().playback_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Play audio URL.
 ///
@@ -4273,7 +4273,7 @@ impl IntoFuture for StartCallPlayback {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().playback_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().playback_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Stop audio playback.
 ///
@@ -4372,7 +4372,7 @@ impl IntoFuture for StopCallPlayback {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().record_pause(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().record_pause(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Record pause.
 ///
@@ -4463,7 +4463,7 @@ impl IntoFuture for PauseCallRecording {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().record_resume(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().record_resume(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Record resume.
 ///
@@ -4554,7 +4554,7 @@ impl IntoFuture for ResumeCallRecording {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().record_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().record_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Recording start.
 ///
@@ -4757,7 +4757,7 @@ impl IntoFuture for StartCallRecord {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().record_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().record_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Recording stop.
 ///
@@ -4848,7 +4848,7 @@ impl IntoFuture for StopCallRecording {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().refer(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().refer(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// SIP Refer a call.
 ///
@@ -4970,7 +4970,7 @@ impl IntoFuture for ReferCall {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().reject(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().reject(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Reject a call.
 ///
@@ -5058,7 +5058,7 @@ impl IntoFuture for RejectCall {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Send DTMF.
 ///
@@ -5150,7 +5150,7 @@ impl IntoFuture for SendDtmf {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().send_sip_info(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().send_sip_info(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Send SIP info.
 ///
@@ -5240,7 +5240,7 @@ impl IntoFuture for SendSipInfo {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().siprec_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().siprec_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// SIPREC start.
 ///
@@ -5366,7 +5366,7 @@ impl IntoFuture for StartSiprecSession {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().siprec_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().siprec_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// SIPREC stop.
 ///
@@ -5449,7 +5449,7 @@ impl IntoFuture for StopSiprecSession {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Speak text.
 ///
@@ -5606,7 +5606,7 @@ impl IntoFuture for SpeakCall {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().streaming_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().streaming_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Streaming start.
 ///
@@ -5793,7 +5793,7 @@ impl IntoFuture for StartCallStreaming {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().streaming_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().streaming_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Streaming stop.
 ///
@@ -5884,7 +5884,7 @@ impl IntoFuture for StopCallStreaming {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().suppression_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().suppression_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Noise Suppression Start (BETA).
 ///
@@ -5998,7 +5998,7 @@ impl IntoFuture for NoiseSuppressionStart {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().suppression_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().suppression_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Noise Suppression Stop (BETA).
 ///
@@ -6081,7 +6081,7 @@ impl IntoFuture for NoiseSuppressionStop {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().switch_supervisor_role(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().switch_supervisor_role(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Switch supervisor role.
 ///
@@ -6150,7 +6150,7 @@ impl IntoFuture for SwitchSupervisorRole {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().transcription_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().transcription_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Transcription start.
 ///
@@ -6263,7 +6263,7 @@ impl IntoFuture for StartCallTranscription {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().transcription_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().transcription_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Transcription stop.
 ///
@@ -6346,7 +6346,7 @@ impl IntoFuture for StopCallTranscription {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.calls()().actions().transfer(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.calls().actions().transfer(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Transfer call.
 ///
@@ -6778,9 +6778,9 @@ impl IntoFuture for TransferCall {
 pub struct ListConferences {
     client: Client,
     options: RequestOptions,
-    region: Option<crate::models::ConferenceRegion>,
-    filter: Option<crate::models::CallControlFilterConsolidated3>,
-    page: Option<crate::models::CallControlPageConsolidated3>,
+    region: Option<crate::models::ConferenceRegionParam>,
+    filter: Option<crate::models::CallControlFilterConsolidated>,
+    page: Option<crate::models::CallControlPageConsolidated>,
 }
 impl ListConferences {
     pub(crate) fn new(client: Client) -> Self {
@@ -6792,23 +6792,26 @@ impl ListConferences {
             page: None,
         }
     }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
+    /// `region` · [`ConferenceRegionParam`](crate::models::ConferenceRegionParam) · optional
+    pub fn region(
+        mut self,
+        value: impl Into<crate::models::ConferenceRegionParam>,
+    ) -> Self {
         self.region = Some(value.into());
         self
     }
-    /// `filter` · [`CallControlFilterConsolidated3`](crate::models::CallControlFilterConsolidated3) · optional
+    /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
     pub fn filter(
         mut self,
-        value: impl Into<crate::models::CallControlFilterConsolidated3>,
+        value: impl Into<crate::models::CallControlFilterConsolidated>,
     ) -> Self {
         self.filter = Some(value.into());
         self
     }
-    /// `page` · [`CallControlPageConsolidated3`](crate::models::CallControlPageConsolidated3) · optional
+    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
     pub fn page(
         mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated3>,
+        value: impl Into<crate::models::CallControlPageConsolidated>,
     ) -> Self {
         self.page = Some(value.into());
         self
@@ -7026,7 +7029,7 @@ pub struct RetrieveConference {
     client: Client,
     options: RequestOptions,
     id: String,
-    region: Option<crate::models::ConferenceRegion3>,
+    region: Option<crate::models::ConferenceRegionParam>,
 }
 impl RetrieveConference {
     pub(crate) fn new(client: Client, id: String) -> Self {
@@ -7037,8 +7040,11 @@ impl RetrieveConference {
             region: None,
         }
     }
-    /// `region` · [`ConferenceRegion3`](crate::models::ConferenceRegion3) · optional
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion3>) -> Self {
+    /// `region` · [`ConferenceRegionParam`](crate::models::ConferenceRegionParam) · optional
+    pub fn region(
+        mut self,
+        value: impl Into<crate::models::ConferenceRegionParam>,
+    ) -> Self {
         self.region = Some(value.into());
         self
     }
@@ -7080,7 +7086,7 @@ impl IntoFuture for RetrieveConference {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().participants().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().participants().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// List conference participants.
 ///
@@ -7091,8 +7097,8 @@ pub struct ListConferenceParticipants {
     client: Client,
     options: RequestOptions,
     conference_id: String,
-    region: Option<crate::models::ConferenceRegion2>,
-    page: Option<crate::models::CallControlPageConsolidated4>,
+    region: Option<crate::models::ConferenceRegionParam>,
+    page: Option<crate::models::CallControlPageConsolidated>,
     filter: Option<crate::models::ListConferenceParticipantsFilter>,
 }
 impl ListConferenceParticipants {
@@ -7106,15 +7112,18 @@ impl ListConferenceParticipants {
             filter: None,
         }
     }
-    /// `region` · [`ConferenceRegion2`](crate::models::ConferenceRegion2) · optional
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion2>) -> Self {
+    /// `region` · [`ConferenceRegionParam`](crate::models::ConferenceRegionParam) · optional
+    pub fn region(
+        mut self,
+        value: impl Into<crate::models::ConferenceRegionParam>,
+    ) -> Self {
         self.region = Some(value.into());
         self
     }
-    /// `page` · [`CallControlPageConsolidated4`](crate::models::CallControlPageConsolidated4) · optional
+    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
     pub fn page(
         mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated4>,
+        value: impl Into<crate::models::CallControlPageConsolidated>,
     ) -> Self {
         self.page = Some(value.into());
         self
@@ -7190,7 +7199,7 @@ impl IntoFuture for ListConferenceParticipants {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().participants().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().participants().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Retrieve a conference participant.
 ///
@@ -7252,7 +7261,7 @@ impl IntoFuture for RetrieveConferenceParticipant {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().participants().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().participants().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Update a conference participant.
 ///
@@ -7345,7 +7354,7 @@ impl IntoFuture for UpdateConferenceParticipant {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().end(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().end(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// End a conference.
 ///
@@ -7417,7 +7426,7 @@ impl IntoFuture for EndConference {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().gather_using_audio(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().gather_using_audio(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Gather DTMF using audio prompt in a conference.
 ///
@@ -7594,7 +7603,7 @@ impl IntoFuture for ConferenceGatherUsingAudio {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().hold(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().hold(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Hold conference participants.
 ///
@@ -7640,10 +7649,10 @@ impl HoldConferenceParticipants {
         self.body.media_name = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -7685,7 +7694,7 @@ impl IntoFuture for HoldConferenceParticipants {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().join(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().join(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Join a conference.
 ///
@@ -7781,10 +7790,10 @@ impl JoinConference {
         self.body.mute = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -7860,7 +7869,7 @@ impl IntoFuture for JoinConference {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().leave(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().leave(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Leave a conference.
 ///
@@ -7904,10 +7913,10 @@ impl LeaveConference {
         self.body.command_id = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -7952,7 +7961,7 @@ impl IntoFuture for LeaveConference {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().mute(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().mute(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Mute conference participants.
 ///
@@ -7982,10 +7991,10 @@ impl MuteConferenceParticipants {
         self.body.call_control_ids = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8027,7 +8036,7 @@ impl IntoFuture for MuteConferenceParticipants {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().play(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().play(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Play audio to conference participants.
 ///
@@ -8081,10 +8090,10 @@ impl PlayConferenceAudio {
         self.body.media_name = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8126,7 +8135,7 @@ impl IntoFuture for PlayConferenceAudio {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().record_pause(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().record_pause(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Conference recording pause.
 ///
@@ -8166,10 +8175,10 @@ impl PauseConferenceRecording {
         self.body.recording_id = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8216,7 +8225,7 @@ impl IntoFuture for PauseConferenceRecording {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().record_resume(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().record_resume(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Conference recording resume.
 ///
@@ -8256,10 +8265,10 @@ impl ResumeConferenceRecording {
         self.body.recording_id = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8306,7 +8315,7 @@ impl IntoFuture for ResumeConferenceRecording {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().record_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().record_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Conference recording start.
 ///
@@ -8371,10 +8380,10 @@ impl StartConferenceRecording {
         self.body.play_beep = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8428,7 +8437,7 @@ impl IntoFuture for StartConferenceRecording {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().record_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().record_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Conference recording stop.
 ///
@@ -8476,10 +8485,10 @@ impl StopConferenceRecording {
         self.body.recording_id = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8524,7 +8533,7 @@ impl IntoFuture for StopConferenceRecording {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Send DTMF to conference participants.
 ///
@@ -8610,7 +8619,7 @@ impl IntoFuture for ConferenceSendDtmf {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Speak text to conference participants.
 ///
@@ -8678,10 +8687,10 @@ impl SpeakTextToConference {
         self.body.payload_type = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8734,7 +8743,7 @@ impl IntoFuture for SpeakTextToConference {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Stop audio being played on the conference.
 ///
@@ -8764,10 +8773,10 @@ impl StopConferenceAudio {
         self.body.call_control_ids = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8809,7 +8818,7 @@ impl IntoFuture for StopConferenceAudio {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().unhold(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().unhold(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Unhold conference participants.
 ///
@@ -8838,10 +8847,10 @@ impl UnholdConferenceParticipants {
             },
         }
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8883,7 +8892,7 @@ impl IntoFuture for UnholdConferenceParticipants {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().unmute(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().unmute(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Unmute conference participants.
 ///
@@ -8913,10 +8922,10 @@ impl UnmuteConferenceParticipants {
         self.body.call_control_ids = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -8958,7 +8967,7 @@ impl IntoFuture for UnmuteConferenceParticipants {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.conferences()().actions().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.conferences().actions().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Update conference participant.
 ///
@@ -8998,10 +9007,10 @@ impl UpdateConference {
         self.body.command_id = Some(value.into());
         self
     }
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion4>) -> Self {
+    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
         self.body.region = Some(value.into());
         self
     }
@@ -9175,7 +9184,7 @@ pub struct ListConnectionActiveCalls {
     client: Client,
     options: RequestOptions,
     connection_id: String,
-    page: Option<crate::models::CallControlPageConsolidated5>,
+    page: Option<crate::models::CallControlPageConsolidated>,
 }
 impl ListConnectionActiveCalls {
     pub(crate) fn new(client: Client, connection_id: String) -> Self {
@@ -9186,10 +9195,10 @@ impl ListConnectionActiveCalls {
             page: None,
         }
     }
-    /// `page` · [`CallControlPageConsolidated5`](crate::models::CallControlPageConsolidated5) · optional
+    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
     pub fn page(
         mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated5>,
+        value: impl Into<crate::models::CallControlPageConsolidated>,
     ) -> Self {
         self.page = Some(value.into());
         self
@@ -9877,7 +9886,7 @@ impl IntoFuture for DeleteQueue {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.queues()().calls().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.queues().calls().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Retrieve calls from a queue.
 ///
@@ -9888,7 +9897,7 @@ pub struct ListQueueCalls {
     client: Client,
     options: RequestOptions,
     queue_name: String,
-    page: Option<crate::models::CallControlPageConsolidated6>,
+    page: Option<crate::models::CallControlPageConsolidated>,
 }
 impl ListQueueCalls {
     pub(crate) fn new(client: Client, queue_name: String) -> Self {
@@ -9899,10 +9908,10 @@ impl ListQueueCalls {
             page: None,
         }
     }
-    /// `page` · [`CallControlPageConsolidated6`](crate::models::CallControlPageConsolidated6) · optional
+    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
     pub fn page(
         mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated6>,
+        value: impl Into<crate::models::CallControlPageConsolidated>,
     ) -> Self {
         self.page = Some(value.into());
         self
@@ -9961,7 +9970,7 @@ impl IntoFuture for ListQueueCalls {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.queues()().calls().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.queues().calls().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Retrieve a call from a queue.
 ///
@@ -10025,7 +10034,7 @@ impl IntoFuture for RetrieveCallFromQueue {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.queues()().calls().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.queues().calls().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Update queued call.
 ///
@@ -10101,7 +10110,7 @@ impl IntoFuture for UpdateCallInQueue {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.queues()().calls().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.queues().calls().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Force remove a call from a queue.
 ///
@@ -10402,7 +10411,7 @@ impl IntoFuture for DeleteRecordingTranscription {
 pub struct GetRecordings {
     client: Client,
     options: RequestOptions,
-    page: Option<crate::models::CallRecordingsPageConsolidated2>,
+    page: Option<crate::models::CallRecordingsPageConsolidated>,
     filter: Option<crate::models::GetRecordingsFilter>,
 }
 impl GetRecordings {
@@ -10414,10 +10423,10 @@ impl GetRecordings {
             filter: None,
         }
     }
-    /// `page` · [`CallRecordingsPageConsolidated2`](crate::models::CallRecordingsPageConsolidated2) · optional
+    /// `page` · [`CallRecordingsPageConsolidated`](crate::models::CallRecordingsPageConsolidated) · optional
     pub fn page(
         mut self,
-        value: impl Into<crate::models::CallRecordingsPageConsolidated2>,
+        value: impl Into<crate::models::CallRecordingsPageConsolidated>,
     ) -> Self {
         self.page = Some(value.into());
         self
@@ -10602,7 +10611,7 @@ impl IntoFuture for DeleteRecording {
         Box::pin(self.send())
     }
 }
-/// Request builder of `client.recordings()().actions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
+/// Request builder of `client.recordings().actions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
 ///
 /// Delete a list of call recordings.
 ///

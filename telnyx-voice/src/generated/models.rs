@@ -2,6 +2,11 @@
 // Do not edit: change the generator in xtask/ or the selection in spec/, then regenerate.
 
 //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
+//!
+//! Optional and nullable fields are `Option`s: `None` is left out when sending, and a
+//! JSON `null` and an absent field both read as `None`. A required field missing from a
+//! response is a decode error naming the field, never an invented default. Fields this
+//! version does not know are ignored; enum values it does not know are kept.
 #![allow(
     clippy::large_enum_variant,
     clippy::doc_lazy_continuation,
@@ -14,32 +19,26 @@ pub struct ActiveCall {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default)]
     pub call_control_id: String,
     /// `call_duration` · integer · required
     ///
     /// Example: `50`
-    #[serde(default)]
     pub call_duration: i64,
     /// `call_leg_id` · string · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default)]
     pub call_leg_id: String,
     /// `call_session_id` · string · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b68e-5013ef9657c1"`
-    #[serde(default)]
     pub call_session_id: String,
     /// `client_state` · string · required
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default)]
     pub client_state: String,
     /// `record_type` · string · required · always `"call"`
     ///
     /// Example: `"call"`
-    #[serde(default)]
     pub record_type: String,
 }
 /// AI Assistant Add Messages Request (schema `AIAssistantAddMessagesRequest`).
@@ -165,7 +164,6 @@ pub struct AiAssistantJoinParticipant {
     /// `id` · string · required
     ///
     /// Example: `"v3:abc123def456"`
-    #[serde(default)]
     pub id: String,
     /// `name` · string · optional
     ///
@@ -180,16 +178,47 @@ pub struct AiAssistantJoinParticipant {
     /// `role` · string · required · always `"user"`
     ///
     /// Example: `"user"`
-    #[serde(default)]
     pub role: String,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/AIAssistantJoinParticipant/properties/on_hangup`."]
-    pub enum AiAssistantJoinParticipantOnHangup { #[doc = " `continue_conversation`"]
-    ContinueConversation = "continue_conversation", #[doc = " `end_conversation`"]
-    EndConversation = "end_conversation", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/AIAssistantJoinParticipant/properties/on_hangup`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AiAssistantJoinParticipantOnHangup {
+    /// `continue_conversation`
+    ContinueConversation,
+    /// `end_conversation`
+    EndConversation,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl AiAssistantJoinParticipantOnHangup {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AiAssistantJoinParticipantOnHangup::ContinueConversation => {
+                "continue_conversation"
+            }
+            AiAssistantJoinParticipantOnHangup::EndConversation => "end_conversation",
+            AiAssistantJoinParticipantOnHangup::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AiAssistantJoinParticipantOnHangup::Unknown(_))
+    }
+}
+impl From<&str> for AiAssistantJoinParticipantOnHangup {
+    fn from(value: &str) -> Self {
+        match value {
+            "continue_conversation" => {
+                AiAssistantJoinParticipantOnHangup::ContinueConversation
+            }
+            "end_conversation" => AiAssistantJoinParticipantOnHangup::EndConversation,
+            other => AiAssistantJoinParticipantOnHangup::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AiAssistantJoinParticipantOnHangup, Unknown);
 /// Schema `AIAssistantJoinRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AiAssistantJoinRequest {
@@ -206,7 +235,6 @@ pub struct AiAssistantJoinRequest {
     /// `conversation_id` · string · required
     ///
     /// Example: `"v3:abc123"`
-    #[serde(default)]
     pub conversation_id: String,
     /// `participant` · [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · required
     pub participant: crate::models::AiAssistantJoinParticipant,
@@ -500,18 +528,73 @@ pub struct AiAssistantStopRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc = " Anchorsite Override (schema `AnchorsiteOverride`)."] pub enum
-    AnchorsiteOverride { #[doc = " `Latency`"] Latency = "Latency", #[doc =
-    " `Chicago, IL`"] ChicagoIl = "Chicago, IL", #[doc = " `Ashburn, VA`"] AshburnVa =
-    "Ashburn, VA", #[doc = " `San Jose, CA`"] SanJoseCa = "San Jose, CA", #[doc =
-    " `Sydney, Australia`"] SydneyAustralia = "Sydney, Australia", #[doc =
-    " `Amsterdam, Netherlands`"] AmsterdamNetherlands = "Amsterdam, Netherlands", #[doc =
-    " `London, UK`"] LondonUk = "London, UK", #[doc = " `Toronto, Canada`"] TorontoCanada
-    = "Toronto, Canada", #[doc = " `Vancouver, Canada`"] VancouverCanada =
-    "Vancouver, Canada", #[doc = " `Frankfurt, Germany`"] FrankfurtGermany =
-    "Frankfurt, Germany", } unknown = Unknown;
+/// Anchorsite Override (schema `AnchorsiteOverride`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AnchorsiteOverride {
+    /// `Latency`
+    Latency,
+    /// `Chicago, IL`
+    ChicagoIl,
+    /// `Ashburn, VA`
+    AshburnVa,
+    /// `San Jose, CA`
+    SanJoseCa,
+    /// `Sydney, Australia`
+    SydneyAustralia,
+    /// `Amsterdam, Netherlands`
+    AmsterdamNetherlands,
+    /// `London, UK`
+    LondonUk,
+    /// `Toronto, Canada`
+    TorontoCanada,
+    /// `Vancouver, Canada`
+    VancouverCanada,
+    /// `Frankfurt, Germany`
+    FrankfurtGermany,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl AnchorsiteOverride {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AnchorsiteOverride::Latency => "Latency",
+            AnchorsiteOverride::ChicagoIl => "Chicago, IL",
+            AnchorsiteOverride::AshburnVa => "Ashburn, VA",
+            AnchorsiteOverride::SanJoseCa => "San Jose, CA",
+            AnchorsiteOverride::SydneyAustralia => "Sydney, Australia",
+            AnchorsiteOverride::AmsterdamNetherlands => "Amsterdam, Netherlands",
+            AnchorsiteOverride::LondonUk => "London, UK",
+            AnchorsiteOverride::TorontoCanada => "Toronto, Canada",
+            AnchorsiteOverride::VancouverCanada => "Vancouver, Canada",
+            AnchorsiteOverride::FrankfurtGermany => "Frankfurt, Germany",
+            AnchorsiteOverride::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AnchorsiteOverride::Unknown(_))
+    }
+}
+impl From<&str> for AnchorsiteOverride {
+    fn from(value: &str) -> Self {
+        match value {
+            "Latency" => AnchorsiteOverride::Latency,
+            "Chicago, IL" => AnchorsiteOverride::ChicagoIl,
+            "Ashburn, VA" => AnchorsiteOverride::AshburnVa,
+            "San Jose, CA" => AnchorsiteOverride::SanJoseCa,
+            "Sydney, Australia" => AnchorsiteOverride::SydneyAustralia,
+            "Amsterdam, Netherlands" => AnchorsiteOverride::AmsterdamNetherlands,
+            "London, UK" => AnchorsiteOverride::LondonUk,
+            "Toronto, Canada" => AnchorsiteOverride::TorontoCanada,
+            "Vancouver, Canada" => AnchorsiteOverride::VancouverCanada,
+            "Frankfurt, Germany" => AnchorsiteOverride::FrankfurtGermany,
+            other => AnchorsiteOverride::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AnchorsiteOverride, Unknown);
 /// Answer Request (schema `AnswerRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AnswerRequest {
@@ -685,7 +768,6 @@ pub struct AnswerRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnswerRequestDeepfakeDetection {
     /// `enabled` · boolean · required · default `false`
-    #[serde(default)]
     pub enabled: bool,
     /// `rtp_timeout` · integer (int32) · optional · default `30` · range 5..=120
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -694,32 +776,154 @@ pub struct AnswerRequestDeepfakeDetection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/AnswerRequest/properties/record_channels`."]
-    pub enum AnswerRequestRecordChannels { #[doc = " `single`"] Single = "single", #[doc
-    = " `dual`"] Dual = "dual", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/record_channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AnswerRequestRecordChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/AnswerRequest/properties/record_format`."]
-    pub enum AnswerRequestRecordFormat { #[doc = " `wav`"] Wav = "wav", #[doc = " `mp3`"]
-    Mp3 = "mp3", } unknown = Unknown;
+impl AnswerRequestRecordChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AnswerRequestRecordChannels::Single => "single",
+            AnswerRequestRecordChannels::Dual => "dual",
+            AnswerRequestRecordChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AnswerRequestRecordChannels::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/AnswerRequest/properties/record_track`."]
-    pub enum AnswerRequestRecordTrack { #[doc = " `both`"] Both = "both", #[doc =
-    " `inbound`"] Inbound = "inbound", #[doc = " `outbound`"] Outbound = "outbound", }
-    unknown = Unknown;
+impl From<&str> for AnswerRequestRecordChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => AnswerRequestRecordChannels::Single,
+            "dual" => AnswerRequestRecordChannels::Dual,
+            other => AnswerRequestRecordChannels::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/AnswerRequest/properties/stream_track`."]
-    pub enum AnswerRequestStreamTrack { #[doc = " `inbound_track`"] InboundTrack =
-    "inbound_track", #[doc = " `outbound_track`"] OutboundTrack = "outbound_track", #[doc
-    = " `both_tracks`"] BothTracks = "both_tracks", } unknown = Unknown;
+crate::private::string_enum_traits!(AnswerRequestRecordChannels, Unknown);
+/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/record_format`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AnswerRequestRecordFormat {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl AnswerRequestRecordFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AnswerRequestRecordFormat::Wav => "wav",
+            AnswerRequestRecordFormat::Mp3 => "mp3",
+            AnswerRequestRecordFormat::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AnswerRequestRecordFormat::Unknown(_))
+    }
+}
+impl From<&str> for AnswerRequestRecordFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "wav" => AnswerRequestRecordFormat::Wav,
+            "mp3" => AnswerRequestRecordFormat::Mp3,
+            other => AnswerRequestRecordFormat::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AnswerRequestRecordFormat, Unknown);
+/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/record_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AnswerRequestRecordTrack {
+    /// `both`
+    Both,
+    /// `inbound`
+    Inbound,
+    /// `outbound`
+    Outbound,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl AnswerRequestRecordTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AnswerRequestRecordTrack::Both => "both",
+            AnswerRequestRecordTrack::Inbound => "inbound",
+            AnswerRequestRecordTrack::Outbound => "outbound",
+            AnswerRequestRecordTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AnswerRequestRecordTrack::Unknown(_))
+    }
+}
+impl From<&str> for AnswerRequestRecordTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "both" => AnswerRequestRecordTrack::Both,
+            "inbound" => AnswerRequestRecordTrack::Inbound,
+            "outbound" => AnswerRequestRecordTrack::Outbound,
+            other => AnswerRequestRecordTrack::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AnswerRequestRecordTrack, Unknown);
+/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/stream_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AnswerRequestStreamTrack {
+    /// `inbound_track`
+    InboundTrack,
+    /// `outbound_track`
+    OutboundTrack,
+    /// `both_tracks`
+    BothTracks,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl AnswerRequestStreamTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AnswerRequestStreamTrack::InboundTrack => "inbound_track",
+            AnswerRequestStreamTrack::OutboundTrack => "outbound_track",
+            AnswerRequestStreamTrack::BothTracks => "both_tracks",
+            AnswerRequestStreamTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AnswerRequestStreamTrack::Unknown(_))
+    }
+}
+impl From<&str> for AnswerRequestStreamTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound_track" => AnswerRequestStreamTrack::InboundTrack,
+            "outbound_track" => AnswerRequestStreamTrack::OutboundTrack,
+            "both_tracks" => AnswerRequestStreamTrack::BothTracks,
+            other => AnswerRequestStreamTrack::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AnswerRequestStreamTrack, Unknown);
 /// Object defined inline at `#/components/schemas/AnswerRequest/properties/webhook_retries_policies/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AnswerRequestWebhookRetriesPoliciesValue {
@@ -727,18 +931,76 @@ pub struct AnswerRequestWebhookRetriesPoliciesValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries_ms: Option<Vec<i64>>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/AnswerRequest/properties/webhook_url_method`."]
-    pub enum AnswerRequestWebhookUrlMethod { #[doc = " `POST`"] Post = "POST", #[doc =
-    " `GET`"] Get = "GET", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/webhook_url_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AnswerRequestWebhookUrlMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/AnswerRequest/properties/webhook_urls_method`."]
-    pub enum AnswerRequestWebhookUrlsMethod { #[doc = " `POST`"] Post = "POST", #[doc =
-    " `GET`"] Get = "GET", } unknown = Unknown;
+impl AnswerRequestWebhookUrlMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AnswerRequestWebhookUrlMethod::Post => "POST",
+            AnswerRequestWebhookUrlMethod::Get => "GET",
+            AnswerRequestWebhookUrlMethod::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AnswerRequestWebhookUrlMethod::Unknown(_))
+    }
 }
+impl From<&str> for AnswerRequestWebhookUrlMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "POST" => AnswerRequestWebhookUrlMethod::Post,
+            "GET" => AnswerRequestWebhookUrlMethod::Get,
+            other => AnswerRequestWebhookUrlMethod::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AnswerRequestWebhookUrlMethod, Unknown);
+/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/webhook_urls_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AnswerRequestWebhookUrlsMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl AnswerRequestWebhookUrlsMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AnswerRequestWebhookUrlsMethod::Post => "POST",
+            AnswerRequestWebhookUrlsMethod::Get => "GET",
+            AnswerRequestWebhookUrlsMethod::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AnswerRequestWebhookUrlsMethod::Unknown(_))
+    }
+}
+impl From<&str> for AnswerRequestWebhookUrlsMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "POST" => AnswerRequestWebhookUrlsMethod::Post,
+            "GET" => AnswerRequestWebhookUrlsMethod::Get,
+            other => AnswerRequestWebhookUrlsMethod::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AnswerRequestWebhookUrlsMethod, Unknown);
 /// Assistant (schema `Assistant`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Assistant {
@@ -771,7 +1033,6 @@ pub struct AssistantMessage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// `role` · string · required · always `"assistant"`
-    #[serde(default)]
     pub role: String,
     /// `tool_calls` · list of [`ToolCall`](crate::models::ToolCall) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -915,16 +1176,46 @@ pub struct Attempt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::AttemptStatus>,
 }
-crate::private::string_enum! {
-    #[doc = " Enum defined inline at `#/components/schemas/attempt/properties/status`."]
-    pub enum AttemptStatus { #[doc = " `delivered`"] Delivered = "delivered", #[doc =
-    " `failed`"] Failed = "failed", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/attempt/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AttemptStatus {
+    /// `delivered`
+    Delivered,
+    /// `failed`
+    Failed,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl AttemptStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AttemptStatus::Delivered => "delivered",
+            AttemptStatus::Failed => "failed",
+            AttemptStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AttemptStatus::Unknown(_))
+    }
+}
+impl From<&str> for AttemptStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "delivered" => AttemptStatus::Delivered,
+            "failed" => AttemptStatus::Failed,
+            other => AttemptStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AttemptStatus, Unknown);
 /// AWS Voice Settings (schema `AWSVoiceSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AwsVoiceSettings {
     /// `type` · string · required · always `"aws"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 /// Azure Blob Storage Configuration Data (schema `AzureConfigurationData`).
@@ -941,7 +1232,6 @@ pub struct AzureConfigurationData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     /// `backend` · string · required · always `"azure"`
-    #[serde(default)]
     pub backend: String,
     /// `bucket` · string · optional
     ///
@@ -949,45 +1239,384 @@ pub struct AzureConfigurationData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Azure transcription engine list of languages (schema `AzureTranscriptionLanguage`)."]
-    pub enum AzureTranscriptionLanguage { #[doc = " `af`"] Af = "af", #[doc = " `am`"] Am
-    = "am", #[doc = " `ar`"] Ar = "ar", #[doc = " `bg`"] Bg = "bg", #[doc = " `bn`"] Bn =
-    "bn", #[doc = " `bs`"] Bs = "bs", #[doc = " `ca`"] Ca = "ca", #[doc = " `cs`"] Cs =
-    "cs", #[doc = " `cy`"] Cy = "cy", #[doc = " `da`"] Da = "da", #[doc = " `de`"] De =
-    "de", #[doc = " `el`"] El = "el", #[doc = " `en`"] En = "en", #[doc = " `es`"] Es =
-    "es", #[doc = " `et`"] Et = "et", #[doc = " `eu`"] Eu = "eu", #[doc = " `fa`"] Fa =
-    "fa", #[doc = " `fi`"] Fi = "fi", #[doc = " `fr`"] Fr = "fr", #[doc = " `ga`"] Ga =
-    "ga", #[doc = " `gl`"] Gl = "gl", #[doc = " `gu`"] Gu = "gu", #[doc = " `he`"] He =
-    "he", #[doc = " `hi`"] Hi = "hi", #[doc = " `hr`"] Hr = "hr", #[doc = " `hu`"] Hu =
-    "hu", #[doc = " `hy`"] Hy = "hy", #[doc = " `id`"] Id = "id", #[doc = " `is`"] Is =
-    "is", #[doc = " `it`"] It = "it", #[doc = " `ja`"] Ja = "ja", #[doc = " `ka`"] Ka =
-    "ka", #[doc = " `kk`"] Kk = "kk", #[doc = " `km`"] Km = "km", #[doc = " `kn`"] Kn =
-    "kn", #[doc = " `ko`"] Ko = "ko", #[doc = " `lo`"] Lo = "lo", #[doc = " `lt`"] Lt =
-    "lt", #[doc = " `lv`"] Lv = "lv", #[doc = " `mk`"] Mk = "mk", #[doc = " `ml`"] Ml =
-    "ml", #[doc = " `mn`"] Mn = "mn", #[doc = " `mr`"] Mr = "mr", #[doc = " `ms`"] Ms =
-    "ms", #[doc = " `mt`"] Mt = "mt", #[doc = " `my`"] My = "my", #[doc = " `nb`"] Nb =
-    "nb", #[doc = " `ne`"] Ne = "ne", #[doc = " `nl`"] Nl = "nl", #[doc = " `pl`"] Pl =
-    "pl", #[doc = " `ps`"] Ps = "ps", #[doc = " `pt`"] Pt = "pt", #[doc = " `ro`"] Ro =
-    "ro", #[doc = " `ru`"] Ru = "ru", #[doc = " `si`"] Si = "si", #[doc = " `sk`"] Sk =
-    "sk", #[doc = " `sl`"] Sl = "sl", #[doc = " `so`"] So = "so", #[doc = " `sq`"] Sq =
-    "sq", #[doc = " `sr`"] Sr = "sr", #[doc = " `sv`"] Sv = "sv", #[doc = " `sw`"] Sw =
-    "sw", #[doc = " `ta`"] Ta = "ta", #[doc = " `te`"] Te = "te", #[doc = " `th`"] Th =
-    "th", #[doc = " `tr`"] Tr = "tr", #[doc = " `uk`"] Uk = "uk", #[doc = " `ur`"] Ur =
-    "ur", #[doc = " `uz`"] Uz = "uz", #[doc = " `vi`"] Vi = "vi", #[doc = " `wuu`"] Wuu =
-    "wuu", #[doc = " `yue`"] Yue = "yue", #[doc = " `zh`"] Zh = "zh", #[doc = " `zu`"] Zu
-    = "zu", #[doc = " `auto`"] Auto = "auto", } unknown = Unknown;
+/// Azure transcription engine list of languages (schema `AzureTranscriptionLanguage`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AzureTranscriptionLanguage {
+    /// `af`
+    Af,
+    /// `am`
+    Am,
+    /// `ar`
+    Ar,
+    /// `bg`
+    Bg,
+    /// `bn`
+    Bn,
+    /// `bs`
+    Bs,
+    /// `ca`
+    Ca,
+    /// `cs`
+    Cs,
+    /// `cy`
+    Cy,
+    /// `da`
+    Da,
+    /// `de`
+    De,
+    /// `el`
+    El,
+    /// `en`
+    En,
+    /// `es`
+    Es,
+    /// `et`
+    Et,
+    /// `eu`
+    Eu,
+    /// `fa`
+    Fa,
+    /// `fi`
+    Fi,
+    /// `fr`
+    Fr,
+    /// `ga`
+    Ga,
+    /// `gl`
+    Gl,
+    /// `gu`
+    Gu,
+    /// `he`
+    He,
+    /// `hi`
+    Hi,
+    /// `hr`
+    Hr,
+    /// `hu`
+    Hu,
+    /// `hy`
+    Hy,
+    /// `id`
+    Id,
+    /// `is`
+    Is,
+    /// `it`
+    It,
+    /// `ja`
+    Ja,
+    /// `ka`
+    Ka,
+    /// `kk`
+    Kk,
+    /// `km`
+    Km,
+    /// `kn`
+    Kn,
+    /// `ko`
+    Ko,
+    /// `lo`
+    Lo,
+    /// `lt`
+    Lt,
+    /// `lv`
+    Lv,
+    /// `mk`
+    Mk,
+    /// `ml`
+    Ml,
+    /// `mn`
+    Mn,
+    /// `mr`
+    Mr,
+    /// `ms`
+    Ms,
+    /// `mt`
+    Mt,
+    /// `my`
+    My,
+    /// `nb`
+    Nb,
+    /// `ne`
+    Ne,
+    /// `nl`
+    Nl,
+    /// `pl`
+    Pl,
+    /// `ps`
+    Ps,
+    /// `pt`
+    Pt,
+    /// `ro`
+    Ro,
+    /// `ru`
+    Ru,
+    /// `si`
+    Si,
+    /// `sk`
+    Sk,
+    /// `sl`
+    Sl,
+    /// `so`
+    So,
+    /// `sq`
+    Sq,
+    /// `sr`
+    Sr,
+    /// `sv`
+    Sv,
+    /// `sw`
+    Sw,
+    /// `ta`
+    Ta,
+    /// `te`
+    Te,
+    /// `th`
+    Th,
+    /// `tr`
+    Tr,
+    /// `uk`
+    Uk,
+    /// `ur`
+    Ur,
+    /// `uz`
+    Uz,
+    /// `vi`
+    Vi,
+    /// `wuu`
+    Wuu,
+    /// `yue`
+    Yue,
+    /// `zh`
+    Zh,
+    /// `zu`
+    Zu,
+    /// `auto`
+    Auto,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Azure transcription engine list of regions (schema `AzureTranscriptionRegion`)."]
-    pub enum AzureTranscriptionRegion { #[doc = " `australiaeast`"] Australiaeast =
-    "australiaeast", #[doc = " `centralindia`"] Centralindia = "centralindia", #[doc =
-    " `eastus`"] Eastus = "eastus", #[doc = " `northcentralus`"] Northcentralus =
-    "northcentralus", #[doc = " `westeurope`"] Westeurope = "westeurope", #[doc =
-    " `westus2`"] Westus2 = "westus2", } unknown = Unknown;
+impl AzureTranscriptionLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AzureTranscriptionLanguage::Af => "af",
+            AzureTranscriptionLanguage::Am => "am",
+            AzureTranscriptionLanguage::Ar => "ar",
+            AzureTranscriptionLanguage::Bg => "bg",
+            AzureTranscriptionLanguage::Bn => "bn",
+            AzureTranscriptionLanguage::Bs => "bs",
+            AzureTranscriptionLanguage::Ca => "ca",
+            AzureTranscriptionLanguage::Cs => "cs",
+            AzureTranscriptionLanguage::Cy => "cy",
+            AzureTranscriptionLanguage::Da => "da",
+            AzureTranscriptionLanguage::De => "de",
+            AzureTranscriptionLanguage::El => "el",
+            AzureTranscriptionLanguage::En => "en",
+            AzureTranscriptionLanguage::Es => "es",
+            AzureTranscriptionLanguage::Et => "et",
+            AzureTranscriptionLanguage::Eu => "eu",
+            AzureTranscriptionLanguage::Fa => "fa",
+            AzureTranscriptionLanguage::Fi => "fi",
+            AzureTranscriptionLanguage::Fr => "fr",
+            AzureTranscriptionLanguage::Ga => "ga",
+            AzureTranscriptionLanguage::Gl => "gl",
+            AzureTranscriptionLanguage::Gu => "gu",
+            AzureTranscriptionLanguage::He => "he",
+            AzureTranscriptionLanguage::Hi => "hi",
+            AzureTranscriptionLanguage::Hr => "hr",
+            AzureTranscriptionLanguage::Hu => "hu",
+            AzureTranscriptionLanguage::Hy => "hy",
+            AzureTranscriptionLanguage::Id => "id",
+            AzureTranscriptionLanguage::Is => "is",
+            AzureTranscriptionLanguage::It => "it",
+            AzureTranscriptionLanguage::Ja => "ja",
+            AzureTranscriptionLanguage::Ka => "ka",
+            AzureTranscriptionLanguage::Kk => "kk",
+            AzureTranscriptionLanguage::Km => "km",
+            AzureTranscriptionLanguage::Kn => "kn",
+            AzureTranscriptionLanguage::Ko => "ko",
+            AzureTranscriptionLanguage::Lo => "lo",
+            AzureTranscriptionLanguage::Lt => "lt",
+            AzureTranscriptionLanguage::Lv => "lv",
+            AzureTranscriptionLanguage::Mk => "mk",
+            AzureTranscriptionLanguage::Ml => "ml",
+            AzureTranscriptionLanguage::Mn => "mn",
+            AzureTranscriptionLanguage::Mr => "mr",
+            AzureTranscriptionLanguage::Ms => "ms",
+            AzureTranscriptionLanguage::Mt => "mt",
+            AzureTranscriptionLanguage::My => "my",
+            AzureTranscriptionLanguage::Nb => "nb",
+            AzureTranscriptionLanguage::Ne => "ne",
+            AzureTranscriptionLanguage::Nl => "nl",
+            AzureTranscriptionLanguage::Pl => "pl",
+            AzureTranscriptionLanguage::Ps => "ps",
+            AzureTranscriptionLanguage::Pt => "pt",
+            AzureTranscriptionLanguage::Ro => "ro",
+            AzureTranscriptionLanguage::Ru => "ru",
+            AzureTranscriptionLanguage::Si => "si",
+            AzureTranscriptionLanguage::Sk => "sk",
+            AzureTranscriptionLanguage::Sl => "sl",
+            AzureTranscriptionLanguage::So => "so",
+            AzureTranscriptionLanguage::Sq => "sq",
+            AzureTranscriptionLanguage::Sr => "sr",
+            AzureTranscriptionLanguage::Sv => "sv",
+            AzureTranscriptionLanguage::Sw => "sw",
+            AzureTranscriptionLanguage::Ta => "ta",
+            AzureTranscriptionLanguage::Te => "te",
+            AzureTranscriptionLanguage::Th => "th",
+            AzureTranscriptionLanguage::Tr => "tr",
+            AzureTranscriptionLanguage::Uk => "uk",
+            AzureTranscriptionLanguage::Ur => "ur",
+            AzureTranscriptionLanguage::Uz => "uz",
+            AzureTranscriptionLanguage::Vi => "vi",
+            AzureTranscriptionLanguage::Wuu => "wuu",
+            AzureTranscriptionLanguage::Yue => "yue",
+            AzureTranscriptionLanguage::Zh => "zh",
+            AzureTranscriptionLanguage::Zu => "zu",
+            AzureTranscriptionLanguage::Auto => "auto",
+            AzureTranscriptionLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AzureTranscriptionLanguage::Unknown(_))
+    }
 }
+impl From<&str> for AzureTranscriptionLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "af" => AzureTranscriptionLanguage::Af,
+            "am" => AzureTranscriptionLanguage::Am,
+            "ar" => AzureTranscriptionLanguage::Ar,
+            "bg" => AzureTranscriptionLanguage::Bg,
+            "bn" => AzureTranscriptionLanguage::Bn,
+            "bs" => AzureTranscriptionLanguage::Bs,
+            "ca" => AzureTranscriptionLanguage::Ca,
+            "cs" => AzureTranscriptionLanguage::Cs,
+            "cy" => AzureTranscriptionLanguage::Cy,
+            "da" => AzureTranscriptionLanguage::Da,
+            "de" => AzureTranscriptionLanguage::De,
+            "el" => AzureTranscriptionLanguage::El,
+            "en" => AzureTranscriptionLanguage::En,
+            "es" => AzureTranscriptionLanguage::Es,
+            "et" => AzureTranscriptionLanguage::Et,
+            "eu" => AzureTranscriptionLanguage::Eu,
+            "fa" => AzureTranscriptionLanguage::Fa,
+            "fi" => AzureTranscriptionLanguage::Fi,
+            "fr" => AzureTranscriptionLanguage::Fr,
+            "ga" => AzureTranscriptionLanguage::Ga,
+            "gl" => AzureTranscriptionLanguage::Gl,
+            "gu" => AzureTranscriptionLanguage::Gu,
+            "he" => AzureTranscriptionLanguage::He,
+            "hi" => AzureTranscriptionLanguage::Hi,
+            "hr" => AzureTranscriptionLanguage::Hr,
+            "hu" => AzureTranscriptionLanguage::Hu,
+            "hy" => AzureTranscriptionLanguage::Hy,
+            "id" => AzureTranscriptionLanguage::Id,
+            "is" => AzureTranscriptionLanguage::Is,
+            "it" => AzureTranscriptionLanguage::It,
+            "ja" => AzureTranscriptionLanguage::Ja,
+            "ka" => AzureTranscriptionLanguage::Ka,
+            "kk" => AzureTranscriptionLanguage::Kk,
+            "km" => AzureTranscriptionLanguage::Km,
+            "kn" => AzureTranscriptionLanguage::Kn,
+            "ko" => AzureTranscriptionLanguage::Ko,
+            "lo" => AzureTranscriptionLanguage::Lo,
+            "lt" => AzureTranscriptionLanguage::Lt,
+            "lv" => AzureTranscriptionLanguage::Lv,
+            "mk" => AzureTranscriptionLanguage::Mk,
+            "ml" => AzureTranscriptionLanguage::Ml,
+            "mn" => AzureTranscriptionLanguage::Mn,
+            "mr" => AzureTranscriptionLanguage::Mr,
+            "ms" => AzureTranscriptionLanguage::Ms,
+            "mt" => AzureTranscriptionLanguage::Mt,
+            "my" => AzureTranscriptionLanguage::My,
+            "nb" => AzureTranscriptionLanguage::Nb,
+            "ne" => AzureTranscriptionLanguage::Ne,
+            "nl" => AzureTranscriptionLanguage::Nl,
+            "pl" => AzureTranscriptionLanguage::Pl,
+            "ps" => AzureTranscriptionLanguage::Ps,
+            "pt" => AzureTranscriptionLanguage::Pt,
+            "ro" => AzureTranscriptionLanguage::Ro,
+            "ru" => AzureTranscriptionLanguage::Ru,
+            "si" => AzureTranscriptionLanguage::Si,
+            "sk" => AzureTranscriptionLanguage::Sk,
+            "sl" => AzureTranscriptionLanguage::Sl,
+            "so" => AzureTranscriptionLanguage::So,
+            "sq" => AzureTranscriptionLanguage::Sq,
+            "sr" => AzureTranscriptionLanguage::Sr,
+            "sv" => AzureTranscriptionLanguage::Sv,
+            "sw" => AzureTranscriptionLanguage::Sw,
+            "ta" => AzureTranscriptionLanguage::Ta,
+            "te" => AzureTranscriptionLanguage::Te,
+            "th" => AzureTranscriptionLanguage::Th,
+            "tr" => AzureTranscriptionLanguage::Tr,
+            "uk" => AzureTranscriptionLanguage::Uk,
+            "ur" => AzureTranscriptionLanguage::Ur,
+            "uz" => AzureTranscriptionLanguage::Uz,
+            "vi" => AzureTranscriptionLanguage::Vi,
+            "wuu" => AzureTranscriptionLanguage::Wuu,
+            "yue" => AzureTranscriptionLanguage::Yue,
+            "zh" => AzureTranscriptionLanguage::Zh,
+            "zu" => AzureTranscriptionLanguage::Zu,
+            "auto" => AzureTranscriptionLanguage::Auto,
+            other => AzureTranscriptionLanguage::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AzureTranscriptionLanguage, Unknown);
+/// Azure transcription engine list of regions (schema `AzureTranscriptionRegion`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AzureTranscriptionRegion {
+    /// `australiaeast`
+    Australiaeast,
+    /// `centralindia`
+    Centralindia,
+    /// `eastus`
+    Eastus,
+    /// `northcentralus`
+    Northcentralus,
+    /// `westeurope`
+    Westeurope,
+    /// `westus2`
+    Westus2,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl AzureTranscriptionRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AzureTranscriptionRegion::Australiaeast => "australiaeast",
+            AzureTranscriptionRegion::Centralindia => "centralindia",
+            AzureTranscriptionRegion::Eastus => "eastus",
+            AzureTranscriptionRegion::Northcentralus => "northcentralus",
+            AzureTranscriptionRegion::Westeurope => "westeurope",
+            AzureTranscriptionRegion::Westus2 => "westus2",
+            AzureTranscriptionRegion::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AzureTranscriptionRegion::Unknown(_))
+    }
+}
+impl From<&str> for AzureTranscriptionRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "australiaeast" => AzureTranscriptionRegion::Australiaeast,
+            "centralindia" => AzureTranscriptionRegion::Centralindia,
+            "eastus" => AzureTranscriptionRegion::Eastus,
+            "northcentralus" => AzureTranscriptionRegion::Northcentralus,
+            "westeurope" => AzureTranscriptionRegion::Westeurope,
+            "westus2" => AzureTranscriptionRegion::Westus2,
+            other => AzureTranscriptionRegion::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AzureTranscriptionRegion, Unknown);
 /// Azure Voice Settings (schema `AzureVoiceSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AzureVoiceSettings {
@@ -1013,28 +1642,86 @@ pub struct AzureVoiceSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `type` · string · required · always `"azure"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/AzureVoiceSettings/properties/effect`."]
-    pub enum AzureVoiceSettingsEffect { #[doc = " `eq_car`"] EqCar = "eq_car", #[doc =
-    " `eq_telecomhp8k`"] EqTelecomhp8k = "eq_telecomhp8k", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/AzureVoiceSettings/properties/effect`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AzureVoiceSettingsEffect {
+    /// `eq_car`
+    EqCar,
+    /// `eq_telecomhp8k`
+    EqTelecomhp8k,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/AzureVoiceSettings/properties/gender`."]
-    pub enum AzureVoiceSettingsGender { #[doc = " `Male`"] Male = "Male", #[doc =
-    " `Female`"] Female = "Female", } unknown = Unknown;
+impl AzureVoiceSettingsEffect {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AzureVoiceSettingsEffect::EqCar => "eq_car",
+            AzureVoiceSettingsEffect::EqTelecomhp8k => "eq_telecomhp8k",
+            AzureVoiceSettingsEffect::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AzureVoiceSettingsEffect::Unknown(_))
+    }
 }
+impl From<&str> for AzureVoiceSettingsEffect {
+    fn from(value: &str) -> Self {
+        match value {
+            "eq_car" => AzureVoiceSettingsEffect::EqCar,
+            "eq_telecomhp8k" => AzureVoiceSettingsEffect::EqTelecomhp8k,
+            other => AzureVoiceSettingsEffect::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AzureVoiceSettingsEffect, Unknown);
+/// Enum defined inline at `#/components/schemas/AzureVoiceSettings/properties/gender`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AzureVoiceSettingsGender {
+    /// `Male`
+    Male,
+    /// `Female`
+    Female,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl AzureVoiceSettingsGender {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AzureVoiceSettingsGender::Male => "Male",
+            AzureVoiceSettingsGender::Female => "Female",
+            AzureVoiceSettingsGender::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AzureVoiceSettingsGender::Unknown(_))
+    }
+}
+impl From<&str> for AzureVoiceSettingsGender {
+    fn from(value: &str) -> Self {
+        match value {
+            "Male" => AzureVoiceSettingsGender::Male,
+            "Female" => AzureVoiceSettingsGender::Female,
+            other => AzureVoiceSettingsGender::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AzureVoiceSettingsGender, Unknown);
 /// BookAppointmentTool (schema `BookAppointmentTool`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookAppointmentTool {
     /// `book_appointment` · [`BookAppointmentToolParams`](crate::models::BookAppointmentToolParams) · required
     pub book_appointment: crate::models::BookAppointmentToolParams,
     /// `type` · string · required · always `"book_appointment"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 /// BookAppointmentToolParams (schema `BookAppointmentToolParams`).
@@ -1043,7 +1730,6 @@ pub struct BookAppointmentToolParams {
     /// `api_key_ref` · string · required
     ///
     /// Example: `"my_calcom_api_key"`
-    #[serde(default)]
     pub api_key_ref: String,
     /// `attendee_name` · string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1052,7 +1738,6 @@ pub struct BookAppointmentToolParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attendee_timezone: Option<String>,
     /// `event_type_id` · integer · required
-    #[serde(default)]
     pub event_type_id: i64,
 }
 /// Bridge Request (schema `BridgeRequest`).
@@ -1061,7 +1746,6 @@ pub struct BridgeRequest {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default)]
     pub call_control_id: String,
     /// `client_state` · string · optional
     ///
@@ -1159,58 +1843,351 @@ pub struct BridgeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_room_id: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/BridgeRequest/properties/mute_dtmf`."]
-    pub enum BridgeRequestMuteDtmf { #[doc = " `none`"] None = "none", #[doc = " `both`"]
-    Both = "both", #[doc = " `self`"] SelfValue = "self", #[doc = " `opposite`"] Opposite
-    = "opposite", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/BridgeRequest/properties/mute_dtmf`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BridgeRequestMuteDtmf {
+    /// `none`
+    None,
+    /// `both`
+    Both,
+    /// `self`
+    SelfValue,
+    /// `opposite`
+    Opposite,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/BridgeRequest/properties/record_channels`."]
-    pub enum BridgeRequestRecordChannels { #[doc = " `single`"] Single = "single", #[doc
-    = " `dual`"] Dual = "dual", } unknown = Unknown;
+impl BridgeRequestMuteDtmf {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BridgeRequestMuteDtmf::None => "none",
+            BridgeRequestMuteDtmf::Both => "both",
+            BridgeRequestMuteDtmf::SelfValue => "self",
+            BridgeRequestMuteDtmf::Opposite => "opposite",
+            BridgeRequestMuteDtmf::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, BridgeRequestMuteDtmf::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/BridgeRequest/properties/record_format`."]
-    pub enum BridgeRequestRecordFormat { #[doc = " `wav`"] Wav = "wav", #[doc = " `mp3`"]
-    Mp3 = "mp3", } unknown = Unknown;
+impl From<&str> for BridgeRequestMuteDtmf {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => BridgeRequestMuteDtmf::None,
+            "both" => BridgeRequestMuteDtmf::Both,
+            "self" => BridgeRequestMuteDtmf::SelfValue,
+            "opposite" => BridgeRequestMuteDtmf::Opposite,
+            other => BridgeRequestMuteDtmf::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/BridgeRequest/properties/record_track`."]
-    pub enum BridgeRequestRecordTrack { #[doc = " `both`"] Both = "both", #[doc =
-    " `inbound`"] Inbound = "inbound", #[doc = " `outbound`"] Outbound = "outbound", }
-    unknown = Unknown;
+crate::private::string_enum_traits!(BridgeRequestMuteDtmf, Unknown);
+/// Enum defined inline at `#/components/schemas/BridgeRequest/properties/record_channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BridgeRequestRecordChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/BridgeRequest/properties/ringtone`."]
-    pub enum BridgeRequestRingtone { #[doc = " `at`"] At = "at", #[doc = " `au`"] Au =
-    "au", #[doc = " `be`"] Be = "be", #[doc = " `bg`"] Bg = "bg", #[doc = " `br`"] Br =
-    "br", #[doc = " `ch`"] Ch = "ch", #[doc = " `cl`"] Cl = "cl", #[doc = " `cn`"] Cn =
-    "cn", #[doc = " `cz`"] Cz = "cz", #[doc = " `de`"] De = "de", #[doc = " `dk`"] Dk =
-    "dk", #[doc = " `ee`"] Ee = "ee", #[doc = " `es`"] Es = "es", #[doc = " `fi`"] Fi =
-    "fi", #[doc = " `fr`"] Fr = "fr", #[doc = " `gr`"] Gr = "gr", #[doc = " `hu`"] Hu =
-    "hu", #[doc = " `il`"] Il = "il", #[doc = " `in`"] In = "in", #[doc = " `it`"] It =
-    "it", #[doc = " `jp`"] Jp = "jp", #[doc = " `lt`"] Lt = "lt", #[doc = " `mx`"] Mx =
-    "mx", #[doc = " `my`"] My = "my", #[doc = " `nl`"] Nl = "nl", #[doc = " `no`"] No =
-    "no", #[doc = " `nz`"] Nz = "nz", #[doc = " `ph`"] Ph = "ph", #[doc = " `pl`"] Pl =
-    "pl", #[doc = " `pt`"] Pt = "pt", #[doc = " `ru`"] Ru = "ru", #[doc = " `se`"] Se =
-    "se", #[doc = " `sg`"] Sg = "sg", #[doc = " `th`"] Th = "th", #[doc = " `tw`"] Tw =
-    "tw", #[doc = " `uk`"] Uk = "uk", #[doc = " `us-old`"] UsOld = "us-old", #[doc =
-    " `us`"] Us = "us", #[doc = " `ve`"] Ve = "ve", #[doc = " `za`"] Za = "za", } unknown
-    = Unknown;
+impl BridgeRequestRecordChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BridgeRequestRecordChannels::Single => "single",
+            BridgeRequestRecordChannels::Dual => "dual",
+            BridgeRequestRecordChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, BridgeRequestRecordChannels::Unknown(_))
+    }
 }
+impl From<&str> for BridgeRequestRecordChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => BridgeRequestRecordChannels::Single,
+            "dual" => BridgeRequestRecordChannels::Dual,
+            other => BridgeRequestRecordChannels::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(BridgeRequestRecordChannels, Unknown);
+/// Enum defined inline at `#/components/schemas/BridgeRequest/properties/record_format`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BridgeRequestRecordFormat {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl BridgeRequestRecordFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BridgeRequestRecordFormat::Wav => "wav",
+            BridgeRequestRecordFormat::Mp3 => "mp3",
+            BridgeRequestRecordFormat::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, BridgeRequestRecordFormat::Unknown(_))
+    }
+}
+impl From<&str> for BridgeRequestRecordFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "wav" => BridgeRequestRecordFormat::Wav,
+            "mp3" => BridgeRequestRecordFormat::Mp3,
+            other => BridgeRequestRecordFormat::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(BridgeRequestRecordFormat, Unknown);
+/// Enum defined inline at `#/components/schemas/BridgeRequest/properties/record_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BridgeRequestRecordTrack {
+    /// `both`
+    Both,
+    /// `inbound`
+    Inbound,
+    /// `outbound`
+    Outbound,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl BridgeRequestRecordTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BridgeRequestRecordTrack::Both => "both",
+            BridgeRequestRecordTrack::Inbound => "inbound",
+            BridgeRequestRecordTrack::Outbound => "outbound",
+            BridgeRequestRecordTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, BridgeRequestRecordTrack::Unknown(_))
+    }
+}
+impl From<&str> for BridgeRequestRecordTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "both" => BridgeRequestRecordTrack::Both,
+            "inbound" => BridgeRequestRecordTrack::Inbound,
+            "outbound" => BridgeRequestRecordTrack::Outbound,
+            other => BridgeRequestRecordTrack::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(BridgeRequestRecordTrack, Unknown);
+/// Enum defined inline at `#/components/schemas/BridgeRequest/properties/ringtone`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BridgeRequestRingtone {
+    /// `at`
+    At,
+    /// `au`
+    Au,
+    /// `be`
+    Be,
+    /// `bg`
+    Bg,
+    /// `br`
+    Br,
+    /// `ch`
+    Ch,
+    /// `cl`
+    Cl,
+    /// `cn`
+    Cn,
+    /// `cz`
+    Cz,
+    /// `de`
+    De,
+    /// `dk`
+    Dk,
+    /// `ee`
+    Ee,
+    /// `es`
+    Es,
+    /// `fi`
+    Fi,
+    /// `fr`
+    Fr,
+    /// `gr`
+    Gr,
+    /// `hu`
+    Hu,
+    /// `il`
+    Il,
+    /// `in`
+    In,
+    /// `it`
+    It,
+    /// `jp`
+    Jp,
+    /// `lt`
+    Lt,
+    /// `mx`
+    Mx,
+    /// `my`
+    My,
+    /// `nl`
+    Nl,
+    /// `no`
+    No,
+    /// `nz`
+    Nz,
+    /// `ph`
+    Ph,
+    /// `pl`
+    Pl,
+    /// `pt`
+    Pt,
+    /// `ru`
+    Ru,
+    /// `se`
+    Se,
+    /// `sg`
+    Sg,
+    /// `th`
+    Th,
+    /// `tw`
+    Tw,
+    /// `uk`
+    Uk,
+    /// `us-old`
+    UsOld,
+    /// `us`
+    Us,
+    /// `ve`
+    Ve,
+    /// `za`
+    Za,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl BridgeRequestRingtone {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BridgeRequestRingtone::At => "at",
+            BridgeRequestRingtone::Au => "au",
+            BridgeRequestRingtone::Be => "be",
+            BridgeRequestRingtone::Bg => "bg",
+            BridgeRequestRingtone::Br => "br",
+            BridgeRequestRingtone::Ch => "ch",
+            BridgeRequestRingtone::Cl => "cl",
+            BridgeRequestRingtone::Cn => "cn",
+            BridgeRequestRingtone::Cz => "cz",
+            BridgeRequestRingtone::De => "de",
+            BridgeRequestRingtone::Dk => "dk",
+            BridgeRequestRingtone::Ee => "ee",
+            BridgeRequestRingtone::Es => "es",
+            BridgeRequestRingtone::Fi => "fi",
+            BridgeRequestRingtone::Fr => "fr",
+            BridgeRequestRingtone::Gr => "gr",
+            BridgeRequestRingtone::Hu => "hu",
+            BridgeRequestRingtone::Il => "il",
+            BridgeRequestRingtone::In => "in",
+            BridgeRequestRingtone::It => "it",
+            BridgeRequestRingtone::Jp => "jp",
+            BridgeRequestRingtone::Lt => "lt",
+            BridgeRequestRingtone::Mx => "mx",
+            BridgeRequestRingtone::My => "my",
+            BridgeRequestRingtone::Nl => "nl",
+            BridgeRequestRingtone::No => "no",
+            BridgeRequestRingtone::Nz => "nz",
+            BridgeRequestRingtone::Ph => "ph",
+            BridgeRequestRingtone::Pl => "pl",
+            BridgeRequestRingtone::Pt => "pt",
+            BridgeRequestRingtone::Ru => "ru",
+            BridgeRequestRingtone::Se => "se",
+            BridgeRequestRingtone::Sg => "sg",
+            BridgeRequestRingtone::Th => "th",
+            BridgeRequestRingtone::Tw => "tw",
+            BridgeRequestRingtone::Uk => "uk",
+            BridgeRequestRingtone::UsOld => "us-old",
+            BridgeRequestRingtone::Us => "us",
+            BridgeRequestRingtone::Ve => "ve",
+            BridgeRequestRingtone::Za => "za",
+            BridgeRequestRingtone::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, BridgeRequestRingtone::Unknown(_))
+    }
+}
+impl From<&str> for BridgeRequestRingtone {
+    fn from(value: &str) -> Self {
+        match value {
+            "at" => BridgeRequestRingtone::At,
+            "au" => BridgeRequestRingtone::Au,
+            "be" => BridgeRequestRingtone::Be,
+            "bg" => BridgeRequestRingtone::Bg,
+            "br" => BridgeRequestRingtone::Br,
+            "ch" => BridgeRequestRingtone::Ch,
+            "cl" => BridgeRequestRingtone::Cl,
+            "cn" => BridgeRequestRingtone::Cn,
+            "cz" => BridgeRequestRingtone::Cz,
+            "de" => BridgeRequestRingtone::De,
+            "dk" => BridgeRequestRingtone::Dk,
+            "ee" => BridgeRequestRingtone::Ee,
+            "es" => BridgeRequestRingtone::Es,
+            "fi" => BridgeRequestRingtone::Fi,
+            "fr" => BridgeRequestRingtone::Fr,
+            "gr" => BridgeRequestRingtone::Gr,
+            "hu" => BridgeRequestRingtone::Hu,
+            "il" => BridgeRequestRingtone::Il,
+            "in" => BridgeRequestRingtone::In,
+            "it" => BridgeRequestRingtone::It,
+            "jp" => BridgeRequestRingtone::Jp,
+            "lt" => BridgeRequestRingtone::Lt,
+            "mx" => BridgeRequestRingtone::Mx,
+            "my" => BridgeRequestRingtone::My,
+            "nl" => BridgeRequestRingtone::Nl,
+            "no" => BridgeRequestRingtone::No,
+            "nz" => BridgeRequestRingtone::Nz,
+            "ph" => BridgeRequestRingtone::Ph,
+            "pl" => BridgeRequestRingtone::Pl,
+            "pt" => BridgeRequestRingtone::Pt,
+            "ru" => BridgeRequestRingtone::Ru,
+            "se" => BridgeRequestRingtone::Se,
+            "sg" => BridgeRequestRingtone::Sg,
+            "th" => BridgeRequestRingtone::Th,
+            "tw" => BridgeRequestRingtone::Tw,
+            "uk" => BridgeRequestRingtone::Uk,
+            "us-old" => BridgeRequestRingtone::UsOld,
+            "us" => BridgeRequestRingtone::Us,
+            "ve" => BridgeRequestRingtone::Ve,
+            "za" => BridgeRequestRingtone::Za,
+            other => BridgeRequestRingtone::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(BridgeRequestRingtone, Unknown);
 /// Call (schema `Call`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Call {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default)]
     pub call_control_id: String,
     /// `call_duration` · integer · optional
     ///
@@ -1220,12 +2197,10 @@ pub struct Call {
     /// `call_leg_id` · string · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default)]
     pub call_leg_id: String,
     /// `call_session_id` · string · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b68e-5013ef9657c1"`
-    #[serde(default)]
     pub call_session_id: String,
     /// `client_state` · string · optional
     ///
@@ -1240,12 +2215,10 @@ pub struct Call {
     /// `is_alive` · boolean · required
     ///
     /// Example: `true`
-    #[serde(default)]
     pub is_alive: bool,
     /// `record_type` · string · required · always `"call"`
     ///
     /// Example: `"call"`
-    #[serde(default)]
     pub record_type: String,
     /// `start_time` · string · optional
     ///
@@ -1348,18 +2321,84 @@ pub struct CallAiGatherEndedPayloadMessageHistoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::models::CallAiGatherEndedPayloadMessageHistoryItemRole>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallAIGatherEnded/properties/payload/properties/message_history/items/properties/role`."]
-    pub enum CallAiGatherEndedPayloadMessageHistoryItemRole { #[doc = " `assistant`"]
-    Assistant = "assistant", #[doc = " `user`"] User = "user", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallAIGatherEnded/properties/payload/properties/message_history/items/properties/role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallAiGatherEndedPayloadMessageHistoryItemRole {
+    /// `assistant`
+    Assistant,
+    /// `user`
+    User,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallAIGatherEnded/properties/payload/properties/status`."]
-    pub enum CallAiGatherEndedPayloadStatus { #[doc = " `valid`"] Valid = "valid", #[doc
-    = " `invalid`"] Invalid = "invalid", } unknown = Unknown;
+impl CallAiGatherEndedPayloadMessageHistoryItemRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallAiGatherEndedPayloadMessageHistoryItemRole::Assistant => "assistant",
+            CallAiGatherEndedPayloadMessageHistoryItemRole::User => "user",
+            CallAiGatherEndedPayloadMessageHistoryItemRole::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallAiGatherEndedPayloadMessageHistoryItemRole::Unknown(_))
+    }
 }
+impl From<&str> for CallAiGatherEndedPayloadMessageHistoryItemRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "assistant" => CallAiGatherEndedPayloadMessageHistoryItemRole::Assistant,
+            "user" => CallAiGatherEndedPayloadMessageHistoryItemRole::User,
+            other => {
+                CallAiGatherEndedPayloadMessageHistoryItemRole::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallAiGatherEndedPayloadMessageHistoryItemRole, Unknown
+);
+/// Enum defined inline at `#/components/schemas/CallAIGatherEnded/properties/payload/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallAiGatherEndedPayloadStatus {
+    /// `valid`
+    Valid,
+    /// `invalid`
+    Invalid,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallAiGatherEndedPayloadStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallAiGatherEndedPayloadStatus::Valid => "valid",
+            CallAiGatherEndedPayloadStatus::Invalid => "invalid",
+            CallAiGatherEndedPayloadStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallAiGatherEndedPayloadStatus::Unknown(_))
+    }
+}
+impl From<&str> for CallAiGatherEndedPayloadStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "valid" => CallAiGatherEndedPayloadStatus::Valid,
+            "invalid" => CallAiGatherEndedPayloadStatus::Invalid,
+            other => CallAiGatherEndedPayloadStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallAiGatherEndedPayloadStatus, Unknown);
 /// Call AI Gather Message History Updated (schema `CallAIGatherMessageHistoryUpdated`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAiGatherMessageHistoryUpdated {
@@ -1447,13 +2486,60 @@ pub struct CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem {
         crate::models::CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallAIGatherMessageHistoryUpdated/properties/payload/properties/message_history/items/properties/role`."]
-    pub enum CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole { #[doc =
-    " `assistant`"] Assistant = "assistant", #[doc = " `user`"] User = "user", } unknown
-    = Unknown;
+/// Enum defined inline at `#/components/schemas/CallAIGatherMessageHistoryUpdated/properties/payload/properties/message_history/items/properties/role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole {
+    /// `assistant`
+    Assistant,
+    /// `user`
+    User,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Assistant => {
+                "assistant"
+            }
+            CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::User => {
+                "user"
+            }
+            CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Unknown(
+                value,
+            ) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(
+            self,
+            CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Unknown(_)
+        )
+    }
+}
+impl From<&str> for CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "assistant" => {
+                CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Assistant
+            }
+            "user" => {
+                CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::User
+            }
+            other => {
+                CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole, Unknown
+);
 /// Call AI Gather Partial Results (schema `CallAIGatherPartialResults`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAiGatherPartialResults {
@@ -1546,13 +2632,55 @@ pub struct CallAiGatherPartialResultsPayloadMessageHistoryItem {
         crate::models::CallAiGatherPartialResultsPayloadMessageHistoryItemRole,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallAIGatherPartialResults/properties/payload/properties/message_history/items/properties/role`."]
-    pub enum CallAiGatherPartialResultsPayloadMessageHistoryItemRole { #[doc =
-    " `assistant`"] Assistant = "assistant", #[doc = " `user`"] User = "user", } unknown
-    = Unknown;
+/// Enum defined inline at `#/components/schemas/CallAIGatherPartialResults/properties/payload/properties/message_history/items/properties/role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallAiGatherPartialResultsPayloadMessageHistoryItemRole {
+    /// `assistant`
+    Assistant,
+    /// `user`
+    User,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallAiGatherPartialResultsPayloadMessageHistoryItemRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Assistant => {
+                "assistant"
+            }
+            CallAiGatherPartialResultsPayloadMessageHistoryItemRole::User => "user",
+            CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(
+            self, CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Unknown(_)
+        )
+    }
+}
+impl From<&str> for CallAiGatherPartialResultsPayloadMessageHistoryItemRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "assistant" => {
+                CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Assistant
+            }
+            "user" => CallAiGatherPartialResultsPayloadMessageHistoryItemRole::User,
+            other => {
+                CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallAiGatherPartialResultsPayloadMessageHistoryItemRole, Unknown
+);
 /// Call Answered (schema `CallAnswered`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAnswered {
@@ -1667,7 +2795,6 @@ pub struct CallAssistantRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,
     /// `id` · string · required
-    #[serde(default)]
     pub id: String,
     /// `instructions` · string · optional
     ///
@@ -1765,13 +2892,53 @@ pub struct CallAssistantRequestExternalLlm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_retrieval_url: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallAssistantRequest/properties/external_llm/properties/authentication_method`."]
-    pub enum CallAssistantRequestExternalLlmAuthenticationMethod { #[doc = " `token`"]
-    Token = "token", #[doc = " `certificate`"] Certificate = "certificate", } unknown =
-    Unknown;
+/// Enum defined inline at `#/components/schemas/CallAssistantRequest/properties/external_llm/properties/authentication_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallAssistantRequestExternalLlmAuthenticationMethod {
+    /// `token`
+    Token,
+    /// `certificate`
+    Certificate,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallAssistantRequestExternalLlmAuthenticationMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallAssistantRequestExternalLlmAuthenticationMethod::Token => "token",
+            CallAssistantRequestExternalLlmAuthenticationMethod::Certificate => {
+                "certificate"
+            }
+            CallAssistantRequestExternalLlmAuthenticationMethod::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallAssistantRequestExternalLlmAuthenticationMethod::Unknown(_))
+    }
+}
+impl From<&str> for CallAssistantRequestExternalLlmAuthenticationMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "token" => CallAssistantRequestExternalLlmAuthenticationMethod::Token,
+            "certificate" => {
+                CallAssistantRequestExternalLlmAuthenticationMethod::Certificate
+            }
+            other => {
+                CallAssistantRequestExternalLlmAuthenticationMethod::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallAssistantRequestExternalLlmAuthenticationMethod, Unknown
+);
 /// Object defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAssistantRequestFallbackConfig {
@@ -1814,13 +2981,60 @@ pub struct CallAssistantRequestFallbackConfigExternalLlm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_retrieval_url: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config/properties/external_llm/properties/authentication_method`."]
-    pub enum CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod { #[doc =
-    " `token`"] Token = "token", #[doc = " `certificate`"] Certificate = "certificate", }
-    unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config/properties/external_llm/properties/authentication_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod {
+    /// `token`
+    Token,
+    /// `certificate`
+    Certificate,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Token => {
+                "token"
+            }
+            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Certificate => {
+                "certificate"
+            }
+            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Unknown(
+                value,
+            ) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(
+            self,
+            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Unknown(_)
+        )
+    }
+}
+impl From<&str> for CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "token" => {
+                CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Token
+            }
+            "certificate" => {
+                CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Certificate
+            }
+            other => {
+                CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod, Unknown
+);
 /// Union defined inline at `#/components/schemas/CallAssistantRequest/properties/tools/items`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -2098,25 +3312,116 @@ pub struct CallControlApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_timeout_secs: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallControlApplication/properties/anchorsite_override`."]
-    pub enum CallControlApplicationAnchorsiteOverride { #[doc = " `Latency`"] Latency =
-    "Latency", #[doc = " `Chicago, IL`"] ChicagoIl = "Chicago, IL", #[doc =
-    " `Ashburn, VA`"] AshburnVa = "Ashburn, VA", #[doc = " `San Jose, CA`"] SanJoseCa =
-    "San Jose, CA", #[doc = " `London, UK`"] LondonUk = "London, UK", #[doc =
-    " `Chennai, IN`"] ChennaiIn = "Chennai, IN", #[doc = " `Amsterdam, Netherlands`"]
-    AmsterdamNetherlands = "Amsterdam, Netherlands", #[doc = " `Toronto, Canada`"]
-    TorontoCanada = "Toronto, Canada", #[doc = " `Sydney, Australia`"] SydneyAustralia =
-    "Sydney, Australia", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallControlApplication/properties/anchorsite_override`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallControlApplicationAnchorsiteOverride {
+    /// `Latency`
+    Latency,
+    /// `Chicago, IL`
+    ChicagoIl,
+    /// `Ashburn, VA`
+    AshburnVa,
+    /// `San Jose, CA`
+    SanJoseCa,
+    /// `London, UK`
+    LondonUk,
+    /// `Chennai, IN`
+    ChennaiIn,
+    /// `Amsterdam, Netherlands`
+    AmsterdamNetherlands,
+    /// `Toronto, Canada`
+    TorontoCanada,
+    /// `Sydney, Australia`
+    SydneyAustralia,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallControlApplication/properties/dtmf_type`."]
-    pub enum CallControlApplicationDtmfType { #[doc = " `RFC 2833`"] Rfc2833 =
-    "RFC 2833", #[doc = " `Inband`"] Inband = "Inband", #[doc = " `SIP INFO`"] SipInfo =
-    "SIP INFO", } unknown = Unknown;
+impl CallControlApplicationAnchorsiteOverride {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallControlApplicationAnchorsiteOverride::Latency => "Latency",
+            CallControlApplicationAnchorsiteOverride::ChicagoIl => "Chicago, IL",
+            CallControlApplicationAnchorsiteOverride::AshburnVa => "Ashburn, VA",
+            CallControlApplicationAnchorsiteOverride::SanJoseCa => "San Jose, CA",
+            CallControlApplicationAnchorsiteOverride::LondonUk => "London, UK",
+            CallControlApplicationAnchorsiteOverride::ChennaiIn => "Chennai, IN",
+            CallControlApplicationAnchorsiteOverride::AmsterdamNetherlands => {
+                "Amsterdam, Netherlands"
+            }
+            CallControlApplicationAnchorsiteOverride::TorontoCanada => "Toronto, Canada",
+            CallControlApplicationAnchorsiteOverride::SydneyAustralia => {
+                "Sydney, Australia"
+            }
+            CallControlApplicationAnchorsiteOverride::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallControlApplicationAnchorsiteOverride::Unknown(_))
+    }
 }
+impl From<&str> for CallControlApplicationAnchorsiteOverride {
+    fn from(value: &str) -> Self {
+        match value {
+            "Latency" => CallControlApplicationAnchorsiteOverride::Latency,
+            "Chicago, IL" => CallControlApplicationAnchorsiteOverride::ChicagoIl,
+            "Ashburn, VA" => CallControlApplicationAnchorsiteOverride::AshburnVa,
+            "San Jose, CA" => CallControlApplicationAnchorsiteOverride::SanJoseCa,
+            "London, UK" => CallControlApplicationAnchorsiteOverride::LondonUk,
+            "Chennai, IN" => CallControlApplicationAnchorsiteOverride::ChennaiIn,
+            "Amsterdam, Netherlands" => {
+                CallControlApplicationAnchorsiteOverride::AmsterdamNetherlands
+            }
+            "Toronto, Canada" => CallControlApplicationAnchorsiteOverride::TorontoCanada,
+            "Sydney, Australia" => {
+                CallControlApplicationAnchorsiteOverride::SydneyAustralia
+            }
+            other => CallControlApplicationAnchorsiteOverride::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallControlApplicationAnchorsiteOverride, Unknown);
+/// Enum defined inline at `#/components/schemas/CallControlApplication/properties/dtmf_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallControlApplicationDtmfType {
+    /// `RFC 2833`
+    Rfc2833,
+    /// `Inband`
+    Inband,
+    /// `SIP INFO`
+    SipInfo,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallControlApplicationDtmfType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallControlApplicationDtmfType::Rfc2833 => "RFC 2833",
+            CallControlApplicationDtmfType::Inband => "Inband",
+            CallControlApplicationDtmfType::SipInfo => "SIP INFO",
+            CallControlApplicationDtmfType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallControlApplicationDtmfType::Unknown(_))
+    }
+}
+impl From<&str> for CallControlApplicationDtmfType {
+    fn from(value: &str) -> Self {
+        match value {
+            "RFC 2833" => CallControlApplicationDtmfType::Rfc2833,
+            "Inband" => CallControlApplicationDtmfType::Inband,
+            "SIP INFO" => CallControlApplicationDtmfType::SipInfo,
+            other => CallControlApplicationDtmfType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallControlApplicationDtmfType, Unknown);
 /// Call Control Application Inbound (schema `CallControlApplicationInbound`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlApplicationInbound {
@@ -2143,13 +3448,59 @@ pub struct CallControlApplicationInbound {
         crate::models::CallControlApplicationInboundSipSubdomainReceiveSettings,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallControlApplicationInbound/properties/sip_subdomain_receive_settings`."]
-    pub enum CallControlApplicationInboundSipSubdomainReceiveSettings { #[doc =
-    " `only_my_connections`"] OnlyMyConnections = "only_my_connections", #[doc =
-    " `from_anyone`"] FromAnyone = "from_anyone", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallControlApplicationInbound/properties/sip_subdomain_receive_settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallControlApplicationInboundSipSubdomainReceiveSettings {
+    /// `only_my_connections`
+    OnlyMyConnections,
+    /// `from_anyone`
+    FromAnyone,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallControlApplicationInboundSipSubdomainReceiveSettings {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallControlApplicationInboundSipSubdomainReceiveSettings::OnlyMyConnections => {
+                "only_my_connections"
+            }
+            CallControlApplicationInboundSipSubdomainReceiveSettings::FromAnyone => {
+                "from_anyone"
+            }
+            CallControlApplicationInboundSipSubdomainReceiveSettings::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(
+            self, CallControlApplicationInboundSipSubdomainReceiveSettings::Unknown(_)
+        )
+    }
+}
+impl From<&str> for CallControlApplicationInboundSipSubdomainReceiveSettings {
+    fn from(value: &str) -> Self {
+        match value {
+            "only_my_connections" => {
+                CallControlApplicationInboundSipSubdomainReceiveSettings::OnlyMyConnections
+            }
+            "from_anyone" => {
+                CallControlApplicationInboundSipSubdomainReceiveSettings::FromAnyone
+            }
+            other => {
+                CallControlApplicationInboundSipSubdomainReceiveSettings::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallControlApplicationInboundSipSubdomainReceiveSettings, Unknown
+);
 /// Call Control Application Outbound (schema `CallControlApplicationOutbound`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlApplicationOutbound {
@@ -2164,17 +3515,45 @@ pub struct CallControlApplicationOutbound {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_voice_profile_id: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallControlApplication/properties/webhook_api_version`."]
-    pub enum CallControlApplicationWebhookApiVersion { #[doc = " `1`"] V1 = "1", #[doc =
-    " `2`"] V2 = "2", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallControlApplication/properties/webhook_api_version`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallControlApplicationWebhookApiVersion {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallControlApplicationWebhookApiVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallControlApplicationWebhookApiVersion::V1 => "1",
+            CallControlApplicationWebhookApiVersion::V2 => "2",
+            CallControlApplicationWebhookApiVersion::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallControlApplicationWebhookApiVersion::Unknown(_))
+    }
+}
+impl From<&str> for CallControlApplicationWebhookApiVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => CallControlApplicationWebhookApiVersion::V1,
+            "2" => CallControlApplicationWebhookApiVersion::V2,
+            other => CallControlApplicationWebhookApiVersion::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallControlApplicationWebhookApiVersion, Unknown);
 /// BucketIds (schema `CallControlBucketIds`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallControlBucketIds {
     /// `bucket_ids` · list of string · required
-    #[serde(default)]
     pub bucket_ids: Vec<String>,
     /// `max_num_results` · integer · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2231,7 +3610,7 @@ pub struct CallControlCommandResultWithRecordingId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
 }
-/// Object defined inline at `#/paths/~1call_control_applications/get/parameters/0/schema`.
+/// Object defined inline at `#/components/parameters/call-control_FilterConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlFilterConsolidated {
     /// `application_name` · [`CallControlFilterConsolidatedApplicationName`](crate::models::CallControlFilterConsolidatedApplicationName) · optional
@@ -2292,150 +3671,14 @@ pub struct CallControlFilterConsolidated {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<crate::models::CallControlFilterConsolidatedType>,
 }
-/// Object defined inline at `#/paths/~1call_events/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlFilterConsolidated2 {
-    /// `application_name` · [`CallControlFilterConsolidatedApplicationName2`](crate::models::CallControlFilterConsolidatedApplicationName2) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_name: Option<
-        crate::models::CallControlFilterConsolidatedApplicationName2,
-    >,
-    /// `application_session_id` · string (uuid) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_session_id: Option<String>,
-    /// `connection_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `failed` · boolean · optional
-    ///
-    /// Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<bool>,
-    /// `from` · string · optional
-    ///
-    /// Example: `"+12025550142"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `leg_id` · string (uuid) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub leg_id: Option<String>,
-    /// `name` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `occurred_at` · [`CallControlFilterConsolidatedOccurredAt2`](crate::models::CallControlFilterConsolidatedOccurredAt2) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<crate::models::CallControlFilterConsolidatedOccurredAt2>,
-    /// `outbound.outbound_voice_profile_id` · string · optional
-    ///
-    /// Example: `"1293384261075731499"`
-    #[serde(
-        rename = "outbound.outbound_voice_profile_id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub outbound_outbound_voice_profile_id: Option<String>,
-    /// `product` · [`CallControlFilterConsolidatedProduct2`](crate::models::CallControlFilterConsolidatedProduct2) · optional
-    ///
-    /// Example: `"texml"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product: Option<crate::models::CallControlFilterConsolidatedProduct2>,
-    /// `status` · [`CallControlFilterConsolidatedStatus2`](crate::models::CallControlFilterConsolidatedStatus2) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::CallControlFilterConsolidatedStatus2>,
-    /// `to` · string · optional
-    ///
-    /// Example: `"+12025550142"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// `type` · [`CallControlFilterConsolidatedType2`](crate::models::CallControlFilterConsolidatedType2) · optional
-    ///
-    /// Example: `"webhook"`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<crate::models::CallControlFilterConsolidatedType2>,
-}
-/// Object defined inline at `#/paths/~1conferences/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlFilterConsolidated3 {
-    /// `application_name` · [`CallControlFilterConsolidatedApplicationName3`](crate::models::CallControlFilterConsolidatedApplicationName3) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_name: Option<
-        crate::models::CallControlFilterConsolidatedApplicationName3,
-    >,
-    /// `application_session_id` · string (uuid) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_session_id: Option<String>,
-    /// `connection_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `failed` · boolean · optional
-    ///
-    /// Example: `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub failed: Option<bool>,
-    /// `from` · string · optional
-    ///
-    /// Example: `"+12025550142"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `leg_id` · string (uuid) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub leg_id: Option<String>,
-    /// `name` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `occurred_at` · [`CallControlFilterConsolidatedOccurredAt3`](crate::models::CallControlFilterConsolidatedOccurredAt3) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<crate::models::CallControlFilterConsolidatedOccurredAt3>,
-    /// `outbound.outbound_voice_profile_id` · string · optional
-    ///
-    /// Example: `"1293384261075731499"`
-    #[serde(
-        rename = "outbound.outbound_voice_profile_id",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub outbound_outbound_voice_profile_id: Option<String>,
-    /// `product` · [`CallControlFilterConsolidatedProduct3`](crate::models::CallControlFilterConsolidatedProduct3) · optional
-    ///
-    /// Example: `"texml"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product: Option<crate::models::CallControlFilterConsolidatedProduct3>,
-    /// `status` · [`CallControlFilterConsolidatedStatus3`](crate::models::CallControlFilterConsolidatedStatus3) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::CallControlFilterConsolidatedStatus3>,
-    /// `to` · string · optional
-    ///
-    /// Example: `"+12025550142"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// `type` · [`CallControlFilterConsolidatedType3`](crate::models::CallControlFilterConsolidatedType3) · optional
-    ///
-    /// Example: `"webhook"`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<crate::models::CallControlFilterConsolidatedType3>,
-}
-/// Object defined inline at `#/paths/~1call_control_applications/get/parameters/0/schema/properties/application_name`.
+/// Object defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/application_name`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlFilterConsolidatedApplicationName {
     /// `contains` · string · optional · default `"null"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-/// Object defined inline at `#/paths/~1call_events/get/parameters/0/schema/properties/application_name`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlFilterConsolidatedApplicationName2 {
-    /// `contains` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contains: Option<String>,
-}
-/// Object defined inline at `#/paths/~1conferences/get/parameters/1/schema/properties/application_name`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlFilterConsolidatedApplicationName3 {
-    /// `contains` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contains: Option<String>,
-}
-/// Object defined inline at `#/paths/~1call_control_applications/get/parameters/0/schema/properties/occurred_at`.
+/// Object defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/occurred_at`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlFilterConsolidatedOccurredAt {
     /// `eq` · string · optional
@@ -2464,222 +3707,122 @@ pub struct CallControlFilterConsolidatedOccurredAt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lte: Option<String>,
 }
-/// Object defined inline at `#/paths/~1call_events/get/parameters/0/schema/properties/occurred_at`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlFilterConsolidatedOccurredAt2 {
-    /// `eq` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<String>,
-    /// `gt` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<String>,
-    /// `gte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// `lt` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<String>,
-    /// `lte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
+/// Enum defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/product`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallControlFilterConsolidatedProduct {
+    /// `call_control`
+    CallControl,
+    /// `fax`
+    Fax,
+    /// `texml`
+    Texml,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-/// Object defined inline at `#/paths/~1conferences/get/parameters/1/schema/properties/occurred_at`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlFilterConsolidatedOccurredAt3 {
-    /// `eq` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<String>,
-    /// `gt` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gt: Option<String>,
-    /// `gte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// `lt` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lt: Option<String>,
-    /// `lte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
+impl CallControlFilterConsolidatedProduct {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallControlFilterConsolidatedProduct::CallControl => "call_control",
+            CallControlFilterConsolidatedProduct::Fax => "fax",
+            CallControlFilterConsolidatedProduct::Texml => "texml",
+            CallControlFilterConsolidatedProduct::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallControlFilterConsolidatedProduct::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1call_control_applications/get/parameters/0/schema/properties/product`."]
-    pub enum CallControlFilterConsolidatedProduct { #[doc = " `call_control`"]
-    CallControl = "call_control", #[doc = " `fax`"] Fax = "fax", #[doc = " `texml`"]
-    Texml = "texml", } unknown = Unknown;
+impl From<&str> for CallControlFilterConsolidatedProduct {
+    fn from(value: &str) -> Self {
+        match value {
+            "call_control" => CallControlFilterConsolidatedProduct::CallControl,
+            "fax" => CallControlFilterConsolidatedProduct::Fax,
+            "texml" => CallControlFilterConsolidatedProduct::Texml,
+            other => CallControlFilterConsolidatedProduct::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1call_events/get/parameters/0/schema/properties/product`."]
-    pub enum CallControlFilterConsolidatedProduct2 { #[doc = " `call_control`"]
-    CallControl = "call_control", #[doc = " `fax`"] Fax = "fax", #[doc = " `texml`"]
-    Texml = "texml", } unknown = Unknown;
+crate::private::string_enum_traits!(CallControlFilterConsolidatedProduct, Unknown);
+/// Enum defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallControlFilterConsolidatedStatus {
+    /// `init`
+    Init,
+    /// `in_progress`
+    InProgress,
+    /// `completed`
+    Completed,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1conferences/get/parameters/1/schema/properties/product`."]
-    pub enum CallControlFilterConsolidatedProduct3 { #[doc = " `call_control`"]
-    CallControl = "call_control", #[doc = " `fax`"] Fax = "fax", #[doc = " `texml`"]
-    Texml = "texml", } unknown = Unknown;
+impl CallControlFilterConsolidatedStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallControlFilterConsolidatedStatus::Init => "init",
+            CallControlFilterConsolidatedStatus::InProgress => "in_progress",
+            CallControlFilterConsolidatedStatus::Completed => "completed",
+            CallControlFilterConsolidatedStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallControlFilterConsolidatedStatus::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1call_control_applications/get/parameters/0/schema/properties/status`."]
-    pub enum CallControlFilterConsolidatedStatus { #[doc = " `init`"] Init = "init",
-    #[doc = " `in_progress`"] InProgress = "in_progress", #[doc = " `completed`"]
-    Completed = "completed", } unknown = Unknown;
+impl From<&str> for CallControlFilterConsolidatedStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "init" => CallControlFilterConsolidatedStatus::Init,
+            "in_progress" => CallControlFilterConsolidatedStatus::InProgress,
+            "completed" => CallControlFilterConsolidatedStatus::Completed,
+            other => CallControlFilterConsolidatedStatus::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1call_events/get/parameters/0/schema/properties/status`."]
-    pub enum CallControlFilterConsolidatedStatus2 { #[doc = " `init`"] Init = "init",
-    #[doc = " `in_progress`"] InProgress = "in_progress", #[doc = " `completed`"]
-    Completed = "completed", } unknown = Unknown;
+crate::private::string_enum_traits!(CallControlFilterConsolidatedStatus, Unknown);
+/// Enum defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallControlFilterConsolidatedType {
+    /// `command`
+    Command,
+    /// `webhook`
+    Webhook,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1conferences/get/parameters/1/schema/properties/status`."]
-    pub enum CallControlFilterConsolidatedStatus3 { #[doc = " `init`"] Init = "init",
-    #[doc = " `in_progress`"] InProgress = "in_progress", #[doc = " `completed`"]
-    Completed = "completed", } unknown = Unknown;
+impl CallControlFilterConsolidatedType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallControlFilterConsolidatedType::Command => "command",
+            CallControlFilterConsolidatedType::Webhook => "webhook",
+            CallControlFilterConsolidatedType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallControlFilterConsolidatedType::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1call_control_applications/get/parameters/0/schema/properties/type`."]
-    pub enum CallControlFilterConsolidatedType { #[doc = " `command`"] Command =
-    "command", #[doc = " `webhook`"] Webhook = "webhook", } unknown = Unknown;
+impl From<&str> for CallControlFilterConsolidatedType {
+    fn from(value: &str) -> Self {
+        match value {
+            "command" => CallControlFilterConsolidatedType::Command,
+            "webhook" => CallControlFilterConsolidatedType::Webhook,
+            other => CallControlFilterConsolidatedType::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1call_events/get/parameters/0/schema/properties/type`."]
-    pub enum CallControlFilterConsolidatedType2 { #[doc = " `command`"] Command =
-    "command", #[doc = " `webhook`"] Webhook = "webhook", } unknown = Unknown;
-}
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1conferences/get/parameters/1/schema/properties/type`."]
-    pub enum CallControlFilterConsolidatedType3 { #[doc = " `command`"] Command =
-    "command", #[doc = " `webhook`"] Webhook = "webhook", } unknown = Unknown;
-}
-/// Object defined inline at `#/paths/~1call_control_applications/get/parameters/1/schema`.
+crate::private::string_enum_traits!(CallControlFilterConsolidatedType, Unknown);
+/// Object defined inline at `#/components/parameters/call-control_PageConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlPageConsolidated {
-    /// `after` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    /// `before` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<String>,
-    /// `limit` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `number` · integer · optional · default `1` · minimum 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<i64>,
-    /// `size` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-}
-/// Object defined inline at `#/paths/~1call_events/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlPageConsolidated2 {
-    /// `after` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    /// `before` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<String>,
-    /// `limit` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `number` · integer · optional · default `1` · minimum 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<i64>,
-    /// `size` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-}
-/// Object defined inline at `#/paths/~1conferences/get/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlPageConsolidated3 {
-    /// `after` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    /// `before` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<String>,
-    /// `limit` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `number` · integer · optional · default `1` · minimum 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<i64>,
-    /// `size` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-}
-/// Object defined inline at `#/paths/~1conferences~1{conference_id}~1participants/get/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlPageConsolidated4 {
-    /// `after` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    /// `before` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<String>,
-    /// `limit` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `number` · integer · optional · default `1` · minimum 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<i64>,
-    /// `size` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-}
-/// Object defined inline at `#/paths/~1connections~1{connection_id}~1active_calls/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlPageConsolidated5 {
-    /// `after` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after: Option<String>,
-    /// `before` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<String>,
-    /// `limit` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<i64>,
-    /// `number` · integer · optional · default `1` · minimum 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<i64>,
-    /// `size` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-}
-/// Object defined inline at `#/paths/~1queues~1{queue_name}~1calls/get/parameters/1/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlPageConsolidated6 {
     /// `after` · string · optional · default `"null"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
@@ -2702,7 +3845,7 @@ pub struct CallControlRetrievalTool {
     /// `retrieval` · [`CallControlBucketIds`](crate::models::CallControlBucketIds) · required
     pub retrieval: crate::models::CallControlBucketIds,
     /// `type` · string · required · always `"retrieval"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 /// TransferToolParams (schema `CallControlTransferToolParams`).
@@ -2711,7 +3854,6 @@ pub struct CallControlTransferToolParams {
     /// `from` · string · required
     ///
     /// Example: `"+35319605860"`
-    #[serde(default)]
     pub from: String,
     /// `targets` · [`CallControlTransferToolParamsTargets`](crate::models::CallControlTransferToolParamsTargets) · required
     pub targets: crate::models::CallControlTransferToolParamsTargets,
@@ -2761,7 +3903,6 @@ pub struct CallControlTransferToolParamsTargetsVariant1Item {
     /// `to` · string · required
     ///
     /// Example: `"+13129457420"`
-    #[serde(default)]
     pub to: String,
 }
 /// WebhookToolParams (schema `CallControlWebhookToolParams`).
@@ -2775,7 +3916,6 @@ pub struct CallControlWebhookToolParams {
         crate::models::CallControlWebhookToolParamsBodyParameters,
     >,
     /// `description` · string · required
-    #[serde(default)]
     pub description: String,
     /// `headers` · list of [`CallControlWebhookToolParamsHeadersItem`](crate::models::CallControlWebhookToolParamsHeadersItem) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2784,7 +3924,6 @@ pub struct CallControlWebhookToolParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<crate::models::CallControlWebhookToolParamsMethod>,
     /// `name` · string · required
-    #[serde(default)]
     pub name: String,
     /// `path_parameters` · [`CallControlWebhookToolParamsPathParameters`](crate::models::CallControlWebhookToolParamsPathParameters) · optional
     ///
@@ -2803,7 +3942,6 @@ pub struct CallControlWebhookToolParams {
     /// `url` · string · required
     ///
     /// Example: `"https://example.com/api/v1/function"`
-    #[serde(default)]
     pub url: String,
 }
 /// Object defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/body_parameters`.
@@ -2829,13 +3967,53 @@ pub struct CallControlWebhookToolParamsHeadersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/method`."]
-    pub enum CallControlWebhookToolParamsMethod { #[doc = " `GET`"] Get = "GET", #[doc =
-    " `POST`"] Post = "POST", #[doc = " `PUT`"] Put = "PUT", #[doc = " `DELETE`"] Delete
-    = "DELETE", #[doc = " `PATCH`"] Patch = "PATCH", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallControlWebhookToolParamsMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallControlWebhookToolParamsMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallControlWebhookToolParamsMethod::Get => "GET",
+            CallControlWebhookToolParamsMethod::Post => "POST",
+            CallControlWebhookToolParamsMethod::Put => "PUT",
+            CallControlWebhookToolParamsMethod::Delete => "DELETE",
+            CallControlWebhookToolParamsMethod::Patch => "PATCH",
+            CallControlWebhookToolParamsMethod::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallControlWebhookToolParamsMethod::Unknown(_))
+    }
+}
+impl From<&str> for CallControlWebhookToolParamsMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "GET" => CallControlWebhookToolParamsMethod::Get,
+            "POST" => CallControlWebhookToolParamsMethod::Post,
+            "PUT" => CallControlWebhookToolParamsMethod::Put,
+            "DELETE" => CallControlWebhookToolParamsMethod::Delete,
+            "PATCH" => CallControlWebhookToolParamsMethod::Patch,
+            other => CallControlWebhookToolParamsMethod::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallControlWebhookToolParamsMethod, Unknown);
 /// Object defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/path_parameters`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlWebhookToolParamsPathParameters {
@@ -2985,12 +4163,47 @@ pub struct CallConversationEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tts_voice_id: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/callConversationEnded/properties/payload/properties/calling_party_type`."]
-    pub enum CallConversationEndedPayloadCallingPartyType { #[doc = " `pstn`"] Pstn =
-    "pstn", #[doc = " `sip`"] Sip = "sip", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/callConversationEnded/properties/payload/properties/calling_party_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallConversationEndedPayloadCallingPartyType {
+    /// `pstn`
+    Pstn,
+    /// `sip`
+    Sip,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallConversationEndedPayloadCallingPartyType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallConversationEndedPayloadCallingPartyType::Pstn => "pstn",
+            CallConversationEndedPayloadCallingPartyType::Sip => "sip",
+            CallConversationEndedPayloadCallingPartyType::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallConversationEndedPayloadCallingPartyType::Unknown(_))
+    }
+}
+impl From<&str> for CallConversationEndedPayloadCallingPartyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "pstn" => CallConversationEndedPayloadCallingPartyType::Pstn,
+            "sip" => CallConversationEndedPayloadCallingPartyType::Sip,
+            other => {
+                CallConversationEndedPayloadCallingPartyType::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallConversationEndedPayloadCallingPartyType, Unknown
+);
 /// Call Conversation Insights Generated (schema `callConversationInsightsGenerated`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallConversationInsightsGenerated {
@@ -3064,12 +4277,51 @@ pub struct CallConversationInsightsGeneratedPayload {
         Vec<crate::models::CallConversationInsightsGeneratedPayloadResultsItem>,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/calling_party_type`."]
-    pub enum CallConversationInsightsGeneratedPayloadCallingPartyType { #[doc =
-    " `pstn`"] Pstn = "pstn", #[doc = " `sip`"] Sip = "sip", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/calling_party_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallConversationInsightsGeneratedPayloadCallingPartyType {
+    /// `pstn`
+    Pstn,
+    /// `sip`
+    Sip,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallConversationInsightsGeneratedPayloadCallingPartyType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallConversationInsightsGeneratedPayloadCallingPartyType::Pstn => "pstn",
+            CallConversationInsightsGeneratedPayloadCallingPartyType::Sip => "sip",
+            CallConversationInsightsGeneratedPayloadCallingPartyType::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(
+            self, CallConversationInsightsGeneratedPayloadCallingPartyType::Unknown(_)
+        )
+    }
+}
+impl From<&str> for CallConversationInsightsGeneratedPayloadCallingPartyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "pstn" => CallConversationInsightsGeneratedPayloadCallingPartyType::Pstn,
+            "sip" => CallConversationInsightsGeneratedPayloadCallingPartyType::Sip,
+            other => {
+                CallConversationInsightsGeneratedPayloadCallingPartyType::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallConversationInsightsGeneratedPayloadCallingPartyType, Unknown
+);
 /// Object defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/results/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallConversationInsightsGeneratedPayloadResultsItem {
@@ -3229,12 +4481,41 @@ pub struct CallCostPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_cost: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallCost/properties/payload/properties/status`."]
-    pub enum CallCostPayloadStatus { #[doc = " `success`"] Success = "success", #[doc =
-    " `error`"] Error = "error", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallCost/properties/payload/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallCostPayloadStatus {
+    /// `success`
+    Success,
+    /// `error`
+    Error,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallCostPayloadStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallCostPayloadStatus::Success => "success",
+            CallCostPayloadStatus::Error => "error",
+            CallCostPayloadStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallCostPayloadStatus::Unknown(_))
+    }
+}
+impl From<&str> for CallCostPayloadStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "success" => CallCostPayloadStatus::Success,
+            "error" => CallCostPayloadStatus::Error,
+            other => CallCostPayloadStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallCostPayloadStatus, Unknown);
 /// Call Deepfake Detection Error (schema `CallDeepfakeDetectionError`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallDeepfakeDetectionError {
@@ -3296,15 +4577,67 @@ pub struct CallDeepfakeDetectionErrorPayload {
         crate::models::CallDeepfakeDetectionErrorPayloadErrorMessage,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallDeepfakeDetectionError/properties/payload/properties/error_message`."]
-    pub enum CallDeepfakeDetectionErrorPayloadErrorMessage { #[doc =
-    " `detection_timeout`"] DetectionTimeout = "detection_timeout", #[doc =
-    " `rtp_timeout`"] RtpTimeout = "rtp_timeout", #[doc = " `dfd_connection_error`"]
-    DfdConnectionError = "dfd_connection_error", #[doc = " `dfd_stream_error`"]
-    DfdStreamError = "dfd_stream_error", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallDeepfakeDetectionError/properties/payload/properties/error_message`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallDeepfakeDetectionErrorPayloadErrorMessage {
+    /// `detection_timeout`
+    DetectionTimeout,
+    /// `rtp_timeout`
+    RtpTimeout,
+    /// `dfd_connection_error`
+    DfdConnectionError,
+    /// `dfd_stream_error`
+    DfdStreamError,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallDeepfakeDetectionErrorPayloadErrorMessage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallDeepfakeDetectionErrorPayloadErrorMessage::DetectionTimeout => {
+                "detection_timeout"
+            }
+            CallDeepfakeDetectionErrorPayloadErrorMessage::RtpTimeout => "rtp_timeout",
+            CallDeepfakeDetectionErrorPayloadErrorMessage::DfdConnectionError => {
+                "dfd_connection_error"
+            }
+            CallDeepfakeDetectionErrorPayloadErrorMessage::DfdStreamError => {
+                "dfd_stream_error"
+            }
+            CallDeepfakeDetectionErrorPayloadErrorMessage::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallDeepfakeDetectionErrorPayloadErrorMessage::Unknown(_))
+    }
+}
+impl From<&str> for CallDeepfakeDetectionErrorPayloadErrorMessage {
+    fn from(value: &str) -> Self {
+        match value {
+            "detection_timeout" => {
+                CallDeepfakeDetectionErrorPayloadErrorMessage::DetectionTimeout
+            }
+            "rtp_timeout" => CallDeepfakeDetectionErrorPayloadErrorMessage::RtpTimeout,
+            "dfd_connection_error" => {
+                CallDeepfakeDetectionErrorPayloadErrorMessage::DfdConnectionError
+            }
+            "dfd_stream_error" => {
+                CallDeepfakeDetectionErrorPayloadErrorMessage::DfdStreamError
+            }
+            other => {
+                CallDeepfakeDetectionErrorPayloadErrorMessage::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallDeepfakeDetectionErrorPayloadErrorMessage, Unknown
+);
 /// Call Deepfake Detection Result (schema `CallDeepfakeDetectionResult`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallDeepfakeDetectionResult {
@@ -3370,13 +4703,45 @@ pub struct CallDeepfakeDetectionResultPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallDeepfakeDetectionResult/properties/payload/properties/result`."]
-    pub enum CallDeepfakeDetectionResultPayloadResult { #[doc = " `real`"] Real = "real",
-    #[doc = " `fake`"] Fake = "fake", #[doc = " `silence_timeout`"] SilenceTimeout =
-    "silence_timeout", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallDeepfakeDetectionResult/properties/payload/properties/result`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallDeepfakeDetectionResultPayloadResult {
+    /// `real`
+    Real,
+    /// `fake`
+    Fake,
+    /// `silence_timeout`
+    SilenceTimeout,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallDeepfakeDetectionResultPayloadResult {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallDeepfakeDetectionResultPayloadResult::Real => "real",
+            CallDeepfakeDetectionResultPayloadResult::Fake => "fake",
+            CallDeepfakeDetectionResultPayloadResult::SilenceTimeout => "silence_timeout",
+            CallDeepfakeDetectionResultPayloadResult::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallDeepfakeDetectionResultPayloadResult::Unknown(_))
+    }
+}
+impl From<&str> for CallDeepfakeDetectionResultPayloadResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "real" => CallDeepfakeDetectionResultPayloadResult::Real,
+            "fake" => CallDeepfakeDetectionResultPayloadResult::Fake,
+            "silence_timeout" => CallDeepfakeDetectionResultPayloadResult::SilenceTimeout,
+            other => CallDeepfakeDetectionResultPayloadResult::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallDeepfakeDetectionResultPayloadResult, Unknown);
 /// Call DTMF Received (schema `CallDtmfReceived`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallDtmfReceived {
@@ -3525,30 +4890,24 @@ pub struct CallEvent {
     /// `call_leg_id` · string · required
     ///
     /// Example: `"308fe500-5213-11e9-ace7-02420a0f0668"`
-    #[serde(default)]
     pub call_leg_id: String,
     /// `call_session_id` · string · required
     ///
     /// Example: `"308fec30-5213-11e9-9d3f-02420a0f0668"`
-    #[serde(default)]
     pub call_session_id: String,
     /// `event_timestamp` · string · required
     ///
     /// Example: `"2019-03-29T11:10:19.127783Z"`
-    #[serde(default)]
     pub event_timestamp: String,
     /// `metadata` · map of any JSON · required
-    #[serde(default)]
     pub metadata: std::collections::BTreeMap<String, serde_json::Value>,
     /// `name` · string · required
     ///
     /// Example: `"call.hangup"`
-    #[serde(default)]
     pub name: String,
     /// `record_type` · string · required · always `"call_event"`
     ///
     /// Example: `"call_event"`
-    #[serde(default)]
     pub record_type: String,
     /// `type` · [`CallEventType`](crate::models::CallEventType) · required
     ///
@@ -3556,11 +4915,41 @@ pub struct CallEvent {
     #[serde(rename = "type")]
     pub type_: crate::models::CallEventType,
 }
-crate::private::string_enum! {
-    #[doc = " Enum defined inline at `#/components/schemas/CallEvent/properties/type`."]
-    pub enum CallEventType { #[doc = " `command`"] Command = "command", #[doc =
-    " `webhook`"] Webhook = "webhook", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallEvent/properties/type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallEventType {
+    /// `command`
+    Command,
+    /// `webhook`
+    Webhook,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallEventType::Command => "command",
+            CallEventType::Webhook => "webhook",
+            CallEventType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallEventType::Unknown(_))
+    }
+}
+impl From<&str> for CallEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "command" => CallEventType::Command,
+            "webhook" => CallEventType::Webhook,
+            other => CallEventType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallEventType, Unknown);
 /// Call Fork Started (schema `CallForkStarted`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallForkStarted {
@@ -3759,15 +5148,57 @@ pub struct CallGatherEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallGatherEnded/properties/payload/properties/status`."]
-    pub enum CallGatherEndedPayloadStatus { #[doc = " `valid`"] Valid = "valid", #[doc =
-    " `invalid`"] Invalid = "invalid", #[doc = " `call_hangup`"] CallHangup =
-    "call_hangup", #[doc = " `cancelled`"] Cancelled = "cancelled", #[doc =
-    " `cancelled_amd`"] CancelledAmd = "cancelled_amd", #[doc = " `timeout`"] Timeout =
-    "timeout", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallGatherEnded/properties/payload/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallGatherEndedPayloadStatus {
+    /// `valid`
+    Valid,
+    /// `invalid`
+    Invalid,
+    /// `call_hangup`
+    CallHangup,
+    /// `cancelled`
+    Cancelled,
+    /// `cancelled_amd`
+    CancelledAmd,
+    /// `timeout`
+    Timeout,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallGatherEndedPayloadStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallGatherEndedPayloadStatus::Valid => "valid",
+            CallGatherEndedPayloadStatus::Invalid => "invalid",
+            CallGatherEndedPayloadStatus::CallHangup => "call_hangup",
+            CallGatherEndedPayloadStatus::Cancelled => "cancelled",
+            CallGatherEndedPayloadStatus::CancelledAmd => "cancelled_amd",
+            CallGatherEndedPayloadStatus::Timeout => "timeout",
+            CallGatherEndedPayloadStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallGatherEndedPayloadStatus::Unknown(_))
+    }
+}
+impl From<&str> for CallGatherEndedPayloadStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "valid" => CallGatherEndedPayloadStatus::Valid,
+            "invalid" => CallGatherEndedPayloadStatus::Invalid,
+            "call_hangup" => CallGatherEndedPayloadStatus::CallHangup,
+            "cancelled" => CallGatherEndedPayloadStatus::Cancelled,
+            "cancelled_amd" => CallGatherEndedPayloadStatus::CancelledAmd,
+            "timeout" => CallGatherEndedPayloadStatus::Timeout,
+            other => CallGatherEndedPayloadStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallGatherEndedPayloadStatus, Unknown);
 /// Call Hangup (schema `CallHangup`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallHangup {
@@ -3932,24 +5363,108 @@ pub struct CallHangupPayloadCallQualityStatsOutbound {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_packet_count: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallHangup/properties/payload/properties/hangup_cause`."]
-    pub enum CallHangupPayloadHangupCause { #[doc = " `call_rejected`"] CallRejected =
-    "call_rejected", #[doc = " `normal_clearing`"] NormalClearing = "normal_clearing",
-    #[doc = " `originator_cancel`"] OriginatorCancel = "originator_cancel", #[doc =
-    " `timeout`"] Timeout = "timeout", #[doc = " `time_limit`"] TimeLimit = "time_limit",
-    #[doc = " `user_busy`"] UserBusy = "user_busy", #[doc = " `not_found`"] NotFound =
-    "not_found", #[doc = " `no_answer`"] NoAnswer = "no_answer", #[doc =
-    " `unspecified`"] Unspecified = "unspecified", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallHangup/properties/payload/properties/hangup_cause`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallHangupPayloadHangupCause {
+    /// `call_rejected`
+    CallRejected,
+    /// `normal_clearing`
+    NormalClearing,
+    /// `originator_cancel`
+    OriginatorCancel,
+    /// `timeout`
+    Timeout,
+    /// `time_limit`
+    TimeLimit,
+    /// `user_busy`
+    UserBusy,
+    /// `not_found`
+    NotFound,
+    /// `no_answer`
+    NoAnswer,
+    /// `unspecified`
+    Unspecified,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallHangup/properties/payload/properties/hangup_source`."]
-    pub enum CallHangupPayloadHangupSource { #[doc = " `caller`"] Caller = "caller",
-    #[doc = " `callee`"] Callee = "callee", #[doc = " `unknown`"] Unknown = "unknown", }
-    unknown = UnknownValue;
+impl CallHangupPayloadHangupCause {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallHangupPayloadHangupCause::CallRejected => "call_rejected",
+            CallHangupPayloadHangupCause::NormalClearing => "normal_clearing",
+            CallHangupPayloadHangupCause::OriginatorCancel => "originator_cancel",
+            CallHangupPayloadHangupCause::Timeout => "timeout",
+            CallHangupPayloadHangupCause::TimeLimit => "time_limit",
+            CallHangupPayloadHangupCause::UserBusy => "user_busy",
+            CallHangupPayloadHangupCause::NotFound => "not_found",
+            CallHangupPayloadHangupCause::NoAnswer => "no_answer",
+            CallHangupPayloadHangupCause::Unspecified => "unspecified",
+            CallHangupPayloadHangupCause::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallHangupPayloadHangupCause::Unknown(_))
+    }
 }
+impl From<&str> for CallHangupPayloadHangupCause {
+    fn from(value: &str) -> Self {
+        match value {
+            "call_rejected" => CallHangupPayloadHangupCause::CallRejected,
+            "normal_clearing" => CallHangupPayloadHangupCause::NormalClearing,
+            "originator_cancel" => CallHangupPayloadHangupCause::OriginatorCancel,
+            "timeout" => CallHangupPayloadHangupCause::Timeout,
+            "time_limit" => CallHangupPayloadHangupCause::TimeLimit,
+            "user_busy" => CallHangupPayloadHangupCause::UserBusy,
+            "not_found" => CallHangupPayloadHangupCause::NotFound,
+            "no_answer" => CallHangupPayloadHangupCause::NoAnswer,
+            "unspecified" => CallHangupPayloadHangupCause::Unspecified,
+            other => CallHangupPayloadHangupCause::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallHangupPayloadHangupCause, Unknown);
+/// Enum defined inline at `#/components/schemas/CallHangup/properties/payload/properties/hangup_source`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallHangupPayloadHangupSource {
+    /// `caller`
+    Caller,
+    /// `callee`
+    Callee,
+    /// `unknown`
+    Unknown,
+    /// A value this version of the SDK does not know, kept as received.
+    UnknownValue(String),
+}
+impl CallHangupPayloadHangupSource {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallHangupPayloadHangupSource::Caller => "caller",
+            CallHangupPayloadHangupSource::Callee => "callee",
+            CallHangupPayloadHangupSource::Unknown => "unknown",
+            CallHangupPayloadHangupSource::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallHangupPayloadHangupSource::UnknownValue(_))
+    }
+}
+impl From<&str> for CallHangupPayloadHangupSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "caller" => CallHangupPayloadHangupSource::Caller,
+            "callee" => CallHangupPayloadHangupSource::Callee,
+            "unknown" => CallHangupPayloadHangupSource::Unknown,
+            other => CallHangupPayloadHangupSource::UnknownValue(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallHangupPayloadHangupSource, UnknownValue);
 /// Call Hold (schema `CallHold`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallHold {
@@ -4142,18 +5657,76 @@ pub struct CallInitiatedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallInitiated/properties/payload/properties/direction`."]
-    pub enum CallInitiatedPayloadDirection { #[doc = " `incoming`"] Incoming =
-    "incoming", #[doc = " `outgoing`"] Outgoing = "outgoing", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallInitiated/properties/payload/properties/direction`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallInitiatedPayloadDirection {
+    /// `incoming`
+    Incoming,
+    /// `outgoing`
+    Outgoing,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallInitiated/properties/payload/properties/state`."]
-    pub enum CallInitiatedPayloadState { #[doc = " `parked`"] Parked = "parked", #[doc =
-    " `bridging`"] Bridging = "bridging", } unknown = Unknown;
+impl CallInitiatedPayloadDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallInitiatedPayloadDirection::Incoming => "incoming",
+            CallInitiatedPayloadDirection::Outgoing => "outgoing",
+            CallInitiatedPayloadDirection::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallInitiatedPayloadDirection::Unknown(_))
+    }
 }
+impl From<&str> for CallInitiatedPayloadDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "incoming" => CallInitiatedPayloadDirection::Incoming,
+            "outgoing" => CallInitiatedPayloadDirection::Outgoing,
+            other => CallInitiatedPayloadDirection::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallInitiatedPayloadDirection, Unknown);
+/// Enum defined inline at `#/components/schemas/CallInitiated/properties/payload/properties/state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallInitiatedPayloadState {
+    /// `parked`
+    Parked,
+    /// `bridging`
+    Bridging,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallInitiatedPayloadState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallInitiatedPayloadState::Parked => "parked",
+            CallInitiatedPayloadState::Bridging => "bridging",
+            CallInitiatedPayloadState::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallInitiatedPayloadState::Unknown(_))
+    }
+}
+impl From<&str> for CallInitiatedPayloadState {
+    fn from(value: &str) -> Self {
+        match value {
+            "parked" => CallInitiatedPayloadState::Parked,
+            "bridging" => CallInitiatedPayloadState::Bridging,
+            other => CallInitiatedPayloadState::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallInitiatedPayloadState, Unknown);
 /// Call Left Queue (schema `CallLeftQueue`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallLeftQueue {
@@ -4230,14 +5803,53 @@ pub struct CallLeftQueuePayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_time_secs: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallLeftQueue/properties/payload/properties/reason`."]
-    pub enum CallLeftQueuePayloadReason { #[doc = " `bridged`"] Bridged = "bridged",
-    #[doc = " `bridging-in-process`"] BridgingInProcess = "bridging-in-process", #[doc =
-    " `hangup`"] Hangup = "hangup", #[doc = " `leave`"] Leave = "leave", #[doc =
-    " `timeout`"] Timeout = "timeout", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallLeftQueue/properties/payload/properties/reason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallLeftQueuePayloadReason {
+    /// `bridged`
+    Bridged,
+    /// `bridging-in-process`
+    BridgingInProcess,
+    /// `hangup`
+    Hangup,
+    /// `leave`
+    Leave,
+    /// `timeout`
+    Timeout,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallLeftQueuePayloadReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallLeftQueuePayloadReason::Bridged => "bridged",
+            CallLeftQueuePayloadReason::BridgingInProcess => "bridging-in-process",
+            CallLeftQueuePayloadReason::Hangup => "hangup",
+            CallLeftQueuePayloadReason::Leave => "leave",
+            CallLeftQueuePayloadReason::Timeout => "timeout",
+            CallLeftQueuePayloadReason::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallLeftQueuePayloadReason::Unknown(_))
+    }
+}
+impl From<&str> for CallLeftQueuePayloadReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "bridged" => CallLeftQueuePayloadReason::Bridged,
+            "bridging-in-process" => CallLeftQueuePayloadReason::BridgingInProcess,
+            "hangup" => CallLeftQueuePayloadReason::Hangup,
+            "leave" => CallLeftQueuePayloadReason::Leave,
+            "timeout" => CallLeftQueuePayloadReason::Timeout,
+            other => CallLeftQueuePayloadReason::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallLeftQueuePayloadReason, Unknown);
 /// Call Machine Detection Ended (schema `CallMachineDetectionEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallMachineDetectionEnded {
@@ -4309,13 +5921,45 @@ pub struct CallMachineDetectionEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallMachineDetectionEnded/properties/payload/properties/result`."]
-    pub enum CallMachineDetectionEndedPayloadResult { #[doc = " `human`"] Human =
-    "human", #[doc = " `machine`"] Machine = "machine", #[doc = " `not_sure`"] NotSure =
-    "not_sure", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallMachineDetectionEnded/properties/payload/properties/result`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallMachineDetectionEndedPayloadResult {
+    /// `human`
+    Human,
+    /// `machine`
+    Machine,
+    /// `not_sure`
+    NotSure,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallMachineDetectionEndedPayloadResult {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallMachineDetectionEndedPayloadResult::Human => "human",
+            CallMachineDetectionEndedPayloadResult::Machine => "machine",
+            CallMachineDetectionEndedPayloadResult::NotSure => "not_sure",
+            CallMachineDetectionEndedPayloadResult::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallMachineDetectionEndedPayloadResult::Unknown(_))
+    }
+}
+impl From<&str> for CallMachineDetectionEndedPayloadResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "human" => CallMachineDetectionEndedPayloadResult::Human,
+            "machine" => CallMachineDetectionEndedPayloadResult::Machine,
+            "not_sure" => CallMachineDetectionEndedPayloadResult::NotSure,
+            other => CallMachineDetectionEndedPayloadResult::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallMachineDetectionEndedPayloadResult, Unknown);
 /// Call Machine Greeting Ended (schema `CallMachineGreetingEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallMachineGreetingEnded {
@@ -4387,13 +6031,45 @@ pub struct CallMachineGreetingEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallMachineGreetingEnded/properties/payload/properties/result`."]
-    pub enum CallMachineGreetingEndedPayloadResult { #[doc = " `beep_detected`"]
-    BeepDetected = "beep_detected", #[doc = " `ended`"] Ended = "ended", #[doc =
-    " `not_sure`"] NotSure = "not_sure", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallMachineGreetingEnded/properties/payload/properties/result`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallMachineGreetingEndedPayloadResult {
+    /// `beep_detected`
+    BeepDetected,
+    /// `ended`
+    Ended,
+    /// `not_sure`
+    NotSure,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallMachineGreetingEndedPayloadResult {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallMachineGreetingEndedPayloadResult::BeepDetected => "beep_detected",
+            CallMachineGreetingEndedPayloadResult::Ended => "ended",
+            CallMachineGreetingEndedPayloadResult::NotSure => "not_sure",
+            CallMachineGreetingEndedPayloadResult::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallMachineGreetingEndedPayloadResult::Unknown(_))
+    }
+}
+impl From<&str> for CallMachineGreetingEndedPayloadResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "beep_detected" => CallMachineGreetingEndedPayloadResult::BeepDetected,
+            "ended" => CallMachineGreetingEndedPayloadResult::Ended,
+            "not_sure" => CallMachineGreetingEndedPayloadResult::NotSure,
+            other => CallMachineGreetingEndedPayloadResult::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallMachineGreetingEndedPayloadResult, Unknown);
 /// Call Machine Premium Detection Ended (schema `CallMachinePremiumDetectionEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallMachinePremiumDetectionEnded {
@@ -4465,16 +6141,71 @@ pub struct CallMachinePremiumDetectionEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallMachinePremiumDetectionEnded/properties/payload/properties/result`."]
-    pub enum CallMachinePremiumDetectionEndedPayloadResult { #[doc =
-    " `human_residence`"] HumanResidence = "human_residence", #[doc =
-    " `human_business`"] HumanBusiness = "human_business", #[doc = " `machine`"] Machine
-    = "machine", #[doc = " `silence`"] Silence = "silence", #[doc = " `fax_detected`"]
-    FaxDetected = "fax_detected", #[doc = " `not_sure`"] NotSure = "not_sure", } unknown
-    = Unknown;
+/// Enum defined inline at `#/components/schemas/CallMachinePremiumDetectionEnded/properties/payload/properties/result`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallMachinePremiumDetectionEndedPayloadResult {
+    /// `human_residence`
+    HumanResidence,
+    /// `human_business`
+    HumanBusiness,
+    /// `machine`
+    Machine,
+    /// `silence`
+    Silence,
+    /// `fax_detected`
+    FaxDetected,
+    /// `not_sure`
+    NotSure,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallMachinePremiumDetectionEndedPayloadResult {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallMachinePremiumDetectionEndedPayloadResult::HumanResidence => {
+                "human_residence"
+            }
+            CallMachinePremiumDetectionEndedPayloadResult::HumanBusiness => {
+                "human_business"
+            }
+            CallMachinePremiumDetectionEndedPayloadResult::Machine => "machine",
+            CallMachinePremiumDetectionEndedPayloadResult::Silence => "silence",
+            CallMachinePremiumDetectionEndedPayloadResult::FaxDetected => "fax_detected",
+            CallMachinePremiumDetectionEndedPayloadResult::NotSure => "not_sure",
+            CallMachinePremiumDetectionEndedPayloadResult::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallMachinePremiumDetectionEndedPayloadResult::Unknown(_))
+    }
+}
+impl From<&str> for CallMachinePremiumDetectionEndedPayloadResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "human_residence" => {
+                CallMachinePremiumDetectionEndedPayloadResult::HumanResidence
+            }
+            "human_business" => {
+                CallMachinePremiumDetectionEndedPayloadResult::HumanBusiness
+            }
+            "machine" => CallMachinePremiumDetectionEndedPayloadResult::Machine,
+            "silence" => CallMachinePremiumDetectionEndedPayloadResult::Silence,
+            "fax_detected" => CallMachinePremiumDetectionEndedPayloadResult::FaxDetected,
+            "not_sure" => CallMachinePremiumDetectionEndedPayloadResult::NotSure,
+            other => {
+                CallMachinePremiumDetectionEndedPayloadResult::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallMachinePremiumDetectionEndedPayloadResult, Unknown
+);
 /// Call Machine Premium Greeting Ended (schema `CallMachinePremiumGreetingEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallMachinePremiumGreetingEnded {
@@ -4546,13 +6277,51 @@ pub struct CallMachinePremiumGreetingEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallMachinePremiumGreetingEnded/properties/payload/properties/result`."]
-    pub enum CallMachinePremiumGreetingEndedPayloadResult { #[doc = " `beep_detected`"]
-    BeepDetected = "beep_detected", #[doc = " `no_beep_detected`"] NoBeepDetected =
-    "no_beep_detected", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallMachinePremiumGreetingEnded/properties/payload/properties/result`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallMachinePremiumGreetingEndedPayloadResult {
+    /// `beep_detected`
+    BeepDetected,
+    /// `no_beep_detected`
+    NoBeepDetected,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallMachinePremiumGreetingEndedPayloadResult {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallMachinePremiumGreetingEndedPayloadResult::BeepDetected => "beep_detected",
+            CallMachinePremiumGreetingEndedPayloadResult::NoBeepDetected => {
+                "no_beep_detected"
+            }
+            CallMachinePremiumGreetingEndedPayloadResult::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallMachinePremiumGreetingEndedPayloadResult::Unknown(_))
+    }
+}
+impl From<&str> for CallMachinePremiumGreetingEndedPayloadResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "beep_detected" => CallMachinePremiumGreetingEndedPayloadResult::BeepDetected,
+            "no_beep_detected" => {
+                CallMachinePremiumGreetingEndedPayloadResult::NoBeepDetected
+            }
+            other => {
+                CallMachinePremiumGreetingEndedPayloadResult::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallMachinePremiumGreetingEndedPayloadResult, Unknown
+);
 /// Call Playback Ended (schema `CallPlaybackEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallPlaybackEnded {
@@ -4634,16 +6403,61 @@ pub struct CallPlaybackEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallPlaybackEnded/properties/payload/properties/status`."]
-    pub enum CallPlaybackEndedPayloadStatus { #[doc = " `file_not_found`"] FileNotFound =
-    "file_not_found", #[doc = " `call_hangup`"] CallHangup = "call_hangup", #[doc =
-    " `unknown`"] Unknown = "unknown", #[doc = " `cancelled`"] Cancelled = "cancelled",
-    #[doc = " `cancelled_amd`"] CancelledAmd = "cancelled_amd", #[doc = " `completed`"]
-    Completed = "completed", #[doc = " `failed`"] Failed = "failed", } unknown =
-    UnknownValue;
+/// Enum defined inline at `#/components/schemas/CallPlaybackEnded/properties/payload/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallPlaybackEndedPayloadStatus {
+    /// `file_not_found`
+    FileNotFound,
+    /// `call_hangup`
+    CallHangup,
+    /// `unknown`
+    Unknown,
+    /// `cancelled`
+    Cancelled,
+    /// `cancelled_amd`
+    CancelledAmd,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// A value this version of the SDK does not know, kept as received.
+    UnknownValue(String),
 }
+impl CallPlaybackEndedPayloadStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallPlaybackEndedPayloadStatus::FileNotFound => "file_not_found",
+            CallPlaybackEndedPayloadStatus::CallHangup => "call_hangup",
+            CallPlaybackEndedPayloadStatus::Unknown => "unknown",
+            CallPlaybackEndedPayloadStatus::Cancelled => "cancelled",
+            CallPlaybackEndedPayloadStatus::CancelledAmd => "cancelled_amd",
+            CallPlaybackEndedPayloadStatus::Completed => "completed",
+            CallPlaybackEndedPayloadStatus::Failed => "failed",
+            CallPlaybackEndedPayloadStatus::UnknownValue(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallPlaybackEndedPayloadStatus::UnknownValue(_))
+    }
+}
+impl From<&str> for CallPlaybackEndedPayloadStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "file_not_found" => CallPlaybackEndedPayloadStatus::FileNotFound,
+            "call_hangup" => CallPlaybackEndedPayloadStatus::CallHangup,
+            "unknown" => CallPlaybackEndedPayloadStatus::Unknown,
+            "cancelled" => CallPlaybackEndedPayloadStatus::Cancelled,
+            "cancelled_amd" => CallPlaybackEndedPayloadStatus::CancelledAmd,
+            "completed" => CallPlaybackEndedPayloadStatus::Completed,
+            "failed" => CallPlaybackEndedPayloadStatus::Failed,
+            other => CallPlaybackEndedPayloadStatus::UnknownValue(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallPlaybackEndedPayloadStatus, UnknownValue);
 /// Call Playback Started (schema `CallPlaybackStarted`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallPlaybackStarted {
@@ -4776,18 +6590,61 @@ pub struct CallRecordingErrorPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::models::CallRecordingErrorPayloadReason>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/callRecordingError/properties/payload/properties/reason`."]
-    pub enum CallRecordingErrorPayloadReason { #[doc =
-    " `Failed to authorize with storage using custom credentials`"]
-    FailedToAuthorizeWithStorageUsingCustomCredentials =
-    "Failed to authorize with storage using custom credentials", #[doc =
-    " `Invalid credentials json`"] InvalidCredentialsJson = "Invalid credentials json",
-    #[doc = " `Unsupported backend`"] UnsupportedBackend = "Unsupported backend", #[doc =
-    " `Internal server error`"] InternalServerError = "Internal server error", } unknown
-    = Unknown;
+/// Enum defined inline at `#/components/schemas/callRecordingError/properties/payload/properties/reason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRecordingErrorPayloadReason {
+    /// `Failed to authorize with storage using custom credentials`
+    FailedToAuthorizeWithStorageUsingCustomCredentials,
+    /// `Invalid credentials json`
+    InvalidCredentialsJson,
+    /// `Unsupported backend`
+    UnsupportedBackend,
+    /// `Internal server error`
+    InternalServerError,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallRecordingErrorPayloadReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRecordingErrorPayloadReason::FailedToAuthorizeWithStorageUsingCustomCredentials => {
+                "Failed to authorize with storage using custom credentials"
+            }
+            CallRecordingErrorPayloadReason::InvalidCredentialsJson => {
+                "Invalid credentials json"
+            }
+            CallRecordingErrorPayloadReason::UnsupportedBackend => "Unsupported backend",
+            CallRecordingErrorPayloadReason::InternalServerError => {
+                "Internal server error"
+            }
+            CallRecordingErrorPayloadReason::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRecordingErrorPayloadReason::Unknown(_))
+    }
+}
+impl From<&str> for CallRecordingErrorPayloadReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "Failed to authorize with storage using custom credentials" => {
+                CallRecordingErrorPayloadReason::FailedToAuthorizeWithStorageUsingCustomCredentials
+            }
+            "Invalid credentials json" => {
+                CallRecordingErrorPayloadReason::InvalidCredentialsJson
+            }
+            "Unsupported backend" => CallRecordingErrorPayloadReason::UnsupportedBackend,
+            "Internal server error" => {
+                CallRecordingErrorPayloadReason::InternalServerError
+            }
+            other => CallRecordingErrorPayloadReason::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRecordingErrorPayloadReason, Unknown);
 /// Call Recording Saved (schema `CallRecordingSaved`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRecordingSaved {
@@ -4862,12 +6719,41 @@ pub struct CallRecordingSavedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_urls: Option<crate::models::CallRecordingSavedPayloadRecordingUrls>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRecordingSaved/properties/payload/properties/channels`."]
-    pub enum CallRecordingSavedPayloadChannels { #[doc = " `single`"] Single = "single",
-    #[doc = " `dual`"] Dual = "dual", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallRecordingSaved/properties/payload/properties/channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRecordingSavedPayloadChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallRecordingSavedPayloadChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRecordingSavedPayloadChannels::Single => "single",
+            CallRecordingSavedPayloadChannels::Dual => "dual",
+            CallRecordingSavedPayloadChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRecordingSavedPayloadChannels::Unknown(_))
+    }
+}
+impl From<&str> for CallRecordingSavedPayloadChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => CallRecordingSavedPayloadChannels::Single,
+            "dual" => CallRecordingSavedPayloadChannels::Dual,
+            other => CallRecordingSavedPayloadChannels::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRecordingSavedPayloadChannels, Unknown);
 /// Object defined inline at `#/components/schemas/CallRecordingSaved/properties/payload/properties/public_recording_urls`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRecordingSavedPayloadPublicRecordingUrls {
@@ -4979,12 +6865,51 @@ pub struct CallRecordingTranscriptionSavedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_text: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/callRecordingTranscriptionSaved/properties/payload/properties/calling_party_type`."]
-    pub enum CallRecordingTranscriptionSavedPayloadCallingPartyType { #[doc = " `pstn`"]
-    Pstn = "pstn", #[doc = " `sip`"] Sip = "sip", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/callRecordingTranscriptionSaved/properties/payload/properties/calling_party_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRecordingTranscriptionSavedPayloadCallingPartyType {
+    /// `pstn`
+    Pstn,
+    /// `sip`
+    Sip,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallRecordingTranscriptionSavedPayloadCallingPartyType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRecordingTranscriptionSavedPayloadCallingPartyType::Pstn => "pstn",
+            CallRecordingTranscriptionSavedPayloadCallingPartyType::Sip => "sip",
+            CallRecordingTranscriptionSavedPayloadCallingPartyType::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(
+            self, CallRecordingTranscriptionSavedPayloadCallingPartyType::Unknown(_)
+        )
+    }
+}
+impl From<&str> for CallRecordingTranscriptionSavedPayloadCallingPartyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "pstn" => CallRecordingTranscriptionSavedPayloadCallingPartyType::Pstn,
+            "sip" => CallRecordingTranscriptionSavedPayloadCallingPartyType::Sip,
+            other => {
+                CallRecordingTranscriptionSavedPayloadCallingPartyType::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallRecordingTranscriptionSavedPayloadCallingPartyType, Unknown
+);
 /// Cursor Pagination Meta (schema `call-recordings_CursorPaginationMeta`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRecordingsCursorPaginationMeta {
@@ -5002,19 +6927,9 @@ pub struct CallRecordingsCursorPaginationMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
 }
-/// Object defined inline at `#/paths/~1recording_transcriptions/get/parameters/0/schema`.
+/// Object defined inline at `#/components/parameters/call-recordings_PageConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRecordingsPageConsolidated {
-    /// `number` · integer · optional · default `1` · minimum 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<i64>,
-    /// `size` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-}
-/// Object defined inline at `#/paths/~1recordings/get/parameters/0/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallRecordingsPageConsolidated2 {
     /// `number` · integer · optional · default `1` · minimum 1
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
@@ -5285,7 +7200,6 @@ pub struct CallRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference_config: Option<crate::models::CallRequestConferenceConfig>,
     /// `connection_id` · string · required
-    #[serde(default)]
     pub connection_id: String,
     /// `conversation_relay_config` · [`ConversationRelayEmbeddedConfig`](crate::models::ConversationRelayEmbeddedConfig) · optional
     ///
@@ -5313,7 +7227,6 @@ pub struct CallRequest {
     /// `from` · string · required
     ///
     /// Example: `"+18005550101"`
-    #[serde(default)]
     pub from: String,
     /// `from_display_name` · string · optional
     ///
@@ -5540,15 +7453,57 @@ pub struct CallRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_urls_method: Option<crate::models::CallRequestWebhookUrlsMethod>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/answering_machine_detection`."]
-    pub enum CallRequestAnsweringMachineDetection { #[doc = " `premium`"] Premium =
-    "premium", #[doc = " `detect`"] Detect = "detect", #[doc = " `detect_beep`"]
-    DetectBeep = "detect_beep", #[doc = " `detect_words`"] DetectWords = "detect_words",
-    #[doc = " `greeting_end`"] GreetingEnd = "greeting_end", #[doc = " `disabled`"]
-    Disabled = "disabled", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/answering_machine_detection`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestAnsweringMachineDetection {
+    /// `premium`
+    Premium,
+    /// `detect`
+    Detect,
+    /// `detect_beep`
+    DetectBeep,
+    /// `detect_words`
+    DetectWords,
+    /// `greeting_end`
+    GreetingEnd,
+    /// `disabled`
+    Disabled,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallRequestAnsweringMachineDetection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestAnsweringMachineDetection::Premium => "premium",
+            CallRequestAnsweringMachineDetection::Detect => "detect",
+            CallRequestAnsweringMachineDetection::DetectBeep => "detect_beep",
+            CallRequestAnsweringMachineDetection::DetectWords => "detect_words",
+            CallRequestAnsweringMachineDetection::GreetingEnd => "greeting_end",
+            CallRequestAnsweringMachineDetection::Disabled => "disabled",
+            CallRequestAnsweringMachineDetection::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestAnsweringMachineDetection::Unknown(_))
+    }
+}
+impl From<&str> for CallRequestAnsweringMachineDetection {
+    fn from(value: &str) -> Self {
+        match value {
+            "premium" => CallRequestAnsweringMachineDetection::Premium,
+            "detect" => CallRequestAnsweringMachineDetection::Detect,
+            "detect_beep" => CallRequestAnsweringMachineDetection::DetectBeep,
+            "detect_words" => CallRequestAnsweringMachineDetection::DetectWords,
+            "greeting_end" => CallRequestAnsweringMachineDetection::GreetingEnd,
+            "disabled" => CallRequestAnsweringMachineDetection::Disabled,
+            other => CallRequestAnsweringMachineDetection::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestAnsweringMachineDetection, Unknown);
 /// Object defined inline at `#/components/schemas/CallRequest/properties/answering_machine_detection_config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRequestAnsweringMachineDetectionConfig {
@@ -5679,25 +7634,98 @@ pub struct CallRequestConferenceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/conference_config/properties/beep_enabled`."]
-    pub enum CallRequestConferenceConfigBeepEnabled { #[doc = " `always`"] Always =
-    "always", #[doc = " `never`"] Never = "never", #[doc = " `on_enter`"] OnEnter =
-    "on_enter", #[doc = " `on_exit`"] OnExit = "on_exit", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/conference_config/properties/beep_enabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestConferenceConfigBeepEnabled {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// `on_enter`
+    OnEnter,
+    /// `on_exit`
+    OnExit,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/conference_config/properties/supervisor_role`."]
-    pub enum CallRequestConferenceConfigSupervisorRole { #[doc = " `barge`"] Barge =
-    "barge", #[doc = " `monitor`"] Monitor = "monitor", #[doc = " `none`"] None = "none",
-    #[doc = " `whisper`"] Whisper = "whisper", } unknown = Unknown;
+impl CallRequestConferenceConfigBeepEnabled {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestConferenceConfigBeepEnabled::Always => "always",
+            CallRequestConferenceConfigBeepEnabled::Never => "never",
+            CallRequestConferenceConfigBeepEnabled::OnEnter => "on_enter",
+            CallRequestConferenceConfigBeepEnabled::OnExit => "on_exit",
+            CallRequestConferenceConfigBeepEnabled::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestConferenceConfigBeepEnabled::Unknown(_))
+    }
 }
+impl From<&str> for CallRequestConferenceConfigBeepEnabled {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => CallRequestConferenceConfigBeepEnabled::Always,
+            "never" => CallRequestConferenceConfigBeepEnabled::Never,
+            "on_enter" => CallRequestConferenceConfigBeepEnabled::OnEnter,
+            "on_exit" => CallRequestConferenceConfigBeepEnabled::OnExit,
+            other => CallRequestConferenceConfigBeepEnabled::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestConferenceConfigBeepEnabled, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/conference_config/properties/supervisor_role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestConferenceConfigSupervisorRole {
+    /// `barge`
+    Barge,
+    /// `monitor`
+    Monitor,
+    /// `none`
+    None,
+    /// `whisper`
+    Whisper,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallRequestConferenceConfigSupervisorRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestConferenceConfigSupervisorRole::Barge => "barge",
+            CallRequestConferenceConfigSupervisorRole::Monitor => "monitor",
+            CallRequestConferenceConfigSupervisorRole::None => "none",
+            CallRequestConferenceConfigSupervisorRole::Whisper => "whisper",
+            CallRequestConferenceConfigSupervisorRole::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestConferenceConfigSupervisorRole::Unknown(_))
+    }
+}
+impl From<&str> for CallRequestConferenceConfigSupervisorRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "barge" => CallRequestConferenceConfigSupervisorRole::Barge,
+            "monitor" => CallRequestConferenceConfigSupervisorRole::Monitor,
+            "none" => CallRequestConferenceConfigSupervisorRole::None,
+            "whisper" => CallRequestConferenceConfigSupervisorRole::Whisper,
+            other => {
+                CallRequestConferenceConfigSupervisorRole::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestConferenceConfigSupervisorRole, Unknown);
 /// Object defined inline at `#/components/schemas/CallRequest/properties/deepfake_detection`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallRequestDeepfakeDetection {
     /// `enabled` · boolean · required · default `false`
-    #[serde(default)]
     pub enabled: bool,
     /// `rtp_timeout` · integer (int32) · optional · default `30` · range 5..=120
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5706,66 +7734,353 @@ pub struct CallRequestDeepfakeDetection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/media_encryption`."]
-    pub enum CallRequestMediaEncryption { #[doc = " `disabled`"] Disabled = "disabled",
-    #[doc = " `SRTP`"] Srtp = "SRTP", #[doc = " `DTLS`"] Dtls = "DTLS", } unknown =
-    Unknown;
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/media_encryption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestMediaEncryption {
+    /// `disabled`
+    Disabled,
+    /// `SRTP`
+    Srtp,
+    /// `DTLS`
+    Dtls,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/privacy`."] pub
-    enum CallRequestPrivacy { #[doc = " `id`"] Id = "id", #[doc = " `none`"] None =
-    "none", } unknown = Unknown;
+impl CallRequestMediaEncryption {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestMediaEncryption::Disabled => "disabled",
+            CallRequestMediaEncryption::Srtp => "SRTP",
+            CallRequestMediaEncryption::Dtls => "DTLS",
+            CallRequestMediaEncryption::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestMediaEncryption::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/record_channels`."]
-    pub enum CallRequestRecordChannels { #[doc = " `single`"] Single = "single", #[doc =
-    " `dual`"] Dual = "dual", } unknown = Unknown;
+impl From<&str> for CallRequestMediaEncryption {
+    fn from(value: &str) -> Self {
+        match value {
+            "disabled" => CallRequestMediaEncryption::Disabled,
+            "SRTP" => CallRequestMediaEncryption::Srtp,
+            "DTLS" => CallRequestMediaEncryption::Dtls,
+            other => CallRequestMediaEncryption::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/record_format`."]
-    pub enum CallRequestRecordFormat { #[doc = " `wav`"] Wav = "wav", #[doc = " `mp3`"]
-    Mp3 = "mp3", } unknown = Unknown;
+crate::private::string_enum_traits!(CallRequestMediaEncryption, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/privacy`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestPrivacy {
+    /// `id`
+    Id,
+    /// `none`
+    None,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/record_track`."]
-    pub enum CallRequestRecordTrack { #[doc = " `both`"] Both = "both", #[doc =
-    " `inbound`"] Inbound = "inbound", #[doc = " `outbound`"] Outbound = "outbound", }
-    unknown = Unknown;
+impl CallRequestPrivacy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestPrivacy::Id => "id",
+            CallRequestPrivacy::None => "none",
+            CallRequestPrivacy::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestPrivacy::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/sip_region`."]
-    pub enum CallRequestSipRegion { #[doc = " `US`"] Us = "US", #[doc = " `Europe`"]
-    Europe = "Europe", #[doc = " `Canada`"] Canada = "Canada", #[doc = " `Australia`"]
-    Australia = "Australia", #[doc = " `Middle East`"] MiddleEast = "Middle East", }
-    unknown = Unknown;
+impl From<&str> for CallRequestPrivacy {
+    fn from(value: &str) -> Self {
+        match value {
+            "id" => CallRequestPrivacy::Id,
+            "none" => CallRequestPrivacy::None,
+            other => CallRequestPrivacy::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/sip_transport_protocol`."]
-    pub enum CallRequestSipTransportProtocol { #[doc = " `UDP`"] Udp = "UDP", #[doc =
-    " `TCP`"] Tcp = "TCP", #[doc = " `TLS`"] Tls = "TLS", } unknown = Unknown;
+crate::private::string_enum_traits!(CallRequestPrivacy, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/record_channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestRecordChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/stream_track`."]
-    pub enum CallRequestStreamTrack { #[doc = " `inbound_track`"] InboundTrack =
-    "inbound_track", #[doc = " `outbound_track`"] OutboundTrack = "outbound_track", #[doc
-    = " `both_tracks`"] BothTracks = "both_tracks", } unknown = Unknown;
+impl CallRequestRecordChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestRecordChannels::Single => "single",
+            CallRequestRecordChannels::Dual => "dual",
+            CallRequestRecordChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestRecordChannels::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/supervisor_role`."]
-    pub enum CallRequestSupervisorRole { #[doc = " `barge`"] Barge = "barge", #[doc =
-    " `whisper`"] Whisper = "whisper", #[doc = " `monitor`"] Monitor = "monitor", }
-    unknown = Unknown;
+impl From<&str> for CallRequestRecordChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => CallRequestRecordChannels::Single,
+            "dual" => CallRequestRecordChannels::Dual,
+            other => CallRequestRecordChannels::Unknown(other.to_string()),
+        }
+    }
 }
+crate::private::string_enum_traits!(CallRequestRecordChannels, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/record_format`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestRecordFormat {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallRequestRecordFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestRecordFormat::Wav => "wav",
+            CallRequestRecordFormat::Mp3 => "mp3",
+            CallRequestRecordFormat::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestRecordFormat::Unknown(_))
+    }
+}
+impl From<&str> for CallRequestRecordFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "wav" => CallRequestRecordFormat::Wav,
+            "mp3" => CallRequestRecordFormat::Mp3,
+            other => CallRequestRecordFormat::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestRecordFormat, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/record_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestRecordTrack {
+    /// `both`
+    Both,
+    /// `inbound`
+    Inbound,
+    /// `outbound`
+    Outbound,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallRequestRecordTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestRecordTrack::Both => "both",
+            CallRequestRecordTrack::Inbound => "inbound",
+            CallRequestRecordTrack::Outbound => "outbound",
+            CallRequestRecordTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestRecordTrack::Unknown(_))
+    }
+}
+impl From<&str> for CallRequestRecordTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "both" => CallRequestRecordTrack::Both,
+            "inbound" => CallRequestRecordTrack::Inbound,
+            "outbound" => CallRequestRecordTrack::Outbound,
+            other => CallRequestRecordTrack::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestRecordTrack, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/sip_region`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestSipRegion {
+    /// `US`
+    Us,
+    /// `Europe`
+    Europe,
+    /// `Canada`
+    Canada,
+    /// `Australia`
+    Australia,
+    /// `Middle East`
+    MiddleEast,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallRequestSipRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestSipRegion::Us => "US",
+            CallRequestSipRegion::Europe => "Europe",
+            CallRequestSipRegion::Canada => "Canada",
+            CallRequestSipRegion::Australia => "Australia",
+            CallRequestSipRegion::MiddleEast => "Middle East",
+            CallRequestSipRegion::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestSipRegion::Unknown(_))
+    }
+}
+impl From<&str> for CallRequestSipRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "US" => CallRequestSipRegion::Us,
+            "Europe" => CallRequestSipRegion::Europe,
+            "Canada" => CallRequestSipRegion::Canada,
+            "Australia" => CallRequestSipRegion::Australia,
+            "Middle East" => CallRequestSipRegion::MiddleEast,
+            other => CallRequestSipRegion::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestSipRegion, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/sip_transport_protocol`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestSipTransportProtocol {
+    /// `UDP`
+    Udp,
+    /// `TCP`
+    Tcp,
+    /// `TLS`
+    Tls,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallRequestSipTransportProtocol {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestSipTransportProtocol::Udp => "UDP",
+            CallRequestSipTransportProtocol::Tcp => "TCP",
+            CallRequestSipTransportProtocol::Tls => "TLS",
+            CallRequestSipTransportProtocol::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestSipTransportProtocol::Unknown(_))
+    }
+}
+impl From<&str> for CallRequestSipTransportProtocol {
+    fn from(value: &str) -> Self {
+        match value {
+            "UDP" => CallRequestSipTransportProtocol::Udp,
+            "TCP" => CallRequestSipTransportProtocol::Tcp,
+            "TLS" => CallRequestSipTransportProtocol::Tls,
+            other => CallRequestSipTransportProtocol::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestSipTransportProtocol, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/stream_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestStreamTrack {
+    /// `inbound_track`
+    InboundTrack,
+    /// `outbound_track`
+    OutboundTrack,
+    /// `both_tracks`
+    BothTracks,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallRequestStreamTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestStreamTrack::InboundTrack => "inbound_track",
+            CallRequestStreamTrack::OutboundTrack => "outbound_track",
+            CallRequestStreamTrack::BothTracks => "both_tracks",
+            CallRequestStreamTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestStreamTrack::Unknown(_))
+    }
+}
+impl From<&str> for CallRequestStreamTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound_track" => CallRequestStreamTrack::InboundTrack,
+            "outbound_track" => CallRequestStreamTrack::OutboundTrack,
+            "both_tracks" => CallRequestStreamTrack::BothTracks,
+            other => CallRequestStreamTrack::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestStreamTrack, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/supervisor_role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestSupervisorRole {
+    /// `barge`
+    Barge,
+    /// `whisper`
+    Whisper,
+    /// `monitor`
+    Monitor,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallRequestSupervisorRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestSupervisorRole::Barge => "barge",
+            CallRequestSupervisorRole::Whisper => "whisper",
+            CallRequestSupervisorRole::Monitor => "monitor",
+            CallRequestSupervisorRole::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestSupervisorRole::Unknown(_))
+    }
+}
+impl From<&str> for CallRequestSupervisorRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "barge" => CallRequestSupervisorRole::Barge,
+            "whisper" => CallRequestSupervisorRole::Whisper,
+            "monitor" => CallRequestSupervisorRole::Monitor,
+            other => CallRequestSupervisorRole::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestSupervisorRole, Unknown);
 /// Union defined inline at `#/components/schemas/CallRequest/properties/to`.
 /// One of several shapes, told apart by their content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5805,18 +8120,76 @@ pub struct CallRequestWebhookRetriesPoliciesValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries_ms: Option<Vec<i64>>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/webhook_url_method`."]
-    pub enum CallRequestWebhookUrlMethod { #[doc = " `POST`"] Post = "POST", #[doc =
-    " `GET`"] Get = "GET", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/webhook_url_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestWebhookUrlMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallRequest/properties/webhook_urls_method`."]
-    pub enum CallRequestWebhookUrlsMethod { #[doc = " `POST`"] Post = "POST", #[doc =
-    " `GET`"] Get = "GET", } unknown = Unknown;
+impl CallRequestWebhookUrlMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestWebhookUrlMethod::Post => "POST",
+            CallRequestWebhookUrlMethod::Get => "GET",
+            CallRequestWebhookUrlMethod::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestWebhookUrlMethod::Unknown(_))
+    }
 }
+impl From<&str> for CallRequestWebhookUrlMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "POST" => CallRequestWebhookUrlMethod::Post,
+            "GET" => CallRequestWebhookUrlMethod::Get,
+            other => CallRequestWebhookUrlMethod::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestWebhookUrlMethod, Unknown);
+/// Enum defined inline at `#/components/schemas/CallRequest/properties/webhook_urls_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallRequestWebhookUrlsMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallRequestWebhookUrlsMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallRequestWebhookUrlsMethod::Post => "POST",
+            CallRequestWebhookUrlsMethod::Get => "GET",
+            CallRequestWebhookUrlsMethod::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallRequestWebhookUrlsMethod::Unknown(_))
+    }
+}
+impl From<&str> for CallRequestWebhookUrlsMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "POST" => CallRequestWebhookUrlsMethod::Post,
+            "GET" => CallRequestWebhookUrlsMethod::Get,
+            other => CallRequestWebhookUrlsMethod::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallRequestWebhookUrlsMethod, Unknown);
 /// Siprec Failed (schema `CallSiprecFailed`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallSiprecFailed {
@@ -6056,13 +8429,45 @@ pub struct CallSpeakEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::CallSpeakEndedPayloadStatus>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallSpeakEnded/properties/payload/properties/status`."]
-    pub enum CallSpeakEndedPayloadStatus { #[doc = " `completed`"] Completed =
-    "completed", #[doc = " `call_hangup`"] CallHangup = "call_hangup", #[doc =
-    " `cancelled_amd`"] CancelledAmd = "cancelled_amd", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CallSpeakEnded/properties/payload/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallSpeakEndedPayloadStatus {
+    /// `completed`
+    Completed,
+    /// `call_hangup`
+    CallHangup,
+    /// `cancelled_amd`
+    CancelledAmd,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CallSpeakEndedPayloadStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallSpeakEndedPayloadStatus::Completed => "completed",
+            CallSpeakEndedPayloadStatus::CallHangup => "call_hangup",
+            CallSpeakEndedPayloadStatus::CancelledAmd => "cancelled_amd",
+            CallSpeakEndedPayloadStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallSpeakEndedPayloadStatus::Unknown(_))
+    }
+}
+impl From<&str> for CallSpeakEndedPayloadStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "completed" => CallSpeakEndedPayloadStatus::Completed,
+            "call_hangup" => CallSpeakEndedPayloadStatus::CallHangup,
+            "cancelled_amd" => CallSpeakEndedPayloadStatus::CancelledAmd,
+            other => CallSpeakEndedPayloadStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallSpeakEndedPayloadStatus, Unknown);
 /// Call Speak Started (schema `CallSpeakStarted`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallSpeakStarted {
@@ -6207,20 +8612,88 @@ pub struct CallStreamingFailedPayloadStreamParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track: Option<crate::models::CallStreamingFailedPayloadStreamParamsTrack>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallStreamingFailed/properties/payload/properties/stream_params/properties/track`."]
-    pub enum CallStreamingFailedPayloadStreamParamsTrack { #[doc = " `inbound_track`"]
-    InboundTrack = "inbound_track", #[doc = " `outbound_track`"] OutboundTrack =
-    "outbound_track", #[doc = " `both_tracks`"] BothTracks = "both_tracks", } unknown =
-    Unknown;
+/// Enum defined inline at `#/components/schemas/CallStreamingFailed/properties/payload/properties/stream_params/properties/track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallStreamingFailedPayloadStreamParamsTrack {
+    /// `inbound_track`
+    InboundTrack,
+    /// `outbound_track`
+    OutboundTrack,
+    /// `both_tracks`
+    BothTracks,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CallStreamingFailed/properties/payload/properties/stream_type`."]
-    pub enum CallStreamingFailedPayloadStreamType { #[doc = " `websocket`"] Websocket =
-    "websocket", #[doc = " `dialogflow`"] Dialogflow = "dialogflow", } unknown = Unknown;
+impl CallStreamingFailedPayloadStreamParamsTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallStreamingFailedPayloadStreamParamsTrack::InboundTrack => "inbound_track",
+            CallStreamingFailedPayloadStreamParamsTrack::OutboundTrack => {
+                "outbound_track"
+            }
+            CallStreamingFailedPayloadStreamParamsTrack::BothTracks => "both_tracks",
+            CallStreamingFailedPayloadStreamParamsTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallStreamingFailedPayloadStreamParamsTrack::Unknown(_))
+    }
 }
+impl From<&str> for CallStreamingFailedPayloadStreamParamsTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound_track" => CallStreamingFailedPayloadStreamParamsTrack::InboundTrack,
+            "outbound_track" => {
+                CallStreamingFailedPayloadStreamParamsTrack::OutboundTrack
+            }
+            "both_tracks" => CallStreamingFailedPayloadStreamParamsTrack::BothTracks,
+            other => {
+                CallStreamingFailedPayloadStreamParamsTrack::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CallStreamingFailedPayloadStreamParamsTrack, Unknown
+);
+/// Enum defined inline at `#/components/schemas/CallStreamingFailed/properties/payload/properties/stream_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallStreamingFailedPayloadStreamType {
+    /// `websocket`
+    Websocket,
+    /// `dialogflow`
+    Dialogflow,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallStreamingFailedPayloadStreamType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallStreamingFailedPayloadStreamType::Websocket => "websocket",
+            CallStreamingFailedPayloadStreamType::Dialogflow => "dialogflow",
+            CallStreamingFailedPayloadStreamType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallStreamingFailedPayloadStreamType::Unknown(_))
+    }
+}
+impl From<&str> for CallStreamingFailedPayloadStreamType {
+    fn from(value: &str) -> Self {
+        match value {
+            "websocket" => CallStreamingFailedPayloadStreamType::Websocket,
+            "dialogflow" => CallStreamingFailedPayloadStreamType::Dialogflow,
+            other => CallStreamingFailedPayloadStreamType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallStreamingFailedPayloadStreamType, Unknown);
 /// Streaming Started (schema `CallStreamingStarted`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallStreamingStarted {
@@ -6415,7 +8888,6 @@ pub struct CallWithRecordingId {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default)]
     pub call_control_id: String,
     /// `call_duration` · integer · optional
     ///
@@ -6425,12 +8897,10 @@ pub struct CallWithRecordingId {
     /// `call_leg_id` · string · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default)]
     pub call_leg_id: String,
     /// `call_session_id` · string · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b68e-5013ef9657c1"`
-    #[serde(default)]
     pub call_session_id: String,
     /// `client_state` · string · optional
     ///
@@ -6445,12 +8915,10 @@ pub struct CallWithRecordingId {
     /// `is_alive` · boolean · required
     ///
     /// Example: `true`
-    #[serde(default)]
     pub is_alive: bool,
     /// `record_type` · string · required · always `"call"`
     ///
     /// Example: `"call"`
-    #[serde(default)]
     pub record_type: String,
     /// `recording_id` · string (uuid) · optional
     ///
@@ -6469,7 +8937,7 @@ pub struct CheckAvailabilityTool {
     /// `check_availability` · [`CheckAvailabilityToolParams`](crate::models::CheckAvailabilityToolParams) · required
     pub check_availability: crate::models::CheckAvailabilityToolParams,
     /// `type` · string · required · always `"check_availability"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 /// CheckAvailabilityToolParams (schema `CheckAvailabilityToolParams`).
@@ -6478,10 +8946,8 @@ pub struct CheckAvailabilityToolParams {
     /// `api_key_ref` · string · required
     ///
     /// Example: `"my_calcom_api_key"`
-    #[serde(default)]
     pub api_key_ref: String,
     /// `event_type_id` · integer · required
-    #[serde(default)]
     pub event_type_id: i64,
 }
 /// Update client state Request (schema `ClientStateUpdateRequest`).
@@ -6490,7 +8956,6 @@ pub struct ClientStateUpdateRequest {
     /// `client_state` · string · required
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default)]
     pub client_state: String,
 }
 /// Conference (schema `Conference`).
@@ -6504,7 +8969,6 @@ pub struct Conference {
     /// `created_at` · string · required
     ///
     /// Example: `"2019-01-23T18:10:02.574Z"`
-    #[serde(default)]
     pub created_at: String,
     /// `end_reason` · [`ConferenceEndReason`](crate::models::ConferenceEndReason) · optional
     ///
@@ -6517,22 +8981,18 @@ pub struct Conference {
     /// `expires_at` · string · required
     ///
     /// Example: `"2019-01-23T18:10:02.574Z"`
-    #[serde(default)]
     pub expires_at: String,
     /// `id` · string · required
     ///
     /// Example: `"3fa85f64-5717-4562-b3fc-2c963f66afa6"`
-    #[serde(default)]
     pub id: String,
     /// `name` · string · required
     ///
     /// Example: `"All hands meeting"`
-    #[serde(default)]
     pub name: String,
     /// `record_type` · string · required · always `"conference"`
     ///
     /// Example: `"conference"`
-    #[serde(default)]
     pub record_type: String,
     /// `region` · string · optional
     ///
@@ -6556,7 +9016,6 @@ pub struct ConferenceCommandResult {
     /// `result` · string · required
     ///
     /// Example: `"ok"`
-    #[serde(default)]
     pub result: String,
 }
 /// Conference Created (schema `ConferenceCreated`).
@@ -6620,14 +9079,49 @@ pub struct ConferenceCreatedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/Conference/properties/end_reason`."]
-    pub enum ConferenceEndReason { #[doc = " `all_left`"] AllLeft = "all_left", #[doc =
-    " `ended_via_api`"] EndedViaApi = "ended_via_api", #[doc = " `host_left`"] HostLeft =
-    "host_left", #[doc = " `time_exceeded`"] TimeExceeded = "time_exceeded", } unknown =
-    Unknown;
+/// Enum defined inline at `#/components/schemas/Conference/properties/end_reason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceEndReason {
+    /// `all_left`
+    AllLeft,
+    /// `ended_via_api`
+    EndedViaApi,
+    /// `host_left`
+    HostLeft,
+    /// `time_exceeded`
+    TimeExceeded,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConferenceEndReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceEndReason::AllLeft => "all_left",
+            ConferenceEndReason::EndedViaApi => "ended_via_api",
+            ConferenceEndReason::HostLeft => "host_left",
+            ConferenceEndReason::TimeExceeded => "time_exceeded",
+            ConferenceEndReason::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceEndReason::Unknown(_))
+    }
+}
+impl From<&str> for ConferenceEndReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "all_left" => ConferenceEndReason::AllLeft,
+            "ended_via_api" => ConferenceEndReason::EndedViaApi,
+            "host_left" => ConferenceEndReason::HostLeft,
+            "time_exceeded" => ConferenceEndReason::TimeExceeded,
+            other => ConferenceEndReason::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConferenceEndReason, Unknown);
 /// Conference Ended (schema `ConferenceEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferenceEnded {
@@ -6706,13 +9200,45 @@ pub struct ConferenceEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<crate::models::ConferenceEndedPayloadReason>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ConferenceEnded/properties/payload/properties/reason`."]
-    pub enum ConferenceEndedPayloadReason { #[doc = " `all_left`"] AllLeft = "all_left",
-    #[doc = " `host_left`"] HostLeft = "host_left", #[doc = " `time_exceeded`"]
-    TimeExceeded = "time_exceeded", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/ConferenceEnded/properties/payload/properties/reason`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceEndedPayloadReason {
+    /// `all_left`
+    AllLeft,
+    /// `host_left`
+    HostLeft,
+    /// `time_exceeded`
+    TimeExceeded,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConferenceEndedPayloadReason {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceEndedPayloadReason::AllLeft => "all_left",
+            ConferenceEndedPayloadReason::HostLeft => "host_left",
+            ConferenceEndedPayloadReason::TimeExceeded => "time_exceeded",
+            ConferenceEndedPayloadReason::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceEndedPayloadReason::Unknown(_))
+    }
+}
+impl From<&str> for ConferenceEndedPayloadReason {
+    fn from(value: &str) -> Self {
+        match value {
+            "all_left" => ConferenceEndedPayloadReason::AllLeft,
+            "host_left" => ConferenceEndedPayloadReason::HostLeft,
+            "time_exceeded" => ConferenceEndedPayloadReason::TimeExceeded,
+            other => ConferenceEndedPayloadReason::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConferenceEndedPayloadReason, Unknown);
 /// Conference Floor Changed (schema `ConferenceFloorChangedEvent`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferenceFloorChangedEvent {
@@ -6785,7 +9311,6 @@ pub struct ConferenceGatherUsingAudioRequest {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default)]
     pub call_control_id: String,
     /// `client_state` · string · optional
     ///
@@ -6866,11 +9391,11 @@ pub struct ConferenceHoldRequest {
     /// Example: `"my_media_uploaded_to_media_storage_api"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_name: Option<String>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
 /// Conference Mute Request (schema `ConferenceMuteRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6878,11 +9403,11 @@ pub struct ConferenceMuteRequest {
     /// `call_control_ids` · list of string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_control_ids: Option<Vec<String>>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
 /// Conference Participant (schema `ConferenceParticipant`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -7333,13 +9858,45 @@ pub struct ConferenceParticipantSpeakStartedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ConferenceParticipant/properties/status`."]
-    pub enum ConferenceParticipantStatus { #[doc = " `joining`"] Joining = "joining",
-    #[doc = " `joined`"] Joined = "joined", #[doc = " `left`"] Left = "left", } unknown =
-    Unknown;
+/// Enum defined inline at `#/components/schemas/ConferenceParticipant/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceParticipantStatus {
+    /// `joining`
+    Joining,
+    /// `joined`
+    Joined,
+    /// `left`
+    Left,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConferenceParticipantStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceParticipantStatus::Joining => "joining",
+            ConferenceParticipantStatus::Joined => "joined",
+            ConferenceParticipantStatus::Left => "left",
+            ConferenceParticipantStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceParticipantStatus::Unknown(_))
+    }
+}
+impl From<&str> for ConferenceParticipantStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "joining" => ConferenceParticipantStatus::Joining,
+            "joined" => ConferenceParticipantStatus::Joined,
+            "left" => ConferenceParticipantStatus::Left,
+            other => ConferenceParticipantStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConferenceParticipantStatus, Unknown);
 /// Conference Play Request (schema `ConferencePlayRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferencePlayRequest {
@@ -7361,11 +9918,11 @@ pub struct ConferencePlayRequest {
     /// Example: `"my_media_uploaded_to_media_storage_api"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_name: Option<String>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
 /// Conference Playback Ended (schema `ConferencePlaybackEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -7565,18 +10122,76 @@ pub struct ConferenceRecordingSavedPayload {
         crate::models::ConferenceRecordingSavedPayloadRecordingUrls,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/channels`."]
-    pub enum ConferenceRecordingSavedPayloadChannels { #[doc = " `single`"] Single =
-    "single", #[doc = " `dual`"] Dual = "dual", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceRecordingSavedPayloadChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/format`."]
-    pub enum ConferenceRecordingSavedPayloadFormat { #[doc = " `wav`"] Wav = "wav", #[doc
-    = " `mp3`"] Mp3 = "mp3", } unknown = Unknown;
+impl ConferenceRecordingSavedPayloadChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceRecordingSavedPayloadChannels::Single => "single",
+            ConferenceRecordingSavedPayloadChannels::Dual => "dual",
+            ConferenceRecordingSavedPayloadChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceRecordingSavedPayloadChannels::Unknown(_))
+    }
 }
+impl From<&str> for ConferenceRecordingSavedPayloadChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => ConferenceRecordingSavedPayloadChannels::Single,
+            "dual" => ConferenceRecordingSavedPayloadChannels::Dual,
+            other => ConferenceRecordingSavedPayloadChannels::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConferenceRecordingSavedPayloadChannels, Unknown);
+/// Enum defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/format`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceRecordingSavedPayloadFormat {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl ConferenceRecordingSavedPayloadFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceRecordingSavedPayloadFormat::Wav => "wav",
+            ConferenceRecordingSavedPayloadFormat::Mp3 => "mp3",
+            ConferenceRecordingSavedPayloadFormat::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceRecordingSavedPayloadFormat::Unknown(_))
+    }
+}
+impl From<&str> for ConferenceRecordingSavedPayloadFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "wav" => ConferenceRecordingSavedPayloadFormat::Wav,
+            "mp3" => ConferenceRecordingSavedPayloadFormat::Mp3,
+            other => ConferenceRecordingSavedPayloadFormat::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConferenceRecordingSavedPayloadFormat, Unknown);
 /// Object defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/public_recording_urls`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferenceRecordingSavedPayloadPublicRecordingUrls {
@@ -7605,32 +10220,92 @@ pub struct ConferenceRecordingSavedPayloadRecordingUrls {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wav: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc = " Enum defined inline at `#/paths/~1conferences/get/parameters/0/schema`."]
-    pub enum ConferenceRegion { #[doc = " `Australia`"] Australia = "Australia", #[doc =
-    " `Europe`"] Europe = "Europe", #[doc = " `Middle East`"] MiddleEast = "Middle East",
-    #[doc = " `US`"] Us = "US", } unknown = Unknown;
+/// Schema `ConferenceRegion`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceRegion {
+    /// `Australia`
+    Australia,
+    /// `Europe`
+    Europe,
+    /// `Middle East`
+    MiddleEast,
+    /// `US`
+    Us,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1conferences~1{conference_id}~1participants/get/parameters/1/schema`."]
-    pub enum ConferenceRegion2 { #[doc = " `Australia`"] Australia = "Australia", #[doc =
-    " `Europe`"] Europe = "Europe", #[doc = " `Middle East`"] MiddleEast = "Middle East",
-    #[doc = " `US`"] Us = "US", } unknown = Unknown;
+impl ConferenceRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceRegion::Australia => "Australia",
+            ConferenceRegion::Europe => "Europe",
+            ConferenceRegion::MiddleEast => "Middle East",
+            ConferenceRegion::Us => "US",
+            ConferenceRegion::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceRegion::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1conferences~1{id}/get/parameters/1/schema`."] pub
-    enum ConferenceRegion3 { #[doc = " `Australia`"] Australia = "Australia", #[doc =
-    " `Europe`"] Europe = "Europe", #[doc = " `Middle East`"] MiddleEast = "Middle East",
-    #[doc = " `US`"] Us = "US", } unknown = Unknown;
+impl From<&str> for ConferenceRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "Australia" => ConferenceRegion::Australia,
+            "Europe" => ConferenceRegion::Europe,
+            "Middle East" => ConferenceRegion::MiddleEast,
+            "US" => ConferenceRegion::Us,
+            other => ConferenceRegion::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc = " Schema `ConferenceRegion`."] pub enum ConferenceRegion4 { #[doc =
-    " `Australia`"] Australia = "Australia", #[doc = " `Europe`"] Europe = "Europe",
-    #[doc = " `Middle East`"] MiddleEast = "Middle East", #[doc = " `US`"] Us = "US", }
-    unknown = Unknown;
+crate::private::string_enum_traits!(ConferenceRegion, Unknown);
+/// Enum defined inline at `#/components/parameters/ConferenceRegion/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceRegionParam {
+    /// `Australia`
+    Australia,
+    /// `Europe`
+    Europe,
+    /// `Middle East`
+    MiddleEast,
+    /// `US`
+    Us,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConferenceRegionParam {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceRegionParam::Australia => "Australia",
+            ConferenceRegionParam::Europe => "Europe",
+            ConferenceRegionParam::MiddleEast => "Middle East",
+            ConferenceRegionParam::Us => "US",
+            ConferenceRegionParam::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceRegionParam::Unknown(_))
+    }
+}
+impl From<&str> for ConferenceRegionParam {
+    fn from(value: &str) -> Self {
+        match value {
+            "Australia" => ConferenceRegionParam::Australia,
+            "Europe" => ConferenceRegionParam::Europe,
+            "Middle East" => ConferenceRegionParam::MiddleEast,
+            "US" => ConferenceRegionParam::Us,
+            other => ConferenceRegionParam::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConferenceRegionParam, Unknown);
 /// Conference Send DTMF Request (schema `ConferenceSendDTMFRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConferenceSendDtmfRequest {
@@ -7647,7 +10322,6 @@ pub struct ConferenceSendDtmfRequest {
     /// `digits` · string · required
     ///
     /// Example: `"1234#"`
-    #[serde(default)]
     pub digits: String,
     /// `duration_millis` · integer · optional · default `250` · range 100..=500
     ///
@@ -7720,51 +10394,203 @@ pub struct ConferenceSpeakRequest {
     /// `payload` · string · required
     ///
     /// Example: `"Say this to participants"`
-    #[serde(default)]
     pub payload: String,
     /// `payload_type` · [`ConferenceSpeakRequestPayloadType`](crate::models::ConferenceSpeakRequestPayloadType) · optional · default `"text"`
     ///
     /// Example: `"ssml"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload_type: Option<crate::models::ConferenceSpeakRequestPayloadType>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
     /// `voice` · string · required
     ///
     /// Example: `"Telnyx.KokoroTTS.af"`
-    #[serde(default)]
     pub voice: String,
     /// `voice_settings` · [`ConferenceSpeakRequestVoiceSettings`](crate::models::ConferenceSpeakRequestVoiceSettings) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<crate::models::ConferenceSpeakRequestVoiceSettings>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ConferenceSpeakRequest/properties/language`."]
-    pub enum ConferenceSpeakRequestLanguage { #[doc = " `arb`"] Arb = "arb", #[doc =
-    " `cmn-CN`"] CmnCn = "cmn-CN", #[doc = " `cy-GB`"] CyGb = "cy-GB", #[doc =
-    " `da-DK`"] DaDk = "da-DK", #[doc = " `de-DE`"] DeDe = "de-DE", #[doc = " `en-AU`"]
-    EnAu = "en-AU", #[doc = " `en-GB`"] EnGb = "en-GB", #[doc = " `en-GB-WLS`"] EnGbWls =
-    "en-GB-WLS", #[doc = " `en-IN`"] EnIn = "en-IN", #[doc = " `en-US`"] EnUs = "en-US",
-    #[doc = " `es-ES`"] EsEs = "es-ES", #[doc = " `es-MX`"] EsMx = "es-MX", #[doc =
-    " `es-US`"] EsUs = "es-US", #[doc = " `fr-CA`"] FrCa = "fr-CA", #[doc = " `fr-FR`"]
-    FrFr = "fr-FR", #[doc = " `hi-IN`"] HiIn = "hi-IN", #[doc = " `is-IS`"] IsIs =
-    "is-IS", #[doc = " `it-IT`"] ItIt = "it-IT", #[doc = " `ja-JP`"] JaJp = "ja-JP",
-    #[doc = " `ko-KR`"] KoKr = "ko-KR", #[doc = " `nb-NO`"] NbNo = "nb-NO", #[doc =
-    " `nl-NL`"] NlNl = "nl-NL", #[doc = " `pl-PL`"] PlPl = "pl-PL", #[doc = " `pt-BR`"]
-    PtBr = "pt-BR", #[doc = " `pt-PT`"] PtPt = "pt-PT", #[doc = " `ro-RO`"] RoRo =
-    "ro-RO", #[doc = " `ru-RU`"] RuRu = "ru-RU", #[doc = " `sv-SE`"] SvSe = "sv-SE",
-    #[doc = " `tr-TR`"] TrTr = "tr-TR", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/ConferenceSpeakRequest/properties/language`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceSpeakRequestLanguage {
+    /// `arb`
+    Arb,
+    /// `cmn-CN`
+    CmnCn,
+    /// `cy-GB`
+    CyGb,
+    /// `da-DK`
+    DaDk,
+    /// `de-DE`
+    DeDe,
+    /// `en-AU`
+    EnAu,
+    /// `en-GB`
+    EnGb,
+    /// `en-GB-WLS`
+    EnGbWls,
+    /// `en-IN`
+    EnIn,
+    /// `en-US`
+    EnUs,
+    /// `es-ES`
+    EsEs,
+    /// `es-MX`
+    EsMx,
+    /// `es-US`
+    EsUs,
+    /// `fr-CA`
+    FrCa,
+    /// `fr-FR`
+    FrFr,
+    /// `hi-IN`
+    HiIn,
+    /// `is-IS`
+    IsIs,
+    /// `it-IT`
+    ItIt,
+    /// `ja-JP`
+    JaJp,
+    /// `ko-KR`
+    KoKr,
+    /// `nb-NO`
+    NbNo,
+    /// `nl-NL`
+    NlNl,
+    /// `pl-PL`
+    PlPl,
+    /// `pt-BR`
+    PtBr,
+    /// `pt-PT`
+    PtPt,
+    /// `ro-RO`
+    RoRo,
+    /// `ru-RU`
+    RuRu,
+    /// `sv-SE`
+    SvSe,
+    /// `tr-TR`
+    TrTr,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ConferenceSpeakRequest/properties/payload_type`."]
-    pub enum ConferenceSpeakRequestPayloadType { #[doc = " `text`"] Text = "text", #[doc
-    = " `ssml`"] Ssml = "ssml", } unknown = Unknown;
+impl ConferenceSpeakRequestLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceSpeakRequestLanguage::Arb => "arb",
+            ConferenceSpeakRequestLanguage::CmnCn => "cmn-CN",
+            ConferenceSpeakRequestLanguage::CyGb => "cy-GB",
+            ConferenceSpeakRequestLanguage::DaDk => "da-DK",
+            ConferenceSpeakRequestLanguage::DeDe => "de-DE",
+            ConferenceSpeakRequestLanguage::EnAu => "en-AU",
+            ConferenceSpeakRequestLanguage::EnGb => "en-GB",
+            ConferenceSpeakRequestLanguage::EnGbWls => "en-GB-WLS",
+            ConferenceSpeakRequestLanguage::EnIn => "en-IN",
+            ConferenceSpeakRequestLanguage::EnUs => "en-US",
+            ConferenceSpeakRequestLanguage::EsEs => "es-ES",
+            ConferenceSpeakRequestLanguage::EsMx => "es-MX",
+            ConferenceSpeakRequestLanguage::EsUs => "es-US",
+            ConferenceSpeakRequestLanguage::FrCa => "fr-CA",
+            ConferenceSpeakRequestLanguage::FrFr => "fr-FR",
+            ConferenceSpeakRequestLanguage::HiIn => "hi-IN",
+            ConferenceSpeakRequestLanguage::IsIs => "is-IS",
+            ConferenceSpeakRequestLanguage::ItIt => "it-IT",
+            ConferenceSpeakRequestLanguage::JaJp => "ja-JP",
+            ConferenceSpeakRequestLanguage::KoKr => "ko-KR",
+            ConferenceSpeakRequestLanguage::NbNo => "nb-NO",
+            ConferenceSpeakRequestLanguage::NlNl => "nl-NL",
+            ConferenceSpeakRequestLanguage::PlPl => "pl-PL",
+            ConferenceSpeakRequestLanguage::PtBr => "pt-BR",
+            ConferenceSpeakRequestLanguage::PtPt => "pt-PT",
+            ConferenceSpeakRequestLanguage::RoRo => "ro-RO",
+            ConferenceSpeakRequestLanguage::RuRu => "ru-RU",
+            ConferenceSpeakRequestLanguage::SvSe => "sv-SE",
+            ConferenceSpeakRequestLanguage::TrTr => "tr-TR",
+            ConferenceSpeakRequestLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceSpeakRequestLanguage::Unknown(_))
+    }
 }
+impl From<&str> for ConferenceSpeakRequestLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "arb" => ConferenceSpeakRequestLanguage::Arb,
+            "cmn-CN" => ConferenceSpeakRequestLanguage::CmnCn,
+            "cy-GB" => ConferenceSpeakRequestLanguage::CyGb,
+            "da-DK" => ConferenceSpeakRequestLanguage::DaDk,
+            "de-DE" => ConferenceSpeakRequestLanguage::DeDe,
+            "en-AU" => ConferenceSpeakRequestLanguage::EnAu,
+            "en-GB" => ConferenceSpeakRequestLanguage::EnGb,
+            "en-GB-WLS" => ConferenceSpeakRequestLanguage::EnGbWls,
+            "en-IN" => ConferenceSpeakRequestLanguage::EnIn,
+            "en-US" => ConferenceSpeakRequestLanguage::EnUs,
+            "es-ES" => ConferenceSpeakRequestLanguage::EsEs,
+            "es-MX" => ConferenceSpeakRequestLanguage::EsMx,
+            "es-US" => ConferenceSpeakRequestLanguage::EsUs,
+            "fr-CA" => ConferenceSpeakRequestLanguage::FrCa,
+            "fr-FR" => ConferenceSpeakRequestLanguage::FrFr,
+            "hi-IN" => ConferenceSpeakRequestLanguage::HiIn,
+            "is-IS" => ConferenceSpeakRequestLanguage::IsIs,
+            "it-IT" => ConferenceSpeakRequestLanguage::ItIt,
+            "ja-JP" => ConferenceSpeakRequestLanguage::JaJp,
+            "ko-KR" => ConferenceSpeakRequestLanguage::KoKr,
+            "nb-NO" => ConferenceSpeakRequestLanguage::NbNo,
+            "nl-NL" => ConferenceSpeakRequestLanguage::NlNl,
+            "pl-PL" => ConferenceSpeakRequestLanguage::PlPl,
+            "pt-BR" => ConferenceSpeakRequestLanguage::PtBr,
+            "pt-PT" => ConferenceSpeakRequestLanguage::PtPt,
+            "ro-RO" => ConferenceSpeakRequestLanguage::RoRo,
+            "ru-RU" => ConferenceSpeakRequestLanguage::RuRu,
+            "sv-SE" => ConferenceSpeakRequestLanguage::SvSe,
+            "tr-TR" => ConferenceSpeakRequestLanguage::TrTr,
+            other => ConferenceSpeakRequestLanguage::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConferenceSpeakRequestLanguage, Unknown);
+/// Enum defined inline at `#/components/schemas/ConferenceSpeakRequest/properties/payload_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceSpeakRequestPayloadType {
+    /// `text`
+    Text,
+    /// `ssml`
+    Ssml,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl ConferenceSpeakRequestPayloadType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceSpeakRequestPayloadType::Text => "text",
+            ConferenceSpeakRequestPayloadType::Ssml => "ssml",
+            ConferenceSpeakRequestPayloadType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceSpeakRequestPayloadType::Unknown(_))
+    }
+}
+impl From<&str> for ConferenceSpeakRequestPayloadType {
+    fn from(value: &str) -> Self {
+        match value {
+            "text" => ConferenceSpeakRequestPayloadType::Text,
+            "ssml" => ConferenceSpeakRequestPayloadType::Ssml,
+            other => ConferenceSpeakRequestPayloadType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConferenceSpeakRequestPayloadType, Unknown);
 /// Union defined inline at `#/components/schemas/ConferenceSpeakRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -7966,36 +10792,67 @@ pub struct ConferenceSpeakStartedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/Conference/properties/status`."] pub
-    enum ConferenceStatus { #[doc = " `init`"] Init = "init", #[doc = " `in_progress`"]
-    InProgress = "in_progress", #[doc = " `completed`"] Completed = "completed", }
-    unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/Conference/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConferenceStatus {
+    /// `init`
+    Init,
+    /// `in_progress`
+    InProgress,
+    /// `completed`
+    Completed,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConferenceStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConferenceStatus::Init => "init",
+            ConferenceStatus::InProgress => "in_progress",
+            ConferenceStatus::Completed => "completed",
+            ConferenceStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConferenceStatus::Unknown(_))
+    }
+}
+impl From<&str> for ConferenceStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "init" => ConferenceStatus::Init,
+            "in_progress" => ConferenceStatus::InProgress,
+            "completed" => ConferenceStatus::Completed,
+            other => ConferenceStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConferenceStatus, Unknown);
 /// Conference Stop Request (schema `ConferenceStopRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferenceStopRequest {
     /// `call_control_ids` · list of string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_control_ids: Option<Vec<String>>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
 /// Conference Unhold Request (schema `ConferenceUnholdRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConferenceUnholdRequest {
     /// `call_control_ids` · list of string · required
-    #[serde(default)]
     pub call_control_ids: Vec<String>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
 /// Conference Unmute Request (schema `ConferenceUnmuteRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -8003,11 +10860,11 @@ pub struct ConferenceUnmuteRequest {
     /// `call_control_ids` · list of string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_control_ids: Option<Vec<String>>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
 /// Connection (schema `Connection`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -8073,13 +10930,42 @@ pub struct Connection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_url: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/Connection/properties/webhook_api_version`."]
-    pub enum ConnectionWebhookApiVersion { #[doc = " `1`"] V1 = "1", #[doc = " `2`"] V2 =
-    "2", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/Connection/properties/webhook_api_version`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConnectionWebhookApiVersion {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-/// Object defined inline at `#/paths/~1connections/get/parameters/0/schema`.
+impl ConnectionWebhookApiVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConnectionWebhookApiVersion::V1 => "1",
+            ConnectionWebhookApiVersion::V2 => "2",
+            ConnectionWebhookApiVersion::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConnectionWebhookApiVersion::Unknown(_))
+    }
+}
+impl From<&str> for ConnectionWebhookApiVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => ConnectionWebhookApiVersion::V1,
+            "2" => ConnectionWebhookApiVersion::V2,
+            other => ConnectionWebhookApiVersion::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConnectionWebhookApiVersion, Unknown);
+/// Object defined inline at `#/components/parameters/connections_FilterConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConnectionsFilterConsolidated {
     /// `connection_name` · [`ConnectionsFilterConsolidatedConnectionName`](crate::models::ConnectionsFilterConsolidatedConnectionName) · optional
@@ -8096,14 +10982,14 @@ pub struct ConnectionsFilterConsolidated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_voice_profile_id: Option<String>,
 }
-/// Object defined inline at `#/paths/~1connections/get/parameters/0/schema/properties/connection_name`.
+/// Object defined inline at `#/components/parameters/connections_FilterConsolidated/schema/properties/connection_name`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConnectionsFilterConsolidatedConnectionName {
     /// `contains` · string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-/// Object defined inline at `#/paths/~1connections/get/parameters/1/schema`.
+/// Object defined inline at `#/components/parameters/connections_PageConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConnectionsPageConsolidated {
     /// `number` · integer · optional · default `1` · minimum 1
@@ -8137,12 +11023,45 @@ pub struct ConnectionsPaginationMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_results: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc = " Enum defined inline at `#/paths/~1connections/get/parameters/2/schema`."]
-    pub enum ConnectionsSortConnection { #[doc = " `created_at`"] CreatedAt =
-    "created_at", #[doc = " `connection_name`"] ConnectionName = "connection_name", #[doc
-    = " `active`"] Active = "active", } unknown = Unknown;
+/// Enum defined inline at `#/components/parameters/connections_SortConnection/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConnectionsSortConnection {
+    /// `created_at`
+    CreatedAt,
+    /// `connection_name`
+    ConnectionName,
+    /// `active`
+    Active,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConnectionsSortConnection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConnectionsSortConnection::CreatedAt => "created_at",
+            ConnectionsSortConnection::ConnectionName => "connection_name",
+            ConnectionsSortConnection::Active => "active",
+            ConnectionsSortConnection::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConnectionsSortConnection::Unknown(_))
+    }
+}
+impl From<&str> for ConnectionsSortConnection {
+    fn from(value: &str) -> Self {
+        match value {
+            "created_at" => ConnectionsSortConnection::CreatedAt,
+            "connection_name" => ConnectionsSortConnection::ConnectionName,
+            "active" => ConnectionsSortConnection::Active,
+            other => ConnectionsSortConnection::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConnectionsSortConnection, Unknown);
 /// Conversation Relay Custom Parameters (schema `ConversationRelayAssistant`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationRelayAssistant {
@@ -8227,7 +11146,6 @@ pub struct ConversationRelayEmbeddedConfig {
     /// `url` · string · required · pattern `"^wss?://"`
     ///
     /// Example: `"wss://example.com/conversation-relay"`
-    #[serde(default)]
     pub url: String,
     /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
     ///
@@ -8240,16 +11158,89 @@ pub struct ConversationRelayEmbeddedConfig {
         crate::models::ConversationRelayEmbeddedConfigVoiceSettings,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ConversationRelayEmbeddedConfig/properties/transcription_engine`."]
-    pub enum ConversationRelayEmbeddedConfigTranscriptionEngine { #[doc = " `Google`"]
-    Google = "Google", #[doc = " `Telnyx`"] Telnyx = "Telnyx", #[doc = " `Deepgram`"]
-    Deepgram = "Deepgram", #[doc = " `Azure`"] Azure = "Azure", #[doc = " `xAI`"] XAi =
-    "xAI", #[doc = " `AssemblyAI`"] AssemblyAi = "AssemblyAI", #[doc = " `Speechmatics`"]
-    Speechmatics = "Speechmatics", #[doc = " `Soniox`"] Soniox = "Soniox", #[doc =
-    " `A`"] A = "A", #[doc = " `B`"] B = "B", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/ConversationRelayEmbeddedConfig/properties/transcription_engine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationRelayEmbeddedConfigTranscriptionEngine {
+    /// `Google`
+    Google,
+    /// `Telnyx`
+    Telnyx,
+    /// `Deepgram`
+    Deepgram,
+    /// `Azure`
+    Azure,
+    /// `xAI`
+    XAi,
+    /// `AssemblyAI`
+    AssemblyAi,
+    /// `Speechmatics`
+    Speechmatics,
+    /// `Soniox`
+    Soniox,
+    /// `A`
+    A,
+    /// `B`
+    B,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConversationRelayEmbeddedConfigTranscriptionEngine {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConversationRelayEmbeddedConfigTranscriptionEngine::Google => "Google",
+            ConversationRelayEmbeddedConfigTranscriptionEngine::Telnyx => "Telnyx",
+            ConversationRelayEmbeddedConfigTranscriptionEngine::Deepgram => "Deepgram",
+            ConversationRelayEmbeddedConfigTranscriptionEngine::Azure => "Azure",
+            ConversationRelayEmbeddedConfigTranscriptionEngine::XAi => "xAI",
+            ConversationRelayEmbeddedConfigTranscriptionEngine::AssemblyAi => {
+                "AssemblyAI"
+            }
+            ConversationRelayEmbeddedConfigTranscriptionEngine::Speechmatics => {
+                "Speechmatics"
+            }
+            ConversationRelayEmbeddedConfigTranscriptionEngine::Soniox => "Soniox",
+            ConversationRelayEmbeddedConfigTranscriptionEngine::A => "A",
+            ConversationRelayEmbeddedConfigTranscriptionEngine::B => "B",
+            ConversationRelayEmbeddedConfigTranscriptionEngine::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConversationRelayEmbeddedConfigTranscriptionEngine::Unknown(_))
+    }
+}
+impl From<&str> for ConversationRelayEmbeddedConfigTranscriptionEngine {
+    fn from(value: &str) -> Self {
+        match value {
+            "Google" => ConversationRelayEmbeddedConfigTranscriptionEngine::Google,
+            "Telnyx" => ConversationRelayEmbeddedConfigTranscriptionEngine::Telnyx,
+            "Deepgram" => ConversationRelayEmbeddedConfigTranscriptionEngine::Deepgram,
+            "Azure" => ConversationRelayEmbeddedConfigTranscriptionEngine::Azure,
+            "xAI" => ConversationRelayEmbeddedConfigTranscriptionEngine::XAi,
+            "AssemblyAI" => {
+                ConversationRelayEmbeddedConfigTranscriptionEngine::AssemblyAi
+            }
+            "Speechmatics" => {
+                ConversationRelayEmbeddedConfigTranscriptionEngine::Speechmatics
+            }
+            "Soniox" => ConversationRelayEmbeddedConfigTranscriptionEngine::Soniox,
+            "A" => ConversationRelayEmbeddedConfigTranscriptionEngine::A,
+            "B" => ConversationRelayEmbeddedConfigTranscriptionEngine::B,
+            other => {
+                ConversationRelayEmbeddedConfigTranscriptionEngine::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    ConversationRelayEmbeddedConfigTranscriptionEngine, Unknown
+);
 /// Union defined inline at `#/components/schemas/ConversationRelayEmbeddedConfig/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8427,12 +11418,49 @@ impl<'de> Deserialize<'de> for ConversationRelayEmbeddedConfigVoiceSettings {
             .map_err(serde::de::Error::custom)
     }
 }
-crate::private::string_enum! {
-    #[doc = " Schema `ConversationRelayInterruptible`."] pub enum
-    ConversationRelayInterruptible { #[doc = " `none`"] None = "none", #[doc = " `any`"]
-    Any = "any", #[doc = " `speech`"] Speech = "speech", #[doc = " `dtmf`"] Dtmf =
-    "dtmf", } unknown = Unknown;
+/// Schema `ConversationRelayInterruptible`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationRelayInterruptible {
+    /// `none`
+    None,
+    /// `any`
+    Any,
+    /// `speech`
+    Speech,
+    /// `dtmf`
+    Dtmf,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConversationRelayInterruptible {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConversationRelayInterruptible::None => "none",
+            ConversationRelayInterruptible::Any => "any",
+            ConversationRelayInterruptible::Speech => "speech",
+            ConversationRelayInterruptible::Dtmf => "dtmf",
+            ConversationRelayInterruptible::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConversationRelayInterruptible::Unknown(_))
+    }
+}
+impl From<&str> for ConversationRelayInterruptible {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => ConversationRelayInterruptible::None,
+            "any" => ConversationRelayInterruptible::Any,
+            "speech" => ConversationRelayInterruptible::Speech,
+            "dtmf" => ConversationRelayInterruptible::Dtmf,
+            other => ConversationRelayInterruptible::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ConversationRelayInterruptible, Unknown);
 /// Conversation Relay Interruption Settings (schema `ConversationRelayInterruptionSettings`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationRelayInterruptionSettings {
@@ -8463,7 +11491,6 @@ pub struct ConversationRelayLanguage {
     /// `language` · string · required
     ///
     /// Example: `"en-US"`
-    #[serde(default)]
     pub language: String,
     /// `speech_model` · string · optional
     ///
@@ -8503,16 +11530,79 @@ pub struct ConversationRelayLanguage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<crate::models::ConversationRelayLanguageVoiceSettings>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ConversationRelayLanguage/properties/transcription_engine`."]
-    pub enum ConversationRelayLanguageTranscriptionEngine { #[doc = " `Google`"] Google =
-    "Google", #[doc = " `Telnyx`"] Telnyx = "Telnyx", #[doc = " `Deepgram`"] Deepgram =
-    "Deepgram", #[doc = " `Azure`"] Azure = "Azure", #[doc = " `xAI`"] XAi = "xAI", #[doc
-    = " `AssemblyAI`"] AssemblyAi = "AssemblyAI", #[doc = " `Speechmatics`"] Speechmatics
-    = "Speechmatics", #[doc = " `Soniox`"] Soniox = "Soniox", #[doc = " `A`"] A = "A",
-    #[doc = " `B`"] B = "B", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/ConversationRelayLanguage/properties/transcription_engine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationRelayLanguageTranscriptionEngine {
+    /// `Google`
+    Google,
+    /// `Telnyx`
+    Telnyx,
+    /// `Deepgram`
+    Deepgram,
+    /// `Azure`
+    Azure,
+    /// `xAI`
+    XAi,
+    /// `AssemblyAI`
+    AssemblyAi,
+    /// `Speechmatics`
+    Speechmatics,
+    /// `Soniox`
+    Soniox,
+    /// `A`
+    A,
+    /// `B`
+    B,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConversationRelayLanguageTranscriptionEngine {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConversationRelayLanguageTranscriptionEngine::Google => "Google",
+            ConversationRelayLanguageTranscriptionEngine::Telnyx => "Telnyx",
+            ConversationRelayLanguageTranscriptionEngine::Deepgram => "Deepgram",
+            ConversationRelayLanguageTranscriptionEngine::Azure => "Azure",
+            ConversationRelayLanguageTranscriptionEngine::XAi => "xAI",
+            ConversationRelayLanguageTranscriptionEngine::AssemblyAi => "AssemblyAI",
+            ConversationRelayLanguageTranscriptionEngine::Speechmatics => "Speechmatics",
+            ConversationRelayLanguageTranscriptionEngine::Soniox => "Soniox",
+            ConversationRelayLanguageTranscriptionEngine::A => "A",
+            ConversationRelayLanguageTranscriptionEngine::B => "B",
+            ConversationRelayLanguageTranscriptionEngine::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConversationRelayLanguageTranscriptionEngine::Unknown(_))
+    }
+}
+impl From<&str> for ConversationRelayLanguageTranscriptionEngine {
+    fn from(value: &str) -> Self {
+        match value {
+            "Google" => ConversationRelayLanguageTranscriptionEngine::Google,
+            "Telnyx" => ConversationRelayLanguageTranscriptionEngine::Telnyx,
+            "Deepgram" => ConversationRelayLanguageTranscriptionEngine::Deepgram,
+            "Azure" => ConversationRelayLanguageTranscriptionEngine::Azure,
+            "xAI" => ConversationRelayLanguageTranscriptionEngine::XAi,
+            "AssemblyAI" => ConversationRelayLanguageTranscriptionEngine::AssemblyAi,
+            "Speechmatics" => ConversationRelayLanguageTranscriptionEngine::Speechmatics,
+            "Soniox" => ConversationRelayLanguageTranscriptionEngine::Soniox,
+            "A" => ConversationRelayLanguageTranscriptionEngine::A,
+            "B" => ConversationRelayLanguageTranscriptionEngine::B,
+            other => {
+                ConversationRelayLanguageTranscriptionEngine::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    ConversationRelayLanguageTranscriptionEngine, Unknown
+);
 /// Union defined inline at `#/components/schemas/ConversationRelayLanguage/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -8696,7 +11786,6 @@ pub struct ConversationRelaySettings {
     /// `url` · string · required · pattern `"^wss?://"`
     ///
     /// Example: `"wss://example.com/conversation-relay"`
-    #[serde(default)]
     pub url: String,
 }
 /// Conversation Relay Start Request (schema `ConversationRelayStartRequest`).
@@ -8820,16 +11909,85 @@ pub struct ConversationRelayStartRequest {
         crate::models::ConversationRelayStartRequestVoiceSettings,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ConversationRelayStartRequest/properties/transcription_engine`."]
-    pub enum ConversationRelayStartRequestTranscriptionEngine { #[doc = " `Google`"]
-    Google = "Google", #[doc = " `Telnyx`"] Telnyx = "Telnyx", #[doc = " `Deepgram`"]
-    Deepgram = "Deepgram", #[doc = " `Azure`"] Azure = "Azure", #[doc = " `xAI`"] XAi =
-    "xAI", #[doc = " `AssemblyAI`"] AssemblyAi = "AssemblyAI", #[doc = " `Speechmatics`"]
-    Speechmatics = "Speechmatics", #[doc = " `Soniox`"] Soniox = "Soniox", #[doc =
-    " `A`"] A = "A", #[doc = " `B`"] B = "B", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/ConversationRelayStartRequest/properties/transcription_engine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationRelayStartRequestTranscriptionEngine {
+    /// `Google`
+    Google,
+    /// `Telnyx`
+    Telnyx,
+    /// `Deepgram`
+    Deepgram,
+    /// `Azure`
+    Azure,
+    /// `xAI`
+    XAi,
+    /// `AssemblyAI`
+    AssemblyAi,
+    /// `Speechmatics`
+    Speechmatics,
+    /// `Soniox`
+    Soniox,
+    /// `A`
+    A,
+    /// `B`
+    B,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ConversationRelayStartRequestTranscriptionEngine {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ConversationRelayStartRequestTranscriptionEngine::Google => "Google",
+            ConversationRelayStartRequestTranscriptionEngine::Telnyx => "Telnyx",
+            ConversationRelayStartRequestTranscriptionEngine::Deepgram => "Deepgram",
+            ConversationRelayStartRequestTranscriptionEngine::Azure => "Azure",
+            ConversationRelayStartRequestTranscriptionEngine::XAi => "xAI",
+            ConversationRelayStartRequestTranscriptionEngine::AssemblyAi => "AssemblyAI",
+            ConversationRelayStartRequestTranscriptionEngine::Speechmatics => {
+                "Speechmatics"
+            }
+            ConversationRelayStartRequestTranscriptionEngine::Soniox => "Soniox",
+            ConversationRelayStartRequestTranscriptionEngine::A => "A",
+            ConversationRelayStartRequestTranscriptionEngine::B => "B",
+            ConversationRelayStartRequestTranscriptionEngine::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ConversationRelayStartRequestTranscriptionEngine::Unknown(_))
+    }
+}
+impl From<&str> for ConversationRelayStartRequestTranscriptionEngine {
+    fn from(value: &str) -> Self {
+        match value {
+            "Google" => ConversationRelayStartRequestTranscriptionEngine::Google,
+            "Telnyx" => ConversationRelayStartRequestTranscriptionEngine::Telnyx,
+            "Deepgram" => ConversationRelayStartRequestTranscriptionEngine::Deepgram,
+            "Azure" => ConversationRelayStartRequestTranscriptionEngine::Azure,
+            "xAI" => ConversationRelayStartRequestTranscriptionEngine::XAi,
+            "AssemblyAI" => ConversationRelayStartRequestTranscriptionEngine::AssemblyAi,
+            "Speechmatics" => {
+                ConversationRelayStartRequestTranscriptionEngine::Speechmatics
+            }
+            "Soniox" => ConversationRelayStartRequestTranscriptionEngine::Soniox,
+            "A" => ConversationRelayStartRequestTranscriptionEngine::A,
+            "B" => ConversationRelayStartRequestTranscriptionEngine::B,
+            other => {
+                ConversationRelayStartRequestTranscriptionEngine::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    ConversationRelayStartRequestTranscriptionEngine, Unknown
+);
 /// Union defined inline at `#/components/schemas/ConversationRelayStartRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9033,7 +12191,6 @@ pub struct CreateCallControlApplicationRequest {
     /// `application_name` · string · required
     ///
     /// Example: `"call-router"`
-    #[serde(default)]
     pub application_name: String,
     /// `call_cost_in_webhooks` · boolean · optional · default `false`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9079,7 +12236,6 @@ pub struct CreateCallControlApplicationRequest {
     /// `webhook_event_url` · string (url) · required
     ///
     /// Example: `"https://example.com"`
-    #[serde(default)]
     pub webhook_event_url: String,
     /// `webhook_timeout_secs` · integer · optional · range 0..=30
     ///
@@ -9087,31 +12243,195 @@ pub struct CreateCallControlApplicationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_timeout_secs: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CreateCallControlApplicationRequest/properties/anchorsite_override`."]
-    pub enum CreateCallControlApplicationRequestAnchorsiteOverride { #[doc =
-    " `Latency`"] Latency = "Latency", #[doc = " `Chicago, IL`"] ChicagoIl =
-    "Chicago, IL", #[doc = " `Ashburn, VA`"] AshburnVa = "Ashburn, VA", #[doc =
-    " `San Jose, CA`"] SanJoseCa = "San Jose, CA", #[doc = " `London, UK`"] LondonUk =
-    "London, UK", #[doc = " `Chennai, IN`"] ChennaiIn = "Chennai, IN", #[doc =
-    " `Amsterdam, Netherlands`"] AmsterdamNetherlands = "Amsterdam, Netherlands", #[doc =
-    " `Toronto, Canada`"] TorontoCanada = "Toronto, Canada", #[doc =
-    " `Sydney, Australia`"] SydneyAustralia = "Sydney, Australia", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CreateCallControlApplicationRequest/properties/anchorsite_override`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateCallControlApplicationRequestAnchorsiteOverride {
+    /// `Latency`
+    Latency,
+    /// `Chicago, IL`
+    ChicagoIl,
+    /// `Ashburn, VA`
+    AshburnVa,
+    /// `San Jose, CA`
+    SanJoseCa,
+    /// `London, UK`
+    LondonUk,
+    /// `Chennai, IN`
+    ChennaiIn,
+    /// `Amsterdam, Netherlands`
+    AmsterdamNetherlands,
+    /// `Toronto, Canada`
+    TorontoCanada,
+    /// `Sydney, Australia`
+    SydneyAustralia,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CreateCallControlApplicationRequest/properties/dtmf_type`."]
-    pub enum CreateCallControlApplicationRequestDtmfType { #[doc = " `RFC 2833`"] Rfc2833
-    = "RFC 2833", #[doc = " `Inband`"] Inband = "Inband", #[doc = " `SIP INFO`"] SipInfo
-    = "SIP INFO", } unknown = Unknown;
+impl CreateCallControlApplicationRequestAnchorsiteOverride {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCallControlApplicationRequestAnchorsiteOverride::Latency => "Latency",
+            CreateCallControlApplicationRequestAnchorsiteOverride::ChicagoIl => {
+                "Chicago, IL"
+            }
+            CreateCallControlApplicationRequestAnchorsiteOverride::AshburnVa => {
+                "Ashburn, VA"
+            }
+            CreateCallControlApplicationRequestAnchorsiteOverride::SanJoseCa => {
+                "San Jose, CA"
+            }
+            CreateCallControlApplicationRequestAnchorsiteOverride::LondonUk => {
+                "London, UK"
+            }
+            CreateCallControlApplicationRequestAnchorsiteOverride::ChennaiIn => {
+                "Chennai, IN"
+            }
+            CreateCallControlApplicationRequestAnchorsiteOverride::AmsterdamNetherlands => {
+                "Amsterdam, Netherlands"
+            }
+            CreateCallControlApplicationRequestAnchorsiteOverride::TorontoCanada => {
+                "Toronto, Canada"
+            }
+            CreateCallControlApplicationRequestAnchorsiteOverride::SydneyAustralia => {
+                "Sydney, Australia"
+            }
+            CreateCallControlApplicationRequestAnchorsiteOverride::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CreateCallControlApplicationRequestAnchorsiteOverride::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CreateCallControlApplicationRequest/properties/webhook_api_version`."]
-    pub enum CreateCallControlApplicationRequestWebhookApiVersion { #[doc = " `1`"] V1 =
-    "1", #[doc = " `2`"] V2 = "2", } unknown = Unknown;
+impl From<&str> for CreateCallControlApplicationRequestAnchorsiteOverride {
+    fn from(value: &str) -> Self {
+        match value {
+            "Latency" => CreateCallControlApplicationRequestAnchorsiteOverride::Latency,
+            "Chicago, IL" => {
+                CreateCallControlApplicationRequestAnchorsiteOverride::ChicagoIl
+            }
+            "Ashburn, VA" => {
+                CreateCallControlApplicationRequestAnchorsiteOverride::AshburnVa
+            }
+            "San Jose, CA" => {
+                CreateCallControlApplicationRequestAnchorsiteOverride::SanJoseCa
+            }
+            "London, UK" => {
+                CreateCallControlApplicationRequestAnchorsiteOverride::LondonUk
+            }
+            "Chennai, IN" => {
+                CreateCallControlApplicationRequestAnchorsiteOverride::ChennaiIn
+            }
+            "Amsterdam, Netherlands" => {
+                CreateCallControlApplicationRequestAnchorsiteOverride::AmsterdamNetherlands
+            }
+            "Toronto, Canada" => {
+                CreateCallControlApplicationRequestAnchorsiteOverride::TorontoCanada
+            }
+            "Sydney, Australia" => {
+                CreateCallControlApplicationRequestAnchorsiteOverride::SydneyAustralia
+            }
+            other => {
+                CreateCallControlApplicationRequestAnchorsiteOverride::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
 }
+crate::private::string_enum_traits!(
+    CreateCallControlApplicationRequestAnchorsiteOverride, Unknown
+);
+/// Enum defined inline at `#/components/schemas/CreateCallControlApplicationRequest/properties/dtmf_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateCallControlApplicationRequestDtmfType {
+    /// `RFC 2833`
+    Rfc2833,
+    /// `Inband`
+    Inband,
+    /// `SIP INFO`
+    SipInfo,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CreateCallControlApplicationRequestDtmfType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCallControlApplicationRequestDtmfType::Rfc2833 => "RFC 2833",
+            CreateCallControlApplicationRequestDtmfType::Inband => "Inband",
+            CreateCallControlApplicationRequestDtmfType::SipInfo => "SIP INFO",
+            CreateCallControlApplicationRequestDtmfType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CreateCallControlApplicationRequestDtmfType::Unknown(_))
+    }
+}
+impl From<&str> for CreateCallControlApplicationRequestDtmfType {
+    fn from(value: &str) -> Self {
+        match value {
+            "RFC 2833" => CreateCallControlApplicationRequestDtmfType::Rfc2833,
+            "Inband" => CreateCallControlApplicationRequestDtmfType::Inband,
+            "SIP INFO" => CreateCallControlApplicationRequestDtmfType::SipInfo,
+            other => {
+                CreateCallControlApplicationRequestDtmfType::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CreateCallControlApplicationRequestDtmfType, Unknown
+);
+/// Enum defined inline at `#/components/schemas/CreateCallControlApplicationRequest/properties/webhook_api_version`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateCallControlApplicationRequestWebhookApiVersion {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CreateCallControlApplicationRequestWebhookApiVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateCallControlApplicationRequestWebhookApiVersion::V1 => "1",
+            CreateCallControlApplicationRequestWebhookApiVersion::V2 => "2",
+            CreateCallControlApplicationRequestWebhookApiVersion::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CreateCallControlApplicationRequestWebhookApiVersion::Unknown(_))
+    }
+}
+impl From<&str> for CreateCallControlApplicationRequestWebhookApiVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => CreateCallControlApplicationRequestWebhookApiVersion::V1,
+            "2" => CreateCallControlApplicationRequestWebhookApiVersion::V2,
+            other => {
+                CreateCallControlApplicationRequestWebhookApiVersion::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    CreateCallControlApplicationRequestWebhookApiVersion, Unknown
+);
 /// Create Conference Request (schema `CreateConferenceRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConferenceRequest {
@@ -9123,7 +12443,6 @@ pub struct CreateConferenceRequest {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ…`
-    #[serde(default)]
     pub call_control_id: String,
     /// `client_state` · string · optional
     ///
@@ -9163,7 +12482,6 @@ pub struct CreateConferenceRequest {
     /// `name` · string · required
     ///
     /// Example: `"Business"`
-    #[serde(default)]
     pub name: String,
     /// `region` · [`CreateConferenceRequestRegion`](crate::models::CreateConferenceRequestRegion) · optional
     ///
@@ -9176,20 +12494,92 @@ pub struct CreateConferenceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_conference_on_create: Option<bool>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CreateConferenceRequest/properties/beep_enabled`."]
-    pub enum CreateConferenceRequestBeepEnabled { #[doc = " `always`"] Always = "always",
-    #[doc = " `never`"] Never = "never", #[doc = " `on_enter`"] OnEnter = "on_enter",
-    #[doc = " `on_exit`"] OnExit = "on_exit", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CreateConferenceRequest/properties/beep_enabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateConferenceRequestBeepEnabled {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// `on_enter`
+    OnEnter,
+    /// `on_exit`
+    OnExit,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CreateConferenceRequest/properties/region`."]
-    pub enum CreateConferenceRequestRegion { #[doc = " `Australia`"] Australia =
-    "Australia", #[doc = " `Europe`"] Europe = "Europe", #[doc = " `Middle East`"]
-    MiddleEast = "Middle East", #[doc = " `US`"] Us = "US", } unknown = Unknown;
+impl CreateConferenceRequestBeepEnabled {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateConferenceRequestBeepEnabled::Always => "always",
+            CreateConferenceRequestBeepEnabled::Never => "never",
+            CreateConferenceRequestBeepEnabled::OnEnter => "on_enter",
+            CreateConferenceRequestBeepEnabled::OnExit => "on_exit",
+            CreateConferenceRequestBeepEnabled::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CreateConferenceRequestBeepEnabled::Unknown(_))
+    }
 }
+impl From<&str> for CreateConferenceRequestBeepEnabled {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => CreateConferenceRequestBeepEnabled::Always,
+            "never" => CreateConferenceRequestBeepEnabled::Never,
+            "on_enter" => CreateConferenceRequestBeepEnabled::OnEnter,
+            "on_exit" => CreateConferenceRequestBeepEnabled::OnExit,
+            other => CreateConferenceRequestBeepEnabled::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CreateConferenceRequestBeepEnabled, Unknown);
+/// Enum defined inline at `#/components/schemas/CreateConferenceRequest/properties/region`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateConferenceRequestRegion {
+    /// `Australia`
+    Australia,
+    /// `Europe`
+    Europe,
+    /// `Middle East`
+    MiddleEast,
+    /// `US`
+    Us,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CreateConferenceRequestRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CreateConferenceRequestRegion::Australia => "Australia",
+            CreateConferenceRequestRegion::Europe => "Europe",
+            CreateConferenceRequestRegion::MiddleEast => "Middle East",
+            CreateConferenceRequestRegion::Us => "US",
+            CreateConferenceRequestRegion::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CreateConferenceRequestRegion::Unknown(_))
+    }
+}
+impl From<&str> for CreateConferenceRequestRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "Australia" => CreateConferenceRequestRegion::Australia,
+            "Europe" => CreateConferenceRequestRegion::Europe,
+            "Middle East" => CreateConferenceRequestRegion::MiddleEast,
+            "US" => CreateConferenceRequestRegion::Us,
+            other => CreateConferenceRequestRegion::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CreateConferenceRequestRegion, Unknown);
 /// Create Queue Request (schema `CreateQueueRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateQueueRequest {
@@ -9201,7 +12591,6 @@ pub struct CreateQueueRequest {
     /// `queue_name` · string · required · length 1..=255
     ///
     /// Example: `"tier_1_support"`
-    #[serde(default)]
     pub queue_name: String,
 }
 /// CredentialsResponse (schema `CredentialsResponse`).
@@ -9210,12 +12599,10 @@ pub struct CredentialsResponse {
     /// `connection_id` · string · required
     ///
     /// Example: `"1234567890"`
-    #[serde(default)]
     pub connection_id: String,
     /// `data` · [`CustomStorageConfiguration`](crate::models::CustomStorageConfiguration) · required
     pub data: crate::models::CustomStorageConfiguration,
     /// `record_type` · string · required · always `"custom_storage_credentials"`
-    #[serde(default)]
     pub record_type: String,
 }
 /// Schema `Cursor`.
@@ -9260,12 +12647,10 @@ pub struct CustomSipHeader {
     /// `name` · string · required
     ///
     /// Example: `"head_1"`
-    #[serde(default)]
     pub name: String,
     /// `value` · string · required
     ///
     /// Example: `"val_1"`
-    #[serde(default)]
     pub value: String,
 }
 /// Custom Storage Configuration (schema `CustomStorageConfiguration`).
@@ -9278,12 +12663,45 @@ pub struct CustomStorageConfiguration {
     /// `configuration` · [`CustomStorageConfigurationConfiguration`](crate::models::CustomStorageConfigurationConfiguration) · required
     pub configuration: crate::models::CustomStorageConfigurationConfiguration,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/CustomStorageConfiguration/properties/backend`."]
-    pub enum CustomStorageConfigurationBackend { #[doc = " `gcs`"] Gcs = "gcs", #[doc =
-    " `s3`"] S3 = "s3", #[doc = " `azure`"] Azure = "azure", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/CustomStorageConfiguration/properties/backend`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CustomStorageConfigurationBackend {
+    /// `gcs`
+    Gcs,
+    /// `s3`
+    S3,
+    /// `azure`
+    Azure,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl CustomStorageConfigurationBackend {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CustomStorageConfigurationBackend::Gcs => "gcs",
+            CustomStorageConfigurationBackend::S3 => "s3",
+            CustomStorageConfigurationBackend::Azure => "azure",
+            CustomStorageConfigurationBackend::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CustomStorageConfigurationBackend::Unknown(_))
+    }
+}
+impl From<&str> for CustomStorageConfigurationBackend {
+    fn from(value: &str) -> Self {
+        match value {
+            "gcs" => CustomStorageConfigurationBackend::Gcs,
+            "s3" => CustomStorageConfigurationBackend::S3,
+            "azure" => CustomStorageConfigurationBackend::Azure,
+            other => CustomStorageConfigurationBackend::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CustomStorageConfigurationBackend, Unknown);
 /// Union defined inline at `#/components/schemas/CustomStorageConfiguration/properties/configuration`.
 /// One of several shapes, told apart by `backend`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9386,10 +12804,8 @@ pub struct DeepgramNova2Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_format: Option<bool>,
     /// `transcription_engine` · string · required · always `"Deepgram"`
-    #[serde(default)]
     pub transcription_engine: String,
     /// `transcription_model` · string · required · always `"deepgram/nova-2"`
-    #[serde(default)]
     pub transcription_model: String,
     /// `utterance_end_ms` · integer · optional · default `1000` · range 0..=5000
     ///
@@ -9397,32 +12813,249 @@ pub struct DeepgramNova2Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utterance_end_ms: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Deepgram nova-2 transcription engine list of languages (schema `DeepgramNova2TranscriptionLanguage`)."]
-    pub enum DeepgramNova2TranscriptionLanguage { #[doc = " `bg`"] Bg = "bg", #[doc =
-    " `ca`"] Ca = "ca", #[doc = " `zh`"] Zh = "zh", #[doc = " `zh-CN`"] ZhCn = "zh-CN",
-    #[doc = " `zh-Hans`"] ZhHans = "zh-Hans", #[doc = " `zh-TW`"] ZhTw = "zh-TW", #[doc =
-    " `zh-Hant`"] ZhHant = "zh-Hant", #[doc = " `zh-HK`"] ZhHk = "zh-HK", #[doc =
-    " `cs`"] Cs = "cs", #[doc = " `da`"] Da = "da", #[doc = " `da-DK`"] DaDk = "da-DK",
-    #[doc = " `nl`"] Nl = "nl", #[doc = " `en`"] En = "en", #[doc = " `en-US`"] EnUs =
-    "en-US", #[doc = " `en-AU`"] EnAu = "en-AU", #[doc = " `en-GB`"] EnGb = "en-GB",
-    #[doc = " `en-NZ`"] EnNz = "en-NZ", #[doc = " `en-IN`"] EnIn = "en-IN", #[doc =
-    " `et`"] Et = "et", #[doc = " `fi`"] Fi = "fi", #[doc = " `nl-BE`"] NlBe = "nl-BE",
-    #[doc = " `fr`"] Fr = "fr", #[doc = " `fr-CA`"] FrCa = "fr-CA", #[doc = " `de`"] De =
-    "de", #[doc = " `de-CH`"] DeCh = "de-CH", #[doc = " `el`"] El = "el", #[doc =
-    " `hi`"] Hi = "hi", #[doc = " `hu`"] Hu = "hu", #[doc = " `id`"] Id = "id", #[doc =
-    " `it`"] It = "it", #[doc = " `ja`"] Ja = "ja", #[doc = " `ko`"] Ko = "ko", #[doc =
-    " `ko-KR`"] KoKr = "ko-KR", #[doc = " `lv`"] Lv = "lv", #[doc = " `lt`"] Lt = "lt",
-    #[doc = " `ms`"] Ms = "ms", #[doc = " `no`"] No = "no", #[doc = " `pl`"] Pl = "pl",
-    #[doc = " `pt`"] Pt = "pt", #[doc = " `pt-BR`"] PtBr = "pt-BR", #[doc = " `pt-PT`"]
-    PtPt = "pt-PT", #[doc = " `ro`"] Ro = "ro", #[doc = " `ru`"] Ru = "ru", #[doc =
-    " `sk`"] Sk = "sk", #[doc = " `es`"] Es = "es", #[doc = " `es-419`"] Es419 =
-    "es-419", #[doc = " `sv`"] Sv = "sv", #[doc = " `sv-SE`"] SvSe = "sv-SE", #[doc =
-    " `th`"] Th = "th", #[doc = " `th-TH`"] ThTh = "th-TH", #[doc = " `tr`"] Tr = "tr",
-    #[doc = " `uk`"] Uk = "uk", #[doc = " `vi`"] Vi = "vi", #[doc = " `auto_detect`"]
-    AutoDetect = "auto_detect", } unknown = Unknown;
+/// Deepgram nova-2 transcription engine list of languages (schema `DeepgramNova2TranscriptionLanguage`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeepgramNova2TranscriptionLanguage {
+    /// `bg`
+    Bg,
+    /// `ca`
+    Ca,
+    /// `zh`
+    Zh,
+    /// `zh-CN`
+    ZhCn,
+    /// `zh-Hans`
+    ZhHans,
+    /// `zh-TW`
+    ZhTw,
+    /// `zh-Hant`
+    ZhHant,
+    /// `zh-HK`
+    ZhHk,
+    /// `cs`
+    Cs,
+    /// `da`
+    Da,
+    /// `da-DK`
+    DaDk,
+    /// `nl`
+    Nl,
+    /// `en`
+    En,
+    /// `en-US`
+    EnUs,
+    /// `en-AU`
+    EnAu,
+    /// `en-GB`
+    EnGb,
+    /// `en-NZ`
+    EnNz,
+    /// `en-IN`
+    EnIn,
+    /// `et`
+    Et,
+    /// `fi`
+    Fi,
+    /// `nl-BE`
+    NlBe,
+    /// `fr`
+    Fr,
+    /// `fr-CA`
+    FrCa,
+    /// `de`
+    De,
+    /// `de-CH`
+    DeCh,
+    /// `el`
+    El,
+    /// `hi`
+    Hi,
+    /// `hu`
+    Hu,
+    /// `id`
+    Id,
+    /// `it`
+    It,
+    /// `ja`
+    Ja,
+    /// `ko`
+    Ko,
+    /// `ko-KR`
+    KoKr,
+    /// `lv`
+    Lv,
+    /// `lt`
+    Lt,
+    /// `ms`
+    Ms,
+    /// `no`
+    No,
+    /// `pl`
+    Pl,
+    /// `pt`
+    Pt,
+    /// `pt-BR`
+    PtBr,
+    /// `pt-PT`
+    PtPt,
+    /// `ro`
+    Ro,
+    /// `ru`
+    Ru,
+    /// `sk`
+    Sk,
+    /// `es`
+    Es,
+    /// `es-419`
+    Es419,
+    /// `sv`
+    Sv,
+    /// `sv-SE`
+    SvSe,
+    /// `th`
+    Th,
+    /// `th-TH`
+    ThTh,
+    /// `tr`
+    Tr,
+    /// `uk`
+    Uk,
+    /// `vi`
+    Vi,
+    /// `auto_detect`
+    AutoDetect,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl DeepgramNova2TranscriptionLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeepgramNova2TranscriptionLanguage::Bg => "bg",
+            DeepgramNova2TranscriptionLanguage::Ca => "ca",
+            DeepgramNova2TranscriptionLanguage::Zh => "zh",
+            DeepgramNova2TranscriptionLanguage::ZhCn => "zh-CN",
+            DeepgramNova2TranscriptionLanguage::ZhHans => "zh-Hans",
+            DeepgramNova2TranscriptionLanguage::ZhTw => "zh-TW",
+            DeepgramNova2TranscriptionLanguage::ZhHant => "zh-Hant",
+            DeepgramNova2TranscriptionLanguage::ZhHk => "zh-HK",
+            DeepgramNova2TranscriptionLanguage::Cs => "cs",
+            DeepgramNova2TranscriptionLanguage::Da => "da",
+            DeepgramNova2TranscriptionLanguage::DaDk => "da-DK",
+            DeepgramNova2TranscriptionLanguage::Nl => "nl",
+            DeepgramNova2TranscriptionLanguage::En => "en",
+            DeepgramNova2TranscriptionLanguage::EnUs => "en-US",
+            DeepgramNova2TranscriptionLanguage::EnAu => "en-AU",
+            DeepgramNova2TranscriptionLanguage::EnGb => "en-GB",
+            DeepgramNova2TranscriptionLanguage::EnNz => "en-NZ",
+            DeepgramNova2TranscriptionLanguage::EnIn => "en-IN",
+            DeepgramNova2TranscriptionLanguage::Et => "et",
+            DeepgramNova2TranscriptionLanguage::Fi => "fi",
+            DeepgramNova2TranscriptionLanguage::NlBe => "nl-BE",
+            DeepgramNova2TranscriptionLanguage::Fr => "fr",
+            DeepgramNova2TranscriptionLanguage::FrCa => "fr-CA",
+            DeepgramNova2TranscriptionLanguage::De => "de",
+            DeepgramNova2TranscriptionLanguage::DeCh => "de-CH",
+            DeepgramNova2TranscriptionLanguage::El => "el",
+            DeepgramNova2TranscriptionLanguage::Hi => "hi",
+            DeepgramNova2TranscriptionLanguage::Hu => "hu",
+            DeepgramNova2TranscriptionLanguage::Id => "id",
+            DeepgramNova2TranscriptionLanguage::It => "it",
+            DeepgramNova2TranscriptionLanguage::Ja => "ja",
+            DeepgramNova2TranscriptionLanguage::Ko => "ko",
+            DeepgramNova2TranscriptionLanguage::KoKr => "ko-KR",
+            DeepgramNova2TranscriptionLanguage::Lv => "lv",
+            DeepgramNova2TranscriptionLanguage::Lt => "lt",
+            DeepgramNova2TranscriptionLanguage::Ms => "ms",
+            DeepgramNova2TranscriptionLanguage::No => "no",
+            DeepgramNova2TranscriptionLanguage::Pl => "pl",
+            DeepgramNova2TranscriptionLanguage::Pt => "pt",
+            DeepgramNova2TranscriptionLanguage::PtBr => "pt-BR",
+            DeepgramNova2TranscriptionLanguage::PtPt => "pt-PT",
+            DeepgramNova2TranscriptionLanguage::Ro => "ro",
+            DeepgramNova2TranscriptionLanguage::Ru => "ru",
+            DeepgramNova2TranscriptionLanguage::Sk => "sk",
+            DeepgramNova2TranscriptionLanguage::Es => "es",
+            DeepgramNova2TranscriptionLanguage::Es419 => "es-419",
+            DeepgramNova2TranscriptionLanguage::Sv => "sv",
+            DeepgramNova2TranscriptionLanguage::SvSe => "sv-SE",
+            DeepgramNova2TranscriptionLanguage::Th => "th",
+            DeepgramNova2TranscriptionLanguage::ThTh => "th-TH",
+            DeepgramNova2TranscriptionLanguage::Tr => "tr",
+            DeepgramNova2TranscriptionLanguage::Uk => "uk",
+            DeepgramNova2TranscriptionLanguage::Vi => "vi",
+            DeepgramNova2TranscriptionLanguage::AutoDetect => "auto_detect",
+            DeepgramNova2TranscriptionLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, DeepgramNova2TranscriptionLanguage::Unknown(_))
+    }
+}
+impl From<&str> for DeepgramNova2TranscriptionLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "bg" => DeepgramNova2TranscriptionLanguage::Bg,
+            "ca" => DeepgramNova2TranscriptionLanguage::Ca,
+            "zh" => DeepgramNova2TranscriptionLanguage::Zh,
+            "zh-CN" => DeepgramNova2TranscriptionLanguage::ZhCn,
+            "zh-Hans" => DeepgramNova2TranscriptionLanguage::ZhHans,
+            "zh-TW" => DeepgramNova2TranscriptionLanguage::ZhTw,
+            "zh-Hant" => DeepgramNova2TranscriptionLanguage::ZhHant,
+            "zh-HK" => DeepgramNova2TranscriptionLanguage::ZhHk,
+            "cs" => DeepgramNova2TranscriptionLanguage::Cs,
+            "da" => DeepgramNova2TranscriptionLanguage::Da,
+            "da-DK" => DeepgramNova2TranscriptionLanguage::DaDk,
+            "nl" => DeepgramNova2TranscriptionLanguage::Nl,
+            "en" => DeepgramNova2TranscriptionLanguage::En,
+            "en-US" => DeepgramNova2TranscriptionLanguage::EnUs,
+            "en-AU" => DeepgramNova2TranscriptionLanguage::EnAu,
+            "en-GB" => DeepgramNova2TranscriptionLanguage::EnGb,
+            "en-NZ" => DeepgramNova2TranscriptionLanguage::EnNz,
+            "en-IN" => DeepgramNova2TranscriptionLanguage::EnIn,
+            "et" => DeepgramNova2TranscriptionLanguage::Et,
+            "fi" => DeepgramNova2TranscriptionLanguage::Fi,
+            "nl-BE" => DeepgramNova2TranscriptionLanguage::NlBe,
+            "fr" => DeepgramNova2TranscriptionLanguage::Fr,
+            "fr-CA" => DeepgramNova2TranscriptionLanguage::FrCa,
+            "de" => DeepgramNova2TranscriptionLanguage::De,
+            "de-CH" => DeepgramNova2TranscriptionLanguage::DeCh,
+            "el" => DeepgramNova2TranscriptionLanguage::El,
+            "hi" => DeepgramNova2TranscriptionLanguage::Hi,
+            "hu" => DeepgramNova2TranscriptionLanguage::Hu,
+            "id" => DeepgramNova2TranscriptionLanguage::Id,
+            "it" => DeepgramNova2TranscriptionLanguage::It,
+            "ja" => DeepgramNova2TranscriptionLanguage::Ja,
+            "ko" => DeepgramNova2TranscriptionLanguage::Ko,
+            "ko-KR" => DeepgramNova2TranscriptionLanguage::KoKr,
+            "lv" => DeepgramNova2TranscriptionLanguage::Lv,
+            "lt" => DeepgramNova2TranscriptionLanguage::Lt,
+            "ms" => DeepgramNova2TranscriptionLanguage::Ms,
+            "no" => DeepgramNova2TranscriptionLanguage::No,
+            "pl" => DeepgramNova2TranscriptionLanguage::Pl,
+            "pt" => DeepgramNova2TranscriptionLanguage::Pt,
+            "pt-BR" => DeepgramNova2TranscriptionLanguage::PtBr,
+            "pt-PT" => DeepgramNova2TranscriptionLanguage::PtPt,
+            "ro" => DeepgramNova2TranscriptionLanguage::Ro,
+            "ru" => DeepgramNova2TranscriptionLanguage::Ru,
+            "sk" => DeepgramNova2TranscriptionLanguage::Sk,
+            "es" => DeepgramNova2TranscriptionLanguage::Es,
+            "es-419" => DeepgramNova2TranscriptionLanguage::Es419,
+            "sv" => DeepgramNova2TranscriptionLanguage::Sv,
+            "sv-SE" => DeepgramNova2TranscriptionLanguage::SvSe,
+            "th" => DeepgramNova2TranscriptionLanguage::Th,
+            "th-TH" => DeepgramNova2TranscriptionLanguage::ThTh,
+            "tr" => DeepgramNova2TranscriptionLanguage::Tr,
+            "uk" => DeepgramNova2TranscriptionLanguage::Uk,
+            "vi" => DeepgramNova2TranscriptionLanguage::Vi,
+            "auto_detect" => DeepgramNova2TranscriptionLanguage::AutoDetect,
+            other => DeepgramNova2TranscriptionLanguage::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(DeepgramNova2TranscriptionLanguage, Unknown);
 /// DeepgramNova3Config (schema `DeepgramNova3Config`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeepgramNova3Config {
@@ -9452,10 +13085,8 @@ pub struct DeepgramNova3Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub smart_format: Option<bool>,
     /// `transcription_engine` · string · required · always `"Deepgram"`
-    #[serde(default)]
     pub transcription_engine: String,
     /// `transcription_model` · string · required · always `"deepgram/nova-3"`
-    #[serde(default)]
     pub transcription_model: String,
     /// `utterance_end_ms` · integer · optional · default `1000` · range 0..=5000
     ///
@@ -9463,24 +13094,117 @@ pub struct DeepgramNova3Config {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub utterance_end_ms: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Deepgram nova-3 transcription engine list of languages (schema `DeepgramNova3TranscriptionLanguage`)."]
-    pub enum DeepgramNova3TranscriptionLanguage { #[doc = " `en`"] En = "en", #[doc =
-    " `en-US`"] EnUs = "en-US", #[doc = " `en-AU`"] EnAu = "en-AU", #[doc = " `en-GB`"]
-    EnGb = "en-GB", #[doc = " `en-IN`"] EnIn = "en-IN", #[doc = " `en-NZ`"] EnNz =
-    "en-NZ", #[doc = " `de`"] De = "de", #[doc = " `nl`"] Nl = "nl", #[doc = " `sv`"] Sv
-    = "sv", #[doc = " `sv-SE`"] SvSe = "sv-SE", #[doc = " `da`"] Da = "da", #[doc =
-    " `da-DK`"] DaDk = "da-DK", #[doc = " `es`"] Es = "es", #[doc = " `es-419`"] Es419 =
-    "es-419", #[doc = " `fr`"] Fr = "fr", #[doc = " `fr-CA`"] FrCa = "fr-CA", #[doc =
-    " `pt`"] Pt = "pt", #[doc = " `pt-BR`"] PtBr = "pt-BR", #[doc = " `pt-PT`"] PtPt =
-    "pt-PT", #[doc = " `auto_detect`"] AutoDetect = "auto_detect", } unknown = Unknown;
+/// Deepgram nova-3 transcription engine list of languages (schema `DeepgramNova3TranscriptionLanguage`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeepgramNova3TranscriptionLanguage {
+    /// `en`
+    En,
+    /// `en-US`
+    EnUs,
+    /// `en-AU`
+    EnAu,
+    /// `en-GB`
+    EnGb,
+    /// `en-IN`
+    EnIn,
+    /// `en-NZ`
+    EnNz,
+    /// `de`
+    De,
+    /// `nl`
+    Nl,
+    /// `sv`
+    Sv,
+    /// `sv-SE`
+    SvSe,
+    /// `da`
+    Da,
+    /// `da-DK`
+    DaDk,
+    /// `es`
+    Es,
+    /// `es-419`
+    Es419,
+    /// `fr`
+    Fr,
+    /// `fr-CA`
+    FrCa,
+    /// `pt`
+    Pt,
+    /// `pt-BR`
+    PtBr,
+    /// `pt-PT`
+    PtPt,
+    /// `auto_detect`
+    AutoDetect,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl DeepgramNova3TranscriptionLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DeepgramNova3TranscriptionLanguage::En => "en",
+            DeepgramNova3TranscriptionLanguage::EnUs => "en-US",
+            DeepgramNova3TranscriptionLanguage::EnAu => "en-AU",
+            DeepgramNova3TranscriptionLanguage::EnGb => "en-GB",
+            DeepgramNova3TranscriptionLanguage::EnIn => "en-IN",
+            DeepgramNova3TranscriptionLanguage::EnNz => "en-NZ",
+            DeepgramNova3TranscriptionLanguage::De => "de",
+            DeepgramNova3TranscriptionLanguage::Nl => "nl",
+            DeepgramNova3TranscriptionLanguage::Sv => "sv",
+            DeepgramNova3TranscriptionLanguage::SvSe => "sv-SE",
+            DeepgramNova3TranscriptionLanguage::Da => "da",
+            DeepgramNova3TranscriptionLanguage::DaDk => "da-DK",
+            DeepgramNova3TranscriptionLanguage::Es => "es",
+            DeepgramNova3TranscriptionLanguage::Es419 => "es-419",
+            DeepgramNova3TranscriptionLanguage::Fr => "fr",
+            DeepgramNova3TranscriptionLanguage::FrCa => "fr-CA",
+            DeepgramNova3TranscriptionLanguage::Pt => "pt",
+            DeepgramNova3TranscriptionLanguage::PtBr => "pt-BR",
+            DeepgramNova3TranscriptionLanguage::PtPt => "pt-PT",
+            DeepgramNova3TranscriptionLanguage::AutoDetect => "auto_detect",
+            DeepgramNova3TranscriptionLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, DeepgramNova3TranscriptionLanguage::Unknown(_))
+    }
+}
+impl From<&str> for DeepgramNova3TranscriptionLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => DeepgramNova3TranscriptionLanguage::En,
+            "en-US" => DeepgramNova3TranscriptionLanguage::EnUs,
+            "en-AU" => DeepgramNova3TranscriptionLanguage::EnAu,
+            "en-GB" => DeepgramNova3TranscriptionLanguage::EnGb,
+            "en-IN" => DeepgramNova3TranscriptionLanguage::EnIn,
+            "en-NZ" => DeepgramNova3TranscriptionLanguage::EnNz,
+            "de" => DeepgramNova3TranscriptionLanguage::De,
+            "nl" => DeepgramNova3TranscriptionLanguage::Nl,
+            "sv" => DeepgramNova3TranscriptionLanguage::Sv,
+            "sv-SE" => DeepgramNova3TranscriptionLanguage::SvSe,
+            "da" => DeepgramNova3TranscriptionLanguage::Da,
+            "da-DK" => DeepgramNova3TranscriptionLanguage::DaDk,
+            "es" => DeepgramNova3TranscriptionLanguage::Es,
+            "es-419" => DeepgramNova3TranscriptionLanguage::Es419,
+            "fr" => DeepgramNova3TranscriptionLanguage::Fr,
+            "fr-CA" => DeepgramNova3TranscriptionLanguage::FrCa,
+            "pt" => DeepgramNova3TranscriptionLanguage::Pt,
+            "pt-BR" => DeepgramNova3TranscriptionLanguage::PtBr,
+            "pt-PT" => DeepgramNova3TranscriptionLanguage::PtPt,
+            "auto_detect" => DeepgramNova3TranscriptionLanguage::AutoDetect,
+            other => DeepgramNova3TranscriptionLanguage::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(DeepgramNova3TranscriptionLanguage, Unknown);
 /// Object defined inline at `#/paths/~1recordings~1actions~1delete/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeleteRecordingsBody {
     /// `ids` · list of string · required
-    #[serde(default)]
     pub ids: Vec<String>,
 }
 /// Object defined inline at `#/paths/~1recordings~1actions~1delete/post/responses/200/content/application~1json/schema`.
@@ -9496,13 +13220,11 @@ pub struct DeleteRecordingsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeveloperMessage {
     /// `content` · string · required
-    #[serde(default)]
     pub content: String,
     /// `metadata` · map of any JSON · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// `role` · string · required · always `"developer"`
-    #[serde(default)]
     pub role: String,
 }
 /// Dialogflow Config (schema `DialogflowConfig`).
@@ -9528,7 +13250,7 @@ pub struct ElevenLabsVoiceSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_ref: Option<String>,
     /// `type` · string · required · always `"elevenlabs"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 /// End Conference Request (schema `EndConferenceRequest`).
@@ -9571,7 +13293,6 @@ pub struct EnqueueRequest {
     /// `queue_name` · string · required
     ///
     /// Example: `"tier_1_support"`
-    #[serde(default)]
     pub queue_name: String,
 }
 /// Gather (schema `GatherRequest`).
@@ -9668,7 +13389,6 @@ pub struct GatherUsingAiRequest {
     /// `parameters` · map of any JSON · required
     ///
     /// Example: `{"properties":{"age":{"description":"The age of the customer.","type":"integer"}…`
-    #[serde(default)]
     pub parameters: std::collections::BTreeMap<String, serde_json::Value>,
     /// `send_message_history_updates` · boolean · optional
     ///
@@ -9726,12 +13446,43 @@ pub struct GatherUsingAiRequestMessageHistoryItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::models::GatherUsingAiRequestMessageHistoryItemRole>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/GatherUsingAIRequest/properties/message_history/items/properties/role`."]
-    pub enum GatherUsingAiRequestMessageHistoryItemRole { #[doc = " `assistant`"]
-    Assistant = "assistant", #[doc = " `user`"] User = "user", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/GatherUsingAIRequest/properties/message_history/items/properties/role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GatherUsingAiRequestMessageHistoryItemRole {
+    /// `assistant`
+    Assistant,
+    /// `user`
+    User,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl GatherUsingAiRequestMessageHistoryItemRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GatherUsingAiRequestMessageHistoryItemRole::Assistant => "assistant",
+            GatherUsingAiRequestMessageHistoryItemRole::User => "user",
+            GatherUsingAiRequestMessageHistoryItemRole::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, GatherUsingAiRequestMessageHistoryItemRole::Unknown(_))
+    }
+}
+impl From<&str> for GatherUsingAiRequestMessageHistoryItemRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "assistant" => GatherUsingAiRequestMessageHistoryItemRole::Assistant,
+            "user" => GatherUsingAiRequestMessageHistoryItemRole::User,
+            other => {
+                GatherUsingAiRequestMessageHistoryItemRole::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(GatherUsingAiRequestMessageHistoryItemRole, Unknown);
 /// Union defined inline at `#/components/schemas/GatherUsingAIRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -9973,7 +13724,6 @@ pub struct GatherUsingSpeakRequest {
     /// `payload` · string · required
     ///
     /// Example: `"Say this on the call"`
-    #[serde(default)]
     pub payload: String,
     /// `payload_type` · [`GatherUsingSpeakRequestPayloadType`](crate::models::GatherUsingSpeakRequestPayloadType) · optional · default `"text"`
     ///
@@ -10003,42 +13753,224 @@ pub struct GatherUsingSpeakRequest {
     /// `voice` · string · required
     ///
     /// Example: `"Telnyx.KokoroTTS.af"`
-    #[serde(default)]
     pub voice: String,
     /// `voice_settings` · [`GatherUsingSpeakRequestVoiceSettings`](crate::models::GatherUsingSpeakRequestVoiceSettings) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<crate::models::GatherUsingSpeakRequestVoiceSettings>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/language`."]
-    pub enum GatherUsingSpeakRequestLanguage { #[doc = " `arb`"] Arb = "arb", #[doc =
-    " `cmn-CN`"] CmnCn = "cmn-CN", #[doc = " `cy-GB`"] CyGb = "cy-GB", #[doc =
-    " `da-DK`"] DaDk = "da-DK", #[doc = " `de-DE`"] DeDe = "de-DE", #[doc = " `en-AU`"]
-    EnAu = "en-AU", #[doc = " `en-GB`"] EnGb = "en-GB", #[doc = " `en-GB-WLS`"] EnGbWls =
-    "en-GB-WLS", #[doc = " `en-IN`"] EnIn = "en-IN", #[doc = " `en-US`"] EnUs = "en-US",
-    #[doc = " `es-ES`"] EsEs = "es-ES", #[doc = " `es-MX`"] EsMx = "es-MX", #[doc =
-    " `es-US`"] EsUs = "es-US", #[doc = " `fr-CA`"] FrCa = "fr-CA", #[doc = " `fr-FR`"]
-    FrFr = "fr-FR", #[doc = " `hi-IN`"] HiIn = "hi-IN", #[doc = " `is-IS`"] IsIs =
-    "is-IS", #[doc = " `it-IT`"] ItIt = "it-IT", #[doc = " `ja-JP`"] JaJp = "ja-JP",
-    #[doc = " `ko-KR`"] KoKr = "ko-KR", #[doc = " `nb-NO`"] NbNo = "nb-NO", #[doc =
-    " `nl-NL`"] NlNl = "nl-NL", #[doc = " `pl-PL`"] PlPl = "pl-PL", #[doc = " `pt-BR`"]
-    PtBr = "pt-BR", #[doc = " `pt-PT`"] PtPt = "pt-PT", #[doc = " `ro-RO`"] RoRo =
-    "ro-RO", #[doc = " `ru-RU`"] RuRu = "ru-RU", #[doc = " `sv-SE`"] SvSe = "sv-SE",
-    #[doc = " `tr-TR`"] TrTr = "tr-TR", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/language`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GatherUsingSpeakRequestLanguage {
+    /// `arb`
+    Arb,
+    /// `cmn-CN`
+    CmnCn,
+    /// `cy-GB`
+    CyGb,
+    /// `da-DK`
+    DaDk,
+    /// `de-DE`
+    DeDe,
+    /// `en-AU`
+    EnAu,
+    /// `en-GB`
+    EnGb,
+    /// `en-GB-WLS`
+    EnGbWls,
+    /// `en-IN`
+    EnIn,
+    /// `en-US`
+    EnUs,
+    /// `es-ES`
+    EsEs,
+    /// `es-MX`
+    EsMx,
+    /// `es-US`
+    EsUs,
+    /// `fr-CA`
+    FrCa,
+    /// `fr-FR`
+    FrFr,
+    /// `hi-IN`
+    HiIn,
+    /// `is-IS`
+    IsIs,
+    /// `it-IT`
+    ItIt,
+    /// `ja-JP`
+    JaJp,
+    /// `ko-KR`
+    KoKr,
+    /// `nb-NO`
+    NbNo,
+    /// `nl-NL`
+    NlNl,
+    /// `pl-PL`
+    PlPl,
+    /// `pt-BR`
+    PtBr,
+    /// `pt-PT`
+    PtPt,
+    /// `ro-RO`
+    RoRo,
+    /// `ru-RU`
+    RuRu,
+    /// `sv-SE`
+    SvSe,
+    /// `tr-TR`
+    TrTr,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/payload_type`."]
-    pub enum GatherUsingSpeakRequestPayloadType { #[doc = " `text`"] Text = "text", #[doc
-    = " `ssml`"] Ssml = "ssml", } unknown = Unknown;
+impl GatherUsingSpeakRequestLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GatherUsingSpeakRequestLanguage::Arb => "arb",
+            GatherUsingSpeakRequestLanguage::CmnCn => "cmn-CN",
+            GatherUsingSpeakRequestLanguage::CyGb => "cy-GB",
+            GatherUsingSpeakRequestLanguage::DaDk => "da-DK",
+            GatherUsingSpeakRequestLanguage::DeDe => "de-DE",
+            GatherUsingSpeakRequestLanguage::EnAu => "en-AU",
+            GatherUsingSpeakRequestLanguage::EnGb => "en-GB",
+            GatherUsingSpeakRequestLanguage::EnGbWls => "en-GB-WLS",
+            GatherUsingSpeakRequestLanguage::EnIn => "en-IN",
+            GatherUsingSpeakRequestLanguage::EnUs => "en-US",
+            GatherUsingSpeakRequestLanguage::EsEs => "es-ES",
+            GatherUsingSpeakRequestLanguage::EsMx => "es-MX",
+            GatherUsingSpeakRequestLanguage::EsUs => "es-US",
+            GatherUsingSpeakRequestLanguage::FrCa => "fr-CA",
+            GatherUsingSpeakRequestLanguage::FrFr => "fr-FR",
+            GatherUsingSpeakRequestLanguage::HiIn => "hi-IN",
+            GatherUsingSpeakRequestLanguage::IsIs => "is-IS",
+            GatherUsingSpeakRequestLanguage::ItIt => "it-IT",
+            GatherUsingSpeakRequestLanguage::JaJp => "ja-JP",
+            GatherUsingSpeakRequestLanguage::KoKr => "ko-KR",
+            GatherUsingSpeakRequestLanguage::NbNo => "nb-NO",
+            GatherUsingSpeakRequestLanguage::NlNl => "nl-NL",
+            GatherUsingSpeakRequestLanguage::PlPl => "pl-PL",
+            GatherUsingSpeakRequestLanguage::PtBr => "pt-BR",
+            GatherUsingSpeakRequestLanguage::PtPt => "pt-PT",
+            GatherUsingSpeakRequestLanguage::RoRo => "ro-RO",
+            GatherUsingSpeakRequestLanguage::RuRu => "ru-RU",
+            GatherUsingSpeakRequestLanguage::SvSe => "sv-SE",
+            GatherUsingSpeakRequestLanguage::TrTr => "tr-TR",
+            GatherUsingSpeakRequestLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, GatherUsingSpeakRequestLanguage::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/service_level`."]
-    pub enum GatherUsingSpeakRequestServiceLevel { #[doc = " `basic`"] Basic = "basic",
-    #[doc = " `premium`"] Premium = "premium", } unknown = Unknown;
+impl From<&str> for GatherUsingSpeakRequestLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "arb" => GatherUsingSpeakRequestLanguage::Arb,
+            "cmn-CN" => GatherUsingSpeakRequestLanguage::CmnCn,
+            "cy-GB" => GatherUsingSpeakRequestLanguage::CyGb,
+            "da-DK" => GatherUsingSpeakRequestLanguage::DaDk,
+            "de-DE" => GatherUsingSpeakRequestLanguage::DeDe,
+            "en-AU" => GatherUsingSpeakRequestLanguage::EnAu,
+            "en-GB" => GatherUsingSpeakRequestLanguage::EnGb,
+            "en-GB-WLS" => GatherUsingSpeakRequestLanguage::EnGbWls,
+            "en-IN" => GatherUsingSpeakRequestLanguage::EnIn,
+            "en-US" => GatherUsingSpeakRequestLanguage::EnUs,
+            "es-ES" => GatherUsingSpeakRequestLanguage::EsEs,
+            "es-MX" => GatherUsingSpeakRequestLanguage::EsMx,
+            "es-US" => GatherUsingSpeakRequestLanguage::EsUs,
+            "fr-CA" => GatherUsingSpeakRequestLanguage::FrCa,
+            "fr-FR" => GatherUsingSpeakRequestLanguage::FrFr,
+            "hi-IN" => GatherUsingSpeakRequestLanguage::HiIn,
+            "is-IS" => GatherUsingSpeakRequestLanguage::IsIs,
+            "it-IT" => GatherUsingSpeakRequestLanguage::ItIt,
+            "ja-JP" => GatherUsingSpeakRequestLanguage::JaJp,
+            "ko-KR" => GatherUsingSpeakRequestLanguage::KoKr,
+            "nb-NO" => GatherUsingSpeakRequestLanguage::NbNo,
+            "nl-NL" => GatherUsingSpeakRequestLanguage::NlNl,
+            "pl-PL" => GatherUsingSpeakRequestLanguage::PlPl,
+            "pt-BR" => GatherUsingSpeakRequestLanguage::PtBr,
+            "pt-PT" => GatherUsingSpeakRequestLanguage::PtPt,
+            "ro-RO" => GatherUsingSpeakRequestLanguage::RoRo,
+            "ru-RU" => GatherUsingSpeakRequestLanguage::RuRu,
+            "sv-SE" => GatherUsingSpeakRequestLanguage::SvSe,
+            "tr-TR" => GatherUsingSpeakRequestLanguage::TrTr,
+            other => GatherUsingSpeakRequestLanguage::Unknown(other.to_string()),
+        }
+    }
 }
+crate::private::string_enum_traits!(GatherUsingSpeakRequestLanguage, Unknown);
+/// Enum defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/payload_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GatherUsingSpeakRequestPayloadType {
+    /// `text`
+    Text,
+    /// `ssml`
+    Ssml,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl GatherUsingSpeakRequestPayloadType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GatherUsingSpeakRequestPayloadType::Text => "text",
+            GatherUsingSpeakRequestPayloadType::Ssml => "ssml",
+            GatherUsingSpeakRequestPayloadType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, GatherUsingSpeakRequestPayloadType::Unknown(_))
+    }
+}
+impl From<&str> for GatherUsingSpeakRequestPayloadType {
+    fn from(value: &str) -> Self {
+        match value {
+            "text" => GatherUsingSpeakRequestPayloadType::Text,
+            "ssml" => GatherUsingSpeakRequestPayloadType::Ssml,
+            other => GatherUsingSpeakRequestPayloadType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(GatherUsingSpeakRequestPayloadType, Unknown);
+/// Enum defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/service_level`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GatherUsingSpeakRequestServiceLevel {
+    /// `basic`
+    Basic,
+    /// `premium`
+    Premium,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl GatherUsingSpeakRequestServiceLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GatherUsingSpeakRequestServiceLevel::Basic => "basic",
+            GatherUsingSpeakRequestServiceLevel::Premium => "premium",
+            GatherUsingSpeakRequestServiceLevel::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, GatherUsingSpeakRequestServiceLevel::Unknown(_))
+    }
+}
+impl From<&str> for GatherUsingSpeakRequestServiceLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "basic" => GatherUsingSpeakRequestServiceLevel::Basic,
+            "premium" => GatherUsingSpeakRequestServiceLevel::Premium,
+            other => GatherUsingSpeakRequestServiceLevel::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(GatherUsingSpeakRequestServiceLevel, Unknown);
 /// Union defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10199,7 +14131,6 @@ impl<'de> Deserialize<'de> for GatherUsingSpeakRequestVoiceSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GcsConfigurationData {
     /// `backend` · string · required · always `"gcs"`
-    #[serde(default)]
     pub backend: String,
     /// `bucket` · string · optional
     ///
@@ -10408,12 +14339,41 @@ pub struct GetWebhookDeliveriesFilterStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eq: Option<crate::models::GetWebhookDeliveriesFilterStatusEq>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/status/properties/eq`."]
-    pub enum GetWebhookDeliveriesFilterStatusEq { #[doc = " `delivered`"] Delivered =
-    "delivered", #[doc = " `failed`"] Failed = "failed", } unknown = Unknown;
+/// Enum defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/status/properties/eq`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GetWebhookDeliveriesFilterStatusEq {
+    /// `delivered`
+    Delivered,
+    /// `failed`
+    Failed,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl GetWebhookDeliveriesFilterStatusEq {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GetWebhookDeliveriesFilterStatusEq::Delivered => "delivered",
+            GetWebhookDeliveriesFilterStatusEq::Failed => "failed",
+            GetWebhookDeliveriesFilterStatusEq::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, GetWebhookDeliveriesFilterStatusEq::Unknown(_))
+    }
+}
+impl From<&str> for GetWebhookDeliveriesFilterStatusEq {
+    fn from(value: &str) -> Self {
+        match value {
+            "delivered" => GetWebhookDeliveriesFilterStatusEq::Delivered,
+            "failed" => GetWebhookDeliveriesFilterStatusEq::Failed,
+            other => GetWebhookDeliveriesFilterStatusEq::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(GetWebhookDeliveriesFilterStatusEq, Unknown);
 /// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/webhook`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetWebhookDeliveriesFilterWebhook {
@@ -10423,38 +14383,353 @@ pub struct GetWebhookDeliveriesFilterWebhook {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Google transcription engine list of languages (schema `GoogleTranscriptionLanguage`)."]
-    pub enum GoogleTranscriptionLanguage { #[doc = " `af`"] Af = "af", #[doc = " `sq`"]
-    Sq = "sq", #[doc = " `am`"] Am = "am", #[doc = " `ar`"] Ar = "ar", #[doc = " `hy`"]
-    Hy = "hy", #[doc = " `az`"] Az = "az", #[doc = " `eu`"] Eu = "eu", #[doc = " `bn`"]
-    Bn = "bn", #[doc = " `bs`"] Bs = "bs", #[doc = " `bg`"] Bg = "bg", #[doc = " `my`"]
-    My = "my", #[doc = " `ca`"] Ca = "ca", #[doc = " `yue`"] Yue = "yue", #[doc =
-    " `zh`"] Zh = "zh", #[doc = " `hr`"] Hr = "hr", #[doc = " `cs`"] Cs = "cs", #[doc =
-    " `da`"] Da = "da", #[doc = " `nl`"] Nl = "nl", #[doc = " `en`"] En = "en", #[doc =
-    " `et`"] Et = "et", #[doc = " `fil`"] Fil = "fil", #[doc = " `fi`"] Fi = "fi", #[doc
-    = " `fr`"] Fr = "fr", #[doc = " `gl`"] Gl = "gl", #[doc = " `ka`"] Ka = "ka", #[doc =
-    " `de`"] De = "de", #[doc = " `el`"] El = "el", #[doc = " `gu`"] Gu = "gu", #[doc =
-    " `iw`"] Iw = "iw", #[doc = " `hi`"] Hi = "hi", #[doc = " `hu`"] Hu = "hu", #[doc =
-    " `is`"] Is = "is", #[doc = " `id`"] Id = "id", #[doc = " `it`"] It = "it", #[doc =
-    " `ja`"] Ja = "ja", #[doc = " `jv`"] Jv = "jv", #[doc = " `kn`"] Kn = "kn", #[doc =
-    " `kk`"] Kk = "kk", #[doc = " `km`"] Km = "km", #[doc = " `ko`"] Ko = "ko", #[doc =
-    " `lo`"] Lo = "lo", #[doc = " `lv`"] Lv = "lv", #[doc = " `lt`"] Lt = "lt", #[doc =
-    " `mk`"] Mk = "mk", #[doc = " `ms`"] Ms = "ms", #[doc = " `ml`"] Ml = "ml", #[doc =
-    " `mr`"] Mr = "mr", #[doc = " `mn`"] Mn = "mn", #[doc = " `ne`"] Ne = "ne", #[doc =
-    " `no`"] No = "no", #[doc = " `fa`"] Fa = "fa", #[doc = " `pl`"] Pl = "pl", #[doc =
-    " `pt`"] Pt = "pt", #[doc = " `pa`"] Pa = "pa", #[doc = " `ro`"] Ro = "ro", #[doc =
-    " `ru`"] Ru = "ru", #[doc = " `rw`"] Rw = "rw", #[doc = " `sr`"] Sr = "sr", #[doc =
-    " `si`"] Si = "si", #[doc = " `sk`"] Sk = "sk", #[doc = " `sl`"] Sl = "sl", #[doc =
-    " `ss`"] Ss = "ss", #[doc = " `st`"] St = "st", #[doc = " `es`"] Es = "es", #[doc =
-    " `su`"] Su = "su", #[doc = " `sw`"] Sw = "sw", #[doc = " `sv`"] Sv = "sv", #[doc =
-    " `ta`"] Ta = "ta", #[doc = " `te`"] Te = "te", #[doc = " `th`"] Th = "th", #[doc =
-    " `tn`"] Tn = "tn", #[doc = " `tr`"] Tr = "tr", #[doc = " `ts`"] Ts = "ts", #[doc =
-    " `uk`"] Uk = "uk", #[doc = " `ur`"] Ur = "ur", #[doc = " `uz`"] Uz = "uz", #[doc =
-    " `ve`"] Ve = "ve", #[doc = " `vi`"] Vi = "vi", #[doc = " `xh`"] Xh = "xh", #[doc =
-    " `zu`"] Zu = "zu", } unknown = Unknown;
+/// Google transcription engine list of languages (schema `GoogleTranscriptionLanguage`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GoogleTranscriptionLanguage {
+    /// `af`
+    Af,
+    /// `sq`
+    Sq,
+    /// `am`
+    Am,
+    /// `ar`
+    Ar,
+    /// `hy`
+    Hy,
+    /// `az`
+    Az,
+    /// `eu`
+    Eu,
+    /// `bn`
+    Bn,
+    /// `bs`
+    Bs,
+    /// `bg`
+    Bg,
+    /// `my`
+    My,
+    /// `ca`
+    Ca,
+    /// `yue`
+    Yue,
+    /// `zh`
+    Zh,
+    /// `hr`
+    Hr,
+    /// `cs`
+    Cs,
+    /// `da`
+    Da,
+    /// `nl`
+    Nl,
+    /// `en`
+    En,
+    /// `et`
+    Et,
+    /// `fil`
+    Fil,
+    /// `fi`
+    Fi,
+    /// `fr`
+    Fr,
+    /// `gl`
+    Gl,
+    /// `ka`
+    Ka,
+    /// `de`
+    De,
+    /// `el`
+    El,
+    /// `gu`
+    Gu,
+    /// `iw`
+    Iw,
+    /// `hi`
+    Hi,
+    /// `hu`
+    Hu,
+    /// `is`
+    Is,
+    /// `id`
+    Id,
+    /// `it`
+    It,
+    /// `ja`
+    Ja,
+    /// `jv`
+    Jv,
+    /// `kn`
+    Kn,
+    /// `kk`
+    Kk,
+    /// `km`
+    Km,
+    /// `ko`
+    Ko,
+    /// `lo`
+    Lo,
+    /// `lv`
+    Lv,
+    /// `lt`
+    Lt,
+    /// `mk`
+    Mk,
+    /// `ms`
+    Ms,
+    /// `ml`
+    Ml,
+    /// `mr`
+    Mr,
+    /// `mn`
+    Mn,
+    /// `ne`
+    Ne,
+    /// `no`
+    No,
+    /// `fa`
+    Fa,
+    /// `pl`
+    Pl,
+    /// `pt`
+    Pt,
+    /// `pa`
+    Pa,
+    /// `ro`
+    Ro,
+    /// `ru`
+    Ru,
+    /// `rw`
+    Rw,
+    /// `sr`
+    Sr,
+    /// `si`
+    Si,
+    /// `sk`
+    Sk,
+    /// `sl`
+    Sl,
+    /// `ss`
+    Ss,
+    /// `st`
+    St,
+    /// `es`
+    Es,
+    /// `su`
+    Su,
+    /// `sw`
+    Sw,
+    /// `sv`
+    Sv,
+    /// `ta`
+    Ta,
+    /// `te`
+    Te,
+    /// `th`
+    Th,
+    /// `tn`
+    Tn,
+    /// `tr`
+    Tr,
+    /// `ts`
+    Ts,
+    /// `uk`
+    Uk,
+    /// `ur`
+    Ur,
+    /// `uz`
+    Uz,
+    /// `ve`
+    Ve,
+    /// `vi`
+    Vi,
+    /// `xh`
+    Xh,
+    /// `zu`
+    Zu,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl GoogleTranscriptionLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            GoogleTranscriptionLanguage::Af => "af",
+            GoogleTranscriptionLanguage::Sq => "sq",
+            GoogleTranscriptionLanguage::Am => "am",
+            GoogleTranscriptionLanguage::Ar => "ar",
+            GoogleTranscriptionLanguage::Hy => "hy",
+            GoogleTranscriptionLanguage::Az => "az",
+            GoogleTranscriptionLanguage::Eu => "eu",
+            GoogleTranscriptionLanguage::Bn => "bn",
+            GoogleTranscriptionLanguage::Bs => "bs",
+            GoogleTranscriptionLanguage::Bg => "bg",
+            GoogleTranscriptionLanguage::My => "my",
+            GoogleTranscriptionLanguage::Ca => "ca",
+            GoogleTranscriptionLanguage::Yue => "yue",
+            GoogleTranscriptionLanguage::Zh => "zh",
+            GoogleTranscriptionLanguage::Hr => "hr",
+            GoogleTranscriptionLanguage::Cs => "cs",
+            GoogleTranscriptionLanguage::Da => "da",
+            GoogleTranscriptionLanguage::Nl => "nl",
+            GoogleTranscriptionLanguage::En => "en",
+            GoogleTranscriptionLanguage::Et => "et",
+            GoogleTranscriptionLanguage::Fil => "fil",
+            GoogleTranscriptionLanguage::Fi => "fi",
+            GoogleTranscriptionLanguage::Fr => "fr",
+            GoogleTranscriptionLanguage::Gl => "gl",
+            GoogleTranscriptionLanguage::Ka => "ka",
+            GoogleTranscriptionLanguage::De => "de",
+            GoogleTranscriptionLanguage::El => "el",
+            GoogleTranscriptionLanguage::Gu => "gu",
+            GoogleTranscriptionLanguage::Iw => "iw",
+            GoogleTranscriptionLanguage::Hi => "hi",
+            GoogleTranscriptionLanguage::Hu => "hu",
+            GoogleTranscriptionLanguage::Is => "is",
+            GoogleTranscriptionLanguage::Id => "id",
+            GoogleTranscriptionLanguage::It => "it",
+            GoogleTranscriptionLanguage::Ja => "ja",
+            GoogleTranscriptionLanguage::Jv => "jv",
+            GoogleTranscriptionLanguage::Kn => "kn",
+            GoogleTranscriptionLanguage::Kk => "kk",
+            GoogleTranscriptionLanguage::Km => "km",
+            GoogleTranscriptionLanguage::Ko => "ko",
+            GoogleTranscriptionLanguage::Lo => "lo",
+            GoogleTranscriptionLanguage::Lv => "lv",
+            GoogleTranscriptionLanguage::Lt => "lt",
+            GoogleTranscriptionLanguage::Mk => "mk",
+            GoogleTranscriptionLanguage::Ms => "ms",
+            GoogleTranscriptionLanguage::Ml => "ml",
+            GoogleTranscriptionLanguage::Mr => "mr",
+            GoogleTranscriptionLanguage::Mn => "mn",
+            GoogleTranscriptionLanguage::Ne => "ne",
+            GoogleTranscriptionLanguage::No => "no",
+            GoogleTranscriptionLanguage::Fa => "fa",
+            GoogleTranscriptionLanguage::Pl => "pl",
+            GoogleTranscriptionLanguage::Pt => "pt",
+            GoogleTranscriptionLanguage::Pa => "pa",
+            GoogleTranscriptionLanguage::Ro => "ro",
+            GoogleTranscriptionLanguage::Ru => "ru",
+            GoogleTranscriptionLanguage::Rw => "rw",
+            GoogleTranscriptionLanguage::Sr => "sr",
+            GoogleTranscriptionLanguage::Si => "si",
+            GoogleTranscriptionLanguage::Sk => "sk",
+            GoogleTranscriptionLanguage::Sl => "sl",
+            GoogleTranscriptionLanguage::Ss => "ss",
+            GoogleTranscriptionLanguage::St => "st",
+            GoogleTranscriptionLanguage::Es => "es",
+            GoogleTranscriptionLanguage::Su => "su",
+            GoogleTranscriptionLanguage::Sw => "sw",
+            GoogleTranscriptionLanguage::Sv => "sv",
+            GoogleTranscriptionLanguage::Ta => "ta",
+            GoogleTranscriptionLanguage::Te => "te",
+            GoogleTranscriptionLanguage::Th => "th",
+            GoogleTranscriptionLanguage::Tn => "tn",
+            GoogleTranscriptionLanguage::Tr => "tr",
+            GoogleTranscriptionLanguage::Ts => "ts",
+            GoogleTranscriptionLanguage::Uk => "uk",
+            GoogleTranscriptionLanguage::Ur => "ur",
+            GoogleTranscriptionLanguage::Uz => "uz",
+            GoogleTranscriptionLanguage::Ve => "ve",
+            GoogleTranscriptionLanguage::Vi => "vi",
+            GoogleTranscriptionLanguage::Xh => "xh",
+            GoogleTranscriptionLanguage::Zu => "zu",
+            GoogleTranscriptionLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, GoogleTranscriptionLanguage::Unknown(_))
+    }
+}
+impl From<&str> for GoogleTranscriptionLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "af" => GoogleTranscriptionLanguage::Af,
+            "sq" => GoogleTranscriptionLanguage::Sq,
+            "am" => GoogleTranscriptionLanguage::Am,
+            "ar" => GoogleTranscriptionLanguage::Ar,
+            "hy" => GoogleTranscriptionLanguage::Hy,
+            "az" => GoogleTranscriptionLanguage::Az,
+            "eu" => GoogleTranscriptionLanguage::Eu,
+            "bn" => GoogleTranscriptionLanguage::Bn,
+            "bs" => GoogleTranscriptionLanguage::Bs,
+            "bg" => GoogleTranscriptionLanguage::Bg,
+            "my" => GoogleTranscriptionLanguage::My,
+            "ca" => GoogleTranscriptionLanguage::Ca,
+            "yue" => GoogleTranscriptionLanguage::Yue,
+            "zh" => GoogleTranscriptionLanguage::Zh,
+            "hr" => GoogleTranscriptionLanguage::Hr,
+            "cs" => GoogleTranscriptionLanguage::Cs,
+            "da" => GoogleTranscriptionLanguage::Da,
+            "nl" => GoogleTranscriptionLanguage::Nl,
+            "en" => GoogleTranscriptionLanguage::En,
+            "et" => GoogleTranscriptionLanguage::Et,
+            "fil" => GoogleTranscriptionLanguage::Fil,
+            "fi" => GoogleTranscriptionLanguage::Fi,
+            "fr" => GoogleTranscriptionLanguage::Fr,
+            "gl" => GoogleTranscriptionLanguage::Gl,
+            "ka" => GoogleTranscriptionLanguage::Ka,
+            "de" => GoogleTranscriptionLanguage::De,
+            "el" => GoogleTranscriptionLanguage::El,
+            "gu" => GoogleTranscriptionLanguage::Gu,
+            "iw" => GoogleTranscriptionLanguage::Iw,
+            "hi" => GoogleTranscriptionLanguage::Hi,
+            "hu" => GoogleTranscriptionLanguage::Hu,
+            "is" => GoogleTranscriptionLanguage::Is,
+            "id" => GoogleTranscriptionLanguage::Id,
+            "it" => GoogleTranscriptionLanguage::It,
+            "ja" => GoogleTranscriptionLanguage::Ja,
+            "jv" => GoogleTranscriptionLanguage::Jv,
+            "kn" => GoogleTranscriptionLanguage::Kn,
+            "kk" => GoogleTranscriptionLanguage::Kk,
+            "km" => GoogleTranscriptionLanguage::Km,
+            "ko" => GoogleTranscriptionLanguage::Ko,
+            "lo" => GoogleTranscriptionLanguage::Lo,
+            "lv" => GoogleTranscriptionLanguage::Lv,
+            "lt" => GoogleTranscriptionLanguage::Lt,
+            "mk" => GoogleTranscriptionLanguage::Mk,
+            "ms" => GoogleTranscriptionLanguage::Ms,
+            "ml" => GoogleTranscriptionLanguage::Ml,
+            "mr" => GoogleTranscriptionLanguage::Mr,
+            "mn" => GoogleTranscriptionLanguage::Mn,
+            "ne" => GoogleTranscriptionLanguage::Ne,
+            "no" => GoogleTranscriptionLanguage::No,
+            "fa" => GoogleTranscriptionLanguage::Fa,
+            "pl" => GoogleTranscriptionLanguage::Pl,
+            "pt" => GoogleTranscriptionLanguage::Pt,
+            "pa" => GoogleTranscriptionLanguage::Pa,
+            "ro" => GoogleTranscriptionLanguage::Ro,
+            "ru" => GoogleTranscriptionLanguage::Ru,
+            "rw" => GoogleTranscriptionLanguage::Rw,
+            "sr" => GoogleTranscriptionLanguage::Sr,
+            "si" => GoogleTranscriptionLanguage::Si,
+            "sk" => GoogleTranscriptionLanguage::Sk,
+            "sl" => GoogleTranscriptionLanguage::Sl,
+            "ss" => GoogleTranscriptionLanguage::Ss,
+            "st" => GoogleTranscriptionLanguage::St,
+            "es" => GoogleTranscriptionLanguage::Es,
+            "su" => GoogleTranscriptionLanguage::Su,
+            "sw" => GoogleTranscriptionLanguage::Sw,
+            "sv" => GoogleTranscriptionLanguage::Sv,
+            "ta" => GoogleTranscriptionLanguage::Ta,
+            "te" => GoogleTranscriptionLanguage::Te,
+            "th" => GoogleTranscriptionLanguage::Th,
+            "tn" => GoogleTranscriptionLanguage::Tn,
+            "tr" => GoogleTranscriptionLanguage::Tr,
+            "ts" => GoogleTranscriptionLanguage::Ts,
+            "uk" => GoogleTranscriptionLanguage::Uk,
+            "ur" => GoogleTranscriptionLanguage::Ur,
+            "uz" => GoogleTranscriptionLanguage::Uz,
+            "ve" => GoogleTranscriptionLanguage::Ve,
+            "vi" => GoogleTranscriptionLanguage::Vi,
+            "xh" => GoogleTranscriptionLanguage::Xh,
+            "zu" => GoogleTranscriptionLanguage::Zu,
+            other => GoogleTranscriptionLanguage::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(GoogleTranscriptionLanguage, Unknown);
 /// Hangup Request (schema `HangupRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct HangupRequest {
@@ -10478,10 +14753,9 @@ pub struct HangupRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HangupTool {
     /// `hangup` · [`HangupToolParams`](crate::models::HangupToolParams) · required
-    #[serde(default)]
     pub hangup: crate::models::HangupToolParams,
     /// `type` · string · required · always `"hangup"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 /// HangupToolParams (schema `HangupToolParams`).
@@ -10546,16 +14820,48 @@ pub struct InworldVoiceSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_mode: Option<crate::models::InworldVoiceSettingsDeliveryMode>,
     /// `type` · string · required · always `"inworld"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/InworldVoiceSettings/properties/delivery_mode`."]
-    pub enum InworldVoiceSettingsDeliveryMode { #[doc = " `STABLE`"] Stable = "STABLE",
-    #[doc = " `BALANCED`"] Balanced = "BALANCED", #[doc = " `CREATIVE`"] Creative =
-    "CREATIVE", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/InworldVoiceSettings/properties/delivery_mode`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InworldVoiceSettingsDeliveryMode {
+    /// `STABLE`
+    Stable,
+    /// `BALANCED`
+    Balanced,
+    /// `CREATIVE`
+    Creative,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl InworldVoiceSettingsDeliveryMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InworldVoiceSettingsDeliveryMode::Stable => "STABLE",
+            InworldVoiceSettingsDeliveryMode::Balanced => "BALANCED",
+            InworldVoiceSettingsDeliveryMode::Creative => "CREATIVE",
+            InworldVoiceSettingsDeliveryMode::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, InworldVoiceSettingsDeliveryMode::Unknown(_))
+    }
+}
+impl From<&str> for InworldVoiceSettingsDeliveryMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "STABLE" => InworldVoiceSettingsDeliveryMode::Stable,
+            "BALANCED" => InworldVoiceSettingsDeliveryMode::Balanced,
+            "CREATIVE" => InworldVoiceSettingsDeliveryMode::Creative,
+            other => InworldVoiceSettingsDeliveryMode::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(InworldVoiceSettingsDeliveryMode, Unknown);
 /// Join Conference Request (schema `JoinConferenceRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JoinConferenceRequest {
@@ -10567,7 +14873,6 @@ pub struct JoinConferenceRequest {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ…`
-    #[serde(default)]
     pub call_control_id: String,
     /// `client_state` · string · optional
     ///
@@ -10604,11 +14909,11 @@ pub struct JoinConferenceRequest {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<bool>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
     /// `soft_end_conference_on_exit` · boolean · optional
     ///
     /// Example: `true`
@@ -10630,20 +14935,92 @@ pub struct JoinConferenceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/JoinConferenceRequest/properties/beep_enabled`."]
-    pub enum JoinConferenceRequestBeepEnabled { #[doc = " `always`"] Always = "always",
-    #[doc = " `never`"] Never = "never", #[doc = " `on_enter`"] OnEnter = "on_enter",
-    #[doc = " `on_exit`"] OnExit = "on_exit", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/JoinConferenceRequest/properties/beep_enabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum JoinConferenceRequestBeepEnabled {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// `on_enter`
+    OnEnter,
+    /// `on_exit`
+    OnExit,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/JoinConferenceRequest/properties/supervisor_role`."]
-    pub enum JoinConferenceRequestSupervisorRole { #[doc = " `barge`"] Barge = "barge",
-    #[doc = " `monitor`"] Monitor = "monitor", #[doc = " `none`"] None = "none", #[doc =
-    " `whisper`"] Whisper = "whisper", } unknown = Unknown;
+impl JoinConferenceRequestBeepEnabled {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JoinConferenceRequestBeepEnabled::Always => "always",
+            JoinConferenceRequestBeepEnabled::Never => "never",
+            JoinConferenceRequestBeepEnabled::OnEnter => "on_enter",
+            JoinConferenceRequestBeepEnabled::OnExit => "on_exit",
+            JoinConferenceRequestBeepEnabled::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, JoinConferenceRequestBeepEnabled::Unknown(_))
+    }
 }
+impl From<&str> for JoinConferenceRequestBeepEnabled {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => JoinConferenceRequestBeepEnabled::Always,
+            "never" => JoinConferenceRequestBeepEnabled::Never,
+            "on_enter" => JoinConferenceRequestBeepEnabled::OnEnter,
+            "on_exit" => JoinConferenceRequestBeepEnabled::OnExit,
+            other => JoinConferenceRequestBeepEnabled::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(JoinConferenceRequestBeepEnabled, Unknown);
+/// Enum defined inline at `#/components/schemas/JoinConferenceRequest/properties/supervisor_role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum JoinConferenceRequestSupervisorRole {
+    /// `barge`
+    Barge,
+    /// `monitor`
+    Monitor,
+    /// `none`
+    None,
+    /// `whisper`
+    Whisper,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl JoinConferenceRequestSupervisorRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JoinConferenceRequestSupervisorRole::Barge => "barge",
+            JoinConferenceRequestSupervisorRole::Monitor => "monitor",
+            JoinConferenceRequestSupervisorRole::None => "none",
+            JoinConferenceRequestSupervisorRole::Whisper => "whisper",
+            JoinConferenceRequestSupervisorRole::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, JoinConferenceRequestSupervisorRole::Unknown(_))
+    }
+}
+impl From<&str> for JoinConferenceRequestSupervisorRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "barge" => JoinConferenceRequestSupervisorRole::Barge,
+            "monitor" => JoinConferenceRequestSupervisorRole::Monitor,
+            "none" => JoinConferenceRequestSupervisorRole::None,
+            "whisper" => JoinConferenceRequestSupervisorRole::Whisper,
+            other => JoinConferenceRequestSupervisorRole::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(JoinConferenceRequestSupervisorRole, Unknown);
 /// Leave Conference Request (schema `LeaveConferenceRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeaveConferenceRequest {
@@ -10655,26 +15032,61 @@ pub struct LeaveConferenceRequest {
     /// `call_control_id` · string · required
     ///
     /// Example: `"f91269aa-61d1-417f-97b3-10e020e8bc47"`
-    #[serde(default)]
     pub call_control_id: String,
     /// `command_id` · string · optional
     ///
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/LeaveConferenceRequest/properties/beep_enabled`."]
-    pub enum LeaveConferenceRequestBeepEnabled { #[doc = " `always`"] Always = "always",
-    #[doc = " `never`"] Never = "never", #[doc = " `on_enter`"] OnEnter = "on_enter",
-    #[doc = " `on_exit`"] OnExit = "on_exit", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/LeaveConferenceRequest/properties/beep_enabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LeaveConferenceRequestBeepEnabled {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// `on_enter`
+    OnEnter,
+    /// `on_exit`
+    OnExit,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl LeaveConferenceRequestBeepEnabled {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LeaveConferenceRequestBeepEnabled::Always => "always",
+            LeaveConferenceRequestBeepEnabled::Never => "never",
+            LeaveConferenceRequestBeepEnabled::OnEnter => "on_enter",
+            LeaveConferenceRequestBeepEnabled::OnExit => "on_exit",
+            LeaveConferenceRequestBeepEnabled::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, LeaveConferenceRequestBeepEnabled::Unknown(_))
+    }
+}
+impl From<&str> for LeaveConferenceRequestBeepEnabled {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => LeaveConferenceRequestBeepEnabled::Always,
+            "never" => LeaveConferenceRequestBeepEnabled::Never,
+            "on_enter" => LeaveConferenceRequestBeepEnabled::OnEnter,
+            "on_exit" => LeaveConferenceRequestBeepEnabled::OnExit,
+            other => LeaveConferenceRequestBeepEnabled::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(LeaveConferenceRequestBeepEnabled, Unknown);
 /// Leave Queue Request (schema `LeaveQueueRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LeaveQueueRequest {
@@ -10746,7 +15158,7 @@ pub struct MinimaxVoiceSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<f64>,
     /// `type` · string · required · always `"minimax"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
     /// `vol` · number · optional · default `1.0`
     ///
@@ -10754,50 +15166,303 @@ pub struct MinimaxVoiceSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vol: Option<f64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/MinimaxVoiceSettings/properties/language_boost`."]
-    pub enum MinimaxVoiceSettingsLanguageBoost { #[doc = " `auto`"] Auto = "auto", #[doc
-    = " `Chinese`"] Chinese = "Chinese", #[doc = " `Chinese,Yue`"] ChineseYue =
-    "Chinese,Yue", #[doc = " `English`"] English = "English", #[doc = " `Arabic`"] Arabic
-    = "Arabic", #[doc = " `Russian`"] Russian = "Russian", #[doc = " `Spanish`"] Spanish
-    = "Spanish", #[doc = " `French`"] French = "French", #[doc = " `Portuguese`"]
-    Portuguese = "Portuguese", #[doc = " `German`"] German = "German", #[doc =
-    " `Turkish`"] Turkish = "Turkish", #[doc = " `Dutch`"] Dutch = "Dutch", #[doc =
-    " `Ukrainian`"] Ukrainian = "Ukrainian", #[doc = " `Vietnamese`"] Vietnamese =
-    "Vietnamese", #[doc = " `Indonesian`"] Indonesian = "Indonesian", #[doc =
-    " `Japanese`"] Japanese = "Japanese", #[doc = " `Italian`"] Italian = "Italian",
-    #[doc = " `Korean`"] Korean = "Korean", #[doc = " `Thai`"] Thai = "Thai", #[doc =
-    " `Polish`"] Polish = "Polish", #[doc = " `Romanian`"] Romanian = "Romanian", #[doc =
-    " `Greek`"] Greek = "Greek", #[doc = " `Czech`"] Czech = "Czech", #[doc =
-    " `Finnish`"] Finnish = "Finnish", #[doc = " `Hindi`"] Hindi = "Hindi", #[doc =
-    " `Bulgarian`"] Bulgarian = "Bulgarian", #[doc = " `Danish`"] Danish = "Danish",
-    #[doc = " `Hebrew`"] Hebrew = "Hebrew", #[doc = " `Malay`"] Malay = "Malay", #[doc =
-    " `Persian`"] Persian = "Persian", #[doc = " `Slovak`"] Slovak = "Slovak", #[doc =
-    " `Swedish`"] Swedish = "Swedish", #[doc = " `Croatian`"] Croatian = "Croatian",
-    #[doc = " `Filipino`"] Filipino = "Filipino", #[doc = " `Hungarian`"] Hungarian =
-    "Hungarian", #[doc = " `Norwegian`"] Norwegian = "Norwegian", #[doc = " `Slovenian`"]
-    Slovenian = "Slovenian", #[doc = " `Catalan`"] Catalan = "Catalan", #[doc =
-    " `Nynorsk`"] Nynorsk = "Nynorsk", #[doc = " `Tamil`"] Tamil = "Tamil", #[doc =
-    " `Afrikaans`"] Afrikaans = "Afrikaans", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/MinimaxVoiceSettings/properties/language_boost`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MinimaxVoiceSettingsLanguageBoost {
+    /// `auto`
+    Auto,
+    /// `Chinese`
+    Chinese,
+    /// `Chinese,Yue`
+    ChineseYue,
+    /// `English`
+    English,
+    /// `Arabic`
+    Arabic,
+    /// `Russian`
+    Russian,
+    /// `Spanish`
+    Spanish,
+    /// `French`
+    French,
+    /// `Portuguese`
+    Portuguese,
+    /// `German`
+    German,
+    /// `Turkish`
+    Turkish,
+    /// `Dutch`
+    Dutch,
+    /// `Ukrainian`
+    Ukrainian,
+    /// `Vietnamese`
+    Vietnamese,
+    /// `Indonesian`
+    Indonesian,
+    /// `Japanese`
+    Japanese,
+    /// `Italian`
+    Italian,
+    /// `Korean`
+    Korean,
+    /// `Thai`
+    Thai,
+    /// `Polish`
+    Polish,
+    /// `Romanian`
+    Romanian,
+    /// `Greek`
+    Greek,
+    /// `Czech`
+    Czech,
+    /// `Finnish`
+    Finnish,
+    /// `Hindi`
+    Hindi,
+    /// `Bulgarian`
+    Bulgarian,
+    /// `Danish`
+    Danish,
+    /// `Hebrew`
+    Hebrew,
+    /// `Malay`
+    Malay,
+    /// `Persian`
+    Persian,
+    /// `Slovak`
+    Slovak,
+    /// `Swedish`
+    Swedish,
+    /// `Croatian`
+    Croatian,
+    /// `Filipino`
+    Filipino,
+    /// `Hungarian`
+    Hungarian,
+    /// `Norwegian`
+    Norwegian,
+    /// `Slovenian`
+    Slovenian,
+    /// `Catalan`
+    Catalan,
+    /// `Nynorsk`
+    Nynorsk,
+    /// `Tamil`
+    Tamil,
+    /// `Afrikaans`
+    Afrikaans,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc = " Noise Suppression Direction (schema `NoiseSuppressionDirection`)."] pub
-    enum NoiseSuppressionDirection { #[doc = " `inbound`"] Inbound = "inbound", #[doc =
-    " `outbound`"] Outbound = "outbound", #[doc = " `both`"] Both = "both", } unknown =
-    Unknown;
+impl MinimaxVoiceSettingsLanguageBoost {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MinimaxVoiceSettingsLanguageBoost::Auto => "auto",
+            MinimaxVoiceSettingsLanguageBoost::Chinese => "Chinese",
+            MinimaxVoiceSettingsLanguageBoost::ChineseYue => "Chinese,Yue",
+            MinimaxVoiceSettingsLanguageBoost::English => "English",
+            MinimaxVoiceSettingsLanguageBoost::Arabic => "Arabic",
+            MinimaxVoiceSettingsLanguageBoost::Russian => "Russian",
+            MinimaxVoiceSettingsLanguageBoost::Spanish => "Spanish",
+            MinimaxVoiceSettingsLanguageBoost::French => "French",
+            MinimaxVoiceSettingsLanguageBoost::Portuguese => "Portuguese",
+            MinimaxVoiceSettingsLanguageBoost::German => "German",
+            MinimaxVoiceSettingsLanguageBoost::Turkish => "Turkish",
+            MinimaxVoiceSettingsLanguageBoost::Dutch => "Dutch",
+            MinimaxVoiceSettingsLanguageBoost::Ukrainian => "Ukrainian",
+            MinimaxVoiceSettingsLanguageBoost::Vietnamese => "Vietnamese",
+            MinimaxVoiceSettingsLanguageBoost::Indonesian => "Indonesian",
+            MinimaxVoiceSettingsLanguageBoost::Japanese => "Japanese",
+            MinimaxVoiceSettingsLanguageBoost::Italian => "Italian",
+            MinimaxVoiceSettingsLanguageBoost::Korean => "Korean",
+            MinimaxVoiceSettingsLanguageBoost::Thai => "Thai",
+            MinimaxVoiceSettingsLanguageBoost::Polish => "Polish",
+            MinimaxVoiceSettingsLanguageBoost::Romanian => "Romanian",
+            MinimaxVoiceSettingsLanguageBoost::Greek => "Greek",
+            MinimaxVoiceSettingsLanguageBoost::Czech => "Czech",
+            MinimaxVoiceSettingsLanguageBoost::Finnish => "Finnish",
+            MinimaxVoiceSettingsLanguageBoost::Hindi => "Hindi",
+            MinimaxVoiceSettingsLanguageBoost::Bulgarian => "Bulgarian",
+            MinimaxVoiceSettingsLanguageBoost::Danish => "Danish",
+            MinimaxVoiceSettingsLanguageBoost::Hebrew => "Hebrew",
+            MinimaxVoiceSettingsLanguageBoost::Malay => "Malay",
+            MinimaxVoiceSettingsLanguageBoost::Persian => "Persian",
+            MinimaxVoiceSettingsLanguageBoost::Slovak => "Slovak",
+            MinimaxVoiceSettingsLanguageBoost::Swedish => "Swedish",
+            MinimaxVoiceSettingsLanguageBoost::Croatian => "Croatian",
+            MinimaxVoiceSettingsLanguageBoost::Filipino => "Filipino",
+            MinimaxVoiceSettingsLanguageBoost::Hungarian => "Hungarian",
+            MinimaxVoiceSettingsLanguageBoost::Norwegian => "Norwegian",
+            MinimaxVoiceSettingsLanguageBoost::Slovenian => "Slovenian",
+            MinimaxVoiceSettingsLanguageBoost::Catalan => "Catalan",
+            MinimaxVoiceSettingsLanguageBoost::Nynorsk => "Nynorsk",
+            MinimaxVoiceSettingsLanguageBoost::Tamil => "Tamil",
+            MinimaxVoiceSettingsLanguageBoost::Afrikaans => "Afrikaans",
+            MinimaxVoiceSettingsLanguageBoost::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, MinimaxVoiceSettingsLanguageBoost::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc = " Noise Suppression Engine (schema `NoiseSuppressionEngine`)."] pub enum
-    NoiseSuppressionEngine { #[doc = " `Denoiser`"] Denoiser = "Denoiser", #[doc =
-    " `DeepFilterNet`"] DeepFilterNet = "DeepFilterNet", #[doc = " `Krisp`"] Krisp =
-    "Krisp", #[doc = " `AiCoustics`"] AiCoustics = "AiCoustics", #[doc =
-    " `aic_l_quail`"] AicLQuail = "aic_l_quail", #[doc = " `aic_l_rook`"] AicLRook =
-    "aic_l_rook", #[doc = " `aic_s_quail`"] AicSQuail = "aic_s_quail", #[doc =
-    " `aic_s_rook`"] AicSRook = "aic_s_rook", #[doc = " `quail_voice_focus_s`"]
-    QuailVoiceFocusS = "quail_voice_focus_s", #[doc = " `quail_voice_focus_xs`"]
-    QuailVoiceFocusXs = "quail_voice_focus_xs", } unknown = Unknown;
+impl From<&str> for MinimaxVoiceSettingsLanguageBoost {
+    fn from(value: &str) -> Self {
+        match value {
+            "auto" => MinimaxVoiceSettingsLanguageBoost::Auto,
+            "Chinese" => MinimaxVoiceSettingsLanguageBoost::Chinese,
+            "Chinese,Yue" => MinimaxVoiceSettingsLanguageBoost::ChineseYue,
+            "English" => MinimaxVoiceSettingsLanguageBoost::English,
+            "Arabic" => MinimaxVoiceSettingsLanguageBoost::Arabic,
+            "Russian" => MinimaxVoiceSettingsLanguageBoost::Russian,
+            "Spanish" => MinimaxVoiceSettingsLanguageBoost::Spanish,
+            "French" => MinimaxVoiceSettingsLanguageBoost::French,
+            "Portuguese" => MinimaxVoiceSettingsLanguageBoost::Portuguese,
+            "German" => MinimaxVoiceSettingsLanguageBoost::German,
+            "Turkish" => MinimaxVoiceSettingsLanguageBoost::Turkish,
+            "Dutch" => MinimaxVoiceSettingsLanguageBoost::Dutch,
+            "Ukrainian" => MinimaxVoiceSettingsLanguageBoost::Ukrainian,
+            "Vietnamese" => MinimaxVoiceSettingsLanguageBoost::Vietnamese,
+            "Indonesian" => MinimaxVoiceSettingsLanguageBoost::Indonesian,
+            "Japanese" => MinimaxVoiceSettingsLanguageBoost::Japanese,
+            "Italian" => MinimaxVoiceSettingsLanguageBoost::Italian,
+            "Korean" => MinimaxVoiceSettingsLanguageBoost::Korean,
+            "Thai" => MinimaxVoiceSettingsLanguageBoost::Thai,
+            "Polish" => MinimaxVoiceSettingsLanguageBoost::Polish,
+            "Romanian" => MinimaxVoiceSettingsLanguageBoost::Romanian,
+            "Greek" => MinimaxVoiceSettingsLanguageBoost::Greek,
+            "Czech" => MinimaxVoiceSettingsLanguageBoost::Czech,
+            "Finnish" => MinimaxVoiceSettingsLanguageBoost::Finnish,
+            "Hindi" => MinimaxVoiceSettingsLanguageBoost::Hindi,
+            "Bulgarian" => MinimaxVoiceSettingsLanguageBoost::Bulgarian,
+            "Danish" => MinimaxVoiceSettingsLanguageBoost::Danish,
+            "Hebrew" => MinimaxVoiceSettingsLanguageBoost::Hebrew,
+            "Malay" => MinimaxVoiceSettingsLanguageBoost::Malay,
+            "Persian" => MinimaxVoiceSettingsLanguageBoost::Persian,
+            "Slovak" => MinimaxVoiceSettingsLanguageBoost::Slovak,
+            "Swedish" => MinimaxVoiceSettingsLanguageBoost::Swedish,
+            "Croatian" => MinimaxVoiceSettingsLanguageBoost::Croatian,
+            "Filipino" => MinimaxVoiceSettingsLanguageBoost::Filipino,
+            "Hungarian" => MinimaxVoiceSettingsLanguageBoost::Hungarian,
+            "Norwegian" => MinimaxVoiceSettingsLanguageBoost::Norwegian,
+            "Slovenian" => MinimaxVoiceSettingsLanguageBoost::Slovenian,
+            "Catalan" => MinimaxVoiceSettingsLanguageBoost::Catalan,
+            "Nynorsk" => MinimaxVoiceSettingsLanguageBoost::Nynorsk,
+            "Tamil" => MinimaxVoiceSettingsLanguageBoost::Tamil,
+            "Afrikaans" => MinimaxVoiceSettingsLanguageBoost::Afrikaans,
+            other => MinimaxVoiceSettingsLanguageBoost::Unknown(other.to_string()),
+        }
+    }
 }
+crate::private::string_enum_traits!(MinimaxVoiceSettingsLanguageBoost, Unknown);
+/// Noise Suppression Direction (schema `NoiseSuppressionDirection`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NoiseSuppressionDirection {
+    /// `inbound`
+    Inbound,
+    /// `outbound`
+    Outbound,
+    /// `both`
+    Both,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl NoiseSuppressionDirection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NoiseSuppressionDirection::Inbound => "inbound",
+            NoiseSuppressionDirection::Outbound => "outbound",
+            NoiseSuppressionDirection::Both => "both",
+            NoiseSuppressionDirection::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, NoiseSuppressionDirection::Unknown(_))
+    }
+}
+impl From<&str> for NoiseSuppressionDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound" => NoiseSuppressionDirection::Inbound,
+            "outbound" => NoiseSuppressionDirection::Outbound,
+            "both" => NoiseSuppressionDirection::Both,
+            other => NoiseSuppressionDirection::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(NoiseSuppressionDirection, Unknown);
+/// Noise Suppression Engine (schema `NoiseSuppressionEngine`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NoiseSuppressionEngine {
+    /// `Denoiser`
+    Denoiser,
+    /// `DeepFilterNet`
+    DeepFilterNet,
+    /// `Krisp`
+    Krisp,
+    /// `AiCoustics`
+    AiCoustics,
+    /// `aic_l_quail`
+    AicLQuail,
+    /// `aic_l_rook`
+    AicLRook,
+    /// `aic_s_quail`
+    AicSQuail,
+    /// `aic_s_rook`
+    AicSRook,
+    /// `quail_voice_focus_s`
+    QuailVoiceFocusS,
+    /// `quail_voice_focus_xs`
+    QuailVoiceFocusXs,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl NoiseSuppressionEngine {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NoiseSuppressionEngine::Denoiser => "Denoiser",
+            NoiseSuppressionEngine::DeepFilterNet => "DeepFilterNet",
+            NoiseSuppressionEngine::Krisp => "Krisp",
+            NoiseSuppressionEngine::AiCoustics => "AiCoustics",
+            NoiseSuppressionEngine::AicLQuail => "aic_l_quail",
+            NoiseSuppressionEngine::AicLRook => "aic_l_rook",
+            NoiseSuppressionEngine::AicSQuail => "aic_s_quail",
+            NoiseSuppressionEngine::AicSRook => "aic_s_rook",
+            NoiseSuppressionEngine::QuailVoiceFocusS => "quail_voice_focus_s",
+            NoiseSuppressionEngine::QuailVoiceFocusXs => "quail_voice_focus_xs",
+            NoiseSuppressionEngine::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, NoiseSuppressionEngine::Unknown(_))
+    }
+}
+impl From<&str> for NoiseSuppressionEngine {
+    fn from(value: &str) -> Self {
+        match value {
+            "Denoiser" => NoiseSuppressionEngine::Denoiser,
+            "DeepFilterNet" => NoiseSuppressionEngine::DeepFilterNet,
+            "Krisp" => NoiseSuppressionEngine::Krisp,
+            "AiCoustics" => NoiseSuppressionEngine::AiCoustics,
+            "aic_l_quail" => NoiseSuppressionEngine::AicLQuail,
+            "aic_l_rook" => NoiseSuppressionEngine::AicLRook,
+            "aic_s_quail" => NoiseSuppressionEngine::AicSQuail,
+            "aic_s_rook" => NoiseSuppressionEngine::AicSRook,
+            "quail_voice_focus_s" => NoiseSuppressionEngine::QuailVoiceFocusS,
+            "quail_voice_focus_xs" => NoiseSuppressionEngine::QuailVoiceFocusXs,
+            other => NoiseSuppressionEngine::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(NoiseSuppressionEngine, Unknown);
 /// Noise Suppression Engine Configuration (schema `NoiseSuppressionEngineConfig`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NoiseSuppressionEngineConfig {
@@ -10842,36 +15507,182 @@ pub struct NoiseSuppressionEngineConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_gain: Option<f64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/NoiseSuppressionEngineConfig/properties/family`."]
-    pub enum NoiseSuppressionEngineConfigFamily { #[doc = " `sparrow`"] Sparrow =
-    "sparrow", #[doc = " `quail`"] Quail = "quail", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/NoiseSuppressionEngineConfig/properties/family`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NoiseSuppressionEngineConfigFamily {
+    /// `sparrow`
+    Sparrow,
+    /// `quail`
+    Quail,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/NoiseSuppressionEngineConfig/properties/mode`."]
-    pub enum NoiseSuppressionEngineConfigMode { #[doc = " `standard`"] Standard =
-    "standard", #[doc = " `advanced`"] Advanced = "advanced", } unknown = Unknown;
+impl NoiseSuppressionEngineConfigFamily {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NoiseSuppressionEngineConfigFamily::Sparrow => "sparrow",
+            NoiseSuppressionEngineConfigFamily::Quail => "quail",
+            NoiseSuppressionEngineConfigFamily::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, NoiseSuppressionEngineConfigFamily::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/NoiseSuppressionEngineConfig/properties/model`."]
-    pub enum NoiseSuppressionEngineConfigModel { #[doc = " `krisp-viva-tel-v2.kef`"]
-    KrispVivaTelV2Kef = "krisp-viva-tel-v2.kef", #[doc = " `krisp-viva-tel-lite-v1.kef`"]
-    KrispVivaTelLiteV1Kef = "krisp-viva-tel-lite-v1.kef", #[doc =
-    " `krisp-viva-pro-v1.kef`"] KrispVivaProV1Kef = "krisp-viva-pro-v1.kef", #[doc =
-    " `krisp-viva-ss-v1.kef`"] KrispVivaSsV1Kef = "krisp-viva-ss-v1.kef", } unknown =
-    Unknown;
+impl From<&str> for NoiseSuppressionEngineConfigFamily {
+    fn from(value: &str) -> Self {
+        match value {
+            "sparrow" => NoiseSuppressionEngineConfigFamily::Sparrow,
+            "quail" => NoiseSuppressionEngineConfigFamily::Quail,
+            other => NoiseSuppressionEngineConfigFamily::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/NoiseSuppressionEngineConfig/properties/size`."]
-    pub enum NoiseSuppressionEngineConfigSize { #[doc = " `s`"] S = "s", #[doc = " `l`"]
-    L = "l", #[doc = " `xs`"] Xs = "xs", #[doc = " `xxs`"] Xxs = "xxs", #[doc =
-    " `vf_l`"] VfL = "vf_l", #[doc = " `vf_1_1_l`"] Vf11L = "vf_1_1_l", } unknown =
-    Unknown;
+crate::private::string_enum_traits!(NoiseSuppressionEngineConfigFamily, Unknown);
+/// Enum defined inline at `#/components/schemas/NoiseSuppressionEngineConfig/properties/mode`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NoiseSuppressionEngineConfigMode {
+    /// `standard`
+    Standard,
+    /// `advanced`
+    Advanced,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl NoiseSuppressionEngineConfigMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NoiseSuppressionEngineConfigMode::Standard => "standard",
+            NoiseSuppressionEngineConfigMode::Advanced => "advanced",
+            NoiseSuppressionEngineConfigMode::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, NoiseSuppressionEngineConfigMode::Unknown(_))
+    }
+}
+impl From<&str> for NoiseSuppressionEngineConfigMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "standard" => NoiseSuppressionEngineConfigMode::Standard,
+            "advanced" => NoiseSuppressionEngineConfigMode::Advanced,
+            other => NoiseSuppressionEngineConfigMode::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(NoiseSuppressionEngineConfigMode, Unknown);
+/// Enum defined inline at `#/components/schemas/NoiseSuppressionEngineConfig/properties/model`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NoiseSuppressionEngineConfigModel {
+    /// `krisp-viva-tel-v2.kef`
+    KrispVivaTelV2Kef,
+    /// `krisp-viva-tel-lite-v1.kef`
+    KrispVivaTelLiteV1Kef,
+    /// `krisp-viva-pro-v1.kef`
+    KrispVivaProV1Kef,
+    /// `krisp-viva-ss-v1.kef`
+    KrispVivaSsV1Kef,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl NoiseSuppressionEngineConfigModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NoiseSuppressionEngineConfigModel::KrispVivaTelV2Kef => {
+                "krisp-viva-tel-v2.kef"
+            }
+            NoiseSuppressionEngineConfigModel::KrispVivaTelLiteV1Kef => {
+                "krisp-viva-tel-lite-v1.kef"
+            }
+            NoiseSuppressionEngineConfigModel::KrispVivaProV1Kef => {
+                "krisp-viva-pro-v1.kef"
+            }
+            NoiseSuppressionEngineConfigModel::KrispVivaSsV1Kef => "krisp-viva-ss-v1.kef",
+            NoiseSuppressionEngineConfigModel::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, NoiseSuppressionEngineConfigModel::Unknown(_))
+    }
+}
+impl From<&str> for NoiseSuppressionEngineConfigModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "krisp-viva-tel-v2.kef" => {
+                NoiseSuppressionEngineConfigModel::KrispVivaTelV2Kef
+            }
+            "krisp-viva-tel-lite-v1.kef" => {
+                NoiseSuppressionEngineConfigModel::KrispVivaTelLiteV1Kef
+            }
+            "krisp-viva-pro-v1.kef" => {
+                NoiseSuppressionEngineConfigModel::KrispVivaProV1Kef
+            }
+            "krisp-viva-ss-v1.kef" => NoiseSuppressionEngineConfigModel::KrispVivaSsV1Kef,
+            other => NoiseSuppressionEngineConfigModel::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(NoiseSuppressionEngineConfigModel, Unknown);
+/// Enum defined inline at `#/components/schemas/NoiseSuppressionEngineConfig/properties/size`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NoiseSuppressionEngineConfigSize {
+    /// `s`
+    S,
+    /// `l`
+    L,
+    /// `xs`
+    Xs,
+    /// `xxs`
+    Xxs,
+    /// `vf_l`
+    VfL,
+    /// `vf_1_1_l`
+    Vf11L,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl NoiseSuppressionEngineConfigSize {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            NoiseSuppressionEngineConfigSize::S => "s",
+            NoiseSuppressionEngineConfigSize::L => "l",
+            NoiseSuppressionEngineConfigSize::Xs => "xs",
+            NoiseSuppressionEngineConfigSize::Xxs => "xxs",
+            NoiseSuppressionEngineConfigSize::VfL => "vf_l",
+            NoiseSuppressionEngineConfigSize::Vf11L => "vf_1_1_l",
+            NoiseSuppressionEngineConfigSize::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, NoiseSuppressionEngineConfigSize::Unknown(_))
+    }
+}
+impl From<&str> for NoiseSuppressionEngineConfigSize {
+    fn from(value: &str) -> Self {
+        match value {
+            "s" => NoiseSuppressionEngineConfigSize::S,
+            "l" => NoiseSuppressionEngineConfigSize::L,
+            "xs" => NoiseSuppressionEngineConfigSize::Xs,
+            "xxs" => NoiseSuppressionEngineConfigSize::Xxs,
+            "vf_l" => NoiseSuppressionEngineConfigSize::VfL,
+            "vf_1_1_l" => NoiseSuppressionEngineConfigSize::Vf11L,
+            other => NoiseSuppressionEngineConfigSize::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(NoiseSuppressionEngineConfigSize, Unknown);
 /// Noise Suppression Start Request (schema `NoiseSuppressionStart`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct NoiseSuppressionStart {
@@ -10915,7 +15726,7 @@ pub struct NoiseSuppressionStop {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
 }
-/// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/0/schema`.
+/// Object defined inline at `#/components/parameters/PageConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PageConsolidated {
     /// `number` · integer · optional · default `1` · minimum 1
@@ -10979,50 +15790,40 @@ pub struct Participant {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v2:v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48K…`
-    #[serde(default)]
     pub call_control_id: String,
     /// `call_leg_id` · string · required
     ///
     /// Example: `"3fa85f64-5717-4562-b3fc-2c963f66afa6"`
-    #[serde(default)]
     pub call_leg_id: String,
     /// `conference` · [`ParticipantConference`](crate::models::ParticipantConference) · required
-    #[serde(default)]
     pub conference: crate::models::ParticipantConference,
     /// `created_at` · string · required
     ///
     /// Example: `"2019-01-23T18:10:02.574Z"`
-    #[serde(default)]
     pub created_at: String,
     /// `end_conference_on_exit` · boolean · required
     ///
     /// Example: `true`
-    #[serde(default)]
     pub end_conference_on_exit: bool,
     /// `id` · string · required
     ///
     /// Example: `"3fa85f64-5717-4562-b3fc-2c963f66afa6"`
-    #[serde(default)]
     pub id: String,
     /// `muted` · boolean · required
     ///
     /// Example: `true`
-    #[serde(default)]
     pub muted: bool,
     /// `on_hold` · boolean · required
     ///
     /// Example: `true`
-    #[serde(default)]
     pub on_hold: bool,
     /// `record_type` · string · required · always `"participant"`
     ///
     /// Example: `"participant"`
-    #[serde(default)]
     pub record_type: String,
     /// `soft_end_conference_on_exit` · boolean · required
     ///
     /// Example: `true`
-    #[serde(default)]
     pub soft_end_conference_on_exit: bool,
     /// `status` · [`ParticipantStatus`](crate::models::ParticipantStatus) · required
     ///
@@ -11031,12 +15832,10 @@ pub struct Participant {
     /// `updated_at` · string · required
     ///
     /// Example: `"2019-01-23T18:10:02.574Z"`
-    #[serde(default)]
     pub updated_at: String,
     /// `whisper_call_control_ids` · list of string · required
     ///
     /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
-    #[serde(default)]
     pub whisper_call_control_ids: Vec<String>,
 }
 /// Object defined inline at `#/components/schemas/Participant/properties/conference`.
@@ -11053,13 +15852,45 @@ pub struct ParticipantConference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/Participant/properties/status`."] pub
-    enum ParticipantStatus { #[doc = " `joining`"] Joining = "joining", #[doc =
-    " `joined`"] Joined = "joined", #[doc = " `left`"] Left = "left", } unknown =
-    Unknown;
+/// Enum defined inline at `#/components/schemas/Participant/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ParticipantStatus {
+    /// `joining`
+    Joining,
+    /// `joined`
+    Joined,
+    /// `left`
+    Left,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl ParticipantStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ParticipantStatus::Joining => "joining",
+            ParticipantStatus::Joined => "joined",
+            ParticipantStatus::Left => "left",
+            ParticipantStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ParticipantStatus::Unknown(_))
+    }
+}
+impl From<&str> for ParticipantStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "joining" => ParticipantStatus::Joining,
+            "joined" => ParticipantStatus::Joined,
+            "left" => ParticipantStatus::Left,
+            other => ParticipantStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ParticipantStatus, Unknown);
 /// Pause Recording Request (schema `PauseConferenceRecordingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PauseConferenceRecordingRequest {
@@ -11073,11 +15904,11 @@ pub struct PauseConferenceRecordingRequest {
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_id: Option<String>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
 /// Pause Recording Request (schema `PauseRecordingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -11157,12 +15988,41 @@ pub struct PlayAudioUrlRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_legs: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/PlayAudioUrlRequest/properties/audio_type`."]
-    pub enum PlayAudioUrlRequestAudioType { #[doc = " `mp3`"] Mp3 = "mp3", #[doc =
-    " `wav`"] Wav = "wav", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/PlayAudioUrlRequest/properties/audio_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PlayAudioUrlRequestAudioType {
+    /// `mp3`
+    Mp3,
+    /// `wav`
+    Wav,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl PlayAudioUrlRequestAudioType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            PlayAudioUrlRequestAudioType::Mp3 => "mp3",
+            PlayAudioUrlRequestAudioType::Wav => "wav",
+            PlayAudioUrlRequestAudioType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, PlayAudioUrlRequestAudioType::Unknown(_))
+    }
+}
+impl From<&str> for PlayAudioUrlRequestAudioType {
+    fn from(value: &str) -> Self {
+        match value {
+            "mp3" => PlayAudioUrlRequestAudioType::Mp3,
+            "wav" => PlayAudioUrlRequestAudioType::Wav,
+            other => PlayAudioUrlRequestAudioType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(PlayAudioUrlRequestAudioType, Unknown);
 /// Playback Stop Request (schema `PlaybackStopRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PlaybackStopRequest {
@@ -11193,42 +16053,34 @@ pub struct Queue {
     /// `average_wait_time_secs` · integer · required
     ///
     /// Example: `175`
-    #[serde(default)]
     pub average_wait_time_secs: i64,
     /// `created_at` · string · required
     ///
     /// Example: `"2019-01-23T18:10:02.574Z"`
-    #[serde(default)]
     pub created_at: String,
     /// `current_size` · integer · required
     ///
     /// Example: `20`
-    #[serde(default)]
     pub current_size: i64,
     /// `id` · string · required
     ///
     /// Example: `"3fa85f64-5717-4562-b3fc-2c963f66afa6"`
-    #[serde(default)]
     pub id: String,
     /// `max_size` · integer · required
     ///
     /// Example: `50`
-    #[serde(default)]
     pub max_size: i64,
     /// `name` · string · required
     ///
     /// Example: `"support"`
-    #[serde(default)]
     pub name: String,
     /// `record_type` · string · required · always `"queue"`
     ///
     /// Example: `"queue"`
-    #[serde(default)]
     pub record_type: String,
     /// `updated_at` · string · required
     ///
     /// Example: `"2019-01-23T18:10:02.574Z"`
-    #[serde(default)]
     pub updated_at: String,
 }
 /// QueueCall (schema `QueueCall`).
@@ -11237,62 +16089,50 @@ pub struct QueueCall {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default)]
     pub call_control_id: String,
     /// `call_leg_id` · string · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default)]
     pub call_leg_id: String,
     /// `call_session_id` · string · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b68e-5013ef9657c1"`
-    #[serde(default)]
     pub call_session_id: String,
     /// `connection_id` · string · required
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default)]
     pub connection_id: String,
     /// `enqueued_at` · string · required
     ///
     /// Example: `"2019-01-23T18:10:02.574Z"`
-    #[serde(default)]
     pub enqueued_at: String,
     /// `from` · string · required
     ///
     /// Example: `"+35319605860"`
-    #[serde(default)]
     pub from: String,
     /// `is_alive` · boolean · required
     ///
     /// Example: `true`
-    #[serde(default)]
     pub is_alive: bool,
     /// `queue_id` · string · required
     ///
     /// Example: `"ae1626cc-6f42-11ea-becd-02420a0f8b69"`
-    #[serde(default)]
     pub queue_id: String,
     /// `queue_position` · integer · required
     ///
     /// Example: `3`
-    #[serde(default)]
     pub queue_position: i64,
     /// `record_type` · string · required · always `"queue_call"`
     ///
     /// Example: `"queue_call"`
-    #[serde(default)]
     pub record_type: String,
     /// `to` · string · required
     ///
     /// Example: `"+13129457420"`
-    #[serde(default)]
     pub to: String,
     /// `wait_time_secs` · integer · required
     ///
     /// Example: `272`
-    #[serde(default)]
     pub wait_time_secs: i64,
 }
 /// RecordingResponseData (schema `RecordingResponseData`).
@@ -11392,12 +16232,41 @@ pub struct RecordingResponseData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/RecordingResponseData/properties/channels`."]
-    pub enum RecordingResponseDataChannels { #[doc = " `single`"] Single = "single",
-    #[doc = " `dual`"] Dual = "dual", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/RecordingResponseData/properties/channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecordingResponseDataChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl RecordingResponseDataChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecordingResponseDataChannels::Single => "single",
+            RecordingResponseDataChannels::Dual => "dual",
+            RecordingResponseDataChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, RecordingResponseDataChannels::Unknown(_))
+    }
+}
+impl From<&str> for RecordingResponseDataChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => RecordingResponseDataChannels::Single,
+            "dual" => RecordingResponseDataChannels::Dual,
+            other => RecordingResponseDataChannels::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(RecordingResponseDataChannels, Unknown);
 /// Object defined inline at `#/components/schemas/RecordingResponseData/properties/download_urls`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RecordingResponseDataDownloadUrls {
@@ -11408,12 +16277,41 @@ pub struct RecordingResponseDataDownloadUrls {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wav: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/RecordingResponseData/properties/source`."]
-    pub enum RecordingResponseDataSource { #[doc = " `conference`"] Conference =
-    "conference", #[doc = " `call`"] Call = "call", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/RecordingResponseData/properties/source`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecordingResponseDataSource {
+    /// `conference`
+    Conference,
+    /// `call`
+    Call,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl RecordingResponseDataSource {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecordingResponseDataSource::Conference => "conference",
+            RecordingResponseDataSource::Call => "call",
+            RecordingResponseDataSource::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, RecordingResponseDataSource::Unknown(_))
+    }
+}
+impl From<&str> for RecordingResponseDataSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "conference" => RecordingResponseDataSource::Conference,
+            "call" => RecordingResponseDataSource::Call,
+            other => RecordingResponseDataSource::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(RecordingResponseDataSource, Unknown);
 /// RecordingTranscriptionsResponseData (schema `RecordingTranscription`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RecordingTranscription {
@@ -11458,12 +16356,41 @@ pub struct RecordingTranscription {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/RecordingTranscription/properties/status`."]
-    pub enum RecordingTranscriptionStatus { #[doc = " `in-progress`"] InProgress =
-    "in-progress", #[doc = " `completed`"] Completed = "completed", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/RecordingTranscription/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecordingTranscriptionStatus {
+    /// `in-progress`
+    InProgress,
+    /// `completed`
+    Completed,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl RecordingTranscriptionStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecordingTranscriptionStatus::InProgress => "in-progress",
+            RecordingTranscriptionStatus::Completed => "completed",
+            RecordingTranscriptionStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, RecordingTranscriptionStatus::Unknown(_))
+    }
+}
+impl From<&str> for RecordingTranscriptionStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "in-progress" => RecordingTranscriptionStatus::InProgress,
+            "completed" => RecordingTranscriptionStatus::Completed,
+            other => RecordingTranscriptionStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(RecordingTranscriptionStatus, Unknown);
 /// Refer request (schema `ReferRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReferRequest {
@@ -11485,7 +16412,6 @@ pub struct ReferRequest {
     /// `sip_address` · string · required
     ///
     /// Example: `"sip:username@sip.non-telnyx-address.com"`
-    #[serde(default)]
     pub sip_address: String,
     /// `sip_auth_password` · string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11517,19 +16443,92 @@ pub struct RejectRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/RejectRequest/properties/cause`."] pub
-    enum RejectRequestCause { #[doc = " `CALL_REJECTED`"] CallRejected = "CALL_REJECTED",
-    #[doc = " `USER_BUSY`"] UserBusy = "USER_BUSY", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/RejectRequest/properties/cause`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RejectRequestCause {
+    /// `CALL_REJECTED`
+    CallRejected,
+    /// `USER_BUSY`
+    UserBusy,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc = " Resemble Sample Rate (schema `ResembleSampleRate`)."] pub enum
-    ResembleSampleRate { #[doc = " `8000`"] V8000 = "8000", #[doc = " `16000`"] V16000 =
-    "16000", #[doc = " `22050`"] V22050 = "22050", #[doc = " `32000`"] V32000 = "32000",
-    #[doc = " `44100`"] V44100 = "44100", #[doc = " `48000`"] V48000 = "48000", } unknown
-    = Unknown;
+impl RejectRequestCause {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RejectRequestCause::CallRejected => "CALL_REJECTED",
+            RejectRequestCause::UserBusy => "USER_BUSY",
+            RejectRequestCause::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, RejectRequestCause::Unknown(_))
+    }
 }
+impl From<&str> for RejectRequestCause {
+    fn from(value: &str) -> Self {
+        match value {
+            "CALL_REJECTED" => RejectRequestCause::CallRejected,
+            "USER_BUSY" => RejectRequestCause::UserBusy,
+            other => RejectRequestCause::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(RejectRequestCause, Unknown);
+/// Resemble Sample Rate (schema `ResembleSampleRate`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ResembleSampleRate {
+    /// `8000`
+    V8000,
+    /// `16000`
+    V16000,
+    /// `22050`
+    V22050,
+    /// `32000`
+    V32000,
+    /// `44100`
+    V44100,
+    /// `48000`
+    V48000,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl ResembleSampleRate {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ResembleSampleRate::V8000 => "8000",
+            ResembleSampleRate::V16000 => "16000",
+            ResembleSampleRate::V22050 => "22050",
+            ResembleSampleRate::V32000 => "32000",
+            ResembleSampleRate::V44100 => "44100",
+            ResembleSampleRate::V48000 => "48000",
+            ResembleSampleRate::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ResembleSampleRate::Unknown(_))
+    }
+}
+impl From<&str> for ResembleSampleRate {
+    fn from(value: &str) -> Self {
+        match value {
+            "8000" => ResembleSampleRate::V8000,
+            "16000" => ResembleSampleRate::V16000,
+            "22050" => ResembleSampleRate::V22050,
+            "32000" => ResembleSampleRate::V32000,
+            "44100" => ResembleSampleRate::V44100,
+            "48000" => ResembleSampleRate::V48000,
+            other => ResembleSampleRate::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ResembleSampleRate, Unknown);
 /// Resemble Voice Settings (schema `ResembleVoiceSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResembleVoiceSettings {
@@ -11543,22 +16542,87 @@ pub struct ResembleVoiceSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<crate::models::ResembleSampleRate>,
     /// `type` · string · required · always `"resemble"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ResembleVoiceSettings/properties/format`."]
-    pub enum ResembleVoiceSettingsFormat { #[doc = " `wav`"] Wav = "wav", #[doc =
-    " `mp3`"] Mp3 = "mp3", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/ResembleVoiceSettings/properties/format`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ResembleVoiceSettingsFormat {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/ResembleVoiceSettings/properties/precision`."]
-    pub enum ResembleVoiceSettingsPrecision { #[doc = " `PCM_16`"] Pcm16 = "PCM_16",
-    #[doc = " `PCM_24`"] Pcm24 = "PCM_24", #[doc = " `PCM_32`"] Pcm32 = "PCM_32", #[doc =
-    " `MULAW`"] Mulaw = "MULAW", } unknown = Unknown;
+impl ResembleVoiceSettingsFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ResembleVoiceSettingsFormat::Wav => "wav",
+            ResembleVoiceSettingsFormat::Mp3 => "mp3",
+            ResembleVoiceSettingsFormat::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ResembleVoiceSettingsFormat::Unknown(_))
+    }
 }
+impl From<&str> for ResembleVoiceSettingsFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "wav" => ResembleVoiceSettingsFormat::Wav,
+            "mp3" => ResembleVoiceSettingsFormat::Mp3,
+            other => ResembleVoiceSettingsFormat::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ResembleVoiceSettingsFormat, Unknown);
+/// Enum defined inline at `#/components/schemas/ResembleVoiceSettings/properties/precision`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ResembleVoiceSettingsPrecision {
+    /// `PCM_16`
+    Pcm16,
+    /// `PCM_24`
+    Pcm24,
+    /// `PCM_32`
+    Pcm32,
+    /// `MULAW`
+    Mulaw,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl ResembleVoiceSettingsPrecision {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ResembleVoiceSettingsPrecision::Pcm16 => "PCM_16",
+            ResembleVoiceSettingsPrecision::Pcm24 => "PCM_24",
+            ResembleVoiceSettingsPrecision::Pcm32 => "PCM_32",
+            ResembleVoiceSettingsPrecision::Mulaw => "MULAW",
+            ResembleVoiceSettingsPrecision::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ResembleVoiceSettingsPrecision::Unknown(_))
+    }
+}
+impl From<&str> for ResembleVoiceSettingsPrecision {
+    fn from(value: &str) -> Self {
+        match value {
+            "PCM_16" => ResembleVoiceSettingsPrecision::Pcm16,
+            "PCM_24" => ResembleVoiceSettingsPrecision::Pcm24,
+            "PCM_32" => ResembleVoiceSettingsPrecision::Pcm32,
+            "MULAW" => ResembleVoiceSettingsPrecision::Mulaw,
+            other => ResembleVoiceSettingsPrecision::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ResembleVoiceSettingsPrecision, Unknown);
 /// Pause Recording Request (schema `ResumeConferenceRecordingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ResumeConferenceRecordingRequest {
@@ -11572,11 +16636,11 @@ pub struct ResumeConferenceRecordingRequest {
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_id: Option<String>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
 /// Resume Recording Request (schema `ResumeRecordingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -11601,7 +16665,7 @@ pub struct ResumeRecordingRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RimeVoiceSettings {
     /// `type` · string · required · always `"rime"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
     /// `voice_speed` · number · optional · default `1.0`
     ///
@@ -11623,7 +16687,6 @@ pub struct S3ConfigurationData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws_secret_access_key: Option<String>,
     /// `backend` · string · required · always `"s3"`
-    #[serde(default)]
     pub backend: String,
     /// `bucket` · string · optional
     ///
@@ -11652,7 +16715,6 @@ pub struct SendDtmfRequest {
     /// `digits` · string · required
     ///
     /// Example: `"1www2WABCDw9"`
-    #[serde(default)]
     pub digits: String,
     /// `duration_millis` · integer (int32) · optional · default `250`
     ///
@@ -11666,7 +16728,6 @@ pub struct SendSipInfoRequest {
     /// `body` · string · required
     ///
     /// Example: `"{\"key\": \"value\", \"numValue\": 100}"`
-    #[serde(default)]
     pub body: String,
     /// `client_state` · string · optional
     ///
@@ -11681,7 +16742,6 @@ pub struct SendSipInfoRequest {
     /// `content_type` · string · required
     ///
     /// Example: `"application/json"`
-    #[serde(default)]
     pub content_type: String,
 }
 /// SIP Header (schema `SipHeader`).
@@ -11690,21 +16750,51 @@ pub struct SipHeader {
     /// `name` · string · required · always `"User-to-User"`
     ///
     /// Example: `"User-to-User"`
-    #[serde(default)]
     pub name: String,
     /// `value` · string · required
     ///
     /// Example: `"value"`
-    #[serde(default)]
     pub value: String,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/paths/~1call_control_applications/get/parameters/2/schema`."]
-    pub enum SortConnection { #[doc = " `created_at`"] CreatedAt = "created_at", #[doc =
-    " `connection_name`"] ConnectionName = "connection_name", #[doc = " `active`"] Active
-    = "active", } unknown = Unknown;
+/// Enum defined inline at `#/components/parameters/SortConnection/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SortConnection {
+    /// `created_at`
+    CreatedAt,
+    /// `connection_name`
+    ConnectionName,
+    /// `active`
+    Active,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl SortConnection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SortConnection::CreatedAt => "created_at",
+            SortConnection::ConnectionName => "connection_name",
+            SortConnection::Active => "active",
+            SortConnection::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SortConnection::Unknown(_))
+    }
+}
+impl From<&str> for SortConnection {
+    fn from(value: &str) -> Self {
+        match value {
+            "created_at" => SortConnection::CreatedAt,
+            "connection_name" => SortConnection::ConnectionName,
+            "active" => SortConnection::Active,
+            other => SortConnection::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SortConnection, Unknown);
 /// Sound modifications (schema `SoundModifications`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SoundModifications {
@@ -11753,7 +16843,6 @@ pub struct SpeakRequest {
     /// `payload` · string · required
     ///
     /// Example: `"Say this on the call"`
-    #[serde(default)]
     pub payload: String,
     /// `payload_type` · [`SpeakRequestPayloadType`](crate::models::SpeakRequestPayloadType) · optional · default `"text"`
     ///
@@ -11778,49 +16867,263 @@ pub struct SpeakRequest {
     /// `voice` · string · required
     ///
     /// Example: `"Telnyx.KokoroTTS.af"`
-    #[serde(default)]
     pub voice: String,
     /// `voice_settings` · [`SpeakRequestVoiceSettings`](crate::models::SpeakRequestVoiceSettings) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<crate::models::SpeakRequestVoiceSettings>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/SpeakRequest/properties/language`."]
-    pub enum SpeakRequestLanguage { #[doc = " `arb`"] Arb = "arb", #[doc = " `cmn-CN`"]
-    CmnCn = "cmn-CN", #[doc = " `cy-GB`"] CyGb = "cy-GB", #[doc = " `da-DK`"] DaDk =
-    "da-DK", #[doc = " `de-DE`"] DeDe = "de-DE", #[doc = " `en-AU`"] EnAu = "en-AU",
-    #[doc = " `en-GB`"] EnGb = "en-GB", #[doc = " `en-GB-WLS`"] EnGbWls = "en-GB-WLS",
-    #[doc = " `en-IN`"] EnIn = "en-IN", #[doc = " `en-US`"] EnUs = "en-US", #[doc =
-    " `es-ES`"] EsEs = "es-ES", #[doc = " `es-MX`"] EsMx = "es-MX", #[doc = " `es-US`"]
-    EsUs = "es-US", #[doc = " `fr-CA`"] FrCa = "fr-CA", #[doc = " `fr-FR`"] FrFr =
-    "fr-FR", #[doc = " `hi-IN`"] HiIn = "hi-IN", #[doc = " `is-IS`"] IsIs = "is-IS",
-    #[doc = " `it-IT`"] ItIt = "it-IT", #[doc = " `ja-JP`"] JaJp = "ja-JP", #[doc =
-    " `ko-KR`"] KoKr = "ko-KR", #[doc = " `nb-NO`"] NbNo = "nb-NO", #[doc = " `nl-NL`"]
-    NlNl = "nl-NL", #[doc = " `pl-PL`"] PlPl = "pl-PL", #[doc = " `pt-BR`"] PtBr =
-    "pt-BR", #[doc = " `pt-PT`"] PtPt = "pt-PT", #[doc = " `ro-RO`"] RoRo = "ro-RO",
-    #[doc = " `ru-RU`"] RuRu = "ru-RU", #[doc = " `sv-SE`"] SvSe = "sv-SE", #[doc =
-    " `tr-TR`"] TrTr = "tr-TR", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/SpeakRequest/properties/language`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SpeakRequestLanguage {
+    /// `arb`
+    Arb,
+    /// `cmn-CN`
+    CmnCn,
+    /// `cy-GB`
+    CyGb,
+    /// `da-DK`
+    DaDk,
+    /// `de-DE`
+    DeDe,
+    /// `en-AU`
+    EnAu,
+    /// `en-GB`
+    EnGb,
+    /// `en-GB-WLS`
+    EnGbWls,
+    /// `en-IN`
+    EnIn,
+    /// `en-US`
+    EnUs,
+    /// `es-ES`
+    EsEs,
+    /// `es-MX`
+    EsMx,
+    /// `es-US`
+    EsUs,
+    /// `fr-CA`
+    FrCa,
+    /// `fr-FR`
+    FrFr,
+    /// `hi-IN`
+    HiIn,
+    /// `is-IS`
+    IsIs,
+    /// `it-IT`
+    ItIt,
+    /// `ja-JP`
+    JaJp,
+    /// `ko-KR`
+    KoKr,
+    /// `nb-NO`
+    NbNo,
+    /// `nl-NL`
+    NlNl,
+    /// `pl-PL`
+    PlPl,
+    /// `pt-BR`
+    PtBr,
+    /// `pt-PT`
+    PtPt,
+    /// `ro-RO`
+    RoRo,
+    /// `ru-RU`
+    RuRu,
+    /// `sv-SE`
+    SvSe,
+    /// `tr-TR`
+    TrTr,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/SpeakRequest/properties/payload_type`."]
-    pub enum SpeakRequestPayloadType { #[doc = " `text`"] Text = "text", #[doc =
-    " `ssml`"] Ssml = "ssml", } unknown = Unknown;
+impl SpeakRequestLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SpeakRequestLanguage::Arb => "arb",
+            SpeakRequestLanguage::CmnCn => "cmn-CN",
+            SpeakRequestLanguage::CyGb => "cy-GB",
+            SpeakRequestLanguage::DaDk => "da-DK",
+            SpeakRequestLanguage::DeDe => "de-DE",
+            SpeakRequestLanguage::EnAu => "en-AU",
+            SpeakRequestLanguage::EnGb => "en-GB",
+            SpeakRequestLanguage::EnGbWls => "en-GB-WLS",
+            SpeakRequestLanguage::EnIn => "en-IN",
+            SpeakRequestLanguage::EnUs => "en-US",
+            SpeakRequestLanguage::EsEs => "es-ES",
+            SpeakRequestLanguage::EsMx => "es-MX",
+            SpeakRequestLanguage::EsUs => "es-US",
+            SpeakRequestLanguage::FrCa => "fr-CA",
+            SpeakRequestLanguage::FrFr => "fr-FR",
+            SpeakRequestLanguage::HiIn => "hi-IN",
+            SpeakRequestLanguage::IsIs => "is-IS",
+            SpeakRequestLanguage::ItIt => "it-IT",
+            SpeakRequestLanguage::JaJp => "ja-JP",
+            SpeakRequestLanguage::KoKr => "ko-KR",
+            SpeakRequestLanguage::NbNo => "nb-NO",
+            SpeakRequestLanguage::NlNl => "nl-NL",
+            SpeakRequestLanguage::PlPl => "pl-PL",
+            SpeakRequestLanguage::PtBr => "pt-BR",
+            SpeakRequestLanguage::PtPt => "pt-PT",
+            SpeakRequestLanguage::RoRo => "ro-RO",
+            SpeakRequestLanguage::RuRu => "ru-RU",
+            SpeakRequestLanguage::SvSe => "sv-SE",
+            SpeakRequestLanguage::TrTr => "tr-TR",
+            SpeakRequestLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SpeakRequestLanguage::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/SpeakRequest/properties/service_level`."]
-    pub enum SpeakRequestServiceLevel { #[doc = " `basic`"] Basic = "basic", #[doc =
-    " `premium`"] Premium = "premium", } unknown = Unknown;
+impl From<&str> for SpeakRequestLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "arb" => SpeakRequestLanguage::Arb,
+            "cmn-CN" => SpeakRequestLanguage::CmnCn,
+            "cy-GB" => SpeakRequestLanguage::CyGb,
+            "da-DK" => SpeakRequestLanguage::DaDk,
+            "de-DE" => SpeakRequestLanguage::DeDe,
+            "en-AU" => SpeakRequestLanguage::EnAu,
+            "en-GB" => SpeakRequestLanguage::EnGb,
+            "en-GB-WLS" => SpeakRequestLanguage::EnGbWls,
+            "en-IN" => SpeakRequestLanguage::EnIn,
+            "en-US" => SpeakRequestLanguage::EnUs,
+            "es-ES" => SpeakRequestLanguage::EsEs,
+            "es-MX" => SpeakRequestLanguage::EsMx,
+            "es-US" => SpeakRequestLanguage::EsUs,
+            "fr-CA" => SpeakRequestLanguage::FrCa,
+            "fr-FR" => SpeakRequestLanguage::FrFr,
+            "hi-IN" => SpeakRequestLanguage::HiIn,
+            "is-IS" => SpeakRequestLanguage::IsIs,
+            "it-IT" => SpeakRequestLanguage::ItIt,
+            "ja-JP" => SpeakRequestLanguage::JaJp,
+            "ko-KR" => SpeakRequestLanguage::KoKr,
+            "nb-NO" => SpeakRequestLanguage::NbNo,
+            "nl-NL" => SpeakRequestLanguage::NlNl,
+            "pl-PL" => SpeakRequestLanguage::PlPl,
+            "pt-BR" => SpeakRequestLanguage::PtBr,
+            "pt-PT" => SpeakRequestLanguage::PtPt,
+            "ro-RO" => SpeakRequestLanguage::RoRo,
+            "ru-RU" => SpeakRequestLanguage::RuRu,
+            "sv-SE" => SpeakRequestLanguage::SvSe,
+            "tr-TR" => SpeakRequestLanguage::TrTr,
+            other => SpeakRequestLanguage::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/SpeakRequest/properties/target_legs`."]
-    pub enum SpeakRequestTargetLegs { #[doc = " `self`"] SelfValue = "self", #[doc =
-    " `opposite`"] Opposite = "opposite", #[doc = " `both`"] Both = "both", } unknown =
-    Unknown;
+crate::private::string_enum_traits!(SpeakRequestLanguage, Unknown);
+/// Enum defined inline at `#/components/schemas/SpeakRequest/properties/payload_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SpeakRequestPayloadType {
+    /// `text`
+    Text,
+    /// `ssml`
+    Ssml,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl SpeakRequestPayloadType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SpeakRequestPayloadType::Text => "text",
+            SpeakRequestPayloadType::Ssml => "ssml",
+            SpeakRequestPayloadType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SpeakRequestPayloadType::Unknown(_))
+    }
+}
+impl From<&str> for SpeakRequestPayloadType {
+    fn from(value: &str) -> Self {
+        match value {
+            "text" => SpeakRequestPayloadType::Text,
+            "ssml" => SpeakRequestPayloadType::Ssml,
+            other => SpeakRequestPayloadType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SpeakRequestPayloadType, Unknown);
+/// Enum defined inline at `#/components/schemas/SpeakRequest/properties/service_level`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SpeakRequestServiceLevel {
+    /// `basic`
+    Basic,
+    /// `premium`
+    Premium,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl SpeakRequestServiceLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SpeakRequestServiceLevel::Basic => "basic",
+            SpeakRequestServiceLevel::Premium => "premium",
+            SpeakRequestServiceLevel::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SpeakRequestServiceLevel::Unknown(_))
+    }
+}
+impl From<&str> for SpeakRequestServiceLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "basic" => SpeakRequestServiceLevel::Basic,
+            "premium" => SpeakRequestServiceLevel::Premium,
+            other => SpeakRequestServiceLevel::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SpeakRequestServiceLevel, Unknown);
+/// Enum defined inline at `#/components/schemas/SpeakRequest/properties/target_legs`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SpeakRequestTargetLegs {
+    /// `self`
+    SelfValue,
+    /// `opposite`
+    Opposite,
+    /// `both`
+    Both,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl SpeakRequestTargetLegs {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SpeakRequestTargetLegs::SelfValue => "self",
+            SpeakRequestTargetLegs::Opposite => "opposite",
+            SpeakRequestTargetLegs::Both => "both",
+            SpeakRequestTargetLegs::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SpeakRequestTargetLegs::Unknown(_))
+    }
+}
+impl From<&str> for SpeakRequestTargetLegs {
+    fn from(value: &str) -> Self {
+        match value {
+            "self" => SpeakRequestTargetLegs::SelfValue,
+            "opposite" => SpeakRequestTargetLegs::Opposite,
+            "both" => SpeakRequestTargetLegs::Both,
+            other => SpeakRequestTargetLegs::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SpeakRequestTargetLegs, Unknown);
 /// Union defined inline at `#/components/schemas/SpeakRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -11973,18 +17276,101 @@ impl<'de> Deserialize<'de> for SpeakRequestVoiceSettings {
             .map_err(serde::de::Error::custom)
     }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Speechmatics transcription engine list of languages (schema `SpeechmaticsTranscriptionLanguage`)."]
-    pub enum SpeechmaticsTranscriptionLanguage { #[doc = " `en`"] En = "en", #[doc =
-    " `ba`"] Ba = "ba", #[doc = " `eu`"] Eu = "eu", #[doc = " `gl`"] Gl = "gl", #[doc =
-    " `ga`"] Ga = "ga", #[doc = " `mt`"] Mt = "mt", #[doc = " `mn`"] Mn = "mn", #[doc =
-    " `sw`"] Sw = "sw", #[doc = " `ug`"] Ug = "ug", #[doc = " `cy`"] Cy = "cy", #[doc =
-    " `ar_en`"] ArEn = "ar_en", #[doc = " `cmn_en`"] CmnEn = "cmn_en", #[doc =
-    " `en_ms`"] EnMs = "en_ms", #[doc = " `en_ta`"] EnTa = "en_ta", #[doc = " `tl`"] Tl =
-    "tl", #[doc = " `es-bilingual-en`"] EsBilingualEn = "es-bilingual-en", #[doc =
-    " `cmn_en_ms_ta`"] CmnEnMsTa = "cmn_en_ms_ta", } unknown = Unknown;
+/// Speechmatics transcription engine list of languages (schema `SpeechmaticsTranscriptionLanguage`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SpeechmaticsTranscriptionLanguage {
+    /// `en`
+    En,
+    /// `ba`
+    Ba,
+    /// `eu`
+    Eu,
+    /// `gl`
+    Gl,
+    /// `ga`
+    Ga,
+    /// `mt`
+    Mt,
+    /// `mn`
+    Mn,
+    /// `sw`
+    Sw,
+    /// `ug`
+    Ug,
+    /// `cy`
+    Cy,
+    /// `ar_en`
+    ArEn,
+    /// `cmn_en`
+    CmnEn,
+    /// `en_ms`
+    EnMs,
+    /// `en_ta`
+    EnTa,
+    /// `tl`
+    Tl,
+    /// `es-bilingual-en`
+    EsBilingualEn,
+    /// `cmn_en_ms_ta`
+    CmnEnMsTa,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl SpeechmaticsTranscriptionLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SpeechmaticsTranscriptionLanguage::En => "en",
+            SpeechmaticsTranscriptionLanguage::Ba => "ba",
+            SpeechmaticsTranscriptionLanguage::Eu => "eu",
+            SpeechmaticsTranscriptionLanguage::Gl => "gl",
+            SpeechmaticsTranscriptionLanguage::Ga => "ga",
+            SpeechmaticsTranscriptionLanguage::Mt => "mt",
+            SpeechmaticsTranscriptionLanguage::Mn => "mn",
+            SpeechmaticsTranscriptionLanguage::Sw => "sw",
+            SpeechmaticsTranscriptionLanguage::Ug => "ug",
+            SpeechmaticsTranscriptionLanguage::Cy => "cy",
+            SpeechmaticsTranscriptionLanguage::ArEn => "ar_en",
+            SpeechmaticsTranscriptionLanguage::CmnEn => "cmn_en",
+            SpeechmaticsTranscriptionLanguage::EnMs => "en_ms",
+            SpeechmaticsTranscriptionLanguage::EnTa => "en_ta",
+            SpeechmaticsTranscriptionLanguage::Tl => "tl",
+            SpeechmaticsTranscriptionLanguage::EsBilingualEn => "es-bilingual-en",
+            SpeechmaticsTranscriptionLanguage::CmnEnMsTa => "cmn_en_ms_ta",
+            SpeechmaticsTranscriptionLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SpeechmaticsTranscriptionLanguage::Unknown(_))
+    }
+}
+impl From<&str> for SpeechmaticsTranscriptionLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => SpeechmaticsTranscriptionLanguage::En,
+            "ba" => SpeechmaticsTranscriptionLanguage::Ba,
+            "eu" => SpeechmaticsTranscriptionLanguage::Eu,
+            "gl" => SpeechmaticsTranscriptionLanguage::Gl,
+            "ga" => SpeechmaticsTranscriptionLanguage::Ga,
+            "mt" => SpeechmaticsTranscriptionLanguage::Mt,
+            "mn" => SpeechmaticsTranscriptionLanguage::Mn,
+            "sw" => SpeechmaticsTranscriptionLanguage::Sw,
+            "ug" => SpeechmaticsTranscriptionLanguage::Ug,
+            "cy" => SpeechmaticsTranscriptionLanguage::Cy,
+            "ar_en" => SpeechmaticsTranscriptionLanguage::ArEn,
+            "cmn_en" => SpeechmaticsTranscriptionLanguage::CmnEn,
+            "en_ms" => SpeechmaticsTranscriptionLanguage::EnMs,
+            "en_ta" => SpeechmaticsTranscriptionLanguage::EnTa,
+            "tl" => SpeechmaticsTranscriptionLanguage::Tl,
+            "es-bilingual-en" => SpeechmaticsTranscriptionLanguage::EsBilingualEn,
+            "cmn_en_ms_ta" => SpeechmaticsTranscriptionLanguage::CmnEnMsTa,
+            other => SpeechmaticsTranscriptionLanguage::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SpeechmaticsTranscriptionLanguage, Unknown);
 /// Start Conference Recording Request (schema `StartConferenceRecordingRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartConferenceRecordingRequest {
@@ -12012,29 +17398,87 @@ pub struct StartConferenceRecordingRequest {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub play_beep: Option<bool>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
     /// `trim` · string · optional · always `"trim-silence"`
     ///
     /// Example: `"trim-silence"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trim: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StartConferenceRecordingRequest/properties/channels`."]
-    pub enum StartConferenceRecordingRequestChannels { #[doc = " `single`"] Single =
-    "single", #[doc = " `dual`"] Dual = "dual", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/StartConferenceRecordingRequest/properties/channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartConferenceRecordingRequestChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StartConferenceRecordingRequest/properties/format`."]
-    pub enum StartConferenceRecordingRequestFormat { #[doc = " `wav`"] Wav = "wav", #[doc
-    = " `mp3`"] Mp3 = "mp3", } unknown = Unknown;
+impl StartConferenceRecordingRequestChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StartConferenceRecordingRequestChannels::Single => "single",
+            StartConferenceRecordingRequestChannels::Dual => "dual",
+            StartConferenceRecordingRequestChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StartConferenceRecordingRequestChannels::Unknown(_))
+    }
 }
+impl From<&str> for StartConferenceRecordingRequestChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => StartConferenceRecordingRequestChannels::Single,
+            "dual" => StartConferenceRecordingRequestChannels::Dual,
+            other => StartConferenceRecordingRequestChannels::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StartConferenceRecordingRequestChannels, Unknown);
+/// Enum defined inline at `#/components/schemas/StartConferenceRecordingRequest/properties/format`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartConferenceRecordingRequestFormat {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl StartConferenceRecordingRequestFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StartConferenceRecordingRequestFormat::Wav => "wav",
+            StartConferenceRecordingRequestFormat::Mp3 => "mp3",
+            StartConferenceRecordingRequestFormat::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StartConferenceRecordingRequestFormat::Unknown(_))
+    }
+}
+impl From<&str> for StartConferenceRecordingRequestFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "wav" => StartConferenceRecordingRequestFormat::Wav,
+            "mp3" => StartConferenceRecordingRequestFormat::Mp3,
+            other => StartConferenceRecordingRequestFormat::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StartConferenceRecordingRequestFormat, Unknown);
 /// Start Forking Request (schema `StartForkingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartForkingRequest {
@@ -12153,32 +17597,154 @@ pub struct StartRecordingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trim: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/channels`."]
-    pub enum StartRecordingRequestChannels { #[doc = " `single`"] Single = "single",
-    #[doc = " `dual`"] Dual = "dual", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartRecordingRequestChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/format`."]
-    pub enum StartRecordingRequestFormat { #[doc = " `wav`"] Wav = "wav", #[doc =
-    " `mp3`"] Mp3 = "mp3", } unknown = Unknown;
+impl StartRecordingRequestChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StartRecordingRequestChannels::Single => "single",
+            StartRecordingRequestChannels::Dual => "dual",
+            StartRecordingRequestChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StartRecordingRequestChannels::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/recording_track`."]
-    pub enum StartRecordingRequestRecordingTrack { #[doc = " `both`"] Both = "both",
-    #[doc = " `inbound`"] Inbound = "inbound", #[doc = " `outbound`"] Outbound =
-    "outbound", } unknown = Unknown;
+impl From<&str> for StartRecordingRequestChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => StartRecordingRequestChannels::Single,
+            "dual" => StartRecordingRequestChannels::Dual,
+            other => StartRecordingRequestChannels::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/transcription_engine`."]
-    pub enum StartRecordingRequestTranscriptionEngine { #[doc = " `A`"] A = "A", #[doc =
-    " `B`"] B = "B", #[doc = " `deepgram/nova-3`"] DeepgramNova3 = "deepgram/nova-3", }
-    unknown = Unknown;
+crate::private::string_enum_traits!(StartRecordingRequestChannels, Unknown);
+/// Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/format`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartRecordingRequestFormat {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl StartRecordingRequestFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StartRecordingRequestFormat::Wav => "wav",
+            StartRecordingRequestFormat::Mp3 => "mp3",
+            StartRecordingRequestFormat::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StartRecordingRequestFormat::Unknown(_))
+    }
+}
+impl From<&str> for StartRecordingRequestFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "wav" => StartRecordingRequestFormat::Wav,
+            "mp3" => StartRecordingRequestFormat::Mp3,
+            other => StartRecordingRequestFormat::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StartRecordingRequestFormat, Unknown);
+/// Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/recording_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartRecordingRequestRecordingTrack {
+    /// `both`
+    Both,
+    /// `inbound`
+    Inbound,
+    /// `outbound`
+    Outbound,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl StartRecordingRequestRecordingTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StartRecordingRequestRecordingTrack::Both => "both",
+            StartRecordingRequestRecordingTrack::Inbound => "inbound",
+            StartRecordingRequestRecordingTrack::Outbound => "outbound",
+            StartRecordingRequestRecordingTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StartRecordingRequestRecordingTrack::Unknown(_))
+    }
+}
+impl From<&str> for StartRecordingRequestRecordingTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "both" => StartRecordingRequestRecordingTrack::Both,
+            "inbound" => StartRecordingRequestRecordingTrack::Inbound,
+            "outbound" => StartRecordingRequestRecordingTrack::Outbound,
+            other => StartRecordingRequestRecordingTrack::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StartRecordingRequestRecordingTrack, Unknown);
+/// Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/transcription_engine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartRecordingRequestTranscriptionEngine {
+    /// `A`
+    A,
+    /// `B`
+    B,
+    /// `deepgram/nova-3`
+    DeepgramNova3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl StartRecordingRequestTranscriptionEngine {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StartRecordingRequestTranscriptionEngine::A => "A",
+            StartRecordingRequestTranscriptionEngine::B => "B",
+            StartRecordingRequestTranscriptionEngine::DeepgramNova3 => "deepgram/nova-3",
+            StartRecordingRequestTranscriptionEngine::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StartRecordingRequestTranscriptionEngine::Unknown(_))
+    }
+}
+impl From<&str> for StartRecordingRequestTranscriptionEngine {
+    fn from(value: &str) -> Self {
+        match value {
+            "A" => StartRecordingRequestTranscriptionEngine::A,
+            "B" => StartRecordingRequestTranscriptionEngine::B,
+            "deepgram/nova-3" => StartRecordingRequestTranscriptionEngine::DeepgramNova3,
+            other => StartRecordingRequestTranscriptionEngine::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StartRecordingRequestTranscriptionEngine, Unknown);
 /// Start Siprec Request (schema `StartSiprecRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartSiprecRequest {
@@ -12218,19 +17784,84 @@ pub struct StartSiprecRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub siprec_track: Option<crate::models::StartSiprecRequestSiprecTrack>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StartSiprecRequest/properties/sip_transport`."]
-    pub enum StartSiprecRequestSipTransport { #[doc = " `udp`"] Udp = "udp", #[doc =
-    " `tcp`"] Tcp = "tcp", #[doc = " `tls`"] Tls = "tls", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/StartSiprecRequest/properties/sip_transport`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartSiprecRequestSipTransport {
+    /// `udp`
+    Udp,
+    /// `tcp`
+    Tcp,
+    /// `tls`
+    Tls,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StartSiprecRequest/properties/siprec_track`."]
-    pub enum StartSiprecRequestSiprecTrack { #[doc = " `inbound_track`"] InboundTrack =
-    "inbound_track", #[doc = " `outbound_track`"] OutboundTrack = "outbound_track", #[doc
-    = " `both_tracks`"] BothTracks = "both_tracks", } unknown = Unknown;
+impl StartSiprecRequestSipTransport {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StartSiprecRequestSipTransport::Udp => "udp",
+            StartSiprecRequestSipTransport::Tcp => "tcp",
+            StartSiprecRequestSipTransport::Tls => "tls",
+            StartSiprecRequestSipTransport::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StartSiprecRequestSipTransport::Unknown(_))
+    }
 }
+impl From<&str> for StartSiprecRequestSipTransport {
+    fn from(value: &str) -> Self {
+        match value {
+            "udp" => StartSiprecRequestSipTransport::Udp,
+            "tcp" => StartSiprecRequestSipTransport::Tcp,
+            "tls" => StartSiprecRequestSipTransport::Tls,
+            other => StartSiprecRequestSipTransport::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StartSiprecRequestSipTransport, Unknown);
+/// Enum defined inline at `#/components/schemas/StartSiprecRequest/properties/siprec_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartSiprecRequestSiprecTrack {
+    /// `inbound_track`
+    InboundTrack,
+    /// `outbound_track`
+    OutboundTrack,
+    /// `both_tracks`
+    BothTracks,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl StartSiprecRequestSiprecTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StartSiprecRequestSiprecTrack::InboundTrack => "inbound_track",
+            StartSiprecRequestSiprecTrack::OutboundTrack => "outbound_track",
+            StartSiprecRequestSiprecTrack::BothTracks => "both_tracks",
+            StartSiprecRequestSiprecTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StartSiprecRequestSiprecTrack::Unknown(_))
+    }
+}
+impl From<&str> for StartSiprecRequestSiprecTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound_track" => StartSiprecRequestSiprecTrack::InboundTrack,
+            "outbound_track" => StartSiprecRequestSiprecTrack::OutboundTrack,
+            "both_tracks" => StartSiprecRequestSiprecTrack::BothTracks,
+            other => StartSiprecRequestSiprecTrack::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StartSiprecRequestSiprecTrack, Unknown);
 /// Start Streaming Request (schema `StartStreamingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartStreamingRequest {
@@ -12312,13 +17943,45 @@ pub struct StartStreamingRequestCustomParametersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StartStreamingRequest/properties/stream_track`."]
-    pub enum StartStreamingRequestStreamTrack { #[doc = " `inbound_track`"] InboundTrack
-    = "inbound_track", #[doc = " `outbound_track`"] OutboundTrack = "outbound_track",
-    #[doc = " `both_tracks`"] BothTracks = "both_tracks", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/StartStreamingRequest/properties/stream_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StartStreamingRequestStreamTrack {
+    /// `inbound_track`
+    InboundTrack,
+    /// `outbound_track`
+    OutboundTrack,
+    /// `both_tracks`
+    BothTracks,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl StartStreamingRequestStreamTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StartStreamingRequestStreamTrack::InboundTrack => "inbound_track",
+            StartStreamingRequestStreamTrack::OutboundTrack => "outbound_track",
+            StartStreamingRequestStreamTrack::BothTracks => "both_tracks",
+            StartStreamingRequestStreamTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StartStreamingRequestStreamTrack::Unknown(_))
+    }
+}
+impl From<&str> for StartStreamingRequestStreamTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound_track" => StartStreamingRequestStreamTrack::InboundTrack,
+            "outbound_track" => StartStreamingRequestStreamTrack::OutboundTrack,
+            "both_tracks" => StartStreamingRequestStreamTrack::BothTracks,
+            other => StartStreamingRequestStreamTrack::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StartStreamingRequestStreamTrack, Unknown);
 /// Stop Forking Request (schema `StopForkingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StopForkingRequest {
@@ -12338,12 +18001,41 @@ pub struct StopForkingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_type: Option<crate::models::StopForkingRequestStreamType>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/StopForkingRequest/properties/stream_type`."]
-    pub enum StopForkingRequestStreamType { #[doc = " `raw`"] Raw = "raw", #[doc =
-    " `decrypted`"] Decrypted = "decrypted", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/StopForkingRequest/properties/stream_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StopForkingRequestStreamType {
+    /// `raw`
+    Raw,
+    /// `decrypted`
+    Decrypted,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl StopForkingRequestStreamType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StopForkingRequestStreamType::Raw => "raw",
+            StopForkingRequestStreamType::Decrypted => "decrypted",
+            StopForkingRequestStreamType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StopForkingRequestStreamType::Unknown(_))
+    }
+}
+impl From<&str> for StopForkingRequestStreamType {
+    fn from(value: &str) -> Self {
+        match value {
+            "raw" => StopForkingRequestStreamType::Raw,
+            "decrypted" => StopForkingRequestStreamType::Decrypted,
+            other => StopForkingRequestStreamType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StopForkingRequestStreamType, Unknown);
 /// Stop Gather Request (schema `StopGatherRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StopGatherRequest {
@@ -12376,11 +18068,11 @@ pub struct StopRecordingConferenceRequest {
     /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_id: Option<String>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
 }
 /// Stop Recording Request (schema `StopRecordingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -12434,31 +18126,186 @@ pub struct StopStreamingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc = " Bidirectional Stream Codec (schema `StreamBidirectionalCodec`)."] pub enum
-    StreamBidirectionalCodec { #[doc = " `PCMU`"] Pcmu = "PCMU", #[doc = " `PCMA`"] Pcma
-    = "PCMA", #[doc = " `G722`"] G722 = "G722", #[doc = " `OPUS`"] Opus = "OPUS", #[doc =
-    " `AMR-WB`"] AmrWb = "AMR-WB", #[doc = " `L16`"] L16 = "L16", } unknown = Unknown;
+/// Bidirectional Stream Codec (schema `StreamBidirectionalCodec`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamBidirectionalCodec {
+    /// `PCMU`
+    Pcmu,
+    /// `PCMA`
+    Pcma,
+    /// `G722`
+    G722,
+    /// `OPUS`
+    Opus,
+    /// `AMR-WB`
+    AmrWb,
+    /// `L16`
+    L16,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc = " Bidirectional Stream Mode (schema `StreamBidirectionalMode`)."] pub enum
-    StreamBidirectionalMode { #[doc = " `mp3`"] Mp3 = "mp3", #[doc = " `rtp`"] Rtp =
-    "rtp", } unknown = Unknown;
+impl StreamBidirectionalCodec {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StreamBidirectionalCodec::Pcmu => "PCMU",
+            StreamBidirectionalCodec::Pcma => "PCMA",
+            StreamBidirectionalCodec::G722 => "G722",
+            StreamBidirectionalCodec::Opus => "OPUS",
+            StreamBidirectionalCodec::AmrWb => "AMR-WB",
+            StreamBidirectionalCodec::L16 => "L16",
+            StreamBidirectionalCodec::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StreamBidirectionalCodec::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Bidirectional Stream Target Legs (schema `StreamBidirectionalTargetLegs`)."] pub
-    enum StreamBidirectionalTargetLegs { #[doc = " `both`"] Both = "both", #[doc =
-    " `self`"] SelfValue = "self", #[doc = " `opposite`"] Opposite = "opposite", }
-    unknown = Unknown;
+impl From<&str> for StreamBidirectionalCodec {
+    fn from(value: &str) -> Self {
+        match value {
+            "PCMU" => StreamBidirectionalCodec::Pcmu,
+            "PCMA" => StreamBidirectionalCodec::Pcma,
+            "G722" => StreamBidirectionalCodec::G722,
+            "OPUS" => StreamBidirectionalCodec::Opus,
+            "AMR-WB" => StreamBidirectionalCodec::AmrWb,
+            "L16" => StreamBidirectionalCodec::L16,
+            other => StreamBidirectionalCodec::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc = " Stream Codec (schema `StreamCodec`)."] pub enum StreamCodec { #[doc =
-    " `PCMU`"] Pcmu = "PCMU", #[doc = " `PCMA`"] Pcma = "PCMA", #[doc = " `G722`"] G722 =
-    "G722", #[doc = " `OPUS`"] Opus = "OPUS", #[doc = " `AMR-WB`"] AmrWb = "AMR-WB",
-    #[doc = " `L16`"] L16 = "L16", #[doc = " `default`"] Default = "default", } unknown =
-    Unknown;
+crate::private::string_enum_traits!(StreamBidirectionalCodec, Unknown);
+/// Bidirectional Stream Mode (schema `StreamBidirectionalMode`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamBidirectionalMode {
+    /// `mp3`
+    Mp3,
+    /// `rtp`
+    Rtp,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl StreamBidirectionalMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StreamBidirectionalMode::Mp3 => "mp3",
+            StreamBidirectionalMode::Rtp => "rtp",
+            StreamBidirectionalMode::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StreamBidirectionalMode::Unknown(_))
+    }
+}
+impl From<&str> for StreamBidirectionalMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "mp3" => StreamBidirectionalMode::Mp3,
+            "rtp" => StreamBidirectionalMode::Rtp,
+            other => StreamBidirectionalMode::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StreamBidirectionalMode, Unknown);
+/// Bidirectional Stream Target Legs (schema `StreamBidirectionalTargetLegs`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamBidirectionalTargetLegs {
+    /// `both`
+    Both,
+    /// `self`
+    SelfValue,
+    /// `opposite`
+    Opposite,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl StreamBidirectionalTargetLegs {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StreamBidirectionalTargetLegs::Both => "both",
+            StreamBidirectionalTargetLegs::SelfValue => "self",
+            StreamBidirectionalTargetLegs::Opposite => "opposite",
+            StreamBidirectionalTargetLegs::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StreamBidirectionalTargetLegs::Unknown(_))
+    }
+}
+impl From<&str> for StreamBidirectionalTargetLegs {
+    fn from(value: &str) -> Self {
+        match value {
+            "both" => StreamBidirectionalTargetLegs::Both,
+            "self" => StreamBidirectionalTargetLegs::SelfValue,
+            "opposite" => StreamBidirectionalTargetLegs::Opposite,
+            other => StreamBidirectionalTargetLegs::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StreamBidirectionalTargetLegs, Unknown);
+/// Stream Codec (schema `StreamCodec`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamCodec {
+    /// `PCMU`
+    Pcmu,
+    /// `PCMA`
+    Pcma,
+    /// `G722`
+    G722,
+    /// `OPUS`
+    Opus,
+    /// `AMR-WB`
+    AmrWb,
+    /// `L16`
+    L16,
+    /// `default`
+    Default,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl StreamCodec {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StreamCodec::Pcmu => "PCMU",
+            StreamCodec::Pcma => "PCMA",
+            StreamCodec::G722 => "G722",
+            StreamCodec::Opus => "OPUS",
+            StreamCodec::AmrWb => "AMR-WB",
+            StreamCodec::L16 => "L16",
+            StreamCodec::Default => "default",
+            StreamCodec::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, StreamCodec::Unknown(_))
+    }
+}
+impl From<&str> for StreamCodec {
+    fn from(value: &str) -> Self {
+        match value {
+            "PCMU" => StreamCodec::Pcmu,
+            "PCMA" => StreamCodec::Pcma,
+            "G722" => StreamCodec::G722,
+            "OPUS" => StreamCodec::Opus,
+            "AMR-WB" => StreamCodec::AmrWb,
+            "L16" => StreamCodec::L16,
+            "default" => StreamCodec::Default,
+            other => StreamCodec::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(StreamCodec, Unknown);
 /// Switch Supervisor Role Request (schema `SwitchSupervisorRoleRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SwitchSupervisorRoleRequest {
@@ -12467,70 +18314,488 @@ pub struct SwitchSupervisorRoleRequest {
     /// Example: `"barge"`
     pub role: crate::models::SwitchSupervisorRoleRequestRole,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/SwitchSupervisorRoleRequest/properties/role`."]
-    pub enum SwitchSupervisorRoleRequestRole { #[doc = " `barge`"] Barge = "barge", #[doc
-    = " `whisper`"] Whisper = "whisper", #[doc = " `monitor`"] Monitor = "monitor", }
-    unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/SwitchSupervisorRoleRequest/properties/role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SwitchSupervisorRoleRequestRole {
+    /// `barge`
+    Barge,
+    /// `whisper`
+    Whisper,
+    /// `monitor`
+    Monitor,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl SwitchSupervisorRoleRequestRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SwitchSupervisorRoleRequestRole::Barge => "barge",
+            SwitchSupervisorRoleRequestRole::Whisper => "whisper",
+            SwitchSupervisorRoleRequestRole::Monitor => "monitor",
+            SwitchSupervisorRoleRequestRole::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SwitchSupervisorRoleRequestRole::Unknown(_))
+    }
+}
+impl From<&str> for SwitchSupervisorRoleRequestRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "barge" => SwitchSupervisorRoleRequestRole::Barge,
+            "whisper" => SwitchSupervisorRoleRequestRole::Whisper,
+            "monitor" => SwitchSupervisorRoleRequestRole::Monitor,
+            other => SwitchSupervisorRoleRequestRole::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SwitchSupervisorRoleRequestRole, Unknown);
 /// System Message (schema `SystemMessage`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemMessage {
     /// `content` · string · required
-    #[serde(default)]
     pub content: String,
     /// `metadata` · map of any JSON · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// `role` · string · required · always `"system"`
-    #[serde(default)]
     pub role: String,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Telnyx transcription engine list of languages (schema `TelnyxTranscriptionLanguage`)."]
-    pub enum TelnyxTranscriptionLanguage { #[doc = " `en`"] En = "en", #[doc = " `zh`"]
-    Zh = "zh", #[doc = " `de`"] De = "de", #[doc = " `es`"] Es = "es", #[doc = " `ru`"]
-    Ru = "ru", #[doc = " `ko`"] Ko = "ko", #[doc = " `fr`"] Fr = "fr", #[doc = " `ja`"]
-    Ja = "ja", #[doc = " `pt`"] Pt = "pt", #[doc = " `tr`"] Tr = "tr", #[doc = " `pl`"]
-    Pl = "pl", #[doc = " `ca`"] Ca = "ca", #[doc = " `nl`"] Nl = "nl", #[doc = " `ar`"]
-    Ar = "ar", #[doc = " `sv`"] Sv = "sv", #[doc = " `it`"] It = "it", #[doc = " `id`"]
-    Id = "id", #[doc = " `hi`"] Hi = "hi", #[doc = " `fi`"] Fi = "fi", #[doc = " `vi`"]
-    Vi = "vi", #[doc = " `he`"] He = "he", #[doc = " `uk`"] Uk = "uk", #[doc = " `el`"]
-    El = "el", #[doc = " `ms`"] Ms = "ms", #[doc = " `cs`"] Cs = "cs", #[doc = " `ro`"]
-    Ro = "ro", #[doc = " `da`"] Da = "da", #[doc = " `hu`"] Hu = "hu", #[doc = " `ta`"]
-    Ta = "ta", #[doc = " `no`"] No = "no", #[doc = " `th`"] Th = "th", #[doc = " `ur`"]
-    Ur = "ur", #[doc = " `hr`"] Hr = "hr", #[doc = " `bg`"] Bg = "bg", #[doc = " `lt`"]
-    Lt = "lt", #[doc = " `la`"] La = "la", #[doc = " `mi`"] Mi = "mi", #[doc = " `ml`"]
-    Ml = "ml", #[doc = " `cy`"] Cy = "cy", #[doc = " `sk`"] Sk = "sk", #[doc = " `te`"]
-    Te = "te", #[doc = " `fa`"] Fa = "fa", #[doc = " `lv`"] Lv = "lv", #[doc = " `bn`"]
-    Bn = "bn", #[doc = " `sr`"] Sr = "sr", #[doc = " `az`"] Az = "az", #[doc = " `sl`"]
-    Sl = "sl", #[doc = " `kn`"] Kn = "kn", #[doc = " `et`"] Et = "et", #[doc = " `mk`"]
-    Mk = "mk", #[doc = " `br`"] Br = "br", #[doc = " `eu`"] Eu = "eu", #[doc = " `is`"]
-    Is = "is", #[doc = " `hy`"] Hy = "hy", #[doc = " `ne`"] Ne = "ne", #[doc = " `mn`"]
-    Mn = "mn", #[doc = " `bs`"] Bs = "bs", #[doc = " `kk`"] Kk = "kk", #[doc = " `sq`"]
-    Sq = "sq", #[doc = " `sw`"] Sw = "sw", #[doc = " `gl`"] Gl = "gl", #[doc = " `mr`"]
-    Mr = "mr", #[doc = " `pa`"] Pa = "pa", #[doc = " `si`"] Si = "si", #[doc = " `km`"]
-    Km = "km", #[doc = " `sn`"] Sn = "sn", #[doc = " `yo`"] Yo = "yo", #[doc = " `so`"]
-    So = "so", #[doc = " `af`"] Af = "af", #[doc = " `oc`"] Oc = "oc", #[doc = " `ka`"]
-    Ka = "ka", #[doc = " `be`"] Be = "be", #[doc = " `tg`"] Tg = "tg", #[doc = " `sd`"]
-    Sd = "sd", #[doc = " `gu`"] Gu = "gu", #[doc = " `am`"] Am = "am", #[doc = " `yi`"]
-    Yi = "yi", #[doc = " `lo`"] Lo = "lo", #[doc = " `uz`"] Uz = "uz", #[doc = " `fo`"]
-    Fo = "fo", #[doc = " `ht`"] Ht = "ht", #[doc = " `ps`"] Ps = "ps", #[doc = " `tk`"]
-    Tk = "tk", #[doc = " `nn`"] Nn = "nn", #[doc = " `mt`"] Mt = "mt", #[doc = " `sa`"]
-    Sa = "sa", #[doc = " `lb`"] Lb = "lb", #[doc = " `my`"] My = "my", #[doc = " `bo`"]
-    Bo = "bo", #[doc = " `tl`"] Tl = "tl", #[doc = " `mg`"] Mg = "mg", #[doc = " `as`"]
-    As = "as", #[doc = " `tt`"] Tt = "tt", #[doc = " `haw`"] Haw = "haw", #[doc =
-    " `ln`"] Ln = "ln", #[doc = " `ha`"] Ha = "ha", #[doc = " `ba`"] Ba = "ba", #[doc =
-    " `jw`"] Jw = "jw", #[doc = " `su`"] Su = "su", #[doc = " `auto_detect`"] AutoDetect
-    = "auto_detect", } unknown = Unknown;
+/// Telnyx transcription engine list of languages (schema `TelnyxTranscriptionLanguage`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TelnyxTranscriptionLanguage {
+    /// `en`
+    En,
+    /// `zh`
+    Zh,
+    /// `de`
+    De,
+    /// `es`
+    Es,
+    /// `ru`
+    Ru,
+    /// `ko`
+    Ko,
+    /// `fr`
+    Fr,
+    /// `ja`
+    Ja,
+    /// `pt`
+    Pt,
+    /// `tr`
+    Tr,
+    /// `pl`
+    Pl,
+    /// `ca`
+    Ca,
+    /// `nl`
+    Nl,
+    /// `ar`
+    Ar,
+    /// `sv`
+    Sv,
+    /// `it`
+    It,
+    /// `id`
+    Id,
+    /// `hi`
+    Hi,
+    /// `fi`
+    Fi,
+    /// `vi`
+    Vi,
+    /// `he`
+    He,
+    /// `uk`
+    Uk,
+    /// `el`
+    El,
+    /// `ms`
+    Ms,
+    /// `cs`
+    Cs,
+    /// `ro`
+    Ro,
+    /// `da`
+    Da,
+    /// `hu`
+    Hu,
+    /// `ta`
+    Ta,
+    /// `no`
+    No,
+    /// `th`
+    Th,
+    /// `ur`
+    Ur,
+    /// `hr`
+    Hr,
+    /// `bg`
+    Bg,
+    /// `lt`
+    Lt,
+    /// `la`
+    La,
+    /// `mi`
+    Mi,
+    /// `ml`
+    Ml,
+    /// `cy`
+    Cy,
+    /// `sk`
+    Sk,
+    /// `te`
+    Te,
+    /// `fa`
+    Fa,
+    /// `lv`
+    Lv,
+    /// `bn`
+    Bn,
+    /// `sr`
+    Sr,
+    /// `az`
+    Az,
+    /// `sl`
+    Sl,
+    /// `kn`
+    Kn,
+    /// `et`
+    Et,
+    /// `mk`
+    Mk,
+    /// `br`
+    Br,
+    /// `eu`
+    Eu,
+    /// `is`
+    Is,
+    /// `hy`
+    Hy,
+    /// `ne`
+    Ne,
+    /// `mn`
+    Mn,
+    /// `bs`
+    Bs,
+    /// `kk`
+    Kk,
+    /// `sq`
+    Sq,
+    /// `sw`
+    Sw,
+    /// `gl`
+    Gl,
+    /// `mr`
+    Mr,
+    /// `pa`
+    Pa,
+    /// `si`
+    Si,
+    /// `km`
+    Km,
+    /// `sn`
+    Sn,
+    /// `yo`
+    Yo,
+    /// `so`
+    So,
+    /// `af`
+    Af,
+    /// `oc`
+    Oc,
+    /// `ka`
+    Ka,
+    /// `be`
+    Be,
+    /// `tg`
+    Tg,
+    /// `sd`
+    Sd,
+    /// `gu`
+    Gu,
+    /// `am`
+    Am,
+    /// `yi`
+    Yi,
+    /// `lo`
+    Lo,
+    /// `uz`
+    Uz,
+    /// `fo`
+    Fo,
+    /// `ht`
+    Ht,
+    /// `ps`
+    Ps,
+    /// `tk`
+    Tk,
+    /// `nn`
+    Nn,
+    /// `mt`
+    Mt,
+    /// `sa`
+    Sa,
+    /// `lb`
+    Lb,
+    /// `my`
+    My,
+    /// `bo`
+    Bo,
+    /// `tl`
+    Tl,
+    /// `mg`
+    Mg,
+    /// `as`
+    As,
+    /// `tt`
+    Tt,
+    /// `haw`
+    Haw,
+    /// `ln`
+    Ln,
+    /// `ha`
+    Ha,
+    /// `ba`
+    Ba,
+    /// `jw`
+    Jw,
+    /// `su`
+    Su,
+    /// `auto_detect`
+    AutoDetect,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TelnyxTranscriptionLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TelnyxTranscriptionLanguage::En => "en",
+            TelnyxTranscriptionLanguage::Zh => "zh",
+            TelnyxTranscriptionLanguage::De => "de",
+            TelnyxTranscriptionLanguage::Es => "es",
+            TelnyxTranscriptionLanguage::Ru => "ru",
+            TelnyxTranscriptionLanguage::Ko => "ko",
+            TelnyxTranscriptionLanguage::Fr => "fr",
+            TelnyxTranscriptionLanguage::Ja => "ja",
+            TelnyxTranscriptionLanguage::Pt => "pt",
+            TelnyxTranscriptionLanguage::Tr => "tr",
+            TelnyxTranscriptionLanguage::Pl => "pl",
+            TelnyxTranscriptionLanguage::Ca => "ca",
+            TelnyxTranscriptionLanguage::Nl => "nl",
+            TelnyxTranscriptionLanguage::Ar => "ar",
+            TelnyxTranscriptionLanguage::Sv => "sv",
+            TelnyxTranscriptionLanguage::It => "it",
+            TelnyxTranscriptionLanguage::Id => "id",
+            TelnyxTranscriptionLanguage::Hi => "hi",
+            TelnyxTranscriptionLanguage::Fi => "fi",
+            TelnyxTranscriptionLanguage::Vi => "vi",
+            TelnyxTranscriptionLanguage::He => "he",
+            TelnyxTranscriptionLanguage::Uk => "uk",
+            TelnyxTranscriptionLanguage::El => "el",
+            TelnyxTranscriptionLanguage::Ms => "ms",
+            TelnyxTranscriptionLanguage::Cs => "cs",
+            TelnyxTranscriptionLanguage::Ro => "ro",
+            TelnyxTranscriptionLanguage::Da => "da",
+            TelnyxTranscriptionLanguage::Hu => "hu",
+            TelnyxTranscriptionLanguage::Ta => "ta",
+            TelnyxTranscriptionLanguage::No => "no",
+            TelnyxTranscriptionLanguage::Th => "th",
+            TelnyxTranscriptionLanguage::Ur => "ur",
+            TelnyxTranscriptionLanguage::Hr => "hr",
+            TelnyxTranscriptionLanguage::Bg => "bg",
+            TelnyxTranscriptionLanguage::Lt => "lt",
+            TelnyxTranscriptionLanguage::La => "la",
+            TelnyxTranscriptionLanguage::Mi => "mi",
+            TelnyxTranscriptionLanguage::Ml => "ml",
+            TelnyxTranscriptionLanguage::Cy => "cy",
+            TelnyxTranscriptionLanguage::Sk => "sk",
+            TelnyxTranscriptionLanguage::Te => "te",
+            TelnyxTranscriptionLanguage::Fa => "fa",
+            TelnyxTranscriptionLanguage::Lv => "lv",
+            TelnyxTranscriptionLanguage::Bn => "bn",
+            TelnyxTranscriptionLanguage::Sr => "sr",
+            TelnyxTranscriptionLanguage::Az => "az",
+            TelnyxTranscriptionLanguage::Sl => "sl",
+            TelnyxTranscriptionLanguage::Kn => "kn",
+            TelnyxTranscriptionLanguage::Et => "et",
+            TelnyxTranscriptionLanguage::Mk => "mk",
+            TelnyxTranscriptionLanguage::Br => "br",
+            TelnyxTranscriptionLanguage::Eu => "eu",
+            TelnyxTranscriptionLanguage::Is => "is",
+            TelnyxTranscriptionLanguage::Hy => "hy",
+            TelnyxTranscriptionLanguage::Ne => "ne",
+            TelnyxTranscriptionLanguage::Mn => "mn",
+            TelnyxTranscriptionLanguage::Bs => "bs",
+            TelnyxTranscriptionLanguage::Kk => "kk",
+            TelnyxTranscriptionLanguage::Sq => "sq",
+            TelnyxTranscriptionLanguage::Sw => "sw",
+            TelnyxTranscriptionLanguage::Gl => "gl",
+            TelnyxTranscriptionLanguage::Mr => "mr",
+            TelnyxTranscriptionLanguage::Pa => "pa",
+            TelnyxTranscriptionLanguage::Si => "si",
+            TelnyxTranscriptionLanguage::Km => "km",
+            TelnyxTranscriptionLanguage::Sn => "sn",
+            TelnyxTranscriptionLanguage::Yo => "yo",
+            TelnyxTranscriptionLanguage::So => "so",
+            TelnyxTranscriptionLanguage::Af => "af",
+            TelnyxTranscriptionLanguage::Oc => "oc",
+            TelnyxTranscriptionLanguage::Ka => "ka",
+            TelnyxTranscriptionLanguage::Be => "be",
+            TelnyxTranscriptionLanguage::Tg => "tg",
+            TelnyxTranscriptionLanguage::Sd => "sd",
+            TelnyxTranscriptionLanguage::Gu => "gu",
+            TelnyxTranscriptionLanguage::Am => "am",
+            TelnyxTranscriptionLanguage::Yi => "yi",
+            TelnyxTranscriptionLanguage::Lo => "lo",
+            TelnyxTranscriptionLanguage::Uz => "uz",
+            TelnyxTranscriptionLanguage::Fo => "fo",
+            TelnyxTranscriptionLanguage::Ht => "ht",
+            TelnyxTranscriptionLanguage::Ps => "ps",
+            TelnyxTranscriptionLanguage::Tk => "tk",
+            TelnyxTranscriptionLanguage::Nn => "nn",
+            TelnyxTranscriptionLanguage::Mt => "mt",
+            TelnyxTranscriptionLanguage::Sa => "sa",
+            TelnyxTranscriptionLanguage::Lb => "lb",
+            TelnyxTranscriptionLanguage::My => "my",
+            TelnyxTranscriptionLanguage::Bo => "bo",
+            TelnyxTranscriptionLanguage::Tl => "tl",
+            TelnyxTranscriptionLanguage::Mg => "mg",
+            TelnyxTranscriptionLanguage::As => "as",
+            TelnyxTranscriptionLanguage::Tt => "tt",
+            TelnyxTranscriptionLanguage::Haw => "haw",
+            TelnyxTranscriptionLanguage::Ln => "ln",
+            TelnyxTranscriptionLanguage::Ha => "ha",
+            TelnyxTranscriptionLanguage::Ba => "ba",
+            TelnyxTranscriptionLanguage::Jw => "jw",
+            TelnyxTranscriptionLanguage::Su => "su",
+            TelnyxTranscriptionLanguage::AutoDetect => "auto_detect",
+            TelnyxTranscriptionLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TelnyxTranscriptionLanguage::Unknown(_))
+    }
+}
+impl From<&str> for TelnyxTranscriptionLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => TelnyxTranscriptionLanguage::En,
+            "zh" => TelnyxTranscriptionLanguage::Zh,
+            "de" => TelnyxTranscriptionLanguage::De,
+            "es" => TelnyxTranscriptionLanguage::Es,
+            "ru" => TelnyxTranscriptionLanguage::Ru,
+            "ko" => TelnyxTranscriptionLanguage::Ko,
+            "fr" => TelnyxTranscriptionLanguage::Fr,
+            "ja" => TelnyxTranscriptionLanguage::Ja,
+            "pt" => TelnyxTranscriptionLanguage::Pt,
+            "tr" => TelnyxTranscriptionLanguage::Tr,
+            "pl" => TelnyxTranscriptionLanguage::Pl,
+            "ca" => TelnyxTranscriptionLanguage::Ca,
+            "nl" => TelnyxTranscriptionLanguage::Nl,
+            "ar" => TelnyxTranscriptionLanguage::Ar,
+            "sv" => TelnyxTranscriptionLanguage::Sv,
+            "it" => TelnyxTranscriptionLanguage::It,
+            "id" => TelnyxTranscriptionLanguage::Id,
+            "hi" => TelnyxTranscriptionLanguage::Hi,
+            "fi" => TelnyxTranscriptionLanguage::Fi,
+            "vi" => TelnyxTranscriptionLanguage::Vi,
+            "he" => TelnyxTranscriptionLanguage::He,
+            "uk" => TelnyxTranscriptionLanguage::Uk,
+            "el" => TelnyxTranscriptionLanguage::El,
+            "ms" => TelnyxTranscriptionLanguage::Ms,
+            "cs" => TelnyxTranscriptionLanguage::Cs,
+            "ro" => TelnyxTranscriptionLanguage::Ro,
+            "da" => TelnyxTranscriptionLanguage::Da,
+            "hu" => TelnyxTranscriptionLanguage::Hu,
+            "ta" => TelnyxTranscriptionLanguage::Ta,
+            "no" => TelnyxTranscriptionLanguage::No,
+            "th" => TelnyxTranscriptionLanguage::Th,
+            "ur" => TelnyxTranscriptionLanguage::Ur,
+            "hr" => TelnyxTranscriptionLanguage::Hr,
+            "bg" => TelnyxTranscriptionLanguage::Bg,
+            "lt" => TelnyxTranscriptionLanguage::Lt,
+            "la" => TelnyxTranscriptionLanguage::La,
+            "mi" => TelnyxTranscriptionLanguage::Mi,
+            "ml" => TelnyxTranscriptionLanguage::Ml,
+            "cy" => TelnyxTranscriptionLanguage::Cy,
+            "sk" => TelnyxTranscriptionLanguage::Sk,
+            "te" => TelnyxTranscriptionLanguage::Te,
+            "fa" => TelnyxTranscriptionLanguage::Fa,
+            "lv" => TelnyxTranscriptionLanguage::Lv,
+            "bn" => TelnyxTranscriptionLanguage::Bn,
+            "sr" => TelnyxTranscriptionLanguage::Sr,
+            "az" => TelnyxTranscriptionLanguage::Az,
+            "sl" => TelnyxTranscriptionLanguage::Sl,
+            "kn" => TelnyxTranscriptionLanguage::Kn,
+            "et" => TelnyxTranscriptionLanguage::Et,
+            "mk" => TelnyxTranscriptionLanguage::Mk,
+            "br" => TelnyxTranscriptionLanguage::Br,
+            "eu" => TelnyxTranscriptionLanguage::Eu,
+            "is" => TelnyxTranscriptionLanguage::Is,
+            "hy" => TelnyxTranscriptionLanguage::Hy,
+            "ne" => TelnyxTranscriptionLanguage::Ne,
+            "mn" => TelnyxTranscriptionLanguage::Mn,
+            "bs" => TelnyxTranscriptionLanguage::Bs,
+            "kk" => TelnyxTranscriptionLanguage::Kk,
+            "sq" => TelnyxTranscriptionLanguage::Sq,
+            "sw" => TelnyxTranscriptionLanguage::Sw,
+            "gl" => TelnyxTranscriptionLanguage::Gl,
+            "mr" => TelnyxTranscriptionLanguage::Mr,
+            "pa" => TelnyxTranscriptionLanguage::Pa,
+            "si" => TelnyxTranscriptionLanguage::Si,
+            "km" => TelnyxTranscriptionLanguage::Km,
+            "sn" => TelnyxTranscriptionLanguage::Sn,
+            "yo" => TelnyxTranscriptionLanguage::Yo,
+            "so" => TelnyxTranscriptionLanguage::So,
+            "af" => TelnyxTranscriptionLanguage::Af,
+            "oc" => TelnyxTranscriptionLanguage::Oc,
+            "ka" => TelnyxTranscriptionLanguage::Ka,
+            "be" => TelnyxTranscriptionLanguage::Be,
+            "tg" => TelnyxTranscriptionLanguage::Tg,
+            "sd" => TelnyxTranscriptionLanguage::Sd,
+            "gu" => TelnyxTranscriptionLanguage::Gu,
+            "am" => TelnyxTranscriptionLanguage::Am,
+            "yi" => TelnyxTranscriptionLanguage::Yi,
+            "lo" => TelnyxTranscriptionLanguage::Lo,
+            "uz" => TelnyxTranscriptionLanguage::Uz,
+            "fo" => TelnyxTranscriptionLanguage::Fo,
+            "ht" => TelnyxTranscriptionLanguage::Ht,
+            "ps" => TelnyxTranscriptionLanguage::Ps,
+            "tk" => TelnyxTranscriptionLanguage::Tk,
+            "nn" => TelnyxTranscriptionLanguage::Nn,
+            "mt" => TelnyxTranscriptionLanguage::Mt,
+            "sa" => TelnyxTranscriptionLanguage::Sa,
+            "lb" => TelnyxTranscriptionLanguage::Lb,
+            "my" => TelnyxTranscriptionLanguage::My,
+            "bo" => TelnyxTranscriptionLanguage::Bo,
+            "tl" => TelnyxTranscriptionLanguage::Tl,
+            "mg" => TelnyxTranscriptionLanguage::Mg,
+            "as" => TelnyxTranscriptionLanguage::As,
+            "tt" => TelnyxTranscriptionLanguage::Tt,
+            "haw" => TelnyxTranscriptionLanguage::Haw,
+            "ln" => TelnyxTranscriptionLanguage::Ln,
+            "ha" => TelnyxTranscriptionLanguage::Ha,
+            "ba" => TelnyxTranscriptionLanguage::Ba,
+            "jw" => TelnyxTranscriptionLanguage::Jw,
+            "su" => TelnyxTranscriptionLanguage::Su,
+            "auto_detect" => TelnyxTranscriptionLanguage::AutoDetect,
+            other => TelnyxTranscriptionLanguage::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TelnyxTranscriptionLanguage, Unknown);
 /// Telnyx Voice Settings (schema `TelnyxVoiceSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TelnyxVoiceSettings {
     /// `type` · string · required · always `"telnyx"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
     /// `voice_speed` · number · optional · default `1.0` · range 0.1..=2
     ///
@@ -12544,33 +18809,28 @@ pub struct ToolCall {
     /// `function` · [`ToolCallFunction`](crate::models::ToolCallFunction) · required
     pub function: crate::models::ToolCallFunction,
     /// `id` · string · required
-    #[serde(default)]
     pub id: String,
     /// `type` · string · required · always `"function"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 /// Object defined inline at `#/components/schemas/ToolCall/properties/function`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolCallFunction {
     /// `name` · string · required
-    #[serde(default)]
     pub name: String,
 }
 /// Tool Message (schema `ToolMessage`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolMessage {
     /// `content` · string · required
-    #[serde(default)]
     pub content: String,
     /// `metadata` · map of any JSON · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// `role` · string · required · always `"tool"`
-    #[serde(default)]
     pub role: String,
     /// `tool_call_id` · string · required
-    #[serde(default)]
     pub tool_call_id: String,
 }
 /// Transcription (schema `Transcription`).
@@ -12614,25 +18874,105 @@ pub struct TranscriptionConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<crate::models::TranscriptionConfigModel>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TranscriptionConfig/properties/model`."]
-    pub enum TranscriptionConfigModel { #[doc = " `deepgram/flux`"] DeepgramFlux =
-    "deepgram/flux", #[doc = " `flux`"] Flux = "flux", #[doc = " `deepgram/nova-3`"]
-    DeepgramNova3 = "deepgram/nova-3", #[doc = " `deepgram/nova-2`"] DeepgramNova2 =
-    "deepgram/nova-2", #[doc = " `speechmatics/standard`"] SpeechmaticsStandard =
-    "speechmatics/standard", #[doc = " `speechmatics/enhanced`"] SpeechmaticsEnhanced =
-    "speechmatics/enhanced", #[doc = " `assemblyai/universal-streaming`"]
-    AssemblyaiUniversalStreaming = "assemblyai/universal-streaming", #[doc =
-    " `xai/grok-stt`"] XaiGrokStt = "xai/grok-stt", #[doc = " `soniox/stt-rt-v4`"]
-    SonioxSttRtV4 = "soniox/stt-rt-v4", #[doc = " `nvidia/parakeet-v3`"] NvidiaParakeetV3
-    = "nvidia/parakeet-v3", #[doc = " `azure/fast`"] AzureFast = "azure/fast", #[doc =
-    " `azure/realtime`"] AzureRealtime = "azure/realtime", #[doc =
-    " `google/latest_long`"] GoogleLatestLong = "google/latest_long", #[doc =
-    " `distil-whisper/distil-large-v2`"] DistilWhisperDistilLargeV2 =
-    "distil-whisper/distil-large-v2", #[doc = " `openai/whisper-large-v3-turbo`"]
-    OpenaiWhisperLargeV3Turbo = "openai/whisper-large-v3-turbo", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/TranscriptionConfig/properties/model`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionConfigModel {
+    /// `deepgram/flux`
+    DeepgramFlux,
+    /// `flux`
+    Flux,
+    /// `deepgram/nova-3`
+    DeepgramNova3,
+    /// `deepgram/nova-2`
+    DeepgramNova2,
+    /// `speechmatics/standard`
+    SpeechmaticsStandard,
+    /// `speechmatics/enhanced`
+    SpeechmaticsEnhanced,
+    /// `assemblyai/universal-streaming`
+    AssemblyaiUniversalStreaming,
+    /// `xai/grok-stt`
+    XaiGrokStt,
+    /// `soniox/stt-rt-v4`
+    SonioxSttRtV4,
+    /// `nvidia/parakeet-v3`
+    NvidiaParakeetV3,
+    /// `azure/fast`
+    AzureFast,
+    /// `azure/realtime`
+    AzureRealtime,
+    /// `google/latest_long`
+    GoogleLatestLong,
+    /// `distil-whisper/distil-large-v2`
+    DistilWhisperDistilLargeV2,
+    /// `openai/whisper-large-v3-turbo`
+    OpenaiWhisperLargeV3Turbo,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TranscriptionConfigModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionConfigModel::DeepgramFlux => "deepgram/flux",
+            TranscriptionConfigModel::Flux => "flux",
+            TranscriptionConfigModel::DeepgramNova3 => "deepgram/nova-3",
+            TranscriptionConfigModel::DeepgramNova2 => "deepgram/nova-2",
+            TranscriptionConfigModel::SpeechmaticsStandard => "speechmatics/standard",
+            TranscriptionConfigModel::SpeechmaticsEnhanced => "speechmatics/enhanced",
+            TranscriptionConfigModel::AssemblyaiUniversalStreaming => {
+                "assemblyai/universal-streaming"
+            }
+            TranscriptionConfigModel::XaiGrokStt => "xai/grok-stt",
+            TranscriptionConfigModel::SonioxSttRtV4 => "soniox/stt-rt-v4",
+            TranscriptionConfigModel::NvidiaParakeetV3 => "nvidia/parakeet-v3",
+            TranscriptionConfigModel::AzureFast => "azure/fast",
+            TranscriptionConfigModel::AzureRealtime => "azure/realtime",
+            TranscriptionConfigModel::GoogleLatestLong => "google/latest_long",
+            TranscriptionConfigModel::DistilWhisperDistilLargeV2 => {
+                "distil-whisper/distil-large-v2"
+            }
+            TranscriptionConfigModel::OpenaiWhisperLargeV3Turbo => {
+                "openai/whisper-large-v3-turbo"
+            }
+            TranscriptionConfigModel::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionConfigModel::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionConfigModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "deepgram/flux" => TranscriptionConfigModel::DeepgramFlux,
+            "flux" => TranscriptionConfigModel::Flux,
+            "deepgram/nova-3" => TranscriptionConfigModel::DeepgramNova3,
+            "deepgram/nova-2" => TranscriptionConfigModel::DeepgramNova2,
+            "speechmatics/standard" => TranscriptionConfigModel::SpeechmaticsStandard,
+            "speechmatics/enhanced" => TranscriptionConfigModel::SpeechmaticsEnhanced,
+            "assemblyai/universal-streaming" => {
+                TranscriptionConfigModel::AssemblyaiUniversalStreaming
+            }
+            "xai/grok-stt" => TranscriptionConfigModel::XaiGrokStt,
+            "soniox/stt-rt-v4" => TranscriptionConfigModel::SonioxSttRtV4,
+            "nvidia/parakeet-v3" => TranscriptionConfigModel::NvidiaParakeetV3,
+            "azure/fast" => TranscriptionConfigModel::AzureFast,
+            "azure/realtime" => TranscriptionConfigModel::AzureRealtime,
+            "google/latest_long" => TranscriptionConfigModel::GoogleLatestLong,
+            "distil-whisper/distil-large-v2" => {
+                TranscriptionConfigModel::DistilWhisperDistilLargeV2
+            }
+            "openai/whisper-large-v3-turbo" => {
+                TranscriptionConfigModel::OpenaiWhisperLargeV3Turbo
+            }
+            other => TranscriptionConfigModel::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TranscriptionConfigModel, Unknown);
 /// Transcription engine A config (schema `TranscriptionEngineAConfig`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionEngineAConfig {
@@ -12688,17 +19028,69 @@ pub struct TranscriptionEngineAConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_enhanced: Option<bool>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TranscriptionEngineAConfig/properties/model`."]
-    pub enum TranscriptionEngineAConfigModel { #[doc = " `latest_long`"] LatestLong =
-    "latest_long", #[doc = " `latest_short`"] LatestShort = "latest_short", #[doc =
-    " `command_and_search`"] CommandAndSearch = "command_and_search", #[doc =
-    " `phone_call`"] PhoneCall = "phone_call", #[doc = " `video`"] Video = "video", #[doc
-    = " `default`"] Default = "default", #[doc = " `medical_conversation`"]
-    MedicalConversation = "medical_conversation", #[doc = " `medical_dictation`"]
-    MedicalDictation = "medical_dictation", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/TranscriptionEngineAConfig/properties/model`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionEngineAConfigModel {
+    /// `latest_long`
+    LatestLong,
+    /// `latest_short`
+    LatestShort,
+    /// `command_and_search`
+    CommandAndSearch,
+    /// `phone_call`
+    PhoneCall,
+    /// `video`
+    Video,
+    /// `default`
+    Default,
+    /// `medical_conversation`
+    MedicalConversation,
+    /// `medical_dictation`
+    MedicalDictation,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TranscriptionEngineAConfigModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionEngineAConfigModel::LatestLong => "latest_long",
+            TranscriptionEngineAConfigModel::LatestShort => "latest_short",
+            TranscriptionEngineAConfigModel::CommandAndSearch => "command_and_search",
+            TranscriptionEngineAConfigModel::PhoneCall => "phone_call",
+            TranscriptionEngineAConfigModel::Video => "video",
+            TranscriptionEngineAConfigModel::Default => "default",
+            TranscriptionEngineAConfigModel::MedicalConversation => {
+                "medical_conversation"
+            }
+            TranscriptionEngineAConfigModel::MedicalDictation => "medical_dictation",
+            TranscriptionEngineAConfigModel::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionEngineAConfigModel::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionEngineAConfigModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "latest_long" => TranscriptionEngineAConfigModel::LatestLong,
+            "latest_short" => TranscriptionEngineAConfigModel::LatestShort,
+            "command_and_search" => TranscriptionEngineAConfigModel::CommandAndSearch,
+            "phone_call" => TranscriptionEngineAConfigModel::PhoneCall,
+            "video" => TranscriptionEngineAConfigModel::Video,
+            "default" => TranscriptionEngineAConfigModel::Default,
+            "medical_conversation" => {
+                TranscriptionEngineAConfigModel::MedicalConversation
+            }
+            "medical_dictation" => TranscriptionEngineAConfigModel::MedicalDictation,
+            other => TranscriptionEngineAConfigModel::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TranscriptionEngineAConfigModel, Unknown);
 /// Object defined inline at `#/components/schemas/TranscriptionEngineAConfig/properties/speech_context/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionEngineAConfigSpeechContextItem {
@@ -12744,7 +19136,6 @@ pub struct TranscriptionEngineAzureConfig {
     /// Example: `"eastus"`
     pub region: crate::models::AzureTranscriptionRegion,
     /// `transcription_engine` · string · required · always `"Azure"`
-    #[serde(default)]
     pub transcription_engine: String,
 }
 /// Transcription engine B config (schema `TranscriptionEngineBConfig`).
@@ -12764,14 +19155,55 @@ pub struct TranscriptionEngineBConfig {
         crate::models::TranscriptionEngineBConfigTranscriptionModel,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TranscriptionEngineBConfig/properties/transcription_model`."]
-    pub enum TranscriptionEngineBConfigTranscriptionModel { #[doc =
-    " `openai/whisper-tiny`"] OpenaiWhisperTiny = "openai/whisper-tiny", #[doc =
-    " `openai/whisper-large-v3-turbo`"] OpenaiWhisperLargeV3Turbo =
-    "openai/whisper-large-v3-turbo", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/TranscriptionEngineBConfig/properties/transcription_model`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionEngineBConfigTranscriptionModel {
+    /// `openai/whisper-tiny`
+    OpenaiWhisperTiny,
+    /// `openai/whisper-large-v3-turbo`
+    OpenaiWhisperLargeV3Turbo,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TranscriptionEngineBConfigTranscriptionModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionEngineBConfigTranscriptionModel::OpenaiWhisperTiny => {
+                "openai/whisper-tiny"
+            }
+            TranscriptionEngineBConfigTranscriptionModel::OpenaiWhisperLargeV3Turbo => {
+                "openai/whisper-large-v3-turbo"
+            }
+            TranscriptionEngineBConfigTranscriptionModel::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionEngineBConfigTranscriptionModel::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionEngineBConfigTranscriptionModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "openai/whisper-tiny" => {
+                TranscriptionEngineBConfigTranscriptionModel::OpenaiWhisperTiny
+            }
+            "openai/whisper-large-v3-turbo" => {
+                TranscriptionEngineBConfigTranscriptionModel::OpenaiWhisperLargeV3Turbo
+            }
+            other => {
+                TranscriptionEngineBConfigTranscriptionModel::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    TranscriptionEngineBConfigTranscriptionModel, Unknown
+);
 /// Schema `TranscriptionEngineDeepgramConfig`.
 /// One of several shapes, told apart by `transcription_model`.
 #[derive(Debug, Clone, PartialEq)]
@@ -12893,17 +19325,73 @@ pub struct TranscriptionEngineGoogleConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_enhanced: Option<bool>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TranscriptionEngineGoogleConfig/properties/model`."]
-    pub enum TranscriptionEngineGoogleConfigModel { #[doc = " `latest_long`"] LatestLong
-    = "latest_long", #[doc = " `latest_short`"] LatestShort = "latest_short", #[doc =
-    " `command_and_search`"] CommandAndSearch = "command_and_search", #[doc =
-    " `phone_call`"] PhoneCall = "phone_call", #[doc = " `video`"] Video = "video", #[doc
-    = " `default`"] Default = "default", #[doc = " `medical_conversation`"]
-    MedicalConversation = "medical_conversation", #[doc = " `medical_dictation`"]
-    MedicalDictation = "medical_dictation", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/TranscriptionEngineGoogleConfig/properties/model`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionEngineGoogleConfigModel {
+    /// `latest_long`
+    LatestLong,
+    /// `latest_short`
+    LatestShort,
+    /// `command_and_search`
+    CommandAndSearch,
+    /// `phone_call`
+    PhoneCall,
+    /// `video`
+    Video,
+    /// `default`
+    Default,
+    /// `medical_conversation`
+    MedicalConversation,
+    /// `medical_dictation`
+    MedicalDictation,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TranscriptionEngineGoogleConfigModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionEngineGoogleConfigModel::LatestLong => "latest_long",
+            TranscriptionEngineGoogleConfigModel::LatestShort => "latest_short",
+            TranscriptionEngineGoogleConfigModel::CommandAndSearch => {
+                "command_and_search"
+            }
+            TranscriptionEngineGoogleConfigModel::PhoneCall => "phone_call",
+            TranscriptionEngineGoogleConfigModel::Video => "video",
+            TranscriptionEngineGoogleConfigModel::Default => "default",
+            TranscriptionEngineGoogleConfigModel::MedicalConversation => {
+                "medical_conversation"
+            }
+            TranscriptionEngineGoogleConfigModel::MedicalDictation => "medical_dictation",
+            TranscriptionEngineGoogleConfigModel::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionEngineGoogleConfigModel::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionEngineGoogleConfigModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "latest_long" => TranscriptionEngineGoogleConfigModel::LatestLong,
+            "latest_short" => TranscriptionEngineGoogleConfigModel::LatestShort,
+            "command_and_search" => {
+                TranscriptionEngineGoogleConfigModel::CommandAndSearch
+            }
+            "phone_call" => TranscriptionEngineGoogleConfigModel::PhoneCall,
+            "video" => TranscriptionEngineGoogleConfigModel::Video,
+            "default" => TranscriptionEngineGoogleConfigModel::Default,
+            "medical_conversation" => {
+                TranscriptionEngineGoogleConfigModel::MedicalConversation
+            }
+            "medical_dictation" => TranscriptionEngineGoogleConfigModel::MedicalDictation,
+            other => TranscriptionEngineGoogleConfigModel::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TranscriptionEngineGoogleConfigModel, Unknown);
 /// Object defined inline at `#/components/schemas/TranscriptionEngineGoogleConfig/properties/speech_context/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionEngineGoogleConfigSpeechContextItem {
@@ -12957,7 +19445,6 @@ pub struct TranscriptionEngineSonioxConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_endpoint_delay_ms: Option<i64>,
     /// `transcription_engine` · string · required · always `"Soniox"`
-    #[serde(default)]
     pub transcription_engine: String,
     /// `transcription_model` · string · optional · always `"soniox/stt-rt-v4"` · default `"soniox/stt-rt-v4"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13000,14 +19487,57 @@ pub struct TranscriptionEngineTelnyxConfig {
         crate::models::TranscriptionEngineTelnyxConfigTranscriptionModel,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TranscriptionEngineTelnyxConfig/properties/transcription_model`."]
-    pub enum TranscriptionEngineTelnyxConfigTranscriptionModel { #[doc =
-    " `openai/whisper-tiny`"] OpenaiWhisperTiny = "openai/whisper-tiny", #[doc =
-    " `openai/whisper-large-v3-turbo`"] OpenaiWhisperLargeV3Turbo =
-    "openai/whisper-large-v3-turbo", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/TranscriptionEngineTelnyxConfig/properties/transcription_model`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionEngineTelnyxConfigTranscriptionModel {
+    /// `openai/whisper-tiny`
+    OpenaiWhisperTiny,
+    /// `openai/whisper-large-v3-turbo`
+    OpenaiWhisperLargeV3Turbo,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TranscriptionEngineTelnyxConfigTranscriptionModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionEngineTelnyxConfigTranscriptionModel::OpenaiWhisperTiny => {
+                "openai/whisper-tiny"
+            }
+            TranscriptionEngineTelnyxConfigTranscriptionModel::OpenaiWhisperLargeV3Turbo => {
+                "openai/whisper-large-v3-turbo"
+            }
+            TranscriptionEngineTelnyxConfigTranscriptionModel::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionEngineTelnyxConfigTranscriptionModel::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionEngineTelnyxConfigTranscriptionModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "openai/whisper-tiny" => {
+                TranscriptionEngineTelnyxConfigTranscriptionModel::OpenaiWhisperTiny
+            }
+            "openai/whisper-large-v3-turbo" => {
+                TranscriptionEngineTelnyxConfigTranscriptionModel::OpenaiWhisperLargeV3Turbo
+            }
+            other => {
+                TranscriptionEngineTelnyxConfigTranscriptionModel::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    TranscriptionEngineTelnyxConfigTranscriptionModel, Unknown
+);
 /// Transcription engine xAI config (schema `TranscriptionEngineXaiConfig`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionEngineXaiConfig {
@@ -13028,108 +19558,1013 @@ pub struct TranscriptionEngineXaiConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_model: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc = " Transcription Language (schema `TranscriptionLanguage`)."] pub enum
-    TranscriptionLanguage { #[doc = " `af`"] Af = "af", #[doc = " `af-ZA`"] AfZa =
-    "af-ZA", #[doc = " `am`"] Am = "am", #[doc = " `am-ET`"] AmEt = "am-ET", #[doc =
-    " `ar`"] Ar = "ar", #[doc = " `ar-AE`"] ArAe = "ar-AE", #[doc = " `ar-BH`"] ArBh =
-    "ar-BH", #[doc = " `ar-DZ`"] ArDz = "ar-DZ", #[doc = " `ar-EG`"] ArEg = "ar-EG",
-    #[doc = " `ar-IL`"] ArIl = "ar-IL", #[doc = " `ar-IQ`"] ArIq = "ar-IQ", #[doc =
-    " `ar-JO`"] ArJo = "ar-JO", #[doc = " `ar-KW`"] ArKw = "ar-KW", #[doc = " `ar-LB`"]
-    ArLb = "ar-LB", #[doc = " `ar-MA`"] ArMa = "ar-MA", #[doc = " `ar-MR`"] ArMr =
-    "ar-MR", #[doc = " `ar-OM`"] ArOm = "ar-OM", #[doc = " `ar-PS`"] ArPs = "ar-PS",
-    #[doc = " `ar-QA`"] ArQa = "ar-QA", #[doc = " `ar-SA`"] ArSa = "ar-SA", #[doc =
-    " `ar-TN`"] ArTn = "ar-TN", #[doc = " `ar-YE`"] ArYe = "ar-YE", #[doc = " `as`"] As =
-    "as", #[doc = " `auto_detect`"] AutoDetect = "auto_detect", #[doc = " `az`"] Az =
-    "az", #[doc = " `az-AZ`"] AzAz = "az-AZ", #[doc = " `ba`"] Ba = "ba", #[doc =
-    " `be`"] Be = "be", #[doc = " `bg`"] Bg = "bg", #[doc = " `bg-BG`"] BgBg = "bg-BG",
-    #[doc = " `bn`"] Bn = "bn", #[doc = " `bn-BD`"] BnBd = "bn-BD", #[doc = " `bn-IN`"]
-    BnIn = "bn-IN", #[doc = " `bo`"] Bo = "bo", #[doc = " `br`"] Br = "br", #[doc =
-    " `bs`"] Bs = "bs", #[doc = " `bs-BA`"] BsBa = "bs-BA", #[doc = " `ca`"] Ca = "ca",
-    #[doc = " `ca-ES`"] CaEs = "ca-ES", #[doc = " `cs`"] Cs = "cs", #[doc = " `cs-CZ`"]
-    CsCz = "cs-CZ", #[doc = " `cy`"] Cy = "cy", #[doc = " `da`"] Da = "da", #[doc =
-    " `da-DK`"] DaDk = "da-DK", #[doc = " `de`"] De = "de", #[doc = " `de-AT`"] DeAt =
-    "de-AT", #[doc = " `de-CH`"] DeCh = "de-CH", #[doc = " `de-DE`"] DeDe = "de-DE",
-    #[doc = " `el`"] El = "el", #[doc = " `el-GR`"] ElGr = "el-GR", #[doc = " `en`"] En =
-    "en", #[doc = " `en-AU`"] EnAu = "en-AU", #[doc = " `en-CA`"] EnCa = "en-CA", #[doc =
-    " `en-GB`"] EnGb = "en-GB", #[doc = " `en-GH`"] EnGh = "en-GH", #[doc = " `en-HK`"]
-    EnHk = "en-HK", #[doc = " `en-IE`"] EnIe = "en-IE", #[doc = " `en-IN`"] EnIn =
-    "en-IN", #[doc = " `en-KE`"] EnKe = "en-KE", #[doc = " `en-NG`"] EnNg = "en-NG",
-    #[doc = " `en-NZ`"] EnNz = "en-NZ", #[doc = " `en-PH`"] EnPh = "en-PH", #[doc =
-    " `en-PK`"] EnPk = "en-PK", #[doc = " `en-SG`"] EnSg = "en-SG", #[doc = " `en-TZ`"]
-    EnTz = "en-TZ", #[doc = " `en-US`"] EnUs = "en-US", #[doc = " `en-ZA`"] EnZa =
-    "en-ZA", #[doc = " `es`"] Es = "es", #[doc = " `es-419`"] Es419 = "es-419", #[doc =
-    " `es-AR`"] EsAr = "es-AR", #[doc = " `es-BO`"] EsBo = "es-BO", #[doc = " `es-CL`"]
-    EsCl = "es-CL", #[doc = " `es-CO`"] EsCo = "es-CO", #[doc = " `es-CR`"] EsCr =
-    "es-CR", #[doc = " `es-DO`"] EsDo = "es-DO", #[doc = " `es-EC`"] EsEc = "es-EC",
-    #[doc = " `es-ES`"] EsEs = "es-ES", #[doc = " `es-GT`"] EsGt = "es-GT", #[doc =
-    " `es-HN`"] EsHn = "es-HN", #[doc = " `es-MX`"] EsMx = "es-MX", #[doc = " `es-NI`"]
-    EsNi = "es-NI", #[doc = " `es-PA`"] EsPa = "es-PA", #[doc = " `es-PE`"] EsPe =
-    "es-PE", #[doc = " `es-PR`"] EsPr = "es-PR", #[doc = " `es-PY`"] EsPy = "es-PY",
-    #[doc = " `es-SV`"] EsSv = "es-SV", #[doc = " `es-US`"] EsUs = "es-US", #[doc =
-    " `es-UY`"] EsUy = "es-UY", #[doc = " `es-VE`"] EsVe = "es-VE", #[doc = " `et`"] Et =
-    "et", #[doc = " `et-EE`"] EtEe = "et-EE", #[doc = " `eu`"] Eu = "eu", #[doc =
-    " `eu-ES`"] EuEs = "eu-ES", #[doc = " `fa`"] Fa = "fa", #[doc = " `fa-IR`"] FaIr =
-    "fa-IR", #[doc = " `fi`"] Fi = "fi", #[doc = " `fi-FI`"] FiFi = "fi-FI", #[doc =
-    " `fil-PH`"] FilPh = "fil-PH", #[doc = " `fo`"] Fo = "fo", #[doc = " `fr`"] Fr =
-    "fr", #[doc = " `fr-BE`"] FrBe = "fr-BE", #[doc = " `fr-CA`"] FrCa = "fr-CA", #[doc =
-    " `fr-CH`"] FrCh = "fr-CH", #[doc = " `fr-FR`"] FrFr = "fr-FR", #[doc = " `gl`"] Gl =
-    "gl", #[doc = " `gl-ES`"] GlEs = "gl-ES", #[doc = " `gu`"] Gu = "gu", #[doc =
-    " `gu-IN`"] GuIn = "gu-IN", #[doc = " `ha`"] Ha = "ha", #[doc = " `haw`"] Haw =
-    "haw", #[doc = " `he`"] He = "he", #[doc = " `hi`"] Hi = "hi", #[doc = " `hi-IN`"]
-    HiIn = "hi-IN", #[doc = " `hr`"] Hr = "hr", #[doc = " `hr-HR`"] HrHr = "hr-HR", #[doc
-    = " `ht`"] Ht = "ht", #[doc = " `hu`"] Hu = "hu", #[doc = " `hu-HU`"] HuHu = "hu-HU",
-    #[doc = " `hy`"] Hy = "hy", #[doc = " `hy-AM`"] HyAm = "hy-AM", #[doc = " `id`"] Id =
-    "id", #[doc = " `id-ID`"] IdId = "id-ID", #[doc = " `is`"] Is = "is", #[doc =
-    " `is-IS`"] IsIs = "is-IS", #[doc = " `it`"] It = "it", #[doc = " `it-CH`"] ItCh =
-    "it-CH", #[doc = " `it-IT`"] ItIt = "it-IT", #[doc = " `iw-IL`"] IwIl = "iw-IL",
-    #[doc = " `ja`"] Ja = "ja", #[doc = " `ja-JP`"] JaJp = "ja-JP", #[doc = " `jv-ID`"]
-    JvId = "jv-ID", #[doc = " `jw`"] Jw = "jw", #[doc = " `ka`"] Ka = "ka", #[doc =
-    " `ka-GE`"] KaGe = "ka-GE", #[doc = " `kk`"] Kk = "kk", #[doc = " `kk-KZ`"] KkKz =
-    "kk-KZ", #[doc = " `km`"] Km = "km", #[doc = " `km-KH`"] KmKh = "km-KH", #[doc =
-    " `kn`"] Kn = "kn", #[doc = " `kn-IN`"] KnIn = "kn-IN", #[doc = " `ko`"] Ko = "ko",
-    #[doc = " `ko-KR`"] KoKr = "ko-KR", #[doc = " `la`"] La = "la", #[doc = " `lb`"] Lb =
-    "lb", #[doc = " `ln`"] Ln = "ln", #[doc = " `lo`"] Lo = "lo", #[doc = " `lo-LA`"]
-    LoLa = "lo-LA", #[doc = " `lt`"] Lt = "lt", #[doc = " `lt-LT`"] LtLt = "lt-LT", #[doc
-    = " `lv`"] Lv = "lv", #[doc = " `lv-LV`"] LvLv = "lv-LV", #[doc = " `mg`"] Mg = "mg",
-    #[doc = " `mi`"] Mi = "mi", #[doc = " `mk`"] Mk = "mk", #[doc = " `mk-MK`"] MkMk =
-    "mk-MK", #[doc = " `ml`"] Ml = "ml", #[doc = " `ml-IN`"] MlIn = "ml-IN", #[doc =
-    " `mn`"] Mn = "mn", #[doc = " `mn-MN`"] MnMn = "mn-MN", #[doc = " `mr`"] Mr = "mr",
-    #[doc = " `mr-IN`"] MrIn = "mr-IN", #[doc = " `ms`"] Ms = "ms", #[doc = " `ms-MY`"]
-    MsMy = "ms-MY", #[doc = " `mt`"] Mt = "mt", #[doc = " `my`"] My = "my", #[doc =
-    " `my-MM`"] MyMm = "my-MM", #[doc = " `ne`"] Ne = "ne", #[doc = " `ne-NP`"] NeNp =
-    "ne-NP", #[doc = " `nl`"] Nl = "nl", #[doc = " `nl-BE`"] NlBe = "nl-BE", #[doc =
-    " `nl-NL`"] NlNl = "nl-NL", #[doc = " `nn`"] Nn = "nn", #[doc = " `no`"] No = "no",
-    #[doc = " `no-NO`"] NoNo = "no-NO", #[doc = " `oc`"] Oc = "oc", #[doc = " `pa`"] Pa =
-    "pa", #[doc = " `pa-Guru-IN`"] PaGuruIn = "pa-Guru-IN", #[doc = " `pl`"] Pl = "pl",
-    #[doc = " `pl-PL`"] PlPl = "pl-PL", #[doc = " `ps`"] Ps = "ps", #[doc = " `pt`"] Pt =
-    "pt", #[doc = " `pt-BR`"] PtBr = "pt-BR", #[doc = " `pt-PT`"] PtPt = "pt-PT", #[doc =
-    " `ro`"] Ro = "ro", #[doc = " `ro-RO`"] RoRo = "ro-RO", #[doc = " `ru`"] Ru = "ru",
-    #[doc = " `ru-RU`"] RuRu = "ru-RU", #[doc = " `rw-RW`"] RwRw = "rw-RW", #[doc =
-    " `sa`"] Sa = "sa", #[doc = " `sd`"] Sd = "sd", #[doc = " `si`"] Si = "si", #[doc =
-    " `si-LK`"] SiLk = "si-LK", #[doc = " `sk`"] Sk = "sk", #[doc = " `sk-SK`"] SkSk =
-    "sk-SK", #[doc = " `sl`"] Sl = "sl", #[doc = " `sl-SI`"] SlSi = "sl-SI", #[doc =
-    " `sn`"] Sn = "sn", #[doc = " `so`"] So = "so", #[doc = " `sq`"] Sq = "sq", #[doc =
-    " `sq-AL`"] SqAl = "sq-AL", #[doc = " `sr`"] Sr = "sr", #[doc = " `sr-RS`"] SrRs =
-    "sr-RS", #[doc = " `ss-latn-za`"] SsLatnZa = "ss-latn-za", #[doc = " `st-ZA`"] StZa =
-    "st-ZA", #[doc = " `su`"] Su = "su", #[doc = " `su-ID`"] SuId = "su-ID", #[doc =
-    " `sv`"] Sv = "sv", #[doc = " `sv-SE`"] SvSe = "sv-SE", #[doc = " `sw`"] Sw = "sw",
-    #[doc = " `sw-KE`"] SwKe = "sw-KE", #[doc = " `sw-TZ`"] SwTz = "sw-TZ", #[doc =
-    " `ta`"] Ta = "ta", #[doc = " `ta-IN`"] TaIn = "ta-IN", #[doc = " `ta-LK`"] TaLk =
-    "ta-LK", #[doc = " `ta-MY`"] TaMy = "ta-MY", #[doc = " `ta-SG`"] TaSg = "ta-SG",
-    #[doc = " `te`"] Te = "te", #[doc = " `te-IN`"] TeIn = "te-IN", #[doc = " `tg`"] Tg =
-    "tg", #[doc = " `th`"] Th = "th", #[doc = " `th-TH`"] ThTh = "th-TH", #[doc =
-    " `tk`"] Tk = "tk", #[doc = " `tl`"] Tl = "tl", #[doc = " `tn-latn-za`"] TnLatnZa =
-    "tn-latn-za", #[doc = " `tr`"] Tr = "tr", #[doc = " `tr-TR`"] TrTr = "tr-TR", #[doc =
-    " `ts-ZA`"] TsZa = "ts-ZA", #[doc = " `tt`"] Tt = "tt", #[doc = " `uk`"] Uk = "uk",
-    #[doc = " `uk-UA`"] UkUa = "uk-UA", #[doc = " `ur`"] Ur = "ur", #[doc = " `ur-IN`"]
-    UrIn = "ur-IN", #[doc = " `ur-PK`"] UrPk = "ur-PK", #[doc = " `uz`"] Uz = "uz", #[doc
-    = " `uz-UZ`"] UzUz = "uz-UZ", #[doc = " `ve-ZA`"] VeZa = "ve-ZA", #[doc = " `vi`"] Vi
-    = "vi", #[doc = " `vi-VN`"] ViVn = "vi-VN", #[doc = " `xh-ZA`"] XhZa = "xh-ZA", #[doc
-    = " `yi`"] Yi = "yi", #[doc = " `yo`"] Yo = "yo", #[doc = " `yue-Hant-HK`"] YueHantHk
-    = "yue-Hant-HK", #[doc = " `zh`"] Zh = "zh", #[doc = " `zh-TW`"] ZhTw = "zh-TW",
-    #[doc = " `zu-ZA`"] ZuZa = "zu-ZA", } unknown = Unknown;
+/// Transcription Language (schema `TranscriptionLanguage`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionLanguage {
+    /// `af`
+    Af,
+    /// `af-ZA`
+    AfZa,
+    /// `am`
+    Am,
+    /// `am-ET`
+    AmEt,
+    /// `ar`
+    Ar,
+    /// `ar-AE`
+    ArAe,
+    /// `ar-BH`
+    ArBh,
+    /// `ar-DZ`
+    ArDz,
+    /// `ar-EG`
+    ArEg,
+    /// `ar-IL`
+    ArIl,
+    /// `ar-IQ`
+    ArIq,
+    /// `ar-JO`
+    ArJo,
+    /// `ar-KW`
+    ArKw,
+    /// `ar-LB`
+    ArLb,
+    /// `ar-MA`
+    ArMa,
+    /// `ar-MR`
+    ArMr,
+    /// `ar-OM`
+    ArOm,
+    /// `ar-PS`
+    ArPs,
+    /// `ar-QA`
+    ArQa,
+    /// `ar-SA`
+    ArSa,
+    /// `ar-TN`
+    ArTn,
+    /// `ar-YE`
+    ArYe,
+    /// `as`
+    As,
+    /// `auto_detect`
+    AutoDetect,
+    /// `az`
+    Az,
+    /// `az-AZ`
+    AzAz,
+    /// `ba`
+    Ba,
+    /// `be`
+    Be,
+    /// `bg`
+    Bg,
+    /// `bg-BG`
+    BgBg,
+    /// `bn`
+    Bn,
+    /// `bn-BD`
+    BnBd,
+    /// `bn-IN`
+    BnIn,
+    /// `bo`
+    Bo,
+    /// `br`
+    Br,
+    /// `bs`
+    Bs,
+    /// `bs-BA`
+    BsBa,
+    /// `ca`
+    Ca,
+    /// `ca-ES`
+    CaEs,
+    /// `cs`
+    Cs,
+    /// `cs-CZ`
+    CsCz,
+    /// `cy`
+    Cy,
+    /// `da`
+    Da,
+    /// `da-DK`
+    DaDk,
+    /// `de`
+    De,
+    /// `de-AT`
+    DeAt,
+    /// `de-CH`
+    DeCh,
+    /// `de-DE`
+    DeDe,
+    /// `el`
+    El,
+    /// `el-GR`
+    ElGr,
+    /// `en`
+    En,
+    /// `en-AU`
+    EnAu,
+    /// `en-CA`
+    EnCa,
+    /// `en-GB`
+    EnGb,
+    /// `en-GH`
+    EnGh,
+    /// `en-HK`
+    EnHk,
+    /// `en-IE`
+    EnIe,
+    /// `en-IN`
+    EnIn,
+    /// `en-KE`
+    EnKe,
+    /// `en-NG`
+    EnNg,
+    /// `en-NZ`
+    EnNz,
+    /// `en-PH`
+    EnPh,
+    /// `en-PK`
+    EnPk,
+    /// `en-SG`
+    EnSg,
+    /// `en-TZ`
+    EnTz,
+    /// `en-US`
+    EnUs,
+    /// `en-ZA`
+    EnZa,
+    /// `es`
+    Es,
+    /// `es-419`
+    Es419,
+    /// `es-AR`
+    EsAr,
+    /// `es-BO`
+    EsBo,
+    /// `es-CL`
+    EsCl,
+    /// `es-CO`
+    EsCo,
+    /// `es-CR`
+    EsCr,
+    /// `es-DO`
+    EsDo,
+    /// `es-EC`
+    EsEc,
+    /// `es-ES`
+    EsEs,
+    /// `es-GT`
+    EsGt,
+    /// `es-HN`
+    EsHn,
+    /// `es-MX`
+    EsMx,
+    /// `es-NI`
+    EsNi,
+    /// `es-PA`
+    EsPa,
+    /// `es-PE`
+    EsPe,
+    /// `es-PR`
+    EsPr,
+    /// `es-PY`
+    EsPy,
+    /// `es-SV`
+    EsSv,
+    /// `es-US`
+    EsUs,
+    /// `es-UY`
+    EsUy,
+    /// `es-VE`
+    EsVe,
+    /// `et`
+    Et,
+    /// `et-EE`
+    EtEe,
+    /// `eu`
+    Eu,
+    /// `eu-ES`
+    EuEs,
+    /// `fa`
+    Fa,
+    /// `fa-IR`
+    FaIr,
+    /// `fi`
+    Fi,
+    /// `fi-FI`
+    FiFi,
+    /// `fil-PH`
+    FilPh,
+    /// `fo`
+    Fo,
+    /// `fr`
+    Fr,
+    /// `fr-BE`
+    FrBe,
+    /// `fr-CA`
+    FrCa,
+    /// `fr-CH`
+    FrCh,
+    /// `fr-FR`
+    FrFr,
+    /// `gl`
+    Gl,
+    /// `gl-ES`
+    GlEs,
+    /// `gu`
+    Gu,
+    /// `gu-IN`
+    GuIn,
+    /// `ha`
+    Ha,
+    /// `haw`
+    Haw,
+    /// `he`
+    He,
+    /// `hi`
+    Hi,
+    /// `hi-IN`
+    HiIn,
+    /// `hr`
+    Hr,
+    /// `hr-HR`
+    HrHr,
+    /// `ht`
+    Ht,
+    /// `hu`
+    Hu,
+    /// `hu-HU`
+    HuHu,
+    /// `hy`
+    Hy,
+    /// `hy-AM`
+    HyAm,
+    /// `id`
+    Id,
+    /// `id-ID`
+    IdId,
+    /// `is`
+    Is,
+    /// `is-IS`
+    IsIs,
+    /// `it`
+    It,
+    /// `it-CH`
+    ItCh,
+    /// `it-IT`
+    ItIt,
+    /// `iw-IL`
+    IwIl,
+    /// `ja`
+    Ja,
+    /// `ja-JP`
+    JaJp,
+    /// `jv-ID`
+    JvId,
+    /// `jw`
+    Jw,
+    /// `ka`
+    Ka,
+    /// `ka-GE`
+    KaGe,
+    /// `kk`
+    Kk,
+    /// `kk-KZ`
+    KkKz,
+    /// `km`
+    Km,
+    /// `km-KH`
+    KmKh,
+    /// `kn`
+    Kn,
+    /// `kn-IN`
+    KnIn,
+    /// `ko`
+    Ko,
+    /// `ko-KR`
+    KoKr,
+    /// `la`
+    La,
+    /// `lb`
+    Lb,
+    /// `ln`
+    Ln,
+    /// `lo`
+    Lo,
+    /// `lo-LA`
+    LoLa,
+    /// `lt`
+    Lt,
+    /// `lt-LT`
+    LtLt,
+    /// `lv`
+    Lv,
+    /// `lv-LV`
+    LvLv,
+    /// `mg`
+    Mg,
+    /// `mi`
+    Mi,
+    /// `mk`
+    Mk,
+    /// `mk-MK`
+    MkMk,
+    /// `ml`
+    Ml,
+    /// `ml-IN`
+    MlIn,
+    /// `mn`
+    Mn,
+    /// `mn-MN`
+    MnMn,
+    /// `mr`
+    Mr,
+    /// `mr-IN`
+    MrIn,
+    /// `ms`
+    Ms,
+    /// `ms-MY`
+    MsMy,
+    /// `mt`
+    Mt,
+    /// `my`
+    My,
+    /// `my-MM`
+    MyMm,
+    /// `ne`
+    Ne,
+    /// `ne-NP`
+    NeNp,
+    /// `nl`
+    Nl,
+    /// `nl-BE`
+    NlBe,
+    /// `nl-NL`
+    NlNl,
+    /// `nn`
+    Nn,
+    /// `no`
+    No,
+    /// `no-NO`
+    NoNo,
+    /// `oc`
+    Oc,
+    /// `pa`
+    Pa,
+    /// `pa-Guru-IN`
+    PaGuruIn,
+    /// `pl`
+    Pl,
+    /// `pl-PL`
+    PlPl,
+    /// `ps`
+    Ps,
+    /// `pt`
+    Pt,
+    /// `pt-BR`
+    PtBr,
+    /// `pt-PT`
+    PtPt,
+    /// `ro`
+    Ro,
+    /// `ro-RO`
+    RoRo,
+    /// `ru`
+    Ru,
+    /// `ru-RU`
+    RuRu,
+    /// `rw-RW`
+    RwRw,
+    /// `sa`
+    Sa,
+    /// `sd`
+    Sd,
+    /// `si`
+    Si,
+    /// `si-LK`
+    SiLk,
+    /// `sk`
+    Sk,
+    /// `sk-SK`
+    SkSk,
+    /// `sl`
+    Sl,
+    /// `sl-SI`
+    SlSi,
+    /// `sn`
+    Sn,
+    /// `so`
+    So,
+    /// `sq`
+    Sq,
+    /// `sq-AL`
+    SqAl,
+    /// `sr`
+    Sr,
+    /// `sr-RS`
+    SrRs,
+    /// `ss-latn-za`
+    SsLatnZa,
+    /// `st-ZA`
+    StZa,
+    /// `su`
+    Su,
+    /// `su-ID`
+    SuId,
+    /// `sv`
+    Sv,
+    /// `sv-SE`
+    SvSe,
+    /// `sw`
+    Sw,
+    /// `sw-KE`
+    SwKe,
+    /// `sw-TZ`
+    SwTz,
+    /// `ta`
+    Ta,
+    /// `ta-IN`
+    TaIn,
+    /// `ta-LK`
+    TaLk,
+    /// `ta-MY`
+    TaMy,
+    /// `ta-SG`
+    TaSg,
+    /// `te`
+    Te,
+    /// `te-IN`
+    TeIn,
+    /// `tg`
+    Tg,
+    /// `th`
+    Th,
+    /// `th-TH`
+    ThTh,
+    /// `tk`
+    Tk,
+    /// `tl`
+    Tl,
+    /// `tn-latn-za`
+    TnLatnZa,
+    /// `tr`
+    Tr,
+    /// `tr-TR`
+    TrTr,
+    /// `ts-ZA`
+    TsZa,
+    /// `tt`
+    Tt,
+    /// `uk`
+    Uk,
+    /// `uk-UA`
+    UkUa,
+    /// `ur`
+    Ur,
+    /// `ur-IN`
+    UrIn,
+    /// `ur-PK`
+    UrPk,
+    /// `uz`
+    Uz,
+    /// `uz-UZ`
+    UzUz,
+    /// `ve-ZA`
+    VeZa,
+    /// `vi`
+    Vi,
+    /// `vi-VN`
+    ViVn,
+    /// `xh-ZA`
+    XhZa,
+    /// `yi`
+    Yi,
+    /// `yo`
+    Yo,
+    /// `yue-Hant-HK`
+    YueHantHk,
+    /// `zh`
+    Zh,
+    /// `zh-TW`
+    ZhTw,
+    /// `zu-ZA`
+    ZuZa,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TranscriptionLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionLanguage::Af => "af",
+            TranscriptionLanguage::AfZa => "af-ZA",
+            TranscriptionLanguage::Am => "am",
+            TranscriptionLanguage::AmEt => "am-ET",
+            TranscriptionLanguage::Ar => "ar",
+            TranscriptionLanguage::ArAe => "ar-AE",
+            TranscriptionLanguage::ArBh => "ar-BH",
+            TranscriptionLanguage::ArDz => "ar-DZ",
+            TranscriptionLanguage::ArEg => "ar-EG",
+            TranscriptionLanguage::ArIl => "ar-IL",
+            TranscriptionLanguage::ArIq => "ar-IQ",
+            TranscriptionLanguage::ArJo => "ar-JO",
+            TranscriptionLanguage::ArKw => "ar-KW",
+            TranscriptionLanguage::ArLb => "ar-LB",
+            TranscriptionLanguage::ArMa => "ar-MA",
+            TranscriptionLanguage::ArMr => "ar-MR",
+            TranscriptionLanguage::ArOm => "ar-OM",
+            TranscriptionLanguage::ArPs => "ar-PS",
+            TranscriptionLanguage::ArQa => "ar-QA",
+            TranscriptionLanguage::ArSa => "ar-SA",
+            TranscriptionLanguage::ArTn => "ar-TN",
+            TranscriptionLanguage::ArYe => "ar-YE",
+            TranscriptionLanguage::As => "as",
+            TranscriptionLanguage::AutoDetect => "auto_detect",
+            TranscriptionLanguage::Az => "az",
+            TranscriptionLanguage::AzAz => "az-AZ",
+            TranscriptionLanguage::Ba => "ba",
+            TranscriptionLanguage::Be => "be",
+            TranscriptionLanguage::Bg => "bg",
+            TranscriptionLanguage::BgBg => "bg-BG",
+            TranscriptionLanguage::Bn => "bn",
+            TranscriptionLanguage::BnBd => "bn-BD",
+            TranscriptionLanguage::BnIn => "bn-IN",
+            TranscriptionLanguage::Bo => "bo",
+            TranscriptionLanguage::Br => "br",
+            TranscriptionLanguage::Bs => "bs",
+            TranscriptionLanguage::BsBa => "bs-BA",
+            TranscriptionLanguage::Ca => "ca",
+            TranscriptionLanguage::CaEs => "ca-ES",
+            TranscriptionLanguage::Cs => "cs",
+            TranscriptionLanguage::CsCz => "cs-CZ",
+            TranscriptionLanguage::Cy => "cy",
+            TranscriptionLanguage::Da => "da",
+            TranscriptionLanguage::DaDk => "da-DK",
+            TranscriptionLanguage::De => "de",
+            TranscriptionLanguage::DeAt => "de-AT",
+            TranscriptionLanguage::DeCh => "de-CH",
+            TranscriptionLanguage::DeDe => "de-DE",
+            TranscriptionLanguage::El => "el",
+            TranscriptionLanguage::ElGr => "el-GR",
+            TranscriptionLanguage::En => "en",
+            TranscriptionLanguage::EnAu => "en-AU",
+            TranscriptionLanguage::EnCa => "en-CA",
+            TranscriptionLanguage::EnGb => "en-GB",
+            TranscriptionLanguage::EnGh => "en-GH",
+            TranscriptionLanguage::EnHk => "en-HK",
+            TranscriptionLanguage::EnIe => "en-IE",
+            TranscriptionLanguage::EnIn => "en-IN",
+            TranscriptionLanguage::EnKe => "en-KE",
+            TranscriptionLanguage::EnNg => "en-NG",
+            TranscriptionLanguage::EnNz => "en-NZ",
+            TranscriptionLanguage::EnPh => "en-PH",
+            TranscriptionLanguage::EnPk => "en-PK",
+            TranscriptionLanguage::EnSg => "en-SG",
+            TranscriptionLanguage::EnTz => "en-TZ",
+            TranscriptionLanguage::EnUs => "en-US",
+            TranscriptionLanguage::EnZa => "en-ZA",
+            TranscriptionLanguage::Es => "es",
+            TranscriptionLanguage::Es419 => "es-419",
+            TranscriptionLanguage::EsAr => "es-AR",
+            TranscriptionLanguage::EsBo => "es-BO",
+            TranscriptionLanguage::EsCl => "es-CL",
+            TranscriptionLanguage::EsCo => "es-CO",
+            TranscriptionLanguage::EsCr => "es-CR",
+            TranscriptionLanguage::EsDo => "es-DO",
+            TranscriptionLanguage::EsEc => "es-EC",
+            TranscriptionLanguage::EsEs => "es-ES",
+            TranscriptionLanguage::EsGt => "es-GT",
+            TranscriptionLanguage::EsHn => "es-HN",
+            TranscriptionLanguage::EsMx => "es-MX",
+            TranscriptionLanguage::EsNi => "es-NI",
+            TranscriptionLanguage::EsPa => "es-PA",
+            TranscriptionLanguage::EsPe => "es-PE",
+            TranscriptionLanguage::EsPr => "es-PR",
+            TranscriptionLanguage::EsPy => "es-PY",
+            TranscriptionLanguage::EsSv => "es-SV",
+            TranscriptionLanguage::EsUs => "es-US",
+            TranscriptionLanguage::EsUy => "es-UY",
+            TranscriptionLanguage::EsVe => "es-VE",
+            TranscriptionLanguage::Et => "et",
+            TranscriptionLanguage::EtEe => "et-EE",
+            TranscriptionLanguage::Eu => "eu",
+            TranscriptionLanguage::EuEs => "eu-ES",
+            TranscriptionLanguage::Fa => "fa",
+            TranscriptionLanguage::FaIr => "fa-IR",
+            TranscriptionLanguage::Fi => "fi",
+            TranscriptionLanguage::FiFi => "fi-FI",
+            TranscriptionLanguage::FilPh => "fil-PH",
+            TranscriptionLanguage::Fo => "fo",
+            TranscriptionLanguage::Fr => "fr",
+            TranscriptionLanguage::FrBe => "fr-BE",
+            TranscriptionLanguage::FrCa => "fr-CA",
+            TranscriptionLanguage::FrCh => "fr-CH",
+            TranscriptionLanguage::FrFr => "fr-FR",
+            TranscriptionLanguage::Gl => "gl",
+            TranscriptionLanguage::GlEs => "gl-ES",
+            TranscriptionLanguage::Gu => "gu",
+            TranscriptionLanguage::GuIn => "gu-IN",
+            TranscriptionLanguage::Ha => "ha",
+            TranscriptionLanguage::Haw => "haw",
+            TranscriptionLanguage::He => "he",
+            TranscriptionLanguage::Hi => "hi",
+            TranscriptionLanguage::HiIn => "hi-IN",
+            TranscriptionLanguage::Hr => "hr",
+            TranscriptionLanguage::HrHr => "hr-HR",
+            TranscriptionLanguage::Ht => "ht",
+            TranscriptionLanguage::Hu => "hu",
+            TranscriptionLanguage::HuHu => "hu-HU",
+            TranscriptionLanguage::Hy => "hy",
+            TranscriptionLanguage::HyAm => "hy-AM",
+            TranscriptionLanguage::Id => "id",
+            TranscriptionLanguage::IdId => "id-ID",
+            TranscriptionLanguage::Is => "is",
+            TranscriptionLanguage::IsIs => "is-IS",
+            TranscriptionLanguage::It => "it",
+            TranscriptionLanguage::ItCh => "it-CH",
+            TranscriptionLanguage::ItIt => "it-IT",
+            TranscriptionLanguage::IwIl => "iw-IL",
+            TranscriptionLanguage::Ja => "ja",
+            TranscriptionLanguage::JaJp => "ja-JP",
+            TranscriptionLanguage::JvId => "jv-ID",
+            TranscriptionLanguage::Jw => "jw",
+            TranscriptionLanguage::Ka => "ka",
+            TranscriptionLanguage::KaGe => "ka-GE",
+            TranscriptionLanguage::Kk => "kk",
+            TranscriptionLanguage::KkKz => "kk-KZ",
+            TranscriptionLanguage::Km => "km",
+            TranscriptionLanguage::KmKh => "km-KH",
+            TranscriptionLanguage::Kn => "kn",
+            TranscriptionLanguage::KnIn => "kn-IN",
+            TranscriptionLanguage::Ko => "ko",
+            TranscriptionLanguage::KoKr => "ko-KR",
+            TranscriptionLanguage::La => "la",
+            TranscriptionLanguage::Lb => "lb",
+            TranscriptionLanguage::Ln => "ln",
+            TranscriptionLanguage::Lo => "lo",
+            TranscriptionLanguage::LoLa => "lo-LA",
+            TranscriptionLanguage::Lt => "lt",
+            TranscriptionLanguage::LtLt => "lt-LT",
+            TranscriptionLanguage::Lv => "lv",
+            TranscriptionLanguage::LvLv => "lv-LV",
+            TranscriptionLanguage::Mg => "mg",
+            TranscriptionLanguage::Mi => "mi",
+            TranscriptionLanguage::Mk => "mk",
+            TranscriptionLanguage::MkMk => "mk-MK",
+            TranscriptionLanguage::Ml => "ml",
+            TranscriptionLanguage::MlIn => "ml-IN",
+            TranscriptionLanguage::Mn => "mn",
+            TranscriptionLanguage::MnMn => "mn-MN",
+            TranscriptionLanguage::Mr => "mr",
+            TranscriptionLanguage::MrIn => "mr-IN",
+            TranscriptionLanguage::Ms => "ms",
+            TranscriptionLanguage::MsMy => "ms-MY",
+            TranscriptionLanguage::Mt => "mt",
+            TranscriptionLanguage::My => "my",
+            TranscriptionLanguage::MyMm => "my-MM",
+            TranscriptionLanguage::Ne => "ne",
+            TranscriptionLanguage::NeNp => "ne-NP",
+            TranscriptionLanguage::Nl => "nl",
+            TranscriptionLanguage::NlBe => "nl-BE",
+            TranscriptionLanguage::NlNl => "nl-NL",
+            TranscriptionLanguage::Nn => "nn",
+            TranscriptionLanguage::No => "no",
+            TranscriptionLanguage::NoNo => "no-NO",
+            TranscriptionLanguage::Oc => "oc",
+            TranscriptionLanguage::Pa => "pa",
+            TranscriptionLanguage::PaGuruIn => "pa-Guru-IN",
+            TranscriptionLanguage::Pl => "pl",
+            TranscriptionLanguage::PlPl => "pl-PL",
+            TranscriptionLanguage::Ps => "ps",
+            TranscriptionLanguage::Pt => "pt",
+            TranscriptionLanguage::PtBr => "pt-BR",
+            TranscriptionLanguage::PtPt => "pt-PT",
+            TranscriptionLanguage::Ro => "ro",
+            TranscriptionLanguage::RoRo => "ro-RO",
+            TranscriptionLanguage::Ru => "ru",
+            TranscriptionLanguage::RuRu => "ru-RU",
+            TranscriptionLanguage::RwRw => "rw-RW",
+            TranscriptionLanguage::Sa => "sa",
+            TranscriptionLanguage::Sd => "sd",
+            TranscriptionLanguage::Si => "si",
+            TranscriptionLanguage::SiLk => "si-LK",
+            TranscriptionLanguage::Sk => "sk",
+            TranscriptionLanguage::SkSk => "sk-SK",
+            TranscriptionLanguage::Sl => "sl",
+            TranscriptionLanguage::SlSi => "sl-SI",
+            TranscriptionLanguage::Sn => "sn",
+            TranscriptionLanguage::So => "so",
+            TranscriptionLanguage::Sq => "sq",
+            TranscriptionLanguage::SqAl => "sq-AL",
+            TranscriptionLanguage::Sr => "sr",
+            TranscriptionLanguage::SrRs => "sr-RS",
+            TranscriptionLanguage::SsLatnZa => "ss-latn-za",
+            TranscriptionLanguage::StZa => "st-ZA",
+            TranscriptionLanguage::Su => "su",
+            TranscriptionLanguage::SuId => "su-ID",
+            TranscriptionLanguage::Sv => "sv",
+            TranscriptionLanguage::SvSe => "sv-SE",
+            TranscriptionLanguage::Sw => "sw",
+            TranscriptionLanguage::SwKe => "sw-KE",
+            TranscriptionLanguage::SwTz => "sw-TZ",
+            TranscriptionLanguage::Ta => "ta",
+            TranscriptionLanguage::TaIn => "ta-IN",
+            TranscriptionLanguage::TaLk => "ta-LK",
+            TranscriptionLanguage::TaMy => "ta-MY",
+            TranscriptionLanguage::TaSg => "ta-SG",
+            TranscriptionLanguage::Te => "te",
+            TranscriptionLanguage::TeIn => "te-IN",
+            TranscriptionLanguage::Tg => "tg",
+            TranscriptionLanguage::Th => "th",
+            TranscriptionLanguage::ThTh => "th-TH",
+            TranscriptionLanguage::Tk => "tk",
+            TranscriptionLanguage::Tl => "tl",
+            TranscriptionLanguage::TnLatnZa => "tn-latn-za",
+            TranscriptionLanguage::Tr => "tr",
+            TranscriptionLanguage::TrTr => "tr-TR",
+            TranscriptionLanguage::TsZa => "ts-ZA",
+            TranscriptionLanguage::Tt => "tt",
+            TranscriptionLanguage::Uk => "uk",
+            TranscriptionLanguage::UkUa => "uk-UA",
+            TranscriptionLanguage::Ur => "ur",
+            TranscriptionLanguage::UrIn => "ur-IN",
+            TranscriptionLanguage::UrPk => "ur-PK",
+            TranscriptionLanguage::Uz => "uz",
+            TranscriptionLanguage::UzUz => "uz-UZ",
+            TranscriptionLanguage::VeZa => "ve-ZA",
+            TranscriptionLanguage::Vi => "vi",
+            TranscriptionLanguage::ViVn => "vi-VN",
+            TranscriptionLanguage::XhZa => "xh-ZA",
+            TranscriptionLanguage::Yi => "yi",
+            TranscriptionLanguage::Yo => "yo",
+            TranscriptionLanguage::YueHantHk => "yue-Hant-HK",
+            TranscriptionLanguage::Zh => "zh",
+            TranscriptionLanguage::ZhTw => "zh-TW",
+            TranscriptionLanguage::ZuZa => "zu-ZA",
+            TranscriptionLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionLanguage::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "af" => TranscriptionLanguage::Af,
+            "af-ZA" => TranscriptionLanguage::AfZa,
+            "am" => TranscriptionLanguage::Am,
+            "am-ET" => TranscriptionLanguage::AmEt,
+            "ar" => TranscriptionLanguage::Ar,
+            "ar-AE" => TranscriptionLanguage::ArAe,
+            "ar-BH" => TranscriptionLanguage::ArBh,
+            "ar-DZ" => TranscriptionLanguage::ArDz,
+            "ar-EG" => TranscriptionLanguage::ArEg,
+            "ar-IL" => TranscriptionLanguage::ArIl,
+            "ar-IQ" => TranscriptionLanguage::ArIq,
+            "ar-JO" => TranscriptionLanguage::ArJo,
+            "ar-KW" => TranscriptionLanguage::ArKw,
+            "ar-LB" => TranscriptionLanguage::ArLb,
+            "ar-MA" => TranscriptionLanguage::ArMa,
+            "ar-MR" => TranscriptionLanguage::ArMr,
+            "ar-OM" => TranscriptionLanguage::ArOm,
+            "ar-PS" => TranscriptionLanguage::ArPs,
+            "ar-QA" => TranscriptionLanguage::ArQa,
+            "ar-SA" => TranscriptionLanguage::ArSa,
+            "ar-TN" => TranscriptionLanguage::ArTn,
+            "ar-YE" => TranscriptionLanguage::ArYe,
+            "as" => TranscriptionLanguage::As,
+            "auto_detect" => TranscriptionLanguage::AutoDetect,
+            "az" => TranscriptionLanguage::Az,
+            "az-AZ" => TranscriptionLanguage::AzAz,
+            "ba" => TranscriptionLanguage::Ba,
+            "be" => TranscriptionLanguage::Be,
+            "bg" => TranscriptionLanguage::Bg,
+            "bg-BG" => TranscriptionLanguage::BgBg,
+            "bn" => TranscriptionLanguage::Bn,
+            "bn-BD" => TranscriptionLanguage::BnBd,
+            "bn-IN" => TranscriptionLanguage::BnIn,
+            "bo" => TranscriptionLanguage::Bo,
+            "br" => TranscriptionLanguage::Br,
+            "bs" => TranscriptionLanguage::Bs,
+            "bs-BA" => TranscriptionLanguage::BsBa,
+            "ca" => TranscriptionLanguage::Ca,
+            "ca-ES" => TranscriptionLanguage::CaEs,
+            "cs" => TranscriptionLanguage::Cs,
+            "cs-CZ" => TranscriptionLanguage::CsCz,
+            "cy" => TranscriptionLanguage::Cy,
+            "da" => TranscriptionLanguage::Da,
+            "da-DK" => TranscriptionLanguage::DaDk,
+            "de" => TranscriptionLanguage::De,
+            "de-AT" => TranscriptionLanguage::DeAt,
+            "de-CH" => TranscriptionLanguage::DeCh,
+            "de-DE" => TranscriptionLanguage::DeDe,
+            "el" => TranscriptionLanguage::El,
+            "el-GR" => TranscriptionLanguage::ElGr,
+            "en" => TranscriptionLanguage::En,
+            "en-AU" => TranscriptionLanguage::EnAu,
+            "en-CA" => TranscriptionLanguage::EnCa,
+            "en-GB" => TranscriptionLanguage::EnGb,
+            "en-GH" => TranscriptionLanguage::EnGh,
+            "en-HK" => TranscriptionLanguage::EnHk,
+            "en-IE" => TranscriptionLanguage::EnIe,
+            "en-IN" => TranscriptionLanguage::EnIn,
+            "en-KE" => TranscriptionLanguage::EnKe,
+            "en-NG" => TranscriptionLanguage::EnNg,
+            "en-NZ" => TranscriptionLanguage::EnNz,
+            "en-PH" => TranscriptionLanguage::EnPh,
+            "en-PK" => TranscriptionLanguage::EnPk,
+            "en-SG" => TranscriptionLanguage::EnSg,
+            "en-TZ" => TranscriptionLanguage::EnTz,
+            "en-US" => TranscriptionLanguage::EnUs,
+            "en-ZA" => TranscriptionLanguage::EnZa,
+            "es" => TranscriptionLanguage::Es,
+            "es-419" => TranscriptionLanguage::Es419,
+            "es-AR" => TranscriptionLanguage::EsAr,
+            "es-BO" => TranscriptionLanguage::EsBo,
+            "es-CL" => TranscriptionLanguage::EsCl,
+            "es-CO" => TranscriptionLanguage::EsCo,
+            "es-CR" => TranscriptionLanguage::EsCr,
+            "es-DO" => TranscriptionLanguage::EsDo,
+            "es-EC" => TranscriptionLanguage::EsEc,
+            "es-ES" => TranscriptionLanguage::EsEs,
+            "es-GT" => TranscriptionLanguage::EsGt,
+            "es-HN" => TranscriptionLanguage::EsHn,
+            "es-MX" => TranscriptionLanguage::EsMx,
+            "es-NI" => TranscriptionLanguage::EsNi,
+            "es-PA" => TranscriptionLanguage::EsPa,
+            "es-PE" => TranscriptionLanguage::EsPe,
+            "es-PR" => TranscriptionLanguage::EsPr,
+            "es-PY" => TranscriptionLanguage::EsPy,
+            "es-SV" => TranscriptionLanguage::EsSv,
+            "es-US" => TranscriptionLanguage::EsUs,
+            "es-UY" => TranscriptionLanguage::EsUy,
+            "es-VE" => TranscriptionLanguage::EsVe,
+            "et" => TranscriptionLanguage::Et,
+            "et-EE" => TranscriptionLanguage::EtEe,
+            "eu" => TranscriptionLanguage::Eu,
+            "eu-ES" => TranscriptionLanguage::EuEs,
+            "fa" => TranscriptionLanguage::Fa,
+            "fa-IR" => TranscriptionLanguage::FaIr,
+            "fi" => TranscriptionLanguage::Fi,
+            "fi-FI" => TranscriptionLanguage::FiFi,
+            "fil-PH" => TranscriptionLanguage::FilPh,
+            "fo" => TranscriptionLanguage::Fo,
+            "fr" => TranscriptionLanguage::Fr,
+            "fr-BE" => TranscriptionLanguage::FrBe,
+            "fr-CA" => TranscriptionLanguage::FrCa,
+            "fr-CH" => TranscriptionLanguage::FrCh,
+            "fr-FR" => TranscriptionLanguage::FrFr,
+            "gl" => TranscriptionLanguage::Gl,
+            "gl-ES" => TranscriptionLanguage::GlEs,
+            "gu" => TranscriptionLanguage::Gu,
+            "gu-IN" => TranscriptionLanguage::GuIn,
+            "ha" => TranscriptionLanguage::Ha,
+            "haw" => TranscriptionLanguage::Haw,
+            "he" => TranscriptionLanguage::He,
+            "hi" => TranscriptionLanguage::Hi,
+            "hi-IN" => TranscriptionLanguage::HiIn,
+            "hr" => TranscriptionLanguage::Hr,
+            "hr-HR" => TranscriptionLanguage::HrHr,
+            "ht" => TranscriptionLanguage::Ht,
+            "hu" => TranscriptionLanguage::Hu,
+            "hu-HU" => TranscriptionLanguage::HuHu,
+            "hy" => TranscriptionLanguage::Hy,
+            "hy-AM" => TranscriptionLanguage::HyAm,
+            "id" => TranscriptionLanguage::Id,
+            "id-ID" => TranscriptionLanguage::IdId,
+            "is" => TranscriptionLanguage::Is,
+            "is-IS" => TranscriptionLanguage::IsIs,
+            "it" => TranscriptionLanguage::It,
+            "it-CH" => TranscriptionLanguage::ItCh,
+            "it-IT" => TranscriptionLanguage::ItIt,
+            "iw-IL" => TranscriptionLanguage::IwIl,
+            "ja" => TranscriptionLanguage::Ja,
+            "ja-JP" => TranscriptionLanguage::JaJp,
+            "jv-ID" => TranscriptionLanguage::JvId,
+            "jw" => TranscriptionLanguage::Jw,
+            "ka" => TranscriptionLanguage::Ka,
+            "ka-GE" => TranscriptionLanguage::KaGe,
+            "kk" => TranscriptionLanguage::Kk,
+            "kk-KZ" => TranscriptionLanguage::KkKz,
+            "km" => TranscriptionLanguage::Km,
+            "km-KH" => TranscriptionLanguage::KmKh,
+            "kn" => TranscriptionLanguage::Kn,
+            "kn-IN" => TranscriptionLanguage::KnIn,
+            "ko" => TranscriptionLanguage::Ko,
+            "ko-KR" => TranscriptionLanguage::KoKr,
+            "la" => TranscriptionLanguage::La,
+            "lb" => TranscriptionLanguage::Lb,
+            "ln" => TranscriptionLanguage::Ln,
+            "lo" => TranscriptionLanguage::Lo,
+            "lo-LA" => TranscriptionLanguage::LoLa,
+            "lt" => TranscriptionLanguage::Lt,
+            "lt-LT" => TranscriptionLanguage::LtLt,
+            "lv" => TranscriptionLanguage::Lv,
+            "lv-LV" => TranscriptionLanguage::LvLv,
+            "mg" => TranscriptionLanguage::Mg,
+            "mi" => TranscriptionLanguage::Mi,
+            "mk" => TranscriptionLanguage::Mk,
+            "mk-MK" => TranscriptionLanguage::MkMk,
+            "ml" => TranscriptionLanguage::Ml,
+            "ml-IN" => TranscriptionLanguage::MlIn,
+            "mn" => TranscriptionLanguage::Mn,
+            "mn-MN" => TranscriptionLanguage::MnMn,
+            "mr" => TranscriptionLanguage::Mr,
+            "mr-IN" => TranscriptionLanguage::MrIn,
+            "ms" => TranscriptionLanguage::Ms,
+            "ms-MY" => TranscriptionLanguage::MsMy,
+            "mt" => TranscriptionLanguage::Mt,
+            "my" => TranscriptionLanguage::My,
+            "my-MM" => TranscriptionLanguage::MyMm,
+            "ne" => TranscriptionLanguage::Ne,
+            "ne-NP" => TranscriptionLanguage::NeNp,
+            "nl" => TranscriptionLanguage::Nl,
+            "nl-BE" => TranscriptionLanguage::NlBe,
+            "nl-NL" => TranscriptionLanguage::NlNl,
+            "nn" => TranscriptionLanguage::Nn,
+            "no" => TranscriptionLanguage::No,
+            "no-NO" => TranscriptionLanguage::NoNo,
+            "oc" => TranscriptionLanguage::Oc,
+            "pa" => TranscriptionLanguage::Pa,
+            "pa-Guru-IN" => TranscriptionLanguage::PaGuruIn,
+            "pl" => TranscriptionLanguage::Pl,
+            "pl-PL" => TranscriptionLanguage::PlPl,
+            "ps" => TranscriptionLanguage::Ps,
+            "pt" => TranscriptionLanguage::Pt,
+            "pt-BR" => TranscriptionLanguage::PtBr,
+            "pt-PT" => TranscriptionLanguage::PtPt,
+            "ro" => TranscriptionLanguage::Ro,
+            "ro-RO" => TranscriptionLanguage::RoRo,
+            "ru" => TranscriptionLanguage::Ru,
+            "ru-RU" => TranscriptionLanguage::RuRu,
+            "rw-RW" => TranscriptionLanguage::RwRw,
+            "sa" => TranscriptionLanguage::Sa,
+            "sd" => TranscriptionLanguage::Sd,
+            "si" => TranscriptionLanguage::Si,
+            "si-LK" => TranscriptionLanguage::SiLk,
+            "sk" => TranscriptionLanguage::Sk,
+            "sk-SK" => TranscriptionLanguage::SkSk,
+            "sl" => TranscriptionLanguage::Sl,
+            "sl-SI" => TranscriptionLanguage::SlSi,
+            "sn" => TranscriptionLanguage::Sn,
+            "so" => TranscriptionLanguage::So,
+            "sq" => TranscriptionLanguage::Sq,
+            "sq-AL" => TranscriptionLanguage::SqAl,
+            "sr" => TranscriptionLanguage::Sr,
+            "sr-RS" => TranscriptionLanguage::SrRs,
+            "ss-latn-za" => TranscriptionLanguage::SsLatnZa,
+            "st-ZA" => TranscriptionLanguage::StZa,
+            "su" => TranscriptionLanguage::Su,
+            "su-ID" => TranscriptionLanguage::SuId,
+            "sv" => TranscriptionLanguage::Sv,
+            "sv-SE" => TranscriptionLanguage::SvSe,
+            "sw" => TranscriptionLanguage::Sw,
+            "sw-KE" => TranscriptionLanguage::SwKe,
+            "sw-TZ" => TranscriptionLanguage::SwTz,
+            "ta" => TranscriptionLanguage::Ta,
+            "ta-IN" => TranscriptionLanguage::TaIn,
+            "ta-LK" => TranscriptionLanguage::TaLk,
+            "ta-MY" => TranscriptionLanguage::TaMy,
+            "ta-SG" => TranscriptionLanguage::TaSg,
+            "te" => TranscriptionLanguage::Te,
+            "te-IN" => TranscriptionLanguage::TeIn,
+            "tg" => TranscriptionLanguage::Tg,
+            "th" => TranscriptionLanguage::Th,
+            "th-TH" => TranscriptionLanguage::ThTh,
+            "tk" => TranscriptionLanguage::Tk,
+            "tl" => TranscriptionLanguage::Tl,
+            "tn-latn-za" => TranscriptionLanguage::TnLatnZa,
+            "tr" => TranscriptionLanguage::Tr,
+            "tr-TR" => TranscriptionLanguage::TrTr,
+            "ts-ZA" => TranscriptionLanguage::TsZa,
+            "tt" => TranscriptionLanguage::Tt,
+            "uk" => TranscriptionLanguage::Uk,
+            "uk-UA" => TranscriptionLanguage::UkUa,
+            "ur" => TranscriptionLanguage::Ur,
+            "ur-IN" => TranscriptionLanguage::UrIn,
+            "ur-PK" => TranscriptionLanguage::UrPk,
+            "uz" => TranscriptionLanguage::Uz,
+            "uz-UZ" => TranscriptionLanguage::UzUz,
+            "ve-ZA" => TranscriptionLanguage::VeZa,
+            "vi" => TranscriptionLanguage::Vi,
+            "vi-VN" => TranscriptionLanguage::ViVn,
+            "xh-ZA" => TranscriptionLanguage::XhZa,
+            "yi" => TranscriptionLanguage::Yi,
+            "yo" => TranscriptionLanguage::Yo,
+            "yue-Hant-HK" => TranscriptionLanguage::YueHantHk,
+            "zh" => TranscriptionLanguage::Zh,
+            "zh-TW" => TranscriptionLanguage::ZhTw,
+            "zu-ZA" => TranscriptionLanguage::ZuZa,
+            other => TranscriptionLanguage::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TranscriptionLanguage, Unknown);
 /// Object defined inline at `#/components/schemas/Transcription/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionPayload {
@@ -13188,13 +20623,55 @@ pub struct TranscriptionPayloadTranscriptionData {
         crate::models::TranscriptionPayloadTranscriptionDataTranscriptionTrack,
     >,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/Transcription/properties/payload/properties/transcription_data/properties/transcription_track`."]
-    pub enum TranscriptionPayloadTranscriptionDataTranscriptionTrack { #[doc =
-    " `inbound`"] Inbound = "inbound", #[doc = " `outbound`"] Outbound = "outbound", }
-    unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/Transcription/properties/payload/properties/transcription_data/properties/transcription_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionPayloadTranscriptionDataTranscriptionTrack {
+    /// `inbound`
+    Inbound,
+    /// `outbound`
+    Outbound,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TranscriptionPayloadTranscriptionDataTranscriptionTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionPayloadTranscriptionDataTranscriptionTrack::Inbound => "inbound",
+            TranscriptionPayloadTranscriptionDataTranscriptionTrack::Outbound => {
+                "outbound"
+            }
+            TranscriptionPayloadTranscriptionDataTranscriptionTrack::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(
+            self, TranscriptionPayloadTranscriptionDataTranscriptionTrack::Unknown(_)
+        )
+    }
+}
+impl From<&str> for TranscriptionPayloadTranscriptionDataTranscriptionTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound" => TranscriptionPayloadTranscriptionDataTranscriptionTrack::Inbound,
+            "outbound" => {
+                TranscriptionPayloadTranscriptionDataTranscriptionTrack::Outbound
+            }
+            other => {
+                TranscriptionPayloadTranscriptionDataTranscriptionTrack::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    TranscriptionPayloadTranscriptionDataTranscriptionTrack, Unknown
+);
 /// Transcription start request (schema `TranscriptionStartRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionStartRequest {
@@ -13226,17 +20703,83 @@ pub struct TranscriptionStartRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_tracks: Option<String>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TranscriptionStartRequest/properties/transcription_engine`."]
-    pub enum TranscriptionStartRequestTranscriptionEngine { #[doc = " `Google`"] Google =
-    "Google", #[doc = " `Telnyx`"] Telnyx = "Telnyx", #[doc = " `Deepgram`"] Deepgram =
-    "Deepgram", #[doc = " `Azure`"] Azure = "Azure", #[doc = " `xAI`"] XAi = "xAI", #[doc
-    = " `AssemblyAI`"] AssemblyAi = "AssemblyAI", #[doc = " `Speechmatics`"] Speechmatics
-    = "Speechmatics", #[doc = " `Soniox`"] Soniox = "Soniox", #[doc = " `Parakeet`"]
-    Parakeet = "Parakeet", #[doc = " `A`"] A = "A", #[doc = " `B`"] B = "B", } unknown =
-    Unknown;
+/// Enum defined inline at `#/components/schemas/TranscriptionStartRequest/properties/transcription_engine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionStartRequestTranscriptionEngine {
+    /// `Google`
+    Google,
+    /// `Telnyx`
+    Telnyx,
+    /// `Deepgram`
+    Deepgram,
+    /// `Azure`
+    Azure,
+    /// `xAI`
+    XAi,
+    /// `AssemblyAI`
+    AssemblyAi,
+    /// `Speechmatics`
+    Speechmatics,
+    /// `Soniox`
+    Soniox,
+    /// `Parakeet`
+    Parakeet,
+    /// `A`
+    A,
+    /// `B`
+    B,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TranscriptionStartRequestTranscriptionEngine {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionStartRequestTranscriptionEngine::Google => "Google",
+            TranscriptionStartRequestTranscriptionEngine::Telnyx => "Telnyx",
+            TranscriptionStartRequestTranscriptionEngine::Deepgram => "Deepgram",
+            TranscriptionStartRequestTranscriptionEngine::Azure => "Azure",
+            TranscriptionStartRequestTranscriptionEngine::XAi => "xAI",
+            TranscriptionStartRequestTranscriptionEngine::AssemblyAi => "AssemblyAI",
+            TranscriptionStartRequestTranscriptionEngine::Speechmatics => "Speechmatics",
+            TranscriptionStartRequestTranscriptionEngine::Soniox => "Soniox",
+            TranscriptionStartRequestTranscriptionEngine::Parakeet => "Parakeet",
+            TranscriptionStartRequestTranscriptionEngine::A => "A",
+            TranscriptionStartRequestTranscriptionEngine::B => "B",
+            TranscriptionStartRequestTranscriptionEngine::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionStartRequestTranscriptionEngine::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionStartRequestTranscriptionEngine {
+    fn from(value: &str) -> Self {
+        match value {
+            "Google" => TranscriptionStartRequestTranscriptionEngine::Google,
+            "Telnyx" => TranscriptionStartRequestTranscriptionEngine::Telnyx,
+            "Deepgram" => TranscriptionStartRequestTranscriptionEngine::Deepgram,
+            "Azure" => TranscriptionStartRequestTranscriptionEngine::Azure,
+            "xAI" => TranscriptionStartRequestTranscriptionEngine::XAi,
+            "AssemblyAI" => TranscriptionStartRequestTranscriptionEngine::AssemblyAi,
+            "Speechmatics" => TranscriptionStartRequestTranscriptionEngine::Speechmatics,
+            "Soniox" => TranscriptionStartRequestTranscriptionEngine::Soniox,
+            "Parakeet" => TranscriptionStartRequestTranscriptionEngine::Parakeet,
+            "A" => TranscriptionStartRequestTranscriptionEngine::A,
+            "B" => TranscriptionStartRequestTranscriptionEngine::B,
+            other => {
+                TranscriptionStartRequestTranscriptionEngine::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    TranscriptionStartRequestTranscriptionEngine, Unknown
+);
 /// Union defined inline at `#/components/schemas/TranscriptionStartRequest/properties/transcription_engine_config`.
 /// One of several shapes, told apart by `transcription_engine`.
 #[derive(Debug, Clone, PartialEq)]
@@ -13738,7 +21281,6 @@ pub struct TransferCallRequest {
     /// `to` · string · required
     ///
     /// Example: `"+18005550100 or sip:username@sip.telnyx.com;secure=srtp"`
-    #[serde(default)]
     pub to: String,
     /// `webhook_retries_policies` · map of [`TransferCallRequestWebhookRetriesPoliciesValue`](crate::models::TransferCallRequestWebhookRetriesPoliciesValue) · optional
     ///
@@ -13771,15 +21313,63 @@ pub struct TransferCallRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_urls_method: Option<crate::models::TransferCallRequestWebhookUrlsMethod>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/answering_machine_detection`."]
-    pub enum TransferCallRequestAnsweringMachineDetection { #[doc = " `premium`"] Premium
-    = "premium", #[doc = " `detect`"] Detect = "detect", #[doc = " `detect_beep`"]
-    DetectBeep = "detect_beep", #[doc = " `detect_words`"] DetectWords = "detect_words",
-    #[doc = " `greeting_end`"] GreetingEnd = "greeting_end", #[doc = " `disabled`"]
-    Disabled = "disabled", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/answering_machine_detection`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestAnsweringMachineDetection {
+    /// `premium`
+    Premium,
+    /// `detect`
+    Detect,
+    /// `detect_beep`
+    DetectBeep,
+    /// `detect_words`
+    DetectWords,
+    /// `greeting_end`
+    GreetingEnd,
+    /// `disabled`
+    Disabled,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl TransferCallRequestAnsweringMachineDetection {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestAnsweringMachineDetection::Premium => "premium",
+            TransferCallRequestAnsweringMachineDetection::Detect => "detect",
+            TransferCallRequestAnsweringMachineDetection::DetectBeep => "detect_beep",
+            TransferCallRequestAnsweringMachineDetection::DetectWords => "detect_words",
+            TransferCallRequestAnsweringMachineDetection::GreetingEnd => "greeting_end",
+            TransferCallRequestAnsweringMachineDetection::Disabled => "disabled",
+            TransferCallRequestAnsweringMachineDetection::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestAnsweringMachineDetection::Unknown(_))
+    }
+}
+impl From<&str> for TransferCallRequestAnsweringMachineDetection {
+    fn from(value: &str) -> Self {
+        match value {
+            "premium" => TransferCallRequestAnsweringMachineDetection::Premium,
+            "detect" => TransferCallRequestAnsweringMachineDetection::Detect,
+            "detect_beep" => TransferCallRequestAnsweringMachineDetection::DetectBeep,
+            "detect_words" => TransferCallRequestAnsweringMachineDetection::DetectWords,
+            "greeting_end" => TransferCallRequestAnsweringMachineDetection::GreetingEnd,
+            "disabled" => TransferCallRequestAnsweringMachineDetection::Disabled,
+            other => {
+                TransferCallRequestAnsweringMachineDetection::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    TransferCallRequestAnsweringMachineDetection, Unknown
+);
 /// Object defined inline at `#/components/schemas/TransferCallRequest/properties/answering_machine_detection_config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TransferCallRequestAnsweringMachineDetectionConfig {
@@ -13834,59 +21424,318 @@ pub struct TransferCallRequestAnsweringMachineDetectionConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_analysis_time_millis: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/media_encryption`."]
-    pub enum TransferCallRequestMediaEncryption { #[doc = " `disabled`"] Disabled =
-    "disabled", #[doc = " `SRTP`"] Srtp = "SRTP", #[doc = " `DTLS`"] Dtls = "DTLS", }
-    unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/media_encryption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestMediaEncryption {
+    /// `disabled`
+    Disabled,
+    /// `SRTP`
+    Srtp,
+    /// `DTLS`
+    Dtls,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/mute_dtmf`."]
-    pub enum TransferCallRequestMuteDtmf { #[doc = " `none`"] None = "none", #[doc =
-    " `both`"] Both = "both", #[doc = " `self`"] SelfValue = "self", #[doc =
-    " `opposite`"] Opposite = "opposite", } unknown = Unknown;
+impl TransferCallRequestMediaEncryption {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestMediaEncryption::Disabled => "disabled",
+            TransferCallRequestMediaEncryption::Srtp => "SRTP",
+            TransferCallRequestMediaEncryption::Dtls => "DTLS",
+            TransferCallRequestMediaEncryption::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestMediaEncryption::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/privacy`."]
-    pub enum TransferCallRequestPrivacy { #[doc = " `id`"] Id = "id", #[doc = " `none`"]
-    None = "none", } unknown = Unknown;
+impl From<&str> for TransferCallRequestMediaEncryption {
+    fn from(value: &str) -> Self {
+        match value {
+            "disabled" => TransferCallRequestMediaEncryption::Disabled,
+            "SRTP" => TransferCallRequestMediaEncryption::Srtp,
+            "DTLS" => TransferCallRequestMediaEncryption::Dtls,
+            other => TransferCallRequestMediaEncryption::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_channels`."]
-    pub enum TransferCallRequestRecordChannels { #[doc = " `single`"] Single = "single",
-    #[doc = " `dual`"] Dual = "dual", } unknown = Unknown;
+crate::private::string_enum_traits!(TransferCallRequestMediaEncryption, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/mute_dtmf`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestMuteDtmf {
+    /// `none`
+    None,
+    /// `both`
+    Both,
+    /// `self`
+    SelfValue,
+    /// `opposite`
+    Opposite,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_format`."]
-    pub enum TransferCallRequestRecordFormat { #[doc = " `wav`"] Wav = "wav", #[doc =
-    " `mp3`"] Mp3 = "mp3", } unknown = Unknown;
+impl TransferCallRequestMuteDtmf {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestMuteDtmf::None => "none",
+            TransferCallRequestMuteDtmf::Both => "both",
+            TransferCallRequestMuteDtmf::SelfValue => "self",
+            TransferCallRequestMuteDtmf::Opposite => "opposite",
+            TransferCallRequestMuteDtmf::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestMuteDtmf::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_track`."]
-    pub enum TransferCallRequestRecordTrack { #[doc = " `both`"] Both = "both", #[doc =
-    " `inbound`"] Inbound = "inbound", #[doc = " `outbound`"] Outbound = "outbound", }
-    unknown = Unknown;
+impl From<&str> for TransferCallRequestMuteDtmf {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => TransferCallRequestMuteDtmf::None,
+            "both" => TransferCallRequestMuteDtmf::Both,
+            "self" => TransferCallRequestMuteDtmf::SelfValue,
+            "opposite" => TransferCallRequestMuteDtmf::Opposite,
+            other => TransferCallRequestMuteDtmf::Unknown(other.to_string()),
+        }
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/sip_region`."]
-    pub enum TransferCallRequestSipRegion { #[doc = " `US`"] Us = "US", #[doc =
-    " `Europe`"] Europe = "Europe", #[doc = " `Canada`"] Canada = "Canada", #[doc =
-    " `Australia`"] Australia = "Australia", #[doc = " `Middle East`"] MiddleEast =
-    "Middle East", } unknown = Unknown;
+crate::private::string_enum_traits!(TransferCallRequestMuteDtmf, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/privacy`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestPrivacy {
+    /// `id`
+    Id,
+    /// `none`
+    None,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/sip_transport_protocol`."]
-    pub enum TransferCallRequestSipTransportProtocol { #[doc = " `UDP`"] Udp = "UDP",
-    #[doc = " `TCP`"] Tcp = "TCP", #[doc = " `TLS`"] Tls = "TLS", } unknown = Unknown;
+impl TransferCallRequestPrivacy {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestPrivacy::Id => "id",
+            TransferCallRequestPrivacy::None => "none",
+            TransferCallRequestPrivacy::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestPrivacy::Unknown(_))
+    }
 }
+impl From<&str> for TransferCallRequestPrivacy {
+    fn from(value: &str) -> Self {
+        match value {
+            "id" => TransferCallRequestPrivacy::Id,
+            "none" => TransferCallRequestPrivacy::None,
+            other => TransferCallRequestPrivacy::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TransferCallRequestPrivacy, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestRecordChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl TransferCallRequestRecordChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestRecordChannels::Single => "single",
+            TransferCallRequestRecordChannels::Dual => "dual",
+            TransferCallRequestRecordChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestRecordChannels::Unknown(_))
+    }
+}
+impl From<&str> for TransferCallRequestRecordChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => TransferCallRequestRecordChannels::Single,
+            "dual" => TransferCallRequestRecordChannels::Dual,
+            other => TransferCallRequestRecordChannels::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TransferCallRequestRecordChannels, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_format`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestRecordFormat {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl TransferCallRequestRecordFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestRecordFormat::Wav => "wav",
+            TransferCallRequestRecordFormat::Mp3 => "mp3",
+            TransferCallRequestRecordFormat::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestRecordFormat::Unknown(_))
+    }
+}
+impl From<&str> for TransferCallRequestRecordFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "wav" => TransferCallRequestRecordFormat::Wav,
+            "mp3" => TransferCallRequestRecordFormat::Mp3,
+            other => TransferCallRequestRecordFormat::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TransferCallRequestRecordFormat, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestRecordTrack {
+    /// `both`
+    Both,
+    /// `inbound`
+    Inbound,
+    /// `outbound`
+    Outbound,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl TransferCallRequestRecordTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestRecordTrack::Both => "both",
+            TransferCallRequestRecordTrack::Inbound => "inbound",
+            TransferCallRequestRecordTrack::Outbound => "outbound",
+            TransferCallRequestRecordTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestRecordTrack::Unknown(_))
+    }
+}
+impl From<&str> for TransferCallRequestRecordTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "both" => TransferCallRequestRecordTrack::Both,
+            "inbound" => TransferCallRequestRecordTrack::Inbound,
+            "outbound" => TransferCallRequestRecordTrack::Outbound,
+            other => TransferCallRequestRecordTrack::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TransferCallRequestRecordTrack, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/sip_region`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestSipRegion {
+    /// `US`
+    Us,
+    /// `Europe`
+    Europe,
+    /// `Canada`
+    Canada,
+    /// `Australia`
+    Australia,
+    /// `Middle East`
+    MiddleEast,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl TransferCallRequestSipRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestSipRegion::Us => "US",
+            TransferCallRequestSipRegion::Europe => "Europe",
+            TransferCallRequestSipRegion::Canada => "Canada",
+            TransferCallRequestSipRegion::Australia => "Australia",
+            TransferCallRequestSipRegion::MiddleEast => "Middle East",
+            TransferCallRequestSipRegion::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestSipRegion::Unknown(_))
+    }
+}
+impl From<&str> for TransferCallRequestSipRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "US" => TransferCallRequestSipRegion::Us,
+            "Europe" => TransferCallRequestSipRegion::Europe,
+            "Canada" => TransferCallRequestSipRegion::Canada,
+            "Australia" => TransferCallRequestSipRegion::Australia,
+            "Middle East" => TransferCallRequestSipRegion::MiddleEast,
+            other => TransferCallRequestSipRegion::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TransferCallRequestSipRegion, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/sip_transport_protocol`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestSipTransportProtocol {
+    /// `UDP`
+    Udp,
+    /// `TCP`
+    Tcp,
+    /// `TLS`
+    Tls,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl TransferCallRequestSipTransportProtocol {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestSipTransportProtocol::Udp => "UDP",
+            TransferCallRequestSipTransportProtocol::Tcp => "TCP",
+            TransferCallRequestSipTransportProtocol::Tls => "TLS",
+            TransferCallRequestSipTransportProtocol::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestSipTransportProtocol::Unknown(_))
+    }
+}
+impl From<&str> for TransferCallRequestSipTransportProtocol {
+    fn from(value: &str) -> Self {
+        match value {
+            "UDP" => TransferCallRequestSipTransportProtocol::Udp,
+            "TCP" => TransferCallRequestSipTransportProtocol::Tcp,
+            "TLS" => TransferCallRequestSipTransportProtocol::Tls,
+            other => TransferCallRequestSipTransportProtocol::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TransferCallRequestSipTransportProtocol, Unknown);
 /// Object defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_retries_policies/additionalProperties`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TransferCallRequestWebhookRetriesPoliciesValue {
@@ -13894,25 +21743,83 @@ pub struct TransferCallRequestWebhookRetriesPoliciesValue {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries_ms: Option<Vec<i64>>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_url_method`."]
-    pub enum TransferCallRequestWebhookUrlMethod { #[doc = " `POST`"] Post = "POST",
-    #[doc = " `GET`"] Get = "GET", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_url_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestWebhookUrlMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_urls_method`."]
-    pub enum TransferCallRequestWebhookUrlsMethod { #[doc = " `POST`"] Post = "POST",
-    #[doc = " `GET`"] Get = "GET", } unknown = Unknown;
+impl TransferCallRequestWebhookUrlMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestWebhookUrlMethod::Post => "POST",
+            TransferCallRequestWebhookUrlMethod::Get => "GET",
+            TransferCallRequestWebhookUrlMethod::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestWebhookUrlMethod::Unknown(_))
+    }
 }
+impl From<&str> for TransferCallRequestWebhookUrlMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "POST" => TransferCallRequestWebhookUrlMethod::Post,
+            "GET" => TransferCallRequestWebhookUrlMethod::Get,
+            other => TransferCallRequestWebhookUrlMethod::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TransferCallRequestWebhookUrlMethod, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_urls_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TransferCallRequestWebhookUrlsMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl TransferCallRequestWebhookUrlsMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TransferCallRequestWebhookUrlsMethod::Post => "POST",
+            TransferCallRequestWebhookUrlsMethod::Get => "GET",
+            TransferCallRequestWebhookUrlsMethod::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TransferCallRequestWebhookUrlsMethod::Unknown(_))
+    }
+}
+impl From<&str> for TransferCallRequestWebhookUrlsMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "POST" => TransferCallRequestWebhookUrlsMethod::Post,
+            "GET" => TransferCallRequestWebhookUrlsMethod::Get,
+            other => TransferCallRequestWebhookUrlsMethod::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TransferCallRequestWebhookUrlsMethod, Unknown);
 /// TransferTool (schema `TransferTool`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransferTool {
     /// `transfer` · [`CallControlTransferToolParams`](crate::models::CallControlTransferToolParams) · required
     pub transfer: crate::models::CallControlTransferToolParams,
     /// `type` · string · required · always `"transfer"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 /// Update Call Control Application Request (schema `UpdateCallControlApplicationRequest`).
@@ -13931,7 +21838,6 @@ pub struct UpdateCallControlApplicationRequest {
     /// `application_name` · string · required
     ///
     /// Example: `"call-router"`
-    #[serde(default)]
     pub application_name: String,
     /// `call_cost_in_webhooks` · boolean · optional · default `false`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13982,7 +21888,6 @@ pub struct UpdateCallControlApplicationRequest {
     /// `webhook_event_url` · string (url) · required
     ///
     /// Example: `"https://example.com"`
-    #[serde(default)]
     pub webhook_event_url: String,
     /// `webhook_timeout_secs` · integer · optional · range 0..=30
     ///
@@ -13990,31 +21895,195 @@ pub struct UpdateCallControlApplicationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_timeout_secs: Option<i64>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/anchorsite_override`."]
-    pub enum UpdateCallControlApplicationRequestAnchorsiteOverride { #[doc =
-    " `Latency`"] Latency = "Latency", #[doc = " `Chicago, IL`"] ChicagoIl =
-    "Chicago, IL", #[doc = " `Ashburn, VA`"] AshburnVa = "Ashburn, VA", #[doc =
-    " `San Jose, CA`"] SanJoseCa = "San Jose, CA", #[doc = " `London, UK`"] LondonUk =
-    "London, UK", #[doc = " `Chennai, IN`"] ChennaiIn = "Chennai, IN", #[doc =
-    " `Amsterdam, Netherlands`"] AmsterdamNetherlands = "Amsterdam, Netherlands", #[doc =
-    " `Toronto, Canada`"] TorontoCanada = "Toronto, Canada", #[doc =
-    " `Sydney, Australia`"] SydneyAustralia = "Sydney, Australia", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/anchorsite_override`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateCallControlApplicationRequestAnchorsiteOverride {
+    /// `Latency`
+    Latency,
+    /// `Chicago, IL`
+    ChicagoIl,
+    /// `Ashburn, VA`
+    AshburnVa,
+    /// `San Jose, CA`
+    SanJoseCa,
+    /// `London, UK`
+    LondonUk,
+    /// `Chennai, IN`
+    ChennaiIn,
+    /// `Amsterdam, Netherlands`
+    AmsterdamNetherlands,
+    /// `Toronto, Canada`
+    TorontoCanada,
+    /// `Sydney, Australia`
+    SydneyAustralia,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/dtmf_type`."]
-    pub enum UpdateCallControlApplicationRequestDtmfType { #[doc = " `RFC 2833`"] Rfc2833
-    = "RFC 2833", #[doc = " `Inband`"] Inband = "Inband", #[doc = " `SIP INFO`"] SipInfo
-    = "SIP INFO", } unknown = Unknown;
+impl UpdateCallControlApplicationRequestAnchorsiteOverride {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCallControlApplicationRequestAnchorsiteOverride::Latency => "Latency",
+            UpdateCallControlApplicationRequestAnchorsiteOverride::ChicagoIl => {
+                "Chicago, IL"
+            }
+            UpdateCallControlApplicationRequestAnchorsiteOverride::AshburnVa => {
+                "Ashburn, VA"
+            }
+            UpdateCallControlApplicationRequestAnchorsiteOverride::SanJoseCa => {
+                "San Jose, CA"
+            }
+            UpdateCallControlApplicationRequestAnchorsiteOverride::LondonUk => {
+                "London, UK"
+            }
+            UpdateCallControlApplicationRequestAnchorsiteOverride::ChennaiIn => {
+                "Chennai, IN"
+            }
+            UpdateCallControlApplicationRequestAnchorsiteOverride::AmsterdamNetherlands => {
+                "Amsterdam, Netherlands"
+            }
+            UpdateCallControlApplicationRequestAnchorsiteOverride::TorontoCanada => {
+                "Toronto, Canada"
+            }
+            UpdateCallControlApplicationRequestAnchorsiteOverride::SydneyAustralia => {
+                "Sydney, Australia"
+            }
+            UpdateCallControlApplicationRequestAnchorsiteOverride::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, UpdateCallControlApplicationRequestAnchorsiteOverride::Unknown(_))
+    }
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/webhook_api_version`."]
-    pub enum UpdateCallControlApplicationRequestWebhookApiVersion { #[doc = " `1`"] V1 =
-    "1", #[doc = " `2`"] V2 = "2", } unknown = Unknown;
+impl From<&str> for UpdateCallControlApplicationRequestAnchorsiteOverride {
+    fn from(value: &str) -> Self {
+        match value {
+            "Latency" => UpdateCallControlApplicationRequestAnchorsiteOverride::Latency,
+            "Chicago, IL" => {
+                UpdateCallControlApplicationRequestAnchorsiteOverride::ChicagoIl
+            }
+            "Ashburn, VA" => {
+                UpdateCallControlApplicationRequestAnchorsiteOverride::AshburnVa
+            }
+            "San Jose, CA" => {
+                UpdateCallControlApplicationRequestAnchorsiteOverride::SanJoseCa
+            }
+            "London, UK" => {
+                UpdateCallControlApplicationRequestAnchorsiteOverride::LondonUk
+            }
+            "Chennai, IN" => {
+                UpdateCallControlApplicationRequestAnchorsiteOverride::ChennaiIn
+            }
+            "Amsterdam, Netherlands" => {
+                UpdateCallControlApplicationRequestAnchorsiteOverride::AmsterdamNetherlands
+            }
+            "Toronto, Canada" => {
+                UpdateCallControlApplicationRequestAnchorsiteOverride::TorontoCanada
+            }
+            "Sydney, Australia" => {
+                UpdateCallControlApplicationRequestAnchorsiteOverride::SydneyAustralia
+            }
+            other => {
+                UpdateCallControlApplicationRequestAnchorsiteOverride::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
 }
+crate::private::string_enum_traits!(
+    UpdateCallControlApplicationRequestAnchorsiteOverride, Unknown
+);
+/// Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/dtmf_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateCallControlApplicationRequestDtmfType {
+    /// `RFC 2833`
+    Rfc2833,
+    /// `Inband`
+    Inband,
+    /// `SIP INFO`
+    SipInfo,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl UpdateCallControlApplicationRequestDtmfType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCallControlApplicationRequestDtmfType::Rfc2833 => "RFC 2833",
+            UpdateCallControlApplicationRequestDtmfType::Inband => "Inband",
+            UpdateCallControlApplicationRequestDtmfType::SipInfo => "SIP INFO",
+            UpdateCallControlApplicationRequestDtmfType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, UpdateCallControlApplicationRequestDtmfType::Unknown(_))
+    }
+}
+impl From<&str> for UpdateCallControlApplicationRequestDtmfType {
+    fn from(value: &str) -> Self {
+        match value {
+            "RFC 2833" => UpdateCallControlApplicationRequestDtmfType::Rfc2833,
+            "Inband" => UpdateCallControlApplicationRequestDtmfType::Inband,
+            "SIP INFO" => UpdateCallControlApplicationRequestDtmfType::SipInfo,
+            other => {
+                UpdateCallControlApplicationRequestDtmfType::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    UpdateCallControlApplicationRequestDtmfType, Unknown
+);
+/// Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/webhook_api_version`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateCallControlApplicationRequestWebhookApiVersion {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl UpdateCallControlApplicationRequestWebhookApiVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateCallControlApplicationRequestWebhookApiVersion::V1 => "1",
+            UpdateCallControlApplicationRequestWebhookApiVersion::V2 => "2",
+            UpdateCallControlApplicationRequestWebhookApiVersion::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, UpdateCallControlApplicationRequestWebhookApiVersion::Unknown(_))
+    }
+}
+impl From<&str> for UpdateCallControlApplicationRequestWebhookApiVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => UpdateCallControlApplicationRequestWebhookApiVersion::V1,
+            "2" => UpdateCallControlApplicationRequestWebhookApiVersion::V2,
+            other => {
+                UpdateCallControlApplicationRequestWebhookApiVersion::Unknown(
+                    other.to_string(),
+                )
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    UpdateCallControlApplicationRequestWebhookApiVersion, Unknown
+);
 /// Update Conference Participant Request (schema `UpdateConferenceParticipantRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateConferenceParticipantRequest {
@@ -14036,31 +22105,72 @@ pub struct UpdateConferenceParticipantRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soft_end_conference_on_exit: Option<bool>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/UpdateConferenceParticipantRequest/properties/beep_enabled`."]
-    pub enum UpdateConferenceParticipantRequestBeepEnabled { #[doc = " `always`"] Always
-    = "always", #[doc = " `never`"] Never = "never", #[doc = " `on_enter`"] OnEnter =
-    "on_enter", #[doc = " `on_exit`"] OnExit = "on_exit", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/UpdateConferenceParticipantRequest/properties/beep_enabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateConferenceParticipantRequestBeepEnabled {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// `on_enter`
+    OnEnter,
+    /// `on_exit`
+    OnExit,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl UpdateConferenceParticipantRequestBeepEnabled {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateConferenceParticipantRequestBeepEnabled::Always => "always",
+            UpdateConferenceParticipantRequestBeepEnabled::Never => "never",
+            UpdateConferenceParticipantRequestBeepEnabled::OnEnter => "on_enter",
+            UpdateConferenceParticipantRequestBeepEnabled::OnExit => "on_exit",
+            UpdateConferenceParticipantRequestBeepEnabled::Unknown(value) => {
+                value.as_str()
+            }
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, UpdateConferenceParticipantRequestBeepEnabled::Unknown(_))
+    }
+}
+impl From<&str> for UpdateConferenceParticipantRequestBeepEnabled {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => UpdateConferenceParticipantRequestBeepEnabled::Always,
+            "never" => UpdateConferenceParticipantRequestBeepEnabled::Never,
+            "on_enter" => UpdateConferenceParticipantRequestBeepEnabled::OnEnter,
+            "on_exit" => UpdateConferenceParticipantRequestBeepEnabled::OnExit,
+            other => {
+                UpdateConferenceParticipantRequestBeepEnabled::Unknown(other.to_string())
+            }
+        }
+    }
+}
+crate::private::string_enum_traits!(
+    UpdateConferenceParticipantRequestBeepEnabled, Unknown
+);
 /// Update Conference Request (schema `UpdateConferenceRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateConferenceRequest {
     /// `call_control_id` · string · required
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ…`
-    #[serde(default)]
     pub call_control_id: String,
     /// `command_id` · string · optional
     ///
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
-    /// `region` · [`ConferenceRegion4`](crate::models::ConferenceRegion4) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::ConferenceRegion4>,
+    pub region: Option<crate::models::ConferenceRegion>,
     /// `supervisor_role` · [`UpdateConferenceRequestSupervisorRole`](crate::models::UpdateConferenceRequestSupervisorRole) · required
     ///
     /// Example: `"whisper"`
@@ -14071,20 +22181,55 @@ pub struct UpdateConferenceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/UpdateConferenceRequest/properties/supervisor_role`."]
-    pub enum UpdateConferenceRequestSupervisorRole { #[doc = " `barge`"] Barge = "barge",
-    #[doc = " `monitor`"] Monitor = "monitor", #[doc = " `none`"] None = "none", #[doc =
-    " `whisper`"] Whisper = "whisper", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/UpdateConferenceRequest/properties/supervisor_role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateConferenceRequestSupervisorRole {
+    /// `barge`
+    Barge,
+    /// `monitor`
+    Monitor,
+    /// `none`
+    None,
+    /// `whisper`
+    Whisper,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl UpdateConferenceRequestSupervisorRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateConferenceRequestSupervisorRole::Barge => "barge",
+            UpdateConferenceRequestSupervisorRole::Monitor => "monitor",
+            UpdateConferenceRequestSupervisorRole::None => "none",
+            UpdateConferenceRequestSupervisorRole::Whisper => "whisper",
+            UpdateConferenceRequestSupervisorRole::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, UpdateConferenceRequestSupervisorRole::Unknown(_))
+    }
+}
+impl From<&str> for UpdateConferenceRequestSupervisorRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "barge" => UpdateConferenceRequestSupervisorRole::Barge,
+            "monitor" => UpdateConferenceRequestSupervisorRole::Monitor,
+            "none" => UpdateConferenceRequestSupervisorRole::None,
+            "whisper" => UpdateConferenceRequestSupervisorRole::Whisper,
+            other => UpdateConferenceRequestSupervisorRole::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(UpdateConferenceRequestSupervisorRole, Unknown);
 /// Update Queue Request (schema `UpdateQueueRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateQueueRequest {
     /// `max_size` · integer · required · minimum 1
     ///
     /// Example: `200`
-    #[serde(default)]
     pub max_size: i64,
 }
 /// Update Queued Call Request (schema `UpdateQueuedCallRequest`).
@@ -14100,13 +22245,11 @@ pub struct UpdateQueuedCallRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserMessage {
     /// `content` · string · required
-    #[serde(default)]
     pub content: String,
     /// `metadata` · map of any JSON · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// `role` · string · required · always `"user"`
-    #[serde(default)]
     pub role: String,
 }
 /// Schema `webhook_delivery`.
@@ -14151,12 +22294,41 @@ pub struct WebhookDelivery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<crate::models::WebhookDeliveryWebhook>,
 }
-crate::private::string_enum! {
-    #[doc =
-    " Enum defined inline at `#/components/schemas/webhook_delivery/properties/status`."]
-    pub enum WebhookDeliveryStatus { #[doc = " `delivered`"] Delivered = "delivered",
-    #[doc = " `failed`"] Failed = "failed", } unknown = Unknown;
+/// Enum defined inline at `#/components/schemas/webhook_delivery/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookDeliveryStatus {
+    /// `delivered`
+    Delivered,
+    /// `failed`
+    Failed,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl WebhookDeliveryStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WebhookDeliveryStatus::Delivered => "delivered",
+            WebhookDeliveryStatus::Failed => "failed",
+            WebhookDeliveryStatus::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, WebhookDeliveryStatus::Unknown(_))
+    }
+}
+impl From<&str> for WebhookDeliveryStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "delivered" => WebhookDeliveryStatus::Delivered,
+            "failed" => WebhookDeliveryStatus::Failed,
+            other => WebhookDeliveryStatus::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(WebhookDeliveryStatus, Unknown);
 /// Object defined inline at `#/components/schemas/webhook_delivery/properties/webhook`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WebhookDeliveryWebhook {
@@ -14188,24 +22360,138 @@ pub struct WebhookDeliveryWebhook {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookTool {
     /// `type` · string · required · always `"webhook"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
     /// `webhook` · [`CallControlWebhookToolParams`](crate::models::CallControlWebhookToolParams) · required
     pub webhook: crate::models::CallControlWebhookToolParams,
 }
-crate::private::string_enum! {
-    #[doc =
-    " xAI transcription engine list of languages (schema `XaiTranscriptionLanguage`)."]
-    pub enum XaiTranscriptionLanguage { #[doc = " `ar`"] Ar = "ar", #[doc = " `cs`"] Cs =
-    "cs", #[doc = " `da`"] Da = "da", #[doc = " `de`"] De = "de", #[doc = " `en`"] En =
-    "en", #[doc = " `es`"] Es = "es", #[doc = " `fa`"] Fa = "fa", #[doc = " `fil`"] Fil =
-    "fil", #[doc = " `fr`"] Fr = "fr", #[doc = " `hi`"] Hi = "hi", #[doc = " `id`"] Id =
-    "id", #[doc = " `it`"] It = "it", #[doc = " `ja`"] Ja = "ja", #[doc = " `ko`"] Ko =
-    "ko", #[doc = " `mk`"] Mk = "mk", #[doc = " `ms`"] Ms = "ms", #[doc = " `nl`"] Nl =
-    "nl", #[doc = " `pl`"] Pl = "pl", #[doc = " `pt`"] Pt = "pt", #[doc = " `ro`"] Ro =
-    "ro", #[doc = " `ru`"] Ru = "ru", #[doc = " `sv`"] Sv = "sv", #[doc = " `th`"] Th =
-    "th", #[doc = " `tr`"] Tr = "tr", #[doc = " `vi`"] Vi = "vi", } unknown = Unknown;
+/// xAI transcription engine list of languages (schema `XaiTranscriptionLanguage`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum XaiTranscriptionLanguage {
+    /// `ar`
+    Ar,
+    /// `cs`
+    Cs,
+    /// `da`
+    Da,
+    /// `de`
+    De,
+    /// `en`
+    En,
+    /// `es`
+    Es,
+    /// `fa`
+    Fa,
+    /// `fil`
+    Fil,
+    /// `fr`
+    Fr,
+    /// `hi`
+    Hi,
+    /// `id`
+    Id,
+    /// `it`
+    It,
+    /// `ja`
+    Ja,
+    /// `ko`
+    Ko,
+    /// `mk`
+    Mk,
+    /// `ms`
+    Ms,
+    /// `nl`
+    Nl,
+    /// `pl`
+    Pl,
+    /// `pt`
+    Pt,
+    /// `ro`
+    Ro,
+    /// `ru`
+    Ru,
+    /// `sv`
+    Sv,
+    /// `th`
+    Th,
+    /// `tr`
+    Tr,
+    /// `vi`
+    Vi,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
+impl XaiTranscriptionLanguage {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            XaiTranscriptionLanguage::Ar => "ar",
+            XaiTranscriptionLanguage::Cs => "cs",
+            XaiTranscriptionLanguage::Da => "da",
+            XaiTranscriptionLanguage::De => "de",
+            XaiTranscriptionLanguage::En => "en",
+            XaiTranscriptionLanguage::Es => "es",
+            XaiTranscriptionLanguage::Fa => "fa",
+            XaiTranscriptionLanguage::Fil => "fil",
+            XaiTranscriptionLanguage::Fr => "fr",
+            XaiTranscriptionLanguage::Hi => "hi",
+            XaiTranscriptionLanguage::Id => "id",
+            XaiTranscriptionLanguage::It => "it",
+            XaiTranscriptionLanguage::Ja => "ja",
+            XaiTranscriptionLanguage::Ko => "ko",
+            XaiTranscriptionLanguage::Mk => "mk",
+            XaiTranscriptionLanguage::Ms => "ms",
+            XaiTranscriptionLanguage::Nl => "nl",
+            XaiTranscriptionLanguage::Pl => "pl",
+            XaiTranscriptionLanguage::Pt => "pt",
+            XaiTranscriptionLanguage::Ro => "ro",
+            XaiTranscriptionLanguage::Ru => "ru",
+            XaiTranscriptionLanguage::Sv => "sv",
+            XaiTranscriptionLanguage::Th => "th",
+            XaiTranscriptionLanguage::Tr => "tr",
+            XaiTranscriptionLanguage::Vi => "vi",
+            XaiTranscriptionLanguage::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, XaiTranscriptionLanguage::Unknown(_))
+    }
+}
+impl From<&str> for XaiTranscriptionLanguage {
+    fn from(value: &str) -> Self {
+        match value {
+            "ar" => XaiTranscriptionLanguage::Ar,
+            "cs" => XaiTranscriptionLanguage::Cs,
+            "da" => XaiTranscriptionLanguage::Da,
+            "de" => XaiTranscriptionLanguage::De,
+            "en" => XaiTranscriptionLanguage::En,
+            "es" => XaiTranscriptionLanguage::Es,
+            "fa" => XaiTranscriptionLanguage::Fa,
+            "fil" => XaiTranscriptionLanguage::Fil,
+            "fr" => XaiTranscriptionLanguage::Fr,
+            "hi" => XaiTranscriptionLanguage::Hi,
+            "id" => XaiTranscriptionLanguage::Id,
+            "it" => XaiTranscriptionLanguage::It,
+            "ja" => XaiTranscriptionLanguage::Ja,
+            "ko" => XaiTranscriptionLanguage::Ko,
+            "mk" => XaiTranscriptionLanguage::Mk,
+            "ms" => XaiTranscriptionLanguage::Ms,
+            "nl" => XaiTranscriptionLanguage::Nl,
+            "pl" => XaiTranscriptionLanguage::Pl,
+            "pt" => XaiTranscriptionLanguage::Pt,
+            "ro" => XaiTranscriptionLanguage::Ro,
+            "ru" => XaiTranscriptionLanguage::Ru,
+            "sv" => XaiTranscriptionLanguage::Sv,
+            "th" => XaiTranscriptionLanguage::Th,
+            "tr" => XaiTranscriptionLanguage::Tr,
+            "vi" => XaiTranscriptionLanguage::Vi,
+            other => XaiTranscriptionLanguage::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(XaiTranscriptionLanguage, Unknown);
 /// xAI Voice Settings (schema `XAIVoiceSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct XaiVoiceSettings {
@@ -14213,6 +22499,6 @@ pub struct XaiVoiceSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// `type` · string · required · always `"xai"`
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: String,
 }

@@ -267,14 +267,14 @@ async fn every_operation_conforms_to_the_spec() {
                     .list()
                     .filter(
                         sample::<
-                            telnyx_voice::models::CallControlFilterConsolidated2,
+                            telnyx_voice::models::CallControlFilterConsolidated,
                         >(
                             "{\"application_name\":{\"contains\":\"null\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"sample\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
                         ),
                     )
                     .page(
                         sample::<
-                            telnyx_voice::models::CallControlPageConsolidated2,
+                            telnyx_voice::models::CallControlPageConsolidated,
                         >(
                             "{\"after\":\"null\",\"before\":\"null\",\"limit\":20,\"number\":1,\"size\":20}",
                         ),
@@ -2602,18 +2602,20 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .list()
                     .region(
-                        sample::<telnyx_voice::models::ConferenceRegion>("\"Australia\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceRegionParam,
+                        >("\"Australia\""),
                     )
                     .filter(
                         sample::<
-                            telnyx_voice::models::CallControlFilterConsolidated3,
+                            telnyx_voice::models::CallControlFilterConsolidated,
                         >(
                             "{\"application_name\":{\"contains\":\"null\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"sample\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
                         ),
                     )
                     .page(
                         sample::<
-                            telnyx_voice::models::CallControlPageConsolidated3,
+                            telnyx_voice::models::CallControlPageConsolidated,
                         >(
                             "{\"after\":\"null\",\"before\":\"null\",\"limit\":20,\"number\":1,\"size\":20}",
                         ),
@@ -2707,7 +2709,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .retrieve(sample::<String>("\"sample\""))
                     .region(
                         sample::<
-                            telnyx_voice::models::ConferenceRegion3,
+                            telnyx_voice::models::ConferenceRegionParam,
                         >("\"Australia\""),
                     )
                     .send()
@@ -2740,12 +2742,12 @@ async fn every_operation_conforms_to_the_spec() {
                     .list(sample::<String>("\"sample\""))
                     .region(
                         sample::<
-                            telnyx_voice::models::ConferenceRegion2,
+                            telnyx_voice::models::ConferenceRegionParam,
                         >("\"Australia\""),
                     )
                     .page(
                         sample::<
-                            telnyx_voice::models::CallControlPageConsolidated4,
+                            telnyx_voice::models::CallControlPageConsolidated,
                         >(
                             "{\"after\":\"null\",\"before\":\"null\",\"limit\":20,\"number\":1,\"size\":20}",
                         ),
@@ -2950,7 +2952,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .media_name(
                         sample::<String>("\"my_media_uploaded_to_media_storage_api\""),
                     )
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3008,7 +3010,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<String>("\"my_media_uploaded_to_media_storage_api\""),
                     )
                     .mute(sample::<bool>("true"))
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .soft_end_conference_on_exit(sample::<bool>("true"))
                     .start_conference_on_enter(sample::<bool>("true"))
                     .supervisor_role(
@@ -3062,7 +3064,7 @@ async fn every_operation_conforms_to_the_spec() {
                             telnyx_voice::models::LeaveConferenceRequestBeepEnabled,
                         >("\"on_exit\""),
                     )
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3092,7 +3094,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .actions()
                     .mute(sample::<String>("\"sample\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3127,7 +3129,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .media_name(
                         sample::<String>("\"my_media_uploaded_to_media_storage_api\""),
                     )
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3159,7 +3161,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .recording_id(
                         sample::<String>("\"891510ac-f3e4-11e8-af5b-de00688a4901\""),
                     )
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3191,7 +3193,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .recording_id(
                         sample::<String>("\"891510ac-f3e4-11e8-af5b-de00688a4901\""),
                     )
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3237,7 +3239,7 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .custom_file_name(sample::<String>("\"my_recording_file_name\""))
                     .play_beep(sample::<bool>("true"))
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .trim(sample::<String>("\"trim-silence\""))
                     .send()
                     .await,
@@ -3271,7 +3273,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .recording_id(
                         sample::<String>("\"6e00ab49-9487-4364-8ad6-23965965afb2\""),
                     )
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3362,7 +3364,7 @@ async fn every_operation_conforms_to_the_spec() {
                             telnyx_voice::models::ConferenceSpeakRequestPayloadType,
                         >("\"ssml\""),
                     )
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .voice_settings(
                         sample::<
                             telnyx_voice::models::ConferenceSpeakRequestVoiceSettings,
@@ -3399,7 +3401,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .actions()
                     .stop(sample::<String>("\"sample\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3434,7 +3436,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<String>("\"sample\""),
                         sample::<Vec<String>>("[\"sample\"]"),
                     )
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3464,7 +3466,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .actions()
                     .unmute(sample::<String>("\"sample\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
                     .await,
             ),
@@ -3513,7 +3515,7 @@ async fn every_operation_conforms_to_the_spec() {
                             telnyx_voice::models::UpdateConferenceRequestSupervisorRole,
                         >("\"whisper\""),
                     )
-                    .region(sample::<telnyx_voice::models::ConferenceRegion4>("\"US\""))
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .whisper_call_control_ids(
                         sample::<
                             Vec<String>,
@@ -3585,7 +3587,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .list_active_calls(sample::<String>("\"1293384261075731461\""))
                     .page(
                         sample::<
-                            telnyx_voice::models::CallControlPageConsolidated5,
+                            telnyx_voice::models::CallControlPageConsolidated,
                         >(
                             "{\"after\":\"null\",\"before\":\"null\",\"limit\":20,\"number\":1,\"size\":20}",
                         ),
@@ -3891,7 +3893,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .list(sample::<String>("\"sample\""))
                     .page(
                         sample::<
-                            telnyx_voice::models::CallControlPageConsolidated6,
+                            telnyx_voice::models::CallControlPageConsolidated,
                         >(
                             "{\"after\":\"null\",\"before\":\"null\",\"limit\":20,\"number\":1,\"size\":20}",
                         ),
@@ -4107,7 +4109,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .list()
                     .page(
                         sample::<
-                            telnyx_voice::models::CallRecordingsPageConsolidated2,
+                            telnyx_voice::models::CallRecordingsPageConsolidated,
                         >("{\"number\":1,\"size\":20}"),
                     )
                     .filter(

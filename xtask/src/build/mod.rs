@@ -25,6 +25,8 @@ pub struct Builder<'s> {
     lenient: bool,
     /// Component schema name to the type it became.
     component_types: BTreeMap<String, TypeRef>,
+    /// JSON pointer of an inline schema to the type it became.
+    inline_types: BTreeMap<String, TypeRef>,
     /// Every type name handed out.
     type_names: Scope,
     models: BTreeMap<String, Model>,
@@ -42,6 +44,7 @@ impl<'s> Builder<'s> {
             config,
             lenient,
             component_types: BTreeMap::new(),
+            inline_types: BTreeMap::new(),
             // Names the generated modules use for their own items.
             type_names: Scope::with_reserved([
                 "Client",

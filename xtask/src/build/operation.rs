@@ -161,11 +161,27 @@ fn build_operation<'s>(
             }
         };
         let type_name = match component {
+            // A parameter named like a schema (`ConferenceRegion`) gets its own clear name.
+            Some(component)
+                if builder
+                    .components()
+                    .keys()
+                    .any(|k| camel(k) == camel(component)) =>
+            {
+                format!("{}Param", camel(component))
+            }
             Some(component) => camel(component),
             None => format!("{type_prefix}{}", camel(&data.name)),
         };
+        // A shared parameter is located at its component, so every operation using it gets one type.
+        let schema_pointer = match component {
+            Some(component) => {
+                crate::error::pointer(["components", "parameters", component, "schema"])
+            }
+            None => format!("{pointer}/schema"),
+        };
         let site = Site {
-            pointer: format!("{pointer}/schema"),
+            pointer: schema_pointer,
             name: type_name,
         };
         let ty = builder.type_of(schema, &site)?;

@@ -162,8 +162,14 @@ impl<'s> Builder<'s> {
     }
 
     /// The type of an inline schema.
+    /// The same spec node reached twice (a shared parameter) gives the same type, not a numbered copy.
     pub fn type_of_schema(&mut self, schema: &'s Schema, site: &Site) -> GenResult<TypeRef> {
-        self.convert(schema, site, None)
+        if let Some(known) = self.inline_types.get(&site.pointer) {
+            return Ok(known.clone());
+        }
+        let ty = self.convert(schema, site, None)?;
+        self.inline_types.insert(site.pointer.clone(), ty.clone());
+        Ok(ty)
     }
 
     /// Converts a schema; `component` names it when it is a component schema.

@@ -20,6 +20,11 @@ pub fn emit(models: &BTreeMap<String, Model>, mode: DocsMode) -> TokenStream {
     });
     quote! {
         //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
+        //!
+        //! Optional and nullable fields are `Option`s: `None` is left out when sending, and a
+        //! JSON `null` and an absent field both read as `None`. A required field missing from a
+        //! response is a decode error naming the field, never an invented default. Fields this
+        //! version does not know are ignored; enum values it does not know are kept.
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
         use serde::{Deserialize, Serialize};
         #(#items)*
@@ -46,13 +51,6 @@ fn defaultable_models(models: &BTreeMap<String, Model>) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-fn is_defaultable(ty: &TypeRef, defaultable: &[String]) -> bool {
-    match ty {
-        TypeRef::Named(n) => defaultable.contains(n),
-        _ => true,
-    }
 }
 
 fn emit_struct(model: &StructModel, defaultable: &[String], mode: DocsMode) -> TokenStream {
@@ -110,13 +108,6 @@ fn emit_struct(model: &StructModel, defaultable: &[String], mode: DocsMode) -> T
                 #[serde(#rename default)]
                 pub #rust: Option<#ty>,
             }
-        } else if is_defaultable(&field.ty, defaultable) {
-            // Required on the wire, but a response that leaves it out still decodes.
-            quote! {
-                #doc
-                #[serde(#rename default)]
-                pub #rust: #ty,
-            }
         } else if field.name.rust != *wire {
             quote! {
                 #doc
@@ -145,18 +136,52 @@ fn emit_enum(model: &EnumModel) -> TokenStream {
     let unknown = ident(&model.unknown_variant);
     let variants = model.variants.iter().map(|v| {
         let rust = ident(&v.rust);
-        let wire = &v.wire;
-        let doc = format!(" `{}`", wire.replace('`', "'"));
-        quote!(#[doc = #doc] #rust = #wire,)
+        let doc = format!(" `{}`", v.wire.replace('`', "'"));
+        quote!(#[doc = #doc] #rust,)
     });
+    let to_wire = model.variants.iter().map(|v| {
+        let rust = ident(&v.rust);
+        let wire = &v.wire;
+        quote!(#name::#rust => #wire,)
+    });
+    let from_wire = model.variants.iter().map(|v| {
+        let rust = ident(&v.rust);
+        let wire = &v.wire;
+        quote!(#wire => #name::#rust,)
+    });
+    // Values are listed as plain match arms (readable in a review); the trait impls that are
+    // the same for every enum come from one macro.
     quote! {
-        crate::private::string_enum! {
-            #doc
-            pub enum #name {
-                #(#variants)*
-            }
-            unknown = #unknown;
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know, kept as received.
+            #unknown(String),
         }
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    #name::#unknown(value) => value.as_str(),
+                }
+            }
+            /// Whether the value is one this version of the SDK does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, #name::#unknown(_))
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => #name::#unknown(other.to_string()),
+                }
+            }
+        }
+        crate::private::string_enum_traits!(#name, #unknown);
     }
 }
 

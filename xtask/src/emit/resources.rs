@@ -285,7 +285,7 @@ fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStr
     let response = response_type(op);
     let mut doc = vec![format!(
         "Request builder of `client.{}().{}(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).",
-        resource.path.join("().").replace('.', "()."),
+        resource.path.join("()."),
         op.method_name
     )];
     doc.push(String::new());
