@@ -872,6 +872,13 @@ impl Report<'_> {
              rerun that command to refresh it rather than editing by hand.\n",
             if self.plan.quick { " --quick" } else { "" }
         );
+        let _ = writeln!(
+            out,
+            "Command: `cargo xtask bench{}` from the repository root \
+             (`--quick` does 3 shorter rounds, skips the clean build and writes \
+             `target/bench/BENCHMARKS.quick.md` instead of this file).\n",
+            if self.plan.quick { " --quick" } else { "" }
+        );
         let _ = writeln!(out, "## Machine\n");
         let _ = writeln!(out, "- CPUs (`nproc`): {}", self.before.cpus);
         let _ = writeln!(out, "- CPU model: {}", self.before.cpu_model);
@@ -945,6 +952,9 @@ const METHOD: &[&str] = &[
     "Code generation: wall time of the release `xtask` binary running \
      `codegen --out DIR` (voice surface) and `codegen --all --out DIR` (whole \
      spec), each into an emptied directory.",
+    "The Python SDK's synchronous client is its fastest single-caller mode \
+     here: a spot check of `AsyncTelnyx` with 16 coroutines in flight against \
+     the same stub was several times slower, so Python is measured sequentially.",
     "Clean build: wall time of `cargo build -p telnyx-voice` (debug profile) \
      in an empty target directory, dependencies already downloaded; measured \
      once per full run and carried over by `--quick` runs.",
