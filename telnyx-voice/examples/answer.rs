@@ -8,6 +8,8 @@
 //! TELNYX_API_KEY=KEY... cargo run --example answer -- <call_control_id> [client_state]
 //! ```
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::Client;
@@ -19,14 +21,12 @@ async fn main() -> ExitCode {
         [id] => (id, None),
         [id, state] => (id, Some(state)),
         _ => {
-            eprintln!("usage: cargo run --example answer -- <call_control_id> [client_state]");
-            return ExitCode::from(2);
+            return support::usage(
+                "cargo run --example answer -- <call_control_id> [client_state]",
+            );
         }
     };
-    match answer(call_control_id, client_state).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(answer(call_control_id, client_state).await)
 }
 
 async fn answer(call_control_id: &str, client_state: Option<&String>) -> telnyx_voice::Result<()> {
@@ -41,18 +41,4 @@ async fn answer(call_control_id: &str, client_state: Option<&String>) -> telnyx_
         println!("recording_id: {recording_id}");
     }
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

@@ -7,6 +7,8 @@
 //! TELNYX_API_KEY=KEY... cargo run --example bridge -- <call_control_id> <other_call_control_id>
 //! ```
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::Client;
@@ -15,13 +17,11 @@ use telnyx_voice::Client;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [call_control_id, other] = args.as_slice() else {
-        eprintln!("usage: cargo run --example bridge -- <call_control_id> <other_call_control_id>");
-        return ExitCode::from(2);
+        return support::usage(
+            "cargo run --example bridge -- <call_control_id> <other_call_control_id>",
+        );
     };
-    match bridge(call_control_id, other).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(bridge(call_control_id, other).await)
 }
 
 async fn bridge(call_control_id: &str, other: &str) -> telnyx_voice::Result<()> {
@@ -33,18 +33,4 @@ async fn bridge(call_control_id: &str, other: &str) -> telnyx_voice::Result<()> 
         .await?;
     println!("result: {}", response.data.result.as_deref().unwrap_or("-"));
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

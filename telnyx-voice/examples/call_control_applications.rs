@@ -10,12 +10,14 @@
 //! TELNYX_API_KEY=KEY... cargo run --example call_control_applications -- delete <id>
 //! ```
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::models::CallControlApplication;
 use telnyx_voice::Client;
 
-const USAGE: &str = "usage: cargo run --example call_control_applications -- \
+const USAGE: &str = "cargo run --example call_control_applications -- \
     list | create <name> <webhook_url> | retrieve <id> | \
     update <id> <name> <webhook_url> | delete <id>";
 
@@ -27,13 +29,9 @@ async fn main() -> ExitCode {
         args.as_slice(),
         ["list"] | ["create", _, _] | ["retrieve", _] | ["update", _, _, _] | ["delete", _]
     ) {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
+        return support::usage(USAGE);
     }
-    match run(&args).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(run(&args).await)
 }
 
 async fn run(args: &[&str]) -> telnyx_voice::Result<()> {
@@ -64,18 +62,4 @@ fn print_app(app: &CallControlApplication) {
         app.application_name.as_deref().unwrap_or("-"),
         app.webhook_event_url.as_deref().unwrap_or("-"),
     );
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

@@ -10,6 +10,8 @@
 //! `to` and `from` are E.164 numbers (`+18005550100`) or SIP URIs;
 //! `connection_id` is the id of your Call Control Application.
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::Client;
@@ -18,13 +20,9 @@ use telnyx_voice::Client;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [to, from, connection_id] = args.as_slice() else {
-        eprintln!("usage: cargo run --example dial -- <to> <from> <connection_id>");
-        return ExitCode::from(2);
+        return support::usage("cargo run --example dial -- <to> <from> <connection_id>");
     };
-    match dial(to, from, connection_id).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(dial(to, from, connection_id).await)
 }
 
 async fn dial(to: &str, from: &str, connection_id: &str) -> telnyx_voice::Result<()> {
@@ -32,18 +30,4 @@ async fn dial(to: &str, from: &str, connection_id: &str) -> telnyx_voice::Result
     let response = client.calls().dial(connection_id, from, to).await?;
     println!("{}", response.data.call_control_id);
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

@@ -6,6 +6,8 @@
 //! TELNYX_API_KEY=KEY... cargo run --example hangup -- <call_control_id>
 //! ```
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::Client;
@@ -14,13 +16,9 @@ use telnyx_voice::Client;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [call_control_id] = args.as_slice() else {
-        eprintln!("usage: cargo run --example hangup -- <call_control_id>");
-        return ExitCode::from(2);
+        return support::usage("cargo run --example hangup -- <call_control_id>");
     };
-    match hangup(call_control_id).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(hangup(call_control_id).await)
 }
 
 async fn hangup(call_control_id: &str) -> telnyx_voice::Result<()> {
@@ -28,18 +26,4 @@ async fn hangup(call_control_id: &str) -> telnyx_voice::Result<()> {
     let response = client.calls().actions().hangup(call_control_id).await?;
     println!("result: {}", response.data.result.as_deref().unwrap_or("-"));
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

@@ -8,6 +8,8 @@
 //! TELNYX_API_KEY=KEY... cargo run --example list_active_calls -- <connection_id>
 //! ```
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::Client;
@@ -16,13 +18,9 @@ use telnyx_voice::Client;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [connection_id] = args.as_slice() else {
-        eprintln!("usage: cargo run --example list_active_calls -- <connection_id>");
-        return ExitCode::from(2);
+        return support::usage("cargo run --example list_active_calls -- <connection_id>");
     };
-    match list_active_calls(connection_id).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(list_active_calls(connection_id).await)
 }
 
 async fn list_active_calls(connection_id: &str) -> telnyx_voice::Result<()> {
@@ -38,18 +36,4 @@ async fn list_active_calls(connection_id: &str) -> telnyx_voice::Result<()> {
     }
     eprintln!("{count} active call(s)");
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

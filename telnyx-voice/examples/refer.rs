@@ -8,6 +8,8 @@
 //! TELNYX_API_KEY=KEY... cargo run --example refer -- <call_control_id> <sip_address>
 //! ```
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::Client;
@@ -16,13 +18,9 @@ use telnyx_voice::Client;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [call_control_id, sip_address] = args.as_slice() else {
-        eprintln!("usage: cargo run --example refer -- <call_control_id> <sip_address>");
-        return ExitCode::from(2);
+        return support::usage("cargo run --example refer -- <call_control_id> <sip_address>");
     };
-    match refer(call_control_id, sip_address).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(refer(call_control_id, sip_address).await)
 }
 
 async fn refer(call_control_id: &str, sip_address: &str) -> telnyx_voice::Result<()> {
@@ -34,18 +32,4 @@ async fn refer(call_control_id: &str, sip_address: &str) -> telnyx_voice::Result
         .await?;
     println!("result: {}", response.data.result.as_deref().unwrap_or("-"));
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

@@ -7,6 +7,8 @@
 //! TELNYX_API_KEY=KEY... cargo run --example reject -- <call_control_id> [CALL_REJECTED|USER_BUSY]
 //! ```
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::models::RejectRequestCause;
@@ -19,16 +21,12 @@ async fn main() -> ExitCode {
         [id] => (id, RejectRequestCause::UserBusy),
         [id, cause] => (id, RejectRequestCause::from(cause.as_str())),
         _ => {
-            eprintln!(
-                "usage: cargo run --example reject -- <call_control_id> [CALL_REJECTED|USER_BUSY]"
+            return support::usage(
+                "cargo run --example reject -- <call_control_id> [CALL_REJECTED|USER_BUSY]",
             );
-            return ExitCode::from(2);
         }
     };
-    match reject(call_control_id, cause).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(reject(call_control_id, cause).await)
 }
 
 async fn reject(call_control_id: &str, cause: RejectRequestCause) -> telnyx_voice::Result<()> {
@@ -40,18 +38,4 @@ async fn reject(call_control_id: &str, cause: RejectRequestCause) -> telnyx_voic
         .await?;
     println!("result: {}", response.data.result.as_deref().unwrap_or("-"));
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

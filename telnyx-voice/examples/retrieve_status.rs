@@ -7,6 +7,8 @@
 //! TELNYX_API_KEY=KEY... cargo run --example retrieve_status -- <call_control_id>
 //! ```
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::Client;
@@ -15,13 +17,9 @@ use telnyx_voice::Client;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [call_control_id] = args.as_slice() else {
-        eprintln!("usage: cargo run --example retrieve_status -- <call_control_id>");
-        return ExitCode::from(2);
+        return support::usage("cargo run --example retrieve_status -- <call_control_id>");
     };
-    match retrieve_status(call_control_id).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(retrieve_status(call_control_id).await)
 }
 
 async fn retrieve_status(call_control_id: &str) -> telnyx_voice::Result<()> {
@@ -43,18 +41,4 @@ async fn retrieve_status(call_control_id: &str) -> telnyx_voice::Result<()> {
         println!("end_time:        {end_time}");
     }
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

@@ -7,6 +7,8 @@
 //!
 //! For example `application/json '{"key":"value"}'`.
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::Client;
@@ -15,15 +17,11 @@ use telnyx_voice::Client;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [call_control_id, content_type, body] = args.as_slice() else {
-        eprintln!(
-            "usage: cargo run --example send_sip_info -- <call_control_id> <content_type> <body>"
+        return support::usage(
+            "cargo run --example send_sip_info -- <call_control_id> <content_type> <body>",
         );
-        return ExitCode::from(2);
     };
-    match send_sip_info(call_control_id, content_type, body).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(send_sip_info(call_control_id, content_type, body).await)
 }
 
 async fn send_sip_info(
@@ -39,18 +37,4 @@ async fn send_sip_info(
         .await?;
     println!("result: {}", response.data.result.as_deref().unwrap_or("-"));
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }

@@ -8,6 +8,8 @@
 //! TELNYX_API_KEY=KEY... cargo run --example transfer -- <call_control_id> <to>
 //! ```
 
+mod support;
+
 use std::process::ExitCode;
 
 use telnyx_voice::Client;
@@ -16,13 +18,9 @@ use telnyx_voice::Client;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [call_control_id, to] = args.as_slice() else {
-        eprintln!("usage: cargo run --example transfer -- <call_control_id> <to>");
-        return ExitCode::from(2);
+        return support::usage("cargo run --example transfer -- <call_control_id> <to>");
     };
-    match transfer(call_control_id, to).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => report(&err),
-    }
+    support::finish(transfer(call_control_id, to).await)
 }
 
 async fn transfer(call_control_id: &str, to: &str) -> telnyx_voice::Result<()> {
@@ -35,18 +33,4 @@ async fn transfer(call_control_id: &str, to: &str) -> telnyx_voice::Result<()> {
         .await?;
     println!("result: {}", response.data.result.as_deref().unwrap_or("-"));
     Ok(())
-}
-
-/// Prints the HTTP status and each Telnyx error detail to stderr.
-fn report(err: &telnyx_voice::Error) -> ExitCode {
-    match err.api_error() {
-        Some(api) => {
-            eprintln!("Telnyx API error: HTTP {}", api.status);
-            for detail in &api.errors {
-                eprintln!("  {detail}");
-            }
-        }
-        None => eprintln!("error: {err}"),
-    }
-    ExitCode::FAILURE
 }
