@@ -185,6 +185,14 @@ fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> 
         emit::api_doc::render(template, api)?,
     );
     files.insert(
+        PathBuf::from("telnyx-voice/tests/spec_examples/generated.rs"),
+        rust_file(
+            emit::spec_examples::emit(api),
+            &emit::header(&api.spec_sha256, "//"),
+            "spec_examples.rs",
+        )?,
+    );
+    files.insert(
         PathBuf::from("tests/tests/conformance/generated.rs"),
         rust_file(
             emit::conformance::emit(api),

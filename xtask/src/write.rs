@@ -10,7 +10,11 @@ use crate::error::{GenError, GenResult};
 pub type FileSet = BTreeMap<PathBuf, String>;
 
 /// Directories whose every file is generated: files there that the generator no longer makes are stale.
-pub const GENERATED_DIRS: &[&str] = &["telnyx-voice/src/generated", "tests/tests/conformance"];
+pub const GENERATED_DIRS: &[&str] = &[
+    "telnyx-voice/src/generated",
+    "tests/tests/conformance",
+    "telnyx-voice/tests/spec_examples",
+];
 
 /// Generated files in `root` that the set does not contain (only inside [`GENERATED_DIRS`]).
 fn leftovers(root: &Path, files: &FileSet) -> Vec<PathBuf> {

@@ -7,6 +7,7 @@ pub mod events;
 pub mod models;
 pub mod resources;
 pub mod samples;
+pub mod spec_examples;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
