@@ -687,6 +687,11 @@ struct Machine {
 }
 
 impl Machine {
+    /// The 1-minute load average, when it could be read.
+    fn load1(&self) -> Option<f64> {
+        self.loadavg.split_whitespace().next()?.parse().ok()
+    }
+
     fn read() -> Machine {
         let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let cpu_model = cpuinfo
@@ -740,6 +745,41 @@ struct Target {
     name: &'static str,
     measured: String,
     met: Option<bool>,
+    /// Met, but by less than [`TIGHT_MARGIN`] of the limit.
+    tight: bool,
+}
+
+impl Target {
+    fn new(name: &'static str, measured: String, (met, tight): (Option<bool>, bool)) -> Target {
+        Target {
+            name,
+            measured,
+            met,
+            tight,
+        }
+    }
+}
+
+/// Relative distance from a limit under which a met target is flagged as tight.
+const TIGHT_MARGIN: f64 = 0.1;
+
+/// Whether `value` meets `limit` (from below when `at_most`, else from above),
+/// and whether it does so only narrowly.
+fn judge(value: Option<f64>, limit: f64, at_most: bool) -> (Option<bool>, bool) {
+    let Some(value) = value else {
+        return (None, false);
+    };
+    let slack = if at_most {
+        (limit - value) / limit
+    } else {
+        (value - limit) / limit
+    };
+    let met = if at_most {
+        value <= limit
+    } else {
+        value >= limit
+    };
+    (Some(met), met && slack < TIGHT_MARGIN)
 }
 
 impl Report<'_> {
@@ -781,22 +821,27 @@ impl Report<'_> {
             (Some(a), Some(b)) if b > 0.0 => Some(a / b),
             _ => None,
         };
+        let times = |r: Option<f64>, digits: usize| {
+            r.map_or("n/a".to_owned(), |r| format!("{r:.digits$}x"))
+        };
+        let secs = |s: Option<f64>| s.map_or("n/a".to_owned(), |s| format!("{s:.3} s"));
         let mut targets = Vec::new();
+
         let unwrap_cost = m("webhook_unwrap_cost_ratio");
-        targets.push(Target {
-            name: "webhook unwrap (typed) costs at most 1.2x a bare verify_strict",
-            measured: unwrap_cost.map_or("n/a".to_owned(), |r| format!("{r:.3}x")),
-            met: unwrap_cost.map(|r| r <= 1.2),
-        });
+        targets.push(Target::new(
+            "webhook unwrap (typed) costs at most 1.2x a bare verify_strict",
+            times(unwrap_cost, 3),
+            judge(unwrap_cost, 1.2, true),
+        ));
         let vs_python = ratio(
             m("webhook_unwrap_per_s_rust"),
             m("webhook_unwrap_per_s_python"),
         );
-        targets.push(Target {
-            name: "webhook unwrap at least 6x the Python SDK per thread",
-            measured: vs_python.map_or("n/a".to_owned(), |r| format!("{r:.1}x")),
-            met: vs_python.map(|r| r >= 6.0),
-        });
+        targets.push(Target::new(
+            "webhook unwrap at least 6x the Python SDK per thread",
+            times(vs_python, 1),
+            judge(vs_python, 6.0, false),
+        ));
         for (label, cost) in [
             (
                 "request cost within 1.3x of bare reqwest: client CPU per request, 64 in flight",
@@ -825,11 +870,7 @@ impl Report<'_> {
                 ),
             ),
         ] {
-            targets.push(Target {
-                name: label,
-                measured: cost.map_or("n/a".to_owned(), |r| format!("{r:.3}x")),
-                met: cost.map(|r| r <= 1.3),
-            });
+            targets.push(Target::new(label, times(cost, 3), judge(cost, 1.3, true)));
         }
         for (label, rust) in [
             (
@@ -842,24 +883,24 @@ impl Report<'_> {
             ),
         ] {
             let vs_python = ratio(m(rust), m("requests_per_s_python"));
-            targets.push(Target {
-                name: label,
-                measured: vs_python.map_or("n/a".to_owned(), |r| format!("{r:.1}x")),
-                met: vs_python.map(|r| r >= 10.0),
-            });
+            targets.push(Target::new(
+                label,
+                times(vs_python, 1),
+                judge(vs_python, 10.0, false),
+            ));
         }
         let voice = m("codegen_voice_s");
-        targets.push(Target {
-            name: "codegen of the voice surface under 1 s",
-            measured: voice.map_or("n/a".to_owned(), |s| format!("{s:.3} s")),
-            met: voice.map(|s| s < 1.0),
-        });
+        targets.push(Target::new(
+            "codegen of the voice surface under 1 s",
+            secs(voice),
+            judge(voice, 1.0, true),
+        ));
         let all = m("codegen_all_s");
-        targets.push(Target {
-            name: "codegen of the whole spec under 3 s",
-            measured: all.map_or("n/a".to_owned(), |s| format!("{s:.3} s")),
-            met: all.map(|s| s < 3.0),
-        });
+        targets.push(Target::new(
+            "codegen of the whole spec under 3 s",
+            secs(all),
+            judge(all, 3.0, true),
+        ));
         targets
     }
 
@@ -895,6 +936,20 @@ impl Report<'_> {
              medians of {} rounds of {} s each (after {} s of warm-up), with min and max",
             self.plan.repeats, self.plan.duration_s, self.plan.warmup_s
         );
+        let busy = [self.before.load1(), self.after.load1()]
+            .into_iter()
+            .flatten()
+            .any(|load| load > self.before.cpus as f64);
+        if busy {
+            let _ = writeln!(
+                out,
+                "- the 1-minute load was above the number of CPUs, so other work \
+                 took CPU time from these runs: wall-clock figures (code generation, \
+                 clean build, request rates, webhook server) are pessimistic, while \
+                 ratios taken inside one process (webhook unwrap against bare verify, \
+                 client CPU per request) are the least affected"
+            );
+        }
         let _ = writeln!(out, "- whole run: {:.0} s\n", self.total.as_secs_f64());
 
         let _ = writeln!(out, "## Targets\n");
@@ -902,6 +957,7 @@ impl Report<'_> {
         let _ = writeln!(out, "|---|---:|:---:|");
         for target in self.targets() {
             let met = match target.met {
+                Some(true) if target.tight => "yes (by less than 10%)",
                 Some(true) => "yes",
                 Some(false) => "**no**",
                 None => "not measured",
