@@ -451,9 +451,13 @@ impl NginxStub {
             .replace("@PORT@", &port.to_string());
         let config_path = prefix.join("nginx.conf");
         write_file(&config_path, &config)?;
+        // `-e` keeps nginx from opening its packaged log path before reading
+        // the configuration (which fails without root).
         let child = Command::new(nginx)
             .arg("-p")
             .arg(&prefix)
+            .arg("-e")
+            .arg(prefix.join("error.log"))
             .arg("-c")
             .arg(&config_path)
             .stdin(Stdio::null())
