@@ -1,15 +1,8 @@
 //! The simulator's failure paths: refused commands, repeated command ids,
 //! webhook retries, authentication, invalid bodies and signatures.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
 use base64::Engine as _;
 use telnyx_voice::simulator::{
     AttemptOutcome, Delivery, DeliveryPolicy, EntryKind, SimConfig, Simulator,
@@ -17,56 +10,11 @@ use telnyx_voice::simulator::{
 use telnyx_voice::webhooks::WebhookVerifier;
 use telnyx_voice::{Client, WebhookEvent};
 
+mod common;
+
+use common::Receiver;
+
 const CONN: &str = "conn-test";
-
-/// A webhook endpoint for tests: keeps every delivery and can refuse the first few.
-#[derive(Clone, Default)]
-struct Receiver {
-    deliveries: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
-    refuse_first: Arc<AtomicUsize>,
-}
-
-impl Receiver {
-    async fn start(refuse_first: usize) -> (Receiver, String) {
-        let receiver = Receiver::default();
-        receiver.refuse_first.store(refuse_first, Ordering::SeqCst);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
-        let app = Router::new()
-            .route("/hook", post(receive))
-            .with_state(receiver.clone());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        (receiver, url)
-    }
-
-    fn bodies(&self) -> Vec<serde_json::Value> {
-        self.deliveries
-            .lock()
-            .expect("lock")
-            .iter()
-            .map(|(_, body)| serde_json::from_slice(body).expect("json body"))
-            .collect()
-    }
-}
-
-async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let refuse = receiver
-        .refuse_first
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-        .is_ok();
-    receiver
-        .deliveries
-        .lock()
-        .expect("lock")
-        .push((headers, body));
-    if refuse {
-        StatusCode::INTERNAL_SERVER_ERROR
-    } else {
-        StatusCode::OK
-    }
-}
 
 async fn sim_with(config: SimConfig, refuse_first: usize) -> (Simulator, Receiver) {
     let (receiver, url) = Receiver::start(refuse_first).await;

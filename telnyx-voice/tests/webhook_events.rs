@@ -5,6 +5,10 @@
 //! resolved against the workspace root). CI sets
 //! `TELNYX_OPENAPI_SPEC=../shared/telnyx-openapi/spec3.yml`; without the variable these tests fail.
 
+mod common;
+
+use common::lost_fields;
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -214,48 +218,6 @@ fn case(event_type: &str) -> &'static Case {
         .iter()
         .find(|c| c.event_type == event_type)
         .unwrap_or_else(|| panic!("no spec example for {event_type}"))
-}
-
-/// Paths where `expected` (the example) is not reproduced by `actual` (re-serialized).
-/// `actual` may add keys only when their value is null; numbers compare as `f64`.
-fn lost_fields(path: &str, expected: &Value, actual: &Value, out: &mut Vec<String>) {
-    match (expected, actual) {
-        (Value::Object(want), Value::Object(got)) => {
-            for (key, value) in want {
-                let child = format!("{path}.{key}");
-                match got.get(key) {
-                    Some(found) => lost_fields(&child, value, found, out),
-                    None if value.is_null() => {}
-                    None => out.push(format!("{child}: missing (expected {value})")),
-                }
-            }
-            for (key, value) in got {
-                if !want.contains_key(key) && !value.is_null() {
-                    out.push(format!("{path}.{key}: added {value} (not in the example)"));
-                }
-            }
-        }
-        (Value::Array(want), Value::Array(got)) => {
-            if want.len() != got.len() {
-                out.push(format!(
-                    "{path}: array of {} items became {} items",
-                    want.len(),
-                    got.len()
-                ));
-                return;
-            }
-            for (index, (w, g)) in want.iter().zip(got).enumerate() {
-                lost_fields(&format!("{path}[{index}]"), w, g, out);
-            }
-        }
-        (Value::Number(w), Value::Number(g)) => {
-            if w.as_f64() != g.as_f64() {
-                out.push(format!("{path}: {w} became {g}"));
-            }
-        }
-        (w, g) if w == g => {}
-        (w, g) => out.push(format!("{path}: {w} became {g}")),
-    }
 }
 
 #[test]
