@@ -297,7 +297,7 @@ impl<'s> Builder<'s> {
         presence: Vec<Vec<String>>,
     ) -> GenResult<TypeRef> {
         let name = self.model_name(component, site);
-        self.models.insert(
+        Ok(self.register(
             name.clone(),
             Model::Struct(StructModel {
                 name: name.clone(),
@@ -306,8 +306,7 @@ impl<'s> Builder<'s> {
                 presence,
                 facts: facts_of(schema, None),
             }),
-        );
-        Ok(TypeRef::Named(name))
+        ))
     }
 
     fn add_enum(
@@ -334,7 +333,7 @@ impl<'s> Builder<'s> {
         } else {
             "Unknown"
         });
-        self.models.insert(
+        Ok(self.register(
             name.clone(),
             Model::Enum(EnumModel {
                 name: name.clone(),
@@ -342,8 +341,7 @@ impl<'s> Builder<'s> {
                 variants,
                 unknown_variant,
             }),
-        );
-        Ok(TypeRef::Named(name))
+        ))
     }
 
     fn add_union(
@@ -410,7 +408,7 @@ impl<'s> Builder<'s> {
                 "discriminated union with an inline alternative".into(),
             );
         }
-        self.models.insert(
+        Ok(self.register(
             name.clone(),
             Model::Union(UnionModel {
                 name: name.clone(),
@@ -418,8 +416,7 @@ impl<'s> Builder<'s> {
                 discriminator,
                 variants,
             }),
-        );
-        Ok(TypeRef::Named(name))
+        ))
     }
 
     fn all_of(
@@ -546,6 +543,12 @@ impl<'s> Builder<'s> {
         pointer: &str,
     ) -> GenResult<&'s Schema> {
         Ok(self.resolve(schema, pointer)?.schema)
+    }
+
+    /// Records a model under its name and returns the reference to it.
+    fn register(&mut self, name: String, model: Model) -> TypeRef {
+        self.models.insert(name.clone(), model);
+        TypeRef::Named(name)
     }
 
     fn model_name(&mut self, component: Option<&str>, site: &Site) -> String {
