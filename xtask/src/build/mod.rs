@@ -25,6 +25,8 @@ pub struct Builder<'s> {
     lenient: bool,
     /// Component schema name to the type it became.
     component_types: BTreeMap<String, TypeRef>,
+    /// Type names of every component schema, so a parameter named like one can be told apart.
+    schema_type_names: std::collections::BTreeSet<String>,
     /// JSON pointer of an inline schema to the type it became.
     inline_types: BTreeMap<String, TypeRef>,
     /// Every type name handed out.
@@ -45,6 +47,10 @@ impl<'s> Builder<'s> {
             lenient,
             component_types: BTreeMap::new(),
             inline_types: BTreeMap::new(),
+            schema_type_names: match &spec.components {
+                Some(c) => c.schemas.keys().map(|k| crate::names::camel(k)).collect(),
+                None => Default::default(),
+            },
             // Names the generated modules use for their own items.
             type_names: Scope::with_reserved([
                 "Client",

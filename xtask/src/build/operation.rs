@@ -162,12 +162,7 @@ fn build_operation<'s>(
         };
         let type_name = match component {
             // A parameter named like a schema (`ConferenceRegion`) gets its own clear name.
-            Some(component)
-                if builder
-                    .components()
-                    .keys()
-                    .any(|k| camel(k) == camel(component)) =>
-            {
+            Some(component) if builder.schema_type_names.contains(&camel(component)) => {
                 format!("{}Param", camel(component))
             }
             Some(component) => camel(component),
