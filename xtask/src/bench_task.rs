@@ -53,11 +53,11 @@ struct Plan {
 
 /// Samples of every metric, by summary key.
 #[derive(Default)]
-struct Samples(BTreeMap<&'static str, Vec<f64>>);
+struct Samples(BTreeMap<String, Vec<f64>>);
 
 impl Samples {
-    fn push(&mut self, key: &'static str, value: f64) {
-        self.0.entry(key).or_default().push(value);
+    fn push(&mut self, key: &str, value: f64) {
+        self.0.entry(key.to_owned()).or_default().push(value);
     }
 
     fn median(&self, key: &str) -> Option<f64> {
@@ -255,19 +255,18 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
 
     println!("xtask bench: code generation");
     for _ in 0..plan.repeats {
-        samples.push(
-            "codegen_voice_s",
-            time_codegen(
-                repo_root,
-                &xtask_bin,
-                &bench_dir.join("codegen-voice"),
-                false,
-            )?,
-        );
-        samples.push(
-            "codegen_all_s",
-            time_codegen(repo_root, &xtask_bin, &bench_dir.join("codegen-all"), true)?,
-        );
+        for (surface, all) in [("voice", false), ("all", true)] {
+            let out = bench_dir.join(format!("codegen-{surface}"));
+            let run = time_codegen(repo_root, &xtask_bin, &out, all)?;
+            samples.push(&format!("codegen_{surface}_s"), run.wall_s);
+            for (stage, ms) in run.stages {
+                samples.push(&format!("codegen_{surface}_{stage}_ms"), ms);
+            }
+            samples.push(
+                &format!("generated_{surface}_lines"),
+                count_lines(&out)? as f64,
+            );
+        }
     }
 
     let summary_path = bench_dir.join("summary.json");
@@ -517,15 +516,52 @@ fn number(json: &Value, key: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("benchmark result has no number `{key}`: {json}"))
 }
 
+/// One timed generator run: wall time, and each stage's time as the generator reports it.
+struct CodegenRun {
+    wall_s: f64,
+    stages: Vec<(&'static str, f64)>,
+}
+
+/// The generator's `--timings` stage names and the short keys they are stored under.
+const STAGES: &[(&str, &str)] = &[
+    ("read", "read"),
+    ("load+normalize+parse", "parse"),
+    ("select+build", "build"),
+    ("emit+format", "emit"),
+    ("write", "write"),
+];
+
+/// Lines of Rust the generator wrote below `dir`.
+fn count_lines(dir: &Path) -> Result<usize, String> {
+    let mut total = 0;
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            total += count_lines(&path)?;
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            total += text.lines().count();
+        }
+    }
+    Ok(total)
+}
+
 /// Wall time of one run of the release generator writing into a fresh `out`.
-fn time_codegen(repo_root: &Path, xtask_bin: &Path, out: &Path, all: bool) -> Result<f64, String> {
+fn time_codegen(
+    repo_root: &Path,
+    xtask_bin: &Path,
+    out: &Path,
+    all: bool,
+) -> Result<CodegenRun, String> {
     remove_dir(out)?;
     let mut command = Command::new(xtask_bin);
     command.current_dir(repo_root).arg("codegen");
     if all {
         command.arg("--all");
     }
-    command.arg("--out").arg(out);
+    command.arg("--out").arg(out).arg("--timings");
     if std::env::var_os(SPEC_ENV).is_none() {
         command.env(SPEC_ENV, DEFAULT_SPEC);
     }
@@ -543,7 +579,21 @@ fn time_codegen(repo_root: &Path, xtask_bin: &Path, out: &Path, all: bool) -> Re
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    Ok(elapsed)
+    let report = String::from_utf8_lossy(&output.stderr);
+    let stages = STAGES
+        .iter()
+        .filter_map(|(name, key)| {
+            let line = report
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some(name))?;
+            let ms = line.split_whitespace().nth(1)?.parse::<f64>().ok()?;
+            Some((*key, ms))
+        })
+        .collect();
+    Ok(CodegenRun {
+        wall_s: elapsed,
+        stages,
+    })
 }
 
 /// Wall time of `cargo build -p telnyx-voice` (debug profile) in an empty
@@ -639,7 +689,31 @@ const KEYS: &[(&str, &str)] = &[
         "peak RSS MiB, Python bench process (requests)",
     ),
     ("codegen_voice_s", "codegen, voice surface, s"),
+    ("codegen_voice_read_ms", "  stage read + sha256, ms"),
+    (
+        "codegen_voice_parse_ms",
+        "  stage load + normalize + parse, ms",
+    ),
+    ("codegen_voice_build_ms", "  stage select + build IR, ms"),
+    ("codegen_voice_emit_ms", "  stage emit + format, ms"),
+    ("codegen_voice_write_ms", "  stage write, ms"),
+    (
+        "generated_voice_lines",
+        "generated Rust, voice surface, lines",
+    ),
     ("codegen_all_s", "codegen, whole spec (--all), s"),
+    ("codegen_all_read_ms", "  stage read + sha256, ms"),
+    (
+        "codegen_all_parse_ms",
+        "  stage load + normalize + parse, ms",
+    ),
+    ("codegen_all_build_ms", "  stage select + build IR, ms"),
+    ("codegen_all_emit_ms", "  stage emit + format, ms"),
+    ("codegen_all_write_ms", "  stage write, ms"),
+    (
+        "generated_all_lines",
+        "generated Rust, whole spec (with runtime copy), lines",
+    ),
     ("build_clean_s", "clean debug build of telnyx-voice, s"),
 ];
 
@@ -793,7 +867,7 @@ impl Report<'_> {
         let _ = writeln!(out, "| measurement | median | min | max | runs |");
         let _ = writeln!(out, "|---|---:|---:|---:|---:|");
         for (key, label) in KEYS {
-            let Some(values) = self.samples.0.get(key) else {
+            let Some(values) = self.samples.0.get(*key) else {
                 continue;
             };
             let (Some(mid), Some(low), Some(high)) = (
