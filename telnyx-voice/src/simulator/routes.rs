@@ -133,11 +133,11 @@ async fn unknown_route() -> Response {
     .into_response()
 }
 
-/// Turns a JSON body into a generated request model, checking the fields the spec requires.
+/// Turns a JSON body into a generated request model; the error points at the failing field.
 ///
-/// The generated models default most required fields, so presence is checked on the raw JSON
-/// first; type errors then come from decoding, with the failing field as the pointer.
-fn decode<T: DeserializeOwned>(body: &[u8], required: &[&str]) -> Result<T, Failure> {
+/// The generated models require what the spec requires, so a missing field is serde's
+/// "missing field" error, pointed at that field.
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         json!({})
     } else {
@@ -150,14 +150,6 @@ fn decode<T: DeserializeOwned>(body: &[u8], required: &[&str]) -> Result<T, Fail
             "the body must be a JSON object".to_string(),
         ));
     }
-    for field in required {
-        if value.get(field).is_none_or(Value::is_null) {
-            return Err(Failure::invalid(
-                &format!("/{field}"),
-                format!("`{field}` is required"),
-            ));
-        }
-    }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let mut pointer = String::new();
         for segment in err.path().iter() {
@@ -169,10 +161,18 @@ fn decode<T: DeserializeOwned>(body: &[u8], required: &[&str]) -> Result<T, Fail
                 Segment::Unknown => pointer.push_str("/?"),
             }
         }
+        let message = err.inner().to_string();
+        if let Some(field) = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            pointer.push('/');
+            pointer.push_str(field);
+        }
         if pointer.is_empty() {
             pointer.push('/');
         }
-        Failure::invalid(&pointer, err.inner().to_string())
+        Failure::invalid(&pointer, message)
     })
 }
 
@@ -195,7 +195,7 @@ fn command_result(outcome: Outcome, id: &str) -> Response {
 }
 
 async fn dial(State(shared): AppState, body: Bytes) -> Result<Response, Failure> {
-    let request: models::CallRequest = decode(&body, &["connection_id", "from", "to"])?;
+    let request: models::CallRequest = decode(&body)?;
     let call = shared.dial(request)?;
     let note = Note {
         call_control_id: Some(call.call_control_id.clone()),
@@ -241,7 +241,7 @@ async fn call_action(
 ) -> Result<Response, Failure> {
     let outcome = match action.as_str() {
         "answer" => {
-            let req: models::AnswerRequest = decode(&body, &[])?;
+            let req: models::AnswerRequest = decode(&body)?;
             let outcome = shared.answer(
                 &id,
                 &meta(&req.command_id, &req.client_state),
@@ -260,19 +260,19 @@ async fn call_action(
             return Ok(response);
         }
         "hangup" => {
-            let req: models::HangupRequest = decode(&body, &[])?;
+            let req: models::HangupRequest = decode(&body)?;
             shared.hangup(&id, &meta(&req.command_id, &req.client_state))?
         }
         "reject" => {
-            let req: models::RejectRequest = decode(&body, &["cause"])?;
+            let req: models::RejectRequest = decode(&body)?;
             shared.reject(&id, &meta(&req.command_id, &req.client_state))?
         }
         "speak" => {
-            let req: models::SpeakRequest = decode(&body, &["payload", "voice"])?;
+            let req: models::SpeakRequest = decode(&body)?;
             shared.speak(&id, &meta(&req.command_id, &req.client_state))?
         }
         "playback_start" => {
-            let req: models::PlayAudioUrlRequest = decode(&body, &[])?;
+            let req: models::PlayAudioUrlRequest = decode(&body)?;
             if req.audio_url.is_none() && req.media_name.is_none() && req.playback_content.is_none()
             {
                 return Err(Failure::invalid(
@@ -285,11 +285,11 @@ async fn call_action(
             shared.playback_start(&id, &meta(&req.command_id, &req.client_state), media)?
         }
         "playback_stop" => {
-            let req: models::PlaybackStopRequest = decode(&body, &[])?;
+            let req: models::PlaybackStopRequest = decode(&body)?;
             shared.playback_stop(&id, &meta(&req.command_id, &req.client_state))?
         }
         "gather" => {
-            let req: models::GatherRequest = decode(&body, &[])?;
+            let req: models::GatherRequest = decode(&body)?;
             shared.gather(
                 &id,
                 &meta(&req.command_id, &req.client_state),
@@ -298,7 +298,7 @@ async fn call_action(
             )?
         }
         "gather_using_speak" => {
-            let req: models::GatherUsingSpeakRequest = decode(&body, &["payload", "voice"])?;
+            let req: models::GatherUsingSpeakRequest = decode(&body)?;
             shared.gather(
                 &id,
                 &meta(&req.command_id, &req.client_state),
@@ -307,7 +307,7 @@ async fn call_action(
             )?
         }
         "bridge" => {
-            let req: models::BridgeRequest = decode(&body, &["call_control_id"])?;
+            let req: models::BridgeRequest = decode(&body)?;
             shared.bridge(
                 &id,
                 &meta(&req.command_id, &req.client_state),
@@ -315,11 +315,11 @@ async fn call_action(
             )?
         }
         "transfer" => {
-            let req: models::TransferCallRequest = decode(&body, &["to"])?;
+            let req: models::TransferCallRequest = decode(&body)?;
             shared.transfer(&id, &meta(&req.command_id, &req.client_state), &req)?
         }
         "enqueue" => {
-            let req: models::EnqueueRequest = decode(&body, &["queue_name"])?;
+            let req: models::EnqueueRequest = decode(&body)?;
             shared.enqueue(
                 &id,
                 &meta(&req.command_id, &req.client_state),
@@ -339,7 +339,7 @@ async fn call_action(
 }
 
 async fn create_conference(State(shared): AppState, body: Bytes) -> Result<Response, Failure> {
-    let req: models::CreateConferenceRequest = decode(&body, &["call_control_id", "name"])?;
+    let req: models::CreateConferenceRequest = decode(&body)?;
     let conference = shared.create_conference(&req)?;
     let note = Note {
         call_control_id: Some(req.call_control_id.clone()),
@@ -353,7 +353,7 @@ async fn join_conference(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, Failure> {
-    let req: models::JoinConferenceRequest = decode(&body, &["call_control_id"])?;
+    let req: models::JoinConferenceRequest = decode(&body)?;
     let outcome = shared.join_conference(&id, &req)?;
     let note = Note {
         call_control_id: Some(req.call_control_id.clone()),
