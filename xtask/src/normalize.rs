@@ -153,19 +153,19 @@ const METHODS: &[&str] = &[
 
 /// Rewrites a 3.1 document in place into the 3.0 shapes `openapiv3` reads.
 ///
-/// Inside every schema, wherever it sits, the rewrites are (report kinds in brackets):
-/// type arrays with `"null"` to `nullable` [`type_array_nullable`,
-/// `type_null_only`, `type_array_single`], other multi-type arrays to `oneOf`
-/// [`type_array_union`]; `const` to a one-value `enum` [`const_to_enum`];
-/// a schema `examples` list to `example` [`examples_to_example`,
-/// `examples_dropped`]; `$ref` with siblings to `allOf` [`ref_siblings_wrapped`,
-/// `ref_doc_siblings_ignored`, `ref_redundant_siblings_dropped`]; null branches
-/// of `anyOf`/`oneOf` to `nullable` [`null_branch_to_nullable`]; numeric
-/// exclusive bounds to the boolean form [`exclusive_bound_numeric`]; a missing
-/// `type` next to object or array keywords [`object_type_added`,
-/// `array_type_added`]; boolean schemas [`boolean_schema`]; 3.1-only keywords
-/// removed [`keyword_dropped`]. The `openapi` field becomes `3.0.3`
-/// [`openapi_version_rewritten`].
+/// Inside every schema, wherever it sits, the rewrites are (report kinds in parentheses):
+/// type arrays with `"null"` to `nullable` (`type_array_nullable`,
+/// `type_null_only`, `type_array_single`), other multi-type arrays to `oneOf`
+/// (`type_array_union`); `const` to a one-value `enum` (`const_to_enum`);
+/// a schema `examples` list to `example` (`examples_to_example`,
+/// `examples_dropped`); `$ref` with siblings to `allOf` (`ref_siblings_wrapped`,
+/// `ref_doc_siblings_ignored`, `ref_redundant_siblings_dropped`); null branches
+/// of `anyOf`/`oneOf` to `nullable` (`null_branch_to_nullable`); numeric
+/// exclusive bounds to the boolean form (`exclusive_bound_numeric`); a missing
+/// `type` next to object or array keywords (`object_type_added`,
+/// `array_type_added`); boolean schemas (`boolean_schema`); 3.1-only keywords
+/// removed (`keyword_dropped`). The `openapi` field becomes `3.0.3`
+/// (`openapi_version_rewritten`).
 ///
 /// Errors name the JSON pointer of a node that cannot be read as a schema.
 pub fn normalize(doc: &mut Value) -> GenResult<NormalizeReport> {
