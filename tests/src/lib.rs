@@ -532,6 +532,16 @@ impl Report {
     pub fn print_table(&self) {
         print!("{}", self.render());
     }
+
+    /// Prints the table and keeps a copy in `<target>/conformance-report.txt`, so the test
+    /// command can show it even when the test harness captured the output of a passing test.
+    pub fn print_and_save(&self) {
+        self.print_table();
+        let path = prism::target_dir().join("conformance-report.txt");
+        if let Err(error) = std::fs::write(&path, self.render()) {
+            eprintln!("cannot write {}: {error}", path.display());
+        }
+    }
 }
 
 #[cfg(test)]

@@ -274,7 +274,7 @@ pub fn prism_binary() -> Result<PathBuf, String> {
 }
 
 /// The cargo target directory the running test binary was built into.
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
         let dir = PathBuf::from(dir);
         return if dir.is_absolute() {

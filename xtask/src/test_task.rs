@@ -34,10 +34,29 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
         test.env(SPEC_ENV, DEFAULT_SPEC);
     }
     run_step(test)?;
+    // A passing test's output is captured; the conformance table is kept in a file to show here.
+    let report = target_dir(repo_root).join("conformance-report.txt");
+    if let Ok(table) = std::fs::read_to_string(&report) {
+        println!("\n{table}");
+    }
 
     let mut examples = cargo(repo_root);
     examples.args(["build", "--workspace", "--examples", "--all-features"]);
     run_step(examples)
+}
+
+/// The cargo target directory, as cargo picks it.
+fn target_dir(repo_root: &Path) -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .map(|dir| {
+            if dir.is_absolute() {
+                dir
+            } else {
+                repo_root.join(dir)
+            }
+        })
+        .unwrap_or_else(|| repo_root.join("target"))
 }
 
 /// Installs the pinned Prism unless the installed copy is up to date.

@@ -4248,7 +4248,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .await,
             ),
         );
-    report.print_table();
+    report.print_and_save();
     assert_eq!(
         report.passed() + report.failed(), 96usize, "every operation is exercised"
     );

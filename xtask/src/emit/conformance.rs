@@ -40,7 +40,7 @@ pub fn emit(api: &Api) -> TokenStream {
                 .expect("client");
             let mut report = Report::new();
             #(#calls)*
-            report.print_table();
+            report.print_and_save();
             assert_eq!(report.passed() + report.failed(), #count, "every operation is exercised");
             assert_eq!(report.failed(), 0, "operations failed conformance; see the table above and {}", prism.log_path().display());
         }
