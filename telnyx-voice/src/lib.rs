@@ -15,6 +15,7 @@
 
 mod client;
 mod error;
+mod operation;
 mod pagination;
 mod request;
 mod response;
@@ -22,7 +23,8 @@ mod retry;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
 pub use error::{ApiError, ApiErrorDetail, ApiErrorSource, Error, Result};
-pub use pagination::PageStream;
+pub use operation::{Operation, PagedOperation, Request};
+pub use pagination::{PageScheme, PageStream};
 pub use request::RequestOptions;
 pub use response::{Data, Page, Response};
 mod private;
@@ -36,4 +38,4 @@ pub mod webhooks;
 mod generated;
 
 pub use generated::events::WebhookEvent;
-pub use generated::{builders, models, resources};
+pub use generated::{builders, models, operations, resources};

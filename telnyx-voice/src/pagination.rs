@@ -15,8 +15,7 @@ use crate::request::{ApiRequest, RequestOptions};
 
 /// How a list endpoint asks for the next page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code)] // chosen by generated endpoint code
-pub(crate) enum PageScheme {
+pub enum PageScheme {
     /// `page[number]=N`, with `meta.page_number` / `meta.total_pages`.
     PageNumber,
     /// `page[after]=<cursor>`, with `meta.cursors.after`.

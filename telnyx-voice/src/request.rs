@@ -101,9 +101,10 @@ pub(crate) enum QueryStyle {
     DeepObject,
 }
 
-/// An API call ready to be sent (and re-sent on retry) by the client.
+/// An API call ready to be sent (and re-sent on retry) by the client: method, encoded path and
+/// query, and JSON body. Made by [`Operation`](crate::Operation)s; its contents are the runtime's.
 #[derive(Clone, Debug)]
-pub(crate) struct ApiRequest {
+pub struct ApiRequest {
     method: Method,
     path: String,
     query: Vec<(String, String)>,

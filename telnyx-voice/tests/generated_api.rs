@@ -9,8 +9,8 @@ use axum::response::IntoResponse;
 use axum::Router;
 use serde_json::{json, Value};
 use telnyx_voice::models::{
-    CallControlApplicationDtmfType, CallControlFilterConsolidated, CallControlPageConsolidated,
-    ConferenceRegionParam, RejectRequestCause,
+    CallControlFilterConsolidated, CallControlPageConsolidated, ConferenceRegion, DtmfType,
+    RejectRequestCause,
 };
 use telnyx_voice::{Client, Error};
 
@@ -404,7 +404,7 @@ async fn bridge_transfer_hangup_and_reject_send_exact_bodies() {
         .await
         .expect("reject");
     actions
-        .reject("v3:abc", "CALL_REJECTED")
+        .reject("v3:abc", RejectRequestCause::from("CALL_REJECTED"))
         .await
         .expect("reject from str");
 
@@ -531,7 +531,7 @@ async fn deep_object_filters_are_encoded_exactly() {
         .client
         .conferences()
         .list()
-        .region(ConferenceRegionParam::MiddleEast)
+        .region(ConferenceRegion::MiddleEast)
         .filter(filter)
         .page(page)
         .await
@@ -658,14 +658,8 @@ async fn applications_stream_follows_page_numbers_over_three_pages() {
         .expect("stream");
     let ids: Vec<&str> = apps.iter().filter_map(|a| a.id.as_deref()).collect();
     assert_eq!(ids, ["1a", "1b", "2a", "2b", "3a", "3b"]);
-    assert_eq!(
-        apps[0].dtmf_type,
-        Some(CallControlApplicationDtmfType::Inband)
-    );
-    assert_eq!(
-        apps[1].dtmf_type,
-        Some(CallControlApplicationDtmfType::Rfc2833)
-    );
+    assert_eq!(apps[0].dtmf_type, Some(DtmfType::Inband));
+    assert_eq!(apps[1].dtmf_type, Some(DtmfType::Rfc2833));
 
     let uris: Vec<String> = server.requests().into_iter().map(|r| r.uri).collect();
     assert_eq!(
@@ -782,21 +776,14 @@ async fn unknown_enum_values_and_fields_in_responses_are_kept_or_ignored() {
         .await
         .expect("retrieve");
     let dtmf = response.data.dtmf_type.clone().expect("dtmf_type");
-    assert_eq!(
-        dtmf,
-        CallControlApplicationDtmfType::Unknown("Quantum DTMF".into())
-    );
+    assert_eq!(dtmf, DtmfType::Unknown("Quantum DTMF".into()));
     assert!(dtmf.is_unknown());
     assert_eq!(dtmf.as_str(), "Quantum DTMF");
     assert_eq!(
         serde_json::to_value(&dtmf).expect("ser"),
         json!("Quantum DTMF")
     );
-    assert_eq!(
-        CallControlApplicationDtmfType::from(dtmf.as_str()),
-        dtmf,
-        "as_str round-trips"
-    );
+    assert_eq!(DtmfType::from(dtmf.as_str()), dtmf, "as_str round-trips");
     assert_eq!(response.data.id.as_deref(), Some("app-1"));
     assert_eq!(response.data.active, Some(true));
     assert_eq!(

@@ -240,7 +240,7 @@ async fn rejecting_an_inbound_call() {
     client
         .calls()
         .actions()
-        .reject(&id, "USER_BUSY")
+        .reject(&id, telnyx_voice::models::RejectRequestCause::UserBusy)
         .await
         .expect("reject");
     sim.wait_for_event("call.hangup", 1).await.expect("hangup");
@@ -303,11 +303,11 @@ async fn playback_start_and_stop() {
         .expect("answered");
     let actions = client.calls().actions();
     actions
-        .playback_start(&id)
+        .start_playback(&id)
         .audio_url("https://example.com/a.mp3")
         .await
         .expect("play");
-    actions.playback_stop(&id).await.expect("stop");
+    actions.stop_playback(&id).await.expect("stop");
     sim.wait_for_event("call.playback.ended", 1)
         .await
         .expect("ended");

@@ -31,6 +31,8 @@ pub struct Options {
     pub docs: DocsMode,
     /// `--timings`: print each stage's time.
     pub timings: bool,
+    /// `--update-lock`: accept changed positional signatures into spec/signatures.lock.
+    pub update_lock: bool,
 }
 
 /// Wall time of each stage.
@@ -78,16 +80,30 @@ pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
     for skipped in &api.skipped {
         eprintln!("skipped {}: {}", skipped.pointer, skipped.reason);
     }
+    let mut files = FileSet::new();
+    if !options.all {
+        let now = crate::signature_lock::signatures(&api);
+        let lock_path = root.join(crate::signature_lock::LOCK_PATH);
+        if let Ok(text) = std::fs::read_to_string(&lock_path) {
+            if !options.update_lock {
+                crate::signature_lock::check(&crate::signature_lock::parse(&text), &now)?;
+            }
+        }
+        files.insert(
+            PathBuf::from(crate::signature_lock::LOCK_PATH),
+            crate::signature_lock::render(&now),
+        );
+    }
     let template = std::fs::read_to_string(root.join("templates/API.md.tmpl")).map_err(|e| {
         GenError::msg(format!("cannot read: {e}")).in_file(&root.join("templates/API.md.tmpl"))
     })?;
-    let files = timings.time("emit+format", || {
+    files.extend(timings.time("emit+format", || {
         if options.all {
             standalone_crate(root, &api, options.docs, &template)
         } else {
             voice_files(&api, options.docs, &template)
         }
-    })?;
+    })?);
 
     let out_root = options.out.clone().unwrap_or_else(|| root.to_path_buf());
     let code = if options.check {
@@ -159,6 +175,14 @@ pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static s
             )?,
         ),
         (
+            "operations.rs",
+            rust_file(
+                emit::resources::emit_operations(api),
+                &header,
+                "operations.rs",
+            )?,
+        ),
+        (
             "builders.rs",
             rust_file(
                 emit::resources::emit_builders(api, mode),
@@ -173,7 +197,7 @@ pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static s
     ])
 }
 
-const MOD_RS: &str = "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\npub mod events;\npub mod models;\npub mod resources;\n";
+const MOD_RS: &str = "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\npub mod events;\npub mod models;\npub mod operations;\npub mod resources;\n";
 
 fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> {
     let mut files = FileSet::new();

@@ -16,6 +16,25 @@ pub struct Config {
     /// Overrides keyed by operationId.
     #[serde(default)]
     pub operations: BTreeMap<String, OperationOverride>,
+    /// Identifier newtypes: Rust type name to where the identifier appears.
+    #[serde(default)]
+    pub ids: BTreeMap<String, IdRule>,
+    /// Type renames: generated name to the name to use instead.
+    #[serde(default)]
+    pub types: BTreeMap<String, String>,
+}
+
+/// Where an identifier newtype is used instead of a plain string.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IdRule {
+    /// Wire names of string fields and parameters holding this identifier.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Path parameters holding it, written as in the path (`/conferences/{id}`): the last
+    /// parameter of that template, in every path starting with it.
+    #[serde(default)]
+    pub path_params: Vec<String>,
 }
 
 /// Which operations and webhooks form the surface.
@@ -41,6 +60,10 @@ pub struct OperationOverride {
     pub resource: Option<Vec<String>>,
     /// Method name.
     pub method: Option<String>,
+    /// Name of the operation and builder types, when the default would collide.
+    pub type_name: Option<String>,
+    /// The official SDKs' method name, where it differs from ours (a fact shown in API.md).
+    pub official: Option<String>,
     /// Renamed body-field arguments: wire name to Rust name.
     #[serde(default)]
     pub arguments: BTreeMap<String, String>,
@@ -68,7 +91,31 @@ impl Config {
                 webhook_names: Vec::new(),
             },
             operations: BTreeMap::new(),
+            ids: BTreeMap::new(),
+            types: BTreeMap::new(),
         }
+    }
+}
+
+impl Config {
+    /// The identifier newtype for a string field or parameter named `wire`, if one is configured.
+    pub fn id_for_name(&self, wire: &str) -> Option<&str> {
+        self.ids
+            .iter()
+            .find(|(_, rule)| rule.names.iter().any(|n| n == wire))
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// The identifier newtype for path parameter `wire` of `path`, if one is configured.
+    pub fn id_for_path_param(&self, path: &str, wire: &str) -> Option<&str> {
+        let by_path = self.ids.iter().find(|(_, rule)| {
+            rule.path_params.iter().any(|prefix| {
+                path.starts_with(prefix.as_str()) && prefix.ends_with(&format!("{{{wire}}}"))
+            })
+        });
+        by_path
+            .map(|(name, _)| name.as_str())
+            .or_else(|| self.id_for_name(wire))
     }
 }
 

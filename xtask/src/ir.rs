@@ -19,6 +19,8 @@ pub struct Api {
     pub models: BTreeMap<String, Model>,
     /// Webhook events in spec order.
     pub events: Vec<Event>,
+    /// Resource handles (every resource path and its prefixes), in path order.
+    pub handles: Vec<Handle>,
     /// Constructs that were skipped (only in `--all` mode), with their JSON pointers.
     pub skipped: Vec<Skipped>,
 }
@@ -37,6 +39,8 @@ pub struct Skipped {
 pub struct Resource {
     /// Accessor path from the client, snake case (`["calls", "actions"]`).
     pub path: Vec<String>,
+    /// Rust name of the handle type the operations hang off (`CallsActions`).
+    pub handle: String,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
 }
@@ -82,8 +86,20 @@ pub struct Operation {
     pub path: String,
     /// Rust method name on the resource.
     pub method_name: String,
-    /// Rust name of the request builder type.
-    pub builder_name: String,
+    /// The official SDKs' method name, where it differs from `method_name` (from spec/voice.toml).
+    pub official_name: Option<String>,
+    /// Module of the operation and builder types (the first segment of the resource path).
+    pub group: String,
+    /// Rust name of the operation type and of its builder alias, unique within `group`.
+    pub type_name: String,
+    /// The path template split into literal text and parameters (indexes into `path_params`).
+    pub path_template: Vec<PathPart>,
+    /// The method's positional arguments, in order.
+    pub arguments: Vec<Argument>,
+    /// The builder's chained setters, in order.
+    pub setters: Vec<Setter>,
+    /// Event types the operation's description names (facts: event names), in order of mention.
+    pub webhooks: Vec<String>,
     /// Path parameters in template order.
     pub path_params: Vec<Param>,
     /// Query parameters in spec order.
@@ -100,6 +116,70 @@ pub struct Operation {
     pub deprecated: bool,
     /// JSON pointer of the operation.
     pub pointer: String,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text sent as is.
+    Literal(String),
+    /// The path parameter at this index of `path_params`, percent-encoded as one segment.
+    Param(usize),
+}
+
+/// A positional argument of an operation's method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Argument {
+    /// Rust argument name.
+    pub name: String,
+    /// Rust type.
+    pub ty: TypeRef,
+    /// Where the value goes.
+    pub target: Target,
+}
+
+/// Where an argument or setter value is stored in the operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// The path parameter at this index.
+    Path(usize),
+    /// The query parameter at this index; `fields` walks into its (struct) value by Rust field name.
+    Query {
+        /// Index into `query_params`.
+        index: usize,
+        /// Rust field names from the parameter's value to the set field (empty: the value itself).
+        fields: Vec<String>,
+    },
+    /// The body field at this index of the body's fields.
+    BodyField(usize),
+    /// The whole request body.
+    WholeBody,
+}
+
+/// A chained setter of a builder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setter {
+    /// Rust method name.
+    pub name: String,
+    /// Type of the value (without `Option`).
+    pub ty: TypeRef,
+    /// Where the value goes.
+    pub target: Target,
+    /// Whether the stored value is boxed (a recursive type).
+    pub boxed: bool,
+    /// Wire name (`filter[occurred_at][gt]`) for the doc line.
+    pub wire: String,
+    /// Facts for the doc line.
+    pub facts: Facts,
+}
+
+/// A resource handle type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handle {
+    /// Accessor path from the client.
+    pub path: Vec<String>,
+    /// Rust type name.
+    pub name: String,
 }
 
 /// A path or query parameter.
@@ -225,6 +305,8 @@ pub struct Facts {
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Model {
+    /// A string identifier with a type of its own (`CallControlId`), configured in spec/voice.toml.
+    Id(IdModel),
     /// A struct.
     Struct(StructModel),
     /// A string enum with an unknown-value catch-all.
@@ -244,6 +326,13 @@ pub struct Origin {
     pub title: Option<String>,
     /// JSON pointer of the schema.
     pub pointer: String,
+}
+
+/// An identifier newtype over a string.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdModel {
+    /// Rust name.
+    pub name: String,
 }
 
 /// A struct model.
@@ -354,5 +443,101 @@ impl Field {
     /// Whether the Rust field is an `Option` (not required, or nullable).
     pub fn is_option(&self) -> bool {
         !self.required || self.nullable
+    }
+
+    /// The single value of a required constant string field (`record_type: "event"`), which the
+    /// SDK fills in itself.
+    pub fn constant(&self) -> Option<&str> {
+        match (&self.ty, self.facts.allowed.as_slice()) {
+            (TypeRef::String, [value]) if self.required => value.as_str(),
+            _ => None,
+        }
+    }
+}
+
+impl Model {
+    /// Renames the model.
+    pub fn set_name(&mut self, name: String) {
+        match self {
+            Model::Id(m) => m.name = name,
+            Model::Struct(m) => m.name = name,
+            Model::Enum(m) => m.name = name,
+            Model::Union(m) => m.name = name,
+            Model::Alias(m) => m.name = name,
+        }
+    }
+}
+
+impl Api {
+    /// Calls `f` on every type reference of the representation (fields, parameters, bodies,
+    /// arguments, setters, responses, union variants, aliases and event types).
+    pub fn for_each_type_ref(&mut self, mut f: impl FnMut(&mut TypeRef)) {
+        for model in self.models.values_mut() {
+            match model {
+                Model::Struct(s) => s.fields.iter_mut().for_each(|x| f(&mut x.ty)),
+                Model::Union(u) => u.variants.iter_mut().for_each(|x| f(&mut x.ty)),
+                Model::Alias(a) => f(&mut a.ty),
+                Model::Id(_) | Model::Enum(_) => {}
+            }
+        }
+        for op in self
+            .resources
+            .iter_mut()
+            .flat_map(|r| r.operations.iter_mut())
+        {
+            op.path_params
+                .iter_mut()
+                .chain(op.query_params.iter_mut())
+                .for_each(|p| f(&mut p.ty));
+            if let Some(body) = &mut op.body {
+                f(&mut body.ty);
+                for b in body.fields.iter_mut().flatten() {
+                    f(&mut b.field.ty);
+                }
+            }
+            op.arguments.iter_mut().for_each(|a| f(&mut a.ty));
+            op.setters.iter_mut().for_each(|s| f(&mut s.ty));
+            match &mut op.response {
+                ResponseShape::NoContent => {}
+                ResponseShape::Data(t) | ResponseShape::Json(t) => f(t),
+                ResponseShape::Page { item, meta } => {
+                    f(item);
+                    f(meta);
+                }
+            }
+        }
+        for event in &mut self.events {
+            let mut ty = TypeRef::Named(std::mem::take(&mut event.ty));
+            f(&mut ty);
+            if let TypeRef::Named(name) = ty {
+                event.ty = name;
+            }
+        }
+    }
+
+    /// Renames models (old name to new name) and every reference to them.
+    pub fn rename_models(&mut self, renames: &BTreeMap<String, String>) {
+        if renames.is_empty() {
+            return;
+        }
+        let models = std::mem::take(&mut self.models);
+        for (name, mut model) in models {
+            let name = renames.get(&name).cloned().unwrap_or(name);
+            model.set_name(name.clone());
+            self.models.insert(name, model);
+        }
+        self.for_each_type_ref(|ty| rename_in(ty, renames));
+    }
+}
+
+fn rename_in(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
+    match ty {
+        TypeRef::Named(name) => {
+            if let Some(new) = renames.get(name) {
+                *name = new.clone();
+            }
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) => rename_in(inner, renames),
+        _ => {}
     }
 }

@@ -16,6 +16,7 @@ mod names;
 mod normalize;
 mod parse;
 mod select;
+mod signature_lock;
 #[cfg(test)]
 mod snapshot_tests;
 mod spec_source;
@@ -27,7 +28,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--all] [--allow-unpinned] [--docs facts|full] [--timings]
+  cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--all] [--allow-unpinned] [--docs facts|full] [--timings] [--update-lock]
   cargo xtask spec fetch        download the pinned spec into spec/cache/ and verify its sha256
   cargo xtask spec pin PATH     pin the spec at PATH (rewrites spec/pin.toml)
   cargo xtask test [ARGS]       install test dependencies, then run the whole test suite
@@ -76,6 +77,7 @@ fn parse_codegen(args: &[String]) -> Result<codegen::Options, error::GenError> {
         allow_unpinned: false,
         docs: emit::DocsMode::Facts,
         timings: false,
+        update_lock: false,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -99,6 +101,7 @@ fn parse_codegen(args: &[String]) -> Result<codegen::Options, error::GenError> {
                 }
             }
             "--check" => options.check = true,
+            "--update-lock" => options.update_lock = true,
             "--all" => options.all = true,
             "--allow-unpinned" => options.allow_unpinned = true,
             "--timings" => options.timings = true,

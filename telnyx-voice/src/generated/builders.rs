@@ -2,10823 +2,6051 @@
 // Do not edit: change the generator in xtask/ or the selection in spec/, then regenerate.
 
 //! Request builders, one per operation: optional parameters are chained setters, and a
-//! builder is sent by awaiting it.
-#![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-use std::time::Duration;
-use http::{HeaderName, HeaderValue, Method};
-use crate::request::{path_param, ApiRequest, QueryStyle, RequestOptions};
-use crate::{Client, Data, Page, Response, Result};
-/// Request builder of `client.call_control_applications().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List call control applications.
-///
-/// `GET /call_control_applications` (operationId `ListCallControlApplications`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListCallControlApplications {
-    client: Client,
-    options: RequestOptions,
-    filter: Option<crate::models::CallControlFilterConsolidated>,
-    page: Option<crate::models::CallControlPageConsolidated>,
-    sort: Option<crate::models::SortConnection>,
-}
-impl ListCallControlApplications {
-    pub(crate) fn new(client: Client) -> Self {
-        ListCallControlApplications {
-            client,
-            options: RequestOptions::default(),
-            filter: None,
-            page: None,
-            sort: None,
-        }
-    }
-    /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::models::CallControlFilterConsolidated>,
-    ) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
-    pub fn page(
-        mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated>,
-    ) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// `sort` · [`SortConnection`](crate::models::SortConnection) · optional · default `"created_at"`
+//! builder is sent by awaiting it. Sending, retries, timeouts and paging are the
+//! runtime's [`Request`](crate::Request) methods, shared by every builder.
+#![allow(clippy::doc_lazy_continuation)]
+/// Request builders of `client.call_control_applications()`.
+pub mod call_control_applications {
+    /// Request builder of `client.call_control_applications().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
-    /// Example: `"connection_name"`
-    pub fn sort(mut self, value: impl Into<crate::models::SortConnection>) -> Self {
-        self.sort = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::GET,
-            "/call_control_applications".to_string(),
-        );
-        if let Some(value) = &self.filter {
-            request.query("filter", value, QueryStyle::DeepObject)?;
+    /// List call control applications.
+    ///
+    /// `GET /call_control_applications` (operationId `ListCallControlApplications`).
+    pub type List = crate::Request<crate::operations::call_control_applications::List>;
+    impl List {
+        /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
+        pub fn filter(
+            mut self,
+            value: impl Into<crate::models::CallControlFilterConsolidated>,
+        ) -> Self {
+            self.op.filter = Some(value.into());
+            self
         }
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
+        /// `filter[application_name][contains]` · string · optional · default `"null"`
+        pub fn filter_application_name_contains(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .application_name
+                .get_or_insert_with(Default::default)
+                .contains = Some(value.into());
+            self
         }
-        if let Some(value) = &self.sort {
-            request.query("sort", value, QueryStyle::Form)?;
+        /// `filter[application_session_id]` · string (uuid) · optional
+        pub fn filter_application_session_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).application_session_id = Some(
+                value.into(),
+            );
+            self
         }
-        Ok(request)
+        /// `filter[connection_id]` · [`ConnectionId`](crate::models::ConnectionId) · optional
+        pub fn filter_connection_id(
+            mut self,
+            value: impl Into<crate::models::ConnectionId>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).connection_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[failed]` · boolean · optional
+        ///
+        /// Example: `false`
+        pub fn filter_failed(mut self, value: impl Into<bool>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).failed = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[from]` · string · optional
+        ///
+        /// Example: `"+12025550142"`
+        pub fn filter_from(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).from = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[leg_id]` · string (uuid) · optional
+        pub fn filter_leg_id(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).leg_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[name]` · string · optional
+        pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).name = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[occurred_at][eq]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_eq(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .eq = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][gt]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_gt(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .gt = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][gte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_gte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .gte = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][lt]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_lt(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .lt = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][lte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_lte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .lte = Some(value.into());
+            self
+        }
+        /// `filter[outbound.outbound_voice_profile_id]` · string · optional
+        ///
+        /// Example: `"1293384261075731499"`
+        pub fn filter_outbound_outbound_voice_profile_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .outbound_outbound_voice_profile_id = Some(value.into());
+            self
+        }
+        /// `filter[product]` · [`CallControlFilterConsolidatedProduct`](crate::models::CallControlFilterConsolidatedProduct) · optional
+        ///
+        /// Example: `"texml"`
+        pub fn filter_product(
+            mut self,
+            value: impl Into<crate::models::CallControlFilterConsolidatedProduct>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).product = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[status]` · [`ConferenceStatus`](crate::models::ConferenceStatus) · optional
+        pub fn filter_status(
+            mut self,
+            value: impl Into<crate::models::ConferenceStatus>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).status = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[to]` · string · optional
+        ///
+        /// Example: `"+12025550142"`
+        pub fn filter_to(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).to = Some(value.into());
+            self
+        }
+        /// `filter[type]` · [`CallType`](crate::models::CallType) · optional
+        ///
+        /// Example: `"webhook"`
+        pub fn filter_type(mut self, value: impl Into<crate::models::CallType>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).type_ = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::CallControlPageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[after]` · string · optional · default `"null"`
+        pub fn page_after(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).after = Some(value.into());
+            self
+        }
+        /// `page[before]` · string · optional · default `"null"`
+        pub fn page_before(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).before = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[limit]` · integer · optional · default `20` · range 1..=250
+        pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).limit = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
+        /// `sort` · [`SortConnection`](crate::models::SortConnection) · optional · default `"created_at"`
+        ///
+        /// Example: `"connection_name"`
+        pub fn sort(mut self, value: impl Into<crate::models::SortConnection>) -> Self {
+            self.op.sort = Some(value.into());
+            self
+        }
     }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<
-            Page<crate::models::CallControlApplication, crate::models::PaginationMeta>,
-        >,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(
-        self,
-    ) -> crate::PageStream<crate::models::CallControlApplication> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::PageNumber,
-        )
-    }
-}
-impl IntoFuture for ListCallControlApplications {
-    type Output = Result<
-        Response<
-            Page<crate::models::CallControlApplication, crate::models::PaginationMeta>,
-        >,
+    /// Request builder of `client.call_control_applications().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Create a call control application.
+    ///
+    /// `POST /call_control_applications` (operationId `CreateCallControlApplication`).
+    pub type Create = crate::Request<
+        crate::operations::call_control_applications::Create,
     >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.call_control_applications().create(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Create a call control application.
-///
-/// `POST /call_control_applications` (operationId `CreateCallControlApplication`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCallControlApplication {
-    client: Client,
-    options: RequestOptions,
-    body: crate::models::CreateCallControlApplicationRequest,
-}
-impl CreateCallControlApplication {
-    pub(crate) fn new(
-        client: Client,
-        application_name: String,
-        webhook_event_url: String,
-    ) -> Self {
-        CreateCallControlApplication {
-            client,
-            options: RequestOptions::default(),
-            body: crate::models::CreateCallControlApplicationRequest {
-                active: None,
-                anchorsite_override: None,
-                application_name,
-                call_cost_in_webhooks: None,
-                dtmf_type: None,
-                first_command_timeout: None,
-                first_command_timeout_secs: None,
-                inbound: None,
-                outbound: None,
-                redact_dtmf_debug_logging: None,
-                webhook_api_version: None,
-                webhook_event_failover_url: None,
-                webhook_event_url,
-                webhook_timeout_secs: None,
-            },
+    impl Create {
+        /// `active` · boolean · optional · default `true`
+        pub fn active(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.active = Some(value.into());
+            self
+        }
+        /// `anchorsite_override` · [`CallControlApplicationAnchorsiteOverride`](crate::models::CallControlApplicationAnchorsiteOverride) · optional · default `"Latency"`
+        ///
+        /// Example: `"Amsterdam, Netherlands"`
+        pub fn anchorsite_override(
+            mut self,
+            value: impl Into<crate::models::CallControlApplicationAnchorsiteOverride>,
+        ) -> Self {
+            self.op.body.anchorsite_override = Some(value.into());
+            self
+        }
+        /// `call_cost_in_webhooks` · boolean · optional · default `false`
+        pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.call_cost_in_webhooks = Some(value.into());
+            self
+        }
+        /// `dtmf_type` · [`DtmfType`](crate::models::DtmfType) · optional · default `"RFC 2833"`
+        ///
+        /// Example: `"Inband"`
+        pub fn dtmf_type(mut self, value: impl Into<crate::models::DtmfType>) -> Self {
+            self.op.body.dtmf_type = Some(value.into());
+            self
+        }
+        /// `first_command_timeout` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn first_command_timeout(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.first_command_timeout = Some(value.into());
+            self
+        }
+        /// `first_command_timeout_secs` · integer · optional · default `30`
+        ///
+        /// Example: `10`
+        pub fn first_command_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.first_command_timeout_secs = Some(value.into());
+            self
+        }
+        /// `inbound` · [`CallControlApplicationInbound`](crate::models::CallControlApplicationInbound) · optional
+        pub fn inbound(
+            mut self,
+            value: impl Into<crate::models::CallControlApplicationInbound>,
+        ) -> Self {
+            self.op.body.inbound = Some(value.into());
+            self
+        }
+        /// `outbound` · [`CallControlApplicationOutbound`](crate::models::CallControlApplicationOutbound) · optional
+        pub fn outbound(
+            mut self,
+            value: impl Into<crate::models::CallControlApplicationOutbound>,
+        ) -> Self {
+            self.op.body.outbound = Some(value.into());
+            self
+        }
+        /// `redact_dtmf_debug_logging` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn redact_dtmf_debug_logging(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.redact_dtmf_debug_logging = Some(value.into());
+            self
+        }
+        /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
+        ///
+        /// Example: `"1"`
+        pub fn webhook_api_version(
+            mut self,
+            value: impl Into<crate::models::WebhookApiVersion>,
+        ) -> Self {
+            self.op.body.webhook_api_version = Some(value.into());
+            self
+        }
+        /// `webhook_event_failover_url` · string (url) · optional · default `""`
+        ///
+        /// Example: `"https://failover.example.com"`
+        pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.webhook_event_failover_url = Some(value.into());
+            self
+        }
+        /// `webhook_timeout_secs` · integer · optional · range 0..=30
+        ///
+        /// Example: `25`
+        pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.webhook_timeout_secs = Some(value.into());
+            self
         }
     }
-    /// `active` · boolean · optional · default `true`
-    pub fn active(mut self, value: impl Into<bool>) -> Self {
-        self.body.active = Some(value.into());
-        self
-    }
-    /// `anchorsite_override` · [`CreateCallControlApplicationRequestAnchorsiteOverride`](crate::models::CreateCallControlApplicationRequestAnchorsiteOverride) · optional · default `"Latency"`
+    /// Request builder of `client.call_control_applications().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
-    /// Example: `"Amsterdam, Netherlands"`
-    pub fn anchorsite_override(
-        mut self,
-        value: impl Into<
-            crate::models::CreateCallControlApplicationRequestAnchorsiteOverride,
-        >,
-    ) -> Self {
-        self.body.anchorsite_override = Some(value.into());
-        self
-    }
-    /// `call_cost_in_webhooks` · boolean · optional · default `false`
-    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
-        self.body.call_cost_in_webhooks = Some(value.into());
-        self
-    }
-    /// `dtmf_type` · [`CreateCallControlApplicationRequestDtmfType`](crate::models::CreateCallControlApplicationRequestDtmfType) · optional · default `"RFC 2833"`
+    /// Retrieve a call control application.
     ///
-    /// Example: `"Inband"`
-    pub fn dtmf_type(
-        mut self,
-        value: impl Into<crate::models::CreateCallControlApplicationRequestDtmfType>,
-    ) -> Self {
-        self.body.dtmf_type = Some(value.into());
-        self
-    }
-    /// `first_command_timeout` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn first_command_timeout(mut self, value: impl Into<bool>) -> Self {
-        self.body.first_command_timeout = Some(value.into());
-        self
-    }
-    /// `first_command_timeout_secs` · integer · optional · default `30`
-    ///
-    /// Example: `10`
-    pub fn first_command_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.first_command_timeout_secs = Some(value.into());
-        self
-    }
-    /// `inbound` · [`CallControlApplicationInbound`](crate::models::CallControlApplicationInbound) · optional
-    pub fn inbound(
-        mut self,
-        value: impl Into<crate::models::CallControlApplicationInbound>,
-    ) -> Self {
-        self.body.inbound = Some(value.into());
-        self
-    }
-    /// `outbound` · [`CallControlApplicationOutbound`](crate::models::CallControlApplicationOutbound) · optional
-    pub fn outbound(
-        mut self,
-        value: impl Into<crate::models::CallControlApplicationOutbound>,
-    ) -> Self {
-        self.body.outbound = Some(value.into());
-        self
-    }
-    /// `redact_dtmf_debug_logging` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn redact_dtmf_debug_logging(mut self, value: impl Into<bool>) -> Self {
-        self.body.redact_dtmf_debug_logging = Some(value.into());
-        self
-    }
-    /// `webhook_api_version` · [`CreateCallControlApplicationRequestWebhookApiVersion`](crate::models::CreateCallControlApplicationRequestWebhookApiVersion) · optional · default `"1"`
-    ///
-    /// Example: `"1"`
-    pub fn webhook_api_version(
-        mut self,
-        value: impl Into<
-            crate::models::CreateCallControlApplicationRequestWebhookApiVersion,
-        >,
-    ) -> Self {
-        self.body.webhook_api_version = Some(value.into());
-        self
-    }
-    /// `webhook_event_failover_url` · string (url) · optional · default `""`
-    ///
-    /// Example: `"https://failover.example.com"`
-    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
-        self.body.webhook_event_failover_url = Some(value.into());
-        self
-    }
-    /// `webhook_timeout_secs` · integer · optional · range 0..=30
-    ///
-    /// Example: `25`
-    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.webhook_timeout_secs = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            "/call_control_applications".to_string(),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::CallControlApplication>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CreateCallControlApplication {
-    type Output = Result<Response<Data<crate::models::CallControlApplication>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.call_control_applications().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a call control application.
-///
-/// `GET /call_control_applications/{id}` (operationId `RetrieveCallControlApplication`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveCallControlApplication {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-}
-impl RetrieveCallControlApplication {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        RetrieveCallControlApplication {
-            client,
-            options: RequestOptions::default(),
-            id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!("/call_control_applications/{}", path_param("id", & self.id) ?),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::CallControlApplication>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for RetrieveCallControlApplication {
-    type Output = Result<Response<Data<crate::models::CallControlApplication>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.call_control_applications().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Update a call control application.
-///
-/// `PATCH /call_control_applications/{id}` (operationId `UpdateCallControlApplication`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCallControlApplication {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::UpdateCallControlApplicationRequest,
-}
-impl UpdateCallControlApplication {
-    pub(crate) fn new(
-        client: Client,
-        id: String,
-        application_name: String,
-        webhook_event_url: String,
-    ) -> Self {
-        UpdateCallControlApplication {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::UpdateCallControlApplicationRequest {
-                active: None,
-                anchorsite_override: None,
-                application_name,
-                call_cost_in_webhooks: None,
-                dtmf_type: None,
-                first_command_timeout: None,
-                first_command_timeout_secs: None,
-                inbound: None,
-                outbound: None,
-                redact_dtmf_debug_logging: None,
-                tags: None,
-                webhook_api_version: None,
-                webhook_event_failover_url: None,
-                webhook_event_url,
-                webhook_timeout_secs: None,
-            },
-        }
-    }
-    /// `active` · boolean · optional · default `true`
-    pub fn active(mut self, value: impl Into<bool>) -> Self {
-        self.body.active = Some(value.into());
-        self
-    }
-    /// `anchorsite_override` · [`UpdateCallControlApplicationRequestAnchorsiteOverride`](crate::models::UpdateCallControlApplicationRequestAnchorsiteOverride) · optional · default `"Latency"`
-    ///
-    /// Example: `"Amsterdam, Netherlands"`
-    pub fn anchorsite_override(
-        mut self,
-        value: impl Into<
-            crate::models::UpdateCallControlApplicationRequestAnchorsiteOverride,
-        >,
-    ) -> Self {
-        self.body.anchorsite_override = Some(value.into());
-        self
-    }
-    /// `call_cost_in_webhooks` · boolean · optional · default `false`
-    pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
-        self.body.call_cost_in_webhooks = Some(value.into());
-        self
-    }
-    /// `dtmf_type` · [`UpdateCallControlApplicationRequestDtmfType`](crate::models::UpdateCallControlApplicationRequestDtmfType) · optional · default `"RFC 2833"`
-    ///
-    /// Example: `"Inband"`
-    pub fn dtmf_type(
-        mut self,
-        value: impl Into<crate::models::UpdateCallControlApplicationRequestDtmfType>,
-    ) -> Self {
-        self.body.dtmf_type = Some(value.into());
-        self
-    }
-    /// `first_command_timeout` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn first_command_timeout(mut self, value: impl Into<bool>) -> Self {
-        self.body.first_command_timeout = Some(value.into());
-        self
-    }
-    /// `first_command_timeout_secs` · integer · optional · default `30`
-    ///
-    /// Example: `10`
-    pub fn first_command_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.first_command_timeout_secs = Some(value.into());
-        self
-    }
-    /// `inbound` · [`CallControlApplicationInbound`](crate::models::CallControlApplicationInbound) · optional
-    pub fn inbound(
-        mut self,
-        value: impl Into<crate::models::CallControlApplicationInbound>,
-    ) -> Self {
-        self.body.inbound = Some(value.into());
-        self
-    }
-    /// `outbound` · [`CallControlApplicationOutbound`](crate::models::CallControlApplicationOutbound) · optional
-    pub fn outbound(
-        mut self,
-        value: impl Into<crate::models::CallControlApplicationOutbound>,
-    ) -> Self {
-        self.body.outbound = Some(value.into());
-        self
-    }
-    /// `redact_dtmf_debug_logging` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn redact_dtmf_debug_logging(mut self, value: impl Into<bool>) -> Self {
-        self.body.redact_dtmf_debug_logging = Some(value.into());
-        self
-    }
-    /// `tags` · list of string · optional
-    ///
-    /// Example: `["tag1","tag2"]`
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.tags = Some(value.into());
-        self
-    }
-    /// `webhook_api_version` · [`UpdateCallControlApplicationRequestWebhookApiVersion`](crate::models::UpdateCallControlApplicationRequestWebhookApiVersion) · optional · default `"1"`
-    ///
-    /// Example: `"1"`
-    pub fn webhook_api_version(
-        mut self,
-        value: impl Into<
-            crate::models::UpdateCallControlApplicationRequestWebhookApiVersion,
-        >,
-    ) -> Self {
-        self.body.webhook_api_version = Some(value.into());
-        self
-    }
-    /// `webhook_event_failover_url` · string (url) · optional · default `""`
-    ///
-    /// Example: `"https://failover.example.com"`
-    pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
-        self.body.webhook_event_failover_url = Some(value.into());
-        self
-    }
-    /// `webhook_timeout_secs` · integer · optional · range 0..=30
-    ///
-    /// Example: `25`
-    pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.webhook_timeout_secs = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::PATCH,
-            format!("/call_control_applications/{}", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::CallControlApplication>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for UpdateCallControlApplication {
-    type Output = Result<Response<Data<crate::models::CallControlApplication>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.call_control_applications().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Delete a call control application.
-///
-/// `DELETE /call_control_applications/{id}` (operationId `DeleteCallControlApplication`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCallControlApplication {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-}
-impl DeleteCallControlApplication {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        DeleteCallControlApplication {
-            client,
-            options: RequestOptions::default(),
-            id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::DELETE,
-            format!("/call_control_applications/{}", path_param("id", & self.id) ?),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::CallControlApplication>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for DeleteCallControlApplication {
-    type Output = Result<Response<Data<crate::models::CallControlApplication>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.call_events().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List call events.
-///
-/// `GET /call_events` (operationId `ListCallEvents`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListCallEvents {
-    client: Client,
-    options: RequestOptions,
-    filter: Option<crate::models::CallControlFilterConsolidated>,
-    page: Option<crate::models::CallControlPageConsolidated>,
-}
-impl ListCallEvents {
-    pub(crate) fn new(client: Client) -> Self {
-        ListCallEvents {
-            client,
-            options: RequestOptions::default(),
-            filter: None,
-            page: None,
-        }
-    }
-    /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::models::CallControlFilterConsolidated>,
-    ) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
-    pub fn page(
-        mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated>,
-    ) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, "/call_events".to_string());
-        if let Some(value) = &self.filter {
-            request.query("filter", value, QueryStyle::DeepObject)?;
-        }
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Page<crate::models::CallEvent, crate::models::PaginationMeta>>,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(self) -> crate::PageStream<crate::models::CallEvent> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::PageNumber,
-        )
-    }
-}
-impl IntoFuture for ListCallEvents {
-    type Output = Result<
-        Response<Page<crate::models::CallEvent, crate::models::PaginationMeta>>,
+    /// `GET /call_control_applications/{id}` (operationId `RetrieveCallControlApplication`).
+    pub type Retrieve = crate::Request<
+        crate::operations::call_control_applications::Retrieve,
     >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().dial(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Dial.
-///
-/// `POST /calls` (operationId `DialCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DialCall {
-    client: Client,
-    options: RequestOptions,
-    body: crate::models::CallRequest,
-}
-impl DialCall {
-    pub(crate) fn new(
-        client: Client,
-        connection_id: String,
-        from: String,
-        to: crate::models::CallRequestTo,
-    ) -> Self {
-        DialCall {
-            client,
-            options: RequestOptions::default(),
-            body: crate::models::CallRequest {
-                answering_machine_detection: None,
-                answering_machine_detection_config: None,
-                assistant: None,
-                audio_url: None,
-                billing_group_id: None,
-                bridge_intent: None,
-                bridge_on_answer: None,
-                client_state: None,
-                command_id: None,
-                conference_config: None,
-                connection_id,
-                conversation_relay_config: None,
-                custom_headers: None,
-                deepfake_detection: None,
-                dialogflow_config: None,
-                enable_dialogflow: None,
-                from,
-                from_display_name: None,
-                link_to: None,
-                media_encryption: None,
-                media_name: None,
-                park_after_unbridge: None,
-                preferred_codecs: None,
-                prevent_double_bridge: None,
-                privacy: None,
-                record: None,
-                record_channels: None,
-                record_custom_file_name: None,
-                record_format: None,
-                record_max_length: None,
-                record_timeout_secs: None,
-                record_track: None,
-                record_trim: None,
-                retry_on_timeout: None,
-                send_digits_on_answer: None,
-                send_silence_when_idle: None,
-                sip_auth_password: None,
-                sip_auth_username: None,
-                sip_headers: None,
-                sip_region: None,
-                sip_transport_protocol: None,
-                sound_modifications: None,
-                stream_auth_token: None,
-                stream_bidirectional_codec: None,
-                stream_bidirectional_mode: None,
-                stream_bidirectional_sampling_rate: None,
-                stream_bidirectional_target_legs: None,
-                stream_codec: None,
-                stream_establish_before_call_originate: None,
-                stream_track: None,
-                stream_url: None,
-                supervise_call_control_id: None,
-                supervisor_role: None,
-                time_limit_secs: None,
-                timeout_secs: None,
-                to,
-                transcription: None,
-                transcription_config: None,
-                webhook_retries_policies: None,
-                webhook_url: None,
-                webhook_url_method: None,
-                webhook_urls: None,
-                webhook_urls_method: None,
-            },
+    impl Retrieve {}
+    /// Request builder of `client.call_control_applications().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Update a call control application.
+    ///
+    /// `PATCH /call_control_applications/{id}` (operationId `UpdateCallControlApplication`).
+    pub type Update = crate::Request<
+        crate::operations::call_control_applications::Update,
+    >;
+    impl Update {
+        /// `active` · boolean · optional · default `true`
+        pub fn active(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.active = Some(value.into());
+            self
+        }
+        /// `anchorsite_override` · [`CallControlApplicationAnchorsiteOverride`](crate::models::CallControlApplicationAnchorsiteOverride) · optional · default `"Latency"`
+        ///
+        /// Example: `"Amsterdam, Netherlands"`
+        pub fn anchorsite_override(
+            mut self,
+            value: impl Into<crate::models::CallControlApplicationAnchorsiteOverride>,
+        ) -> Self {
+            self.op.body.anchorsite_override = Some(value.into());
+            self
+        }
+        /// `call_cost_in_webhooks` · boolean · optional · default `false`
+        pub fn call_cost_in_webhooks(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.call_cost_in_webhooks = Some(value.into());
+            self
+        }
+        /// `dtmf_type` · [`DtmfType`](crate::models::DtmfType) · optional · default `"RFC 2833"`
+        ///
+        /// Example: `"Inband"`
+        pub fn dtmf_type(mut self, value: impl Into<crate::models::DtmfType>) -> Self {
+            self.op.body.dtmf_type = Some(value.into());
+            self
+        }
+        /// `first_command_timeout` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn first_command_timeout(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.first_command_timeout = Some(value.into());
+            self
+        }
+        /// `first_command_timeout_secs` · integer · optional · default `30`
+        ///
+        /// Example: `10`
+        pub fn first_command_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.first_command_timeout_secs = Some(value.into());
+            self
+        }
+        /// `inbound` · [`CallControlApplicationInbound`](crate::models::CallControlApplicationInbound) · optional
+        pub fn inbound(
+            mut self,
+            value: impl Into<crate::models::CallControlApplicationInbound>,
+        ) -> Self {
+            self.op.body.inbound = Some(value.into());
+            self
+        }
+        /// `outbound` · [`CallControlApplicationOutbound`](crate::models::CallControlApplicationOutbound) · optional
+        pub fn outbound(
+            mut self,
+            value: impl Into<crate::models::CallControlApplicationOutbound>,
+        ) -> Self {
+            self.op.body.outbound = Some(value.into());
+            self
+        }
+        /// `redact_dtmf_debug_logging` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn redact_dtmf_debug_logging(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.redact_dtmf_debug_logging = Some(value.into());
+            self
+        }
+        /// `tags` · list of string · optional
+        ///
+        /// Example: `["tag1","tag2"]`
+        pub fn tags(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.tags = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
+        ///
+        /// Example: `"1"`
+        pub fn webhook_api_version(
+            mut self,
+            value: impl Into<crate::models::WebhookApiVersion>,
+        ) -> Self {
+            self.op.body.webhook_api_version = Some(value.into());
+            self
+        }
+        /// `webhook_event_failover_url` · string (url) · optional · default `""`
+        ///
+        /// Example: `"https://failover.example.com"`
+        pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.webhook_event_failover_url = Some(value.into());
+            self
+        }
+        /// `webhook_timeout_secs` · integer · optional · range 0..=30
+        ///
+        /// Example: `25`
+        pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.webhook_timeout_secs = Some(value.into());
+            self
         }
     }
-    /// `answering_machine_detection` · [`CallRequestAnsweringMachineDetection`](crate::models::CallRequestAnsweringMachineDetection) · optional · default `"disabled"`
-    pub fn answering_machine_detection(
-        mut self,
-        value: impl Into<crate::models::CallRequestAnsweringMachineDetection>,
-    ) -> Self {
-        self.body.answering_machine_detection = Some(value.into());
-        self
-    }
-    /// `answering_machine_detection_config` · [`CallRequestAnsweringMachineDetectionConfig`](crate::models::CallRequestAnsweringMachineDetectionConfig) · optional
-    pub fn answering_machine_detection_config(
-        mut self,
-        value: impl Into<crate::models::CallRequestAnsweringMachineDetectionConfig>,
-    ) -> Self {
-        self.body.answering_machine_detection_config = Some(value.into());
-        self
-    }
-    /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
-    pub fn assistant(
-        mut self,
-        value: impl Into<crate::models::CallAssistantRequest>,
-    ) -> Self {
-        self.body.assistant = Some(value.into());
-        self
-    }
-    /// `audio_url` · string · optional
+    /// Request builder of `client.call_control_applications().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
-    /// Example: `"http://example.com/message.wav"`
-    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.audio_url = Some(value.into());
-        self
-    }
-    /// `billing_group_id` · string (uuid) · optional
+    /// Delete a call control application.
     ///
-    /// Example: `"f5586561-8ff0-4291-a0ac-84fe544797bd"`
-    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
-        self.body.billing_group_id = Some(value.into());
-        self
-    }
-    /// `bridge_intent` · boolean · optional · default `false`
+    /// `DELETE /call_control_applications/{id}` (operationId `DeleteCallControlApplication`).
+    pub type Delete = crate::Request<
+        crate::operations::call_control_applications::Delete,
+    >;
+    impl Delete {}
+}
+/// Request builders of `client.call_events()`.
+pub mod call_events {
+    /// Request builder of `client.call_events().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
-    /// Example: `true`
-    pub fn bridge_intent(mut self, value: impl Into<bool>) -> Self {
-        self.body.bridge_intent = Some(value.into());
-        self
-    }
-    /// `bridge_on_answer` · boolean · optional · default `false`
+    /// List call events.
     ///
-    /// Example: `true`
-    pub fn bridge_on_answer(mut self, value: impl Into<bool>) -> Self {
-        self.body.bridge_on_answer = Some(value.into());
-        self
+    /// `GET /call_events` (operationId `ListCallEvents`).
+    pub type List = crate::Request<crate::operations::call_events::List>;
+    impl List {
+        /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
+        pub fn filter(
+            mut self,
+            value: impl Into<crate::models::CallControlFilterConsolidated>,
+        ) -> Self {
+            self.op.filter = Some(value.into());
+            self
+        }
+        /// `filter[application_name][contains]` · string · optional · default `"null"`
+        pub fn filter_application_name_contains(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .application_name
+                .get_or_insert_with(Default::default)
+                .contains = Some(value.into());
+            self
+        }
+        /// `filter[application_session_id]` · string (uuid) · optional
+        pub fn filter_application_session_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).application_session_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[connection_id]` · [`ConnectionId`](crate::models::ConnectionId) · optional
+        pub fn filter_connection_id(
+            mut self,
+            value: impl Into<crate::models::ConnectionId>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).connection_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[failed]` · boolean · optional
+        ///
+        /// Example: `false`
+        pub fn filter_failed(mut self, value: impl Into<bool>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).failed = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[from]` · string · optional
+        ///
+        /// Example: `"+12025550142"`
+        pub fn filter_from(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).from = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[leg_id]` · string (uuid) · optional
+        pub fn filter_leg_id(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).leg_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[name]` · string · optional
+        pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).name = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[occurred_at][eq]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_eq(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .eq = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][gt]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_gt(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .gt = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][gte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_gte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .gte = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][lt]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_lt(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .lt = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][lte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_lte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .lte = Some(value.into());
+            self
+        }
+        /// `filter[outbound.outbound_voice_profile_id]` · string · optional
+        ///
+        /// Example: `"1293384261075731499"`
+        pub fn filter_outbound_outbound_voice_profile_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .outbound_outbound_voice_profile_id = Some(value.into());
+            self
+        }
+        /// `filter[product]` · [`CallControlFilterConsolidatedProduct`](crate::models::CallControlFilterConsolidatedProduct) · optional
+        ///
+        /// Example: `"texml"`
+        pub fn filter_product(
+            mut self,
+            value: impl Into<crate::models::CallControlFilterConsolidatedProduct>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).product = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[status]` · [`ConferenceStatus`](crate::models::ConferenceStatus) · optional
+        pub fn filter_status(
+            mut self,
+            value: impl Into<crate::models::ConferenceStatus>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).status = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[to]` · string · optional
+        ///
+        /// Example: `"+12025550142"`
+        pub fn filter_to(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).to = Some(value.into());
+            self
+        }
+        /// `filter[type]` · [`CallType`](crate::models::CallType) · optional
+        ///
+        /// Example: `"webhook"`
+        pub fn filter_type(mut self, value: impl Into<crate::models::CallType>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).type_ = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::CallControlPageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[after]` · string · optional · default `"null"`
+        pub fn page_after(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).after = Some(value.into());
+            self
+        }
+        /// `page[before]` · string · optional · default `"null"`
+        pub fn page_before(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).before = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[limit]` · integer · optional · default `20` · range 1..=250
+        pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).limit = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
     }
-    /// `client_state` · string · optional
+}
+/// Request builders of `client.calls()`.
+pub mod calls {
+    /// Request builder of `client.calls().dial(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
+    /// Dial.
     ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `conference_config` · [`CallRequestConferenceConfig`](crate::models::CallRequestConferenceConfig) · optional
-    pub fn conference_config(
-        mut self,
-        value: impl Into<crate::models::CallRequestConferenceConfig>,
-    ) -> Self {
-        self.body.conference_config = Some(value.into());
-        self
-    }
-    /// `conversation_relay_config` · [`ConversationRelayEmbeddedConfig`](crate::models::ConversationRelayEmbeddedConfig) · optional
+    /// `POST /calls` (operationId `DialCall`).
     ///
-    /// Example: `{"custom_parameters":{"customer_id":"12345"},"dtmf_detection":true,"greeting":"H…`
-    pub fn conversation_relay_config(
-        mut self,
-        value: impl Into<crate::models::ConversationRelayEmbeddedConfig>,
-    ) -> Self {
-        self.body.conversation_relay_config = Some(value.into());
-        self
-    }
-    /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
-    ///
-    /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-    pub fn custom_headers(
-        mut self,
-        value: impl Into<Vec<crate::models::CustomSipHeader>>,
-    ) -> Self {
-        self.body.custom_headers = Some(value.into());
-        self
-    }
-    /// `deepfake_detection` · [`CallRequestDeepfakeDetection`](crate::models::CallRequestDeepfakeDetection) · optional
-    pub fn deepfake_detection(
-        mut self,
-        value: impl Into<crate::models::CallRequestDeepfakeDetection>,
-    ) -> Self {
-        self.body.deepfake_detection = Some(value.into());
-        self
-    }
-    /// `dialogflow_config` · [`DialogflowConfig`](crate::models::DialogflowConfig) · optional
-    pub fn dialogflow_config(
-        mut self,
-        value: impl Into<crate::models::DialogflowConfig>,
-    ) -> Self {
-        self.body.dialogflow_config = Some(value.into());
-        self
-    }
-    /// `enable_dialogflow` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn enable_dialogflow(mut self, value: impl Into<bool>) -> Self {
-        self.body.enable_dialogflow = Some(value.into());
-        self
-    }
-    /// `from_display_name` · string · optional
-    ///
-    /// Example: `"Company Name"`
-    pub fn from_display_name(mut self, value: impl Into<String>) -> Self {
-        self.body.from_display_name = Some(value.into());
-        self
-    }
-    /// `link_to` · string · optional
-    ///
-    /// Example: `"ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg=="`
-    pub fn link_to(mut self, value: impl Into<String>) -> Self {
-        self.body.link_to = Some(value.into());
-        self
-    }
-    /// `media_encryption` · [`CallRequestMediaEncryption`](crate::models::CallRequestMediaEncryption) · optional · default `"disabled"`
-    pub fn media_encryption(
-        mut self,
-        value: impl Into<crate::models::CallRequestMediaEncryption>,
-    ) -> Self {
-        self.body.media_encryption = Some(value.into());
-        self
-    }
-    /// `media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    pub fn media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.media_name = Some(value.into());
-        self
-    }
-    /// `park_after_unbridge` · string · optional
-    ///
-    /// Example: `"self"`
-    pub fn park_after_unbridge(mut self, value: impl Into<String>) -> Self {
-        self.body.park_after_unbridge = Some(value.into());
-        self
-    }
-    /// `preferred_codecs` · string · optional
-    ///
-    /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
-    pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
-        self.body.preferred_codecs = Some(value.into());
-        self
-    }
-    /// `prevent_double_bridge` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn prevent_double_bridge(mut self, value: impl Into<bool>) -> Self {
-        self.body.prevent_double_bridge = Some(value.into());
-        self
-    }
-    /// `privacy` · [`CallRequestPrivacy`](crate::models::CallRequestPrivacy) · optional
-    ///
-    /// Example: `"id"`
-    pub fn privacy(
-        mut self,
-        value: impl Into<crate::models::CallRequestPrivacy>,
-    ) -> Self {
-        self.body.privacy = Some(value.into());
-        self
-    }
-    /// `record` · string · optional · always `"record-from-answer"`
-    ///
-    /// Example: `"record-from-answer"`
-    pub fn record(mut self, value: impl Into<String>) -> Self {
-        self.body.record = Some(value.into());
-        self
-    }
-    /// `record_channels` · [`CallRequestRecordChannels`](crate::models::CallRequestRecordChannels) · optional · default `"dual"`
-    ///
-    /// Example: `"single"`
-    pub fn record_channels(
-        mut self,
-        value: impl Into<crate::models::CallRequestRecordChannels>,
-    ) -> Self {
-        self.body.record_channels = Some(value.into());
-        self
-    }
-    /// `record_custom_file_name` · string · optional · length 1..=40
-    ///
-    /// Example: `"my_recording_file_name"`
-    pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
-        self.body.record_custom_file_name = Some(value.into());
-        self
-    }
-    /// `record_format` · [`CallRequestRecordFormat`](crate::models::CallRequestRecordFormat) · optional · default `"mp3"`
-    ///
-    /// Example: `"wav"`
-    pub fn record_format(
-        mut self,
-        value: impl Into<crate::models::CallRequestRecordFormat>,
-    ) -> Self {
-        self.body.record_format = Some(value.into());
-        self
-    }
-    /// `record_max_length` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `1000`
-    pub fn record_max_length(mut self, value: impl Into<i64>) -> Self {
-        self.body.record_max_length = Some(value.into());
-        self
-    }
-    /// `record_timeout_secs` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `100`
-    pub fn record_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.record_timeout_secs = Some(value.into());
-        self
-    }
-    /// `record_track` · [`CallRequestRecordTrack`](crate::models::CallRequestRecordTrack) · optional · default `"both"`
-    ///
-    /// Example: `"outbound"`
-    pub fn record_track(
-        mut self,
-        value: impl Into<crate::models::CallRequestRecordTrack>,
-    ) -> Self {
-        self.body.record_track = Some(value.into());
-        self
-    }
-    /// `record_trim` · string · optional · always `"trim-silence"`
-    ///
-    /// Example: `"trim-silence"`
-    pub fn record_trim(mut self, value: impl Into<String>) -> Self {
-        self.body.record_trim = Some(value.into());
-        self
-    }
-    /// `retry_on_timeout` · boolean · optional · default `true`
-    ///
-    /// Example: `true`
-    pub fn retry_on_timeout(mut self, value: impl Into<bool>) -> Self {
-        self.body.retry_on_timeout = Some(value.into());
-        self
-    }
-    /// `send_digits_on_answer` · string · optional
-    ///
-    /// Example: `"wwww200"`
-    pub fn send_digits_on_answer(mut self, value: impl Into<String>) -> Self {
-        self.body.send_digits_on_answer = Some(value.into());
-        self
-    }
-    /// `send_silence_when_idle` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn send_silence_when_idle(mut self, value: impl Into<bool>) -> Self {
-        self.body.send_silence_when_idle = Some(value.into());
-        self
-    }
-    /// `sip_auth_password` · string · optional
-    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
-        self.body.sip_auth_password = Some(value.into());
-        self
-    }
-    /// `sip_auth_username` · string · optional
-    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
-        self.body.sip_auth_username = Some(value.into());
-        self
-    }
-    /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
-    ///
-    /// Example: `[{"name":"User-to-User","value":"value"}]`
-    pub fn sip_headers(
-        mut self,
-        value: impl Into<Vec<crate::models::SipHeader>>,
-    ) -> Self {
-        self.body.sip_headers = Some(value.into());
-        self
-    }
-    /// `sip_region` · [`CallRequestSipRegion`](crate::models::CallRequestSipRegion) · optional · default `"US"`
-    ///
-    /// Example: `"Canada"`
-    pub fn sip_region(
-        mut self,
-        value: impl Into<crate::models::CallRequestSipRegion>,
-    ) -> Self {
-        self.body.sip_region = Some(value.into());
-        self
-    }
-    /// `sip_transport_protocol` · [`CallRequestSipTransportProtocol`](crate::models::CallRequestSipTransportProtocol) · optional · default `"UDP"`
-    pub fn sip_transport_protocol(
-        mut self,
-        value: impl Into<crate::models::CallRequestSipTransportProtocol>,
-    ) -> Self {
-        self.body.sip_transport_protocol = Some(value.into());
-        self
-    }
-    /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
-    ///
-    /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
-    pub fn sound_modifications(
-        mut self,
-        value: impl Into<crate::models::SoundModifications>,
-    ) -> Self {
-        self.body.sound_modifications = Some(value.into());
-        self
-    }
-    /// `stream_auth_token` · string · optional · length at most 4000
-    ///
-    /// Example: `"your-auth-token"`
-    pub fn stream_auth_token(mut self, value: impl Into<String>) -> Self {
-        self.body.stream_auth_token = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_codec` · [`StreamBidirectionalCodec`](crate::models::StreamBidirectionalCodec) · optional · default `"PCMU"`
-    ///
-    /// Example: `"G722"`
-    pub fn stream_bidirectional_codec(
-        mut self,
-        value: impl Into<crate::models::StreamBidirectionalCodec>,
-    ) -> Self {
-        self.body.stream_bidirectional_codec = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_mode` · [`StreamBidirectionalMode`](crate::models::StreamBidirectionalMode) · optional · default `"mp3"`
-    ///
-    /// Example: `"rtp"`
-    pub fn stream_bidirectional_mode(
-        mut self,
-        value: impl Into<crate::models::StreamBidirectionalMode>,
-    ) -> Self {
-        self.body.stream_bidirectional_mode = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_sampling_rate` · integer · optional · one of `8000`, `16000`, `22050`, `24000`, `48000` · default `8000`
-    ///
-    /// Example: `16000`
-    pub fn stream_bidirectional_sampling_rate(mut self, value: impl Into<i64>) -> Self {
-        self.body.stream_bidirectional_sampling_rate = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"opposite"`
-    ///
-    /// Example: `"both"`
-    pub fn stream_bidirectional_target_legs(
-        mut self,
-        value: impl Into<crate::models::StreamBidirectionalTargetLegs>,
-    ) -> Self {
-        self.body.stream_bidirectional_target_legs = Some(value.into());
-        self
-    }
-    /// `stream_codec` · [`StreamCodec`](crate::models::StreamCodec) · optional · default `"default"`
-    ///
-    /// Example: `"PCMA"`
-    pub fn stream_codec(mut self, value: impl Into<crate::models::StreamCodec>) -> Self {
-        self.body.stream_codec = Some(value.into());
-        self
-    }
-    /// `stream_establish_before_call_originate` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn stream_establish_before_call_originate(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.body.stream_establish_before_call_originate = Some(value.into());
-        self
-    }
-    /// `stream_track` · [`CallRequestStreamTrack`](crate::models::CallRequestStreamTrack) · optional · default `"inbound_track"`
-    ///
-    /// Example: `"both_tracks"`
-    pub fn stream_track(
-        mut self,
-        value: impl Into<crate::models::CallRequestStreamTrack>,
-    ) -> Self {
-        self.body.stream_track = Some(value.into());
-        self
-    }
-    /// `stream_url` · string · optional
-    ///
-    /// Example: `"wss://www.example.com/websocket"`
-    pub fn stream_url(mut self, value: impl Into<String>) -> Self {
-        self.body.stream_url = Some(value.into());
-        self
-    }
-    /// `supervise_call_control_id` · string · optional
-    ///
-    /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    pub fn supervise_call_control_id(mut self, value: impl Into<String>) -> Self {
-        self.body.supervise_call_control_id = Some(value.into());
-        self
-    }
-    /// `supervisor_role` · [`CallRequestSupervisorRole`](crate::models::CallRequestSupervisorRole) · optional · default `"barge"`
-    pub fn supervisor_role(
-        mut self,
-        value: impl Into<crate::models::CallRequestSupervisorRole>,
-    ) -> Self {
-        self.body.supervisor_role = Some(value.into());
-        self
-    }
-    /// `time_limit_secs` · integer (int32) · optional · default `14400` · range 30..=14400
-    ///
-    /// Example: `600`
-    pub fn time_limit_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.time_limit_secs = Some(value.into());
-        self
-    }
-    /// `timeout_secs` · integer (int32) · optional · default `30`
-    ///
-    /// Example: `60`
-    pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.timeout_secs = Some(value.into());
-        self
-    }
-    /// `transcription` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn transcription(mut self, value: impl Into<bool>) -> Self {
-        self.body.transcription = Some(value.into());
-        self
-    }
-    /// `transcription_config` · [`TranscriptionStartRequest`](crate::models::TranscriptionStartRequest) · optional
-    ///
-    /// Example: `{"client_state":"aGF2ZSBhIG5pY2UgZGF5ID1d","command_id":"891510ac-f3e4-11e8-af5b…`
-    pub fn transcription_config(
-        mut self,
-        value: impl Into<crate::models::TranscriptionStartRequest>,
-    ) -> Self {
-        self.body.transcription_config = Some(value.into());
-        self
-    }
-    /// `webhook_retries_policies` · map of [`CallRequestWebhookRetriesPoliciesValue`](crate::models::CallRequestWebhookRetriesPoliciesValue) · optional
-    ///
-    /// Example: `{"call.hangup":{"retries_ms":[1000,2000,5000]}}`
-    pub fn webhook_retries_policies(
-        mut self,
-        value: impl Into<
-            std::collections::BTreeMap<
-                String,
-                crate::models::CallRequestWebhookRetriesPoliciesValue,
+    /// Webhooks: [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
+    pub type Dial = crate::Request<crate::operations::calls::Dial>;
+    impl Dial {
+        /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
+        pub fn answering_machine_detection(
+            mut self,
+            value: impl Into<crate::models::AnsweringMachineDetection>,
+        ) -> Self {
+            self.op.body.answering_machine_detection = Some(value.into());
+            self
+        }
+        /// `answering_machine_detection_config` · [`AnsweringMachineDetectionConfig`](crate::models::AnsweringMachineDetectionConfig) · optional
+        pub fn answering_machine_detection_config(
+            mut self,
+            value: impl Into<crate::models::AnsweringMachineDetectionConfig>,
+        ) -> Self {
+            self.op.body.answering_machine_detection_config = Some(value.into());
+            self
+        }
+        /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
+        pub fn assistant(
+            mut self,
+            value: impl Into<crate::models::CallAssistantRequest>,
+        ) -> Self {
+            self.op.body.assistant = Some(value.into());
+            self
+        }
+        /// `audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/message.wav"`
+        pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.audio_url = Some(value.into());
+            self
+        }
+        /// `billing_group_id` · string (uuid) · optional
+        ///
+        /// Example: `"f5586561-8ff0-4291-a0ac-84fe544797bd"`
+        pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.billing_group_id = Some(value.into());
+            self
+        }
+        /// `bridge_intent` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn bridge_intent(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.bridge_intent = Some(value.into());
+            self
+        }
+        /// `bridge_on_answer` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn bridge_on_answer(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.bridge_on_answer = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `conference_config` · [`CallRequestConferenceConfig`](crate::models::CallRequestConferenceConfig) · optional
+        pub fn conference_config(
+            mut self,
+            value: impl Into<crate::models::CallRequestConferenceConfig>,
+        ) -> Self {
+            self.op.body.conference_config = Some(value.into());
+            self
+        }
+        /// `conversation_relay_config` · [`ConversationRelayEmbeddedConfig`](crate::models::ConversationRelayEmbeddedConfig) · optional
+        ///
+        /// Example: `{"custom_parameters":{"customer_id":"12345"},"dtmf_detection":true,"greeting":"H…`
+        pub fn conversation_relay_config(
+            mut self,
+            value: impl Into<crate::models::ConversationRelayEmbeddedConfig>,
+        ) -> Self {
+            self.op.body.conversation_relay_config = Some(value.into());
+            self
+        }
+        /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
+        ///
+        /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
+        pub fn custom_headers(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::CustomSipHeader>>,
+        ) -> Self {
+            self.op.body.custom_headers = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `deepfake_detection` · [`DeepfakeDetection`](crate::models::DeepfakeDetection) · optional
+        pub fn deepfake_detection(
+            mut self,
+            value: impl Into<crate::models::DeepfakeDetection>,
+        ) -> Self {
+            self.op.body.deepfake_detection = Some(value.into());
+            self
+        }
+        /// `dialogflow_config` · [`DialogflowConfig`](crate::models::DialogflowConfig) · optional
+        pub fn dialogflow_config(
+            mut self,
+            value: impl Into<crate::models::DialogflowConfig>,
+        ) -> Self {
+            self.op.body.dialogflow_config = Some(value.into());
+            self
+        }
+        /// `enable_dialogflow` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn enable_dialogflow(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.enable_dialogflow = Some(value.into());
+            self
+        }
+        /// `from_display_name` · string · optional
+        ///
+        /// Example: `"Company Name"`
+        pub fn from_display_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.from_display_name = Some(value.into());
+            self
+        }
+        /// `link_to` · string · optional
+        ///
+        /// Example: `"ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg=="`
+        pub fn link_to(mut self, value: impl Into<String>) -> Self {
+            self.op.body.link_to = Some(value.into());
+            self
+        }
+        /// `media_encryption` · [`MediaEncryption`](crate::models::MediaEncryption) · optional · default `"disabled"`
+        pub fn media_encryption(
+            mut self,
+            value: impl Into<crate::models::MediaEncryption>,
+        ) -> Self {
+            self.op.body.media_encryption = Some(value.into());
+            self
+        }
+        /// `media_name` · string · optional
+        ///
+        /// Example: `"my_media_uploaded_to_media_storage_api"`
+        pub fn media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.media_name = Some(value.into());
+            self
+        }
+        /// `park_after_unbridge` · string · optional
+        ///
+        /// Example: `"self"`
+        pub fn park_after_unbridge(mut self, value: impl Into<String>) -> Self {
+            self.op.body.park_after_unbridge = Some(value.into());
+            self
+        }
+        /// `preferred_codecs` · string · optional
+        ///
+        /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
+        pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
+            self.op.body.preferred_codecs = Some(value.into());
+            self
+        }
+        /// `prevent_double_bridge` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn prevent_double_bridge(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.prevent_double_bridge = Some(value.into());
+            self
+        }
+        /// `privacy` · [`CallRequestPrivacy`](crate::models::CallRequestPrivacy) · optional
+        ///
+        /// Example: `"id"`
+        pub fn privacy(
+            mut self,
+            value: impl Into<crate::models::CallRequestPrivacy>,
+        ) -> Self {
+            self.op.body.privacy = Some(value.into());
+            self
+        }
+        /// `record` · string · optional · always `"record-from-answer"`
+        ///
+        /// Example: `"record-from-answer"`
+        pub fn record(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record = Some(value.into());
+            self
+        }
+        /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
+        ///
+        /// Example: `"single"`
+        pub fn record_channels(
+            mut self,
+            value: impl Into<crate::models::RecordChannels>,
+        ) -> Self {
+            self.op.body.record_channels = Some(value.into());
+            self
+        }
+        /// `record_custom_file_name` · string · optional · length 1..=40
+        ///
+        /// Example: `"my_recording_file_name"`
+        pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record_custom_file_name = Some(value.into());
+            self
+        }
+        /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
+        ///
+        /// Example: `"wav"`
+        pub fn record_format(
+            mut self,
+            value: impl Into<crate::models::RecordFormat>,
+        ) -> Self {
+            self.op.body.record_format = Some(value.into());
+            self
+        }
+        /// `record_max_length` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `1000`
+        pub fn record_max_length(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.record_max_length = Some(value.into());
+            self
+        }
+        /// `record_timeout_secs` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `100`
+        pub fn record_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.record_timeout_secs = Some(value.into());
+            self
+        }
+        /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
+        ///
+        /// Example: `"outbound"`
+        pub fn record_track(
+            mut self,
+            value: impl Into<crate::models::NoiseSuppressionDirection>,
+        ) -> Self {
+            self.op.body.record_track = Some(value.into());
+            self
+        }
+        /// `record_trim` · string · optional · always `"trim-silence"`
+        ///
+        /// Example: `"trim-silence"`
+        pub fn record_trim(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record_trim = Some(value.into());
+            self
+        }
+        /// `retry_on_timeout` · boolean · optional · default `true`
+        ///
+        /// Example: `true`
+        pub fn retry_on_timeout(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.retry_on_timeout = Some(value.into());
+            self
+        }
+        /// `send_digits_on_answer` · string · optional
+        ///
+        /// Example: `"wwww200"`
+        pub fn send_digits_on_answer(mut self, value: impl Into<String>) -> Self {
+            self.op.body.send_digits_on_answer = Some(value.into());
+            self
+        }
+        /// `send_silence_when_idle` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn send_silence_when_idle(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.send_silence_when_idle = Some(value.into());
+            self
+        }
+        /// `sip_auth_password` · string · optional
+        pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+            self.op.body.sip_auth_password = Some(value.into());
+            self
+        }
+        /// `sip_auth_username` · string · optional
+        pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+            self.op.body.sip_auth_username = Some(value.into());
+            self
+        }
+        /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
+        ///
+        /// Example: `[{"name":"User-to-User","value":"value"}]`
+        pub fn sip_headers(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::SipHeader>>,
+        ) -> Self {
+            self.op.body.sip_headers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// `sip_region` · [`SipRegion`](crate::models::SipRegion) · optional · default `"US"`
+        ///
+        /// Example: `"Canada"`
+        pub fn sip_region(mut self, value: impl Into<crate::models::SipRegion>) -> Self {
+            self.op.body.sip_region = Some(value.into());
+            self
+        }
+        /// `sip_transport_protocol` · [`SipTransportProtocol`](crate::models::SipTransportProtocol) · optional · default `"UDP"`
+        pub fn sip_transport_protocol(
+            mut self,
+            value: impl Into<crate::models::SipTransportProtocol>,
+        ) -> Self {
+            self.op.body.sip_transport_protocol = Some(value.into());
+            self
+        }
+        /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
+        ///
+        /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
+        pub fn sound_modifications(
+            mut self,
+            value: impl Into<crate::models::SoundModifications>,
+        ) -> Self {
+            self.op.body.sound_modifications = Some(value.into());
+            self
+        }
+        /// `stream_auth_token` · string · optional · length at most 4000
+        ///
+        /// Example: `"your-auth-token"`
+        pub fn stream_auth_token(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stream_auth_token = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_codec` · [`StreamBidirectionalCodec`](crate::models::StreamBidirectionalCodec) · optional · default `"PCMU"`
+        ///
+        /// Example: `"G722"`
+        pub fn stream_bidirectional_codec(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalCodec>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_codec = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_mode` · [`StreamBidirectionalMode`](crate::models::StreamBidirectionalMode) · optional · default `"mp3"`
+        ///
+        /// Example: `"rtp"`
+        pub fn stream_bidirectional_mode(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalMode>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_mode = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_sampling_rate` · integer · optional · one of `8000`, `16000`, `22050`, `24000`, `48000` · default `8000`
+        ///
+        /// Example: `16000`
+        pub fn stream_bidirectional_sampling_rate(
+            mut self,
+            value: impl Into<i64>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_sampling_rate = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"opposite"`
+        ///
+        /// Example: `"both"`
+        pub fn stream_bidirectional_target_legs(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalTargetLegs>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_target_legs = Some(value.into());
+            self
+        }
+        /// `stream_codec` · [`StreamCodec`](crate::models::StreamCodec) · optional · default `"default"`
+        ///
+        /// Example: `"PCMA"`
+        pub fn stream_codec(
+            mut self,
+            value: impl Into<crate::models::StreamCodec>,
+        ) -> Self {
+            self.op.body.stream_codec = Some(value.into());
+            self
+        }
+        /// `stream_establish_before_call_originate` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn stream_establish_before_call_originate(
+            mut self,
+            value: impl Into<bool>,
+        ) -> Self {
+            self.op.body.stream_establish_before_call_originate = Some(value.into());
+            self
+        }
+        /// `stream_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
+        ///
+        /// Example: `"both_tracks"`
+        pub fn stream_track(
+            mut self,
+            value: impl Into<crate::models::StreamTrack>,
+        ) -> Self {
+            self.op.body.stream_track = Some(value.into());
+            self
+        }
+        /// `stream_url` · string · optional
+        ///
+        /// Example: `"wss://www.example.com/websocket"`
+        pub fn stream_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stream_url = Some(value.into());
+            self
+        }
+        /// `supervise_call_control_id` · string · optional
+        ///
+        /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
+        pub fn supervise_call_control_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.supervise_call_control_id = Some(value.into());
+            self
+        }
+        /// `supervisor_role` · [`CallRequestSupervisorRole`](crate::models::CallRequestSupervisorRole) · optional · default `"barge"`
+        pub fn supervisor_role(
+            mut self,
+            value: impl Into<crate::models::CallRequestSupervisorRole>,
+        ) -> Self {
+            self.op.body.supervisor_role = Some(value.into());
+            self
+        }
+        /// `time_limit_secs` · integer (int32) · optional · default `14400` · range 30..=14400
+        ///
+        /// Example: `600`
+        pub fn time_limit_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.time_limit_secs = Some(value.into());
+            self
+        }
+        /// `timeout_secs` · integer (int32) · optional · default `30`
+        ///
+        /// Example: `60`
+        pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.timeout_secs = Some(value.into());
+            self
+        }
+        /// `transcription` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn transcription(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.transcription = Some(value.into());
+            self
+        }
+        /// `transcription_config` · [`StartTranscriptionRequest`](crate::models::StartTranscriptionRequest) · optional
+        ///
+        /// Example: `{"client_state":"aGF2ZSBhIG5pY2UgZGF5ID1d","command_id":"891510ac-f3e4-11e8-af5b…`
+        pub fn transcription_config(
+            mut self,
+            value: impl Into<crate::models::StartTranscriptionRequest>,
+        ) -> Self {
+            self.op.body.transcription_config = Some(value.into());
+            self
+        }
+        /// `webhook_retries_policies` · map of [`WebhookRetriesPolicies`](crate::models::WebhookRetriesPolicies) · optional
+        ///
+        /// Example: `{"call.hangup":{"retries_ms":[1000,2000,5000]}}`
+        pub fn webhook_retries_policies(
+            mut self,
+            value: impl IntoIterator<
+                Item = (
+                    impl Into<String>,
+                    impl Into<crate::models::WebhookRetriesPolicies>,
+                ),
             >,
-        >,
-    ) -> Self {
-        self.body.webhook_retries_policies = Some(value.into());
-        self
-    }
-    /// `webhook_url` · string · optional
-    ///
-    /// Example: `"https://www.example.com/server-b/"`
-    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
-        self.body.webhook_url = Some(value.into());
-        self
-    }
-    /// `webhook_url_method` · [`CallRequestWebhookUrlMethod`](crate::models::CallRequestWebhookUrlMethod) · optional · default `"POST"`
-    ///
-    /// Example: `"GET"`
-    pub fn webhook_url_method(
-        mut self,
-        value: impl Into<crate::models::CallRequestWebhookUrlMethod>,
-    ) -> Self {
-        self.body.webhook_url_method = Some(value.into());
-        self
-    }
-    /// `webhook_urls` · map of string · optional
-    ///
-    /// Example: `{"call.bridge":"https://www.example.com/webhooks/bridge","call.hangup":"https://…`
-    pub fn webhook_urls(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.body.webhook_urls = Some(value.into());
-        self
-    }
-    /// `webhook_urls_method` · [`CallRequestWebhookUrlsMethod`](crate::models::CallRequestWebhookUrlsMethod) · optional · default `"POST"`
-    ///
-    /// Example: `"POST"`
-    pub fn webhook_urls_method(
-        mut self,
-        value: impl Into<crate::models::CallRequestWebhookUrlsMethod>,
-    ) -> Self {
-        self.body.webhook_urls_method = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::POST, "/calls".to_string());
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallWithRecordingId>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
+        ) -> Self {
+            self.op.body.webhook_retries_policies = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
         }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for DialCall {
-    type Output = Result<Response<Data<crate::models::CallWithRecordingId>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().retrieve_status(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a call status.
-///
-/// `GET /calls/{call_control_id}` (operationId `RetrieveCallStatus`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveCallStatus {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-}
-impl RetrieveCallStatus {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        RetrieveCallStatus {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
+        /// `webhook_url` · string · optional
+        ///
+        /// Example: `"https://www.example.com/server-b/"`
+        pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.webhook_url = Some(value.into());
+            self
+        }
+        /// `webhook_url_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
+        ///
+        /// Example: `"GET"`
+        pub fn webhook_url_method(
+            mut self,
+            value: impl Into<crate::models::WebhookUrlsMethod>,
+        ) -> Self {
+            self.op.body.webhook_url_method = Some(value.into());
+            self
+        }
+        /// `webhook_urls` · map of string · optional
+        ///
+        /// Example: `{"call.bridge":"https://www.example.com/webhooks/bridge","call.hangup":"https://…`
+        pub fn webhook_urls(
+            mut self,
+            value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        ) -> Self {
+            self.op.body.webhook_urls = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+        /// `webhook_urls_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
+        ///
+        /// Example: `"POST"`
+        pub fn webhook_urls_method(
+            mut self,
+            value: impl Into<crate::models::WebhookUrlsMethod>,
+        ) -> Self {
+            self.op.body.webhook_urls_method = Some(value.into());
+            self
         }
     }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!("/calls/{}", path_param("call_control_id", & self.call_control_id) ?),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<Data<crate::models::Call>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for RetrieveCallStatus {
-    type Output = Result<Response<Data<crate::models::Call>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().ai_assistant_add_messages(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Add messages to AI Assistant.
-///
-/// `POST /calls/{call_control_id}/actions/ai_assistant_add_messages` (operationId `CallAddMessagesToAIAssistant`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CallAddMessagesToAiAssistant {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::AiAssistantAddMessagesRequest,
-}
-impl CallAddMessagesToAiAssistant {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        CallAddMessagesToAiAssistant {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::AiAssistantAddMessagesRequest {
-                client_state: None,
-                command_id: None,
-                messages: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
+    /// Request builder of `client.calls().retrieve_status(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
+    /// Retrieve a call status.
     ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `messages` · list of [`AiAssistantAddMessagesRequestMessagesItem`](crate::models::AiAssistantAddMessagesRequestMessagesItem) · optional
-    pub fn messages(
-        mut self,
-        value: impl Into<Vec<crate::models::AiAssistantAddMessagesRequestMessagesItem>>,
-    ) -> Self {
-        self.body.messages = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/ai_assistant_add_messages",
-                path_param("call_control_id", & self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CallAddMessagesToAiAssistant {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().ai_assistant_join(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Join AI Assistant Conversation.
-///
-/// `POST /calls/{call_control_id}/actions/ai_assistant_join` (operationId `CallJoinAIAssistant`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CallJoinAiAssistant {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::AiAssistantJoinRequest,
-}
-impl CallJoinAiAssistant {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        conversation_id: String,
-        participant: crate::models::AiAssistantJoinParticipant,
-    ) -> Self {
-        CallJoinAiAssistant {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::AiAssistantJoinRequest {
-                client_state: None,
-                command_id: None,
-                conversation_id,
-                participant,
-            },
-        }
-    }
-    /// `client_state` · string · optional
+    /// `GET /calls/{call_control_id}` (operationId `RetrieveCallStatus`).
+    pub type RetrieveStatus = crate::Request<crate::operations::calls::RetrieveStatus>;
+    impl RetrieveStatus {}
+    /// Request builder of `client.calls().actions().add_ai_assistant_messages(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
+    /// Add messages to AI Assistant.
     ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/ai_assistant_join", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<
-        Response<Data<crate::models::CallControlCommandResultWithConversationId>>,
-    > {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CallJoinAiAssistant {
-    type Output = Result<
-        Response<Data<crate::models::CallControlCommandResultWithConversationId>>,
+    /// `POST /calls/{call_control_id}/actions/ai_assistant_add_messages` (operationId `CallAddMessagesToAIAssistant`).
+    pub type AddAiAssistantMessages = crate::Request<
+        crate::operations::calls::AddAiAssistantMessages,
     >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().ai_assistant_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Start AI Assistant.
-///
-/// `POST /calls/{call_control_id}/actions/ai_assistant_start` (operationId `CallStartAIAssistant`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CallStartAiAssistant {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::AiAssistantStartRequest,
-}
-impl CallStartAiAssistant {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        CallStartAiAssistant {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::AiAssistantStartRequest {
-                assistant: None,
-                client_state: None,
-                command_id: None,
-                greeting: None,
-                interruption_settings: None,
-                message_history: None,
-                participants: None,
-                send_message_history_updates: None,
-                transcription: None,
-                voice: None,
-                voice_settings: None,
-            },
+    impl AddAiAssistantMessages {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
         }
-    }
-    /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
-    pub fn assistant(
-        mut self,
-        value: impl Into<crate::models::CallAssistantRequest>,
-    ) -> Self {
-        self.body.assistant = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `greeting` · string · optional
-    ///
-    /// Example: `"Hello, can you tell me your age and where you live?"`
-    pub fn greeting(mut self, value: impl Into<String>) -> Self {
-        self.body.greeting = Some(value.into());
-        self
-    }
-    /// `interruption_settings` · [`InterruptionSettings`](crate::models::InterruptionSettings) · optional
-    pub fn interruption_settings(
-        mut self,
-        value: impl Into<crate::models::InterruptionSettings>,
-    ) -> Self {
-        self.body.interruption_settings = Some(value.into());
-        self
-    }
-    /// `message_history` · list of [`AiAssistantStartRequestMessageHistoryItem`](crate::models::AiAssistantStartRequestMessageHistoryItem) · optional · default `[]`
-    pub fn message_history(
-        mut self,
-        value: impl Into<Vec<crate::models::AiAssistantStartRequestMessageHistoryItem>>,
-    ) -> Self {
-        self.body.message_history = Some(value.into());
-        self
-    }
-    /// `participants` · list of [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · optional · default `[]`
-    pub fn participants(
-        mut self,
-        value: impl Into<Vec<crate::models::AiAssistantJoinParticipant>>,
-    ) -> Self {
-        self.body.participants = Some(value.into());
-        self
-    }
-    /// `send_message_history_updates` · boolean · optional · default `false`
-    pub fn send_message_history_updates(mut self, value: impl Into<bool>) -> Self {
-        self.body.send_message_history_updates = Some(value.into());
-        self
-    }
-    /// `transcription` · [`TranscriptionConfig`](crate::models::TranscriptionConfig) · optional
-    pub fn transcription(
-        mut self,
-        value: impl Into<crate::models::TranscriptionConfig>,
-    ) -> Self {
-        self.body.transcription = Some(value.into());
-        self
-    }
-    /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
-    ///
-    /// Example: `"Telnyx.KokoroTTS.af"`
-    pub fn voice(mut self, value: impl Into<String>) -> Self {
-        self.body.voice = Some(value.into());
-        self
-    }
-    /// `voice_settings` · [`AiAssistantStartRequestVoiceSettings`](crate::models::AiAssistantStartRequestVoiceSettings) · optional
-    pub fn voice_settings(
-        mut self,
-        value: impl Into<crate::models::AiAssistantStartRequestVoiceSettings>,
-    ) -> Self {
-        self.body.voice_settings = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/ai_assistant_start", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<
-        Response<Data<crate::models::CallControlCommandResultWithConversationId>>,
-    > {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
         }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CallStartAiAssistant {
-    type Output = Result<
-        Response<Data<crate::models::CallControlCommandResultWithConversationId>>,
-    >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().ai_assistant_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Stop AI Assistant.
-///
-/// `POST /calls/{call_control_id}/actions/ai_assistant_stop` (operationId `CallStopAIAssistant`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CallStopAiAssistant {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::AiAssistantStopRequest,
-}
-impl CallStopAiAssistant {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        CallStopAiAssistant {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::AiAssistantStopRequest {
-                client_state: None,
-                command_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/ai_assistant_stop", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CallStopAiAssistant {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().answer(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Answer call.
-///
-/// `POST /calls/{call_control_id}/actions/answer` (operationId `AnswerCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct AnswerCall {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::AnswerRequest,
-}
-impl AnswerCall {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        AnswerCall {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::AnswerRequest {
-                assistant: None,
-                billing_group_id: None,
-                client_state: None,
-                command_id: None,
-                conversation_relay_config: None,
-                custom_headers: None,
-                deepfake_detection: None,
-                preferred_codecs: None,
-                record: None,
-                record_channels: None,
-                record_custom_file_name: None,
-                record_format: None,
-                record_max_length: None,
-                record_timeout_secs: None,
-                record_track: None,
-                record_trim: None,
-                send_silence_when_idle: None,
-                sip_headers: None,
-                sound_modifications: None,
-                stream_bidirectional_codec: None,
-                stream_bidirectional_mode: None,
-                stream_bidirectional_target_legs: None,
-                stream_codec: None,
-                stream_track: None,
-                stream_url: None,
-                transcription: None,
-                transcription_config: None,
-                webhook_retries_policies: None,
-                webhook_url: None,
-                webhook_url_method: None,
-                webhook_urls: None,
-                webhook_urls_method: None,
-            },
-        }
-    }
-    /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
-    pub fn assistant(
-        mut self,
-        value: impl Into<crate::models::CallAssistantRequest>,
-    ) -> Self {
-        self.body.assistant = Some(value.into());
-        self
-    }
-    /// `billing_group_id` · string (uuid) · optional
-    ///
-    /// Example: `"f5586561-8ff0-4291-a0ac-84fe544797bd"`
-    pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
-        self.body.billing_group_id = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `conversation_relay_config` · [`ConversationRelayEmbeddedConfig`](crate::models::ConversationRelayEmbeddedConfig) · optional
-    ///
-    /// Example: `{"custom_parameters":{"customer_id":"12345"},"dtmf_detection":true,"greeting":"H…`
-    pub fn conversation_relay_config(
-        mut self,
-        value: impl Into<crate::models::ConversationRelayEmbeddedConfig>,
-    ) -> Self {
-        self.body.conversation_relay_config = Some(value.into());
-        self
-    }
-    /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
-    ///
-    /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-    pub fn custom_headers(
-        mut self,
-        value: impl Into<Vec<crate::models::CustomSipHeader>>,
-    ) -> Self {
-        self.body.custom_headers = Some(value.into());
-        self
-    }
-    /// `deepfake_detection` · [`AnswerRequestDeepfakeDetection`](crate::models::AnswerRequestDeepfakeDetection) · optional
-    pub fn deepfake_detection(
-        mut self,
-        value: impl Into<crate::models::AnswerRequestDeepfakeDetection>,
-    ) -> Self {
-        self.body.deepfake_detection = Some(value.into());
-        self
-    }
-    /// `preferred_codecs` · string · optional · always `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
-    ///
-    /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
-    pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
-        self.body.preferred_codecs = Some(value.into());
-        self
-    }
-    /// `record` · string · optional · always `"record-from-answer"`
-    ///
-    /// Example: `"record-from-answer"`
-    pub fn record(mut self, value: impl Into<String>) -> Self {
-        self.body.record = Some(value.into());
-        self
-    }
-    /// `record_channels` · [`AnswerRequestRecordChannels`](crate::models::AnswerRequestRecordChannels) · optional · default `"dual"`
-    ///
-    /// Example: `"single"`
-    pub fn record_channels(
-        mut self,
-        value: impl Into<crate::models::AnswerRequestRecordChannels>,
-    ) -> Self {
-        self.body.record_channels = Some(value.into());
-        self
-    }
-    /// `record_custom_file_name` · string · optional · length 1..=40
-    ///
-    /// Example: `"my_recording_file_name"`
-    pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
-        self.body.record_custom_file_name = Some(value.into());
-        self
-    }
-    /// `record_format` · [`AnswerRequestRecordFormat`](crate::models::AnswerRequestRecordFormat) · optional · default `"mp3"`
-    ///
-    /// Example: `"wav"`
-    pub fn record_format(
-        mut self,
-        value: impl Into<crate::models::AnswerRequestRecordFormat>,
-    ) -> Self {
-        self.body.record_format = Some(value.into());
-        self
-    }
-    /// `record_max_length` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `1000`
-    pub fn record_max_length(mut self, value: impl Into<i64>) -> Self {
-        self.body.record_max_length = Some(value.into());
-        self
-    }
-    /// `record_timeout_secs` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `100`
-    pub fn record_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.record_timeout_secs = Some(value.into());
-        self
-    }
-    /// `record_track` · [`AnswerRequestRecordTrack`](crate::models::AnswerRequestRecordTrack) · optional · default `"both"`
-    ///
-    /// Example: `"outbound"`
-    pub fn record_track(
-        mut self,
-        value: impl Into<crate::models::AnswerRequestRecordTrack>,
-    ) -> Self {
-        self.body.record_track = Some(value.into());
-        self
-    }
-    /// `record_trim` · string · optional · always `"trim-silence"`
-    ///
-    /// Example: `"trim-silence"`
-    pub fn record_trim(mut self, value: impl Into<String>) -> Self {
-        self.body.record_trim = Some(value.into());
-        self
-    }
-    /// `send_silence_when_idle` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn send_silence_when_idle(mut self, value: impl Into<bool>) -> Self {
-        self.body.send_silence_when_idle = Some(value.into());
-        self
-    }
-    /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
-    ///
-    /// Example: `[{"name":"User-to-User","value":"value"}]`
-    pub fn sip_headers(
-        mut self,
-        value: impl Into<Vec<crate::models::SipHeader>>,
-    ) -> Self {
-        self.body.sip_headers = Some(value.into());
-        self
-    }
-    /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
-    ///
-    /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
-    pub fn sound_modifications(
-        mut self,
-        value: impl Into<crate::models::SoundModifications>,
-    ) -> Self {
-        self.body.sound_modifications = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_codec` · [`StreamBidirectionalCodec`](crate::models::StreamBidirectionalCodec) · optional · default `"PCMU"`
-    ///
-    /// Example: `"G722"`
-    pub fn stream_bidirectional_codec(
-        mut self,
-        value: impl Into<crate::models::StreamBidirectionalCodec>,
-    ) -> Self {
-        self.body.stream_bidirectional_codec = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_mode` · [`StreamBidirectionalMode`](crate::models::StreamBidirectionalMode) · optional · default `"mp3"`
-    ///
-    /// Example: `"rtp"`
-    pub fn stream_bidirectional_mode(
-        mut self,
-        value: impl Into<crate::models::StreamBidirectionalMode>,
-    ) -> Self {
-        self.body.stream_bidirectional_mode = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"opposite"`
-    ///
-    /// Example: `"both"`
-    pub fn stream_bidirectional_target_legs(
-        mut self,
-        value: impl Into<crate::models::StreamBidirectionalTargetLegs>,
-    ) -> Self {
-        self.body.stream_bidirectional_target_legs = Some(value.into());
-        self
-    }
-    /// `stream_codec` · [`StreamCodec`](crate::models::StreamCodec) · optional · default `"default"`
-    ///
-    /// Example: `"PCMA"`
-    pub fn stream_codec(mut self, value: impl Into<crate::models::StreamCodec>) -> Self {
-        self.body.stream_codec = Some(value.into());
-        self
-    }
-    /// `stream_track` · [`AnswerRequestStreamTrack`](crate::models::AnswerRequestStreamTrack) · optional · default `"inbound_track"`
-    ///
-    /// Example: `"both_tracks"`
-    pub fn stream_track(
-        mut self,
-        value: impl Into<crate::models::AnswerRequestStreamTrack>,
-    ) -> Self {
-        self.body.stream_track = Some(value.into());
-        self
-    }
-    /// `stream_url` · string · optional
-    ///
-    /// Example: `"wss://www.example.com/websocket"`
-    pub fn stream_url(mut self, value: impl Into<String>) -> Self {
-        self.body.stream_url = Some(value.into());
-        self
-    }
-    /// `transcription` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn transcription(mut self, value: impl Into<bool>) -> Self {
-        self.body.transcription = Some(value.into());
-        self
-    }
-    /// `transcription_config` · [`TranscriptionStartRequest`](crate::models::TranscriptionStartRequest) · optional
-    ///
-    /// Example: `{"client_state":"aGF2ZSBhIG5pY2UgZGF5ID1d","command_id":"891510ac-f3e4-11e8-af5b…`
-    pub fn transcription_config(
-        mut self,
-        value: impl Into<crate::models::TranscriptionStartRequest>,
-    ) -> Self {
-        self.body.transcription_config = Some(value.into());
-        self
-    }
-    /// `webhook_retries_policies` · map of [`AnswerRequestWebhookRetriesPoliciesValue`](crate::models::AnswerRequestWebhookRetriesPoliciesValue) · optional
-    ///
-    /// Example: `{"call.hangup":{"retries_ms":[1000,2000,5000]}}`
-    pub fn webhook_retries_policies(
-        mut self,
-        value: impl Into<
-            std::collections::BTreeMap<
-                String,
-                crate::models::AnswerRequestWebhookRetriesPoliciesValue,
+        /// `messages` · list of [`AiAssistantAddMessagesRequestMessagesItem`](crate::models::AiAssistantAddMessagesRequestMessagesItem) · optional
+        pub fn messages(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<
+                    crate::models::AiAssistantAddMessagesRequestMessagesItem,
+                >,
             >,
-        >,
-    ) -> Self {
-        self.body.webhook_retries_policies = Some(value.into());
-        self
-    }
-    /// `webhook_url` · string · optional
-    ///
-    /// Example: `"https://www.example.com/server-b/"`
-    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
-        self.body.webhook_url = Some(value.into());
-        self
-    }
-    /// `webhook_url_method` · [`AnswerRequestWebhookUrlMethod`](crate::models::AnswerRequestWebhookUrlMethod) · optional · default `"POST"`
-    ///
-    /// Example: `"GET"`
-    pub fn webhook_url_method(
-        mut self,
-        value: impl Into<crate::models::AnswerRequestWebhookUrlMethod>,
-    ) -> Self {
-        self.body.webhook_url_method = Some(value.into());
-        self
-    }
-    /// `webhook_urls` · map of string · optional
-    ///
-    /// Example: `{"call.bridge":"https://www.example.com/webhooks/bridge","call.hangup":"https://…`
-    pub fn webhook_urls(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.body.webhook_urls = Some(value.into());
-        self
-    }
-    /// `webhook_urls_method` · [`AnswerRequestWebhookUrlsMethod`](crate::models::AnswerRequestWebhookUrlsMethod) · optional · default `"POST"`
-    ///
-    /// Example: `"POST"`
-    pub fn webhook_urls_method(
-        mut self,
-        value: impl Into<crate::models::AnswerRequestWebhookUrlsMethod>,
-    ) -> Self {
-        self.body.webhook_urls_method = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/answer", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResultWithRecordingId>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
+        ) -> Self {
+            self.op.body.messages = Some(value.into_iter().map(Into::into).collect());
+            self
         }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
     }
-}
-impl IntoFuture for AnswerCall {
-    type Output = Result<
-        Response<Data<crate::models::CallControlCommandResultWithRecordingId>>,
+    /// Request builder of `client.calls().actions().join_ai_assistant(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Join AI Assistant Conversation.
+    ///
+    /// `POST /calls/{call_control_id}/actions/ai_assistant_join` (operationId `CallJoinAIAssistant`).
+    pub type JoinAiAssistant = crate::Request<crate::operations::calls::JoinAiAssistant>;
+    impl JoinAiAssistant {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().start_ai_assistant(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Start AI Assistant.
+    ///
+    /// `POST /calls/{call_control_id}/actions/ai_assistant_start` (operationId `CallStartAIAssistant`).
+    ///
+    /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.conversation_insights.generated`](crate::WebhookEvent::CallConversationInsightsGenerated).
+    pub type StartAiAssistant = crate::Request<
+        crate::operations::calls::StartAiAssistant,
     >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().bridge(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Bridge calls.
-///
-/// `POST /calls/{call_control_id}/actions/bridge` (operationId `BridgeCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct BridgeCall {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::BridgeRequest,
-}
-impl BridgeCall {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        call_control_id_to_bridge_with: String,
-    ) -> Self {
-        BridgeCall {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::BridgeRequest {
-                call_control_id: call_control_id_to_bridge_with,
-                client_state: None,
-                command_id: None,
-                hold_after_unbridge: None,
-                mute_dtmf: None,
-                park_after_unbridge: None,
-                play_ringtone: None,
-                prevent_double_bridge: None,
-                queue: None,
-                record: None,
-                record_channels: None,
-                record_custom_file_name: None,
-                record_format: None,
-                record_max_length: None,
-                record_timeout_secs: None,
-                record_track: None,
-                record_trim: None,
-                ringtone: None,
-                video_room_context: None,
-                video_room_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `hold_after_unbridge` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn hold_after_unbridge(mut self, value: impl Into<bool>) -> Self {
-        self.body.hold_after_unbridge = Some(value.into());
-        self
-    }
-    /// `mute_dtmf` · [`BridgeRequestMuteDtmf`](crate::models::BridgeRequestMuteDtmf) · optional · default `"none"`
-    ///
-    /// Example: `"opposite"`
-    pub fn mute_dtmf(
-        mut self,
-        value: impl Into<crate::models::BridgeRequestMuteDtmf>,
-    ) -> Self {
-        self.body.mute_dtmf = Some(value.into());
-        self
-    }
-    /// `park_after_unbridge` · string · optional
-    ///
-    /// Example: `"self"`
-    pub fn park_after_unbridge(mut self, value: impl Into<String>) -> Self {
-        self.body.park_after_unbridge = Some(value.into());
-        self
-    }
-    /// `play_ringtone` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn play_ringtone(mut self, value: impl Into<bool>) -> Self {
-        self.body.play_ringtone = Some(value.into());
-        self
-    }
-    /// `prevent_double_bridge` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn prevent_double_bridge(mut self, value: impl Into<bool>) -> Self {
-        self.body.prevent_double_bridge = Some(value.into());
-        self
-    }
-    /// `queue` · string · optional
-    ///
-    /// Example: `"support"`
-    pub fn queue(mut self, value: impl Into<String>) -> Self {
-        self.body.queue = Some(value.into());
-        self
-    }
-    /// `record` · string · optional · always `"record-from-answer"`
-    ///
-    /// Example: `"record-from-answer"`
-    pub fn record(mut self, value: impl Into<String>) -> Self {
-        self.body.record = Some(value.into());
-        self
-    }
-    /// `record_channels` · [`BridgeRequestRecordChannels`](crate::models::BridgeRequestRecordChannels) · optional · default `"dual"`
-    ///
-    /// Example: `"single"`
-    pub fn record_channels(
-        mut self,
-        value: impl Into<crate::models::BridgeRequestRecordChannels>,
-    ) -> Self {
-        self.body.record_channels = Some(value.into());
-        self
-    }
-    /// `record_custom_file_name` · string · optional · length 1..=40
-    ///
-    /// Example: `"my_recording_file_name"`
-    pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
-        self.body.record_custom_file_name = Some(value.into());
-        self
-    }
-    /// `record_format` · [`BridgeRequestRecordFormat`](crate::models::BridgeRequestRecordFormat) · optional · default `"mp3"`
-    ///
-    /// Example: `"wav"`
-    pub fn record_format(
-        mut self,
-        value: impl Into<crate::models::BridgeRequestRecordFormat>,
-    ) -> Self {
-        self.body.record_format = Some(value.into());
-        self
-    }
-    /// `record_max_length` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `1000`
-    pub fn record_max_length(mut self, value: impl Into<i64>) -> Self {
-        self.body.record_max_length = Some(value.into());
-        self
-    }
-    /// `record_timeout_secs` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `100`
-    pub fn record_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.record_timeout_secs = Some(value.into());
-        self
-    }
-    /// `record_track` · [`BridgeRequestRecordTrack`](crate::models::BridgeRequestRecordTrack) · optional · default `"both"`
-    ///
-    /// Example: `"outbound"`
-    pub fn record_track(
-        mut self,
-        value: impl Into<crate::models::BridgeRequestRecordTrack>,
-    ) -> Self {
-        self.body.record_track = Some(value.into());
-        self
-    }
-    /// `record_trim` · string · optional · always `"trim-silence"`
-    ///
-    /// Example: `"trim-silence"`
-    pub fn record_trim(mut self, value: impl Into<String>) -> Self {
-        self.body.record_trim = Some(value.into());
-        self
-    }
-    /// `ringtone` · [`BridgeRequestRingtone`](crate::models::BridgeRequestRingtone) · optional · default `"us"`
-    ///
-    /// Example: `"pl"`
-    pub fn ringtone(
-        mut self,
-        value: impl Into<crate::models::BridgeRequestRingtone>,
-    ) -> Self {
-        self.body.ringtone = Some(value.into());
-        self
-    }
-    /// `video_room_context` · string · optional
-    ///
-    /// Example: `"Alice"`
-    pub fn video_room_context(mut self, value: impl Into<String>) -> Self {
-        self.body.video_room_context = Some(value.into());
-        self
-    }
-    /// `video_room_id` · string (uuid) · optional
-    ///
-    /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-    pub fn video_room_id(mut self, value: impl Into<String>) -> Self {
-        self.body.video_room_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/bridge", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for BridgeCall {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().client_state_update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Update client state.
-///
-/// `PUT /calls/{call_control_id}/actions/client_state_update` (operationId `UpdateClientState`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateClientState {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::ClientStateUpdateRequest,
-}
-impl UpdateClientState {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        client_state: String,
-    ) -> Self {
-        UpdateClientState {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::ClientStateUpdateRequest {
-                client_state,
-            },
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::PUT,
-            format!(
-                "/calls/{}/actions/client_state_update", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for UpdateClientState {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().conversation_relay_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Start Conversation Relay.
-///
-/// `POST /calls/{call_control_id}/actions/conversation_relay_start` (operationId `CallStartConversationRelay`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CallStartConversationRelay {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::ConversationRelayStartRequest,
-}
-impl CallStartConversationRelay {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        CallStartConversationRelay {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::ConversationRelayStartRequest {
-                assistant: None,
-                client_state: None,
-                command_id: None,
-                conversation_relay_dtmf_detection: None,
-                conversation_relay_settings: None,
-                conversation_relay_url: None,
-                custom_parameters: None,
-                dtmf_detection: None,
-                greeting: None,
-                interruptible: None,
-                interruptible_greeting: None,
-                interruption_settings: None,
-                language: None,
-                languages: None,
-                provider: None,
-                structured_provider: None,
-                transcription: None,
-                transcription_engine: None,
-                transcription_engine_config: None,
-                tts_provider: None,
-                url: None,
-                voice: None,
-                voice_settings: None,
-            },
-        }
-    }
-    /// `assistant` · [`ConversationRelayAssistant`](crate::models::ConversationRelayAssistant) · optional
-    pub fn assistant(
-        mut self,
-        value: impl Into<crate::models::ConversationRelayAssistant>,
-    ) -> Self {
-        self.body.assistant = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `conversation_relay_dtmf_detection` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn conversation_relay_dtmf_detection(mut self, value: impl Into<bool>) -> Self {
-        self.body.conversation_relay_dtmf_detection = Some(value.into());
-        self
-    }
-    /// `conversation_relay_settings` · [`ConversationRelaySettings`](crate::models::ConversationRelaySettings) · optional
-    ///
-    /// Example: `{"dtmf_detection":true,"interruptible":"speech","interruptible_greeting":"dtmf",…`
-    pub fn conversation_relay_settings(
-        mut self,
-        value: impl Into<crate::models::ConversationRelaySettings>,
-    ) -> Self {
-        self.body.conversation_relay_settings = Some(value.into());
-        self
-    }
-    /// `conversation_relay_url` · string · optional · pattern `"^wss?://"`
-    ///
-    /// Example: `"wss://example.com/conversation-relay"`
-    pub fn conversation_relay_url(mut self, value: impl Into<String>) -> Self {
-        self.body.conversation_relay_url = Some(value.into());
-        self
-    }
-    /// `custom_parameters` · map of any JSON · optional
-    ///
-    /// Example: `{"customer_id":"12345"}`
-    pub fn custom_parameters(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.body.custom_parameters = Some(value.into());
-        self
-    }
-    /// `dtmf_detection` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn dtmf_detection(mut self, value: impl Into<bool>) -> Self {
-        self.body.dtmf_detection = Some(value.into());
-        self
-    }
-    /// `greeting` · string · optional
-    ///
-    /// Example: `"Hi! Ask me anything!"`
-    pub fn greeting(mut self, value: impl Into<String>) -> Self {
-        self.body.greeting = Some(value.into());
-        self
-    }
-    /// `interruptible` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
-    ///
-    /// Example: `"speech"`
-    pub fn interruptible(
-        mut self,
-        value: impl Into<crate::models::ConversationRelayInterruptible>,
-    ) -> Self {
-        self.body.interruptible = Some(value.into());
-        self
-    }
-    /// `interruptible_greeting` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
-    ///
-    /// Example: `"speech"`
-    pub fn interruptible_greeting(
-        mut self,
-        value: impl Into<crate::models::ConversationRelayInterruptible>,
-    ) -> Self {
-        self.body.interruptible_greeting = Some(value.into());
-        self
-    }
-    /// `interruption_settings` · [`ConversationRelayInterruptionSettings`](crate::models::ConversationRelayInterruptionSettings) · optional
-    pub fn interruption_settings(
-        mut self,
-        value: impl Into<crate::models::ConversationRelayInterruptionSettings>,
-    ) -> Self {
-        self.body.interruption_settings = Some(value.into());
-        self
-    }
-    /// `language` · string · optional · default `"en"`
-    ///
-    /// Example: `"en-US"`
-    pub fn language(mut self, value: impl Into<String>) -> Self {
-        self.body.language = Some(value.into());
-        self
-    }
-    /// `languages` · list of [`ConversationRelayLanguage`](crate::models::ConversationRelayLanguage) · optional
-    pub fn languages(
-        mut self,
-        value: impl Into<Vec<crate::models::ConversationRelayLanguage>>,
-    ) -> Self {
-        self.body.languages = Some(value.into());
-        self
-    }
-    /// `provider` · string · optional
-    ///
-    /// Example: `"elevenlabs"`
-    pub fn provider(mut self, value: impl Into<String>) -> Self {
-        self.body.provider = Some(value.into());
-        self
-    }
-    /// `structured_provider` · map of any JSON · optional
-    ///
-    /// Example: `{"model_id":"Default","voice_id":"voice-id"}`
-    pub fn structured_provider(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.body.structured_provider = Some(value.into());
-        self
-    }
-    /// `transcription` · map of any JSON · optional · deprecated
-    pub fn transcription(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.body.transcription = Some(value.into());
-        self
-    }
-    /// `transcription_engine` · [`ConversationRelayStartRequestTranscriptionEngine`](crate::models::ConversationRelayStartRequestTranscriptionEngine) · optional · default `"Google"`
-    ///
-    /// Example: `"Google"`
-    pub fn transcription_engine(
-        mut self,
-        value: impl Into<crate::models::ConversationRelayStartRequestTranscriptionEngine>,
-    ) -> Self {
-        self.body.transcription_engine = Some(value.into());
-        self
-    }
-    /// `transcription_engine_config` · map of any JSON · optional
-    ///
-    /// Example: `{"interim_results":true,"keywords_boosting":{"telnyx":2.0},"transcription_model"…`
-    pub fn transcription_engine_config(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> Self {
-        self.body.transcription_engine_config = Some(value.into());
-        self
-    }
-    /// `tts_provider` · string · optional
-    ///
-    /// Example: `"telnyx"`
-    pub fn tts_provider(mut self, value: impl Into<String>) -> Self {
-        self.body.tts_provider = Some(value.into());
-        self
-    }
-    /// `url` · string · optional · pattern `"^wss?://"`
-    ///
-    /// Example: `"wss://example.com/conversation-relay"`
-    pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.body.url = Some(value.into());
-        self
-    }
-    /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
-    ///
-    /// Example: `"Telnyx.KokoroTTS.af"`
-    pub fn voice(mut self, value: impl Into<String>) -> Self {
-        self.body.voice = Some(value.into());
-        self
-    }
-    /// `voice_settings` · [`ConversationRelayStartRequestVoiceSettings`](crate::models::ConversationRelayStartRequestVoiceSettings) · optional
-    pub fn voice_settings(
-        mut self,
-        value: impl Into<crate::models::ConversationRelayStartRequestVoiceSettings>,
-    ) -> Self {
-        self.body.voice_settings = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/conversation_relay_start",
-                path_param("call_control_id", & self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<
-        Response<Data<crate::models::CallControlCommandResultWithConversationRelayId>>,
-    > {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CallStartConversationRelay {
-    type Output = Result<
-        Response<Data<crate::models::CallControlCommandResultWithConversationRelayId>>,
-    >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().conversation_relay_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Stop Conversation Relay.
-///
-/// `POST /calls/{call_control_id}/actions/conversation_relay_stop` (operationId `CallStopConversationRelay`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CallStopConversationRelay {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::ConversationRelayStopRequest,
-}
-impl CallStopConversationRelay {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        CallStopConversationRelay {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::ConversationRelayStopRequest {
-                client_state: None,
-                command_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/conversation_relay_stop",
-                path_param("call_control_id", & self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CallStopConversationRelay {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().enqueue(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Enqueue call.
-///
-/// `POST /calls/{call_control_id}/actions/enqueue` (operationId `EnqueueCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct EnqueueCall {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::EnqueueRequest,
-}
-impl EnqueueCall {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        queue_name: String,
-    ) -> Self {
-        EnqueueCall {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::EnqueueRequest {
-                client_state: None,
-                command_id: None,
-                keep_after_hangup: None,
-                max_size: None,
-                max_wait_time_secs: None,
-                queue_name,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `keep_after_hangup` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn keep_after_hangup(mut self, value: impl Into<bool>) -> Self {
-        self.body.keep_after_hangup = Some(value.into());
-        self
-    }
-    /// `max_size` · integer · optional · default `100`
-    ///
-    /// Example: `200`
-    pub fn max_size(mut self, value: impl Into<i64>) -> Self {
-        self.body.max_size = Some(value.into());
-        self
-    }
-    /// `max_wait_time_secs` · integer · optional
-    ///
-    /// Example: `600`
-    pub fn max_wait_time_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.max_wait_time_secs = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/enqueue", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for EnqueueCall {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().fork_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Forking start.
-///
-/// `POST /calls/{call_control_id}/actions/fork_start` (operationId `StartCallFork`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StartCallFork {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::StartForkingRequest,
-}
-impl StartCallFork {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StartCallFork {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::StartForkingRequest {
-                client_state: None,
-                command_id: None,
-                rx: None,
-                stream_type: None,
-                tx: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `rx` · string · optional
-    ///
-    /// Example: `"udp:192.0.2.1:9000"`
-    pub fn rx(mut self, value: impl Into<String>) -> Self {
-        self.body.rx = Some(value.into());
-        self
-    }
-    /// `stream_type` · string · optional · always `"decrypted"` · default `"decrypted"`
-    ///
-    /// Example: `"decrypted"`
-    pub fn stream_type(mut self, value: impl Into<String>) -> Self {
-        self.body.stream_type = Some(value.into());
-        self
-    }
-    /// `tx` · string · optional
-    ///
-    /// Example: `"udp:192.0.2.1:9001"`
-    pub fn tx(mut self, value: impl Into<String>) -> Self {
-        self.body.tx = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/fork_start", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StartCallFork {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().fork_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Forking stop.
-///
-/// `POST /calls/{call_control_id}/actions/fork_stop` (operationId `StopCallFork`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StopCallFork {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::StopForkingRequest,
-}
-impl StopCallFork {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StopCallFork {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::StopForkingRequest {
-                client_state: None,
-                command_id: None,
-                stream_type: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `stream_type` · [`StopForkingRequestStreamType`](crate::models::StopForkingRequestStreamType) · optional · default `"raw"`
-    ///
-    /// Example: `"decrypted"`
-    pub fn stream_type(
-        mut self,
-        value: impl Into<crate::models::StopForkingRequestStreamType>,
-    ) -> Self {
-        self.body.stream_type = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/fork_stop", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StopCallFork {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().gather(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Gather.
-///
-/// `POST /calls/{call_control_id}/actions/gather` (operationId `GatherCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GatherCall {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::GatherRequest,
-}
-impl GatherCall {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        GatherCall {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::GatherRequest {
-                client_state: None,
-                command_id: None,
-                gather_id: None,
-                initial_timeout_millis: None,
-                inter_digit_timeout_millis: None,
-                maximum_digits: None,
-                minimum_digits: None,
-                terminating_digit: None,
-                timeout_millis: None,
-                valid_digits: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `gather_id` · string · optional · length 1..=40
-    ///
-    /// Example: `"my_gather_id"`
-    pub fn gather_id(mut self, value: impl Into<String>) -> Self {
-        self.body.gather_id = Some(value.into());
-        self
-    }
-    /// `initial_timeout_millis` · integer (int32) · optional · default `5000`
-    ///
-    /// Example: `10000`
-    pub fn initial_timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.initial_timeout_millis = Some(value.into());
-        self
-    }
-    /// `inter_digit_timeout_millis` · integer (int32) · optional · default `5000`
-    ///
-    /// Example: `10000`
-    pub fn inter_digit_timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.inter_digit_timeout_millis = Some(value.into());
-        self
-    }
-    /// `maximum_digits` · integer (int32) · optional · default `128`
-    ///
-    /// Example: `10`
-    pub fn maximum_digits(mut self, value: impl Into<i64>) -> Self {
-        self.body.maximum_digits = Some(value.into());
-        self
-    }
-    /// `minimum_digits` · integer (int32) · optional · default `1`
-    ///
-    /// Example: `1`
-    pub fn minimum_digits(mut self, value: impl Into<i64>) -> Self {
-        self.body.minimum_digits = Some(value.into());
-        self
-    }
-    /// `terminating_digit` · string · optional · default `"#"`
-    ///
-    /// Example: `"#"`
-    pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
-        self.body.terminating_digit = Some(value.into());
-        self
-    }
-    /// `timeout_millis` · integer (int32) · optional · default `60000`
-    ///
-    /// Example: `60000`
-    pub fn timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.timeout_millis = Some(value.into());
-        self
-    }
-    /// `valid_digits` · string · optional · default `"0123456789#*"`
-    ///
-    /// Example: `"123"`
-    pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
-        self.body.valid_digits = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/gather", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for GatherCall {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().gather_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Gather stop.
-///
-/// `POST /calls/{call_control_id}/actions/gather_stop` (operationId `StopCallGather`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StopCallGather {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::StopGatherRequest,
-}
-impl StopCallGather {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StopCallGather {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::StopGatherRequest {
-                client_state: None,
-                command_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/gather_stop", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StopCallGather {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().gather_using_ai(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Gather using AI.
-///
-/// `POST /calls/{call_control_id}/actions/gather_using_ai` (operationId `callGatherUsingAI`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CallGatherUsingAi {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::GatherUsingAiRequest,
-}
-impl CallGatherUsingAi {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        parameters: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
-        CallGatherUsingAi {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::GatherUsingAiRequest {
-                assistant: None,
-                client_state: None,
-                command_id: None,
-                gather_ended_speech: None,
-                greeting: None,
-                interruption_settings: None,
-                language: None,
-                message_history: None,
-                parameters,
-                send_message_history_updates: None,
-                send_partial_results: None,
-                transcription: None,
-                user_response_timeout_ms: None,
-                voice: None,
-                voice_settings: None,
-            },
-        }
-    }
-    /// `assistant` · [`Assistant`](crate::models::Assistant) · optional
-    pub fn assistant(mut self, value: impl Into<crate::models::Assistant>) -> Self {
-        self.body.assistant = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `gather_ended_speech` · string · optional · length at most 3000
-    ///
-    /// Example: `"Thank you for providing the information."`
-    pub fn gather_ended_speech(mut self, value: impl Into<String>) -> Self {
-        self.body.gather_ended_speech = Some(value.into());
-        self
-    }
-    /// `greeting` · string · optional
-    ///
-    /// Example: `"Hello, can you tell me your age and where you live?"`
-    pub fn greeting(mut self, value: impl Into<String>) -> Self {
-        self.body.greeting = Some(value.into());
-        self
-    }
-    /// `interruption_settings` · [`InterruptionSettings`](crate::models::InterruptionSettings) · optional
-    pub fn interruption_settings(
-        mut self,
-        value: impl Into<crate::models::InterruptionSettings>,
-    ) -> Self {
-        self.body.interruption_settings = Some(value.into());
-        self
-    }
-    /// `language` · [`GatherUsingAiRequestLanguage`](crate::models::GatherUsingAiRequestLanguage) · optional
-    pub fn language(
-        mut self,
-        value: impl Into<crate::models::GatherUsingAiRequestLanguage>,
-    ) -> Self {
-        self.body.language = Some(value.into());
-        self
-    }
-    /// `message_history` · list of [`GatherUsingAiRequestMessageHistoryItem`](crate::models::GatherUsingAiRequestMessageHistoryItem) · optional
-    pub fn message_history(
-        mut self,
-        value: impl Into<Vec<crate::models::GatherUsingAiRequestMessageHistoryItem>>,
-    ) -> Self {
-        self.body.message_history = Some(value.into());
-        self
-    }
-    /// `send_message_history_updates` · boolean · optional
-    ///
-    /// Example: `false`
-    pub fn send_message_history_updates(mut self, value: impl Into<bool>) -> Self {
-        self.body.send_message_history_updates = Some(value.into());
-        self
-    }
-    /// `send_partial_results` · boolean · optional
-    ///
-    /// Example: `false`
-    pub fn send_partial_results(mut self, value: impl Into<bool>) -> Self {
-        self.body.send_partial_results = Some(value.into());
-        self
-    }
-    /// `transcription` · [`TranscriptionConfig`](crate::models::TranscriptionConfig) · optional
-    pub fn transcription(
-        mut self,
-        value: impl Into<crate::models::TranscriptionConfig>,
-    ) -> Self {
-        self.body.transcription = Some(value.into());
-        self
-    }
-    /// `user_response_timeout_ms` · integer · optional · default `10000`
-    ///
-    /// Example: `15000`
-    pub fn user_response_timeout_ms(mut self, value: impl Into<i64>) -> Self {
-        self.body.user_response_timeout_ms = Some(value.into());
-        self
-    }
-    /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
-    ///
-    /// Example: `"Telnyx.KokoroTTS.af"`
-    pub fn voice(mut self, value: impl Into<String>) -> Self {
-        self.body.voice = Some(value.into());
-        self
-    }
-    /// `voice_settings` · [`GatherUsingAiRequestVoiceSettings`](crate::models::GatherUsingAiRequestVoiceSettings) · optional
-    pub fn voice_settings(
-        mut self,
-        value: impl Into<crate::models::GatherUsingAiRequestVoiceSettings>,
-    ) -> Self {
-        self.body.voice_settings = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/gather_using_ai", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<
-        Response<Data<crate::models::CallControlCommandResultWithConversationId>>,
-    > {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CallGatherUsingAi {
-    type Output = Result<
-        Response<Data<crate::models::CallControlCommandResultWithConversationId>>,
-    >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().gather_using_audio(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Gather using audio.
-///
-/// `POST /calls/{call_control_id}/actions/gather_using_audio` (operationId `GatherUsingAudio`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GatherUsingAudio {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::GatherUsingAudioRequest,
-}
-impl GatherUsingAudio {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        GatherUsingAudio {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::GatherUsingAudioRequest {
-                audio_url: None,
-                client_state: None,
-                command_id: None,
-                inter_digit_timeout_millis: None,
-                invalid_audio_url: None,
-                invalid_media_name: None,
-                maximum_digits: None,
-                maximum_tries: None,
-                media_name: None,
-                minimum_digits: None,
-                terminating_digit: None,
-                timeout_millis: None,
-                valid_digits: None,
-            },
-        }
-    }
-    /// `audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/message.wav"`
-    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.audio_url = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `inter_digit_timeout_millis` · integer (int32) · optional · default `5000`
-    ///
-    /// Example: `10000`
-    pub fn inter_digit_timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.inter_digit_timeout_millis = Some(value.into());
-        self
-    }
-    /// `invalid_audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/invalid.wav"`
-    pub fn invalid_audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.invalid_audio_url = Some(value.into());
-        self
-    }
-    /// `invalid_media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    pub fn invalid_media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.invalid_media_name = Some(value.into());
-        self
-    }
-    /// `maximum_digits` · integer (int32) · optional · default `128`
-    ///
-    /// Example: `10`
-    pub fn maximum_digits(mut self, value: impl Into<i64>) -> Self {
-        self.body.maximum_digits = Some(value.into());
-        self
-    }
-    /// `maximum_tries` · integer (int32) · optional · default `3`
-    ///
-    /// Example: `3`
-    pub fn maximum_tries(mut self, value: impl Into<i64>) -> Self {
-        self.body.maximum_tries = Some(value.into());
-        self
-    }
-    /// `media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    pub fn media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.media_name = Some(value.into());
-        self
-    }
-    /// `minimum_digits` · integer (int32) · optional · default `1`
-    ///
-    /// Example: `1`
-    pub fn minimum_digits(mut self, value: impl Into<i64>) -> Self {
-        self.body.minimum_digits = Some(value.into());
-        self
-    }
-    /// `terminating_digit` · string · optional · default `"#"`
-    ///
-    /// Example: `"#"`
-    pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
-        self.body.terminating_digit = Some(value.into());
-        self
-    }
-    /// `timeout_millis` · integer (int32) · optional · default `60000`
-    ///
-    /// Example: `60000`
-    pub fn timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.timeout_millis = Some(value.into());
-        self
-    }
-    /// `valid_digits` · string · optional · default `"0123456789#*"`
-    ///
-    /// Example: `"123"`
-    pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
-        self.body.valid_digits = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/gather_using_audio", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for GatherUsingAudio {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().gather_using_speak(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Gather using speak.
-///
-/// `POST /calls/{call_control_id}/actions/gather_using_speak` (operationId `GatherUsingSpeak`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GatherUsingSpeak {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::GatherUsingSpeakRequest,
-}
-impl GatherUsingSpeak {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        payload: String,
-        voice: String,
-    ) -> Self {
-        GatherUsingSpeak {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::GatherUsingSpeakRequest {
-                client_state: None,
-                command_id: None,
-                inter_digit_timeout_millis: None,
-                invalid_payload: None,
-                language: None,
-                maximum_digits: None,
-                maximum_tries: None,
-                minimum_digits: None,
-                payload,
-                payload_type: None,
-                service_level: None,
-                terminating_digit: None,
-                timeout_millis: None,
-                valid_digits: None,
-                voice,
-                voice_settings: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `inter_digit_timeout_millis` · integer (int32) · optional · default `5000`
-    ///
-    /// Example: `10000`
-    pub fn inter_digit_timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.inter_digit_timeout_millis = Some(value.into());
-        self
-    }
-    /// `invalid_payload` · string · optional
-    ///
-    /// Example: `"Say this on the call"`
-    pub fn invalid_payload(mut self, value: impl Into<String>) -> Self {
-        self.body.invalid_payload = Some(value.into());
-        self
-    }
-    /// `language` · [`GatherUsingSpeakRequestLanguage`](crate::models::GatherUsingSpeakRequestLanguage) · optional
-    ///
-    /// Example: `"en-US"`
-    pub fn language(
-        mut self,
-        value: impl Into<crate::models::GatherUsingSpeakRequestLanguage>,
-    ) -> Self {
-        self.body.language = Some(value.into());
-        self
-    }
-    /// `maximum_digits` · integer (int32) · optional · default `128`
-    ///
-    /// Example: `10`
-    pub fn maximum_digits(mut self, value: impl Into<i64>) -> Self {
-        self.body.maximum_digits = Some(value.into());
-        self
-    }
-    /// `maximum_tries` · integer (int32) · optional · default `3`
-    ///
-    /// Example: `3`
-    pub fn maximum_tries(mut self, value: impl Into<i64>) -> Self {
-        self.body.maximum_tries = Some(value.into());
-        self
-    }
-    /// `minimum_digits` · integer (int32) · optional · default `1`
-    ///
-    /// Example: `1`
-    pub fn minimum_digits(mut self, value: impl Into<i64>) -> Self {
-        self.body.minimum_digits = Some(value.into());
-        self
-    }
-    /// `payload_type` · [`GatherUsingSpeakRequestPayloadType`](crate::models::GatherUsingSpeakRequestPayloadType) · optional · default `"text"`
-    ///
-    /// Example: `"ssml"`
-    pub fn payload_type(
-        mut self,
-        value: impl Into<crate::models::GatherUsingSpeakRequestPayloadType>,
-    ) -> Self {
-        self.body.payload_type = Some(value.into());
-        self
-    }
-    /// `service_level` · [`GatherUsingSpeakRequestServiceLevel`](crate::models::GatherUsingSpeakRequestServiceLevel) · optional · default `"premium"`
-    ///
-    /// Example: `"premium"`
-    pub fn service_level(
-        mut self,
-        value: impl Into<crate::models::GatherUsingSpeakRequestServiceLevel>,
-    ) -> Self {
-        self.body.service_level = Some(value.into());
-        self
-    }
-    /// `terminating_digit` · string · optional · default `"#"`
-    ///
-    /// Example: `"#"`
-    pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
-        self.body.terminating_digit = Some(value.into());
-        self
-    }
-    /// `timeout_millis` · integer (int32) · optional · default `60000`
-    ///
-    /// Example: `60000`
-    pub fn timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.timeout_millis = Some(value.into());
-        self
-    }
-    /// `valid_digits` · string · optional · default `"0123456789#*"`
-    ///
-    /// Example: `"123"`
-    pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
-        self.body.valid_digits = Some(value.into());
-        self
-    }
-    /// `voice_settings` · [`GatherUsingSpeakRequestVoiceSettings`](crate::models::GatherUsingSpeakRequestVoiceSettings) · optional
-    pub fn voice_settings(
-        mut self,
-        value: impl Into<crate::models::GatherUsingSpeakRequestVoiceSettings>,
-    ) -> Self {
-        self.body.voice_settings = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/gather_using_speak", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for GatherUsingSpeak {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().hangup(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Hangup call.
-///
-/// `POST /calls/{call_control_id}/actions/hangup` (operationId `HangupCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct HangupCall {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::HangupRequest,
-}
-impl HangupCall {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        HangupCall {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::HangupRequest {
-                client_state: None,
-                command_id: None,
-                custom_headers: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
-    ///
-    /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-    pub fn custom_headers(
-        mut self,
-        value: impl Into<Vec<crate::models::CustomSipHeader>>,
-    ) -> Self {
-        self.body.custom_headers = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/hangup", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for HangupCall {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().leave_queue(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Remove call from a queue.
-///
-/// `POST /calls/{call_control_id}/actions/leave_queue` (operationId `LeaveQueue`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LeaveQueue {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::LeaveQueueRequest,
-}
-impl LeaveQueue {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        LeaveQueue {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::LeaveQueueRequest {
-                client_state: None,
-                command_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/leave_queue", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for LeaveQueue {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().playback_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Play audio URL.
-///
-/// `POST /calls/{call_control_id}/actions/playback_start` (operationId `StartCallPlayback`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StartCallPlayback {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::PlayAudioUrlRequest,
-}
-impl StartCallPlayback {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StartCallPlayback {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::PlayAudioUrlRequest {
-                audio_type: None,
-                audio_url: None,
-                cache_audio: None,
-                client_state: None,
-                command_id: None,
-                loop_: None,
-                media_name: None,
-                overlay: None,
-                playback_content: None,
-                stop: None,
-                target_legs: None,
-            },
-        }
-    }
-    /// `audio_type` · [`PlayAudioUrlRequestAudioType`](crate::models::PlayAudioUrlRequestAudioType) · optional · default `"mp3"`
-    ///
-    /// Example: `"wav"`
-    pub fn audio_type(
-        mut self,
-        value: impl Into<crate::models::PlayAudioUrlRequestAudioType>,
-    ) -> Self {
-        self.body.audio_type = Some(value.into());
-        self
-    }
-    /// `audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/message.wav"`
-    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.audio_url = Some(value.into());
-        self
-    }
-    /// `cache_audio` · boolean · optional · default `true`
-    ///
-    /// Example: `true`
-    pub fn cache_audio(mut self, value: impl Into<bool>) -> Self {
-        self.body.cache_audio = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional · default `1`
-    ///
-    /// Example: `"infinity"`
-    pub fn loop_(mut self, value: impl Into<crate::models::Loopcount>) -> Self {
-        self.body.loop_ = Some(value.into());
-        self
-    }
-    /// `media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    pub fn media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.media_name = Some(value.into());
-        self
-    }
-    /// `overlay` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn overlay(mut self, value: impl Into<bool>) -> Self {
-        self.body.overlay = Some(value.into());
-        self
-    }
-    /// `playback_content` · string · optional
-    ///
-    /// Example: `"SUQzAwAAAAADf1..."`
-    pub fn playback_content(mut self, value: impl Into<String>) -> Self {
-        self.body.playback_content = Some(value.into());
-        self
-    }
-    /// `stop` · string · optional
-    ///
-    /// Example: `"current"`
-    pub fn stop(mut self, value: impl Into<String>) -> Self {
-        self.body.stop = Some(value.into());
-        self
-    }
-    /// `target_legs` · string · optional · default `"self"`
-    ///
-    /// Example: `"self"`
-    pub fn target_legs(mut self, value: impl Into<String>) -> Self {
-        self.body.target_legs = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/playback_start", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StartCallPlayback {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().playback_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Stop audio playback.
-///
-/// `POST /calls/{call_control_id}/actions/playback_stop` (operationId `StopCallPlayback`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StopCallPlayback {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::PlaybackStopRequest,
-}
-impl StopCallPlayback {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StopCallPlayback {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::PlaybackStopRequest {
-                client_state: None,
-                command_id: None,
-                overlay: None,
-                stop: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `overlay` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn overlay(mut self, value: impl Into<bool>) -> Self {
-        self.body.overlay = Some(value.into());
-        self
-    }
-    /// `stop` · string · optional · default `"all"`
-    ///
-    /// Example: `"current"`
-    pub fn stop(mut self, value: impl Into<String>) -> Self {
-        self.body.stop = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/playback_stop", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StopCallPlayback {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().record_pause(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Record pause.
-///
-/// `POST /calls/{call_control_id}/actions/record_pause` (operationId `PauseCallRecording`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PauseCallRecording {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::PauseRecordingRequest,
-}
-impl PauseCallRecording {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        PauseCallRecording {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::PauseRecordingRequest {
-                client_state: None,
-                command_id: None,
-                recording_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `recording_id` · string (uuid) · optional
-    ///
-    /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
-    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
-        self.body.recording_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/record_pause", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for PauseCallRecording {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().record_resume(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Record resume.
-///
-/// `POST /calls/{call_control_id}/actions/record_resume` (operationId `ResumeCallRecording`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ResumeCallRecording {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::ResumeRecordingRequest,
-}
-impl ResumeCallRecording {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        ResumeCallRecording {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::ResumeRecordingRequest {
-                client_state: None,
-                command_id: None,
-                recording_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `recording_id` · string (uuid) · optional
-    ///
-    /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
-    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
-        self.body.recording_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/record_resume", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for ResumeCallRecording {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().record_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Recording start.
-///
-/// `POST /calls/{call_control_id}/actions/record_start` (operationId `StartCallRecord`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StartCallRecord {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::StartRecordingRequest,
-}
-impl StartCallRecord {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        channels: crate::models::StartRecordingRequestChannels,
-        format: crate::models::StartRecordingRequestFormat,
-    ) -> Self {
-        StartCallRecord {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::StartRecordingRequest {
-                channels,
-                client_state: None,
-                command_id: None,
-                custom_file_name: None,
-                format,
-                max_length: None,
-                play_beep: None,
-                recording_track: None,
-                timeout_secs: None,
-                transcription: None,
-                transcription_engine: None,
-                transcription_language: None,
-                transcription_max_speaker_count: None,
-                transcription_min_speaker_count: None,
-                transcription_profanity_filter: None,
-                transcription_speaker_diarization: None,
-                trim: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `custom_file_name` · string · optional · length 1..=40
-    ///
-    /// Example: `"my_recording_file_name"`
-    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
-        self.body.custom_file_name = Some(value.into());
-        self
-    }
-    /// `max_length` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `100`
-    pub fn max_length(mut self, value: impl Into<i64>) -> Self {
-        self.body.max_length = Some(value.into());
-        self
-    }
-    /// `play_beep` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn play_beep(mut self, value: impl Into<bool>) -> Self {
-        self.body.play_beep = Some(value.into());
-        self
-    }
-    /// `recording_track` · [`StartRecordingRequestRecordingTrack`](crate::models::StartRecordingRequestRecordingTrack) · optional · default `"both"`
-    ///
-    /// Example: `"outbound"`
-    pub fn recording_track(
-        mut self,
-        value: impl Into<crate::models::StartRecordingRequestRecordingTrack>,
-    ) -> Self {
-        self.body.recording_track = Some(value.into());
-        self
-    }
-    /// `timeout_secs` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `100`
-    pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.timeout_secs = Some(value.into());
-        self
-    }
-    /// `transcription` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn transcription(mut self, value: impl Into<bool>) -> Self {
-        self.body.transcription = Some(value.into());
-        self
-    }
-    /// `transcription_engine` · [`StartRecordingRequestTranscriptionEngine`](crate::models::StartRecordingRequestTranscriptionEngine) · optional · default `"A"`
-    ///
-    /// Example: `"A"`
-    pub fn transcription_engine(
-        mut self,
-        value: impl Into<crate::models::StartRecordingRequestTranscriptionEngine>,
-    ) -> Self {
-        self.body.transcription_engine = Some(value.into());
-        self
-    }
-    /// `transcription_language` · [`TranscriptionLanguage`](crate::models::TranscriptionLanguage) · optional · default `"en-US"`
-    ///
-    /// Example: `"en-US"`
-    pub fn transcription_language(
-        mut self,
-        value: impl Into<crate::models::TranscriptionLanguage>,
-    ) -> Self {
-        self.body.transcription_language = Some(value.into());
-        self
-    }
-    /// `transcription_max_speaker_count` · integer (int32) · optional · default `6`
-    ///
-    /// Example: `4`
-    pub fn transcription_max_speaker_count(mut self, value: impl Into<i64>) -> Self {
-        self.body.transcription_max_speaker_count = Some(value.into());
-        self
-    }
-    /// `transcription_min_speaker_count` · integer (int32) · optional · default `2`
-    ///
-    /// Example: `4`
-    pub fn transcription_min_speaker_count(mut self, value: impl Into<i64>) -> Self {
-        self.body.transcription_min_speaker_count = Some(value.into());
-        self
-    }
-    /// `transcription_profanity_filter` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn transcription_profanity_filter(mut self, value: impl Into<bool>) -> Self {
-        self.body.transcription_profanity_filter = Some(value.into());
-        self
-    }
-    /// `transcription_speaker_diarization` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn transcription_speaker_diarization(mut self, value: impl Into<bool>) -> Self {
-        self.body.transcription_speaker_diarization = Some(value.into());
-        self
-    }
-    /// `trim` · string · optional · always `"trim-silence"`
-    ///
-    /// Example: `"trim-silence"`
-    pub fn trim(mut self, value: impl Into<String>) -> Self {
-        self.body.trim = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/record_start", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StartCallRecord {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().record_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Recording stop.
-///
-/// `POST /calls/{call_control_id}/actions/record_stop` (operationId `StopCallRecording`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StopCallRecording {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::StopRecordingRequest,
-}
-impl StopCallRecording {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StopCallRecording {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::StopRecordingRequest {
-                client_state: None,
-                command_id: None,
-                recording_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `recording_id` · string (uuid) · optional
-    ///
-    /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
-    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
-        self.body.recording_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/record_stop", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StopCallRecording {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().refer(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// SIP Refer a call.
-///
-/// `POST /calls/{call_control_id}/actions/refer` (operationId `ReferCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ReferCall {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::ReferRequest,
-}
-impl ReferCall {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        sip_address: String,
-    ) -> Self {
-        ReferCall {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::ReferRequest {
-                client_state: None,
-                command_id: None,
-                custom_headers: None,
-                sip_address,
-                sip_auth_password: None,
-                sip_auth_username: None,
-                sip_headers: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
-    ///
-    /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-    pub fn custom_headers(
-        mut self,
-        value: impl Into<Vec<crate::models::CustomSipHeader>>,
-    ) -> Self {
-        self.body.custom_headers = Some(value.into());
-        self
-    }
-    /// `sip_auth_password` · string · optional
-    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
-        self.body.sip_auth_password = Some(value.into());
-        self
-    }
-    /// `sip_auth_username` · string · optional
-    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
-        self.body.sip_auth_username = Some(value.into());
-        self
-    }
-    /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
-    ///
-    /// Example: `[{"name":"User-to-User","value":"value"}]`
-    pub fn sip_headers(
-        mut self,
-        value: impl Into<Vec<crate::models::SipHeader>>,
-    ) -> Self {
-        self.body.sip_headers = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/refer", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for ReferCall {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().reject(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Reject a call.
-///
-/// `POST /calls/{call_control_id}/actions/reject` (operationId `RejectCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RejectCall {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::RejectRequest,
-}
-impl RejectCall {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        cause: crate::models::RejectRequestCause,
-    ) -> Self {
-        RejectCall {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::RejectRequest {
-                cause,
-                client_state: None,
-                command_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/reject", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for RejectCall {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Send DTMF.
-///
-/// `POST /calls/{call_control_id}/actions/send_dtmf` (operationId `SendDTMF`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SendDtmf {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::SendDtmfRequest,
-}
-impl SendDtmf {
-    pub(crate) fn new(client: Client, call_control_id: String, digits: String) -> Self {
-        SendDtmf {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::SendDtmfRequest {
-                client_state: None,
-                command_id: None,
-                digits,
-                duration_millis: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `duration_millis` · integer (int32) · optional · default `250`
-    ///
-    /// Example: `500`
-    pub fn duration_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.duration_millis = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/send_dtmf", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for SendDtmf {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().send_sip_info(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Send SIP info.
-///
-/// `POST /calls/{call_control_id}/actions/send_sip_info` (operationId `SendSIPInfo`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SendSipInfo {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::SendSipInfoRequest,
-}
-impl SendSipInfo {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        body: String,
-        content_type: String,
-    ) -> Self {
-        SendSipInfo {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::SendSipInfoRequest {
-                body,
-                client_state: None,
-                command_id: None,
-                content_type,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/send_sip_info", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for SendSipInfo {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().siprec_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// SIPREC start.
-///
-/// `POST /calls/{call_control_id}/actions/siprec_start` (operationId `StartSiprecSession`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StartSiprecSession {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::StartSiprecRequest,
-}
-impl StartSiprecSession {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StartSiprecSession {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::StartSiprecRequest {
-                client_state: None,
-                connector_name: None,
-                include_metadata_custom_headers: None,
-                secure: None,
-                session_timeout_secs: None,
-                sip_transport: None,
-                siprec_track: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `connector_name` · string · optional
-    ///
-    /// Example: `"my-siprec-connector"`
-    pub fn connector_name(mut self, value: impl Into<String>) -> Self {
-        self.body.connector_name = Some(value.into());
-        self
-    }
-    /// `include_metadata_custom_headers` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn include_metadata_custom_headers(mut self, value: impl Into<bool>) -> Self {
-        self.body.include_metadata_custom_headers = Some(value.into());
-        self
-    }
-    /// `secure` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn secure(mut self, value: impl Into<bool>) -> Self {
-        self.body.secure = Some(value.into());
-        self
-    }
-    /// `session_timeout_secs` · integer · optional · default `1800`
-    ///
-    /// Example: `900`
-    pub fn session_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.session_timeout_secs = Some(value.into());
-        self
-    }
-    /// `sip_transport` · [`StartSiprecRequestSipTransport`](crate::models::StartSiprecRequestSipTransport) · optional · default `"udp"`
-    ///
-    /// Example: `"tcp"`
-    pub fn sip_transport(
-        mut self,
-        value: impl Into<crate::models::StartSiprecRequestSipTransport>,
-    ) -> Self {
-        self.body.sip_transport = Some(value.into());
-        self
-    }
-    /// `siprec_track` · [`StartSiprecRequestSiprecTrack`](crate::models::StartSiprecRequestSiprecTrack) · optional · default `"both_tracks"`
-    ///
-    /// Example: `"outbound_track"`
-    pub fn siprec_track(
-        mut self,
-        value: impl Into<crate::models::StartSiprecRequestSiprecTrack>,
-    ) -> Self {
-        self.body.siprec_track = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/siprec_start", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StartSiprecSession {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().siprec_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// SIPREC stop.
-///
-/// `POST /calls/{call_control_id}/actions/siprec_stop` (operationId `StopSiprecSession`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StopSiprecSession {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::StopSiprecRequest,
-}
-impl StopSiprecSession {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StopSiprecSession {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::StopSiprecRequest {
-                client_state: None,
-                command_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/siprec_stop", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StopSiprecSession {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Speak text.
-///
-/// `POST /calls/{call_control_id}/actions/speak` (operationId `SpeakCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SpeakCall {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::SpeakRequest,
-}
-impl SpeakCall {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        payload: String,
-        voice: String,
-    ) -> Self {
-        SpeakCall {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::SpeakRequest {
-                client_state: None,
-                command_id: None,
-                language: None,
-                loop_: None,
-                payload,
-                payload_type: None,
-                service_level: None,
-                stop: None,
-                target_legs: None,
-                voice,
-                voice_settings: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `language` · [`SpeakRequestLanguage`](crate::models::SpeakRequestLanguage) · optional
-    ///
-    /// Example: `"en-US"`
-    pub fn language(
-        mut self,
-        value: impl Into<crate::models::SpeakRequestLanguage>,
-    ) -> Self {
-        self.body.language = Some(value.into());
-        self
-    }
-    /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional
-    pub fn loop_(mut self, value: impl Into<crate::models::Loopcount>) -> Self {
-        self.body.loop_ = Some(value.into());
-        self
-    }
-    /// `payload_type` · [`SpeakRequestPayloadType`](crate::models::SpeakRequestPayloadType) · optional · default `"text"`
-    ///
-    /// Example: `"ssml"`
-    pub fn payload_type(
-        mut self,
-        value: impl Into<crate::models::SpeakRequestPayloadType>,
-    ) -> Self {
-        self.body.payload_type = Some(value.into());
-        self
-    }
-    /// `service_level` · [`SpeakRequestServiceLevel`](crate::models::SpeakRequestServiceLevel) · optional · default `"premium"`
-    ///
-    /// Example: `"premium"`
-    pub fn service_level(
-        mut self,
-        value: impl Into<crate::models::SpeakRequestServiceLevel>,
-    ) -> Self {
-        self.body.service_level = Some(value.into());
-        self
-    }
-    /// `stop` · string · optional
-    ///
-    /// Example: `"current"`
-    pub fn stop(mut self, value: impl Into<String>) -> Self {
-        self.body.stop = Some(value.into());
-        self
-    }
-    /// `target_legs` · [`SpeakRequestTargetLegs`](crate::models::SpeakRequestTargetLegs) · optional · default `"self"`
-    ///
-    /// Example: `"both"`
-    pub fn target_legs(
-        mut self,
-        value: impl Into<crate::models::SpeakRequestTargetLegs>,
-    ) -> Self {
-        self.body.target_legs = Some(value.into());
-        self
-    }
-    /// `voice_settings` · [`SpeakRequestVoiceSettings`](crate::models::SpeakRequestVoiceSettings) · optional
-    pub fn voice_settings(
-        mut self,
-        value: impl Into<crate::models::SpeakRequestVoiceSettings>,
-    ) -> Self {
-        self.body.voice_settings = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/speak", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for SpeakCall {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().streaming_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Streaming start.
-///
-/// `POST /calls/{call_control_id}/actions/streaming_start` (operationId `StartCallStreaming`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StartCallStreaming {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::StartStreamingRequest,
-}
-impl StartCallStreaming {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StartCallStreaming {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::StartStreamingRequest {
-                client_state: None,
-                command_id: None,
-                custom_parameters: None,
-                dialogflow_config: None,
-                enable_dialogflow: None,
-                stream_auth_token: None,
-                stream_bidirectional_codec: None,
-                stream_bidirectional_mode: None,
-                stream_bidirectional_sampling_rate: None,
-                stream_bidirectional_target_legs: None,
-                stream_codec: None,
-                stream_track: None,
-                stream_url: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `custom_parameters` · list of [`StartStreamingRequestCustomParametersItem`](crate::models::StartStreamingRequestCustomParametersItem) · optional
-    ///
-    /// Example: `[{"name":"param1","value":"value1"},{"name":"param2","value":"value2"}]`
-    pub fn custom_parameters(
-        mut self,
-        value: impl Into<Vec<crate::models::StartStreamingRequestCustomParametersItem>>,
-    ) -> Self {
-        self.body.custom_parameters = Some(value.into());
-        self
-    }
-    /// `dialogflow_config` · [`DialogflowConfig`](crate::models::DialogflowConfig) · optional
-    pub fn dialogflow_config(
-        mut self,
-        value: impl Into<crate::models::DialogflowConfig>,
-    ) -> Self {
-        self.body.dialogflow_config = Some(value.into());
-        self
-    }
-    /// `enable_dialogflow` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    pub fn enable_dialogflow(mut self, value: impl Into<bool>) -> Self {
-        self.body.enable_dialogflow = Some(value.into());
-        self
-    }
-    /// `stream_auth_token` · string · optional · length at most 4000
-    ///
-    /// Example: `"your-auth-token"`
-    pub fn stream_auth_token(mut self, value: impl Into<String>) -> Self {
-        self.body.stream_auth_token = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_codec` · [`StreamBidirectionalCodec`](crate::models::StreamBidirectionalCodec) · optional · default `"PCMU"`
-    ///
-    /// Example: `"G722"`
-    pub fn stream_bidirectional_codec(
-        mut self,
-        value: impl Into<crate::models::StreamBidirectionalCodec>,
-    ) -> Self {
-        self.body.stream_bidirectional_codec = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_mode` · [`StreamBidirectionalMode`](crate::models::StreamBidirectionalMode) · optional · default `"mp3"`
-    ///
-    /// Example: `"rtp"`
-    pub fn stream_bidirectional_mode(
-        mut self,
-        value: impl Into<crate::models::StreamBidirectionalMode>,
-    ) -> Self {
-        self.body.stream_bidirectional_mode = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_sampling_rate` · integer · optional · one of `8000`, `16000`, `22050`, `24000`, `48000` · default `8000`
-    ///
-    /// Example: `16000`
-    pub fn stream_bidirectional_sampling_rate(mut self, value: impl Into<i64>) -> Self {
-        self.body.stream_bidirectional_sampling_rate = Some(value.into());
-        self
-    }
-    /// `stream_bidirectional_target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"opposite"`
-    ///
-    /// Example: `"both"`
-    pub fn stream_bidirectional_target_legs(
-        mut self,
-        value: impl Into<crate::models::StreamBidirectionalTargetLegs>,
-    ) -> Self {
-        self.body.stream_bidirectional_target_legs = Some(value.into());
-        self
-    }
-    /// `stream_codec` · [`StreamCodec`](crate::models::StreamCodec) · optional · default `"default"`
-    ///
-    /// Example: `"PCMA"`
-    pub fn stream_codec(mut self, value: impl Into<crate::models::StreamCodec>) -> Self {
-        self.body.stream_codec = Some(value.into());
-        self
-    }
-    /// `stream_track` · [`StartStreamingRequestStreamTrack`](crate::models::StartStreamingRequestStreamTrack) · optional · default `"inbound_track"`
-    ///
-    /// Example: `"both_tracks"`
-    pub fn stream_track(
-        mut self,
-        value: impl Into<crate::models::StartStreamingRequestStreamTrack>,
-    ) -> Self {
-        self.body.stream_track = Some(value.into());
-        self
-    }
-    /// `stream_url` · string · optional
-    ///
-    /// Example: `"wss://www.example.com/websocket"`
-    pub fn stream_url(mut self, value: impl Into<String>) -> Self {
-        self.body.stream_url = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/streaming_start", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StartCallStreaming {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().streaming_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Streaming stop.
-///
-/// `POST /calls/{call_control_id}/actions/streaming_stop` (operationId `StopCallStreaming`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StopCallStreaming {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::StopStreamingRequest,
-}
-impl StopCallStreaming {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StopCallStreaming {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::StopStreamingRequest {
-                client_state: None,
-                command_id: None,
-                stream_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `stream_id` · string (uuid) · optional
-    ///
-    /// Example: `"1edb94f9-7ef0-4150-b502-e0ebadfd9491"`
-    pub fn stream_id(mut self, value: impl Into<String>) -> Self {
-        self.body.stream_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/streaming_stop", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StopCallStreaming {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().suppression_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Noise Suppression Start (BETA).
-///
-/// `POST /calls/{call_control_id}/actions/suppression_start` (operationId `noiseSuppressionStart`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct NoiseSuppressionStart {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::NoiseSuppressionStart,
-}
-impl NoiseSuppressionStart {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        NoiseSuppressionStart {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::NoiseSuppressionStart {
-                client_state: None,
-                command_id: None,
-                direction: None,
-                noise_suppression_engine: None,
-                noise_suppression_engine_config: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `direction` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"inbound"`
-    ///
-    /// Example: `"outbound"`
-    pub fn direction(
-        mut self,
-        value: impl Into<crate::models::NoiseSuppressionDirection>,
-    ) -> Self {
-        self.body.direction = Some(value.into());
-        self
-    }
-    /// `noise_suppression_engine` · [`NoiseSuppressionEngine`](crate::models::NoiseSuppressionEngine) · optional · default `"Denoiser"`
-    ///
-    /// Example: `"Denoiser"`
-    pub fn noise_suppression_engine(
-        mut self,
-        value: impl Into<crate::models::NoiseSuppressionEngine>,
-    ) -> Self {
-        self.body.noise_suppression_engine = Some(value.into());
-        self
-    }
-    /// `noise_suppression_engine_config` · [`NoiseSuppressionEngineConfig`](crate::models::NoiseSuppressionEngineConfig) · optional
-    pub fn noise_suppression_engine_config(
-        mut self,
-        value: impl Into<crate::models::NoiseSuppressionEngineConfig>,
-    ) -> Self {
-        self.body.noise_suppression_engine_config = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/suppression_start", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for NoiseSuppressionStart {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().suppression_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Noise Suppression Stop (BETA).
-///
-/// `POST /calls/{call_control_id}/actions/suppression_stop` (operationId `noiseSuppressionStop`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct NoiseSuppressionStop {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::NoiseSuppressionStop,
-}
-impl NoiseSuppressionStop {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        NoiseSuppressionStop {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::NoiseSuppressionStop {
-                client_state: None,
-                command_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/suppression_stop", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for NoiseSuppressionStop {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().switch_supervisor_role(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Switch supervisor role.
-///
-/// `POST /calls/{call_control_id}/actions/switch_supervisor_role` (operationId `SwitchSupervisorRole`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SwitchSupervisorRole {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::SwitchSupervisorRoleRequest,
-}
-impl SwitchSupervisorRole {
-    pub(crate) fn new(
-        client: Client,
-        call_control_id: String,
-        role: crate::models::SwitchSupervisorRoleRequestRole,
-    ) -> Self {
-        SwitchSupervisorRole {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::SwitchSupervisorRoleRequest {
-                role,
-            },
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/switch_supervisor_role", path_param("call_control_id",
-                & self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for SwitchSupervisorRole {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().transcription_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Transcription start.
-///
-/// `POST /calls/{call_control_id}/actions/transcription_start` (operationId `StartCallTranscription`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StartCallTranscription {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::TranscriptionStartRequest,
-}
-impl StartCallTranscription {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StartCallTranscription {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::TranscriptionStartRequest {
-                client_state: None,
-                command_id: None,
-                transcription_engine: None,
-                transcription_engine_config: None,
-                transcription_tracks: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `transcription_engine` · [`TranscriptionStartRequestTranscriptionEngine`](crate::models::TranscriptionStartRequestTranscriptionEngine) · optional · default `"Google"`
-    ///
-    /// Example: `"Google"`
-    pub fn transcription_engine(
-        mut self,
-        value: impl Into<crate::models::TranscriptionStartRequestTranscriptionEngine>,
-    ) -> Self {
-        self.body.transcription_engine = Some(value.into());
-        self
-    }
-    /// `transcription_engine_config` · [`TranscriptionStartRequestTranscriptionEngineConfig`](crate::models::TranscriptionStartRequestTranscriptionEngineConfig) · optional
-    pub fn transcription_engine_config(
-        mut self,
-        value: impl Into<
-            crate::models::TranscriptionStartRequestTranscriptionEngineConfig,
-        >,
-    ) -> Self {
-        self.body.transcription_engine_config = Some(value.into());
-        self
-    }
-    /// `transcription_tracks` · string · optional · default `"inbound"`
-    ///
-    /// Example: `"both"`
-    pub fn transcription_tracks(mut self, value: impl Into<String>) -> Self {
-        self.body.transcription_tracks = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/transcription_start", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StartCallTranscription {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().transcription_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Transcription stop.
-///
-/// `POST /calls/{call_control_id}/actions/transcription_stop` (operationId `StopCallTranscription`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StopCallTranscription {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::TranscriptionStopRequest,
-}
-impl StopCallTranscription {
-    pub(crate) fn new(client: Client, call_control_id: String) -> Self {
-        StopCallTranscription {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::TranscriptionStopRequest {
-                client_state: None,
-                command_id: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/transcription_stop", path_param("call_control_id", &
-                self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StopCallTranscription {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.calls().actions().transfer(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Transfer call.
-///
-/// `POST /calls/{call_control_id}/actions/transfer` (operationId `TransferCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct TransferCall {
-    client: Client,
-    options: RequestOptions,
-    call_control_id: String,
-    body: crate::models::TransferCallRequest,
-}
-impl TransferCall {
-    pub(crate) fn new(client: Client, call_control_id: String, to: String) -> Self {
-        TransferCall {
-            client,
-            options: RequestOptions::default(),
-            call_control_id,
-            body: crate::models::TransferCallRequest {
-                answering_machine_detection: None,
-                answering_machine_detection_config: None,
-                audio_url: None,
-                client_state: None,
-                command_id: None,
-                custom_headers: None,
-                early_media: None,
-                from: None,
-                from_display_name: None,
-                media_encryption: None,
-                media_name: None,
-                mute_dtmf: None,
-                park_after_unbridge: None,
-                preferred_codecs: None,
-                privacy: None,
-                record: None,
-                record_channels: None,
-                record_custom_file_name: None,
-                record_format: None,
-                record_max_length: None,
-                record_timeout_secs: None,
-                record_track: None,
-                record_trim: None,
-                send_digits_on_answer: None,
-                sip_auth_password: None,
-                sip_auth_username: None,
-                sip_headers: None,
-                sip_region: None,
-                sip_transport_protocol: None,
-                sound_modifications: None,
-                target_leg_client_state: None,
-                time_limit_secs: None,
-                timeout_secs: None,
-                to,
-                webhook_retries_policies: None,
-                webhook_url: None,
-                webhook_url_method: None,
-                webhook_urls: None,
-                webhook_urls_method: None,
-            },
-        }
-    }
-    /// `answering_machine_detection` · [`TransferCallRequestAnsweringMachineDetection`](crate::models::TransferCallRequestAnsweringMachineDetection) · optional · default `"disabled"`
-    pub fn answering_machine_detection(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestAnsweringMachineDetection>,
-    ) -> Self {
-        self.body.answering_machine_detection = Some(value.into());
-        self
-    }
-    /// `answering_machine_detection_config` · [`TransferCallRequestAnsweringMachineDetectionConfig`](crate::models::TransferCallRequestAnsweringMachineDetectionConfig) · optional
-    pub fn answering_machine_detection_config(
-        mut self,
-        value: impl Into<
-            crate::models::TransferCallRequestAnsweringMachineDetectionConfig,
-        >,
-    ) -> Self {
-        self.body.answering_machine_detection_config = Some(value.into());
-        self
-    }
-    /// `audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/message.wav"`
-    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.audio_url = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
-    ///
-    /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-    pub fn custom_headers(
-        mut self,
-        value: impl Into<Vec<crate::models::CustomSipHeader>>,
-    ) -> Self {
-        self.body.custom_headers = Some(value.into());
-        self
-    }
-    /// `early_media` · boolean · optional · default `true`
-    ///
-    /// Example: `false`
-    pub fn early_media(mut self, value: impl Into<bool>) -> Self {
-        self.body.early_media = Some(value.into());
-        self
-    }
-    /// `from` · string · optional
-    ///
-    /// Example: `"+18005550101"`
-    pub fn from(mut self, value: impl Into<String>) -> Self {
-        self.body.from = Some(value.into());
-        self
-    }
-    /// `from_display_name` · string · optional
-    ///
-    /// Example: `"Company Name"`
-    pub fn from_display_name(mut self, value: impl Into<String>) -> Self {
-        self.body.from_display_name = Some(value.into());
-        self
-    }
-    /// `media_encryption` · [`TransferCallRequestMediaEncryption`](crate::models::TransferCallRequestMediaEncryption) · optional · default `"disabled"`
-    pub fn media_encryption(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestMediaEncryption>,
-    ) -> Self {
-        self.body.media_encryption = Some(value.into());
-        self
-    }
-    /// `media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    pub fn media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.media_name = Some(value.into());
-        self
-    }
-    /// `mute_dtmf` · [`TransferCallRequestMuteDtmf`](crate::models::TransferCallRequestMuteDtmf) · optional · default `"none"`
-    ///
-    /// Example: `"opposite"`
-    pub fn mute_dtmf(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestMuteDtmf>,
-    ) -> Self {
-        self.body.mute_dtmf = Some(value.into());
-        self
-    }
-    /// `park_after_unbridge` · string · optional
-    ///
-    /// Example: `"self"`
-    pub fn park_after_unbridge(mut self, value: impl Into<String>) -> Self {
-        self.body.park_after_unbridge = Some(value.into());
-        self
-    }
-    /// `preferred_codecs` · string · optional
-    ///
-    /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
-    pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
-        self.body.preferred_codecs = Some(value.into());
-        self
-    }
-    /// `privacy` · [`TransferCallRequestPrivacy`](crate::models::TransferCallRequestPrivacy) · optional
-    ///
-    /// Example: `"id"`
-    pub fn privacy(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestPrivacy>,
-    ) -> Self {
-        self.body.privacy = Some(value.into());
-        self
-    }
-    /// `record` · string · optional · always `"record-from-answer"`
-    ///
-    /// Example: `"record-from-answer"`
-    pub fn record(mut self, value: impl Into<String>) -> Self {
-        self.body.record = Some(value.into());
-        self
-    }
-    /// `record_channels` · [`TransferCallRequestRecordChannels`](crate::models::TransferCallRequestRecordChannels) · optional · default `"dual"`
-    ///
-    /// Example: `"single"`
-    pub fn record_channels(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestRecordChannels>,
-    ) -> Self {
-        self.body.record_channels = Some(value.into());
-        self
-    }
-    /// `record_custom_file_name` · string · optional · length 1..=40
-    ///
-    /// Example: `"my_recording_file_name"`
-    pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
-        self.body.record_custom_file_name = Some(value.into());
-        self
-    }
-    /// `record_format` · [`TransferCallRequestRecordFormat`](crate::models::TransferCallRequestRecordFormat) · optional · default `"mp3"`
-    ///
-    /// Example: `"wav"`
-    pub fn record_format(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestRecordFormat>,
-    ) -> Self {
-        self.body.record_format = Some(value.into());
-        self
-    }
-    /// `record_max_length` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `1000`
-    pub fn record_max_length(mut self, value: impl Into<i64>) -> Self {
-        self.body.record_max_length = Some(value.into());
-        self
-    }
-    /// `record_timeout_secs` · integer (int32) · optional · default `0`
-    ///
-    /// Example: `100`
-    pub fn record_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.record_timeout_secs = Some(value.into());
-        self
-    }
-    /// `record_track` · [`TransferCallRequestRecordTrack`](crate::models::TransferCallRequestRecordTrack) · optional · default `"both"`
-    ///
-    /// Example: `"outbound"`
-    pub fn record_track(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestRecordTrack>,
-    ) -> Self {
-        self.body.record_track = Some(value.into());
-        self
-    }
-    /// `record_trim` · string · optional · always `"trim-silence"`
-    ///
-    /// Example: `"trim-silence"`
-    pub fn record_trim(mut self, value: impl Into<String>) -> Self {
-        self.body.record_trim = Some(value.into());
-        self
-    }
-    /// `send_digits_on_answer` · string · optional
-    ///
-    /// Example: `"wwww200"`
-    pub fn send_digits_on_answer(mut self, value: impl Into<String>) -> Self {
-        self.body.send_digits_on_answer = Some(value.into());
-        self
-    }
-    /// `sip_auth_password` · string · optional
-    ///
-    /// Example: `"password"`
-    pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
-        self.body.sip_auth_password = Some(value.into());
-        self
-    }
-    /// `sip_auth_username` · string · optional
-    ///
-    /// Example: `"username"`
-    pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
-        self.body.sip_auth_username = Some(value.into());
-        self
-    }
-    /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
-    ///
-    /// Example: `[{"name":"User-to-User","value":"value"}]`
-    pub fn sip_headers(
-        mut self,
-        value: impl Into<Vec<crate::models::SipHeader>>,
-    ) -> Self {
-        self.body.sip_headers = Some(value.into());
-        self
-    }
-    /// `sip_region` · [`TransferCallRequestSipRegion`](crate::models::TransferCallRequestSipRegion) · optional · default `"US"`
-    ///
-    /// Example: `"Canada"`
-    pub fn sip_region(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestSipRegion>,
-    ) -> Self {
-        self.body.sip_region = Some(value.into());
-        self
-    }
-    /// `sip_transport_protocol` · [`TransferCallRequestSipTransportProtocol`](crate::models::TransferCallRequestSipTransportProtocol) · optional · default `"UDP"`
-    pub fn sip_transport_protocol(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestSipTransportProtocol>,
-    ) -> Self {
-        self.body.sip_transport_protocol = Some(value.into());
-        self
-    }
-    /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
-    ///
-    /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
-    pub fn sound_modifications(
-        mut self,
-        value: impl Into<crate::models::SoundModifications>,
-    ) -> Self {
-        self.body.sound_modifications = Some(value.into());
-        self
-    }
-    /// `target_leg_client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn target_leg_client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.target_leg_client_state = Some(value.into());
-        self
-    }
-    /// `time_limit_secs` · integer (int32) · optional · default `14400` · range 30..=14400
-    ///
-    /// Example: `600`
-    pub fn time_limit_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.time_limit_secs = Some(value.into());
-        self
-    }
-    /// `timeout_secs` · integer (int32) · optional · default `30`
-    ///
-    /// Example: `60`
-    pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
-        self.body.timeout_secs = Some(value.into());
-        self
-    }
-    /// `webhook_retries_policies` · map of [`TransferCallRequestWebhookRetriesPoliciesValue`](crate::models::TransferCallRequestWebhookRetriesPoliciesValue) · optional
-    ///
-    /// Example: `{"call.answered":{"retries_ms":[1000,2000,5000]}}`
-    pub fn webhook_retries_policies(
-        mut self,
-        value: impl Into<
-            std::collections::BTreeMap<
-                String,
-                crate::models::TransferCallRequestWebhookRetriesPoliciesValue,
+    impl StartAiAssistant {
+        /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
+        pub fn assistant(
+            mut self,
+            value: impl Into<crate::models::CallAssistantRequest>,
+        ) -> Self {
+            self.op.body.assistant = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `greeting` · string · optional
+        ///
+        /// Example: `"Hello, can you tell me your age and where you live?"`
+        pub fn greeting(mut self, value: impl Into<String>) -> Self {
+            self.op.body.greeting = Some(value.into());
+            self
+        }
+        /// `interruption_settings` · [`InterruptionSettings`](crate::models::InterruptionSettings) · optional
+        pub fn interruption_settings(
+            mut self,
+            value: impl Into<crate::models::InterruptionSettings>,
+        ) -> Self {
+            self.op.body.interruption_settings = Some(value.into());
+            self
+        }
+        /// `message_history` · list of [`AiAssistantStartRequestMessageHistoryItem`](crate::models::AiAssistantStartRequestMessageHistoryItem) · optional · default `[]`
+        pub fn message_history(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<
+                    crate::models::AiAssistantStartRequestMessageHistoryItem,
+                >,
             >,
-        >,
-    ) -> Self {
-        self.body.webhook_retries_policies = Some(value.into());
-        self
-    }
-    /// `webhook_url` · string · optional
-    ///
-    /// Example: `"https://www.example.com/server-b/"`
-    pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
-        self.body.webhook_url = Some(value.into());
-        self
-    }
-    /// `webhook_url_method` · [`TransferCallRequestWebhookUrlMethod`](crate::models::TransferCallRequestWebhookUrlMethod) · optional · default `"POST"`
-    ///
-    /// Example: `"GET"`
-    pub fn webhook_url_method(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestWebhookUrlMethod>,
-    ) -> Self {
-        self.body.webhook_url_method = Some(value.into());
-        self
-    }
-    /// `webhook_urls` · map of string · optional
-    ///
-    /// Example: `{"call.answered":"https://www.example.com/webhooks/answered","call.hangup":"http…`
-    pub fn webhook_urls(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.body.webhook_urls = Some(value.into());
-        self
-    }
-    /// `webhook_urls_method` · [`TransferCallRequestWebhookUrlsMethod`](crate::models::TransferCallRequestWebhookUrlsMethod) · optional · default `"POST"`
-    ///
-    /// Example: `"POST"`
-    pub fn webhook_urls_method(
-        mut self,
-        value: impl Into<crate::models::TransferCallRequestWebhookUrlsMethod>,
-    ) -> Self {
-        self.body.webhook_urls_method = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/calls/{}/actions/transfer", path_param("call_control_id", & self
-                .call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::CallControlCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for TransferCall {
-    type Output = Result<Response<Data<crate::models::CallControlCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List conferences.
-///
-/// `GET /conferences` (operationId `ListConferences`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListConferences {
-    client: Client,
-    options: RequestOptions,
-    region: Option<crate::models::ConferenceRegionParam>,
-    filter: Option<crate::models::CallControlFilterConsolidated>,
-    page: Option<crate::models::CallControlPageConsolidated>,
-}
-impl ListConferences {
-    pub(crate) fn new(client: Client) -> Self {
-        ListConferences {
-            client,
-            options: RequestOptions::default(),
-            region: None,
-            filter: None,
-            page: None,
-        }
-    }
-    /// `region` · [`ConferenceRegionParam`](crate::models::ConferenceRegionParam) · optional
-    pub fn region(
-        mut self,
-        value: impl Into<crate::models::ConferenceRegionParam>,
-    ) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::models::CallControlFilterConsolidated>,
-    ) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
-    pub fn page(
-        mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated>,
-    ) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, "/conferences".to_string());
-        if let Some(value) = &self.region {
-            request.query("region", value, QueryStyle::Form)?;
-        }
-        if let Some(value) = &self.filter {
-            request.query("filter", value, QueryStyle::DeepObject)?;
-        }
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Page<crate::models::Conference, crate::models::PaginationMeta>>,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(self) -> crate::PageStream<crate::models::Conference> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::PageNumber,
-        )
-    }
-}
-impl IntoFuture for ListConferences {
-    type Output = Result<
-        Response<Page<crate::models::Conference, crate::models::PaginationMeta>>,
-    >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().create(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Create conference.
-///
-/// `POST /conferences` (operationId `CreateConference`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateConference {
-    client: Client,
-    options: RequestOptions,
-    body: crate::models::CreateConferenceRequest,
-}
-impl CreateConference {
-    pub(crate) fn new(client: Client, call_control_id: String, name: String) -> Self {
-        CreateConference {
-            client,
-            options: RequestOptions::default(),
-            body: crate::models::CreateConferenceRequest {
-                beep_enabled: None,
-                call_control_id,
-                client_state: None,
-                comfort_noise: None,
-                command_id: None,
-                duration_minutes: None,
-                hold_audio_url: None,
-                hold_media_name: None,
-                max_participants: None,
-                name,
-                region: None,
-                start_conference_on_create: None,
-            },
-        }
-    }
-    /// `beep_enabled` · [`CreateConferenceRequestBeepEnabled`](crate::models::CreateConferenceRequestBeepEnabled) · optional · default `"never"`
-    ///
-    /// Example: `"on_exit"`
-    pub fn beep_enabled(
-        mut self,
-        value: impl Into<crate::models::CreateConferenceRequestBeepEnabled>,
-    ) -> Self {
-        self.body.beep_enabled = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `comfort_noise` · boolean · optional · default `true`
-    ///
-    /// Example: `false`
-    pub fn comfort_noise(mut self, value: impl Into<bool>) -> Self {
-        self.body.comfort_noise = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `duration_minutes` · integer · optional
-    ///
-    /// Example: `5`
-    pub fn duration_minutes(mut self, value: impl Into<i64>) -> Self {
-        self.body.duration_minutes = Some(value.into());
-        self
-    }
-    /// `hold_audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/message.wav"`
-    pub fn hold_audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.hold_audio_url = Some(value.into());
-        self
-    }
-    /// `hold_media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    pub fn hold_media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.hold_media_name = Some(value.into());
-        self
-    }
-    /// `max_participants` · integer · optional
-    ///
-    /// Example: `3`
-    pub fn max_participants(mut self, value: impl Into<i64>) -> Self {
-        self.body.max_participants = Some(value.into());
-        self
-    }
-    /// `region` · [`CreateConferenceRequestRegion`](crate::models::CreateConferenceRequestRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(
-        mut self,
-        value: impl Into<crate::models::CreateConferenceRequestRegion>,
-    ) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// `start_conference_on_create` · boolean · optional
-    ///
-    /// Example: `false`
-    pub fn start_conference_on_create(mut self, value: impl Into<bool>) -> Self {
-        self.body.start_conference_on_create = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::POST, "/conferences".to_string());
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(mut self) -> Result<Response<Data<crate::models::Conference>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CreateConference {
-    type Output = Result<Response<Data<crate::models::Conference>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a conference.
-///
-/// `GET /conferences/{id}` (operationId `RetrieveConference`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveConference {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    region: Option<crate::models::ConferenceRegionParam>,
-}
-impl RetrieveConference {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        RetrieveConference {
-            client,
-            options: RequestOptions::default(),
-            id,
-            region: None,
-        }
-    }
-    /// `region` · [`ConferenceRegionParam`](crate::models::ConferenceRegionParam) · optional
-    pub fn region(
-        mut self,
-        value: impl Into<crate::models::ConferenceRegionParam>,
-    ) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/conferences/{}", path_param("id", & self.id) ?),
-        );
-        if let Some(value) = &self.region {
-            request.query("region", value, QueryStyle::Form)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<Data<crate::models::Conference>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for RetrieveConference {
-    type Output = Result<Response<Data<crate::models::Conference>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().participants().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List conference participants.
-///
-/// `GET /conferences/{conference_id}/participants` (operationId `ListConferenceParticipants`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListConferenceParticipants {
-    client: Client,
-    options: RequestOptions,
-    conference_id: String,
-    region: Option<crate::models::ConferenceRegionParam>,
-    page: Option<crate::models::CallControlPageConsolidated>,
-    filter: Option<crate::models::ListConferenceParticipantsFilter>,
-}
-impl ListConferenceParticipants {
-    pub(crate) fn new(client: Client, conference_id: String) -> Self {
-        ListConferenceParticipants {
-            client,
-            options: RequestOptions::default(),
-            conference_id,
-            region: None,
-            page: None,
-            filter: None,
-        }
-    }
-    /// `region` · [`ConferenceRegionParam`](crate::models::ConferenceRegionParam) · optional
-    pub fn region(
-        mut self,
-        value: impl Into<crate::models::ConferenceRegionParam>,
-    ) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
-    pub fn page(
-        mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated>,
-    ) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// `filter` · [`ListConferenceParticipantsFilter`](crate::models::ListConferenceParticipantsFilter) · optional
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::models::ListConferenceParticipantsFilter>,
-    ) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!(
-                "/conferences/{}/participants", path_param("conference_id", & self
-                .conference_id) ?
-            ),
-        );
-        if let Some(value) = &self.region {
-            request.query("region", value, QueryStyle::Form)?;
-        }
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
-        }
-        if let Some(value) = &self.filter {
-            request.query("filter", value, QueryStyle::DeepObject)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Page<crate::models::Participant, crate::models::PaginationMeta>>,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(self) -> crate::PageStream<crate::models::Participant> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::PageNumber,
-        )
-    }
-}
-impl IntoFuture for ListConferenceParticipants {
-    type Output = Result<
-        Response<Page<crate::models::Participant, crate::models::PaginationMeta>>,
-    >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().participants().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a conference participant.
-///
-/// `GET /conferences/{id}/participants/{participant_id}` (operationId `RetrieveConferenceParticipant`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveConferenceParticipant {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    participant_id: String,
-}
-impl RetrieveConferenceParticipant {
-    pub(crate) fn new(client: Client, id: String, participant_id: String) -> Self {
-        RetrieveConferenceParticipant {
-            client,
-            options: RequestOptions::default(),
-            id,
-            participant_id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!(
-                "/conferences/{}/participants/{}", path_param("id", & self.id) ?,
-                path_param("participant_id", & self.participant_id) ?
-            ),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceParticipant>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for RetrieveConferenceParticipant {
-    type Output = Result<Response<Data<crate::models::ConferenceParticipant>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().participants().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Update a conference participant.
-///
-/// `PATCH /conferences/{id}/participants/{participant_id}` (operationId `UpdateConferenceParticipant`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateConferenceParticipant {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    participant_id: String,
-    body: crate::models::UpdateConferenceParticipantRequest,
-}
-impl UpdateConferenceParticipant {
-    pub(crate) fn new(client: Client, id: String, participant_id: String) -> Self {
-        UpdateConferenceParticipant {
-            client,
-            options: RequestOptions::default(),
-            id,
-            participant_id,
-            body: crate::models::UpdateConferenceParticipantRequest {
-                beep_enabled: None,
-                end_conference_on_exit: None,
-                soft_end_conference_on_exit: None,
-            },
-        }
-    }
-    /// `beep_enabled` · [`UpdateConferenceParticipantRequestBeepEnabled`](crate::models::UpdateConferenceParticipantRequestBeepEnabled) · optional
-    ///
-    /// Example: `"always"`
-    pub fn beep_enabled(
-        mut self,
-        value: impl Into<crate::models::UpdateConferenceParticipantRequestBeepEnabled>,
-    ) -> Self {
-        self.body.beep_enabled = Some(value.into());
-        self
-    }
-    /// `end_conference_on_exit` · boolean · optional
-    ///
-    /// Example: `false`
-    pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
-        self.body.end_conference_on_exit = Some(value.into());
-        self
-    }
-    /// `soft_end_conference_on_exit` · boolean · optional
-    ///
-    /// Example: `false`
-    pub fn soft_end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
-        self.body.soft_end_conference_on_exit = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::PATCH,
-            format!(
-                "/conferences/{}/participants/{}", path_param("id", & self.id) ?,
-                path_param("participant_id", & self.participant_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceParticipant>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for UpdateConferenceParticipant {
-    type Output = Result<Response<Data<crate::models::ConferenceParticipant>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().end(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// End a conference.
-///
-/// `POST /conferences/{id}/actions/end` (operationId `EndConference`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct EndConference {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::EndConferenceRequest,
-}
-impl EndConference {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        EndConference {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::EndConferenceRequest {
-                command_id: None,
-            },
-        }
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/end", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for EndConference {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().gather_using_audio(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Gather DTMF using audio prompt in a conference.
-///
-/// `POST /conferences/{id}/actions/gather_using_audio` (operationId `ConferenceGatherUsingAudio`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConferenceGatherUsingAudio {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ConferenceGatherUsingAudioRequest,
-}
-impl ConferenceGatherUsingAudio {
-    pub(crate) fn new(client: Client, id: String, call_control_id: String) -> Self {
-        ConferenceGatherUsingAudio {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ConferenceGatherUsingAudioRequest {
-                audio_url: None,
-                call_control_id,
-                client_state: None,
-                gather_id: None,
-                initial_timeout_millis: None,
-                inter_digit_timeout_millis: None,
-                invalid_audio_url: None,
-                invalid_media_name: None,
-                maximum_digits: None,
-                maximum_tries: None,
-                media_name: None,
-                minimum_digits: None,
-                stop_playback_on_dtmf: None,
-                terminating_digit: None,
-                timeout_millis: None,
-                valid_digits: None,
-            },
-        }
-    }
-    /// `audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/gather_prompt.wav"`
-    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.audio_url = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `gather_id` · string · optional · length at most 100
-    pub fn gather_id(mut self, value: impl Into<String>) -> Self {
-        self.body.gather_id = Some(value.into());
-        self
-    }
-    /// `initial_timeout_millis` · integer · optional
-    ///
-    /// Example: `10000`
-    pub fn initial_timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.initial_timeout_millis = Some(value.into());
-        self
-    }
-    /// `inter_digit_timeout_millis` · integer · optional · default `5000`
-    ///
-    /// Example: `3000`
-    pub fn inter_digit_timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.inter_digit_timeout_millis = Some(value.into());
-        self
-    }
-    /// `invalid_audio_url` · string · optional
-    pub fn invalid_audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.invalid_audio_url = Some(value.into());
-        self
-    }
-    /// `invalid_media_name` · string · optional
-    pub fn invalid_media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.invalid_media_name = Some(value.into());
-        self
-    }
-    /// `maximum_digits` · integer · optional · default `128` · minimum 1
-    ///
-    /// Example: `10`
-    pub fn maximum_digits(mut self, value: impl Into<i64>) -> Self {
-        self.body.maximum_digits = Some(value.into());
-        self
-    }
-    /// `maximum_tries` · integer · optional · default `3` · minimum 1
-    ///
-    /// Example: `3`
-    pub fn maximum_tries(mut self, value: impl Into<i64>) -> Self {
-        self.body.maximum_tries = Some(value.into());
-        self
-    }
-    /// `media_name` · string · optional
-    pub fn media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.media_name = Some(value.into());
-        self
-    }
-    /// `minimum_digits` · integer · optional · default `1` · minimum 1
-    ///
-    /// Example: `1`
-    pub fn minimum_digits(mut self, value: impl Into<i64>) -> Self {
-        self.body.minimum_digits = Some(value.into());
-        self
-    }
-    /// `stop_playback_on_dtmf` · boolean · optional · default `true`
-    ///
-    /// Example: `true`
-    pub fn stop_playback_on_dtmf(mut self, value: impl Into<bool>) -> Self {
-        self.body.stop_playback_on_dtmf = Some(value.into());
-        self
-    }
-    /// `terminating_digit` · string · optional · default `"#"`
-    ///
-    /// Example: `"#"`
-    pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
-        self.body.terminating_digit = Some(value.into());
-        self
-    }
-    /// `timeout_millis` · integer · optional · default `60000`
-    ///
-    /// Example: `30000`
-    pub fn timeout_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.timeout_millis = Some(value.into());
-        self
-    }
-    /// `valid_digits` · string · optional · default `"0123456789#*"`
-    ///
-    /// Example: `"0123456789"`
-    pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
-        self.body.valid_digits = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/conferences/{}/actions/gather_using_audio", path_param("id", & self.id)
-                ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for ConferenceGatherUsingAudio {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().hold(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Hold conference participants.
-///
-/// `POST /conferences/{id}/actions/hold` (operationId `HoldConferenceParticipants`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct HoldConferenceParticipants {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ConferenceHoldRequest,
-}
-impl HoldConferenceParticipants {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        HoldConferenceParticipants {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ConferenceHoldRequest {
-                audio_url: None,
-                call_control_ids: None,
-                media_name: None,
-                region: None,
-            },
-        }
-    }
-    /// `audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/message.wav"`
-    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.audio_url = Some(value.into());
-        self
-    }
-    /// `call_control_ids` · list of string · optional
-    pub fn call_control_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.call_control_ids = Some(value.into());
-        self
-    }
-    /// `media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    pub fn media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.media_name = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/hold", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for HoldConferenceParticipants {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().join(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Join a conference.
-///
-/// `POST /conferences/{id}/actions/join` (operationId `JoinConference`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct JoinConference {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::JoinConferenceRequest,
-}
-impl JoinConference {
-    pub(crate) fn new(client: Client, id: String, call_control_id: String) -> Self {
-        JoinConference {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::JoinConferenceRequest {
-                beep_enabled: None,
-                call_control_id,
-                client_state: None,
-                command_id: None,
-                end_conference_on_exit: None,
-                hold: None,
-                hold_audio_url: None,
-                hold_media_name: None,
-                mute: None,
-                region: None,
-                soft_end_conference_on_exit: None,
-                start_conference_on_enter: None,
-                supervisor_role: None,
-                whisper_call_control_ids: None,
-            },
-        }
-    }
-    /// `beep_enabled` · [`JoinConferenceRequestBeepEnabled`](crate::models::JoinConferenceRequestBeepEnabled) · optional
-    ///
-    /// Example: `"on_exit"`
-    pub fn beep_enabled(
-        mut self,
-        value: impl Into<crate::models::JoinConferenceRequestBeepEnabled>,
-    ) -> Self {
-        self.body.beep_enabled = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `end_conference_on_exit` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
-        self.body.end_conference_on_exit = Some(value.into());
-        self
-    }
-    /// `hold` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn hold(mut self, value: impl Into<bool>) -> Self {
-        self.body.hold = Some(value.into());
-        self
-    }
-    /// `hold_audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/message.wav"`
-    pub fn hold_audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.hold_audio_url = Some(value.into());
-        self
-    }
-    /// `hold_media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    pub fn hold_media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.hold_media_name = Some(value.into());
-        self
-    }
-    /// `mute` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn mute(mut self, value: impl Into<bool>) -> Self {
-        self.body.mute = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// `soft_end_conference_on_exit` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn soft_end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
-        self.body.soft_end_conference_on_exit = Some(value.into());
-        self
-    }
-    /// `start_conference_on_enter` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn start_conference_on_enter(mut self, value: impl Into<bool>) -> Self {
-        self.body.start_conference_on_enter = Some(value.into());
-        self
-    }
-    /// `supervisor_role` · [`JoinConferenceRequestSupervisorRole`](crate::models::JoinConferenceRequestSupervisorRole) · optional
-    ///
-    /// Example: `"whisper"`
-    pub fn supervisor_role(
-        mut self,
-        value: impl Into<crate::models::JoinConferenceRequestSupervisorRole>,
-    ) -> Self {
-        self.body.supervisor_role = Some(value.into());
-        self
-    }
-    /// `whisper_call_control_ids` · list of string · optional
-    ///
-    /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
-    pub fn whisper_call_control_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.whisper_call_control_ids = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/join", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for JoinConference {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().leave(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Leave a conference.
-///
-/// `POST /conferences/{id}/actions/leave` (operationId `LeaveConference`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct LeaveConference {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::LeaveConferenceRequest,
-}
-impl LeaveConference {
-    pub(crate) fn new(client: Client, id: String, call_control_id: String) -> Self {
-        LeaveConference {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::LeaveConferenceRequest {
-                beep_enabled: None,
-                call_control_id,
-                command_id: None,
-                region: None,
-            },
-        }
-    }
-    /// `beep_enabled` · [`LeaveConferenceRequestBeepEnabled`](crate::models::LeaveConferenceRequestBeepEnabled) · optional
-    ///
-    /// Example: `"on_exit"`
-    pub fn beep_enabled(
-        mut self,
-        value: impl Into<crate::models::LeaveConferenceRequestBeepEnabled>,
-    ) -> Self {
-        self.body.beep_enabled = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/leave", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for LeaveConference {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().mute(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Mute conference participants.
-///
-/// `POST /conferences/{id}/actions/mute` (operationId `MuteConferenceParticipants`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct MuteConferenceParticipants {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ConferenceMuteRequest,
-}
-impl MuteConferenceParticipants {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        MuteConferenceParticipants {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ConferenceMuteRequest {
-                call_control_ids: None,
-                region: None,
-            },
-        }
-    }
-    /// `call_control_ids` · list of string · optional
-    pub fn call_control_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.call_control_ids = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/mute", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for MuteConferenceParticipants {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().play(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Play audio to conference participants.
-///
-/// `POST /conferences/{id}/actions/play` (operationId `PlayConferenceAudio`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PlayConferenceAudio {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ConferencePlayRequest,
-}
-impl PlayConferenceAudio {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        PlayConferenceAudio {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ConferencePlayRequest {
-                audio_url: None,
-                call_control_ids: None,
-                loop_: None,
-                media_name: None,
-                region: None,
-            },
-        }
-    }
-    /// `audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/message.wav"`
-    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
-        self.body.audio_url = Some(value.into());
-        self
-    }
-    /// `call_control_ids` · list of string · optional
-    pub fn call_control_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.call_control_ids = Some(value.into());
-        self
-    }
-    /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional · default `1`
-    ///
-    /// Example: `"infinity"`
-    pub fn loop_(mut self, value: impl Into<crate::models::Loopcount>) -> Self {
-        self.body.loop_ = Some(value.into());
-        self
-    }
-    /// `media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    pub fn media_name(mut self, value: impl Into<String>) -> Self {
-        self.body.media_name = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/play", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for PlayConferenceAudio {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().record_pause(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Conference recording pause.
-///
-/// `POST /conferences/{id}/actions/record_pause` (operationId `PauseConferenceRecording`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct PauseConferenceRecording {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::PauseConferenceRecordingRequest,
-}
-impl PauseConferenceRecording {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        PauseConferenceRecording {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::PauseConferenceRecordingRequest {
-                command_id: None,
-                recording_id: None,
-                region: None,
-            },
-        }
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `recording_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
-        self.body.recording_id = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/conferences/{}/actions/record_pause", path_param("id", & self.id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for PauseConferenceRecording {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().record_resume(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Conference recording resume.
-///
-/// `POST /conferences/{id}/actions/record_resume` (operationId `ResumeConferenceRecording`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ResumeConferenceRecording {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ResumeConferenceRecordingRequest,
-}
-impl ResumeConferenceRecording {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        ResumeConferenceRecording {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ResumeConferenceRecordingRequest {
-                command_id: None,
-                recording_id: None,
-                region: None,
-            },
-        }
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `recording_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
-        self.body.recording_id = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/conferences/{}/actions/record_resume", path_param("id", & self.id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for ResumeConferenceRecording {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().record_start(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Conference recording start.
-///
-/// `POST /conferences/{id}/actions/record_start` (operationId `StartConferenceRecording`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StartConferenceRecording {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::StartConferenceRecordingRequest,
-}
-impl StartConferenceRecording {
-    pub(crate) fn new(
-        client: Client,
-        id: String,
-        format: crate::models::StartConferenceRecordingRequestFormat,
-    ) -> Self {
-        StartConferenceRecording {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::StartConferenceRecordingRequest {
-                channels: None,
-                command_id: None,
-                custom_file_name: None,
-                format,
-                play_beep: None,
-                region: None,
-                trim: None,
-            },
-        }
-    }
-    /// `channels` · [`StartConferenceRecordingRequestChannels`](crate::models::StartConferenceRecordingRequestChannels) · optional · default `"single"`
-    ///
-    /// Example: `"dual"`
-    pub fn channels(
-        mut self,
-        value: impl Into<crate::models::StartConferenceRecordingRequestChannels>,
-    ) -> Self {
-        self.body.channels = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `custom_file_name` · string · optional · length 1..=40
-    ///
-    /// Example: `"my_recording_file_name"`
-    pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
-        self.body.custom_file_name = Some(value.into());
-        self
-    }
-    /// `play_beep` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn play_beep(mut self, value: impl Into<bool>) -> Self {
-        self.body.play_beep = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// `trim` · string · optional · always `"trim-silence"`
-    ///
-    /// Example: `"trim-silence"`
-    pub fn trim(mut self, value: impl Into<String>) -> Self {
-        self.body.trim = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/conferences/{}/actions/record_start", path_param("id", & self.id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StartConferenceRecording {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().record_stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Conference recording stop.
-///
-/// `POST /conferences/{id}/actions/record_stop` (operationId `StopConferenceRecording`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StopConferenceRecording {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::StopRecordingConferenceRequest,
-}
-impl StopConferenceRecording {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        StopConferenceRecording {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::StopRecordingConferenceRequest {
-                client_state: None,
-                command_id: None,
-                recording_id: None,
-                region: None,
-            },
-        }
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `recording_id` · string (uuid) · optional
-    ///
-    /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
-    pub fn recording_id(mut self, value: impl Into<String>) -> Self {
-        self.body.recording_id = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/record_stop", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StopConferenceRecording {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Send DTMF to conference participants.
-///
-/// `POST /conferences/{id}/actions/send_dtmf` (operationId `ConferenceSendDTMF`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ConferenceSendDtmf {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ConferenceSendDtmfRequest,
-}
-impl ConferenceSendDtmf {
-    pub(crate) fn new(client: Client, id: String, digits: String) -> Self {
-        ConferenceSendDtmf {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ConferenceSendDtmfRequest {
-                call_control_ids: None,
-                client_state: None,
-                digits,
-                duration_millis: None,
-            },
-        }
-    }
-    /// `call_control_ids` · list of string · optional
-    ///
-    /// Example: `["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"]`
-    pub fn call_control_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.call_control_ids = Some(value.into());
-        self
-    }
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub fn client_state(mut self, value: impl Into<String>) -> Self {
-        self.body.client_state = Some(value.into());
-        self
-    }
-    /// `duration_millis` · integer · optional · default `250` · range 100..=500
-    ///
-    /// Example: `250`
-    pub fn duration_millis(mut self, value: impl Into<i64>) -> Self {
-        self.body.duration_millis = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/send_dtmf", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for ConferenceSendDtmf {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Speak text to conference participants.
-///
-/// `POST /conferences/{id}/actions/speak` (operationId `SpeakTextToConference`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct SpeakTextToConference {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ConferenceSpeakRequest,
-}
-impl SpeakTextToConference {
-    pub(crate) fn new(
-        client: Client,
-        id: String,
-        payload: String,
-        voice: String,
-    ) -> Self {
-        SpeakTextToConference {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ConferenceSpeakRequest {
-                call_control_ids: None,
-                command_id: None,
-                language: None,
-                payload,
-                payload_type: None,
-                region: None,
-                voice,
-                voice_settings: None,
-            },
-        }
-    }
-    /// `call_control_ids` · list of string · optional
-    pub fn call_control_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.call_control_ids = Some(value.into());
-        self
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `language` · [`ConferenceSpeakRequestLanguage`](crate::models::ConferenceSpeakRequestLanguage) · optional
-    ///
-    /// Example: `"en-US"`
-    pub fn language(
-        mut self,
-        value: impl Into<crate::models::ConferenceSpeakRequestLanguage>,
-    ) -> Self {
-        self.body.language = Some(value.into());
-        self
-    }
-    /// `payload_type` · [`ConferenceSpeakRequestPayloadType`](crate::models::ConferenceSpeakRequestPayloadType) · optional · default `"text"`
-    ///
-    /// Example: `"ssml"`
-    pub fn payload_type(
-        mut self,
-        value: impl Into<crate::models::ConferenceSpeakRequestPayloadType>,
-    ) -> Self {
-        self.body.payload_type = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// `voice_settings` · [`ConferenceSpeakRequestVoiceSettings`](crate::models::ConferenceSpeakRequestVoiceSettings) · optional
-    pub fn voice_settings(
-        mut self,
-        value: impl Into<crate::models::ConferenceSpeakRequestVoiceSettings>,
-    ) -> Self {
-        self.body.voice_settings = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/speak", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for SpeakTextToConference {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().stop(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Stop audio being played on the conference.
-///
-/// `POST /conferences/{id}/actions/stop` (operationId `StopConferenceAudio`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct StopConferenceAudio {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ConferenceStopRequest,
-}
-impl StopConferenceAudio {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        StopConferenceAudio {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ConferenceStopRequest {
-                call_control_ids: None,
-                region: None,
-            },
-        }
-    }
-    /// `call_control_ids` · list of string · optional
-    pub fn call_control_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.call_control_ids = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/stop", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for StopConferenceAudio {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().unhold(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Unhold conference participants.
-///
-/// `POST /conferences/{id}/actions/unhold` (operationId `UnholdConferenceParticipants`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UnholdConferenceParticipants {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ConferenceUnholdRequest,
-}
-impl UnholdConferenceParticipants {
-    pub(crate) fn new(
-        client: Client,
-        id: String,
-        call_control_ids: Vec<String>,
-    ) -> Self {
-        UnholdConferenceParticipants {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ConferenceUnholdRequest {
-                call_control_ids,
-                region: None,
-            },
-        }
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/unhold", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for UnholdConferenceParticipants {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().unmute(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Unmute conference participants.
-///
-/// `POST /conferences/{id}/actions/unmute` (operationId `UnmuteConferenceParticipants`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UnmuteConferenceParticipants {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::ConferenceUnmuteRequest,
-}
-impl UnmuteConferenceParticipants {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        UnmuteConferenceParticipants {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::ConferenceUnmuteRequest {
-                call_control_ids: None,
-                region: None,
-            },
-        }
-    }
-    /// `call_control_ids` · list of string · optional
-    pub fn call_control_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.call_control_ids = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/unmute", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for UnmuteConferenceParticipants {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.conferences().actions().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Update conference participant.
-///
-/// `POST /conferences/{id}/actions/update` (operationId `UpdateConference`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateConference {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-    body: crate::models::UpdateConferenceRequest,
-}
-impl UpdateConference {
-    pub(crate) fn new(
-        client: Client,
-        id: String,
-        call_control_id: String,
-        supervisor_role: crate::models::UpdateConferenceRequestSupervisorRole,
-    ) -> Self {
-        UpdateConference {
-            client,
-            options: RequestOptions::default(),
-            id,
-            body: crate::models::UpdateConferenceRequest {
-                call_control_id,
-                command_id: None,
-                region: None,
-                supervisor_role,
-                whisper_call_control_ids: None,
-            },
-        }
-    }
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
-    ///
-    /// Example: `"US"`
-    pub fn region(mut self, value: impl Into<crate::models::ConferenceRegion>) -> Self {
-        self.body.region = Some(value.into());
-        self
-    }
-    /// `whisper_call_control_ids` · list of string · optional
-    ///
-    /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
-    pub fn whisper_call_control_ids(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body.whisper_call_control_ids = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/conferences/{}/actions/update", path_param("id", & self.id) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        mut self,
-    ) -> Result<Response<Data<crate::models::ConferenceCommandResult>>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for UpdateConference {
-    type Output = Result<Response<Data<crate::models::ConferenceCommandResult>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.connections().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List connections.
-///
-/// `GET /connections` (operationId `ListConnections`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListConnections {
-    client: Client,
-    options: RequestOptions,
-    filter: Option<crate::models::ConnectionsFilterConsolidated>,
-    page: Option<crate::models::ConnectionsPageConsolidated>,
-    sort: Option<crate::models::ConnectionsSortConnection>,
-}
-impl ListConnections {
-    pub(crate) fn new(client: Client) -> Self {
-        ListConnections {
-            client,
-            options: RequestOptions::default(),
-            filter: None,
-            page: None,
-            sort: None,
-        }
-    }
-    /// `filter` · [`ConnectionsFilterConsolidated`](crate::models::ConnectionsFilterConsolidated) · optional
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::models::ConnectionsFilterConsolidated>,
-    ) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// `page` · [`ConnectionsPageConsolidated`](crate::models::ConnectionsPageConsolidated) · optional
-    pub fn page(
-        mut self,
-        value: impl Into<crate::models::ConnectionsPageConsolidated>,
-    ) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// `sort` · [`ConnectionsSortConnection`](crate::models::ConnectionsSortConnection) · optional · default `"created_at"`
-    ///
-    /// Example: `"connection_name"`
-    pub fn sort(
-        mut self,
-        value: impl Into<crate::models::ConnectionsSortConnection>,
-    ) -> Self {
-        self.sort = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, "/connections".to_string());
-        if let Some(value) = &self.filter {
-            request.query("filter", value, QueryStyle::DeepObject)?;
-        }
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
-        }
-        if let Some(value) = &self.sort {
-            request.query("sort", value, QueryStyle::Form)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<
-            Page<crate::models::Connection, crate::models::ConnectionsPaginationMeta>,
-        >,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(self) -> crate::PageStream<crate::models::Connection> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::PageNumber,
-        )
-    }
-}
-impl IntoFuture for ListConnections {
-    type Output = Result<
-        Response<
-            Page<crate::models::Connection, crate::models::ConnectionsPaginationMeta>,
-        >,
-    >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.connections().list_active_calls(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List all active calls for given connection.
-///
-/// `GET /connections/{connection_id}/active_calls` (operationId `ListConnectionActiveCalls`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListConnectionActiveCalls {
-    client: Client,
-    options: RequestOptions,
-    connection_id: String,
-    page: Option<crate::models::CallControlPageConsolidated>,
-}
-impl ListConnectionActiveCalls {
-    pub(crate) fn new(client: Client, connection_id: String) -> Self {
-        ListConnectionActiveCalls {
-            client,
-            options: RequestOptions::default(),
-            connection_id,
-            page: None,
-        }
-    }
-    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
-    pub fn page(
-        mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated>,
-    ) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!(
-                "/connections/{}/active_calls", path_param("connection_id", & self
-                .connection_id) ?
-            ),
-        );
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Page<crate::models::ActiveCall, crate::models::CursorPaginationMeta>>,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(self) -> crate::PageStream<crate::models::ActiveCall> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::Cursor,
-        )
-    }
-}
-impl IntoFuture for ListConnectionActiveCalls {
-    type Output = Result<
-        Response<Page<crate::models::ActiveCall, crate::models::CursorPaginationMeta>>,
-    >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.connections().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a connection.
-///
-/// `GET /connections/{id}` (operationId `RetrieveConnection`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveConnection {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-}
-impl RetrieveConnection {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        RetrieveConnection {
-            client,
-            options: RequestOptions::default(),
-            id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!("/connections/{}", path_param("id", & self.id) ?),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<Data<crate::models::Connection>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for RetrieveConnection {
-    type Output = Result<Response<Data<crate::models::Connection>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.custom_storage_credentials().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a stored credential.
-///
-/// `GET /custom_storage_credentials/{connection_id}` (operationId `GetCustomStorageCredentials`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetCustomStorageCredentials {
-    client: Client,
-    options: RequestOptions,
-    connection_id: String,
-}
-impl GetCustomStorageCredentials {
-    pub(crate) fn new(client: Client, connection_id: String) -> Self {
-        GetCustomStorageCredentials {
-            client,
-            options: RequestOptions::default(),
-            connection_id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!(
-                "/custom_storage_credentials/{}", path_param("connection_id", & self
-                .connection_id) ?
-            ),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<crate::models::CredentialsResponse>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for GetCustomStorageCredentials {
-    type Output = Result<Response<crate::models::CredentialsResponse>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.custom_storage_credentials().create(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Create a custom storage credential.
-///
-/// `POST /custom_storage_credentials/{connection_id}` (operationId `CreateCustomStorageCredentials`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateCustomStorageCredentials {
-    client: Client,
-    options: RequestOptions,
-    connection_id: String,
-    body: crate::models::CustomStorageConfiguration,
-}
-impl CreateCustomStorageCredentials {
-    pub(crate) fn new(
-        client: Client,
-        connection_id: String,
-        backend: crate::models::CustomStorageConfigurationBackend,
-        configuration: crate::models::CustomStorageConfigurationConfiguration,
-    ) -> Self {
-        CreateCustomStorageCredentials {
-            client,
-            options: RequestOptions::default(),
-            connection_id,
-            body: crate::models::CustomStorageConfiguration {
-                backend,
-                configuration,
-            },
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!(
-                "/custom_storage_credentials/{}", path_param("connection_id", & self
-                .connection_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<crate::models::CredentialsResponse>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CreateCustomStorageCredentials {
-    type Output = Result<Response<crate::models::CredentialsResponse>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.custom_storage_credentials().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Update a stored credential.
-///
-/// `PUT /custom_storage_credentials/{connection_id}` (operationId `UpdateCustomStorageCredentials`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCustomStorageCredentials {
-    client: Client,
-    options: RequestOptions,
-    connection_id: String,
-    body: crate::models::CustomStorageConfiguration,
-}
-impl UpdateCustomStorageCredentials {
-    pub(crate) fn new(
-        client: Client,
-        connection_id: String,
-        backend: crate::models::CustomStorageConfigurationBackend,
-        configuration: crate::models::CustomStorageConfigurationConfiguration,
-    ) -> Self {
-        UpdateCustomStorageCredentials {
-            client,
-            options: RequestOptions::default(),
-            connection_id,
-            body: crate::models::CustomStorageConfiguration {
-                backend,
-                configuration,
-            },
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::PUT,
-            format!(
-                "/custom_storage_credentials/{}", path_param("connection_id", & self
-                .connection_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<crate::models::CredentialsResponse>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for UpdateCustomStorageCredentials {
-    type Output = Result<Response<crate::models::CredentialsResponse>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.custom_storage_credentials().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Delete a stored credential.
-///
-/// `DELETE /custom_storage_credentials/{connection_id}` (operationId `DeleteCustomStorageCredentials`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteCustomStorageCredentials {
-    client: Client,
-    options: RequestOptions,
-    connection_id: String,
-}
-impl DeleteCustomStorageCredentials {
-    pub(crate) fn new(client: Client, connection_id: String) -> Self {
-        DeleteCustomStorageCredentials {
-            client,
-            options: RequestOptions::default(),
-            connection_id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::DELETE,
-            format!(
-                "/custom_storage_credentials/{}", path_param("connection_id", & self
-                .connection_id) ?
-            ),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<()>> {
-        let request = self.request()?;
-        self.client.execute_no_content(request, &self.options).await
-    }
-}
-impl IntoFuture for DeleteCustomStorageCredentials {
-    type Output = Result<Response<()>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.queues().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List queues.
-///
-/// `GET /queues` (operationId `ListQueues`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListQueues {
-    client: Client,
-    options: RequestOptions,
-    page_number: Option<i64>,
-    page_size: Option<i64>,
-}
-impl ListQueues {
-    pub(crate) fn new(client: Client) -> Self {
-        ListQueues {
-            client,
-            options: RequestOptions::default(),
-            page_number: None,
-            page_size: None,
-        }
-    }
-    /// `page[number]` · integer · optional · default `1` · minimum 1
-    pub fn page_number(mut self, value: impl Into<i64>) -> Self {
-        self.page_number = Some(value.into());
-        self
-    }
-    /// `page[size]` · integer · optional · default `20` · range 1..=250
-    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
-        self.page_size = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, "/queues".to_string());
-        if let Some(value) = &self.page_number {
-            request.query("page[number]", value, QueryStyle::Form)?;
-        }
-        if let Some(value) = &self.page_size {
-            request.query("page[size]", value, QueryStyle::Form)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Page<crate::models::Queue, crate::models::PaginationMeta>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(self) -> crate::PageStream<crate::models::Queue> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::PageNumber,
-        )
-    }
-}
-impl IntoFuture for ListQueues {
-    type Output = Result<
-        Response<Page<crate::models::Queue, crate::models::PaginationMeta>>,
-    >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.queues().create(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Create a queue.
-///
-/// `POST /queues` (operationId `CreateQueue`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateQueue {
-    client: Client,
-    options: RequestOptions,
-    body: crate::models::CreateQueueRequest,
-}
-impl CreateQueue {
-    pub(crate) fn new(client: Client, queue_name: String) -> Self {
-        CreateQueue {
-            client,
-            options: RequestOptions::default(),
-            body: crate::models::CreateQueueRequest {
-                max_size: None,
-                queue_name,
-            },
-        }
-    }
-    /// `max_size` · integer · optional · default `300` · minimum 1
-    ///
-    /// Example: `100`
-    pub fn max_size(mut self, value: impl Into<i64>) -> Self {
-        self.body.max_size = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::POST, "/queues".to_string());
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<Data<crate::models::Queue>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CreateQueue {
-    type Output = Result<Response<Data<crate::models::Queue>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.queues().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a call queue.
-///
-/// `GET /queues/{queue_name}` (operationId `RetrieveCallQueue`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveCallQueue {
-    client: Client,
-    options: RequestOptions,
-    queue_name: String,
-}
-impl RetrieveCallQueue {
-    pub(crate) fn new(client: Client, queue_name: String) -> Self {
-        RetrieveCallQueue {
-            client,
-            options: RequestOptions::default(),
-            queue_name,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!("/queues/{}", path_param("queue_name", & self.queue_name) ?),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<Data<crate::models::Queue>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for RetrieveCallQueue {
-    type Output = Result<Response<Data<crate::models::Queue>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.queues().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Update a queue.
-///
-/// `POST /queues/{queue_name}` (operationId `UpdateQueue`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateQueue {
-    client: Client,
-    options: RequestOptions,
-    queue_name: String,
-    body: crate::models::UpdateQueueRequest,
-}
-impl UpdateQueue {
-    pub(crate) fn new(client: Client, queue_name: String, max_size: i64) -> Self {
-        UpdateQueue {
-            client,
-            options: RequestOptions::default(),
-            queue_name,
-            body: crate::models::UpdateQueueRequest {
-                max_size,
-            },
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            format!("/queues/{}", path_param("queue_name", & self.queue_name) ?),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<Data<crate::models::Queue>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for UpdateQueue {
-    type Output = Result<Response<Data<crate::models::Queue>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.queues().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Delete a queue.
-///
-/// `DELETE /queues/{queue_name}` (operationId `DeleteQueue`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteQueue {
-    client: Client,
-    options: RequestOptions,
-    queue_name: String,
-}
-impl DeleteQueue {
-    pub(crate) fn new(client: Client, queue_name: String) -> Self {
-        DeleteQueue {
-            client,
-            options: RequestOptions::default(),
-            queue_name,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::DELETE,
-            format!("/queues/{}", path_param("queue_name", & self.queue_name) ?),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<()>> {
-        let request = self.request()?;
-        self.client.execute_no_content(request, &self.options).await
-    }
-}
-impl IntoFuture for DeleteQueue {
-    type Output = Result<Response<()>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.queues().calls().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve calls from a queue.
-///
-/// `GET /queues/{queue_name}/calls` (operationId `ListQueueCalls`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct ListQueueCalls {
-    client: Client,
-    options: RequestOptions,
-    queue_name: String,
-    page: Option<crate::models::CallControlPageConsolidated>,
-}
-impl ListQueueCalls {
-    pub(crate) fn new(client: Client, queue_name: String) -> Self {
-        ListQueueCalls {
-            client,
-            options: RequestOptions::default(),
-            queue_name,
-            page: None,
-        }
-    }
-    /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
-    pub fn page(
-        mut self,
-        value: impl Into<crate::models::CallControlPageConsolidated>,
-    ) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::GET,
-            format!("/queues/{}/calls", path_param("queue_name", & self.queue_name) ?),
-        );
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<Page<crate::models::QueueCall, crate::models::PaginationMeta>>,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(self) -> crate::PageStream<crate::models::QueueCall> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::PageNumber,
-        )
-    }
-}
-impl IntoFuture for ListQueueCalls {
-    type Output = Result<
-        Response<Page<crate::models::QueueCall, crate::models::PaginationMeta>>,
-    >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.queues().calls().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a call from a queue.
-///
-/// `GET /queues/{queue_name}/calls/{call_control_id}` (operationId `RetrieveCallFromQueue`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RetrieveCallFromQueue {
-    client: Client,
-    options: RequestOptions,
-    queue_name: String,
-    call_control_id: String,
-}
-impl RetrieveCallFromQueue {
-    pub(crate) fn new(
-        client: Client,
-        queue_name: String,
-        call_control_id: String,
-    ) -> Self {
-        RetrieveCallFromQueue {
-            client,
-            options: RequestOptions::default(),
-            queue_name,
-            call_control_id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!(
-                "/queues/{}/calls/{}", path_param("queue_name", & self.queue_name) ?,
-                path_param("call_control_id", & self.call_control_id) ?
-            ),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<Data<crate::models::QueueCall>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for RetrieveCallFromQueue {
-    type Output = Result<Response<Data<crate::models::QueueCall>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.queues().calls().update(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Update queued call.
-///
-/// `PATCH /queues/{queue_name}/calls/{call_control_id}` (operationId `UpdateCallInQueue`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct UpdateCallInQueue {
-    client: Client,
-    options: RequestOptions,
-    queue_name: String,
-    call_control_id: String,
-    body: crate::models::UpdateQueuedCallRequest,
-}
-impl UpdateCallInQueue {
-    pub(crate) fn new(
-        client: Client,
-        queue_name: String,
-        call_control_id: String,
-    ) -> Self {
-        UpdateCallInQueue {
-            client,
-            options: RequestOptions::default(),
-            queue_name,
-            call_control_id,
-            body: crate::models::UpdateQueuedCallRequest {
-                keep_after_hangup: None,
-            },
-        }
-    }
-    /// `keep_after_hangup` · boolean · optional
-    ///
-    /// Example: `true`
-    pub fn keep_after_hangup(mut self, value: impl Into<bool>) -> Self {
-        self.body.keep_after_hangup = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::PATCH,
-            format!(
-                "/queues/{}/calls/{}", path_param("queue_name", & self.queue_name) ?,
-                path_param("call_control_id", & self.call_control_id) ?
-            ),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<()>> {
-        let request = self.request()?;
-        self.client.execute_no_content(request, &self.options).await
-    }
-}
-impl IntoFuture for UpdateCallInQueue {
-    type Output = Result<Response<()>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.queues().calls().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Force remove a call from a queue.
-///
-/// `DELETE /queues/{queue_name}/calls/{call_control_id}` (operationId `RemoveQueueCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct RemoveQueueCall {
-    client: Client,
-    options: RequestOptions,
-    queue_name: String,
-    call_control_id: String,
-}
-impl RemoveQueueCall {
-    pub(crate) fn new(
-        client: Client,
-        queue_name: String,
-        call_control_id: String,
-    ) -> Self {
-        RemoveQueueCall {
-            client,
-            options: RequestOptions::default(),
-            queue_name,
-            call_control_id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::DELETE,
-            format!(
-                "/queues/{}/calls/{}", path_param("queue_name", & self.queue_name) ?,
-                path_param("call_control_id", & self.call_control_id) ?
-            ),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<()>> {
-        let request = self.request()?;
-        self.client.execute_no_content(request, &self.options).await
-    }
-}
-impl IntoFuture for RemoveQueueCall {
-    type Output = Result<Response<()>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.recording_transcriptions().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List all recording transcriptions.
-///
-/// `GET /recording_transcriptions` (operationId `getRecordingTranscriptions`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRecordingTranscriptions {
-    client: Client,
-    options: RequestOptions,
-    page: Option<crate::models::CallRecordingsPageConsolidated>,
-    filter: Option<crate::models::GetRecordingTranscriptionsFilter>,
-}
-impl GetRecordingTranscriptions {
-    pub(crate) fn new(client: Client) -> Self {
-        GetRecordingTranscriptions {
-            client,
-            options: RequestOptions::default(),
-            page: None,
-            filter: None,
-        }
-    }
-    /// `page` · [`CallRecordingsPageConsolidated`](crate::models::CallRecordingsPageConsolidated) · optional
-    pub fn page(
-        mut self,
-        value: impl Into<crate::models::CallRecordingsPageConsolidated>,
-    ) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// `filter` · [`GetRecordingTranscriptionsFilter`](crate::models::GetRecordingTranscriptionsFilter) · optional
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::models::GetRecordingTranscriptionsFilter>,
-    ) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::GET,
-            "/recording_transcriptions".to_string(),
-        );
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
-        }
-        if let Some(value) = &self.filter {
-            request.query("filter", value, QueryStyle::DeepObject)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<
-            Page<
-                crate::models::RecordingTranscription,
-                crate::models::CallRecordingsCursorPaginationMeta,
+        ) -> Self {
+            self.op.body.message_history = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `participants` · list of [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · optional · default `[]`
+        pub fn participants(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::models::AiAssistantJoinParticipant>,
             >,
-        >,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
+        ) -> Self {
+            self.op.body.participants = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `send_message_history_updates` · boolean · optional · default `false`
+        pub fn send_message_history_updates(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.send_message_history_updates = Some(value.into());
+            self
+        }
+        /// `transcription` · [`TranscriptionConfig`](crate::models::TranscriptionConfig) · optional
+        pub fn transcription(
+            mut self,
+            value: impl Into<crate::models::TranscriptionConfig>,
+        ) -> Self {
+            self.op.body.transcription = Some(value.into());
+            self
+        }
+        /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
+        ///
+        /// Example: `"Telnyx.KokoroTTS.af"`
+        pub fn voice(mut self, value: impl Into<String>) -> Self {
+            self.op.body.voice = Some(value.into());
+            self
+        }
+        /// `voice_settings` · [`AiAssistantStartRequestVoiceSettings`](crate::models::AiAssistantStartRequestVoiceSettings) · optional
+        pub fn voice_settings(
+            mut self,
+            value: impl Into<crate::models::AiAssistantStartRequestVoiceSettings>,
+        ) -> Self {
+            self.op.body.voice_settings = Some(value.into());
+            self
+        }
     }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(
-        self,
-    ) -> crate::PageStream<crate::models::RecordingTranscription> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::Cursor,
-        )
+    /// Request builder of `client.calls().actions().stop_ai_assistant(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Stop AI Assistant.
+    ///
+    /// `POST /calls/{call_control_id}/actions/ai_assistant_stop` (operationId `CallStopAIAssistant`).
+    pub type StopAiAssistant = crate::Request<crate::operations::calls::StopAiAssistant>;
+    impl StopAiAssistant {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
     }
-}
-impl IntoFuture for GetRecordingTranscriptions {
-    type Output = Result<
-        Response<
-            Page<
-                crate::models::RecordingTranscription,
-                crate::models::CallRecordingsCursorPaginationMeta,
+    /// Request builder of `client.calls().actions().answer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Answer call.
+    ///
+    /// `POST /calls/{call_control_id}/actions/answer` (operationId `AnswerCall`).
+    ///
+    /// Webhooks: [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
+    pub type Answer = crate::Request<crate::operations::calls::Answer>;
+    impl Answer {
+        /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
+        pub fn assistant(
+            mut self,
+            value: impl Into<crate::models::CallAssistantRequest>,
+        ) -> Self {
+            self.op.body.assistant = Some(value.into());
+            self
+        }
+        /// `billing_group_id` · string (uuid) · optional
+        ///
+        /// Example: `"f5586561-8ff0-4291-a0ac-84fe544797bd"`
+        pub fn billing_group_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.billing_group_id = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `conversation_relay_config` · [`ConversationRelayEmbeddedConfig`](crate::models::ConversationRelayEmbeddedConfig) · optional
+        ///
+        /// Example: `{"custom_parameters":{"customer_id":"12345"},"dtmf_detection":true,"greeting":"H…`
+        pub fn conversation_relay_config(
+            mut self,
+            value: impl Into<crate::models::ConversationRelayEmbeddedConfig>,
+        ) -> Self {
+            self.op.body.conversation_relay_config = Some(value.into());
+            self
+        }
+        /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
+        ///
+        /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
+        pub fn custom_headers(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::CustomSipHeader>>,
+        ) -> Self {
+            self.op.body.custom_headers = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `deepfake_detection` · [`DeepfakeDetection`](crate::models::DeepfakeDetection) · optional
+        pub fn deepfake_detection(
+            mut self,
+            value: impl Into<crate::models::DeepfakeDetection>,
+        ) -> Self {
+            self.op.body.deepfake_detection = Some(value.into());
+            self
+        }
+        /// `preferred_codecs` · string · optional · always `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
+        ///
+        /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
+        pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
+            self.op.body.preferred_codecs = Some(value.into());
+            self
+        }
+        /// `record` · string · optional · always `"record-from-answer"`
+        ///
+        /// Example: `"record-from-answer"`
+        pub fn record(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record = Some(value.into());
+            self
+        }
+        /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
+        ///
+        /// Example: `"single"`
+        pub fn record_channels(
+            mut self,
+            value: impl Into<crate::models::RecordChannels>,
+        ) -> Self {
+            self.op.body.record_channels = Some(value.into());
+            self
+        }
+        /// `record_custom_file_name` · string · optional · length 1..=40
+        ///
+        /// Example: `"my_recording_file_name"`
+        pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record_custom_file_name = Some(value.into());
+            self
+        }
+        /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
+        ///
+        /// Example: `"wav"`
+        pub fn record_format(
+            mut self,
+            value: impl Into<crate::models::RecordFormat>,
+        ) -> Self {
+            self.op.body.record_format = Some(value.into());
+            self
+        }
+        /// `record_max_length` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `1000`
+        pub fn record_max_length(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.record_max_length = Some(value.into());
+            self
+        }
+        /// `record_timeout_secs` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `100`
+        pub fn record_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.record_timeout_secs = Some(value.into());
+            self
+        }
+        /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
+        ///
+        /// Example: `"outbound"`
+        pub fn record_track(
+            mut self,
+            value: impl Into<crate::models::NoiseSuppressionDirection>,
+        ) -> Self {
+            self.op.body.record_track = Some(value.into());
+            self
+        }
+        /// `record_trim` · string · optional · always `"trim-silence"`
+        ///
+        /// Example: `"trim-silence"`
+        pub fn record_trim(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record_trim = Some(value.into());
+            self
+        }
+        /// `send_silence_when_idle` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn send_silence_when_idle(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.send_silence_when_idle = Some(value.into());
+            self
+        }
+        /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
+        ///
+        /// Example: `[{"name":"User-to-User","value":"value"}]`
+        pub fn sip_headers(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::SipHeader>>,
+        ) -> Self {
+            self.op.body.sip_headers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
+        ///
+        /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
+        pub fn sound_modifications(
+            mut self,
+            value: impl Into<crate::models::SoundModifications>,
+        ) -> Self {
+            self.op.body.sound_modifications = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_codec` · [`StreamBidirectionalCodec`](crate::models::StreamBidirectionalCodec) · optional · default `"PCMU"`
+        ///
+        /// Example: `"G722"`
+        pub fn stream_bidirectional_codec(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalCodec>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_codec = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_mode` · [`StreamBidirectionalMode`](crate::models::StreamBidirectionalMode) · optional · default `"mp3"`
+        ///
+        /// Example: `"rtp"`
+        pub fn stream_bidirectional_mode(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalMode>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_mode = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"opposite"`
+        ///
+        /// Example: `"both"`
+        pub fn stream_bidirectional_target_legs(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalTargetLegs>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_target_legs = Some(value.into());
+            self
+        }
+        /// `stream_codec` · [`StreamCodec`](crate::models::StreamCodec) · optional · default `"default"`
+        ///
+        /// Example: `"PCMA"`
+        pub fn stream_codec(
+            mut self,
+            value: impl Into<crate::models::StreamCodec>,
+        ) -> Self {
+            self.op.body.stream_codec = Some(value.into());
+            self
+        }
+        /// `stream_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
+        ///
+        /// Example: `"both_tracks"`
+        pub fn stream_track(
+            mut self,
+            value: impl Into<crate::models::StreamTrack>,
+        ) -> Self {
+            self.op.body.stream_track = Some(value.into());
+            self
+        }
+        /// `stream_url` · string · optional
+        ///
+        /// Example: `"wss://www.example.com/websocket"`
+        pub fn stream_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stream_url = Some(value.into());
+            self
+        }
+        /// `transcription` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn transcription(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.transcription = Some(value.into());
+            self
+        }
+        /// `transcription_config` · [`StartTranscriptionRequest`](crate::models::StartTranscriptionRequest) · optional
+        ///
+        /// Example: `{"client_state":"aGF2ZSBhIG5pY2UgZGF5ID1d","command_id":"891510ac-f3e4-11e8-af5b…`
+        pub fn transcription_config(
+            mut self,
+            value: impl Into<crate::models::StartTranscriptionRequest>,
+        ) -> Self {
+            self.op.body.transcription_config = Some(value.into());
+            self
+        }
+        /// `webhook_retries_policies` · map of [`WebhookRetriesPolicies`](crate::models::WebhookRetriesPolicies) · optional
+        ///
+        /// Example: `{"call.hangup":{"retries_ms":[1000,2000,5000]}}`
+        pub fn webhook_retries_policies(
+            mut self,
+            value: impl IntoIterator<
+                Item = (
+                    impl Into<String>,
+                    impl Into<crate::models::WebhookRetriesPolicies>,
+                ),
             >,
-        >,
+        ) -> Self {
+            self.op.body.webhook_retries_policies = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+        /// `webhook_url` · string · optional
+        ///
+        /// Example: `"https://www.example.com/server-b/"`
+        pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.webhook_url = Some(value.into());
+            self
+        }
+        /// `webhook_url_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
+        ///
+        /// Example: `"GET"`
+        pub fn webhook_url_method(
+            mut self,
+            value: impl Into<crate::models::WebhookUrlsMethod>,
+        ) -> Self {
+            self.op.body.webhook_url_method = Some(value.into());
+            self
+        }
+        /// `webhook_urls` · map of string · optional
+        ///
+        /// Example: `{"call.bridge":"https://www.example.com/webhooks/bridge","call.hangup":"https://…`
+        pub fn webhook_urls(
+            mut self,
+            value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        ) -> Self {
+            self.op.body.webhook_urls = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+        /// `webhook_urls_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
+        ///
+        /// Example: `"POST"`
+        pub fn webhook_urls_method(
+            mut self,
+            value: impl Into<crate::models::WebhookUrlsMethod>,
+        ) -> Self {
+            self.op.body.webhook_urls_method = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().bridge(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Bridge calls.
+    ///
+    /// `POST /calls/{call_control_id}/actions/bridge` (operationId `BridgeCall`).
+    ///
+    /// Webhooks: [`call.bridged`](crate::WebhookEvent::CallBridged).
+    pub type Bridge = crate::Request<crate::operations::calls::Bridge>;
+    impl Bridge {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `hold_after_unbridge` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn hold_after_unbridge(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.hold_after_unbridge = Some(value.into());
+            self
+        }
+        /// `mute_dtmf` · [`MuteDtmf`](crate::models::MuteDtmf) · optional · default `"none"`
+        ///
+        /// Example: `"opposite"`
+        pub fn mute_dtmf(mut self, value: impl Into<crate::models::MuteDtmf>) -> Self {
+            self.op.body.mute_dtmf = Some(value.into());
+            self
+        }
+        /// `park_after_unbridge` · string · optional
+        ///
+        /// Example: `"self"`
+        pub fn park_after_unbridge(mut self, value: impl Into<String>) -> Self {
+            self.op.body.park_after_unbridge = Some(value.into());
+            self
+        }
+        /// `play_ringtone` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn play_ringtone(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.play_ringtone = Some(value.into());
+            self
+        }
+        /// `prevent_double_bridge` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn prevent_double_bridge(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.prevent_double_bridge = Some(value.into());
+            self
+        }
+        /// `queue` · string · optional
+        ///
+        /// Example: `"support"`
+        pub fn queue(mut self, value: impl Into<String>) -> Self {
+            self.op.body.queue = Some(value.into());
+            self
+        }
+        /// `record` · string · optional · always `"record-from-answer"`
+        ///
+        /// Example: `"record-from-answer"`
+        pub fn record(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record = Some(value.into());
+            self
+        }
+        /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
+        ///
+        /// Example: `"single"`
+        pub fn record_channels(
+            mut self,
+            value: impl Into<crate::models::RecordChannels>,
+        ) -> Self {
+            self.op.body.record_channels = Some(value.into());
+            self
+        }
+        /// `record_custom_file_name` · string · optional · length 1..=40
+        ///
+        /// Example: `"my_recording_file_name"`
+        pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record_custom_file_name = Some(value.into());
+            self
+        }
+        /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
+        ///
+        /// Example: `"wav"`
+        pub fn record_format(
+            mut self,
+            value: impl Into<crate::models::RecordFormat>,
+        ) -> Self {
+            self.op.body.record_format = Some(value.into());
+            self
+        }
+        /// `record_max_length` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `1000`
+        pub fn record_max_length(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.record_max_length = Some(value.into());
+            self
+        }
+        /// `record_timeout_secs` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `100`
+        pub fn record_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.record_timeout_secs = Some(value.into());
+            self
+        }
+        /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
+        ///
+        /// Example: `"outbound"`
+        pub fn record_track(
+            mut self,
+            value: impl Into<crate::models::NoiseSuppressionDirection>,
+        ) -> Self {
+            self.op.body.record_track = Some(value.into());
+            self
+        }
+        /// `record_trim` · string · optional · always `"trim-silence"`
+        ///
+        /// Example: `"trim-silence"`
+        pub fn record_trim(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record_trim = Some(value.into());
+            self
+        }
+        /// `ringtone` · [`BridgeRequestRingtone`](crate::models::BridgeRequestRingtone) · optional · default `"us"`
+        ///
+        /// Example: `"pl"`
+        pub fn ringtone(
+            mut self,
+            value: impl Into<crate::models::BridgeRequestRingtone>,
+        ) -> Self {
+            self.op.body.ringtone = Some(value.into());
+            self
+        }
+        /// `video_room_context` · string · optional
+        ///
+        /// Example: `"Alice"`
+        pub fn video_room_context(mut self, value: impl Into<String>) -> Self {
+            self.op.body.video_room_context = Some(value.into());
+            self
+        }
+        /// `video_room_id` · string (uuid) · optional
+        ///
+        /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
+        pub fn video_room_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.video_room_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().update_client_state(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Update client state.
+    ///
+    /// `PUT /calls/{call_control_id}/actions/client_state_update` (operationId `UpdateClientState`).
+    pub type UpdateClientState = crate::Request<
+        crate::operations::calls::UpdateClientState,
     >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.recording_transcriptions().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a recording transcription.
-///
-/// `GET /recording_transcriptions/{recording_transcription_id}` (operationId `getRecordingTranscription`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRecordingTranscription {
-    client: Client,
-    options: RequestOptions,
-    recording_transcription_id: String,
-}
-impl GetRecordingTranscription {
-    pub(crate) fn new(client: Client, recording_transcription_id: String) -> Self {
-        GetRecordingTranscription {
-            client,
-            options: RequestOptions::default(),
-            recording_transcription_id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!(
-                "/recording_transcriptions/{}", path_param("recording_transcription_id",
-                & self.recording_transcription_id) ?
-            ),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::RecordingTranscription>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for GetRecordingTranscription {
-    type Output = Result<Response<Data<crate::models::RecordingTranscription>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.recording_transcriptions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Delete a recording transcription.
-///
-/// `DELETE /recording_transcriptions/{recording_transcription_id}` (operationId `deleteRecordingTranscription`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteRecordingTranscription {
-    client: Client,
-    options: RequestOptions,
-    recording_transcription_id: String,
-}
-impl DeleteRecordingTranscription {
-    pub(crate) fn new(client: Client, recording_transcription_id: String) -> Self {
-        DeleteRecordingTranscription {
-            client,
-            options: RequestOptions::default(),
-            recording_transcription_id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::DELETE,
-            format!(
-                "/recording_transcriptions/{}", path_param("recording_transcription_id",
-                & self.recording_transcription_id) ?
-            ),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::RecordingTranscription>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for DeleteRecordingTranscription {
-    type Output = Result<Response<Data<crate::models::RecordingTranscription>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.recordings().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List all call recordings.
-///
-/// `GET /recordings` (operationId `GetRecordings`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRecordings {
-    client: Client,
-    options: RequestOptions,
-    page: Option<crate::models::CallRecordingsPageConsolidated>,
-    filter: Option<crate::models::GetRecordingsFilter>,
-}
-impl GetRecordings {
-    pub(crate) fn new(client: Client) -> Self {
-        GetRecordings {
-            client,
-            options: RequestOptions::default(),
-            page: None,
-            filter: None,
-        }
-    }
-    /// `page` · [`CallRecordingsPageConsolidated`](crate::models::CallRecordingsPageConsolidated) · optional
-    pub fn page(
-        mut self,
-        value: impl Into<crate::models::CallRecordingsPageConsolidated>,
-    ) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// `filter` · [`GetRecordingsFilter`](crate::models::GetRecordingsFilter) · optional
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::models::GetRecordingsFilter>,
-    ) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::GET, "/recordings".to_string());
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
-        }
-        if let Some(value) = &self.filter {
-            request.query("filter", value, QueryStyle::DeepObject)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<
-            Page<crate::models::RecordingResponseData, crate::models::PaginationMeta>,
-        >,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(self) -> crate::PageStream<crate::models::RecordingResponseData> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::PageNumber,
-        )
-    }
-}
-impl IntoFuture for GetRecordings {
-    type Output = Result<
-        Response<
-            Page<crate::models::RecordingResponseData, crate::models::PaginationMeta>,
-        >,
+    impl UpdateClientState {}
+    /// Request builder of `client.calls().actions().start_conversation_relay(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Start Conversation Relay.
+    ///
+    /// `POST /calls/{call_control_id}/actions/conversation_relay_start` (operationId `CallStartConversationRelay`).
+    ///
+    /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded).
+    pub type StartConversationRelay = crate::Request<
+        crate::operations::calls::StartConversationRelay,
     >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.recordings().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Retrieve a call recording.
-///
-/// `GET /recordings/{recording_id}` (operationId `GetRecording`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetRecording {
-    client: Client,
-    options: RequestOptions,
-    recording_id: String,
-}
-impl GetRecording {
-    pub(crate) fn new(client: Client, recording_id: String) -> Self {
-        GetRecording {
-            client,
-            options: RequestOptions::default(),
-            recording_id,
+    impl StartConversationRelay {
+        /// `assistant` · [`ConversationRelayAssistant`](crate::models::ConversationRelayAssistant) · optional
+        pub fn assistant(
+            mut self,
+            value: impl Into<crate::models::ConversationRelayAssistant>,
+        ) -> Self {
+            self.op.body.assistant = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `conversation_relay_dtmf_detection` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn conversation_relay_dtmf_detection(
+            mut self,
+            value: impl Into<bool>,
+        ) -> Self {
+            self.op.body.conversation_relay_dtmf_detection = Some(value.into());
+            self
+        }
+        /// `conversation_relay_settings` · [`ConversationRelaySettings`](crate::models::ConversationRelaySettings) · optional
+        ///
+        /// Example: `{"dtmf_detection":true,"interruptible":"speech","interruptible_greeting":"dtmf",…`
+        pub fn conversation_relay_settings(
+            mut self,
+            value: impl Into<crate::models::ConversationRelaySettings>,
+        ) -> Self {
+            self.op.body.conversation_relay_settings = Some(value.into());
+            self
+        }
+        /// `conversation_relay_url` · string · optional · pattern `"^wss?://"`
+        ///
+        /// Example: `"wss://example.com/conversation-relay"`
+        pub fn conversation_relay_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.conversation_relay_url = Some(value.into());
+            self
+        }
+        /// `custom_parameters` · map of any JSON · optional
+        ///
+        /// Example: `{"customer_id":"12345"}`
+        pub fn custom_parameters(
+            mut self,
+            value: impl IntoIterator<
+                Item = (impl Into<String>, impl Into<serde_json::Value>),
+            >,
+        ) -> Self {
+            self.op.body.custom_parameters = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+        /// `dtmf_detection` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn dtmf_detection(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.dtmf_detection = Some(value.into());
+            self
+        }
+        /// `greeting` · string · optional
+        ///
+        /// Example: `"Hi! Ask me anything!"`
+        pub fn greeting(mut self, value: impl Into<String>) -> Self {
+            self.op.body.greeting = Some(value.into());
+            self
+        }
+        /// `interruptible` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
+        ///
+        /// Example: `"speech"`
+        pub fn interruptible(
+            mut self,
+            value: impl Into<crate::models::ConversationRelayInterruptible>,
+        ) -> Self {
+            self.op.body.interruptible = Some(value.into());
+            self
+        }
+        /// `interruptible_greeting` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
+        ///
+        /// Example: `"speech"`
+        pub fn interruptible_greeting(
+            mut self,
+            value: impl Into<crate::models::ConversationRelayInterruptible>,
+        ) -> Self {
+            self.op.body.interruptible_greeting = Some(value.into());
+            self
+        }
+        /// `interruption_settings` · [`ConversationRelayInterruptionSettings`](crate::models::ConversationRelayInterruptionSettings) · optional
+        pub fn interruption_settings(
+            mut self,
+            value: impl Into<crate::models::ConversationRelayInterruptionSettings>,
+        ) -> Self {
+            self.op.body.interruption_settings = Some(value.into());
+            self
+        }
+        /// `language` · string · optional · default `"en"`
+        ///
+        /// Example: `"en-US"`
+        pub fn language(mut self, value: impl Into<String>) -> Self {
+            self.op.body.language = Some(value.into());
+            self
+        }
+        /// `languages` · list of [`ConversationRelayLanguage`](crate::models::ConversationRelayLanguage) · optional
+        pub fn languages(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::models::ConversationRelayLanguage>,
+            >,
+        ) -> Self {
+            self.op.body.languages = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// `provider` · string · optional
+        ///
+        /// Example: `"elevenlabs"`
+        pub fn provider(mut self, value: impl Into<String>) -> Self {
+            self.op.body.provider = Some(value.into());
+            self
+        }
+        /// `structured_provider` · map of any JSON · optional
+        ///
+        /// Example: `{"model_id":"Default","voice_id":"voice-id"}`
+        pub fn structured_provider(
+            mut self,
+            value: impl IntoIterator<
+                Item = (impl Into<String>, impl Into<serde_json::Value>),
+            >,
+        ) -> Self {
+            self.op.body.structured_provider = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+        /// `transcription` · map of any JSON · optional · deprecated
+        pub fn transcription(
+            mut self,
+            value: impl IntoIterator<
+                Item = (impl Into<String>, impl Into<serde_json::Value>),
+            >,
+        ) -> Self {
+            self.op.body.transcription = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+        /// `transcription_engine` · [`TranscriptionEngine`](crate::models::TranscriptionEngine) · optional · default `"Google"`
+        ///
+        /// Example: `"Google"`
+        pub fn transcription_engine(
+            mut self,
+            value: impl Into<crate::models::TranscriptionEngine>,
+        ) -> Self {
+            self.op.body.transcription_engine = Some(value.into());
+            self
+        }
+        /// `transcription_engine_config` · map of any JSON · optional
+        ///
+        /// Example: `{"interim_results":true,"keywords_boosting":{"telnyx":2.0},"transcription_model"…`
+        pub fn transcription_engine_config(
+            mut self,
+            value: impl IntoIterator<
+                Item = (impl Into<String>, impl Into<serde_json::Value>),
+            >,
+        ) -> Self {
+            self.op.body.transcription_engine_config = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+        /// `tts_provider` · string · optional
+        ///
+        /// Example: `"telnyx"`
+        pub fn tts_provider(mut self, value: impl Into<String>) -> Self {
+            self.op.body.tts_provider = Some(value.into());
+            self
+        }
+        /// `url` · string · optional · pattern `"^wss?://"`
+        ///
+        /// Example: `"wss://example.com/conversation-relay"`
+        pub fn url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.url = Some(value.into());
+            self
+        }
+        /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
+        ///
+        /// Example: `"Telnyx.KokoroTTS.af"`
+        pub fn voice(mut self, value: impl Into<String>) -> Self {
+            self.op.body.voice = Some(value.into());
+            self
+        }
+        /// `voice_settings` · [`ConversationRelayStartRequestVoiceSettings`](crate::models::ConversationRelayStartRequestVoiceSettings) · optional
+        pub fn voice_settings(
+            mut self,
+            value: impl Into<crate::models::ConversationRelayStartRequestVoiceSettings>,
+        ) -> Self {
+            self.op.body.voice_settings = Some(value.into());
+            self
         }
     }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!("/recordings/{}", path_param("recording_id", & self.recording_id) ?),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::RecordingResponseData>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for GetRecording {
-    type Output = Result<Response<Data<crate::models::RecordingResponseData>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.recordings().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Delete a call recording.
-///
-/// `DELETE /recordings/{recording_id}` (operationId `DeleteRecording`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteRecording {
-    client: Client,
-    options: RequestOptions,
-    recording_id: String,
-}
-impl DeleteRecording {
-    pub(crate) fn new(client: Client, recording_id: String) -> Self {
-        DeleteRecording {
-            client,
-            options: RequestOptions::default(),
-            recording_id,
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::DELETE,
-            format!("/recordings/{}", path_param("recording_id", & self.recording_id) ?),
-        );
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<Data<crate::models::RecordingResponseData>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for DeleteRecording {
-    type Output = Result<Response<Data<crate::models::RecordingResponseData>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.recordings().actions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Delete a list of call recordings.
-///
-/// `POST /recordings/actions/delete` (operationId `DeleteRecordings`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DeleteRecordings {
-    client: Client,
-    options: RequestOptions,
-    body: crate::models::DeleteRecordingsBody,
-}
-impl DeleteRecordings {
-    pub(crate) fn new(client: Client, ids: Vec<String>) -> Self {
-        DeleteRecordings {
-            client,
-            options: RequestOptions::default(),
-            body: crate::models::DeleteRecordingsBody {
-                ids,
-            },
-        }
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::POST,
-            "/recordings/actions/delete".to_string(),
-        );
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<Response<crate::models::DeleteRecordingsResponse>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for DeleteRecordings {
-    type Output = Result<Response<crate::models::DeleteRecordingsResponse>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.webhook_deliveries().list(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// List webhook deliveries.
-///
-/// `GET /webhook_deliveries` (operationId `GetWebhookDeliveries`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetWebhookDeliveries {
-    client: Client,
-    options: RequestOptions,
-    page: Option<crate::models::PageConsolidated>,
-    filter: Option<crate::models::GetWebhookDeliveriesFilter>,
-}
-impl GetWebhookDeliveries {
-    pub(crate) fn new(client: Client) -> Self {
-        GetWebhookDeliveries {
-            client,
-            options: RequestOptions::default(),
-            page: None,
-            filter: None,
-        }
-    }
-    /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
-    pub fn page(mut self, value: impl Into<crate::models::PageConsolidated>) -> Self {
-        self.page = Some(value.into());
-        self
-    }
-    /// `filter` · [`GetWebhookDeliveriesFilter`](crate::models::GetWebhookDeliveriesFilter) · optional
-    pub fn filter(
-        mut self,
-        value: impl Into<crate::models::GetWebhookDeliveriesFilter>,
-    ) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(
-            Method::GET,
-            "/webhook_deliveries".to_string(),
-        );
-        if let Some(value) = &self.page {
-            request.query("page", value, QueryStyle::DeepObject)?;
-        }
-        if let Some(value) = &self.filter {
-            request.query("filter", value, QueryStyle::DeepObject)?;
-        }
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(
-        self,
-    ) -> Result<
-        Response<
-            Page<crate::models::WebhookDelivery, crate::models::PaginationMetaSimple>,
-        >,
-    > {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-    pub fn into_stream(self) -> crate::PageStream<crate::models::WebhookDelivery> {
-        let request = self.request();
-        crate::pagination::paginate(
-            self.client,
-            request,
-            self.options,
-            crate::pagination::PageScheme::PageNumber,
-        )
-    }
-}
-impl IntoFuture for GetWebhookDeliveries {
-    type Output = Result<
-        Response<
-            Page<crate::models::WebhookDelivery, crate::models::PaginationMetaSimple>,
-        >,
+    /// Request builder of `client.calls().actions().stop_conversation_relay(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Stop Conversation Relay.
+    ///
+    /// `POST /calls/{call_control_id}/actions/conversation_relay_stop` (operationId `CallStopConversationRelay`).
+    pub type StopConversationRelay = crate::Request<
+        crate::operations::calls::StopConversationRelay,
     >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Request builder of `client.webhook_deliveries().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Find webhook_delivery details by ID.
-///
-/// `GET /webhook_deliveries/{id}` (operationId `GetWebhookDelivery`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct GetWebhookDelivery {
-    client: Client,
-    options: RequestOptions,
-    id: String,
-}
-impl GetWebhookDelivery {
-    pub(crate) fn new(client: Client, id: String) -> Self {
-        GetWebhookDelivery {
-            client,
-            options: RequestOptions::default(),
-            id,
+    impl StopConversationRelay {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
         }
     }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
+    /// Request builder of `client.calls().actions().enqueue(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Enqueue call.
+    ///
+    /// `POST /calls/{call_control_id}/actions/enqueue` (operationId `EnqueueCall`).
+    pub type Enqueue = crate::Request<crate::operations::calls::Enqueue>;
+    impl Enqueue {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `keep_after_hangup` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn keep_after_hangup(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.keep_after_hangup = Some(value.into());
+            self
+        }
+        /// `max_size` · integer · optional · default `100`
+        ///
+        /// Example: `200`
+        pub fn max_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.max_size = Some(value.into());
+            self
+        }
+        /// `max_wait_time_secs` · integer · optional
+        ///
+        /// Example: `600`
+        pub fn max_wait_time_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.max_wait_time_secs = Some(value.into());
+            self
+        }
     }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
+    /// Request builder of `client.calls().actions().start_forking(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Forking start.
+    ///
+    /// `POST /calls/{call_control_id}/actions/fork_start` (operationId `StartCallFork`).
+    ///
+    /// Webhooks: [`call.fork.started`](crate::WebhookEvent::CallForkStarted), [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
+    pub type StartForking = crate::Request<crate::operations::calls::StartForking>;
+    impl StartForking {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `rx` · string · optional
+        ///
+        /// Example: `"udp:192.0.2.1:9000"`
+        pub fn rx(mut self, value: impl Into<String>) -> Self {
+            self.op.body.rx = Some(value.into());
+            self
+        }
+        /// `stream_type` · string · optional · always `"decrypted"` · default `"decrypted"`
+        ///
+        /// Example: `"decrypted"`
+        pub fn stream_type(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stream_type = Some(value.into());
+            self
+        }
+        /// `tx` · string · optional
+        ///
+        /// Example: `"udp:192.0.2.1:9001"`
+        pub fn tx(mut self, value: impl Into<String>) -> Self {
+            self.op.body.tx = Some(value.into());
+            self
+        }
     }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
+    /// Request builder of `client.calls().actions().stop_forking(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Forking stop.
+    ///
+    /// `POST /calls/{call_control_id}/actions/fork_stop` (operationId `StopCallFork`).
+    ///
+    /// Webhooks: [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
+    pub type StopForking = crate::Request<crate::operations::calls::StopForking>;
+    impl StopForking {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `stream_type` · [`StopForkingRequestStreamType`](crate::models::StopForkingRequestStreamType) · optional · default `"raw"`
+        ///
+        /// Example: `"decrypted"`
+        pub fn stream_type(
+            mut self,
+            value: impl Into<crate::models::StopForkingRequestStreamType>,
+        ) -> Self {
+            self.op.body.stream_type = Some(value.into());
+            self
+        }
     }
-    fn request(&self) -> Result<ApiRequest> {
-        let request = ApiRequest::new(
-            Method::GET,
-            format!("/webhook_deliveries/{}", path_param("id", & self.id) ?),
-        );
-        Ok(request)
+    /// Request builder of `client.calls().actions().gather(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Gather.
+    ///
+    /// `POST /calls/{call_control_id}/actions/gather` (operationId `GatherCall`).
+    ///
+    /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    pub type Gather = crate::Request<crate::operations::calls::Gather>;
+    impl Gather {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `gather_id` · string · optional · length 1..=40
+        ///
+        /// Example: `"my_gather_id"`
+        pub fn gather_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.gather_id = Some(value.into());
+            self
+        }
+        /// `initial_timeout_millis` · integer (int32) · optional · default `5000`
+        ///
+        /// Example: `10000`
+        pub fn initial_timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.initial_timeout_millis = Some(value.into());
+            self
+        }
+        /// `inter_digit_timeout_millis` · integer (int32) · optional · default `5000`
+        ///
+        /// Example: `10000`
+        pub fn inter_digit_timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.inter_digit_timeout_millis = Some(value.into());
+            self
+        }
+        /// `maximum_digits` · integer (int32) · optional · default `128`
+        ///
+        /// Example: `10`
+        pub fn maximum_digits(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.maximum_digits = Some(value.into());
+            self
+        }
+        /// `minimum_digits` · integer (int32) · optional · default `1`
+        ///
+        /// Example: `1`
+        pub fn minimum_digits(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.minimum_digits = Some(value.into());
+            self
+        }
+        /// `terminating_digit` · string · optional · default `"#"`
+        ///
+        /// Example: `"#"`
+        pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
+            self.op.body.terminating_digit = Some(value.into());
+            self
+        }
+        /// `timeout_millis` · integer (int32) · optional · default `60000`
+        ///
+        /// Example: `60000`
+        pub fn timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.timeout_millis = Some(value.into());
+            self
+        }
+        /// `valid_digits` · string · optional · default `"0123456789#*"`
+        ///
+        /// Example: `"123"`
+        pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
+            self.op.body.valid_digits = Some(value.into());
+            self
+        }
     }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<Data<crate::models::WebhookDelivery>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
+    /// Request builder of `client.calls().actions().stop_gather(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Gather stop.
+    ///
+    /// `POST /calls/{call_control_id}/actions/gather_stop` (operationId `StopCallGather`).
+    ///
+    /// Webhooks: [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    pub type StopGather = crate::Request<crate::operations::calls::StopGather>;
+    impl StopGather {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().gather_using_ai(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Gather using AI.
+    ///
+    /// `POST /calls/{call_control_id}/actions/gather_using_ai` (operationId `callGatherUsingAI`).
+    ///
+    /// Webhooks: [`call.ai_gather.ended`](crate::WebhookEvent::CallAiGatherEnded), [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.ai_gather.partial_results`](crate::WebhookEvent::CallAiGatherPartialResults), [`call.ai_gather.message_history_updated`](crate::WebhookEvent::CallAiGatherMessageHistoryUpdated).
+    pub type GatherUsingAi = crate::Request<crate::operations::calls::GatherUsingAi>;
+    impl GatherUsingAi {
+        /// `assistant` · [`Assistant`](crate::models::Assistant) · optional
+        pub fn assistant(mut self, value: impl Into<crate::models::Assistant>) -> Self {
+            self.op.body.assistant = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `gather_ended_speech` · string · optional · length at most 3000
+        ///
+        /// Example: `"Thank you for providing the information."`
+        pub fn gather_ended_speech(mut self, value: impl Into<String>) -> Self {
+            self.op.body.gather_ended_speech = Some(value.into());
+            self
+        }
+        /// `greeting` · string · optional
+        ///
+        /// Example: `"Hello, can you tell me your age and where you live?"`
+        pub fn greeting(mut self, value: impl Into<String>) -> Self {
+            self.op.body.greeting = Some(value.into());
+            self
+        }
+        /// `interruption_settings` · [`InterruptionSettings`](crate::models::InterruptionSettings) · optional
+        pub fn interruption_settings(
+            mut self,
+            value: impl Into<crate::models::InterruptionSettings>,
+        ) -> Self {
+            self.op.body.interruption_settings = Some(value.into());
+            self
+        }
+        /// `language` · [`GatherUsingAiRequestLanguage`](crate::models::GatherUsingAiRequestLanguage) · optional
+        pub fn language(
+            mut self,
+            value: impl Into<crate::models::GatherUsingAiRequestLanguage>,
+        ) -> Self {
+            self.op.body.language = Some(value.into());
+            self
+        }
+        /// `message_history` · list of [`MessageHistory`](crate::models::MessageHistory) · optional
+        pub fn message_history(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::MessageHistory>>,
+        ) -> Self {
+            self.op.body.message_history = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `send_message_history_updates` · boolean · optional
+        ///
+        /// Example: `false`
+        pub fn send_message_history_updates(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.send_message_history_updates = Some(value.into());
+            self
+        }
+        /// `send_partial_results` · boolean · optional
+        ///
+        /// Example: `false`
+        pub fn send_partial_results(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.send_partial_results = Some(value.into());
+            self
+        }
+        /// `transcription` · [`TranscriptionConfig`](crate::models::TranscriptionConfig) · optional
+        pub fn transcription(
+            mut self,
+            value: impl Into<crate::models::TranscriptionConfig>,
+        ) -> Self {
+            self.op.body.transcription = Some(value.into());
+            self
+        }
+        /// `user_response_timeout_ms` · integer · optional · default `10000`
+        ///
+        /// Example: `15000`
+        pub fn user_response_timeout_ms(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.user_response_timeout_ms = Some(value.into());
+            self
+        }
+        /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
+        ///
+        /// Example: `"Telnyx.KokoroTTS.af"`
+        pub fn voice(mut self, value: impl Into<String>) -> Self {
+            self.op.body.voice = Some(value.into());
+            self
+        }
+        /// `voice_settings` · [`GatherUsingAiRequestVoiceSettings`](crate::models::GatherUsingAiRequestVoiceSettings) · optional
+        pub fn voice_settings(
+            mut self,
+            value: impl Into<crate::models::GatherUsingAiRequestVoiceSettings>,
+        ) -> Self {
+            self.op.body.voice_settings = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().gather_using_audio(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Gather using audio.
+    ///
+    /// `POST /calls/{call_control_id}/actions/gather_using_audio` (operationId `GatherUsingAudio`).
+    ///
+    /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    pub type GatherUsingAudio = crate::Request<
+        crate::operations::calls::GatherUsingAudio,
+    >;
+    impl GatherUsingAudio {
+        /// `audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/message.wav"`
+        pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.audio_url = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `inter_digit_timeout_millis` · integer (int32) · optional · default `5000`
+        ///
+        /// Example: `10000`
+        pub fn inter_digit_timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.inter_digit_timeout_millis = Some(value.into());
+            self
+        }
+        /// `invalid_audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/invalid.wav"`
+        pub fn invalid_audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.invalid_audio_url = Some(value.into());
+            self
+        }
+        /// `invalid_media_name` · string · optional
+        ///
+        /// Example: `"my_media_uploaded_to_media_storage_api"`
+        pub fn invalid_media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.invalid_media_name = Some(value.into());
+            self
+        }
+        /// `maximum_digits` · integer (int32) · optional · default `128`
+        ///
+        /// Example: `10`
+        pub fn maximum_digits(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.maximum_digits = Some(value.into());
+            self
+        }
+        /// `maximum_tries` · integer (int32) · optional · default `3`
+        ///
+        /// Example: `3`
+        pub fn maximum_tries(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.maximum_tries = Some(value.into());
+            self
+        }
+        /// `media_name` · string · optional
+        ///
+        /// Example: `"my_media_uploaded_to_media_storage_api"`
+        pub fn media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.media_name = Some(value.into());
+            self
+        }
+        /// `minimum_digits` · integer (int32) · optional · default `1`
+        ///
+        /// Example: `1`
+        pub fn minimum_digits(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.minimum_digits = Some(value.into());
+            self
+        }
+        /// `terminating_digit` · string · optional · default `"#"`
+        ///
+        /// Example: `"#"`
+        pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
+            self.op.body.terminating_digit = Some(value.into());
+            self
+        }
+        /// `timeout_millis` · integer (int32) · optional · default `60000`
+        ///
+        /// Example: `60000`
+        pub fn timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.timeout_millis = Some(value.into());
+            self
+        }
+        /// `valid_digits` · string · optional · default `"0123456789#*"`
+        ///
+        /// Example: `"123"`
+        pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
+            self.op.body.valid_digits = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().gather_using_speak(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Gather using speak.
+    ///
+    /// `POST /calls/{call_control_id}/actions/gather_using_speak` (operationId `GatherUsingSpeak`).
+    ///
+    /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    pub type GatherUsingSpeak = crate::Request<
+        crate::operations::calls::GatherUsingSpeak,
+    >;
+    impl GatherUsingSpeak {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `inter_digit_timeout_millis` · integer (int32) · optional · default `5000`
+        ///
+        /// Example: `10000`
+        pub fn inter_digit_timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.inter_digit_timeout_millis = Some(value.into());
+            self
+        }
+        /// `invalid_payload` · string · optional
+        ///
+        /// Example: `"Say this on the call"`
+        pub fn invalid_payload(mut self, value: impl Into<String>) -> Self {
+            self.op.body.invalid_payload = Some(value.into());
+            self
+        }
+        /// `language` · [`SpeakRequestLanguage`](crate::models::SpeakRequestLanguage) · optional
+        ///
+        /// Example: `"en-US"`
+        pub fn language(
+            mut self,
+            value: impl Into<crate::models::SpeakRequestLanguage>,
+        ) -> Self {
+            self.op.body.language = Some(value.into());
+            self
+        }
+        /// `maximum_digits` · integer (int32) · optional · default `128`
+        ///
+        /// Example: `10`
+        pub fn maximum_digits(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.maximum_digits = Some(value.into());
+            self
+        }
+        /// `maximum_tries` · integer (int32) · optional · default `3`
+        ///
+        /// Example: `3`
+        pub fn maximum_tries(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.maximum_tries = Some(value.into());
+            self
+        }
+        /// `minimum_digits` · integer (int32) · optional · default `1`
+        ///
+        /// Example: `1`
+        pub fn minimum_digits(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.minimum_digits = Some(value.into());
+            self
+        }
+        /// `payload_type` · [`PayloadType`](crate::models::PayloadType) · optional · default `"text"`
+        ///
+        /// Example: `"ssml"`
+        pub fn payload_type(
+            mut self,
+            value: impl Into<crate::models::PayloadType>,
+        ) -> Self {
+            self.op.body.payload_type = Some(value.into());
+            self
+        }
+        /// `service_level` · [`ServiceLevel`](crate::models::ServiceLevel) · optional · default `"premium"`
+        ///
+        /// Example: `"premium"`
+        pub fn service_level(
+            mut self,
+            value: impl Into<crate::models::ServiceLevel>,
+        ) -> Self {
+            self.op.body.service_level = Some(value.into());
+            self
+        }
+        /// `terminating_digit` · string · optional · default `"#"`
+        ///
+        /// Example: `"#"`
+        pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
+            self.op.body.terminating_digit = Some(value.into());
+            self
+        }
+        /// `timeout_millis` · integer (int32) · optional · default `60000`
+        ///
+        /// Example: `60000`
+        pub fn timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.timeout_millis = Some(value.into());
+            self
+        }
+        /// `valid_digits` · string · optional · default `"0123456789#*"`
+        ///
+        /// Example: `"123"`
+        pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
+            self.op.body.valid_digits = Some(value.into());
+            self
+        }
+        /// `voice_settings` · [`GatherUsingSpeakRequestVoiceSettings`](crate::models::GatherUsingSpeakRequestVoiceSettings) · optional
+        pub fn voice_settings(
+            mut self,
+            value: impl Into<crate::models::GatherUsingSpeakRequestVoiceSettings>,
+        ) -> Self {
+            self.op.body.voice_settings = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().hangup(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Hangup call.
+    ///
+    /// `POST /calls/{call_control_id}/actions/hangup` (operationId `HangupCall`).
+    ///
+    /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
+    pub type Hangup = crate::Request<crate::operations::calls::Hangup>;
+    impl Hangup {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
+        ///
+        /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
+        pub fn custom_headers(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::CustomSipHeader>>,
+        ) -> Self {
+            self.op.body.custom_headers = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().leave_queue(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Remove call from a queue.
+    ///
+    /// `POST /calls/{call_control_id}/actions/leave_queue` (operationId `LeaveQueue`).
+    pub type LeaveQueue = crate::Request<crate::operations::calls::LeaveQueue>;
+    impl LeaveQueue {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().start_playback(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Play audio URL.
+    ///
+    /// `POST /calls/{call_control_id}/actions/playback_start` (operationId `StartCallPlayback`).
+    ///
+    /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded).
+    pub type StartPlayback = crate::Request<crate::operations::calls::StartPlayback>;
+    impl StartPlayback {
+        /// `audio_type` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
+        ///
+        /// Example: `"wav"`
+        pub fn audio_type(
+            mut self,
+            value: impl Into<crate::models::RecordFormat>,
+        ) -> Self {
+            self.op.body.audio_type = Some(value.into());
+            self
+        }
+        /// `audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/message.wav"`
+        pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.audio_url = Some(value.into());
+            self
+        }
+        /// `cache_audio` · boolean · optional · default `true`
+        ///
+        /// Example: `true`
+        pub fn cache_audio(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.cache_audio = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional · default `1`
+        ///
+        /// Example: `"infinity"`
+        pub fn loop_(mut self, value: impl Into<crate::models::Loopcount>) -> Self {
+            self.op.body.loop_ = Some(value.into());
+            self
+        }
+        /// `media_name` · string · optional
+        ///
+        /// Example: `"my_media_uploaded_to_media_storage_api"`
+        pub fn media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.media_name = Some(value.into());
+            self
+        }
+        /// `overlay` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn overlay(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.overlay = Some(value.into());
+            self
+        }
+        /// `playback_content` · string · optional
+        ///
+        /// Example: `"SUQzAwAAAAADf1..."`
+        pub fn playback_content(mut self, value: impl Into<String>) -> Self {
+            self.op.body.playback_content = Some(value.into());
+            self
+        }
+        /// `stop` · string · optional
+        ///
+        /// Example: `"current"`
+        pub fn stop(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stop = Some(value.into());
+            self
+        }
+        /// `target_legs` · string · optional · default `"self"`
+        ///
+        /// Example: `"self"`
+        pub fn target_legs(mut self, value: impl Into<String>) -> Self {
+            self.op.body.target_legs = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().stop_playback(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Stop audio playback.
+    ///
+    /// `POST /calls/{call_control_id}/actions/playback_stop` (operationId `StopCallPlayback`).
+    ///
+    /// Webhooks: [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
+    pub type StopPlayback = crate::Request<crate::operations::calls::StopPlayback>;
+    impl StopPlayback {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `overlay` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn overlay(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.overlay = Some(value.into());
+            self
+        }
+        /// `stop` · string · optional · default `"all"`
+        ///
+        /// Example: `"current"`
+        pub fn stop(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stop = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().pause_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Record pause.
+    ///
+    /// `POST /calls/{call_control_id}/actions/record_pause` (operationId `PauseCallRecording`).
+    pub type PauseRecording = crate::Request<crate::operations::calls::PauseRecording>;
+    impl PauseRecording {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `recording_id` · string (uuid) · optional
+        ///
+        /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
+        pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.recording_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().resume_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Record resume.
+    ///
+    /// `POST /calls/{call_control_id}/actions/record_resume` (operationId `ResumeCallRecording`).
+    pub type ResumeRecording = crate::Request<crate::operations::calls::ResumeRecording>;
+    impl ResumeRecording {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `recording_id` · string (uuid) · optional
+        ///
+        /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
+        pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.recording_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().start_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Recording start.
+    ///
+    /// `POST /calls/{call_control_id}/actions/record_start` (operationId `StartCallRecord`).
+    ///
+    /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved), [`call.recording.transcription.saved`](crate::WebhookEvent::CallRecordingTranscriptionSaved), [`call.recording.error`](crate::WebhookEvent::CallRecordingError).
+    pub type StartRecording = crate::Request<crate::operations::calls::StartRecording>;
+    impl StartRecording {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `custom_file_name` · string · optional · length 1..=40
+        ///
+        /// Example: `"my_recording_file_name"`
+        pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.custom_file_name = Some(value.into());
+            self
+        }
+        /// `max_length` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `100`
+        pub fn max_length(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.max_length = Some(value.into());
+            self
+        }
+        /// `play_beep` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn play_beep(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.play_beep = Some(value.into());
+            self
+        }
+        /// `recording_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
+        ///
+        /// Example: `"outbound"`
+        pub fn recording_track(
+            mut self,
+            value: impl Into<crate::models::NoiseSuppressionDirection>,
+        ) -> Self {
+            self.op.body.recording_track = Some(value.into());
+            self
+        }
+        /// `timeout_secs` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `100`
+        pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.timeout_secs = Some(value.into());
+            self
+        }
+        /// `transcription` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn transcription(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.transcription = Some(value.into());
+            self
+        }
+        /// `transcription_engine` · [`StartRecordingRequestTranscriptionEngine`](crate::models::StartRecordingRequestTranscriptionEngine) · optional · default `"A"`
+        ///
+        /// Example: `"A"`
+        pub fn transcription_engine(
+            mut self,
+            value: impl Into<crate::models::StartRecordingRequestTranscriptionEngine>,
+        ) -> Self {
+            self.op.body.transcription_engine = Some(value.into());
+            self
+        }
+        /// `transcription_language` · [`TranscriptionLanguage`](crate::models::TranscriptionLanguage) · optional · default `"en-US"`
+        ///
+        /// Example: `"en-US"`
+        pub fn transcription_language(
+            mut self,
+            value: impl Into<crate::models::TranscriptionLanguage>,
+        ) -> Self {
+            self.op.body.transcription_language = Some(value.into());
+            self
+        }
+        /// `transcription_max_speaker_count` · integer (int32) · optional · default `6`
+        ///
+        /// Example: `4`
+        pub fn transcription_max_speaker_count(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.transcription_max_speaker_count = Some(value.into());
+            self
+        }
+        /// `transcription_min_speaker_count` · integer (int32) · optional · default `2`
+        ///
+        /// Example: `4`
+        pub fn transcription_min_speaker_count(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.transcription_min_speaker_count = Some(value.into());
+            self
+        }
+        /// `transcription_profanity_filter` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn transcription_profanity_filter(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.transcription_profanity_filter = Some(value.into());
+            self
+        }
+        /// `transcription_speaker_diarization` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn transcription_speaker_diarization(
+            mut self,
+            value: impl Into<bool>,
+        ) -> Self {
+            self.op.body.transcription_speaker_diarization = Some(value.into());
+            self
+        }
+        /// `trim` · string · optional · always `"trim-silence"`
+        ///
+        /// Example: `"trim-silence"`
+        pub fn trim(mut self, value: impl Into<String>) -> Self {
+            self.op.body.trim = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().stop_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Recording stop.
+    ///
+    /// `POST /calls/{call_control_id}/actions/record_stop` (operationId `StopCallRecording`).
+    ///
+    /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
+    pub type StopRecording = crate::Request<crate::operations::calls::StopRecording>;
+    impl StopRecording {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `recording_id` · string (uuid) · optional
+        ///
+        /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
+        pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.recording_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().refer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// SIP Refer a call.
+    ///
+    /// `POST /calls/{call_control_id}/actions/refer` (operationId `ReferCall`).
+    ///
+    /// Webhooks: [`call.refer.started`](crate::WebhookEvent::CallReferStarted), [`call.refer.completed`](crate::WebhookEvent::CallReferCompleted), [`call.refer.failed`](crate::WebhookEvent::CallReferFailed).
+    pub type Refer = crate::Request<crate::operations::calls::Refer>;
+    impl Refer {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
+        ///
+        /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
+        pub fn custom_headers(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::CustomSipHeader>>,
+        ) -> Self {
+            self.op.body.custom_headers = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `sip_auth_password` · string · optional
+        pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+            self.op.body.sip_auth_password = Some(value.into());
+            self
+        }
+        /// `sip_auth_username` · string · optional
+        pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+            self.op.body.sip_auth_username = Some(value.into());
+            self
+        }
+        /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
+        ///
+        /// Example: `[{"name":"User-to-User","value":"value"}]`
+        pub fn sip_headers(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::SipHeader>>,
+        ) -> Self {
+            self.op.body.sip_headers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().reject(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Reject a call.
+    ///
+    /// `POST /calls/{call_control_id}/actions/reject` (operationId `RejectCall`).
+    ///
+    /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup).
+    pub type Reject = crate::Request<crate::operations::calls::Reject>;
+    impl Reject {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Send DTMF.
+    ///
+    /// `POST /calls/{call_control_id}/actions/send_dtmf` (operationId `SendDTMF`).
+    pub type SendDtmf = crate::Request<crate::operations::calls::SendDtmf>;
+    impl SendDtmf {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `duration_millis` · integer (int32) · optional · default `250`
+        ///
+        /// Example: `500`
+        pub fn duration_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.duration_millis = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().send_sip_info(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Send SIP info.
+    ///
+    /// `POST /calls/{call_control_id}/actions/send_sip_info` (operationId `SendSIPInfo`).
+    pub type SendSipInfo = crate::Request<crate::operations::calls::SendSipInfo>;
+    impl SendSipInfo {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().start_siprec(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// SIPREC start.
+    ///
+    /// `POST /calls/{call_control_id}/actions/siprec_start` (operationId `StartSiprecSession`).
+    ///
+    /// Webhooks: [`siprec.started`](crate::WebhookEvent::SiprecStarted), [`siprec.stopped`](crate::WebhookEvent::SiprecStopped), [`siprec.failed`](crate::WebhookEvent::SiprecFailed).
+    pub type StartSiprec = crate::Request<crate::operations::calls::StartSiprec>;
+    impl StartSiprec {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `connector_name` · string · optional
+        ///
+        /// Example: `"my-siprec-connector"`
+        pub fn connector_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.connector_name = Some(value.into());
+            self
+        }
+        /// `include_metadata_custom_headers` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn include_metadata_custom_headers(
+            mut self,
+            value: impl Into<bool>,
+        ) -> Self {
+            self.op.body.include_metadata_custom_headers = Some(value.into());
+            self
+        }
+        /// `secure` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn secure(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.secure = Some(value.into());
+            self
+        }
+        /// `session_timeout_secs` · integer · optional · default `1800`
+        ///
+        /// Example: `900`
+        pub fn session_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.session_timeout_secs = Some(value.into());
+            self
+        }
+        /// `sip_transport` · [`StartSiprecRequestSipTransport`](crate::models::StartSiprecRequestSipTransport) · optional · default `"udp"`
+        ///
+        /// Example: `"tcp"`
+        pub fn sip_transport(
+            mut self,
+            value: impl Into<crate::models::StartSiprecRequestSipTransport>,
+        ) -> Self {
+            self.op.body.sip_transport = Some(value.into());
+            self
+        }
+        /// `siprec_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"both_tracks"`
+        ///
+        /// Example: `"outbound_track"`
+        pub fn siprec_track(
+            mut self,
+            value: impl Into<crate::models::StreamTrack>,
+        ) -> Self {
+            self.op.body.siprec_track = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().stop_siprec(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// SIPREC stop.
+    ///
+    /// `POST /calls/{call_control_id}/actions/siprec_stop` (operationId `StopSiprecSession`).
+    ///
+    /// Webhooks: [`siprec.stopped`](crate::WebhookEvent::SiprecStopped).
+    pub type StopSiprec = crate::Request<crate::operations::calls::StopSiprec>;
+    impl StopSiprec {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Speak text.
+    ///
+    /// `POST /calls/{call_control_id}/actions/speak` (operationId `SpeakCall`).
+    ///
+    /// Webhooks: [`call.speak.started`](crate::WebhookEvent::CallSpeakStarted), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
+    pub type Speak = crate::Request<crate::operations::calls::Speak>;
+    impl Speak {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `language` · [`SpeakRequestLanguage`](crate::models::SpeakRequestLanguage) · optional
+        ///
+        /// Example: `"en-US"`
+        pub fn language(
+            mut self,
+            value: impl Into<crate::models::SpeakRequestLanguage>,
+        ) -> Self {
+            self.op.body.language = Some(value.into());
+            self
+        }
+        /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional
+        pub fn loop_(mut self, value: impl Into<crate::models::Loopcount>) -> Self {
+            self.op.body.loop_ = Some(value.into());
+            self
+        }
+        /// `payload_type` · [`PayloadType`](crate::models::PayloadType) · optional · default `"text"`
+        ///
+        /// Example: `"ssml"`
+        pub fn payload_type(
+            mut self,
+            value: impl Into<crate::models::PayloadType>,
+        ) -> Self {
+            self.op.body.payload_type = Some(value.into());
+            self
+        }
+        /// `service_level` · [`ServiceLevel`](crate::models::ServiceLevel) · optional · default `"premium"`
+        ///
+        /// Example: `"premium"`
+        pub fn service_level(
+            mut self,
+            value: impl Into<crate::models::ServiceLevel>,
+        ) -> Self {
+            self.op.body.service_level = Some(value.into());
+            self
+        }
+        /// `stop` · string · optional
+        ///
+        /// Example: `"current"`
+        pub fn stop(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stop = Some(value.into());
+            self
+        }
+        /// `target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"self"`
+        ///
+        /// Example: `"both"`
+        pub fn target_legs(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalTargetLegs>,
+        ) -> Self {
+            self.op.body.target_legs = Some(value.into());
+            self
+        }
+        /// `voice_settings` · [`SpeakRequestVoiceSettings`](crate::models::SpeakRequestVoiceSettings) · optional
+        pub fn voice_settings(
+            mut self,
+            value: impl Into<crate::models::SpeakRequestVoiceSettings>,
+        ) -> Self {
+            self.op.body.voice_settings = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().start_streaming(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Streaming start.
+    ///
+    /// `POST /calls/{call_control_id}/actions/streaming_start` (operationId `StartCallStreaming`).
+    pub type StartStreaming = crate::Request<crate::operations::calls::StartStreaming>;
+    impl StartStreaming {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `custom_parameters` · list of [`CallControlWebhookToolParamsHeadersItem`](crate::models::CallControlWebhookToolParamsHeadersItem) · optional
+        ///
+        /// Example: `[{"name":"param1","value":"value1"},{"name":"param2","value":"value2"}]`
+        pub fn custom_parameters(
+            mut self,
+            value: impl IntoIterator<
+                Item = impl Into<crate::models::CallControlWebhookToolParamsHeadersItem>,
+            >,
+        ) -> Self {
+            self.op.body.custom_parameters = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `dialogflow_config` · [`DialogflowConfig`](crate::models::DialogflowConfig) · optional
+        pub fn dialogflow_config(
+            mut self,
+            value: impl Into<crate::models::DialogflowConfig>,
+        ) -> Self {
+            self.op.body.dialogflow_config = Some(value.into());
+            self
+        }
+        /// `enable_dialogflow` · boolean · optional · default `false`
+        ///
+        /// Example: `true`
+        pub fn enable_dialogflow(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.enable_dialogflow = Some(value.into());
+            self
+        }
+        /// `stream_auth_token` · string · optional · length at most 4000
+        ///
+        /// Example: `"your-auth-token"`
+        pub fn stream_auth_token(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stream_auth_token = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_codec` · [`StreamBidirectionalCodec`](crate::models::StreamBidirectionalCodec) · optional · default `"PCMU"`
+        ///
+        /// Example: `"G722"`
+        pub fn stream_bidirectional_codec(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalCodec>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_codec = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_mode` · [`StreamBidirectionalMode`](crate::models::StreamBidirectionalMode) · optional · default `"mp3"`
+        ///
+        /// Example: `"rtp"`
+        pub fn stream_bidirectional_mode(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalMode>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_mode = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_sampling_rate` · integer · optional · one of `8000`, `16000`, `22050`, `24000`, `48000` · default `8000`
+        ///
+        /// Example: `16000`
+        pub fn stream_bidirectional_sampling_rate(
+            mut self,
+            value: impl Into<i64>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_sampling_rate = Some(value.into());
+            self
+        }
+        /// `stream_bidirectional_target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"opposite"`
+        ///
+        /// Example: `"both"`
+        pub fn stream_bidirectional_target_legs(
+            mut self,
+            value: impl Into<crate::models::StreamBidirectionalTargetLegs>,
+        ) -> Self {
+            self.op.body.stream_bidirectional_target_legs = Some(value.into());
+            self
+        }
+        /// `stream_codec` · [`StreamCodec`](crate::models::StreamCodec) · optional · default `"default"`
+        ///
+        /// Example: `"PCMA"`
+        pub fn stream_codec(
+            mut self,
+            value: impl Into<crate::models::StreamCodec>,
+        ) -> Self {
+            self.op.body.stream_codec = Some(value.into());
+            self
+        }
+        /// `stream_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
+        ///
+        /// Example: `"both_tracks"`
+        pub fn stream_track(
+            mut self,
+            value: impl Into<crate::models::StreamTrack>,
+        ) -> Self {
+            self.op.body.stream_track = Some(value.into());
+            self
+        }
+        /// `stream_url` · string · optional
+        ///
+        /// Example: `"wss://www.example.com/websocket"`
+        pub fn stream_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stream_url = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().stop_streaming(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Streaming stop.
+    ///
+    /// `POST /calls/{call_control_id}/actions/streaming_stop` (operationId `StopCallStreaming`).
+    ///
+    /// Webhooks: [`streaming.stopped`](crate::WebhookEvent::StreamingStopped).
+    pub type StopStreaming = crate::Request<crate::operations::calls::StopStreaming>;
+    impl StopStreaming {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `stream_id` · string (uuid) · optional
+        ///
+        /// Example: `"1edb94f9-7ef0-4150-b502-e0ebadfd9491"`
+        pub fn stream_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.stream_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().start_noise_suppression(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Noise Suppression Start (BETA).
+    ///
+    /// `POST /calls/{call_control_id}/actions/suppression_start` (operationId `noiseSuppressionStart`).
+    pub type StartNoiseSuppression = crate::Request<
+        crate::operations::calls::StartNoiseSuppression,
+    >;
+    impl StartNoiseSuppression {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `direction` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"inbound"`
+        ///
+        /// Example: `"outbound"`
+        pub fn direction(
+            mut self,
+            value: impl Into<crate::models::NoiseSuppressionDirection>,
+        ) -> Self {
+            self.op.body.direction = Some(value.into());
+            self
+        }
+        /// `noise_suppression_engine` · [`NoiseSuppressionEngine`](crate::models::NoiseSuppressionEngine) · optional · default `"Denoiser"`
+        ///
+        /// Example: `"Denoiser"`
+        pub fn noise_suppression_engine(
+            mut self,
+            value: impl Into<crate::models::NoiseSuppressionEngine>,
+        ) -> Self {
+            self.op.body.noise_suppression_engine = Some(value.into());
+            self
+        }
+        /// `noise_suppression_engine_config` · [`NoiseSuppressionEngineConfig`](crate::models::NoiseSuppressionEngineConfig) · optional
+        pub fn noise_suppression_engine_config(
+            mut self,
+            value: impl Into<crate::models::NoiseSuppressionEngineConfig>,
+        ) -> Self {
+            self.op.body.noise_suppression_engine_config = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().stop_noise_suppression(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Noise Suppression Stop (BETA).
+    ///
+    /// `POST /calls/{call_control_id}/actions/suppression_stop` (operationId `noiseSuppressionStop`).
+    pub type StopNoiseSuppression = crate::Request<
+        crate::operations::calls::StopNoiseSuppression,
+    >;
+    impl StopNoiseSuppression {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().switch_supervisor_role(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Switch supervisor role.
+    ///
+    /// `POST /calls/{call_control_id}/actions/switch_supervisor_role` (operationId `SwitchSupervisorRole`).
+    pub type SwitchSupervisorRole = crate::Request<
+        crate::operations::calls::SwitchSupervisorRole,
+    >;
+    impl SwitchSupervisorRole {}
+    /// Request builder of `client.calls().actions().start_transcription(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Transcription start.
+    ///
+    /// `POST /calls/{call_control_id}/actions/transcription_start` (operationId `StartCallTranscription`).
+    ///
+    /// Webhooks: [`call.transcription`](crate::WebhookEvent::CallTranscription).
+    pub type StartTranscription = crate::Request<
+        crate::operations::calls::StartTranscription,
+    >;
+    impl StartTranscription {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `transcription_engine` · [`TranscriptionStartRequestTranscriptionEngine`](crate::models::TranscriptionStartRequestTranscriptionEngine) · optional · default `"Google"`
+        ///
+        /// Example: `"Google"`
+        pub fn transcription_engine(
+            mut self,
+            value: impl Into<crate::models::TranscriptionStartRequestTranscriptionEngine>,
+        ) -> Self {
+            self.op.body.transcription_engine = Some(value.into());
+            self
+        }
+        /// `transcription_engine_config` · [`TranscriptionEngineConfig`](crate::models::TranscriptionEngineConfig) · optional
+        pub fn transcription_engine_config(
+            mut self,
+            value: impl Into<crate::models::TranscriptionEngineConfig>,
+        ) -> Self {
+            self.op.body.transcription_engine_config = Some(value.into());
+            self
+        }
+        /// `transcription_tracks` · string · optional · default `"inbound"`
+        ///
+        /// Example: `"both"`
+        pub fn transcription_tracks(mut self, value: impl Into<String>) -> Self {
+            self.op.body.transcription_tracks = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().stop_transcription(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Transcription stop.
+    ///
+    /// `POST /calls/{call_control_id}/actions/transcription_stop` (operationId `StopCallTranscription`).
+    pub type StopTranscription = crate::Request<
+        crate::operations::calls::StopTranscription,
+    >;
+    impl StopTranscription {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.calls().actions().transfer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Transfer call.
+    ///
+    /// `POST /calls/{call_control_id}/actions/transfer` (operationId `TransferCall`).
+    ///
+    /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.bridged`](crate::WebhookEvent::CallBridged), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded).
+    pub type Transfer = crate::Request<crate::operations::calls::Transfer>;
+    impl Transfer {
+        /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
+        pub fn answering_machine_detection(
+            mut self,
+            value: impl Into<crate::models::AnsweringMachineDetection>,
+        ) -> Self {
+            self.op.body.answering_machine_detection = Some(value.into());
+            self
+        }
+        /// `answering_machine_detection_config` · [`AnsweringMachineDetectionConfig`](crate::models::AnsweringMachineDetectionConfig) · optional
+        pub fn answering_machine_detection_config(
+            mut self,
+            value: impl Into<crate::models::AnsweringMachineDetectionConfig>,
+        ) -> Self {
+            self.op.body.answering_machine_detection_config = Some(value.into());
+            self
+        }
+        /// `audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/message.wav"`
+        pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.audio_url = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
+        ///
+        /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
+        pub fn custom_headers(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::CustomSipHeader>>,
+        ) -> Self {
+            self.op.body.custom_headers = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `early_media` · boolean · optional · default `true`
+        ///
+        /// Example: `false`
+        pub fn early_media(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.early_media = Some(value.into());
+            self
+        }
+        /// `from` · string · optional
+        ///
+        /// Example: `"+18005550101"`
+        pub fn from(mut self, value: impl Into<String>) -> Self {
+            self.op.body.from = Some(value.into());
+            self
+        }
+        /// `from_display_name` · string · optional
+        ///
+        /// Example: `"Company Name"`
+        pub fn from_display_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.from_display_name = Some(value.into());
+            self
+        }
+        /// `media_encryption` · [`MediaEncryption`](crate::models::MediaEncryption) · optional · default `"disabled"`
+        pub fn media_encryption(
+            mut self,
+            value: impl Into<crate::models::MediaEncryption>,
+        ) -> Self {
+            self.op.body.media_encryption = Some(value.into());
+            self
+        }
+        /// `media_name` · string · optional
+        ///
+        /// Example: `"my_media_uploaded_to_media_storage_api"`
+        pub fn media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.media_name = Some(value.into());
+            self
+        }
+        /// `mute_dtmf` · [`MuteDtmf`](crate::models::MuteDtmf) · optional · default `"none"`
+        ///
+        /// Example: `"opposite"`
+        pub fn mute_dtmf(mut self, value: impl Into<crate::models::MuteDtmf>) -> Self {
+            self.op.body.mute_dtmf = Some(value.into());
+            self
+        }
+        /// `park_after_unbridge` · string · optional
+        ///
+        /// Example: `"self"`
+        pub fn park_after_unbridge(mut self, value: impl Into<String>) -> Self {
+            self.op.body.park_after_unbridge = Some(value.into());
+            self
+        }
+        /// `preferred_codecs` · string · optional
+        ///
+        /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
+        pub fn preferred_codecs(mut self, value: impl Into<String>) -> Self {
+            self.op.body.preferred_codecs = Some(value.into());
+            self
+        }
+        /// `privacy` · [`CallRequestPrivacy`](crate::models::CallRequestPrivacy) · optional
+        ///
+        /// Example: `"id"`
+        pub fn privacy(
+            mut self,
+            value: impl Into<crate::models::CallRequestPrivacy>,
+        ) -> Self {
+            self.op.body.privacy = Some(value.into());
+            self
+        }
+        /// `record` · string · optional · always `"record-from-answer"`
+        ///
+        /// Example: `"record-from-answer"`
+        pub fn record(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record = Some(value.into());
+            self
+        }
+        /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
+        ///
+        /// Example: `"single"`
+        pub fn record_channels(
+            mut self,
+            value: impl Into<crate::models::RecordChannels>,
+        ) -> Self {
+            self.op.body.record_channels = Some(value.into());
+            self
+        }
+        /// `record_custom_file_name` · string · optional · length 1..=40
+        ///
+        /// Example: `"my_recording_file_name"`
+        pub fn record_custom_file_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record_custom_file_name = Some(value.into());
+            self
+        }
+        /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
+        ///
+        /// Example: `"wav"`
+        pub fn record_format(
+            mut self,
+            value: impl Into<crate::models::RecordFormat>,
+        ) -> Self {
+            self.op.body.record_format = Some(value.into());
+            self
+        }
+        /// `record_max_length` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `1000`
+        pub fn record_max_length(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.record_max_length = Some(value.into());
+            self
+        }
+        /// `record_timeout_secs` · integer (int32) · optional · default `0`
+        ///
+        /// Example: `100`
+        pub fn record_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.record_timeout_secs = Some(value.into());
+            self
+        }
+        /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
+        ///
+        /// Example: `"outbound"`
+        pub fn record_track(
+            mut self,
+            value: impl Into<crate::models::NoiseSuppressionDirection>,
+        ) -> Self {
+            self.op.body.record_track = Some(value.into());
+            self
+        }
+        /// `record_trim` · string · optional · always `"trim-silence"`
+        ///
+        /// Example: `"trim-silence"`
+        pub fn record_trim(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record_trim = Some(value.into());
+            self
+        }
+        /// `send_digits_on_answer` · string · optional
+        ///
+        /// Example: `"wwww200"`
+        pub fn send_digits_on_answer(mut self, value: impl Into<String>) -> Self {
+            self.op.body.send_digits_on_answer = Some(value.into());
+            self
+        }
+        /// `sip_auth_password` · string · optional
+        ///
+        /// Example: `"password"`
+        pub fn sip_auth_password(mut self, value: impl Into<String>) -> Self {
+            self.op.body.sip_auth_password = Some(value.into());
+            self
+        }
+        /// `sip_auth_username` · string · optional
+        ///
+        /// Example: `"username"`
+        pub fn sip_auth_username(mut self, value: impl Into<String>) -> Self {
+            self.op.body.sip_auth_username = Some(value.into());
+            self
+        }
+        /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
+        ///
+        /// Example: `[{"name":"User-to-User","value":"value"}]`
+        pub fn sip_headers(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::SipHeader>>,
+        ) -> Self {
+            self.op.body.sip_headers = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// `sip_region` · [`SipRegion`](crate::models::SipRegion) · optional · default `"US"`
+        ///
+        /// Example: `"Canada"`
+        pub fn sip_region(mut self, value: impl Into<crate::models::SipRegion>) -> Self {
+            self.op.body.sip_region = Some(value.into());
+            self
+        }
+        /// `sip_transport_protocol` · [`SipTransportProtocol`](crate::models::SipTransportProtocol) · optional · default `"UDP"`
+        pub fn sip_transport_protocol(
+            mut self,
+            value: impl Into<crate::models::SipTransportProtocol>,
+        ) -> Self {
+            self.op.body.sip_transport_protocol = Some(value.into());
+            self
+        }
+        /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
+        ///
+        /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
+        pub fn sound_modifications(
+            mut self,
+            value: impl Into<crate::models::SoundModifications>,
+        ) -> Self {
+            self.op.body.sound_modifications = Some(value.into());
+            self
+        }
+        /// `target_leg_client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn target_leg_client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.target_leg_client_state = Some(value.into());
+            self
+        }
+        /// `time_limit_secs` · integer (int32) · optional · default `14400` · range 30..=14400
+        ///
+        /// Example: `600`
+        pub fn time_limit_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.time_limit_secs = Some(value.into());
+            self
+        }
+        /// `timeout_secs` · integer (int32) · optional · default `30`
+        ///
+        /// Example: `60`
+        pub fn timeout_secs(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.timeout_secs = Some(value.into());
+            self
+        }
+        /// `webhook_retries_policies` · map of [`WebhookRetriesPolicies`](crate::models::WebhookRetriesPolicies) · optional
+        ///
+        /// Example: `{"call.answered":{"retries_ms":[1000,2000,5000]}}`
+        pub fn webhook_retries_policies(
+            mut self,
+            value: impl IntoIterator<
+                Item = (
+                    impl Into<String>,
+                    impl Into<crate::models::WebhookRetriesPolicies>,
+                ),
+            >,
+        ) -> Self {
+            self.op.body.webhook_retries_policies = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+        /// `webhook_url` · string · optional
+        ///
+        /// Example: `"https://www.example.com/server-b/"`
+        pub fn webhook_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.webhook_url = Some(value.into());
+            self
+        }
+        /// `webhook_url_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
+        ///
+        /// Example: `"GET"`
+        pub fn webhook_url_method(
+            mut self,
+            value: impl Into<crate::models::WebhookUrlsMethod>,
+        ) -> Self {
+            self.op.body.webhook_url_method = Some(value.into());
+            self
+        }
+        /// `webhook_urls` · map of string · optional
+        ///
+        /// Example: `{"call.answered":"https://www.example.com/webhooks/answered","call.hangup":"http…`
+        pub fn webhook_urls(
+            mut self,
+            value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        ) -> Self {
+            self.op.body.webhook_urls = Some(
+                value.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            );
+            self
+        }
+        /// `webhook_urls_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
+        ///
+        /// Example: `"POST"`
+        pub fn webhook_urls_method(
+            mut self,
+            value: impl Into<crate::models::WebhookUrlsMethod>,
+        ) -> Self {
+            self.op.body.webhook_urls_method = Some(value.into());
+            self
+        }
     }
 }
-impl IntoFuture for GetWebhookDelivery {
-    type Output = Result<Response<Data<crate::models::WebhookDelivery>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+/// Request builders of `client.conferences()`.
+pub mod conferences {
+    /// Request builder of `client.conferences().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// List conferences.
+    ///
+    /// `GET /conferences` (operationId `ListConferences`).
+    pub type List = crate::Request<crate::operations::conferences::List>;
+    impl List {
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.region = Some(value.into());
+            self
+        }
+        /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
+        pub fn filter(
+            mut self,
+            value: impl Into<crate::models::CallControlFilterConsolidated>,
+        ) -> Self {
+            self.op.filter = Some(value.into());
+            self
+        }
+        /// `filter[application_name][contains]` · string · optional · default `"null"`
+        pub fn filter_application_name_contains(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .application_name
+                .get_or_insert_with(Default::default)
+                .contains = Some(value.into());
+            self
+        }
+        /// `filter[application_session_id]` · string (uuid) · optional
+        pub fn filter_application_session_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).application_session_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[connection_id]` · [`ConnectionId`](crate::models::ConnectionId) · optional
+        pub fn filter_connection_id(
+            mut self,
+            value: impl Into<crate::models::ConnectionId>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).connection_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[failed]` · boolean · optional
+        ///
+        /// Example: `false`
+        pub fn filter_failed(mut self, value: impl Into<bool>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).failed = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[from]` · string · optional
+        ///
+        /// Example: `"+12025550142"`
+        pub fn filter_from(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).from = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[leg_id]` · string (uuid) · optional
+        pub fn filter_leg_id(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).leg_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[name]` · string · optional
+        pub fn filter_name(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).name = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[occurred_at][eq]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_eq(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .eq = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][gt]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_gt(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .gt = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][gte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_gte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .gte = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][lt]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_lt(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .lt = Some(value.into());
+            self
+        }
+        /// `filter[occurred_at][lte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_occurred_at_lte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .occurred_at
+                .get_or_insert_with(Default::default)
+                .lte = Some(value.into());
+            self
+        }
+        /// `filter[outbound.outbound_voice_profile_id]` · string · optional
+        ///
+        /// Example: `"1293384261075731499"`
+        pub fn filter_outbound_outbound_voice_profile_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .outbound_outbound_voice_profile_id = Some(value.into());
+            self
+        }
+        /// `filter[product]` · [`CallControlFilterConsolidatedProduct`](crate::models::CallControlFilterConsolidatedProduct) · optional
+        ///
+        /// Example: `"texml"`
+        pub fn filter_product(
+            mut self,
+            value: impl Into<crate::models::CallControlFilterConsolidatedProduct>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).product = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[status]` · [`ConferenceStatus`](crate::models::ConferenceStatus) · optional
+        pub fn filter_status(
+            mut self,
+            value: impl Into<crate::models::ConferenceStatus>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).status = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[to]` · string · optional
+        ///
+        /// Example: `"+12025550142"`
+        pub fn filter_to(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).to = Some(value.into());
+            self
+        }
+        /// `filter[type]` · [`CallType`](crate::models::CallType) · optional
+        ///
+        /// Example: `"webhook"`
+        pub fn filter_type(mut self, value: impl Into<crate::models::CallType>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).type_ = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::CallControlPageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[after]` · string · optional · default `"null"`
+        pub fn page_after(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).after = Some(value.into());
+            self
+        }
+        /// `page[before]` · string · optional · default `"null"`
+        pub fn page_before(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).before = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[limit]` · integer · optional · default `20` · range 1..=250
+        pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).limit = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
     }
+    /// Request builder of `client.conferences().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Create conference.
+    ///
+    /// `POST /conferences` (operationId `CreateConference`).
+    ///
+    /// Webhooks: [`conference.created`](crate::WebhookEvent::ConferenceCreated), [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft), [`conference.ended`](crate::WebhookEvent::ConferenceEnded), [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved), [`conference.floor.changed`](crate::WebhookEvent::ConferenceFloorChanged).
+    pub type Create = crate::Request<crate::operations::conferences::Create>;
+    impl Create {
+        /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional · default `"never"`
+        ///
+        /// Example: `"on_exit"`
+        pub fn beep_enabled(
+            mut self,
+            value: impl Into<crate::models::BeepEnabled>,
+        ) -> Self {
+            self.op.body.beep_enabled = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `comfort_noise` · boolean · optional · default `true`
+        ///
+        /// Example: `false`
+        pub fn comfort_noise(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.comfort_noise = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `duration_minutes` · integer · optional
+        ///
+        /// Example: `5`
+        pub fn duration_minutes(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.duration_minutes = Some(value.into());
+            self
+        }
+        /// `hold_audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/message.wav"`
+        pub fn hold_audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.hold_audio_url = Some(value.into());
+            self
+        }
+        /// `hold_media_name` · string · optional
+        ///
+        /// Example: `"my_media_uploaded_to_media_storage_api"`
+        pub fn hold_media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.hold_media_name = Some(value.into());
+            self
+        }
+        /// `max_participants` · integer · optional
+        ///
+        /// Example: `3`
+        pub fn max_participants(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.max_participants = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+        /// `start_conference_on_create` · boolean · optional
+        ///
+        /// Example: `false`
+        pub fn start_conference_on_create(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.start_conference_on_create = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Retrieve a conference.
+    ///
+    /// `GET /conferences/{id}` (operationId `RetrieveConference`).
+    pub type Retrieve = crate::Request<crate::operations::conferences::Retrieve>;
+    impl Retrieve {
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().participants().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// List conference participants.
+    ///
+    /// `GET /conferences/{conference_id}/participants` (operationId `ListConferenceParticipants`).
+    pub type ListParticipants = crate::Request<
+        crate::operations::conferences::ListParticipants,
+    >;
+    impl ListParticipants {
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.region = Some(value.into());
+            self
+        }
+        /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::CallControlPageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[after]` · string · optional · default `"null"`
+        pub fn page_after(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).after = Some(value.into());
+            self
+        }
+        /// `page[before]` · string · optional · default `"null"`
+        pub fn page_before(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).before = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[limit]` · integer · optional · default `20` · range 1..=250
+        pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).limit = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
+        /// `filter` · [`ListConferenceParticipantsFilter`](crate::models::ListConferenceParticipantsFilter) · optional
+        pub fn filter(
+            mut self,
+            value: impl Into<crate::models::ListConferenceParticipantsFilter>,
+        ) -> Self {
+            self.op.filter = Some(value.into());
+            self
+        }
+        /// `filter[muted]` · boolean · optional
+        pub fn filter_muted(mut self, value: impl Into<bool>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).muted = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[on_hold]` · boolean · optional
+        pub fn filter_on_hold(mut self, value: impl Into<bool>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).on_hold = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[whispering]` · boolean · optional
+        pub fn filter_whispering(mut self, value: impl Into<bool>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).whispering = Some(
+                value.into(),
+            );
+            self
+        }
+    }
+    /// Request builder of `client.conferences().participants().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Retrieve a conference participant.
+    ///
+    /// `GET /conferences/{id}/participants/{participant_id}` (operationId `RetrieveConferenceParticipant`).
+    pub type RetrieveParticipant = crate::Request<
+        crate::operations::conferences::RetrieveParticipant,
+    >;
+    impl RetrieveParticipant {}
+    /// Request builder of `client.conferences().participants().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Update a conference participant.
+    ///
+    /// `PATCH /conferences/{id}/participants/{participant_id}` (operationId `UpdateConferenceParticipant`).
+    pub type UpdateParticipant = crate::Request<
+        crate::operations::conferences::UpdateParticipant,
+    >;
+    impl UpdateParticipant {
+        /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
+        ///
+        /// Example: `"always"`
+        pub fn beep_enabled(
+            mut self,
+            value: impl Into<crate::models::BeepEnabled>,
+        ) -> Self {
+            self.op.body.beep_enabled = Some(value.into());
+            self
+        }
+        /// `end_conference_on_exit` · boolean · optional
+        ///
+        /// Example: `false`
+        pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.end_conference_on_exit = Some(value.into());
+            self
+        }
+        /// `soft_end_conference_on_exit` · boolean · optional
+        ///
+        /// Example: `false`
+        pub fn soft_end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.soft_end_conference_on_exit = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().end_conference(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// End a conference.
+    ///
+    /// `POST /conferences/{id}/actions/end` (operationId `EndConference`).
+    pub type EndConference = crate::Request<
+        crate::operations::conferences::EndConference,
+    >;
+    impl EndConference {
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().gather_dtmf_audio(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Gather DTMF using audio prompt in a conference.
+    ///
+    /// `POST /conferences/{id}/actions/gather_using_audio` (operationId `ConferenceGatherUsingAudio`).
+    pub type GatherDtmfAudio = crate::Request<
+        crate::operations::conferences::GatherDtmfAudio,
+    >;
+    impl GatherDtmfAudio {
+        /// `audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/gather_prompt.wav"`
+        pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.audio_url = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `gather_id` · string · optional · length at most 100
+        pub fn gather_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.gather_id = Some(value.into());
+            self
+        }
+        /// `initial_timeout_millis` · integer · optional
+        ///
+        /// Example: `10000`
+        pub fn initial_timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.initial_timeout_millis = Some(value.into());
+            self
+        }
+        /// `inter_digit_timeout_millis` · integer · optional · default `5000`
+        ///
+        /// Example: `3000`
+        pub fn inter_digit_timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.inter_digit_timeout_millis = Some(value.into());
+            self
+        }
+        /// `invalid_audio_url` · string · optional
+        pub fn invalid_audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.invalid_audio_url = Some(value.into());
+            self
+        }
+        /// `invalid_media_name` · string · optional
+        pub fn invalid_media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.invalid_media_name = Some(value.into());
+            self
+        }
+        /// `maximum_digits` · integer · optional · default `128` · minimum 1
+        ///
+        /// Example: `10`
+        pub fn maximum_digits(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.maximum_digits = Some(value.into());
+            self
+        }
+        /// `maximum_tries` · integer · optional · default `3` · minimum 1
+        ///
+        /// Example: `3`
+        pub fn maximum_tries(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.maximum_tries = Some(value.into());
+            self
+        }
+        /// `media_name` · string · optional
+        pub fn media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.media_name = Some(value.into());
+            self
+        }
+        /// `minimum_digits` · integer · optional · default `1` · minimum 1
+        ///
+        /// Example: `1`
+        pub fn minimum_digits(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.minimum_digits = Some(value.into());
+            self
+        }
+        /// `stop_playback_on_dtmf` · boolean · optional · default `true`
+        ///
+        /// Example: `true`
+        pub fn stop_playback_on_dtmf(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.stop_playback_on_dtmf = Some(value.into());
+            self
+        }
+        /// `terminating_digit` · string · optional · default `"#"`
+        ///
+        /// Example: `"#"`
+        pub fn terminating_digit(mut self, value: impl Into<String>) -> Self {
+            self.op.body.terminating_digit = Some(value.into());
+            self
+        }
+        /// `timeout_millis` · integer · optional · default `60000`
+        ///
+        /// Example: `30000`
+        pub fn timeout_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.timeout_millis = Some(value.into());
+            self
+        }
+        /// `valid_digits` · string · optional · default `"0123456789#*"`
+        ///
+        /// Example: `"0123456789"`
+        pub fn valid_digits(mut self, value: impl Into<String>) -> Self {
+            self.op.body.valid_digits = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().hold(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Hold conference participants.
+    ///
+    /// `POST /conferences/{id}/actions/hold` (operationId `HoldConferenceParticipants`).
+    pub type Hold = crate::Request<crate::operations::conferences::Hold>;
+    impl Hold {
+        /// `audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/message.wav"`
+        pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.audio_url = Some(value.into());
+            self
+        }
+        /// `call_control_ids` · list of string · optional
+        pub fn call_control_ids(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.call_control_ids = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `media_name` · string · optional
+        ///
+        /// Example: `"my_media_uploaded_to_media_storage_api"`
+        pub fn media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.media_name = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().join(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Join a conference.
+    ///
+    /// `POST /conferences/{id}/actions/join` (operationId `JoinConference`).
+    ///
+    /// Webhooks: [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
+    pub type Join = crate::Request<crate::operations::conferences::Join>;
+    impl Join {
+        /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
+        ///
+        /// Example: `"on_exit"`
+        pub fn beep_enabled(
+            mut self,
+            value: impl Into<crate::models::BeepEnabled>,
+        ) -> Self {
+            self.op.body.beep_enabled = Some(value.into());
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `end_conference_on_exit` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.end_conference_on_exit = Some(value.into());
+            self
+        }
+        /// `hold` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn hold(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.hold = Some(value.into());
+            self
+        }
+        /// `hold_audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/message.wav"`
+        pub fn hold_audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.hold_audio_url = Some(value.into());
+            self
+        }
+        /// `hold_media_name` · string · optional
+        ///
+        /// Example: `"my_media_uploaded_to_media_storage_api"`
+        pub fn hold_media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.hold_media_name = Some(value.into());
+            self
+        }
+        /// `mute` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn mute(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.mute = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+        /// `soft_end_conference_on_exit` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn soft_end_conference_on_exit(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.soft_end_conference_on_exit = Some(value.into());
+            self
+        }
+        /// `start_conference_on_enter` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn start_conference_on_enter(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.start_conference_on_enter = Some(value.into());
+            self
+        }
+        /// `supervisor_role` · [`SupervisorRole`](crate::models::SupervisorRole) · optional
+        ///
+        /// Example: `"whisper"`
+        pub fn supervisor_role(
+            mut self,
+            value: impl Into<crate::models::SupervisorRole>,
+        ) -> Self {
+            self.op.body.supervisor_role = Some(value.into());
+            self
+        }
+        /// `whisper_call_control_ids` · list of string · optional
+        ///
+        /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
+        pub fn whisper_call_control_ids(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.whisper_call_control_ids = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().leave(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Leave a conference.
+    ///
+    /// `POST /conferences/{id}/actions/leave` (operationId `LeaveConference`).
+    ///
+    /// Webhooks: [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
+    pub type Leave = crate::Request<crate::operations::conferences::Leave>;
+    impl Leave {
+        /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
+        ///
+        /// Example: `"on_exit"`
+        pub fn beep_enabled(
+            mut self,
+            value: impl Into<crate::models::BeepEnabled>,
+        ) -> Self {
+            self.op.body.beep_enabled = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().mute(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Mute conference participants.
+    ///
+    /// `POST /conferences/{id}/actions/mute` (operationId `MuteConferenceParticipants`).
+    pub type Mute = crate::Request<crate::operations::conferences::Mute>;
+    impl Mute {
+        /// `call_control_ids` · list of string · optional
+        pub fn call_control_ids(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.call_control_ids = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().play(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Play audio to conference participants.
+    ///
+    /// `POST /conferences/{id}/actions/play` (operationId `PlayConferenceAudio`).
+    pub type Play = crate::Request<crate::operations::conferences::Play>;
+    impl Play {
+        /// `audio_url` · string · optional
+        ///
+        /// Example: `"http://example.com/message.wav"`
+        pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+            self.op.body.audio_url = Some(value.into());
+            self
+        }
+        /// `call_control_ids` · list of string · optional
+        pub fn call_control_ids(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.call_control_ids = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional · default `1`
+        ///
+        /// Example: `"infinity"`
+        pub fn loop_(mut self, value: impl Into<crate::models::Loopcount>) -> Self {
+            self.op.body.loop_ = Some(value.into());
+            self
+        }
+        /// `media_name` · string · optional
+        ///
+        /// Example: `"my_media_uploaded_to_media_storage_api"`
+        pub fn media_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.media_name = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().record_pause(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Conference recording pause.
+    ///
+    /// `POST /conferences/{id}/actions/record_pause` (operationId `PauseConferenceRecording`).
+    pub type RecordPause = crate::Request<crate::operations::conferences::RecordPause>;
+    impl RecordPause {
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `recording_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.recording_id = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().record_resume(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Conference recording resume.
+    ///
+    /// `POST /conferences/{id}/actions/record_resume` (operationId `ResumeConferenceRecording`).
+    pub type RecordResume = crate::Request<crate::operations::conferences::RecordResume>;
+    impl RecordResume {
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `recording_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.recording_id = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().record_start(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Conference recording start.
+    ///
+    /// `POST /conferences/{id}/actions/record_start` (operationId `StartConferenceRecording`).
+    ///
+    /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
+    pub type RecordStart = crate::Request<crate::operations::conferences::RecordStart>;
+    impl RecordStart {
+        /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"single"`
+        ///
+        /// Example: `"dual"`
+        pub fn channels(
+            mut self,
+            value: impl Into<crate::models::RecordChannels>,
+        ) -> Self {
+            self.op.body.channels = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `custom_file_name` · string · optional · length 1..=40
+        ///
+        /// Example: `"my_recording_file_name"`
+        pub fn custom_file_name(mut self, value: impl Into<String>) -> Self {
+            self.op.body.custom_file_name = Some(value.into());
+            self
+        }
+        /// `play_beep` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn play_beep(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.play_beep = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+        /// `trim` · string · optional · always `"trim-silence"`
+        ///
+        /// Example: `"trim-silence"`
+        pub fn trim(mut self, value: impl Into<String>) -> Self {
+            self.op.body.trim = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().record_stop(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Conference recording stop.
+    ///
+    /// `POST /conferences/{id}/actions/record_stop` (operationId `StopConferenceRecording`).
+    ///
+    /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
+    pub type RecordStop = crate::Request<crate::operations::conferences::RecordStop>;
+    impl RecordStop {
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `recording_id` · string (uuid) · optional
+        ///
+        /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
+        pub fn recording_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.recording_id = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Send DTMF to conference participants.
+    ///
+    /// `POST /conferences/{id}/actions/send_dtmf` (operationId `ConferenceSendDTMF`).
+    pub type SendDtmf = crate::Request<crate::operations::conferences::SendDtmf>;
+    impl SendDtmf {
+        /// `call_control_ids` · list of string · optional
+        ///
+        /// Example: `["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"]`
+        pub fn call_control_ids(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.call_control_ids = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `client_state` · string · optional
+        ///
+        /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+        pub fn client_state(mut self, value: impl Into<String>) -> Self {
+            self.op.body.client_state = Some(value.into());
+            self
+        }
+        /// `duration_millis` · integer · optional · default `250` · range 100..=500
+        ///
+        /// Example: `250`
+        pub fn duration_millis(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.duration_millis = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Speak text to conference participants.
+    ///
+    /// `POST /conferences/{id}/actions/speak` (operationId `SpeakTextToConference`).
+    pub type Speak = crate::Request<crate::operations::conferences::Speak>;
+    impl Speak {
+        /// `call_control_ids` · list of string · optional
+        pub fn call_control_ids(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.call_control_ids = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `language` · [`SpeakRequestLanguage`](crate::models::SpeakRequestLanguage) · optional
+        ///
+        /// Example: `"en-US"`
+        pub fn language(
+            mut self,
+            value: impl Into<crate::models::SpeakRequestLanguage>,
+        ) -> Self {
+            self.op.body.language = Some(value.into());
+            self
+        }
+        /// `payload_type` · [`PayloadType`](crate::models::PayloadType) · optional · default `"text"`
+        ///
+        /// Example: `"ssml"`
+        pub fn payload_type(
+            mut self,
+            value: impl Into<crate::models::PayloadType>,
+        ) -> Self {
+            self.op.body.payload_type = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+        /// `voice_settings` · [`ConferenceSpeakRequestVoiceSettings`](crate::models::ConferenceSpeakRequestVoiceSettings) · optional
+        pub fn voice_settings(
+            mut self,
+            value: impl Into<crate::models::ConferenceSpeakRequestVoiceSettings>,
+        ) -> Self {
+            self.op.body.voice_settings = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().stop(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Stop audio being played on the conference.
+    ///
+    /// `POST /conferences/{id}/actions/stop` (operationId `StopConferenceAudio`).
+    pub type Stop = crate::Request<crate::operations::conferences::Stop>;
+    impl Stop {
+        /// `call_control_ids` · list of string · optional
+        pub fn call_control_ids(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.call_control_ids = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().unhold(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Unhold conference participants.
+    ///
+    /// `POST /conferences/{id}/actions/unhold` (operationId `UnholdConferenceParticipants`).
+    pub type Unhold = crate::Request<crate::operations::conferences::Unhold>;
+    impl Unhold {
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().unmute(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Unmute conference participants.
+    ///
+    /// `POST /conferences/{id}/actions/unmute` (operationId `UnmuteConferenceParticipants`).
+    pub type Unmute = crate::Request<crate::operations::conferences::Unmute>;
+    impl Unmute {
+        /// `call_control_ids` · list of string · optional
+        pub fn call_control_ids(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.call_control_ids = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.conferences().actions().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Update conference participant.
+    ///
+    /// `POST /conferences/{id}/actions/update` (operationId `UpdateConference`).
+    pub type Update = crate::Request<crate::operations::conferences::Update>;
+    impl Update {
+        /// `command_id` · string · optional
+        ///
+        /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
+        }
+        /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
+        ///
+        /// Example: `"US"`
+        pub fn region(
+            mut self,
+            value: impl Into<crate::models::ConferenceRegion>,
+        ) -> Self {
+            self.op.body.region = Some(value.into());
+            self
+        }
+        /// `whisper_call_control_ids` · list of string · optional
+        ///
+        /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
+        pub fn whisper_call_control_ids(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.op.body.whisper_call_control_ids = Some(
+                value.into_iter().map(Into::into).collect(),
+            );
+            self
+        }
+    }
+}
+/// Request builders of `client.connections()`.
+pub mod connections {
+    /// Request builder of `client.connections().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// List connections.
+    ///
+    /// `GET /connections` (operationId `ListConnections`).
+    pub type List = crate::Request<crate::operations::connections::List>;
+    impl List {
+        /// `filter` · [`ConnectionsFilterConsolidated`](crate::models::ConnectionsFilterConsolidated) · optional
+        pub fn filter(
+            mut self,
+            value: impl Into<crate::models::ConnectionsFilterConsolidated>,
+        ) -> Self {
+            self.op.filter = Some(value.into());
+            self
+        }
+        /// `filter[connection_name][contains]` · string · optional
+        pub fn filter_connection_name_contains(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .connection_name
+                .get_or_insert_with(Default::default)
+                .contains = Some(value.into());
+            self
+        }
+        /// `filter[fqdn]` · string · optional
+        pub fn filter_fqdn(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).fqdn = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[outbound_voice_profile_id]` · string · optional
+        ///
+        /// Example: `"1293384261075731499"`
+        pub fn filter_outbound_voice_profile_id(
+            mut self,
+            value: impl Into<String>,
+        ) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .outbound_voice_profile_id = Some(value.into());
+            self
+        }
+        /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::PageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `250` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
+        /// `sort` · [`SortConnection`](crate::models::SortConnection) · optional · default `"created_at"`
+        ///
+        /// Example: `"connection_name"`
+        pub fn sort(mut self, value: impl Into<crate::models::SortConnection>) -> Self {
+            self.op.sort = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.connections().list_active_calls(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// List all active calls for given connection.
+    ///
+    /// `GET /connections/{connection_id}/active_calls` (operationId `ListConnectionActiveCalls`).
+    pub type ListActiveCalls = crate::Request<
+        crate::operations::connections::ListActiveCalls,
+    >;
+    impl ListActiveCalls {
+        /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::CallControlPageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[after]` · string · optional · default `"null"`
+        pub fn page_after(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).after = Some(value.into());
+            self
+        }
+        /// `page[before]` · string · optional · default `"null"`
+        pub fn page_before(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).before = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[limit]` · integer · optional · default `20` · range 1..=250
+        pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).limit = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.connections().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Retrieve a connection.
+    ///
+    /// `GET /connections/{id}` (operationId `RetrieveConnection`).
+    pub type Retrieve = crate::Request<crate::operations::connections::Retrieve>;
+    impl Retrieve {}
+}
+/// Request builders of `client.custom_storage_credentials()`.
+pub mod custom_storage_credentials {
+    /// Request builder of `client.custom_storage_credentials().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Retrieve a stored credential.
+    ///
+    /// `GET /custom_storage_credentials/{connection_id}` (operationId `GetCustomStorageCredentials`).
+    pub type Retrieve = crate::Request<
+        crate::operations::custom_storage_credentials::Retrieve,
+    >;
+    impl Retrieve {}
+    /// Request builder of `client.custom_storage_credentials().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Create a custom storage credential.
+    ///
+    /// `POST /custom_storage_credentials/{connection_id}` (operationId `CreateCustomStorageCredentials`).
+    pub type Create = crate::Request<
+        crate::operations::custom_storage_credentials::Create,
+    >;
+    impl Create {}
+    /// Request builder of `client.custom_storage_credentials().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Update a stored credential.
+    ///
+    /// `PUT /custom_storage_credentials/{connection_id}` (operationId `UpdateCustomStorageCredentials`).
+    pub type Update = crate::Request<
+        crate::operations::custom_storage_credentials::Update,
+    >;
+    impl Update {}
+    /// Request builder of `client.custom_storage_credentials().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Delete a stored credential.
+    ///
+    /// `DELETE /custom_storage_credentials/{connection_id}` (operationId `DeleteCustomStorageCredentials`).
+    pub type Delete = crate::Request<
+        crate::operations::custom_storage_credentials::Delete,
+    >;
+    impl Delete {}
+}
+/// Request builders of `client.queues()`.
+pub mod queues {
+    /// Request builder of `client.queues().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// List queues.
+    ///
+    /// `GET /queues` (operationId `ListQueues`).
+    pub type List = crate::Request<crate::operations::queues::List>;
+    impl List {
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page_number = Some(value.into());
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page_size = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.queues().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Create a queue.
+    ///
+    /// `POST /queues` (operationId `CreateQueue`).
+    pub type Create = crate::Request<crate::operations::queues::Create>;
+    impl Create {
+        /// `max_size` · integer · optional · default `300` · minimum 1
+        ///
+        /// Example: `100`
+        pub fn max_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.max_size = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.queues().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Retrieve a call queue.
+    ///
+    /// `GET /queues/{queue_name}` (operationId `RetrieveCallQueue`).
+    pub type Retrieve = crate::Request<crate::operations::queues::Retrieve>;
+    impl Retrieve {}
+    /// Request builder of `client.queues().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Update a queue.
+    ///
+    /// `POST /queues/{queue_name}` (operationId `UpdateQueue`).
+    pub type Update = crate::Request<crate::operations::queues::Update>;
+    impl Update {}
+    /// Request builder of `client.queues().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Delete a queue.
+    ///
+    /// `DELETE /queues/{queue_name}` (operationId `DeleteQueue`).
+    pub type Delete = crate::Request<crate::operations::queues::Delete>;
+    impl Delete {}
+    /// Request builder of `client.queues().calls().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Retrieve calls from a queue.
+    ///
+    /// `GET /queues/{queue_name}/calls` (operationId `ListQueueCalls`).
+    pub type ListCalls = crate::Request<crate::operations::queues::ListCalls>;
+    impl ListCalls {
+        /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::CallControlPageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[after]` · string · optional · default `"null"`
+        pub fn page_after(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).after = Some(value.into());
+            self
+        }
+        /// `page[before]` · string · optional · default `"null"`
+        pub fn page_before(mut self, value: impl Into<String>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).before = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[limit]` · integer · optional · default `20` · range 1..=250
+        pub fn page_limit(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).limit = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.queues().calls().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Retrieve a call from a queue.
+    ///
+    /// `GET /queues/{queue_name}/calls/{call_control_id}` (operationId `RetrieveCallFromQueue`).
+    pub type RetrieveCall = crate::Request<crate::operations::queues::RetrieveCall>;
+    impl RetrieveCall {}
+    /// Request builder of `client.queues().calls().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Update queued call.
+    ///
+    /// `PATCH /queues/{queue_name}/calls/{call_control_id}` (operationId `UpdateCallInQueue`).
+    pub type UpdateCall = crate::Request<crate::operations::queues::UpdateCall>;
+    impl UpdateCall {
+        /// `keep_after_hangup` · boolean · optional
+        ///
+        /// Example: `true`
+        pub fn keep_after_hangup(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.keep_after_hangup = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.queues().calls().remove(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Force remove a call from a queue.
+    ///
+    /// `DELETE /queues/{queue_name}/calls/{call_control_id}` (operationId `RemoveQueueCall`).
+    pub type RemoveCall = crate::Request<crate::operations::queues::RemoveCall>;
+    impl RemoveCall {}
+}
+/// Request builders of `client.recording_transcriptions()`.
+pub mod recording_transcriptions {
+    /// Request builder of `client.recording_transcriptions().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// List all recording transcriptions.
+    ///
+    /// `GET /recording_transcriptions` (operationId `getRecordingTranscriptions`).
+    pub type List = crate::Request<crate::operations::recording_transcriptions::List>;
+    impl List {
+        /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::PageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
+        /// `filter` · [`GetRecordingTranscriptionsFilter`](crate::models::GetRecordingTranscriptionsFilter) · optional
+        pub fn filter(
+            mut self,
+            value: impl Into<crate::models::GetRecordingTranscriptionsFilter>,
+        ) -> Self {
+            self.op.filter = Some(value.into());
+            self
+        }
+        /// `filter[created_at][gte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_created_at_gte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .created_at
+                .get_or_insert_with(Default::default)
+                .gte = Some(value.into());
+            self
+        }
+        /// `filter[created_at][lte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_created_at_lte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .created_at
+                .get_or_insert_with(Default::default)
+                .lte = Some(value.into());
+            self
+        }
+        /// `filter[recording_id]` · string (uuid) · optional
+        ///
+        /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
+        pub fn filter_recording_id(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).recording_id = Some(
+                value.into(),
+            );
+            self
+        }
+    }
+    /// Request builder of `client.recording_transcriptions().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Retrieve a recording transcription.
+    ///
+    /// `GET /recording_transcriptions/{recording_transcription_id}` (operationId `getRecordingTranscription`).
+    pub type Retrieve = crate::Request<
+        crate::operations::recording_transcriptions::Retrieve,
+    >;
+    impl Retrieve {}
+    /// Request builder of `client.recording_transcriptions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Delete a recording transcription.
+    ///
+    /// `DELETE /recording_transcriptions/{recording_transcription_id}` (operationId `deleteRecordingTranscription`).
+    pub type Delete = crate::Request<
+        crate::operations::recording_transcriptions::Delete,
+    >;
+    impl Delete {}
+}
+/// Request builders of `client.recordings()`.
+pub mod recordings {
+    /// Request builder of `client.recordings().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// List all call recordings.
+    ///
+    /// `GET /recordings` (operationId `GetRecordings`).
+    pub type List = crate::Request<crate::operations::recordings::List>;
+    impl List {
+        /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::PageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
+        /// `filter` · [`GetRecordingsFilter`](crate::models::GetRecordingsFilter) · optional
+        pub fn filter(
+            mut self,
+            value: impl Into<crate::models::GetRecordingsFilter>,
+        ) -> Self {
+            self.op.filter = Some(value.into());
+            self
+        }
+        /// `filter[call_control_id]` · [`CallControlId`](crate::models::CallControlId) · optional
+        ///
+        /// Example: `"v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw"`
+        pub fn filter_call_control_id(
+            mut self,
+            value: impl Into<crate::models::CallControlId>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).call_control_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[call_leg_id]` · [`CallLegId`](crate::models::CallLegId) (uuid) · optional
+        ///
+        /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
+        pub fn filter_call_leg_id(
+            mut self,
+            value: impl Into<crate::models::CallLegId>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).call_leg_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[call_session_id]` · [`CallSessionId`](crate::models::CallSessionId) (uuid) · optional
+        ///
+        /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
+        pub fn filter_call_session_id(
+            mut self,
+            value: impl Into<crate::models::CallSessionId>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).call_session_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[conference_id]` · [`ConferenceId`](crate::models::ConferenceId) · optional
+        ///
+        /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
+        pub fn filter_conference_id(
+            mut self,
+            value: impl Into<crate::models::ConferenceId>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).conference_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[conference_region]` · string · optional
+        ///
+        /// Example: `"us"`
+        pub fn filter_conference_region(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).conference_region = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[connection_id]` · [`ConnectionId`](crate::models::ConnectionId) · optional
+        ///
+        /// Example: `"175237942907135762"`
+        pub fn filter_connection_id(
+            mut self,
+            value: impl Into<crate::models::ConnectionId>,
+        ) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).connection_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[created_at][gte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_created_at_gte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .created_at
+                .get_or_insert_with(Default::default)
+                .gte = Some(value.into());
+            self
+        }
+        /// `filter[created_at][lte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_created_at_lte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .created_at
+                .get_or_insert_with(Default::default)
+                .lte = Some(value.into());
+            self
+        }
+        /// `filter[end_time][gte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_end_time_gte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .end_time
+                .get_or_insert_with(Default::default)
+                .gte = Some(value.into());
+            self
+        }
+        /// `filter[end_time][lte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_end_time_lte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .end_time
+                .get_or_insert_with(Default::default)
+                .lte = Some(value.into());
+            self
+        }
+        /// `filter[from]` · string · optional
+        ///
+        /// Example: `"1234567890"`
+        pub fn filter_from(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).from = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[sip_call_id]` · string · optional
+        ///
+        /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
+        pub fn filter_sip_call_id(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).sip_call_id = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[start_time][gte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_start_time_gte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .start_time
+                .get_or_insert_with(Default::default)
+                .gte = Some(value.into());
+            self
+        }
+        /// `filter[start_time][lte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_start_time_lte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .start_time
+                .get_or_insert_with(Default::default)
+                .lte = Some(value.into());
+            self
+        }
+        /// `filter[to]` · string · optional
+        ///
+        /// Example: `"1234567890"`
+        pub fn filter_to(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).to = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.recordings().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Retrieve a call recording.
+    ///
+    /// `GET /recordings/{recording_id}` (operationId `GetRecording`).
+    pub type Retrieve = crate::Request<crate::operations::recordings::Retrieve>;
+    impl Retrieve {}
+    /// Request builder of `client.recordings().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Delete a call recording.
+    ///
+    /// `DELETE /recordings/{recording_id}` (operationId `DeleteRecording`).
+    pub type Delete = crate::Request<crate::operations::recordings::Delete>;
+    impl Delete {}
+    /// Request builder of `client.recordings().actions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Delete a list of call recordings.
+    ///
+    /// `POST /recordings/actions/delete` (operationId `DeleteRecordings`).
+    pub type DeleteMany = crate::Request<crate::operations::recordings::DeleteMany>;
+    impl DeleteMany {}
+}
+/// Request builders of `client.webhook_deliveries()`.
+pub mod webhook_deliveries {
+    /// Request builder of `client.webhook_deliveries().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// List webhook deliveries.
+    ///
+    /// `GET /webhook_deliveries` (operationId `GetWebhookDeliveries`).
+    pub type List = crate::Request<crate::operations::webhook_deliveries::List>;
+    impl List {
+        /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
+        pub fn page(
+            mut self,
+            value: impl Into<crate::models::PageConsolidated>,
+        ) -> Self {
+            self.op.page = Some(value.into());
+            self
+        }
+        /// `page[number]` · integer · optional · default `1` · minimum 1
+        pub fn page_number(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).number = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `page[size]` · integer · optional · default `20` · range 1..=250
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.op.page.get_or_insert_with(Default::default).size = Some(value.into());
+            self
+        }
+        /// `filter` · [`GetWebhookDeliveriesFilter`](crate::models::GetWebhookDeliveriesFilter) · optional
+        pub fn filter(
+            mut self,
+            value: impl Into<crate::models::GetWebhookDeliveriesFilter>,
+        ) -> Self {
+            self.op.filter = Some(value.into());
+            self
+        }
+        /// `filter[attempts][contains]` · string · optional
+        ///
+        /// Example: `"https://fallback.example.com/webhooks"`
+        pub fn filter_attempts_contains(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .attempts
+                .get_or_insert_with(Default::default)
+                .contains = Some(value.into());
+            self
+        }
+        /// `filter[event_type]` · string · optional
+        ///
+        /// Example: `"call_initiated,call.initiated"`
+        pub fn filter_event_type(mut self, value: impl Into<String>) -> Self {
+            self.op.filter.get_or_insert_with(Default::default).event_type = Some(
+                value.into(),
+            );
+            self
+        }
+        /// `filter[finished_at][gte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_finished_at_gte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .finished_at
+                .get_or_insert_with(Default::default)
+                .gte = Some(value.into());
+            self
+        }
+        /// `filter[finished_at][lte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_finished_at_lte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .finished_at
+                .get_or_insert_with(Default::default)
+                .lte = Some(value.into());
+            self
+        }
+        /// `filter[started_at][gte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_started_at_gte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .started_at
+                .get_or_insert_with(Default::default)
+                .gte = Some(value.into());
+            self
+        }
+        /// `filter[started_at][lte]` · string · optional
+        ///
+        /// Example: `"2019-03-29T11:10:00Z"`
+        pub fn filter_started_at_lte(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .started_at
+                .get_or_insert_with(Default::default)
+                .lte = Some(value.into());
+            self
+        }
+        /// `filter[status][eq]` · [`AttemptStatus`](crate::models::AttemptStatus) · optional
+        ///
+        /// Example: `"delivered"`
+        pub fn filter_status_eq(
+            mut self,
+            value: impl Into<crate::models::AttemptStatus>,
+        ) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .status
+                .get_or_insert_with(Default::default)
+                .eq = Some(value.into());
+            self
+        }
+        /// `filter[webhook][contains]` · string · optional
+        ///
+        /// Example: `"call.initiated"`
+        pub fn filter_webhook_contains(mut self, value: impl Into<String>) -> Self {
+            self
+                .op
+                .filter
+                .get_or_insert_with(Default::default)
+                .webhook
+                .get_or_insert_with(Default::default)
+                .contains = Some(value.into());
+            self
+        }
+    }
+    /// Request builder of `client.webhook_deliveries().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Find webhook_delivery details by ID.
+    ///
+    /// `GET /webhook_deliveries/{id}` (operationId `GetWebhookDelivery`).
+    pub type Retrieve = crate::Request<crate::operations::webhook_deliveries::Retrieve>;
+    impl Retrieve {}
 }

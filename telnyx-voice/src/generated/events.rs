@@ -48,7 +48,7 @@ pub enum WebhookEvent {
     /// `call.initiated` (webhook `callInitiated`).
     CallInitiated(crate::models::CallInitiated),
     /// `call.dequeued` (webhook `callLeftQueue`).
-    CallDequeued(crate::models::CallLeftQueue),
+    CallDequeued(crate::models::CallDequeued),
     /// `call.machine.detection.ended` (webhook `callMachineDetectionEnded`).
     CallMachineDetectionEnded(crate::models::CallMachineDetectionEnded),
     /// `call.machine.greeting.ended` (webhook `callMachineGreetingEnded`).
@@ -74,21 +74,21 @@ pub enum WebhookEvent {
     /// `call.refer.started` (webhook `callReferStarted`).
     CallReferStarted(crate::models::CallReferStarted),
     /// `siprec.failed` (webhook `callSiprecFailed`).
-    SiprecFailed(crate::models::CallSiprecFailed),
+    SiprecFailed(crate::models::SiprecFailed),
     /// `siprec.started` (webhook `callSiprecStarted`).
-    SiprecStarted(crate::models::CallSiprecStarted),
+    SiprecStarted(crate::models::SiprecStarted),
     /// `siprec.stopped` (webhook `callSiprecStopped`).
-    SiprecStopped(crate::models::CallSiprecStopped),
+    SiprecStopped(crate::models::SiprecStopped),
     /// `call.speak.ended` (webhook `callSpeakEnded`).
     CallSpeakEnded(crate::models::CallSpeakEnded),
     /// `call.speak.started` (webhook `callSpeakStarted`).
     CallSpeakStarted(crate::models::CallSpeakStarted),
     /// `streaming.failed` (webhook `callStreamingFailed`).
-    StreamingFailed(crate::models::CallStreamingFailed),
+    StreamingFailed(crate::models::StreamingFailed),
     /// `streaming.started` (webhook `callStreamingStarted`).
-    StreamingStarted(crate::models::CallStreamingStarted),
+    StreamingStarted(crate::models::StreamingStarted),
     /// `streaming.stopped` (webhook `callStreamingStopped`).
-    StreamingStopped(crate::models::CallStreamingStopped),
+    StreamingStopped(crate::models::StreamingStopped),
     /// `call.unhold` (webhook `callUnhold`).
     CallUnhold(crate::models::CallUnhold),
     /// `conference.created` (webhook `conferenceCreated`).
@@ -96,7 +96,7 @@ pub enum WebhookEvent {
     /// `conference.ended` (webhook `conferenceEnded`).
     ConferenceEnded(crate::models::ConferenceEnded),
     /// `conference.floor.changed` (webhook `conferenceFloorChanged`).
-    ConferenceFloorChanged(crate::models::ConferenceFloorChangedEvent),
+    ConferenceFloorChanged(crate::models::ConferenceFloorChanged),
     /// `conference.participant.joined` (webhook `conferenceParticipantJoined`).
     ConferenceParticipantJoined(crate::models::ConferenceParticipantJoined),
     /// `conference.participant.left` (webhook `conferenceParticipantLeft`).
@@ -124,7 +124,7 @@ pub enum WebhookEvent {
     /// `conference.speak.started` (webhook `conferenceSpeakStarted`).
     ConferenceSpeakStarted(crate::models::ConferenceSpeakStarted),
     /// `call.transcription` (webhook `transcription`).
-    CallTranscription(crate::models::Transcription),
+    CallTranscription(crate::models::CallTranscription),
     /// An event type this version of the SDK does not know, kept as received.
     Unknown(serde_json::Value),
 }
@@ -604,301 +604,301 @@ impl WebhookEvent {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallAiGatherMessageHistoryUpdated(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallAiGatherPartialResults(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallAnswered(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallBridged(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallConversationEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallConversationInsightsGenerated(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallCost(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallDeepfakeDetectionError(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallDeepfakeDetectionResult(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallDtmfReceived(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallEnqueued(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallForkStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallForkStopped(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallGatherEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallHangup(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallHold(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallInitiated(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallDequeued(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallMachineDetectionEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallMachineGreetingEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallMachinePremiumDetectionEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallMachinePremiumGreetingEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallPlaybackEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallPlaybackStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallRecordingError(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallRecordingTranscriptionSaved(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallReferCompleted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallReferFailed(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallReferStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::SiprecFailed(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::SiprecStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::SiprecStopped(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallSpeakEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallSpeakStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::StreamingFailed(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::StreamingStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::StreamingStopped(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallUnhold(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceCreated(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceFloorChanged(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceParticipantJoined(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceParticipantLeft(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceParticipantPlaybackEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceParticipantPlaybackStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceParticipantSpeakEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceParticipantSpeakStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::ConferenceRecordingSaved(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::CallTranscription(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::Unknown(value) => {
                 value

@@ -6,4 +6,5 @@
 pub mod builders;
 pub mod events;
 pub mod models;
+pub mod operations;
 pub mod resources;

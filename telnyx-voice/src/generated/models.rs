@@ -16,22 +16,22 @@ use serde::{Deserialize, Serialize};
 /// Active Call (schema `ActiveCall`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActiveCall {
-    /// `call_control_id` · string · required
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    pub call_control_id: String,
+    pub call_control_id: crate::models::CallControlId,
     /// `call_duration` · integer · required
     ///
     /// Example: `50`
     pub call_duration: i64,
-    /// `call_leg_id` · string · required
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    pub call_leg_id: String,
-    /// `call_session_id` · string · required
+    pub call_leg_id: crate::models::CallLegId,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b68e-5013ef9657c1"`
-    pub call_session_id: String,
+    pub call_session_id: crate::models::CallSessionId,
     /// `client_state` · string · required
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -43,7 +43,7 @@ pub struct ActiveCall {
 }
 /// AI Assistant Add Messages Request (schema `AIAssistantAddMessagesRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AiAssistantAddMessagesRequest {
+pub struct AddAiAssistantMessagesRequest {
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -219,73 +219,6 @@ impl From<&str> for AiAssistantJoinParticipantOnHangup {
     }
 }
 crate::private::string_enum_traits!(AiAssistantJoinParticipantOnHangup, Unknown);
-/// Schema `AIAssistantJoinRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AiAssistantJoinRequest {
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-    /// `conversation_id` · string · required
-    ///
-    /// Example: `"v3:abc123"`
-    pub conversation_id: String,
-    /// `participant` · [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · required
-    pub participant: crate::models::AiAssistantJoinParticipant,
-}
-/// Schema `AIAssistantStartRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AiAssistantStartRequest {
-    /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assistant: Option<crate::models::CallAssistantRequest>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-    /// `greeting` · string · optional
-    ///
-    /// Example: `"Hello, can you tell me your age and where you live?"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub greeting: Option<String>,
-    /// `interruption_settings` · [`InterruptionSettings`](crate::models::InterruptionSettings) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interruption_settings: Option<crate::models::InterruptionSettings>,
-    /// `message_history` · list of [`AiAssistantStartRequestMessageHistoryItem`](crate::models::AiAssistantStartRequestMessageHistoryItem) · optional · default `[]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_history: Option<
-        Vec<crate::models::AiAssistantStartRequestMessageHistoryItem>,
-    >,
-    /// `participants` · list of [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · optional · default `[]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participants: Option<Vec<crate::models::AiAssistantJoinParticipant>>,
-    /// `send_message_history_updates` · boolean · optional · default `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub send_message_history_updates: Option<bool>,
-    /// `transcription` · [`TranscriptionConfig`](crate::models::TranscriptionConfig) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription: Option<crate::models::TranscriptionConfig>,
-    /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
-    ///
-    /// Example: `"Telnyx.KokoroTTS.af"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice: Option<String>,
-    /// `voice_settings` · [`AiAssistantStartRequestVoiceSettings`](crate::models::AiAssistantStartRequestVoiceSettings) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice_settings: Option<crate::models::AiAssistantStartRequestVoiceSettings>,
-}
 /// Union defined inline at `#/components/schemas/AIAssistantStartRequest/properties/message_history/items`.
 /// One of several shapes, told apart by `role`.
 #[derive(Debug, Clone, PartialEq)]
@@ -514,20 +447,6 @@ impl<'de> Deserialize<'de> for AiAssistantStartRequestVoiceSettings {
             .map_err(serde::de::Error::custom)
     }
 }
-/// AI Assistant Stop Request (schema `AIAssistantStopRequest`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AiAssistantStopRequest {
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-}
 /// Anchorsite Override (schema `AnchorsiteOverride`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -628,9 +547,9 @@ pub struct AnswerRequest {
     /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
-    /// `deepfake_detection` · [`AnswerRequestDeepfakeDetection`](crate::models::AnswerRequestDeepfakeDetection) · optional
+    /// `deepfake_detection` · [`DeepfakeDetection`](crate::models::DeepfakeDetection) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deepfake_detection: Option<crate::models::AnswerRequestDeepfakeDetection>,
+    pub deepfake_detection: Option<crate::models::DeepfakeDetection>,
     /// `preferred_codecs` · string · optional · always `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
     ///
     /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
@@ -641,21 +560,21 @@ pub struct AnswerRequest {
     /// Example: `"record-from-answer"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
-    /// `record_channels` · [`AnswerRequestRecordChannels`](crate::models::AnswerRequestRecordChannels) · optional · default `"dual"`
+    /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
     ///
     /// Example: `"single"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_channels: Option<crate::models::AnswerRequestRecordChannels>,
+    pub record_channels: Option<crate::models::RecordChannels>,
     /// `record_custom_file_name` · string · optional · length 1..=40
     ///
     /// Example: `"my_recording_file_name"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_custom_file_name: Option<String>,
-    /// `record_format` · [`AnswerRequestRecordFormat`](crate::models::AnswerRequestRecordFormat) · optional · default `"mp3"`
+    /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
     ///
     /// Example: `"wav"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_format: Option<crate::models::AnswerRequestRecordFormat>,
+    pub record_format: Option<crate::models::RecordFormat>,
     /// `record_max_length` · integer (int32) · optional · default `0`
     ///
     /// Example: `1000`
@@ -666,11 +585,11 @@ pub struct AnswerRequest {
     /// Example: `100`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_timeout_secs: Option<i64>,
-    /// `record_track` · [`AnswerRequestRecordTrack`](crate::models::AnswerRequestRecordTrack) · optional · default `"both"`
+    /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
     ///
     /// Example: `"outbound"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_track: Option<crate::models::AnswerRequestRecordTrack>,
+    pub record_track: Option<crate::models::NoiseSuppressionDirection>,
     /// `record_trim` · string · optional · always `"trim-silence"`
     ///
     /// Example: `"trim-silence"`
@@ -713,11 +632,11 @@ pub struct AnswerRequest {
     /// Example: `"PCMA"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_codec: Option<crate::models::StreamCodec>,
-    /// `stream_track` · [`AnswerRequestStreamTrack`](crate::models::AnswerRequestStreamTrack) · optional · default `"inbound_track"`
+    /// `stream_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
     ///
     /// Example: `"both_tracks"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream_track: Option<crate::models::AnswerRequestStreamTrack>,
+    pub stream_track: Option<crate::models::StreamTrack>,
     /// `stream_url` · string · optional
     ///
     /// Example: `"wss://www.example.com/websocket"`
@@ -728,279 +647,144 @@ pub struct AnswerRequest {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription: Option<bool>,
-    /// `transcription_config` · [`TranscriptionStartRequest`](crate::models::TranscriptionStartRequest) · optional
+    /// `transcription_config` · [`StartTranscriptionRequest`](crate::models::StartTranscriptionRequest) · optional
     ///
     /// Example: `{"client_state":"aGF2ZSBhIG5pY2UgZGF5ID1d","command_id":"891510ac-f3e4-11e8-af5b…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_config: Option<crate::models::TranscriptionStartRequest>,
-    /// `webhook_retries_policies` · map of [`AnswerRequestWebhookRetriesPoliciesValue`](crate::models::AnswerRequestWebhookRetriesPoliciesValue) · optional
+    pub transcription_config: Option<crate::models::StartTranscriptionRequest>,
+    /// `webhook_retries_policies` · map of [`WebhookRetriesPolicies`](crate::models::WebhookRetriesPolicies) · optional
     ///
     /// Example: `{"call.hangup":{"retries_ms":[1000,2000,5000]}}`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_retries_policies: Option<
-        std::collections::BTreeMap<
-            String,
-            crate::models::AnswerRequestWebhookRetriesPoliciesValue,
-        >,
+        std::collections::BTreeMap<String, crate::models::WebhookRetriesPolicies>,
     >,
     /// `webhook_url` · string · optional
     ///
     /// Example: `"https://www.example.com/server-b/"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
-    /// `webhook_url_method` · [`AnswerRequestWebhookUrlMethod`](crate::models::AnswerRequestWebhookUrlMethod) · optional · default `"POST"`
+    /// `webhook_url_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
     ///
     /// Example: `"GET"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url_method: Option<crate::models::AnswerRequestWebhookUrlMethod>,
+    pub webhook_url_method: Option<crate::models::WebhookUrlsMethod>,
     /// `webhook_urls` · map of string · optional
     ///
     /// Example: `{"call.bridge":"https://www.example.com/webhooks/bridge","call.hangup":"https://…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_urls: Option<std::collections::BTreeMap<String, String>>,
-    /// `webhook_urls_method` · [`AnswerRequestWebhookUrlsMethod`](crate::models::AnswerRequestWebhookUrlsMethod) · optional · default `"POST"`
+    /// `webhook_urls_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
     ///
     /// Example: `"POST"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_urls_method: Option<crate::models::AnswerRequestWebhookUrlsMethod>,
+    pub webhook_urls_method: Option<crate::models::WebhookUrlsMethod>,
 }
-/// Object defined inline at `#/components/schemas/AnswerRequest/properties/deepfake_detection`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnswerRequestDeepfakeDetection {
-    /// `enabled` · boolean · required · default `false`
-    pub enabled: bool,
-    /// `rtp_timeout` · integer (int32) · optional · default `30` · range 5..=120
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rtp_timeout: Option<i64>,
-    /// `timeout` · integer (int32) · optional · default `15` · range 5..=60
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<i64>,
-}
-/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/record_channels`.
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/answering_machine_detection`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum AnswerRequestRecordChannels {
-    /// `single`
-    Single,
-    /// `dual`
-    Dual,
+pub enum AnsweringMachineDetection {
+    /// `premium`
+    Premium,
+    /// `detect`
+    Detect,
+    /// `detect_beep`
+    DetectBeep,
+    /// `detect_words`
+    DetectWords,
+    /// `greeting_end`
+    GreetingEnd,
+    /// `disabled`
+    Disabled,
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
-impl AnswerRequestRecordChannels {
+impl AnsweringMachineDetection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            AnswerRequestRecordChannels::Single => "single",
-            AnswerRequestRecordChannels::Dual => "dual",
-            AnswerRequestRecordChannels::Unknown(value) => value.as_str(),
+            AnsweringMachineDetection::Premium => "premium",
+            AnsweringMachineDetection::Detect => "detect",
+            AnsweringMachineDetection::DetectBeep => "detect_beep",
+            AnsweringMachineDetection::DetectWords => "detect_words",
+            AnsweringMachineDetection::GreetingEnd => "greeting_end",
+            AnsweringMachineDetection::Disabled => "disabled",
+            AnsweringMachineDetection::Unknown(value) => value.as_str(),
         }
     }
     /// Whether the value is one this version of the SDK does not know.
     pub fn is_unknown(&self) -> bool {
-        matches!(self, AnswerRequestRecordChannels::Unknown(_))
+        matches!(self, AnsweringMachineDetection::Unknown(_))
     }
 }
-impl From<&str> for AnswerRequestRecordChannels {
+impl From<&str> for AnsweringMachineDetection {
     fn from(value: &str) -> Self {
         match value {
-            "single" => AnswerRequestRecordChannels::Single,
-            "dual" => AnswerRequestRecordChannels::Dual,
-            other => AnswerRequestRecordChannels::Unknown(other.to_string()),
+            "premium" => AnsweringMachineDetection::Premium,
+            "detect" => AnsweringMachineDetection::Detect,
+            "detect_beep" => AnsweringMachineDetection::DetectBeep,
+            "detect_words" => AnsweringMachineDetection::DetectWords,
+            "greeting_end" => AnsweringMachineDetection::GreetingEnd,
+            "disabled" => AnsweringMachineDetection::Disabled,
+            other => AnsweringMachineDetection::Unknown(other.to_string()),
         }
     }
 }
-crate::private::string_enum_traits!(AnswerRequestRecordChannels, Unknown);
-/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/record_format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnswerRequestRecordFormat {
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl AnswerRequestRecordFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AnswerRequestRecordFormat::Wav => "wav",
-            AnswerRequestRecordFormat::Mp3 => "mp3",
-            AnswerRequestRecordFormat::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, AnswerRequestRecordFormat::Unknown(_))
-    }
-}
-impl From<&str> for AnswerRequestRecordFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "wav" => AnswerRequestRecordFormat::Wav,
-            "mp3" => AnswerRequestRecordFormat::Mp3,
-            other => AnswerRequestRecordFormat::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(AnswerRequestRecordFormat, Unknown);
-/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/record_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnswerRequestRecordTrack {
-    /// `both`
-    Both,
-    /// `inbound`
-    Inbound,
-    /// `outbound`
-    Outbound,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl AnswerRequestRecordTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AnswerRequestRecordTrack::Both => "both",
-            AnswerRequestRecordTrack::Inbound => "inbound",
-            AnswerRequestRecordTrack::Outbound => "outbound",
-            AnswerRequestRecordTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, AnswerRequestRecordTrack::Unknown(_))
-    }
-}
-impl From<&str> for AnswerRequestRecordTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "both" => AnswerRequestRecordTrack::Both,
-            "inbound" => AnswerRequestRecordTrack::Inbound,
-            "outbound" => AnswerRequestRecordTrack::Outbound,
-            other => AnswerRequestRecordTrack::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(AnswerRequestRecordTrack, Unknown);
-/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/stream_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnswerRequestStreamTrack {
-    /// `inbound_track`
-    InboundTrack,
-    /// `outbound_track`
-    OutboundTrack,
-    /// `both_tracks`
-    BothTracks,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl AnswerRequestStreamTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AnswerRequestStreamTrack::InboundTrack => "inbound_track",
-            AnswerRequestStreamTrack::OutboundTrack => "outbound_track",
-            AnswerRequestStreamTrack::BothTracks => "both_tracks",
-            AnswerRequestStreamTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, AnswerRequestStreamTrack::Unknown(_))
-    }
-}
-impl From<&str> for AnswerRequestStreamTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "inbound_track" => AnswerRequestStreamTrack::InboundTrack,
-            "outbound_track" => AnswerRequestStreamTrack::OutboundTrack,
-            "both_tracks" => AnswerRequestStreamTrack::BothTracks,
-            other => AnswerRequestStreamTrack::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(AnswerRequestStreamTrack, Unknown);
-/// Object defined inline at `#/components/schemas/AnswerRequest/properties/webhook_retries_policies/additionalProperties`.
+crate::private::string_enum_traits!(AnsweringMachineDetection, Unknown);
+/// Object defined inline at `#/components/schemas/TransferCallRequest/properties/answering_machine_detection_config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AnswerRequestWebhookRetriesPoliciesValue {
-    /// `retries_ms` · list of integer · optional
+pub struct AnsweringMachineDetectionConfig {
+    /// `after_greeting_silence_millis` · integer (int32) · optional · default `800`
+    ///
+    /// Example: `1000`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retries_ms: Option<Vec<i64>>,
+    pub after_greeting_silence_millis: Option<i64>,
+    /// `between_words_silence_millis` · integer (int32) · optional · default `50`
+    ///
+    /// Example: `100`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub between_words_silence_millis: Option<i64>,
+    /// `greeting_duration_millis` · integer (int32) · optional · default `3500`
+    ///
+    /// Example: `1500`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greeting_duration_millis: Option<i64>,
+    /// `greeting_silence_duration_millis` · integer (int32) · optional · default `1500`
+    ///
+    /// Example: `2000`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greeting_silence_duration_millis: Option<i64>,
+    /// `greeting_total_analysis_time_millis` · integer (int32) · optional · default `5000`
+    ///
+    /// Example: `7500`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greeting_total_analysis_time_millis: Option<i64>,
+    /// `initial_silence_millis` · integer (int32) · optional · default `3500`
+    ///
+    /// Example: `1800`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_silence_millis: Option<i64>,
+    /// `maximum_number_of_words` · integer (int32) · optional · default `5`
+    ///
+    /// Example: `3`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_number_of_words: Option<i64>,
+    /// `maximum_word_length_millis` · integer (int32) · optional · default `3500`
+    ///
+    /// Example: `2000`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_word_length_millis: Option<i64>,
+    /// `silence_threshold` · integer (int32) · optional · default `256`
+    ///
+    /// Example: `512`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub silence_threshold: Option<i64>,
+    /// `total_analysis_time_millis` · integer (int32) · optional · default `3500`
+    ///
+    /// Example: `5000`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_analysis_time_millis: Option<i64>,
 }
-/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/webhook_url_method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnswerRequestWebhookUrlMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl AnswerRequestWebhookUrlMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AnswerRequestWebhookUrlMethod::Post => "POST",
-            AnswerRequestWebhookUrlMethod::Get => "GET",
-            AnswerRequestWebhookUrlMethod::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, AnswerRequestWebhookUrlMethod::Unknown(_))
-    }
-}
-impl From<&str> for AnswerRequestWebhookUrlMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "POST" => AnswerRequestWebhookUrlMethod::Post,
-            "GET" => AnswerRequestWebhookUrlMethod::Get,
-            other => AnswerRequestWebhookUrlMethod::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(AnswerRequestWebhookUrlMethod, Unknown);
-/// Enum defined inline at `#/components/schemas/AnswerRequest/properties/webhook_urls_method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AnswerRequestWebhookUrlsMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl AnswerRequestWebhookUrlsMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AnswerRequestWebhookUrlsMethod::Post => "POST",
-            AnswerRequestWebhookUrlsMethod::Get => "GET",
-            AnswerRequestWebhookUrlsMethod::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, AnswerRequestWebhookUrlsMethod::Unknown(_))
-    }
-}
-impl From<&str> for AnswerRequestWebhookUrlsMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "POST" => AnswerRequestWebhookUrlsMethod::Post,
-            "GET" => AnswerRequestWebhookUrlsMethod::Get,
-            other => AnswerRequestWebhookUrlsMethod::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(AnswerRequestWebhookUrlsMethod, Unknown);
 /// Assistant (schema `Assistant`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Assistant {
@@ -1176,7 +960,7 @@ pub struct Attempt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::AttemptStatus>,
 }
-/// Enum defined inline at `#/components/schemas/attempt/properties/status`.
+/// Enum defined inline at `#/components/schemas/webhook_delivery/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AttemptStatus {
@@ -1211,6 +995,41 @@ impl From<&str> for AttemptStatus {
     }
 }
 crate::private::string_enum_traits!(AttemptStatus, Unknown);
+/// Enum defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config/properties/external_llm/properties/authentication_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AuthenticationMethod {
+    /// `token`
+    Token,
+    /// `certificate`
+    Certificate,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl AuthenticationMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AuthenticationMethod::Token => "token",
+            AuthenticationMethod::Certificate => "certificate",
+            AuthenticationMethod::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, AuthenticationMethod::Unknown(_))
+    }
+}
+impl From<&str> for AuthenticationMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "token" => AuthenticationMethod::Token,
+            "certificate" => AuthenticationMethod::Certificate,
+            other => AuthenticationMethod::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(AuthenticationMethod, Unknown);
 /// AWS Voice Settings (schema `AWSVoiceSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AwsVoiceSettings {
@@ -1715,6 +1534,49 @@ impl From<&str> for AzureVoiceSettingsGender {
     }
 }
 crate::private::string_enum_traits!(AzureVoiceSettingsGender, Unknown);
+/// Enum defined inline at `#/components/schemas/UpdateConferenceParticipantRequest/properties/beep_enabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BeepEnabled {
+    /// `always`
+    Always,
+    /// `never`
+    Never,
+    /// `on_enter`
+    OnEnter,
+    /// `on_exit`
+    OnExit,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl BeepEnabled {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BeepEnabled::Always => "always",
+            BeepEnabled::Never => "never",
+            BeepEnabled::OnEnter => "on_enter",
+            BeepEnabled::OnExit => "on_exit",
+            BeepEnabled::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, BeepEnabled::Unknown(_))
+    }
+}
+impl From<&str> for BeepEnabled {
+    fn from(value: &str) -> Self {
+        match value {
+            "always" => BeepEnabled::Always,
+            "never" => BeepEnabled::Never,
+            "on_enter" => BeepEnabled::OnEnter,
+            "on_exit" => BeepEnabled::OnExit,
+            other => BeepEnabled::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(BeepEnabled, Unknown);
 /// BookAppointmentTool (schema `BookAppointmentTool`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookAppointmentTool {
@@ -1743,10 +1605,10 @@ pub struct BookAppointmentToolParams {
 /// Bridge Request (schema `BridgeRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BridgeRequest {
-    /// `call_control_id` · string · required
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    pub call_control_id: String,
+    pub call_control_id: crate::models::CallControlId,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -1762,11 +1624,11 @@ pub struct BridgeRequest {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hold_after_unbridge: Option<bool>,
-    /// `mute_dtmf` · [`BridgeRequestMuteDtmf`](crate::models::BridgeRequestMuteDtmf) · optional · default `"none"`
+    /// `mute_dtmf` · [`MuteDtmf`](crate::models::MuteDtmf) · optional · default `"none"`
     ///
     /// Example: `"opposite"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mute_dtmf: Option<crate::models::BridgeRequestMuteDtmf>,
+    pub mute_dtmf: Option<crate::models::MuteDtmf>,
     /// `park_after_unbridge` · string · optional
     ///
     /// Example: `"self"`
@@ -1792,21 +1654,21 @@ pub struct BridgeRequest {
     /// Example: `"record-from-answer"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
-    /// `record_channels` · [`BridgeRequestRecordChannels`](crate::models::BridgeRequestRecordChannels) · optional · default `"dual"`
+    /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
     ///
     /// Example: `"single"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_channels: Option<crate::models::BridgeRequestRecordChannels>,
+    pub record_channels: Option<crate::models::RecordChannels>,
     /// `record_custom_file_name` · string · optional · length 1..=40
     ///
     /// Example: `"my_recording_file_name"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_custom_file_name: Option<String>,
-    /// `record_format` · [`BridgeRequestRecordFormat`](crate::models::BridgeRequestRecordFormat) · optional · default `"mp3"`
+    /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
     ///
     /// Example: `"wav"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_format: Option<crate::models::BridgeRequestRecordFormat>,
+    pub record_format: Option<crate::models::RecordFormat>,
     /// `record_max_length` · integer (int32) · optional · default `0`
     ///
     /// Example: `1000`
@@ -1817,11 +1679,11 @@ pub struct BridgeRequest {
     /// Example: `100`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_timeout_secs: Option<i64>,
-    /// `record_track` · [`BridgeRequestRecordTrack`](crate::models::BridgeRequestRecordTrack) · optional · default `"both"`
+    /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
     ///
     /// Example: `"outbound"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_track: Option<crate::models::BridgeRequestRecordTrack>,
+    pub record_track: Option<crate::models::NoiseSuppressionDirection>,
     /// `record_trim` · string · optional · always `"trim-silence"`
     ///
     /// Example: `"trim-silence"`
@@ -1843,158 +1705,6 @@ pub struct BridgeRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_room_id: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/BridgeRequest/properties/mute_dtmf`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BridgeRequestMuteDtmf {
-    /// `none`
-    None,
-    /// `both`
-    Both,
-    /// `self`
-    SelfValue,
-    /// `opposite`
-    Opposite,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl BridgeRequestMuteDtmf {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            BridgeRequestMuteDtmf::None => "none",
-            BridgeRequestMuteDtmf::Both => "both",
-            BridgeRequestMuteDtmf::SelfValue => "self",
-            BridgeRequestMuteDtmf::Opposite => "opposite",
-            BridgeRequestMuteDtmf::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, BridgeRequestMuteDtmf::Unknown(_))
-    }
-}
-impl From<&str> for BridgeRequestMuteDtmf {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => BridgeRequestMuteDtmf::None,
-            "both" => BridgeRequestMuteDtmf::Both,
-            "self" => BridgeRequestMuteDtmf::SelfValue,
-            "opposite" => BridgeRequestMuteDtmf::Opposite,
-            other => BridgeRequestMuteDtmf::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(BridgeRequestMuteDtmf, Unknown);
-/// Enum defined inline at `#/components/schemas/BridgeRequest/properties/record_channels`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BridgeRequestRecordChannels {
-    /// `single`
-    Single,
-    /// `dual`
-    Dual,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl BridgeRequestRecordChannels {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            BridgeRequestRecordChannels::Single => "single",
-            BridgeRequestRecordChannels::Dual => "dual",
-            BridgeRequestRecordChannels::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, BridgeRequestRecordChannels::Unknown(_))
-    }
-}
-impl From<&str> for BridgeRequestRecordChannels {
-    fn from(value: &str) -> Self {
-        match value {
-            "single" => BridgeRequestRecordChannels::Single,
-            "dual" => BridgeRequestRecordChannels::Dual,
-            other => BridgeRequestRecordChannels::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(BridgeRequestRecordChannels, Unknown);
-/// Enum defined inline at `#/components/schemas/BridgeRequest/properties/record_format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BridgeRequestRecordFormat {
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl BridgeRequestRecordFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            BridgeRequestRecordFormat::Wav => "wav",
-            BridgeRequestRecordFormat::Mp3 => "mp3",
-            BridgeRequestRecordFormat::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, BridgeRequestRecordFormat::Unknown(_))
-    }
-}
-impl From<&str> for BridgeRequestRecordFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "wav" => BridgeRequestRecordFormat::Wav,
-            "mp3" => BridgeRequestRecordFormat::Mp3,
-            other => BridgeRequestRecordFormat::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(BridgeRequestRecordFormat, Unknown);
-/// Enum defined inline at `#/components/schemas/BridgeRequest/properties/record_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BridgeRequestRecordTrack {
-    /// `both`
-    Both,
-    /// `inbound`
-    Inbound,
-    /// `outbound`
-    Outbound,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl BridgeRequestRecordTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            BridgeRequestRecordTrack::Both => "both",
-            BridgeRequestRecordTrack::Inbound => "inbound",
-            BridgeRequestRecordTrack::Outbound => "outbound",
-            BridgeRequestRecordTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, BridgeRequestRecordTrack::Unknown(_))
-    }
-}
-impl From<&str> for BridgeRequestRecordTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "both" => BridgeRequestRecordTrack::Both,
-            "inbound" => BridgeRequestRecordTrack::Inbound,
-            "outbound" => BridgeRequestRecordTrack::Outbound,
-            other => BridgeRequestRecordTrack::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(BridgeRequestRecordTrack, Unknown);
 /// Enum defined inline at `#/components/schemas/BridgeRequest/properties/ringtone`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2185,23 +1895,23 @@ crate::private::string_enum_traits!(BridgeRequestRingtone, Unknown);
 /// Call (schema `Call`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Call {
-    /// `call_control_id` · string · required
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    pub call_control_id: String,
+    pub call_control_id: crate::models::CallControlId,
     /// `call_duration` · integer · optional
     ///
     /// Example: `50`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_duration: Option<i64>,
-    /// `call_leg_id` · string · required
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    pub call_leg_id: String,
-    /// `call_session_id` · string · required
+    pub call_leg_id: crate::models::CallLegId,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b68e-5013ef9657c1"`
-    pub call_session_id: String,
+    pub call_session_id: crate::models::CallSessionId,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2256,41 +1966,39 @@ pub struct CallAiGatherEnded {
 /// Object defined inline at `#/components/schemas/CallAIGatherEnded/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAiGatherEndedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQ"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `from` · string · optional
     ///
     /// Example: `"+35319605860"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    /// `message_history` · list of [`CallAiGatherEndedPayloadMessageHistoryItem`](crate::models::CallAiGatherEndedPayloadMessageHistoryItem) · optional
+    /// `message_history` · list of [`MessageHistory`](crate::models::MessageHistory) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_history: Option<
-        Vec<crate::models::CallAiGatherEndedPayloadMessageHistoryItem>,
-    >,
+    pub message_history: Option<Vec<crate::models::MessageHistory>>,
     /// `result` · map of any JSON · optional
     ///
     /// Example: `{"age":29,"city":"Paris"}`
@@ -2307,63 +2015,6 @@ pub struct CallAiGatherEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/CallAIGatherEnded/properties/payload/properties/message_history/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallAiGatherEndedPayloadMessageHistoryItem {
-    /// `content` · string · optional
-    ///
-    /// Example: `"Hello, I'm 29 and I live in Paris."`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    /// `role` · [`CallAiGatherEndedPayloadMessageHistoryItemRole`](crate::models::CallAiGatherEndedPayloadMessageHistoryItemRole) · optional
-    ///
-    /// Example: `"user"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<crate::models::CallAiGatherEndedPayloadMessageHistoryItemRole>,
-}
-/// Enum defined inline at `#/components/schemas/CallAIGatherEnded/properties/payload/properties/message_history/items/properties/role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallAiGatherEndedPayloadMessageHistoryItemRole {
-    /// `assistant`
-    Assistant,
-    /// `user`
-    User,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallAiGatherEndedPayloadMessageHistoryItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallAiGatherEndedPayloadMessageHistoryItemRole::Assistant => "assistant",
-            CallAiGatherEndedPayloadMessageHistoryItemRole::User => "user",
-            CallAiGatherEndedPayloadMessageHistoryItemRole::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallAiGatherEndedPayloadMessageHistoryItemRole::Unknown(_))
-    }
-}
-impl From<&str> for CallAiGatherEndedPayloadMessageHistoryItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "assistant" => CallAiGatherEndedPayloadMessageHistoryItemRole::Assistant,
-            "user" => CallAiGatherEndedPayloadMessageHistoryItemRole::User,
-            other => {
-                CallAiGatherEndedPayloadMessageHistoryItemRole::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallAiGatherEndedPayloadMessageHistoryItemRole, Unknown
-);
 /// Enum defined inline at `#/components/schemas/CallAIGatherEnded/properties/payload/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -2429,117 +2080,45 @@ pub struct CallAiGatherMessageHistoryUpdated {
 /// Object defined inline at `#/components/schemas/CallAIGatherMessageHistoryUpdated/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAiGatherMessageHistoryUpdatedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQ"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `from` · string · optional
     ///
     /// Example: `"+35319605860"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    /// `message_history` · list of [`CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem`](crate::models::CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem) · optional
+    /// `message_history` · list of [`MessageHistory`](crate::models::MessageHistory) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_history: Option<
-        Vec<crate::models::CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem>,
-    >,
+    pub message_history: Option<Vec<crate::models::MessageHistory>>,
     /// `to` · string · optional
     ///
     /// Example: `"+13129457420"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/CallAIGatherMessageHistoryUpdated/properties/payload/properties/message_history/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItem {
-    /// `content` · string · optional
-    ///
-    /// Example: `"Hello, I'm 29 and I live in Paris."`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    /// `role` · [`CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole`](crate::models::CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole) · optional
-    ///
-    /// Example: `"user"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<
-        crate::models::CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole,
-    >,
-}
-/// Enum defined inline at `#/components/schemas/CallAIGatherMessageHistoryUpdated/properties/payload/properties/message_history/items/properties/role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole {
-    /// `assistant`
-    Assistant,
-    /// `user`
-    User,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Assistant => {
-                "assistant"
-            }
-            CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::User => {
-                "user"
-            }
-            CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Unknown(
-                value,
-            ) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(
-            self,
-            CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Unknown(_)
-        )
-    }
-}
-impl From<&str> for CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "assistant" => {
-                CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Assistant
-            }
-            "user" => {
-                CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::User
-            }
-            other => {
-                CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole, Unknown
-);
 /// Call AI Gather Partial Results (schema `CallAIGatherPartialResults`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAiGatherPartialResults {
@@ -2570,41 +2149,39 @@ pub struct CallAiGatherPartialResults {
 /// Object defined inline at `#/components/schemas/CallAIGatherPartialResults/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAiGatherPartialResultsPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQ"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `from` · string · optional
     ///
     /// Example: `"+35319605860"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    /// `message_history` · list of [`CallAiGatherPartialResultsPayloadMessageHistoryItem`](crate::models::CallAiGatherPartialResultsPayloadMessageHistoryItem) · optional
+    /// `message_history` · list of [`MessageHistory`](crate::models::MessageHistory) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_history: Option<
-        Vec<crate::models::CallAiGatherPartialResultsPayloadMessageHistoryItem>,
-    >,
+    pub message_history: Option<Vec<crate::models::MessageHistory>>,
     /// `partial_results` · map of any JSON · optional
     ///
     /// Example: `{"age":29,"city":"Paris"}`
@@ -2616,71 +2193,6 @@ pub struct CallAiGatherPartialResultsPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/CallAIGatherPartialResults/properties/payload/properties/message_history/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallAiGatherPartialResultsPayloadMessageHistoryItem {
-    /// `content` · string · optional
-    ///
-    /// Example: `"Hello, I'm 29 and I live in Paris."`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    /// `role` · [`CallAiGatherPartialResultsPayloadMessageHistoryItemRole`](crate::models::CallAiGatherPartialResultsPayloadMessageHistoryItemRole) · optional
-    ///
-    /// Example: `"user"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<
-        crate::models::CallAiGatherPartialResultsPayloadMessageHistoryItemRole,
-    >,
-}
-/// Enum defined inline at `#/components/schemas/CallAIGatherPartialResults/properties/payload/properties/message_history/items/properties/role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallAiGatherPartialResultsPayloadMessageHistoryItemRole {
-    /// `assistant`
-    Assistant,
-    /// `user`
-    User,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallAiGatherPartialResultsPayloadMessageHistoryItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Assistant => {
-                "assistant"
-            }
-            CallAiGatherPartialResultsPayloadMessageHistoryItemRole::User => "user",
-            CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(
-            self, CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Unknown(_)
-        )
-    }
-}
-impl From<&str> for CallAiGatherPartialResultsPayloadMessageHistoryItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "assistant" => {
-                CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Assistant
-            }
-            "user" => CallAiGatherPartialResultsPayloadMessageHistoryItemRole::User,
-            other => {
-                CallAiGatherPartialResultsPayloadMessageHistoryItemRole::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallAiGatherPartialResultsPayloadMessageHistoryItemRole, Unknown
-);
 /// Call Answered (schema `CallAnswered`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAnswered {
@@ -2711,31 +2223,31 @@ pub struct CallAnswered {
 /// Object defined inline at `#/components/schemas/CallAnswered/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAnsweredPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
     ///
     /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
@@ -2785,9 +2297,9 @@ pub struct CallAssistantRequest {
             crate::models::CallAssistantRequestDynamicVariablesValue,
         >,
     >,
-    /// `external_llm` · [`CallAssistantRequestExternalLlm`](crate::models::CallAssistantRequestExternalLlm) · optional
+    /// `external_llm` · [`ExternalLlm`](crate::models::ExternalLlm) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_llm: Option<crate::models::CallAssistantRequestExternalLlm>,
+    pub external_llm: Option<crate::models::ExternalLlm>,
     /// `fallback_config` · [`CallAssistantRequestFallbackConfig`](crate::models::CallAssistantRequestFallbackConfig) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback_config: Option<crate::models::CallAssistantRequestFallbackConfig>,
@@ -2865,88 +2377,12 @@ impl From<bool> for CallAssistantRequestDynamicVariablesValue {
         CallAssistantRequestDynamicVariablesValue::Boolean(value)
     }
 }
-/// Object defined inline at `#/components/schemas/CallAssistantRequest/properties/external_llm`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallAssistantRequestExternalLlm {
-    /// `authentication_method` · [`CallAssistantRequestExternalLlmAuthenticationMethod`](crate::models::CallAssistantRequestExternalLlmAuthenticationMethod) · optional · default `"token"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<
-        crate::models::CallAssistantRequestExternalLlmAuthenticationMethod,
-    >,
-    /// `base_url` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_url: Option<String>,
-    /// `certificate_ref` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate_ref: Option<String>,
-    /// `forward_metadata` · boolean · optional · default `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forward_metadata: Option<bool>,
-    /// `llm_api_key_ref` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub llm_api_key_ref: Option<String>,
-    /// `model` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    /// `token_retrieval_url` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_retrieval_url: Option<String>,
-}
-/// Enum defined inline at `#/components/schemas/CallAssistantRequest/properties/external_llm/properties/authentication_method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallAssistantRequestExternalLlmAuthenticationMethod {
-    /// `token`
-    Token,
-    /// `certificate`
-    Certificate,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallAssistantRequestExternalLlmAuthenticationMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallAssistantRequestExternalLlmAuthenticationMethod::Token => "token",
-            CallAssistantRequestExternalLlmAuthenticationMethod::Certificate => {
-                "certificate"
-            }
-            CallAssistantRequestExternalLlmAuthenticationMethod::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallAssistantRequestExternalLlmAuthenticationMethod::Unknown(_))
-    }
-}
-impl From<&str> for CallAssistantRequestExternalLlmAuthenticationMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => CallAssistantRequestExternalLlmAuthenticationMethod::Token,
-            "certificate" => {
-                CallAssistantRequestExternalLlmAuthenticationMethod::Certificate
-            }
-            other => {
-                CallAssistantRequestExternalLlmAuthenticationMethod::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallAssistantRequestExternalLlmAuthenticationMethod, Unknown
-);
 /// Object defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallAssistantRequestFallbackConfig {
-    /// `external_llm` · [`CallAssistantRequestFallbackConfigExternalLlm`](crate::models::CallAssistantRequestFallbackConfigExternalLlm) · optional
+    /// `external_llm` · [`ExternalLlm`](crate::models::ExternalLlm) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_llm: Option<
-        crate::models::CallAssistantRequestFallbackConfigExternalLlm,
-    >,
+    pub external_llm: Option<crate::models::ExternalLlm>,
     /// `llm_api_key_ref` · string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_api_key_ref: Option<String>,
@@ -2954,87 +2390,6 @@ pub struct CallAssistantRequestFallbackConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config/properties/external_llm`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallAssistantRequestFallbackConfigExternalLlm {
-    /// `authentication_method` · [`CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod`](crate::models::CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod) · optional · default `"token"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<
-        crate::models::CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod,
-    >,
-    /// `base_url` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_url: Option<String>,
-    /// `certificate_ref` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub certificate_ref: Option<String>,
-    /// `forward_metadata` · boolean · optional · default `false`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub forward_metadata: Option<bool>,
-    /// `llm_api_key_ref` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub llm_api_key_ref: Option<String>,
-    /// `model` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<String>,
-    /// `token_retrieval_url` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_retrieval_url: Option<String>,
-}
-/// Enum defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config/properties/external_llm/properties/authentication_method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod {
-    /// `token`
-    Token,
-    /// `certificate`
-    Certificate,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Token => {
-                "token"
-            }
-            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Certificate => {
-                "certificate"
-            }
-            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Unknown(
-                value,
-            ) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(
-            self,
-            CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Unknown(_)
-        )
-    }
-}
-impl From<&str> for CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "token" => {
-                CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Token
-            }
-            "certificate" => {
-                CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Certificate
-            }
-            other => {
-                CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod, Unknown
-);
 /// Union defined inline at `#/components/schemas/CallAssistantRequest/properties/tools/items`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -3173,53 +2528,14 @@ pub struct CallBridged {
     /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallBridgedPayload`](crate::models::CallBridgedPayload) · optional
+    /// `payload` · [`CallPayload`](crate::models::CallPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallBridgedPayload>,
+    pub payload: Option<crate::models::CallPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/CallBridged/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallBridgedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `from` · string · optional
-    ///
-    /// Example: `"+35319605860"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `to` · string · optional
-    ///
-    /// Example: `"+13129457420"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
 }
 /// Call Control Application (schema `CallControlApplication`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3247,11 +2563,11 @@ pub struct CallControlApplication {
     /// Example: `"2018-02-02T22:25:27.521Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `dtmf_type` · [`CallControlApplicationDtmfType`](crate::models::CallControlApplicationDtmfType) · optional · default `"RFC 2833"`
+    /// `dtmf_type` · [`DtmfType`](crate::models::DtmfType) · optional · default `"RFC 2833"`
     ///
     /// Example: `"Inband"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dtmf_type: Option<crate::models::CallControlApplicationDtmfType>,
+    pub dtmf_type: Option<crate::models::DtmfType>,
     /// `first_command_timeout` · boolean · optional · default `false`
     ///
     /// Example: `true`
@@ -3289,13 +2605,11 @@ pub struct CallControlApplication {
     /// Example: `"2018-02-02T22:25:27.521Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `webhook_api_version` · [`CallControlApplicationWebhookApiVersion`](crate::models::CallControlApplicationWebhookApiVersion) · optional · default `"1"`
+    /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
     ///
     /// Example: `"1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_api_version: Option<
-        crate::models::CallControlApplicationWebhookApiVersion,
-    >,
+    pub webhook_api_version: Option<crate::models::WebhookApiVersion>,
     /// `webhook_event_failover_url` · string (url) · optional · default `""`
     ///
     /// Example: `"https://failover.example.com"`
@@ -3312,7 +2626,7 @@ pub struct CallControlApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_timeout_secs: Option<i64>,
 }
-/// Enum defined inline at `#/components/schemas/CallControlApplication/properties/anchorsite_override`.
+/// Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/anchorsite_override`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallControlApplicationAnchorsiteOverride {
@@ -3383,45 +2697,6 @@ impl From<&str> for CallControlApplicationAnchorsiteOverride {
     }
 }
 crate::private::string_enum_traits!(CallControlApplicationAnchorsiteOverride, Unknown);
-/// Enum defined inline at `#/components/schemas/CallControlApplication/properties/dtmf_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallControlApplicationDtmfType {
-    /// `RFC 2833`
-    Rfc2833,
-    /// `Inband`
-    Inband,
-    /// `SIP INFO`
-    SipInfo,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallControlApplicationDtmfType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallControlApplicationDtmfType::Rfc2833 => "RFC 2833",
-            CallControlApplicationDtmfType::Inband => "Inband",
-            CallControlApplicationDtmfType::SipInfo => "SIP INFO",
-            CallControlApplicationDtmfType::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallControlApplicationDtmfType::Unknown(_))
-    }
-}
-impl From<&str> for CallControlApplicationDtmfType {
-    fn from(value: &str) -> Self {
-        match value {
-            "RFC 2833" => CallControlApplicationDtmfType::Rfc2833,
-            "Inband" => CallControlApplicationDtmfType::Inband,
-            "SIP INFO" => CallControlApplicationDtmfType::SipInfo,
-            other => CallControlApplicationDtmfType::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallControlApplicationDtmfType, Unknown);
 /// Call Control Application Inbound (schema `CallControlApplicationInbound`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlApplicationInbound {
@@ -3440,67 +2715,14 @@ pub struct CallControlApplicationInbound {
     /// Example: `"example"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_subdomain: Option<String>,
-    /// `sip_subdomain_receive_settings` · [`CallControlApplicationInboundSipSubdomainReceiveSettings`](crate::models::CallControlApplicationInboundSipSubdomainReceiveSettings) · optional · default `"from_anyone"`
+    /// `sip_subdomain_receive_settings` · [`SipSubdomainReceiveSettings`](crate::models::SipSubdomainReceiveSettings) · optional · default `"from_anyone"`
     ///
     /// Example: `"only_my_connections"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_subdomain_receive_settings: Option<
-        crate::models::CallControlApplicationInboundSipSubdomainReceiveSettings,
+        crate::models::SipSubdomainReceiveSettings,
     >,
 }
-/// Enum defined inline at `#/components/schemas/CallControlApplicationInbound/properties/sip_subdomain_receive_settings`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallControlApplicationInboundSipSubdomainReceiveSettings {
-    /// `only_my_connections`
-    OnlyMyConnections,
-    /// `from_anyone`
-    FromAnyone,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallControlApplicationInboundSipSubdomainReceiveSettings {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallControlApplicationInboundSipSubdomainReceiveSettings::OnlyMyConnections => {
-                "only_my_connections"
-            }
-            CallControlApplicationInboundSipSubdomainReceiveSettings::FromAnyone => {
-                "from_anyone"
-            }
-            CallControlApplicationInboundSipSubdomainReceiveSettings::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(
-            self, CallControlApplicationInboundSipSubdomainReceiveSettings::Unknown(_)
-        )
-    }
-}
-impl From<&str> for CallControlApplicationInboundSipSubdomainReceiveSettings {
-    fn from(value: &str) -> Self {
-        match value {
-            "only_my_connections" => {
-                CallControlApplicationInboundSipSubdomainReceiveSettings::OnlyMyConnections
-            }
-            "from_anyone" => {
-                CallControlApplicationInboundSipSubdomainReceiveSettings::FromAnyone
-            }
-            other => {
-                CallControlApplicationInboundSipSubdomainReceiveSettings::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallControlApplicationInboundSipSubdomainReceiveSettings, Unknown
-);
 /// Call Control Application Outbound (schema `CallControlApplicationOutbound`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlApplicationOutbound {
@@ -3515,41 +2737,6 @@ pub struct CallControlApplicationOutbound {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_voice_profile_id: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/CallControlApplication/properties/webhook_api_version`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallControlApplicationWebhookApiVersion {
-    /// `1`
-    V1,
-    /// `2`
-    V2,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallControlApplicationWebhookApiVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallControlApplicationWebhookApiVersion::V1 => "1",
-            CallControlApplicationWebhookApiVersion::V2 => "2",
-            CallControlApplicationWebhookApiVersion::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallControlApplicationWebhookApiVersion::Unknown(_))
-    }
-}
-impl From<&str> for CallControlApplicationWebhookApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "1" => CallControlApplicationWebhookApiVersion::V1,
-            "2" => CallControlApplicationWebhookApiVersion::V2,
-            other => CallControlApplicationWebhookApiVersion::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallControlApplicationWebhookApiVersion, Unknown);
 /// BucketIds (schema `CallControlBucketIds`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallControlBucketIds {
@@ -3613,17 +2800,15 @@ pub struct CallControlCommandResultWithRecordingId {
 /// Object defined inline at `#/components/parameters/call-control_FilterConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlFilterConsolidated {
-    /// `application_name` · [`CallControlFilterConsolidatedApplicationName`](crate::models::CallControlFilterConsolidatedApplicationName) · optional
+    /// `application_name` · [`GetWebhookDeliveriesFilterWebhook`](crate::models::GetWebhookDeliveriesFilterWebhook) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub application_name: Option<
-        crate::models::CallControlFilterConsolidatedApplicationName,
-    >,
+    pub application_name: Option<crate::models::GetWebhookDeliveriesFilterWebhook>,
     /// `application_session_id` · string (uuid) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_session_id: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `failed` · boolean · optional
     ///
     /// Example: `false`
@@ -3657,26 +2842,19 @@ pub struct CallControlFilterConsolidated {
     /// Example: `"texml"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<crate::models::CallControlFilterConsolidatedProduct>,
-    /// `status` · [`CallControlFilterConsolidatedStatus`](crate::models::CallControlFilterConsolidatedStatus) · optional
+    /// `status` · [`ConferenceStatus`](crate::models::ConferenceStatus) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::CallControlFilterConsolidatedStatus>,
+    pub status: Option<crate::models::ConferenceStatus>,
     /// `to` · string · optional
     ///
     /// Example: `"+12025550142"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
-    /// `type` · [`CallControlFilterConsolidatedType`](crate::models::CallControlFilterConsolidatedType) · optional
+    /// `type` · [`CallType`](crate::models::CallType) · optional
     ///
     /// Example: `"webhook"`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<crate::models::CallControlFilterConsolidatedType>,
-}
-/// Object defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/application_name`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlFilterConsolidatedApplicationName {
-    /// `contains` · string · optional · default `"null"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contains: Option<String>,
+    pub type_: Option<crate::models::CallType>,
 }
 /// Object defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/occurred_at`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -3746,80 +2924,11 @@ impl From<&str> for CallControlFilterConsolidatedProduct {
     }
 }
 crate::private::string_enum_traits!(CallControlFilterConsolidatedProduct, Unknown);
-/// Enum defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallControlFilterConsolidatedStatus {
-    /// `init`
-    Init,
-    /// `in_progress`
-    InProgress,
-    /// `completed`
-    Completed,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallControlFilterConsolidatedStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallControlFilterConsolidatedStatus::Init => "init",
-            CallControlFilterConsolidatedStatus::InProgress => "in_progress",
-            CallControlFilterConsolidatedStatus::Completed => "completed",
-            CallControlFilterConsolidatedStatus::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallControlFilterConsolidatedStatus::Unknown(_))
-    }
-}
-impl From<&str> for CallControlFilterConsolidatedStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "init" => CallControlFilterConsolidatedStatus::Init,
-            "in_progress" => CallControlFilterConsolidatedStatus::InProgress,
-            "completed" => CallControlFilterConsolidatedStatus::Completed,
-            other => CallControlFilterConsolidatedStatus::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallControlFilterConsolidatedStatus, Unknown);
-/// Enum defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallControlFilterConsolidatedType {
-    /// `command`
-    Command,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallControlFilterConsolidatedType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallControlFilterConsolidatedType::Command => "command",
-            CallControlFilterConsolidatedType::Webhook => "webhook",
-            CallControlFilterConsolidatedType::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallControlFilterConsolidatedType::Unknown(_))
-    }
-}
-impl From<&str> for CallControlFilterConsolidatedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "command" => CallControlFilterConsolidatedType::Command,
-            "webhook" => CallControlFilterConsolidatedType::Webhook,
-            other => CallControlFilterConsolidatedType::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallControlFilterConsolidatedType, Unknown);
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    CallControlId
+);
 /// Object defined inline at `#/components/parameters/call-control_PageConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlPageConsolidated {
@@ -3863,21 +2972,21 @@ pub struct CallControlTransferToolParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CallControlTransferToolParamsTargets {
-    /// A list of [`CallControlTransferToolParamsTargetsVariant1Item`](crate::models::CallControlTransferToolParamsTargetsVariant1Item).
-    CallControlTransferToolParamsTargetsVariant1ItemList(
-        Vec<crate::models::CallControlTransferToolParamsTargetsVariant1Item>,
+    /// A list of [`CallControlTransferToolParamsTargetsListItem`](crate::models::CallControlTransferToolParamsTargetsListItem).
+    CallControlTransferToolParamsTargetsListItemList(
+        Vec<crate::models::CallControlTransferToolParamsTargetsListItem>,
     ),
     /// A string.
     String(String),
     /// A shape this version of the SDK does not know, kept as received.
     Unknown(serde_json::Value),
 }
-impl From<Vec<crate::models::CallControlTransferToolParamsTargetsVariant1Item>>
+impl From<Vec<crate::models::CallControlTransferToolParamsTargetsListItem>>
 for CallControlTransferToolParamsTargets {
     fn from(
-        value: Vec<crate::models::CallControlTransferToolParamsTargetsVariant1Item>,
+        value: Vec<crate::models::CallControlTransferToolParamsTargetsListItem>,
     ) -> Self {
-        CallControlTransferToolParamsTargets::CallControlTransferToolParamsTargetsVariant1ItemList(
+        CallControlTransferToolParamsTargets::CallControlTransferToolParamsTargetsListItemList(
             value,
         )
     }
@@ -3894,7 +3003,7 @@ impl From<&str> for CallControlTransferToolParamsTargets {
 }
 /// Object defined inline at `#/components/schemas/CallControlTransferToolParams/properties/targets/oneOf/0/items`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CallControlTransferToolParamsTargetsVariant1Item {
+pub struct CallControlTransferToolParamsTargetsListItem {
     /// `name` · string · optional
     ///
     /// Example: `"Support"`
@@ -3908,13 +3017,11 @@ pub struct CallControlTransferToolParamsTargetsVariant1Item {
 /// WebhookToolParams (schema `CallControlWebhookToolParams`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallControlWebhookToolParams {
-    /// `body_parameters` · [`CallControlWebhookToolParamsBodyParameters`](crate::models::CallControlWebhookToolParamsBodyParameters) · optional
+    /// `body_parameters` · [`CallControlWebhookToolParamsParameters`](crate::models::CallControlWebhookToolParamsParameters) · optional
     ///
     /// Example: `{"properties":{"age":{"description":"The age of the customer.","type":"integer"}…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body_parameters: Option<
-        crate::models::CallControlWebhookToolParamsBodyParameters,
-    >,
+    pub body_parameters: Option<crate::models::CallControlWebhookToolParamsParameters>,
     /// `description` · string · required
     pub description: String,
     /// `headers` · list of [`CallControlWebhookToolParamsHeadersItem`](crate::models::CallControlWebhookToolParamsHeadersItem) · optional
@@ -3925,39 +3032,22 @@ pub struct CallControlWebhookToolParams {
     pub method: Option<crate::models::CallControlWebhookToolParamsMethod>,
     /// `name` · string · required
     pub name: String,
-    /// `path_parameters` · [`CallControlWebhookToolParamsPathParameters`](crate::models::CallControlWebhookToolParamsPathParameters) · optional
+    /// `path_parameters` · [`CallControlWebhookToolParamsParameters`](crate::models::CallControlWebhookToolParamsParameters) · optional
     ///
     /// Example: `{"properties":{"id":{"description":"The id of the customer.","type":"string"}},"…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_parameters: Option<
-        crate::models::CallControlWebhookToolParamsPathParameters,
-    >,
-    /// `query_parameters` · [`CallControlWebhookToolParamsQueryParameters`](crate::models::CallControlWebhookToolParamsQueryParameters) · optional
+    pub path_parameters: Option<crate::models::CallControlWebhookToolParamsParameters>,
+    /// `query_parameters` · [`CallControlWebhookToolParamsParameters`](crate::models::CallControlWebhookToolParamsParameters) · optional
     ///
     /// Example: `{"properties":{"page":{"description":"The page number.","type":"integer"}},"requ…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub query_parameters: Option<
-        crate::models::CallControlWebhookToolParamsQueryParameters,
-    >,
+    pub query_parameters: Option<crate::models::CallControlWebhookToolParamsParameters>,
     /// `url` · string · required
     ///
     /// Example: `"https://example.com/api/v1/function"`
     pub url: String,
 }
-/// Object defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/body_parameters`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlWebhookToolParamsBodyParameters {
-    /// `properties` · map of any JSON · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// `required` · list of string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<Vec<String>>,
-    /// `type` · string · optional · always `"object"`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/headers/items`.
+/// Object defined inline at `#/components/schemas/StartStreamingRequest/properties/custom_parameters/items`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallControlWebhookToolParamsHeadersItem {
     /// `name` · string · optional
@@ -4014,22 +3104,9 @@ impl From<&str> for CallControlWebhookToolParamsMethod {
     }
 }
 crate::private::string_enum_traits!(CallControlWebhookToolParamsMethod, Unknown);
-/// Object defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/path_parameters`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlWebhookToolParamsPathParameters {
-    /// `properties` · map of any JSON · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// `required` · list of string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<Vec<String>>,
-    /// `type` · string · optional · always `"object"`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-}
 /// Object defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/query_parameters`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlWebhookToolParamsQueryParameters {
+pub struct CallControlWebhookToolParamsParameters {
     /// `properties` · map of any JSON · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
@@ -4080,38 +3157,36 @@ pub struct CallConversationEndedPayload {
     /// Example: `"assistant-d9082b56-ba2d-4ad1-a50c-58661eb1463d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assistant_id: Option<String>,
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"cc29cce6-3c91-11f0-a8e5-02420aef3d20"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"cc29c8d6-3c91-11f0-aa7c-02420aef3d20"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `calling_party_type` · [`CallConversationEndedPayloadCallingPartyType`](crate::models::CallConversationEndedPayloadCallingPartyType) · optional
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `calling_party_type` · [`CallingPartyType`](crate::models::CallingPartyType) · optional
     ///
     /// Example: `"sip"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calling_party_type: Option<
-        crate::models::CallConversationEndedPayloadCallingPartyType,
-    >,
+    pub calling_party_type: Option<crate::models::CallingPartyType>,
     /// `client_state` · string · optional
     ///
     /// Example: `"g3QAAAACbQAAAAtkYXRhX2NlbnRlcm0AAAADY2gxbQAAAApkZXBsb3ltZW50bQAAAARiYXNl"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `conversation_id` · string · optional
     ///
     /// Example: `"0424805b-adc1-4ff8-9f95-e1de6883ecbe"`
@@ -4163,47 +3238,6 @@ pub struct CallConversationEndedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tts_voice_id: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/callConversationEnded/properties/payload/properties/calling_party_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallConversationEndedPayloadCallingPartyType {
-    /// `pstn`
-    Pstn,
-    /// `sip`
-    Sip,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallConversationEndedPayloadCallingPartyType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallConversationEndedPayloadCallingPartyType::Pstn => "pstn",
-            CallConversationEndedPayloadCallingPartyType::Sip => "sip",
-            CallConversationEndedPayloadCallingPartyType::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallConversationEndedPayloadCallingPartyType::Unknown(_))
-    }
-}
-impl From<&str> for CallConversationEndedPayloadCallingPartyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pstn" => CallConversationEndedPayloadCallingPartyType::Pstn,
-            "sip" => CallConversationEndedPayloadCallingPartyType::Sip,
-            other => {
-                CallConversationEndedPayloadCallingPartyType::Unknown(other.to_string())
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallConversationEndedPayloadCallingPartyType, Unknown
-);
 /// Call Conversation Insights Generated (schema `callConversationInsightsGenerated`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallConversationInsightsGenerated {
@@ -4234,137 +3268,44 @@ pub struct CallConversationInsightsGenerated {
 /// Object defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallConversationInsightsGeneratedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `calling_party_type` · [`CallConversationInsightsGeneratedPayloadCallingPartyType`](crate::models::CallConversationInsightsGeneratedPayloadCallingPartyType) · optional
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `calling_party_type` · [`CallingPartyType`](crate::models::CallingPartyType) · optional
     ///
     /// Example: `"pstn"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calling_party_type: Option<
-        crate::models::CallConversationInsightsGeneratedPayloadCallingPartyType,
-    >,
+    pub calling_party_type: Option<crate::models::CallingPartyType>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `insight_group_id` · string · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insight_group_id: Option<String>,
-    /// `results` · list of [`CallConversationInsightsGeneratedPayloadResultsItem`](crate::models::CallConversationInsightsGeneratedPayloadResultsItem) · optional
+    /// `results` · list of [`ConversationInsightsResult`](crate::models::ConversationInsightsResult) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub results: Option<
-        Vec<crate::models::CallConversationInsightsGeneratedPayloadResultsItem>,
-    >,
-}
-/// Enum defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/calling_party_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallConversationInsightsGeneratedPayloadCallingPartyType {
-    /// `pstn`
-    Pstn,
-    /// `sip`
-    Sip,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallConversationInsightsGeneratedPayloadCallingPartyType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallConversationInsightsGeneratedPayloadCallingPartyType::Pstn => "pstn",
-            CallConversationInsightsGeneratedPayloadCallingPartyType::Sip => "sip",
-            CallConversationInsightsGeneratedPayloadCallingPartyType::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(
-            self, CallConversationInsightsGeneratedPayloadCallingPartyType::Unknown(_)
-        )
-    }
-}
-impl From<&str> for CallConversationInsightsGeneratedPayloadCallingPartyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pstn" => CallConversationInsightsGeneratedPayloadCallingPartyType::Pstn,
-            "sip" => CallConversationInsightsGeneratedPayloadCallingPartyType::Sip,
-            other => {
-                CallConversationInsightsGeneratedPayloadCallingPartyType::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallConversationInsightsGeneratedPayloadCallingPartyType, Unknown
-);
-/// Object defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/results/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallConversationInsightsGeneratedPayloadResultsItem {
-    /// `insight_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insight_id: Option<String>,
-    /// `result` · [`CallConversationInsightsGeneratedPayloadResultsItemResult`](crate::models::CallConversationInsightsGeneratedPayloadResultsItemResult) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<
-        crate::models::CallConversationInsightsGeneratedPayloadResultsItemResult,
-    >,
-}
-/// Union defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/results/items/properties/result`.
-/// One of several shapes, told apart by their content.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum CallConversationInsightsGeneratedPayloadResultsItemResult {
-    /// A map of any JSON.
-    ValueMap(std::collections::BTreeMap<String, serde_json::Value>),
-    /// A string.
-    String(String),
-    /// A shape this version of the SDK does not know, kept as received.
-    Unknown(serde_json::Value),
-}
-impl From<std::collections::BTreeMap<String, serde_json::Value>>
-for CallConversationInsightsGeneratedPayloadResultsItemResult {
-    fn from(value: std::collections::BTreeMap<String, serde_json::Value>) -> Self {
-        CallConversationInsightsGeneratedPayloadResultsItemResult::ValueMap(value)
-    }
-}
-impl From<String> for CallConversationInsightsGeneratedPayloadResultsItemResult {
-    fn from(value: String) -> Self {
-        CallConversationInsightsGeneratedPayloadResultsItemResult::String(value)
-    }
-}
-impl From<&str> for CallConversationInsightsGeneratedPayloadResultsItemResult {
-    fn from(value: &str) -> Self {
-        CallConversationInsightsGeneratedPayloadResultsItemResult::String(
-            value.to_string(),
-        )
-    }
+    pub results: Option<Vec<crate::models::ConversationInsightsResult>>,
 }
 /// Call Cost (schema `CallCost`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4435,31 +3376,31 @@ pub struct CallCostPayload {
     /// Example: `"f5586561-8ff0-4291-a0ac-84fe544797bd"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_group_id: Option<String>,
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `cost_parts` · list of [`CallCostPart`](crate::models::CallCostPart) · optional
     ///
     /// Example: `[{"billed_duration_secs":60,"call_part":"sip-trunking","cost":"0.0050","currency…`
@@ -4546,31 +3487,31 @@ pub struct CallDeepfakeDetectionError {
 /// Object defined inline at `#/components/schemas/CallDeepfakeDetectionError/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallDeepfakeDetectionErrorPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string (uuid) · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) (uuid) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string (uuid) · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) (uuid) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `error_message` · [`CallDeepfakeDetectionErrorPayloadErrorMessage`](crate::models::CallDeepfakeDetectionErrorPayloadErrorMessage) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<
@@ -4668,31 +3609,31 @@ pub struct CallDeepfakeDetectionResult {
 /// Object defined inline at `#/components/schemas/CallDeepfakeDetectionResult/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallDeepfakeDetectionResultPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string (uuid) · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) (uuid) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string (uuid) · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) (uuid) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `consistency` · number · optional · range 0..=100
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consistency: Option<f64>,
@@ -4742,6 +3683,33 @@ impl From<&str> for CallDeepfakeDetectionResultPayloadResult {
     }
 }
 crate::private::string_enum_traits!(CallDeepfakeDetectionResultPayloadResult, Unknown);
+/// Call Left Queue (schema `CallLeftQueue`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallDequeued {
+    /// `event_type` · string · optional · always `"call.dequeued"`
+    ///
+    /// Example: `"call.dequeued"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `id` · string (uuid) · optional
+    ///
+    /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `occurred_at` · string (date-time) · optional
+    ///
+    /// Example: `"2018-02-02T22:25:27.521992Z"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
+    /// `payload` · [`CallLeftQueuePayload`](crate::models::CallLeftQueuePayload) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::models::CallLeftQueuePayload>,
+    /// `record_type` · string · optional · always `"event"`
+    ///
+    /// Example: `"event"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+}
 /// Call DTMF Received (schema `CallDtmfReceived`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallDtmfReceived {
@@ -4772,31 +3740,31 @@ pub struct CallDtmfReceived {
 /// Object defined inline at `#/components/schemas/CallDtmfReceived/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallDtmfReceivedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `digit` · string · optional
     ///
     /// Example: `"#"`
@@ -4843,31 +3811,31 @@ pub struct CallEnqueued {
 /// Object defined inline at `#/components/schemas/CallEnqueued/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallEnqueuedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `current_position` · integer · optional
     ///
     /// Example: `7`
@@ -4887,14 +3855,14 @@ pub struct CallEnqueuedPayload {
 /// Call Event (schema `CallEvent`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallEvent {
-    /// `call_leg_id` · string · required
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · required
     ///
     /// Example: `"308fe500-5213-11e9-ace7-02420a0f0668"`
-    pub call_leg_id: String,
-    /// `call_session_id` · string · required
+    pub call_leg_id: crate::models::CallLegId,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · required
     ///
     /// Example: `"308fec30-5213-11e9-9d3f-02420a0f0668"`
-    pub call_session_id: String,
+    pub call_session_id: crate::models::CallSessionId,
     /// `event_timestamp` · string · required
     ///
     /// Example: `"2019-03-29T11:10:19.127783Z"`
@@ -4909,47 +3877,46 @@ pub struct CallEvent {
     ///
     /// Example: `"call_event"`
     pub record_type: String,
-    /// `type` · [`CallEventType`](crate::models::CallEventType) · required
+    /// `type` · [`CallType`](crate::models::CallType) · required
     ///
     /// Example: `"webhook"`
     #[serde(rename = "type")]
-    pub type_: crate::models::CallEventType,
+    pub type_: crate::models::CallType,
 }
-/// Enum defined inline at `#/components/schemas/CallEvent/properties/type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallEventType {
-    /// `command`
-    Command,
-    /// `webhook`
-    Webhook,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
+/// Object defined inline at `#/components/schemas/CallForkStopped/properties/payload`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallForkPayload {
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
+    ///
+    /// Example: `"v2:OycMASgvIjsGIAVEx8x3n9rYeKnUJx6a3V8VGhs5futnr17KZhujZA"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
+    ///
+    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
+    ///
+    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
+    ///
+    /// Example: `"7267xxxxxxxxxxxxxx"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<crate::models::ConnectionId>,
+    /// `stream_type` · string · optional · always `"decrypted"`
+    ///
+    /// Example: `"decrypted"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_type: Option<String>,
 }
-impl CallEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallEventType::Command => "command",
-            CallEventType::Webhook => "webhook",
-            CallEventType::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallEventType::Unknown(_))
-    }
-}
-impl From<&str> for CallEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "command" => CallEventType::Command,
-            "webhook" => CallEventType::Webhook,
-            other => CallEventType::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallEventType, Unknown);
 /// Call Fork Started (schema `CallForkStarted`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallForkStarted {
@@ -4968,48 +3935,14 @@ pub struct CallForkStarted {
     /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallForkStartedPayload`](crate::models::CallForkStartedPayload) · optional
+    /// `payload` · [`CallForkPayload`](crate::models::CallForkPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallForkStartedPayload>,
+    pub payload: Option<crate::models::CallForkPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/CallForkStarted/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallForkStartedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v2:OycMASgvIjsGIAVEx8x3n9rYeKnUJx6a3V8VGhs5futnr17KZhujZA"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `stream_type` · string · optional · always `"decrypted"`
-    ///
-    /// Example: `"decrypted"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream_type: Option<String>,
 }
 /// Call Fork Stopped (schema `CallForkStopped`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5029,48 +3962,14 @@ pub struct CallForkStopped {
     /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallForkStoppedPayload`](crate::models::CallForkStoppedPayload) · optional
+    /// `payload` · [`CallForkPayload`](crate::models::CallForkPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallForkStoppedPayload>,
+    pub payload: Option<crate::models::CallForkPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/CallForkStopped/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallForkStoppedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v2:OycMASgvIjsGIAVEx8x3n9rYeKnUJx6a3V8VGhs5futnr17KZhujZA"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `stream_type` · string · optional · always `"decrypted"`
-    ///
-    /// Example: `"decrypted"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream_type: Option<String>,
 }
 /// Call Gather Ended (schema `CallGatherEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5102,31 +4001,31 @@ pub struct CallGatherEnded {
 /// Object defined inline at `#/components/schemas/CallGatherEnded/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallGatherEndedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `digits` · string · optional
     ///
     /// Example: `"5503"`
@@ -5229,36 +4128,36 @@ pub struct CallHangup {
 /// Object defined inline at `#/components/schemas/CallHangup/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallHangupPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
+    pub call_leg_id: Option<crate::models::CallLegId>,
     /// `call_quality_stats` · [`CallHangupPayloadCallQualityStats`](crate::models::CallHangupPayloadCallQualityStats) · optional
     ///
     /// Example: `{"inbound":{"jitter_max_variance":"2.74","jitter_packet_count":"0","mos":"4.50",…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_quality_stats: Option<crate::models::CallHangupPayloadCallQualityStats>,
-    /// `call_session_id` · string · optional
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
     ///
     /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
@@ -5483,53 +4382,14 @@ pub struct CallHold {
     /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallHoldPayload`](crate::models::CallHoldPayload) · optional
+    /// `payload` · [`CallPayload`](crate::models::CallPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallHoldPayload>,
+    pub payload: Option<crate::models::CallPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/CallHold/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallHoldPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `from` · string · optional
-    ///
-    /// Example: `"+35319605860"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `to` · string · optional
-    ///
-    /// Example: `"+13129457420"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
 }
 /// Call Initiated (schema `CallInitiated`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5561,26 +4421,26 @@ pub struct CallInitiated {
 /// Object defined inline at `#/components/schemas/CallInitiated/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallInitiatedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
+    pub call_leg_id: Option<crate::models::CallLegId>,
     /// `call_screening_result` · string · optional
     ///
     /// Example: `"spam_likely"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_screening_result: Option<String>,
-    /// `call_session_id` · string · optional
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `caller_id_name` · string · optional
     ///
     /// Example: `"+35319605860"`
@@ -5596,11 +4456,11 @@ pub struct CallInitiatedPayload {
     /// Example: `"G722,PCMU,PCMA"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection_codecs: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
     ///
     /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
@@ -5727,61 +4587,34 @@ impl From<&str> for CallInitiatedPayloadState {
     }
 }
 crate::private::string_enum_traits!(CallInitiatedPayloadState, Unknown);
-/// Call Left Queue (schema `CallLeftQueue`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallLeftQueue {
-    /// `event_type` · string · optional · always `"call.dequeued"`
-    ///
-    /// Example: `"call.dequeued"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// `id` · string (uuid) · optional
-    ///
-    /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2018-02-02T22:25:27.521992Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
-    /// `payload` · [`CallLeftQueuePayload`](crate::models::CallLeftQueuePayload) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallLeftQueuePayload>,
-    /// `record_type` · string · optional · always `"event"`
-    ///
-    /// Example: `"event"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_type: Option<String>,
-}
 /// Object defined inline at `#/components/schemas/CallLeftQueue/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallLeftQueuePayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `queue` · string · optional
     ///
     /// Example: `"support"`
@@ -5850,6 +4683,11 @@ impl From<&str> for CallLeftQueuePayloadReason {
     }
 }
 crate::private::string_enum_traits!(CallLeftQueuePayloadReason, Unknown);
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    CallLegId
+);
 /// Call Machine Detection Ended (schema `CallMachineDetectionEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallMachineDetectionEnded {
@@ -5880,31 +4718,31 @@ pub struct CallMachineDetectionEnded {
 /// Object defined inline at `#/components/schemas/CallMachineDetectionEnded/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallMachineDetectionEndedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `from` · string · optional
     ///
     /// Example: `"+35319605860"`
@@ -5990,31 +4828,31 @@ pub struct CallMachineGreetingEnded {
 /// Object defined inline at `#/components/schemas/CallMachineGreetingEnded/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallMachineGreetingEndedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `from` · string · optional
     ///
     /// Example: `"+35319605860"`
@@ -6100,31 +4938,31 @@ pub struct CallMachinePremiumDetectionEnded {
 /// Object defined inline at `#/components/schemas/CallMachinePremiumDetectionEnded/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallMachinePremiumDetectionEndedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `from` · string · optional
     ///
     /// Example: `"+35319605860"`
@@ -6236,31 +5074,31 @@ pub struct CallMachinePremiumGreetingEnded {
 /// Object defined inline at `#/components/schemas/CallMachinePremiumGreetingEnded/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallMachinePremiumGreetingEndedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `from` · string · optional
     ///
     /// Example: `"+35319605860"`
@@ -6322,6 +5160,45 @@ impl From<&str> for CallMachinePremiumGreetingEndedPayloadResult {
 crate::private::string_enum_traits!(
     CallMachinePremiumGreetingEndedPayloadResult, Unknown
 );
+/// Object defined inline at `#/components/schemas/CallUnhold/properties/payload`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallPayload {
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
+    ///
+    /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
+    ///
+    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
+    ///
+    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
+    ///
+    /// Example: `"7267xxxxxxxxxxxxxx"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<crate::models::ConnectionId>,
+    /// `from` · string · optional
+    ///
+    /// Example: `"+35319605860"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// `to` · string · optional
+    ///
+    /// Example: `"+13129457420"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
 /// Call Playback Ended (schema `CallPlaybackEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallPlaybackEnded {
@@ -6352,31 +5229,31 @@ pub struct CallPlaybackEnded {
 /// Object defined inline at `#/components/schemas/CallPlaybackEnded/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallPlaybackEndedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `media_name` · string · optional
     ///
     /// Example: `"my_media_uploaded_to_media_storage_api"`
@@ -6488,31 +5365,31 @@ pub struct CallPlaybackStarted {
 /// Object defined inline at `#/components/schemas/CallPlaybackStarted/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallPlaybackStartedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `media_name` · string · optional
     ///
     /// Example: `"my_media_uploaded_to_media_storage_api"`
@@ -6559,31 +5436,31 @@ pub struct CallRecordingError {
 /// Object defined inline at `#/components/schemas/callRecordingError/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRecordingErrorPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `reason` · [`CallRecordingErrorPayloadReason`](crate::models::CallRecordingErrorPayloadReason) · optional
     ///
     /// Example: `"Internal server error"`
@@ -6675,36 +5552,34 @@ pub struct CallRecordingSaved {
 /// Object defined inline at `#/components/schemas/CallRecordingSaved/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRecordingSavedPayload {
-    /// `call_leg_id` · string · optional
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `channels` · [`CallRecordingSavedPayloadChannels`](crate::models::CallRecordingSavedPayloadChannels) · optional
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
     ///
     /// Example: `"single"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channels: Option<crate::models::CallRecordingSavedPayloadChannels>,
+    pub channels: Option<crate::models::RecordChannels>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `public_recording_urls` · [`CallRecordingSavedPayloadPublicRecordingUrls`](crate::models::CallRecordingSavedPayloadPublicRecordingUrls) · optional
+    pub connection_id: Option<crate::models::ConnectionId>,
+    /// `public_recording_urls` · [`PublicRecordingUrls`](crate::models::PublicRecordingUrls) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_recording_urls: Option<
-        crate::models::CallRecordingSavedPayloadPublicRecordingUrls,
-    >,
+    pub public_recording_urls: Option<crate::models::PublicRecordingUrls>,
     /// `recording_ended_at` · string (date-time) · optional
     ///
     /// Example: `"2018-02-02T22:25:27.521992Z"`
@@ -6715,72 +5590,9 @@ pub struct CallRecordingSavedPayload {
     /// Example: `"2018-02-02T22:20:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_started_at: Option<String>,
-    /// `recording_urls` · [`CallRecordingSavedPayloadRecordingUrls`](crate::models::CallRecordingSavedPayloadRecordingUrls) · optional
+    /// `recording_urls` · [`PublicRecordingUrls`](crate::models::PublicRecordingUrls) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recording_urls: Option<crate::models::CallRecordingSavedPayloadRecordingUrls>,
-}
-/// Enum defined inline at `#/components/schemas/CallRecordingSaved/properties/payload/properties/channels`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRecordingSavedPayloadChannels {
-    /// `single`
-    Single,
-    /// `dual`
-    Dual,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRecordingSavedPayloadChannels {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRecordingSavedPayloadChannels::Single => "single",
-            CallRecordingSavedPayloadChannels::Dual => "dual",
-            CallRecordingSavedPayloadChannels::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRecordingSavedPayloadChannels::Unknown(_))
-    }
-}
-impl From<&str> for CallRecordingSavedPayloadChannels {
-    fn from(value: &str) -> Self {
-        match value {
-            "single" => CallRecordingSavedPayloadChannels::Single,
-            "dual" => CallRecordingSavedPayloadChannels::Dual,
-            other => CallRecordingSavedPayloadChannels::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRecordingSavedPayloadChannels, Unknown);
-/// Object defined inline at `#/components/schemas/CallRecordingSaved/properties/payload/properties/public_recording_urls`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallRecordingSavedPayloadPublicRecordingUrls {
-    /// `mp3` · string · optional
-    ///
-    /// Example: `"http://example.com/recording.mp3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mp3: Option<String>,
-    /// `wav` · string · optional
-    ///
-    /// Example: `"http://example.com/recording.wav"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wav: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/CallRecordingSaved/properties/payload/properties/recording_urls`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallRecordingSavedPayloadRecordingUrls {
-    /// `mp3` · string · optional
-    ///
-    /// Example: `"http://example.com/recording.mp3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mp3: Option<String>,
-    /// `wav` · string · optional
-    ///
-    /// Example: `"http://example.com/recording.wav"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wav: Option<String>,
+    pub recording_urls: Option<crate::models::PublicRecordingUrls>,
 }
 /// Call Recording Transcription Saved (schema `callRecordingTranscriptionSaved`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6812,38 +5624,36 @@ pub struct CallRecordingTranscriptionSaved {
 /// Object defined inline at `#/components/schemas/callRecordingTranscriptionSaved/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRecordingTranscriptionSavedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `calling_party_type` · [`CallRecordingTranscriptionSavedPayloadCallingPartyType`](crate::models::CallRecordingTranscriptionSavedPayloadCallingPartyType) · optional
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `calling_party_type` · [`CallingPartyType`](crate::models::CallingPartyType) · optional
     ///
     /// Example: `"pstn"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub calling_party_type: Option<
-        crate::models::CallRecordingTranscriptionSavedPayloadCallingPartyType,
-    >,
+    pub calling_party_type: Option<crate::models::CallingPartyType>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `recording_id` · string · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
@@ -6865,51 +5675,6 @@ pub struct CallRecordingTranscriptionSavedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_text: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/callRecordingTranscriptionSaved/properties/payload/properties/calling_party_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRecordingTranscriptionSavedPayloadCallingPartyType {
-    /// `pstn`
-    Pstn,
-    /// `sip`
-    Sip,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRecordingTranscriptionSavedPayloadCallingPartyType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRecordingTranscriptionSavedPayloadCallingPartyType::Pstn => "pstn",
-            CallRecordingTranscriptionSavedPayloadCallingPartyType::Sip => "sip",
-            CallRecordingTranscriptionSavedPayloadCallingPartyType::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(
-            self, CallRecordingTranscriptionSavedPayloadCallingPartyType::Unknown(_)
-        )
-    }
-}
-impl From<&str> for CallRecordingTranscriptionSavedPayloadCallingPartyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "pstn" => CallRecordingTranscriptionSavedPayloadCallingPartyType::Pstn,
-            "sip" => CallRecordingTranscriptionSavedPayloadCallingPartyType::Sip,
-            other => {
-                CallRecordingTranscriptionSavedPayloadCallingPartyType::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallRecordingTranscriptionSavedPayloadCallingPartyType, Unknown
-);
 /// Cursor Pagination Meta (schema `call-recordings_CursorPaginationMeta`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRecordingsCursorPaginationMeta {
@@ -6926,16 +5691,6 @@ pub struct CallRecordingsCursorPaginationMeta {
     /// Example: `"/v2/recording_transcriptions?page[before]=v1:g3QAAAADZAAKdGVsbnl4X2lkc2wAAAABbQ…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
-}
-/// Object defined inline at `#/components/parameters/call-recordings_PageConsolidated/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallRecordingsPageConsolidated {
-    /// `number` · integer · optional · default `1` · minimum 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<i64>,
-    /// `size` · integer · optional · default `20` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
 }
 /// Schema `CallReferCompleted`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6955,58 +5710,14 @@ pub struct CallReferCompleted {
     /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallReferCompletedPayload`](crate::models::CallReferCompletedPayload) · optional
+    /// `payload` · [`CallReferPayload`](crate::models::CallReferPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallReferCompletedPayload>,
+    pub payload: Option<crate::models::CallReferPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/CallReferCompleted/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallReferCompletedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v2:OycMASgvIjsGIAVEx8x3n9rYeKnUJx6a3V8VGhs5futnr17KZhujZA"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `from` · string · optional
-    ///
-    /// Example: `"+35319605860"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `sip_notify_response` · integer · optional
-    ///
-    /// Example: `200`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_notify_response: Option<i64>,
-    /// `to` · string · optional
-    ///
-    /// Example: `"+13129457420"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
 }
 /// Schema `CallReferFailed`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -7026,43 +5737,43 @@ pub struct CallReferFailed {
     /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallReferFailedPayload`](crate::models::CallReferFailedPayload) · optional
+    /// `payload` · [`CallReferPayload`](crate::models::CallReferPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallReferFailedPayload>,
+    pub payload: Option<crate::models::CallReferPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/CallReferFailed/properties/payload`.
+/// Object defined inline at `#/components/schemas/CallReferStarted/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallReferFailedPayload {
-    /// `call_control_id` · string · optional
+pub struct CallReferPayload {
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v2:OycMASgvIjsGIAVEx8x3n9rYeKnUJx6a3V8VGhs5futnr17KZhujZA"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `from` · string · optional
     ///
     /// Example: `"+35319605860"`
@@ -7070,7 +5781,7 @@ pub struct CallReferFailedPayload {
     pub from: Option<String>,
     /// `sip_notify_response` · integer · optional
     ///
-    /// Example: `603`
+    /// Example: `100`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_notify_response: Option<i64>,
     /// `to` · string · optional
@@ -7097,71 +5808,25 @@ pub struct CallReferStarted {
     /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallReferStartedPayload`](crate::models::CallReferStartedPayload) · optional
+    /// `payload` · [`CallReferPayload`](crate::models::CallReferPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallReferStartedPayload>,
+    pub payload: Option<crate::models::CallReferPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/CallReferStarted/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallReferStartedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v2:OycMASgvIjsGIAVEx8x3n9rYeKnUJx6a3V8VGhs5futnr17KZhujZA"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `from` · string · optional
-    ///
-    /// Example: `"+35319605860"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `sip_notify_response` · integer · optional
-    ///
-    /// Example: `100`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_notify_response: Option<i64>,
-    /// `to` · string · optional
-    ///
-    /// Example: `"+13129457420"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-}
 /// Dial Request (schema `CallRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallRequest {
-    /// `answering_machine_detection` · [`CallRequestAnsweringMachineDetection`](crate::models::CallRequestAnsweringMachineDetection) · optional · default `"disabled"`
+    /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answering_machine_detection: Option<
-        crate::models::CallRequestAnsweringMachineDetection,
-    >,
-    /// `answering_machine_detection_config` · [`CallRequestAnsweringMachineDetectionConfig`](crate::models::CallRequestAnsweringMachineDetectionConfig) · optional
+    pub answering_machine_detection: Option<crate::models::AnsweringMachineDetection>,
+    /// `answering_machine_detection_config` · [`AnsweringMachineDetectionConfig`](crate::models::AnsweringMachineDetectionConfig) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answering_machine_detection_config: Option<
-        crate::models::CallRequestAnsweringMachineDetectionConfig,
+        crate::models::AnsweringMachineDetectionConfig,
     >,
     /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7199,8 +5864,8 @@ pub struct CallRequest {
     /// `conference_config` · [`CallRequestConferenceConfig`](crate::models::CallRequestConferenceConfig) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference_config: Option<crate::models::CallRequestConferenceConfig>,
-    /// `connection_id` · string · required
-    pub connection_id: String,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
+    pub connection_id: crate::models::ConnectionId,
     /// `conversation_relay_config` · [`ConversationRelayEmbeddedConfig`](crate::models::ConversationRelayEmbeddedConfig) · optional
     ///
     /// Example: `{"custom_parameters":{"customer_id":"12345"},"dtmf_detection":true,"greeting":"H…`
@@ -7213,9 +5878,9 @@ pub struct CallRequest {
     /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
-    /// `deepfake_detection` · [`CallRequestDeepfakeDetection`](crate::models::CallRequestDeepfakeDetection) · optional
+    /// `deepfake_detection` · [`DeepfakeDetection`](crate::models::DeepfakeDetection) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deepfake_detection: Option<crate::models::CallRequestDeepfakeDetection>,
+    pub deepfake_detection: Option<crate::models::DeepfakeDetection>,
     /// `dialogflow_config` · [`DialogflowConfig`](crate::models::DialogflowConfig) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dialogflow_config: Option<crate::models::DialogflowConfig>,
@@ -7238,9 +5903,9 @@ pub struct CallRequest {
     /// Example: `"ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg=="`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_to: Option<String>,
-    /// `media_encryption` · [`CallRequestMediaEncryption`](crate::models::CallRequestMediaEncryption) · optional · default `"disabled"`
+    /// `media_encryption` · [`MediaEncryption`](crate::models::MediaEncryption) · optional · default `"disabled"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_encryption: Option<crate::models::CallRequestMediaEncryption>,
+    pub media_encryption: Option<crate::models::MediaEncryption>,
     /// `media_name` · string · optional
     ///
     /// Example: `"my_media_uploaded_to_media_storage_api"`
@@ -7271,21 +5936,21 @@ pub struct CallRequest {
     /// Example: `"record-from-answer"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
-    /// `record_channels` · [`CallRequestRecordChannels`](crate::models::CallRequestRecordChannels) · optional · default `"dual"`
+    /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
     ///
     /// Example: `"single"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_channels: Option<crate::models::CallRequestRecordChannels>,
+    pub record_channels: Option<crate::models::RecordChannels>,
     /// `record_custom_file_name` · string · optional · length 1..=40
     ///
     /// Example: `"my_recording_file_name"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_custom_file_name: Option<String>,
-    /// `record_format` · [`CallRequestRecordFormat`](crate::models::CallRequestRecordFormat) · optional · default `"mp3"`
+    /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
     ///
     /// Example: `"wav"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_format: Option<crate::models::CallRequestRecordFormat>,
+    pub record_format: Option<crate::models::RecordFormat>,
     /// `record_max_length` · integer (int32) · optional · default `0`
     ///
     /// Example: `1000`
@@ -7296,11 +5961,11 @@ pub struct CallRequest {
     /// Example: `100`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_timeout_secs: Option<i64>,
-    /// `record_track` · [`CallRequestRecordTrack`](crate::models::CallRequestRecordTrack) · optional · default `"both"`
+    /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
     ///
     /// Example: `"outbound"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_track: Option<crate::models::CallRequestRecordTrack>,
+    pub record_track: Option<crate::models::NoiseSuppressionDirection>,
     /// `record_trim` · string · optional · always `"trim-silence"`
     ///
     /// Example: `"trim-silence"`
@@ -7332,14 +5997,14 @@ pub struct CallRequest {
     /// Example: `[{"name":"User-to-User","value":"value"}]`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_headers: Option<Vec<crate::models::SipHeader>>,
-    /// `sip_region` · [`CallRequestSipRegion`](crate::models::CallRequestSipRegion) · optional · default `"US"`
+    /// `sip_region` · [`SipRegion`](crate::models::SipRegion) · optional · default `"US"`
     ///
     /// Example: `"Canada"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_region: Option<crate::models::CallRequestSipRegion>,
-    /// `sip_transport_protocol` · [`CallRequestSipTransportProtocol`](crate::models::CallRequestSipTransportProtocol) · optional · default `"UDP"`
+    pub sip_region: Option<crate::models::SipRegion>,
+    /// `sip_transport_protocol` · [`SipTransportProtocol`](crate::models::SipTransportProtocol) · optional · default `"UDP"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_transport_protocol: Option<crate::models::CallRequestSipTransportProtocol>,
+    pub sip_transport_protocol: Option<crate::models::SipTransportProtocol>,
     /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
     ///
     /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
@@ -7382,11 +6047,11 @@ pub struct CallRequest {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_establish_before_call_originate: Option<bool>,
-    /// `stream_track` · [`CallRequestStreamTrack`](crate::models::CallRequestStreamTrack) · optional · default `"inbound_track"`
+    /// `stream_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
     ///
     /// Example: `"both_tracks"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream_track: Option<crate::models::CallRequestStreamTrack>,
+    pub stream_track: Option<crate::models::StreamTrack>,
     /// `stream_url` · string · optional
     ///
     /// Example: `"wss://www.example.com/websocket"`
@@ -7417,155 +6082,47 @@ pub struct CallRequest {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription: Option<bool>,
-    /// `transcription_config` · [`TranscriptionStartRequest`](crate::models::TranscriptionStartRequest) · optional
+    /// `transcription_config` · [`StartTranscriptionRequest`](crate::models::StartTranscriptionRequest) · optional
     ///
     /// Example: `{"client_state":"aGF2ZSBhIG5pY2UgZGF5ID1d","command_id":"891510ac-f3e4-11e8-af5b…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_config: Option<crate::models::TranscriptionStartRequest>,
-    /// `webhook_retries_policies` · map of [`CallRequestWebhookRetriesPoliciesValue`](crate::models::CallRequestWebhookRetriesPoliciesValue) · optional
+    pub transcription_config: Option<crate::models::StartTranscriptionRequest>,
+    /// `webhook_retries_policies` · map of [`WebhookRetriesPolicies`](crate::models::WebhookRetriesPolicies) · optional
     ///
     /// Example: `{"call.hangup":{"retries_ms":[1000,2000,5000]}}`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_retries_policies: Option<
-        std::collections::BTreeMap<
-            String,
-            crate::models::CallRequestWebhookRetriesPoliciesValue,
-        >,
+        std::collections::BTreeMap<String, crate::models::WebhookRetriesPolicies>,
     >,
     /// `webhook_url` · string · optional
     ///
     /// Example: `"https://www.example.com/server-b/"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
-    /// `webhook_url_method` · [`CallRequestWebhookUrlMethod`](crate::models::CallRequestWebhookUrlMethod) · optional · default `"POST"`
+    /// `webhook_url_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
     ///
     /// Example: `"GET"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url_method: Option<crate::models::CallRequestWebhookUrlMethod>,
+    pub webhook_url_method: Option<crate::models::WebhookUrlsMethod>,
     /// `webhook_urls` · map of string · optional
     ///
     /// Example: `{"call.bridge":"https://www.example.com/webhooks/bridge","call.hangup":"https://…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_urls: Option<std::collections::BTreeMap<String, String>>,
-    /// `webhook_urls_method` · [`CallRequestWebhookUrlsMethod`](crate::models::CallRequestWebhookUrlsMethod) · optional · default `"POST"`
+    /// `webhook_urls_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
     ///
     /// Example: `"POST"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_urls_method: Option<crate::models::CallRequestWebhookUrlsMethod>,
-}
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/answering_machine_detection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestAnsweringMachineDetection {
-    /// `premium`
-    Premium,
-    /// `detect`
-    Detect,
-    /// `detect_beep`
-    DetectBeep,
-    /// `detect_words`
-    DetectWords,
-    /// `greeting_end`
-    GreetingEnd,
-    /// `disabled`
-    Disabled,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestAnsweringMachineDetection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestAnsweringMachineDetection::Premium => "premium",
-            CallRequestAnsweringMachineDetection::Detect => "detect",
-            CallRequestAnsweringMachineDetection::DetectBeep => "detect_beep",
-            CallRequestAnsweringMachineDetection::DetectWords => "detect_words",
-            CallRequestAnsweringMachineDetection::GreetingEnd => "greeting_end",
-            CallRequestAnsweringMachineDetection::Disabled => "disabled",
-            CallRequestAnsweringMachineDetection::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestAnsweringMachineDetection::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestAnsweringMachineDetection {
-    fn from(value: &str) -> Self {
-        match value {
-            "premium" => CallRequestAnsweringMachineDetection::Premium,
-            "detect" => CallRequestAnsweringMachineDetection::Detect,
-            "detect_beep" => CallRequestAnsweringMachineDetection::DetectBeep,
-            "detect_words" => CallRequestAnsweringMachineDetection::DetectWords,
-            "greeting_end" => CallRequestAnsweringMachineDetection::GreetingEnd,
-            "disabled" => CallRequestAnsweringMachineDetection::Disabled,
-            other => CallRequestAnsweringMachineDetection::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestAnsweringMachineDetection, Unknown);
-/// Object defined inline at `#/components/schemas/CallRequest/properties/answering_machine_detection_config`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallRequestAnsweringMachineDetectionConfig {
-    /// `after_greeting_silence_millis` · integer (int32) · optional · default `800`
-    ///
-    /// Example: `1000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_greeting_silence_millis: Option<i64>,
-    /// `between_words_silence_millis` · integer (int32) · optional · default `50`
-    ///
-    /// Example: `100`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub between_words_silence_millis: Option<i64>,
-    /// `greeting_duration_millis` · integer (int32) · optional · default `3500`
-    ///
-    /// Example: `1500`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub greeting_duration_millis: Option<i64>,
-    /// `greeting_silence_duration_millis` · integer (int32) · optional · default `1500`
-    ///
-    /// Example: `2000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub greeting_silence_duration_millis: Option<i64>,
-    /// `greeting_total_analysis_time_millis` · integer (int32) · optional · default `5000`
-    ///
-    /// Example: `7500`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub greeting_total_analysis_time_millis: Option<i64>,
-    /// `initial_silence_millis` · integer (int32) · optional · default `3500`
-    ///
-    /// Example: `1800`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_silence_millis: Option<i64>,
-    /// `maximum_number_of_words` · integer (int32) · optional · default `5`
-    ///
-    /// Example: `3`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum_number_of_words: Option<i64>,
-    /// `maximum_word_length_millis` · integer (int32) · optional · default `3500`
-    ///
-    /// Example: `2000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum_word_length_millis: Option<i64>,
-    /// `silence_threshold` · integer (int32) · optional · default `256`
-    ///
-    /// Example: `512`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub silence_threshold: Option<i64>,
-    /// `total_analysis_time_millis` · integer (int32) · optional · default `3500`
-    ///
-    /// Example: `5000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_analysis_time_millis: Option<i64>,
+    pub webhook_urls_method: Option<crate::models::WebhookUrlsMethod>,
 }
 /// Object defined inline at `#/components/schemas/CallRequest/properties/conference_config`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallRequestConferenceConfig {
-    /// `beep_enabled` · [`CallRequestConferenceConfigBeepEnabled`](crate::models::CallRequestConferenceConfigBeepEnabled) · optional
+    /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
     ///
     /// Example: `"on_exit"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beep_enabled: Option<crate::models::CallRequestConferenceConfigBeepEnabled>,
+    pub beep_enabled: Option<crate::models::BeepEnabled>,
     /// `conference_name` · string · optional
     ///
     /// Example: `"telnyx-conference"`
@@ -7621,159 +6178,18 @@ pub struct CallRequestConferenceConfig {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_conference_on_enter: Option<bool>,
-    /// `supervisor_role` · [`CallRequestConferenceConfigSupervisorRole`](crate::models::CallRequestConferenceConfigSupervisorRole) · optional
+    /// `supervisor_role` · [`SupervisorRole`](crate::models::SupervisorRole) · optional
     ///
     /// Example: `"whisper"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supervisor_role: Option<
-        crate::models::CallRequestConferenceConfigSupervisorRole,
-    >,
+    pub supervisor_role: Option<crate::models::SupervisorRole>,
     /// `whisper_call_control_ids` · list of string · optional
     ///
     /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/conference_config/properties/beep_enabled`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestConferenceConfigBeepEnabled {
-    /// `always`
-    Always,
-    /// `never`
-    Never,
-    /// `on_enter`
-    OnEnter,
-    /// `on_exit`
-    OnExit,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestConferenceConfigBeepEnabled {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestConferenceConfigBeepEnabled::Always => "always",
-            CallRequestConferenceConfigBeepEnabled::Never => "never",
-            CallRequestConferenceConfigBeepEnabled::OnEnter => "on_enter",
-            CallRequestConferenceConfigBeepEnabled::OnExit => "on_exit",
-            CallRequestConferenceConfigBeepEnabled::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestConferenceConfigBeepEnabled::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestConferenceConfigBeepEnabled {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CallRequestConferenceConfigBeepEnabled::Always,
-            "never" => CallRequestConferenceConfigBeepEnabled::Never,
-            "on_enter" => CallRequestConferenceConfigBeepEnabled::OnEnter,
-            "on_exit" => CallRequestConferenceConfigBeepEnabled::OnExit,
-            other => CallRequestConferenceConfigBeepEnabled::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestConferenceConfigBeepEnabled, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/conference_config/properties/supervisor_role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestConferenceConfigSupervisorRole {
-    /// `barge`
-    Barge,
-    /// `monitor`
-    Monitor,
-    /// `none`
-    None,
-    /// `whisper`
-    Whisper,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestConferenceConfigSupervisorRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestConferenceConfigSupervisorRole::Barge => "barge",
-            CallRequestConferenceConfigSupervisorRole::Monitor => "monitor",
-            CallRequestConferenceConfigSupervisorRole::None => "none",
-            CallRequestConferenceConfigSupervisorRole::Whisper => "whisper",
-            CallRequestConferenceConfigSupervisorRole::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestConferenceConfigSupervisorRole::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestConferenceConfigSupervisorRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "barge" => CallRequestConferenceConfigSupervisorRole::Barge,
-            "monitor" => CallRequestConferenceConfigSupervisorRole::Monitor,
-            "none" => CallRequestConferenceConfigSupervisorRole::None,
-            "whisper" => CallRequestConferenceConfigSupervisorRole::Whisper,
-            other => {
-                CallRequestConferenceConfigSupervisorRole::Unknown(other.to_string())
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestConferenceConfigSupervisorRole, Unknown);
-/// Object defined inline at `#/components/schemas/CallRequest/properties/deepfake_detection`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CallRequestDeepfakeDetection {
-    /// `enabled` · boolean · required · default `false`
-    pub enabled: bool,
-    /// `rtp_timeout` · integer (int32) · optional · default `30` · range 5..=120
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rtp_timeout: Option<i64>,
-    /// `timeout` · integer (int32) · optional · default `15` · range 5..=60
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<i64>,
-}
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/media_encryption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestMediaEncryption {
-    /// `disabled`
-    Disabled,
-    /// `SRTP`
-    Srtp,
-    /// `DTLS`
-    Dtls,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestMediaEncryption {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestMediaEncryption::Disabled => "disabled",
-            CallRequestMediaEncryption::Srtp => "SRTP",
-            CallRequestMediaEncryption::Dtls => "DTLS",
-            CallRequestMediaEncryption::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestMediaEncryption::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestMediaEncryption {
-    fn from(value: &str) -> Self {
-        match value {
-            "disabled" => CallRequestMediaEncryption::Disabled,
-            "SRTP" => CallRequestMediaEncryption::Srtp,
-            "DTLS" => CallRequestMediaEncryption::Dtls,
-            other => CallRequestMediaEncryption::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestMediaEncryption, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/privacy`.
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/privacy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallRequestPrivacy {
@@ -7808,241 +6224,7 @@ impl From<&str> for CallRequestPrivacy {
     }
 }
 crate::private::string_enum_traits!(CallRequestPrivacy, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/record_channels`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestRecordChannels {
-    /// `single`
-    Single,
-    /// `dual`
-    Dual,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestRecordChannels {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestRecordChannels::Single => "single",
-            CallRequestRecordChannels::Dual => "dual",
-            CallRequestRecordChannels::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestRecordChannels::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestRecordChannels {
-    fn from(value: &str) -> Self {
-        match value {
-            "single" => CallRequestRecordChannels::Single,
-            "dual" => CallRequestRecordChannels::Dual,
-            other => CallRequestRecordChannels::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestRecordChannels, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/record_format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestRecordFormat {
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestRecordFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestRecordFormat::Wav => "wav",
-            CallRequestRecordFormat::Mp3 => "mp3",
-            CallRequestRecordFormat::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestRecordFormat::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestRecordFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "wav" => CallRequestRecordFormat::Wav,
-            "mp3" => CallRequestRecordFormat::Mp3,
-            other => CallRequestRecordFormat::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestRecordFormat, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/record_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestRecordTrack {
-    /// `both`
-    Both,
-    /// `inbound`
-    Inbound,
-    /// `outbound`
-    Outbound,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestRecordTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestRecordTrack::Both => "both",
-            CallRequestRecordTrack::Inbound => "inbound",
-            CallRequestRecordTrack::Outbound => "outbound",
-            CallRequestRecordTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestRecordTrack::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestRecordTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "both" => CallRequestRecordTrack::Both,
-            "inbound" => CallRequestRecordTrack::Inbound,
-            "outbound" => CallRequestRecordTrack::Outbound,
-            other => CallRequestRecordTrack::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestRecordTrack, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/sip_region`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestSipRegion {
-    /// `US`
-    Us,
-    /// `Europe`
-    Europe,
-    /// `Canada`
-    Canada,
-    /// `Australia`
-    Australia,
-    /// `Middle East`
-    MiddleEast,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestSipRegion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestSipRegion::Us => "US",
-            CallRequestSipRegion::Europe => "Europe",
-            CallRequestSipRegion::Canada => "Canada",
-            CallRequestSipRegion::Australia => "Australia",
-            CallRequestSipRegion::MiddleEast => "Middle East",
-            CallRequestSipRegion::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestSipRegion::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestSipRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => CallRequestSipRegion::Us,
-            "Europe" => CallRequestSipRegion::Europe,
-            "Canada" => CallRequestSipRegion::Canada,
-            "Australia" => CallRequestSipRegion::Australia,
-            "Middle East" => CallRequestSipRegion::MiddleEast,
-            other => CallRequestSipRegion::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestSipRegion, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/sip_transport_protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestSipTransportProtocol {
-    /// `UDP`
-    Udp,
-    /// `TCP`
-    Tcp,
-    /// `TLS`
-    Tls,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestSipTransportProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestSipTransportProtocol::Udp => "UDP",
-            CallRequestSipTransportProtocol::Tcp => "TCP",
-            CallRequestSipTransportProtocol::Tls => "TLS",
-            CallRequestSipTransportProtocol::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestSipTransportProtocol::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestSipTransportProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "UDP" => CallRequestSipTransportProtocol::Udp,
-            "TCP" => CallRequestSipTransportProtocol::Tcp,
-            "TLS" => CallRequestSipTransportProtocol::Tls,
-            other => CallRequestSipTransportProtocol::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestSipTransportProtocol, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/stream_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestStreamTrack {
-    /// `inbound_track`
-    InboundTrack,
-    /// `outbound_track`
-    OutboundTrack,
-    /// `both_tracks`
-    BothTracks,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestStreamTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestStreamTrack::InboundTrack => "inbound_track",
-            CallRequestStreamTrack::OutboundTrack => "outbound_track",
-            CallRequestStreamTrack::BothTracks => "both_tracks",
-            CallRequestStreamTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestStreamTrack::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestStreamTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "inbound_track" => CallRequestStreamTrack::InboundTrack,
-            "outbound_track" => CallRequestStreamTrack::OutboundTrack,
-            "both_tracks" => CallRequestStreamTrack::BothTracks,
-            other => CallRequestStreamTrack::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestStreamTrack, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/supervisor_role`.
+/// Enum defined inline at `#/components/schemas/SwitchSupervisorRoleRequest/properties/role`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CallRequestSupervisorRole {
@@ -8113,255 +6295,73 @@ impl From<Vec<&str>> for CallRequestTo {
         CallRequestTo::StringList(value.into_iter().map(str::to_string).collect())
     }
 }
-/// Object defined inline at `#/components/schemas/CallRequest/properties/webhook_retries_policies/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallRequestWebhookRetriesPoliciesValue {
-    /// `retries_ms` · list of integer · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retries_ms: Option<Vec<i64>>,
-}
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/webhook_url_method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestWebhookUrlMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestWebhookUrlMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestWebhookUrlMethod::Post => "POST",
-            CallRequestWebhookUrlMethod::Get => "GET",
-            CallRequestWebhookUrlMethod::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestWebhookUrlMethod::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestWebhookUrlMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "POST" => CallRequestWebhookUrlMethod::Post,
-            "GET" => CallRequestWebhookUrlMethod::Get,
-            other => CallRequestWebhookUrlMethod::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestWebhookUrlMethod, Unknown);
-/// Enum defined inline at `#/components/schemas/CallRequest/properties/webhook_urls_method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallRequestWebhookUrlsMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallRequestWebhookUrlsMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallRequestWebhookUrlsMethod::Post => "POST",
-            CallRequestWebhookUrlsMethod::Get => "GET",
-            CallRequestWebhookUrlsMethod::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallRequestWebhookUrlsMethod::Unknown(_))
-    }
-}
-impl From<&str> for CallRequestWebhookUrlsMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "POST" => CallRequestWebhookUrlsMethod::Post,
-            "GET" => CallRequestWebhookUrlsMethod::Get,
-            other => CallRequestWebhookUrlsMethod::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CallRequestWebhookUrlsMethod, Unknown);
-/// Siprec Failed (schema `CallSiprecFailed`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallSiprecFailed {
-    /// `event_type` · string · optional · always `"siprec.failed"`
-    ///
-    /// Example: `"siprec.failed"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// `id` · string (uuid) · optional
-    ///
-    /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2021-12-15T14:11:24.613295Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
-    /// `payload` · [`CallSiprecFailedPayload`](crate::models::CallSiprecFailedPayload) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallSiprecFailedPayload>,
-    /// `record_type` · string · optional · always `"event"`
-    ///
-    /// Example: `"event"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_type: Option<String>,
-}
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    CallSessionId
+);
 /// Object defined inline at `#/components/schemas/CallSiprecFailed/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallSiprecFailedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `failure_cause` · string · optional
     ///
     /// Example: `"no_answer"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_cause: Option<String>,
 }
-/// Siprec Started (schema `CallSiprecStarted`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallSiprecStarted {
-    /// `event_type` · string · optional · always `"siprec.started"`
-    ///
-    /// Example: `"siprec.started"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// `id` · string (uuid) · optional
-    ///
-    /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2021-12-15T14:06:32.059436Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
-    /// `payload` · [`CallSiprecStartedPayload`](crate::models::CallSiprecStartedPayload) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallSiprecStartedPayload>,
-    /// `record_type` · string · optional · always `"event"`
-    ///
-    /// Example: `"event"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/CallSiprecStarted/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallSiprecStartedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-}
-/// Siprec Stopped (schema `CallSiprecStopped`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallSiprecStopped {
-    /// `event_type` · string · optional · always `"siprec.stopped"`
-    ///
-    /// Example: `"siprec.stopped"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// `id` · string (uuid) · optional
-    ///
-    /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2021-12-15T14:11:24.613295Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
-    /// `payload` · [`CallSiprecStoppedPayload`](crate::models::CallSiprecStoppedPayload) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallSiprecStoppedPayload>,
-    /// `record_type` · string · optional · always `"event"`
-    ///
-    /// Example: `"event"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_type: Option<String>,
-}
 /// Object defined inline at `#/components/schemas/CallSiprecStopped/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallSiprecStoppedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `hangup_cause` · string · optional
     ///
     /// Example: `"normal_clearing"`
@@ -8398,31 +6398,31 @@ pub struct CallSpeakEnded {
 /// Object defined inline at `#/components/schemas/CallSpeakEnded/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallSpeakEndedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `status` · [`CallSpeakEndedPayloadStatus`](crate::models::CallSpeakEndedPayloadStatus) · optional
     ///
     /// Example: `"completed"`
@@ -8486,9 +6486,9 @@ pub struct CallSpeakStarted {
     /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallSpeakStartedPayload`](crate::models::CallSpeakStartedPayload) · optional
+    /// `payload` · [`CallStartedPayload`](crate::models::CallStartedPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallSpeakStartedPayload>,
+    pub payload: Option<crate::models::CallStartedPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
@@ -8497,88 +6497,61 @@ pub struct CallSpeakStarted {
 }
 /// Object defined inline at `#/components/schemas/CallSpeakStarted/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallSpeakStartedPayload {
-    /// `call_control_id` · string · optional
+pub struct CallStartedPayload {
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-}
-/// Streaming Failed (schema `CallStreamingFailed`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallStreamingFailed {
-    /// `event_type` · string · optional · always `"streaming.failed"`
-    ///
-    /// Example: `"streaming.failed"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// `id` · string (uuid) · optional
-    ///
-    /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2021-12-15T14:11:24.613295Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
-    /// `payload` · [`CallStreamingFailedPayload`](crate::models::CallStreamingFailedPayload) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallStreamingFailedPayload>,
-    /// `record_type` · string · optional · always `"event"`
-    ///
-    /// Example: `"event"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_type: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
 }
 /// Object defined inline at `#/components/schemas/CallStreamingFailed/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallStreamingFailedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `failure_reason` · string · optional
     ///
     /// Example: `"connection_failed"`
@@ -8606,59 +6579,12 @@ pub struct CallStreamingFailedPayloadStreamParams {
     /// Example: `"wss://www.example.com/websocket"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_url: Option<String>,
-    /// `track` · [`CallStreamingFailedPayloadStreamParamsTrack`](crate::models::CallStreamingFailedPayloadStreamParamsTrack) · optional · default `"inbound_track"`
+    /// `track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
     ///
     /// Example: `"inbound_track"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub track: Option<crate::models::CallStreamingFailedPayloadStreamParamsTrack>,
+    pub track: Option<crate::models::StreamTrack>,
 }
-/// Enum defined inline at `#/components/schemas/CallStreamingFailed/properties/payload/properties/stream_params/properties/track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallStreamingFailedPayloadStreamParamsTrack {
-    /// `inbound_track`
-    InboundTrack,
-    /// `outbound_track`
-    OutboundTrack,
-    /// `both_tracks`
-    BothTracks,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CallStreamingFailedPayloadStreamParamsTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CallStreamingFailedPayloadStreamParamsTrack::InboundTrack => "inbound_track",
-            CallStreamingFailedPayloadStreamParamsTrack::OutboundTrack => {
-                "outbound_track"
-            }
-            CallStreamingFailedPayloadStreamParamsTrack::BothTracks => "both_tracks",
-            CallStreamingFailedPayloadStreamParamsTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CallStreamingFailedPayloadStreamParamsTrack::Unknown(_))
-    }
-}
-impl From<&str> for CallStreamingFailedPayloadStreamParamsTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "inbound_track" => CallStreamingFailedPayloadStreamParamsTrack::InboundTrack,
-            "outbound_track" => {
-                CallStreamingFailedPayloadStreamParamsTrack::OutboundTrack
-            }
-            "both_tracks" => CallStreamingFailedPayloadStreamParamsTrack::BothTracks,
-            other => {
-                CallStreamingFailedPayloadStreamParamsTrack::Unknown(other.to_string())
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CallStreamingFailedPayloadStreamParamsTrack, Unknown
-);
 /// Enum defined inline at `#/components/schemas/CallStreamingFailed/properties/payload/properties/stream_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8694,12 +6620,46 @@ impl From<&str> for CallStreamingFailedPayloadStreamType {
     }
 }
 crate::private::string_enum_traits!(CallStreamingFailedPayloadStreamType, Unknown);
-/// Streaming Started (schema `CallStreamingStarted`).
+/// Object defined inline at `#/components/schemas/CallStreamingStopped/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallStreamingStarted {
-    /// `event_type` · string · optional · always `"streaming.started"`
+pub struct CallStreamingPayload {
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
-    /// Example: `"streaming.started"`
+    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
+    ///
+    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
+    ///
+    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
+    ///
+    /// Example: `"7267xxxxxxxxxxxxxx"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<crate::models::ConnectionId>,
+    /// `stream_url` · string · optional
+    ///
+    /// Example: `"wss://www.example.com/websocket"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_url: Option<String>,
+}
+/// Transcription (schema `Transcription`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallTranscription {
+    /// `event_type` · string · optional · always `"call.transcription"`
+    ///
+    /// Example: `"call.transcription"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
     /// `id` · string (uuid) · optional
@@ -8709,113 +6669,53 @@ pub struct CallStreamingStarted {
     pub id: Option<String>,
     /// `occurred_at` · string (date-time) · optional
     ///
-    /// Example: `"2021-12-15T14:06:32.059436Z"`
+    /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallStreamingStartedPayload`](crate::models::CallStreamingStartedPayload) · optional
+    /// `payload` · [`TranscriptionPayload`](crate::models::TranscriptionPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallStreamingStartedPayload>,
+    pub payload: Option<crate::models::TranscriptionPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/CallStreamingStarted/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallStreamingStartedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `stream_url` · string · optional
-    ///
-    /// Example: `"wss://www.example.com/websocket"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream_url: Option<String>,
+/// Enum defined inline at `#/components/schemas/CallEvent/properties/type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallType {
+    /// `command`
+    Command,
+    /// `webhook`
+    Webhook,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-/// Streaming Stopped (schema `CallStreamingStopped`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallStreamingStopped {
-    /// `event_type` · string · optional · always `"streaming.stopped"`
-    ///
-    /// Example: `"streaming.stopped"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// `id` · string (uuid) · optional
-    ///
-    /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2021-12-15T14:11:24.613295Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
-    /// `payload` · [`CallStreamingStoppedPayload`](crate::models::CallStreamingStoppedPayload) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallStreamingStoppedPayload>,
-    /// `record_type` · string · optional · always `"event"`
-    ///
-    /// Example: `"event"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_type: Option<String>,
+impl CallType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallType::Command => "command",
+            CallType::Webhook => "webhook",
+            CallType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallType::Unknown(_))
+    }
 }
-/// Object defined inline at `#/components/schemas/CallStreamingStopped/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallStreamingStoppedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `stream_url` · string · optional
-    ///
-    /// Example: `"wss://www.example.com/websocket"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream_url: Option<String>,
+impl From<&str> for CallType {
+    fn from(value: &str) -> Self {
+        match value {
+            "command" => CallType::Command,
+            "webhook" => CallType::Webhook,
+            other => CallType::Unknown(other.to_string()),
+        }
+    }
 }
+crate::private::string_enum_traits!(CallType, Unknown);
 /// Call Unhold (schema `CallUnhold`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallUnhold {
@@ -8834,74 +6734,35 @@ pub struct CallUnhold {
     /// Example: `"2018-02-02T22:25:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`CallUnholdPayload`](crate::models::CallUnholdPayload) · optional
+    /// `payload` · [`CallPayload`](crate::models::CallPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::CallUnholdPayload>,
+    pub payload: Option<crate::models::CallPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/CallUnhold/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallUnholdPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `from` · string · optional
-    ///
-    /// Example: `"+35319605860"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `to` · string · optional
-    ///
-    /// Example: `"+13129457420"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-}
 /// Call With Recording ID (schema `CallWithRecordingId`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallWithRecordingId {
-    /// `call_control_id` · string · required
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    pub call_control_id: String,
+    pub call_control_id: crate::models::CallControlId,
     /// `call_duration` · integer · optional
     ///
     /// Example: `50`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_duration: Option<i64>,
-    /// `call_leg_id` · string · required
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    pub call_leg_id: String,
-    /// `call_session_id` · string · required
+    pub call_leg_id: crate::models::CallLegId,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b68e-5013ef9657c1"`
-    pub call_session_id: String,
+    pub call_session_id: crate::models::CallSessionId,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -8931,6 +6792,41 @@ pub struct CallWithRecordingId {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
 }
+/// Enum defined inline at `#/components/schemas/callRecordingTranscriptionSaved/properties/payload/properties/calling_party_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallingPartyType {
+    /// `pstn`
+    Pstn,
+    /// `sip`
+    Sip,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl CallingPartyType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            CallingPartyType::Pstn => "pstn",
+            CallingPartyType::Sip => "sip",
+            CallingPartyType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, CallingPartyType::Unknown(_))
+    }
+}
+impl From<&str> for CallingPartyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "pstn" => CallingPartyType::Pstn,
+            "sip" => CallingPartyType::Sip,
+            other => CallingPartyType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(CallingPartyType, Unknown);
 /// CheckAvailabilityTool (schema `CheckAvailabilityTool`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckAvailabilityTool {
@@ -8950,22 +6846,14 @@ pub struct CheckAvailabilityToolParams {
     /// `event_type_id` · integer · required
     pub event_type_id: i64,
 }
-/// Update client state Request (schema `ClientStateUpdateRequest`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClientStateUpdateRequest {
-    /// `client_state` · string · required
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    pub client_state: String,
-}
 /// Conference (schema `Conference`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conference {
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"3fa85f64-9191-4567-b3fc-2c963f66afa6"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `created_at` · string · required
     ///
     /// Example: `"2019-01-23T18:10:02.574Z"`
@@ -9031,53 +6919,14 @@ pub struct ConferenceCreated {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferenceCreatedPayload`](crate::models::ConferenceCreatedPayload) · optional
+    /// `payload` · [`ConferencePayload`](crate::models::ConferencePayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceCreatedPayload>,
+    pub payload: Option<crate::models::ConferencePayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/ConferenceCreated/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceCreatedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `conference_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2018-02-02T22:25:27.521Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
 }
 /// Enum defined inline at `#/components/schemas/Conference/properties/end_reason`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9147,50 +6996,50 @@ pub struct ConferenceEnded {
 /// Object defined inline at `#/components/schemas/Conference/properties/ended_by`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferenceEndedBy {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
 }
 /// Object defined inline at `#/components/schemas/ConferenceEnded/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferenceEndedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `conference_id` · string · optional
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
+    pub conference_id: Option<crate::models::ConferenceId>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `occurred_at` · string (date-time) · optional
     ///
     /// Example: `"2018-02-02T22:25:27.521Z"`
@@ -9241,7 +7090,7 @@ impl From<&str> for ConferenceEndedPayloadReason {
 crate::private::string_enum_traits!(ConferenceEndedPayloadReason, Unknown);
 /// Conference Floor Changed (schema `ConferenceFloorChangedEvent`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceFloorChangedEvent {
+pub struct ConferenceFloorChanged {
     /// `event_type` · string · optional · always `"conference.floor.changed"`
     ///
     /// Example: `"conference.floor.changed"`
@@ -9252,53 +7101,14 @@ pub struct ConferenceFloorChangedEvent {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferenceFloorChangedEventPayload`](crate::models::ConferenceFloorChangedEventPayload) · optional
+    /// `payload` · [`ConferencePayload`](crate::models::ConferencePayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceFloorChangedEventPayload>,
+    pub payload: Option<crate::models::ConferencePayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/ConferenceFloorChangedEvent/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceFloorChangedEventPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `conference_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2018-02-02T22:25:27.521Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
 }
 /// Conference Gather Using Audio Request (schema `ConferenceGatherUsingAudioRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -9308,10 +7118,10 @@ pub struct ConferenceGatherUsingAudioRequest {
     /// Example: `"http://example.com/gather_prompt.wav"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
-    /// `call_control_id` · string · required
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    pub call_control_id: String,
+    pub call_control_id: crate::models::CallControlId,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -9397,6 +7207,11 @@ pub struct ConferenceHoldRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<crate::models::ConferenceRegion>,
 }
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    ConferenceId
+);
 /// Conference Mute Request (schema `ConferenceMuteRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferenceMuteRequest {
@@ -9412,15 +7227,15 @@ pub struct ConferenceMuteRequest {
 /// Conference Participant (schema `ConferenceParticipant`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferenceParticipant {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `conference_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
+    pub conference_id: Option<crate::models::ConferenceId>,
     /// `created_at` · string (date-time) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -9442,9 +7257,9 @@ pub struct ConferenceParticipant {
     /// `soft_end_conference_on_exit` · boolean · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soft_end_conference_on_exit: Option<bool>,
-    /// `status` · [`ConferenceParticipantStatus`](crate::models::ConferenceParticipantStatus) · optional
+    /// `status` · [`ParticipantStatus`](crate::models::ParticipantStatus) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::ConferenceParticipantStatus>,
+    pub status: Option<crate::models::ParticipantStatus>,
     /// `updated_at` · string (date-time) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
@@ -9470,48 +7285,14 @@ pub struct ConferenceParticipantJoined {
     /// Example: `"2018-02-02T22:25:27.521Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`ConferenceParticipantJoinedPayload`](crate::models::ConferenceParticipantJoinedPayload) · optional
+    /// `payload` · [`ConferenceParticipantPayload`](crate::models::ConferenceParticipantPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceParticipantJoinedPayload>,
+    pub payload: Option<crate::models::ConferenceParticipantPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/ConferenceParticipantJoined/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceParticipantJoinedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `conference_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
 }
 /// Conference Participant Left (schema `ConferenceParticipantLeft`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -9531,9 +7312,9 @@ pub struct ConferenceParticipantLeft {
     /// Example: `"2018-02-02T22:25:27.521Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
-    /// `payload` · [`ConferenceParticipantLeftPayload`](crate::models::ConferenceParticipantLeftPayload) · optional
+    /// `payload` · [`ConferenceParticipantPayload`](crate::models::ConferenceParticipantPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceParticipantLeftPayload>,
+    pub payload: Option<crate::models::ConferenceParticipantPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
@@ -9542,37 +7323,37 @@ pub struct ConferenceParticipantLeft {
 }
 /// Object defined inline at `#/components/schemas/ConferenceParticipantLeft/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceParticipantLeftPayload {
-    /// `call_control_id` · string · optional
+pub struct ConferenceParticipantPayload {
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `conference_id` · string · optional
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
+    pub conference_id: Option<crate::models::ConferenceId>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
 }
 /// Conference Participant Playback Ended (schema `ConferenceParticipantPlaybackEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -9587,48 +7368,48 @@ pub struct ConferenceParticipantPlaybackEnded {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferenceParticipantPlaybackEndedPayload`](crate::models::ConferenceParticipantPlaybackEndedPayload) · optional
+    /// `payload` · [`ConferenceParticipantPlaybackPayload`](crate::models::ConferenceParticipantPlaybackPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceParticipantPlaybackEndedPayload>,
+    pub payload: Option<crate::models::ConferenceParticipantPlaybackPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/ConferenceParticipantPlaybackEnded/properties/payload`.
+/// Object defined inline at `#/components/schemas/ConferenceParticipantPlaybackStarted/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceParticipantPlaybackEndedPayload {
-    /// `call_control_id` · string · optional
+pub struct ConferenceParticipantPlaybackPayload {
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `conference_id` · string · optional
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
+    pub conference_id: Option<crate::models::ConferenceId>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `creator_call_session_id` · string · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
@@ -9663,68 +7444,14 @@ pub struct ConferenceParticipantPlaybackStarted {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferenceParticipantPlaybackStartedPayload`](crate::models::ConferenceParticipantPlaybackStartedPayload) · optional
+    /// `payload` · [`ConferenceParticipantPlaybackPayload`](crate::models::ConferenceParticipantPlaybackPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceParticipantPlaybackStartedPayload>,
+    pub payload: Option<crate::models::ConferenceParticipantPlaybackPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/ConferenceParticipantPlaybackStarted/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceParticipantPlaybackStartedPayload {
-    /// `call_control_id` · string · optional
-    ///
-    /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
-    ///
-    /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `conference_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `creator_call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_call_session_id: Option<String>,
-    /// `media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_name: Option<String>,
-    /// `media_url` · string · optional
-    ///
-    /// Example: `"http://example.com/audio.wav"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_url: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2018-02-02T22:25:27.521Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
 }
 /// Conference Participant Speak Ended (schema `ConferenceParticipantSpeakEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -9739,48 +7466,48 @@ pub struct ConferenceParticipantSpeakEnded {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferenceParticipantSpeakEndedPayload`](crate::models::ConferenceParticipantSpeakEndedPayload) · optional
+    /// `payload` · [`ConferenceParticipantSpeakPayload`](crate::models::ConferenceParticipantSpeakPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceParticipantSpeakEndedPayload>,
+    pub payload: Option<crate::models::ConferenceParticipantSpeakPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/ConferenceParticipantSpeakEnded/properties/payload`.
+/// Object defined inline at `#/components/schemas/ConferenceParticipantSpeakStarted/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceParticipantSpeakEndedPayload {
-    /// `call_control_id` · string · optional
+pub struct ConferenceParticipantSpeakPayload {
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `conference_id` · string · optional
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
+    pub conference_id: Option<crate::models::ConferenceId>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `creator_call_session_id` · string · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
@@ -9805,98 +7532,54 @@ pub struct ConferenceParticipantSpeakStarted {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferenceParticipantSpeakStartedPayload`](crate::models::ConferenceParticipantSpeakStartedPayload) · optional
+    /// `payload` · [`ConferenceParticipantSpeakPayload`](crate::models::ConferenceParticipantSpeakPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceParticipantSpeakStartedPayload>,
+    pub payload: Option<crate::models::ConferenceParticipantSpeakPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/ConferenceParticipantSpeakStarted/properties/payload`.
+/// Object defined inline at `#/components/schemas/ConferenceFloorChangedEvent/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceParticipantSpeakStartedPayload {
-    /// `call_control_id` · string · optional
+pub struct ConferencePayload {
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `conference_id` · string · optional
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
+    pub conference_id: Option<crate::models::ConferenceId>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `creator_call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_call_session_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `occurred_at` · string (date-time) · optional
     ///
     /// Example: `"2018-02-02T22:25:27.521Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/ConferenceParticipant/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConferenceParticipantStatus {
-    /// `joining`
-    Joining,
-    /// `joined`
-    Joined,
-    /// `left`
-    Left,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConferenceParticipantStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConferenceParticipantStatus::Joining => "joining",
-            ConferenceParticipantStatus::Joined => "joined",
-            ConferenceParticipantStatus::Left => "left",
-            ConferenceParticipantStatus::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConferenceParticipantStatus::Unknown(_))
-    }
-}
-impl From<&str> for ConferenceParticipantStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "joining" => ConferenceParticipantStatus::Joining,
-            "joined" => ConferenceParticipantStatus::Joined,
-            "left" => ConferenceParticipantStatus::Left,
-            other => ConferenceParticipantStatus::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(ConferenceParticipantStatus, Unknown);
 /// Conference Play Request (schema `ConferencePlayRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferencePlayRequest {
@@ -9937,28 +7620,28 @@ pub struct ConferencePlaybackEnded {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferencePlaybackEndedPayload`](crate::models::ConferencePlaybackEndedPayload) · optional
+    /// `payload` · [`ConferencePlaybackPayload`](crate::models::ConferencePlaybackPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferencePlaybackEndedPayload>,
+    pub payload: Option<crate::models::ConferencePlaybackPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/ConferencePlaybackEnded/properties/payload`.
+/// Object defined inline at `#/components/schemas/ConferencePlaybackStarted/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferencePlaybackEndedPayload {
-    /// `conference_id` · string · optional
+pub struct ConferencePlaybackPayload {
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
+    pub conference_id: Option<crate::models::ConferenceId>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `creator_call_session_id` · string · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
@@ -9993,48 +7676,14 @@ pub struct ConferencePlaybackStarted {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferencePlaybackStartedPayload`](crate::models::ConferencePlaybackStartedPayload) · optional
+    /// `payload` · [`ConferencePlaybackPayload`](crate::models::ConferencePlaybackPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferencePlaybackStartedPayload>,
+    pub payload: Option<crate::models::ConferencePlaybackPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/ConferencePlaybackStarted/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferencePlaybackStartedPayload {
-    /// `conference_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `creator_call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_call_session_id: Option<String>,
-    /// `media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_name: Option<String>,
-    /// `media_url` · string · optional
-    ///
-    /// Example: `"http://example.com/audio.wav"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_url: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2018-02-02T22:25:27.521Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
 }
 /// Conference Recording Saved (schema `ConferenceRecordingSaved`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -10061,46 +7710,44 @@ pub struct ConferenceRecordingSaved {
 /// Object defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConferenceRecordingSavedPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `channels` · [`ConferenceRecordingSavedPayloadChannels`](crate::models::ConferenceRecordingSavedPayloadChannels) · optional
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
     ///
     /// Example: `"single"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channels: Option<crate::models::ConferenceRecordingSavedPayloadChannels>,
+    pub channels: Option<crate::models::RecordChannels>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `conference_id` · string (uuid) · optional
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) (uuid) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
+    pub conference_id: Option<crate::models::ConferenceId>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `format` · [`ConferenceRecordingSavedPayloadFormat`](crate::models::ConferenceRecordingSavedPayloadFormat) · optional
+    pub connection_id: Option<crate::models::ConnectionId>,
+    /// `format` · [`RecordFormat`](crate::models::RecordFormat) · optional
     ///
     /// Example: `"mp3"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<crate::models::ConferenceRecordingSavedPayloadFormat>,
-    /// `public_recording_urls` · [`ConferenceRecordingSavedPayloadPublicRecordingUrls`](crate::models::ConferenceRecordingSavedPayloadPublicRecordingUrls) · optional
+    pub format: Option<crate::models::RecordFormat>,
+    /// `public_recording_urls` · [`PublicRecordingUrls`](crate::models::PublicRecordingUrls) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_recording_urls: Option<
-        crate::models::ConferenceRecordingSavedPayloadPublicRecordingUrls,
-    >,
+    pub public_recording_urls: Option<crate::models::PublicRecordingUrls>,
     /// `recording_ended_at` · string (date-time) · optional
     ///
     /// Example: `"2018-02-02T22:25:27.521992Z"`
@@ -10116,111 +7763,11 @@ pub struct ConferenceRecordingSavedPayload {
     /// Example: `"2018-02-02T22:20:27.521992Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_started_at: Option<String>,
-    /// `recording_urls` · [`ConferenceRecordingSavedPayloadRecordingUrls`](crate::models::ConferenceRecordingSavedPayloadRecordingUrls) · optional
+    /// `recording_urls` · [`PublicRecordingUrls`](crate::models::PublicRecordingUrls) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recording_urls: Option<
-        crate::models::ConferenceRecordingSavedPayloadRecordingUrls,
-    >,
+    pub recording_urls: Option<crate::models::PublicRecordingUrls>,
 }
-/// Enum defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/channels`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConferenceRecordingSavedPayloadChannels {
-    /// `single`
-    Single,
-    /// `dual`
-    Dual,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConferenceRecordingSavedPayloadChannels {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConferenceRecordingSavedPayloadChannels::Single => "single",
-            ConferenceRecordingSavedPayloadChannels::Dual => "dual",
-            ConferenceRecordingSavedPayloadChannels::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConferenceRecordingSavedPayloadChannels::Unknown(_))
-    }
-}
-impl From<&str> for ConferenceRecordingSavedPayloadChannels {
-    fn from(value: &str) -> Self {
-        match value {
-            "single" => ConferenceRecordingSavedPayloadChannels::Single,
-            "dual" => ConferenceRecordingSavedPayloadChannels::Dual,
-            other => ConferenceRecordingSavedPayloadChannels::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(ConferenceRecordingSavedPayloadChannels, Unknown);
-/// Enum defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConferenceRecordingSavedPayloadFormat {
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConferenceRecordingSavedPayloadFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConferenceRecordingSavedPayloadFormat::Wav => "wav",
-            ConferenceRecordingSavedPayloadFormat::Mp3 => "mp3",
-            ConferenceRecordingSavedPayloadFormat::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConferenceRecordingSavedPayloadFormat::Unknown(_))
-    }
-}
-impl From<&str> for ConferenceRecordingSavedPayloadFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "wav" => ConferenceRecordingSavedPayloadFormat::Wav,
-            "mp3" => ConferenceRecordingSavedPayloadFormat::Mp3,
-            other => ConferenceRecordingSavedPayloadFormat::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(ConferenceRecordingSavedPayloadFormat, Unknown);
-/// Object defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/public_recording_urls`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceRecordingSavedPayloadPublicRecordingUrls {
-    /// `mp3` · string · optional
-    ///
-    /// Example: `"http://example.com/recording.mp3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mp3: Option<String>,
-    /// `wav` · string · optional
-    ///
-    /// Example: `"http://example.com/recording.wav"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wav: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/recording_urls`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceRecordingSavedPayloadRecordingUrls {
-    /// `mp3` · string · optional
-    ///
-    /// Example: `"http://example.com/recording.mp3"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mp3: Option<String>,
-    /// `wav` · string · optional
-    ///
-    /// Example: `"http://example.com/recording.wav"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wav: Option<String>,
-}
-/// Schema `ConferenceRegion`.
+/// Enum defined inline at `#/components/schemas/CreateConferenceRequest/properties/region`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConferenceRegion {
@@ -10263,49 +7810,6 @@ impl From<&str> for ConferenceRegion {
     }
 }
 crate::private::string_enum_traits!(ConferenceRegion, Unknown);
-/// Enum defined inline at `#/components/parameters/ConferenceRegion/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConferenceRegionParam {
-    /// `Australia`
-    Australia,
-    /// `Europe`
-    Europe,
-    /// `Middle East`
-    MiddleEast,
-    /// `US`
-    Us,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConferenceRegionParam {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConferenceRegionParam::Australia => "Australia",
-            ConferenceRegionParam::Europe => "Europe",
-            ConferenceRegionParam::MiddleEast => "Middle East",
-            ConferenceRegionParam::Us => "US",
-            ConferenceRegionParam::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConferenceRegionParam::Unknown(_))
-    }
-}
-impl From<&str> for ConferenceRegionParam {
-    fn from(value: &str) -> Self {
-        match value {
-            "Australia" => ConferenceRegionParam::Australia,
-            "Europe" => ConferenceRegionParam::Europe,
-            "Middle East" => ConferenceRegionParam::MiddleEast,
-            "US" => ConferenceRegionParam::Us,
-            other => ConferenceRegionParam::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(ConferenceRegionParam, Unknown);
 /// Conference Send DTMF Request (schema `ConferenceSendDTMFRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConferenceSendDtmfRequest {
@@ -10342,28 +7846,28 @@ pub struct ConferenceSpeakEnded {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferenceSpeakEndedPayload`](crate::models::ConferenceSpeakEndedPayload) · optional
+    /// `payload` · [`ConferenceSpeakPayload`](crate::models::ConferenceSpeakPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceSpeakEndedPayload>,
+    pub payload: Option<crate::models::ConferenceSpeakPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/ConferenceSpeakEnded/properties/payload`.
+/// Object defined inline at `#/components/schemas/ConferenceSpeakStarted/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceSpeakEndedPayload {
-    /// `conference_id` · string · optional
+pub struct ConferenceSpeakPayload {
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
+    pub conference_id: Option<crate::models::ConferenceId>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `creator_call_session_id` · string · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
@@ -10386,20 +7890,20 @@ pub struct ConferenceSpeakRequest {
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
-    /// `language` · [`ConferenceSpeakRequestLanguage`](crate::models::ConferenceSpeakRequestLanguage) · optional
+    /// `language` · [`SpeakRequestLanguage`](crate::models::SpeakRequestLanguage) · optional
     ///
     /// Example: `"en-US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<crate::models::ConferenceSpeakRequestLanguage>,
+    pub language: Option<crate::models::SpeakRequestLanguage>,
     /// `payload` · string · required
     ///
     /// Example: `"Say this to participants"`
     pub payload: String,
-    /// `payload_type` · [`ConferenceSpeakRequestPayloadType`](crate::models::ConferenceSpeakRequestPayloadType) · optional · default `"text"`
+    /// `payload_type` · [`PayloadType`](crate::models::PayloadType) · optional · default `"text"`
     ///
     /// Example: `"ssml"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_type: Option<crate::models::ConferenceSpeakRequestPayloadType>,
+    pub payload_type: Option<crate::models::PayloadType>,
     /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
@@ -10413,184 +7917,6 @@ pub struct ConferenceSpeakRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<crate::models::ConferenceSpeakRequestVoiceSettings>,
 }
-/// Enum defined inline at `#/components/schemas/ConferenceSpeakRequest/properties/language`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConferenceSpeakRequestLanguage {
-    /// `arb`
-    Arb,
-    /// `cmn-CN`
-    CmnCn,
-    /// `cy-GB`
-    CyGb,
-    /// `da-DK`
-    DaDk,
-    /// `de-DE`
-    DeDe,
-    /// `en-AU`
-    EnAu,
-    /// `en-GB`
-    EnGb,
-    /// `en-GB-WLS`
-    EnGbWls,
-    /// `en-IN`
-    EnIn,
-    /// `en-US`
-    EnUs,
-    /// `es-ES`
-    EsEs,
-    /// `es-MX`
-    EsMx,
-    /// `es-US`
-    EsUs,
-    /// `fr-CA`
-    FrCa,
-    /// `fr-FR`
-    FrFr,
-    /// `hi-IN`
-    HiIn,
-    /// `is-IS`
-    IsIs,
-    /// `it-IT`
-    ItIt,
-    /// `ja-JP`
-    JaJp,
-    /// `ko-KR`
-    KoKr,
-    /// `nb-NO`
-    NbNo,
-    /// `nl-NL`
-    NlNl,
-    /// `pl-PL`
-    PlPl,
-    /// `pt-BR`
-    PtBr,
-    /// `pt-PT`
-    PtPt,
-    /// `ro-RO`
-    RoRo,
-    /// `ru-RU`
-    RuRu,
-    /// `sv-SE`
-    SvSe,
-    /// `tr-TR`
-    TrTr,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConferenceSpeakRequestLanguage {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConferenceSpeakRequestLanguage::Arb => "arb",
-            ConferenceSpeakRequestLanguage::CmnCn => "cmn-CN",
-            ConferenceSpeakRequestLanguage::CyGb => "cy-GB",
-            ConferenceSpeakRequestLanguage::DaDk => "da-DK",
-            ConferenceSpeakRequestLanguage::DeDe => "de-DE",
-            ConferenceSpeakRequestLanguage::EnAu => "en-AU",
-            ConferenceSpeakRequestLanguage::EnGb => "en-GB",
-            ConferenceSpeakRequestLanguage::EnGbWls => "en-GB-WLS",
-            ConferenceSpeakRequestLanguage::EnIn => "en-IN",
-            ConferenceSpeakRequestLanguage::EnUs => "en-US",
-            ConferenceSpeakRequestLanguage::EsEs => "es-ES",
-            ConferenceSpeakRequestLanguage::EsMx => "es-MX",
-            ConferenceSpeakRequestLanguage::EsUs => "es-US",
-            ConferenceSpeakRequestLanguage::FrCa => "fr-CA",
-            ConferenceSpeakRequestLanguage::FrFr => "fr-FR",
-            ConferenceSpeakRequestLanguage::HiIn => "hi-IN",
-            ConferenceSpeakRequestLanguage::IsIs => "is-IS",
-            ConferenceSpeakRequestLanguage::ItIt => "it-IT",
-            ConferenceSpeakRequestLanguage::JaJp => "ja-JP",
-            ConferenceSpeakRequestLanguage::KoKr => "ko-KR",
-            ConferenceSpeakRequestLanguage::NbNo => "nb-NO",
-            ConferenceSpeakRequestLanguage::NlNl => "nl-NL",
-            ConferenceSpeakRequestLanguage::PlPl => "pl-PL",
-            ConferenceSpeakRequestLanguage::PtBr => "pt-BR",
-            ConferenceSpeakRequestLanguage::PtPt => "pt-PT",
-            ConferenceSpeakRequestLanguage::RoRo => "ro-RO",
-            ConferenceSpeakRequestLanguage::RuRu => "ru-RU",
-            ConferenceSpeakRequestLanguage::SvSe => "sv-SE",
-            ConferenceSpeakRequestLanguage::TrTr => "tr-TR",
-            ConferenceSpeakRequestLanguage::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConferenceSpeakRequestLanguage::Unknown(_))
-    }
-}
-impl From<&str> for ConferenceSpeakRequestLanguage {
-    fn from(value: &str) -> Self {
-        match value {
-            "arb" => ConferenceSpeakRequestLanguage::Arb,
-            "cmn-CN" => ConferenceSpeakRequestLanguage::CmnCn,
-            "cy-GB" => ConferenceSpeakRequestLanguage::CyGb,
-            "da-DK" => ConferenceSpeakRequestLanguage::DaDk,
-            "de-DE" => ConferenceSpeakRequestLanguage::DeDe,
-            "en-AU" => ConferenceSpeakRequestLanguage::EnAu,
-            "en-GB" => ConferenceSpeakRequestLanguage::EnGb,
-            "en-GB-WLS" => ConferenceSpeakRequestLanguage::EnGbWls,
-            "en-IN" => ConferenceSpeakRequestLanguage::EnIn,
-            "en-US" => ConferenceSpeakRequestLanguage::EnUs,
-            "es-ES" => ConferenceSpeakRequestLanguage::EsEs,
-            "es-MX" => ConferenceSpeakRequestLanguage::EsMx,
-            "es-US" => ConferenceSpeakRequestLanguage::EsUs,
-            "fr-CA" => ConferenceSpeakRequestLanguage::FrCa,
-            "fr-FR" => ConferenceSpeakRequestLanguage::FrFr,
-            "hi-IN" => ConferenceSpeakRequestLanguage::HiIn,
-            "is-IS" => ConferenceSpeakRequestLanguage::IsIs,
-            "it-IT" => ConferenceSpeakRequestLanguage::ItIt,
-            "ja-JP" => ConferenceSpeakRequestLanguage::JaJp,
-            "ko-KR" => ConferenceSpeakRequestLanguage::KoKr,
-            "nb-NO" => ConferenceSpeakRequestLanguage::NbNo,
-            "nl-NL" => ConferenceSpeakRequestLanguage::NlNl,
-            "pl-PL" => ConferenceSpeakRequestLanguage::PlPl,
-            "pt-BR" => ConferenceSpeakRequestLanguage::PtBr,
-            "pt-PT" => ConferenceSpeakRequestLanguage::PtPt,
-            "ro-RO" => ConferenceSpeakRequestLanguage::RoRo,
-            "ru-RU" => ConferenceSpeakRequestLanguage::RuRu,
-            "sv-SE" => ConferenceSpeakRequestLanguage::SvSe,
-            "tr-TR" => ConferenceSpeakRequestLanguage::TrTr,
-            other => ConferenceSpeakRequestLanguage::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(ConferenceSpeakRequestLanguage, Unknown);
-/// Enum defined inline at `#/components/schemas/ConferenceSpeakRequest/properties/payload_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConferenceSpeakRequestPayloadType {
-    /// `text`
-    Text,
-    /// `ssml`
-    Ssml,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConferenceSpeakRequestPayloadType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConferenceSpeakRequestPayloadType::Text => "text",
-            ConferenceSpeakRequestPayloadType::Ssml => "ssml",
-            ConferenceSpeakRequestPayloadType::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConferenceSpeakRequestPayloadType::Unknown(_))
-    }
-}
-impl From<&str> for ConferenceSpeakRequestPayloadType {
-    fn from(value: &str) -> Self {
-        match value {
-            "text" => ConferenceSpeakRequestPayloadType::Text,
-            "ssml" => ConferenceSpeakRequestPayloadType::Ssml,
-            other => ConferenceSpeakRequestPayloadType::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(ConferenceSpeakRequestPayloadType, Unknown);
 /// Union defined inline at `#/components/schemas/ConferenceSpeakRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -10759,38 +8085,14 @@ pub struct ConferenceSpeakStarted {
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `payload` · [`ConferenceSpeakStartedPayload`](crate::models::ConferenceSpeakStartedPayload) · optional
+    /// `payload` · [`ConferenceSpeakPayload`](crate::models::ConferenceSpeakPayload) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::ConferenceSpeakStartedPayload>,
+    pub payload: Option<crate::models::ConferenceSpeakPayload>,
     /// `record_type` · string · optional · always `"event"`
     ///
     /// Example: `"event"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
-}
-/// Object defined inline at `#/components/schemas/ConferenceSpeakStarted/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConferenceSpeakStartedPayload {
-    /// `conference_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
-    ///
-    /// Example: `"7267xxxxxxxxxxxxxx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `creator_call_session_id` · string · optional
-    ///
-    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_call_session_id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2018-02-02T22:25:27.521Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
 }
 /// Enum defined inline at `#/components/schemas/Conference/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10914,11 +8216,11 @@ pub struct Connection {
     /// Example: `"2018-02-02T22:25:27.521Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `webhook_api_version` · [`ConnectionWebhookApiVersion`](crate::models::ConnectionWebhookApiVersion) · optional · default `"1"`
+    /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
     ///
     /// Example: `"1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_api_version: Option<crate::models::ConnectionWebhookApiVersion>,
+    pub webhook_api_version: Option<crate::models::WebhookApiVersion>,
     /// `webhook_event_failover_url` · string (uri) · optional · default `""`
     ///
     /// Example: `"https://failover.example.com"`
@@ -10930,49 +8232,17 @@ pub struct Connection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_event_url: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/Connection/properties/webhook_api_version`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConnectionWebhookApiVersion {
-    /// `1`
-    V1,
-    /// `2`
-    V2,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConnectionWebhookApiVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConnectionWebhookApiVersion::V1 => "1",
-            ConnectionWebhookApiVersion::V2 => "2",
-            ConnectionWebhookApiVersion::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConnectionWebhookApiVersion::Unknown(_))
-    }
-}
-impl From<&str> for ConnectionWebhookApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "1" => ConnectionWebhookApiVersion::V1,
-            "2" => ConnectionWebhookApiVersion::V2,
-            other => ConnectionWebhookApiVersion::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(ConnectionWebhookApiVersion, Unknown);
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    ConnectionId
+);
 /// Object defined inline at `#/components/parameters/connections_FilterConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConnectionsFilterConsolidated {
-    /// `connection_name` · [`ConnectionsFilterConsolidatedConnectionName`](crate::models::ConnectionsFilterConsolidatedConnectionName) · optional
+    /// `connection_name` · [`GetWebhookDeliveriesFilterWebhook`](crate::models::GetWebhookDeliveriesFilterWebhook) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_name: Option<
-        crate::models::ConnectionsFilterConsolidatedConnectionName,
-    >,
+    pub connection_name: Option<crate::models::GetWebhookDeliveriesFilterWebhook>,
     /// `fqdn` · string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fqdn: Option<String>,
@@ -10981,23 +8251,6 @@ pub struct ConnectionsFilterConsolidated {
     /// Example: `"1293384261075731499"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_voice_profile_id: Option<String>,
-}
-/// Object defined inline at `#/components/parameters/connections_FilterConsolidated/schema/properties/connection_name`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConnectionsFilterConsolidatedConnectionName {
-    /// `contains` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contains: Option<String>,
-}
-/// Object defined inline at `#/components/parameters/connections_PageConsolidated/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConnectionsPageConsolidated {
-    /// `number` · integer · optional · default `1` · minimum 1
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub number: Option<i64>,
-    /// `size` · integer · optional · default `250` · range 1..=250
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
 }
 /// Pagination Meta (schema `connections_PaginationMeta`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -11023,45 +8276,46 @@ pub struct ConnectionsPaginationMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_results: Option<i64>,
 }
-/// Enum defined inline at `#/components/parameters/connections_SortConnection/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConnectionsSortConnection {
-    /// `created_at`
-    CreatedAt,
-    /// `connection_name`
-    ConnectionName,
-    /// `active`
-    Active,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
+/// Object defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/results/items`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationInsightsResult {
+    /// `insight_id` · string · optional
+    ///
+    /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insight_id: Option<String>,
+    /// `result` · [`ConversationInsightsResultValue`](crate::models::ConversationInsightsResultValue) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<crate::models::ConversationInsightsResultValue>,
 }
-impl ConnectionsSortConnection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConnectionsSortConnection::CreatedAt => "created_at",
-            ConnectionsSortConnection::ConnectionName => "connection_name",
-            ConnectionsSortConnection::Active => "active",
-            ConnectionsSortConnection::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConnectionsSortConnection::Unknown(_))
+/// Union defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/results/items/properties/result`.
+/// One of several shapes, told apart by their content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ConversationInsightsResultValue {
+    /// A map of any JSON.
+    ValueMap(std::collections::BTreeMap<String, serde_json::Value>),
+    /// A string.
+    String(String),
+    /// A shape this version of the SDK does not know, kept as received.
+    Unknown(serde_json::Value),
+}
+impl From<std::collections::BTreeMap<String, serde_json::Value>>
+for ConversationInsightsResultValue {
+    fn from(value: std::collections::BTreeMap<String, serde_json::Value>) -> Self {
+        ConversationInsightsResultValue::ValueMap(value)
     }
 }
-impl From<&str> for ConnectionsSortConnection {
+impl From<String> for ConversationInsightsResultValue {
+    fn from(value: String) -> Self {
+        ConversationInsightsResultValue::String(value)
+    }
+}
+impl From<&str> for ConversationInsightsResultValue {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => ConnectionsSortConnection::CreatedAt,
-            "connection_name" => ConnectionsSortConnection::ConnectionName,
-            "active" => ConnectionsSortConnection::Active,
-            other => ConnectionsSortConnection::Unknown(other.to_string()),
-        }
+        ConversationInsightsResultValue::String(value.to_string())
     }
 }
-crate::private::string_enum_traits!(ConnectionsSortConnection, Unknown);
 /// Conversation Relay Custom Parameters (schema `ConversationRelayAssistant`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationRelayAssistant {
@@ -11124,13 +8378,11 @@ pub struct ConversationRelayEmbeddedConfig {
     pub structured_provider: Option<
         std::collections::BTreeMap<String, serde_json::Value>,
     >,
-    /// `transcription_engine` · [`ConversationRelayEmbeddedConfigTranscriptionEngine`](crate::models::ConversationRelayEmbeddedConfigTranscriptionEngine) · optional · default `"Google"`
+    /// `transcription_engine` · [`TranscriptionEngine`](crate::models::TranscriptionEngine) · optional · default `"Google"`
     ///
     /// Example: `"Google"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_engine: Option<
-        crate::models::ConversationRelayEmbeddedConfigTranscriptionEngine,
-    >,
+    pub transcription_engine: Option<crate::models::TranscriptionEngine>,
     /// `transcription_engine_config` · map of any JSON · optional
     ///
     /// Example: `{"interim_results":true,"keywords_boosting":{"telnyx":2.0},"transcription_model"…`
@@ -11158,89 +8410,6 @@ pub struct ConversationRelayEmbeddedConfig {
         crate::models::ConversationRelayEmbeddedConfigVoiceSettings,
     >,
 }
-/// Enum defined inline at `#/components/schemas/ConversationRelayEmbeddedConfig/properties/transcription_engine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationRelayEmbeddedConfigTranscriptionEngine {
-    /// `Google`
-    Google,
-    /// `Telnyx`
-    Telnyx,
-    /// `Deepgram`
-    Deepgram,
-    /// `Azure`
-    Azure,
-    /// `xAI`
-    XAi,
-    /// `AssemblyAI`
-    AssemblyAi,
-    /// `Speechmatics`
-    Speechmatics,
-    /// `Soniox`
-    Soniox,
-    /// `A`
-    A,
-    /// `B`
-    B,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConversationRelayEmbeddedConfigTranscriptionEngine {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConversationRelayEmbeddedConfigTranscriptionEngine::Google => "Google",
-            ConversationRelayEmbeddedConfigTranscriptionEngine::Telnyx => "Telnyx",
-            ConversationRelayEmbeddedConfigTranscriptionEngine::Deepgram => "Deepgram",
-            ConversationRelayEmbeddedConfigTranscriptionEngine::Azure => "Azure",
-            ConversationRelayEmbeddedConfigTranscriptionEngine::XAi => "xAI",
-            ConversationRelayEmbeddedConfigTranscriptionEngine::AssemblyAi => {
-                "AssemblyAI"
-            }
-            ConversationRelayEmbeddedConfigTranscriptionEngine::Speechmatics => {
-                "Speechmatics"
-            }
-            ConversationRelayEmbeddedConfigTranscriptionEngine::Soniox => "Soniox",
-            ConversationRelayEmbeddedConfigTranscriptionEngine::A => "A",
-            ConversationRelayEmbeddedConfigTranscriptionEngine::B => "B",
-            ConversationRelayEmbeddedConfigTranscriptionEngine::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConversationRelayEmbeddedConfigTranscriptionEngine::Unknown(_))
-    }
-}
-impl From<&str> for ConversationRelayEmbeddedConfigTranscriptionEngine {
-    fn from(value: &str) -> Self {
-        match value {
-            "Google" => ConversationRelayEmbeddedConfigTranscriptionEngine::Google,
-            "Telnyx" => ConversationRelayEmbeddedConfigTranscriptionEngine::Telnyx,
-            "Deepgram" => ConversationRelayEmbeddedConfigTranscriptionEngine::Deepgram,
-            "Azure" => ConversationRelayEmbeddedConfigTranscriptionEngine::Azure,
-            "xAI" => ConversationRelayEmbeddedConfigTranscriptionEngine::XAi,
-            "AssemblyAI" => {
-                ConversationRelayEmbeddedConfigTranscriptionEngine::AssemblyAi
-            }
-            "Speechmatics" => {
-                ConversationRelayEmbeddedConfigTranscriptionEngine::Speechmatics
-            }
-            "Soniox" => ConversationRelayEmbeddedConfigTranscriptionEngine::Soniox,
-            "A" => ConversationRelayEmbeddedConfigTranscriptionEngine::A,
-            "B" => ConversationRelayEmbeddedConfigTranscriptionEngine::B,
-            other => {
-                ConversationRelayEmbeddedConfigTranscriptionEngine::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    ConversationRelayEmbeddedConfigTranscriptionEngine, Unknown
-);
 /// Union defined inline at `#/components/schemas/ConversationRelayEmbeddedConfig/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -11497,13 +8666,11 @@ pub struct ConversationRelayLanguage {
     /// Example: `"nova-3"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speech_model: Option<String>,
-    /// `transcription_engine` · [`ConversationRelayLanguageTranscriptionEngine`](crate::models::ConversationRelayLanguageTranscriptionEngine) · optional · default `"Google"`
+    /// `transcription_engine` · [`TranscriptionEngine`](crate::models::TranscriptionEngine) · optional · default `"Google"`
     ///
     /// Example: `"Google"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_engine: Option<
-        crate::models::ConversationRelayLanguageTranscriptionEngine,
-    >,
+    pub transcription_engine: Option<crate::models::TranscriptionEngine>,
     /// `transcription_engine_config` · map of any JSON · optional
     ///
     /// Example: `{"interim_results":true,"keywords_boosting":{"telnyx":2.0},"transcription_model"…`
@@ -11530,79 +8697,6 @@ pub struct ConversationRelayLanguage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<crate::models::ConversationRelayLanguageVoiceSettings>,
 }
-/// Enum defined inline at `#/components/schemas/ConversationRelayLanguage/properties/transcription_engine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationRelayLanguageTranscriptionEngine {
-    /// `Google`
-    Google,
-    /// `Telnyx`
-    Telnyx,
-    /// `Deepgram`
-    Deepgram,
-    /// `Azure`
-    Azure,
-    /// `xAI`
-    XAi,
-    /// `AssemblyAI`
-    AssemblyAi,
-    /// `Speechmatics`
-    Speechmatics,
-    /// `Soniox`
-    Soniox,
-    /// `A`
-    A,
-    /// `B`
-    B,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConversationRelayLanguageTranscriptionEngine {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConversationRelayLanguageTranscriptionEngine::Google => "Google",
-            ConversationRelayLanguageTranscriptionEngine::Telnyx => "Telnyx",
-            ConversationRelayLanguageTranscriptionEngine::Deepgram => "Deepgram",
-            ConversationRelayLanguageTranscriptionEngine::Azure => "Azure",
-            ConversationRelayLanguageTranscriptionEngine::XAi => "xAI",
-            ConversationRelayLanguageTranscriptionEngine::AssemblyAi => "AssemblyAI",
-            ConversationRelayLanguageTranscriptionEngine::Speechmatics => "Speechmatics",
-            ConversationRelayLanguageTranscriptionEngine::Soniox => "Soniox",
-            ConversationRelayLanguageTranscriptionEngine::A => "A",
-            ConversationRelayLanguageTranscriptionEngine::B => "B",
-            ConversationRelayLanguageTranscriptionEngine::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConversationRelayLanguageTranscriptionEngine::Unknown(_))
-    }
-}
-impl From<&str> for ConversationRelayLanguageTranscriptionEngine {
-    fn from(value: &str) -> Self {
-        match value {
-            "Google" => ConversationRelayLanguageTranscriptionEngine::Google,
-            "Telnyx" => ConversationRelayLanguageTranscriptionEngine::Telnyx,
-            "Deepgram" => ConversationRelayLanguageTranscriptionEngine::Deepgram,
-            "Azure" => ConversationRelayLanguageTranscriptionEngine::Azure,
-            "xAI" => ConversationRelayLanguageTranscriptionEngine::XAi,
-            "AssemblyAI" => ConversationRelayLanguageTranscriptionEngine::AssemblyAi,
-            "Speechmatics" => ConversationRelayLanguageTranscriptionEngine::Speechmatics,
-            "Soniox" => ConversationRelayLanguageTranscriptionEngine::Soniox,
-            "A" => ConversationRelayLanguageTranscriptionEngine::A,
-            "B" => ConversationRelayLanguageTranscriptionEngine::B,
-            other => {
-                ConversationRelayLanguageTranscriptionEngine::Unknown(other.to_string())
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    ConversationRelayLanguageTranscriptionEngine, Unknown
-);
 /// Union defined inline at `#/components/schemas/ConversationRelayLanguage/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -11788,206 +8882,6 @@ pub struct ConversationRelaySettings {
     /// Example: `"wss://example.com/conversation-relay"`
     pub url: String,
 }
-/// Conversation Relay Start Request (schema `ConversationRelayStartRequest`).
-///
-/// Set at least one of: `url`, `conversation_relay_url`, `conversation_relay_settings`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConversationRelayStartRequest {
-    /// `assistant` · [`ConversationRelayAssistant`](crate::models::ConversationRelayAssistant) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assistant: Option<crate::models::ConversationRelayAssistant>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-    /// `conversation_relay_dtmf_detection` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_relay_dtmf_detection: Option<bool>,
-    /// `conversation_relay_settings` · [`ConversationRelaySettings`](crate::models::ConversationRelaySettings) · optional
-    ///
-    /// Example: `{"dtmf_detection":true,"interruptible":"speech","interruptible_greeting":"dtmf",…`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_relay_settings: Option<crate::models::ConversationRelaySettings>,
-    /// `conversation_relay_url` · string · optional · pattern `"^wss?://"`
-    ///
-    /// Example: `"wss://example.com/conversation-relay"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conversation_relay_url: Option<String>,
-    /// `custom_parameters` · map of any JSON · optional
-    ///
-    /// Example: `{"customer_id":"12345"}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_parameters: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// `dtmf_detection` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dtmf_detection: Option<bool>,
-    /// `greeting` · string · optional
-    ///
-    /// Example: `"Hi! Ask me anything!"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub greeting: Option<String>,
-    /// `interruptible` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
-    ///
-    /// Example: `"speech"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interruptible: Option<crate::models::ConversationRelayInterruptible>,
-    /// `interruptible_greeting` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
-    ///
-    /// Example: `"speech"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interruptible_greeting: Option<crate::models::ConversationRelayInterruptible>,
-    /// `interruption_settings` · [`ConversationRelayInterruptionSettings`](crate::models::ConversationRelayInterruptionSettings) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interruption_settings: Option<
-        crate::models::ConversationRelayInterruptionSettings,
-    >,
-    /// `language` · string · optional · default `"en"`
-    ///
-    /// Example: `"en-US"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// `languages` · list of [`ConversationRelayLanguage`](crate::models::ConversationRelayLanguage) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub languages: Option<Vec<crate::models::ConversationRelayLanguage>>,
-    /// `provider` · string · optional
-    ///
-    /// Example: `"elevenlabs"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// `structured_provider` · map of any JSON · optional
-    ///
-    /// Example: `{"model_id":"Default","voice_id":"voice-id"}`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub structured_provider: Option<
-        std::collections::BTreeMap<String, serde_json::Value>,
-    >,
-    /// `transcription` · map of any JSON · optional · deprecated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// `transcription_engine` · [`ConversationRelayStartRequestTranscriptionEngine`](crate::models::ConversationRelayStartRequestTranscriptionEngine) · optional · default `"Google"`
-    ///
-    /// Example: `"Google"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_engine: Option<
-        crate::models::ConversationRelayStartRequestTranscriptionEngine,
-    >,
-    /// `transcription_engine_config` · map of any JSON · optional
-    ///
-    /// Example: `{"interim_results":true,"keywords_boosting":{"telnyx":2.0},"transcription_model"…`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_engine_config: Option<
-        std::collections::BTreeMap<String, serde_json::Value>,
-    >,
-    /// `tts_provider` · string · optional
-    ///
-    /// Example: `"telnyx"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tts_provider: Option<String>,
-    /// `url` · string · optional · pattern `"^wss?://"`
-    ///
-    /// Example: `"wss://example.com/conversation-relay"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
-    ///
-    /// Example: `"Telnyx.KokoroTTS.af"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice: Option<String>,
-    /// `voice_settings` · [`ConversationRelayStartRequestVoiceSettings`](crate::models::ConversationRelayStartRequestVoiceSettings) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voice_settings: Option<
-        crate::models::ConversationRelayStartRequestVoiceSettings,
-    >,
-}
-/// Enum defined inline at `#/components/schemas/ConversationRelayStartRequest/properties/transcription_engine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationRelayStartRequestTranscriptionEngine {
-    /// `Google`
-    Google,
-    /// `Telnyx`
-    Telnyx,
-    /// `Deepgram`
-    Deepgram,
-    /// `Azure`
-    Azure,
-    /// `xAI`
-    XAi,
-    /// `AssemblyAI`
-    AssemblyAi,
-    /// `Speechmatics`
-    Speechmatics,
-    /// `Soniox`
-    Soniox,
-    /// `A`
-    A,
-    /// `B`
-    B,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ConversationRelayStartRequestTranscriptionEngine {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConversationRelayStartRequestTranscriptionEngine::Google => "Google",
-            ConversationRelayStartRequestTranscriptionEngine::Telnyx => "Telnyx",
-            ConversationRelayStartRequestTranscriptionEngine::Deepgram => "Deepgram",
-            ConversationRelayStartRequestTranscriptionEngine::Azure => "Azure",
-            ConversationRelayStartRequestTranscriptionEngine::XAi => "xAI",
-            ConversationRelayStartRequestTranscriptionEngine::AssemblyAi => "AssemblyAI",
-            ConversationRelayStartRequestTranscriptionEngine::Speechmatics => {
-                "Speechmatics"
-            }
-            ConversationRelayStartRequestTranscriptionEngine::Soniox => "Soniox",
-            ConversationRelayStartRequestTranscriptionEngine::A => "A",
-            ConversationRelayStartRequestTranscriptionEngine::B => "B",
-            ConversationRelayStartRequestTranscriptionEngine::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ConversationRelayStartRequestTranscriptionEngine::Unknown(_))
-    }
-}
-impl From<&str> for ConversationRelayStartRequestTranscriptionEngine {
-    fn from(value: &str) -> Self {
-        match value {
-            "Google" => ConversationRelayStartRequestTranscriptionEngine::Google,
-            "Telnyx" => ConversationRelayStartRequestTranscriptionEngine::Telnyx,
-            "Deepgram" => ConversationRelayStartRequestTranscriptionEngine::Deepgram,
-            "Azure" => ConversationRelayStartRequestTranscriptionEngine::Azure,
-            "xAI" => ConversationRelayStartRequestTranscriptionEngine::XAi,
-            "AssemblyAI" => ConversationRelayStartRequestTranscriptionEngine::AssemblyAi,
-            "Speechmatics" => {
-                ConversationRelayStartRequestTranscriptionEngine::Speechmatics
-            }
-            "Soniox" => ConversationRelayStartRequestTranscriptionEngine::Soniox,
-            "A" => ConversationRelayStartRequestTranscriptionEngine::A,
-            "B" => ConversationRelayStartRequestTranscriptionEngine::B,
-            other => {
-                ConversationRelayStartRequestTranscriptionEngine::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    ConversationRelayStartRequestTranscriptionEngine, Unknown
-);
 /// Union defined inline at `#/components/schemas/ConversationRelayStartRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -12161,32 +9055,18 @@ impl<'de> Deserialize<'de> for ConversationRelayStartRequestVoiceSettings {
             .map_err(serde::de::Error::custom)
     }
 }
-/// Conversation Relay Stop Request (schema `ConversationRelayStopRequest`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConversationRelayStopRequest {
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-}
 /// Create Call Control Application Request (schema `CreateCallControlApplicationRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateCallControlApplicationRequest {
     /// `active` · boolean · optional · default `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    /// `anchorsite_override` · [`CreateCallControlApplicationRequestAnchorsiteOverride`](crate::models::CreateCallControlApplicationRequestAnchorsiteOverride) · optional · default `"Latency"`
+    /// `anchorsite_override` · [`CallControlApplicationAnchorsiteOverride`](crate::models::CallControlApplicationAnchorsiteOverride) · optional · default `"Latency"`
     ///
     /// Example: `"Amsterdam, Netherlands"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchorsite_override: Option<
-        crate::models::CreateCallControlApplicationRequestAnchorsiteOverride,
+        crate::models::CallControlApplicationAnchorsiteOverride,
     >,
     /// `application_name` · string · required
     ///
@@ -12195,11 +9075,11 @@ pub struct CreateCallControlApplicationRequest {
     /// `call_cost_in_webhooks` · boolean · optional · default `false`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_cost_in_webhooks: Option<bool>,
-    /// `dtmf_type` · [`CreateCallControlApplicationRequestDtmfType`](crate::models::CreateCallControlApplicationRequestDtmfType) · optional · default `"RFC 2833"`
+    /// `dtmf_type` · [`DtmfType`](crate::models::DtmfType) · optional · default `"RFC 2833"`
     ///
     /// Example: `"Inband"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dtmf_type: Option<crate::models::CreateCallControlApplicationRequestDtmfType>,
+    pub dtmf_type: Option<crate::models::DtmfType>,
     /// `first_command_timeout` · boolean · optional · default `false`
     ///
     /// Example: `true`
@@ -12221,13 +9101,11 @@ pub struct CreateCallControlApplicationRequest {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redact_dtmf_debug_logging: Option<bool>,
-    /// `webhook_api_version` · [`CreateCallControlApplicationRequestWebhookApiVersion`](crate::models::CreateCallControlApplicationRequestWebhookApiVersion) · optional · default `"1"`
+    /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
     ///
     /// Example: `"1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_api_version: Option<
-        crate::models::CreateCallControlApplicationRequestWebhookApiVersion,
-    >,
+    pub webhook_api_version: Option<crate::models::WebhookApiVersion>,
     /// `webhook_event_failover_url` · string (url) · optional · default `""`
     ///
     /// Example: `"https://failover.example.com"`
@@ -12243,207 +9121,18 @@ pub struct CreateCallControlApplicationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_timeout_secs: Option<i64>,
 }
-/// Enum defined inline at `#/components/schemas/CreateCallControlApplicationRequest/properties/anchorsite_override`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateCallControlApplicationRequestAnchorsiteOverride {
-    /// `Latency`
-    Latency,
-    /// `Chicago, IL`
-    ChicagoIl,
-    /// `Ashburn, VA`
-    AshburnVa,
-    /// `San Jose, CA`
-    SanJoseCa,
-    /// `London, UK`
-    LondonUk,
-    /// `Chennai, IN`
-    ChennaiIn,
-    /// `Amsterdam, Netherlands`
-    AmsterdamNetherlands,
-    /// `Toronto, Canada`
-    TorontoCanada,
-    /// `Sydney, Australia`
-    SydneyAustralia,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CreateCallControlApplicationRequestAnchorsiteOverride {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCallControlApplicationRequestAnchorsiteOverride::Latency => "Latency",
-            CreateCallControlApplicationRequestAnchorsiteOverride::ChicagoIl => {
-                "Chicago, IL"
-            }
-            CreateCallControlApplicationRequestAnchorsiteOverride::AshburnVa => {
-                "Ashburn, VA"
-            }
-            CreateCallControlApplicationRequestAnchorsiteOverride::SanJoseCa => {
-                "San Jose, CA"
-            }
-            CreateCallControlApplicationRequestAnchorsiteOverride::LondonUk => {
-                "London, UK"
-            }
-            CreateCallControlApplicationRequestAnchorsiteOverride::ChennaiIn => {
-                "Chennai, IN"
-            }
-            CreateCallControlApplicationRequestAnchorsiteOverride::AmsterdamNetherlands => {
-                "Amsterdam, Netherlands"
-            }
-            CreateCallControlApplicationRequestAnchorsiteOverride::TorontoCanada => {
-                "Toronto, Canada"
-            }
-            CreateCallControlApplicationRequestAnchorsiteOverride::SydneyAustralia => {
-                "Sydney, Australia"
-            }
-            CreateCallControlApplicationRequestAnchorsiteOverride::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CreateCallControlApplicationRequestAnchorsiteOverride::Unknown(_))
-    }
-}
-impl From<&str> for CreateCallControlApplicationRequestAnchorsiteOverride {
-    fn from(value: &str) -> Self {
-        match value {
-            "Latency" => CreateCallControlApplicationRequestAnchorsiteOverride::Latency,
-            "Chicago, IL" => {
-                CreateCallControlApplicationRequestAnchorsiteOverride::ChicagoIl
-            }
-            "Ashburn, VA" => {
-                CreateCallControlApplicationRequestAnchorsiteOverride::AshburnVa
-            }
-            "San Jose, CA" => {
-                CreateCallControlApplicationRequestAnchorsiteOverride::SanJoseCa
-            }
-            "London, UK" => {
-                CreateCallControlApplicationRequestAnchorsiteOverride::LondonUk
-            }
-            "Chennai, IN" => {
-                CreateCallControlApplicationRequestAnchorsiteOverride::ChennaiIn
-            }
-            "Amsterdam, Netherlands" => {
-                CreateCallControlApplicationRequestAnchorsiteOverride::AmsterdamNetherlands
-            }
-            "Toronto, Canada" => {
-                CreateCallControlApplicationRequestAnchorsiteOverride::TorontoCanada
-            }
-            "Sydney, Australia" => {
-                CreateCallControlApplicationRequestAnchorsiteOverride::SydneyAustralia
-            }
-            other => {
-                CreateCallControlApplicationRequestAnchorsiteOverride::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CreateCallControlApplicationRequestAnchorsiteOverride, Unknown
-);
-/// Enum defined inline at `#/components/schemas/CreateCallControlApplicationRequest/properties/dtmf_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateCallControlApplicationRequestDtmfType {
-    /// `RFC 2833`
-    Rfc2833,
-    /// `Inband`
-    Inband,
-    /// `SIP INFO`
-    SipInfo,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CreateCallControlApplicationRequestDtmfType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCallControlApplicationRequestDtmfType::Rfc2833 => "RFC 2833",
-            CreateCallControlApplicationRequestDtmfType::Inband => "Inband",
-            CreateCallControlApplicationRequestDtmfType::SipInfo => "SIP INFO",
-            CreateCallControlApplicationRequestDtmfType::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CreateCallControlApplicationRequestDtmfType::Unknown(_))
-    }
-}
-impl From<&str> for CreateCallControlApplicationRequestDtmfType {
-    fn from(value: &str) -> Self {
-        match value {
-            "RFC 2833" => CreateCallControlApplicationRequestDtmfType::Rfc2833,
-            "Inband" => CreateCallControlApplicationRequestDtmfType::Inband,
-            "SIP INFO" => CreateCallControlApplicationRequestDtmfType::SipInfo,
-            other => {
-                CreateCallControlApplicationRequestDtmfType::Unknown(other.to_string())
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CreateCallControlApplicationRequestDtmfType, Unknown
-);
-/// Enum defined inline at `#/components/schemas/CreateCallControlApplicationRequest/properties/webhook_api_version`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateCallControlApplicationRequestWebhookApiVersion {
-    /// `1`
-    V1,
-    /// `2`
-    V2,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CreateCallControlApplicationRequestWebhookApiVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateCallControlApplicationRequestWebhookApiVersion::V1 => "1",
-            CreateCallControlApplicationRequestWebhookApiVersion::V2 => "2",
-            CreateCallControlApplicationRequestWebhookApiVersion::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CreateCallControlApplicationRequestWebhookApiVersion::Unknown(_))
-    }
-}
-impl From<&str> for CreateCallControlApplicationRequestWebhookApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "1" => CreateCallControlApplicationRequestWebhookApiVersion::V1,
-            "2" => CreateCallControlApplicationRequestWebhookApiVersion::V2,
-            other => {
-                CreateCallControlApplicationRequestWebhookApiVersion::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    CreateCallControlApplicationRequestWebhookApiVersion, Unknown
-);
 /// Create Conference Request (schema `CreateConferenceRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConferenceRequest {
-    /// `beep_enabled` · [`CreateConferenceRequestBeepEnabled`](crate::models::CreateConferenceRequestBeepEnabled) · optional · default `"never"`
+    /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional · default `"never"`
     ///
     /// Example: `"on_exit"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beep_enabled: Option<crate::models::CreateConferenceRequestBeepEnabled>,
-    /// `call_control_id` · string · required
+    pub beep_enabled: Option<crate::models::BeepEnabled>,
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ…`
-    pub call_control_id: String,
+    pub call_control_id: crate::models::CallControlId,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -12483,103 +9172,17 @@ pub struct CreateConferenceRequest {
     ///
     /// Example: `"Business"`
     pub name: String,
-    /// `region` · [`CreateConferenceRequestRegion`](crate::models::CreateConferenceRequestRegion) · optional
+    /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
     ///
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<crate::models::CreateConferenceRequestRegion>,
+    pub region: Option<crate::models::ConferenceRegion>,
     /// `start_conference_on_create` · boolean · optional
     ///
     /// Example: `false`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_conference_on_create: Option<bool>,
 }
-/// Enum defined inline at `#/components/schemas/CreateConferenceRequest/properties/beep_enabled`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConferenceRequestBeepEnabled {
-    /// `always`
-    Always,
-    /// `never`
-    Never,
-    /// `on_enter`
-    OnEnter,
-    /// `on_exit`
-    OnExit,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CreateConferenceRequestBeepEnabled {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateConferenceRequestBeepEnabled::Always => "always",
-            CreateConferenceRequestBeepEnabled::Never => "never",
-            CreateConferenceRequestBeepEnabled::OnEnter => "on_enter",
-            CreateConferenceRequestBeepEnabled::OnExit => "on_exit",
-            CreateConferenceRequestBeepEnabled::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CreateConferenceRequestBeepEnabled::Unknown(_))
-    }
-}
-impl From<&str> for CreateConferenceRequestBeepEnabled {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => CreateConferenceRequestBeepEnabled::Always,
-            "never" => CreateConferenceRequestBeepEnabled::Never,
-            "on_enter" => CreateConferenceRequestBeepEnabled::OnEnter,
-            "on_exit" => CreateConferenceRequestBeepEnabled::OnExit,
-            other => CreateConferenceRequestBeepEnabled::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CreateConferenceRequestBeepEnabled, Unknown);
-/// Enum defined inline at `#/components/schemas/CreateConferenceRequest/properties/region`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateConferenceRequestRegion {
-    /// `Australia`
-    Australia,
-    /// `Europe`
-    Europe,
-    /// `Middle East`
-    MiddleEast,
-    /// `US`
-    Us,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl CreateConferenceRequestRegion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreateConferenceRequestRegion::Australia => "Australia",
-            CreateConferenceRequestRegion::Europe => "Europe",
-            CreateConferenceRequestRegion::MiddleEast => "Middle East",
-            CreateConferenceRequestRegion::Us => "US",
-            CreateConferenceRequestRegion::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, CreateConferenceRequestRegion::Unknown(_))
-    }
-}
-impl From<&str> for CreateConferenceRequestRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "Australia" => CreateConferenceRequestRegion::Australia,
-            "Europe" => CreateConferenceRequestRegion::Europe,
-            "Middle East" => CreateConferenceRequestRegion::MiddleEast,
-            "US" => CreateConferenceRequestRegion::Us,
-            other => CreateConferenceRequestRegion::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(CreateConferenceRequestRegion, Unknown);
 /// Create Queue Request (schema `CreateQueueRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateQueueRequest {
@@ -12593,13 +9196,27 @@ pub struct CreateQueueRequest {
     /// Example: `"tier_1_support"`
     pub queue_name: String,
 }
+/// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/started_at`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreatedAt {
+    /// `gte` · string · optional
+    ///
+    /// Example: `"2019-03-29T11:10:00Z"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gte: Option<String>,
+    /// `lte` · string · optional
+    ///
+    /// Example: `"2019-03-29T11:10:00Z"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lte: Option<String>,
+}
 /// CredentialsResponse (schema `CredentialsResponse`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CredentialsResponse {
-    /// `connection_id` · string · required
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     ///
     /// Example: `"1234567890"`
-    pub connection_id: String,
+    pub connection_id: crate::models::ConnectionId,
     /// `data` · [`CustomStorageConfiguration`](crate::models::CustomStorageConfiguration) · required
     pub data: crate::models::CustomStorageConfiguration,
     /// `record_type` · string · required · always `"custom_storage_credentials"`
@@ -12774,6 +9391,18 @@ impl<'de> Deserialize<'de> for CustomStorageConfigurationConfiguration {
         }
             .map_err(serde::de::Error::custom)
     }
+}
+/// Object defined inline at `#/components/schemas/CallRequest/properties/deepfake_detection`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeepfakeDetection {
+    /// `enabled` · boolean · required · default `false`
+    pub enabled: bool,
+    /// `rtp_timeout` · integer (int32) · optional · default `30` · range 5..=120
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtp_timeout: Option<i64>,
+    /// `timeout` · integer (int32) · optional · default `15` · range 5..=60
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<i64>,
 }
 /// DeepgramNova2Config (schema `DeepgramNova2Config`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -13241,6 +9870,45 @@ pub struct DialogflowConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partial_automated_agent_reply: Option<bool>,
 }
+/// Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/dtmf_type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DtmfType {
+    /// `RFC 2833`
+    Rfc2833,
+    /// `Inband`
+    Inband,
+    /// `SIP INFO`
+    SipInfo,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl DtmfType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DtmfType::Rfc2833 => "RFC 2833",
+            DtmfType::Inband => "Inband",
+            DtmfType::SipInfo => "SIP INFO",
+            DtmfType::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, DtmfType::Unknown(_))
+    }
+}
+impl From<&str> for DtmfType {
+    fn from(value: &str) -> Self {
+        match value {
+            "RFC 2833" => DtmfType::Rfc2833,
+            "Inband" => DtmfType::Inband,
+            "SIP INFO" => DtmfType::SipInfo,
+            other => DtmfType::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(DtmfType, Unknown);
 /// ElevenLabs Voice Settings (schema `ElevenLabsVoiceSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElevenLabsVoiceSettings {
@@ -13294,6 +9962,31 @@ pub struct EnqueueRequest {
     ///
     /// Example: `"tier_1_support"`
     pub queue_name: String,
+}
+/// Object defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config/properties/external_llm`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ExternalLlm {
+    /// `authentication_method` · [`AuthenticationMethod`](crate::models::AuthenticationMethod) · optional · default `"token"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<crate::models::AuthenticationMethod>,
+    /// `base_url` · string · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// `certificate_ref` · string · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_ref: Option<String>,
+    /// `forward_metadata` · boolean · optional · default `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forward_metadata: Option<bool>,
+    /// `llm_api_key_ref` · string · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_api_key_ref: Option<String>,
+    /// `model` · string · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// `token_retrieval_url` · string · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_retrieval_url: Option<String>,
 }
 /// Gather (schema `GatherRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -13381,11 +10074,9 @@ pub struct GatherUsingAiRequest {
     /// `language` · [`GatherUsingAiRequestLanguage`](crate::models::GatherUsingAiRequestLanguage) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<crate::models::GatherUsingAiRequestLanguage>,
-    /// `message_history` · list of [`GatherUsingAiRequestMessageHistoryItem`](crate::models::GatherUsingAiRequestMessageHistoryItem) · optional
+    /// `message_history` · list of [`MessageHistory`](crate::models::MessageHistory) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_history: Option<
-        Vec<crate::models::GatherUsingAiRequestMessageHistoryItem>,
-    >,
+    pub message_history: Option<Vec<crate::models::MessageHistory>>,
     /// `parameters` · map of any JSON · required
     ///
     /// Example: `{"properties":{"age":{"description":"The age of the customer.","type":"integer"}…`
@@ -13432,57 +10123,6 @@ impl From<crate::models::GoogleTranscriptionLanguage> for GatherUsingAiRequestLa
         GatherUsingAiRequestLanguage::GoogleTranscriptionLanguage(value)
     }
 }
-/// Object defined inline at `#/components/schemas/GatherUsingAIRequest/properties/message_history/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GatherUsingAiRequestMessageHistoryItem {
-    /// `content` · string · optional
-    ///
-    /// Example: `"Hello, I'm 29 and I live in Paris."`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    /// `role` · [`GatherUsingAiRequestMessageHistoryItemRole`](crate::models::GatherUsingAiRequestMessageHistoryItemRole) · optional
-    ///
-    /// Example: `"user"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<crate::models::GatherUsingAiRequestMessageHistoryItemRole>,
-}
-/// Enum defined inline at `#/components/schemas/GatherUsingAIRequest/properties/message_history/items/properties/role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GatherUsingAiRequestMessageHistoryItemRole {
-    /// `assistant`
-    Assistant,
-    /// `user`
-    User,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl GatherUsingAiRequestMessageHistoryItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GatherUsingAiRequestMessageHistoryItemRole::Assistant => "assistant",
-            GatherUsingAiRequestMessageHistoryItemRole::User => "user",
-            GatherUsingAiRequestMessageHistoryItemRole::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, GatherUsingAiRequestMessageHistoryItemRole::Unknown(_))
-    }
-}
-impl From<&str> for GatherUsingAiRequestMessageHistoryItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "assistant" => GatherUsingAiRequestMessageHistoryItemRole::Assistant,
-            "user" => GatherUsingAiRequestMessageHistoryItemRole::User,
-            other => {
-                GatherUsingAiRequestMessageHistoryItemRole::Unknown(other.to_string())
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(GatherUsingAiRequestMessageHistoryItemRole, Unknown);
 /// Union defined inline at `#/components/schemas/GatherUsingAIRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -13701,11 +10341,11 @@ pub struct GatherUsingSpeakRequest {
     /// Example: `"Say this on the call"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalid_payload: Option<String>,
-    /// `language` · [`GatherUsingSpeakRequestLanguage`](crate::models::GatherUsingSpeakRequestLanguage) · optional
+    /// `language` · [`SpeakRequestLanguage`](crate::models::SpeakRequestLanguage) · optional
     ///
     /// Example: `"en-US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub language: Option<crate::models::GatherUsingSpeakRequestLanguage>,
+    pub language: Option<crate::models::SpeakRequestLanguage>,
     /// `maximum_digits` · integer (int32) · optional · default `128`
     ///
     /// Example: `10`
@@ -13725,16 +10365,16 @@ pub struct GatherUsingSpeakRequest {
     ///
     /// Example: `"Say this on the call"`
     pub payload: String,
-    /// `payload_type` · [`GatherUsingSpeakRequestPayloadType`](crate::models::GatherUsingSpeakRequestPayloadType) · optional · default `"text"`
+    /// `payload_type` · [`PayloadType`](crate::models::PayloadType) · optional · default `"text"`
     ///
     /// Example: `"ssml"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_type: Option<crate::models::GatherUsingSpeakRequestPayloadType>,
-    /// `service_level` · [`GatherUsingSpeakRequestServiceLevel`](crate::models::GatherUsingSpeakRequestServiceLevel) · optional · default `"premium"`
+    pub payload_type: Option<crate::models::PayloadType>,
+    /// `service_level` · [`ServiceLevel`](crate::models::ServiceLevel) · optional · default `"premium"`
     ///
     /// Example: `"premium"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_level: Option<crate::models::GatherUsingSpeakRequestServiceLevel>,
+    pub service_level: Option<crate::models::ServiceLevel>,
     /// `terminating_digit` · string · optional · default `"#"`
     ///
     /// Example: `"#"`
@@ -13758,219 +10398,6 @@ pub struct GatherUsingSpeakRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<crate::models::GatherUsingSpeakRequestVoiceSettings>,
 }
-/// Enum defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/language`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GatherUsingSpeakRequestLanguage {
-    /// `arb`
-    Arb,
-    /// `cmn-CN`
-    CmnCn,
-    /// `cy-GB`
-    CyGb,
-    /// `da-DK`
-    DaDk,
-    /// `de-DE`
-    DeDe,
-    /// `en-AU`
-    EnAu,
-    /// `en-GB`
-    EnGb,
-    /// `en-GB-WLS`
-    EnGbWls,
-    /// `en-IN`
-    EnIn,
-    /// `en-US`
-    EnUs,
-    /// `es-ES`
-    EsEs,
-    /// `es-MX`
-    EsMx,
-    /// `es-US`
-    EsUs,
-    /// `fr-CA`
-    FrCa,
-    /// `fr-FR`
-    FrFr,
-    /// `hi-IN`
-    HiIn,
-    /// `is-IS`
-    IsIs,
-    /// `it-IT`
-    ItIt,
-    /// `ja-JP`
-    JaJp,
-    /// `ko-KR`
-    KoKr,
-    /// `nb-NO`
-    NbNo,
-    /// `nl-NL`
-    NlNl,
-    /// `pl-PL`
-    PlPl,
-    /// `pt-BR`
-    PtBr,
-    /// `pt-PT`
-    PtPt,
-    /// `ro-RO`
-    RoRo,
-    /// `ru-RU`
-    RuRu,
-    /// `sv-SE`
-    SvSe,
-    /// `tr-TR`
-    TrTr,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl GatherUsingSpeakRequestLanguage {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GatherUsingSpeakRequestLanguage::Arb => "arb",
-            GatherUsingSpeakRequestLanguage::CmnCn => "cmn-CN",
-            GatherUsingSpeakRequestLanguage::CyGb => "cy-GB",
-            GatherUsingSpeakRequestLanguage::DaDk => "da-DK",
-            GatherUsingSpeakRequestLanguage::DeDe => "de-DE",
-            GatherUsingSpeakRequestLanguage::EnAu => "en-AU",
-            GatherUsingSpeakRequestLanguage::EnGb => "en-GB",
-            GatherUsingSpeakRequestLanguage::EnGbWls => "en-GB-WLS",
-            GatherUsingSpeakRequestLanguage::EnIn => "en-IN",
-            GatherUsingSpeakRequestLanguage::EnUs => "en-US",
-            GatherUsingSpeakRequestLanguage::EsEs => "es-ES",
-            GatherUsingSpeakRequestLanguage::EsMx => "es-MX",
-            GatherUsingSpeakRequestLanguage::EsUs => "es-US",
-            GatherUsingSpeakRequestLanguage::FrCa => "fr-CA",
-            GatherUsingSpeakRequestLanguage::FrFr => "fr-FR",
-            GatherUsingSpeakRequestLanguage::HiIn => "hi-IN",
-            GatherUsingSpeakRequestLanguage::IsIs => "is-IS",
-            GatherUsingSpeakRequestLanguage::ItIt => "it-IT",
-            GatherUsingSpeakRequestLanguage::JaJp => "ja-JP",
-            GatherUsingSpeakRequestLanguage::KoKr => "ko-KR",
-            GatherUsingSpeakRequestLanguage::NbNo => "nb-NO",
-            GatherUsingSpeakRequestLanguage::NlNl => "nl-NL",
-            GatherUsingSpeakRequestLanguage::PlPl => "pl-PL",
-            GatherUsingSpeakRequestLanguage::PtBr => "pt-BR",
-            GatherUsingSpeakRequestLanguage::PtPt => "pt-PT",
-            GatherUsingSpeakRequestLanguage::RoRo => "ro-RO",
-            GatherUsingSpeakRequestLanguage::RuRu => "ru-RU",
-            GatherUsingSpeakRequestLanguage::SvSe => "sv-SE",
-            GatherUsingSpeakRequestLanguage::TrTr => "tr-TR",
-            GatherUsingSpeakRequestLanguage::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, GatherUsingSpeakRequestLanguage::Unknown(_))
-    }
-}
-impl From<&str> for GatherUsingSpeakRequestLanguage {
-    fn from(value: &str) -> Self {
-        match value {
-            "arb" => GatherUsingSpeakRequestLanguage::Arb,
-            "cmn-CN" => GatherUsingSpeakRequestLanguage::CmnCn,
-            "cy-GB" => GatherUsingSpeakRequestLanguage::CyGb,
-            "da-DK" => GatherUsingSpeakRequestLanguage::DaDk,
-            "de-DE" => GatherUsingSpeakRequestLanguage::DeDe,
-            "en-AU" => GatherUsingSpeakRequestLanguage::EnAu,
-            "en-GB" => GatherUsingSpeakRequestLanguage::EnGb,
-            "en-GB-WLS" => GatherUsingSpeakRequestLanguage::EnGbWls,
-            "en-IN" => GatherUsingSpeakRequestLanguage::EnIn,
-            "en-US" => GatherUsingSpeakRequestLanguage::EnUs,
-            "es-ES" => GatherUsingSpeakRequestLanguage::EsEs,
-            "es-MX" => GatherUsingSpeakRequestLanguage::EsMx,
-            "es-US" => GatherUsingSpeakRequestLanguage::EsUs,
-            "fr-CA" => GatherUsingSpeakRequestLanguage::FrCa,
-            "fr-FR" => GatherUsingSpeakRequestLanguage::FrFr,
-            "hi-IN" => GatherUsingSpeakRequestLanguage::HiIn,
-            "is-IS" => GatherUsingSpeakRequestLanguage::IsIs,
-            "it-IT" => GatherUsingSpeakRequestLanguage::ItIt,
-            "ja-JP" => GatherUsingSpeakRequestLanguage::JaJp,
-            "ko-KR" => GatherUsingSpeakRequestLanguage::KoKr,
-            "nb-NO" => GatherUsingSpeakRequestLanguage::NbNo,
-            "nl-NL" => GatherUsingSpeakRequestLanguage::NlNl,
-            "pl-PL" => GatherUsingSpeakRequestLanguage::PlPl,
-            "pt-BR" => GatherUsingSpeakRequestLanguage::PtBr,
-            "pt-PT" => GatherUsingSpeakRequestLanguage::PtPt,
-            "ro-RO" => GatherUsingSpeakRequestLanguage::RoRo,
-            "ru-RU" => GatherUsingSpeakRequestLanguage::RuRu,
-            "sv-SE" => GatherUsingSpeakRequestLanguage::SvSe,
-            "tr-TR" => GatherUsingSpeakRequestLanguage::TrTr,
-            other => GatherUsingSpeakRequestLanguage::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(GatherUsingSpeakRequestLanguage, Unknown);
-/// Enum defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/payload_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GatherUsingSpeakRequestPayloadType {
-    /// `text`
-    Text,
-    /// `ssml`
-    Ssml,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl GatherUsingSpeakRequestPayloadType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GatherUsingSpeakRequestPayloadType::Text => "text",
-            GatherUsingSpeakRequestPayloadType::Ssml => "ssml",
-            GatherUsingSpeakRequestPayloadType::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, GatherUsingSpeakRequestPayloadType::Unknown(_))
-    }
-}
-impl From<&str> for GatherUsingSpeakRequestPayloadType {
-    fn from(value: &str) -> Self {
-        match value {
-            "text" => GatherUsingSpeakRequestPayloadType::Text,
-            "ssml" => GatherUsingSpeakRequestPayloadType::Ssml,
-            other => GatherUsingSpeakRequestPayloadType::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(GatherUsingSpeakRequestPayloadType, Unknown);
-/// Enum defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/service_level`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GatherUsingSpeakRequestServiceLevel {
-    /// `basic`
-    Basic,
-    /// `premium`
-    Premium,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl GatherUsingSpeakRequestServiceLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GatherUsingSpeakRequestServiceLevel::Basic => "basic",
-            GatherUsingSpeakRequestServiceLevel::Premium => "premium",
-            GatherUsingSpeakRequestServiceLevel::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, GatherUsingSpeakRequestServiceLevel::Unknown(_))
-    }
-}
-impl From<&str> for GatherUsingSpeakRequestServiceLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "basic" => GatherUsingSpeakRequestServiceLevel::Basic,
-            "premium" => GatherUsingSpeakRequestServiceLevel::Premium,
-            other => GatherUsingSpeakRequestServiceLevel::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(GatherUsingSpeakRequestServiceLevel, Unknown);
 /// Union defined inline at `#/components/schemas/GatherUsingSpeakRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -14146,68 +10573,54 @@ pub struct GcsConfigurationData {
 /// Object defined inline at `#/paths/~1recording_transcriptions/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetRecordingTranscriptionsFilter {
-    /// `created_at` · [`GetRecordingTranscriptionsFilterCreatedAt`](crate::models::GetRecordingTranscriptionsFilterCreatedAt) · optional
+    /// `created_at` · [`CreatedAt`](crate::models::CreatedAt) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::GetRecordingTranscriptionsFilterCreatedAt>,
+    pub created_at: Option<crate::models::CreatedAt>,
     /// `recording_id` · string (uuid) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_id: Option<String>,
 }
-/// Object defined inline at `#/paths/~1recording_transcriptions/get/parameters/1/schema/properties/created_at`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetRecordingTranscriptionsFilterCreatedAt {
-    /// `gte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// `lte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
-}
 /// Object defined inline at `#/paths/~1recordings/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetRecordingsFilter {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string (uuid) · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) (uuid) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string (uuid) · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) (uuid) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `conference_id` · string · optional
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
+    pub conference_id: Option<crate::models::ConferenceId>,
     /// `conference_region` · string · optional
     ///
     /// Example: `"us"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conference_region: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"175237942907135762"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// `created_at` · [`GetRecordingsFilterCreatedAt`](crate::models::GetRecordingsFilterCreatedAt) · optional
+    pub connection_id: Option<crate::models::ConnectionId>,
+    /// `created_at` · [`CreatedAt`](crate::models::CreatedAt) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::models::GetRecordingsFilterCreatedAt>,
-    /// `end_time` · [`GetRecordingsFilterEndTime`](crate::models::GetRecordingsFilterEndTime) · optional
+    pub created_at: Option<crate::models::CreatedAt>,
+    /// `end_time` · [`CreatedAt`](crate::models::CreatedAt) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<crate::models::GetRecordingsFilterEndTime>,
+    pub end_time: Option<crate::models::CreatedAt>,
     /// `from` · string · optional
     ///
     /// Example: `"1234567890"`
@@ -14218,74 +10631,32 @@ pub struct GetRecordingsFilter {
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_call_id: Option<String>,
-    /// `start_time` · [`GetRecordingsFilterStartTime`](crate::models::GetRecordingsFilterStartTime) · optional
+    /// `start_time` · [`CreatedAt`](crate::models::CreatedAt) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<crate::models::GetRecordingsFilterStartTime>,
+    pub start_time: Option<crate::models::CreatedAt>,
     /// `to` · string · optional
     ///
     /// Example: `"1234567890"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
-/// Object defined inline at `#/paths/~1recordings/get/parameters/1/schema/properties/created_at`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetRecordingsFilterCreatedAt {
-    /// `gte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// `lte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
-}
-/// Object defined inline at `#/paths/~1recordings/get/parameters/1/schema/properties/end_time`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetRecordingsFilterEndTime {
-    /// `gte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// `lte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
-}
-/// Object defined inline at `#/paths/~1recordings/get/parameters/1/schema/properties/start_time`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetRecordingsFilterStartTime {
-    /// `gte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// `lte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
-}
 /// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetWebhookDeliveriesFilter {
-    /// `attempts` · [`GetWebhookDeliveriesFilterAttempts`](crate::models::GetWebhookDeliveriesFilterAttempts) · optional
+    /// `attempts` · [`GetWebhookDeliveriesFilterWebhook`](crate::models::GetWebhookDeliveriesFilterWebhook) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attempts: Option<crate::models::GetWebhookDeliveriesFilterAttempts>,
+    pub attempts: Option<crate::models::GetWebhookDeliveriesFilterWebhook>,
     /// `event_type` · string · optional
     ///
     /// Example: `"call_initiated,call.initiated"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
-    /// `finished_at` · [`GetWebhookDeliveriesFilterFinishedAt`](crate::models::GetWebhookDeliveriesFilterFinishedAt) · optional
+    /// `finished_at` · [`CreatedAt`](crate::models::CreatedAt) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub finished_at: Option<crate::models::GetWebhookDeliveriesFilterFinishedAt>,
-    /// `started_at` · [`GetWebhookDeliveriesFilterStartedAt`](crate::models::GetWebhookDeliveriesFilterStartedAt) · optional
+    pub finished_at: Option<crate::models::CreatedAt>,
+    /// `started_at` · [`CreatedAt`](crate::models::CreatedAt) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<crate::models::GetWebhookDeliveriesFilterStartedAt>,
+    pub started_at: Option<crate::models::CreatedAt>,
     /// `status` · [`GetWebhookDeliveriesFilterStatus`](crate::models::GetWebhookDeliveriesFilterStatus) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::models::GetWebhookDeliveriesFilterStatus>,
@@ -14293,87 +10664,15 @@ pub struct GetWebhookDeliveriesFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<crate::models::GetWebhookDeliveriesFilterWebhook>,
 }
-/// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/attempts`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetWebhookDeliveriesFilterAttempts {
-    /// `contains` · string · optional
-    ///
-    /// Example: `"https://fallback.example.com/webhooks"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contains: Option<String>,
-}
-/// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/finished_at`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetWebhookDeliveriesFilterFinishedAt {
-    /// `gte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// `lte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
-}
-/// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/started_at`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GetWebhookDeliveriesFilterStartedAt {
-    /// `gte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gte: Option<String>,
-    /// `lte` · string · optional
-    ///
-    /// Example: `"2019-03-29T11:10:00Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lte: Option<String>,
-}
 /// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/status`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetWebhookDeliveriesFilterStatus {
-    /// `eq` · [`GetWebhookDeliveriesFilterStatusEq`](crate::models::GetWebhookDeliveriesFilterStatusEq) · optional
+    /// `eq` · [`AttemptStatus`](crate::models::AttemptStatus) · optional
     ///
     /// Example: `"delivered"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eq: Option<crate::models::GetWebhookDeliveriesFilterStatusEq>,
+    pub eq: Option<crate::models::AttemptStatus>,
 }
-/// Enum defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/status/properties/eq`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GetWebhookDeliveriesFilterStatusEq {
-    /// `delivered`
-    Delivered,
-    /// `failed`
-    Failed,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl GetWebhookDeliveriesFilterStatusEq {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GetWebhookDeliveriesFilterStatusEq::Delivered => "delivered",
-            GetWebhookDeliveriesFilterStatusEq::Failed => "failed",
-            GetWebhookDeliveriesFilterStatusEq::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, GetWebhookDeliveriesFilterStatusEq::Unknown(_))
-    }
-}
-impl From<&str> for GetWebhookDeliveriesFilterStatusEq {
-    fn from(value: &str) -> Self {
-        match value {
-            "delivered" => GetWebhookDeliveriesFilterStatusEq::Delivered,
-            "failed" => GetWebhookDeliveriesFilterStatusEq::Failed,
-            other => GetWebhookDeliveriesFilterStatusEq::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(GetWebhookDeliveriesFilterStatusEq, Unknown);
 /// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/webhook`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GetWebhookDeliveriesFilterWebhook {
@@ -14862,18 +11161,38 @@ impl From<&str> for InworldVoiceSettingsDeliveryMode {
     }
 }
 crate::private::string_enum_traits!(InworldVoiceSettingsDeliveryMode, Unknown);
+/// Schema `AIAssistantJoinRequest`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinAiAssistantRequest {
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
+    /// `conversation_id` · string · required
+    ///
+    /// Example: `"v3:abc123"`
+    pub conversation_id: String,
+    /// `participant` · [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · required
+    pub participant: crate::models::AiAssistantJoinParticipant,
+}
 /// Join Conference Request (schema `JoinConferenceRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JoinConferenceRequest {
-    /// `beep_enabled` · [`JoinConferenceRequestBeepEnabled`](crate::models::JoinConferenceRequestBeepEnabled) · optional
+    /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
     ///
     /// Example: `"on_exit"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beep_enabled: Option<crate::models::JoinConferenceRequestBeepEnabled>,
-    /// `call_control_id` · string · required
+    pub beep_enabled: Option<crate::models::BeepEnabled>,
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ…`
-    pub call_control_id: String,
+    pub call_control_id: crate::models::CallControlId,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -14924,115 +11243,29 @@ pub struct JoinConferenceRequest {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_conference_on_enter: Option<bool>,
-    /// `supervisor_role` · [`JoinConferenceRequestSupervisorRole`](crate::models::JoinConferenceRequestSupervisorRole) · optional
+    /// `supervisor_role` · [`SupervisorRole`](crate::models::SupervisorRole) · optional
     ///
     /// Example: `"whisper"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub supervisor_role: Option<crate::models::JoinConferenceRequestSupervisorRole>,
+    pub supervisor_role: Option<crate::models::SupervisorRole>,
     /// `whisper_call_control_ids` · list of string · optional
     ///
     /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
-/// Enum defined inline at `#/components/schemas/JoinConferenceRequest/properties/beep_enabled`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum JoinConferenceRequestBeepEnabled {
-    /// `always`
-    Always,
-    /// `never`
-    Never,
-    /// `on_enter`
-    OnEnter,
-    /// `on_exit`
-    OnExit,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl JoinConferenceRequestBeepEnabled {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            JoinConferenceRequestBeepEnabled::Always => "always",
-            JoinConferenceRequestBeepEnabled::Never => "never",
-            JoinConferenceRequestBeepEnabled::OnEnter => "on_enter",
-            JoinConferenceRequestBeepEnabled::OnExit => "on_exit",
-            JoinConferenceRequestBeepEnabled::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, JoinConferenceRequestBeepEnabled::Unknown(_))
-    }
-}
-impl From<&str> for JoinConferenceRequestBeepEnabled {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => JoinConferenceRequestBeepEnabled::Always,
-            "never" => JoinConferenceRequestBeepEnabled::Never,
-            "on_enter" => JoinConferenceRequestBeepEnabled::OnEnter,
-            "on_exit" => JoinConferenceRequestBeepEnabled::OnExit,
-            other => JoinConferenceRequestBeepEnabled::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(JoinConferenceRequestBeepEnabled, Unknown);
-/// Enum defined inline at `#/components/schemas/JoinConferenceRequest/properties/supervisor_role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum JoinConferenceRequestSupervisorRole {
-    /// `barge`
-    Barge,
-    /// `monitor`
-    Monitor,
-    /// `none`
-    None,
-    /// `whisper`
-    Whisper,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl JoinConferenceRequestSupervisorRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            JoinConferenceRequestSupervisorRole::Barge => "barge",
-            JoinConferenceRequestSupervisorRole::Monitor => "monitor",
-            JoinConferenceRequestSupervisorRole::None => "none",
-            JoinConferenceRequestSupervisorRole::Whisper => "whisper",
-            JoinConferenceRequestSupervisorRole::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, JoinConferenceRequestSupervisorRole::Unknown(_))
-    }
-}
-impl From<&str> for JoinConferenceRequestSupervisorRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "barge" => JoinConferenceRequestSupervisorRole::Barge,
-            "monitor" => JoinConferenceRequestSupervisorRole::Monitor,
-            "none" => JoinConferenceRequestSupervisorRole::None,
-            "whisper" => JoinConferenceRequestSupervisorRole::Whisper,
-            other => JoinConferenceRequestSupervisorRole::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(JoinConferenceRequestSupervisorRole, Unknown);
 /// Leave Conference Request (schema `LeaveConferenceRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeaveConferenceRequest {
-    /// `beep_enabled` · [`LeaveConferenceRequestBeepEnabled`](crate::models::LeaveConferenceRequestBeepEnabled) · optional
+    /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
     ///
     /// Example: `"on_exit"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beep_enabled: Option<crate::models::LeaveConferenceRequestBeepEnabled>,
-    /// `call_control_id` · string · required
+    pub beep_enabled: Option<crate::models::BeepEnabled>,
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"f91269aa-61d1-417f-97b3-10e020e8bc47"`
-    pub call_control_id: String,
+    pub call_control_id: crate::models::CallControlId,
     /// `command_id` · string · optional
     ///
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
@@ -15044,49 +11277,6 @@ pub struct LeaveConferenceRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<crate::models::ConferenceRegion>,
 }
-/// Enum defined inline at `#/components/schemas/LeaveConferenceRequest/properties/beep_enabled`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LeaveConferenceRequestBeepEnabled {
-    /// `always`
-    Always,
-    /// `never`
-    Never,
-    /// `on_enter`
-    OnEnter,
-    /// `on_exit`
-    OnExit,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl LeaveConferenceRequestBeepEnabled {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            LeaveConferenceRequestBeepEnabled::Always => "always",
-            LeaveConferenceRequestBeepEnabled::Never => "never",
-            LeaveConferenceRequestBeepEnabled::OnEnter => "on_enter",
-            LeaveConferenceRequestBeepEnabled::OnExit => "on_exit",
-            LeaveConferenceRequestBeepEnabled::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, LeaveConferenceRequestBeepEnabled::Unknown(_))
-    }
-}
-impl From<&str> for LeaveConferenceRequestBeepEnabled {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => LeaveConferenceRequestBeepEnabled::Always,
-            "never" => LeaveConferenceRequestBeepEnabled::Never,
-            "on_enter" => LeaveConferenceRequestBeepEnabled::OnEnter,
-            "on_exit" => LeaveConferenceRequestBeepEnabled::OnExit,
-            other => LeaveConferenceRequestBeepEnabled::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(LeaveConferenceRequestBeepEnabled, Unknown);
 /// Leave Queue Request (schema `LeaveQueueRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LeaveQueueRequest {
@@ -15141,6 +11331,94 @@ impl From<i64> for Loopcount {
         Loopcount::Integer(value)
     }
 }
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/media_encryption`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MediaEncryption {
+    /// `disabled`
+    Disabled,
+    /// `SRTP`
+    Srtp,
+    /// `DTLS`
+    Dtls,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl MediaEncryption {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MediaEncryption::Disabled => "disabled",
+            MediaEncryption::Srtp => "SRTP",
+            MediaEncryption::Dtls => "DTLS",
+            MediaEncryption::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, MediaEncryption::Unknown(_))
+    }
+}
+impl From<&str> for MediaEncryption {
+    fn from(value: &str) -> Self {
+        match value {
+            "disabled" => MediaEncryption::Disabled,
+            "SRTP" => MediaEncryption::Srtp,
+            "DTLS" => MediaEncryption::Dtls,
+            other => MediaEncryption::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(MediaEncryption, Unknown);
+/// Object defined inline at `#/components/schemas/GatherUsingAIRequest/properties/message_history/items`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MessageHistory {
+    /// `content` · string · optional
+    ///
+    /// Example: `"Hello, I'm 29 and I live in Paris."`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// `role` · [`MessageHistoryItemRole`](crate::models::MessageHistoryItemRole) · optional
+    ///
+    /// Example: `"user"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<crate::models::MessageHistoryItemRole>,
+}
+/// Enum defined inline at `#/components/schemas/GatherUsingAIRequest/properties/message_history/items/properties/role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessageHistoryItemRole {
+    /// `assistant`
+    Assistant,
+    /// `user`
+    User,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl MessageHistoryItemRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MessageHistoryItemRole::Assistant => "assistant",
+            MessageHistoryItemRole::User => "user",
+            MessageHistoryItemRole::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, MessageHistoryItemRole::Unknown(_))
+    }
+}
+impl From<&str> for MessageHistoryItemRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "assistant" => MessageHistoryItemRole::Assistant,
+            "user" => MessageHistoryItemRole::User,
+            other => MessageHistoryItemRole::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(MessageHistoryItemRole, Unknown);
 /// Minimax Voice Settings (schema `MinimaxVoiceSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MinimaxVoiceSettings {
@@ -15357,16 +11635,59 @@ impl From<&str> for MinimaxVoiceSettingsLanguageBoost {
     }
 }
 crate::private::string_enum_traits!(MinimaxVoiceSettingsLanguageBoost, Unknown);
-/// Noise Suppression Direction (schema `NoiseSuppressionDirection`).
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/mute_dtmf`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MuteDtmf {
+    /// `none`
+    None,
+    /// `both`
+    Both,
+    /// `self`
+    SelfValue,
+    /// `opposite`
+    Opposite,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl MuteDtmf {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MuteDtmf::None => "none",
+            MuteDtmf::Both => "both",
+            MuteDtmf::SelfValue => "self",
+            MuteDtmf::Opposite => "opposite",
+            MuteDtmf::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, MuteDtmf::Unknown(_))
+    }
+}
+impl From<&str> for MuteDtmf {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => MuteDtmf::None,
+            "both" => MuteDtmf::Both,
+            "self" => MuteDtmf::SelfValue,
+            "opposite" => MuteDtmf::Opposite,
+            other => MuteDtmf::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(MuteDtmf, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_track`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NoiseSuppressionDirection {
+    /// `both`
+    Both,
     /// `inbound`
     Inbound,
     /// `outbound`
     Outbound,
-    /// `both`
-    Both,
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
@@ -15374,9 +11695,9 @@ impl NoiseSuppressionDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
+            NoiseSuppressionDirection::Both => "both",
             NoiseSuppressionDirection::Inbound => "inbound",
             NoiseSuppressionDirection::Outbound => "outbound",
-            NoiseSuppressionDirection::Both => "both",
             NoiseSuppressionDirection::Unknown(value) => value.as_str(),
         }
     }
@@ -15388,9 +11709,9 @@ impl NoiseSuppressionDirection {
 impl From<&str> for NoiseSuppressionDirection {
     fn from(value: &str) -> Self {
         match value {
+            "both" => NoiseSuppressionDirection::Both,
             "inbound" => NoiseSuppressionDirection::Inbound,
             "outbound" => NoiseSuppressionDirection::Outbound,
-            "both" => NoiseSuppressionDirection::Both,
             other => NoiseSuppressionDirection::Unknown(other.to_string()),
         }
     }
@@ -15683,49 +12004,6 @@ impl From<&str> for NoiseSuppressionEngineConfigSize {
     }
 }
 crate::private::string_enum_traits!(NoiseSuppressionEngineConfigSize, Unknown);
-/// Noise Suppression Start Request (schema `NoiseSuppressionStart`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct NoiseSuppressionStart {
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-    /// `direction` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"inbound"`
-    ///
-    /// Example: `"outbound"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<crate::models::NoiseSuppressionDirection>,
-    /// `noise_suppression_engine` · [`NoiseSuppressionEngine`](crate::models::NoiseSuppressionEngine) · optional · default `"Denoiser"`
-    ///
-    /// Example: `"Denoiser"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub noise_suppression_engine: Option<crate::models::NoiseSuppressionEngine>,
-    /// `noise_suppression_engine_config` · [`NoiseSuppressionEngineConfig`](crate::models::NoiseSuppressionEngineConfig) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub noise_suppression_engine_config: Option<
-        crate::models::NoiseSuppressionEngineConfig,
-    >,
-}
-/// Noise Suppression Stop Request (schema `NoiseSuppressionStop`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct NoiseSuppressionStop {
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-}
 /// Object defined inline at `#/components/parameters/PageConsolidated/schema`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PageConsolidated {
@@ -15787,14 +12065,14 @@ pub struct PaginationMetaSimple {
 /// Participant (schema `Participant`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Participant {
-    /// `call_control_id` · string · required
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v2:v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48K…`
-    pub call_control_id: String,
-    /// `call_leg_id` · string · required
+    pub call_control_id: crate::models::CallControlId,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · required
     ///
     /// Example: `"3fa85f64-5717-4562-b3fc-2c963f66afa6"`
-    pub call_leg_id: String,
+    pub call_leg_id: crate::models::CallLegId,
     /// `conference` · [`ParticipantConference`](crate::models::ParticipantConference) · required
     pub conference: crate::models::ParticipantConference,
     /// `created_at` · string · required
@@ -15929,123 +12207,54 @@ pub struct PauseRecordingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording_id: Option<String>,
 }
-/// Play Audio URL Request (schema `PlayAudioUrlRequest`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PlayAudioUrlRequest {
-    /// `audio_type` · [`PlayAudioUrlRequestAudioType`](crate::models::PlayAudioUrlRequestAudioType) · optional · default `"mp3"`
-    ///
-    /// Example: `"wav"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audio_type: Option<crate::models::PlayAudioUrlRequestAudioType>,
-    /// `audio_url` · string · optional
-    ///
-    /// Example: `"http://example.com/message.wav"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audio_url: Option<String>,
-    /// `cache_audio` · boolean · optional · default `true`
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_audio: Option<bool>,
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-    /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional · default `1`
-    ///
-    /// Example: `"infinity"`
-    #[serde(rename = "loop", default, skip_serializing_if = "Option::is_none")]
-    pub loop_: Option<crate::models::Loopcount>,
-    /// `media_name` · string · optional
-    ///
-    /// Example: `"my_media_uploaded_to_media_storage_api"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_name: Option<String>,
-    /// `overlay` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overlay: Option<bool>,
-    /// `playback_content` · string · optional
-    ///
-    /// Example: `"SUQzAwAAAAADf1..."`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub playback_content: Option<String>,
-    /// `stop` · string · optional
-    ///
-    /// Example: `"current"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop: Option<String>,
-    /// `target_legs` · string · optional · default `"self"`
-    ///
-    /// Example: `"self"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_legs: Option<String>,
-}
-/// Enum defined inline at `#/components/schemas/PlayAudioUrlRequest/properties/audio_type`.
+/// Enum defined inline at `#/components/schemas/SpeakRequest/properties/payload_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PlayAudioUrlRequestAudioType {
-    /// `mp3`
-    Mp3,
-    /// `wav`
-    Wav,
+pub enum PayloadType {
+    /// `text`
+    Text,
+    /// `ssml`
+    Ssml,
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
-impl PlayAudioUrlRequestAudioType {
+impl PayloadType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            PlayAudioUrlRequestAudioType::Mp3 => "mp3",
-            PlayAudioUrlRequestAudioType::Wav => "wav",
-            PlayAudioUrlRequestAudioType::Unknown(value) => value.as_str(),
+            PayloadType::Text => "text",
+            PayloadType::Ssml => "ssml",
+            PayloadType::Unknown(value) => value.as_str(),
         }
     }
     /// Whether the value is one this version of the SDK does not know.
     pub fn is_unknown(&self) -> bool {
-        matches!(self, PlayAudioUrlRequestAudioType::Unknown(_))
+        matches!(self, PayloadType::Unknown(_))
     }
 }
-impl From<&str> for PlayAudioUrlRequestAudioType {
+impl From<&str> for PayloadType {
     fn from(value: &str) -> Self {
         match value {
-            "mp3" => PlayAudioUrlRequestAudioType::Mp3,
-            "wav" => PlayAudioUrlRequestAudioType::Wav,
-            other => PlayAudioUrlRequestAudioType::Unknown(other.to_string()),
+            "text" => PayloadType::Text,
+            "ssml" => PayloadType::Ssml,
+            other => PayloadType::Unknown(other.to_string()),
         }
     }
 }
-crate::private::string_enum_traits!(PlayAudioUrlRequestAudioType, Unknown);
-/// Playback Stop Request (schema `PlaybackStopRequest`).
+crate::private::string_enum_traits!(PayloadType, Unknown);
+/// Object defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/recording_urls`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PlaybackStopRequest {
-    /// `client_state` · string · optional
+pub struct PublicRecordingUrls {
+    /// `mp3` · string · optional
     ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    /// Example: `"http://example.com/recording.mp3"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
+    pub mp3: Option<String>,
+    /// `wav` · string · optional
     ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    /// Example: `"http://example.com/recording.wav"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-    /// `overlay` · boolean · optional · default `false`
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub overlay: Option<bool>,
-    /// `stop` · string · optional · default `"all"`
-    ///
-    /// Example: `"current"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stop: Option<String>,
+    pub wav: Option<String>,
 }
 /// Queue (schema `Queue`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16086,22 +12295,22 @@ pub struct Queue {
 /// QueueCall (schema `QueueCall`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueCall {
-    /// `call_control_id` · string · required
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-    pub call_control_id: String,
-    /// `call_leg_id` · string · required
+    pub call_control_id: crate::models::CallControlId,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-    pub call_leg_id: String,
-    /// `call_session_id` · string · required
+    pub call_leg_id: crate::models::CallLegId,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · required
     ///
     /// Example: `"428c31b6-7af4-4bcb-b68e-5013ef9657c1"`
-    pub call_session_id: String,
-    /// `connection_id` · string · required
+    pub call_session_id: crate::models::CallSessionId,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
-    pub connection_id: String,
+    pub connection_id: crate::models::ConnectionId,
     /// `enqueued_at` · string · required
     ///
     /// Example: `"2019-01-23T18:10:02.574Z"`
@@ -16135,39 +12344,109 @@ pub struct QueueCall {
     /// Example: `272`
     pub wait_time_secs: i64,
 }
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_channels`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecordChannels {
+    /// `single`
+    Single,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl RecordChannels {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecordChannels::Single => "single",
+            RecordChannels::Dual => "dual",
+            RecordChannels::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, RecordChannels::Unknown(_))
+    }
+}
+impl From<&str> for RecordChannels {
+    fn from(value: &str) -> Self {
+        match value {
+            "single" => RecordChannels::Single,
+            "dual" => RecordChannels::Dual,
+            other => RecordChannels::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(RecordChannels, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_format`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecordFormat {
+    /// `wav`
+    Wav,
+    /// `mp3`
+    Mp3,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl RecordFormat {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecordFormat::Wav => "wav",
+            RecordFormat::Mp3 => "mp3",
+            RecordFormat::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, RecordFormat::Unknown(_))
+    }
+}
+impl From<&str> for RecordFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "wav" => RecordFormat::Wav,
+            "mp3" => RecordFormat::Mp3,
+            other => RecordFormat::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(RecordFormat, Unknown);
 /// RecordingResponseData (schema `RecordingResponseData`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RecordingResponseData {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"84a97d76-e40f-11ed-9074-02420a0daa69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"84a97d76-e40f-11ed-9074-02420a0daa69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// `channels` · [`RecordingResponseDataChannels`](crate::models::RecordingResponseDataChannels) · optional
+    pub call_session_id: Option<crate::models::CallSessionId>,
+    /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
     ///
     /// Example: `"dual"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channels: Option<crate::models::RecordingResponseDataChannels>,
-    /// `conference_id` · string · optional
+    pub channels: Option<crate::models::RecordChannels>,
+    /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
     ///
     /// Example: `"84a97d76-e40f-11ed-9074-02420a0daa69"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// `connection_id` · string · optional
+    pub conference_id: Option<crate::models::ConferenceId>,
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"175237942907135762"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `created_at` · string · optional
     ///
     /// Example: `"2018-02-02T22:25:27.521Z"`
@@ -16232,41 +12511,6 @@ pub struct RecordingResponseData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/RecordingResponseData/properties/channels`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RecordingResponseDataChannels {
-    /// `single`
-    Single,
-    /// `dual`
-    Dual,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl RecordingResponseDataChannels {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RecordingResponseDataChannels::Single => "single",
-            RecordingResponseDataChannels::Dual => "dual",
-            RecordingResponseDataChannels::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, RecordingResponseDataChannels::Unknown(_))
-    }
-}
-impl From<&str> for RecordingResponseDataChannels {
-    fn from(value: &str) -> Self {
-        match value {
-            "single" => RecordingResponseDataChannels::Single,
-            "dual" => RecordingResponseDataChannels::Dual,
-            other => RecordingResponseDataChannels::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(RecordingResponseDataChannels, Unknown);
 /// Object defined inline at `#/components/schemas/RecordingResponseData/properties/download_urls`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RecordingResponseDataDownloadUrls {
@@ -16532,9 +12776,9 @@ crate::private::string_enum_traits!(ResembleSampleRate, Unknown);
 /// Resemble Voice Settings (schema `ResembleVoiceSettings`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResembleVoiceSettings {
-    /// `format` · [`ResembleVoiceSettingsFormat`](crate::models::ResembleVoiceSettingsFormat) · optional · default `"mp3"`
+    /// `format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub format: Option<crate::models::ResembleVoiceSettingsFormat>,
+    pub format: Option<crate::models::RecordFormat>,
     /// `precision` · [`ResembleVoiceSettingsPrecision`](crate::models::ResembleVoiceSettingsPrecision) · optional · default `"PCM_32"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<crate::models::ResembleVoiceSettingsPrecision>,
@@ -16545,41 +12789,6 @@ pub struct ResembleVoiceSettings {
     #[serde(rename = "type")]
     pub type_: String,
 }
-/// Enum defined inline at `#/components/schemas/ResembleVoiceSettings/properties/format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ResembleVoiceSettingsFormat {
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl ResembleVoiceSettingsFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ResembleVoiceSettingsFormat::Wav => "wav",
-            ResembleVoiceSettingsFormat::Mp3 => "mp3",
-            ResembleVoiceSettingsFormat::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, ResembleVoiceSettingsFormat::Unknown(_))
-    }
-}
-impl From<&str> for ResembleVoiceSettingsFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "wav" => ResembleVoiceSettingsFormat::Wav,
-            "mp3" => ResembleVoiceSettingsFormat::Mp3,
-            other => ResembleVoiceSettingsFormat::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(ResembleVoiceSettingsFormat, Unknown);
 /// Enum defined inline at `#/components/schemas/ResembleVoiceSettings/properties/precision`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -16744,6 +12953,41 @@ pub struct SendSipInfoRequest {
     /// Example: `"application/json"`
     pub content_type: String,
 }
+/// Enum defined inline at `#/components/schemas/SpeakRequest/properties/service_level`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ServiceLevel {
+    /// `basic`
+    Basic,
+    /// `premium`
+    Premium,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl ServiceLevel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ServiceLevel::Basic => "basic",
+            ServiceLevel::Premium => "premium",
+            ServiceLevel::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, ServiceLevel::Unknown(_))
+    }
+}
+impl From<&str> for ServiceLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "basic" => ServiceLevel::Basic,
+            "premium" => ServiceLevel::Premium,
+            other => ServiceLevel::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(ServiceLevel, Unknown);
 /// SIP Header (schema `SipHeader`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SipHeader {
@@ -16755,6 +12999,208 @@ pub struct SipHeader {
     ///
     /// Example: `"value"`
     pub value: String,
+}
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/sip_region`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SipRegion {
+    /// `US`
+    Us,
+    /// `Europe`
+    Europe,
+    /// `Canada`
+    Canada,
+    /// `Australia`
+    Australia,
+    /// `Middle East`
+    MiddleEast,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl SipRegion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SipRegion::Us => "US",
+            SipRegion::Europe => "Europe",
+            SipRegion::Canada => "Canada",
+            SipRegion::Australia => "Australia",
+            SipRegion::MiddleEast => "Middle East",
+            SipRegion::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SipRegion::Unknown(_))
+    }
+}
+impl From<&str> for SipRegion {
+    fn from(value: &str) -> Self {
+        match value {
+            "US" => SipRegion::Us,
+            "Europe" => SipRegion::Europe,
+            "Canada" => SipRegion::Canada,
+            "Australia" => SipRegion::Australia,
+            "Middle East" => SipRegion::MiddleEast,
+            other => SipRegion::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SipRegion, Unknown);
+/// Enum defined inline at `#/components/schemas/CallControlApplicationInbound/properties/sip_subdomain_receive_settings`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SipSubdomainReceiveSettings {
+    /// `only_my_connections`
+    OnlyMyConnections,
+    /// `from_anyone`
+    FromAnyone,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl SipSubdomainReceiveSettings {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SipSubdomainReceiveSettings::OnlyMyConnections => "only_my_connections",
+            SipSubdomainReceiveSettings::FromAnyone => "from_anyone",
+            SipSubdomainReceiveSettings::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SipSubdomainReceiveSettings::Unknown(_))
+    }
+}
+impl From<&str> for SipSubdomainReceiveSettings {
+    fn from(value: &str) -> Self {
+        match value {
+            "only_my_connections" => SipSubdomainReceiveSettings::OnlyMyConnections,
+            "from_anyone" => SipSubdomainReceiveSettings::FromAnyone,
+            other => SipSubdomainReceiveSettings::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SipSubdomainReceiveSettings, Unknown);
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/sip_transport_protocol`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SipTransportProtocol {
+    /// `UDP`
+    Udp,
+    /// `TCP`
+    Tcp,
+    /// `TLS`
+    Tls,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl SipTransportProtocol {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SipTransportProtocol::Udp => "UDP",
+            SipTransportProtocol::Tcp => "TCP",
+            SipTransportProtocol::Tls => "TLS",
+            SipTransportProtocol::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SipTransportProtocol::Unknown(_))
+    }
+}
+impl From<&str> for SipTransportProtocol {
+    fn from(value: &str) -> Self {
+        match value {
+            "UDP" => SipTransportProtocol::Udp,
+            "TCP" => SipTransportProtocol::Tcp,
+            "TLS" => SipTransportProtocol::Tls,
+            other => SipTransportProtocol::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SipTransportProtocol, Unknown);
+/// Siprec Failed (schema `CallSiprecFailed`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SiprecFailed {
+    /// `event_type` · string · optional · always `"siprec.failed"`
+    ///
+    /// Example: `"siprec.failed"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `id` · string (uuid) · optional
+    ///
+    /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `occurred_at` · string (date-time) · optional
+    ///
+    /// Example: `"2021-12-15T14:11:24.613295Z"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
+    /// `payload` · [`CallSiprecFailedPayload`](crate::models::CallSiprecFailedPayload) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::models::CallSiprecFailedPayload>,
+    /// `record_type` · string · optional · always `"event"`
+    ///
+    /// Example: `"event"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+}
+/// Siprec Started (schema `CallSiprecStarted`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SiprecStarted {
+    /// `event_type` · string · optional · always `"siprec.started"`
+    ///
+    /// Example: `"siprec.started"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `id` · string (uuid) · optional
+    ///
+    /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `occurred_at` · string (date-time) · optional
+    ///
+    /// Example: `"2021-12-15T14:06:32.059436Z"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
+    /// `payload` · [`CallStartedPayload`](crate::models::CallStartedPayload) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::models::CallStartedPayload>,
+    /// `record_type` · string · optional · always `"event"`
+    ///
+    /// Example: `"event"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+}
+/// Siprec Stopped (schema `CallSiprecStopped`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SiprecStopped {
+    /// `event_type` · string · optional · always `"siprec.stopped"`
+    ///
+    /// Example: `"siprec.stopped"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `id` · string (uuid) · optional
+    ///
+    /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `occurred_at` · string (date-time) · optional
+    ///
+    /// Example: `"2021-12-15T14:11:24.613295Z"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
+    /// `payload` · [`CallSiprecStoppedPayload`](crate::models::CallSiprecStoppedPayload) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::models::CallSiprecStoppedPayload>,
+    /// `record_type` · string · optional · always `"event"`
+    ///
+    /// Example: `"event"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
 }
 /// Enum defined inline at `#/components/parameters/SortConnection/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16844,26 +13290,26 @@ pub struct SpeakRequest {
     ///
     /// Example: `"Say this on the call"`
     pub payload: String,
-    /// `payload_type` · [`SpeakRequestPayloadType`](crate::models::SpeakRequestPayloadType) · optional · default `"text"`
+    /// `payload_type` · [`PayloadType`](crate::models::PayloadType) · optional · default `"text"`
     ///
     /// Example: `"ssml"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload_type: Option<crate::models::SpeakRequestPayloadType>,
-    /// `service_level` · [`SpeakRequestServiceLevel`](crate::models::SpeakRequestServiceLevel) · optional · default `"premium"`
+    pub payload_type: Option<crate::models::PayloadType>,
+    /// `service_level` · [`ServiceLevel`](crate::models::ServiceLevel) · optional · default `"premium"`
     ///
     /// Example: `"premium"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_level: Option<crate::models::SpeakRequestServiceLevel>,
+    pub service_level: Option<crate::models::ServiceLevel>,
     /// `stop` · string · optional
     ///
     /// Example: `"current"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop: Option<String>,
-    /// `target_legs` · [`SpeakRequestTargetLegs`](crate::models::SpeakRequestTargetLegs) · optional · default `"self"`
+    /// `target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"self"`
     ///
     /// Example: `"both"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_legs: Option<crate::models::SpeakRequestTargetLegs>,
+    pub target_legs: Option<crate::models::StreamBidirectionalTargetLegs>,
     /// `voice` · string · required
     ///
     /// Example: `"Telnyx.KokoroTTS.af"`
@@ -17015,115 +13461,6 @@ impl From<&str> for SpeakRequestLanguage {
     }
 }
 crate::private::string_enum_traits!(SpeakRequestLanguage, Unknown);
-/// Enum defined inline at `#/components/schemas/SpeakRequest/properties/payload_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SpeakRequestPayloadType {
-    /// `text`
-    Text,
-    /// `ssml`
-    Ssml,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl SpeakRequestPayloadType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SpeakRequestPayloadType::Text => "text",
-            SpeakRequestPayloadType::Ssml => "ssml",
-            SpeakRequestPayloadType::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, SpeakRequestPayloadType::Unknown(_))
-    }
-}
-impl From<&str> for SpeakRequestPayloadType {
-    fn from(value: &str) -> Self {
-        match value {
-            "text" => SpeakRequestPayloadType::Text,
-            "ssml" => SpeakRequestPayloadType::Ssml,
-            other => SpeakRequestPayloadType::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(SpeakRequestPayloadType, Unknown);
-/// Enum defined inline at `#/components/schemas/SpeakRequest/properties/service_level`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SpeakRequestServiceLevel {
-    /// `basic`
-    Basic,
-    /// `premium`
-    Premium,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl SpeakRequestServiceLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SpeakRequestServiceLevel::Basic => "basic",
-            SpeakRequestServiceLevel::Premium => "premium",
-            SpeakRequestServiceLevel::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, SpeakRequestServiceLevel::Unknown(_))
-    }
-}
-impl From<&str> for SpeakRequestServiceLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "basic" => SpeakRequestServiceLevel::Basic,
-            "premium" => SpeakRequestServiceLevel::Premium,
-            other => SpeakRequestServiceLevel::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(SpeakRequestServiceLevel, Unknown);
-/// Enum defined inline at `#/components/schemas/SpeakRequest/properties/target_legs`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SpeakRequestTargetLegs {
-    /// `self`
-    SelfValue,
-    /// `opposite`
-    Opposite,
-    /// `both`
-    Both,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl SpeakRequestTargetLegs {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SpeakRequestTargetLegs::SelfValue => "self",
-            SpeakRequestTargetLegs::Opposite => "opposite",
-            SpeakRequestTargetLegs::Both => "both",
-            SpeakRequestTargetLegs::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, SpeakRequestTargetLegs::Unknown(_))
-    }
-}
-impl From<&str> for SpeakRequestTargetLegs {
-    fn from(value: &str) -> Self {
-        match value {
-            "self" => SpeakRequestTargetLegs::SelfValue,
-            "opposite" => SpeakRequestTargetLegs::Opposite,
-            "both" => SpeakRequestTargetLegs::Both,
-            other => SpeakRequestTargetLegs::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(SpeakRequestTargetLegs, Unknown);
 /// Union defined inline at `#/components/schemas/SpeakRequest/properties/voice_settings`.
 /// One of several shapes, told apart by `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -17276,6 +13613,20 @@ impl<'de> Deserialize<'de> for SpeakRequestVoiceSettings {
             .map_err(serde::de::Error::custom)
     }
 }
+/// Object defined inline at `#/components/schemas/TranscriptionEngineGoogleConfig/properties/speech_context/items`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SpeechContext {
+    /// `boost` · number · optional · default `1.0` · range 0..=20
+    ///
+    /// Example: `1.0`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boost: Option<f64>,
+    /// `phrases` · list of string · optional · default `[]`
+    ///
+    /// Example: `[]`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrases: Option<Vec<String>>,
+}
 /// Speechmatics transcription engine list of languages (schema `SpeechmaticsTranscriptionLanguage`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -17371,14 +13722,61 @@ impl From<&str> for SpeechmaticsTranscriptionLanguage {
     }
 }
 crate::private::string_enum_traits!(SpeechmaticsTranscriptionLanguage, Unknown);
+/// Schema `AIAssistantStartRequest`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StartAiAssistantRequest {
+    /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assistant: Option<crate::models::CallAssistantRequest>,
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
+    /// `greeting` · string · optional
+    ///
+    /// Example: `"Hello, can you tell me your age and where you live?"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greeting: Option<String>,
+    /// `interruption_settings` · [`InterruptionSettings`](crate::models::InterruptionSettings) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interruption_settings: Option<crate::models::InterruptionSettings>,
+    /// `message_history` · list of [`AiAssistantStartRequestMessageHistoryItem`](crate::models::AiAssistantStartRequestMessageHistoryItem) · optional · default `[]`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_history: Option<
+        Vec<crate::models::AiAssistantStartRequestMessageHistoryItem>,
+    >,
+    /// `participants` · list of [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · optional · default `[]`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<Vec<crate::models::AiAssistantJoinParticipant>>,
+    /// `send_message_history_updates` · boolean · optional · default `false`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_message_history_updates: Option<bool>,
+    /// `transcription` · [`TranscriptionConfig`](crate::models::TranscriptionConfig) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription: Option<crate::models::TranscriptionConfig>,
+    /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
+    ///
+    /// Example: `"Telnyx.KokoroTTS.af"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<String>,
+    /// `voice_settings` · [`AiAssistantStartRequestVoiceSettings`](crate::models::AiAssistantStartRequestVoiceSettings) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_settings: Option<crate::models::AiAssistantStartRequestVoiceSettings>,
+}
 /// Start Conference Recording Request (schema `StartConferenceRecordingRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartConferenceRecordingRequest {
-    /// `channels` · [`StartConferenceRecordingRequestChannels`](crate::models::StartConferenceRecordingRequestChannels) · optional · default `"single"`
+    /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"single"`
     ///
     /// Example: `"dual"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channels: Option<crate::models::StartConferenceRecordingRequestChannels>,
+    pub channels: Option<crate::models::RecordChannels>,
     /// `command_id` · string · optional
     ///
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
@@ -17389,10 +13787,10 @@ pub struct StartConferenceRecordingRequest {
     /// Example: `"my_recording_file_name"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_file_name: Option<String>,
-    /// `format` · [`StartConferenceRecordingRequestFormat`](crate::models::StartConferenceRecordingRequestFormat) · required
+    /// `format` · [`RecordFormat`](crate::models::RecordFormat) · required
     ///
     /// Example: `"mp3"`
-    pub format: crate::models::StartConferenceRecordingRequestFormat,
+    pub format: crate::models::RecordFormat,
     /// `play_beep` · boolean · optional
     ///
     /// Example: `true`
@@ -17409,76 +13807,125 @@ pub struct StartConferenceRecordingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trim: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/StartConferenceRecordingRequest/properties/channels`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StartConferenceRecordingRequestChannels {
-    /// `single`
-    Single,
-    /// `dual`
-    Dual,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
+/// Conversation Relay Start Request (schema `ConversationRelayStartRequest`).
+///
+/// Set at least one of: `url`, `conversation_relay_url`, `conversation_relay_settings`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StartConversationRelayRequest {
+    /// `assistant` · [`ConversationRelayAssistant`](crate::models::ConversationRelayAssistant) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assistant: Option<crate::models::ConversationRelayAssistant>,
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
+    /// `conversation_relay_dtmf_detection` · boolean · optional · default `false`
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_relay_dtmf_detection: Option<bool>,
+    /// `conversation_relay_settings` · [`ConversationRelaySettings`](crate::models::ConversationRelaySettings) · optional
+    ///
+    /// Example: `{"dtmf_detection":true,"interruptible":"speech","interruptible_greeting":"dtmf",…`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_relay_settings: Option<crate::models::ConversationRelaySettings>,
+    /// `conversation_relay_url` · string · optional · pattern `"^wss?://"`
+    ///
+    /// Example: `"wss://example.com/conversation-relay"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversation_relay_url: Option<String>,
+    /// `custom_parameters` · map of any JSON · optional
+    ///
+    /// Example: `{"customer_id":"12345"}`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_parameters: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// `dtmf_detection` · boolean · optional · default `false`
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dtmf_detection: Option<bool>,
+    /// `greeting` · string · optional
+    ///
+    /// Example: `"Hi! Ask me anything!"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greeting: Option<String>,
+    /// `interruptible` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
+    ///
+    /// Example: `"speech"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interruptible: Option<crate::models::ConversationRelayInterruptible>,
+    /// `interruptible_greeting` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
+    ///
+    /// Example: `"speech"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interruptible_greeting: Option<crate::models::ConversationRelayInterruptible>,
+    /// `interruption_settings` · [`ConversationRelayInterruptionSettings`](crate::models::ConversationRelayInterruptionSettings) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interruption_settings: Option<
+        crate::models::ConversationRelayInterruptionSettings,
+    >,
+    /// `language` · string · optional · default `"en"`
+    ///
+    /// Example: `"en-US"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// `languages` · list of [`ConversationRelayLanguage`](crate::models::ConversationRelayLanguage) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Vec<crate::models::ConversationRelayLanguage>>,
+    /// `provider` · string · optional
+    ///
+    /// Example: `"elevenlabs"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// `structured_provider` · map of any JSON · optional
+    ///
+    /// Example: `{"model_id":"Default","voice_id":"voice-id"}`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structured_provider: Option<
+        std::collections::BTreeMap<String, serde_json::Value>,
+    >,
+    /// `transcription` · map of any JSON · optional · deprecated
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// `transcription_engine` · [`TranscriptionEngine`](crate::models::TranscriptionEngine) · optional · default `"Google"`
+    ///
+    /// Example: `"Google"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription_engine: Option<crate::models::TranscriptionEngine>,
+    /// `transcription_engine_config` · map of any JSON · optional
+    ///
+    /// Example: `{"interim_results":true,"keywords_boosting":{"telnyx":2.0},"transcription_model"…`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription_engine_config: Option<
+        std::collections::BTreeMap<String, serde_json::Value>,
+    >,
+    /// `tts_provider` · string · optional
+    ///
+    /// Example: `"telnyx"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tts_provider: Option<String>,
+    /// `url` · string · optional · pattern `"^wss?://"`
+    ///
+    /// Example: `"wss://example.com/conversation-relay"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
+    ///
+    /// Example: `"Telnyx.KokoroTTS.af"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<String>,
+    /// `voice_settings` · [`ConversationRelayStartRequestVoiceSettings`](crate::models::ConversationRelayStartRequestVoiceSettings) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_settings: Option<
+        crate::models::ConversationRelayStartRequestVoiceSettings,
+    >,
 }
-impl StartConferenceRecordingRequestChannels {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StartConferenceRecordingRequestChannels::Single => "single",
-            StartConferenceRecordingRequestChannels::Dual => "dual",
-            StartConferenceRecordingRequestChannels::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, StartConferenceRecordingRequestChannels::Unknown(_))
-    }
-}
-impl From<&str> for StartConferenceRecordingRequestChannels {
-    fn from(value: &str) -> Self {
-        match value {
-            "single" => StartConferenceRecordingRequestChannels::Single,
-            "dual" => StartConferenceRecordingRequestChannels::Dual,
-            other => StartConferenceRecordingRequestChannels::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(StartConferenceRecordingRequestChannels, Unknown);
-/// Enum defined inline at `#/components/schemas/StartConferenceRecordingRequest/properties/format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StartConferenceRecordingRequestFormat {
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl StartConferenceRecordingRequestFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StartConferenceRecordingRequestFormat::Wav => "wav",
-            StartConferenceRecordingRequestFormat::Mp3 => "mp3",
-            StartConferenceRecordingRequestFormat::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, StartConferenceRecordingRequestFormat::Unknown(_))
-    }
-}
-impl From<&str> for StartConferenceRecordingRequestFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "wav" => StartConferenceRecordingRequestFormat::Wav,
-            "mp3" => StartConferenceRecordingRequestFormat::Mp3,
-            other => StartConferenceRecordingRequestFormat::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(StartConferenceRecordingRequestFormat, Unknown);
 /// Start Forking Request (schema `StartForkingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartForkingRequest {
@@ -17508,13 +13955,101 @@ pub struct StartForkingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tx: Option<String>,
 }
+/// Noise Suppression Start Request (schema `NoiseSuppressionStart`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StartNoiseSuppressionRequest {
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
+    /// `direction` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"inbound"`
+    ///
+    /// Example: `"outbound"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<crate::models::NoiseSuppressionDirection>,
+    /// `noise_suppression_engine` · [`NoiseSuppressionEngine`](crate::models::NoiseSuppressionEngine) · optional · default `"Denoiser"`
+    ///
+    /// Example: `"Denoiser"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_suppression_engine: Option<crate::models::NoiseSuppressionEngine>,
+    /// `noise_suppression_engine_config` · [`NoiseSuppressionEngineConfig`](crate::models::NoiseSuppressionEngineConfig) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise_suppression_engine_config: Option<
+        crate::models::NoiseSuppressionEngineConfig,
+    >,
+}
+/// Play Audio URL Request (schema `PlayAudioUrlRequest`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StartPlaybackRequest {
+    /// `audio_type` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
+    ///
+    /// Example: `"wav"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_type: Option<crate::models::RecordFormat>,
+    /// `audio_url` · string · optional
+    ///
+    /// Example: `"http://example.com/message.wav"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// `cache_audio` · boolean · optional · default `true`
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_audio: Option<bool>,
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
+    /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional · default `1`
+    ///
+    /// Example: `"infinity"`
+    #[serde(rename = "loop", default, skip_serializing_if = "Option::is_none")]
+    pub loop_: Option<crate::models::Loopcount>,
+    /// `media_name` · string · optional
+    ///
+    /// Example: `"my_media_uploaded_to_media_storage_api"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_name: Option<String>,
+    /// `overlay` · boolean · optional · default `false`
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<bool>,
+    /// `playback_content` · string · optional
+    ///
+    /// Example: `"SUQzAwAAAAADf1..."`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub playback_content: Option<String>,
+    /// `stop` · string · optional
+    ///
+    /// Example: `"current"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<String>,
+    /// `target_legs` · string · optional · default `"self"`
+    ///
+    /// Example: `"self"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_legs: Option<String>,
+}
 /// Start Recording Request (schema `StartRecordingRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StartRecordingRequest {
-    /// `channels` · [`StartRecordingRequestChannels`](crate::models::StartRecordingRequestChannels) · required
+    /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · required
     ///
     /// Example: `"single"`
-    pub channels: crate::models::StartRecordingRequestChannels,
+    pub channels: crate::models::RecordChannels,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -17530,10 +14065,10 @@ pub struct StartRecordingRequest {
     /// Example: `"my_recording_file_name"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_file_name: Option<String>,
-    /// `format` · [`StartRecordingRequestFormat`](crate::models::StartRecordingRequestFormat) · required
+    /// `format` · [`RecordFormat`](crate::models::RecordFormat) · required
     ///
     /// Example: `"mp3"`
-    pub format: crate::models::StartRecordingRequestFormat,
+    pub format: crate::models::RecordFormat,
     /// `max_length` · integer (int32) · optional · default `0`
     ///
     /// Example: `100`
@@ -17544,11 +14079,11 @@ pub struct StartRecordingRequest {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub play_beep: Option<bool>,
-    /// `recording_track` · [`StartRecordingRequestRecordingTrack`](crate::models::StartRecordingRequestRecordingTrack) · optional · default `"both"`
+    /// `recording_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
     ///
     /// Example: `"outbound"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recording_track: Option<crate::models::StartRecordingRequestRecordingTrack>,
+    pub recording_track: Option<crate::models::NoiseSuppressionDirection>,
     /// `timeout_secs` · integer (int32) · optional · default `0`
     ///
     /// Example: `100`
@@ -17597,115 +14132,6 @@ pub struct StartRecordingRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trim: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/channels`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StartRecordingRequestChannels {
-    /// `single`
-    Single,
-    /// `dual`
-    Dual,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl StartRecordingRequestChannels {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StartRecordingRequestChannels::Single => "single",
-            StartRecordingRequestChannels::Dual => "dual",
-            StartRecordingRequestChannels::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, StartRecordingRequestChannels::Unknown(_))
-    }
-}
-impl From<&str> for StartRecordingRequestChannels {
-    fn from(value: &str) -> Self {
-        match value {
-            "single" => StartRecordingRequestChannels::Single,
-            "dual" => StartRecordingRequestChannels::Dual,
-            other => StartRecordingRequestChannels::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(StartRecordingRequestChannels, Unknown);
-/// Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StartRecordingRequestFormat {
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl StartRecordingRequestFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StartRecordingRequestFormat::Wav => "wav",
-            StartRecordingRequestFormat::Mp3 => "mp3",
-            StartRecordingRequestFormat::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, StartRecordingRequestFormat::Unknown(_))
-    }
-}
-impl From<&str> for StartRecordingRequestFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "wav" => StartRecordingRequestFormat::Wav,
-            "mp3" => StartRecordingRequestFormat::Mp3,
-            other => StartRecordingRequestFormat::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(StartRecordingRequestFormat, Unknown);
-/// Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/recording_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StartRecordingRequestRecordingTrack {
-    /// `both`
-    Both,
-    /// `inbound`
-    Inbound,
-    /// `outbound`
-    Outbound,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl StartRecordingRequestRecordingTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StartRecordingRequestRecordingTrack::Both => "both",
-            StartRecordingRequestRecordingTrack::Inbound => "inbound",
-            StartRecordingRequestRecordingTrack::Outbound => "outbound",
-            StartRecordingRequestRecordingTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, StartRecordingRequestRecordingTrack::Unknown(_))
-    }
-}
-impl From<&str> for StartRecordingRequestRecordingTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "both" => StartRecordingRequestRecordingTrack::Both,
-            "inbound" => StartRecordingRequestRecordingTrack::Inbound,
-            "outbound" => StartRecordingRequestRecordingTrack::Outbound,
-            other => StartRecordingRequestRecordingTrack::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(StartRecordingRequestRecordingTrack, Unknown);
 /// Enum defined inline at `#/components/schemas/StartRecordingRequest/properties/transcription_engine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -17778,11 +14204,11 @@ pub struct StartSiprecRequest {
     /// Example: `"tcp"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_transport: Option<crate::models::StartSiprecRequestSipTransport>,
-    /// `siprec_track` · [`StartSiprecRequestSiprecTrack`](crate::models::StartSiprecRequestSiprecTrack) · optional · default `"both_tracks"`
+    /// `siprec_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"both_tracks"`
     ///
     /// Example: `"outbound_track"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub siprec_track: Option<crate::models::StartSiprecRequestSiprecTrack>,
+    pub siprec_track: Option<crate::models::StreamTrack>,
 }
 /// Enum defined inline at `#/components/schemas/StartSiprecRequest/properties/sip_transport`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -17823,45 +14249,6 @@ impl From<&str> for StartSiprecRequestSipTransport {
     }
 }
 crate::private::string_enum_traits!(StartSiprecRequestSipTransport, Unknown);
-/// Enum defined inline at `#/components/schemas/StartSiprecRequest/properties/siprec_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StartSiprecRequestSiprecTrack {
-    /// `inbound_track`
-    InboundTrack,
-    /// `outbound_track`
-    OutboundTrack,
-    /// `both_tracks`
-    BothTracks,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl StartSiprecRequestSiprecTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StartSiprecRequestSiprecTrack::InboundTrack => "inbound_track",
-            StartSiprecRequestSiprecTrack::OutboundTrack => "outbound_track",
-            StartSiprecRequestSiprecTrack::BothTracks => "both_tracks",
-            StartSiprecRequestSiprecTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, StartSiprecRequestSiprecTrack::Unknown(_))
-    }
-}
-impl From<&str> for StartSiprecRequestSiprecTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "inbound_track" => StartSiprecRequestSiprecTrack::InboundTrack,
-            "outbound_track" => StartSiprecRequestSiprecTrack::OutboundTrack,
-            "both_tracks" => StartSiprecRequestSiprecTrack::BothTracks,
-            other => StartSiprecRequestSiprecTrack::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(StartSiprecRequestSiprecTrack, Unknown);
 /// Start Streaming Request (schema `StartStreamingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartStreamingRequest {
@@ -17875,12 +14262,12 @@ pub struct StartStreamingRequest {
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
-    /// `custom_parameters` · list of [`StartStreamingRequestCustomParametersItem`](crate::models::StartStreamingRequestCustomParametersItem) · optional
+    /// `custom_parameters` · list of [`CallControlWebhookToolParamsHeadersItem`](crate::models::CallControlWebhookToolParamsHeadersItem) · optional
     ///
     /// Example: `[{"name":"param1","value":"value1"},{"name":"param2","value":"value2"}]`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_parameters: Option<
-        Vec<crate::models::StartStreamingRequestCustomParametersItem>,
+        Vec<crate::models::CallControlWebhookToolParamsHeadersItem>,
     >,
     /// `dialogflow_config` · [`DialogflowConfig`](crate::models::DialogflowConfig) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17922,66 +14309,74 @@ pub struct StartStreamingRequest {
     /// Example: `"PCMA"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_codec: Option<crate::models::StreamCodec>,
-    /// `stream_track` · [`StartStreamingRequestStreamTrack`](crate::models::StartStreamingRequestStreamTrack) · optional · default `"inbound_track"`
+    /// `stream_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
     ///
     /// Example: `"both_tracks"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stream_track: Option<crate::models::StartStreamingRequestStreamTrack>,
+    pub stream_track: Option<crate::models::StreamTrack>,
     /// `stream_url` · string · optional
     ///
     /// Example: `"wss://www.example.com/websocket"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_url: Option<String>,
 }
-/// Object defined inline at `#/components/schemas/StartStreamingRequest/properties/custom_parameters/items`.
+/// Transcription start request (schema `TranscriptionStartRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct StartStreamingRequestCustomParametersItem {
-    /// `name` · string · optional
+pub struct StartTranscriptionRequest {
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `value` · string · optional
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
+    pub command_id: Option<String>,
+    /// `transcription_engine` · [`TranscriptionStartRequestTranscriptionEngine`](crate::models::TranscriptionStartRequestTranscriptionEngine) · optional · default `"Google"`
+    ///
+    /// Example: `"Google"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription_engine: Option<
+        crate::models::TranscriptionStartRequestTranscriptionEngine,
+    >,
+    /// `transcription_engine_config` · [`TranscriptionEngineConfig`](crate::models::TranscriptionEngineConfig) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription_engine_config: Option<crate::models::TranscriptionEngineConfig>,
+    /// `transcription_tracks` · string · optional · default `"inbound"`
+    ///
+    /// Example: `"both"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcription_tracks: Option<String>,
 }
-/// Enum defined inline at `#/components/schemas/StartStreamingRequest/properties/stream_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StartStreamingRequestStreamTrack {
-    /// `inbound_track`
-    InboundTrack,
-    /// `outbound_track`
-    OutboundTrack,
-    /// `both_tracks`
-    BothTracks,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
+/// AI Assistant Stop Request (schema `AIAssistantStopRequest`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StopAiAssistantRequest {
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
 }
-impl StartStreamingRequestStreamTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            StartStreamingRequestStreamTrack::InboundTrack => "inbound_track",
-            StartStreamingRequestStreamTrack::OutboundTrack => "outbound_track",
-            StartStreamingRequestStreamTrack::BothTracks => "both_tracks",
-            StartStreamingRequestStreamTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, StartStreamingRequestStreamTrack::Unknown(_))
-    }
+/// Conversation Relay Stop Request (schema `ConversationRelayStopRequest`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StopConversationRelayRequest {
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
 }
-impl From<&str> for StartStreamingRequestStreamTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "inbound_track" => StartStreamingRequestStreamTrack::InboundTrack,
-            "outbound_track" => StartStreamingRequestStreamTrack::OutboundTrack,
-            "both_tracks" => StartStreamingRequestStreamTrack::BothTracks,
-            other => StartStreamingRequestStreamTrack::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(StartStreamingRequestStreamTrack, Unknown);
 /// Stop Forking Request (schema `StopForkingRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StopForkingRequest {
@@ -18049,6 +14444,44 @@ pub struct StopGatherRequest {
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
+}
+/// Noise Suppression Stop Request (schema `NoiseSuppressionStop`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StopNoiseSuppressionRequest {
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
+}
+/// Playback Stop Request (schema `PlaybackStopRequest`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StopPlaybackRequest {
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
+    /// `overlay` · boolean · optional · default `false`
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<bool>,
+    /// `stop` · string · optional · default `"all"`
+    ///
+    /// Example: `"current"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<String>,
 }
 /// Stop Recording Request (schema `StopRecordingConferenceRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -18125,6 +14558,20 @@ pub struct StopStreamingRequest {
     /// Example: `"1edb94f9-7ef0-4150-b502-e0ebadfd9491"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
+}
+/// Transcription stop request (schema `TranscriptionStopRequest`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StopTranscriptionRequest {
+    /// `client_state` · string · optional
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_state: Option<String>,
+    /// `command_id` · string · optional
+    ///
+    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_id: Option<String>,
 }
 /// Bidirectional Stream Codec (schema `StreamBidirectionalCodec`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18306,53 +14753,177 @@ impl From<&str> for StreamCodec {
     }
 }
 crate::private::string_enum_traits!(StreamCodec, Unknown);
-/// Switch Supervisor Role Request (schema `SwitchSupervisorRoleRequest`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SwitchSupervisorRoleRequest {
-    /// `role` · [`SwitchSupervisorRoleRequestRole`](crate::models::SwitchSupervisorRoleRequestRole) · required
-    ///
-    /// Example: `"barge"`
-    pub role: crate::models::SwitchSupervisorRoleRequestRole,
-}
-/// Enum defined inline at `#/components/schemas/SwitchSupervisorRoleRequest/properties/role`.
+/// Enum defined inline at `#/components/schemas/StartStreamingRequest/properties/stream_track`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SwitchSupervisorRoleRequestRole {
-    /// `barge`
-    Barge,
-    /// `whisper`
-    Whisper,
-    /// `monitor`
-    Monitor,
+pub enum StreamTrack {
+    /// `inbound_track`
+    InboundTrack,
+    /// `outbound_track`
+    OutboundTrack,
+    /// `both_tracks`
+    BothTracks,
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
-impl SwitchSupervisorRoleRequestRole {
+impl StreamTrack {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            SwitchSupervisorRoleRequestRole::Barge => "barge",
-            SwitchSupervisorRoleRequestRole::Whisper => "whisper",
-            SwitchSupervisorRoleRequestRole::Monitor => "monitor",
-            SwitchSupervisorRoleRequestRole::Unknown(value) => value.as_str(),
+            StreamTrack::InboundTrack => "inbound_track",
+            StreamTrack::OutboundTrack => "outbound_track",
+            StreamTrack::BothTracks => "both_tracks",
+            StreamTrack::Unknown(value) => value.as_str(),
         }
     }
     /// Whether the value is one this version of the SDK does not know.
     pub fn is_unknown(&self) -> bool {
-        matches!(self, SwitchSupervisorRoleRequestRole::Unknown(_))
+        matches!(self, StreamTrack::Unknown(_))
     }
 }
-impl From<&str> for SwitchSupervisorRoleRequestRole {
+impl From<&str> for StreamTrack {
     fn from(value: &str) -> Self {
         match value {
-            "barge" => SwitchSupervisorRoleRequestRole::Barge,
-            "whisper" => SwitchSupervisorRoleRequestRole::Whisper,
-            "monitor" => SwitchSupervisorRoleRequestRole::Monitor,
-            other => SwitchSupervisorRoleRequestRole::Unknown(other.to_string()),
+            "inbound_track" => StreamTrack::InboundTrack,
+            "outbound_track" => StreamTrack::OutboundTrack,
+            "both_tracks" => StreamTrack::BothTracks,
+            other => StreamTrack::Unknown(other.to_string()),
         }
     }
 }
-crate::private::string_enum_traits!(SwitchSupervisorRoleRequestRole, Unknown);
+crate::private::string_enum_traits!(StreamTrack, Unknown);
+/// Streaming Failed (schema `CallStreamingFailed`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StreamingFailed {
+    /// `event_type` · string · optional · always `"streaming.failed"`
+    ///
+    /// Example: `"streaming.failed"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `id` · string (uuid) · optional
+    ///
+    /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `occurred_at` · string (date-time) · optional
+    ///
+    /// Example: `"2021-12-15T14:11:24.613295Z"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
+    /// `payload` · [`CallStreamingFailedPayload`](crate::models::CallStreamingFailedPayload) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::models::CallStreamingFailedPayload>,
+    /// `record_type` · string · optional · always `"event"`
+    ///
+    /// Example: `"event"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+}
+/// Streaming Started (schema `CallStreamingStarted`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StreamingStarted {
+    /// `event_type` · string · optional · always `"streaming.started"`
+    ///
+    /// Example: `"streaming.started"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `id` · string (uuid) · optional
+    ///
+    /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `occurred_at` · string (date-time) · optional
+    ///
+    /// Example: `"2021-12-15T14:06:32.059436Z"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
+    /// `payload` · [`CallStreamingPayload`](crate::models::CallStreamingPayload) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::models::CallStreamingPayload>,
+    /// `record_type` · string · optional · always `"event"`
+    ///
+    /// Example: `"event"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+}
+/// Streaming Stopped (schema `CallStreamingStopped`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StreamingStopped {
+    /// `event_type` · string · optional · always `"streaming.stopped"`
+    ///
+    /// Example: `"streaming.stopped"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    /// `id` · string (uuid) · optional
+    ///
+    /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `occurred_at` · string (date-time) · optional
+    ///
+    /// Example: `"2021-12-15T14:11:24.613295Z"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurred_at: Option<String>,
+    /// `payload` · [`CallStreamingPayload`](crate::models::CallStreamingPayload) · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<crate::models::CallStreamingPayload>,
+    /// `record_type` · string · optional · always `"event"`
+    ///
+    /// Example: `"event"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_type: Option<String>,
+}
+/// Enum defined inline at `#/components/schemas/UpdateConferenceRequest/properties/supervisor_role`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SupervisorRole {
+    /// `barge`
+    Barge,
+    /// `monitor`
+    Monitor,
+    /// `none`
+    None,
+    /// `whisper`
+    Whisper,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl SupervisorRole {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SupervisorRole::Barge => "barge",
+            SupervisorRole::Monitor => "monitor",
+            SupervisorRole::None => "none",
+            SupervisorRole::Whisper => "whisper",
+            SupervisorRole::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, SupervisorRole::Unknown(_))
+    }
+}
+impl From<&str> for SupervisorRole {
+    fn from(value: &str) -> Self {
+        match value {
+            "barge" => SupervisorRole::Barge,
+            "monitor" => SupervisorRole::Monitor,
+            "none" => SupervisorRole::None,
+            "whisper" => SupervisorRole::Whisper,
+            other => SupervisorRole::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(SupervisorRole, Unknown);
+/// Switch Supervisor Role Request (schema `SwitchSupervisorRoleRequest`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SwitchSupervisorRoleRequest {
+    /// `role` · [`CallRequestSupervisorRole`](crate::models::CallRequestSupervisorRole) · required
+    ///
+    /// Example: `"barge"`
+    pub role: crate::models::CallRequestSupervisorRole,
+}
 /// System Message (schema `SystemMessage`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SystemMessage {
@@ -18833,33 +15404,6 @@ pub struct ToolMessage {
     /// `tool_call_id` · string · required
     pub tool_call_id: String,
 }
-/// Transcription (schema `Transcription`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Transcription {
-    /// `event_type` · string · optional · always `"call.transcription"`
-    ///
-    /// Example: `"call.transcription"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-    /// `id` · string (uuid) · optional
-    ///
-    /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `occurred_at` · string (date-time) · optional
-    ///
-    /// Example: `"2018-02-02T22:25:27.521992Z"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<String>,
-    /// `payload` · [`TranscriptionPayload`](crate::models::TranscriptionPayload) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<crate::models::TranscriptionPayload>,
-    /// `record_type` · string · optional · always `"event"`
-    ///
-    /// Example: `"event"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_type: Option<String>,
-}
 /// Schema `TranscriptionConfig`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionConfig {
@@ -18973,6 +15517,73 @@ impl From<&str> for TranscriptionConfigModel {
     }
 }
 crate::private::string_enum_traits!(TranscriptionConfigModel, Unknown);
+/// Enum defined inline at `#/components/schemas/ConversationRelayStartRequest/properties/transcription_engine`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionEngine {
+    /// `Google`
+    Google,
+    /// `Telnyx`
+    Telnyx,
+    /// `Deepgram`
+    Deepgram,
+    /// `Azure`
+    Azure,
+    /// `xAI`
+    XAi,
+    /// `AssemblyAI`
+    AssemblyAi,
+    /// `Speechmatics`
+    Speechmatics,
+    /// `Soniox`
+    Soniox,
+    /// `A`
+    A,
+    /// `B`
+    B,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl TranscriptionEngine {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionEngine::Google => "Google",
+            TranscriptionEngine::Telnyx => "Telnyx",
+            TranscriptionEngine::Deepgram => "Deepgram",
+            TranscriptionEngine::Azure => "Azure",
+            TranscriptionEngine::XAi => "xAI",
+            TranscriptionEngine::AssemblyAi => "AssemblyAI",
+            TranscriptionEngine::Speechmatics => "Speechmatics",
+            TranscriptionEngine::Soniox => "Soniox",
+            TranscriptionEngine::A => "A",
+            TranscriptionEngine::B => "B",
+            TranscriptionEngine::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionEngine::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionEngine {
+    fn from(value: &str) -> Self {
+        match value {
+            "Google" => TranscriptionEngine::Google,
+            "Telnyx" => TranscriptionEngine::Telnyx,
+            "Deepgram" => TranscriptionEngine::Deepgram,
+            "Azure" => TranscriptionEngine::Azure,
+            "xAI" => TranscriptionEngine::XAi,
+            "AssemblyAI" => TranscriptionEngine::AssemblyAi,
+            "Speechmatics" => TranscriptionEngine::Speechmatics,
+            "Soniox" => TranscriptionEngine::Soniox,
+            "A" => TranscriptionEngine::A,
+            "B" => TranscriptionEngine::B,
+            other => TranscriptionEngine::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TranscriptionEngine, Unknown);
 /// Transcription engine A config (schema `TranscriptionEngineAConfig`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionEngineAConfig {
@@ -19006,19 +15617,17 @@ pub struct TranscriptionEngineAConfig {
     /// Example: `4`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_speaker_count: Option<i64>,
-    /// `model` · [`TranscriptionEngineAConfigModel`](crate::models::TranscriptionEngineAConfigModel) · optional
+    /// `model` · [`TranscriptionEngineConfigModel`](crate::models::TranscriptionEngineConfigModel) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<crate::models::TranscriptionEngineAConfigModel>,
+    pub model: Option<crate::models::TranscriptionEngineConfigModel>,
     /// `profanity_filter` · boolean · optional · default `false`
     ///
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profanity_filter: Option<bool>,
-    /// `speech_context` · list of [`TranscriptionEngineAConfigSpeechContextItem`](crate::models::TranscriptionEngineAConfigSpeechContextItem) · optional
+    /// `speech_context` · list of [`SpeechContext`](crate::models::SpeechContext) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speech_context: Option<
-        Vec<crate::models::TranscriptionEngineAConfigSpeechContextItem>,
-    >,
+    pub speech_context: Option<Vec<crate::models::SpeechContext>>,
     /// `transcription_engine` · string · optional · always `"A"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine: Option<String>,
@@ -19027,83 +15636,6 @@ pub struct TranscriptionEngineAConfig {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_enhanced: Option<bool>,
-}
-/// Enum defined inline at `#/components/schemas/TranscriptionEngineAConfig/properties/model`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TranscriptionEngineAConfigModel {
-    /// `latest_long`
-    LatestLong,
-    /// `latest_short`
-    LatestShort,
-    /// `command_and_search`
-    CommandAndSearch,
-    /// `phone_call`
-    PhoneCall,
-    /// `video`
-    Video,
-    /// `default`
-    Default,
-    /// `medical_conversation`
-    MedicalConversation,
-    /// `medical_dictation`
-    MedicalDictation,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TranscriptionEngineAConfigModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TranscriptionEngineAConfigModel::LatestLong => "latest_long",
-            TranscriptionEngineAConfigModel::LatestShort => "latest_short",
-            TranscriptionEngineAConfigModel::CommandAndSearch => "command_and_search",
-            TranscriptionEngineAConfigModel::PhoneCall => "phone_call",
-            TranscriptionEngineAConfigModel::Video => "video",
-            TranscriptionEngineAConfigModel::Default => "default",
-            TranscriptionEngineAConfigModel::MedicalConversation => {
-                "medical_conversation"
-            }
-            TranscriptionEngineAConfigModel::MedicalDictation => "medical_dictation",
-            TranscriptionEngineAConfigModel::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TranscriptionEngineAConfigModel::Unknown(_))
-    }
-}
-impl From<&str> for TranscriptionEngineAConfigModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "latest_long" => TranscriptionEngineAConfigModel::LatestLong,
-            "latest_short" => TranscriptionEngineAConfigModel::LatestShort,
-            "command_and_search" => TranscriptionEngineAConfigModel::CommandAndSearch,
-            "phone_call" => TranscriptionEngineAConfigModel::PhoneCall,
-            "video" => TranscriptionEngineAConfigModel::Video,
-            "default" => TranscriptionEngineAConfigModel::Default,
-            "medical_conversation" => {
-                TranscriptionEngineAConfigModel::MedicalConversation
-            }
-            "medical_dictation" => TranscriptionEngineAConfigModel::MedicalDictation,
-            other => TranscriptionEngineAConfigModel::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TranscriptionEngineAConfigModel, Unknown);
-/// Object defined inline at `#/components/schemas/TranscriptionEngineAConfig/properties/speech_context/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TranscriptionEngineAConfigSpeechContextItem {
-    /// `boost` · number · optional · default `1.0` · range 0..=20
-    ///
-    /// Example: `1.0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    /// `phrases` · list of string · optional · default `[]`
-    ///
-    /// Example: `["Telnyx"]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phrases: Option<Vec<String>>,
 }
 /// Transcription engine AssemblyAI config (schema `TranscriptionEngineAssemblyaiConfig`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -19149,61 +15681,314 @@ pub struct TranscriptionEngineBConfig {
     /// `transcription_engine` · string · optional · always `"B"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine: Option<String>,
-    /// `transcription_model` · [`TranscriptionEngineBConfigTranscriptionModel`](crate::models::TranscriptionEngineBConfigTranscriptionModel) · optional · default `"openai/whisper-tiny"`
+    /// `transcription_model` · [`TranscriptionModel`](crate::models::TranscriptionModel) · optional · default `"openai/whisper-tiny"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_model: Option<
-        crate::models::TranscriptionEngineBConfigTranscriptionModel,
-    >,
+    pub transcription_model: Option<crate::models::TranscriptionModel>,
 }
-/// Enum defined inline at `#/components/schemas/TranscriptionEngineBConfig/properties/transcription_model`.
+/// Union defined inline at `#/components/schemas/TranscriptionStartRequest/properties/transcription_engine_config`.
+/// One of several shapes, told apart by `transcription_engine`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TranscriptionEngineConfig {
+    /// `Google`.
+    TranscriptionEngineGoogleConfig(crate::models::TranscriptionEngineGoogleConfig),
+    /// `Telnyx`.
+    TranscriptionEngineTelnyxConfig(crate::models::TranscriptionEngineTelnyxConfig),
+    /// `Deepgram`.
+    TranscriptionEngineDeepgramConfig(crate::models::TranscriptionEngineDeepgramConfig),
+    /// `Azure`.
+    TranscriptionEngineAzureConfig(crate::models::TranscriptionEngineAzureConfig),
+    /// `xAI`.
+    TranscriptionEngineXaiConfig(crate::models::TranscriptionEngineXaiConfig),
+    /// `AssemblyAI`.
+    TranscriptionEngineAssemblyaiConfig(
+        crate::models::TranscriptionEngineAssemblyaiConfig,
+    ),
+    /// `Speechmatics`.
+    TranscriptionEngineSpeechmaticsConfig(
+        crate::models::TranscriptionEngineSpeechmaticsConfig,
+    ),
+    /// `Soniox`.
+    TranscriptionEngineSonioxConfig(crate::models::TranscriptionEngineSonioxConfig),
+    /// `Parakeet`.
+    TranscriptionEngineParakeetConfig(crate::models::TranscriptionEngineParakeetConfig),
+    /// `A`.
+    TranscriptionEngineAConfig(crate::models::TranscriptionEngineAConfig),
+    /// `B`.
+    TranscriptionEngineBConfig(crate::models::TranscriptionEngineBConfig),
+    /// A shape this version of the SDK does not know, kept as received.
+    Unknown(serde_json::Value),
+}
+impl From<crate::models::TranscriptionEngineGoogleConfig> for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineGoogleConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineGoogleConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineTelnyxConfig> for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineTelnyxConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineTelnyxConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineDeepgramConfig>
+for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineDeepgramConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineDeepgramConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineAzureConfig> for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineAzureConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineAzureConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineXaiConfig> for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineXaiConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineXaiConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineAssemblyaiConfig>
+for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineAssemblyaiConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineAssemblyaiConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineSpeechmaticsConfig>
+for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineSpeechmaticsConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineSpeechmaticsConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineSonioxConfig> for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineSonioxConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineSonioxConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineParakeetConfig>
+for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineParakeetConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineParakeetConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineAConfig> for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineAConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineAConfig(value)
+    }
+}
+impl From<crate::models::TranscriptionEngineBConfig> for TranscriptionEngineConfig {
+    fn from(value: crate::models::TranscriptionEngineBConfig) -> Self {
+        TranscriptionEngineConfig::TranscriptionEngineBConfig(value)
+    }
+}
+impl Serialize for TranscriptionEngineConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            TranscriptionEngineConfig::TranscriptionEngineGoogleConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "Google",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineTelnyxConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "Telnyx",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineDeepgramConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "Deepgram",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineAzureConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "Azure",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineXaiConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "xAI",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineAssemblyaiConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "AssemblyAI",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineSpeechmaticsConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "Speechmatics",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineSonioxConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "Soniox",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineParakeetConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "Parakeet",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineAConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "A",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::TranscriptionEngineBConfig(inner) => {
+                crate::private::serialize_tagged(
+                    serializer,
+                    "transcription_engine",
+                    "B",
+                    inner,
+                )
+            }
+            TranscriptionEngineConfig::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+impl<'de> Deserialize<'de> for TranscriptionEngineConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let tag = crate::private::tag_of(&value, "transcription_engine");
+        match tag.as_deref() {
+            Some("Google") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineGoogleConfig)
+            }
+            Some("Telnyx") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineTelnyxConfig)
+            }
+            Some("Deepgram") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineDeepgramConfig)
+            }
+            Some("Azure") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineAzureConfig)
+            }
+            Some("xAI") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineXaiConfig)
+            }
+            Some("AssemblyAI") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineAssemblyaiConfig)
+            }
+            Some("Speechmatics") => {
+                crate::private::from_value(value)
+                    .map(
+                        TranscriptionEngineConfig::TranscriptionEngineSpeechmaticsConfig,
+                    )
+            }
+            Some("Soniox") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineSonioxConfig)
+            }
+            Some("Parakeet") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineParakeetConfig)
+            }
+            Some("A") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineAConfig)
+            }
+            Some("B") => {
+                crate::private::from_value(value)
+                    .map(TranscriptionEngineConfig::TranscriptionEngineBConfig)
+            }
+            _ => Ok(TranscriptionEngineConfig::Unknown(value)),
+        }
+            .map_err(serde::de::Error::custom)
+    }
+}
+/// Enum defined inline at `#/components/schemas/TranscriptionEngineGoogleConfig/properties/model`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TranscriptionEngineBConfigTranscriptionModel {
-    /// `openai/whisper-tiny`
-    OpenaiWhisperTiny,
-    /// `openai/whisper-large-v3-turbo`
-    OpenaiWhisperLargeV3Turbo,
+pub enum TranscriptionEngineConfigModel {
+    /// `latest_long`
+    LatestLong,
+    /// `latest_short`
+    LatestShort,
+    /// `command_and_search`
+    CommandAndSearch,
+    /// `phone_call`
+    PhoneCall,
+    /// `video`
+    Video,
+    /// `default`
+    Default,
+    /// `medical_conversation`
+    MedicalConversation,
+    /// `medical_dictation`
+    MedicalDictation,
     /// A value this version of the SDK does not know, kept as received.
     Unknown(String),
 }
-impl TranscriptionEngineBConfigTranscriptionModel {
+impl TranscriptionEngineConfigModel {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            TranscriptionEngineBConfigTranscriptionModel::OpenaiWhisperTiny => {
-                "openai/whisper-tiny"
-            }
-            TranscriptionEngineBConfigTranscriptionModel::OpenaiWhisperLargeV3Turbo => {
-                "openai/whisper-large-v3-turbo"
-            }
-            TranscriptionEngineBConfigTranscriptionModel::Unknown(value) => {
-                value.as_str()
-            }
+            TranscriptionEngineConfigModel::LatestLong => "latest_long",
+            TranscriptionEngineConfigModel::LatestShort => "latest_short",
+            TranscriptionEngineConfigModel::CommandAndSearch => "command_and_search",
+            TranscriptionEngineConfigModel::PhoneCall => "phone_call",
+            TranscriptionEngineConfigModel::Video => "video",
+            TranscriptionEngineConfigModel::Default => "default",
+            TranscriptionEngineConfigModel::MedicalConversation => "medical_conversation",
+            TranscriptionEngineConfigModel::MedicalDictation => "medical_dictation",
+            TranscriptionEngineConfigModel::Unknown(value) => value.as_str(),
         }
     }
     /// Whether the value is one this version of the SDK does not know.
     pub fn is_unknown(&self) -> bool {
-        matches!(self, TranscriptionEngineBConfigTranscriptionModel::Unknown(_))
+        matches!(self, TranscriptionEngineConfigModel::Unknown(_))
     }
 }
-impl From<&str> for TranscriptionEngineBConfigTranscriptionModel {
+impl From<&str> for TranscriptionEngineConfigModel {
     fn from(value: &str) -> Self {
         match value {
-            "openai/whisper-tiny" => {
-                TranscriptionEngineBConfigTranscriptionModel::OpenaiWhisperTiny
-            }
-            "openai/whisper-large-v3-turbo" => {
-                TranscriptionEngineBConfigTranscriptionModel::OpenaiWhisperLargeV3Turbo
-            }
-            other => {
-                TranscriptionEngineBConfigTranscriptionModel::Unknown(other.to_string())
-            }
+            "latest_long" => TranscriptionEngineConfigModel::LatestLong,
+            "latest_short" => TranscriptionEngineConfigModel::LatestShort,
+            "command_and_search" => TranscriptionEngineConfigModel::CommandAndSearch,
+            "phone_call" => TranscriptionEngineConfigModel::PhoneCall,
+            "video" => TranscriptionEngineConfigModel::Video,
+            "default" => TranscriptionEngineConfigModel::Default,
+            "medical_conversation" => TranscriptionEngineConfigModel::MedicalConversation,
+            "medical_dictation" => TranscriptionEngineConfigModel::MedicalDictation,
+            other => TranscriptionEngineConfigModel::Unknown(other.to_string()),
         }
     }
 }
-crate::private::string_enum_traits!(
-    TranscriptionEngineBConfigTranscriptionModel, Unknown
-);
+crate::private::string_enum_traits!(TranscriptionEngineConfigModel, Unknown);
 /// Schema `TranscriptionEngineDeepgramConfig`.
 /// One of several shapes, told apart by `transcription_model`.
 #[derive(Debug, Clone, PartialEq)]
@@ -19303,19 +16088,17 @@ pub struct TranscriptionEngineGoogleConfig {
     /// Example: `4`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_speaker_count: Option<i64>,
-    /// `model` · [`TranscriptionEngineGoogleConfigModel`](crate::models::TranscriptionEngineGoogleConfigModel) · optional
+    /// `model` · [`TranscriptionEngineConfigModel`](crate::models::TranscriptionEngineConfigModel) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<crate::models::TranscriptionEngineGoogleConfigModel>,
+    pub model: Option<crate::models::TranscriptionEngineConfigModel>,
     /// `profanity_filter` · boolean · optional · default `false`
     ///
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profanity_filter: Option<bool>,
-    /// `speech_context` · list of [`TranscriptionEngineGoogleConfigSpeechContextItem`](crate::models::TranscriptionEngineGoogleConfigSpeechContextItem) · optional
+    /// `speech_context` · list of [`SpeechContext`](crate::models::SpeechContext) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub speech_context: Option<
-        Vec<crate::models::TranscriptionEngineGoogleConfigSpeechContextItem>,
-    >,
+    pub speech_context: Option<Vec<crate::models::SpeechContext>>,
     /// `transcription_engine` · string · optional · always `"Google"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine: Option<String>,
@@ -19324,87 +16107,6 @@ pub struct TranscriptionEngineGoogleConfig {
     /// Example: `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_enhanced: Option<bool>,
-}
-/// Enum defined inline at `#/components/schemas/TranscriptionEngineGoogleConfig/properties/model`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TranscriptionEngineGoogleConfigModel {
-    /// `latest_long`
-    LatestLong,
-    /// `latest_short`
-    LatestShort,
-    /// `command_and_search`
-    CommandAndSearch,
-    /// `phone_call`
-    PhoneCall,
-    /// `video`
-    Video,
-    /// `default`
-    Default,
-    /// `medical_conversation`
-    MedicalConversation,
-    /// `medical_dictation`
-    MedicalDictation,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TranscriptionEngineGoogleConfigModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TranscriptionEngineGoogleConfigModel::LatestLong => "latest_long",
-            TranscriptionEngineGoogleConfigModel::LatestShort => "latest_short",
-            TranscriptionEngineGoogleConfigModel::CommandAndSearch => {
-                "command_and_search"
-            }
-            TranscriptionEngineGoogleConfigModel::PhoneCall => "phone_call",
-            TranscriptionEngineGoogleConfigModel::Video => "video",
-            TranscriptionEngineGoogleConfigModel::Default => "default",
-            TranscriptionEngineGoogleConfigModel::MedicalConversation => {
-                "medical_conversation"
-            }
-            TranscriptionEngineGoogleConfigModel::MedicalDictation => "medical_dictation",
-            TranscriptionEngineGoogleConfigModel::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TranscriptionEngineGoogleConfigModel::Unknown(_))
-    }
-}
-impl From<&str> for TranscriptionEngineGoogleConfigModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "latest_long" => TranscriptionEngineGoogleConfigModel::LatestLong,
-            "latest_short" => TranscriptionEngineGoogleConfigModel::LatestShort,
-            "command_and_search" => {
-                TranscriptionEngineGoogleConfigModel::CommandAndSearch
-            }
-            "phone_call" => TranscriptionEngineGoogleConfigModel::PhoneCall,
-            "video" => TranscriptionEngineGoogleConfigModel::Video,
-            "default" => TranscriptionEngineGoogleConfigModel::Default,
-            "medical_conversation" => {
-                TranscriptionEngineGoogleConfigModel::MedicalConversation
-            }
-            "medical_dictation" => TranscriptionEngineGoogleConfigModel::MedicalDictation,
-            other => TranscriptionEngineGoogleConfigModel::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TranscriptionEngineGoogleConfigModel, Unknown);
-/// Object defined inline at `#/components/schemas/TranscriptionEngineGoogleConfig/properties/speech_context/items`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TranscriptionEngineGoogleConfigSpeechContextItem {
-    /// `boost` · number · optional · default `1.0` · range 0..=20
-    ///
-    /// Example: `1.0`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub boost: Option<f64>,
-    /// `phrases` · list of string · optional · default `[]`
-    ///
-    /// Example: `[]`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phrases: Option<Vec<String>>,
 }
 /// Transcription engine Parakeet config (schema `TranscriptionEngineParakeetConfig`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -19481,63 +16183,10 @@ pub struct TranscriptionEngineTelnyxConfig {
     /// `transcription_engine` · string · optional · always `"Telnyx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_engine: Option<String>,
-    /// `transcription_model` · [`TranscriptionEngineTelnyxConfigTranscriptionModel`](crate::models::TranscriptionEngineTelnyxConfigTranscriptionModel) · optional · default `"openai/whisper-tiny"`
+    /// `transcription_model` · [`TranscriptionModel`](crate::models::TranscriptionModel) · optional · default `"openai/whisper-tiny"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_model: Option<
-        crate::models::TranscriptionEngineTelnyxConfigTranscriptionModel,
-    >,
+    pub transcription_model: Option<crate::models::TranscriptionModel>,
 }
-/// Enum defined inline at `#/components/schemas/TranscriptionEngineTelnyxConfig/properties/transcription_model`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TranscriptionEngineTelnyxConfigTranscriptionModel {
-    /// `openai/whisper-tiny`
-    OpenaiWhisperTiny,
-    /// `openai/whisper-large-v3-turbo`
-    OpenaiWhisperLargeV3Turbo,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TranscriptionEngineTelnyxConfigTranscriptionModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TranscriptionEngineTelnyxConfigTranscriptionModel::OpenaiWhisperTiny => {
-                "openai/whisper-tiny"
-            }
-            TranscriptionEngineTelnyxConfigTranscriptionModel::OpenaiWhisperLargeV3Turbo => {
-                "openai/whisper-large-v3-turbo"
-            }
-            TranscriptionEngineTelnyxConfigTranscriptionModel::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TranscriptionEngineTelnyxConfigTranscriptionModel::Unknown(_))
-    }
-}
-impl From<&str> for TranscriptionEngineTelnyxConfigTranscriptionModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "openai/whisper-tiny" => {
-                TranscriptionEngineTelnyxConfigTranscriptionModel::OpenaiWhisperTiny
-            }
-            "openai/whisper-large-v3-turbo" => {
-                TranscriptionEngineTelnyxConfigTranscriptionModel::OpenaiWhisperLargeV3Turbo
-            }
-            other => {
-                TranscriptionEngineTelnyxConfigTranscriptionModel::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    TranscriptionEngineTelnyxConfigTranscriptionModel, Unknown
-);
 /// Transcription engine xAI config (schema `TranscriptionEngineXaiConfig`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionEngineXaiConfig {
@@ -20565,34 +17214,73 @@ impl From<&str> for TranscriptionLanguage {
     }
 }
 crate::private::string_enum_traits!(TranscriptionLanguage, Unknown);
+/// Enum defined inline at `#/components/schemas/TranscriptionEngineTelnyxConfig/properties/transcription_model`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionModel {
+    /// `openai/whisper-tiny`
+    OpenaiWhisperTiny,
+    /// `openai/whisper-large-v3-turbo`
+    OpenaiWhisperLargeV3Turbo,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl TranscriptionModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            TranscriptionModel::OpenaiWhisperTiny => "openai/whisper-tiny",
+            TranscriptionModel::OpenaiWhisperLargeV3Turbo => {
+                "openai/whisper-large-v3-turbo"
+            }
+            TranscriptionModel::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionModel::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "openai/whisper-tiny" => TranscriptionModel::OpenaiWhisperTiny,
+            "openai/whisper-large-v3-turbo" => {
+                TranscriptionModel::OpenaiWhisperLargeV3Turbo
+            }
+            other => TranscriptionModel::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(TranscriptionModel, Unknown);
 /// Object defined inline at `#/components/schemas/Transcription/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TranscriptionPayload {
-    /// `call_control_id` · string · optional
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     ///
     /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// `call_leg_id` · string · optional
+    pub call_control_id: Option<crate::models::CallControlId>,
+    /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
     ///
     /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// `call_session_id` · string · optional
+    pub call_leg_id: Option<crate::models::CallLegId>,
+    /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
     ///
     /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
+    pub call_session_id: Option<crate::models::CallSessionId>,
     /// `client_state` · string · optional
     ///
     /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
-    /// `connection_id` · string · optional
+    /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
     ///
     /// Example: `"7267xxxxxxxxxxxxxx"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
+    pub connection_id: Option<crate::models::ConnectionId>,
     /// `transcription_data` · [`TranscriptionPayloadTranscriptionData`](crate::models::TranscriptionPayloadTranscriptionData) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcription_data: Option<crate::models::TranscriptionPayloadTranscriptionData>,
@@ -20615,93 +17303,11 @@ pub struct TranscriptionPayloadTranscriptionData {
     /// Example: `"hello this is a test speech"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript: Option<String>,
-    /// `transcription_track` · [`TranscriptionPayloadTranscriptionDataTranscriptionTrack`](crate::models::TranscriptionPayloadTranscriptionDataTranscriptionTrack) · optional
+    /// `transcription_track` · [`TranscriptionTrack`](crate::models::TranscriptionTrack) · optional
     ///
     /// Example: `"inbound"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_track: Option<
-        crate::models::TranscriptionPayloadTranscriptionDataTranscriptionTrack,
-    >,
-}
-/// Enum defined inline at `#/components/schemas/Transcription/properties/payload/properties/transcription_data/properties/transcription_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TranscriptionPayloadTranscriptionDataTranscriptionTrack {
-    /// `inbound`
-    Inbound,
-    /// `outbound`
-    Outbound,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TranscriptionPayloadTranscriptionDataTranscriptionTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TranscriptionPayloadTranscriptionDataTranscriptionTrack::Inbound => "inbound",
-            TranscriptionPayloadTranscriptionDataTranscriptionTrack::Outbound => {
-                "outbound"
-            }
-            TranscriptionPayloadTranscriptionDataTranscriptionTrack::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(
-            self, TranscriptionPayloadTranscriptionDataTranscriptionTrack::Unknown(_)
-        )
-    }
-}
-impl From<&str> for TranscriptionPayloadTranscriptionDataTranscriptionTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "inbound" => TranscriptionPayloadTranscriptionDataTranscriptionTrack::Inbound,
-            "outbound" => {
-                TranscriptionPayloadTranscriptionDataTranscriptionTrack::Outbound
-            }
-            other => {
-                TranscriptionPayloadTranscriptionDataTranscriptionTrack::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    TranscriptionPayloadTranscriptionDataTranscriptionTrack, Unknown
-);
-/// Transcription start request (schema `TranscriptionStartRequest`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TranscriptionStartRequest {
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-    /// `transcription_engine` · [`TranscriptionStartRequestTranscriptionEngine`](crate::models::TranscriptionStartRequestTranscriptionEngine) · optional · default `"Google"`
-    ///
-    /// Example: `"Google"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_engine: Option<
-        crate::models::TranscriptionStartRequestTranscriptionEngine,
-    >,
-    /// `transcription_engine_config` · [`TranscriptionStartRequestTranscriptionEngineConfig`](crate::models::TranscriptionStartRequestTranscriptionEngineConfig) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_engine_config: Option<
-        crate::models::TranscriptionStartRequestTranscriptionEngineConfig,
-    >,
-    /// `transcription_tracks` · string · optional · default `"inbound"`
-    ///
-    /// Example: `"both"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transcription_tracks: Option<String>,
+    pub transcription_track: Option<crate::models::TranscriptionTrack>,
 }
 /// Enum defined inline at `#/components/schemas/TranscriptionStartRequest/properties/transcription_engine`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20780,350 +17386,51 @@ impl From<&str> for TranscriptionStartRequestTranscriptionEngine {
 crate::private::string_enum_traits!(
     TranscriptionStartRequestTranscriptionEngine, Unknown
 );
-/// Union defined inline at `#/components/schemas/TranscriptionStartRequest/properties/transcription_engine_config`.
-/// One of several shapes, told apart by `transcription_engine`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TranscriptionStartRequestTranscriptionEngineConfig {
-    /// `Google`.
-    TranscriptionEngineGoogleConfig(crate::models::TranscriptionEngineGoogleConfig),
-    /// `Telnyx`.
-    TranscriptionEngineTelnyxConfig(crate::models::TranscriptionEngineTelnyxConfig),
-    /// `Deepgram`.
-    TranscriptionEngineDeepgramConfig(crate::models::TranscriptionEngineDeepgramConfig),
-    /// `Azure`.
-    TranscriptionEngineAzureConfig(crate::models::TranscriptionEngineAzureConfig),
-    /// `xAI`.
-    TranscriptionEngineXaiConfig(crate::models::TranscriptionEngineXaiConfig),
-    /// `AssemblyAI`.
-    TranscriptionEngineAssemblyaiConfig(
-        crate::models::TranscriptionEngineAssemblyaiConfig,
-    ),
-    /// `Speechmatics`.
-    TranscriptionEngineSpeechmaticsConfig(
-        crate::models::TranscriptionEngineSpeechmaticsConfig,
-    ),
-    /// `Soniox`.
-    TranscriptionEngineSonioxConfig(crate::models::TranscriptionEngineSonioxConfig),
-    /// `Parakeet`.
-    TranscriptionEngineParakeetConfig(crate::models::TranscriptionEngineParakeetConfig),
-    /// `A`.
-    TranscriptionEngineAConfig(crate::models::TranscriptionEngineAConfig),
-    /// `B`.
-    TranscriptionEngineBConfig(crate::models::TranscriptionEngineBConfig),
-    /// A shape this version of the SDK does not know, kept as received.
-    Unknown(serde_json::Value),
+/// Enum defined inline at `#/components/schemas/Transcription/properties/payload/properties/transcription_data/properties/transcription_track`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TranscriptionTrack {
+    /// `inbound`
+    Inbound,
+    /// `outbound`
+    Outbound,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
 }
-impl From<crate::models::TranscriptionEngineGoogleConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineGoogleConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineGoogleConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineTelnyxConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineTelnyxConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineTelnyxConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineDeepgramConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineDeepgramConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineDeepgramConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineAzureConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineAzureConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineAzureConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineXaiConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineXaiConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineXaiConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineAssemblyaiConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineAssemblyaiConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineAssemblyaiConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineSpeechmaticsConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineSpeechmaticsConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineSpeechmaticsConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineSonioxConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineSonioxConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineSonioxConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineParakeetConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineParakeetConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineParakeetConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineAConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineAConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineAConfig(
-            value,
-        )
-    }
-}
-impl From<crate::models::TranscriptionEngineBConfig>
-for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn from(value: crate::models::TranscriptionEngineBConfig) -> Self {
-        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineBConfig(
-            value,
-        )
-    }
-}
-impl Serialize for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl TranscriptionTrack {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
         match self {
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineGoogleConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "Google",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineTelnyxConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "Telnyx",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineDeepgramConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "Deepgram",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineAzureConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "Azure",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineXaiConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "xAI",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineAssemblyaiConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "AssemblyAI",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineSpeechmaticsConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "Speechmatics",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineSonioxConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "Soniox",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineParakeetConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "Parakeet",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineAConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "A",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineBConfig(
-                inner,
-            ) => {
-                crate::private::serialize_tagged(
-                    serializer,
-                    "transcription_engine",
-                    "B",
-                    inner,
-                )
-            }
-            TranscriptionStartRequestTranscriptionEngineConfig::Unknown(value) => {
-                value.serialize(serializer)
-            }
+            TranscriptionTrack::Inbound => "inbound",
+            TranscriptionTrack::Outbound => "outbound",
+            TranscriptionTrack::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, TranscriptionTrack::Unknown(_))
+    }
+}
+impl From<&str> for TranscriptionTrack {
+    fn from(value: &str) -> Self {
+        match value {
+            "inbound" => TranscriptionTrack::Inbound,
+            "outbound" => TranscriptionTrack::Outbound,
+            other => TranscriptionTrack::Unknown(other.to_string()),
         }
     }
 }
-impl<'de> Deserialize<'de> for TranscriptionStartRequestTranscriptionEngineConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        let tag = crate::private::tag_of(&value, "transcription_engine");
-        match tag.as_deref() {
-            Some("Google") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineGoogleConfig,
-                    )
-            }
-            Some("Telnyx") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineTelnyxConfig,
-                    )
-            }
-            Some("Deepgram") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineDeepgramConfig,
-                    )
-            }
-            Some("Azure") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineAzureConfig,
-                    )
-            }
-            Some("xAI") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineXaiConfig,
-                    )
-            }
-            Some("AssemblyAI") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineAssemblyaiConfig,
-                    )
-            }
-            Some("Speechmatics") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineSpeechmaticsConfig,
-                    )
-            }
-            Some("Soniox") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineSonioxConfig,
-                    )
-            }
-            Some("Parakeet") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineParakeetConfig,
-                    )
-            }
-            Some("A") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineAConfig,
-                    )
-            }
-            Some("B") => {
-                crate::private::from_value(value)
-                    .map(
-                        TranscriptionStartRequestTranscriptionEngineConfig::TranscriptionEngineBConfig,
-                    )
-            }
-            _ => Ok(TranscriptionStartRequestTranscriptionEngineConfig::Unknown(value)),
-        }
-            .map_err(serde::de::Error::custom)
-    }
-}
-/// Transcription stop request (schema `TranscriptionStopRequest`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TranscriptionStopRequest {
-    /// `client_state` · string · optional
-    ///
-    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// `command_id` · string · optional
-    ///
-    /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command_id: Option<String>,
-}
+crate::private::string_enum_traits!(TranscriptionTrack, Unknown);
 /// Transfer Call Request (schema `TransferCallRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransferCallRequest {
-    /// `answering_machine_detection` · [`TransferCallRequestAnsweringMachineDetection`](crate::models::TransferCallRequestAnsweringMachineDetection) · optional · default `"disabled"`
+    /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answering_machine_detection: Option<
-        crate::models::TransferCallRequestAnsweringMachineDetection,
-    >,
-    /// `answering_machine_detection_config` · [`TransferCallRequestAnsweringMachineDetectionConfig`](crate::models::TransferCallRequestAnsweringMachineDetectionConfig) · optional
+    pub answering_machine_detection: Option<crate::models::AnsweringMachineDetection>,
+    /// `answering_machine_detection_config` · [`AnsweringMachineDetectionConfig`](crate::models::AnsweringMachineDetectionConfig) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answering_machine_detection_config: Option<
-        crate::models::TransferCallRequestAnsweringMachineDetectionConfig,
+        crate::models::AnsweringMachineDetectionConfig,
     >,
     /// `audio_url` · string · optional
     ///
@@ -21160,19 +17467,19 @@ pub struct TransferCallRequest {
     /// Example: `"Company Name"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_display_name: Option<String>,
-    /// `media_encryption` · [`TransferCallRequestMediaEncryption`](crate::models::TransferCallRequestMediaEncryption) · optional · default `"disabled"`
+    /// `media_encryption` · [`MediaEncryption`](crate::models::MediaEncryption) · optional · default `"disabled"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_encryption: Option<crate::models::TransferCallRequestMediaEncryption>,
+    pub media_encryption: Option<crate::models::MediaEncryption>,
     /// `media_name` · string · optional
     ///
     /// Example: `"my_media_uploaded_to_media_storage_api"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_name: Option<String>,
-    /// `mute_dtmf` · [`TransferCallRequestMuteDtmf`](crate::models::TransferCallRequestMuteDtmf) · optional · default `"none"`
+    /// `mute_dtmf` · [`MuteDtmf`](crate::models::MuteDtmf) · optional · default `"none"`
     ///
     /// Example: `"opposite"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mute_dtmf: Option<crate::models::TransferCallRequestMuteDtmf>,
+    pub mute_dtmf: Option<crate::models::MuteDtmf>,
     /// `park_after_unbridge` · string · optional
     ///
     /// Example: `"self"`
@@ -21183,31 +17490,31 @@ pub struct TransferCallRequest {
     /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_codecs: Option<String>,
-    /// `privacy` · [`TransferCallRequestPrivacy`](crate::models::TransferCallRequestPrivacy) · optional
+    /// `privacy` · [`CallRequestPrivacy`](crate::models::CallRequestPrivacy) · optional
     ///
     /// Example: `"id"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub privacy: Option<crate::models::TransferCallRequestPrivacy>,
+    pub privacy: Option<crate::models::CallRequestPrivacy>,
     /// `record` · string · optional · always `"record-from-answer"`
     ///
     /// Example: `"record-from-answer"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
-    /// `record_channels` · [`TransferCallRequestRecordChannels`](crate::models::TransferCallRequestRecordChannels) · optional · default `"dual"`
+    /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
     ///
     /// Example: `"single"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_channels: Option<crate::models::TransferCallRequestRecordChannels>,
+    pub record_channels: Option<crate::models::RecordChannels>,
     /// `record_custom_file_name` · string · optional · length 1..=40
     ///
     /// Example: `"my_recording_file_name"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_custom_file_name: Option<String>,
-    /// `record_format` · [`TransferCallRequestRecordFormat`](crate::models::TransferCallRequestRecordFormat) · optional · default `"mp3"`
+    /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
     ///
     /// Example: `"wav"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_format: Option<crate::models::TransferCallRequestRecordFormat>,
+    pub record_format: Option<crate::models::RecordFormat>,
     /// `record_max_length` · integer (int32) · optional · default `0`
     ///
     /// Example: `1000`
@@ -21218,11 +17525,11 @@ pub struct TransferCallRequest {
     /// Example: `100`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_timeout_secs: Option<i64>,
-    /// `record_track` · [`TransferCallRequestRecordTrack`](crate::models::TransferCallRequestRecordTrack) · optional · default `"both"`
+    /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
     ///
     /// Example: `"outbound"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record_track: Option<crate::models::TransferCallRequestRecordTrack>,
+    pub record_track: Option<crate::models::NoiseSuppressionDirection>,
     /// `record_trim` · string · optional · always `"trim-silence"`
     ///
     /// Example: `"trim-silence"`
@@ -21248,16 +17555,14 @@ pub struct TransferCallRequest {
     /// Example: `[{"name":"User-to-User","value":"value"}]`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_headers: Option<Vec<crate::models::SipHeader>>,
-    /// `sip_region` · [`TransferCallRequestSipRegion`](crate::models::TransferCallRequestSipRegion) · optional · default `"US"`
+    /// `sip_region` · [`SipRegion`](crate::models::SipRegion) · optional · default `"US"`
     ///
     /// Example: `"Canada"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_region: Option<crate::models::TransferCallRequestSipRegion>,
-    /// `sip_transport_protocol` · [`TransferCallRequestSipTransportProtocol`](crate::models::TransferCallRequestSipTransportProtocol) · optional · default `"UDP"`
+    pub sip_region: Option<crate::models::SipRegion>,
+    /// `sip_transport_protocol` · [`SipTransportProtocol`](crate::models::SipTransportProtocol) · optional · default `"UDP"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_transport_protocol: Option<
-        crate::models::TransferCallRequestSipTransportProtocol,
-    >,
+    pub sip_transport_protocol: Option<crate::models::SipTransportProtocol>,
     /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
     ///
     /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
@@ -21282,537 +17587,34 @@ pub struct TransferCallRequest {
     ///
     /// Example: `"+18005550100 or sip:username@sip.telnyx.com;secure=srtp"`
     pub to: String,
-    /// `webhook_retries_policies` · map of [`TransferCallRequestWebhookRetriesPoliciesValue`](crate::models::TransferCallRequestWebhookRetriesPoliciesValue) · optional
+    /// `webhook_retries_policies` · map of [`WebhookRetriesPolicies`](crate::models::WebhookRetriesPolicies) · optional
     ///
     /// Example: `{"call.answered":{"retries_ms":[1000,2000,5000]}}`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_retries_policies: Option<
-        std::collections::BTreeMap<
-            String,
-            crate::models::TransferCallRequestWebhookRetriesPoliciesValue,
-        >,
+        std::collections::BTreeMap<String, crate::models::WebhookRetriesPolicies>,
     >,
     /// `webhook_url` · string · optional
     ///
     /// Example: `"https://www.example.com/server-b/"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
-    /// `webhook_url_method` · [`TransferCallRequestWebhookUrlMethod`](crate::models::TransferCallRequestWebhookUrlMethod) · optional · default `"POST"`
+    /// `webhook_url_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
     ///
     /// Example: `"GET"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_url_method: Option<crate::models::TransferCallRequestWebhookUrlMethod>,
+    pub webhook_url_method: Option<crate::models::WebhookUrlsMethod>,
     /// `webhook_urls` · map of string · optional
     ///
     /// Example: `{"call.answered":"https://www.example.com/webhooks/answered","call.hangup":"http…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_urls: Option<std::collections::BTreeMap<String, String>>,
-    /// `webhook_urls_method` · [`TransferCallRequestWebhookUrlsMethod`](crate::models::TransferCallRequestWebhookUrlsMethod) · optional · default `"POST"`
+    /// `webhook_urls_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
     ///
     /// Example: `"POST"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_urls_method: Option<crate::models::TransferCallRequestWebhookUrlsMethod>,
+    pub webhook_urls_method: Option<crate::models::WebhookUrlsMethod>,
 }
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/answering_machine_detection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestAnsweringMachineDetection {
-    /// `premium`
-    Premium,
-    /// `detect`
-    Detect,
-    /// `detect_beep`
-    DetectBeep,
-    /// `detect_words`
-    DetectWords,
-    /// `greeting_end`
-    GreetingEnd,
-    /// `disabled`
-    Disabled,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestAnsweringMachineDetection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestAnsweringMachineDetection::Premium => "premium",
-            TransferCallRequestAnsweringMachineDetection::Detect => "detect",
-            TransferCallRequestAnsweringMachineDetection::DetectBeep => "detect_beep",
-            TransferCallRequestAnsweringMachineDetection::DetectWords => "detect_words",
-            TransferCallRequestAnsweringMachineDetection::GreetingEnd => "greeting_end",
-            TransferCallRequestAnsweringMachineDetection::Disabled => "disabled",
-            TransferCallRequestAnsweringMachineDetection::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestAnsweringMachineDetection::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestAnsweringMachineDetection {
-    fn from(value: &str) -> Self {
-        match value {
-            "premium" => TransferCallRequestAnsweringMachineDetection::Premium,
-            "detect" => TransferCallRequestAnsweringMachineDetection::Detect,
-            "detect_beep" => TransferCallRequestAnsweringMachineDetection::DetectBeep,
-            "detect_words" => TransferCallRequestAnsweringMachineDetection::DetectWords,
-            "greeting_end" => TransferCallRequestAnsweringMachineDetection::GreetingEnd,
-            "disabled" => TransferCallRequestAnsweringMachineDetection::Disabled,
-            other => {
-                TransferCallRequestAnsweringMachineDetection::Unknown(other.to_string())
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    TransferCallRequestAnsweringMachineDetection, Unknown
-);
-/// Object defined inline at `#/components/schemas/TransferCallRequest/properties/answering_machine_detection_config`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TransferCallRequestAnsweringMachineDetectionConfig {
-    /// `after_greeting_silence_millis` · integer (int32) · optional · default `800`
-    ///
-    /// Example: `1000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub after_greeting_silence_millis: Option<i64>,
-    /// `between_words_silence_millis` · integer (int32) · optional · default `50`
-    ///
-    /// Example: `100`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub between_words_silence_millis: Option<i64>,
-    /// `greeting_duration_millis` · integer (int32) · optional · default `3500`
-    ///
-    /// Example: `1500`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub greeting_duration_millis: Option<i64>,
-    /// `greeting_silence_duration_millis` · integer (int32) · optional · default `1500`
-    ///
-    /// Example: `2000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub greeting_silence_duration_millis: Option<i64>,
-    /// `greeting_total_analysis_time_millis` · integer (int32) · optional · default `5000`
-    ///
-    /// Example: `7500`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub greeting_total_analysis_time_millis: Option<i64>,
-    /// `initial_silence_millis` · integer (int32) · optional · default `3500`
-    ///
-    /// Example: `1800`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_silence_millis: Option<i64>,
-    /// `maximum_number_of_words` · integer (int32) · optional · default `5`
-    ///
-    /// Example: `3`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum_number_of_words: Option<i64>,
-    /// `maximum_word_length_millis` · integer (int32) · optional · default `3500`
-    ///
-    /// Example: `2000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum_word_length_millis: Option<i64>,
-    /// `silence_threshold` · integer (int32) · optional · default `256`
-    ///
-    /// Example: `512`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub silence_threshold: Option<i64>,
-    /// `total_analysis_time_millis` · integer (int32) · optional · default `3500`
-    ///
-    /// Example: `5000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_analysis_time_millis: Option<i64>,
-}
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/media_encryption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestMediaEncryption {
-    /// `disabled`
-    Disabled,
-    /// `SRTP`
-    Srtp,
-    /// `DTLS`
-    Dtls,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestMediaEncryption {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestMediaEncryption::Disabled => "disabled",
-            TransferCallRequestMediaEncryption::Srtp => "SRTP",
-            TransferCallRequestMediaEncryption::Dtls => "DTLS",
-            TransferCallRequestMediaEncryption::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestMediaEncryption::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestMediaEncryption {
-    fn from(value: &str) -> Self {
-        match value {
-            "disabled" => TransferCallRequestMediaEncryption::Disabled,
-            "SRTP" => TransferCallRequestMediaEncryption::Srtp,
-            "DTLS" => TransferCallRequestMediaEncryption::Dtls,
-            other => TransferCallRequestMediaEncryption::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestMediaEncryption, Unknown);
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/mute_dtmf`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestMuteDtmf {
-    /// `none`
-    None,
-    /// `both`
-    Both,
-    /// `self`
-    SelfValue,
-    /// `opposite`
-    Opposite,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestMuteDtmf {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestMuteDtmf::None => "none",
-            TransferCallRequestMuteDtmf::Both => "both",
-            TransferCallRequestMuteDtmf::SelfValue => "self",
-            TransferCallRequestMuteDtmf::Opposite => "opposite",
-            TransferCallRequestMuteDtmf::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestMuteDtmf::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestMuteDtmf {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => TransferCallRequestMuteDtmf::None,
-            "both" => TransferCallRequestMuteDtmf::Both,
-            "self" => TransferCallRequestMuteDtmf::SelfValue,
-            "opposite" => TransferCallRequestMuteDtmf::Opposite,
-            other => TransferCallRequestMuteDtmf::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestMuteDtmf, Unknown);
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/privacy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestPrivacy {
-    /// `id`
-    Id,
-    /// `none`
-    None,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestPrivacy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestPrivacy::Id => "id",
-            TransferCallRequestPrivacy::None => "none",
-            TransferCallRequestPrivacy::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestPrivacy::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestPrivacy {
-    fn from(value: &str) -> Self {
-        match value {
-            "id" => TransferCallRequestPrivacy::Id,
-            "none" => TransferCallRequestPrivacy::None,
-            other => TransferCallRequestPrivacy::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestPrivacy, Unknown);
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_channels`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestRecordChannels {
-    /// `single`
-    Single,
-    /// `dual`
-    Dual,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestRecordChannels {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestRecordChannels::Single => "single",
-            TransferCallRequestRecordChannels::Dual => "dual",
-            TransferCallRequestRecordChannels::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestRecordChannels::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestRecordChannels {
-    fn from(value: &str) -> Self {
-        match value {
-            "single" => TransferCallRequestRecordChannels::Single,
-            "dual" => TransferCallRequestRecordChannels::Dual,
-            other => TransferCallRequestRecordChannels::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestRecordChannels, Unknown);
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestRecordFormat {
-    /// `wav`
-    Wav,
-    /// `mp3`
-    Mp3,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestRecordFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestRecordFormat::Wav => "wav",
-            TransferCallRequestRecordFormat::Mp3 => "mp3",
-            TransferCallRequestRecordFormat::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestRecordFormat::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestRecordFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "wav" => TransferCallRequestRecordFormat::Wav,
-            "mp3" => TransferCallRequestRecordFormat::Mp3,
-            other => TransferCallRequestRecordFormat::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestRecordFormat, Unknown);
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/record_track`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestRecordTrack {
-    /// `both`
-    Both,
-    /// `inbound`
-    Inbound,
-    /// `outbound`
-    Outbound,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestRecordTrack {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestRecordTrack::Both => "both",
-            TransferCallRequestRecordTrack::Inbound => "inbound",
-            TransferCallRequestRecordTrack::Outbound => "outbound",
-            TransferCallRequestRecordTrack::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestRecordTrack::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestRecordTrack {
-    fn from(value: &str) -> Self {
-        match value {
-            "both" => TransferCallRequestRecordTrack::Both,
-            "inbound" => TransferCallRequestRecordTrack::Inbound,
-            "outbound" => TransferCallRequestRecordTrack::Outbound,
-            other => TransferCallRequestRecordTrack::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestRecordTrack, Unknown);
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/sip_region`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestSipRegion {
-    /// `US`
-    Us,
-    /// `Europe`
-    Europe,
-    /// `Canada`
-    Canada,
-    /// `Australia`
-    Australia,
-    /// `Middle East`
-    MiddleEast,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestSipRegion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestSipRegion::Us => "US",
-            TransferCallRequestSipRegion::Europe => "Europe",
-            TransferCallRequestSipRegion::Canada => "Canada",
-            TransferCallRequestSipRegion::Australia => "Australia",
-            TransferCallRequestSipRegion::MiddleEast => "Middle East",
-            TransferCallRequestSipRegion::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestSipRegion::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestSipRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "US" => TransferCallRequestSipRegion::Us,
-            "Europe" => TransferCallRequestSipRegion::Europe,
-            "Canada" => TransferCallRequestSipRegion::Canada,
-            "Australia" => TransferCallRequestSipRegion::Australia,
-            "Middle East" => TransferCallRequestSipRegion::MiddleEast,
-            other => TransferCallRequestSipRegion::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestSipRegion, Unknown);
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/sip_transport_protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestSipTransportProtocol {
-    /// `UDP`
-    Udp,
-    /// `TCP`
-    Tcp,
-    /// `TLS`
-    Tls,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestSipTransportProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestSipTransportProtocol::Udp => "UDP",
-            TransferCallRequestSipTransportProtocol::Tcp => "TCP",
-            TransferCallRequestSipTransportProtocol::Tls => "TLS",
-            TransferCallRequestSipTransportProtocol::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestSipTransportProtocol::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestSipTransportProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "UDP" => TransferCallRequestSipTransportProtocol::Udp,
-            "TCP" => TransferCallRequestSipTransportProtocol::Tcp,
-            "TLS" => TransferCallRequestSipTransportProtocol::Tls,
-            other => TransferCallRequestSipTransportProtocol::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestSipTransportProtocol, Unknown);
-/// Object defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_retries_policies/additionalProperties`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct TransferCallRequestWebhookRetriesPoliciesValue {
-    /// `retries_ms` · list of integer · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retries_ms: Option<Vec<i64>>,
-}
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_url_method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestWebhookUrlMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestWebhookUrlMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestWebhookUrlMethod::Post => "POST",
-            TransferCallRequestWebhookUrlMethod::Get => "GET",
-            TransferCallRequestWebhookUrlMethod::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestWebhookUrlMethod::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestWebhookUrlMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "POST" => TransferCallRequestWebhookUrlMethod::Post,
-            "GET" => TransferCallRequestWebhookUrlMethod::Get,
-            other => TransferCallRequestWebhookUrlMethod::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestWebhookUrlMethod, Unknown);
-/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_urls_method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TransferCallRequestWebhookUrlsMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl TransferCallRequestWebhookUrlsMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            TransferCallRequestWebhookUrlsMethod::Post => "POST",
-            TransferCallRequestWebhookUrlsMethod::Get => "GET",
-            TransferCallRequestWebhookUrlsMethod::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, TransferCallRequestWebhookUrlsMethod::Unknown(_))
-    }
-}
-impl From<&str> for TransferCallRequestWebhookUrlsMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "POST" => TransferCallRequestWebhookUrlsMethod::Post,
-            "GET" => TransferCallRequestWebhookUrlsMethod::Get,
-            other => TransferCallRequestWebhookUrlsMethod::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(TransferCallRequestWebhookUrlsMethod, Unknown);
 /// TransferTool (schema `TransferTool`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransferTool {
@@ -21828,12 +17630,12 @@ pub struct UpdateCallControlApplicationRequest {
     /// `active` · boolean · optional · default `true`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
-    /// `anchorsite_override` · [`UpdateCallControlApplicationRequestAnchorsiteOverride`](crate::models::UpdateCallControlApplicationRequestAnchorsiteOverride) · optional · default `"Latency"`
+    /// `anchorsite_override` · [`CallControlApplicationAnchorsiteOverride`](crate::models::CallControlApplicationAnchorsiteOverride) · optional · default `"Latency"`
     ///
     /// Example: `"Amsterdam, Netherlands"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchorsite_override: Option<
-        crate::models::UpdateCallControlApplicationRequestAnchorsiteOverride,
+        crate::models::CallControlApplicationAnchorsiteOverride,
     >,
     /// `application_name` · string · required
     ///
@@ -21842,11 +17644,11 @@ pub struct UpdateCallControlApplicationRequest {
     /// `call_cost_in_webhooks` · boolean · optional · default `false`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_cost_in_webhooks: Option<bool>,
-    /// `dtmf_type` · [`UpdateCallControlApplicationRequestDtmfType`](crate::models::UpdateCallControlApplicationRequestDtmfType) · optional · default `"RFC 2833"`
+    /// `dtmf_type` · [`DtmfType`](crate::models::DtmfType) · optional · default `"RFC 2833"`
     ///
     /// Example: `"Inband"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dtmf_type: Option<crate::models::UpdateCallControlApplicationRequestDtmfType>,
+    pub dtmf_type: Option<crate::models::DtmfType>,
     /// `first_command_timeout` · boolean · optional · default `false`
     ///
     /// Example: `true`
@@ -21873,13 +17675,11 @@ pub struct UpdateCallControlApplicationRequest {
     /// Example: `["tag1","tag2"]`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `webhook_api_version` · [`UpdateCallControlApplicationRequestWebhookApiVersion`](crate::models::UpdateCallControlApplicationRequestWebhookApiVersion) · optional · default `"1"`
+    /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
     ///
     /// Example: `"1"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub webhook_api_version: Option<
-        crate::models::UpdateCallControlApplicationRequestWebhookApiVersion,
-    >,
+    pub webhook_api_version: Option<crate::models::WebhookApiVersion>,
     /// `webhook_event_failover_url` · string (url) · optional · default `""`
     ///
     /// Example: `"https://failover.example.com"`
@@ -21895,205 +17695,22 @@ pub struct UpdateCallControlApplicationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_timeout_secs: Option<i64>,
 }
-/// Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/anchorsite_override`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateCallControlApplicationRequestAnchorsiteOverride {
-    /// `Latency`
-    Latency,
-    /// `Chicago, IL`
-    ChicagoIl,
-    /// `Ashburn, VA`
-    AshburnVa,
-    /// `San Jose, CA`
-    SanJoseCa,
-    /// `London, UK`
-    LondonUk,
-    /// `Chennai, IN`
-    ChennaiIn,
-    /// `Amsterdam, Netherlands`
-    AmsterdamNetherlands,
-    /// `Toronto, Canada`
-    TorontoCanada,
-    /// `Sydney, Australia`
-    SydneyAustralia,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
+/// Update client state Request (schema `ClientStateUpdateRequest`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateClientStateRequest {
+    /// `client_state` · string · required
+    ///
+    /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
+    pub client_state: String,
 }
-impl UpdateCallControlApplicationRequestAnchorsiteOverride {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCallControlApplicationRequestAnchorsiteOverride::Latency => "Latency",
-            UpdateCallControlApplicationRequestAnchorsiteOverride::ChicagoIl => {
-                "Chicago, IL"
-            }
-            UpdateCallControlApplicationRequestAnchorsiteOverride::AshburnVa => {
-                "Ashburn, VA"
-            }
-            UpdateCallControlApplicationRequestAnchorsiteOverride::SanJoseCa => {
-                "San Jose, CA"
-            }
-            UpdateCallControlApplicationRequestAnchorsiteOverride::LondonUk => {
-                "London, UK"
-            }
-            UpdateCallControlApplicationRequestAnchorsiteOverride::ChennaiIn => {
-                "Chennai, IN"
-            }
-            UpdateCallControlApplicationRequestAnchorsiteOverride::AmsterdamNetherlands => {
-                "Amsterdam, Netherlands"
-            }
-            UpdateCallControlApplicationRequestAnchorsiteOverride::TorontoCanada => {
-                "Toronto, Canada"
-            }
-            UpdateCallControlApplicationRequestAnchorsiteOverride::SydneyAustralia => {
-                "Sydney, Australia"
-            }
-            UpdateCallControlApplicationRequestAnchorsiteOverride::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, UpdateCallControlApplicationRequestAnchorsiteOverride::Unknown(_))
-    }
-}
-impl From<&str> for UpdateCallControlApplicationRequestAnchorsiteOverride {
-    fn from(value: &str) -> Self {
-        match value {
-            "Latency" => UpdateCallControlApplicationRequestAnchorsiteOverride::Latency,
-            "Chicago, IL" => {
-                UpdateCallControlApplicationRequestAnchorsiteOverride::ChicagoIl
-            }
-            "Ashburn, VA" => {
-                UpdateCallControlApplicationRequestAnchorsiteOverride::AshburnVa
-            }
-            "San Jose, CA" => {
-                UpdateCallControlApplicationRequestAnchorsiteOverride::SanJoseCa
-            }
-            "London, UK" => {
-                UpdateCallControlApplicationRequestAnchorsiteOverride::LondonUk
-            }
-            "Chennai, IN" => {
-                UpdateCallControlApplicationRequestAnchorsiteOverride::ChennaiIn
-            }
-            "Amsterdam, Netherlands" => {
-                UpdateCallControlApplicationRequestAnchorsiteOverride::AmsterdamNetherlands
-            }
-            "Toronto, Canada" => {
-                UpdateCallControlApplicationRequestAnchorsiteOverride::TorontoCanada
-            }
-            "Sydney, Australia" => {
-                UpdateCallControlApplicationRequestAnchorsiteOverride::SydneyAustralia
-            }
-            other => {
-                UpdateCallControlApplicationRequestAnchorsiteOverride::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    UpdateCallControlApplicationRequestAnchorsiteOverride, Unknown
-);
-/// Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/dtmf_type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateCallControlApplicationRequestDtmfType {
-    /// `RFC 2833`
-    Rfc2833,
-    /// `Inband`
-    Inband,
-    /// `SIP INFO`
-    SipInfo,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl UpdateCallControlApplicationRequestDtmfType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCallControlApplicationRequestDtmfType::Rfc2833 => "RFC 2833",
-            UpdateCallControlApplicationRequestDtmfType::Inband => "Inband",
-            UpdateCallControlApplicationRequestDtmfType::SipInfo => "SIP INFO",
-            UpdateCallControlApplicationRequestDtmfType::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, UpdateCallControlApplicationRequestDtmfType::Unknown(_))
-    }
-}
-impl From<&str> for UpdateCallControlApplicationRequestDtmfType {
-    fn from(value: &str) -> Self {
-        match value {
-            "RFC 2833" => UpdateCallControlApplicationRequestDtmfType::Rfc2833,
-            "Inband" => UpdateCallControlApplicationRequestDtmfType::Inband,
-            "SIP INFO" => UpdateCallControlApplicationRequestDtmfType::SipInfo,
-            other => {
-                UpdateCallControlApplicationRequestDtmfType::Unknown(other.to_string())
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    UpdateCallControlApplicationRequestDtmfType, Unknown
-);
-/// Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/webhook_api_version`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateCallControlApplicationRequestWebhookApiVersion {
-    /// `1`
-    V1,
-    /// `2`
-    V2,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl UpdateCallControlApplicationRequestWebhookApiVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCallControlApplicationRequestWebhookApiVersion::V1 => "1",
-            UpdateCallControlApplicationRequestWebhookApiVersion::V2 => "2",
-            UpdateCallControlApplicationRequestWebhookApiVersion::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, UpdateCallControlApplicationRequestWebhookApiVersion::Unknown(_))
-    }
-}
-impl From<&str> for UpdateCallControlApplicationRequestWebhookApiVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "1" => UpdateCallControlApplicationRequestWebhookApiVersion::V1,
-            "2" => UpdateCallControlApplicationRequestWebhookApiVersion::V2,
-            other => {
-                UpdateCallControlApplicationRequestWebhookApiVersion::Unknown(
-                    other.to_string(),
-                )
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    UpdateCallControlApplicationRequestWebhookApiVersion, Unknown
-);
 /// Update Conference Participant Request (schema `UpdateConferenceParticipantRequest`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateConferenceParticipantRequest {
-    /// `beep_enabled` · [`UpdateConferenceParticipantRequestBeepEnabled`](crate::models::UpdateConferenceParticipantRequestBeepEnabled) · optional
+    /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
     ///
     /// Example: `"always"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub beep_enabled: Option<
-        crate::models::UpdateConferenceParticipantRequestBeepEnabled,
-    >,
+    pub beep_enabled: Option<crate::models::BeepEnabled>,
     /// `end_conference_on_exit` · boolean · optional
     ///
     /// Example: `false`
@@ -22105,62 +17722,13 @@ pub struct UpdateConferenceParticipantRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soft_end_conference_on_exit: Option<bool>,
 }
-/// Enum defined inline at `#/components/schemas/UpdateConferenceParticipantRequest/properties/beep_enabled`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateConferenceParticipantRequestBeepEnabled {
-    /// `always`
-    Always,
-    /// `never`
-    Never,
-    /// `on_enter`
-    OnEnter,
-    /// `on_exit`
-    OnExit,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl UpdateConferenceParticipantRequestBeepEnabled {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateConferenceParticipantRequestBeepEnabled::Always => "always",
-            UpdateConferenceParticipantRequestBeepEnabled::Never => "never",
-            UpdateConferenceParticipantRequestBeepEnabled::OnEnter => "on_enter",
-            UpdateConferenceParticipantRequestBeepEnabled::OnExit => "on_exit",
-            UpdateConferenceParticipantRequestBeepEnabled::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, UpdateConferenceParticipantRequestBeepEnabled::Unknown(_))
-    }
-}
-impl From<&str> for UpdateConferenceParticipantRequestBeepEnabled {
-    fn from(value: &str) -> Self {
-        match value {
-            "always" => UpdateConferenceParticipantRequestBeepEnabled::Always,
-            "never" => UpdateConferenceParticipantRequestBeepEnabled::Never,
-            "on_enter" => UpdateConferenceParticipantRequestBeepEnabled::OnEnter,
-            "on_exit" => UpdateConferenceParticipantRequestBeepEnabled::OnExit,
-            other => {
-                UpdateConferenceParticipantRequestBeepEnabled::Unknown(other.to_string())
-            }
-        }
-    }
-}
-crate::private::string_enum_traits!(
-    UpdateConferenceParticipantRequestBeepEnabled, Unknown
-);
 /// Update Conference Request (schema `UpdateConferenceRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateConferenceRequest {
-    /// `call_control_id` · string · required
+    /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ…`
-    pub call_control_id: String,
+    pub call_control_id: crate::models::CallControlId,
     /// `command_id` · string · optional
     ///
     /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
@@ -22171,59 +17739,16 @@ pub struct UpdateConferenceRequest {
     /// Example: `"US"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<crate::models::ConferenceRegion>,
-    /// `supervisor_role` · [`UpdateConferenceRequestSupervisorRole`](crate::models::UpdateConferenceRequestSupervisorRole) · required
+    /// `supervisor_role` · [`SupervisorRole`](crate::models::SupervisorRole) · required
     ///
     /// Example: `"whisper"`
-    pub supervisor_role: crate::models::UpdateConferenceRequestSupervisorRole,
+    pub supervisor_role: crate::models::SupervisorRole,
     /// `whisper_call_control_ids` · list of string · optional
     ///
     /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whisper_call_control_ids: Option<Vec<String>>,
 }
-/// Enum defined inline at `#/components/schemas/UpdateConferenceRequest/properties/supervisor_role`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateConferenceRequestSupervisorRole {
-    /// `barge`
-    Barge,
-    /// `monitor`
-    Monitor,
-    /// `none`
-    None,
-    /// `whisper`
-    Whisper,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl UpdateConferenceRequestSupervisorRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateConferenceRequestSupervisorRole::Barge => "barge",
-            UpdateConferenceRequestSupervisorRole::Monitor => "monitor",
-            UpdateConferenceRequestSupervisorRole::None => "none",
-            UpdateConferenceRequestSupervisorRole::Whisper => "whisper",
-            UpdateConferenceRequestSupervisorRole::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, UpdateConferenceRequestSupervisorRole::Unknown(_))
-    }
-}
-impl From<&str> for UpdateConferenceRequestSupervisorRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "barge" => UpdateConferenceRequestSupervisorRole::Barge,
-            "monitor" => UpdateConferenceRequestSupervisorRole::Monitor,
-            "none" => UpdateConferenceRequestSupervisorRole::None,
-            "whisper" => UpdateConferenceRequestSupervisorRole::Whisper,
-            other => UpdateConferenceRequestSupervisorRole::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(UpdateConferenceRequestSupervisorRole, Unknown);
 /// Update Queue Request (schema `UpdateQueueRequest`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateQueueRequest {
@@ -22252,6 +17777,41 @@ pub struct UserMessage {
     /// `role` · string · required · always `"user"`
     pub role: String,
 }
+/// Enum defined inline at `#/components/schemas/UpdateCallControlApplicationRequest/properties/webhook_api_version`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookApiVersion {
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl WebhookApiVersion {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WebhookApiVersion::V1 => "1",
+            WebhookApiVersion::V2 => "2",
+            WebhookApiVersion::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, WebhookApiVersion::Unknown(_))
+    }
+}
+impl From<&str> for WebhookApiVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "1" => WebhookApiVersion::V1,
+            "2" => WebhookApiVersion::V2,
+            other => WebhookApiVersion::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(WebhookApiVersion, Unknown);
 /// Schema `webhook_delivery`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WebhookDelivery {
@@ -22280,9 +17840,9 @@ pub struct WebhookDelivery {
     /// Example: `"2020-08-10T14:00:00.000Z"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    /// `status` · [`WebhookDeliveryStatus`](crate::models::WebhookDeliveryStatus) · optional
+    /// `status` · [`AttemptStatus`](crate::models::AttemptStatus) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::models::WebhookDeliveryStatus>,
+    pub status: Option<crate::models::AttemptStatus>,
     /// `user_id` · string (uuid) · optional
     ///
     /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
@@ -22294,41 +17854,6 @@ pub struct WebhookDelivery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<crate::models::WebhookDeliveryWebhook>,
 }
-/// Enum defined inline at `#/components/schemas/webhook_delivery/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WebhookDeliveryStatus {
-    /// `delivered`
-    Delivered,
-    /// `failed`
-    Failed,
-    /// A value this version of the SDK does not know, kept as received.
-    Unknown(String),
-}
-impl WebhookDeliveryStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            WebhookDeliveryStatus::Delivered => "delivered",
-            WebhookDeliveryStatus::Failed => "failed",
-            WebhookDeliveryStatus::Unknown(value) => value.as_str(),
-        }
-    }
-    /// Whether the value is one this version of the SDK does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, WebhookDeliveryStatus::Unknown(_))
-    }
-}
-impl From<&str> for WebhookDeliveryStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "delivered" => WebhookDeliveryStatus::Delivered,
-            "failed" => WebhookDeliveryStatus::Failed,
-            other => WebhookDeliveryStatus::Unknown(other.to_string()),
-        }
-    }
-}
-crate::private::string_enum_traits!(WebhookDeliveryStatus, Unknown);
 /// Object defined inline at `#/components/schemas/webhook_delivery/properties/webhook`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WebhookDeliveryWebhook {
@@ -22356,6 +17881,13 @@ pub struct WebhookDeliveryWebhook {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
 }
+/// Object defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_retries_policies/additionalProperties`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WebhookRetriesPolicies {
+    /// `retries_ms` · list of integer · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries_ms: Option<Vec<i64>>,
+}
 /// WebhookTool (schema `WebhookTool`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookTool {
@@ -22365,6 +17897,41 @@ pub struct WebhookTool {
     /// `webhook` · [`CallControlWebhookToolParams`](crate::models::CallControlWebhookToolParams) · required
     pub webhook: crate::models::CallControlWebhookToolParams,
 }
+/// Enum defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_urls_method`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookUrlsMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the SDK does not know, kept as received.
+    Unknown(String),
+}
+impl WebhookUrlsMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            WebhookUrlsMethod::Post => "POST",
+            WebhookUrlsMethod::Get => "GET",
+            WebhookUrlsMethod::Unknown(value) => value.as_str(),
+        }
+    }
+    /// Whether the value is one this version of the SDK does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, WebhookUrlsMethod::Unknown(_))
+    }
+}
+impl From<&str> for WebhookUrlsMethod {
+    fn from(value: &str) -> Self {
+        match value {
+            "POST" => WebhookUrlsMethod::Post,
+            "GET" => WebhookUrlsMethod::Get,
+            other => WebhookUrlsMethod::Unknown(other.to_string()),
+        }
+    }
+}
+crate::private::string_enum_traits!(WebhookUrlsMethod, Unknown);
 /// xAI transcription engine list of languages (schema `XaiTranscriptionLanguage`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -62,9 +62,16 @@ impl<'a> CallControlApplications<'a> {
     ///
     /// `GET /call_control_applications` (operationId `ListCallControlApplications`).
     ///
-    /// Optional parameters are set on the returned [`ListCallControlApplications`](crate::builders::ListCallControlApplications).
-    pub fn list(&self) -> crate::builders::ListCallControlApplications {
-        crate::builders::ListCallControlApplications::new(self.client.clone())
+    /// Optional parameters are set on the returned [`call_control_applications::List`](crate::builders::call_control_applications::List).
+    pub fn list(&self) -> crate::builders::call_control_applications::List {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::call_control_applications::List {
+                filter: None,
+                page: None,
+                sort: None,
+            },
+        )
     }
     /// Create a call control application.
     ///
@@ -74,16 +81,32 @@ impl<'a> CallControlApplications<'a> {
     /// - `application_name` · string · required
     /// - `webhook_event_url` · string (url) · required
     ///
-    /// Optional parameters are set on the returned [`CreateCallControlApplication`](crate::builders::CreateCallControlApplication).
+    /// Optional parameters are set on the returned [`call_control_applications::Create`](crate::builders::call_control_applications::Create).
     pub fn create(
         &self,
         application_name: impl Into<String>,
         webhook_event_url: impl Into<String>,
-    ) -> crate::builders::CreateCallControlApplication {
-        crate::builders::CreateCallControlApplication::new(
+    ) -> crate::builders::call_control_applications::Create {
+        crate::Request::new(
             self.client.clone(),
-            application_name.into(),
-            webhook_event_url.into(),
+            crate::operations::call_control_applications::Create {
+                body: crate::models::CreateCallControlApplicationRequest {
+                    active: None,
+                    anchorsite_override: None,
+                    application_name: application_name.into(),
+                    call_cost_in_webhooks: None,
+                    dtmf_type: None,
+                    first_command_timeout: None,
+                    first_command_timeout_secs: None,
+                    inbound: None,
+                    outbound: None,
+                    redact_dtmf_debug_logging: None,
+                    webhook_api_version: None,
+                    webhook_event_failover_url: None,
+                    webhook_event_url: webhook_event_url.into(),
+                    webhook_timeout_secs: None,
+                },
+            },
         )
     }
     /// Retrieve a call control application.
@@ -93,14 +116,16 @@ impl<'a> CallControlApplications<'a> {
     /// Arguments:
     /// - `id` · string · required
     ///
-    /// Optional parameters are set on the returned [`RetrieveCallControlApplication`](crate::builders::RetrieveCallControlApplication).
+    /// Optional parameters are set on the returned [`call_control_applications::Retrieve`](crate::builders::call_control_applications::Retrieve).
     pub fn retrieve(
         &self,
         id: impl Into<String>,
-    ) -> crate::builders::RetrieveCallControlApplication {
-        crate::builders::RetrieveCallControlApplication::new(
+    ) -> crate::builders::call_control_applications::Retrieve {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
+            crate::operations::call_control_applications::Retrieve {
+                id: id.into(),
+            },
         )
     }
     /// Update a call control application.
@@ -112,18 +137,35 @@ impl<'a> CallControlApplications<'a> {
     /// - `application_name` · string · required
     /// - `webhook_event_url` · string (url) · required
     ///
-    /// Optional parameters are set on the returned [`UpdateCallControlApplication`](crate::builders::UpdateCallControlApplication).
+    /// Optional parameters are set on the returned [`call_control_applications::Update`](crate::builders::call_control_applications::Update).
     pub fn update(
         &self,
         id: impl Into<String>,
         application_name: impl Into<String>,
         webhook_event_url: impl Into<String>,
-    ) -> crate::builders::UpdateCallControlApplication {
-        crate::builders::UpdateCallControlApplication::new(
+    ) -> crate::builders::call_control_applications::Update {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            application_name.into(),
-            webhook_event_url.into(),
+            crate::operations::call_control_applications::Update {
+                id: id.into(),
+                body: crate::models::UpdateCallControlApplicationRequest {
+                    active: None,
+                    anchorsite_override: None,
+                    application_name: application_name.into(),
+                    call_cost_in_webhooks: None,
+                    dtmf_type: None,
+                    first_command_timeout: None,
+                    first_command_timeout_secs: None,
+                    inbound: None,
+                    outbound: None,
+                    redact_dtmf_debug_logging: None,
+                    tags: None,
+                    webhook_api_version: None,
+                    webhook_event_failover_url: None,
+                    webhook_event_url: webhook_event_url.into(),
+                    webhook_timeout_secs: None,
+                },
+            },
         )
     }
     /// Delete a call control application.
@@ -133,14 +175,16 @@ impl<'a> CallControlApplications<'a> {
     /// Arguments:
     /// - `id` · string · required
     ///
-    /// Optional parameters are set on the returned [`DeleteCallControlApplication`](crate::builders::DeleteCallControlApplication).
+    /// Optional parameters are set on the returned [`call_control_applications::Delete`](crate::builders::call_control_applications::Delete).
     pub fn delete(
         &self,
         id: impl Into<String>,
-    ) -> crate::builders::DeleteCallControlApplication {
-        crate::builders::DeleteCallControlApplication::new(
+    ) -> crate::builders::call_control_applications::Delete {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
+            crate::operations::call_control_applications::Delete {
+                id: id.into(),
+            },
         )
     }
 }
@@ -154,9 +198,15 @@ impl<'a> CallEvents<'a> {
     ///
     /// `GET /call_events` (operationId `ListCallEvents`).
     ///
-    /// Optional parameters are set on the returned [`ListCallEvents`](crate::builders::ListCallEvents).
-    pub fn list(&self) -> crate::builders::ListCallEvents {
-        crate::builders::ListCallEvents::new(self.client.clone())
+    /// Optional parameters are set on the returned [`call_events::List`](crate::builders::call_events::List).
+    pub fn list(&self) -> crate::builders::call_events::List {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::call_events::List {
+                filter: None,
+                page: None,
+            },
+        )
     }
 }
 /// The `calls` operations.
@@ -175,23 +225,89 @@ impl<'a> Calls<'a> {
     ///
     /// `POST /calls` (operationId `DialCall`).
     ///
+    /// Webhooks: [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
+    ///
     /// Arguments:
-    /// - `connection_id` · string · required
+    /// - `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     /// - `from` · string · required
     /// - `to` · [`CallRequestTo`](crate::models::CallRequestTo) · required
     ///
-    /// Optional parameters are set on the returned [`DialCall`](crate::builders::DialCall).
+    /// Optional parameters are set on the returned [`calls::Dial`](crate::builders::calls::Dial).
     pub fn dial(
         &self,
-        connection_id: impl Into<String>,
+        connection_id: impl Into<crate::models::ConnectionId>,
         from: impl Into<String>,
         to: impl Into<crate::models::CallRequestTo>,
-    ) -> crate::builders::DialCall {
-        crate::builders::DialCall::new(
+    ) -> crate::builders::calls::Dial {
+        crate::Request::new(
             self.client.clone(),
-            connection_id.into(),
-            from.into(),
-            to.into(),
+            crate::operations::calls::Dial {
+                body: crate::models::CallRequest {
+                    answering_machine_detection: None,
+                    answering_machine_detection_config: None,
+                    assistant: None,
+                    audio_url: None,
+                    billing_group_id: None,
+                    bridge_intent: None,
+                    bridge_on_answer: None,
+                    client_state: None,
+                    command_id: None,
+                    conference_config: None,
+                    connection_id: connection_id.into(),
+                    conversation_relay_config: None,
+                    custom_headers: None,
+                    deepfake_detection: None,
+                    dialogflow_config: None,
+                    enable_dialogflow: None,
+                    from: from.into(),
+                    from_display_name: None,
+                    link_to: None,
+                    media_encryption: None,
+                    media_name: None,
+                    park_after_unbridge: None,
+                    preferred_codecs: None,
+                    prevent_double_bridge: None,
+                    privacy: None,
+                    record: None,
+                    record_channels: None,
+                    record_custom_file_name: None,
+                    record_format: None,
+                    record_max_length: None,
+                    record_timeout_secs: None,
+                    record_track: None,
+                    record_trim: None,
+                    retry_on_timeout: None,
+                    send_digits_on_answer: None,
+                    send_silence_when_idle: None,
+                    sip_auth_password: None,
+                    sip_auth_username: None,
+                    sip_headers: None,
+                    sip_region: None,
+                    sip_transport_protocol: None,
+                    sound_modifications: None,
+                    stream_auth_token: None,
+                    stream_bidirectional_codec: None,
+                    stream_bidirectional_mode: None,
+                    stream_bidirectional_sampling_rate: None,
+                    stream_bidirectional_target_legs: None,
+                    stream_codec: None,
+                    stream_establish_before_call_originate: None,
+                    stream_track: None,
+                    stream_url: None,
+                    supervise_call_control_id: None,
+                    supervisor_role: None,
+                    time_limit_secs: None,
+                    timeout_secs: None,
+                    to: to.into(),
+                    transcription: None,
+                    transcription_config: None,
+                    webhook_retries_policies: None,
+                    webhook_url: None,
+                    webhook_url_method: None,
+                    webhook_urls: None,
+                    webhook_urls_method: None,
+                },
+            },
         )
     }
     /// Retrieve a call status.
@@ -199,16 +315,18 @@ impl<'a> Calls<'a> {
     /// `GET /calls/{call_control_id}` (operationId `RetrieveCallStatus`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`RetrieveCallStatus`](crate::builders::RetrieveCallStatus).
+    /// Optional parameters are set on the returned [`calls::RetrieveStatus`](crate::builders::calls::RetrieveStatus).
     pub fn retrieve_status(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::RetrieveCallStatus {
-        crate::builders::RetrieveCallStatus::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::RetrieveStatus {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::RetrieveStatus {
+                call_control_id: call_control_id.into(),
+            },
         )
     }
 }
@@ -223,16 +341,23 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/ai_assistant_add_messages` (operationId `CallAddMessagesToAIAssistant`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`CallAddMessagesToAiAssistant`](crate::builders::CallAddMessagesToAiAssistant).
-    pub fn ai_assistant_add_messages(
+    /// Optional parameters are set on the returned [`calls::AddAiAssistantMessages`](crate::builders::calls::AddAiAssistantMessages).
+    pub fn add_ai_assistant_messages(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::CallAddMessagesToAiAssistant {
-        crate::builders::CallAddMessagesToAiAssistant::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::AddAiAssistantMessages {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::AddAiAssistantMessages {
+                call_control_id: call_control_id.into(),
+                body: crate::models::AddAiAssistantMessagesRequest {
+                    client_state: None,
+                    command_id: None,
+                    messages: None,
+                },
+            },
         )
     }
     /// Join AI Assistant Conversation.
@@ -240,39 +365,62 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/ai_assistant_join` (operationId `CallJoinAIAssistant`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `conversation_id` · string · required
     /// - `participant` · [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · required
     ///
-    /// Optional parameters are set on the returned [`CallJoinAiAssistant`](crate::builders::CallJoinAiAssistant).
-    pub fn ai_assistant_join(
+    /// Optional parameters are set on the returned [`calls::JoinAiAssistant`](crate::builders::calls::JoinAiAssistant).
+    pub fn join_ai_assistant(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         conversation_id: impl Into<String>,
         participant: impl Into<crate::models::AiAssistantJoinParticipant>,
-    ) -> crate::builders::CallJoinAiAssistant {
-        crate::builders::CallJoinAiAssistant::new(
+    ) -> crate::builders::calls::JoinAiAssistant {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            conversation_id.into(),
-            participant.into(),
+            crate::operations::calls::JoinAiAssistant {
+                call_control_id: call_control_id.into(),
+                body: crate::models::JoinAiAssistantRequest {
+                    client_state: None,
+                    command_id: None,
+                    conversation_id: conversation_id.into(),
+                    participant: participant.into(),
+                },
+            },
         )
     }
     /// Start AI Assistant.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_start` (operationId `CallStartAIAssistant`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.conversation_insights.generated`](crate::WebhookEvent::CallConversationInsightsGenerated).
     ///
-    /// Optional parameters are set on the returned [`CallStartAiAssistant`](crate::builders::CallStartAiAssistant).
-    pub fn ai_assistant_start(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StartAiAssistant`](crate::builders::calls::StartAiAssistant).
+    pub fn start_ai_assistant(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::CallStartAiAssistant {
-        crate::builders::CallStartAiAssistant::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StartAiAssistant {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StartAiAssistant {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StartAiAssistantRequest {
+                    assistant: None,
+                    client_state: None,
+                    command_id: None,
+                    greeting: None,
+                    interruption_settings: None,
+                    message_history: None,
+                    participants: None,
+                    send_message_history_updates: None,
+                    transcription: None,
+                    voice: None,
+                    voice_settings: None,
+                },
+            },
         )
     }
     /// Stop AI Assistant.
@@ -280,50 +428,122 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/ai_assistant_stop` (operationId `CallStopAIAssistant`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`CallStopAiAssistant`](crate::builders::CallStopAiAssistant).
-    pub fn ai_assistant_stop(
+    /// Optional parameters are set on the returned [`calls::StopAiAssistant`](crate::builders::calls::StopAiAssistant).
+    pub fn stop_ai_assistant(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::CallStopAiAssistant {
-        crate::builders::CallStopAiAssistant::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopAiAssistant {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StopAiAssistant {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopAiAssistantRequest {
+                    client_state: None,
+                    command_id: None,
+                },
+            },
         )
     }
     /// Answer call.
     ///
     /// `POST /calls/{call_control_id}/actions/answer` (operationId `AnswerCall`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
     ///
-    /// Optional parameters are set on the returned [`AnswerCall`](crate::builders::AnswerCall).
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::Answer`](crate::builders::calls::Answer).
     pub fn answer(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::AnswerCall {
-        crate::builders::AnswerCall::new(self.client.clone(), call_control_id.into())
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::Answer {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::Answer {
+                call_control_id: call_control_id.into(),
+                body: crate::models::AnswerRequest {
+                    assistant: None,
+                    billing_group_id: None,
+                    client_state: None,
+                    command_id: None,
+                    conversation_relay_config: None,
+                    custom_headers: None,
+                    deepfake_detection: None,
+                    preferred_codecs: None,
+                    record: None,
+                    record_channels: None,
+                    record_custom_file_name: None,
+                    record_format: None,
+                    record_max_length: None,
+                    record_timeout_secs: None,
+                    record_track: None,
+                    record_trim: None,
+                    send_silence_when_idle: None,
+                    sip_headers: None,
+                    sound_modifications: None,
+                    stream_bidirectional_codec: None,
+                    stream_bidirectional_mode: None,
+                    stream_bidirectional_target_legs: None,
+                    stream_codec: None,
+                    stream_track: None,
+                    stream_url: None,
+                    transcription: None,
+                    transcription_config: None,
+                    webhook_retries_policies: None,
+                    webhook_url: None,
+                    webhook_url_method: None,
+                    webhook_urls: None,
+                    webhook_urls_method: None,
+                },
+            },
+        )
     }
     /// Bridge calls.
     ///
     /// `POST /calls/{call_control_id}/actions/bridge` (operationId `BridgeCall`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
-    /// - `call_control_id_to_bridge_with`: body field `call_control_id` · string · required
+    /// Webhooks: [`call.bridged`](crate::WebhookEvent::CallBridged).
     ///
-    /// Optional parameters are set on the returned [`BridgeCall`](crate::builders::BridgeCall).
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    /// - `call_control_id_to_bridge_with`: body field `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::Bridge`](crate::builders::calls::Bridge).
     pub fn bridge(
         &self,
-        call_control_id: impl Into<String>,
-        call_control_id_to_bridge_with: impl Into<String>,
-    ) -> crate::builders::BridgeCall {
-        crate::builders::BridgeCall::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+        call_control_id_to_bridge_with: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::Bridge {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            call_control_id_to_bridge_with.into(),
+            crate::operations::calls::Bridge {
+                call_control_id: call_control_id.into(),
+                body: crate::models::BridgeRequest {
+                    call_control_id: call_control_id_to_bridge_with.into(),
+                    client_state: None,
+                    command_id: None,
+                    hold_after_unbridge: None,
+                    mute_dtmf: None,
+                    park_after_unbridge: None,
+                    play_ringtone: None,
+                    prevent_double_bridge: None,
+                    queue: None,
+                    record: None,
+                    record_channels: None,
+                    record_custom_file_name: None,
+                    record_format: None,
+                    record_max_length: None,
+                    record_timeout_secs: None,
+                    record_track: None,
+                    record_trim: None,
+                    ringtone: None,
+                    video_room_context: None,
+                    video_room_id: None,
+                },
+            },
         )
     }
     /// Update client state.
@@ -331,36 +551,69 @@ impl<'a> CallsActions<'a> {
     /// `PUT /calls/{call_control_id}/actions/client_state_update` (operationId `UpdateClientState`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `client_state` · string · required
     ///
-    /// Optional parameters are set on the returned [`UpdateClientState`](crate::builders::UpdateClientState).
-    pub fn client_state_update(
+    /// Optional parameters are set on the returned [`calls::UpdateClientState`](crate::builders::calls::UpdateClientState).
+    pub fn update_client_state(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         client_state: impl Into<String>,
-    ) -> crate::builders::UpdateClientState {
-        crate::builders::UpdateClientState::new(
+    ) -> crate::builders::calls::UpdateClientState {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            client_state.into(),
+            crate::operations::calls::UpdateClientState {
+                call_control_id: call_control_id.into(),
+                body: crate::models::UpdateClientStateRequest {
+                    client_state: client_state.into(),
+                },
+            },
         )
     }
     /// Start Conversation Relay.
     ///
     /// `POST /calls/{call_control_id}/actions/conversation_relay_start` (operationId `CallStartConversationRelay`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded).
     ///
-    /// Optional parameters are set on the returned [`CallStartConversationRelay`](crate::builders::CallStartConversationRelay).
-    pub fn conversation_relay_start(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StartConversationRelay`](crate::builders::calls::StartConversationRelay).
+    pub fn start_conversation_relay(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::CallStartConversationRelay {
-        crate::builders::CallStartConversationRelay::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StartConversationRelay {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StartConversationRelay {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StartConversationRelayRequest {
+                    assistant: None,
+                    client_state: None,
+                    command_id: None,
+                    conversation_relay_dtmf_detection: None,
+                    conversation_relay_settings: None,
+                    conversation_relay_url: None,
+                    custom_parameters: None,
+                    dtmf_detection: None,
+                    greeting: None,
+                    interruptible: None,
+                    interruptible_greeting: None,
+                    interruption_settings: None,
+                    language: None,
+                    languages: None,
+                    provider: None,
+                    structured_provider: None,
+                    transcription: None,
+                    transcription_engine: None,
+                    transcription_engine_config: None,
+                    tts_provider: None,
+                    url: None,
+                    voice: None,
+                    voice_settings: None,
+                },
+            },
         )
     }
     /// Stop Conversation Relay.
@@ -368,16 +621,22 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/conversation_relay_stop` (operationId `CallStopConversationRelay`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`CallStopConversationRelay`](crate::builders::CallStopConversationRelay).
-    pub fn conversation_relay_stop(
+    /// Optional parameters are set on the returned [`calls::StopConversationRelay`](crate::builders::calls::StopConversationRelay).
+    pub fn stop_conversation_relay(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::CallStopConversationRelay {
-        crate::builders::CallStopConversationRelay::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopConversationRelay {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StopConversationRelay {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopConversationRelayRequest {
+                    client_state: None,
+                    command_id: None,
+                },
+            },
         )
     }
     /// Enqueue call.
@@ -385,197 +644,374 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/enqueue` (operationId `EnqueueCall`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `queue_name` · string · required
     ///
-    /// Optional parameters are set on the returned [`EnqueueCall`](crate::builders::EnqueueCall).
+    /// Optional parameters are set on the returned [`calls::Enqueue`](crate::builders::calls::Enqueue).
     pub fn enqueue(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         queue_name: impl Into<String>,
-    ) -> crate::builders::EnqueueCall {
-        crate::builders::EnqueueCall::new(
+    ) -> crate::builders::calls::Enqueue {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            queue_name.into(),
+            crate::operations::calls::Enqueue {
+                call_control_id: call_control_id.into(),
+                body: crate::models::EnqueueRequest {
+                    client_state: None,
+                    command_id: None,
+                    keep_after_hangup: None,
+                    max_size: None,
+                    max_wait_time_secs: None,
+                    queue_name: queue_name.into(),
+                },
+            },
         )
     }
     /// Forking start.
     ///
     /// `POST /calls/{call_control_id}/actions/fork_start` (operationId `StartCallFork`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.fork.started`](crate::WebhookEvent::CallForkStarted), [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
     ///
-    /// Optional parameters are set on the returned [`StartCallFork`](crate::builders::StartCallFork).
-    pub fn fork_start(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StartForking`](crate::builders::calls::StartForking).
+    pub fn start_forking(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StartCallFork {
-        crate::builders::StartCallFork::new(self.client.clone(), call_control_id.into())
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StartForking {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::StartForking {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StartForkingRequest {
+                    client_state: None,
+                    command_id: None,
+                    rx: None,
+                    stream_type: None,
+                    tx: None,
+                },
+            },
+        )
     }
     /// Forking stop.
     ///
     /// `POST /calls/{call_control_id}/actions/fork_stop` (operationId `StopCallFork`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
     ///
-    /// Optional parameters are set on the returned [`StopCallFork`](crate::builders::StopCallFork).
-    pub fn fork_stop(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StopForking`](crate::builders::calls::StopForking).
+    pub fn stop_forking(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StopCallFork {
-        crate::builders::StopCallFork::new(self.client.clone(), call_control_id.into())
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopForking {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::StopForking {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopForkingRequest {
+                    client_state: None,
+                    command_id: None,
+                    stream_type: None,
+                },
+            },
+        )
     }
     /// Gather.
     ///
     /// `POST /calls/{call_control_id}/actions/gather` (operationId `GatherCall`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
     ///
-    /// Optional parameters are set on the returned [`GatherCall`](crate::builders::GatherCall).
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::Gather`](crate::builders::calls::Gather).
     pub fn gather(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::GatherCall {
-        crate::builders::GatherCall::new(self.client.clone(), call_control_id.into())
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::Gather {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::Gather {
+                call_control_id: call_control_id.into(),
+                body: crate::models::GatherRequest {
+                    client_state: None,
+                    command_id: None,
+                    gather_id: None,
+                    initial_timeout_millis: None,
+                    inter_digit_timeout_millis: None,
+                    maximum_digits: None,
+                    minimum_digits: None,
+                    terminating_digit: None,
+                    timeout_millis: None,
+                    valid_digits: None,
+                },
+            },
+        )
     }
     /// Gather stop.
     ///
     /// `POST /calls/{call_control_id}/actions/gather_stop` (operationId `StopCallGather`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
     ///
-    /// Optional parameters are set on the returned [`StopCallGather`](crate::builders::StopCallGather).
-    pub fn gather_stop(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StopGather`](crate::builders::calls::StopGather).
+    pub fn stop_gather(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StopCallGather {
-        crate::builders::StopCallGather::new(self.client.clone(), call_control_id.into())
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopGather {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::StopGather {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopGatherRequest {
+                    client_state: None,
+                    command_id: None,
+                },
+            },
+        )
     }
     /// Gather using AI.
     ///
     /// `POST /calls/{call_control_id}/actions/gather_using_ai` (operationId `callGatherUsingAI`).
     ///
+    /// Webhooks: [`call.ai_gather.ended`](crate::WebhookEvent::CallAiGatherEnded), [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.ai_gather.partial_results`](crate::WebhookEvent::CallAiGatherPartialResults), [`call.ai_gather.message_history_updated`](crate::WebhookEvent::CallAiGatherMessageHistoryUpdated).
+    ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `parameters` · map of any JSON · required
     ///
-    /// Optional parameters are set on the returned [`CallGatherUsingAi`](crate::builders::CallGatherUsingAi).
+    /// Optional parameters are set on the returned [`calls::GatherUsingAi`](crate::builders::calls::GatherUsingAi).
     pub fn gather_using_ai(
         &self,
-        call_control_id: impl Into<String>,
-        parameters: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
-    ) -> crate::builders::CallGatherUsingAi {
-        crate::builders::CallGatherUsingAi::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+        parameters: impl IntoIterator<
+            Item = (impl Into<String>, impl Into<serde_json::Value>),
+        >,
+    ) -> crate::builders::calls::GatherUsingAi {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            parameters.into(),
+            crate::operations::calls::GatherUsingAi {
+                call_control_id: call_control_id.into(),
+                body: crate::models::GatherUsingAiRequest {
+                    assistant: None,
+                    client_state: None,
+                    command_id: None,
+                    gather_ended_speech: None,
+                    greeting: None,
+                    interruption_settings: None,
+                    language: None,
+                    message_history: None,
+                    parameters: parameters
+                        .into_iter()
+                        .map(|(k, v)| (k.into(), v.into()))
+                        .collect(),
+                    send_message_history_updates: None,
+                    send_partial_results: None,
+                    transcription: None,
+                    user_response_timeout_ms: None,
+                    voice: None,
+                    voice_settings: None,
+                },
+            },
         )
     }
     /// Gather using audio.
     ///
     /// `POST /calls/{call_control_id}/actions/gather_using_audio` (operationId `GatherUsingAudio`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
     ///
-    /// Optional parameters are set on the returned [`GatherUsingAudio`](crate::builders::GatherUsingAudio).
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::GatherUsingAudio`](crate::builders::calls::GatherUsingAudio).
     pub fn gather_using_audio(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::GatherUsingAudio {
-        crate::builders::GatherUsingAudio::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::GatherUsingAudio {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::GatherUsingAudio {
+                call_control_id: call_control_id.into(),
+                body: crate::models::GatherUsingAudioRequest {
+                    audio_url: None,
+                    client_state: None,
+                    command_id: None,
+                    inter_digit_timeout_millis: None,
+                    invalid_audio_url: None,
+                    invalid_media_name: None,
+                    maximum_digits: None,
+                    maximum_tries: None,
+                    media_name: None,
+                    minimum_digits: None,
+                    terminating_digit: None,
+                    timeout_millis: None,
+                    valid_digits: None,
+                },
+            },
         )
     }
     /// Gather using speak.
     ///
     /// `POST /calls/{call_control_id}/actions/gather_using_speak` (operationId `GatherUsingSpeak`).
     ///
+    /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `payload` · string · required
     /// - `voice` · string · required
     ///
-    /// Optional parameters are set on the returned [`GatherUsingSpeak`](crate::builders::GatherUsingSpeak).
+    /// Optional parameters are set on the returned [`calls::GatherUsingSpeak`](crate::builders::calls::GatherUsingSpeak).
     pub fn gather_using_speak(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         payload: impl Into<String>,
         voice: impl Into<String>,
-    ) -> crate::builders::GatherUsingSpeak {
-        crate::builders::GatherUsingSpeak::new(
+    ) -> crate::builders::calls::GatherUsingSpeak {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            payload.into(),
-            voice.into(),
+            crate::operations::calls::GatherUsingSpeak {
+                call_control_id: call_control_id.into(),
+                body: crate::models::GatherUsingSpeakRequest {
+                    client_state: None,
+                    command_id: None,
+                    inter_digit_timeout_millis: None,
+                    invalid_payload: None,
+                    language: None,
+                    maximum_digits: None,
+                    maximum_tries: None,
+                    minimum_digits: None,
+                    payload: payload.into(),
+                    payload_type: None,
+                    service_level: None,
+                    terminating_digit: None,
+                    timeout_millis: None,
+                    valid_digits: None,
+                    voice: voice.into(),
+                    voice_settings: None,
+                },
+            },
         )
     }
     /// Hangup call.
     ///
     /// `POST /calls/{call_control_id}/actions/hangup` (operationId `HangupCall`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
     ///
-    /// Optional parameters are set on the returned [`HangupCall`](crate::builders::HangupCall).
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::Hangup`](crate::builders::calls::Hangup).
     pub fn hangup(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::HangupCall {
-        crate::builders::HangupCall::new(self.client.clone(), call_control_id.into())
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::Hangup {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::Hangup {
+                call_control_id: call_control_id.into(),
+                body: crate::models::HangupRequest {
+                    client_state: None,
+                    command_id: None,
+                    custom_headers: None,
+                },
+            },
+        )
     }
     /// Remove call from a queue.
     ///
     /// `POST /calls/{call_control_id}/actions/leave_queue` (operationId `LeaveQueue`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`LeaveQueue`](crate::builders::LeaveQueue).
+    /// Optional parameters are set on the returned [`calls::LeaveQueue`](crate::builders::calls::LeaveQueue).
     pub fn leave_queue(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::LeaveQueue {
-        crate::builders::LeaveQueue::new(self.client.clone(), call_control_id.into())
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::LeaveQueue {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::LeaveQueue {
+                call_control_id: call_control_id.into(),
+                body: crate::models::LeaveQueueRequest {
+                    client_state: None,
+                    command_id: None,
+                },
+            },
+        )
     }
     /// Play audio URL.
     ///
     /// `POST /calls/{call_control_id}/actions/playback_start` (operationId `StartCallPlayback`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded).
     ///
-    /// Optional parameters are set on the returned [`StartCallPlayback`](crate::builders::StartCallPlayback).
-    pub fn playback_start(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StartPlayback`](crate::builders::calls::StartPlayback).
+    pub fn start_playback(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StartCallPlayback {
-        crate::builders::StartCallPlayback::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StartPlayback {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StartPlayback {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StartPlaybackRequest {
+                    audio_type: None,
+                    audio_url: None,
+                    cache_audio: None,
+                    client_state: None,
+                    command_id: None,
+                    loop_: None,
+                    media_name: None,
+                    overlay: None,
+                    playback_content: None,
+                    stop: None,
+                    target_legs: None,
+                },
+            },
         )
     }
     /// Stop audio playback.
     ///
     /// `POST /calls/{call_control_id}/actions/playback_stop` (operationId `StopCallPlayback`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
     ///
-    /// Optional parameters are set on the returned [`StopCallPlayback`](crate::builders::StopCallPlayback).
-    pub fn playback_stop(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StopPlayback`](crate::builders::calls::StopPlayback).
+    pub fn stop_playback(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StopCallPlayback {
-        crate::builders::StopCallPlayback::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopPlayback {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StopPlayback {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopPlaybackRequest {
+                    client_state: None,
+                    command_id: None,
+                    overlay: None,
+                    stop: None,
+                },
+            },
         )
     }
     /// Record pause.
@@ -583,16 +1019,23 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/record_pause` (operationId `PauseCallRecording`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`PauseCallRecording`](crate::builders::PauseCallRecording).
-    pub fn record_pause(
+    /// Optional parameters are set on the returned [`calls::PauseRecording`](crate::builders::calls::PauseRecording).
+    pub fn pause_recording(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::PauseCallRecording {
-        crate::builders::PauseCallRecording::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::PauseRecording {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::PauseRecording {
+                call_control_id: call_control_id.into(),
+                body: crate::models::PauseRecordingRequest {
+                    client_state: None,
+                    command_id: None,
+                    recording_id: None,
+                },
+            },
         )
     }
     /// Record resume.
@@ -600,96 +1043,153 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/record_resume` (operationId `ResumeCallRecording`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`ResumeCallRecording`](crate::builders::ResumeCallRecording).
-    pub fn record_resume(
+    /// Optional parameters are set on the returned [`calls::ResumeRecording`](crate::builders::calls::ResumeRecording).
+    pub fn resume_recording(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::ResumeCallRecording {
-        crate::builders::ResumeCallRecording::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::ResumeRecording {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::ResumeRecording {
+                call_control_id: call_control_id.into(),
+                body: crate::models::ResumeRecordingRequest {
+                    client_state: None,
+                    command_id: None,
+                    recording_id: None,
+                },
+            },
         )
     }
     /// Recording start.
     ///
     /// `POST /calls/{call_control_id}/actions/record_start` (operationId `StartCallRecord`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
-    /// - `channels` · [`StartRecordingRequestChannels`](crate::models::StartRecordingRequestChannels) · required
-    /// - `format` · [`StartRecordingRequestFormat`](crate::models::StartRecordingRequestFormat) · required
+    /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved), [`call.recording.transcription.saved`](crate::WebhookEvent::CallRecordingTranscriptionSaved), [`call.recording.error`](crate::WebhookEvent::CallRecordingError).
     ///
-    /// Optional parameters are set on the returned [`StartCallRecord`](crate::builders::StartCallRecord).
-    pub fn record_start(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    /// - `channels` · [`RecordChannels`](crate::models::RecordChannels) · required
+    /// - `format` · [`RecordFormat`](crate::models::RecordFormat) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StartRecording`](crate::builders::calls::StartRecording).
+    pub fn start_recording(
         &self,
-        call_control_id: impl Into<String>,
-        channels: impl Into<crate::models::StartRecordingRequestChannels>,
-        format: impl Into<crate::models::StartRecordingRequestFormat>,
-    ) -> crate::builders::StartCallRecord {
-        crate::builders::StartCallRecord::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+        channels: crate::models::RecordChannels,
+        format: crate::models::RecordFormat,
+    ) -> crate::builders::calls::StartRecording {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            channels.into(),
-            format.into(),
+            crate::operations::calls::StartRecording {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StartRecordingRequest {
+                    channels,
+                    client_state: None,
+                    command_id: None,
+                    custom_file_name: None,
+                    format,
+                    max_length: None,
+                    play_beep: None,
+                    recording_track: None,
+                    timeout_secs: None,
+                    transcription: None,
+                    transcription_engine: None,
+                    transcription_language: None,
+                    transcription_max_speaker_count: None,
+                    transcription_min_speaker_count: None,
+                    transcription_profanity_filter: None,
+                    transcription_speaker_diarization: None,
+                    trim: None,
+                },
+            },
         )
     }
     /// Recording stop.
     ///
     /// `POST /calls/{call_control_id}/actions/record_stop` (operationId `StopCallRecording`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
     ///
-    /// Optional parameters are set on the returned [`StopCallRecording`](crate::builders::StopCallRecording).
-    pub fn record_stop(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StopRecording`](crate::builders::calls::StopRecording).
+    pub fn stop_recording(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StopCallRecording {
-        crate::builders::StopCallRecording::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopRecording {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StopRecording {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopRecordingRequest {
+                    client_state: None,
+                    command_id: None,
+                    recording_id: None,
+                },
+            },
         )
     }
     /// SIP Refer a call.
     ///
     /// `POST /calls/{call_control_id}/actions/refer` (operationId `ReferCall`).
     ///
+    /// Webhooks: [`call.refer.started`](crate::WebhookEvent::CallReferStarted), [`call.refer.completed`](crate::WebhookEvent::CallReferCompleted), [`call.refer.failed`](crate::WebhookEvent::CallReferFailed).
+    ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `sip_address` · string · required
     ///
-    /// Optional parameters are set on the returned [`ReferCall`](crate::builders::ReferCall).
+    /// Optional parameters are set on the returned [`calls::Refer`](crate::builders::calls::Refer).
     pub fn refer(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         sip_address: impl Into<String>,
-    ) -> crate::builders::ReferCall {
-        crate::builders::ReferCall::new(
+    ) -> crate::builders::calls::Refer {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            sip_address.into(),
+            crate::operations::calls::Refer {
+                call_control_id: call_control_id.into(),
+                body: crate::models::ReferRequest {
+                    client_state: None,
+                    command_id: None,
+                    custom_headers: None,
+                    sip_address: sip_address.into(),
+                    sip_auth_password: None,
+                    sip_auth_username: None,
+                    sip_headers: None,
+                },
+            },
         )
     }
     /// Reject a call.
     ///
     /// `POST /calls/{call_control_id}/actions/reject` (operationId `RejectCall`).
     ///
+    /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup).
+    ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `cause` · [`RejectRequestCause`](crate::models::RejectRequestCause) · required
     ///
-    /// Optional parameters are set on the returned [`RejectCall`](crate::builders::RejectCall).
+    /// Optional parameters are set on the returned [`calls::Reject`](crate::builders::calls::Reject).
     pub fn reject(
         &self,
-        call_control_id: impl Into<String>,
-        cause: impl Into<crate::models::RejectRequestCause>,
-    ) -> crate::builders::RejectCall {
-        crate::builders::RejectCall::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+        cause: crate::models::RejectRequestCause,
+    ) -> crate::builders::calls::Reject {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            cause.into(),
+            crate::operations::calls::Reject {
+                call_control_id: call_control_id.into(),
+                body: crate::models::RejectRequest {
+                    cause,
+                    client_state: None,
+                    command_id: None,
+                },
+            },
         )
     }
     /// Send DTMF.
@@ -697,19 +1197,26 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/send_dtmf` (operationId `SendDTMF`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `digits` · string · required
     ///
-    /// Optional parameters are set on the returned [`SendDtmf`](crate::builders::SendDtmf).
+    /// Optional parameters are set on the returned [`calls::SendDtmf`](crate::builders::calls::SendDtmf).
     pub fn send_dtmf(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         digits: impl Into<String>,
-    ) -> crate::builders::SendDtmf {
-        crate::builders::SendDtmf::new(
+    ) -> crate::builders::calls::SendDtmf {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            digits.into(),
+            crate::operations::calls::SendDtmf {
+                call_control_id: call_control_id.into(),
+                body: crate::models::SendDtmfRequest {
+                    client_state: None,
+                    command_id: None,
+                    digits: digits.into(),
+                    duration_millis: None,
+                },
+            },
         )
     }
     /// Send SIP info.
@@ -717,79 +1224,121 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/send_sip_info` (operationId `SendSIPInfo`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `body` · string · required
     /// - `content_type` · string · required
     ///
-    /// Optional parameters are set on the returned [`SendSipInfo`](crate::builders::SendSipInfo).
+    /// Optional parameters are set on the returned [`calls::SendSipInfo`](crate::builders::calls::SendSipInfo).
     pub fn send_sip_info(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         body: impl Into<String>,
         content_type: impl Into<String>,
-    ) -> crate::builders::SendSipInfo {
-        crate::builders::SendSipInfo::new(
+    ) -> crate::builders::calls::SendSipInfo {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            body.into(),
-            content_type.into(),
+            crate::operations::calls::SendSipInfo {
+                call_control_id: call_control_id.into(),
+                body: crate::models::SendSipInfoRequest {
+                    body: body.into(),
+                    client_state: None,
+                    command_id: None,
+                    content_type: content_type.into(),
+                },
+            },
         )
     }
     /// SIPREC start.
     ///
     /// `POST /calls/{call_control_id}/actions/siprec_start` (operationId `StartSiprecSession`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`siprec.started`](crate::WebhookEvent::SiprecStarted), [`siprec.stopped`](crate::WebhookEvent::SiprecStopped), [`siprec.failed`](crate::WebhookEvent::SiprecFailed).
     ///
-    /// Optional parameters are set on the returned [`StartSiprecSession`](crate::builders::StartSiprecSession).
-    pub fn siprec_start(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StartSiprec`](crate::builders::calls::StartSiprec).
+    pub fn start_siprec(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StartSiprecSession {
-        crate::builders::StartSiprecSession::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StartSiprec {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StartSiprec {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StartSiprecRequest {
+                    client_state: None,
+                    connector_name: None,
+                    include_metadata_custom_headers: None,
+                    secure: None,
+                    session_timeout_secs: None,
+                    sip_transport: None,
+                    siprec_track: None,
+                },
+            },
         )
     }
     /// SIPREC stop.
     ///
     /// `POST /calls/{call_control_id}/actions/siprec_stop` (operationId `StopSiprecSession`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`siprec.stopped`](crate::WebhookEvent::SiprecStopped).
     ///
-    /// Optional parameters are set on the returned [`StopSiprecSession`](crate::builders::StopSiprecSession).
-    pub fn siprec_stop(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StopSiprec`](crate::builders::calls::StopSiprec).
+    pub fn stop_siprec(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StopSiprecSession {
-        crate::builders::StopSiprecSession::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopSiprec {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StopSiprec {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopSiprecRequest {
+                    client_state: None,
+                    command_id: None,
+                },
+            },
         )
     }
     /// Speak text.
     ///
     /// `POST /calls/{call_control_id}/actions/speak` (operationId `SpeakCall`).
     ///
+    /// Webhooks: [`call.speak.started`](crate::WebhookEvent::CallSpeakStarted), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
+    ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `payload` · string · required
     /// - `voice` · string · required
     ///
-    /// Optional parameters are set on the returned [`SpeakCall`](crate::builders::SpeakCall).
+    /// Optional parameters are set on the returned [`calls::Speak`](crate::builders::calls::Speak).
     pub fn speak(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         payload: impl Into<String>,
         voice: impl Into<String>,
-    ) -> crate::builders::SpeakCall {
-        crate::builders::SpeakCall::new(
+    ) -> crate::builders::calls::Speak {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            payload.into(),
-            voice.into(),
+            crate::operations::calls::Speak {
+                call_control_id: call_control_id.into(),
+                body: crate::models::SpeakRequest {
+                    client_state: None,
+                    command_id: None,
+                    language: None,
+                    loop_: None,
+                    payload: payload.into(),
+                    payload_type: None,
+                    service_level: None,
+                    stop: None,
+                    target_legs: None,
+                    voice: voice.into(),
+                    voice_settings: None,
+                },
+            },
         )
     }
     /// Streaming start.
@@ -797,33 +1346,59 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/streaming_start` (operationId `StartCallStreaming`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`StartCallStreaming`](crate::builders::StartCallStreaming).
-    pub fn streaming_start(
+    /// Optional parameters are set on the returned [`calls::StartStreaming`](crate::builders::calls::StartStreaming).
+    pub fn start_streaming(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StartCallStreaming {
-        crate::builders::StartCallStreaming::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StartStreaming {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StartStreaming {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StartStreamingRequest {
+                    client_state: None,
+                    command_id: None,
+                    custom_parameters: None,
+                    dialogflow_config: None,
+                    enable_dialogflow: None,
+                    stream_auth_token: None,
+                    stream_bidirectional_codec: None,
+                    stream_bidirectional_mode: None,
+                    stream_bidirectional_sampling_rate: None,
+                    stream_bidirectional_target_legs: None,
+                    stream_codec: None,
+                    stream_track: None,
+                    stream_url: None,
+                },
+            },
         )
     }
     /// Streaming stop.
     ///
     /// `POST /calls/{call_control_id}/actions/streaming_stop` (operationId `StopCallStreaming`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`streaming.stopped`](crate::WebhookEvent::StreamingStopped).
     ///
-    /// Optional parameters are set on the returned [`StopCallStreaming`](crate::builders::StopCallStreaming).
-    pub fn streaming_stop(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StopStreaming`](crate::builders::calls::StopStreaming).
+    pub fn stop_streaming(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StopCallStreaming {
-        crate::builders::StopCallStreaming::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopStreaming {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StopStreaming {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopStreamingRequest {
+                    client_state: None,
+                    command_id: None,
+                    stream_id: None,
+                },
+            },
         )
     }
     /// Noise Suppression Start (BETA).
@@ -831,16 +1406,25 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/suppression_start` (operationId `noiseSuppressionStart`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`NoiseSuppressionStart`](crate::builders::NoiseSuppressionStart).
-    pub fn suppression_start(
+    /// Optional parameters are set on the returned [`calls::StartNoiseSuppression`](crate::builders::calls::StartNoiseSuppression).
+    pub fn start_noise_suppression(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::NoiseSuppressionStart {
-        crate::builders::NoiseSuppressionStart::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StartNoiseSuppression {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StartNoiseSuppression {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StartNoiseSuppressionRequest {
+                    client_state: None,
+                    command_id: None,
+                    direction: None,
+                    noise_suppression_engine: None,
+                    noise_suppression_engine_config: None,
+                },
+            },
         )
     }
     /// Noise Suppression Stop (BETA).
@@ -848,16 +1432,22 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/suppression_stop` (operationId `noiseSuppressionStop`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`NoiseSuppressionStop`](crate::builders::NoiseSuppressionStop).
-    pub fn suppression_stop(
+    /// Optional parameters are set on the returned [`calls::StopNoiseSuppression`](crate::builders::calls::StopNoiseSuppression).
+    pub fn stop_noise_suppression(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::NoiseSuppressionStop {
-        crate::builders::NoiseSuppressionStop::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopNoiseSuppression {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StopNoiseSuppression {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopNoiseSuppressionRequest {
+                    client_state: None,
+                    command_id: None,
+                },
+            },
         )
     }
     /// Switch supervisor role.
@@ -865,36 +1455,51 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/switch_supervisor_role` (operationId `SwitchSupervisorRole`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
-    /// - `role` · [`SwitchSupervisorRoleRequestRole`](crate::models::SwitchSupervisorRoleRequestRole) · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    /// - `role` · [`CallRequestSupervisorRole`](crate::models::CallRequestSupervisorRole) · required
     ///
-    /// Optional parameters are set on the returned [`SwitchSupervisorRole`](crate::builders::SwitchSupervisorRole).
+    /// Optional parameters are set on the returned [`calls::SwitchSupervisorRole`](crate::builders::calls::SwitchSupervisorRole).
     pub fn switch_supervisor_role(
         &self,
-        call_control_id: impl Into<String>,
-        role: impl Into<crate::models::SwitchSupervisorRoleRequestRole>,
-    ) -> crate::builders::SwitchSupervisorRole {
-        crate::builders::SwitchSupervisorRole::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+        role: crate::models::CallRequestSupervisorRole,
+    ) -> crate::builders::calls::SwitchSupervisorRole {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            role.into(),
+            crate::operations::calls::SwitchSupervisorRole {
+                call_control_id: call_control_id.into(),
+                body: crate::models::SwitchSupervisorRoleRequest {
+                    role,
+                },
+            },
         )
     }
     /// Transcription start.
     ///
     /// `POST /calls/{call_control_id}/actions/transcription_start` (operationId `StartCallTranscription`).
     ///
-    /// Arguments:
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`call.transcription`](crate::WebhookEvent::CallTranscription).
     ///
-    /// Optional parameters are set on the returned [`StartCallTranscription`](crate::builders::StartCallTranscription).
-    pub fn transcription_start(
+    /// Arguments:
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StartTranscription`](crate::builders::calls::StartTranscription).
+    pub fn start_transcription(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StartCallTranscription {
-        crate::builders::StartCallTranscription::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StartTranscription {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StartTranscription {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StartTranscriptionRequest {
+                    client_state: None,
+                    command_id: None,
+                    transcription_engine: None,
+                    transcription_engine_config: None,
+                    transcription_tracks: None,
+                },
+            },
         )
     }
     /// Transcription stop.
@@ -902,36 +1507,86 @@ impl<'a> CallsActions<'a> {
     /// `POST /calls/{call_control_id}/actions/transcription_stop` (operationId `StopCallTranscription`).
     ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`StopCallTranscription`](crate::builders::StopCallTranscription).
-    pub fn transcription_stop(
+    /// Optional parameters are set on the returned [`calls::StopTranscription`](crate::builders::calls::StopTranscription).
+    pub fn stop_transcription(
         &self,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::StopCallTranscription {
-        crate::builders::StopCallTranscription::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::calls::StopTranscription {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
+            crate::operations::calls::StopTranscription {
+                call_control_id: call_control_id.into(),
+                body: crate::models::StopTranscriptionRequest {
+                    client_state: None,
+                    command_id: None,
+                },
+            },
         )
     }
     /// Transfer call.
     ///
     /// `POST /calls/{call_control_id}/actions/transfer` (operationId `TransferCall`).
     ///
+    /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.bridged`](crate::WebhookEvent::CallBridged), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded).
+    ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `to` · string · required
     ///
-    /// Optional parameters are set on the returned [`TransferCall`](crate::builders::TransferCall).
+    /// Optional parameters are set on the returned [`calls::Transfer`](crate::builders::calls::Transfer).
     pub fn transfer(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         to: impl Into<String>,
-    ) -> crate::builders::TransferCall {
-        crate::builders::TransferCall::new(
+    ) -> crate::builders::calls::Transfer {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            to.into(),
+            crate::operations::calls::Transfer {
+                call_control_id: call_control_id.into(),
+                body: crate::models::TransferCallRequest {
+                    answering_machine_detection: None,
+                    answering_machine_detection_config: None,
+                    audio_url: None,
+                    client_state: None,
+                    command_id: None,
+                    custom_headers: None,
+                    early_media: None,
+                    from: None,
+                    from_display_name: None,
+                    media_encryption: None,
+                    media_name: None,
+                    mute_dtmf: None,
+                    park_after_unbridge: None,
+                    preferred_codecs: None,
+                    privacy: None,
+                    record: None,
+                    record_channels: None,
+                    record_custom_file_name: None,
+                    record_format: None,
+                    record_max_length: None,
+                    record_timeout_secs: None,
+                    record_track: None,
+                    record_trim: None,
+                    send_digits_on_answer: None,
+                    sip_auth_password: None,
+                    sip_auth_username: None,
+                    sip_headers: None,
+                    sip_region: None,
+                    sip_transport_protocol: None,
+                    sound_modifications: None,
+                    target_leg_client_state: None,
+                    time_limit_secs: None,
+                    timeout_secs: None,
+                    to: to.into(),
+                    webhook_retries_policies: None,
+                    webhook_url: None,
+                    webhook_url_method: None,
+                    webhook_urls: None,
+                    webhook_urls_method: None,
+                },
+            },
         )
     }
 }
@@ -957,28 +1612,51 @@ impl<'a> Conferences<'a> {
     ///
     /// `GET /conferences` (operationId `ListConferences`).
     ///
-    /// Optional parameters are set on the returned [`ListConferences`](crate::builders::ListConferences).
-    pub fn list(&self) -> crate::builders::ListConferences {
-        crate::builders::ListConferences::new(self.client.clone())
+    /// Optional parameters are set on the returned [`conferences::List`](crate::builders::conferences::List).
+    pub fn list(&self) -> crate::builders::conferences::List {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::List {
+                region: None,
+                filter: None,
+                page: None,
+            },
+        )
     }
     /// Create conference.
     ///
     /// `POST /conferences` (operationId `CreateConference`).
     ///
+    /// Webhooks: [`conference.created`](crate::WebhookEvent::ConferenceCreated), [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft), [`conference.ended`](crate::WebhookEvent::ConferenceEnded), [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved), [`conference.floor.changed`](crate::WebhookEvent::ConferenceFloorChanged).
+    ///
     /// Arguments:
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     /// - `name` · string · required
     ///
-    /// Optional parameters are set on the returned [`CreateConference`](crate::builders::CreateConference).
+    /// Optional parameters are set on the returned [`conferences::Create`](crate::builders::conferences::Create).
     pub fn create(
         &self,
-        call_control_id: impl Into<String>,
+        call_control_id: impl Into<crate::models::CallControlId>,
         name: impl Into<String>,
-    ) -> crate::builders::CreateConference {
-        crate::builders::CreateConference::new(
+    ) -> crate::builders::conferences::Create {
+        crate::Request::new(
             self.client.clone(),
-            call_control_id.into(),
-            name.into(),
+            crate::operations::conferences::Create {
+                body: crate::models::CreateConferenceRequest {
+                    beep_enabled: None,
+                    call_control_id: call_control_id.into(),
+                    client_state: None,
+                    comfort_noise: None,
+                    command_id: None,
+                    duration_minutes: None,
+                    hold_audio_url: None,
+                    hold_media_name: None,
+                    max_participants: None,
+                    name: name.into(),
+                    region: None,
+                    start_conference_on_create: None,
+                },
+            },
         )
     }
     /// Retrieve a conference.
@@ -986,14 +1664,20 @@ impl<'a> Conferences<'a> {
     /// `GET /conferences/{id}` (operationId `RetrieveConference`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
-    /// Optional parameters are set on the returned [`RetrieveConference`](crate::builders::RetrieveConference).
+    /// Optional parameters are set on the returned [`conferences::Retrieve`](crate::builders::conferences::Retrieve).
     pub fn retrieve(
         &self,
-        id: impl Into<String>,
-    ) -> crate::builders::RetrieveConference {
-        crate::builders::RetrieveConference::new(self.client.clone(), id.into())
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::Retrieve {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::Retrieve {
+                id: id.into(),
+                region: None,
+            },
+        )
     }
 }
 /// The `conferences.actions` operations.
@@ -1007,30 +1691,60 @@ impl<'a> ConferencesActions<'a> {
     /// `POST /conferences/{id}/actions/end` (operationId `EndConference`).
     ///
     /// Arguments:
-    /// - `id` · string (uuid) · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) (uuid) · required
     ///
-    /// Optional parameters are set on the returned [`EndConference`](crate::builders::EndConference).
-    pub fn end(&self, id: impl Into<String>) -> crate::builders::EndConference {
-        crate::builders::EndConference::new(self.client.clone(), id.into())
+    /// Optional parameters are set on the returned [`conferences::EndConference`](crate::builders::conferences::EndConference).
+    pub fn end_conference(
+        &self,
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::EndConference {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::EndConference {
+                id: id.into(),
+                body: crate::models::EndConferenceRequest {
+                    command_id: None,
+                },
+            },
+        )
     }
     /// Gather DTMF using audio prompt in a conference.
     ///
     /// `POST /conferences/{id}/actions/gather_using_audio` (operationId `ConferenceGatherUsingAudio`).
     ///
     /// Arguments:
-    /// - `id` · string (uuid) · required
-    /// - `call_control_id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) (uuid) · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`ConferenceGatherUsingAudio`](crate::builders::ConferenceGatherUsingAudio).
-    pub fn gather_using_audio(
+    /// Optional parameters are set on the returned [`conferences::GatherDtmfAudio`](crate::builders::conferences::GatherDtmfAudio).
+    pub fn gather_dtmf_audio(
         &self,
-        id: impl Into<String>,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::ConferenceGatherUsingAudio {
-        crate::builders::ConferenceGatherUsingAudio::new(
+        id: impl Into<crate::models::ConferenceId>,
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::conferences::GatherDtmfAudio {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            call_control_id.into(),
+            crate::operations::conferences::GatherDtmfAudio {
+                id: id.into(),
+                body: crate::models::ConferenceGatherUsingAudioRequest {
+                    audio_url: None,
+                    call_control_id: call_control_id.into(),
+                    client_state: None,
+                    gather_id: None,
+                    initial_timeout_millis: None,
+                    inter_digit_timeout_millis: None,
+                    invalid_audio_url: None,
+                    invalid_media_name: None,
+                    maximum_digits: None,
+                    maximum_tries: None,
+                    media_name: None,
+                    minimum_digits: None,
+                    stop_playback_on_dtmf: None,
+                    terminating_digit: None,
+                    timeout_millis: None,
+                    valid_digits: None,
+                },
+            },
         )
     }
     /// Hold conference participants.
@@ -1038,53 +1752,92 @@ impl<'a> ConferencesActions<'a> {
     /// `POST /conferences/{id}/actions/hold` (operationId `HoldConferenceParticipants`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
-    /// Optional parameters are set on the returned [`HoldConferenceParticipants`](crate::builders::HoldConferenceParticipants).
+    /// Optional parameters are set on the returned [`conferences::Hold`](crate::builders::conferences::Hold).
     pub fn hold(
         &self,
-        id: impl Into<String>,
-    ) -> crate::builders::HoldConferenceParticipants {
-        crate::builders::HoldConferenceParticipants::new(self.client.clone(), id.into())
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::Hold {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::Hold {
+                id: id.into(),
+                body: crate::models::ConferenceHoldRequest {
+                    audio_url: None,
+                    call_control_ids: None,
+                    media_name: None,
+                    region: None,
+                },
+            },
+        )
     }
     /// Join a conference.
     ///
     /// `POST /conferences/{id}/actions/join` (operationId `JoinConference`).
     ///
-    /// Arguments:
-    /// - `id` · string · required
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
     ///
-    /// Optional parameters are set on the returned [`JoinConference`](crate::builders::JoinConference).
+    /// Arguments:
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`conferences::Join`](crate::builders::conferences::Join).
     pub fn join(
         &self,
-        id: impl Into<String>,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::JoinConference {
-        crate::builders::JoinConference::new(
+        id: impl Into<crate::models::ConferenceId>,
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::conferences::Join {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            call_control_id.into(),
+            crate::operations::conferences::Join {
+                id: id.into(),
+                body: crate::models::JoinConferenceRequest {
+                    beep_enabled: None,
+                    call_control_id: call_control_id.into(),
+                    client_state: None,
+                    command_id: None,
+                    end_conference_on_exit: None,
+                    hold: None,
+                    hold_audio_url: None,
+                    hold_media_name: None,
+                    mute: None,
+                    region: None,
+                    soft_end_conference_on_exit: None,
+                    start_conference_on_enter: None,
+                    supervisor_role: None,
+                    whisper_call_control_ids: None,
+                },
+            },
         )
     }
     /// Leave a conference.
     ///
     /// `POST /conferences/{id}/actions/leave` (operationId `LeaveConference`).
     ///
-    /// Arguments:
-    /// - `id` · string · required
-    /// - `call_control_id` · string · required
+    /// Webhooks: [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
     ///
-    /// Optional parameters are set on the returned [`LeaveConference`](crate::builders::LeaveConference).
+    /// Arguments:
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    ///
+    /// Optional parameters are set on the returned [`conferences::Leave`](crate::builders::conferences::Leave).
     pub fn leave(
         &self,
-        id: impl Into<String>,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::LeaveConference {
-        crate::builders::LeaveConference::new(
+        id: impl Into<crate::models::ConferenceId>,
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::conferences::Leave {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            call_control_id.into(),
+            crate::operations::conferences::Leave {
+                id: id.into(),
+                body: crate::models::LeaveConferenceRequest {
+                    beep_enabled: None,
+                    call_control_id: call_control_id.into(),
+                    command_id: None,
+                    region: None,
+                },
+            },
         )
     }
     /// Mute conference participants.
@@ -1092,106 +1845,182 @@ impl<'a> ConferencesActions<'a> {
     /// `POST /conferences/{id}/actions/mute` (operationId `MuteConferenceParticipants`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
-    /// Optional parameters are set on the returned [`MuteConferenceParticipants`](crate::builders::MuteConferenceParticipants).
+    /// Optional parameters are set on the returned [`conferences::Mute`](crate::builders::conferences::Mute).
     pub fn mute(
         &self,
-        id: impl Into<String>,
-    ) -> crate::builders::MuteConferenceParticipants {
-        crate::builders::MuteConferenceParticipants::new(self.client.clone(), id.into())
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::Mute {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::Mute {
+                id: id.into(),
+                body: crate::models::ConferenceMuteRequest {
+                    call_control_ids: None,
+                    region: None,
+                },
+            },
+        )
     }
     /// Play audio to conference participants.
     ///
     /// `POST /conferences/{id}/actions/play` (operationId `PlayConferenceAudio`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
-    /// Optional parameters are set on the returned [`PlayConferenceAudio`](crate::builders::PlayConferenceAudio).
-    pub fn play(&self, id: impl Into<String>) -> crate::builders::PlayConferenceAudio {
-        crate::builders::PlayConferenceAudio::new(self.client.clone(), id.into())
+    /// Optional parameters are set on the returned [`conferences::Play`](crate::builders::conferences::Play).
+    pub fn play(
+        &self,
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::Play {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::Play {
+                id: id.into(),
+                body: crate::models::ConferencePlayRequest {
+                    audio_url: None,
+                    call_control_ids: None,
+                    loop_: None,
+                    media_name: None,
+                    region: None,
+                },
+            },
+        )
     }
     /// Conference recording pause.
     ///
     /// `POST /conferences/{id}/actions/record_pause` (operationId `PauseConferenceRecording`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
-    /// Optional parameters are set on the returned [`PauseConferenceRecording`](crate::builders::PauseConferenceRecording).
+    /// Optional parameters are set on the returned [`conferences::RecordPause`](crate::builders::conferences::RecordPause).
     pub fn record_pause(
         &self,
-        id: impl Into<String>,
-    ) -> crate::builders::PauseConferenceRecording {
-        crate::builders::PauseConferenceRecording::new(self.client.clone(), id.into())
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::RecordPause {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::RecordPause {
+                id: id.into(),
+                body: crate::models::PauseConferenceRecordingRequest {
+                    command_id: None,
+                    recording_id: None,
+                    region: None,
+                },
+            },
+        )
     }
     /// Conference recording resume.
     ///
     /// `POST /conferences/{id}/actions/record_resume` (operationId `ResumeConferenceRecording`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
-    /// Optional parameters are set on the returned [`ResumeConferenceRecording`](crate::builders::ResumeConferenceRecording).
+    /// Optional parameters are set on the returned [`conferences::RecordResume`](crate::builders::conferences::RecordResume).
     pub fn record_resume(
         &self,
-        id: impl Into<String>,
-    ) -> crate::builders::ResumeConferenceRecording {
-        crate::builders::ResumeConferenceRecording::new(self.client.clone(), id.into())
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::RecordResume {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::RecordResume {
+                id: id.into(),
+                body: crate::models::ResumeConferenceRecordingRequest {
+                    command_id: None,
+                    recording_id: None,
+                    region: None,
+                },
+            },
+        )
     }
     /// Conference recording start.
     ///
     /// `POST /conferences/{id}/actions/record_start` (operationId `StartConferenceRecording`).
     ///
-    /// Arguments:
-    /// - `id` · string · required
-    /// - `format` · [`StartConferenceRecordingRequestFormat`](crate::models::StartConferenceRecordingRequestFormat) · required
+    /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
     ///
-    /// Optional parameters are set on the returned [`StartConferenceRecording`](crate::builders::StartConferenceRecording).
+    /// Arguments:
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
+    /// - `format` · [`RecordFormat`](crate::models::RecordFormat) · required
+    ///
+    /// Optional parameters are set on the returned [`conferences::RecordStart`](crate::builders::conferences::RecordStart).
     pub fn record_start(
         &self,
-        id: impl Into<String>,
-        format: impl Into<crate::models::StartConferenceRecordingRequestFormat>,
-    ) -> crate::builders::StartConferenceRecording {
-        crate::builders::StartConferenceRecording::new(
+        id: impl Into<crate::models::ConferenceId>,
+        format: crate::models::RecordFormat,
+    ) -> crate::builders::conferences::RecordStart {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            format.into(),
+            crate::operations::conferences::RecordStart {
+                id: id.into(),
+                body: crate::models::StartConferenceRecordingRequest {
+                    channels: None,
+                    command_id: None,
+                    custom_file_name: None,
+                    format,
+                    play_beep: None,
+                    region: None,
+                    trim: None,
+                },
+            },
         )
     }
     /// Conference recording stop.
     ///
     /// `POST /conferences/{id}/actions/record_stop` (operationId `StopConferenceRecording`).
     ///
-    /// Arguments:
-    /// - `id` · string · required
+    /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
     ///
-    /// Optional parameters are set on the returned [`StopConferenceRecording`](crate::builders::StopConferenceRecording).
+    /// Arguments:
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
+    ///
+    /// Optional parameters are set on the returned [`conferences::RecordStop`](crate::builders::conferences::RecordStop).
     pub fn record_stop(
         &self,
-        id: impl Into<String>,
-    ) -> crate::builders::StopConferenceRecording {
-        crate::builders::StopConferenceRecording::new(self.client.clone(), id.into())
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::RecordStop {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::RecordStop {
+                id: id.into(),
+                body: crate::models::StopRecordingConferenceRequest {
+                    client_state: None,
+                    command_id: None,
+                    recording_id: None,
+                    region: None,
+                },
+            },
+        )
     }
     /// Send DTMF to conference participants.
     ///
     /// `POST /conferences/{id}/actions/send_dtmf` (operationId `ConferenceSendDTMF`).
     ///
     /// Arguments:
-    /// - `id` · string (uuid) · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) (uuid) · required
     /// - `digits` · string · required
     ///
-    /// Optional parameters are set on the returned [`ConferenceSendDtmf`](crate::builders::ConferenceSendDtmf).
+    /// Optional parameters are set on the returned [`conferences::SendDtmf`](crate::builders::conferences::SendDtmf).
     pub fn send_dtmf(
         &self,
-        id: impl Into<String>,
+        id: impl Into<crate::models::ConferenceId>,
         digits: impl Into<String>,
-    ) -> crate::builders::ConferenceSendDtmf {
-        crate::builders::ConferenceSendDtmf::new(
+    ) -> crate::builders::conferences::SendDtmf {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            digits.into(),
+            crate::operations::conferences::SendDtmf {
+                id: id.into(),
+                body: crate::models::ConferenceSendDtmfRequest {
+                    call_control_ids: None,
+                    client_state: None,
+                    digits: digits.into(),
+                    duration_millis: None,
+                },
+            },
         )
     }
     /// Speak text to conference participants.
@@ -1199,22 +2028,32 @@ impl<'a> ConferencesActions<'a> {
     /// `POST /conferences/{id}/actions/speak` (operationId `SpeakTextToConference`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     /// - `payload` · string · required
     /// - `voice` · string · required
     ///
-    /// Optional parameters are set on the returned [`SpeakTextToConference`](crate::builders::SpeakTextToConference).
+    /// Optional parameters are set on the returned [`conferences::Speak`](crate::builders::conferences::Speak).
     pub fn speak(
         &self,
-        id: impl Into<String>,
+        id: impl Into<crate::models::ConferenceId>,
         payload: impl Into<String>,
         voice: impl Into<String>,
-    ) -> crate::builders::SpeakTextToConference {
-        crate::builders::SpeakTextToConference::new(
+    ) -> crate::builders::conferences::Speak {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            payload.into(),
-            voice.into(),
+            crate::operations::conferences::Speak {
+                id: id.into(),
+                body: crate::models::ConferenceSpeakRequest {
+                    call_control_ids: None,
+                    command_id: None,
+                    language: None,
+                    payload: payload.into(),
+                    payload_type: None,
+                    region: None,
+                    voice: voice.into(),
+                    voice_settings: None,
+                },
+            },
         )
     }
     /// Stop audio being played on the conference.
@@ -1222,30 +2061,50 @@ impl<'a> ConferencesActions<'a> {
     /// `POST /conferences/{id}/actions/stop` (operationId `StopConferenceAudio`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
-    /// Optional parameters are set on the returned [`StopConferenceAudio`](crate::builders::StopConferenceAudio).
-    pub fn stop(&self, id: impl Into<String>) -> crate::builders::StopConferenceAudio {
-        crate::builders::StopConferenceAudio::new(self.client.clone(), id.into())
+    /// Optional parameters are set on the returned [`conferences::Stop`](crate::builders::conferences::Stop).
+    pub fn stop(
+        &self,
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::Stop {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::conferences::Stop {
+                id: id.into(),
+                body: crate::models::ConferenceStopRequest {
+                    call_control_ids: None,
+                    region: None,
+                },
+            },
+        )
     }
     /// Unhold conference participants.
     ///
     /// `POST /conferences/{id}/actions/unhold` (operationId `UnholdConferenceParticipants`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     /// - `call_control_ids` · list of string · required
     ///
-    /// Optional parameters are set on the returned [`UnholdConferenceParticipants`](crate::builders::UnholdConferenceParticipants).
+    /// Optional parameters are set on the returned [`conferences::Unhold`](crate::builders::conferences::Unhold).
     pub fn unhold(
         &self,
-        id: impl Into<String>,
-        call_control_ids: impl Into<Vec<String>>,
-    ) -> crate::builders::UnholdConferenceParticipants {
-        crate::builders::UnholdConferenceParticipants::new(
+        id: impl Into<crate::models::ConferenceId>,
+        call_control_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::builders::conferences::Unhold {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            call_control_ids.into(),
+            crate::operations::conferences::Unhold {
+                id: id.into(),
+                body: crate::models::ConferenceUnholdRequest {
+                    call_control_ids: call_control_ids
+                        .into_iter()
+                        .map(Into::into)
+                        .collect(),
+                    region: None,
+                },
+            },
         )
     }
     /// Unmute conference participants.
@@ -1253,16 +2112,22 @@ impl<'a> ConferencesActions<'a> {
     /// `POST /conferences/{id}/actions/unmute` (operationId `UnmuteConferenceParticipants`).
     ///
     /// Arguments:
-    /// - `id` · string · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
-    /// Optional parameters are set on the returned [`UnmuteConferenceParticipants`](crate::builders::UnmuteConferenceParticipants).
+    /// Optional parameters are set on the returned [`conferences::Unmute`](crate::builders::conferences::Unmute).
     pub fn unmute(
         &self,
-        id: impl Into<String>,
-    ) -> crate::builders::UnmuteConferenceParticipants {
-        crate::builders::UnmuteConferenceParticipants::new(
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::Unmute {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
+            crate::operations::conferences::Unmute {
+                id: id.into(),
+                body: crate::models::ConferenceUnmuteRequest {
+                    call_control_ids: None,
+                    region: None,
+                },
+            },
         )
     }
     /// Update conference participant.
@@ -1270,22 +2135,29 @@ impl<'a> ConferencesActions<'a> {
     /// `POST /conferences/{id}/actions/update` (operationId `UpdateConference`).
     ///
     /// Arguments:
-    /// - `id` · string · required
-    /// - `call_control_id` · string · required
-    /// - `supervisor_role` · [`UpdateConferenceRequestSupervisorRole`](crate::models::UpdateConferenceRequestSupervisorRole) · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
+    /// - `supervisor_role` · [`SupervisorRole`](crate::models::SupervisorRole) · required
     ///
-    /// Optional parameters are set on the returned [`UpdateConference`](crate::builders::UpdateConference).
+    /// Optional parameters are set on the returned [`conferences::Update`](crate::builders::conferences::Update).
     pub fn update(
         &self,
-        id: impl Into<String>,
-        call_control_id: impl Into<String>,
-        supervisor_role: impl Into<crate::models::UpdateConferenceRequestSupervisorRole>,
-    ) -> crate::builders::UpdateConference {
-        crate::builders::UpdateConference::new(
+        id: impl Into<crate::models::ConferenceId>,
+        call_control_id: impl Into<crate::models::CallControlId>,
+        supervisor_role: crate::models::SupervisorRole,
+    ) -> crate::builders::conferences::Update {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            call_control_id.into(),
-            supervisor_role.into(),
+            crate::operations::conferences::Update {
+                id: id.into(),
+                body: crate::models::UpdateConferenceRequest {
+                    call_control_id: call_control_id.into(),
+                    command_id: None,
+                    region: None,
+                    supervisor_role,
+                    whisper_call_control_ids: None,
+                },
+            },
         )
     }
 }
@@ -1300,16 +2172,21 @@ impl<'a> ConferencesParticipants<'a> {
     /// `GET /conferences/{conference_id}/participants` (operationId `ListConferenceParticipants`).
     ///
     /// Arguments:
-    /// - `conference_id` · string · required
+    /// - `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
-    /// Optional parameters are set on the returned [`ListConferenceParticipants`](crate::builders::ListConferenceParticipants).
+    /// Optional parameters are set on the returned [`conferences::ListParticipants`](crate::builders::conferences::ListParticipants).
     pub fn list(
         &self,
-        conference_id: impl Into<String>,
-    ) -> crate::builders::ListConferenceParticipants {
-        crate::builders::ListConferenceParticipants::new(
+        conference_id: impl Into<crate::models::ConferenceId>,
+    ) -> crate::builders::conferences::ListParticipants {
+        crate::Request::new(
             self.client.clone(),
-            conference_id.into(),
+            crate::operations::conferences::ListParticipants {
+                conference_id: conference_id.into(),
+                region: None,
+                page: None,
+                filter: None,
+            },
         )
     }
     /// Retrieve a conference participant.
@@ -1317,19 +2194,21 @@ impl<'a> ConferencesParticipants<'a> {
     /// `GET /conferences/{id}/participants/{participant_id}` (operationId `RetrieveConferenceParticipant`).
     ///
     /// Arguments:
-    /// - `id` · string (uuid) · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) (uuid) · required
     /// - `participant_id` · string · required
     ///
-    /// Optional parameters are set on the returned [`RetrieveConferenceParticipant`](crate::builders::RetrieveConferenceParticipant).
+    /// Optional parameters are set on the returned [`conferences::RetrieveParticipant`](crate::builders::conferences::RetrieveParticipant).
     pub fn retrieve(
         &self,
-        id: impl Into<String>,
+        id: impl Into<crate::models::ConferenceId>,
         participant_id: impl Into<String>,
-    ) -> crate::builders::RetrieveConferenceParticipant {
-        crate::builders::RetrieveConferenceParticipant::new(
+    ) -> crate::builders::conferences::RetrieveParticipant {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            participant_id.into(),
+            crate::operations::conferences::RetrieveParticipant {
+                id: id.into(),
+                participant_id: participant_id.into(),
+            },
         )
     }
     /// Update a conference participant.
@@ -1337,19 +2216,26 @@ impl<'a> ConferencesParticipants<'a> {
     /// `PATCH /conferences/{id}/participants/{participant_id}` (operationId `UpdateConferenceParticipant`).
     ///
     /// Arguments:
-    /// - `id` · string (uuid) · required
+    /// - `id` · [`ConferenceId`](crate::models::ConferenceId) (uuid) · required
     /// - `participant_id` · string · required
     ///
-    /// Optional parameters are set on the returned [`UpdateConferenceParticipant`](crate::builders::UpdateConferenceParticipant).
+    /// Optional parameters are set on the returned [`conferences::UpdateParticipant`](crate::builders::conferences::UpdateParticipant).
     pub fn update(
         &self,
-        id: impl Into<String>,
+        id: impl Into<crate::models::ConferenceId>,
         participant_id: impl Into<String>,
-    ) -> crate::builders::UpdateConferenceParticipant {
-        crate::builders::UpdateConferenceParticipant::new(
+    ) -> crate::builders::conferences::UpdateParticipant {
+        crate::Request::new(
             self.client.clone(),
-            id.into(),
-            participant_id.into(),
+            crate::operations::conferences::UpdateParticipant {
+                id: id.into(),
+                participant_id: participant_id.into(),
+                body: crate::models::UpdateConferenceParticipantRequest {
+                    beep_enabled: None,
+                    end_conference_on_exit: None,
+                    soft_end_conference_on_exit: None,
+                },
+            },
         )
     }
 }
@@ -1363,25 +2249,35 @@ impl<'a> Connections<'a> {
     ///
     /// `GET /connections` (operationId `ListConnections`).
     ///
-    /// Optional parameters are set on the returned [`ListConnections`](crate::builders::ListConnections).
-    pub fn list(&self) -> crate::builders::ListConnections {
-        crate::builders::ListConnections::new(self.client.clone())
+    /// Optional parameters are set on the returned [`connections::List`](crate::builders::connections::List).
+    pub fn list(&self) -> crate::builders::connections::List {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::connections::List {
+                filter: None,
+                page: None,
+                sort: None,
+            },
+        )
     }
     /// List all active calls for given connection.
     ///
     /// `GET /connections/{connection_id}/active_calls` (operationId `ListConnectionActiveCalls`).
     ///
     /// Arguments:
-    /// - `connection_id` · string · required
+    /// - `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     ///
-    /// Optional parameters are set on the returned [`ListConnectionActiveCalls`](crate::builders::ListConnectionActiveCalls).
+    /// Optional parameters are set on the returned [`connections::ListActiveCalls`](crate::builders::connections::ListActiveCalls).
     pub fn list_active_calls(
         &self,
-        connection_id: impl Into<String>,
-    ) -> crate::builders::ListConnectionActiveCalls {
-        crate::builders::ListConnectionActiveCalls::new(
+        connection_id: impl Into<crate::models::ConnectionId>,
+    ) -> crate::builders::connections::ListActiveCalls {
+        crate::Request::new(
             self.client.clone(),
-            connection_id.into(),
+            crate::operations::connections::ListActiveCalls {
+                connection_id: connection_id.into(),
+                page: None,
+            },
         )
     }
     /// Retrieve a connection.
@@ -1391,12 +2287,17 @@ impl<'a> Connections<'a> {
     /// Arguments:
     /// - `id` · string · required
     ///
-    /// Optional parameters are set on the returned [`RetrieveConnection`](crate::builders::RetrieveConnection).
+    /// Optional parameters are set on the returned [`connections::Retrieve`](crate::builders::connections::Retrieve).
     pub fn retrieve(
         &self,
         id: impl Into<String>,
-    ) -> crate::builders::RetrieveConnection {
-        crate::builders::RetrieveConnection::new(self.client.clone(), id.into())
+    ) -> crate::builders::connections::Retrieve {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::connections::Retrieve {
+                id: id.into(),
+            },
+        )
     }
 }
 /// The `custom_storage_credentials` operations.
@@ -1410,16 +2311,18 @@ impl<'a> CustomStorageCredentials<'a> {
     /// `GET /custom_storage_credentials/{connection_id}` (operationId `GetCustomStorageCredentials`).
     ///
     /// Arguments:
-    /// - `connection_id` · string · required
+    /// - `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     ///
-    /// Optional parameters are set on the returned [`GetCustomStorageCredentials`](crate::builders::GetCustomStorageCredentials).
+    /// Optional parameters are set on the returned [`custom_storage_credentials::Retrieve`](crate::builders::custom_storage_credentials::Retrieve).
     pub fn retrieve(
         &self,
-        connection_id: impl Into<String>,
-    ) -> crate::builders::GetCustomStorageCredentials {
-        crate::builders::GetCustomStorageCredentials::new(
+        connection_id: impl Into<crate::models::ConnectionId>,
+    ) -> crate::builders::custom_storage_credentials::Retrieve {
+        crate::Request::new(
             self.client.clone(),
-            connection_id.into(),
+            crate::operations::custom_storage_credentials::Retrieve {
+                connection_id: connection_id.into(),
+            },
         )
     }
     /// Create a custom storage credential.
@@ -1427,22 +2330,26 @@ impl<'a> CustomStorageCredentials<'a> {
     /// `POST /custom_storage_credentials/{connection_id}` (operationId `CreateCustomStorageCredentials`).
     ///
     /// Arguments:
-    /// - `connection_id` · string · required
+    /// - `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     /// - `backend` · [`CustomStorageConfigurationBackend`](crate::models::CustomStorageConfigurationBackend) · required
     /// - `configuration` · [`CustomStorageConfigurationConfiguration`](crate::models::CustomStorageConfigurationConfiguration) · required
     ///
-    /// Optional parameters are set on the returned [`CreateCustomStorageCredentials`](crate::builders::CreateCustomStorageCredentials).
+    /// Optional parameters are set on the returned [`custom_storage_credentials::Create`](crate::builders::custom_storage_credentials::Create).
     pub fn create(
         &self,
-        connection_id: impl Into<String>,
-        backend: impl Into<crate::models::CustomStorageConfigurationBackend>,
+        connection_id: impl Into<crate::models::ConnectionId>,
+        backend: crate::models::CustomStorageConfigurationBackend,
         configuration: impl Into<crate::models::CustomStorageConfigurationConfiguration>,
-    ) -> crate::builders::CreateCustomStorageCredentials {
-        crate::builders::CreateCustomStorageCredentials::new(
+    ) -> crate::builders::custom_storage_credentials::Create {
+        crate::Request::new(
             self.client.clone(),
-            connection_id.into(),
-            backend.into(),
-            configuration.into(),
+            crate::operations::custom_storage_credentials::Create {
+                connection_id: connection_id.into(),
+                body: crate::models::CustomStorageConfiguration {
+                    backend,
+                    configuration: configuration.into(),
+                },
+            },
         )
     }
     /// Update a stored credential.
@@ -1450,22 +2357,26 @@ impl<'a> CustomStorageCredentials<'a> {
     /// `PUT /custom_storage_credentials/{connection_id}` (operationId `UpdateCustomStorageCredentials`).
     ///
     /// Arguments:
-    /// - `connection_id` · string · required
+    /// - `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     /// - `backend` · [`CustomStorageConfigurationBackend`](crate::models::CustomStorageConfigurationBackend) · required
     /// - `configuration` · [`CustomStorageConfigurationConfiguration`](crate::models::CustomStorageConfigurationConfiguration) · required
     ///
-    /// Optional parameters are set on the returned [`UpdateCustomStorageCredentials`](crate::builders::UpdateCustomStorageCredentials).
+    /// Optional parameters are set on the returned [`custom_storage_credentials::Update`](crate::builders::custom_storage_credentials::Update).
     pub fn update(
         &self,
-        connection_id: impl Into<String>,
-        backend: impl Into<crate::models::CustomStorageConfigurationBackend>,
+        connection_id: impl Into<crate::models::ConnectionId>,
+        backend: crate::models::CustomStorageConfigurationBackend,
         configuration: impl Into<crate::models::CustomStorageConfigurationConfiguration>,
-    ) -> crate::builders::UpdateCustomStorageCredentials {
-        crate::builders::UpdateCustomStorageCredentials::new(
+    ) -> crate::builders::custom_storage_credentials::Update {
+        crate::Request::new(
             self.client.clone(),
-            connection_id.into(),
-            backend.into(),
-            configuration.into(),
+            crate::operations::custom_storage_credentials::Update {
+                connection_id: connection_id.into(),
+                body: crate::models::CustomStorageConfiguration {
+                    backend,
+                    configuration: configuration.into(),
+                },
+            },
         )
     }
     /// Delete a stored credential.
@@ -1473,16 +2384,18 @@ impl<'a> CustomStorageCredentials<'a> {
     /// `DELETE /custom_storage_credentials/{connection_id}` (operationId `DeleteCustomStorageCredentials`).
     ///
     /// Arguments:
-    /// - `connection_id` · string · required
+    /// - `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     ///
-    /// Optional parameters are set on the returned [`DeleteCustomStorageCredentials`](crate::builders::DeleteCustomStorageCredentials).
+    /// Optional parameters are set on the returned [`custom_storage_credentials::Delete`](crate::builders::custom_storage_credentials::Delete).
     pub fn delete(
         &self,
-        connection_id: impl Into<String>,
-    ) -> crate::builders::DeleteCustomStorageCredentials {
-        crate::builders::DeleteCustomStorageCredentials::new(
+        connection_id: impl Into<crate::models::ConnectionId>,
+    ) -> crate::builders::custom_storage_credentials::Delete {
+        crate::Request::new(
             self.client.clone(),
-            connection_id.into(),
+            crate::operations::custom_storage_credentials::Delete {
+                connection_id: connection_id.into(),
+            },
         )
     }
 }
@@ -1500,9 +2413,15 @@ impl<'a> Queues<'a> {
     ///
     /// `GET /queues` (operationId `ListQueues`).
     ///
-    /// Optional parameters are set on the returned [`ListQueues`](crate::builders::ListQueues).
-    pub fn list(&self) -> crate::builders::ListQueues {
-        crate::builders::ListQueues::new(self.client.clone())
+    /// Optional parameters are set on the returned [`queues::List`](crate::builders::queues::List).
+    pub fn list(&self) -> crate::builders::queues::List {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::queues::List {
+                page_number: None,
+                page_size: None,
+            },
+        )
     }
     /// Create a queue.
     ///
@@ -1511,9 +2430,20 @@ impl<'a> Queues<'a> {
     /// Arguments:
     /// - `queue_name` · string · required · length 1..=255
     ///
-    /// Optional parameters are set on the returned [`CreateQueue`](crate::builders::CreateQueue).
-    pub fn create(&self, queue_name: impl Into<String>) -> crate::builders::CreateQueue {
-        crate::builders::CreateQueue::new(self.client.clone(), queue_name.into())
+    /// Optional parameters are set on the returned [`queues::Create`](crate::builders::queues::Create).
+    pub fn create(
+        &self,
+        queue_name: impl Into<String>,
+    ) -> crate::builders::queues::Create {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::queues::Create {
+                body: crate::models::CreateQueueRequest {
+                    max_size: None,
+                    queue_name: queue_name.into(),
+                },
+            },
+        )
     }
     /// Retrieve a call queue.
     ///
@@ -1522,12 +2452,17 @@ impl<'a> Queues<'a> {
     /// Arguments:
     /// - `queue_name` · string · required
     ///
-    /// Optional parameters are set on the returned [`RetrieveCallQueue`](crate::builders::RetrieveCallQueue).
+    /// Optional parameters are set on the returned [`queues::Retrieve`](crate::builders::queues::Retrieve).
     pub fn retrieve(
         &self,
         queue_name: impl Into<String>,
-    ) -> crate::builders::RetrieveCallQueue {
-        crate::builders::RetrieveCallQueue::new(self.client.clone(), queue_name.into())
+    ) -> crate::builders::queues::Retrieve {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::queues::Retrieve {
+                queue_name: queue_name.into(),
+            },
+        )
     }
     /// Update a queue.
     ///
@@ -1537,16 +2472,20 @@ impl<'a> Queues<'a> {
     /// - `queue_name` · string · required
     /// - `max_size` · integer · required · minimum 1
     ///
-    /// Optional parameters are set on the returned [`UpdateQueue`](crate::builders::UpdateQueue).
+    /// Optional parameters are set on the returned [`queues::Update`](crate::builders::queues::Update).
     pub fn update(
         &self,
         queue_name: impl Into<String>,
         max_size: impl Into<i64>,
-    ) -> crate::builders::UpdateQueue {
-        crate::builders::UpdateQueue::new(
+    ) -> crate::builders::queues::Update {
+        crate::Request::new(
             self.client.clone(),
-            queue_name.into(),
-            max_size.into(),
+            crate::operations::queues::Update {
+                queue_name: queue_name.into(),
+                body: crate::models::UpdateQueueRequest {
+                    max_size: max_size.into(),
+                },
+            },
         )
     }
     /// Delete a queue.
@@ -1556,9 +2495,17 @@ impl<'a> Queues<'a> {
     /// Arguments:
     /// - `queue_name` · string · required
     ///
-    /// Optional parameters are set on the returned [`DeleteQueue`](crate::builders::DeleteQueue).
-    pub fn delete(&self, queue_name: impl Into<String>) -> crate::builders::DeleteQueue {
-        crate::builders::DeleteQueue::new(self.client.clone(), queue_name.into())
+    /// Optional parameters are set on the returned [`queues::Delete`](crate::builders::queues::Delete).
+    pub fn delete(
+        &self,
+        queue_name: impl Into<String>,
+    ) -> crate::builders::queues::Delete {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::queues::Delete {
+                queue_name: queue_name.into(),
+            },
+        )
     }
 }
 /// The `queues.calls` operations.
@@ -1574,12 +2521,18 @@ impl<'a> QueuesCalls<'a> {
     /// Arguments:
     /// - `queue_name` · string · required
     ///
-    /// Optional parameters are set on the returned [`ListQueueCalls`](crate::builders::ListQueueCalls).
+    /// Optional parameters are set on the returned [`queues::ListCalls`](crate::builders::queues::ListCalls).
     pub fn list(
         &self,
         queue_name: impl Into<String>,
-    ) -> crate::builders::ListQueueCalls {
-        crate::builders::ListQueueCalls::new(self.client.clone(), queue_name.into())
+    ) -> crate::builders::queues::ListCalls {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::queues::ListCalls {
+                queue_name: queue_name.into(),
+                page: None,
+            },
+        )
     }
     /// Retrieve a call from a queue.
     ///
@@ -1587,18 +2540,20 @@ impl<'a> QueuesCalls<'a> {
     ///
     /// Arguments:
     /// - `queue_name` · string · required
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`RetrieveCallFromQueue`](crate::builders::RetrieveCallFromQueue).
+    /// Optional parameters are set on the returned [`queues::RetrieveCall`](crate::builders::queues::RetrieveCall).
     pub fn retrieve(
         &self,
         queue_name: impl Into<String>,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::RetrieveCallFromQueue {
-        crate::builders::RetrieveCallFromQueue::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::queues::RetrieveCall {
+        crate::Request::new(
             self.client.clone(),
-            queue_name.into(),
-            call_control_id.into(),
+            crate::operations::queues::RetrieveCall {
+                queue_name: queue_name.into(),
+                call_control_id: call_control_id.into(),
+            },
         )
     }
     /// Update queued call.
@@ -1607,18 +2562,23 @@ impl<'a> QueuesCalls<'a> {
     ///
     /// Arguments:
     /// - `queue_name` · string · required
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`UpdateCallInQueue`](crate::builders::UpdateCallInQueue).
+    /// Optional parameters are set on the returned [`queues::UpdateCall`](crate::builders::queues::UpdateCall).
     pub fn update(
         &self,
         queue_name: impl Into<String>,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::UpdateCallInQueue {
-        crate::builders::UpdateCallInQueue::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::queues::UpdateCall {
+        crate::Request::new(
             self.client.clone(),
-            queue_name.into(),
-            call_control_id.into(),
+            crate::operations::queues::UpdateCall {
+                queue_name: queue_name.into(),
+                call_control_id: call_control_id.into(),
+                body: crate::models::UpdateQueuedCallRequest {
+                    keep_after_hangup: None,
+                },
+            },
         )
     }
     /// Force remove a call from a queue.
@@ -1627,18 +2587,20 @@ impl<'a> QueuesCalls<'a> {
     ///
     /// Arguments:
     /// - `queue_name` · string · required
-    /// - `call_control_id` · string · required
+    /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
-    /// Optional parameters are set on the returned [`RemoveQueueCall`](crate::builders::RemoveQueueCall).
-    pub fn delete(
+    /// Optional parameters are set on the returned [`queues::RemoveCall`](crate::builders::queues::RemoveCall).
+    pub fn remove(
         &self,
         queue_name: impl Into<String>,
-        call_control_id: impl Into<String>,
-    ) -> crate::builders::RemoveQueueCall {
-        crate::builders::RemoveQueueCall::new(
+        call_control_id: impl Into<crate::models::CallControlId>,
+    ) -> crate::builders::queues::RemoveCall {
+        crate::Request::new(
             self.client.clone(),
-            queue_name.into(),
-            call_control_id.into(),
+            crate::operations::queues::RemoveCall {
+                queue_name: queue_name.into(),
+                call_control_id: call_control_id.into(),
+            },
         )
     }
 }
@@ -1652,9 +2614,15 @@ impl<'a> RecordingTranscriptions<'a> {
     ///
     /// `GET /recording_transcriptions` (operationId `getRecordingTranscriptions`).
     ///
-    /// Optional parameters are set on the returned [`GetRecordingTranscriptions`](crate::builders::GetRecordingTranscriptions).
-    pub fn list(&self) -> crate::builders::GetRecordingTranscriptions {
-        crate::builders::GetRecordingTranscriptions::new(self.client.clone())
+    /// Optional parameters are set on the returned [`recording_transcriptions::List`](crate::builders::recording_transcriptions::List).
+    pub fn list(&self) -> crate::builders::recording_transcriptions::List {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::recording_transcriptions::List {
+                page: None,
+                filter: None,
+            },
+        )
     }
     /// Retrieve a recording transcription.
     ///
@@ -1663,14 +2631,16 @@ impl<'a> RecordingTranscriptions<'a> {
     /// Arguments:
     /// - `recording_transcription_id` · string (uuid) · required
     ///
-    /// Optional parameters are set on the returned [`GetRecordingTranscription`](crate::builders::GetRecordingTranscription).
+    /// Optional parameters are set on the returned [`recording_transcriptions::Retrieve`](crate::builders::recording_transcriptions::Retrieve).
     pub fn retrieve(
         &self,
         recording_transcription_id: impl Into<String>,
-    ) -> crate::builders::GetRecordingTranscription {
-        crate::builders::GetRecordingTranscription::new(
+    ) -> crate::builders::recording_transcriptions::Retrieve {
+        crate::Request::new(
             self.client.clone(),
-            recording_transcription_id.into(),
+            crate::operations::recording_transcriptions::Retrieve {
+                recording_transcription_id: recording_transcription_id.into(),
+            },
         )
     }
     /// Delete a recording transcription.
@@ -1680,14 +2650,16 @@ impl<'a> RecordingTranscriptions<'a> {
     /// Arguments:
     /// - `recording_transcription_id` · string (uuid) · required
     ///
-    /// Optional parameters are set on the returned [`DeleteRecordingTranscription`](crate::builders::DeleteRecordingTranscription).
+    /// Optional parameters are set on the returned [`recording_transcriptions::Delete`](crate::builders::recording_transcriptions::Delete).
     pub fn delete(
         &self,
         recording_transcription_id: impl Into<String>,
-    ) -> crate::builders::DeleteRecordingTranscription {
-        crate::builders::DeleteRecordingTranscription::new(
+    ) -> crate::builders::recording_transcriptions::Delete {
+        crate::Request::new(
             self.client.clone(),
-            recording_transcription_id.into(),
+            crate::operations::recording_transcriptions::Delete {
+                recording_transcription_id: recording_transcription_id.into(),
+            },
         )
     }
 }
@@ -1707,9 +2679,15 @@ impl<'a> Recordings<'a> {
     ///
     /// `GET /recordings` (operationId `GetRecordings`).
     ///
-    /// Optional parameters are set on the returned [`GetRecordings`](crate::builders::GetRecordings).
-    pub fn list(&self) -> crate::builders::GetRecordings {
-        crate::builders::GetRecordings::new(self.client.clone())
+    /// Optional parameters are set on the returned [`recordings::List`](crate::builders::recordings::List).
+    pub fn list(&self) -> crate::builders::recordings::List {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::recordings::List {
+                page: None,
+                filter: None,
+            },
+        )
     }
     /// Retrieve a call recording.
     ///
@@ -1718,12 +2696,17 @@ impl<'a> Recordings<'a> {
     /// Arguments:
     /// - `recording_id` · string · required
     ///
-    /// Optional parameters are set on the returned [`GetRecording`](crate::builders::GetRecording).
+    /// Optional parameters are set on the returned [`recordings::Retrieve`](crate::builders::recordings::Retrieve).
     pub fn retrieve(
         &self,
         recording_id: impl Into<String>,
-    ) -> crate::builders::GetRecording {
-        crate::builders::GetRecording::new(self.client.clone(), recording_id.into())
+    ) -> crate::builders::recordings::Retrieve {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::recordings::Retrieve {
+                recording_id: recording_id.into(),
+            },
+        )
     }
     /// Delete a call recording.
     ///
@@ -1732,12 +2715,17 @@ impl<'a> Recordings<'a> {
     /// Arguments:
     /// - `recording_id` · string · required
     ///
-    /// Optional parameters are set on the returned [`DeleteRecording`](crate::builders::DeleteRecording).
+    /// Optional parameters are set on the returned [`recordings::Delete`](crate::builders::recordings::Delete).
     pub fn delete(
         &self,
         recording_id: impl Into<String>,
-    ) -> crate::builders::DeleteRecording {
-        crate::builders::DeleteRecording::new(self.client.clone(), recording_id.into())
+    ) -> crate::builders::recordings::Delete {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::recordings::Delete {
+                recording_id: recording_id.into(),
+            },
+        )
     }
 }
 /// The `recordings.actions` operations.
@@ -1753,12 +2741,19 @@ impl<'a> RecordingsActions<'a> {
     /// Arguments:
     /// - `ids` · list of string · required
     ///
-    /// Optional parameters are set on the returned [`DeleteRecordings`](crate::builders::DeleteRecordings).
+    /// Optional parameters are set on the returned [`recordings::DeleteMany`](crate::builders::recordings::DeleteMany).
     pub fn delete(
         &self,
-        ids: impl Into<Vec<String>>,
-    ) -> crate::builders::DeleteRecordings {
-        crate::builders::DeleteRecordings::new(self.client.clone(), ids.into())
+        ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> crate::builders::recordings::DeleteMany {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::recordings::DeleteMany {
+                body: crate::models::DeleteRecordingsBody {
+                    ids: ids.into_iter().map(Into::into).collect(),
+                },
+            },
+        )
     }
 }
 /// The `webhook_deliveries` operations.
@@ -1771,9 +2766,15 @@ impl<'a> WebhookDeliveries<'a> {
     ///
     /// `GET /webhook_deliveries` (operationId `GetWebhookDeliveries`).
     ///
-    /// Optional parameters are set on the returned [`GetWebhookDeliveries`](crate::builders::GetWebhookDeliveries).
-    pub fn list(&self) -> crate::builders::GetWebhookDeliveries {
-        crate::builders::GetWebhookDeliveries::new(self.client.clone())
+    /// Optional parameters are set on the returned [`webhook_deliveries::List`](crate::builders::webhook_deliveries::List).
+    pub fn list(&self) -> crate::builders::webhook_deliveries::List {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::webhook_deliveries::List {
+                page: None,
+                filter: None,
+            },
+        )
     }
     /// Find webhook_delivery details by ID.
     ///
@@ -1782,11 +2783,16 @@ impl<'a> WebhookDeliveries<'a> {
     /// Arguments:
     /// - `id` · string (uuid) · required
     ///
-    /// Optional parameters are set on the returned [`GetWebhookDelivery`](crate::builders::GetWebhookDelivery).
+    /// Optional parameters are set on the returned [`webhook_deliveries::Retrieve`](crate::builders::webhook_deliveries::Retrieve).
     pub fn retrieve(
         &self,
         id: impl Into<String>,
-    ) -> crate::builders::GetWebhookDelivery {
-        crate::builders::GetWebhookDelivery::new(self.client.clone(), id.into())
+    ) -> crate::builders::webhook_deliveries::Retrieve {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::webhook_deliveries::Retrieve {
+                id: id.into(),
+            },
+        )
     }
 }

@@ -198,7 +198,7 @@ async fn dial(State(shared): AppState, body: Bytes) -> Result<Response, Failure>
     let request: models::CallRequest = decode(&body)?;
     let call = shared.dial(request)?;
     let note = Note {
-        call_control_id: Some(call.call_control_id.clone()),
+        call_control_id: Some(call.call_control_id.to_string()),
         duplicate: false,
     };
     Ok(ok(call, note))
@@ -272,7 +272,7 @@ async fn call_action(
             shared.speak(&id, &meta(&req.command_id, &req.client_state))?
         }
         "playback_start" => {
-            let req: models::PlayAudioUrlRequest = decode(&body)?;
+            let req: models::StartPlaybackRequest = decode(&body)?;
             if req.audio_url.is_none() && req.media_name.is_none() && req.playback_content.is_none()
             {
                 return Err(Failure::invalid(
@@ -285,7 +285,7 @@ async fn call_action(
             shared.playback_start(&id, &meta(&req.command_id, &req.client_state), media)?
         }
         "playback_stop" => {
-            let req: models::PlaybackStopRequest = decode(&body)?;
+            let req: models::StopPlaybackRequest = decode(&body)?;
             shared.playback_stop(&id, &meta(&req.command_id, &req.client_state))?
         }
         "gather" => {
@@ -342,7 +342,7 @@ async fn create_conference(State(shared): AppState, body: Bytes) -> Result<Respo
     let req: models::CreateConferenceRequest = decode(&body)?;
     let conference = shared.create_conference(&req)?;
     let note = Note {
-        call_control_id: Some(req.call_control_id.clone()),
+        call_control_id: Some(req.call_control_id.to_string()),
         duplicate: false,
     };
     Ok(ok(conference, note))
@@ -356,7 +356,7 @@ async fn join_conference(
     let req: models::JoinConferenceRequest = decode(&body)?;
     let outcome = shared.join_conference(&id, &req)?;
     let note = Note {
-        call_control_id: Some(req.call_control_id.clone()),
+        call_control_id: Some(req.call_control_id.to_string()),
         duplicate: outcome == Outcome::Duplicate,
     };
     Ok(ok(

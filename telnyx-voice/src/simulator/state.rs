@@ -131,10 +131,10 @@ impl Leg {
 
     fn to_call(&self) -> models::Call {
         models::Call {
-            call_control_id: self.call_control_id.clone(),
+            call_control_id: self.call_control_id.as_str().into(),
             call_duration: Some(self.duration_secs()),
-            call_leg_id: self.call_leg_id.clone(),
-            call_session_id: self.call_session_id.clone(),
+            call_leg_id: self.call_leg_id.as_str().into(),
+            call_session_id: self.call_session_id.as_str().into(),
             client_state: self.client_state.clone(),
             end_time: self.ended_at.map(rfc3339),
             is_alive: self.alive(),
@@ -434,7 +434,12 @@ impl Shared {
         self: &Arc<Self>,
         req: models::CallRequest,
     ) -> Result<models::CallWithRecordingId, Failure> {
-        if !self.config.connections.contains_key(&req.connection_id) && req.webhook_url.is_none() {
+        if !self
+            .config
+            .connections
+            .contains_key(req.connection_id.as_str())
+            && req.webhook_url.is_none()
+        {
             return Err(Failure::invalid(
                 "/connection_id",
                 format!(
@@ -479,10 +484,10 @@ impl Shared {
                 limit.min(self.config.timing.no_answer_timeout)
             });
         let result = models::CallWithRecordingId {
-            call_control_id: leg.call_control_id.clone(),
+            call_control_id: leg.call_control_id.as_str().into(),
             call_duration: None,
-            call_leg_id: leg.call_leg_id.clone(),
-            call_session_id: leg.call_session_id.clone(),
+            call_leg_id: leg.call_leg_id.as_str().into(),
+            call_session_id: leg.call_session_id.as_str().into(),
             client_state: leg.client_state.clone(),
             end_time: None,
             is_alive: true,
@@ -1044,7 +1049,7 @@ impl Shared {
             id: uuid(),
             name: req.name.clone(),
             created_at: SystemTime::now(),
-            members: vec![req.call_control_id.clone()],
+            members: vec![req.call_control_id.to_string()],
         };
         self.emit(leg, webhooks::conference_created(leg, &conference.id));
         self.emit(leg, webhooks::participant_joined(leg, &conference.id));
@@ -1092,7 +1097,7 @@ impl Shared {
         }
         Self::accept(leg, &meta);
         self.emit(leg, webhooks::participant_joined(leg, conference_id));
-        let id = req.call_control_id.clone();
+        let id = req.call_control_id.to_string();
         if let Some(conference) = world.conferences.get_mut(conference_id) {
             if !conference.members.contains(&id) {
                 conference.members.push(id);
@@ -1116,10 +1121,10 @@ impl Shared {
             .filter_map(|id| world.calls.get(id))
             .filter(|leg| leg.alive() && leg.connection_id == connection_id)
             .map(|leg| models::ActiveCall {
-                call_control_id: leg.call_control_id.clone(),
+                call_control_id: leg.call_control_id.as_str().into(),
                 call_duration: leg.duration_secs(),
-                call_leg_id: leg.call_leg_id.clone(),
-                call_session_id: leg.call_session_id.clone(),
+                call_leg_id: leg.call_leg_id.as_str().into(),
+                call_session_id: leg.call_session_id.as_str().into(),
                 client_state: leg.client_state.clone().unwrap_or_default(),
                 record_type: "call".to_string(),
             })
@@ -1140,7 +1145,7 @@ impl Shared {
 fn conference_model(conference: &Conference, connection_id: &str) -> models::Conference {
     let expires = conference.created_at + Duration::from_secs(24 * 3600);
     models::Conference {
-        connection_id: Some(connection_id.to_string()),
+        connection_id: Some(connection_id.into()),
         created_at: rfc3339(conference.created_at),
         end_reason: None,
         ended_by: None,

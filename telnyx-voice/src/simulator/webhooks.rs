@@ -59,11 +59,11 @@ pub(crate) fn event_id(event: &WebhookEvent) -> Option<String> {
 macro_rules! payload {
     ($model:ident, $leg:expr $(, $field:ident : $value:expr)* $(,)?) => {
         models::$model {
-            call_control_id: Some($leg.call_control_id.clone()),
-            call_leg_id: Some($leg.call_leg_id.clone()),
-            call_session_id: Some($leg.call_session_id.clone()),
+            call_control_id: Some($leg.call_control_id.as_str().into()),
+            call_leg_id: Some($leg.call_leg_id.as_str().into()),
+            call_session_id: Some($leg.call_session_id.as_str().into()),
             client_state: $leg.client_state.clone(),
-            connection_id: Some($leg.connection_id.clone()),
+            connection_id: Some($leg.connection_id.as_str().into()),
             $($field: $value,)*
             ..Default::default()
         }
@@ -119,7 +119,7 @@ pub(crate) fn hangup(
 }
 
 pub(crate) fn bridged(leg: &Leg) -> Option<WebhookEvent> {
-    let payload = payload!(CallBridgedPayload, leg,
+    let payload = payload!(CallPayload, leg,
         from: Some(leg.from.clone()),
         to: Some(leg.to.clone()),
     );
@@ -127,7 +127,7 @@ pub(crate) fn bridged(leg: &Leg) -> Option<WebhookEvent> {
 }
 
 pub(crate) fn speak_started(leg: &Leg) -> Option<WebhookEvent> {
-    let payload = payload!(CallSpeakStartedPayload, leg);
+    let payload = payload!(CallStartedPayload, leg);
     envelope("call.speak.started", payload).map(WebhookEvent::CallSpeakStarted)
 }
 
@@ -183,16 +183,16 @@ pub(crate) fn enqueued(leg: &Leg, queue: &str, position: i64) -> Option<WebhookE
 }
 
 pub(crate) fn conference_created(leg: &Leg, conference_id: &str) -> Option<WebhookEvent> {
-    let payload = payload!(ConferenceCreatedPayload, leg,
-        conference_id: Some(conference_id.to_string()),
+    let payload = payload!(ConferencePayload, leg,
+        conference_id: Some(conference_id.into()),
         occurred_at: Some(rfc3339(SystemTime::now())),
     );
     envelope("conference.created", payload).map(WebhookEvent::ConferenceCreated)
 }
 
 pub(crate) fn participant_joined(leg: &Leg, conference_id: &str) -> Option<WebhookEvent> {
-    let payload = payload!(ConferenceParticipantJoinedPayload, leg,
-        conference_id: Some(conference_id.to_string()),
+    let payload = payload!(ConferenceParticipantPayload, leg,
+        conference_id: Some(conference_id.into()),
     );
     envelope("conference.participant.joined", payload)
         .map(WebhookEvent::ConferenceParticipantJoined)

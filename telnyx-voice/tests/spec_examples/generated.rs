@@ -11,14 +11,9 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_duration\":50,\"call_leg_id\":\"2dc6fc34-f9e0-11ea-b68e-02420a0f7768\",\"call_session_id\":\"2dc1b3c8-f9e0-11ea-bc5a-02420a0f7768\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"record_type\":\"call\"}",
     ),
     (
-        "AiAssistantAddMessagesRequest",
-        roundtrip::<telnyx_voice::models::AiAssistantAddMessagesRequest>,
+        "AddAiAssistantMessagesRequest",
+        roundtrip::<telnyx_voice::models::AddAiAssistantMessagesRequest>,
         "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"messages\":[{\"content\":\"Get the user's favorite color\",\"role\":\"system\"}]}",
-    ),
-    (
-        "AiAssistantStopRequest",
-        roundtrip::<telnyx_voice::models::AiAssistantStopRequest>,
-        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\"}",
     ),
     (
         "AnswerRequest",
@@ -93,18 +88,8 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"recording_id\":\"d7e9c1d4-8b2a-4b8f-b3a7-9a671c9e9b0a\",\"result\":\"ok\"}",
     ),
     (
-        "CallControlWebhookToolParamsBodyParameters",
-        roundtrip::<telnyx_voice::models::CallControlWebhookToolParamsBodyParameters>,
-        "{\"properties\":{\"age\":{\"description\":\"The age of the customer.\",\"type\":\"integer\"},\"location\":{\"description\":\"The location of the customer.\",\"type\":\"string\"}},\"required\":[\"age\",\"location\"],\"type\":\"object\"}",
-    ),
-    (
-        "CallControlWebhookToolParamsPathParameters",
-        roundtrip::<telnyx_voice::models::CallControlWebhookToolParamsPathParameters>,
-        "{\"properties\":{\"id\":{\"description\":\"The id of the customer.\",\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}",
-    ),
-    (
-        "CallControlWebhookToolParamsQueryParameters",
-        roundtrip::<telnyx_voice::models::CallControlWebhookToolParamsQueryParameters>,
+        "CallControlWebhookToolParamsParameters",
+        roundtrip::<telnyx_voice::models::CallControlWebhookToolParamsParameters>,
         "{\"properties\":{\"page\":{\"description\":\"The page number.\",\"type\":\"integer\"}},\"required\":[\"page\"],\"type\":\"object\"}",
     ),
     (
@@ -131,6 +116,11 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "CallDeepfakeDetectionResult",
         roundtrip::<telnyx_voice::models::CallDeepfakeDetectionResult>,
         "{\"event_type\":\"call.deepfake_detection.result\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"occurred_at\":\"2018-02-02T22:25:27.521992Z\",\"payload\":{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"call_session_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"consistency\":94.5,\"result\":\"fake\",\"score\":0.87},\"record_type\":\"event\"}",
+    ),
+    (
+        "CallDequeued",
+        roundtrip::<telnyx_voice::models::CallDequeued>,
+        "{\"event_type\":\"call.dequeued\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"occurred_at\":\"2018-02-02T22:25:27.521992Z\",\"payload\":{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"call_session_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"queue\":\"support\",\"queue_position\":3,\"reason\":\"leave\"},\"record_type\":\"event\"}",
     ),
     (
         "CallDtmfReceived",
@@ -181,11 +171,6 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "CallInitiated",
         roundtrip::<telnyx_voice::models::CallInitiated>,
         "{\"event_type\":\"call.initiated\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"occurred_at\":\"2018-02-02T22:25:27.521992Z\",\"payload\":{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"call_session_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"direction\":\"incoming\",\"from\":\"+35319605860\",\"state\":\"parked\",\"to\":\"+35319605860\"},\"record_type\":\"event\"}",
-    ),
-    (
-        "CallLeftQueue",
-        roundtrip::<telnyx_voice::models::CallLeftQueue>,
-        "{\"event_type\":\"call.dequeued\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"occurred_at\":\"2018-02-02T22:25:27.521992Z\",\"payload\":{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"call_session_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"queue\":\"support\",\"queue_position\":3,\"reason\":\"leave\"},\"record_type\":\"event\"}",
     ),
     (
         "CallMachineDetectionEnded",
@@ -253,21 +238,6 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"answering_machine_detection\":\"detect\",\"answering_machine_detection_config\":{\"after_greeting_silence_millis\":1000,\"between_words_silence_millis\":1000,\"greeting_duration_millis\":1000,\"greeting_silence_duration_millis\":2000,\"greeting_total_analysis_time_millis\":50000,\"initial_silence_millis\":1000,\"maximum_number_of_words\":1000,\"maximum_word_length_millis\":2000,\"silence_threshold\":512,\"total_analysis_time_millis\":5000},\"audio_url\":\"http://www.example.com/sounds/greeting.wav\",\"bridge_intent\":true,\"bridge_on_answer\":true,\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"conference_config\":{\"conference_name\":\"telnyx-conference\",\"start_conference_on_enter\":true},\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"conversation_relay_config\":{\"custom_parameters\":{\"customer_id\":\"12345\"},\"dtmf_detection\":true,\"greeting\":\"Hi! Ask me anything!\",\"interruptible\":\"speech\",\"interruptible_greeting\":\"dtmf\",\"language\":\"en-US\",\"tts_provider\":\"telnyx\",\"url\":\"wss://example.com/conversation-relay\",\"voice\":\"Telnyx.KokoroTTS.af\"},\"custom_headers\":[{\"name\":\"head_1\",\"value\":\"val_1\"},{\"name\":\"head_2\",\"value\":\"val_2\"}],\"deepfake_detection\":{\"enabled\":true,\"rtp_timeout\":30,\"timeout\":15},\"dialogflow_config\":{\"analyze_sentiment\":false,\"partial_automated_agent_reply\":false},\"enable_dialogflow\":false,\"from\":\"+18005550101\",\"from_display_name\":\"Company Name\",\"link_to\":\"ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg==\",\"media_encryption\":\"SRTP\",\"send_digits_on_answer\":\"wwww200\",\"send_silence_when_idle\":true,\"sip_auth_password\":\"password\",\"sip_auth_username\":\"username\",\"sip_headers\":[{\"name\":\"User-to-User\",\"value\":\"12345\"}],\"sip_transport_protocol\":\"TLS\",\"stream_track\":\"both_tracks\",\"stream_url\":\"wss://www.example.com/websocket\",\"time_limit_secs\":60,\"timeout_secs\":60,\"to\":\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\",\"webhook_retries_policies\":{\"call.hangup\":{\"retries_ms\":[1000,2000,5000]}},\"webhook_url\":\"https://www.example.com/server-b/\",\"webhook_url_method\":\"POST\",\"webhook_urls\":{\"call.bridge\":\"https://www.example.com/webhooks/bridge\",\"call.hangup\":\"https://www.example.com/webhooks/hangup\"},\"webhook_urls_method\":\"POST\"}",
     ),
     (
-        "CallSiprecFailed",
-        roundtrip::<telnyx_voice::models::CallSiprecFailed>,
-        "{\"event_type\":\"siprec.failed\",\"id\":\"25dc3731-e51e-4927-a50d-a61cc25984b1\",\"occurred_at\":\"2021-12-15T14:11:24.613295Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"failure_cause\":\"no_answer\"},\"record_type\":\"event\"}",
-    ),
-    (
-        "CallSiprecStarted",
-        roundtrip::<telnyx_voice::models::CallSiprecStarted>,
-        "{\"event_type\":\"siprec.started\",\"id\":\"7d743d69-f7e8-4761-b7d4-8cacf9d3c031\",\"occurred_at\":\"2021-12-15T14:06:32.059436Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\"},\"record_type\":\"event\"}",
-    ),
-    (
-        "CallSiprecStopped",
-        roundtrip::<telnyx_voice::models::CallSiprecStopped>,
-        "{\"event_type\":\"siprec.stopped\",\"id\":\"25dc3731-e51e-4927-a50d-a61cc25984b1\",\"occurred_at\":\"2021-12-15T14:11:24.613295Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"hangup_cause\":\"normal_clearing\"},\"record_type\":\"event\"}",
-    ),
-    (
         "CallSpeakEnded",
         roundtrip::<telnyx_voice::models::CallSpeakEnded>,
         "{\"event_type\":\"call.speak.ended\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"occurred_at\":\"2018-02-02T22:25:27.521992Z\",\"payload\":{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"call_session_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"status\":\"completed\"},\"record_type\":\"event\"}",
@@ -278,19 +248,9 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"event_type\":\"call.speak.started\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"occurred_at\":\"2018-02-02T22:25:27.521992Z\",\"payload\":{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"call_session_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\"},\"record_type\":\"event\"}",
     ),
     (
-        "CallStreamingFailed",
-        roundtrip::<telnyx_voice::models::CallStreamingFailed>,
-        "{\"event_type\":\"streaming.failed\",\"id\":\"25dc3731-e51e-4927-a50d-a61cc25984b1\",\"occurred_at\":\"2021-12-15T14:11:24.613295Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"failure_reason\":\"connection_failed\",\"stream_id\":\"1edb94f9-7ef0-4150-b502-e0ebadfd9491\",\"stream_params\":{\"stream_url\":\"wss://www.example.com/websocket\",\"track\":\"inbound_track\"},\"stream_type\":\"websocket\"},\"record_type\":\"event\"}",
-    ),
-    (
-        "CallStreamingStarted",
-        roundtrip::<telnyx_voice::models::CallStreamingStarted>,
-        "{\"event_type\":\"streaming.started\",\"id\":\"7d743d69-f7e8-4761-b7d4-8cacf9d3c031\",\"occurred_at\":\"2021-12-15T14:06:32.059436Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"stream_url\":\"wss://www.example.com/websocket\"},\"record_type\":\"event\"}",
-    ),
-    (
-        "CallStreamingStopped",
-        roundtrip::<telnyx_voice::models::CallStreamingStopped>,
-        "{\"event_type\":\"streaming.stopped\",\"id\":\"25dc3731-e51e-4927-a50d-a61cc25984b1\",\"occurred_at\":\"2021-12-15T14:11:24.613295Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"stream_url\":\"wss://www.example.com/websocket\"},\"record_type\":\"event\"}",
+        "CallTranscription",
+        roundtrip::<telnyx_voice::models::CallTranscription>,
+        "{\"event_type\":\"call.transcription\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"occurred_at\":\"2018-02-02T22:25:27.521992Z\",\"payload\":{\"call_control_id\":\"v2:7subYr8fLrXmaAXm8egeAMpoSJ72J3SGPUuome81-hQuaKRf9b7hKA\",\"call_leg_id\":\"5ca81340-5beb-11eb-ae45-02420a0f8b69\",\"call_session_id\":\"5ca81eee-5beb-11eb-ba6c-02420a0f8b69\",\"connection_id\":\"1240401930086254526\",\"transcription_data\":{\"confidence\":0.977219,\"is_final\":true,\"transcript\":\"hello this is a test speech\"}},\"record_type\":\"event\"}",
     ),
     (
         "CallUnhold",
@@ -301,11 +261,6 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "CallWithRecordingId",
         roundtrip::<telnyx_voice::models::CallWithRecordingId>,
         "{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_duration\":50,\"call_leg_id\":\"2dc6fc34-f9e0-11ea-b68e-02420a0f7768\",\"call_session_id\":\"2dc1b3c8-f9e0-11ea-bc5a-02420a0f7768\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"end_time\":\"2019-01-23T18:11:52.574Z\",\"is_alive\":false,\"record_type\":\"call\",\"recording_id\":\"d7e9c1d4-8b2a-4b8f-b3a7-9a671c9e9b0a\",\"start_time\":\"2019-01-23T18:10:02.574Z\"}",
-    ),
-    (
-        "ClientStateUpdateRequest",
-        roundtrip::<telnyx_voice::models::ClientStateUpdateRequest>,
-        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\"}",
     ),
     (
         "Conference",
@@ -328,8 +283,8 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"event_type\":\"conference.ended\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"payload\":{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"call_session_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"conference_id\":\"428c31b6-abf3-3bc1-b7f4-5013ef9657c1\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"occurred_at\":\"2018-02-02T22:25:27.521Z\",\"reason\":\"host_left\"},\"record_type\":\"event\"}",
     ),
     (
-        "ConferenceFloorChangedEvent",
-        roundtrip::<telnyx_voice::models::ConferenceFloorChangedEvent>,
+        "ConferenceFloorChanged",
+        roundtrip::<telnyx_voice::models::ConferenceFloorChanged>,
         "{\"event_type\":\"conference.floor.changed\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"payload\":{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"call_session_id\":\"428c31b6-7af4-4bcb-b7f5-5013ef9657c1\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"conference_id\":\"428c31b6-abf3-3bc1-b7f4-5013ef9657c1\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"occurred_at\":\"2018-02-02T22:25:27.521Z\"},\"record_type\":\"event\"}",
     ),
     (
@@ -443,11 +398,6 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"dtmf_detection\":true,\"interruptible\":\"speech\",\"interruptible_greeting\":\"dtmf\",\"languages\":[{\"language\":\"en-US\",\"transcription_engine\":\"Deepgram\",\"transcription_engine_config\":{\"transcription_model\":\"deepgram/nova-3\"},\"tts_provider\":\"telnyx\",\"voice\":\"Telnyx.KokoroTTS.af\"}],\"url\":\"wss://example.com/conversation-relay\"}",
     ),
     (
-        "ConversationRelayStartRequest",
-        roundtrip::<telnyx_voice::models::ConversationRelayStartRequest>,
-        "{\"custom_parameters\":{\"customer_id\":\"12345\"},\"dtmf_detection\":true,\"greeting\":\"Hi! Ask me anything!\",\"interruptible\":\"speech\",\"interruptible_greeting\":\"dtmf\",\"language\":\"en-US\",\"languages\":[{\"language\":\"en-US\",\"transcription_engine\":\"Deepgram\",\"transcription_engine_config\":{\"transcription_model\":\"deepgram/nova-3\"},\"tts_provider\":\"telnyx\",\"voice\":\"Telnyx.KokoroTTS.af\"}],\"tts_provider\":\"telnyx\",\"url\":\"wss://example.com/conversation-relay\",\"voice\":\"Telnyx.KokoroTTS.af\",\"voice_settings\":{\"type\":\"telnyx\"}}",
-    ),
-    (
         "CreateCallControlApplicationRequest",
         roundtrip::<telnyx_voice::models::CreateCallControlApplicationRequest>,
         "{\"active\":false,\"anchorsite_override\":\"Latency\",\"application_name\":\"call-router\",\"call_cost_in_webhooks\":true,\"dtmf_type\":\"Inband\",\"first_command_timeout\":true,\"first_command_timeout_secs\":10,\"inbound\":{\"channel_limit\":10,\"shaken_stir_enabled\":true,\"sip_subdomain\":\"example\",\"sip_subdomain_receive_settings\":\"only_my_connections\"},\"outbound\":{\"channel_limit\":10,\"outbound_voice_profile_id\":\"1293384261075731499\"},\"redact_dtmf_debug_logging\":true,\"webhook_api_version\":\"1\",\"webhook_event_failover_url\":\"https://failover.example.com\",\"webhook_event_url\":\"https://example.com\",\"webhook_timeout_secs\":25}",
@@ -528,29 +478,9 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\"}",
     ),
     (
-        "NoiseSuppressionStart",
-        roundtrip::<telnyx_voice::models::NoiseSuppressionStart>,
-        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"direction\":\"both\",\"noise_suppression_engine\":\"DeepFilterNet\",\"noise_suppression_engine_config\":{\"attenuation_limit\":100}}",
-    ),
-    (
-        "NoiseSuppressionStop",
-        roundtrip::<telnyx_voice::models::NoiseSuppressionStop>,
-        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\"}",
-    ),
-    (
         "Participant",
         roundtrip::<telnyx_voice::models::Participant>,
         "{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"3a15df2d-c801-4729-adf5-b56dd42e2abb\",\"conference\":{\"id\":\"41b9acd4-f4da-4ff5-a85c-e07e90b53f46\",\"name\":\"1\"},\"created_at\":\"2019-01-23T18:10:02.574Z\",\"end_conference_on_exit\":true,\"id\":\"dfadada7-af74-47bc-83a4-554275f55f5c\",\"muted\":false,\"on_hold\":true,\"record_type\":\"participant\",\"soft_end_conference_on_exit\":true,\"status\":\"joining\",\"updated_at\":\"2019-01-23T18:10:02.574Z\",\"whisper_call_control_ids\":[\"v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ\",\"v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw\"]}",
-    ),
-    (
-        "PlayAudioUrlRequest",
-        roundtrip::<telnyx_voice::models::PlayAudioUrlRequest>,
-        "{\"audio_url\":\"http://www.example.com/sounds/greeting.wav\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"loop\":\"infinity\",\"overlay\":true,\"stop\":\"current\",\"target_legs\":\"self\"}",
-    ),
-    (
-        "PlaybackStopRequest",
-        roundtrip::<telnyx_voice::models::PlaybackStopRequest>,
-        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"overlay\":false,\"stop\":\"all\"}",
     ),
     (
         "Queue",
@@ -588,6 +518,21 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"name\":\"User-to-User\",\"value\":\"value\"}",
     ),
     (
+        "SiprecFailed",
+        roundtrip::<telnyx_voice::models::SiprecFailed>,
+        "{\"event_type\":\"siprec.failed\",\"id\":\"25dc3731-e51e-4927-a50d-a61cc25984b1\",\"occurred_at\":\"2021-12-15T14:11:24.613295Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"failure_cause\":\"no_answer\"},\"record_type\":\"event\"}",
+    ),
+    (
+        "SiprecStarted",
+        roundtrip::<telnyx_voice::models::SiprecStarted>,
+        "{\"event_type\":\"siprec.started\",\"id\":\"7d743d69-f7e8-4761-b7d4-8cacf9d3c031\",\"occurred_at\":\"2021-12-15T14:06:32.059436Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\"},\"record_type\":\"event\"}",
+    ),
+    (
+        "SiprecStopped",
+        roundtrip::<telnyx_voice::models::SiprecStopped>,
+        "{\"event_type\":\"siprec.stopped\",\"id\":\"25dc3731-e51e-4927-a50d-a61cc25984b1\",\"occurred_at\":\"2021-12-15T14:11:24.613295Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"hangup_cause\":\"normal_clearing\"},\"record_type\":\"event\"}",
+    ),
+    (
         "SoundModifications",
         roundtrip::<telnyx_voice::models::SoundModifications>,
         "{\"octaves\":0.1,\"pitch\":0.8,\"semitone\":-2,\"track\":\"both\"}",
@@ -603,9 +548,24 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"format\":\"wav\",\"play_beep\":true}",
     ),
     (
+        "StartConversationRelayRequest",
+        roundtrip::<telnyx_voice::models::StartConversationRelayRequest>,
+        "{\"custom_parameters\":{\"customer_id\":\"12345\"},\"dtmf_detection\":true,\"greeting\":\"Hi! Ask me anything!\",\"interruptible\":\"speech\",\"interruptible_greeting\":\"dtmf\",\"language\":\"en-US\",\"languages\":[{\"language\":\"en-US\",\"transcription_engine\":\"Deepgram\",\"transcription_engine_config\":{\"transcription_model\":\"deepgram/nova-3\"},\"tts_provider\":\"telnyx\",\"voice\":\"Telnyx.KokoroTTS.af\"}],\"tts_provider\":\"telnyx\",\"url\":\"wss://example.com/conversation-relay\",\"voice\":\"Telnyx.KokoroTTS.af\",\"voice_settings\":{\"type\":\"telnyx\"}}",
+    ),
+    (
         "StartForkingRequest",
         roundtrip::<telnyx_voice::models::StartForkingRequest>,
         "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"rx\":\"udp:192.0.2.1:9000\",\"tx\":\"udp:192.0.2.1:9001\"}",
+    ),
+    (
+        "StartNoiseSuppressionRequest",
+        roundtrip::<telnyx_voice::models::StartNoiseSuppressionRequest>,
+        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"direction\":\"both\",\"noise_suppression_engine\":\"DeepFilterNet\",\"noise_suppression_engine_config\":{\"attenuation_limit\":100}}",
+    ),
+    (
+        "StartPlaybackRequest",
+        roundtrip::<telnyx_voice::models::StartPlaybackRequest>,
+        "{\"audio_url\":\"http://www.example.com/sounds/greeting.wav\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"loop\":\"infinity\",\"overlay\":true,\"stop\":\"current\",\"target_legs\":\"self\"}",
     ),
     (
         "StartRecordingRequest",
@@ -623,6 +583,16 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"dialogflow_config\":{\"analyze_sentiment\":false,\"partial_automated_agent_reply\":false},\"enable_dialogflow\":false,\"stream_track\":\"both_tracks\",\"stream_url\":\"wss://www.example.com/websocket\"}",
     ),
     (
+        "StartTranscriptionRequest",
+        roundtrip::<telnyx_voice::models::StartTranscriptionRequest>,
+        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"transcription_engine\":\"Google\",\"transcription_engine_config\":{\"language\":\"en\",\"transcription_engine\":\"Google\"}}",
+    ),
+    (
+        "StopAiAssistantRequest",
+        roundtrip::<telnyx_voice::models::StopAiAssistantRequest>,
+        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\"}",
+    ),
+    (
         "StopForkingRequest",
         roundtrip::<telnyx_voice::models::StopForkingRequest>,
         "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\"}",
@@ -631,6 +601,16 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "StopGatherRequest",
         roundtrip::<telnyx_voice::models::StopGatherRequest>,
         "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\"}",
+    ),
+    (
+        "StopNoiseSuppressionRequest",
+        roundtrip::<telnyx_voice::models::StopNoiseSuppressionRequest>,
+        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\"}",
+    ),
+    (
+        "StopPlaybackRequest",
+        roundtrip::<telnyx_voice::models::StopPlaybackRequest>,
+        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"overlay\":false,\"stop\":\"all\"}",
     ),
     (
         "StopRecordingConferenceRequest",
@@ -653,6 +633,26 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"stream_id\":\"1edb94f9-7ef0-4150-b502-e0ebadfd9491\"}",
     ),
     (
+        "StopTranscriptionRequest",
+        roundtrip::<telnyx_voice::models::StopTranscriptionRequest>,
+        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\"}",
+    ),
+    (
+        "StreamingFailed",
+        roundtrip::<telnyx_voice::models::StreamingFailed>,
+        "{\"event_type\":\"streaming.failed\",\"id\":\"25dc3731-e51e-4927-a50d-a61cc25984b1\",\"occurred_at\":\"2021-12-15T14:11:24.613295Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"failure_reason\":\"connection_failed\",\"stream_id\":\"1edb94f9-7ef0-4150-b502-e0ebadfd9491\",\"stream_params\":{\"stream_url\":\"wss://www.example.com/websocket\",\"track\":\"inbound_track\"},\"stream_type\":\"websocket\"},\"record_type\":\"event\"}",
+    ),
+    (
+        "StreamingStarted",
+        roundtrip::<telnyx_voice::models::StreamingStarted>,
+        "{\"event_type\":\"streaming.started\",\"id\":\"7d743d69-f7e8-4761-b7d4-8cacf9d3c031\",\"occurred_at\":\"2021-12-15T14:06:32.059436Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"stream_url\":\"wss://www.example.com/websocket\"},\"record_type\":\"event\"}",
+    ),
+    (
+        "StreamingStopped",
+        roundtrip::<telnyx_voice::models::StreamingStopped>,
+        "{\"event_type\":\"streaming.stopped\",\"id\":\"25dc3731-e51e-4927-a50d-a61cc25984b1\",\"occurred_at\":\"2021-12-15T14:11:24.613295Z\",\"payload\":{\"call_control_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_leg_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"call_session_id\":\"31f19208-5db0-11ec-9ea7-02420a0d3a69\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"connection_id\":\"7267xxxxxxxxxxxxxx\",\"stream_url\":\"wss://www.example.com/websocket\"},\"record_type\":\"event\"}",
+    ),
+    (
         "SwitchSupervisorRoleRequest",
         roundtrip::<telnyx_voice::models::SwitchSupervisorRoleRequest>,
         "{\"role\":\"barge\"}",
@@ -673,21 +673,6 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"content\":\"Hello, I'm John.\",\"role\":\"tool\",\"tool_call_id\":\"call_123\"}",
     ),
     (
-        "Transcription",
-        roundtrip::<telnyx_voice::models::Transcription>,
-        "{\"event_type\":\"call.transcription\",\"id\":\"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0\",\"occurred_at\":\"2018-02-02T22:25:27.521992Z\",\"payload\":{\"call_control_id\":\"v2:7subYr8fLrXmaAXm8egeAMpoSJ72J3SGPUuome81-hQuaKRf9b7hKA\",\"call_leg_id\":\"5ca81340-5beb-11eb-ae45-02420a0f8b69\",\"call_session_id\":\"5ca81eee-5beb-11eb-ba6c-02420a0f8b69\",\"connection_id\":\"1240401930086254526\",\"transcription_data\":{\"confidence\":0.977219,\"is_final\":true,\"transcript\":\"hello this is a test speech\"}},\"record_type\":\"event\"}",
-    ),
-    (
-        "TranscriptionStartRequest",
-        roundtrip::<telnyx_voice::models::TranscriptionStartRequest>,
-        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"transcription_engine\":\"Google\",\"transcription_engine_config\":{\"language\":\"en\",\"transcription_engine\":\"Google\"}}",
-    ),
-    (
-        "TranscriptionStopRequest",
-        roundtrip::<telnyx_voice::models::TranscriptionStopRequest>,
-        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\"}",
-    ),
-    (
         "TransferCallRequest",
         roundtrip::<telnyx_voice::models::TransferCallRequest>,
         "{\"answering_machine_detection\":\"detect\",\"answering_machine_detection_config\":{\"after_greeting_silence_millis\":1000,\"between_words_silence_millis\":1000,\"greeting_duration_millis\":1000,\"greeting_silence_duration_millis\":2000,\"greeting_total_analysis_time_millis\":50000,\"initial_silence_millis\":1000,\"maximum_number_of_words\":1000,\"maximum_word_length_millis\":2000,\"silence_threshold\":512,\"total_analysis_time_millis\":5000},\"audio_url\":\"http://www.example.com/sounds/greeting.wav\",\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"custom_headers\":[{\"name\":\"head_1\",\"value\":\"val_1\"},{\"name\":\"head_2\",\"value\":\"val_2\"}],\"early_media\":true,\"from\":\"+18005550101\",\"from_display_name\":\"Company Name\",\"media_encryption\":\"SRTP\",\"send_digits_on_answer\":\"wwww200\",\"sip_auth_password\":\"password\",\"sip_auth_username\":\"username\",\"sip_headers\":[{\"name\":\"User-to-User\",\"value\":\"value\"}],\"sip_transport_protocol\":\"TLS\",\"time_limit_secs\":60,\"timeout_secs\":60,\"to\":\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\",\"webhook_url\":\"https://www.example.com/server-b/\",\"webhook_url_method\":\"POST\"}",
@@ -696,6 +681,11 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "UpdateCallControlApplicationRequest",
         roundtrip::<telnyx_voice::models::UpdateCallControlApplicationRequest>,
         "{\"active\":false,\"anchorsite_override\":\"Latency\",\"application_name\":\"call-router\",\"call_cost_in_webhooks\":true,\"dtmf_type\":\"Inband\",\"first_command_timeout\":true,\"first_command_timeout_secs\":10,\"inbound\":{\"channel_limit\":10,\"shaken_stir_enabled\":true,\"sip_subdomain\":\"example\",\"sip_subdomain_receive_settings\":\"only_my_connections\"},\"outbound\":{\"channel_limit\":10,\"outbound_voice_profile_id\":\"1293384261075731499\"},\"redact_dtmf_debug_logging\":true,\"webhook_api_version\":\"1\",\"webhook_event_failover_url\":\"https://failover.example.com\",\"webhook_event_url\":\"https://example.com\",\"webhook_timeout_secs\":25}",
+    ),
+    (
+        "UpdateClientStateRequest",
+        roundtrip::<telnyx_voice::models::UpdateClientStateRequest>,
+        "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\"}",
     ),
     (
         "UpdateConferenceParticipantRequest",
@@ -752,39 +742,19 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "AnswerRequestRecordChannels",
-        check_enum::<telnyx_voice::models::AnswerRequestRecordChannels>,
-        &["single", "dual"],
-    ),
-    (
-        "AnswerRequestRecordFormat",
-        check_enum::<telnyx_voice::models::AnswerRequestRecordFormat>,
-        &["wav", "mp3"],
-    ),
-    (
-        "AnswerRequestRecordTrack",
-        check_enum::<telnyx_voice::models::AnswerRequestRecordTrack>,
-        &["both", "inbound", "outbound"],
-    ),
-    (
-        "AnswerRequestStreamTrack",
-        check_enum::<telnyx_voice::models::AnswerRequestStreamTrack>,
-        &["inbound_track", "outbound_track", "both_tracks"],
-    ),
-    (
-        "AnswerRequestWebhookUrlMethod",
-        check_enum::<telnyx_voice::models::AnswerRequestWebhookUrlMethod>,
-        &["POST", "GET"],
-    ),
-    (
-        "AnswerRequestWebhookUrlsMethod",
-        check_enum::<telnyx_voice::models::AnswerRequestWebhookUrlsMethod>,
-        &["POST", "GET"],
+        "AnsweringMachineDetection",
+        check_enum::<telnyx_voice::models::AnsweringMachineDetection>,
+        &["premium", "detect", "detect_beep", "detect_words", "greeting_end", "disabled"],
     ),
     (
         "AttemptStatus",
         check_enum::<telnyx_voice::models::AttemptStatus>,
         &["delivered", "failed"],
+    ),
+    (
+        "AuthenticationMethod",
+        check_enum::<telnyx_voice::models::AuthenticationMethod>,
+        &["token", "certificate"],
     ),
     (
         "AzureTranscriptionLanguage",
@@ -890,24 +860,9 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         &["Male", "Female"],
     ),
     (
-        "BridgeRequestMuteDtmf",
-        check_enum::<telnyx_voice::models::BridgeRequestMuteDtmf>,
-        &["none", "both", "self", "opposite"],
-    ),
-    (
-        "BridgeRequestRecordChannels",
-        check_enum::<telnyx_voice::models::BridgeRequestRecordChannels>,
-        &["single", "dual"],
-    ),
-    (
-        "BridgeRequestRecordFormat",
-        check_enum::<telnyx_voice::models::BridgeRequestRecordFormat>,
-        &["wav", "mp3"],
-    ),
-    (
-        "BridgeRequestRecordTrack",
-        check_enum::<telnyx_voice::models::BridgeRequestRecordTrack>,
-        &["both", "inbound", "outbound"],
+        "BeepEnabled",
+        check_enum::<telnyx_voice::models::BeepEnabled>,
+        &["always", "never", "on_enter", "on_exit"],
     ),
     (
         "BridgeRequestRingtone",
@@ -956,44 +911,9 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "CallAiGatherEndedPayloadMessageHistoryItemRole",
-        check_enum::<
-            telnyx_voice::models::CallAiGatherEndedPayloadMessageHistoryItemRole,
-        >,
-        &["assistant", "user"],
-    ),
-    (
         "CallAiGatherEndedPayloadStatus",
         check_enum::<telnyx_voice::models::CallAiGatherEndedPayloadStatus>,
         &["valid", "invalid"],
-    ),
-    (
-        "CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole",
-        check_enum::<
-            telnyx_voice::models::CallAiGatherMessageHistoryUpdatedPayloadMessageHistoryItemRole,
-        >,
-        &["assistant", "user"],
-    ),
-    (
-        "CallAiGatherPartialResultsPayloadMessageHistoryItemRole",
-        check_enum::<
-            telnyx_voice::models::CallAiGatherPartialResultsPayloadMessageHistoryItemRole,
-        >,
-        &["assistant", "user"],
-    ),
-    (
-        "CallAssistantRequestExternalLlmAuthenticationMethod",
-        check_enum::<
-            telnyx_voice::models::CallAssistantRequestExternalLlmAuthenticationMethod,
-        >,
-        &["token", "certificate"],
-    ),
-    (
-        "CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod",
-        check_enum::<
-            telnyx_voice::models::CallAssistantRequestFallbackConfigExternalLlmAuthenticationMethod,
-        >,
-        &["token", "certificate"],
     ),
     (
         "CallControlApplicationAnchorsiteOverride",
@@ -1011,53 +931,14 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "CallControlApplicationDtmfType",
-        check_enum::<telnyx_voice::models::CallControlApplicationDtmfType>,
-        &["RFC 2833", "Inband", "SIP INFO"],
-    ),
-    (
-        "CallControlApplicationInboundSipSubdomainReceiveSettings",
-        check_enum::<
-            telnyx_voice::models::CallControlApplicationInboundSipSubdomainReceiveSettings,
-        >,
-        &["only_my_connections", "from_anyone"],
-    ),
-    (
-        "CallControlApplicationWebhookApiVersion",
-        check_enum::<telnyx_voice::models::CallControlApplicationWebhookApiVersion>,
-        &["1", "2"],
-    ),
-    (
         "CallControlFilterConsolidatedProduct",
         check_enum::<telnyx_voice::models::CallControlFilterConsolidatedProduct>,
         &["call_control", "fax", "texml"],
     ),
     (
-        "CallControlFilterConsolidatedStatus",
-        check_enum::<telnyx_voice::models::CallControlFilterConsolidatedStatus>,
-        &["init", "in_progress", "completed"],
-    ),
-    (
-        "CallControlFilterConsolidatedType",
-        check_enum::<telnyx_voice::models::CallControlFilterConsolidatedType>,
-        &["command", "webhook"],
-    ),
-    (
         "CallControlWebhookToolParamsMethod",
         check_enum::<telnyx_voice::models::CallControlWebhookToolParamsMethod>,
         &["GET", "POST", "PUT", "DELETE", "PATCH"],
-    ),
-    (
-        "CallConversationEndedPayloadCallingPartyType",
-        check_enum::<telnyx_voice::models::CallConversationEndedPayloadCallingPartyType>,
-        &["pstn", "sip"],
-    ),
-    (
-        "CallConversationInsightsGeneratedPayloadCallingPartyType",
-        check_enum::<
-            telnyx_voice::models::CallConversationInsightsGeneratedPayloadCallingPartyType,
-        >,
-        &["pstn", "sip"],
     ),
     (
         "CallCostPayloadStatus",
@@ -1075,11 +956,6 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         "CallDeepfakeDetectionResultPayloadResult",
         check_enum::<telnyx_voice::models::CallDeepfakeDetectionResultPayloadResult>,
         &["real", "fake", "silence_timeout"],
-    ),
-    (
-        "CallEventType",
-        check_enum::<telnyx_voice::models::CallEventType>,
-        &["command", "webhook"],
     ),
     (
         "CallGatherEndedPayloadStatus",
@@ -1174,71 +1050,9 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "CallRecordingSavedPayloadChannels",
-        check_enum::<telnyx_voice::models::CallRecordingSavedPayloadChannels>,
-        &["single", "dual"],
-    ),
-    (
-        "CallRecordingTranscriptionSavedPayloadCallingPartyType",
-        check_enum::<
-            telnyx_voice::models::CallRecordingTranscriptionSavedPayloadCallingPartyType,
-        >,
-        &["pstn", "sip"],
-    ),
-    (
-        "CallRequestAnsweringMachineDetection",
-        check_enum::<telnyx_voice::models::CallRequestAnsweringMachineDetection>,
-        &["premium", "detect", "detect_beep", "detect_words", "greeting_end", "disabled"],
-    ),
-    (
-        "CallRequestConferenceConfigBeepEnabled",
-        check_enum::<telnyx_voice::models::CallRequestConferenceConfigBeepEnabled>,
-        &["always", "never", "on_enter", "on_exit"],
-    ),
-    (
-        "CallRequestConferenceConfigSupervisorRole",
-        check_enum::<telnyx_voice::models::CallRequestConferenceConfigSupervisorRole>,
-        &["barge", "monitor", "none", "whisper"],
-    ),
-    (
-        "CallRequestMediaEncryption",
-        check_enum::<telnyx_voice::models::CallRequestMediaEncryption>,
-        &["disabled", "SRTP", "DTLS"],
-    ),
-    (
         "CallRequestPrivacy",
         check_enum::<telnyx_voice::models::CallRequestPrivacy>,
         &["id", "none"],
-    ),
-    (
-        "CallRequestRecordChannels",
-        check_enum::<telnyx_voice::models::CallRequestRecordChannels>,
-        &["single", "dual"],
-    ),
-    (
-        "CallRequestRecordFormat",
-        check_enum::<telnyx_voice::models::CallRequestRecordFormat>,
-        &["wav", "mp3"],
-    ),
-    (
-        "CallRequestRecordTrack",
-        check_enum::<telnyx_voice::models::CallRequestRecordTrack>,
-        &["both", "inbound", "outbound"],
-    ),
-    (
-        "CallRequestSipRegion",
-        check_enum::<telnyx_voice::models::CallRequestSipRegion>,
-        &["US", "Europe", "Canada", "Australia", "Middle East"],
-    ),
-    (
-        "CallRequestSipTransportProtocol",
-        check_enum::<telnyx_voice::models::CallRequestSipTransportProtocol>,
-        &["UDP", "TCP", "TLS"],
-    ),
-    (
-        "CallRequestStreamTrack",
-        check_enum::<telnyx_voice::models::CallRequestStreamTrack>,
-        &["inbound_track", "outbound_track", "both_tracks"],
     ),
     (
         "CallRequestSupervisorRole",
@@ -1246,29 +1060,20 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         &["barge", "whisper", "monitor"],
     ),
     (
-        "CallRequestWebhookUrlMethod",
-        check_enum::<telnyx_voice::models::CallRequestWebhookUrlMethod>,
-        &["POST", "GET"],
-    ),
-    (
-        "CallRequestWebhookUrlsMethod",
-        check_enum::<telnyx_voice::models::CallRequestWebhookUrlsMethod>,
-        &["POST", "GET"],
-    ),
-    (
         "CallSpeakEndedPayloadStatus",
         check_enum::<telnyx_voice::models::CallSpeakEndedPayloadStatus>,
         &["completed", "call_hangup", "cancelled_amd"],
     ),
     (
-        "CallStreamingFailedPayloadStreamParamsTrack",
-        check_enum::<telnyx_voice::models::CallStreamingFailedPayloadStreamParamsTrack>,
-        &["inbound_track", "outbound_track", "both_tracks"],
-    ),
-    (
         "CallStreamingFailedPayloadStreamType",
         check_enum::<telnyx_voice::models::CallStreamingFailedPayloadStreamType>,
         &["websocket", "dialogflow"],
+    ),
+    ("CallType", check_enum::<telnyx_voice::models::CallType>, &["command", "webhook"]),
+    (
+        "CallingPartyType",
+        check_enum::<telnyx_voice::models::CallingPartyType>,
+        &["pstn", "sip"],
     ),
     (
         "ConferenceEndReason",
@@ -1281,69 +1086,9 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         &["all_left", "host_left", "time_exceeded"],
     ),
     (
-        "ConferenceParticipantStatus",
-        check_enum::<telnyx_voice::models::ConferenceParticipantStatus>,
-        &["joining", "joined", "left"],
-    ),
-    (
-        "ConferenceRecordingSavedPayloadChannels",
-        check_enum::<telnyx_voice::models::ConferenceRecordingSavedPayloadChannels>,
-        &["single", "dual"],
-    ),
-    (
-        "ConferenceRecordingSavedPayloadFormat",
-        check_enum::<telnyx_voice::models::ConferenceRecordingSavedPayloadFormat>,
-        &["wav", "mp3"],
-    ),
-    (
         "ConferenceRegion",
         check_enum::<telnyx_voice::models::ConferenceRegion>,
         &["Australia", "Europe", "Middle East", "US"],
-    ),
-    (
-        "ConferenceRegionParam",
-        check_enum::<telnyx_voice::models::ConferenceRegionParam>,
-        &["Australia", "Europe", "Middle East", "US"],
-    ),
-    (
-        "ConferenceSpeakRequestLanguage",
-        check_enum::<telnyx_voice::models::ConferenceSpeakRequestLanguage>,
-        &[
-            "arb",
-            "cmn-CN",
-            "cy-GB",
-            "da-DK",
-            "de-DE",
-            "en-AU",
-            "en-GB",
-            "en-GB-WLS",
-            "en-IN",
-            "en-US",
-            "es-ES",
-            "es-MX",
-            "es-US",
-            "fr-CA",
-            "fr-FR",
-            "hi-IN",
-            "is-IS",
-            "it-IT",
-            "ja-JP",
-            "ko-KR",
-            "nb-NO",
-            "nl-NL",
-            "pl-PL",
-            "pt-BR",
-            "pt-PT",
-            "ro-RO",
-            "ru-RU",
-            "sv-SE",
-            "tr-TR",
-        ],
-    ),
-    (
-        "ConferenceSpeakRequestPayloadType",
-        check_enum::<telnyx_voice::models::ConferenceSpeakRequestPayloadType>,
-        &["text", "ssml"],
     ),
     (
         "ConferenceStatus",
@@ -1351,110 +1096,9 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         &["init", "in_progress", "completed"],
     ),
     (
-        "ConnectionWebhookApiVersion",
-        check_enum::<telnyx_voice::models::ConnectionWebhookApiVersion>,
-        &["1", "2"],
-    ),
-    (
-        "ConnectionsSortConnection",
-        check_enum::<telnyx_voice::models::ConnectionsSortConnection>,
-        &["created_at", "connection_name", "active"],
-    ),
-    (
-        "ConversationRelayEmbeddedConfigTranscriptionEngine",
-        check_enum::<
-            telnyx_voice::models::ConversationRelayEmbeddedConfigTranscriptionEngine,
-        >,
-        &[
-            "Google",
-            "Telnyx",
-            "Deepgram",
-            "Azure",
-            "xAI",
-            "AssemblyAI",
-            "Speechmatics",
-            "Soniox",
-            "A",
-            "B",
-        ],
-    ),
-    (
         "ConversationRelayInterruptible",
         check_enum::<telnyx_voice::models::ConversationRelayInterruptible>,
         &["none", "any", "speech", "dtmf"],
-    ),
-    (
-        "ConversationRelayLanguageTranscriptionEngine",
-        check_enum::<telnyx_voice::models::ConversationRelayLanguageTranscriptionEngine>,
-        &[
-            "Google",
-            "Telnyx",
-            "Deepgram",
-            "Azure",
-            "xAI",
-            "AssemblyAI",
-            "Speechmatics",
-            "Soniox",
-            "A",
-            "B",
-        ],
-    ),
-    (
-        "ConversationRelayStartRequestTranscriptionEngine",
-        check_enum::<
-            telnyx_voice::models::ConversationRelayStartRequestTranscriptionEngine,
-        >,
-        &[
-            "Google",
-            "Telnyx",
-            "Deepgram",
-            "Azure",
-            "xAI",
-            "AssemblyAI",
-            "Speechmatics",
-            "Soniox",
-            "A",
-            "B",
-        ],
-    ),
-    (
-        "CreateCallControlApplicationRequestAnchorsiteOverride",
-        check_enum::<
-            telnyx_voice::models::CreateCallControlApplicationRequestAnchorsiteOverride,
-        >,
-        &[
-            "Latency",
-            "Chicago, IL",
-            "Ashburn, VA",
-            "San Jose, CA",
-            "London, UK",
-            "Chennai, IN",
-            "Amsterdam, Netherlands",
-            "Toronto, Canada",
-            "Sydney, Australia",
-        ],
-    ),
-    (
-        "CreateCallControlApplicationRequestDtmfType",
-        check_enum::<telnyx_voice::models::CreateCallControlApplicationRequestDtmfType>,
-        &["RFC 2833", "Inband", "SIP INFO"],
-    ),
-    (
-        "CreateCallControlApplicationRequestWebhookApiVersion",
-        check_enum::<
-            telnyx_voice::models::CreateCallControlApplicationRequestWebhookApiVersion,
-        >,
-        &["1", "2"],
-    ),
-    (
-        "CreateConferenceRequestBeepEnabled",
-        check_enum::<telnyx_voice::models::CreateConferenceRequestBeepEnabled>,
-        &["always", "never", "on_enter", "on_exit"],
-    ),
-    (
-        "CreateConferenceRequestRegion",
-        check_enum::<telnyx_voice::models::CreateConferenceRequestRegion>,
-        &["Australia", "Europe", "Middle East", "US"],
     ),
     (
         "CustomStorageConfigurationBackend",
@@ -1548,59 +1192,9 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "GatherUsingAiRequestMessageHistoryItemRole",
-        check_enum::<telnyx_voice::models::GatherUsingAiRequestMessageHistoryItemRole>,
-        &["assistant", "user"],
-    ),
-    (
-        "GatherUsingSpeakRequestLanguage",
-        check_enum::<telnyx_voice::models::GatherUsingSpeakRequestLanguage>,
-        &[
-            "arb",
-            "cmn-CN",
-            "cy-GB",
-            "da-DK",
-            "de-DE",
-            "en-AU",
-            "en-GB",
-            "en-GB-WLS",
-            "en-IN",
-            "en-US",
-            "es-ES",
-            "es-MX",
-            "es-US",
-            "fr-CA",
-            "fr-FR",
-            "hi-IN",
-            "is-IS",
-            "it-IT",
-            "ja-JP",
-            "ko-KR",
-            "nb-NO",
-            "nl-NL",
-            "pl-PL",
-            "pt-BR",
-            "pt-PT",
-            "ro-RO",
-            "ru-RU",
-            "sv-SE",
-            "tr-TR",
-        ],
-    ),
-    (
-        "GatherUsingSpeakRequestPayloadType",
-        check_enum::<telnyx_voice::models::GatherUsingSpeakRequestPayloadType>,
-        &["text", "ssml"],
-    ),
-    (
-        "GatherUsingSpeakRequestServiceLevel",
-        check_enum::<telnyx_voice::models::GatherUsingSpeakRequestServiceLevel>,
-        &["basic", "premium"],
-    ),
-    (
-        "GetWebhookDeliveriesFilterStatusEq",
-        check_enum::<telnyx_voice::models::GetWebhookDeliveriesFilterStatusEq>,
-        &["delivered", "failed"],
+        "DtmfType",
+        check_enum::<telnyx_voice::models::DtmfType>,
+        &["RFC 2833", "Inband", "SIP INFO"],
     ),
     (
         "GoogleTranscriptionLanguage",
@@ -1694,19 +1288,14 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         &["STABLE", "BALANCED", "CREATIVE"],
     ),
     (
-        "JoinConferenceRequestBeepEnabled",
-        check_enum::<telnyx_voice::models::JoinConferenceRequestBeepEnabled>,
-        &["always", "never", "on_enter", "on_exit"],
+        "MediaEncryption",
+        check_enum::<telnyx_voice::models::MediaEncryption>,
+        &["disabled", "SRTP", "DTLS"],
     ),
     (
-        "JoinConferenceRequestSupervisorRole",
-        check_enum::<telnyx_voice::models::JoinConferenceRequestSupervisorRole>,
-        &["barge", "monitor", "none", "whisper"],
-    ),
-    (
-        "LeaveConferenceRequestBeepEnabled",
-        check_enum::<telnyx_voice::models::LeaveConferenceRequestBeepEnabled>,
-        &["always", "never", "on_enter", "on_exit"],
+        "MessageHistoryItemRole",
+        check_enum::<telnyx_voice::models::MessageHistoryItemRole>,
+        &["assistant", "user"],
     ),
     (
         "MinimaxVoiceSettingsLanguageBoost",
@@ -1756,9 +1345,14 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
+        "MuteDtmf",
+        check_enum::<telnyx_voice::models::MuteDtmf>,
+        &["none", "both", "self", "opposite"],
+    ),
+    (
         "NoiseSuppressionDirection",
         check_enum::<telnyx_voice::models::NoiseSuppressionDirection>,
-        &["inbound", "outbound", "both"],
+        &["both", "inbound", "outbound"],
     ),
     (
         "NoiseSuppressionEngine",
@@ -1806,16 +1400,13 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         check_enum::<telnyx_voice::models::ParticipantStatus>,
         &["joining", "joined", "left"],
     ),
+    ("PayloadType", check_enum::<telnyx_voice::models::PayloadType>, &["text", "ssml"]),
     (
-        "PlayAudioUrlRequestAudioType",
-        check_enum::<telnyx_voice::models::PlayAudioUrlRequestAudioType>,
-        &["mp3", "wav"],
-    ),
-    (
-        "RecordingResponseDataChannels",
-        check_enum::<telnyx_voice::models::RecordingResponseDataChannels>,
+        "RecordChannels",
+        check_enum::<telnyx_voice::models::RecordChannels>,
         &["single", "dual"],
     ),
+    ("RecordFormat", check_enum::<telnyx_voice::models::RecordFormat>, &["wav", "mp3"]),
     (
         "RecordingResponseDataSource",
         check_enum::<telnyx_voice::models::RecordingResponseDataSource>,
@@ -1837,14 +1428,29 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         &["8000", "16000", "22050", "32000", "44100", "48000"],
     ),
     (
-        "ResembleVoiceSettingsFormat",
-        check_enum::<telnyx_voice::models::ResembleVoiceSettingsFormat>,
-        &["wav", "mp3"],
-    ),
-    (
         "ResembleVoiceSettingsPrecision",
         check_enum::<telnyx_voice::models::ResembleVoiceSettingsPrecision>,
         &["PCM_16", "PCM_24", "PCM_32", "MULAW"],
+    ),
+    (
+        "ServiceLevel",
+        check_enum::<telnyx_voice::models::ServiceLevel>,
+        &["basic", "premium"],
+    ),
+    (
+        "SipRegion",
+        check_enum::<telnyx_voice::models::SipRegion>,
+        &["US", "Europe", "Canada", "Australia", "Middle East"],
+    ),
+    (
+        "SipSubdomainReceiveSettings",
+        check_enum::<telnyx_voice::models::SipSubdomainReceiveSettings>,
+        &["only_my_connections", "from_anyone"],
+    ),
+    (
+        "SipTransportProtocol",
+        check_enum::<telnyx_voice::models::SipTransportProtocol>,
+        &["UDP", "TCP", "TLS"],
     ),
     (
         "SortConnection",
@@ -1887,21 +1493,6 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "SpeakRequestPayloadType",
-        check_enum::<telnyx_voice::models::SpeakRequestPayloadType>,
-        &["text", "ssml"],
-    ),
-    (
-        "SpeakRequestServiceLevel",
-        check_enum::<telnyx_voice::models::SpeakRequestServiceLevel>,
-        &["basic", "premium"],
-    ),
-    (
-        "SpeakRequestTargetLegs",
-        check_enum::<telnyx_voice::models::SpeakRequestTargetLegs>,
-        &["self", "opposite", "both"],
-    ),
-    (
         "SpeechmaticsTranscriptionLanguage",
         check_enum::<telnyx_voice::models::SpeechmaticsTranscriptionLanguage>,
         &[
@@ -1925,31 +1516,6 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "StartConferenceRecordingRequestChannels",
-        check_enum::<telnyx_voice::models::StartConferenceRecordingRequestChannels>,
-        &["single", "dual"],
-    ),
-    (
-        "StartConferenceRecordingRequestFormat",
-        check_enum::<telnyx_voice::models::StartConferenceRecordingRequestFormat>,
-        &["wav", "mp3"],
-    ),
-    (
-        "StartRecordingRequestChannels",
-        check_enum::<telnyx_voice::models::StartRecordingRequestChannels>,
-        &["single", "dual"],
-    ),
-    (
-        "StartRecordingRequestFormat",
-        check_enum::<telnyx_voice::models::StartRecordingRequestFormat>,
-        &["wav", "mp3"],
-    ),
-    (
-        "StartRecordingRequestRecordingTrack",
-        check_enum::<telnyx_voice::models::StartRecordingRequestRecordingTrack>,
-        &["both", "inbound", "outbound"],
-    ),
-    (
         "StartRecordingRequestTranscriptionEngine",
         check_enum::<telnyx_voice::models::StartRecordingRequestTranscriptionEngine>,
         &["A", "B", "deepgram/nova-3"],
@@ -1958,16 +1524,6 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         "StartSiprecRequestSipTransport",
         check_enum::<telnyx_voice::models::StartSiprecRequestSipTransport>,
         &["udp", "tcp", "tls"],
-    ),
-    (
-        "StartSiprecRequestSiprecTrack",
-        check_enum::<telnyx_voice::models::StartSiprecRequestSiprecTrack>,
-        &["inbound_track", "outbound_track", "both_tracks"],
-    ),
-    (
-        "StartStreamingRequestStreamTrack",
-        check_enum::<telnyx_voice::models::StartStreamingRequestStreamTrack>,
-        &["inbound_track", "outbound_track", "both_tracks"],
     ),
     (
         "StopForkingRequestStreamType",
@@ -1995,9 +1551,14 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         &["PCMU", "PCMA", "G722", "OPUS", "AMR-WB", "L16", "default"],
     ),
     (
-        "SwitchSupervisorRoleRequestRole",
-        check_enum::<telnyx_voice::models::SwitchSupervisorRoleRequestRole>,
-        &["barge", "whisper", "monitor"],
+        "StreamTrack",
+        check_enum::<telnyx_voice::models::StreamTrack>,
+        &["inbound_track", "outbound_track", "both_tracks"],
+    ),
+    (
+        "SupervisorRole",
+        check_enum::<telnyx_voice::models::SupervisorRole>,
+        &["barge", "monitor", "none", "whisper"],
     ),
     (
         "TelnyxTranscriptionLanguage",
@@ -2127,8 +1688,24 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "TranscriptionEngineAConfigModel",
-        check_enum::<telnyx_voice::models::TranscriptionEngineAConfigModel>,
+        "TranscriptionEngine",
+        check_enum::<telnyx_voice::models::TranscriptionEngine>,
+        &[
+            "Google",
+            "Telnyx",
+            "Deepgram",
+            "Azure",
+            "xAI",
+            "AssemblyAI",
+            "Speechmatics",
+            "Soniox",
+            "A",
+            "B",
+        ],
+    ),
+    (
+        "TranscriptionEngineConfigModel",
+        check_enum::<telnyx_voice::models::TranscriptionEngineConfigModel>,
         &[
             "latest_long",
             "latest_short",
@@ -2139,32 +1716,6 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
             "medical_conversation",
             "medical_dictation",
         ],
-    ),
-    (
-        "TranscriptionEngineBConfigTranscriptionModel",
-        check_enum::<telnyx_voice::models::TranscriptionEngineBConfigTranscriptionModel>,
-        &["openai/whisper-tiny", "openai/whisper-large-v3-turbo"],
-    ),
-    (
-        "TranscriptionEngineGoogleConfigModel",
-        check_enum::<telnyx_voice::models::TranscriptionEngineGoogleConfigModel>,
-        &[
-            "latest_long",
-            "latest_short",
-            "command_and_search",
-            "phone_call",
-            "video",
-            "default",
-            "medical_conversation",
-            "medical_dictation",
-        ],
-    ),
-    (
-        "TranscriptionEngineTelnyxConfigTranscriptionModel",
-        check_enum::<
-            telnyx_voice::models::TranscriptionEngineTelnyxConfigTranscriptionModel,
-        >,
-        &["openai/whisper-tiny", "openai/whisper-large-v3-turbo"],
     ),
     (
         "TranscriptionLanguage",
@@ -2418,11 +1969,9 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "TranscriptionPayloadTranscriptionDataTranscriptionTrack",
-        check_enum::<
-            telnyx_voice::models::TranscriptionPayloadTranscriptionDataTranscriptionTrack,
-        >,
-        &["inbound", "outbound"],
+        "TranscriptionModel",
+        check_enum::<telnyx_voice::models::TranscriptionModel>,
+        &["openai/whisper-tiny", "openai/whisper-large-v3-turbo"],
     ),
     (
         "TranscriptionStartRequestTranscriptionEngine",
@@ -2442,105 +1991,19 @@ pub const ENUMS: &[(&str, EnumCheck, &[&str])] = &[
         ],
     ),
     (
-        "TransferCallRequestAnsweringMachineDetection",
-        check_enum::<telnyx_voice::models::TransferCallRequestAnsweringMachineDetection>,
-        &["premium", "detect", "detect_beep", "detect_words", "greeting_end", "disabled"],
+        "TranscriptionTrack",
+        check_enum::<telnyx_voice::models::TranscriptionTrack>,
+        &["inbound", "outbound"],
     ),
     (
-        "TransferCallRequestMediaEncryption",
-        check_enum::<telnyx_voice::models::TransferCallRequestMediaEncryption>,
-        &["disabled", "SRTP", "DTLS"],
-    ),
-    (
-        "TransferCallRequestMuteDtmf",
-        check_enum::<telnyx_voice::models::TransferCallRequestMuteDtmf>,
-        &["none", "both", "self", "opposite"],
-    ),
-    (
-        "TransferCallRequestPrivacy",
-        check_enum::<telnyx_voice::models::TransferCallRequestPrivacy>,
-        &["id", "none"],
-    ),
-    (
-        "TransferCallRequestRecordChannels",
-        check_enum::<telnyx_voice::models::TransferCallRequestRecordChannels>,
-        &["single", "dual"],
-    ),
-    (
-        "TransferCallRequestRecordFormat",
-        check_enum::<telnyx_voice::models::TransferCallRequestRecordFormat>,
-        &["wav", "mp3"],
-    ),
-    (
-        "TransferCallRequestRecordTrack",
-        check_enum::<telnyx_voice::models::TransferCallRequestRecordTrack>,
-        &["both", "inbound", "outbound"],
-    ),
-    (
-        "TransferCallRequestSipRegion",
-        check_enum::<telnyx_voice::models::TransferCallRequestSipRegion>,
-        &["US", "Europe", "Canada", "Australia", "Middle East"],
-    ),
-    (
-        "TransferCallRequestSipTransportProtocol",
-        check_enum::<telnyx_voice::models::TransferCallRequestSipTransportProtocol>,
-        &["UDP", "TCP", "TLS"],
-    ),
-    (
-        "TransferCallRequestWebhookUrlMethod",
-        check_enum::<telnyx_voice::models::TransferCallRequestWebhookUrlMethod>,
-        &["POST", "GET"],
-    ),
-    (
-        "TransferCallRequestWebhookUrlsMethod",
-        check_enum::<telnyx_voice::models::TransferCallRequestWebhookUrlsMethod>,
-        &["POST", "GET"],
-    ),
-    (
-        "UpdateCallControlApplicationRequestAnchorsiteOverride",
-        check_enum::<
-            telnyx_voice::models::UpdateCallControlApplicationRequestAnchorsiteOverride,
-        >,
-        &[
-            "Latency",
-            "Chicago, IL",
-            "Ashburn, VA",
-            "San Jose, CA",
-            "London, UK",
-            "Chennai, IN",
-            "Amsterdam, Netherlands",
-            "Toronto, Canada",
-            "Sydney, Australia",
-        ],
-    ),
-    (
-        "UpdateCallControlApplicationRequestDtmfType",
-        check_enum::<telnyx_voice::models::UpdateCallControlApplicationRequestDtmfType>,
-        &["RFC 2833", "Inband", "SIP INFO"],
-    ),
-    (
-        "UpdateCallControlApplicationRequestWebhookApiVersion",
-        check_enum::<
-            telnyx_voice::models::UpdateCallControlApplicationRequestWebhookApiVersion,
-        >,
+        "WebhookApiVersion",
+        check_enum::<telnyx_voice::models::WebhookApiVersion>,
         &["1", "2"],
     ),
     (
-        "UpdateConferenceParticipantRequestBeepEnabled",
-        check_enum::<
-            telnyx_voice::models::UpdateConferenceParticipantRequestBeepEnabled,
-        >,
-        &["always", "never", "on_enter", "on_exit"],
-    ),
-    (
-        "UpdateConferenceRequestSupervisorRole",
-        check_enum::<telnyx_voice::models::UpdateConferenceRequestSupervisorRole>,
-        &["barge", "monitor", "none", "whisper"],
-    ),
-    (
-        "WebhookDeliveryStatus",
-        check_enum::<telnyx_voice::models::WebhookDeliveryStatus>,
-        &["delivered", "failed"],
+        "WebhookUrlsMethod",
+        check_enum::<telnyx_voice::models::WebhookUrlsMethod>,
+        &["POST", "GET"],
     ),
     (
         "XaiTranscriptionLanguage",

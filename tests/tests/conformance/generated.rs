@@ -36,7 +36,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             telnyx_voice::models::CallControlFilterConsolidated,
                         >(
-                            "{\"application_name\":{\"contains\":\"null\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"sample\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
+                            "{\"application_name\":{\"contains\":\"call.initiated\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"id\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
                         ),
                     )
                     .page(
@@ -86,15 +86,11 @@ async fn every_operation_conforms_to_the_spec() {
                     .active(sample::<bool>("true"))
                     .anchorsite_override(
                         sample::<
-                            telnyx_voice::models::CreateCallControlApplicationRequestAnchorsiteOverride,
+                            telnyx_voice::models::CallControlApplicationAnchorsiteOverride,
                         >("\"Amsterdam, Netherlands\""),
                     )
                     .call_cost_in_webhooks(sample::<bool>("false"))
-                    .dtmf_type(
-                        sample::<
-                            telnyx_voice::models::CreateCallControlApplicationRequestDtmfType,
-                        >("\"Inband\""),
-                    )
+                    .dtmf_type(sample::<telnyx_voice::models::DtmfType>("\"Inband\""))
                     .first_command_timeout(sample::<bool>("true"))
                     .first_command_timeout_secs(sample::<i64>("10"))
                     .inbound(
@@ -113,9 +109,7 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .redact_dtmf_debug_logging(sample::<bool>("true"))
                     .webhook_api_version(
-                        sample::<
-                            telnyx_voice::models::CreateCallControlApplicationRequestWebhookApiVersion,
-                        >("\"1\""),
+                        sample::<telnyx_voice::models::WebhookApiVersion>("\"1\""),
                     )
                     .webhook_event_failover_url(
                         sample::<String>("\"https://failover.example.com\""),
@@ -184,15 +178,11 @@ async fn every_operation_conforms_to_the_spec() {
                     .active(sample::<bool>("true"))
                     .anchorsite_override(
                         sample::<
-                            telnyx_voice::models::UpdateCallControlApplicationRequestAnchorsiteOverride,
+                            telnyx_voice::models::CallControlApplicationAnchorsiteOverride,
                         >("\"Amsterdam, Netherlands\""),
                     )
                     .call_cost_in_webhooks(sample::<bool>("false"))
-                    .dtmf_type(
-                        sample::<
-                            telnyx_voice::models::UpdateCallControlApplicationRequestDtmfType,
-                        >("\"Inband\""),
-                    )
+                    .dtmf_type(sample::<telnyx_voice::models::DtmfType>("\"Inband\""))
                     .first_command_timeout(sample::<bool>("true"))
                     .first_command_timeout_secs(sample::<i64>("10"))
                     .inbound(
@@ -212,9 +202,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .redact_dtmf_debug_logging(sample::<bool>("true"))
                     .tags(sample::<Vec<String>>("[\"tag1\",\"tag2\"]"))
                     .webhook_api_version(
-                        sample::<
-                            telnyx_voice::models::UpdateCallControlApplicationRequestWebhookApiVersion,
-                        >("\"1\""),
+                        sample::<telnyx_voice::models::WebhookApiVersion>("\"1\""),
                     )
                     .webhook_event_failover_url(
                         sample::<String>("\"https://failover.example.com\""),
@@ -269,7 +257,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             telnyx_voice::models::CallControlFilterConsolidated,
                         >(
-                            "{\"application_name\":{\"contains\":\"null\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"sample\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
+                            "{\"application_name\":{\"contains\":\"call.initiated\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"id\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
                         ),
                     )
                     .page(
@@ -292,7 +280,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .dial(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
                         sample::<String>("\"+18005550101\""),
                         sample::<telnyx_voice::models::CallRequestTo>("\"sample\""),
                     )
@@ -309,18 +297,18 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .dial(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
                         sample::<String>("\"+18005550101\""),
                         sample::<telnyx_voice::models::CallRequestTo>("\"sample\""),
                     )
                     .answering_machine_detection(
                         sample::<
-                            telnyx_voice::models::CallRequestAnsweringMachineDetection,
+                            telnyx_voice::models::AnsweringMachineDetection,
                         >("\"disabled\""),
                     )
                     .answering_machine_detection_config(
                         sample::<
-                            telnyx_voice::models::CallRequestAnsweringMachineDetectionConfig,
+                            telnyx_voice::models::AnsweringMachineDetectionConfig,
                         >(
                             "{\"after_greeting_silence_millis\":1000,\"between_words_silence_millis\":100,\"greeting_duration_millis\":1500,\"greeting_silence_duration_millis\":2000,\"greeting_total_analysis_time_millis\":7500,\"initial_silence_millis\":1800,\"maximum_number_of_words\":3,\"maximum_word_length_millis\":2000,\"silence_threshold\":512,\"total_analysis_time_millis\":5000}",
                         ),
@@ -362,7 +350,7 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .deepfake_detection(
                         sample::<
-                            telnyx_voice::models::CallRequestDeepfakeDetection,
+                            telnyx_voice::models::DeepfakeDetection,
                         >("{\"enabled\":false,\"rtp_timeout\":30,\"timeout\":15}"),
                     )
                     .dialogflow_config(
@@ -380,9 +368,7 @@ async fn every_operation_conforms_to_the_spec() {
                         >("\"ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg==\""),
                     )
                     .media_encryption(
-                        sample::<
-                            telnyx_voice::models::CallRequestMediaEncryption,
-                        >("\"disabled\""),
+                        sample::<telnyx_voice::models::MediaEncryption>("\"disabled\""),
                     )
                     .media_name(
                         sample::<String>("\"my_media_uploaded_to_media_storage_api\""),
@@ -397,23 +383,19 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .record(sample::<String>("\"record-from-answer\""))
                     .record_channels(
-                        sample::<
-                            telnyx_voice::models::CallRequestRecordChannels,
-                        >("\"single\""),
+                        sample::<telnyx_voice::models::RecordChannels>("\"single\""),
                     )
                     .record_custom_file_name(
                         sample::<String>("\"my_recording_file_name\""),
                     )
                     .record_format(
-                        sample::<
-                            telnyx_voice::models::CallRequestRecordFormat,
-                        >("\"wav\""),
+                        sample::<telnyx_voice::models::RecordFormat>("\"wav\""),
                     )
                     .record_max_length(sample::<i64>("1000"))
                     .record_timeout_secs(sample::<i64>("100"))
                     .record_track(
                         sample::<
-                            telnyx_voice::models::CallRequestRecordTrack,
+                            telnyx_voice::models::NoiseSuppressionDirection,
                         >("\"outbound\""),
                     )
                     .record_trim(sample::<String>("\"trim-silence\""))
@@ -427,15 +409,9 @@ async fn every_operation_conforms_to_the_spec() {
                             Vec<telnyx_voice::models::SipHeader>,
                         >("[{\"name\":\"User-to-User\",\"value\":\"value\"}]"),
                     )
-                    .sip_region(
-                        sample::<
-                            telnyx_voice::models::CallRequestSipRegion,
-                        >("\"Canada\""),
-                    )
+                    .sip_region(sample::<telnyx_voice::models::SipRegion>("\"Canada\""))
                     .sip_transport_protocol(
-                        sample::<
-                            telnyx_voice::models::CallRequestSipTransportProtocol,
-                        >("\"UDP\""),
+                        sample::<telnyx_voice::models::SipTransportProtocol>("\"UDP\""),
                     )
                     .sound_modifications(
                         sample::<
@@ -466,9 +442,7 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .stream_establish_before_call_originate(sample::<bool>("true"))
                     .stream_track(
-                        sample::<
-                            telnyx_voice::models::CallRequestStreamTrack,
-                        >("\"both_tracks\""),
+                        sample::<telnyx_voice::models::StreamTrack>("\"both_tracks\""),
                     )
                     .stream_url(sample::<String>("\"wss://www.example.com/websocket\""))
                     .supervise_call_control_id(
@@ -488,7 +462,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .transcription(sample::<bool>("true"))
                     .transcription_config(
                         sample::<
-                            telnyx_voice::models::TranscriptionStartRequest,
+                            telnyx_voice::models::StartTranscriptionRequest,
                         >(
                             "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"transcription_engine\":\"Google\",\"transcription_engine_config\":{\"language\":\"en\",\"transcription_engine\":\"Google\"}}",
                         ),
@@ -497,7 +471,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             std::collections::BTreeMap<
                                 String,
-                                telnyx_voice::models::CallRequestWebhookRetriesPoliciesValue,
+                                telnyx_voice::models::WebhookRetriesPolicies,
                             >,
                         >("{\"call.hangup\":{\"retries_ms\":[1000,2000,5000]}}"),
                     )
@@ -505,9 +479,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<String>("\"https://www.example.com/server-b/\""),
                     )
                     .webhook_url_method(
-                        sample::<
-                            telnyx_voice::models::CallRequestWebhookUrlMethod,
-                        >("\"GET\""),
+                        sample::<telnyx_voice::models::WebhookUrlsMethod>("\"GET\""),
                     )
                     .webhook_urls(
                         sample::<
@@ -517,9 +489,7 @@ async fn every_operation_conforms_to_the_spec() {
                         ),
                     )
                     .webhook_urls_method(
-                        sample::<
-                            telnyx_voice::models::CallRequestWebhookUrlsMethod,
-                        >("\"POST\""),
+                        sample::<telnyx_voice::models::WebhookUrlsMethod>("\"POST\""),
                     )
                     .send()
                     .await,
@@ -533,7 +503,9 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .calls()
-                    .retrieve_status(sample::<String>("\"sample\""))
+                    .retrieve_status(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -546,7 +518,9 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .calls()
-                    .retrieve_status(sample::<String>("\"sample\""))
+                    .retrieve_status(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -560,7 +534,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .ai_assistant_add_messages(sample::<String>("\"sample\""))
+                    .add_ai_assistant_messages(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -574,7 +550,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .ai_assistant_add_messages(sample::<String>("\"sample\""))
+                    .add_ai_assistant_messages(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .messages(
                         sample::<
@@ -598,8 +576,8 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .ai_assistant_join(
-                        sample::<String>("\"sample\""),
+                    .join_ai_assistant(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"v3:abc123\""),
                         sample::<
                             telnyx_voice::models::AiAssistantJoinParticipant,
@@ -618,8 +596,8 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .ai_assistant_join(
-                        sample::<String>("\"sample\""),
+                    .join_ai_assistant(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"v3:abc123\""),
                         sample::<
                             telnyx_voice::models::AiAssistantJoinParticipant,
@@ -641,7 +619,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .ai_assistant_start(sample::<String>("\"sample\""))
+                    .start_ai_assistant(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -655,7 +635,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .ai_assistant_start(sample::<String>("\"sample\""))
+                    .start_ai_assistant(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .assistant(
                         sample::<
                             telnyx_voice::models::CallAssistantRequest,
@@ -715,7 +697,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .ai_assistant_stop(sample::<String>("\"sample\""))
+                    .stop_ai_assistant(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -729,7 +713,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .ai_assistant_stop(sample::<String>("\"sample\""))
+                    .stop_ai_assistant(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -744,7 +730,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .answer(sample::<String>("\"sample\""))
+                    .answer(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -758,7 +744,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .answer(sample::<String>("\"sample\""))
+                    .answer(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .assistant(
                         sample::<
                             telnyx_voice::models::CallAssistantRequest,
@@ -786,7 +772,7 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .deepfake_detection(
                         sample::<
-                            telnyx_voice::models::AnswerRequestDeepfakeDetection,
+                            telnyx_voice::models::DeepfakeDetection,
                         >("{\"enabled\":false,\"rtp_timeout\":30,\"timeout\":15}"),
                     )
                     .preferred_codecs(
@@ -794,23 +780,19 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .record(sample::<String>("\"record-from-answer\""))
                     .record_channels(
-                        sample::<
-                            telnyx_voice::models::AnswerRequestRecordChannels,
-                        >("\"single\""),
+                        sample::<telnyx_voice::models::RecordChannels>("\"single\""),
                     )
                     .record_custom_file_name(
                         sample::<String>("\"my_recording_file_name\""),
                     )
                     .record_format(
-                        sample::<
-                            telnyx_voice::models::AnswerRequestRecordFormat,
-                        >("\"wav\""),
+                        sample::<telnyx_voice::models::RecordFormat>("\"wav\""),
                     )
                     .record_max_length(sample::<i64>("1000"))
                     .record_timeout_secs(sample::<i64>("100"))
                     .record_track(
                         sample::<
-                            telnyx_voice::models::AnswerRequestRecordTrack,
+                            telnyx_voice::models::NoiseSuppressionDirection,
                         >("\"outbound\""),
                     )
                     .record_trim(sample::<String>("\"trim-silence\""))
@@ -846,15 +828,13 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<telnyx_voice::models::StreamCodec>("\"PCMA\""),
                     )
                     .stream_track(
-                        sample::<
-                            telnyx_voice::models::AnswerRequestStreamTrack,
-                        >("\"both_tracks\""),
+                        sample::<telnyx_voice::models::StreamTrack>("\"both_tracks\""),
                     )
                     .stream_url(sample::<String>("\"wss://www.example.com/websocket\""))
                     .transcription(sample::<bool>("true"))
                     .transcription_config(
                         sample::<
-                            telnyx_voice::models::TranscriptionStartRequest,
+                            telnyx_voice::models::StartTranscriptionRequest,
                         >(
                             "{\"client_state\":\"aGF2ZSBhIG5pY2UgZGF5ID1d\",\"command_id\":\"891510ac-f3e4-11e8-af5b-de00688a4901\",\"transcription_engine\":\"Google\",\"transcription_engine_config\":{\"language\":\"en\",\"transcription_engine\":\"Google\"}}",
                         ),
@@ -863,7 +843,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             std::collections::BTreeMap<
                                 String,
-                                telnyx_voice::models::AnswerRequestWebhookRetriesPoliciesValue,
+                                telnyx_voice::models::WebhookRetriesPolicies,
                             >,
                         >("{\"call.hangup\":{\"retries_ms\":[1000,2000,5000]}}"),
                     )
@@ -871,9 +851,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<String>("\"https://www.example.com/server-b/\""),
                     )
                     .webhook_url_method(
-                        sample::<
-                            telnyx_voice::models::AnswerRequestWebhookUrlMethod,
-                        >("\"GET\""),
+                        sample::<telnyx_voice::models::WebhookUrlsMethod>("\"GET\""),
                     )
                     .webhook_urls(
                         sample::<
@@ -883,9 +861,7 @@ async fn every_operation_conforms_to_the_spec() {
                         ),
                     )
                     .webhook_urls_method(
-                        sample::<
-                            telnyx_voice::models::AnswerRequestWebhookUrlsMethod,
-                        >("\"POST\""),
+                        sample::<telnyx_voice::models::WebhookUrlsMethod>("\"POST\""),
                     )
                     .send()
                     .await,
@@ -901,9 +877,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .bridge(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"",
                         ),
@@ -922,43 +898,35 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .bridge(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"",
                         ),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .hold_after_unbridge(sample::<bool>("true"))
-                    .mute_dtmf(
-                        sample::<
-                            telnyx_voice::models::BridgeRequestMuteDtmf,
-                        >("\"opposite\""),
-                    )
+                    .mute_dtmf(sample::<telnyx_voice::models::MuteDtmf>("\"opposite\""))
                     .park_after_unbridge(sample::<String>("\"self\""))
                     .play_ringtone(sample::<bool>("true"))
                     .prevent_double_bridge(sample::<bool>("true"))
                     .queue(sample::<String>("\"support\""))
                     .record(sample::<String>("\"record-from-answer\""))
                     .record_channels(
-                        sample::<
-                            telnyx_voice::models::BridgeRequestRecordChannels,
-                        >("\"single\""),
+                        sample::<telnyx_voice::models::RecordChannels>("\"single\""),
                     )
                     .record_custom_file_name(
                         sample::<String>("\"my_recording_file_name\""),
                     )
                     .record_format(
-                        sample::<
-                            telnyx_voice::models::BridgeRequestRecordFormat,
-                        >("\"wav\""),
+                        sample::<telnyx_voice::models::RecordFormat>("\"wav\""),
                     )
                     .record_max_length(sample::<i64>("1000"))
                     .record_timeout_secs(sample::<i64>("100"))
                     .record_track(
                         sample::<
-                            telnyx_voice::models::BridgeRequestRecordTrack,
+                            telnyx_voice::models::NoiseSuppressionDirection,
                         >("\"outbound\""),
                     )
                     .record_trim(sample::<String>("\"trim-silence\""))
@@ -982,8 +950,8 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .client_state_update(
-                        sample::<String>("\"sample\""),
+                    .update_client_state(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""),
                     )
                     .send()
@@ -999,8 +967,8 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .client_state_update(
-                        sample::<String>("\"sample\""),
+                    .update_client_state(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""),
                     )
                     .send()
@@ -1016,7 +984,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .conversation_relay_start(sample::<String>("\"sample\""))
+                    .start_conversation_relay(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .url(sample::<String>("\"wss://example.com/conversation-relay\""))
                     .send()
                     .await,
@@ -1031,7 +1001,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .conversation_relay_start(sample::<String>("\"sample\""))
+                    .start_conversation_relay(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .assistant(
                         sample::<
                             telnyx_voice::models::ConversationRelayAssistant,
@@ -1095,9 +1067,7 @@ async fn every_operation_conforms_to_the_spec() {
                         >("{\"key\":{}}"),
                     )
                     .transcription_engine(
-                        sample::<
-                            telnyx_voice::models::ConversationRelayStartRequestTranscriptionEngine,
-                        >("\"Google\""),
+                        sample::<telnyx_voice::models::TranscriptionEngine>("\"Google\""),
                     )
                     .transcription_engine_config(
                         sample::<
@@ -1129,7 +1099,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .conversation_relay_stop(sample::<String>("\"sample\""))
+                    .stop_conversation_relay(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1143,7 +1115,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .conversation_relay_stop(sample::<String>("\"sample\""))
+                    .stop_conversation_relay(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -1159,7 +1133,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .enqueue(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"tier_1_support\""),
                     )
                     .send()
@@ -1176,7 +1150,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .enqueue(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"tier_1_support\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
@@ -1196,7 +1170,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .fork_start(sample::<String>("\"sample\""))
+                    .start_forking(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1210,7 +1186,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .fork_start(sample::<String>("\"sample\""))
+                    .start_forking(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .rx(sample::<String>("\"udp:192.0.2.1:9000\""))
                     .stream_type(sample::<String>("\"decrypted\""))
@@ -1228,7 +1206,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .fork_stop(sample::<String>("\"sample\""))
+                    .stop_forking(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1242,7 +1222,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .fork_stop(sample::<String>("\"sample\""))
+                    .stop_forking(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .stream_type(
                         sample::<
@@ -1262,7 +1244,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .gather(sample::<String>("\"sample\""))
+                    .gather(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -1276,7 +1258,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .gather(sample::<String>("\"sample\""))
+                    .gather(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .gather_id(sample::<String>("\"my_gather_id\""))
                     .initial_timeout_millis(sample::<i64>("10000"))
@@ -1299,7 +1281,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .gather_stop(sample::<String>("\"sample\""))
+                    .stop_gather(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -1313,7 +1295,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .gather_stop(sample::<String>("\"sample\""))
+                    .stop_gather(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -1329,7 +1311,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_ai(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
                             std::collections::BTreeMap<String, serde_json::Value>,
                         >(
@@ -1350,7 +1332,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_ai(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
                             std::collections::BTreeMap<String, serde_json::Value>,
                         >(
@@ -1385,9 +1367,7 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .message_history(
                         sample::<
-                            Vec<
-                                telnyx_voice::models::GatherUsingAiRequestMessageHistoryItem,
-                            >,
+                            Vec<telnyx_voice::models::MessageHistory>,
                         >(
                             "[{\"content\":\"Hello, I'm 29 and I live in Paris.\",\"role\":\"user\"}]",
                         ),
@@ -1423,7 +1403,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .gather_using_audio(sample::<String>("\"sample\""))
+                    .gather_using_audio(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1437,7 +1419,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .gather_using_audio(sample::<String>("\"sample\""))
+                    .gather_using_audio(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .audio_url(sample::<String>("\"http://example.com/message.wav\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .inter_digit_timeout_millis(sample::<i64>("10000"))
@@ -1470,7 +1454,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_speak(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"Say this on the call\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -1488,7 +1472,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_speak(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"Say this on the call\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -1496,22 +1480,16 @@ async fn every_operation_conforms_to_the_spec() {
                     .inter_digit_timeout_millis(sample::<i64>("10000"))
                     .invalid_payload(sample::<String>("\"Say this on the call\""))
                     .language(
-                        sample::<
-                            telnyx_voice::models::GatherUsingSpeakRequestLanguage,
-                        >("\"en-US\""),
+                        sample::<telnyx_voice::models::SpeakRequestLanguage>("\"en-US\""),
                     )
                     .maximum_digits(sample::<i64>("10"))
                     .maximum_tries(sample::<i64>("3"))
                     .minimum_digits(sample::<i64>("1"))
                     .payload_type(
-                        sample::<
-                            telnyx_voice::models::GatherUsingSpeakRequestPayloadType,
-                        >("\"ssml\""),
+                        sample::<telnyx_voice::models::PayloadType>("\"ssml\""),
                     )
                     .service_level(
-                        sample::<
-                            telnyx_voice::models::GatherUsingSpeakRequestServiceLevel,
-                        >("\"premium\""),
+                        sample::<telnyx_voice::models::ServiceLevel>("\"premium\""),
                     )
                     .terminating_digit(sample::<String>("\"#\""))
                     .timeout_millis(sample::<i64>("60000"))
@@ -1536,7 +1514,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .hangup(sample::<String>("\"sample\""))
+                    .hangup(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -1550,7 +1528,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .hangup(sample::<String>("\"sample\""))
+                    .hangup(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .custom_headers(
                         sample::<
@@ -1572,7 +1550,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .leave_queue(sample::<String>("\"sample\""))
+                    .leave_queue(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -1586,7 +1564,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .leave_queue(sample::<String>("\"sample\""))
+                    .leave_queue(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -1601,7 +1579,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .playback_start(sample::<String>("\"sample\""))
+                    .start_playback(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1615,12 +1595,10 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .playback_start(sample::<String>("\"sample\""))
-                    .audio_type(
-                        sample::<
-                            telnyx_voice::models::PlayAudioUrlRequestAudioType,
-                        >("\"wav\""),
+                    .start_playback(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                     )
+                    .audio_type(sample::<telnyx_voice::models::RecordFormat>("\"wav\""))
                     .audio_url(sample::<String>("\"http://example.com/message.wav\""))
                     .cache_audio(sample::<bool>("true"))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
@@ -1645,7 +1623,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .playback_stop(sample::<String>("\"sample\""))
+                    .stop_playback(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1659,7 +1639,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .playback_stop(sample::<String>("\"sample\""))
+                    .stop_playback(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .overlay(sample::<bool>("true"))
                     .stop(sample::<String>("\"current\""))
@@ -1676,7 +1658,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .record_pause(sample::<String>("\"sample\""))
+                    .pause_recording(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1690,7 +1674,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .record_pause(sample::<String>("\"sample\""))
+                    .pause_recording(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .recording_id(
                         sample::<String>("\"6e00ab49-9487-4364-8ad6-23965965afb2\""),
@@ -1708,7 +1694,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .record_resume(sample::<String>("\"sample\""))
+                    .resume_recording(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1722,7 +1710,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .record_resume(sample::<String>("\"sample\""))
+                    .resume_recording(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .recording_id(
                         sample::<String>("\"6e00ab49-9487-4364-8ad6-23965965afb2\""),
@@ -1740,14 +1730,10 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .record_start(
-                        sample::<String>("\"sample\""),
-                        sample::<
-                            telnyx_voice::models::StartRecordingRequestChannels,
-                        >("\"single\""),
-                        sample::<
-                            telnyx_voice::models::StartRecordingRequestFormat,
-                        >("\"mp3\""),
+                    .start_recording(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::RecordChannels>("\"single\""),
+                        sample::<telnyx_voice::models::RecordFormat>("\"mp3\""),
                     )
                     .send()
                     .await,
@@ -1762,14 +1748,10 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .record_start(
-                        sample::<String>("\"sample\""),
-                        sample::<
-                            telnyx_voice::models::StartRecordingRequestChannels,
-                        >("\"single\""),
-                        sample::<
-                            telnyx_voice::models::StartRecordingRequestFormat,
-                        >("\"mp3\""),
+                    .start_recording(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::RecordChannels>("\"single\""),
+                        sample::<telnyx_voice::models::RecordFormat>("\"mp3\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .custom_file_name(sample::<String>("\"my_recording_file_name\""))
@@ -1777,7 +1759,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .play_beep(sample::<bool>("true"))
                     .recording_track(
                         sample::<
-                            telnyx_voice::models::StartRecordingRequestRecordingTrack,
+                            telnyx_voice::models::NoiseSuppressionDirection,
                         >("\"outbound\""),
                     )
                     .timeout_secs(sample::<i64>("100"))
@@ -1810,7 +1792,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .record_stop(sample::<String>("\"sample\""))
+                    .stop_recording(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1824,7 +1808,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .record_stop(sample::<String>("\"sample\""))
+                    .stop_recording(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .recording_id(
                         sample::<String>("\"6e00ab49-9487-4364-8ad6-23965965afb2\""),
@@ -1843,7 +1829,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .refer(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"sip:username@sip.non-telnyx-address.com\""),
                     )
                     .send()
@@ -1860,7 +1846,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .refer(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"sip:username@sip.non-telnyx-address.com\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
@@ -1892,7 +1878,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .reject(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
                             telnyx_voice::models::RejectRequestCause,
                         >("\"USER_BUSY\""),
@@ -1911,7 +1897,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .reject(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
                             telnyx_voice::models::RejectRequestCause,
                         >("\"USER_BUSY\""),
@@ -1931,7 +1917,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .send_dtmf(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"1www2WABCDw9\""),
                     )
                     .send()
@@ -1948,7 +1934,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .send_dtmf(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"1www2WABCDw9\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
@@ -1967,7 +1953,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .send_sip_info(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
                             String,
                         >("\"{\\\"key\\\": \\\"value\\\", \\\"numValue\\\": 100}\""),
@@ -1987,7 +1973,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .send_sip_info(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
                             String,
                         >("\"{\\\"key\\\": \\\"value\\\", \\\"numValue\\\": 100}\""),
@@ -2007,7 +1993,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .siprec_start(sample::<String>("\"sample\""))
+                    .start_siprec(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2021,7 +2009,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .siprec_start(sample::<String>("\"sample\""))
+                    .start_siprec(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .connector_name(sample::<String>("\"my-siprec-connector\""))
                     .include_metadata_custom_headers(sample::<bool>("true"))
@@ -2033,9 +2023,7 @@ async fn every_operation_conforms_to_the_spec() {
                         >("\"tcp\""),
                     )
                     .siprec_track(
-                        sample::<
-                            telnyx_voice::models::StartSiprecRequestSiprecTrack,
-                        >("\"outbound_track\""),
+                        sample::<telnyx_voice::models::StreamTrack>("\"outbound_track\""),
                     )
                     .send()
                     .await,
@@ -2050,7 +2038,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .siprec_stop(sample::<String>("\"sample\""))
+                    .stop_siprec(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -2064,7 +2052,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .siprec_stop(sample::<String>("\"sample\""))
+                    .stop_siprec(sample::<telnyx_voice::models::CallControlId>("\"id\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -2080,7 +2068,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .speak(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"Say this on the call\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -2098,7 +2086,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .speak(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<String>("\"Say this on the call\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -2108,19 +2096,15 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .loop_(sample::<telnyx_voice::models::Loopcount>("\"sample\""))
                     .payload_type(
-                        sample::<
-                            telnyx_voice::models::SpeakRequestPayloadType,
-                        >("\"ssml\""),
+                        sample::<telnyx_voice::models::PayloadType>("\"ssml\""),
                     )
                     .service_level(
-                        sample::<
-                            telnyx_voice::models::SpeakRequestServiceLevel,
-                        >("\"premium\""),
+                        sample::<telnyx_voice::models::ServiceLevel>("\"premium\""),
                     )
                     .stop(sample::<String>("\"current\""))
                     .target_legs(
                         sample::<
-                            telnyx_voice::models::SpeakRequestTargetLegs,
+                            telnyx_voice::models::StreamBidirectionalTargetLegs,
                         >("\"both\""),
                     )
                     .voice_settings(
@@ -2143,7 +2127,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .streaming_start(sample::<String>("\"sample\""))
+                    .start_streaming(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2157,12 +2143,14 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .streaming_start(sample::<String>("\"sample\""))
+                    .start_streaming(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .custom_parameters(
                         sample::<
                             Vec<
-                                telnyx_voice::models::StartStreamingRequestCustomParametersItem,
+                                telnyx_voice::models::CallControlWebhookToolParamsHeadersItem,
                             >,
                         >(
                             "[{\"name\":\"param1\",\"value\":\"value1\"},{\"name\":\"param2\",\"value\":\"value2\"}]",
@@ -2197,9 +2185,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<telnyx_voice::models::StreamCodec>("\"PCMA\""),
                     )
                     .stream_track(
-                        sample::<
-                            telnyx_voice::models::StartStreamingRequestStreamTrack,
-                        >("\"both_tracks\""),
+                        sample::<telnyx_voice::models::StreamTrack>("\"both_tracks\""),
                     )
                     .stream_url(sample::<String>("\"wss://www.example.com/websocket\""))
                     .send()
@@ -2215,7 +2201,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .streaming_stop(sample::<String>("\"sample\""))
+                    .stop_streaming(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2229,7 +2217,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .streaming_stop(sample::<String>("\"sample\""))
+                    .stop_streaming(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .stream_id(
                         sample::<String>("\"1edb94f9-7ef0-4150-b502-e0ebadfd9491\""),
@@ -2247,7 +2237,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .suppression_start(sample::<String>("\"sample\""))
+                    .start_noise_suppression(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2261,7 +2253,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .suppression_start(sample::<String>("\"sample\""))
+                    .start_noise_suppression(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .direction(
                         sample::<
@@ -2293,7 +2287,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .suppression_stop(sample::<String>("\"sample\""))
+                    .stop_noise_suppression(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2307,7 +2303,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .suppression_stop(sample::<String>("\"sample\""))
+                    .stop_noise_suppression(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -2323,9 +2321,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .switch_supervisor_role(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
-                            telnyx_voice::models::SwitchSupervisorRoleRequestRole,
+                            telnyx_voice::models::CallRequestSupervisorRole,
                         >("\"barge\""),
                     )
                     .send()
@@ -2342,9 +2340,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .switch_supervisor_role(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
-                            telnyx_voice::models::SwitchSupervisorRoleRequestRole,
+                            telnyx_voice::models::CallRequestSupervisorRole,
                         >("\"barge\""),
                     )
                     .send()
@@ -2360,7 +2358,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .transcription_start(sample::<String>("\"sample\""))
+                    .start_transcription(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2374,7 +2374,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .transcription_start(sample::<String>("\"sample\""))
+                    .start_transcription(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .transcription_engine(
                         sample::<
@@ -2383,7 +2385,7 @@ async fn every_operation_conforms_to_the_spec() {
                     )
                     .transcription_engine_config(
                         sample::<
-                            telnyx_voice::models::TranscriptionStartRequestTranscriptionEngineConfig,
+                            telnyx_voice::models::TranscriptionEngineConfig,
                         >(
                             "{\"enable_speaker_diarization\":true,\"hints\":[],\"interim_results\":true,\"language\":\"en\",\"max_speaker_count\":4,\"min_speaker_count\":4,\"model\":\"latest_long\",\"profanity_filter\":true,\"speech_context\":[{}],\"transcription_engine\":\"Google\",\"use_enhanced\":true}",
                         ),
@@ -2402,7 +2404,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .transcription_stop(sample::<String>("\"sample\""))
+                    .stop_transcription(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2416,7 +2420,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .transcription_stop(sample::<String>("\"sample\""))
+                    .stop_transcription(
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -2432,7 +2438,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .transfer(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
                             String,
                         >("\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\""),
@@ -2451,19 +2457,19 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .transfer(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                         sample::<
                             String,
                         >("\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\""),
                     )
                     .answering_machine_detection(
                         sample::<
-                            telnyx_voice::models::TransferCallRequestAnsweringMachineDetection,
+                            telnyx_voice::models::AnsweringMachineDetection,
                         >("\"disabled\""),
                     )
                     .answering_machine_detection_config(
                         sample::<
-                            telnyx_voice::models::TransferCallRequestAnsweringMachineDetectionConfig,
+                            telnyx_voice::models::AnsweringMachineDetectionConfig,
                         >(
                             "{\"after_greeting_silence_millis\":1000,\"between_words_silence_millis\":100,\"greeting_duration_millis\":1500,\"greeting_silence_duration_millis\":2000,\"greeting_total_analysis_time_millis\":7500,\"initial_silence_millis\":1800,\"maximum_number_of_words\":3,\"maximum_word_length_millis\":2000,\"silence_threshold\":512,\"total_analysis_time_millis\":5000}",
                         ),
@@ -2481,46 +2487,34 @@ async fn every_operation_conforms_to_the_spec() {
                     .from(sample::<String>("\"+18005550101\""))
                     .from_display_name(sample::<String>("\"Company Name\""))
                     .media_encryption(
-                        sample::<
-                            telnyx_voice::models::TransferCallRequestMediaEncryption,
-                        >("\"disabled\""),
+                        sample::<telnyx_voice::models::MediaEncryption>("\"disabled\""),
                     )
                     .media_name(
                         sample::<String>("\"my_media_uploaded_to_media_storage_api\""),
                     )
-                    .mute_dtmf(
-                        sample::<
-                            telnyx_voice::models::TransferCallRequestMuteDtmf,
-                        >("\"opposite\""),
-                    )
+                    .mute_dtmf(sample::<telnyx_voice::models::MuteDtmf>("\"opposite\""))
                     .park_after_unbridge(sample::<String>("\"self\""))
                     .preferred_codecs(
                         sample::<String>("\"G722,PCMU,PCMA,G729,OPUS,VP8,H264\""),
                     )
                     .privacy(
-                        sample::<
-                            telnyx_voice::models::TransferCallRequestPrivacy,
-                        >("\"id\""),
+                        sample::<telnyx_voice::models::CallRequestPrivacy>("\"id\""),
                     )
                     .record(sample::<String>("\"record-from-answer\""))
                     .record_channels(
-                        sample::<
-                            telnyx_voice::models::TransferCallRequestRecordChannels,
-                        >("\"single\""),
+                        sample::<telnyx_voice::models::RecordChannels>("\"single\""),
                     )
                     .record_custom_file_name(
                         sample::<String>("\"my_recording_file_name\""),
                     )
                     .record_format(
-                        sample::<
-                            telnyx_voice::models::TransferCallRequestRecordFormat,
-                        >("\"wav\""),
+                        sample::<telnyx_voice::models::RecordFormat>("\"wav\""),
                     )
                     .record_max_length(sample::<i64>("1000"))
                     .record_timeout_secs(sample::<i64>("100"))
                     .record_track(
                         sample::<
-                            telnyx_voice::models::TransferCallRequestRecordTrack,
+                            telnyx_voice::models::NoiseSuppressionDirection,
                         >("\"outbound\""),
                     )
                     .record_trim(sample::<String>("\"trim-silence\""))
@@ -2532,15 +2526,9 @@ async fn every_operation_conforms_to_the_spec() {
                             Vec<telnyx_voice::models::SipHeader>,
                         >("[{\"name\":\"User-to-User\",\"value\":\"value\"}]"),
                     )
-                    .sip_region(
-                        sample::<
-                            telnyx_voice::models::TransferCallRequestSipRegion,
-                        >("\"Canada\""),
-                    )
+                    .sip_region(sample::<telnyx_voice::models::SipRegion>("\"Canada\""))
                     .sip_transport_protocol(
-                        sample::<
-                            telnyx_voice::models::TransferCallRequestSipTransportProtocol,
-                        >("\"UDP\""),
+                        sample::<telnyx_voice::models::SipTransportProtocol>("\"UDP\""),
                     )
                     .sound_modifications(
                         sample::<
@@ -2558,7 +2546,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             std::collections::BTreeMap<
                                 String,
-                                telnyx_voice::models::TransferCallRequestWebhookRetriesPoliciesValue,
+                                telnyx_voice::models::WebhookRetriesPolicies,
                             >,
                         >("{\"call.answered\":{\"retries_ms\":[1000,2000,5000]}}"),
                     )
@@ -2566,9 +2554,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<String>("\"https://www.example.com/server-b/\""),
                     )
                     .webhook_url_method(
-                        sample::<
-                            telnyx_voice::models::TransferCallRequestWebhookUrlMethod,
-                        >("\"GET\""),
+                        sample::<telnyx_voice::models::WebhookUrlsMethod>("\"GET\""),
                     )
                     .webhook_urls(
                         sample::<
@@ -2578,9 +2564,7 @@ async fn every_operation_conforms_to_the_spec() {
                         ),
                     )
                     .webhook_urls_method(
-                        sample::<
-                            telnyx_voice::models::TransferCallRequestWebhookUrlsMethod,
-                        >("\"POST\""),
+                        sample::<telnyx_voice::models::WebhookUrlsMethod>("\"POST\""),
                     )
                     .send()
                     .await,
@@ -2602,15 +2586,13 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .list()
                     .region(
-                        sample::<
-                            telnyx_voice::models::ConferenceRegionParam,
-                        >("\"Australia\""),
+                        sample::<telnyx_voice::models::ConferenceRegion>("\"Australia\""),
                     )
                     .filter(
                         sample::<
                             telnyx_voice::models::CallControlFilterConsolidated,
                         >(
-                            "{\"application_name\":{\"contains\":\"null\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"sample\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
+                            "{\"application_name\":{\"contains\":\"call.initiated\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"id\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
                         ),
                     )
                     .page(
@@ -2634,7 +2616,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .create(
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\"",
                         ),
@@ -2654,16 +2636,14 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .create(
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\"",
                         ),
                         sample::<String>("\"Business\""),
                     )
                     .beep_enabled(
-                        sample::<
-                            telnyx_voice::models::CreateConferenceRequestBeepEnabled,
-                        >("\"on_exit\""),
+                        sample::<telnyx_voice::models::BeepEnabled>("\"on_exit\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .comfort_noise(sample::<bool>("false"))
@@ -2675,11 +2655,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<String>("\"my_media_uploaded_to_media_storage_api\""),
                     )
                     .max_participants(sample::<i64>("3"))
-                    .region(
-                        sample::<
-                            telnyx_voice::models::CreateConferenceRequestRegion,
-                        >("\"US\""),
-                    )
+                    .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .start_conference_on_create(sample::<bool>("false"))
                     .send()
                     .await,
@@ -2693,7 +2669,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .conferences()
-                    .retrieve(sample::<String>("\"sample\""))
+                    .retrieve(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -2706,11 +2682,9 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .conferences()
-                    .retrieve(sample::<String>("\"sample\""))
+                    .retrieve(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .region(
-                        sample::<
-                            telnyx_voice::models::ConferenceRegionParam,
-                        >("\"Australia\""),
+                        sample::<telnyx_voice::models::ConferenceRegion>("\"Australia\""),
                     )
                     .send()
                     .await,
@@ -2725,7 +2699,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .participants()
-                    .list(sample::<String>("\"sample\""))
+                    .list(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -2739,11 +2713,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .participants()
-                    .list(sample::<String>("\"sample\""))
+                    .list(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .region(
-                        sample::<
-                            telnyx_voice::models::ConferenceRegionParam,
-                        >("\"Australia\""),
+                        sample::<telnyx_voice::models::ConferenceRegion>("\"Australia\""),
                     )
                     .page(
                         sample::<
@@ -2771,7 +2743,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .participants()
                     .retrieve(
-                        sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<String>("\"sample\""),
                     )
                     .send()
@@ -2788,7 +2760,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .participants()
                     .retrieve(
-                        sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<String>("\"sample\""),
                     )
                     .send()
@@ -2805,7 +2777,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .participants()
                     .update(
-                        sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<String>("\"sample\""),
                     )
                     .send()
@@ -2822,13 +2794,11 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .participants()
                     .update(
-                        sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<String>("\"sample\""),
                     )
                     .beep_enabled(
-                        sample::<
-                            telnyx_voice::models::UpdateConferenceParticipantRequestBeepEnabled,
-                        >("\"always\""),
+                        sample::<telnyx_voice::models::BeepEnabled>("\"always\""),
                     )
                     .end_conference_on_exit(sample::<bool>("false"))
                     .soft_end_conference_on_exit(sample::<bool>("false"))
@@ -2845,7 +2815,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .end(sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""))
+                    .end_conference(
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2859,7 +2831,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .end(sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""))
+                    .end_conference(
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2873,10 +2847,10 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .gather_using_audio(
-                        sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
+                    .gather_dtmf_audio(
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"",
                         ),
@@ -2894,10 +2868,10 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .gather_using_audio(
-                        sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
+                    .gather_dtmf_audio(
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\"",
                         ),
@@ -2932,7 +2906,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .hold(sample::<String>("\"sample\""))
+                    .hold(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -2946,7 +2920,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .hold(sample::<String>("\"sample\""))
+                    .hold(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .audio_url(sample::<String>("\"http://example.com/message.wav\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .media_name(
@@ -2967,9 +2941,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .join(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\"",
                         ),
@@ -2988,17 +2962,15 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .join(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\"",
                         ),
                     )
                     .beep_enabled(
-                        sample::<
-                            telnyx_voice::models::JoinConferenceRequestBeepEnabled,
-                        >("\"on_exit\""),
+                        sample::<telnyx_voice::models::BeepEnabled>("\"on_exit\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .end_conference_on_exit(sample::<bool>("true"))
@@ -3014,9 +2986,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .soft_end_conference_on_exit(sample::<bool>("true"))
                     .start_conference_on_enter(sample::<bool>("true"))
                     .supervisor_role(
-                        sample::<
-                            telnyx_voice::models::JoinConferenceRequestSupervisorRole,
-                        >("\"whisper\""),
+                        sample::<telnyx_voice::models::SupervisorRole>("\"whisper\""),
                     )
                     .whisper_call_control_ids(
                         sample::<
@@ -3039,8 +3009,10 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .leave(
-                        sample::<String>("\"sample\""),
-                        sample::<String>("\"f91269aa-61d1-417f-97b3-10e020e8bc47\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::CallControlId,
+                        >("\"f91269aa-61d1-417f-97b3-10e020e8bc47\""),
                     )
                     .send()
                     .await,
@@ -3056,13 +3028,13 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .leave(
-                        sample::<String>("\"sample\""),
-                        sample::<String>("\"f91269aa-61d1-417f-97b3-10e020e8bc47\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::CallControlId,
+                        >("\"f91269aa-61d1-417f-97b3-10e020e8bc47\""),
                     )
                     .beep_enabled(
-                        sample::<
-                            telnyx_voice::models::LeaveConferenceRequestBeepEnabled,
-                        >("\"on_exit\""),
+                        sample::<telnyx_voice::models::BeepEnabled>("\"on_exit\""),
                     )
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
@@ -3078,7 +3050,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .mute(sample::<String>("\"sample\""))
+                    .mute(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3092,7 +3064,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .mute(sample::<String>("\"sample\""))
+                    .mute(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
@@ -3108,7 +3080,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .play(sample::<String>("\"sample\""))
+                    .play(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3122,7 +3094,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .play(sample::<String>("\"sample\""))
+                    .play(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .audio_url(sample::<String>("\"http://example.com/message.wav\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .loop_(sample::<telnyx_voice::models::Loopcount>("\"infinity\""))
@@ -3143,7 +3115,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_pause(sample::<String>("\"sample\""))
+                    .record_pause(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3157,7 +3129,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_pause(sample::<String>("\"sample\""))
+                    .record_pause(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .recording_id(
                         sample::<String>("\"891510ac-f3e4-11e8-af5b-de00688a4901\""),
                     )
@@ -3175,7 +3147,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_resume(sample::<String>("\"sample\""))
+                    .record_resume(
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                    )
                     .send()
                     .await,
             ),
@@ -3189,7 +3163,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_resume(sample::<String>("\"sample\""))
+                    .record_resume(
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                    )
                     .recording_id(
                         sample::<String>("\"891510ac-f3e4-11e8-af5b-de00688a4901\""),
                     )
@@ -3208,10 +3184,8 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .record_start(
-                        sample::<String>("\"sample\""),
-                        sample::<
-                            telnyx_voice::models::StartConferenceRecordingRequestFormat,
-                        >("\"mp3\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::RecordFormat>("\"mp3\""),
                     )
                     .send()
                     .await,
@@ -3227,16 +3201,10 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .record_start(
-                        sample::<String>("\"sample\""),
-                        sample::<
-                            telnyx_voice::models::StartConferenceRecordingRequestFormat,
-                        >("\"mp3\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::RecordFormat>("\"mp3\""),
                     )
-                    .channels(
-                        sample::<
-                            telnyx_voice::models::StartConferenceRecordingRequestChannels,
-                        >("\"dual\""),
-                    )
+                    .channels(sample::<telnyx_voice::models::RecordChannels>("\"dual\""))
                     .custom_file_name(sample::<String>("\"my_recording_file_name\""))
                     .play_beep(sample::<bool>("true"))
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
@@ -3254,7 +3222,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_stop(sample::<String>("\"sample\""))
+                    .record_stop(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3268,7 +3236,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_stop(sample::<String>("\"sample\""))
+                    .record_stop(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .recording_id(
                         sample::<String>("\"6e00ab49-9487-4364-8ad6-23965965afb2\""),
@@ -3288,7 +3256,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .send_dtmf(
-                        sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<String>("\"1234#\""),
                     )
                     .send()
@@ -3305,7 +3273,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .send_dtmf(
-                        sample::<String>("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<String>("\"1234#\""),
                     )
                     .call_control_ids(
@@ -3331,7 +3299,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .speak(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<String>("\"Say this to participants\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -3349,20 +3317,16 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .speak(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<String>("\"Say this to participants\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .language(
-                        sample::<
-                            telnyx_voice::models::ConferenceSpeakRequestLanguage,
-                        >("\"en-US\""),
+                        sample::<telnyx_voice::models::SpeakRequestLanguage>("\"en-US\""),
                     )
                     .payload_type(
-                        sample::<
-                            telnyx_voice::models::ConferenceSpeakRequestPayloadType,
-                        >("\"ssml\""),
+                        sample::<telnyx_voice::models::PayloadType>("\"ssml\""),
                     )
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .voice_settings(
@@ -3385,7 +3349,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .stop(sample::<String>("\"sample\""))
+                    .stop(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3399,7 +3363,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .stop(sample::<String>("\"sample\""))
+                    .stop(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
@@ -3416,7 +3380,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .unhold(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<Vec<String>>("[\"sample\"]"),
                     )
                     .send()
@@ -3433,7 +3397,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .unhold(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<Vec<String>>("[\"sample\"]"),
                     )
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
@@ -3450,7 +3414,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .unmute(sample::<String>("\"sample\""))
+                    .unmute(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3464,7 +3428,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .unmute(sample::<String>("\"sample\""))
+                    .unmute(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
@@ -3481,15 +3445,13 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .update(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\"",
                         ),
-                        sample::<
-                            telnyx_voice::models::UpdateConferenceRequestSupervisorRole,
-                        >("\"whisper\""),
+                        sample::<telnyx_voice::models::SupervisorRole>("\"whisper\""),
                     )
                     .send()
                     .await,
@@ -3505,15 +3467,13 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .update(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
                         sample::<
-                            String,
+                            telnyx_voice::models::CallControlId,
                         >(
                             "\"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ==\"",
                         ),
-                        sample::<
-                            telnyx_voice::models::UpdateConferenceRequestSupervisorRole,
-                        >("\"whisper\""),
+                        sample::<telnyx_voice::models::SupervisorRole>("\"whisper\""),
                     )
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .whisper_call_control_ids(
@@ -3546,17 +3506,17 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             telnyx_voice::models::ConnectionsFilterConsolidated,
                         >(
-                            "{\"connection_name\":{\"contains\":\"sample\"},\"fqdn\":\"sample\",\"outbound_voice_profile_id\":\"1293384261075731499\"}",
+                            "{\"connection_name\":{\"contains\":\"call.initiated\"},\"fqdn\":\"sample\",\"outbound_voice_profile_id\":\"1293384261075731499\"}",
                         ),
                     )
                     .page(
                         sample::<
-                            telnyx_voice::models::ConnectionsPageConsolidated,
-                        >("{\"number\":1,\"size\":250}"),
+                            telnyx_voice::models::PageConsolidated,
+                        >("{\"number\":1,\"size\":20}"),
                     )
                     .sort(
                         sample::<
-                            telnyx_voice::models::ConnectionsSortConnection,
+                            telnyx_voice::models::SortConnection,
                         >("\"connection_name\""),
                     )
                     .send()
@@ -3571,7 +3531,11 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .connections()
-                    .list_active_calls(sample::<String>("\"1293384261075731461\""))
+                    .list_active_calls(
+                        sample::<
+                            telnyx_voice::models::ConnectionId,
+                        >("\"1293384261075731461\""),
+                    )
                     .send()
                     .await,
             ),
@@ -3584,7 +3548,11 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .connections()
-                    .list_active_calls(sample::<String>("\"1293384261075731461\""))
+                    .list_active_calls(
+                        sample::<
+                            telnyx_voice::models::ConnectionId,
+                        >("\"1293384261075731461\""),
+                    )
                     .page(
                         sample::<
                             telnyx_voice::models::CallControlPageConsolidated,
@@ -3630,7 +3598,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .custom_storage_credentials()
-                    .retrieve(sample::<String>("\"sample\""))
+                    .retrieve(sample::<telnyx_voice::models::ConnectionId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3643,7 +3611,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .custom_storage_credentials()
-                    .retrieve(sample::<String>("\"sample\""))
+                    .retrieve(sample::<telnyx_voice::models::ConnectionId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3657,7 +3625,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .custom_storage_credentials()
                     .create(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
                         sample::<
                             telnyx_voice::models::CustomStorageConfigurationBackend,
                         >("\"gcs\""),
@@ -3678,7 +3646,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .custom_storage_credentials()
                     .create(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
                         sample::<
                             telnyx_voice::models::CustomStorageConfigurationBackend,
                         >("\"gcs\""),
@@ -3701,7 +3669,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .custom_storage_credentials()
                     .update(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
                         sample::<
                             telnyx_voice::models::CustomStorageConfigurationBackend,
                         >("\"gcs\""),
@@ -3722,7 +3690,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .custom_storage_credentials()
                     .update(
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
                         sample::<
                             telnyx_voice::models::CustomStorageConfigurationBackend,
                         >("\"gcs\""),
@@ -3744,7 +3712,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .custom_storage_credentials()
-                    .delete(sample::<String>("\"sample\""))
+                    .delete(sample::<telnyx_voice::models::ConnectionId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3757,7 +3725,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .custom_storage_credentials()
-                    .delete(sample::<String>("\"sample\""))
+                    .delete(sample::<telnyx_voice::models::ConnectionId>("\"id\""))
                     .send()
                     .await,
             ),
@@ -3913,7 +3881,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .retrieve(
                         sample::<String>("\"sample\""),
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                     )
                     .send()
                     .await,
@@ -3930,7 +3898,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .retrieve(
                         sample::<String>("\"sample\""),
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                     )
                     .send()
                     .await,
@@ -3947,7 +3915,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .update(
                         sample::<String>("\"sample\""),
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                     )
                     .send()
                     .await,
@@ -3964,7 +3932,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .update(
                         sample::<String>("\"sample\""),
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                     )
                     .keep_after_hangup(sample::<bool>("true"))
                     .send()
@@ -3980,9 +3948,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .queues()
                     .calls()
-                    .delete(
+                    .remove(
                         sample::<String>("\"sample\""),
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                     )
                     .send()
                     .await,
@@ -3997,9 +3965,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .queues()
                     .calls()
-                    .delete(
+                    .remove(
                         sample::<String>("\"sample\""),
-                        sample::<String>("\"sample\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
                     )
                     .send()
                     .await,
@@ -4022,7 +3990,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .list()
                     .page(
                         sample::<
-                            telnyx_voice::models::CallRecordingsPageConsolidated,
+                            telnyx_voice::models::PageConsolidated,
                         >("{\"number\":1,\"size\":20}"),
                     )
                     .filter(
@@ -4109,7 +4077,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .list()
                     .page(
                         sample::<
-                            telnyx_voice::models::CallRecordingsPageConsolidated,
+                            telnyx_voice::models::PageConsolidated,
                         >("{\"number\":1,\"size\":20}"),
                     )
                     .filter(
@@ -4211,7 +4179,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             telnyx_voice::models::GetWebhookDeliveriesFilter,
                         >(
-                            "{\"attempts\":{\"contains\":\"https://fallback.example.com/webhooks\"},\"event_type\":\"call_initiated,call.initiated\",\"finished_at\":{\"gte\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"started_at\":{\"gte\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"status\":{\"eq\":\"delivered\"},\"webhook\":{\"contains\":\"call.initiated\"}}",
+                            "{\"attempts\":{\"contains\":\"call.initiated\"},\"event_type\":\"call_initiated,call.initiated\",\"finished_at\":{\"gte\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"started_at\":{\"gte\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"status\":{\"eq\":\"delivered\"},\"webhook\":{\"contains\":\"call.initiated\"}}",
                         ),
                     )
                     .send()

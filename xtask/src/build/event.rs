@@ -162,6 +162,9 @@ fn field_path(builder: &Builder<'_>, ty: &str, wires: &[&str]) -> Option<FieldPa
         let last = index + 1 == wires.len();
         match (&field.ty, last) {
             (TypeRef::String, true) => return Some(FieldPath { steps }),
+            (TypeRef::Named(id), true) if matches!(builder.models.get(id), Some(Model::Id(_))) => {
+                return Some(FieldPath { steps })
+            }
             (TypeRef::Named(next), false) => current = next.clone(),
             _ => return None,
         }

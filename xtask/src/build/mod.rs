@@ -1,10 +1,14 @@
 //! Build stage: the selected part of the parsed spec becomes the intermediate representation.
 
+mod arguments;
+mod dedup;
 mod event;
 mod operation;
 mod recursion;
+mod rename;
 mod schema;
 mod shape;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -51,15 +55,21 @@ impl<'s> Builder<'s> {
                 Some(c) => c.schemas.keys().map(|k| crate::names::camel(k)).collect(),
                 None => Default::default(),
             },
-            // Names the generated modules use for their own items.
-            type_names: Scope::with_reserved([
-                "Client",
-                "Data",
-                "Page",
-                "Response",
-                "Error",
-                "WebhookEvent",
-            ]),
+            // Names the generated modules use for their own items, and the identifier newtypes.
+            type_names: Scope::with_reserved(
+                [
+                    "Client",
+                    "Data",
+                    "Page",
+                    "Request",
+                    "Response",
+                    "Error",
+                    "WebhookEvent",
+                ]
+                .into_iter()
+                .map(str::to_string)
+                .chain(config.ids.keys().cloned()),
+            ),
             models: BTreeMap::new(),
             skipped: Vec::new(),
         }
@@ -75,16 +85,26 @@ impl<'s> Builder<'s> {
 
     /// Builds the representation of the selection.
     pub fn build(mut self, selected: &Selected<'s>, spec_sha256: &str) -> GenResult<Api> {
-        let resources = operation::build_resources(&mut self, &selected.operations)?;
+        let mut resources = operation::build_resources(&mut self, &selected.operations)?;
+        let handles = operation::build_handles(&mut resources);
         let events = event::build_events(&mut self, &selected.webhooks)?;
-        let mut models = std::mem::take(&mut self.models);
-        recursion::box_recursive_fields(&mut models);
-        Ok(Api {
+        webhooks::keep_known_event_types(&mut resources, &events);
+        let models = std::mem::take(&mut self.models);
+        let mut api = Api {
             spec_sha256: spec_sha256.to_string(),
             resources,
             models,
             events,
+            handles,
             skipped: self.skipped,
-        })
+        };
+        dedup::merge_equal_shapes(&mut api);
+        rename::name_request_bodies(&mut api);
+        rename::apply_overrides(&mut api, &self.config.types)?;
+        if !self.lenient {
+            rename::check_names(&api)?;
+        }
+        recursion::box_recursive_fields(&mut api.models);
+        Ok(api)
     }
 }

@@ -11,8 +11,8 @@ use super::shape::{shape_of, Shape};
 use super::Builder;
 use crate::error::{escape_pointer_segment, GenError, GenResult};
 use crate::ir::{
-    Body, BodyField, HttpMethod, Model, Operation, PageScheme, Param, QueryStyle, Resource,
-    ResponseShape, TypeRef,
+    Body, BodyField, Handle, HttpMethod, Model, Operation, PageScheme, Param, PathPart, QueryStyle,
+    Resource, ResponseShape, TypeRef,
 };
 use crate::names::{camel, snake, Name, Scope};
 use crate::select::SelectedOperation;
@@ -24,7 +24,7 @@ pub fn build_resources<'s>(
 ) -> GenResult<Vec<Resource>> {
     let mut resources: Vec<Resource> = Vec::new();
     let mut method_names: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
-    let mut builder_names = Scope::default();
+    let mut type_names: BTreeMap<String, Scope> = BTreeMap::new();
     for selected in operations {
         let (resource_path, wanted_method) = place(builder, selected);
         let scope = method_names.entry(resource_path.clone()).or_default();
@@ -39,10 +39,29 @@ pub fn build_resources<'s>(
             ));
         }
         let method_name = scope.claim(&wanted_method);
-        let operation = build_operation(builder, selected, method_name, &mut builder_names)?;
+        let group = resource_path[0].clone();
+        let wanted_type = overrides(builder, selected)
+            .and_then(|o| o.type_name.clone())
+            .unwrap_or_else(|| default_type_name(&resource_path, &method_name));
+        let types = type_names.entry(group.clone()).or_default();
+        if types.contains(&wanted_type) && !builder.lenient {
+            return Err(GenError::at(
+                &selected.pointer,
+                format!(
+                    "type `{group}::{wanted_type}` already names another operation; set `type_name` for this operation in spec/voice.toml"
+                ),
+            ));
+        }
+        let naming = OperationNaming {
+            method_name,
+            group,
+            type_name: types.claim(&wanted_type),
+        };
+        let operation = build_operation(builder, selected, naming)?;
         match resources.iter_mut().find(|r| r.path == resource_path) {
             Some(resource) => resource.operations.push(operation),
             None => resources.push(Resource {
+                handle: String::new(),
                 path: resource_path,
                 operations: vec![operation],
             }),
@@ -51,13 +70,72 @@ pub fn build_resources<'s>(
     Ok(resources)
 }
 
-/// The resource path and method name of an operation: the config's, else derived from the path.
-fn place(builder: &Builder<'_>, selected: &SelectedOperation<'_>) -> (Vec<String>, String) {
-    let overrides = selected
+/// The names an operation is known by in Rust.
+struct OperationNaming {
+    method_name: String,
+    group: String,
+    type_name: String,
+}
+
+/// The operation type's name: the method in camel case, and for a nested resource other than
+/// `actions` the resource too (`queues.calls.list` -> `ListCalls`, `.retrieve` -> `RetrieveCall`).
+pub fn default_type_name(resource_path: &[String], method_name: &str) -> String {
+    let verb = camel(method_name);
+    match resource_path.last() {
+        Some(last) if resource_path.len() > 1 && last != "actions" => {
+            let noun = camel(last);
+            let on_collection = matches!(method_name, "list" | "create");
+            match noun.strip_suffix('s') {
+                Some(singular) if !on_collection => format!("{verb}{singular}"),
+                _ => format!("{verb}{noun}"),
+            }
+        }
+        _ => verb,
+    }
+}
+
+/// Handle type names for every resource path and its prefixes, unique even when two paths
+/// camel-case alike (`oauth.grants`, `oauth_grants`).
+pub fn build_handles(resources: &mut [Resource]) -> Vec<Handle> {
+    let mut paths = std::collections::BTreeSet::new();
+    for resource in resources.iter() {
+        for end in 1..=resource.path.len() {
+            paths.insert(resource.path[..end].to_vec());
+        }
+    }
+    let mut scope = Scope::default();
+    let handles: Vec<Handle> = paths
+        .into_iter()
+        .map(|path| {
+            let wanted: String = path.iter().map(|s| camel(s)).collect();
+            Handle {
+                name: scope.claim(&wanted),
+                path,
+            }
+        })
+        .collect();
+    for resource in resources.iter_mut() {
+        if let Some(handle) = handles.iter().find(|h| h.path == resource.path) {
+            resource.handle = handle.name.clone();
+        }
+    }
+    handles
+}
+
+fn overrides<'c>(
+    builder: &Builder<'c>,
+    selected: &SelectedOperation<'_>,
+) -> Option<&'c crate::config::OperationOverride> {
+    selected
         .operation
         .operation_id
         .as_deref()
-        .and_then(|id| builder.config.operations.get(id));
+        .and_then(|id| builder.config.operations.get(id))
+}
+
+/// The resource path and method name of an operation: the config's, else derived from the path.
+fn place(builder: &Builder<'_>, selected: &SelectedOperation<'_>) -> (Vec<String>, String) {
+    let overrides = overrides(builder, selected);
     let (resource, method) = default_place(selected.path, selected.method);
     let resource = overrides
         .and_then(|o| o.resource.clone())
@@ -99,8 +177,7 @@ pub fn default_place(path: &str, method: HttpMethod) -> (Vec<String>, String) {
 fn build_operation<'s>(
     builder: &mut Builder<'s>,
     selected: &SelectedOperation<'s>,
-    method_name: String,
-    builder_names: &mut Scope,
+    naming: OperationNaming,
 ) -> GenResult<Operation> {
     let op = selected.operation;
     let operation_id = op
@@ -108,7 +185,6 @@ fn build_operation<'s>(
         .clone()
         .ok_or_else(|| GenError::at(&selected.pointer, "operation without an operationId"))?;
     let type_prefix = camel(&operation_id);
-    let builder_name = builder_names.claim(&type_prefix);
 
     // Path-level parameters first, replaced by operation-level ones of the same name and place.
     let mut parameters: Vec<(&'s Parameter, Option<&'s str>, String)> = Vec::new();
@@ -139,14 +215,16 @@ fn build_operation<'s>(
         }
     }
 
+    // Setters share the builder with the runtime's own methods.
     let mut arg_scope = Scope::with_reserved([
         "send",
+        "send_raw",
         "with_timeout",
         "with_max_retries",
         "with_header",
         "into_stream",
-        "client",
-        "options",
+        "operation",
+        "new",
     ]);
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
@@ -179,7 +257,18 @@ fn build_operation<'s>(
             pointer: schema_pointer,
             name: type_name,
         };
-        let ty = builder.type_of(schema, &site)?;
+        let mut ty = builder.type_of(schema, &site)?;
+        if ty == TypeRef::String {
+            let id = match parameter {
+                Parameter::Path { .. } => {
+                    builder.config.id_for_path_param(selected.path, &data.name)
+                }
+                _ => builder.config.id_for_name(&data.name),
+            };
+            if let Some(id) = id {
+                ty = builder.id_type(id);
+            }
+        }
         let resolved = builder.resolve(schema, &site.pointer)?;
         let mut facts = facts_of(
             resolved.schema,
@@ -274,13 +363,29 @@ fn build_operation<'s>(
         _ => None,
     };
 
+    let path_template = path_template(selected.path, &path_params);
+    let arguments = super::arguments::arguments(&path_params, &query_params, body.as_ref());
+    let setters = super::arguments::setters(builder, &query_params, body.as_ref(), &mut arg_scope);
+    let official_name = overrides(builder, selected).and_then(|o| o.official.clone());
+    let webhooks = super::webhooks::mentioned_event_types(
+        op.summary
+            .iter()
+            .chain(op.description.iter())
+            .map(String::as_str),
+    );
     Ok(Operation {
         operation_id,
         title: op.summary.clone(),
         method: selected.method,
         path: selected.path.to_string(),
-        method_name,
-        builder_name,
+        method_name: naming.method_name,
+        official_name,
+        group: naming.group,
+        type_name: naming.type_name,
+        path_template,
+        arguments,
+        setters,
+        webhooks,
         path_params,
         query_params,
         body,
@@ -290,6 +395,33 @@ fn build_operation<'s>(
         deprecated: op.deprecated,
         pointer: selected.pointer.clone(),
     })
+}
+
+/// Splits a path template into literal text and parameters (indexes into `params`).
+pub fn path_template(path: &str, params: &[Param]) -> Vec<PathPart> {
+    let mut parts = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        if start > 0 {
+            parts.push(PathPart::Literal(rest[..start].to_string()));
+        }
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len());
+        let wire = &rest[start + 1..end];
+        match params.iter().position(|p| p.name.wire == wire) {
+            Some(index) => parts.push(PathPart::Param(index)),
+            None => parts.push(PathPart::Literal(
+                rest[start..(end + 1).min(rest.len())].to_string(),
+            )),
+        }
+        rest = &rest[(end + 1).min(rest.len())..];
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest.to_string()));
+    }
+    parts
 }
 
 fn resolve_parameter<'s>(

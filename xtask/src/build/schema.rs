@@ -269,7 +269,12 @@ impl<'s> Builder<'s> {
         let mut fields = Vec::with_capacity(properties.len());
         for &(wire, schema) in properties {
             let child = site.child(&["properties", wire], wire);
-            let ty = self.type_of_boxed(schema, &child)?;
+            let mut ty = self.type_of_boxed(schema, &child)?;
+            if ty == TypeRef::String {
+                if let Some(id) = self.config.id_for_name(wire) {
+                    ty = self.id_type(id);
+                }
+            }
             let resolved = self.resolve_boxed(schema, &child.pointer)?;
             let facts = facts_of(resolved.schema, schema_of_boxed(schema));
             fields.push(Field {
@@ -354,6 +359,7 @@ impl<'s> Builder<'s> {
     ) -> GenResult<TypeRef> {
         let name = self.model_name(component, site);
         let mut scope = Scope::with_reserved(["Unknown"]);
+        let mut alternative_names = Scope::default();
         let mut variants = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             let child = Site {
@@ -366,7 +372,7 @@ impl<'s> Builder<'s> {
                         "oneOf"
                     }
                 ),
-                name: format!("{name}Variant{}", index + 1),
+                name: alternative_names.claim(&format!("{name}{}", alternative_kind(alternative))),
             };
             let ty = self.type_of(alternative, &child)?;
             let mut tags = Vec::new();
@@ -545,6 +551,16 @@ impl<'s> Builder<'s> {
         Ok(self.resolve(schema, pointer)?.schema)
     }
 
+    /// The identifier newtype `name` (configured in spec/voice.toml), registered on first use.
+    pub fn id_type(&mut self, name: &str) -> TypeRef {
+        self.models.entry(name.to_string()).or_insert_with(|| {
+            Model::Id(crate::ir::IdModel {
+                name: name.to_string(),
+            })
+        });
+        TypeRef::Named(name.to_string())
+    }
+
     /// Records a model under its name and returns the reference to it.
     fn register(&mut self, name: String, model: Model) -> TypeRef {
         self.models.insert(name.clone(), model);
@@ -574,6 +590,22 @@ fn needs_model(schema: &Schema) -> bool {
         Shape::String { values, .. } => values.iter().filter(|v| v.is_string()).count() >= 2,
         Shape::Union { .. } | Shape::AllOf(_) => true,
         _ => false,
+    }
+}
+
+/// What an inline union alternative is, for its type name (`TargetsList`, not `TargetsVariant1`).
+fn alternative_kind(alternative: &ReferenceOr<Schema>) -> &'static str {
+    match alternative {
+        ReferenceOr::Reference { .. } => "Ref",
+        ReferenceOr::Item(schema) => match shape_of(schema) {
+            Shape::Object { .. } => "Object",
+            Shape::Array(_) => "List",
+            Shape::String { .. } => "Text",
+            Shape::Integer | Shape::Number => "Number",
+            Shape::Boolean => "Flag",
+            Shape::Union { .. } | Shape::AllOf(_) => "Choice",
+            Shape::Unsupported(_) | Shape::Any => "Value",
+        },
     }
 }
 

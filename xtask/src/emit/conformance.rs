@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::samples::Sampler;
 use super::{ident, type_tokens_from};
-use crate::ir::{Api, Facts, Operation, Resource, TypeRef};
+use crate::ir::{Api, Facts, Operation, Resource, Target, TypeRef};
 
 /// Tokens of the conformance test file.
 pub fn emit(api: &Api) -> TokenStream {
@@ -60,64 +60,48 @@ fn call(sampler: &Sampler<'_>, resource: &Resource, op: &Operation, full: bool) 
         chain = quote!(#chain.#segment());
     }
     let method = ident(&op.method_name);
-    let mut args = Vec::new();
-    for p in op
-        .path_params
-        .iter()
-        .chain(op.query_params.iter().filter(|p| p.required))
-    {
-        args.push(sample_expr(sampler, &p.ty, &p.facts, full));
-    }
-    let mut setters = Vec::new();
-    if let Some(body) = &op.body {
-        match &body.fields {
-            Some(fields) => {
-                // A required-only call still has to meet an "at least one of" rule: set the first one.
-                let first_rule: Vec<String> = match &body.ty {
-                    TypeRef::Named(name) => match sampler.model(name) {
-                        Some(crate::ir::Model::Struct(s)) => {
-                            s.presence.first().cloned().unwrap_or_default()
-                        }
-                        _ => Vec::new(),
-                    },
-                    _ => Vec::new(),
-                };
-                for f in fields {
-                    let is_constant = f.field.required
-                        && f.field.ty == TypeRef::String
-                        && f.field.facts.allowed.len() == 1;
-                    if f.field.required && !f.field.nullable && !is_constant {
-                        args.push(sample_expr(sampler, &f.field.ty, &f.field.facts, full));
-                    } else if (full || first_rule.contains(&f.field.name.wire))
-                        && f.field.is_option()
-                        && f.field.name.wire != "command_id"
-                    {
-                        let setter = ident(&f.arg);
-                        let value = sample_expr(sampler, &f.field.ty, &f.field.facts, full);
-                        setters.push(quote!(.#setter(#value)));
-                    }
-                }
+    let args = op.arguments.iter().map(|arg| {
+        let facts = match &arg.target {
+            Target::Path(i) => op.path_params[*i].facts.clone(),
+            Target::Query { index, .. } => op.query_params[*index].facts.clone(),
+            Target::BodyField(i) => body_field(op, *i)
+                .map(|b| b.field.facts.clone())
+                .unwrap_or_default(),
+            Target::WholeBody => Facts::default(),
+        };
+        sample_expr(sampler, &arg.ty, &facts, full)
+    });
+    // A required-only call still has to meet an "at least one of" rule: set the first one.
+    let first_rule: Vec<String> = match op.body.as_ref().map(|b| &b.ty) {
+        Some(TypeRef::Named(name)) => match sampler.model(name) {
+            Some(crate::ir::Model::Struct(s)) => s.presence.first().cloned().unwrap_or_default(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let setters = op.setters.iter().filter_map(|setter| {
+        let wanted = match &setter.target {
+            Target::Query { fields, .. } => full && fields.is_empty(),
+            Target::BodyField(_) => {
+                (full || first_rule.contains(&setter.wire)) && setter.wire != "command_id"
             }
-            None if body.required => {
-                args.push(sample_expr(sampler, &body.ty, &Facts::default(), full))
-            }
-            None if full => {
-                let value = sample_expr(sampler, &body.ty, &Facts::default(), full);
-                setters.push(quote!(.body(#value)));
-            }
-            None => {}
+            Target::WholeBody => full,
+            Target::Path(_) => false,
+        };
+        if !wanted {
+            return None;
         }
-    }
-    if full {
-        for p in op.query_params.iter().filter(|p| !p.required) {
-            let setter = ident(&p.name.rust);
-            let value = sample_expr(sampler, &p.ty, &p.facts, full);
-            setters.push(quote!(.#setter(#value)));
-        }
-    }
+        let name = ident(&setter.name);
+        let value = sample_expr(sampler, &setter.ty, &setter.facts, full);
+        Some(quote!(.#name(#value)))
+    });
     let id = &op.operation_id;
     let mode = if full { "all" } else { "required" };
     quote! {
         report.record(#id, #mode, outcome(&proxy, #chain.#method(#(#args),*)#(#setters)*.send().await));
     }
+}
+
+fn body_field(op: &Operation, index: usize) -> Option<&crate::ir::BodyField> {
+    op.body.as_ref()?.fields.as_ref()?.get(index)
 }

@@ -42,7 +42,7 @@ pub fn emit(events: &[Event]) -> TokenStream {
                 quote!(#expr.map(|v| &v.#field))
             };
         }
-        Some(quote!(WebhookEvent::#variant(event) => #expr.map(String::as_str),))
+        Some(quote!(WebhookEvent::#variant(event) => #expr.map(|v| v.as_str()),))
     });
     quote! {
         //! Webhook events of the voice surface, one variant per `event_type`.

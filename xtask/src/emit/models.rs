@@ -17,6 +17,11 @@ pub fn emit(models: &BTreeMap<String, Model>, mode: DocsMode) -> TokenStream {
         Model::Enum(e) => emit_enum(e),
         Model::Union(u) => emit_union(u),
         Model::Alias(a) => emit_alias(a),
+        Model::Id(id) => {
+            let name = ident(&id.name);
+            let doc = " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it.";
+            quote!(crate::private::id_newtype!(#[doc = #doc] #name);)
+        }
     });
     quote! {
         //! Types of the Telnyx Voice API: request bodies, responses and webhook events.

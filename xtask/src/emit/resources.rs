@@ -1,85 +1,36 @@
-//! `resources.rs`: resource handles reached from the client, and one request builder per operation.
+//! `resources.rs`, `operations.rs` and `builders.rs`: resource handles reached from the client,
+//! one operation type per endpoint (what the runtime sends), and the builder setters on
+//! `Request<Operation>`.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::field_doc;
+use super::docs::{fact_line, field_doc};
 use super::{doc_attrs, ident, type_tokens, DocsMode};
 use crate::ir::{
-    Api, BodyField, Field, HttpMethod, Operation, PageScheme, Param, QueryStyle, Resource,
-    ResponseShape, TypeRef,
+    Api, Argument, HttpMethod, Model, Operation, PageScheme, PathPart, QueryStyle, Resource,
+    ResponseShape, Setter, Target, TypeRef,
 };
-use crate::names::camel;
+
+/// Operations of the API grouped by their module (`calls`, `conferences`, ...), in order.
+fn groups(api: &Api) -> BTreeMap<&str, Vec<(&Resource, &Operation)>> {
+    let mut groups: BTreeMap<&str, Vec<(&Resource, &Operation)>> = BTreeMap::new();
+    for resource in &api.resources {
+        for op in &resource.operations {
+            groups.entry(&op.group).or_default().push((resource, op));
+        }
+    }
+    groups
+}
 
 /// Tokens of the resources module: handles reached from the client.
 pub fn emit_resources(api: &Api) -> TokenStream {
-    let handles = emit_handles(api);
-    quote! {
-        //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
-        #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-        use crate::Client;
-
-        #handles
-    }
-}
-
-/// Tokens of the builders module: one request builder per operation.
-pub fn emit_builders(api: &Api, mode: DocsMode) -> TokenStream {
-    let builders = api
-        .resources
-        .iter()
-        .flat_map(|r| r.operations.iter().map(move |op| emit_builder(r, op, mode)));
-    quote! {
-        //! Request builders, one per operation: optional parameters are chained setters, and a
-        //! builder is sent by awaiting it.
-        #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-        use std::future::{Future, IntoFuture};
-        use std::pin::Pin;
-        use std::time::Duration;
-
-        use http::{HeaderName, HeaderValue, Method};
-
-        use crate::request::{path_param, ApiRequest, QueryStyle, RequestOptions};
-        use crate::{Client, Data, Page, Response, Result};
-
-        #(#builders)*
-    }
-}
-
-/// Every resource path and its prefixes, so `calls.actions` has a `calls` parent.
-fn all_paths(api: &Api) -> BTreeSet<Vec<String>> {
-    let mut paths = BTreeSet::new();
-    for resource in &api.resources {
-        for end in 1..=resource.path.len() {
-            paths.insert(resource.path[..end].to_vec());
-        }
-    }
-    paths
-}
-
-/// Handle type names, unique even when two paths camel-case alike (`oauth.grants`, `oauth_grants`).
-fn handle_names(
-    paths: &BTreeSet<Vec<String>>,
-) -> std::collections::BTreeMap<Vec<String>, proc_macro2::Ident> {
-    let mut scope = crate::names::Scope::default();
-    paths
-        .iter()
-        .map(|path| {
-            let wanted: String = path.iter().map(|s| camel(s)).collect();
-            (path.clone(), ident(&scope.claim(&wanted)))
-        })
-        .collect()
-}
-
-fn emit_handles(api: &Api) -> TokenStream {
-    let paths = all_paths(api);
-    let names = handle_names(&paths);
-    let top = paths.iter().filter(|p| p.len() == 1).map(|p| {
-        let method = ident(&p[0]);
-        let handle = &names[p];
-        let doc = format!(" Operations under `client.{}()`.", p[0]);
+    let top = api.handles.iter().filter(|h| h.path.len() == 1).map(|h| {
+        let method = ident(&h.path[0]);
+        let handle = ident(&h.name);
+        let doc = format!(" Operations under `client.{}()`.", h.path[0]);
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> #handle<'_> {
@@ -87,17 +38,17 @@ fn emit_handles(api: &Api) -> TokenStream {
             }
         }
     });
-    let handles = paths.iter().map(|path| {
-        let handle = &names[path];
-        let dotted = path.join(".");
-        let doc = format!(" The `{dotted}` operations.");
-        let children = paths
+    let handles = api.handles.iter().map(|h| {
+        let handle = ident(&h.name);
+        let doc = format!(" The `{}` operations.", h.path.join("."));
+        let children = api
+            .handles
             .iter()
-            .filter(|c| c.len() == path.len() + 1 && c.starts_with(path))
+            .filter(|c| c.path.len() == h.path.len() + 1 && c.path.starts_with(&h.path))
             .map(|child| {
-                let method = ident(&child[child.len() - 1]);
-                let child_handle = &names[child];
-                let doc = format!(" The `{}` operations.", child.join("."));
+                let method = ident(&child.path[child.path.len() - 1]);
+                let child_handle = ident(&child.name);
+                let doc = format!(" The `{}` operations.", child.path.join("."));
                 quote! {
                     #[doc = #doc]
                     pub fn #method(&self) -> #child_handle<'a> {
@@ -108,9 +59,8 @@ fn emit_handles(api: &Api) -> TokenStream {
         let operations = api
             .resources
             .iter()
-            .filter(|r| &r.path == path)
-            .flat_map(|r| r.operations.iter())
-            .map(emit_method);
+            .filter(|r| r.path == h.path)
+            .flat_map(|r| r.operations.iter().map(|op| emit_method(api, op)));
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Copy)]
@@ -124,6 +74,10 @@ fn emit_handles(api: &Api) -> TokenStream {
         }
     });
     quote! {
+        //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
+        #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
+        use crate::Client;
+
         impl Client {
             #(#top)*
         }
@@ -131,8 +85,8 @@ fn emit_handles(api: &Api) -> TokenStream {
     }
 }
 
-/// The head of an operation's docs: title, method and path, operationId.
-fn operation_doc(op: &Operation) -> Vec<String> {
+/// The head of an operation's docs: title, method and path, operationId, expected webhooks.
+fn operation_doc(api: &Api, op: &Operation) -> Vec<String> {
     let mut lines = Vec::new();
     if let Some(title) = &op.title {
         lines.push(format!("{}.", title.trim_end_matches('.')));
@@ -144,6 +98,16 @@ fn operation_doc(op: &Operation) -> Vec<String> {
         op.path,
         op.operation_id
     ));
+    if !op.webhooks.is_empty() {
+        let links: Vec<String> = op
+            .webhooks
+            .iter()
+            .filter_map(|t| api.events.iter().find(|e| &e.event_type == t))
+            .map(|e| format!("[`{}`](crate::WebhookEvent::{})", e.event_type, e.variant))
+            .collect();
+        lines.push(String::new());
+        lines.push(format!("Webhooks: {}.", links.join(", ")));
+    }
     if op.deprecated {
         lines.push(String::new());
         lines.push("Deprecated in the spec.".into());
@@ -151,106 +115,183 @@ fn operation_doc(op: &Operation) -> Vec<String> {
     lines
 }
 
-/// The arguments of an operation's method: path parameters, required query parameters, required body fields.
-struct Args<'a> {
-    path: Vec<&'a Param>,
-    query: Vec<&'a Param>,
-    body_fields: Vec<&'a BodyField>,
-    whole_body: Option<&'a TypeRef>,
+fn is_enum(api: &Api, ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Named(n) if matches!(api.models.get(n), Some(Model::Enum(_))))
 }
 
-fn args(op: &Operation) -> Args<'_> {
-    let body = op.body.as_ref();
-    Args {
-        path: op.path_params.iter().collect(),
-        query: op.query_params.iter().filter(|p| p.required).collect(),
-        body_fields: body
-            .and_then(|b| b.fields.as_ref())
-            .map(|fields| fields.iter().filter(|f| is_argument(&f.field)).collect())
-            .unwrap_or_default(),
-        whole_body: body
-            .filter(|b| b.fields.is_none() && b.required)
-            .map(|b| &b.ty),
-    }
-}
-
-/// Whether a body field is a method argument: required, not nullable, not a constant.
-fn is_argument(field: &Field) -> bool {
-    field.required && !field.nullable && constant(field).is_none()
-}
-
-/// The single value of a required constant string field (`record_type: "event"`), set by the SDK.
-fn constant(field: &Field) -> Option<&str> {
-    match (&field.ty, field.facts.allowed.as_slice()) {
-        (TypeRef::String, [value]) if field.required => value.as_str(),
-        _ => None,
-    }
-}
-
-fn into_param(ty: &TypeRef) -> TokenStream {
-    let ty = type_tokens(ty);
-    quote!(impl Into<#ty>)
-}
-
-fn emit_method(op: &Operation) -> TokenStream {
-    let method = ident(&op.method_name);
-    let builder = ident(&op.builder_name);
-    let a = args(op);
-    let mut params = Vec::new();
-    let mut values = Vec::new();
-    let mut docs = operation_doc(op);
-    for p in a.path.iter().chain(a.query.iter()) {
-        let name = ident(&p.name.rust);
-        params.push({
-            let ty = into_param(&p.ty);
-            quote!(#name: #ty)
-        });
-        values.push(quote!(#name.into()));
-    }
-    for f in &a.body_fields {
-        let name = ident(&f.arg);
-        let ty = into_param(&f.field.ty);
-        params.push(quote!(#name: #ty));
-        values.push(quote!(#name.into()));
-    }
-    if let Some(ty) = a.whole_body {
-        let ty = into_param(ty);
-        params.push(quote!(body: #ty));
-        values.push(quote!(body.into()));
-    }
-    if !params.is_empty() {
-        docs.push(String::new());
-        docs.push("Arguments:".into());
-        for p in a.path.iter().chain(a.query.iter()) {
-            docs.push(format!(
-                "- {}",
-                super::docs::fact_line(&p.name.wire, &p.ty, true, &p.facts)
-            ));
-        }
-        for f in &a.body_fields {
-            let line =
-                super::docs::fact_line(&f.field.name.wire, &f.field.ty, true, &f.field.facts);
-            if f.arg == f.field.name.rust {
-                docs.push(format!("- {line}"));
+/// The parameter type of a value and the expression turning the parameter into the stored type.
+/// Enums are taken as themselves when `strict` (a positional argument), so two arguments of
+/// different enum types can never be swapped; lists and maps take any iterable of convertible
+/// items (`["a", "b"]`, `vec![..]`, `[("k", "v")]`).
+fn param_type(
+    api: &Api,
+    ty: &TypeRef,
+    name: &TokenStream,
+    strict: bool,
+) -> (TokenStream, TokenStream) {
+    let stored = type_tokens(ty);
+    match ty {
+        TypeRef::Array(inner) => {
+            let item = type_tokens(inner);
+            if strict && is_enum(api, inner) {
+                (
+                    quote!(impl IntoIterator<Item = #item>),
+                    quote!(#name.into_iter().collect()),
+                )
             } else {
-                docs.push(format!("- `{}`: body field {line}", f.arg));
+                (
+                    quote!(impl IntoIterator<Item = impl Into<#item>>),
+                    quote!(#name.into_iter().map(Into::into).collect()),
+                )
             }
         }
-        if a.whole_body.is_some() {
-            docs.push("- the request body".into());
+        TypeRef::Map(inner) => {
+            let value = type_tokens(inner);
+            (
+                quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<#value>)>),
+                quote!(#name.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+            )
+        }
+        _ if strict && is_enum(api, ty) => (stored, quote!(#name)),
+        _ => (quote!(impl Into<#stored>), quote!(#name.into())),
+    }
+}
+
+fn operation_path(op: &Operation) -> TokenStream {
+    let group = ident(&op.group);
+    let name = ident(&op.type_name);
+    quote!(crate::operations::#group::#name)
+}
+
+fn builder_path(op: &Operation) -> TokenStream {
+    let group = ident(&op.group);
+    let name = ident(&op.type_name);
+    quote!(crate::builders::#group::#name)
+}
+
+fn emit_method(api: &Api, op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let mut params = Vec::new();
+    let mut values: BTreeMap<String, TokenStream> = BTreeMap::new();
+    let mut docs = operation_doc(api, op);
+    for arg in &op.arguments {
+        let name = ident(&arg.name);
+        let (ty, value) = param_type(api, &arg.ty, &quote!(#name), true);
+        params.push(quote!(#name: #ty));
+        let value = match &arg.target {
+            Target::BodyField(index) if body_field(op, *index).is_some_and(|f| f.field.boxed) => {
+                quote!(Box::new(#value))
+            }
+            _ => value,
+        };
+        values.insert(target_key(&arg.target), value);
+    }
+    if !op.arguments.is_empty() {
+        docs.push(String::new());
+        docs.push("Arguments:".into());
+        for arg in &op.arguments {
+            docs.push(format!("- {}", argument_doc(op, arg)));
         }
     }
+    let builder_name = format!("{}::{}", op.group, op.type_name);
     docs.push(String::new());
     docs.push(format!(
-        "Optional parameters are set on the returned [`{}`](crate::builders::{}).",
-        op.builder_name, op.builder_name
+        "Optional parameters are set on the returned [`{builder_name}`](crate::builders::{builder_name})."
     ));
     let doc = doc_attrs(&docs);
+    let builder = builder_path(op);
+    let operation = operation_path(op);
+    let mut inits = Vec::new();
+    for (index, p) in op.path_params.iter().enumerate() {
+        let name = ident(&p.name.rust);
+        // Every path parameter is an argument (see `build::arguments`).
+        if let Some(value) = values.get(&target_key(&Target::Path(index))) {
+            inits.push(field_init(&name, value));
+        }
+    }
+    for (index, p) in op.query_params.iter().enumerate() {
+        let name = ident(&p.name.rust);
+        let key = target_key(&Target::Query {
+            index,
+            fields: Vec::new(),
+        });
+        match values.get(&key) {
+            Some(value) => inits.push(field_init(&name, value)),
+            None => inits.push(quote!(#name: None)),
+        }
+    }
+    if let Some(body) = &op.body {
+        let body_ty = type_tokens(&body.ty);
+        match &body.fields {
+            Some(fields) => {
+                let field_inits = fields.iter().enumerate().map(|(index, b)| {
+                    let f = &b.field;
+                    let field = ident(&f.name.rust);
+                    if let Some(value) = f.constant() {
+                        quote!(#field: #value.to_string())
+                    } else if let Some(value) = values.get(&target_key(&Target::BodyField(index))) {
+                        field_init(&field, value)
+                    } else if f.is_option() {
+                        quote!(#field: None)
+                    } else {
+                        quote!(#field: Default::default())
+                    }
+                });
+                inits.push(quote!(body: #body_ty { #(#field_inits),* }));
+            }
+            None => match values.get(&target_key(&Target::WholeBody)) {
+                Some(value) => inits.push(field_init(&ident("body"), value)),
+                None => inits.push(quote!(body: None)),
+            },
+        }
+    }
     quote! {
         #doc
-        pub fn #method(&self, #(#params),*) -> crate::builders::#builder {
-            crate::builders::#builder::new(self.client.clone(), #(#values),*)
+        pub fn #method(&self, #(#params),*) -> #builder {
+            crate::Request::new(self.client.clone(), #operation { #(#inits),* })
         }
+    }
+}
+
+/// `field: value`, or the shorthand `field` when the value is the variable of that name.
+fn field_init(field: &proc_macro2::Ident, value: &TokenStream) -> TokenStream {
+    if *field == value.to_string() {
+        quote!(#field)
+    } else {
+        quote!(#field: #value)
+    }
+}
+
+fn target_key(target: &Target) -> String {
+    format!("{target:?}")
+}
+
+fn body_field(op: &Operation, index: usize) -> Option<&crate::ir::BodyField> {
+    op.body.as_ref()?.fields.as_ref()?.get(index)
+}
+
+fn argument_doc(op: &Operation, arg: &Argument) -> String {
+    match &arg.target {
+        Target::Path(i) => {
+            let p = &op.path_params[*i];
+            fact_line(&p.name.wire, &p.ty, true, &p.facts)
+        }
+        Target::Query { index, .. } => {
+            let p = &op.query_params[*index];
+            fact_line(&p.name.wire, &p.ty, true, &p.facts)
+        }
+        Target::BodyField(i) => match body_field(op, *i) {
+            Some(b) => {
+                let line = fact_line(&b.field.name.wire, &b.field.ty, true, &b.field.facts);
+                if arg.name == b.field.name.rust {
+                    line
+                } else {
+                    format!("`{}`: body field {line}", arg.name)
+                }
+            }
+            None => String::new(),
+        },
+        Target::WholeBody => "the request body".into(),
     }
 }
 
@@ -259,12 +300,12 @@ fn response_type(op: &Operation) -> TokenStream {
         ResponseShape::NoContent => quote!(()),
         ResponseShape::Data(ty) => {
             let ty = type_tokens(ty);
-            quote!(Data<#ty>)
+            quote!(crate::Data<#ty>)
         }
         ResponseShape::Page { item, meta } => {
             let item = type_tokens(item);
             let meta = type_tokens(meta);
-            quote!(Page<#item, #meta>)
+            quote!(crate::Page<#item, #meta>)
         }
         ResponseShape::Json(ty) => type_tokens(ty),
     }
@@ -272,291 +313,294 @@ fn response_type(op: &Operation) -> TokenStream {
 
 fn http_method(method: HttpMethod) -> TokenStream {
     match method {
-        HttpMethod::Get => quote!(Method::GET),
-        HttpMethod::Post => quote!(Method::POST),
-        HttpMethod::Put => quote!(Method::PUT),
-        HttpMethod::Patch => quote!(Method::PATCH),
-        HttpMethod::Delete => quote!(Method::DELETE),
+        HttpMethod::Get => quote!(http::Method::GET),
+        HttpMethod::Post => quote!(http::Method::POST),
+        HttpMethod::Put => quote!(http::Method::PUT),
+        HttpMethod::Patch => quote!(http::Method::PATCH),
+        HttpMethod::Delete => quote!(http::Method::DELETE),
     }
 }
 
-fn emit_builder(resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStream {
-    let builder = ident(&op.builder_name);
-    let response = response_type(op);
+/// Tokens of the operations module: one struct per operation, implementing the runtime's
+/// `Operation` trait, in one module per group; and the table of expected webhooks.
+pub fn emit_operations(api: &Api) -> TokenStream {
+    let modules = groups(api).into_iter().map(|(group, ops)| {
+        let module = ident(group);
+        let doc = format!(" Operations of `client.{group}()`.");
+        let items = ops
+            .iter()
+            .map(|(resource, op)| emit_operation(api, resource, op));
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #(#items)*
+            }
+        }
+    });
+    let table = api.resources.iter().flat_map(|r| &r.operations).map(|op| {
+        let id = &op.operation_id;
+        let events = &op.webhooks;
+        quote!((#id, &[#(#events),*]),)
+    });
+    quote! {
+        //! One type per operation: its path parameters, query and body, as the runtime sends them.
+        //! Reach them through the client (`client.calls().actions().answer(id)`), which wraps them
+        //! in a [`Request`](crate::Request).
+        #![allow(clippy::doc_lazy_continuation)]
+
+        /// For each operationId, the webhook event types its spec description names, in order.
+        pub const EXPECTED_WEBHOOKS: &[(&str, &[&str])] = &[
+            #(#table)*
+        ];
+
+        #(#modules)*
+    }
+}
+
+fn emit_operation(api: &Api, resource: &Resource, op: &Operation) -> TokenStream {
+    let name = ident(&op.type_name);
     let mut doc = vec![format!(
-        "Request builder of `client.{}().{}(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).",
+        "The operation behind `client.{}().{}(..)`.",
         resource.path.join("()."),
         op.method_name
     )];
     doc.push(String::new());
-    doc.extend(operation_doc(op));
+    doc.extend(operation_doc(api, op));
     let doc = doc_attrs(&doc);
-
-    // Struct fields: client, options, path and query parameters, and the body.
-    let mut fields = vec![quote!(client: Client), quote!(options: RequestOptions)];
-    let mut ctor_params = vec![quote!(client: Client)];
-    let mut ctor_inits = vec![quote!(client), quote!(options: RequestOptions::default())];
+    let mut fields = Vec::new();
     for p in &op.path_params {
-        let name = ident(&p.name.rust);
+        let field = ident(&p.name.rust);
         let ty = type_tokens(&p.ty);
-        fields.push(quote!(#name: #ty));
-        ctor_params.push(quote!(#name: #ty));
-        ctor_inits.push(quote!(#name));
+        let doc = doc_attrs(&[fact_line(&p.name.wire, &p.ty, true, &p.facts)]);
+        fields.push(quote!(#doc pub #field: #ty,));
     }
     for p in &op.query_params {
-        let name = ident(&p.name.rust);
+        let field = ident(&p.name.rust);
         let ty = type_tokens(&p.ty);
+        let doc = doc_attrs(&[fact_line(&p.name.wire, &p.ty, p.required, &p.facts)]);
         if p.required {
-            fields.push(quote!(#name: #ty));
-            ctor_params.push(quote!(#name: #ty));
-            ctor_inits.push(quote!(#name));
+            fields.push(quote!(#doc pub #field: #ty,));
         } else {
-            fields.push(quote!(#name: Option<#ty>));
-            ctor_inits.push(quote!(#name: None));
+            fields.push(quote!(#doc pub #field: Option<#ty>,));
         }
     }
-    let mut setters = Vec::new();
     let mut body_expr = quote!();
     if let Some(body) = &op.body {
-        let body_ty = type_tokens(&body.ty);
-        match &body.fields {
-            Some(body_fields) => {
-                fields.push(quote!(body: #body_ty));
-                let inits = body_fields.iter().map(|b| {
-                    let f = &b.field;
-                    let field = ident(&f.name.rust);
-                    if let Some(value) = constant(f) {
-                        return quote!(#field: #value.to_string());
-                    }
-                    if is_argument(f) {
-                        let arg = ident(&b.arg);
-                        let arg_ty = type_tokens(&f.ty);
-                        ctor_params.push(quote!(#arg: #arg_ty));
-                        if f.boxed {
-                            quote!(#field: Box::new(#arg))
-                        } else if b.arg == f.name.rust {
-                            quote!(#field)
-                        } else {
-                            quote!(#field: #arg)
-                        }
-                    } else if f.is_option() {
-                        quote!(#field: None)
-                    } else {
-                        quote!(#field: Default::default())
-                    }
-                });
-                let inits: Vec<TokenStream> = inits.collect();
-                ctor_inits.push(quote!(body: #body_ty { #(#inits),* }));
-                for b in body_fields.iter().filter(|b| b.field.is_option()) {
-                    let f = &b.field;
-                    let doc = field_doc(&f.name.wire, &f.ty, false, &f.facts, mode);
-                    setters.push(setter(&b.arg, &ident(&f.name.rust), &f.ty, f.boxed, &doc));
-                }
-                body_expr = quote!(request.json(&self.body)?;);
-            }
-            None if body.required => {
-                fields.push(quote!(body: #body_ty));
-                ctor_params.push(quote!(body: #body_ty));
-                ctor_inits.push(quote!(body));
-                body_expr = quote!(request.json(&self.body)?;);
-            }
-            None => {
-                fields.push(quote!(body: Option<#body_ty>));
-                ctor_inits.push(quote!(body: None));
-                setters.push(quote! {
-                    /// Sets the request body.
-                    pub fn body(mut self, value: impl Into<#body_ty>) -> Self {
-                        self.body = Some(value.into());
-                        self
-                    }
-                });
-                body_expr = quote!(if let Some(body) = &self.body {
-                    request.json(body)?;
-                });
-            }
+        let ty = type_tokens(&body.ty);
+        if body.fields.is_some() || body.required {
+            fields.push(quote!(/// The JSON request body.
+                pub body: #ty,));
+            body_expr = quote!(request.json(&self.body)?;);
+        } else {
+            fields.push(quote!(/// The JSON request body, when set.
+                pub body: Option<#ty>,));
+            body_expr = quote!(if let Some(body) = &self.body {
+                request.json(body)?;
+            });
         }
-    }
-    for p in op.query_params.iter().filter(|p| !p.required) {
-        let name = ident(&p.name.rust);
-        let doc = field_doc(&p.name.wire, &p.ty, false, &p.facts, mode);
-        let ty = type_tokens(&p.ty);
-        let doc = doc_attrs(&doc);
-        setters.push(quote! {
-            #doc
-            pub fn #name(mut self, value: impl Into<#ty>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        });
     }
 
-    // The request: path with encoded segments, query pairs, body.
+    // The path: literal text and percent-encoded parameters.
     let mut format_string = String::new();
     let mut format_args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        format_string.push_str(&rest[..start].replace('}', "}}"));
-        let end = rest[start..]
-            .find('}')
-            .map(|e| start + e)
-            .unwrap_or(rest.len());
-        let wire = &rest[start + 1..end];
-        if let Some(p) = op.path_params.iter().find(|p| p.name.wire == wire) {
-            let name = ident(&p.name.rust);
-            let wire_lit = &p.name.wire;
-            let value = if p.ty == TypeRef::String {
-                quote!(&self.#name)
-            } else {
-                quote!(&self.#name.to_string())
-            };
-            format_args.push(quote!(path_param(#wire_lit, #value)?));
+    for part in &op.path_template {
+        match part {
+            PathPart::Literal(text) => {
+                format_string.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
+            PathPart::Param(index) => {
+                let p = &op.path_params[*index];
+                let field = ident(&p.name.rust);
+                let wire = &p.name.wire;
+                let value = if p.ty == TypeRef::Integer || p.ty == TypeRef::Number {
+                    quote!(&self.#field.to_string())
+                } else {
+                    quote!(self.#field.as_str())
+                };
+                format_args.push(quote!(crate::request::path_param(#wire, #value)?));
+                format_string.push_str("{}");
+            }
         }
-        format_string.push_str("{}");
-        rest = &rest[(end + 1).min(rest.len())..];
     }
-    format_string.push_str(rest);
-    let query = op.query_params.iter().map(|p| {
-        let name = ident(&p.name.rust);
-        let wire = &p.name.wire;
-        let style = match p.style {
-            QueryStyle::Form => quote!(QueryStyle::Form),
-            QueryStyle::DeepObject => quote!(QueryStyle::DeepObject),
-        };
-        if p.required {
-            quote!(request.query(#wire, &self.#name, #style)?;)
-        } else {
-            quote!(if let Some(value) = &self.#name { request.query(#wire, value, #style)?; })
-        }
-    });
-    let method = http_method(op.method);
     let path_expr = if format_args.is_empty() {
         quote!(#format_string.to_string())
     } else {
         quote!(format!(#format_string, #(#format_args),*))
     };
-    let request_binding = if op.query_params.is_empty() && op.body.is_none() {
+    let query = op.query_params.iter().map(|p| {
+        let field = ident(&p.name.rust);
+        let wire = &p.name.wire;
+        let style = match p.style {
+            QueryStyle::Form => quote!(crate::request::QueryStyle::Form),
+            QueryStyle::DeepObject => quote!(crate::request::QueryStyle::DeepObject),
+        };
+        if p.required {
+            quote!(request.query(#wire, &self.#field, #style)?;)
+        } else {
+            quote!(if let Some(value) = &self.#field { request.query(#wire, value, #style)?; })
+        }
+    });
+    let binding = if op.query_params.is_empty() && op.body.is_none() {
         quote!(request)
     } else {
         quote!(mut request)
     };
-    let execute = if op.response == ResponseShape::NoContent {
-        quote!(self.client.execute_no_content(request, &self.options).await)
-    } else {
-        quote!(self.client.execute(request, &self.options).await)
-    };
-    let command_id = if op.command_id {
+    let method = http_method(op.method);
+    let output = response_type(op);
+    let id = &op.operation_id;
+    let path = &op.path;
+    let no_content = op.response == ResponseShape::NoContent;
+    let webhooks = &op.webhooks;
+    let prepare = if op.command_id {
         quote! {
-            // One id per logical call, sent unchanged on every retry, so Telnyx runs the command once.
-            if self.body.command_id.is_none() {
-                self.body.command_id = Some(crate::client::new_command_id());
+            fn prepare(&mut self) {
+                // One id per logical call, sent unchanged on every retry, so Telnyx runs the command once.
+                if self.body.command_id.is_none() {
+                    self.body.command_id = Some(crate::client::new_command_id());
+                }
             }
         }
     } else {
         quote!()
     };
-    let send_self = if op.command_id {
-        quote!(mut self)
-    } else {
-        quote!(self)
-    };
-    let stream = match (&op.pagination, &op.response) {
+    let paged = match (&op.pagination, &op.response) {
         (Some(scheme), ResponseShape::Page { item, .. }) => {
             let item = type_tokens(item);
             let scheme = match scheme {
-                PageScheme::PageNumber => quote!(crate::pagination::PageScheme::PageNumber),
-                PageScheme::Cursor => quote!(crate::pagination::PageScheme::Cursor),
+                PageScheme::PageNumber => quote!(crate::PageScheme::PageNumber),
+                PageScheme::Cursor => quote!(crate::PageScheme::Cursor),
             };
             quote! {
-                /// Walks every page lazily, yielding items one by one; only one page is held in memory.
-                pub fn into_stream(self) -> crate::PageStream<#item> {
-                    let request = self.request();
-                    crate::pagination::paginate(self.client, request, self.options, #scheme)
+                impl crate::PagedOperation for #name {
+                    type Item = #item;
+                    const SCHEME: crate::PageScheme = #scheme;
                 }
             }
         }
         _ => quote!(),
     };
-    let fields_tokens = fields.iter();
     quote! {
         #doc
-        #[derive(Debug, Clone)]
-        #[must_use = "a request does nothing until it is awaited or sent"]
-        pub struct #builder {
-            #(#fields_tokens,)*
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
         }
-
-        impl #builder {
-            pub(crate) fn new(#(#ctor_params),*) -> Self {
-                #builder { #(#ctor_inits),* }
-            }
-
-            #(#setters)*
-
-            /// Overrides the client's timeout for this request (each attempt).
-            pub fn with_timeout(mut self, timeout: Duration) -> Self {
-                self.options.set_timeout(timeout);
-                self
-            }
-
-            /// Overrides the client's retry limit for this request.
-            pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-                self.options.set_max_retries(max_retries);
-                self
-            }
-
-            /// Adds a header to this request.
-            pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-                self.options.insert_header(name, value);
-                self
-            }
-
-            fn request(&self) -> Result<ApiRequest> {
-                let #request_binding = ApiRequest::new(#method, #path_expr);
+        impl crate::Operation for #name {
+            type Output = #output;
+            const OPERATION_ID: &'static str = #id;
+            const METHOD: http::Method = #method;
+            const PATH: &'static str = #path;
+            const NO_CONTENT: bool = #no_content;
+            const WEBHOOKS: &'static [&'static str] = &[#(#webhooks),*];
+            #prepare
+            fn to_request(&self) -> crate::Result<crate::request::ApiRequest> {
+                let #binding = crate::request::ApiRequest::new(#method, #path_expr);
                 #(#query)*
                 #body_expr
                 Ok(request)
             }
-
-            /// Sends the request, retrying as the client's policy allows.
-            pub async fn send(#send_self) -> Result<Response<#response>> {
-                #command_id
-                let request = self.request()?;
-                #execute
-            }
-
-            #stream
         }
+        #paged
+    }
+}
 
-        impl IntoFuture for #builder {
-            type Output = Result<Response<#response>>;
-            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+/// Tokens of the builders module: per group, a `Request<Operation>` alias per operation, with the
+/// operation's optional parameters as chained setters.
+pub fn emit_builders(api: &Api, mode: DocsMode) -> TokenStream {
+    let modules = groups(api).into_iter().map(|(group, ops)| {
+        let module = ident(group);
+        let doc = format!(" Request builders of `client.{group}()`.");
+        let items = ops
+            .iter()
+            .map(|(resource, op)| emit_builder(api, resource, op, mode));
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #(#items)*
             }
+        }
+    });
+    quote! {
+        //! Request builders, one per operation: optional parameters are chained setters, and a
+        //! builder is sent by awaiting it. Sending, retries, timeouts and paging are the
+        //! runtime's [`Request`](crate::Request) methods, shared by every builder.
+        #![allow(clippy::doc_lazy_continuation)]
+
+        #(#modules)*
+    }
+}
+
+fn emit_builder(api: &Api, resource: &Resource, op: &Operation, mode: DocsMode) -> TokenStream {
+    let name = ident(&op.type_name);
+    let operation = operation_path(op);
+    let mut doc = vec![format!(
+        "Request builder of `client.{}().{}(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).",
+        resource.path.join("()."),
+        op.method_name
+    )];
+    doc.push(String::new());
+    doc.extend(operation_doc(api, op));
+    let doc = doc_attrs(&doc);
+    let setters = op.setters.iter().map(|s| emit_setter(api, op, s, mode));
+    quote! {
+        #doc
+        pub type #name = crate::Request<#operation>;
+        impl #name {
+            #(#setters)*
         }
     }
 }
 
-fn setter(
-    method: &str,
-    field: &proc_macro2::Ident,
-    ty: &TypeRef,
-    boxed: bool,
-    doc: &[String],
-) -> TokenStream {
-    let method = ident(method);
-    let ty = type_tokens(ty);
-    let doc = doc_attrs(doc);
-    let value = if boxed {
-        quote!(Box::new(value.into()))
+fn emit_setter(api: &Api, op: &Operation, setter: &Setter, mode: DocsMode) -> TokenStream {
+    let method = ident(&setter.name);
+    let doc = doc_attrs(&field_doc(
+        &setter.wire,
+        &setter.ty,
+        false,
+        &setter.facts,
+        mode,
+    ));
+    let (ty, value) = param_type(api, &setter.ty, &quote!(value), false);
+    let value = if setter.boxed {
+        quote!(Box::new(#value))
     } else {
-        quote!(value.into())
+        value
+    };
+    let assign = match &setter.target {
+        Target::Path(_) => return quote!(),
+        Target::Query { index, fields } => {
+            let param = ident(&op.query_params[*index].name.rust);
+            if fields.is_empty() {
+                quote!(self.op.#param = Some(#value);)
+            } else {
+                // Walk into the query value, creating empty structs on the way.
+                let mut place = quote!(self.op.#param.get_or_insert_with(Default::default));
+                let Some((last, inner)) = fields.split_last() else {
+                    return quote!();
+                };
+                for field in inner {
+                    let field = ident(field);
+                    place = quote!(#place.#field.get_or_insert_with(Default::default));
+                }
+                let last = ident(last);
+                quote!(#place.#last = Some(#value);)
+            }
+        }
+        Target::BodyField(index) => {
+            let field = ident(
+                &body_field(op, *index)
+                    .map(|b| b.field.name.rust.clone())
+                    .unwrap_or_default(),
+            );
+            quote!(self.op.body.#field = Some(#value);)
+        }
+        Target::WholeBody => quote!(self.op.body = Some(#value);),
     };
     quote! {
         #doc
-        pub fn #method(mut self, value: impl Into<#ty>) -> Self {
-            self.body.#field = Some(#value);
+        pub fn #method(mut self, value: #ty) -> Self {
+            #assign
             self
         }
     }

@@ -104,6 +104,7 @@ impl<'a> Sampler<'a> {
                 }
                 Value::Object(map)
             }
+            Some(Model::Id(_)) => Value::String("id".into()),
             Some(Model::Enum(model)) => model
                 .variants
                 .first()

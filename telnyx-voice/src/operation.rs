@@ -1,0 +1,161 @@
+//! The boundary between the generated code and the runtime.
+//!
+//! Every generated operation is a plain struct describing one endpoint call
+//! (its path parameters, query and body) that implements [`Operation`]. The
+//! runtime wraps it in a [`Request`], which carries the client and per-call
+//! options and is the one place that sends, retries, pages and decodes.
+//! Generated code adds only the per-operation setters on `Request<ThatOperation>`.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use http::{HeaderName, HeaderValue, Method};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::client::Client;
+use crate::error::Result;
+use crate::pagination::{paginate, PageScheme};
+use crate::request::{ApiRequest, RequestOptions};
+use crate::response::Response;
+use crate::PageStream;
+
+/// One API operation, described well enough for the runtime to send it.
+///
+/// Implemented by the generated types in [`crate::operations`]; there is no
+/// need to implement it yourself (use the client's raw request methods for
+/// endpoints the crate does not cover).
+pub trait Operation: Send + Sync + 'static {
+    /// The decoded success body (`()` when the endpoint answers without one).
+    type Output: DeserializeOwned + Send + 'static;
+    /// The spec's operationId.
+    const OPERATION_ID: &'static str;
+    /// HTTP method.
+    const METHOD: Method;
+    /// Path template as written in the spec (`/calls/{call_control_id}/actions/answer`).
+    const PATH: &'static str;
+    /// Whether a success carries no body.
+    const NO_CONTENT: bool = false;
+    /// Event types the spec says this operation can cause, in the order it names them.
+    const WEBHOOKS: &'static [&'static str] = &[];
+
+    /// Called once before the first attempt, never on retries: fills values
+    /// that must stay the same on every attempt (such as `command_id`).
+    fn prepare(&mut self) {}
+
+    /// The request to send: encoded path, query pairs and JSON body.
+    #[doc(hidden)]
+    fn to_request(&self) -> Result<ApiRequest>;
+}
+
+/// An [`Operation`] that returns one page of a list.
+pub trait PagedOperation: Operation {
+    /// One item of the list.
+    type Item: DeserializeOwned + Send + 'static;
+    /// How the list asks for its next page.
+    #[doc(hidden)]
+    const SCHEME: PageScheme;
+}
+
+/// A request ready to send: an operation, the client that sends it, and the
+/// options of this one call.
+///
+/// Optional parameters of the operation are chained setters on it; send it by
+/// awaiting it (or with [`Request::send`]); walk every page of a list with
+/// [`Request::into_stream`].
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct Request<O> {
+    client: Client,
+    options: RequestOptions,
+    pub(crate) op: O,
+}
+
+impl<O: Clone> Clone for Request<O> {
+    fn clone(&self) -> Self {
+        Request {
+            client: self.client.clone(),
+            options: self.options.clone(),
+            op: self.op.clone(),
+        }
+    }
+}
+
+impl<O: fmt::Debug> fmt::Debug for Request<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.op)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<O: Operation> Request<O> {
+    /// A request for `op`, sent by `client` with the client's defaults.
+    pub(crate) fn new(client: Client, op: O) -> Self {
+        Request {
+            client,
+            options: RequestOptions::default(),
+            op,
+        }
+    }
+
+    /// The operation as it will be sent.
+    pub fn operation(&self) -> &O {
+        &self.op
+    }
+
+    /// Overrides the client's timeout for this request (each attempt).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+
+    /// Overrides the client's retry limit for this request.
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+
+    /// Adds a header to this request.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.options.insert_header(name, value);
+        self
+    }
+
+    /// Sends the request, retrying as the client's policy allows.
+    pub async fn send(mut self) -> Result<Response<O::Output>> {
+        self.op.prepare();
+        let request = self.op.to_request()?;
+        if O::NO_CONTENT {
+            let response = self
+                .client
+                .execute_no_content(request, &self.options)
+                .await?;
+            // `()` (the output of every no-content operation) reads from JSON null.
+            let unit = O::Output::deserialize(serde_json::Value::Null)
+                .map_err(|err| crate::Error::invalid_argument("response", err.to_string()))?;
+            Ok(response.map(|()| unit))
+        } else {
+            self.client.execute(request, &self.options).await
+        }
+    }
+}
+
+impl<O: PagedOperation> Request<O> {
+    /// Walks every page lazily, yielding items one by one; only one page is held in memory.
+    pub fn into_stream(self) -> PageStream<O::Item> {
+        let request = self.op.to_request();
+        paginate(self.client, request, self.options, O::SCHEME)
+    }
+}
+
+impl<O: Operation> IntoFuture for Request<O> {
+    type Output = Result<Response<O::Output>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
