@@ -228,7 +228,12 @@ fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> 
 }
 
 /// The whole API as a crate of its own: the hand-written runtime copied beside the generated code.
-fn standalone_crate(root: &Path, api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> {
+pub fn standalone_crate(
+    root: &Path,
+    api: &Api,
+    mode: DocsMode,
+    template: &str,
+) -> GenResult<FileSet> {
     let mut files = FileSet::new();
     let runtime_dir = root.join("telnyx-voice/src");
     let entries = std::fs::read_dir(&runtime_dir).map_err(|e| {

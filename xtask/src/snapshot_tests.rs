@@ -1,30 +1,52 @@
-//! Snapshot tests: small specs written for one construct each go through every stage, and the
-//! generated Rust is compared with `xtask/snapshots/<name>.snap`. `UPDATE_SNAPSHOTS=1 cargo test -p xtask`
-//! rewrites the snapshots; review the diff like any other change.
+//! Snapshot tests: small specs under `xtask/tests/specs/`, written for one construct each, go
+//! through every stage; the generated Rust is compared with `xtask/tests/snapshots/<name>.rs`
+//! (a full diff on mismatch), and every snapshot is compiled as a small crate beside a copy of
+//! the runtime. `UPDATE_SNAPSHOTS=1 cargo test -p xtask` rewrites the snapshots; review the diff
+//! like any other change.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use crate::codegen::{build_api, generated_sources};
+use crate::codegen::{build_api, generated_sources, standalone_crate};
 use crate::config::Config;
 use crate::emit::DocsMode;
+use crate::error::GenResult;
+use crate::ir::Api;
+use crate::signature_lock;
 
-const HEADER: &str = "openapi: 3.1.0\ninfo: {title: snapshot, version: '1'}\n";
+const SELECT_ALL: &str = "[select]\nwebhook_prefixes = [\"\"]\n";
 
-/// Runs load -> normalize -> parse -> select -> build -> emit -> format on a spec text.
-fn generate(spec_body: &str, config: &str) -> String {
-    let text = format!("{HEADER}{spec_body}");
-    let mut doc = crate::load::load(text.as_bytes(), Path::new("snapshot.yml")).expect("load");
-    crate::normalize::normalize(&mut doc).expect("normalize");
-    let parsed = crate::parse::parse(doc).expect("parse");
-    let config = Config::parse(config).expect("config");
-    let api = build_api(&parsed, &config, "0000", false).expect("build");
+fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+/// The spec text and config of a snapshot spec (`<name>.toml` beside it, else select all).
+fn spec_files(name: &str) -> (String, String) {
+    let specs = tests_dir().join("specs");
+    let spec = std::fs::read_to_string(specs.join(format!("{name}.yaml")))
+        .unwrap_or_else(|e| panic!("spec {name}: {e}"));
+    let config = std::fs::read_to_string(specs.join(format!("{name}.toml")))
+        .unwrap_or_else(|_| SELECT_ALL.to_string());
+    (spec, config)
+}
+
+/// Runs load -> normalize -> parse -> select -> build on a spec text.
+fn build(spec: &str, config: &str) -> GenResult<Api> {
+    let mut doc = crate::load::load(spec.as_bytes(), Path::new("snapshot.yml"))?;
+    crate::normalize::normalize(&mut doc)?;
+    let parsed = crate::parse::parse(doc)?;
+    let config = Config::parse(config)?;
+    build_api(&parsed, &config, "0000", false)
+}
+
+/// The generated files of a spec, concatenated, without the digest headers.
+fn render(api: &Api) -> String {
     let mut out = String::new();
-    for (name, text) in generated_sources(&api, DocsMode::Facts).expect("emit") {
+    for (name, text) in generated_sources(api, DocsMode::Facts).expect("emit") {
         if name == "mod.rs" {
             continue;
         }
         out.push_str(&format!("// ===== {name} =====\n"));
-        // The header names the spec digest; the snapshot keeps only the code.
         out.extend(
             text.lines()
                 .filter(|l| !l.starts_with("// @generated") && !l.starts_with("// Do not edit"))
@@ -34,14 +56,13 @@ fn generate(spec_body: &str, config: &str) -> String {
     out
 }
 
+fn generate(name: &str) -> String {
+    let (spec, config) = spec_files(name);
+    render(&build(&spec, &config).expect("build"))
+}
+
 fn check(name: &str, generated: &str) {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "snapshots",
-        &format!("{name}.snap"),
-    ]
-    .iter()
-    .collect();
+    let path = tests_dir().join("snapshots").join(format!("{name}.rs"));
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&path, generated).expect("write snapshot");
         return;
@@ -53,58 +74,19 @@ fn check(name: &str, generated: &str) {
         )
     });
     if expected != generated {
-        let first = expected
-            .lines()
-            .zip(generated.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        panic!(
-            "snapshot {name} differs from line {}:\n  expected: {:?}\n  actual:   {:?}\n(rerun with UPDATE_SNAPSHOTS=1 to accept)",
-            first + 1,
-            expected.lines().nth(first).unwrap_or(""),
-            generated.lines().nth(first).unwrap_or("")
-        );
+        let diff = similar::TextDiff::from_lines(&expected, generated)
+            .unified_diff()
+            .context_radius(3)
+            .header("snapshot", "generated")
+            .to_string();
+        panic!("snapshot {name} differs (rerun with UPDATE_SNAPSHOTS=1 to accept):\n{diff}");
     }
 }
 
-const SELECT_ALL: &str = "[select]\nwebhook_prefixes = [\"\"]\n";
-
 #[test]
 fn keyword_properties_and_colliding_enum_values() {
-    let out = generate(
-        r#"
-paths:
-  /things:
-    post:
-      operationId: CreateThing
-      summary: Create a thing
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/Thing'}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  data: {$ref: '#/components/schemas/Thing'}
-components:
-  schemas:
-    Thing:
-      type: object
-      required: [type]
-      properties:
-        type: {type: string, enum: [self, unknown, '1', 'San Jose, CA', San-Jose-CA]}
-        loop: {type: [integer, 'null'], minimum: 1}
-        '8000': {type: boolean}
-        record_type: {const: thing}
-"#,
-        SELECT_ALL,
-    );
+    let out = generate("keyword_properties_and_colliding_enum_values");
+    check("keyword_properties_and_colliding_enum_values", &out);
     assert!(
         out.contains("rename = \"type\""),
         "keyword property keeps its wire name"
@@ -122,56 +104,12 @@ components:
         out.contains("\"San-Jose-CA\" => ThingType::SanJoseCa2"),
         "colliding variant names get suffixes"
     );
-    check("keyword_properties_and_colliding_enum_values", &out);
 }
 
 #[test]
 fn unions_tagged_and_untagged() {
-    let out = generate(
-        r#"
-paths:
-  /calls:
-    post:
-      operationId: DialCall
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/CallRequest'}
-      responses:
-        '200': {description: ok}
-components:
-  schemas:
-    CallRequest:
-      type: object
-      required: [to, tool]
-      properties:
-        to:
-          oneOf:
-            - {type: string}
-            - {type: array, items: {type: string}}
-        tool: {$ref: '#/components/schemas/Tool'}
-        command_id: {type: string}
-    Tool:
-      oneOf:
-        - {$ref: '#/components/schemas/HangupTool'}
-        - {$ref: '#/components/schemas/TransferTool'}
-      discriminator:
-        propertyName: type
-        mapping:
-          hangup: '#/components/schemas/HangupTool'
-          transfer: '#/components/schemas/TransferTool'
-    HangupTool:
-      type: object
-      properties:
-        type: {type: string, enum: [hangup]}
-    TransferTool:
-      type: object
-      properties:
-        target: {type: string}
-"#,
-        SELECT_ALL,
-    );
+    let out = generate("unions_tagged_and_untagged");
+    check("unions_tagged_and_untagged", &out);
     assert!(
         out.contains("#[serde(untagged)]"),
         "a union without discriminator is untagged"
@@ -186,139 +124,132 @@ components:
         "command_id is filled once per call"
     );
     assert!(
-        out.contains("execute_no_content"),
+        out.contains("const NO_CONTENT: bool = true"),
         "a 2xx without content decodes to ()"
     );
-    check("unions_tagged_and_untagged", &out);
 }
 
 #[test]
 fn deep_object_filter_and_page_numbers() {
-    let out = generate(
-        r#"
-paths:
-  /conferences:
-    get:
-      operationId: ListConferences
-      parameters:
-        - $ref: '#/components/parameters/Filter'
-        - name: page[number]
-          in: query
-          schema: {type: integer, minimum: 1}
-      responses:
-        '200':
-          description: ok
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  data: {type: array, items: {$ref: '#/components/schemas/Conference'}}
-                  meta: {$ref: '#/components/schemas/PaginationMeta'}
-  /conferences/{id}:
-    delete:
-      operationId: DeleteConference
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: string}}
-      responses:
-        '204': {description: gone}
-components:
-  parameters:
-    Filter:
-      name: filter
-      in: query
-      style: deepObject
-      explode: true
-      schema:
-        type: object
-        properties:
-          occurred_at:
-            type: object
-            properties:
-              gte: {type: string, format: date-time}
-  schemas:
-    Conference:
-      type: object
-      properties:
-        id: {type: string}
-    PaginationMeta:
-      type: object
-      properties:
-        page_number: {type: integer}
-        total_pages: {type: integer}
-"#,
-        SELECT_ALL,
-    );
+    let out = generate("deep_object_filter_and_page_numbers");
+    check("deep_object_filter_and_page_numbers", &out);
     assert!(out.contains("QueryStyle::DeepObject"));
     assert!(
         out.contains("\"page[number]\""),
         "a literal bracket name is sent as written"
     );
     assert!(out.contains("PageScheme::PageNumber"));
-    assert!(out.contains("pub fn into_stream"));
+    assert!(out.contains("impl crate::PagedOperation for List"));
     assert!(out.contains("pub fn list(&self)"));
     assert!(out.contains("pub fn delete("));
-    check("deep_object_filter_and_page_numbers", &out);
+    assert!(
+        out.contains("pub fn page_number(mut self"),
+        "page setters whatever struct the spec uses"
+    );
+    assert!(
+        out.contains("pub fn filter_occurred_at_gte(mut self"),
+        "one setter per filter field, named after the query key"
+    );
 }
 
 #[test]
 fn webhook_events_with_and_without_envelope() {
-    let out = generate(
-        r#"
-paths: {}
-webhooks:
-  callAnswered:
-    post:
-      requestBody:
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                data: {$ref: '#/components/schemas/CallAnswered'}
-      responses: {'200': {description: ok}}
-  floorChanged:
-    post:
-      requestBody:
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/FloorChanged'}
-      responses: {'200': {description: ok}}
-components:
-  schemas:
-    CallAnswered:
-      type: object
-      properties:
-        event_type: {type: string, enum: [call.answered]}
-        payload:
-          type: object
-          properties:
-            call_control_id: {type: string}
-    FloorChanged:
-      type: object
-      properties:
-        event_type: {type: string, enum: [conference.floor.changed]}
-"#,
-        SELECT_ALL,
-    );
+    let out = generate("webhook_events_with_and_without_envelope");
+    check("webhook_events_with_and_without_envelope", &out);
     assert!(out.contains("CallAnswered(crate::models::CallAnswered)"));
     assert!(
-        out.contains("ConferenceFloorChanged(crate::models::FloorChanged)"),
-        "variants are named by event_type"
+        out.contains("ConferenceFloorChanged(crate::models::ConferenceFloorChanged)"),
+        "variants are named by event_type, and the event's model after its variant"
     );
     assert!(out.contains("\"call.answered\" =>"));
     assert!(
         out.contains("call_control_id"),
         "an accessor reaches payload.call_control_id"
     );
-    check("webhook_events_with_and_without_envelope", &out);
+}
+
+#[test]
+fn enum_arguments_ids_and_shared_shapes() {
+    let out = generate("enum_arguments_ids_and_shared_shapes");
+    check("enum_arguments_ids_and_shared_shapes", &out);
+    assert!(
+        out.contains("call_control_id: impl Into<crate::models::CallControlId>"),
+        "configured ids get their own type"
+    );
+    assert!(
+        out.contains("channels: crate::models::RecordChannels")
+            && out.contains("format: crate::models::RecordFormat"),
+        "enum arguments take exactly their enum, so a swapped pair does not compile"
+    );
+    assert_eq!(
+        out.matches("pub enum RecordChannels").count(),
+        1,
+        "equal inline enums are one type, named after the property holding them"
+    );
+    assert!(!out.contains("pub enum StartCallRecordBodyChannels"));
+    assert!(
+        out.contains("pub struct StartRecordingRequest"),
+        "the body is named after the method"
+    );
+    assert!(out.contains("pub type StartRecording = crate::Request<"));
+    assert!(
+        out.contains("[`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved)"),
+        "the webhooks the description names are listed and linked"
+    );
+}
+
+/// Builds `positional_arguments.yaml` after replacing `from` with `to` in its text.
+fn positional_variant(from: &str, to: &str) -> GenResult<signature_lock::Signatures> {
+    let (spec, config) = spec_files("positional_arguments");
+    assert!(spec.contains(from), "the edit applies");
+    Ok(signature_lock::signatures(&build(
+        &spec.replace(from, to),
+        &config,
+    )?))
+}
+
+#[test]
+fn a_spec_change_never_silently_moves_a_positional_argument() {
+    let base = positional_variant("", "").expect("base");
+    assert_eq!(
+        base["calls.create"],
+        "(connection_id: String, from: String, to: String)"
+    );
+    // Reordering `required` keeps the signature (arguments follow the properties' order).
+    let reordered = positional_variant(
+        "required: [connection_id, from, to]",
+        "required: [to, from, connection_id]",
+    )
+    .expect("reordered");
+    assert_eq!(reordered, base);
+    signature_lock::check(&base, &reordered).expect("identical signatures pass");
+    // Renaming or adding a required field is refused until the lock is updated.
+    let renamed = positional_variant(
+        "required: [connection_id, from, to]\n              properties:\n                connection_id: {type: string}\n                from: {type: string}\n                to: {type: string}",
+        "required: [connection_id, from, destination]\n              properties:\n                connection_id: {type: string}\n                from: {type: string}\n                destination: {type: string}",
+    )
+    .expect("renamed");
+    let error = signature_lock::check(&base, &renamed).expect_err("rename refused");
+    assert!(error.message.contains("calls.create"), "{error}");
+    assert!(error.message.contains("--update-lock"), "{error}");
+    let added = positional_variant(
+        "required: [connection_id, from, to]",
+        "required: [connection_id, from, to, timeout_secs]",
+    )
+    .expect("added");
+    assert_eq!(
+        added["calls.create"],
+        "(connection_id: String, from: String, to: String, timeout_secs: i64)"
+    );
+    signature_lock::check(&base, &added).expect_err("an added required field is refused");
+    // A lock round-trips through its text.
+    assert_eq!(signature_lock::parse(&signature_lock::render(&base)), base);
 }
 
 #[test]
 fn unsupported_construct_in_the_selection_is_located() {
-    let text = format!(
-        "{HEADER}{}",
-        r#"
+    let spec = r#"openapi: 3.1.0
+info: {title: snapshot, version: '1'}
 paths:
   /x:
     post:
@@ -328,24 +259,74 @@ paths:
           application/json:
             schema: {not: {type: string}}
       responses: {'200': {description: ok}}
-"#
-    );
-    let mut doc = crate::load::load(text.as_bytes(), Path::new("s.yml")).expect("load");
-    crate::normalize::normalize(&mut doc).expect("normalize");
-    let parsed = crate::parse::parse(doc).expect("parse");
-    let error = build_api(
-        &parsed,
-        &Config::parse(SELECT_ALL).expect("config"),
-        "0",
-        false,
-    )
-    .unwrap_err();
+"#;
+    let error = build(spec, SELECT_ALL).unwrap_err();
     assert_eq!(
         error.pointer.as_deref(),
         Some("#/paths/~1x/post/requestBody/content/application~1json/schema")
     );
     assert!(error.message.contains("not"), "{error}");
     // With --all the same construct is reported and skipped.
+    let mut doc = crate::load::load(spec.as_bytes(), Path::new("s.yml")).expect("load");
+    crate::normalize::normalize(&mut doc).expect("normalize");
+    let parsed = crate::parse::parse(doc).expect("parse");
     let api = build_api(&parsed, &Config::everything(), "0", true).expect("lenient build");
     assert_eq!(api.skipped.len(), 1);
+}
+
+/// Every snapshot spec's output, with a copy of the runtime, passes `cargo check`: snapshots are
+/// type-checked, not only compared as text.
+#[test]
+fn snapshot_outputs_compile() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf();
+    let template =
+        std::fs::read_to_string(root.join("templates/API.md.tmpl")).expect("API.md template");
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
+    let out_dir = root.join("target/snapshot-crates");
+    let mut names: Vec<String> = std::fs::read_dir(tests_dir().join("specs"))
+        .expect("specs")
+        .flatten()
+        .filter_map(|e| {
+            let path = e.path();
+            (path.extension()? == "yaml").then(|| path.file_stem()?.to_str().map(str::to_string))?
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 5, "snapshot specs found: {names:?}");
+    for name in &names {
+        let (spec, config) = spec_files(name);
+        let api = build(&spec, &config).expect("build");
+        let files = standalone_crate(&root, &api, DocsMode::Facts, &template).expect("crate");
+        let dir = out_dir.join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        for (path, text) in &files {
+            let text = if path == Path::new("Cargo.toml") {
+                text.replace(
+                    "name = \"telnyx-all\"",
+                    &format!("name = \"snapshot-{}\"", name.replace('_', "-")),
+                )
+            } else {
+                text.clone()
+            };
+            let target = dir.join(path);
+            std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&target, text).expect("write");
+        }
+        // The workspace's lock: the same dependency versions, and no resolution needed offline.
+        std::fs::write(dir.join("Cargo.lock"), &lock).expect("lock");
+        let output = Command::new(env!("CARGO"))
+            .args(["check", "--offline", "--quiet", "--lib", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", out_dir.join("target"))
+            .output()
+            .expect("cargo check");
+        assert!(
+            output.status.success(),
+            "snapshot {name} does not compile:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

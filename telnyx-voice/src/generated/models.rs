@@ -3017,11 +3017,11 @@ pub struct CallControlTransferToolParamsTargetsListItem {
 /// WebhookToolParams (schema `CallControlWebhookToolParams`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallControlWebhookToolParams {
-    /// `body_parameters` · [`CallControlWebhookToolParamsParameters`](crate::models::CallControlWebhookToolParamsParameters) · optional
+    /// `body_parameters` · [`QueryParameters`](crate::models::QueryParameters) · optional
     ///
     /// Example: `{"properties":{"age":{"description":"The age of the customer.","type":"integer"}…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body_parameters: Option<crate::models::CallControlWebhookToolParamsParameters>,
+    pub body_parameters: Option<crate::models::QueryParameters>,
     /// `description` · string · required
     pub description: String,
     /// `headers` · list of [`CallControlWebhookToolParamsHeadersItem`](crate::models::CallControlWebhookToolParamsHeadersItem) · optional
@@ -3032,16 +3032,16 @@ pub struct CallControlWebhookToolParams {
     pub method: Option<crate::models::CallControlWebhookToolParamsMethod>,
     /// `name` · string · required
     pub name: String,
-    /// `path_parameters` · [`CallControlWebhookToolParamsParameters`](crate::models::CallControlWebhookToolParamsParameters) · optional
+    /// `path_parameters` · [`QueryParameters`](crate::models::QueryParameters) · optional
     ///
     /// Example: `{"properties":{"id":{"description":"The id of the customer.","type":"string"}},"…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_parameters: Option<crate::models::CallControlWebhookToolParamsParameters>,
-    /// `query_parameters` · [`CallControlWebhookToolParamsParameters`](crate::models::CallControlWebhookToolParamsParameters) · optional
+    pub path_parameters: Option<crate::models::QueryParameters>,
+    /// `query_parameters` · [`QueryParameters`](crate::models::QueryParameters) · optional
     ///
     /// Example: `{"properties":{"page":{"description":"The page number.","type":"integer"}},"requ…`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub query_parameters: Option<crate::models::CallControlWebhookToolParamsParameters>,
+    pub query_parameters: Option<crate::models::QueryParameters>,
     /// `url` · string · required
     ///
     /// Example: `"https://example.com/api/v1/function"`
@@ -3104,19 +3104,6 @@ impl From<&str> for CallControlWebhookToolParamsMethod {
     }
 }
 crate::private::string_enum_traits!(CallControlWebhookToolParamsMethod, Unknown);
-/// Object defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/query_parameters`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallControlWebhookToolParamsParameters {
-    /// `properties` · map of any JSON · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// `required` · list of string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required: Option<Vec<String>>,
-    /// `type` · string · optional · always `"object"`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-}
 /// Call Conversation Ended (schema `callConversationEnded`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CallConversationEnded {
@@ -9832,7 +9819,7 @@ impl From<&str> for DeepgramNova3TranscriptionLanguage {
 crate::private::string_enum_traits!(DeepgramNova3TranscriptionLanguage, Unknown);
 /// Object defined inline at `#/paths/~1recordings~1actions~1delete/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeleteRecordingsBody {
+pub struct DeleteManyRequest {
     /// `ids` · list of string · required
     pub ids: Vec<String>,
 }
@@ -12255,6 +12242,19 @@ pub struct PublicRecordingUrls {
     /// Example: `"http://example.com/recording.wav"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wav: Option<String>,
+}
+/// Object defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/query_parameters`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct QueryParameters {
+    /// `properties` · map of any JSON · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// `required` · list of string · optional
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required: Option<Vec<String>>,
+    /// `type` · string · optional · always `"object"`
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
 }
 /// Queue (schema `Queue`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3704,7 +3704,7 @@ pub mod recordings {
     #[non_exhaustive]
     pub struct DeleteMany {
         /// The JSON request body.
-        pub body: crate::models::DeleteRecordingsBody,
+        pub body: crate::models::DeleteManyRequest,
     }
     impl crate::Operation for DeleteMany {
         type Output = crate::models::DeleteRecordingsResponse;

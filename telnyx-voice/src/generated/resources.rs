@@ -2749,7 +2749,7 @@ impl<'a> RecordingsActions<'a> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::recordings::DeleteMany {
-                body: crate::models::DeleteRecordingsBody {
+                body: crate::models::DeleteManyRequest {
                     ids: ids.into_iter().map(Into::into).collect(),
                 },
             },

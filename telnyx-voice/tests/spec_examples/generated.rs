@@ -88,11 +88,6 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "{\"recording_id\":\"d7e9c1d4-8b2a-4b8f-b3a7-9a671c9e9b0a\",\"result\":\"ok\"}",
     ),
     (
-        "CallControlWebhookToolParamsParameters",
-        roundtrip::<telnyx_voice::models::CallControlWebhookToolParamsParameters>,
-        "{\"properties\":{\"page\":{\"description\":\"The page number.\",\"type\":\"integer\"}},\"required\":[\"page\"],\"type\":\"object\"}",
-    ),
-    (
         "CallConversationEnded",
         roundtrip::<telnyx_voice::models::CallConversationEnded>,
         "{\"created_at\":\"2025-05-29T13:35:38.927621Z\",\"event_type\":\"call.conversation.ended\",\"id\":\"eb8775a6-634f-48b0-b177-d5465a8a8e9f\",\"occurred_at\":\"2025-05-29T13:35:38.817785Z\",\"payload\":{\"assistant_id\":\"assistant-d9082b56-ba2d-4ad1-a50c-58661eb1463d\",\"call_control_id\":\"v3:HDR1vQHx697hpP9xZ0bhlbUOWPFPDtPcxw-nuSMuC6mGVpb0euoklQ\",\"call_leg_id\":\"cc29cce6-3c91-11f0-a8e5-02420aef3d20\",\"call_session_id\":\"cc29c8d6-3c91-11f0-aa7c-02420aef3d20\",\"calling_party_type\":\"sip\",\"client_state\":\"g3QAAAACbQAAAAtkYXRhX2NlbnRlcm0AAAADY2gxbQAAAApkZXBsb3ltZW50bQAAAARiYXNl\",\"connection_id\":\"2694492062593582591\",\"conversation_id\":\"0424805b-adc1-4ff8-9f95-e1de6883ecbe\",\"duration_sec\":3,\"from\":\"+13124287921\",\"llm_model\":\"openai/gpt-4o\",\"reason\":\"customer_disconnect\",\"stt_model\":\"distil-whisper/distil-large-v2\",\"to\":\"jamesw@assistant-d9082b56-ba2d-4ad1-a50c-58661eb1463d.sip.telnyx.com\",\"tts_model_id\":\"Natural\",\"tts_provider\":\"telnyx\",\"tts_voice_id\":\"Marissa\"},\"record_type\":\"event\"}",
@@ -481,6 +476,11 @@ pub const EXAMPLES: &[(&str, RoundTrip, &str)] = &[
         "Participant",
         roundtrip::<telnyx_voice::models::Participant>,
         "{\"call_control_id\":\"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg\",\"call_leg_id\":\"3a15df2d-c801-4729-adf5-b56dd42e2abb\",\"conference\":{\"id\":\"41b9acd4-f4da-4ff5-a85c-e07e90b53f46\",\"name\":\"1\"},\"created_at\":\"2019-01-23T18:10:02.574Z\",\"end_conference_on_exit\":true,\"id\":\"dfadada7-af74-47bc-83a4-554275f55f5c\",\"muted\":false,\"on_hold\":true,\"record_type\":\"participant\",\"soft_end_conference_on_exit\":true,\"status\":\"joining\",\"updated_at\":\"2019-01-23T18:10:02.574Z\",\"whisper_call_control_ids\":[\"v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ\",\"v2:qqpb0mmvd-ovhhBr0BUQQn0fld5jIboaaX3-De0DkqXHzbf8d75xkw\"]}",
+    ),
+    (
+        "QueryParameters",
+        roundtrip::<telnyx_voice::models::QueryParameters>,
+        "{\"properties\":{\"page\":{\"description\":\"The page number.\",\"type\":\"integer\"}},\"required\":[\"page\"],\"type\":\"object\"}",
     ),
     (
         "Queue",

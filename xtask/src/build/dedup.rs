@@ -98,7 +98,8 @@ fn holders(api: &Api) -> BTreeMap<String, Vec<String>> {
 }
 
 /// The name of a merged type, the first of: the longest property name of two or more words
-/// that holds at least two of its members (`record_channels` -> `RecordChannels`); the words all
+/// that holds at least two of its members (`record_channels` -> `RecordChannels`); when all
+/// holding properties end in the same word, the most used of them with two or more words; the words all
 /// member names start and end with (`CallAnsweredPayload`, `CallHoldPayload` -> `CallPayload`),
 /// when that is two or more words; the shortest member name.
 fn merged_name(members: &[&str], holders: &BTreeMap<String, Vec<String>>) -> String {
@@ -117,6 +118,21 @@ fn merged_name(members: &[&str], holders: &BTreeMap<String, Vec<String>>) -> Str
         .max_by_key(|(name, count)| (name.len(), **count, std::cmp::Reverse((*name).clone())));
     if let Some((name, _)) = shared {
         return name.clone();
+    }
+    // Holders that all end in the same word name one concept: take the most specific of them
+    // (`channels`, `record_channels` -> `RecordChannels`).
+    let last_words: BTreeSet<&str> = counts
+        .keys()
+        .filter_map(|name| camel_words(name).last().copied())
+        .collect();
+    if last_words.len() == 1 {
+        if let Some((name, _)) = counts
+            .iter()
+            .filter(|(name, _)| camel_words(name).len() >= 2)
+            .max_by_key(|(name, count)| (**count, name.len(), std::cmp::Reverse((*name).clone())))
+        {
+            return name.clone();
+        }
     }
     let prefix = common_word_prefix(members);
     let suffix = common_word_suffix(members);

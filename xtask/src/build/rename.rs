@@ -7,9 +7,10 @@ use crate::error::{GenError, GenResult};
 use crate::ir::{Api, Model, TypeRef};
 use crate::names::camel;
 
-/// A request body used by one operation only, and named neither after that operation nor after
-/// its resource, is named after the operation (`PlayAudioUrlRequest` of `start_playback` ->
-/// `StartPlaybackRequest`; `TransferCallRequest` and `ConferenceHoldRequest` stay). An event's model is
+/// A request body used by one operation only, and named neither after that operation nor (for
+/// a component schema) after its resource, is named after the operation (`PlayAudioUrlRequest`
+/// of `start_playback` -> `StartPlaybackRequest`; `TransferCallRequest` and
+/// `ConferenceHoldRequest` stay). An event's model is
 /// named after its variant (`call.dequeued` -> `CallDequeued`) when only that event uses it.
 pub fn name_request_bodies(api: &mut Api) {
     let mut body_uses: BTreeMap<String, usize> = BTreeMap::new();
@@ -25,11 +26,13 @@ pub fn name_request_bodies(api: &mut Api) {
             continue;
         };
         let group = camel(op.group.strip_suffix('s').unwrap_or(&op.group));
-        if body_uses[name] != 1
-            || name.starts_with(&op.type_name)
-            || name.contains(&group)
-            || !matches!(api.models.get(name), Some(Model::Struct(_)))
-        {
+        let Some(Model::Struct(model)) = api.models.get(name) else {
+            continue;
+        };
+        // A component named after its resource is a name the spec chose; an inline body's name
+        // was only derived from the operationId.
+        let named_by_spec = model.origin.schema.is_some() && name.contains(&group);
+        if body_uses[name] != 1 || name.starts_with(&op.type_name) || named_by_spec {
             continue;
         }
         let candidates = [

@@ -99,96 +99,92 @@ impl<'a> Things<'a> {
     /// Arguments:
     /// - `type` · [`ThingType`](crate::models::ThingType) · required
     ///
-    /// Optional parameters are set on the returned [`CreateThing`](crate::builders::CreateThing).
+    /// Optional parameters are set on the returned [`things::Create`](crate::builders::things::Create).
     pub fn create(
         &self,
-        type_: impl Into<crate::models::ThingType>,
-    ) -> crate::builders::CreateThing {
-        crate::builders::CreateThing::new(self.client.clone(), type_.into())
+        type_: crate::models::ThingType,
+    ) -> crate::builders::things::Create {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::things::Create {
+                body: crate::models::Thing {
+                    type_,
+                    loop_: None,
+                    n_8000: None,
+                    record_type: None,
+                },
+            },
+        )
+    }
+}
+// ===== operations.rs =====
+
+//! One type per operation: its path parameters, query and body, as the runtime sends them.
+//! Reach them through the client (`client.calls().actions().answer(id)`), which wraps them
+//! in a [`Request`](crate::Request).
+#![allow(clippy::doc_lazy_continuation)]
+/// For each operationId, the webhook event types its spec description names, in order.
+pub const EXPECTED_WEBHOOKS: &[(&str, &[&str])] = &[("CreateThing", &[])];
+/// Operations of `client.things()`.
+pub mod things {
+    /// The operation behind `client.things().create(..)`.
+    ///
+    /// Create a thing.
+    ///
+    /// `POST /things` (operationId `CreateThing`).
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Create {
+        /// The JSON request body.
+        pub body: crate::models::Thing,
+    }
+    impl crate::Operation for Create {
+        type Output = crate::Data<crate::models::Thing>;
+        const OPERATION_ID: &'static str = "CreateThing";
+        const METHOD: http::Method = http::Method::POST;
+        const PATH: &'static str = "/things";
+        const NO_CONTENT: bool = false;
+        const WEBHOOKS: &'static [&'static str] = &[];
+        fn to_request(&self) -> crate::Result<crate::request::ApiRequest> {
+            let mut request = crate::request::ApiRequest::new(
+                http::Method::POST,
+                "/things".to_string(),
+            );
+            request.json(&self.body)?;
+            Ok(request)
+        }
     }
 }
 // ===== builders.rs =====
 
 //! Request builders, one per operation: optional parameters are chained setters, and a
-//! builder is sent by awaiting it.
-#![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-use std::time::Duration;
-use http::{HeaderName, HeaderValue, Method};
-use crate::request::{path_param, ApiRequest, QueryStyle, RequestOptions};
-use crate::{Client, Data, Page, Response, Result};
-/// Request builder of `client.things().create(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// Create a thing.
-///
-/// `POST /things` (operationId `CreateThing`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct CreateThing {
-    client: Client,
-    options: RequestOptions,
-    body: crate::models::Thing,
-}
-impl CreateThing {
-    pub(crate) fn new(client: Client, type_: crate::models::ThingType) -> Self {
-        CreateThing {
-            client,
-            options: RequestOptions::default(),
-            body: crate::models::Thing {
-                type_,
-                loop_: None,
-                n_8000: None,
-                record_type: None,
-            },
+//! builder is sent by awaiting it. Sending, retries, timeouts and paging are the
+//! runtime's [`Request`](crate::Request) methods, shared by every builder.
+#![allow(clippy::doc_lazy_continuation)]
+/// Request builders of `client.things()`.
+pub mod things {
+    /// Request builder of `client.things().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// Create a thing.
+    ///
+    /// `POST /things` (operationId `CreateThing`).
+    pub type Create = crate::Request<crate::operations::things::Create>;
+    impl Create {
+        /// `loop` · integer · optional · minimum 1
+        pub fn loop_(mut self, value: impl Into<i64>) -> Self {
+            self.op.body.loop_ = Some(value.into());
+            self
         }
-    }
-    /// `loop` · integer · optional · minimum 1
-    pub fn loop_(mut self, value: impl Into<i64>) -> Self {
-        self.body.loop_ = Some(value.into());
-        self
-    }
-    /// `8000` · boolean · optional
-    pub fn n_8000(mut self, value: impl Into<bool>) -> Self {
-        self.body.n_8000 = Some(value.into());
-        self
-    }
-    /// `record_type` · string · optional · always `"thing"`
-    pub fn record_type(mut self, value: impl Into<String>) -> Self {
-        self.body.record_type = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::POST, "/things".to_string());
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(self) -> Result<Response<Data<crate::models::Thing>>> {
-        let request = self.request()?;
-        self.client.execute(request, &self.options).await
-    }
-}
-impl IntoFuture for CreateThing {
-    type Output = Result<Response<Data<crate::models::Thing>>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        /// `8000` · boolean · optional
+        pub fn n_8000(mut self, value: impl Into<bool>) -> Self {
+            self.op.body.n_8000 = Some(value.into());
+            self
+        }
+        /// `record_type` · string · optional · always `"thing"`
+        pub fn record_type(mut self, value: impl Into<String>) -> Self {
+            self.op.body.record_type = Some(value.into());
+            self
+        }
     }
 }
 // ===== events.rs =====

@@ -31,7 +31,7 @@ pub struct CallAnsweredPayload {
 }
 /// Schema `FloorChanged`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct FloorChanged {
+pub struct ConferenceFloorChanged {
     /// `event_type` · string · optional · always `"conference.floor.changed"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
@@ -42,17 +42,20 @@ pub struct FloorChanged {
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
 use crate::Client;
 impl Client {}
+// ===== operations.rs =====
+
+//! One type per operation: its path parameters, query and body, as the runtime sends them.
+//! Reach them through the client (`client.calls().actions().answer(id)`), which wraps them
+//! in a [`Request`](crate::Request).
+#![allow(clippy::doc_lazy_continuation)]
+/// For each operationId, the webhook event types its spec description names, in order.
+pub const EXPECTED_WEBHOOKS: &[(&str, &[&str])] = &[];
 // ===== builders.rs =====
 
 //! Request builders, one per operation: optional parameters are chained setters, and a
-//! builder is sent by awaiting it.
-#![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-use std::time::Duration;
-use http::{HeaderName, HeaderValue, Method};
-use crate::request::{path_param, ApiRequest, QueryStyle, RequestOptions};
-use crate::{Client, Data, Page, Response, Result};
+//! builder is sent by awaiting it. Sending, retries, timeouts and paging are the
+//! runtime's [`Request`](crate::Request) methods, shared by every builder.
+#![allow(clippy::doc_lazy_continuation)]
 // ===== events.rs =====
 
 //! Webhook events of the voice surface, one variant per `event_type`.
@@ -68,7 +71,7 @@ pub enum WebhookEvent {
     /// `call.answered` (webhook `callAnswered`).
     CallAnswered(crate::models::CallAnswered),
     /// `conference.floor.changed` (webhook `floorChanged`).
-    ConferenceFloorChanged(crate::models::FloorChanged),
+    ConferenceFloorChanged(crate::models::ConferenceFloorChanged),
     /// An event type this version of the SDK does not know, kept as received.
     Unknown(serde_json::Value),
 }
@@ -127,7 +130,7 @@ impl WebhookEvent {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
-                    .map(String::as_str)
+                    .map(|v| v.as_str())
             }
             WebhookEvent::Unknown(value) => {
                 value

@@ -140,91 +140,83 @@ impl<'a> Calls<'a> {
     /// - `to` · [`CallRequestTo`](crate::models::CallRequestTo) · required
     /// - `tool` · [`Tool`](crate::models::Tool) · required
     ///
-    /// Optional parameters are set on the returned [`DialCall`](crate::builders::DialCall).
+    /// Optional parameters are set on the returned [`calls::Create`](crate::builders::calls::Create).
     pub fn create(
         &self,
         to: impl Into<crate::models::CallRequestTo>,
         tool: impl Into<crate::models::Tool>,
-    ) -> crate::builders::DialCall {
-        crate::builders::DialCall::new(self.client.clone(), to.into(), tool.into())
+    ) -> crate::builders::calls::Create {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::Create {
+                body: crate::models::CallRequest {
+                    to: to.into(),
+                    tool: tool.into(),
+                    command_id: None,
+                },
+            },
+        )
+    }
+}
+// ===== operations.rs =====
+
+//! One type per operation: its path parameters, query and body, as the runtime sends them.
+//! Reach them through the client (`client.calls().actions().answer(id)`), which wraps them
+//! in a [`Request`](crate::Request).
+#![allow(clippy::doc_lazy_continuation)]
+/// For each operationId, the webhook event types its spec description names, in order.
+pub const EXPECTED_WEBHOOKS: &[(&str, &[&str])] = &[("DialCall", &[])];
+/// Operations of `client.calls()`.
+pub mod calls {
+    /// The operation behind `client.calls().create(..)`.
+    ///
+    /// `POST /calls` (operationId `DialCall`).
+    #[derive(Debug, Clone, PartialEq)]
+    #[non_exhaustive]
+    pub struct Create {
+        /// The JSON request body.
+        pub body: crate::models::CallRequest,
+    }
+    impl crate::Operation for Create {
+        type Output = ();
+        const OPERATION_ID: &'static str = "DialCall";
+        const METHOD: http::Method = http::Method::POST;
+        const PATH: &'static str = "/calls";
+        const NO_CONTENT: bool = true;
+        const WEBHOOKS: &'static [&'static str] = &[];
+        fn prepare(&mut self) {
+            if self.body.command_id.is_none() {
+                self.body.command_id = Some(crate::client::new_command_id());
+            }
+        }
+        fn to_request(&self) -> crate::Result<crate::request::ApiRequest> {
+            let mut request = crate::request::ApiRequest::new(
+                http::Method::POST,
+                "/calls".to_string(),
+            );
+            request.json(&self.body)?;
+            Ok(request)
+        }
     }
 }
 // ===== builders.rs =====
 
 //! Request builders, one per operation: optional parameters are chained setters, and a
-//! builder is sent by awaiting it.
-#![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use std::future::{Future, IntoFuture};
-use std::pin::Pin;
-use std::time::Duration;
-use http::{HeaderName, HeaderValue, Method};
-use crate::request::{path_param, ApiRequest, QueryStyle, RequestOptions};
-use crate::{Client, Data, Page, Response, Result};
-/// Request builder of `client.calls().create(..)`: set optional parameters, then `.await` it (or call [`send`](Self::send)).
-///
-/// `POST /calls` (operationId `DialCall`).
-#[derive(Debug, Clone)]
-#[must_use = "a request does nothing until it is awaited or sent"]
-pub struct DialCall {
-    client: Client,
-    options: RequestOptions,
-    body: crate::models::CallRequest,
-}
-impl DialCall {
-    pub(crate) fn new(
-        client: Client,
-        to: crate::models::CallRequestTo,
-        tool: crate::models::Tool,
-    ) -> Self {
-        DialCall {
-            client,
-            options: RequestOptions::default(),
-            body: crate::models::CallRequest {
-                to,
-                tool,
-                command_id: None,
-            },
+//! builder is sent by awaiting it. Sending, retries, timeouts and paging are the
+//! runtime's [`Request`](crate::Request) methods, shared by every builder.
+#![allow(clippy::doc_lazy_continuation)]
+/// Request builders of `client.calls()`.
+pub mod calls {
+    /// Request builder of `client.calls().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    ///
+    /// `POST /calls` (operationId `DialCall`).
+    pub type Create = crate::Request<crate::operations::calls::Create>;
+    impl Create {
+        /// `command_id` · string · optional
+        pub fn command_id(mut self, value: impl Into<String>) -> Self {
+            self.op.body.command_id = Some(value.into());
+            self
         }
-    }
-    /// `command_id` · string · optional
-    pub fn command_id(mut self, value: impl Into<String>) -> Self {
-        self.body.command_id = Some(value.into());
-        self
-    }
-    /// Overrides the client's timeout for this request (each attempt).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.options.set_timeout(timeout);
-        self
-    }
-    /// Overrides the client's retry limit for this request.
-    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
-        self.options.set_max_retries(max_retries);
-        self
-    }
-    /// Adds a header to this request.
-    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.options.insert_header(name, value);
-        self
-    }
-    fn request(&self) -> Result<ApiRequest> {
-        let mut request = ApiRequest::new(Method::POST, "/calls".to_string());
-        request.json(&self.body)?;
-        Ok(request)
-    }
-    /// Sends the request, retrying as the client's policy allows.
-    pub async fn send(mut self) -> Result<Response<()>> {
-        if self.body.command_id.is_none() {
-            self.body.command_id = Some(crate::client::new_command_id());
-        }
-        let request = self.request()?;
-        self.client.execute_no_content(request, &self.options).await
-    }
-}
-impl IntoFuture for DialCall {
-    type Output = Result<Response<()>>;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
     }
 }
 // ===== events.rs =====
