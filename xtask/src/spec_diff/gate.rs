@@ -64,8 +64,26 @@ pub fn decide(base: &Side, head: &Side, changes: &[Change]) -> Verdict {
     }
 }
 
-/// Runs the gate in `root` against `base_rev`; prints the report and the verdict, returns the exit code.
+/// The gate's output for one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// What to print: the report and the verdict, or why nothing was compared.
+    pub text: String,
+    /// 0 to let CI go on, 1 to stop it.
+    pub exit: i32,
+    /// Whether a base was found and compared (false: nothing to compare with, said in `text`).
+    pub compared: bool,
+}
+
+/// Runs the gate in `root` against `base_rev`; prints the outcome and returns the exit code.
 pub fn run(root: &Path, base_rev: &str) -> GenResult<i32> {
+    let outcome = evaluate(root, base_rev)?;
+    print!("{}", outcome.text);
+    Ok(outcome.exit)
+}
+
+/// Compares the committed surface at `base_rev` with the working tree's, and applies the version rule.
+pub fn evaluate(root: &Path, base_rev: &str) -> GenResult<Outcome> {
     let head = Side {
         surface: Surface::from_json(&read_file(root, SURFACE_FILE)?, SURFACE_FILE)?,
         version: Version::from_manifest(&read_file(root, CRATE_MANIFEST)?, CRATE_MANIFEST)?,
@@ -73,30 +91,34 @@ pub fn run(root: &Path, base_rev: &str) -> GenResult<i32> {
     let base = match base_side(root, base_rev)? {
         Ok(side) => side,
         Err(why) => {
-            // Nothing to compare with is not a pass by accident: it is said, with the reason.
-            println!("api gate: NOT CHECKED: {why}");
-            println!(
-                "api gate: the working tree's surface becomes the baseline for the next commit"
-            );
-            return Ok(0);
+            // Nothing to compare with is not a silent pass: the reason is printed.
+            return Ok(Outcome {
+                text: format!(
+                    "api gate: NOT CHECKED: {why}; the working tree's {SURFACE_FILE} \
+                     is the baseline for the next commit\n"
+                ),
+                exit: 0,
+                compared: false,
+            });
         }
     };
     let changes = classify(&base.surface, &head.surface);
-    print!(
-        "{}",
-        render(
-            &changes,
-            &format!("`{base_rev}` ({})", base.version),
-            &format!("working tree ({})", head.version)
-        )
+    let mut text = render(
+        &changes,
+        &format!("`{base_rev}` ({})", base.version),
+        &format!("working tree ({})", head.version),
     );
     let verdict = decide(&base, &head, &changes);
-    println!(
-        "api gate: {}: {}",
+    text.push_str(&format!(
+        "api gate: {}: {}\n",
         if verdict.pass { "pass" } else { "FAILED" },
         verdict.reason
-    );
-    Ok(if verdict.pass { 0 } else { 1 })
+    ));
+    Ok(Outcome {
+        text,
+        exit: if verdict.pass { 0 } else { 1 },
+        compared: true,
+    })
 }
 
 /// The base side, or why there is none (no such commit, or no surface file in it).
