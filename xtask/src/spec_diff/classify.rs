@@ -461,7 +461,7 @@ fn struct_fields(
             Class::Breaking,
             A,
             &format!("{model}.{name}"),
-            format!("field `{name}: {}` removed ({why})", f.ty),
+            format!("removed (was `{}`; {why})", f.ty),
         );
     }
     for name in added {
@@ -473,7 +473,7 @@ fn struct_fields(
                 A,
                 &subject,
                 format!(
-                    "new required field `{name}: {}` (struct literals must set it)",
+                    "new required field `{}` (struct literals must set it)",
                     f.ty
                 ),
             );
@@ -483,7 +483,7 @@ fn struct_fields(
                 A,
                 &subject,
                 format!(
-                    "new optional field `{name}: {}` in a struct users build that has no `Default` (struct literals must set it)",
+                    "new optional field `{}` in a struct users build that has no `Default` (struct literals must set it)",
                     f.ty
                 ),
             );
@@ -492,7 +492,7 @@ fn struct_fields(
                 Class::Additive,
                 A,
                 &subject,
-                format!("new optional field `{name}: {}`", f.ty),
+                format!("new optional field `{}`", f.ty),
             );
         }
     }
@@ -509,7 +509,7 @@ fn struct_fields(
                 Class::Breaking,
                 A,
                 &subject,
-                format!("field `{name}` retyped from `{}` to `{}`{how}", o.ty, n.ty),
+                format!("retyped from `{}` to `{}`{how}", o.ty, n.ty),
             );
         } else if o.required != n.required || o.nullable != n.nullable {
             out.push(
@@ -517,7 +517,7 @@ fn struct_fields(
                 A,
                 &subject,
                 format!(
-                    "field `{name}` is now {} (the Rust type `{}` is unchanged)",
+                    "now {} (the Rust type `{}` is unchanged)",
                     presence(n.required, n.nullable),
                     n.ty
                 ),
@@ -529,7 +529,7 @@ fn struct_fields(
                 A,
                 &subject,
                 format!(
-                    "field `{name}` is sent as `{}` instead of `{}` (the Rust name is unchanged)",
+                    "sent as `{}` instead of `{}` (the Rust name is unchanged)",
                     n.wire, o.wire
                 ),
             );

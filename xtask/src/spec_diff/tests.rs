@@ -656,3 +656,45 @@ fn gate_on_commits() {
         outcome.text
     );
 }
+
+#[test]
+fn pin_prints_the_report_into_the_changelog_then_pins() {
+    let dir = scratch("pin");
+    std::fs::create_dir_all(dir.join("spec")).unwrap();
+    std::fs::write(dir.join("spec/voice.toml"), SELECT_ALL).unwrap();
+    let old_spec = format!("{HEADER}{TWO_OPS}");
+    let new_spec = old_spec.replace("enum: [parked, bridged]", "enum: [parked, bridged, queued]");
+    let new_path = dir.join("new.yml");
+    std::fs::write(&new_path, &new_spec).unwrap();
+    crate::spec_source::Pin {
+        repository: "example/specs".into(),
+        commit: "0123456789abcdef0123456789abcdef01234567".into(),
+        path: "openapi/spec.yml".into(),
+        sha256: crate::spec_source::sha256_hex(old_spec.as_bytes()),
+    }
+    .write(&dir)
+    .unwrap();
+    // No copy of the pinned spec is at hand here, so the old side is the committed surface file.
+    state(&dir, TWO_OPS, "0.1.0", false);
+    std::fs::write(
+        dir.join("CHANGELOG.md"),
+        "# Changelog\n\n## Unreleased\n\n- an entry written by hand\n\n## 0.1.0\n\n- first release\n",
+    )
+    .unwrap();
+
+    super::pin(&dir, &new_path).unwrap();
+
+    let changelog = std::fs::read_to_string(dir.join("CHANGELOG.md")).unwrap();
+    let entry = changelog
+        .find("- an entry written by hand\n\n### Voice API changes")
+        .unwrap_or_else(|| panic!("report not after the hand-written entry:\n{changelog}"));
+    let value_line = changelog
+        .find("- `CallState`: new value `queued`")
+        .unwrap_or_else(|| panic!("report line missing:\n{changelog}"));
+    let release = changelog.find("## 0.1.0").unwrap();
+    assert!(entry < value_line && value_line < release, "{changelog}");
+    assert_eq!(
+        crate::spec_source::Pin::load(&dir).unwrap().sha256,
+        crate::spec_source::sha256_hex(new_spec.as_bytes())
+    );
+}
