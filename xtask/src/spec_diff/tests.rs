@@ -305,6 +305,138 @@ paths:
 }
 
 #[test]
+fn small_spec_arguments_and_setters_retyped_and_removed() {
+    let old = small(TWO_OPS, SELECT_ALL);
+    let new = small(
+        &TWO_OPS
+            .replace(
+                "{name: id, in: path, required: true, schema: {type: string}}",
+                "{name: id, in: path, required: true, schema: {type: integer}}",
+            )
+            .replace(
+                "{name: verbose, in: query, schema: {type: boolean}}",
+                "{name: verbose, in: query, schema: {type: string}}",
+            )
+            .replace("        timeout_secs: {type: integer}\n", ""),
+        SELECT_ALL,
+    );
+    let changes = classify(&old, &new);
+    assert_class(
+        &changes,
+        "GET /calls/{id}",
+        "argument `id` retyped from `String` to `i64`",
+        Class::Breaking,
+        Area::Operations,
+    );
+    assert_class(
+        &changes,
+        "GET /calls/{id}",
+        "setter `verbose` retyped from `bool` to `String`",
+        Class::Breaking,
+        Area::Operations,
+    );
+    assert_class(
+        &changes,
+        "POST /calls",
+        "setter `timeout_secs(i64)` removed",
+        Class::Breaking,
+        Area::Operations,
+    );
+    let back = classify(&new, &old);
+    assert_class(
+        &back,
+        "POST /calls",
+        "new setter `timeout_secs(i64)`",
+        Class::Additive,
+        Area::Operations,
+    );
+}
+
+const TWO_EVENTS: &str = r#"
+paths: {}
+webhooks:
+  callAnswered:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                data: {$ref: '#/components/schemas/CallAnswered'}
+      responses: {'200': {description: ok}}
+  callHangup:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                data: {$ref: '#/components/schemas/CallHangup'}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    CallAnswered:
+      type: object
+      properties:
+        event_type: {type: string, enum: [call.answered]}
+        payload:
+          type: object
+          properties:
+            call_control_id: {type: string}
+    CallHangup:
+      type: object
+      properties:
+        event_type: {type: string, enum: [call.hangup]}
+"#;
+
+#[test]
+fn small_spec_events_removed_and_event_fields_retyped() {
+    let old = small(TWO_EVENTS, SELECT_ALL);
+    let without_hangup = TWO_EVENTS
+        .split("  callHangup:")
+        .next()
+        .unwrap()
+        .to_string()
+        + &TWO_EVENTS[TWO_EVENTS.find("components:").unwrap()..];
+    let new = small(
+        &without_hangup.replace(
+            "call_control_id: {type: string}",
+            "call_control_id: {type: integer}",
+        ),
+        SELECT_ALL,
+    );
+    let changes = classify(&old, &new);
+    assert_class(
+        &changes,
+        "call.hangup",
+        "removed (variant `WebhookEvent::CallHangup`)",
+        Class::Breaking,
+        Area::Events,
+    );
+    let retyped = changes
+        .iter()
+        .find(|c| c.subject.ends_with(".call_control_id"))
+        .unwrap_or_else(|| panic!("no payload field change in {changes:#?}"));
+    assert_eq!(retyped.class, Class::Breaking);
+    assert!(
+        retyped
+            .detail
+            .contains("from `Option<String>` to `Option<i64>`"),
+        "{retyped:?}"
+    );
+    let back = classify(&new, &old);
+    assert_class(
+        &back,
+        "call.hangup",
+        "new variant",
+        Class::Additive,
+        Area::Events,
+    );
+}
+
+#[test]
 fn surface_file_round_trips_and_refuses_other_formats() {
     let surface = small(TWO_OPS, SELECT_ALL);
     let text = surface.to_json();
