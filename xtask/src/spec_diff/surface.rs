@@ -316,7 +316,9 @@ fn is_argument(field: &Field) -> bool {
 
 /// A required string with a single allowed value (`record_type: "event"`): the SDK fills it.
 fn is_constant(field: &Field) -> bool {
-    field.required && field.ty == TypeRef::String && field.facts.allowed.len() == 1
+    field.required
+        && field.ty == TypeRef::String
+        && matches!(field.facts.allowed.as_slice(), [value] if value.is_string())
 }
 
 /// Types users pass to an operation: its argument and setter types.
