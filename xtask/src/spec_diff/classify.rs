@@ -301,17 +301,104 @@ fn arguments_and_setters(
 fn models(out: &mut Changes, old: &Surface, new: &Surface) {
     use Area::Models as A;
     let (removed, added, kept) = split_keys(&old.models, &new.models);
+    let replacements = replacements(old, new, &removed, &added);
     for name in removed {
         let kind = old.models[name].kind();
-        out.push(Class::Breaking, A, name, format!("{kind} removed"));
+        let detail = match replacements.get(name) {
+            Some(target) => format!("{kind} replaced by `{target}`, which has the same shape"),
+            None => format!("{kind} removed"),
+        };
+        out.push(Class::Breaking, A, name, detail);
     }
     for name in added {
+        if replacements.values().any(|target| *target == name) {
+            continue;
+        }
         let kind = new.models[name].kind();
         out.push(Class::Additive, A, name, format!("new {kind}"));
     }
     for name in kept {
         model(out, name, &old.models[name], &new.models[name]);
     }
+}
+
+/// Removed models paired with the one added model of the same shape: renamed, or merged into it
+/// (deduplicated enums). Shapes are compared with the pairs found so far applied to the old
+/// model's type names, so a renamed struct whose inline enums were renamed with it still pairs.
+fn replacements<'a>(
+    old: &'a Surface,
+    new: &'a Surface,
+    removed: &[&'a String],
+    added: &[&'a String],
+) -> BTreeMap<&'a String, &'a String> {
+    let mut found: BTreeMap<&String, &String> = BTreeMap::new();
+    loop {
+        let renames: BTreeMap<&str, &str> = found
+            .iter()
+            .map(|(o, n)| (o.as_str(), n.as_str()))
+            .collect();
+        let before = found.len();
+        let unpaired: Vec<&&String> = removed.iter().filter(|n| !found.contains_key(*n)).collect();
+        for name in unpaired {
+            let shape = shape(&old.models[*name], &renames);
+            let mut same = added
+                .iter()
+                .filter(|a| shape == self::shape(&new.models[**a], &BTreeMap::new()));
+            if let (Some(target), None) = (same.next(), same.next()) {
+                found.insert(name, target);
+            }
+        }
+        if found.len() == before {
+            return found;
+        }
+    }
+}
+
+/// A model without where it is used, its type names passed through `renames`.
+fn shape(model: &ModelSurface, renames: &BTreeMap<&str, &str>) -> ModelSurface {
+    let rename = |ty: &String| rename_types(ty, renames);
+    match model {
+        ModelSurface::Struct { fields, .. } => ModelSurface::Struct {
+            fields: fields
+                .iter()
+                .map(|(name, f)| {
+                    let mut f = f.clone();
+                    f.ty = rename(&f.ty);
+                    (name.clone(), f)
+                })
+                .collect(),
+            defaultable: false,
+            written: false,
+            read: false,
+        },
+        ModelSurface::Union { variants } => ModelSurface::Union {
+            variants: variants
+                .iter()
+                .map(|(name, ty)| (name.clone(), rename(ty)))
+                .collect(),
+        },
+        ModelSurface::Alias { target } => ModelSurface::Alias {
+            target: rename(target),
+        },
+        ModelSurface::Enum { .. } => model.clone(),
+    }
+}
+
+/// `ty` with each identifier found in `renames` replaced (`Option<Vec<A>>` with A -> B).
+fn rename_types(ty: &str, renames: &BTreeMap<&str, &str>) -> String {
+    let mut out = String::with_capacity(ty.len());
+    let mut ident = String::new();
+    for ch in ty.chars().chain(std::iter::once(' ')) {
+        if ch.is_ascii_alphanumeric() || ch == '_' {
+            ident.push(ch);
+            continue;
+        }
+        out.push_str(renames.get(ident.as_str()).copied().unwrap_or(&ident));
+        ident.clear();
+        out.push(ch);
+    }
+    out.pop();
+    out
 }
 
 fn model(out: &mut Changes, name: &str, old: &ModelSurface, new: &ModelSurface) {

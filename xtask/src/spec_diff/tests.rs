@@ -269,6 +269,43 @@ fn small_spec_renamed_method_is_breaking_and_keyed_by_method_and_path() {
 }
 
 #[test]
+fn small_spec_renamed_model_is_one_line() {
+    let old = small(TWO_OPS, SELECT_ALL);
+    let new = small(
+        &TWO_OPS
+            .replace("    Call:\n", "    CallRecord:\n")
+            .replace("schemas/Call'", "schemas/CallRecord'"),
+        SELECT_ALL,
+    );
+    let changes = classify(&old, &new);
+    assert_class(
+        &changes,
+        "Call",
+        "struct replaced by `CallRecord`",
+        Class::Breaking,
+        Area::Models,
+    );
+    assert_class(
+        &changes,
+        "CallState",
+        "enum replaced by `CallRecordState`",
+        Class::Breaking,
+        Area::Models,
+    );
+    assert!(
+        !changes.iter().any(|c| c.detail.starts_with("new ")),
+        "no separate addition for the new names: {changes:#?}"
+    );
+    assert_class(
+        &changes,
+        "GET /calls/{id}",
+        "response `Data<Call>` is now `Data<CallRecord>`",
+        Class::Breaking,
+        Area::Operations,
+    );
+}
+
+#[test]
 fn small_spec_union_variant_added_is_breaking() {
     let spec = |alternatives: &str| {
         format!(
