@@ -10,7 +10,7 @@ use std::process::Command;
 
 use super::classify::{any_breaking, classify, Change, Class};
 use super::report::render;
-use super::surface::{Surface, SURFACE_FILE};
+use super::surface::{Surface, SURFACE_FILE, SURFACE_FORMAT};
 use super::version::{Version, CRATE_MANIFEST};
 use crate::error::{GenError, GenResult};
 
@@ -150,6 +150,15 @@ fn base_side(root: &Path, rev: &str) -> GenResult<Result<Side, String>> {
     let manifest = git(root, &["show", &format!("{rev}:{CRATE_MANIFEST}")])?
         .ok_or_else(|| GenError::msg(format!("`{rev}` has no {CRATE_MANIFEST}")))?;
     let origin = format!("{rev}:{SURFACE_FILE}");
+    // A file of another layout was written by another version of this gate: not comparable,
+    // and said so, rather than failing every commit that changes the layout.
+    let format = Surface::format_of(&surface_text, &origin)?;
+    if format != Some(u64::from(SURFACE_FORMAT)) {
+        return Ok(Err(format!(
+            "{origin} has surface format {}, this gate reads {SURFACE_FORMAT}",
+            format.map_or("(none)".to_string(), |f| f.to_string())
+        )));
+    }
     Ok(Ok(Side {
         surface: Surface::from_json(&surface_text, &origin)?,
         version: Version::from_manifest(&manifest, &format!("{rev}:{CRATE_MANIFEST}"))?,

@@ -196,10 +196,7 @@ impl Surface {
 
     /// Reads a surface file's text; `origin` names it in errors (a path or `REV:path`).
     pub fn from_json(text: &str, origin: &str) -> GenResult<Surface> {
-        let format = serde_json::from_str::<serde_json::Value>(text)
-            .map_err(|e| GenError::msg(format!("{origin}: not JSON: {e}")))?
-            .get("format")
-            .and_then(serde_json::Value::as_u64);
+        let format = Surface::format_of(text, origin)?;
         if format != Some(u64::from(SURFACE_FORMAT)) {
             return Err(GenError::msg(format!(
                 "{origin}: surface format {} is not {SURFACE_FORMAT}, the one this xtask reads",
@@ -214,6 +211,14 @@ impl Surface {
                 e.inner()
             ))
         })
+    }
+
+    /// The `format` number of a surface file's text (`None` when it has none).
+    pub fn format_of(text: &str, origin: &str) -> GenResult<Option<u64>> {
+        Ok(serde_json::from_str::<serde_json::Value>(text)
+            .map_err(|e| GenError::msg(format!("{origin}: not JSON: {e}")))?
+            .get("format")
+            .and_then(serde_json::Value::as_u64))
     }
 }
 

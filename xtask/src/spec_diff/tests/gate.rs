@@ -84,6 +84,23 @@ fn gate_on_commits() {
         outcome.text
     );
 
+    // A base written in another surface layout is not compared, and the output says so.
+    let current = std::fs::read_to_string(dir.join(SURFACE_FILE)).unwrap();
+    std::fs::write(
+        dir.join(SURFACE_FILE),
+        current.replacen("\"format\": 1", "\"format\": 0", 1),
+    )
+    .unwrap();
+    git(&dir, &["commit", "-q", "-am", "older layout"]);
+    std::fs::write(dir.join(SURFACE_FILE), current).unwrap();
+    let outcome = gate::evaluate(&dir, "HEAD").unwrap();
+    assert!(
+        !outcome.compared && outcome.text.contains("surface format 0"),
+        "{}",
+        outcome.text
+    );
+    git(&dir, &["commit", "-q", "-am", "current layout"]);
+
     // Additive only, no bump: passes.
     let added_value =
         removed_op.replace("enum: [parked, bridged]", "enum: [parked, bridged, queued]");
