@@ -208,6 +208,11 @@ fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> 
         PathBuf::from("telnyx-voice/API.md"),
         emit::api_doc::render(template, api)?,
     );
+    // The public surface, compared across commits by `cargo xtask spec gate`.
+    files.insert(
+        PathBuf::from(crate::spec_diff::surface::SURFACE_FILE),
+        crate::spec_diff::surface::Surface::from_api(api).to_json(),
+    );
     files.insert(
         PathBuf::from("telnyx-voice/tests/spec_examples/generated.rs"),
         rust_file(

@@ -19,6 +19,7 @@ mod select;
 mod signature_lock;
 #[cfg(test)]
 mod snapshot_tests;
+mod spec_diff;
 mod spec_source;
 mod test_task;
 mod write;
@@ -30,7 +31,9 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen [--spec PATH] [--out DIR] [--check] [--all] [--allow-unpinned] [--docs facts|full] [--timings] [--update-lock]
   cargo xtask spec fetch        download the pinned spec into spec/cache/ and verify its sha256
-  cargo xtask spec pin PATH     pin the spec at PATH (rewrites spec/pin.toml)
+  cargo xtask spec pin PATH     report the API changes, add them to CHANGELOG.md, pin the spec at PATH
+  cargo xtask spec diff OLD NEW API changes between two specs (a path, or `pinned`); exit 3 if breaking
+  cargo xtask spec gate [--base REV]  fail on breaking API changes since REV (HEAD~1) without a version bump
   cargo xtask test [ARGS]       install test dependencies, then run the whole test suite
   cargo xtask bench [--quick]   compare against bare libraries and the Python SDK; writes BENCHMARKS.md
 
@@ -42,6 +45,13 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => {
             parse_codegen(&args[1..]).and_then(|options| codegen::run(&root, &options))
+        }
+        Some("spec")
+            if args
+                .get(1)
+                .is_some_and(|a| spec_diff::SUBCOMMANDS.contains(&a.as_str())) =>
+        {
+            spec_diff::run(&root, &args[1..])
         }
         Some("spec") => spec_source::run_spec_command(&args[1..]).map(|()| 0),
         Some("test") => test_task::run(&root, &args[1..])
