@@ -107,6 +107,7 @@ impl Client {
     }
 
     /// Webhook verification with the client's public key (`TELNYX_PUBLIC_KEY`).
+    #[cfg(feature = "webhooks")]
     pub fn webhooks(&self) -> crate::webhooks::Webhooks<'_> {
         crate::webhooks::Webhooks::new(self.inner.webhook_verifier.as_ref())
     }

@@ -94,11 +94,11 @@ pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
     json.serialize(serializer)
 }
 
-/// The first look at a webhook body: where its `event_type` is.
+/// The first look at a webhook body: the `data` envelope (kept raw) or a top-level `event_type`.
 #[derive(serde::Deserialize)]
-pub(crate) struct EventProbe<'a> {
+struct EventProbe<'a> {
     #[serde(borrow, default)]
-    data: Option<EventTypeProbe<'a>>,
+    data: Option<&'a serde_json::value::RawValue>,
     #[serde(borrow, default)]
     event_type: Option<std::borrow::Cow<'a, str>>,
 }
@@ -109,35 +109,26 @@ struct EventTypeProbe<'a> {
     event_type: Option<std::borrow::Cow<'a, str>>,
 }
 
-impl<'a> EventProbe<'a> {
-    /// Reads only the type fields of a webhook body, skipping the rest.
-    pub(crate) fn read(body: &'a [u8]) -> Result<Self, serde_json::Error> {
-        serde_json::from_slice(body)
-    }
-
-    /// The event type and whether it sits inside a `data` envelope.
-    pub(crate) fn event_type(&self) -> Option<(&str, bool)> {
-        if let Some(event_type) = self.data.as_ref().and_then(|d| d.event_type.as_deref()) {
-            return Some((event_type, true));
+/// The event type of a webhook body and the bytes of its event object (the content of `data`,
+/// or the whole body when the event is not enveloped); `None` when there is no event type.
+/// Each event type is then decoded from its object alone, so every event model is instantiated
+/// with one reader only.
+pub(crate) fn locate_event(
+    body: &[u8],
+) -> Result<Option<(std::borrow::Cow<'_, str>, &[u8])>, serde_json::Error> {
+    let probe: EventProbe<'_> = serde_json::from_slice(body)?;
+    if let Some(data) = probe.data {
+        let inner: EventTypeProbe<'_> = serde_json::from_str(data.get())?;
+        if let Some(event_type) = inner.event_type {
+            return Ok(Some((event_type, data.get().as_bytes())));
         }
-        self.event_type.as_deref().map(|t| (t, false))
     }
+    Ok(probe.event_type.map(|t| (t, body)))
 }
 
-/// Decodes a webhook body as the event object `T`, inside a `data` envelope or not.
-pub(crate) fn parse_event<T: DeserializeOwned>(
-    body: &[u8],
-    enveloped: bool,
-) -> Result<T, serde_json::Error> {
-    #[derive(serde::Deserialize)]
-    struct Envelope<T> {
-        data: T,
-    }
-    if enveloped {
-        serde_json::from_slice::<Envelope<T>>(body).map(|e| e.data)
-    } else {
-        serde_json::from_slice(body)
-    }
+/// Decodes an event object.
+pub(crate) fn parse_event<T: DeserializeOwned>(object: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(object)
 }
 
 /// An identifier newtype over `String`: transparent on the wire, its own type in Rust.

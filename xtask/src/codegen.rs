@@ -161,10 +161,14 @@ pub fn build_api(
 pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static str, String)>> {
     let header = emit::header(&api.spec_sha256, "//");
     Ok(vec![
-        ("mod.rs", format!("{header}\n{}", MOD_RS)),
+        ("mod.rs", format!("{header}\n{}", mod_rs(api))),
         (
             "models.rs",
-            rust_file(emit::models::emit(&api.models, mode), &header, "models.rs")?,
+            rust_file(
+                emit::models::emit(&api.models, &api.serde_use, &api.model_features, mode),
+                &header,
+                "models.rs",
+            )?,
         ),
         (
             "resources.rs",
@@ -197,7 +201,16 @@ pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static s
     ])
 }
 
-const MOD_RS: &str = "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\npub mod events;\npub mod models;\npub mod operations;\npub mod resources;\n";
+/// The generated modules; the events module behind its feature when it has one.
+fn mod_rs(api: &Api) -> String {
+    let events = match &api.events_feature {
+        Some(feature) => format!("#[cfg(feature = \"{feature}\")]\npub mod events;\n"),
+        None => "pub mod events;\n".to_string(),
+    };
+    format!(
+        "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\n{events}pub mod models;\npub mod operations;\npub mod resources;\n"
+    )
+}
 
 fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> {
     let mut files = FileSet::new();

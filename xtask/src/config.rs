@@ -22,6 +22,23 @@ pub struct Config {
     /// Type renames: generated name to the name to use instead.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
+    /// Cargo features gating parts of the surface.
+    #[serde(default)]
+    pub features: Features,
+}
+
+/// Which Cargo feature compiles which part of the surface (none configured: everything always).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Features {
+    /// Feature of each resource group (the first segment of the resource path).
+    #[serde(default)]
+    pub groups: BTreeMap<String, String>,
+    /// Operations (by operationId) with a feature other than their group's.
+    #[serde(default)]
+    pub operations: BTreeMap<String, String>,
+    /// Feature of the webhook events.
+    pub events: Option<String>,
 }
 
 /// Where an identifier newtype is used instead of a plain string.
@@ -93,6 +110,7 @@ impl Config {
             operations: BTreeMap::new(),
             ids: BTreeMap::new(),
             types: BTreeMap::new(),
+            features: Features::default(),
         }
     }
 }

@@ -21,6 +21,13 @@ pub struct Api {
     pub events: Vec<Event>,
     /// Resource handles (every resource path and its prefixes), in path order.
     pub handles: Vec<Handle>,
+    /// Which serde directions each model needs: sent types serialize, received types deserialize.
+    pub serde_use: BTreeMap<String, SerdeUse>,
+    /// Cargo feature of the webhook events, when they are gated.
+    pub events_feature: Option<String>,
+    /// For each model, the Cargo features of the operations and events using it; the model is
+    /// compiled when any of them is on. Absent or empty: always compiled.
+    pub model_features: BTreeMap<String, std::collections::BTreeSet<String>>,
     /// Constructs that were skipped (only in `--all` mode), with their JSON pointers.
     pub skipped: Vec<Skipped>,
 }
@@ -100,6 +107,8 @@ pub struct Operation {
     pub setters: Vec<Setter>,
     /// Event types the operation's description names (facts: event names), in order of mention.
     pub webhooks: Vec<String>,
+    /// The Cargo feature compiling this operation, when the surface is gated.
+    pub feature: Option<String>,
     /// Path parameters in template order.
     pub path_params: Vec<Param>,
     /// Query parameters in spec order.
@@ -171,6 +180,15 @@ pub struct Setter {
     pub wire: String,
     /// Facts for the doc line.
     pub facts: Facts,
+}
+
+/// The serde directions a model is used in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SerdeUse {
+    /// Sent to the API (a request body, a query value, or part of one).
+    pub serialize: bool,
+    /// Read from the API (a response or a webhook event, or part of one).
+    pub deserialize: bool,
 }
 
 /// A resource handle type.

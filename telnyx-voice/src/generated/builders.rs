@@ -6,13 +6,16 @@
 //! runtime's [`Request`](crate::Request) methods, shared by every builder.
 #![allow(clippy::doc_lazy_continuation)]
 /// Request builders of `client.call_control_applications()`.
+#[cfg(feature = "applications")]
 pub mod call_control_applications {
     /// Request builder of `client.call_control_applications().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// List call control applications.
     ///
     /// `GET /call_control_applications` (operationId `ListCallControlApplications`).
+    #[cfg(feature = "applications")]
     pub type List = crate::Request<crate::operations::call_control_applications::List>;
+    #[cfg(feature = "applications")]
     impl List {
         /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
         pub fn filter(
@@ -255,9 +258,11 @@ pub mod call_control_applications {
     /// Create a call control application.
     ///
     /// `POST /call_control_applications` (operationId `CreateCallControlApplication`).
+    #[cfg(feature = "applications")]
     pub type Create = crate::Request<
         crate::operations::call_control_applications::Create,
     >;
+    #[cfg(feature = "applications")]
     impl Create {
         /// `active` · boolean · optional · default `true`
         pub fn active(mut self, value: impl Into<bool>) -> Self {
@@ -353,18 +358,22 @@ pub mod call_control_applications {
     /// Retrieve a call control application.
     ///
     /// `GET /call_control_applications/{id}` (operationId `RetrieveCallControlApplication`).
+    #[cfg(feature = "applications")]
     pub type Retrieve = crate::Request<
         crate::operations::call_control_applications::Retrieve,
     >;
+    #[cfg(feature = "applications")]
     impl Retrieve {}
     /// Request builder of `client.call_control_applications().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Update a call control application.
     ///
     /// `PATCH /call_control_applications/{id}` (operationId `UpdateCallControlApplication`).
+    #[cfg(feature = "applications")]
     pub type Update = crate::Request<
         crate::operations::call_control_applications::Update,
     >;
+    #[cfg(feature = "applications")]
     impl Update {
         /// `active` · boolean · optional · default `true`
         pub fn active(mut self, value: impl Into<bool>) -> Self {
@@ -470,19 +479,24 @@ pub mod call_control_applications {
     /// Delete a call control application.
     ///
     /// `DELETE /call_control_applications/{id}` (operationId `DeleteCallControlApplication`).
+    #[cfg(feature = "applications")]
     pub type Delete = crate::Request<
         crate::operations::call_control_applications::Delete,
     >;
+    #[cfg(feature = "applications")]
     impl Delete {}
 }
 /// Request builders of `client.call_events()`.
+#[cfg(feature = "debugging")]
 pub mod call_events {
     /// Request builder of `client.call_events().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// List call events.
     ///
     /// `GET /call_events` (operationId `ListCallEvents`).
+    #[cfg(feature = "debugging")]
     pub type List = crate::Request<crate::operations::call_events::List>;
+    #[cfg(feature = "debugging")]
     impl List {
         /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
         pub fn filter(
@@ -715,6 +729,7 @@ pub mod call_events {
     }
 }
 /// Request builders of `client.calls()`.
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
 pub mod calls {
     /// Request builder of `client.calls().dial(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
@@ -723,7 +738,9 @@ pub mod calls {
     /// `POST /calls` (operationId `DialCall`).
     ///
     /// Webhooks: [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
+    #[cfg(feature = "calls")]
     pub type Dial = crate::Request<crate::operations::calls::Dial>;
+    #[cfg(feature = "calls")]
     impl Dial {
         /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
         pub fn answering_machine_detection(
@@ -1227,16 +1244,20 @@ pub mod calls {
     /// Retrieve a call status.
     ///
     /// `GET /calls/{call_control_id}` (operationId `RetrieveCallStatus`).
+    #[cfg(feature = "calls")]
     pub type RetrieveStatus = crate::Request<crate::operations::calls::RetrieveStatus>;
+    #[cfg(feature = "calls")]
     impl RetrieveStatus {}
     /// Request builder of `client.calls().actions().add_ai_assistant_messages(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Add messages to AI Assistant.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_add_messages` (operationId `CallAddMessagesToAIAssistant`).
+    #[cfg(feature = "ai-assistant")]
     pub type AddAiAssistantMessages = crate::Request<
         crate::operations::calls::AddAiAssistantMessages,
     >;
+    #[cfg(feature = "ai-assistant")]
     impl AddAiAssistantMessages {
         /// `client_state` · string · optional
         ///
@@ -1270,7 +1291,9 @@ pub mod calls {
     /// Join AI Assistant Conversation.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_join` (operationId `CallJoinAIAssistant`).
+    #[cfg(feature = "ai-assistant")]
     pub type JoinAiAssistant = crate::Request<crate::operations::calls::JoinAiAssistant>;
+    #[cfg(feature = "ai-assistant")]
     impl JoinAiAssistant {
         /// `client_state` · string · optional
         ///
@@ -1294,9 +1317,11 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/ai_assistant_start` (operationId `CallStartAIAssistant`).
     ///
     /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.conversation_insights.generated`](crate::WebhookEvent::CallConversationInsightsGenerated).
+    #[cfg(feature = "ai-assistant")]
     pub type StartAiAssistant = crate::Request<
         crate::operations::calls::StartAiAssistant,
     >;
+    #[cfg(feature = "ai-assistant")]
     impl StartAiAssistant {
         /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
         pub fn assistant(
@@ -1395,7 +1420,9 @@ pub mod calls {
     /// Stop AI Assistant.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_stop` (operationId `CallStopAIAssistant`).
+    #[cfg(feature = "ai-assistant")]
     pub type StopAiAssistant = crate::Request<crate::operations::calls::StopAiAssistant>;
+    #[cfg(feature = "ai-assistant")]
     impl StopAiAssistant {
         /// `client_state` · string · optional
         ///
@@ -1419,7 +1446,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/answer` (operationId `AnswerCall`).
     ///
     /// Webhooks: [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
+    #[cfg(feature = "calls")]
     pub type Answer = crate::Request<crate::operations::calls::Answer>;
+    #[cfg(feature = "calls")]
     impl Answer {
         /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
         pub fn assistant(
@@ -1717,7 +1746,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/bridge` (operationId `BridgeCall`).
     ///
     /// Webhooks: [`call.bridged`](crate::WebhookEvent::CallBridged).
+    #[cfg(feature = "calls")]
     pub type Bridge = crate::Request<crate::operations::calls::Bridge>;
+    #[cfg(feature = "calls")]
     impl Bridge {
         /// `client_state` · string · optional
         ///
@@ -1870,9 +1901,11 @@ pub mod calls {
     /// Update client state.
     ///
     /// `PUT /calls/{call_control_id}/actions/client_state_update` (operationId `UpdateClientState`).
+    #[cfg(feature = "calls")]
     pub type UpdateClientState = crate::Request<
         crate::operations::calls::UpdateClientState,
     >;
+    #[cfg(feature = "calls")]
     impl UpdateClientState {}
     /// Request builder of `client.calls().actions().start_conversation_relay(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
@@ -1881,9 +1914,11 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/conversation_relay_start` (operationId `CallStartConversationRelay`).
     ///
     /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded).
+    #[cfg(feature = "ai-assistant")]
     pub type StartConversationRelay = crate::Request<
         crate::operations::calls::StartConversationRelay,
     >;
+    #[cfg(feature = "ai-assistant")]
     impl StartConversationRelay {
         /// `assistant` · [`ConversationRelayAssistant`](crate::models::ConversationRelayAssistant) · optional
         pub fn assistant(
@@ -2099,9 +2134,11 @@ pub mod calls {
     /// Stop Conversation Relay.
     ///
     /// `POST /calls/{call_control_id}/actions/conversation_relay_stop` (operationId `CallStopConversationRelay`).
+    #[cfg(feature = "ai-assistant")]
     pub type StopConversationRelay = crate::Request<
         crate::operations::calls::StopConversationRelay,
     >;
+    #[cfg(feature = "ai-assistant")]
     impl StopConversationRelay {
         /// `client_state` · string · optional
         ///
@@ -2123,7 +2160,9 @@ pub mod calls {
     /// Enqueue call.
     ///
     /// `POST /calls/{call_control_id}/actions/enqueue` (operationId `EnqueueCall`).
+    #[cfg(feature = "calls")]
     pub type Enqueue = crate::Request<crate::operations::calls::Enqueue>;
+    #[cfg(feature = "calls")]
     impl Enqueue {
         /// `client_state` · string · optional
         ///
@@ -2168,7 +2207,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/fork_start` (operationId `StartCallFork`).
     ///
     /// Webhooks: [`call.fork.started`](crate::WebhookEvent::CallForkStarted), [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
+    #[cfg(feature = "calls")]
     pub type StartForking = crate::Request<crate::operations::calls::StartForking>;
+    #[cfg(feature = "calls")]
     impl StartForking {
         /// `client_state` · string · optional
         ///
@@ -2213,7 +2254,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/fork_stop` (operationId `StopCallFork`).
     ///
     /// Webhooks: [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
+    #[cfg(feature = "calls")]
     pub type StopForking = crate::Request<crate::operations::calls::StopForking>;
+    #[cfg(feature = "calls")]
     impl StopForking {
         /// `client_state` · string · optional
         ///
@@ -2247,7 +2290,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather` (operationId `GatherCall`).
     ///
     /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    #[cfg(feature = "calls")]
     pub type Gather = crate::Request<crate::operations::calls::Gather>;
+    #[cfg(feature = "calls")]
     impl Gather {
         /// `client_state` · string · optional
         ///
@@ -2327,7 +2372,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather_stop` (operationId `StopCallGather`).
     ///
     /// Webhooks: [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    #[cfg(feature = "calls")]
     pub type StopGather = crate::Request<crate::operations::calls::StopGather>;
+    #[cfg(feature = "calls")]
     impl StopGather {
         /// `client_state` · string · optional
         ///
@@ -2351,7 +2398,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather_using_ai` (operationId `callGatherUsingAI`).
     ///
     /// Webhooks: [`call.ai_gather.ended`](crate::WebhookEvent::CallAiGatherEnded), [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.ai_gather.partial_results`](crate::WebhookEvent::CallAiGatherPartialResults), [`call.ai_gather.message_history_updated`](crate::WebhookEvent::CallAiGatherMessageHistoryUpdated).
+    #[cfg(feature = "ai-assistant")]
     pub type GatherUsingAi = crate::Request<crate::operations::calls::GatherUsingAi>;
+    #[cfg(feature = "ai-assistant")]
     impl GatherUsingAi {
         /// `assistant` · [`Assistant`](crate::models::Assistant) · optional
         pub fn assistant(mut self, value: impl Into<crate::models::Assistant>) -> Self {
@@ -2464,9 +2513,11 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather_using_audio` (operationId `GatherUsingAudio`).
     ///
     /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    #[cfg(feature = "calls")]
     pub type GatherUsingAudio = crate::Request<
         crate::operations::calls::GatherUsingAudio,
     >;
+    #[cfg(feature = "calls")]
     impl GatherUsingAudio {
         /// `audio_url` · string · optional
         ///
@@ -2567,9 +2618,11 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather_using_speak` (operationId `GatherUsingSpeak`).
     ///
     /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    #[cfg(feature = "calls")]
     pub type GatherUsingSpeak = crate::Request<
         crate::operations::calls::GatherUsingSpeak,
     >;
+    #[cfg(feature = "calls")]
     impl GatherUsingSpeak {
         /// `client_state` · string · optional
         ///
@@ -2687,7 +2740,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/hangup` (operationId `HangupCall`).
     ///
     /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
+    #[cfg(feature = "calls")]
     pub type Hangup = crate::Request<crate::operations::calls::Hangup>;
+    #[cfg(feature = "calls")]
     impl Hangup {
         /// `client_state` · string · optional
         ///
@@ -2721,7 +2776,9 @@ pub mod calls {
     /// Remove call from a queue.
     ///
     /// `POST /calls/{call_control_id}/actions/leave_queue` (operationId `LeaveQueue`).
+    #[cfg(feature = "calls")]
     pub type LeaveQueue = crate::Request<crate::operations::calls::LeaveQueue>;
+    #[cfg(feature = "calls")]
     impl LeaveQueue {
         /// `client_state` · string · optional
         ///
@@ -2745,7 +2802,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/playback_start` (operationId `StartCallPlayback`).
     ///
     /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded).
+    #[cfg(feature = "calls")]
     pub type StartPlayback = crate::Request<crate::operations::calls::StartPlayback>;
+    #[cfg(feature = "calls")]
     impl StartPlayback {
         /// `audio_type` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
         ///
@@ -2835,7 +2894,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/playback_stop` (operationId `StopCallPlayback`).
     ///
     /// Webhooks: [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
+    #[cfg(feature = "calls")]
     pub type StopPlayback = crate::Request<crate::operations::calls::StopPlayback>;
+    #[cfg(feature = "calls")]
     impl StopPlayback {
         /// `client_state` · string · optional
         ///
@@ -2871,7 +2932,9 @@ pub mod calls {
     /// Record pause.
     ///
     /// `POST /calls/{call_control_id}/actions/record_pause` (operationId `PauseCallRecording`).
+    #[cfg(feature = "calls")]
     pub type PauseRecording = crate::Request<crate::operations::calls::PauseRecording>;
+    #[cfg(feature = "calls")]
     impl PauseRecording {
         /// `client_state` · string · optional
         ///
@@ -2900,7 +2963,9 @@ pub mod calls {
     /// Record resume.
     ///
     /// `POST /calls/{call_control_id}/actions/record_resume` (operationId `ResumeCallRecording`).
+    #[cfg(feature = "calls")]
     pub type ResumeRecording = crate::Request<crate::operations::calls::ResumeRecording>;
+    #[cfg(feature = "calls")]
     impl ResumeRecording {
         /// `client_state` · string · optional
         ///
@@ -2931,7 +2996,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/record_start` (operationId `StartCallRecord`).
     ///
     /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved), [`call.recording.transcription.saved`](crate::WebhookEvent::CallRecordingTranscriptionSaved), [`call.recording.error`](crate::WebhookEvent::CallRecordingError).
+    #[cfg(feature = "calls")]
     pub type StartRecording = crate::Request<crate::operations::calls::StartRecording>;
+    #[cfg(feature = "calls")]
     impl StartRecording {
         /// `client_state` · string · optional
         ///
@@ -3058,7 +3125,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/record_stop` (operationId `StopCallRecording`).
     ///
     /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
+    #[cfg(feature = "calls")]
     pub type StopRecording = crate::Request<crate::operations::calls::StopRecording>;
+    #[cfg(feature = "calls")]
     impl StopRecording {
         /// `client_state` · string · optional
         ///
@@ -3089,7 +3158,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/refer` (operationId `ReferCall`).
     ///
     /// Webhooks: [`call.refer.started`](crate::WebhookEvent::CallReferStarted), [`call.refer.completed`](crate::WebhookEvent::CallReferCompleted), [`call.refer.failed`](crate::WebhookEvent::CallReferFailed).
+    #[cfg(feature = "calls")]
     pub type Refer = crate::Request<crate::operations::calls::Refer>;
+    #[cfg(feature = "calls")]
     impl Refer {
         /// `client_state` · string · optional
         ///
@@ -3145,7 +3216,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/reject` (operationId `RejectCall`).
     ///
     /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup).
+    #[cfg(feature = "calls")]
     pub type Reject = crate::Request<crate::operations::calls::Reject>;
+    #[cfg(feature = "calls")]
     impl Reject {
         /// `client_state` · string · optional
         ///
@@ -3167,7 +3240,9 @@ pub mod calls {
     /// Send DTMF.
     ///
     /// `POST /calls/{call_control_id}/actions/send_dtmf` (operationId `SendDTMF`).
+    #[cfg(feature = "calls")]
     pub type SendDtmf = crate::Request<crate::operations::calls::SendDtmf>;
+    #[cfg(feature = "calls")]
     impl SendDtmf {
         /// `client_state` · string · optional
         ///
@@ -3196,7 +3271,9 @@ pub mod calls {
     /// Send SIP info.
     ///
     /// `POST /calls/{call_control_id}/actions/send_sip_info` (operationId `SendSIPInfo`).
+    #[cfg(feature = "calls")]
     pub type SendSipInfo = crate::Request<crate::operations::calls::SendSipInfo>;
+    #[cfg(feature = "calls")]
     impl SendSipInfo {
         /// `client_state` · string · optional
         ///
@@ -3220,7 +3297,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/siprec_start` (operationId `StartSiprecSession`).
     ///
     /// Webhooks: [`siprec.started`](crate::WebhookEvent::SiprecStarted), [`siprec.stopped`](crate::WebhookEvent::SiprecStopped), [`siprec.failed`](crate::WebhookEvent::SiprecFailed).
+    #[cfg(feature = "calls")]
     pub type StartSiprec = crate::Request<crate::operations::calls::StartSiprec>;
+    #[cfg(feature = "calls")]
     impl StartSiprec {
         /// `client_state` · string · optional
         ///
@@ -3288,7 +3367,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/siprec_stop` (operationId `StopSiprecSession`).
     ///
     /// Webhooks: [`siprec.stopped`](crate::WebhookEvent::SiprecStopped).
+    #[cfg(feature = "calls")]
     pub type StopSiprec = crate::Request<crate::operations::calls::StopSiprec>;
+    #[cfg(feature = "calls")]
     impl StopSiprec {
         /// `client_state` · string · optional
         ///
@@ -3312,7 +3393,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/speak` (operationId `SpeakCall`).
     ///
     /// Webhooks: [`call.speak.started`](crate::WebhookEvent::CallSpeakStarted), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
+    #[cfg(feature = "calls")]
     pub type Speak = crate::Request<crate::operations::calls::Speak>;
+    #[cfg(feature = "calls")]
     impl Speak {
         /// `client_state` · string · optional
         ///
@@ -3394,7 +3477,9 @@ pub mod calls {
     /// Streaming start.
     ///
     /// `POST /calls/{call_control_id}/actions/streaming_start` (operationId `StartCallStreaming`).
+    #[cfg(feature = "calls")]
     pub type StartStreaming = crate::Request<crate::operations::calls::StartStreaming>;
+    #[cfg(feature = "calls")]
     impl StartStreaming {
         /// `client_state` · string · optional
         ///
@@ -3521,7 +3606,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/streaming_stop` (operationId `StopCallStreaming`).
     ///
     /// Webhooks: [`streaming.stopped`](crate::WebhookEvent::StreamingStopped).
+    #[cfg(feature = "calls")]
     pub type StopStreaming = crate::Request<crate::operations::calls::StopStreaming>;
+    #[cfg(feature = "calls")]
     impl StopStreaming {
         /// `client_state` · string · optional
         ///
@@ -3550,9 +3637,11 @@ pub mod calls {
     /// Noise Suppression Start (BETA).
     ///
     /// `POST /calls/{call_control_id}/actions/suppression_start` (operationId `noiseSuppressionStart`).
+    #[cfg(feature = "calls")]
     pub type StartNoiseSuppression = crate::Request<
         crate::operations::calls::StartNoiseSuppression,
     >;
+    #[cfg(feature = "calls")]
     impl StartNoiseSuppression {
         /// `client_state` · string · optional
         ///
@@ -3602,9 +3691,11 @@ pub mod calls {
     /// Noise Suppression Stop (BETA).
     ///
     /// `POST /calls/{call_control_id}/actions/suppression_stop` (operationId `noiseSuppressionStop`).
+    #[cfg(feature = "calls")]
     pub type StopNoiseSuppression = crate::Request<
         crate::operations::calls::StopNoiseSuppression,
     >;
+    #[cfg(feature = "calls")]
     impl StopNoiseSuppression {
         /// `client_state` · string · optional
         ///
@@ -3626,9 +3717,11 @@ pub mod calls {
     /// Switch supervisor role.
     ///
     /// `POST /calls/{call_control_id}/actions/switch_supervisor_role` (operationId `SwitchSupervisorRole`).
+    #[cfg(feature = "calls")]
     pub type SwitchSupervisorRole = crate::Request<
         crate::operations::calls::SwitchSupervisorRole,
     >;
+    #[cfg(feature = "calls")]
     impl SwitchSupervisorRole {}
     /// Request builder of `client.calls().actions().start_transcription(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
@@ -3637,9 +3730,11 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/transcription_start` (operationId `StartCallTranscription`).
     ///
     /// Webhooks: [`call.transcription`](crate::WebhookEvent::CallTranscription).
+    #[cfg(feature = "calls")]
     pub type StartTranscription = crate::Request<
         crate::operations::calls::StartTranscription,
     >;
+    #[cfg(feature = "calls")]
     impl StartTranscription {
         /// `client_state` · string · optional
         ///
@@ -3686,9 +3781,11 @@ pub mod calls {
     /// Transcription stop.
     ///
     /// `POST /calls/{call_control_id}/actions/transcription_stop` (operationId `StopCallTranscription`).
+    #[cfg(feature = "calls")]
     pub type StopTranscription = crate::Request<
         crate::operations::calls::StopTranscription,
     >;
+    #[cfg(feature = "calls")]
     impl StopTranscription {
         /// `client_state` · string · optional
         ///
@@ -3712,7 +3809,9 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/transfer` (operationId `TransferCall`).
     ///
     /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.bridged`](crate::WebhookEvent::CallBridged), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded).
+    #[cfg(feature = "calls")]
     pub type Transfer = crate::Request<crate::operations::calls::Transfer>;
+    #[cfg(feature = "calls")]
     impl Transfer {
         /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
         pub fn answering_machine_detection(
@@ -4031,13 +4130,16 @@ pub mod calls {
     }
 }
 /// Request builders of `client.conferences()`.
+#[cfg(feature = "conferences")]
 pub mod conferences {
     /// Request builder of `client.conferences().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// List conferences.
     ///
     /// `GET /conferences` (operationId `ListConferences`).
+    #[cfg(feature = "conferences")]
     pub type List = crate::Request<crate::operations::conferences::List>;
+    #[cfg(feature = "conferences")]
     impl List {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         pub fn region(
@@ -4283,7 +4385,9 @@ pub mod conferences {
     /// `POST /conferences` (operationId `CreateConference`).
     ///
     /// Webhooks: [`conference.created`](crate::WebhookEvent::ConferenceCreated), [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft), [`conference.ended`](crate::WebhookEvent::ConferenceEnded), [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved), [`conference.floor.changed`](crate::WebhookEvent::ConferenceFloorChanged).
+    #[cfg(feature = "conferences")]
     pub type Create = crate::Request<crate::operations::conferences::Create>;
+    #[cfg(feature = "conferences")]
     impl Create {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional · default `"never"`
         ///
@@ -4367,7 +4471,9 @@ pub mod conferences {
     /// Retrieve a conference.
     ///
     /// `GET /conferences/{id}` (operationId `RetrieveConference`).
+    #[cfg(feature = "conferences")]
     pub type Retrieve = crate::Request<crate::operations::conferences::Retrieve>;
+    #[cfg(feature = "conferences")]
     impl Retrieve {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         pub fn region(
@@ -4383,9 +4489,11 @@ pub mod conferences {
     /// List conference participants.
     ///
     /// `GET /conferences/{conference_id}/participants` (operationId `ListConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     pub type ListParticipants = crate::Request<
         crate::operations::conferences::ListParticipants,
     >;
+    #[cfg(feature = "conferences")]
     impl ListParticipants {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         pub fn region(
@@ -4467,18 +4575,22 @@ pub mod conferences {
     /// Retrieve a conference participant.
     ///
     /// `GET /conferences/{id}/participants/{participant_id}` (operationId `RetrieveConferenceParticipant`).
+    #[cfg(feature = "conferences")]
     pub type RetrieveParticipant = crate::Request<
         crate::operations::conferences::RetrieveParticipant,
     >;
+    #[cfg(feature = "conferences")]
     impl RetrieveParticipant {}
     /// Request builder of `client.conferences().participants().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Update a conference participant.
     ///
     /// `PATCH /conferences/{id}/participants/{participant_id}` (operationId `UpdateConferenceParticipant`).
+    #[cfg(feature = "conferences")]
     pub type UpdateParticipant = crate::Request<
         crate::operations::conferences::UpdateParticipant,
     >;
+    #[cfg(feature = "conferences")]
     impl UpdateParticipant {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
@@ -4510,9 +4622,11 @@ pub mod conferences {
     /// End a conference.
     ///
     /// `POST /conferences/{id}/actions/end` (operationId `EndConference`).
+    #[cfg(feature = "conferences")]
     pub type EndConference = crate::Request<
         crate::operations::conferences::EndConference,
     >;
+    #[cfg(feature = "conferences")]
     impl EndConference {
         /// `command_id` · string · optional
         ///
@@ -4527,9 +4641,11 @@ pub mod conferences {
     /// Gather DTMF using audio prompt in a conference.
     ///
     /// `POST /conferences/{id}/actions/gather_using_audio` (operationId `ConferenceGatherUsingAudio`).
+    #[cfg(feature = "conferences")]
     pub type GatherDtmfAudio = crate::Request<
         crate::operations::conferences::GatherDtmfAudio,
     >;
+    #[cfg(feature = "conferences")]
     impl GatherDtmfAudio {
         /// `audio_url` · string · optional
         ///
@@ -4634,7 +4750,9 @@ pub mod conferences {
     /// Hold conference participants.
     ///
     /// `POST /conferences/{id}/actions/hold` (operationId `HoldConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     pub type Hold = crate::Request<crate::operations::conferences::Hold>;
+    #[cfg(feature = "conferences")]
     impl Hold {
         /// `audio_url` · string · optional
         ///
@@ -4678,7 +4796,9 @@ pub mod conferences {
     /// `POST /conferences/{id}/actions/join` (operationId `JoinConference`).
     ///
     /// Webhooks: [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
+    #[cfg(feature = "conferences")]
     pub type Join = crate::Request<crate::operations::conferences::Join>;
+    #[cfg(feature = "conferences")]
     impl Join {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
@@ -4793,7 +4913,9 @@ pub mod conferences {
     /// `POST /conferences/{id}/actions/leave` (operationId `LeaveConference`).
     ///
     /// Webhooks: [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
+    #[cfg(feature = "conferences")]
     pub type Leave = crate::Request<crate::operations::conferences::Leave>;
+    #[cfg(feature = "conferences")]
     impl Leave {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
@@ -4828,7 +4950,9 @@ pub mod conferences {
     /// Mute conference participants.
     ///
     /// `POST /conferences/{id}/actions/mute` (operationId `MuteConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     pub type Mute = crate::Request<crate::operations::conferences::Mute>;
+    #[cfg(feature = "conferences")]
     impl Mute {
         /// `call_control_ids` · list of string · optional
         pub fn call_control_ids(
@@ -4856,7 +4980,9 @@ pub mod conferences {
     /// Play audio to conference participants.
     ///
     /// `POST /conferences/{id}/actions/play` (operationId `PlayConferenceAudio`).
+    #[cfg(feature = "conferences")]
     pub type Play = crate::Request<crate::operations::conferences::Play>;
+    #[cfg(feature = "conferences")]
     impl Play {
         /// `audio_url` · string · optional
         ///
@@ -4905,7 +5031,9 @@ pub mod conferences {
     /// Conference recording pause.
     ///
     /// `POST /conferences/{id}/actions/record_pause` (operationId `PauseConferenceRecording`).
+    #[cfg(feature = "conferences")]
     pub type RecordPause = crate::Request<crate::operations::conferences::RecordPause>;
+    #[cfg(feature = "conferences")]
     impl RecordPause {
         /// `command_id` · string · optional
         ///
@@ -4937,7 +5065,9 @@ pub mod conferences {
     /// Conference recording resume.
     ///
     /// `POST /conferences/{id}/actions/record_resume` (operationId `ResumeConferenceRecording`).
+    #[cfg(feature = "conferences")]
     pub type RecordResume = crate::Request<crate::operations::conferences::RecordResume>;
+    #[cfg(feature = "conferences")]
     impl RecordResume {
         /// `command_id` · string · optional
         ///
@@ -4971,7 +5101,9 @@ pub mod conferences {
     /// `POST /conferences/{id}/actions/record_start` (operationId `StartConferenceRecording`).
     ///
     /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
+    #[cfg(feature = "conferences")]
     pub type RecordStart = crate::Request<crate::operations::conferences::RecordStart>;
+    #[cfg(feature = "conferences")]
     impl RecordStart {
         /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"single"`
         ///
@@ -5029,7 +5161,9 @@ pub mod conferences {
     /// `POST /conferences/{id}/actions/record_stop` (operationId `StopConferenceRecording`).
     ///
     /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
+    #[cfg(feature = "conferences")]
     pub type RecordStop = crate::Request<crate::operations::conferences::RecordStop>;
+    #[cfg(feature = "conferences")]
     impl RecordStop {
         /// `client_state` · string · optional
         ///
@@ -5068,7 +5202,9 @@ pub mod conferences {
     /// Send DTMF to conference participants.
     ///
     /// `POST /conferences/{id}/actions/send_dtmf` (operationId `ConferenceSendDTMF`).
+    #[cfg(feature = "conferences")]
     pub type SendDtmf = crate::Request<crate::operations::conferences::SendDtmf>;
+    #[cfg(feature = "conferences")]
     impl SendDtmf {
         /// `call_control_ids` · list of string · optional
         ///
@@ -5102,7 +5238,9 @@ pub mod conferences {
     /// Speak text to conference participants.
     ///
     /// `POST /conferences/{id}/actions/speak` (operationId `SpeakTextToConference`).
+    #[cfg(feature = "conferences")]
     pub type Speak = crate::Request<crate::operations::conferences::Speak>;
+    #[cfg(feature = "conferences")]
     impl Speak {
         /// `call_control_ids` · list of string · optional
         pub fn call_control_ids(
@@ -5165,7 +5303,9 @@ pub mod conferences {
     /// Stop audio being played on the conference.
     ///
     /// `POST /conferences/{id}/actions/stop` (operationId `StopConferenceAudio`).
+    #[cfg(feature = "conferences")]
     pub type Stop = crate::Request<crate::operations::conferences::Stop>;
+    #[cfg(feature = "conferences")]
     impl Stop {
         /// `call_control_ids` · list of string · optional
         pub fn call_control_ids(
@@ -5193,7 +5333,9 @@ pub mod conferences {
     /// Unhold conference participants.
     ///
     /// `POST /conferences/{id}/actions/unhold` (operationId `UnholdConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     pub type Unhold = crate::Request<crate::operations::conferences::Unhold>;
+    #[cfg(feature = "conferences")]
     impl Unhold {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
@@ -5211,7 +5353,9 @@ pub mod conferences {
     /// Unmute conference participants.
     ///
     /// `POST /conferences/{id}/actions/unmute` (operationId `UnmuteConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     pub type Unmute = crate::Request<crate::operations::conferences::Unmute>;
+    #[cfg(feature = "conferences")]
     impl Unmute {
         /// `call_control_ids` · list of string · optional
         pub fn call_control_ids(
@@ -5239,7 +5383,9 @@ pub mod conferences {
     /// Update conference participant.
     ///
     /// `POST /conferences/{id}/actions/update` (operationId `UpdateConference`).
+    #[cfg(feature = "conferences")]
     pub type Update = crate::Request<crate::operations::conferences::Update>;
+    #[cfg(feature = "conferences")]
     impl Update {
         /// `command_id` · string · optional
         ///
@@ -5273,13 +5419,16 @@ pub mod conferences {
     }
 }
 /// Request builders of `client.connections()`.
+#[cfg(feature = "applications")]
 pub mod connections {
     /// Request builder of `client.connections().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// List connections.
     ///
     /// `GET /connections` (operationId `ListConnections`).
+    #[cfg(feature = "applications")]
     pub type List = crate::Request<crate::operations::connections::List>;
+    #[cfg(feature = "applications")]
     impl List {
         /// `filter` · [`ConnectionsFilterConsolidated`](crate::models::ConnectionsFilterConsolidated) · optional
         pub fn filter(
@@ -5357,9 +5506,11 @@ pub mod connections {
     /// List all active calls for given connection.
     ///
     /// `GET /connections/{connection_id}/active_calls` (operationId `ListConnectionActiveCalls`).
+    #[cfg(feature = "applications")]
     pub type ListActiveCalls = crate::Request<
         crate::operations::connections::ListActiveCalls,
     >;
+    #[cfg(feature = "applications")]
     impl ListActiveCalls {
         /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
         pub fn page(
@@ -5404,56 +5555,70 @@ pub mod connections {
     /// Retrieve a connection.
     ///
     /// `GET /connections/{id}` (operationId `RetrieveConnection`).
+    #[cfg(feature = "applications")]
     pub type Retrieve = crate::Request<crate::operations::connections::Retrieve>;
+    #[cfg(feature = "applications")]
     impl Retrieve {}
 }
 /// Request builders of `client.custom_storage_credentials()`.
+#[cfg(feature = "applications")]
 pub mod custom_storage_credentials {
     /// Request builder of `client.custom_storage_credentials().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Retrieve a stored credential.
     ///
     /// `GET /custom_storage_credentials/{connection_id}` (operationId `GetCustomStorageCredentials`).
+    #[cfg(feature = "applications")]
     pub type Retrieve = crate::Request<
         crate::operations::custom_storage_credentials::Retrieve,
     >;
+    #[cfg(feature = "applications")]
     impl Retrieve {}
     /// Request builder of `client.custom_storage_credentials().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Create a custom storage credential.
     ///
     /// `POST /custom_storage_credentials/{connection_id}` (operationId `CreateCustomStorageCredentials`).
+    #[cfg(feature = "applications")]
     pub type Create = crate::Request<
         crate::operations::custom_storage_credentials::Create,
     >;
+    #[cfg(feature = "applications")]
     impl Create {}
     /// Request builder of `client.custom_storage_credentials().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Update a stored credential.
     ///
     /// `PUT /custom_storage_credentials/{connection_id}` (operationId `UpdateCustomStorageCredentials`).
+    #[cfg(feature = "applications")]
     pub type Update = crate::Request<
         crate::operations::custom_storage_credentials::Update,
     >;
+    #[cfg(feature = "applications")]
     impl Update {}
     /// Request builder of `client.custom_storage_credentials().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Delete a stored credential.
     ///
     /// `DELETE /custom_storage_credentials/{connection_id}` (operationId `DeleteCustomStorageCredentials`).
+    #[cfg(feature = "applications")]
     pub type Delete = crate::Request<
         crate::operations::custom_storage_credentials::Delete,
     >;
+    #[cfg(feature = "applications")]
     impl Delete {}
 }
 /// Request builders of `client.queues()`.
+#[cfg(feature = "queues")]
 pub mod queues {
     /// Request builder of `client.queues().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// List queues.
     ///
     /// `GET /queues` (operationId `ListQueues`).
+    #[cfg(feature = "queues")]
     pub type List = crate::Request<crate::operations::queues::List>;
+    #[cfg(feature = "queues")]
     impl List {
         /// `page[number]` · integer · optional · default `1` · minimum 1
         pub fn page_number(mut self, value: impl Into<i64>) -> Self {
@@ -5471,7 +5636,9 @@ pub mod queues {
     /// Create a queue.
     ///
     /// `POST /queues` (operationId `CreateQueue`).
+    #[cfg(feature = "queues")]
     pub type Create = crate::Request<crate::operations::queues::Create>;
+    #[cfg(feature = "queues")]
     impl Create {
         /// `max_size` · integer · optional · default `300` · minimum 1
         ///
@@ -5486,28 +5653,36 @@ pub mod queues {
     /// Retrieve a call queue.
     ///
     /// `GET /queues/{queue_name}` (operationId `RetrieveCallQueue`).
+    #[cfg(feature = "queues")]
     pub type Retrieve = crate::Request<crate::operations::queues::Retrieve>;
+    #[cfg(feature = "queues")]
     impl Retrieve {}
     /// Request builder of `client.queues().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Update a queue.
     ///
     /// `POST /queues/{queue_name}` (operationId `UpdateQueue`).
+    #[cfg(feature = "queues")]
     pub type Update = crate::Request<crate::operations::queues::Update>;
+    #[cfg(feature = "queues")]
     impl Update {}
     /// Request builder of `client.queues().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Delete a queue.
     ///
     /// `DELETE /queues/{queue_name}` (operationId `DeleteQueue`).
+    #[cfg(feature = "queues")]
     pub type Delete = crate::Request<crate::operations::queues::Delete>;
+    #[cfg(feature = "queues")]
     impl Delete {}
     /// Request builder of `client.queues().calls().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Retrieve calls from a queue.
     ///
     /// `GET /queues/{queue_name}/calls` (operationId `ListQueueCalls`).
+    #[cfg(feature = "queues")]
     pub type ListCalls = crate::Request<crate::operations::queues::ListCalls>;
+    #[cfg(feature = "queues")]
     impl ListCalls {
         /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
         pub fn page(
@@ -5552,14 +5727,18 @@ pub mod queues {
     /// Retrieve a call from a queue.
     ///
     /// `GET /queues/{queue_name}/calls/{call_control_id}` (operationId `RetrieveCallFromQueue`).
+    #[cfg(feature = "queues")]
     pub type RetrieveCall = crate::Request<crate::operations::queues::RetrieveCall>;
+    #[cfg(feature = "queues")]
     impl RetrieveCall {}
     /// Request builder of `client.queues().calls().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Update queued call.
     ///
     /// `PATCH /queues/{queue_name}/calls/{call_control_id}` (operationId `UpdateCallInQueue`).
+    #[cfg(feature = "queues")]
     pub type UpdateCall = crate::Request<crate::operations::queues::UpdateCall>;
+    #[cfg(feature = "queues")]
     impl UpdateCall {
         /// `keep_after_hangup` · boolean · optional
         ///
@@ -5574,17 +5753,22 @@ pub mod queues {
     /// Force remove a call from a queue.
     ///
     /// `DELETE /queues/{queue_name}/calls/{call_control_id}` (operationId `RemoveQueueCall`).
+    #[cfg(feature = "queues")]
     pub type RemoveCall = crate::Request<crate::operations::queues::RemoveCall>;
+    #[cfg(feature = "queues")]
     impl RemoveCall {}
 }
 /// Request builders of `client.recording_transcriptions()`.
+#[cfg(feature = "recordings")]
 pub mod recording_transcriptions {
     /// Request builder of `client.recording_transcriptions().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// List all recording transcriptions.
     ///
     /// `GET /recording_transcriptions` (operationId `getRecordingTranscriptions`).
+    #[cfg(feature = "recordings")]
     pub type List = crate::Request<crate::operations::recording_transcriptions::List>;
+    #[cfg(feature = "recordings")]
     impl List {
         /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
         pub fn page(
@@ -5655,28 +5839,35 @@ pub mod recording_transcriptions {
     /// Retrieve a recording transcription.
     ///
     /// `GET /recording_transcriptions/{recording_transcription_id}` (operationId `getRecordingTranscription`).
+    #[cfg(feature = "recordings")]
     pub type Retrieve = crate::Request<
         crate::operations::recording_transcriptions::Retrieve,
     >;
+    #[cfg(feature = "recordings")]
     impl Retrieve {}
     /// Request builder of `client.recording_transcriptions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Delete a recording transcription.
     ///
     /// `DELETE /recording_transcriptions/{recording_transcription_id}` (operationId `deleteRecordingTranscription`).
+    #[cfg(feature = "recordings")]
     pub type Delete = crate::Request<
         crate::operations::recording_transcriptions::Delete,
     >;
+    #[cfg(feature = "recordings")]
     impl Delete {}
 }
 /// Request builders of `client.recordings()`.
+#[cfg(feature = "recordings")]
 pub mod recordings {
     /// Request builder of `client.recordings().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// List all call recordings.
     ///
     /// `GET /recordings` (operationId `GetRecordings`).
+    #[cfg(feature = "recordings")]
     pub type List = crate::Request<crate::operations::recordings::List>;
+    #[cfg(feature = "recordings")]
     impl List {
         /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
         pub fn page(
@@ -5884,31 +6075,40 @@ pub mod recordings {
     /// Retrieve a call recording.
     ///
     /// `GET /recordings/{recording_id}` (operationId `GetRecording`).
+    #[cfg(feature = "recordings")]
     pub type Retrieve = crate::Request<crate::operations::recordings::Retrieve>;
+    #[cfg(feature = "recordings")]
     impl Retrieve {}
     /// Request builder of `client.recordings().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Delete a call recording.
     ///
     /// `DELETE /recordings/{recording_id}` (operationId `DeleteRecording`).
+    #[cfg(feature = "recordings")]
     pub type Delete = crate::Request<crate::operations::recordings::Delete>;
+    #[cfg(feature = "recordings")]
     impl Delete {}
     /// Request builder of `client.recordings().actions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// Delete a list of call recordings.
     ///
     /// `POST /recordings/actions/delete` (operationId `DeleteRecordings`).
+    #[cfg(feature = "recordings")]
     pub type DeleteMany = crate::Request<crate::operations::recordings::DeleteMany>;
+    #[cfg(feature = "recordings")]
     impl DeleteMany {}
 }
 /// Request builders of `client.webhook_deliveries()`.
+#[cfg(feature = "debugging")]
 pub mod webhook_deliveries {
     /// Request builder of `client.webhook_deliveries().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
     ///
     /// List webhook deliveries.
     ///
     /// `GET /webhook_deliveries` (operationId `GetWebhookDeliveries`).
+    #[cfg(feature = "debugging")]
     pub type List = crate::Request<crate::operations::webhook_deliveries::List>;
+    #[cfg(feature = "debugging")]
     impl List {
         /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
         pub fn page(
@@ -6047,6 +6247,8 @@ pub mod webhook_deliveries {
     /// Find webhook_delivery details by ID.
     ///
     /// `GET /webhook_deliveries/{id}` (operationId `GetWebhookDelivery`).
+    #[cfg(feature = "debugging")]
     pub type Retrieve = crate::Request<crate::operations::webhook_deliveries::Retrieve>;
+    #[cfg(feature = "debugging")]
     impl Retrieve {}
 }

@@ -129,6 +129,7 @@ pub enum WebhookEvent {
     Unknown(serde_json::Value),
 }
 /// Serializes the event object (the content of `data`); an unknown event as received.
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -278,228 +279,198 @@ impl WebhookEvent {
     ];
     /// Decodes a webhook body (already verified) into its variant.
     pub fn from_json_bytes(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let probe = crate::private::EventProbe::read(body)?;
-        let Some((event_type, enveloped)) = probe.event_type() else {
+        let Some((event_type, object)) = crate::private::locate_event(body)? else {
             return serde_json::from_slice(body).map(WebhookEvent::Unknown);
         };
-        match event_type {
+        match event_type.as_ref() {
             "call.ai_gather.ended" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallAiGatherEnded)
+                crate::private::parse_event(object).map(WebhookEvent::CallAiGatherEnded)
             }
             "call.ai_gather.message_history_updated" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallAiGatherMessageHistoryUpdated)
             }
             "call.ai_gather.partial_results" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallAiGatherPartialResults)
             }
             "call.answered" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallAnswered)
+                crate::private::parse_event(object).map(WebhookEvent::CallAnswered)
             }
             "call.bridged" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallBridged)
+                crate::private::parse_event(object).map(WebhookEvent::CallBridged)
             }
             "call.conversation.ended" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallConversationEnded)
             }
             "call.conversation_insights.generated" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallConversationInsightsGenerated)
             }
             "call.cost" => {
-                crate::private::parse_event(body, enveloped).map(WebhookEvent::CallCost)
+                crate::private::parse_event(object).map(WebhookEvent::CallCost)
             }
             "call.deepfake_detection.error" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallDeepfakeDetectionError)
             }
             "call.deepfake_detection.result" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallDeepfakeDetectionResult)
             }
             "call.dtmf.received" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallDtmfReceived)
+                crate::private::parse_event(object).map(WebhookEvent::CallDtmfReceived)
             }
             "call.enqueued" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallEnqueued)
+                crate::private::parse_event(object).map(WebhookEvent::CallEnqueued)
             }
             "call.fork.started" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallForkStarted)
+                crate::private::parse_event(object).map(WebhookEvent::CallForkStarted)
             }
             "call.fork.stopped" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallForkStopped)
+                crate::private::parse_event(object).map(WebhookEvent::CallForkStopped)
             }
             "call.gather.ended" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallGatherEnded)
+                crate::private::parse_event(object).map(WebhookEvent::CallGatherEnded)
             }
             "call.hangup" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallHangup)
+                crate::private::parse_event(object).map(WebhookEvent::CallHangup)
             }
             "call.hold" => {
-                crate::private::parse_event(body, enveloped).map(WebhookEvent::CallHold)
+                crate::private::parse_event(object).map(WebhookEvent::CallHold)
             }
             "call.initiated" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallInitiated)
+                crate::private::parse_event(object).map(WebhookEvent::CallInitiated)
             }
             "call.dequeued" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallDequeued)
+                crate::private::parse_event(object).map(WebhookEvent::CallDequeued)
             }
             "call.machine.detection.ended" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallMachineDetectionEnded)
             }
             "call.machine.greeting.ended" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallMachineGreetingEnded)
             }
             "call.machine.premium.detection.ended" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallMachinePremiumDetectionEnded)
             }
             "call.machine.premium.greeting.ended" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallMachinePremiumGreetingEnded)
             }
             "call.playback.ended" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallPlaybackEnded)
+                crate::private::parse_event(object).map(WebhookEvent::CallPlaybackEnded)
             }
             "call.playback.started" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallPlaybackStarted)
             }
             "call.recording.error" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallRecordingError)
+                crate::private::parse_event(object).map(WebhookEvent::CallRecordingError)
             }
             "call.recording.saved" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallRecordingSaved)
+                crate::private::parse_event(object).map(WebhookEvent::CallRecordingSaved)
             }
             "call.recording.transcription.saved" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::CallRecordingTranscriptionSaved)
             }
             "call.refer.completed" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallReferCompleted)
+                crate::private::parse_event(object).map(WebhookEvent::CallReferCompleted)
             }
             "call.refer.failed" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallReferFailed)
+                crate::private::parse_event(object).map(WebhookEvent::CallReferFailed)
             }
             "call.refer.started" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallReferStarted)
+                crate::private::parse_event(object).map(WebhookEvent::CallReferStarted)
             }
             "siprec.failed" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::SiprecFailed)
+                crate::private::parse_event(object).map(WebhookEvent::SiprecFailed)
             }
             "siprec.started" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::SiprecStarted)
+                crate::private::parse_event(object).map(WebhookEvent::SiprecStarted)
             }
             "siprec.stopped" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::SiprecStopped)
+                crate::private::parse_event(object).map(WebhookEvent::SiprecStopped)
             }
             "call.speak.ended" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallSpeakEnded)
+                crate::private::parse_event(object).map(WebhookEvent::CallSpeakEnded)
             }
             "call.speak.started" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallSpeakStarted)
+                crate::private::parse_event(object).map(WebhookEvent::CallSpeakStarted)
             }
             "streaming.failed" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::StreamingFailed)
+                crate::private::parse_event(object).map(WebhookEvent::StreamingFailed)
             }
             "streaming.started" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::StreamingStarted)
+                crate::private::parse_event(object).map(WebhookEvent::StreamingStarted)
             }
             "streaming.stopped" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::StreamingStopped)
+                crate::private::parse_event(object).map(WebhookEvent::StreamingStopped)
             }
             "call.unhold" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallUnhold)
+                crate::private::parse_event(object).map(WebhookEvent::CallUnhold)
             }
             "conference.created" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::ConferenceCreated)
+                crate::private::parse_event(object).map(WebhookEvent::ConferenceCreated)
             }
             "conference.ended" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::ConferenceEnded)
+                crate::private::parse_event(object).map(WebhookEvent::ConferenceEnded)
             }
             "conference.floor.changed" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceFloorChanged)
             }
             "conference.participant.joined" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantJoined)
             }
             "conference.participant.left" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantLeft)
             }
             "conference.participant.playback.ended" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantPlaybackEnded)
             }
             "conference.participant.playback.started" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantPlaybackStarted)
             }
             "conference.participant.speak.ended" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantSpeakEnded)
             }
             "conference.participant.speak.started" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantSpeakStarted)
             }
             "conference.playback.ended" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferencePlaybackEnded)
             }
             "conference.playback.started" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferencePlaybackStarted)
             }
             "conference.recording.saved" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceRecordingSaved)
             }
             "conference.speak.ended" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceSpeakEnded)
             }
             "conference.speak.started" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceSpeakStarted)
             }
             "call.transcription" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallTranscription)
+                crate::private::parse_event(object).map(WebhookEvent::CallTranscription)
             }
             _ => serde_json::from_slice(body).map(WebhookEvent::Unknown),
         }

@@ -4,6 +4,7 @@
 //! Code generated from the Telnyx OpenAPI spec.
 
 pub mod builders;
+#[cfg(feature = "webhooks")]
 pub mod events;
 pub mod models;
 pub mod operations;

@@ -186,12 +186,14 @@ pub const EXPECTED_WEBHOOKS: &[(&str, &[&str])] = &[
     ("GetWebhookDelivery", &[]),
 ];
 /// Operations of `client.call_control_applications()`.
+#[cfg(feature = "applications")]
 pub mod call_control_applications {
     /// The operation behind `client.call_control_applications().list(..)`.
     ///
     /// List call control applications.
     ///
     /// `GET /call_control_applications` (operationId `ListCallControlApplications`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct List {
@@ -202,6 +204,7 @@ pub mod call_control_applications {
         /// `sort` · [`SortConnection`](crate::models::SortConnection) · optional · default `"created_at"`
         pub sort: Option<crate::models::SortConnection>,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for List {
         type Output = crate::Page<
             crate::models::CallControlApplication,
@@ -229,6 +232,7 @@ pub mod call_control_applications {
             Ok(request)
         }
     }
+    #[cfg(feature = "applications")]
     impl crate::PagedOperation for List {
         type Item = crate::models::CallControlApplication;
         const SCHEME: crate::PageScheme = crate::PageScheme::PageNumber;
@@ -238,12 +242,14 @@ pub mod call_control_applications {
     /// Create a call control application.
     ///
     /// `POST /call_control_applications` (operationId `CreateCallControlApplication`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Create {
         /// The JSON request body.
         pub body: crate::models::CreateCallControlApplicationRequest,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for Create {
         type Output = crate::Data<crate::models::CallControlApplication>;
         const OPERATION_ID: &'static str = "CreateCallControlApplication";
@@ -265,12 +271,14 @@ pub mod call_control_applications {
     /// Retrieve a call control application.
     ///
     /// `GET /call_control_applications/{id}` (operationId `RetrieveCallControlApplication`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Retrieve {
         /// `id` · string · required
         pub id: String,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for Retrieve {
         type Output = crate::Data<crate::models::CallControlApplication>;
         const OPERATION_ID: &'static str = "RetrieveCallControlApplication";
@@ -294,6 +302,7 @@ pub mod call_control_applications {
     /// Update a call control application.
     ///
     /// `PATCH /call_control_applications/{id}` (operationId `UpdateCallControlApplication`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Update {
@@ -302,6 +311,7 @@ pub mod call_control_applications {
         /// The JSON request body.
         pub body: crate::models::UpdateCallControlApplicationRequest,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for Update {
         type Output = crate::Data<crate::models::CallControlApplication>;
         const OPERATION_ID: &'static str = "UpdateCallControlApplication";
@@ -326,12 +336,14 @@ pub mod call_control_applications {
     /// Delete a call control application.
     ///
     /// `DELETE /call_control_applications/{id}` (operationId `DeleteCallControlApplication`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
         /// `id` · string · required
         pub id: String,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for Delete {
         type Output = crate::Data<crate::models::CallControlApplication>;
         const OPERATION_ID: &'static str = "DeleteCallControlApplication";
@@ -352,12 +364,14 @@ pub mod call_control_applications {
     }
 }
 /// Operations of `client.call_events()`.
+#[cfg(feature = "debugging")]
 pub mod call_events {
     /// The operation behind `client.call_events().list(..)`.
     ///
     /// List call events.
     ///
     /// `GET /call_events` (operationId `ListCallEvents`).
+    #[cfg(feature = "debugging")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct List {
@@ -366,6 +380,7 @@ pub mod call_events {
         /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
         pub page: Option<crate::models::CallControlPageConsolidated>,
     }
+    #[cfg(feature = "debugging")]
     impl crate::Operation for List {
         type Output = crate::Page<
             crate::models::CallEvent,
@@ -390,12 +405,14 @@ pub mod call_events {
             Ok(request)
         }
     }
+    #[cfg(feature = "debugging")]
     impl crate::PagedOperation for List {
         type Item = crate::models::CallEvent;
         const SCHEME: crate::PageScheme = crate::PageScheme::PageNumber;
     }
 }
 /// Operations of `client.calls()`.
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
 pub mod calls {
     /// The operation behind `client.calls().dial(..)`.
     ///
@@ -404,12 +421,14 @@ pub mod calls {
     /// `POST /calls` (operationId `DialCall`).
     ///
     /// Webhooks: [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Dial {
         /// The JSON request body.
         pub body: crate::models::CallRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Dial {
         type Output = crate::Data<crate::models::CallWithRecordingId>;
         const OPERATION_ID: &'static str = "DialCall";
@@ -451,12 +470,14 @@ pub mod calls {
     /// Retrieve a call status.
     ///
     /// `GET /calls/{call_control_id}` (operationId `RetrieveCallStatus`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct RetrieveStatus {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         pub call_control_id: crate::models::CallControlId,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for RetrieveStatus {
         type Output = crate::Data<crate::models::Call>;
         const OPERATION_ID: &'static str = "RetrieveCallStatus";
@@ -480,6 +501,7 @@ pub mod calls {
     /// Add messages to AI Assistant.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_add_messages` (operationId `CallAddMessagesToAIAssistant`).
+    #[cfg(feature = "ai-assistant")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct AddAiAssistantMessages {
@@ -488,6 +510,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::AddAiAssistantMessagesRequest,
     }
+    #[cfg(feature = "ai-assistant")]
     impl crate::Operation for AddAiAssistantMessages {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "CallAddMessagesToAIAssistant";
@@ -518,6 +541,7 @@ pub mod calls {
     /// Join AI Assistant Conversation.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_join` (operationId `CallJoinAIAssistant`).
+    #[cfg(feature = "ai-assistant")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct JoinAiAssistant {
@@ -526,6 +550,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::JoinAiAssistantRequest,
     }
+    #[cfg(feature = "ai-assistant")]
     impl crate::Operation for JoinAiAssistant {
         type Output = crate::Data<
             crate::models::CallControlCommandResultWithConversationId,
@@ -560,6 +585,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/ai_assistant_start` (operationId `CallStartAIAssistant`).
     ///
     /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.conversation_insights.generated`](crate::WebhookEvent::CallConversationInsightsGenerated).
+    #[cfg(feature = "ai-assistant")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StartAiAssistant {
@@ -568,6 +594,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StartAiAssistantRequest,
     }
+    #[cfg(feature = "ai-assistant")]
     impl crate::Operation for StartAiAssistant {
         type Output = crate::Data<
             crate::models::CallControlCommandResultWithConversationId,
@@ -603,6 +630,7 @@ pub mod calls {
     /// Stop AI Assistant.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_stop` (operationId `CallStopAIAssistant`).
+    #[cfg(feature = "ai-assistant")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopAiAssistant {
@@ -611,6 +639,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopAiAssistantRequest,
     }
+    #[cfg(feature = "ai-assistant")]
     impl crate::Operation for StopAiAssistant {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "CallStopAIAssistant";
@@ -643,6 +672,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/answer` (operationId `AnswerCall`).
     ///
     /// Webhooks: [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Answer {
@@ -651,6 +681,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::AnswerRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Answer {
         type Output = crate::Data<
             crate::models::CallControlCommandResultWithRecordingId,
@@ -694,6 +725,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/bridge` (operationId `BridgeCall`).
     ///
     /// Webhooks: [`call.bridged`](crate::WebhookEvent::CallBridged).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Bridge {
@@ -702,6 +734,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::BridgeRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Bridge {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "BridgeCall";
@@ -732,6 +765,7 @@ pub mod calls {
     /// Update client state.
     ///
     /// `PUT /calls/{call_control_id}/actions/client_state_update` (operationId `UpdateClientState`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UpdateClientState {
@@ -740,6 +774,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::UpdateClientStateRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for UpdateClientState {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "UpdateClientState";
@@ -767,6 +802,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/conversation_relay_start` (operationId `CallStartConversationRelay`).
     ///
     /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded).
+    #[cfg(feature = "ai-assistant")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StartConversationRelay {
@@ -775,6 +811,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StartConversationRelayRequest,
     }
+    #[cfg(feature = "ai-assistant")]
     impl crate::Operation for StartConversationRelay {
         type Output = crate::Data<
             crate::models::CallControlCommandResultWithConversationRelayId,
@@ -807,6 +844,7 @@ pub mod calls {
     /// Stop Conversation Relay.
     ///
     /// `POST /calls/{call_control_id}/actions/conversation_relay_stop` (operationId `CallStopConversationRelay`).
+    #[cfg(feature = "ai-assistant")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopConversationRelay {
@@ -815,6 +853,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopConversationRelayRequest,
     }
+    #[cfg(feature = "ai-assistant")]
     impl crate::Operation for StopConversationRelay {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "CallStopConversationRelay";
@@ -845,6 +884,7 @@ pub mod calls {
     /// Enqueue call.
     ///
     /// `POST /calls/{call_control_id}/actions/enqueue` (operationId `EnqueueCall`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Enqueue {
@@ -853,6 +893,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::EnqueueRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Enqueue {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "EnqueueCall";
@@ -885,6 +926,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/fork_start` (operationId `StartCallFork`).
     ///
     /// Webhooks: [`call.fork.started`](crate::WebhookEvent::CallForkStarted), [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StartForking {
@@ -893,6 +935,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StartForkingRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StartForking {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StartCallFork";
@@ -928,6 +971,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/fork_stop` (operationId `StopCallFork`).
     ///
     /// Webhooks: [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopForking {
@@ -936,6 +980,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopForkingRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StopForking {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StopCallFork";
@@ -968,6 +1013,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather` (operationId `GatherCall`).
     ///
     /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Gather {
@@ -976,6 +1022,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::GatherRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Gather {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "GatherCall";
@@ -1011,6 +1058,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather_stop` (operationId `StopCallGather`).
     ///
     /// Webhooks: [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopGather {
@@ -1019,6 +1067,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopGatherRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StopGather {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StopCallGather";
@@ -1051,6 +1100,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather_using_ai` (operationId `callGatherUsingAI`).
     ///
     /// Webhooks: [`call.ai_gather.ended`](crate::WebhookEvent::CallAiGatherEnded), [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.ai_gather.partial_results`](crate::WebhookEvent::CallAiGatherPartialResults), [`call.ai_gather.message_history_updated`](crate::WebhookEvent::CallAiGatherMessageHistoryUpdated).
+    #[cfg(feature = "ai-assistant")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GatherUsingAi {
@@ -1059,6 +1109,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::GatherUsingAiRequest,
     }
+    #[cfg(feature = "ai-assistant")]
     impl crate::Operation for GatherUsingAi {
         type Output = crate::Data<
             crate::models::CallControlCommandResultWithConversationId,
@@ -1098,6 +1149,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather_using_audio` (operationId `GatherUsingAudio`).
     ///
     /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GatherUsingAudio {
@@ -1106,6 +1158,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::GatherUsingAudioRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for GatherUsingAudio {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "GatherUsingAudio";
@@ -1143,6 +1196,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/gather_using_speak` (operationId `GatherUsingSpeak`).
     ///
     /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GatherUsingSpeak {
@@ -1151,6 +1205,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::GatherUsingSpeakRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for GatherUsingSpeak {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "GatherUsingSpeak";
@@ -1186,6 +1241,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/hangup` (operationId `HangupCall`).
     ///
     /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Hangup {
@@ -1194,6 +1250,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::HangupRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Hangup {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "HangupCall";
@@ -1227,6 +1284,7 @@ pub mod calls {
     /// Remove call from a queue.
     ///
     /// `POST /calls/{call_control_id}/actions/leave_queue` (operationId `LeaveQueue`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct LeaveQueue {
@@ -1235,6 +1293,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::LeaveQueueRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for LeaveQueue {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "LeaveQueue";
@@ -1267,6 +1326,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/playback_start` (operationId `StartCallPlayback`).
     ///
     /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StartPlayback {
@@ -1275,6 +1335,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StartPlaybackRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StartPlayback {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StartCallPlayback";
@@ -1310,6 +1371,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/playback_stop` (operationId `StopCallPlayback`).
     ///
     /// Webhooks: [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopPlayback {
@@ -1318,6 +1380,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopPlaybackRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StopPlayback {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StopCallPlayback";
@@ -1351,6 +1414,7 @@ pub mod calls {
     /// Record pause.
     ///
     /// `POST /calls/{call_control_id}/actions/record_pause` (operationId `PauseCallRecording`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct PauseRecording {
@@ -1359,6 +1423,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::PauseRecordingRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for PauseRecording {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "PauseCallRecording";
@@ -1389,6 +1454,7 @@ pub mod calls {
     /// Record resume.
     ///
     /// `POST /calls/{call_control_id}/actions/record_resume` (operationId `ResumeCallRecording`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ResumeRecording {
@@ -1397,6 +1463,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::ResumeRecordingRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for ResumeRecording {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "ResumeCallRecording";
@@ -1429,6 +1496,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/record_start` (operationId `StartCallRecord`).
     ///
     /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved), [`call.recording.transcription.saved`](crate::WebhookEvent::CallRecordingTranscriptionSaved), [`call.recording.error`](crate::WebhookEvent::CallRecordingError).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StartRecording {
@@ -1437,6 +1505,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StartRecordingRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StartRecording {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StartCallRecord";
@@ -1473,6 +1542,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/record_stop` (operationId `StopCallRecording`).
     ///
     /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopRecording {
@@ -1481,6 +1551,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopRecordingRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StopRecording {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StopCallRecording";
@@ -1513,6 +1584,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/refer` (operationId `ReferCall`).
     ///
     /// Webhooks: [`call.refer.started`](crate::WebhookEvent::CallReferStarted), [`call.refer.completed`](crate::WebhookEvent::CallReferCompleted), [`call.refer.failed`](crate::WebhookEvent::CallReferFailed).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Refer {
@@ -1521,6 +1593,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::ReferRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Refer {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "ReferCall";
@@ -1557,6 +1630,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/reject` (operationId `RejectCall`).
     ///
     /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Reject {
@@ -1565,6 +1639,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::RejectRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Reject {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "RejectCall";
@@ -1595,6 +1670,7 @@ pub mod calls {
     /// Send DTMF.
     ///
     /// `POST /calls/{call_control_id}/actions/send_dtmf` (operationId `SendDTMF`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SendDtmf {
@@ -1603,6 +1679,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::SendDtmfRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for SendDtmf {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "SendDTMF";
@@ -1633,6 +1710,7 @@ pub mod calls {
     /// Send SIP info.
     ///
     /// `POST /calls/{call_control_id}/actions/send_sip_info` (operationId `SendSIPInfo`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SendSipInfo {
@@ -1641,6 +1719,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::SendSipInfoRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for SendSipInfo {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "SendSIPInfo";
@@ -1673,6 +1752,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/siprec_start` (operationId `StartSiprecSession`).
     ///
     /// Webhooks: [`siprec.started`](crate::WebhookEvent::SiprecStarted), [`siprec.stopped`](crate::WebhookEvent::SiprecStopped), [`siprec.failed`](crate::WebhookEvent::SiprecFailed).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StartSiprec {
@@ -1681,6 +1761,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StartSiprecRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StartSiprec {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StartSiprecSession";
@@ -1712,6 +1793,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/siprec_stop` (operationId `StopSiprecSession`).
     ///
     /// Webhooks: [`siprec.stopped`](crate::WebhookEvent::SiprecStopped).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopSiprec {
@@ -1720,6 +1802,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopSiprecRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StopSiprec {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StopSiprecSession";
@@ -1752,6 +1835,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/speak` (operationId `SpeakCall`).
     ///
     /// Webhooks: [`call.speak.started`](crate::WebhookEvent::CallSpeakStarted), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Speak {
@@ -1760,6 +1844,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::SpeakRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Speak {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "SpeakCall";
@@ -1793,6 +1878,7 @@ pub mod calls {
     /// Streaming start.
     ///
     /// `POST /calls/{call_control_id}/actions/streaming_start` (operationId `StartCallStreaming`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StartStreaming {
@@ -1801,6 +1887,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StartStreamingRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StartStreaming {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StartCallStreaming";
@@ -1833,6 +1920,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/streaming_stop` (operationId `StopCallStreaming`).
     ///
     /// Webhooks: [`streaming.stopped`](crate::WebhookEvent::StreamingStopped).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopStreaming {
@@ -1841,6 +1929,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopStreamingRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StopStreaming {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StopCallStreaming";
@@ -1871,6 +1960,7 @@ pub mod calls {
     /// Noise Suppression Start (BETA).
     ///
     /// `POST /calls/{call_control_id}/actions/suppression_start` (operationId `noiseSuppressionStart`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StartNoiseSuppression {
@@ -1879,6 +1969,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StartNoiseSuppressionRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StartNoiseSuppression {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "noiseSuppressionStart";
@@ -1909,6 +2000,7 @@ pub mod calls {
     /// Noise Suppression Stop (BETA).
     ///
     /// `POST /calls/{call_control_id}/actions/suppression_stop` (operationId `noiseSuppressionStop`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopNoiseSuppression {
@@ -1917,6 +2009,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopNoiseSuppressionRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StopNoiseSuppression {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "noiseSuppressionStop";
@@ -1947,6 +2040,7 @@ pub mod calls {
     /// Switch supervisor role.
     ///
     /// `POST /calls/{call_control_id}/actions/switch_supervisor_role` (operationId `SwitchSupervisorRole`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SwitchSupervisorRole {
@@ -1955,6 +2049,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::SwitchSupervisorRoleRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for SwitchSupervisorRole {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "SwitchSupervisorRole";
@@ -1982,6 +2077,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/transcription_start` (operationId `StartCallTranscription`).
     ///
     /// Webhooks: [`call.transcription`](crate::WebhookEvent::CallTranscription).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StartTranscription {
@@ -1990,6 +2086,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StartTranscriptionRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StartTranscription {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StartCallTranscription";
@@ -2020,6 +2117,7 @@ pub mod calls {
     /// Transcription stop.
     ///
     /// `POST /calls/{call_control_id}/actions/transcription_stop` (operationId `StopCallTranscription`).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct StopTranscription {
@@ -2028,6 +2126,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::StopTranscriptionRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for StopTranscription {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "StopCallTranscription";
@@ -2060,6 +2159,7 @@ pub mod calls {
     /// `POST /calls/{call_control_id}/actions/transfer` (operationId `TransferCall`).
     ///
     /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.bridged`](crate::WebhookEvent::CallBridged), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded).
+    #[cfg(feature = "calls")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Transfer {
@@ -2068,6 +2168,7 @@ pub mod calls {
         /// The JSON request body.
         pub body: crate::models::TransferCallRequest,
     }
+    #[cfg(feature = "calls")]
     impl crate::Operation for Transfer {
         type Output = crate::Data<crate::models::CallControlCommandResult>;
         const OPERATION_ID: &'static str = "TransferCall";
@@ -2104,12 +2205,14 @@ pub mod calls {
     }
 }
 /// Operations of `client.conferences()`.
+#[cfg(feature = "conferences")]
 pub mod conferences {
     /// The operation behind `client.conferences().list(..)`.
     ///
     /// List conferences.
     ///
     /// `GET /conferences` (operationId `ListConferences`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct List {
@@ -2120,6 +2223,7 @@ pub mod conferences {
         /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
         pub page: Option<crate::models::CallControlPageConsolidated>,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for List {
         type Output = crate::Page<
             crate::models::Conference,
@@ -2147,6 +2251,7 @@ pub mod conferences {
             Ok(request)
         }
     }
+    #[cfg(feature = "conferences")]
     impl crate::PagedOperation for List {
         type Item = crate::models::Conference;
         const SCHEME: crate::PageScheme = crate::PageScheme::PageNumber;
@@ -2158,12 +2263,14 @@ pub mod conferences {
     /// `POST /conferences` (operationId `CreateConference`).
     ///
     /// Webhooks: [`conference.created`](crate::WebhookEvent::ConferenceCreated), [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft), [`conference.ended`](crate::WebhookEvent::ConferenceEnded), [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved), [`conference.floor.changed`](crate::WebhookEvent::ConferenceFloorChanged).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Create {
         /// The JSON request body.
         pub body: crate::models::CreateConferenceRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Create {
         type Output = crate::Data<crate::models::Conference>;
         const OPERATION_ID: &'static str = "CreateConference";
@@ -2197,6 +2304,7 @@ pub mod conferences {
     /// Retrieve a conference.
     ///
     /// `GET /conferences/{id}` (operationId `RetrieveConference`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Retrieve {
@@ -2205,6 +2313,7 @@ pub mod conferences {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         pub region: Option<crate::models::ConferenceRegion>,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Retrieve {
         type Output = crate::Data<crate::models::Conference>;
         const OPERATION_ID: &'static str = "RetrieveConference";
@@ -2231,6 +2340,7 @@ pub mod conferences {
     /// List conference participants.
     ///
     /// `GET /conferences/{conference_id}/participants` (operationId `ListConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListParticipants {
@@ -2243,6 +2353,7 @@ pub mod conferences {
         /// `filter` · [`ListConferenceParticipantsFilter`](crate::models::ListConferenceParticipantsFilter) · optional
         pub filter: Option<crate::models::ListConferenceParticipantsFilter>,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for ListParticipants {
         type Output = crate::Page<
             crate::models::Participant,
@@ -2273,6 +2384,7 @@ pub mod conferences {
             Ok(request)
         }
     }
+    #[cfg(feature = "conferences")]
     impl crate::PagedOperation for ListParticipants {
         type Item = crate::models::Participant;
         const SCHEME: crate::PageScheme = crate::PageScheme::PageNumber;
@@ -2282,6 +2394,7 @@ pub mod conferences {
     /// Retrieve a conference participant.
     ///
     /// `GET /conferences/{id}/participants/{participant_id}` (operationId `RetrieveConferenceParticipant`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct RetrieveParticipant {
@@ -2290,6 +2403,7 @@ pub mod conferences {
         /// `participant_id` · string · required
         pub participant_id: String,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for RetrieveParticipant {
         type Output = crate::Data<crate::models::ConferenceParticipant>;
         const OPERATION_ID: &'static str = "RetrieveConferenceParticipant";
@@ -2314,6 +2428,7 @@ pub mod conferences {
     /// Update a conference participant.
     ///
     /// `PATCH /conferences/{id}/participants/{participant_id}` (operationId `UpdateConferenceParticipant`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UpdateParticipant {
@@ -2324,6 +2439,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::UpdateConferenceParticipantRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for UpdateParticipant {
         type Output = crate::Data<crate::models::ConferenceParticipant>;
         const OPERATION_ID: &'static str = "UpdateConferenceParticipant";
@@ -2349,6 +2465,7 @@ pub mod conferences {
     /// End a conference.
     ///
     /// `POST /conferences/{id}/actions/end` (operationId `EndConference`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct EndConference {
@@ -2357,6 +2474,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::EndConferenceRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for EndConference {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "EndConference";
@@ -2386,6 +2504,7 @@ pub mod conferences {
     /// Gather DTMF using audio prompt in a conference.
     ///
     /// `POST /conferences/{id}/actions/gather_using_audio` (operationId `ConferenceGatherUsingAudio`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct GatherDtmfAudio {
@@ -2394,6 +2513,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ConferenceGatherUsingAudioRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for GatherDtmfAudio {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "ConferenceGatherUsingAudio";
@@ -2418,6 +2538,7 @@ pub mod conferences {
     /// Hold conference participants.
     ///
     /// `POST /conferences/{id}/actions/hold` (operationId `HoldConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Hold {
@@ -2426,6 +2547,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ConferenceHoldRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Hold {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "HoldConferenceParticipants";
@@ -2452,6 +2574,7 @@ pub mod conferences {
     /// `POST /conferences/{id}/actions/join` (operationId `JoinConference`).
     ///
     /// Webhooks: [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Join {
@@ -2460,6 +2583,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::JoinConferenceRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Join {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "JoinConference";
@@ -2494,6 +2618,7 @@ pub mod conferences {
     /// `POST /conferences/{id}/actions/leave` (operationId `LeaveConference`).
     ///
     /// Webhooks: [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Leave {
@@ -2502,6 +2627,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::LeaveConferenceRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Leave {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "LeaveConference";
@@ -2531,6 +2657,7 @@ pub mod conferences {
     /// Mute conference participants.
     ///
     /// `POST /conferences/{id}/actions/mute` (operationId `MuteConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Mute {
@@ -2539,6 +2666,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ConferenceMuteRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Mute {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "MuteConferenceParticipants";
@@ -2563,6 +2691,7 @@ pub mod conferences {
     /// Play audio to conference participants.
     ///
     /// `POST /conferences/{id}/actions/play` (operationId `PlayConferenceAudio`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Play {
@@ -2571,6 +2700,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ConferencePlayRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Play {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "PlayConferenceAudio";
@@ -2595,6 +2725,7 @@ pub mod conferences {
     /// Conference recording pause.
     ///
     /// `POST /conferences/{id}/actions/record_pause` (operationId `PauseConferenceRecording`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct RecordPause {
@@ -2603,6 +2734,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::PauseConferenceRecordingRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for RecordPause {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "PauseConferenceRecording";
@@ -2632,6 +2764,7 @@ pub mod conferences {
     /// Conference recording resume.
     ///
     /// `POST /conferences/{id}/actions/record_resume` (operationId `ResumeConferenceRecording`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct RecordResume {
@@ -2640,6 +2773,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ResumeConferenceRecordingRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for RecordResume {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "ResumeConferenceRecording";
@@ -2671,6 +2805,7 @@ pub mod conferences {
     /// `POST /conferences/{id}/actions/record_start` (operationId `StartConferenceRecording`).
     ///
     /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct RecordStart {
@@ -2679,6 +2814,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::StartConferenceRecordingRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for RecordStart {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "StartConferenceRecording";
@@ -2710,6 +2846,7 @@ pub mod conferences {
     /// `POST /conferences/{id}/actions/record_stop` (operationId `StopConferenceRecording`).
     ///
     /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct RecordStop {
@@ -2718,6 +2855,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::StopRecordingConferenceRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for RecordStop {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "StopConferenceRecording";
@@ -2747,6 +2885,7 @@ pub mod conferences {
     /// Send DTMF to conference participants.
     ///
     /// `POST /conferences/{id}/actions/send_dtmf` (operationId `ConferenceSendDTMF`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct SendDtmf {
@@ -2755,6 +2894,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ConferenceSendDtmfRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for SendDtmf {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "ConferenceSendDTMF";
@@ -2779,6 +2919,7 @@ pub mod conferences {
     /// Speak text to conference participants.
     ///
     /// `POST /conferences/{id}/actions/speak` (operationId `SpeakTextToConference`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Speak {
@@ -2787,6 +2928,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ConferenceSpeakRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Speak {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "SpeakTextToConference";
@@ -2816,6 +2958,7 @@ pub mod conferences {
     /// Stop audio being played on the conference.
     ///
     /// `POST /conferences/{id}/actions/stop` (operationId `StopConferenceAudio`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Stop {
@@ -2824,6 +2967,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ConferenceStopRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Stop {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "StopConferenceAudio";
@@ -2848,6 +2992,7 @@ pub mod conferences {
     /// Unhold conference participants.
     ///
     /// `POST /conferences/{id}/actions/unhold` (operationId `UnholdConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Unhold {
@@ -2856,6 +3001,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ConferenceUnholdRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Unhold {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "UnholdConferenceParticipants";
@@ -2880,6 +3026,7 @@ pub mod conferences {
     /// Unmute conference participants.
     ///
     /// `POST /conferences/{id}/actions/unmute` (operationId `UnmuteConferenceParticipants`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Unmute {
@@ -2888,6 +3035,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::ConferenceUnmuteRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Unmute {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "UnmuteConferenceParticipants";
@@ -2912,6 +3060,7 @@ pub mod conferences {
     /// Update conference participant.
     ///
     /// `POST /conferences/{id}/actions/update` (operationId `UpdateConference`).
+    #[cfg(feature = "conferences")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Update {
@@ -2920,6 +3069,7 @@ pub mod conferences {
         /// The JSON request body.
         pub body: crate::models::UpdateConferenceRequest,
     }
+    #[cfg(feature = "conferences")]
     impl crate::Operation for Update {
         type Output = crate::Data<crate::models::ConferenceCommandResult>;
         const OPERATION_ID: &'static str = "UpdateConference";
@@ -2946,12 +3096,14 @@ pub mod conferences {
     }
 }
 /// Operations of `client.connections()`.
+#[cfg(feature = "applications")]
 pub mod connections {
     /// The operation behind `client.connections().list(..)`.
     ///
     /// List connections.
     ///
     /// `GET /connections` (operationId `ListConnections`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct List {
@@ -2962,6 +3114,7 @@ pub mod connections {
         /// `sort` · [`SortConnection`](crate::models::SortConnection) · optional · default `"created_at"`
         pub sort: Option<crate::models::SortConnection>,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for List {
         type Output = crate::Page<
             crate::models::Connection,
@@ -2989,6 +3142,7 @@ pub mod connections {
             Ok(request)
         }
     }
+    #[cfg(feature = "applications")]
     impl crate::PagedOperation for List {
         type Item = crate::models::Connection;
         const SCHEME: crate::PageScheme = crate::PageScheme::PageNumber;
@@ -2998,6 +3152,7 @@ pub mod connections {
     /// List all active calls for given connection.
     ///
     /// `GET /connections/{connection_id}/active_calls` (operationId `ListConnectionActiveCalls`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListActiveCalls {
@@ -3006,6 +3161,7 @@ pub mod connections {
         /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
         pub page: Option<crate::models::CallControlPageConsolidated>,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for ListActiveCalls {
         type Output = crate::Page<
             crate::models::ActiveCall,
@@ -3030,6 +3186,7 @@ pub mod connections {
             Ok(request)
         }
     }
+    #[cfg(feature = "applications")]
     impl crate::PagedOperation for ListActiveCalls {
         type Item = crate::models::ActiveCall;
         const SCHEME: crate::PageScheme = crate::PageScheme::Cursor;
@@ -3039,12 +3196,14 @@ pub mod connections {
     /// Retrieve a connection.
     ///
     /// `GET /connections/{id}` (operationId `RetrieveConnection`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Retrieve {
         /// `id` · string · required
         pub id: String,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for Retrieve {
         type Output = crate::Data<crate::models::Connection>;
         const OPERATION_ID: &'static str = "RetrieveConnection";
@@ -3065,18 +3224,21 @@ pub mod connections {
     }
 }
 /// Operations of `client.custom_storage_credentials()`.
+#[cfg(feature = "applications")]
 pub mod custom_storage_credentials {
     /// The operation behind `client.custom_storage_credentials().retrieve(..)`.
     ///
     /// Retrieve a stored credential.
     ///
     /// `GET /custom_storage_credentials/{connection_id}` (operationId `GetCustomStorageCredentials`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Retrieve {
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
         pub connection_id: crate::models::ConnectionId,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for Retrieve {
         type Output = crate::models::CredentialsResponse;
         const OPERATION_ID: &'static str = "GetCustomStorageCredentials";
@@ -3100,6 +3262,7 @@ pub mod custom_storage_credentials {
     /// Create a custom storage credential.
     ///
     /// `POST /custom_storage_credentials/{connection_id}` (operationId `CreateCustomStorageCredentials`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Create {
@@ -3108,6 +3271,7 @@ pub mod custom_storage_credentials {
         /// The JSON request body.
         pub body: crate::models::CustomStorageConfiguration,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for Create {
         type Output = crate::models::CredentialsResponse;
         const OPERATION_ID: &'static str = "CreateCustomStorageCredentials";
@@ -3132,6 +3296,7 @@ pub mod custom_storage_credentials {
     /// Update a stored credential.
     ///
     /// `PUT /custom_storage_credentials/{connection_id}` (operationId `UpdateCustomStorageCredentials`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Update {
@@ -3140,6 +3305,7 @@ pub mod custom_storage_credentials {
         /// The JSON request body.
         pub body: crate::models::CustomStorageConfiguration,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for Update {
         type Output = crate::models::CredentialsResponse;
         const OPERATION_ID: &'static str = "UpdateCustomStorageCredentials";
@@ -3164,12 +3330,14 @@ pub mod custom_storage_credentials {
     /// Delete a stored credential.
     ///
     /// `DELETE /custom_storage_credentials/{connection_id}` (operationId `DeleteCustomStorageCredentials`).
+    #[cfg(feature = "applications")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
         pub connection_id: crate::models::ConnectionId,
     }
+    #[cfg(feature = "applications")]
     impl crate::Operation for Delete {
         type Output = ();
         const OPERATION_ID: &'static str = "DeleteCustomStorageCredentials";
@@ -3190,12 +3358,14 @@ pub mod custom_storage_credentials {
     }
 }
 /// Operations of `client.queues()`.
+#[cfg(feature = "queues")]
 pub mod queues {
     /// The operation behind `client.queues().list(..)`.
     ///
     /// List queues.
     ///
     /// `GET /queues` (operationId `ListQueues`).
+    #[cfg(feature = "queues")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct List {
@@ -3204,6 +3374,7 @@ pub mod queues {
         /// `page[size]` · integer · optional · default `20` · range 1..=250
         pub page_size: Option<i64>,
     }
+    #[cfg(feature = "queues")]
     impl crate::Operation for List {
         type Output = crate::Page<crate::models::Queue, crate::models::PaginationMeta>;
         const OPERATION_ID: &'static str = "ListQueues";
@@ -3225,6 +3396,7 @@ pub mod queues {
             Ok(request)
         }
     }
+    #[cfg(feature = "queues")]
     impl crate::PagedOperation for List {
         type Item = crate::models::Queue;
         const SCHEME: crate::PageScheme = crate::PageScheme::PageNumber;
@@ -3234,12 +3406,14 @@ pub mod queues {
     /// Create a queue.
     ///
     /// `POST /queues` (operationId `CreateQueue`).
+    #[cfg(feature = "queues")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Create {
         /// The JSON request body.
         pub body: crate::models::CreateQueueRequest,
     }
+    #[cfg(feature = "queues")]
     impl crate::Operation for Create {
         type Output = crate::Data<crate::models::Queue>;
         const OPERATION_ID: &'static str = "CreateQueue";
@@ -3261,12 +3435,14 @@ pub mod queues {
     /// Retrieve a call queue.
     ///
     /// `GET /queues/{queue_name}` (operationId `RetrieveCallQueue`).
+    #[cfg(feature = "queues")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Retrieve {
         /// `queue_name` · string · required
         pub queue_name: String,
     }
+    #[cfg(feature = "queues")]
     impl crate::Operation for Retrieve {
         type Output = crate::Data<crate::models::Queue>;
         const OPERATION_ID: &'static str = "RetrieveCallQueue";
@@ -3290,6 +3466,7 @@ pub mod queues {
     /// Update a queue.
     ///
     /// `POST /queues/{queue_name}` (operationId `UpdateQueue`).
+    #[cfg(feature = "queues")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Update {
@@ -3298,6 +3475,7 @@ pub mod queues {
         /// The JSON request body.
         pub body: crate::models::UpdateQueueRequest,
     }
+    #[cfg(feature = "queues")]
     impl crate::Operation for Update {
         type Output = crate::Data<crate::models::Queue>;
         const OPERATION_ID: &'static str = "UpdateQueue";
@@ -3322,12 +3500,14 @@ pub mod queues {
     /// Delete a queue.
     ///
     /// `DELETE /queues/{queue_name}` (operationId `DeleteQueue`).
+    #[cfg(feature = "queues")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
         /// `queue_name` · string · required
         pub queue_name: String,
     }
+    #[cfg(feature = "queues")]
     impl crate::Operation for Delete {
         type Output = ();
         const OPERATION_ID: &'static str = "DeleteQueue";
@@ -3351,6 +3531,7 @@ pub mod queues {
     /// Retrieve calls from a queue.
     ///
     /// `GET /queues/{queue_name}/calls` (operationId `ListQueueCalls`).
+    #[cfg(feature = "queues")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct ListCalls {
@@ -3359,6 +3540,7 @@ pub mod queues {
         /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
         pub page: Option<crate::models::CallControlPageConsolidated>,
     }
+    #[cfg(feature = "queues")]
     impl crate::Operation for ListCalls {
         type Output = crate::Page<
             crate::models::QueueCall,
@@ -3383,6 +3565,7 @@ pub mod queues {
             Ok(request)
         }
     }
+    #[cfg(feature = "queues")]
     impl crate::PagedOperation for ListCalls {
         type Item = crate::models::QueueCall;
         const SCHEME: crate::PageScheme = crate::PageScheme::PageNumber;
@@ -3392,6 +3575,7 @@ pub mod queues {
     /// Retrieve a call from a queue.
     ///
     /// `GET /queues/{queue_name}/calls/{call_control_id}` (operationId `RetrieveCallFromQueue`).
+    #[cfg(feature = "queues")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct RetrieveCall {
@@ -3400,6 +3584,7 @@ pub mod queues {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         pub call_control_id: crate::models::CallControlId,
     }
+    #[cfg(feature = "queues")]
     impl crate::Operation for RetrieveCall {
         type Output = crate::Data<crate::models::QueueCall>;
         const OPERATION_ID: &'static str = "RetrieveCallFromQueue";
@@ -3425,6 +3610,7 @@ pub mod queues {
     /// Update queued call.
     ///
     /// `PATCH /queues/{queue_name}/calls/{call_control_id}` (operationId `UpdateCallInQueue`).
+    #[cfg(feature = "queues")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct UpdateCall {
@@ -3435,6 +3621,7 @@ pub mod queues {
         /// The JSON request body.
         pub body: crate::models::UpdateQueuedCallRequest,
     }
+    #[cfg(feature = "queues")]
     impl crate::Operation for UpdateCall {
         type Output = ();
         const OPERATION_ID: &'static str = "UpdateCallInQueue";
@@ -3461,6 +3648,7 @@ pub mod queues {
     /// Force remove a call from a queue.
     ///
     /// `DELETE /queues/{queue_name}/calls/{call_control_id}` (operationId `RemoveQueueCall`).
+    #[cfg(feature = "queues")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct RemoveCall {
@@ -3469,6 +3657,7 @@ pub mod queues {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         pub call_control_id: crate::models::CallControlId,
     }
+    #[cfg(feature = "queues")]
     impl crate::Operation for RemoveCall {
         type Output = ();
         const OPERATION_ID: &'static str = "RemoveQueueCall";
@@ -3491,12 +3680,14 @@ pub mod queues {
     }
 }
 /// Operations of `client.recording_transcriptions()`.
+#[cfg(feature = "recordings")]
 pub mod recording_transcriptions {
     /// The operation behind `client.recording_transcriptions().list(..)`.
     ///
     /// List all recording transcriptions.
     ///
     /// `GET /recording_transcriptions` (operationId `getRecordingTranscriptions`).
+    #[cfg(feature = "recordings")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct List {
@@ -3505,6 +3696,7 @@ pub mod recording_transcriptions {
         /// `filter` · [`GetRecordingTranscriptionsFilter`](crate::models::GetRecordingTranscriptionsFilter) · optional
         pub filter: Option<crate::models::GetRecordingTranscriptionsFilter>,
     }
+    #[cfg(feature = "recordings")]
     impl crate::Operation for List {
         type Output = crate::Page<
             crate::models::RecordingTranscription,
@@ -3529,6 +3721,7 @@ pub mod recording_transcriptions {
             Ok(request)
         }
     }
+    #[cfg(feature = "recordings")]
     impl crate::PagedOperation for List {
         type Item = crate::models::RecordingTranscription;
         const SCHEME: crate::PageScheme = crate::PageScheme::Cursor;
@@ -3538,12 +3731,14 @@ pub mod recording_transcriptions {
     /// Retrieve a recording transcription.
     ///
     /// `GET /recording_transcriptions/{recording_transcription_id}` (operationId `getRecordingTranscription`).
+    #[cfg(feature = "recordings")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Retrieve {
         /// `recording_transcription_id` · string (uuid) · required
         pub recording_transcription_id: String,
     }
+    #[cfg(feature = "recordings")]
     impl crate::Operation for Retrieve {
         type Output = crate::Data<crate::models::RecordingTranscription>;
         const OPERATION_ID: &'static str = "getRecordingTranscription";
@@ -3568,12 +3763,14 @@ pub mod recording_transcriptions {
     /// Delete a recording transcription.
     ///
     /// `DELETE /recording_transcriptions/{recording_transcription_id}` (operationId `deleteRecordingTranscription`).
+    #[cfg(feature = "recordings")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
         /// `recording_transcription_id` · string (uuid) · required
         pub recording_transcription_id: String,
     }
+    #[cfg(feature = "recordings")]
     impl crate::Operation for Delete {
         type Output = crate::Data<crate::models::RecordingTranscription>;
         const OPERATION_ID: &'static str = "deleteRecordingTranscription";
@@ -3595,12 +3792,14 @@ pub mod recording_transcriptions {
     }
 }
 /// Operations of `client.recordings()`.
+#[cfg(feature = "recordings")]
 pub mod recordings {
     /// The operation behind `client.recordings().list(..)`.
     ///
     /// List all call recordings.
     ///
     /// `GET /recordings` (operationId `GetRecordings`).
+    #[cfg(feature = "recordings")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct List {
@@ -3609,6 +3808,7 @@ pub mod recordings {
         /// `filter` · [`GetRecordingsFilter`](crate::models::GetRecordingsFilter) · optional
         pub filter: Option<crate::models::GetRecordingsFilter>,
     }
+    #[cfg(feature = "recordings")]
     impl crate::Operation for List {
         type Output = crate::Page<
             crate::models::RecordingResponseData,
@@ -3633,6 +3833,7 @@ pub mod recordings {
             Ok(request)
         }
     }
+    #[cfg(feature = "recordings")]
     impl crate::PagedOperation for List {
         type Item = crate::models::RecordingResponseData;
         const SCHEME: crate::PageScheme = crate::PageScheme::PageNumber;
@@ -3642,12 +3843,14 @@ pub mod recordings {
     /// Retrieve a call recording.
     ///
     /// `GET /recordings/{recording_id}` (operationId `GetRecording`).
+    #[cfg(feature = "recordings")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Retrieve {
         /// `recording_id` · string · required
         pub recording_id: String,
     }
+    #[cfg(feature = "recordings")]
     impl crate::Operation for Retrieve {
         type Output = crate::Data<crate::models::RecordingResponseData>;
         const OPERATION_ID: &'static str = "GetRecording";
@@ -3671,12 +3874,14 @@ pub mod recordings {
     /// Delete a call recording.
     ///
     /// `DELETE /recordings/{recording_id}` (operationId `DeleteRecording`).
+    #[cfg(feature = "recordings")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Delete {
         /// `recording_id` · string · required
         pub recording_id: String,
     }
+    #[cfg(feature = "recordings")]
     impl crate::Operation for Delete {
         type Output = crate::Data<crate::models::RecordingResponseData>;
         const OPERATION_ID: &'static str = "DeleteRecording";
@@ -3700,12 +3905,14 @@ pub mod recordings {
     /// Delete a list of call recordings.
     ///
     /// `POST /recordings/actions/delete` (operationId `DeleteRecordings`).
+    #[cfg(feature = "recordings")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct DeleteMany {
         /// The JSON request body.
         pub body: crate::models::DeleteManyRequest,
     }
+    #[cfg(feature = "recordings")]
     impl crate::Operation for DeleteMany {
         type Output = crate::models::DeleteRecordingsResponse;
         const OPERATION_ID: &'static str = "DeleteRecordings";
@@ -3724,12 +3931,14 @@ pub mod recordings {
     }
 }
 /// Operations of `client.webhook_deliveries()`.
+#[cfg(feature = "debugging")]
 pub mod webhook_deliveries {
     /// The operation behind `client.webhook_deliveries().list(..)`.
     ///
     /// List webhook deliveries.
     ///
     /// `GET /webhook_deliveries` (operationId `GetWebhookDeliveries`).
+    #[cfg(feature = "debugging")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct List {
@@ -3738,6 +3947,7 @@ pub mod webhook_deliveries {
         /// `filter` · [`GetWebhookDeliveriesFilter`](crate::models::GetWebhookDeliveriesFilter) · optional
         pub filter: Option<crate::models::GetWebhookDeliveriesFilter>,
     }
+    #[cfg(feature = "debugging")]
     impl crate::Operation for List {
         type Output = crate::Page<
             crate::models::WebhookDelivery,
@@ -3762,6 +3972,7 @@ pub mod webhook_deliveries {
             Ok(request)
         }
     }
+    #[cfg(feature = "debugging")]
     impl crate::PagedOperation for List {
         type Item = crate::models::WebhookDelivery;
         const SCHEME: crate::PageScheme = crate::PageScheme::PageNumber;
@@ -3771,12 +3982,14 @@ pub mod webhook_deliveries {
     /// Find webhook_delivery details by ID.
     ///
     /// `GET /webhook_deliveries/{id}` (operationId `GetWebhookDelivery`).
+    #[cfg(feature = "debugging")]
     #[derive(Debug, Clone, PartialEq)]
     #[non_exhaustive]
     pub struct Retrieve {
         /// `id` · string (uuid) · required
         pub id: String,
     }
+    #[cfg(feature = "debugging")]
     impl crate::Operation for Retrieve {
         type Output = crate::Data<crate::models::WebhookDelivery>;
         const OPERATION_ID: &'static str = "GetWebhookDelivery";

@@ -6,63 +6,76 @@
 use crate::Client;
 impl Client {
     /// Operations under `client.call_control_applications()`.
+    #[cfg(feature = "applications")]
     pub fn call_control_applications(&self) -> CallControlApplications<'_> {
         CallControlApplications {
             client: self,
         }
     }
     /// Operations under `client.call_events()`.
+    #[cfg(feature = "debugging")]
     pub fn call_events(&self) -> CallEvents<'_> {
         CallEvents { client: self }
     }
     /// Operations under `client.calls()`.
+    #[cfg(any(feature = "ai-assistant", feature = "calls"))]
     pub fn calls(&self) -> Calls<'_> {
         Calls { client: self }
     }
     /// Operations under `client.conferences()`.
+    #[cfg(feature = "conferences")]
     pub fn conferences(&self) -> Conferences<'_> {
         Conferences { client: self }
     }
     /// Operations under `client.connections()`.
+    #[cfg(feature = "applications")]
     pub fn connections(&self) -> Connections<'_> {
         Connections { client: self }
     }
     /// Operations under `client.custom_storage_credentials()`.
+    #[cfg(feature = "applications")]
     pub fn custom_storage_credentials(&self) -> CustomStorageCredentials<'_> {
         CustomStorageCredentials {
             client: self,
         }
     }
     /// Operations under `client.queues()`.
+    #[cfg(feature = "queues")]
     pub fn queues(&self) -> Queues<'_> {
         Queues { client: self }
     }
     /// Operations under `client.recording_transcriptions()`.
+    #[cfg(feature = "recordings")]
     pub fn recording_transcriptions(&self) -> RecordingTranscriptions<'_> {
         RecordingTranscriptions {
             client: self,
         }
     }
     /// Operations under `client.recordings()`.
+    #[cfg(feature = "recordings")]
     pub fn recordings(&self) -> Recordings<'_> {
         Recordings { client: self }
     }
     /// Operations under `client.webhook_deliveries()`.
+    #[cfg(feature = "debugging")]
     pub fn webhook_deliveries(&self) -> WebhookDeliveries<'_> {
         WebhookDeliveries { client: self }
     }
 }
 /// The `call_control_applications` operations.
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone, Copy)]
 pub struct CallControlApplications<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "applications")]
 impl<'a> CallControlApplications<'a> {
     /// List call control applications.
     ///
     /// `GET /call_control_applications` (operationId `ListCallControlApplications`).
     ///
     /// Optional parameters are set on the returned [`call_control_applications::List`](crate::builders::call_control_applications::List).
+    #[cfg(feature = "applications")]
     pub fn list(&self) -> crate::builders::call_control_applications::List {
         crate::Request::new(
             self.client.clone(),
@@ -82,6 +95,7 @@ impl<'a> CallControlApplications<'a> {
     /// - `webhook_event_url` · string (url) · required
     ///
     /// Optional parameters are set on the returned [`call_control_applications::Create`](crate::builders::call_control_applications::Create).
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         application_name: impl Into<String>,
@@ -117,6 +131,7 @@ impl<'a> CallControlApplications<'a> {
     /// - `id` · string · required
     ///
     /// Optional parameters are set on the returned [`call_control_applications::Retrieve`](crate::builders::call_control_applications::Retrieve).
+    #[cfg(feature = "applications")]
     pub fn retrieve(
         &self,
         id: impl Into<String>,
@@ -138,6 +153,7 @@ impl<'a> CallControlApplications<'a> {
     /// - `webhook_event_url` · string (url) · required
     ///
     /// Optional parameters are set on the returned [`call_control_applications::Update`](crate::builders::call_control_applications::Update).
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
         id: impl Into<String>,
@@ -176,6 +192,7 @@ impl<'a> CallControlApplications<'a> {
     /// - `id` · string · required
     ///
     /// Optional parameters are set on the returned [`call_control_applications::Delete`](crate::builders::call_control_applications::Delete).
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
         id: impl Into<String>,
@@ -189,16 +206,19 @@ impl<'a> CallControlApplications<'a> {
     }
 }
 /// The `call_events` operations.
+#[cfg(feature = "debugging")]
 #[derive(Debug, Clone, Copy)]
 pub struct CallEvents<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "debugging")]
 impl<'a> CallEvents<'a> {
     /// List call events.
     ///
     /// `GET /call_events` (operationId `ListCallEvents`).
     ///
     /// Optional parameters are set on the returned [`call_events::List`](crate::builders::call_events::List).
+    #[cfg(feature = "debugging")]
     pub fn list(&self) -> crate::builders::call_events::List {
         crate::Request::new(
             self.client.clone(),
@@ -210,12 +230,15 @@ impl<'a> CallEvents<'a> {
     }
 }
 /// The `calls` operations.
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
 #[derive(Debug, Clone, Copy)]
 pub struct Calls<'a> {
     client: &'a Client,
 }
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
 impl<'a> Calls<'a> {
     /// The `calls.actions` operations.
+    #[cfg(any(feature = "ai-assistant", feature = "calls"))]
     pub fn actions(&self) -> CallsActions<'a> {
         CallsActions {
             client: self.client,
@@ -233,6 +256,7 @@ impl<'a> Calls<'a> {
     /// - `to` · [`CallRequestTo`](crate::models::CallRequestTo) · required
     ///
     /// Optional parameters are set on the returned [`calls::Dial`](crate::builders::calls::Dial).
+    #[cfg(feature = "calls")]
     pub fn dial(
         &self,
         connection_id: impl Into<crate::models::ConnectionId>,
@@ -318,6 +342,7 @@ impl<'a> Calls<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::RetrieveStatus`](crate::builders::calls::RetrieveStatus).
+    #[cfg(feature = "calls")]
     pub fn retrieve_status(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -331,10 +356,12 @@ impl<'a> Calls<'a> {
     }
 }
 /// The `calls.actions` operations.
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
 #[derive(Debug, Clone, Copy)]
 pub struct CallsActions<'a> {
     client: &'a Client,
 }
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
 impl<'a> CallsActions<'a> {
     /// Add messages to AI Assistant.
     ///
@@ -344,6 +371,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::AddAiAssistantMessages`](crate::builders::calls::AddAiAssistantMessages).
+    #[cfg(feature = "ai-assistant")]
     pub fn add_ai_assistant_messages(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -370,6 +398,7 @@ impl<'a> CallsActions<'a> {
     /// - `participant` · [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · required
     ///
     /// Optional parameters are set on the returned [`calls::JoinAiAssistant`](crate::builders::calls::JoinAiAssistant).
+    #[cfg(feature = "ai-assistant")]
     pub fn join_ai_assistant(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -399,6 +428,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StartAiAssistant`](crate::builders::calls::StartAiAssistant).
+    #[cfg(feature = "ai-assistant")]
     pub fn start_ai_assistant(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -431,6 +461,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopAiAssistant`](crate::builders::calls::StopAiAssistant).
+    #[cfg(feature = "ai-assistant")]
     pub fn stop_ai_assistant(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -456,6 +487,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::Answer`](crate::builders::calls::Answer).
+    #[cfg(feature = "calls")]
     pub fn answer(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -512,6 +544,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id_to_bridge_with`: body field `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::Bridge`](crate::builders::calls::Bridge).
+    #[cfg(feature = "calls")]
     pub fn bridge(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -555,6 +588,7 @@ impl<'a> CallsActions<'a> {
     /// - `client_state` · string · required
     ///
     /// Optional parameters are set on the returned [`calls::UpdateClientState`](crate::builders::calls::UpdateClientState).
+    #[cfg(feature = "calls")]
     pub fn update_client_state(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -580,6 +614,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StartConversationRelay`](crate::builders::calls::StartConversationRelay).
+    #[cfg(feature = "ai-assistant")]
     pub fn start_conversation_relay(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -624,6 +659,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopConversationRelay`](crate::builders::calls::StopConversationRelay).
+    #[cfg(feature = "ai-assistant")]
     pub fn stop_conversation_relay(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -648,6 +684,7 @@ impl<'a> CallsActions<'a> {
     /// - `queue_name` · string · required
     ///
     /// Optional parameters are set on the returned [`calls::Enqueue`](crate::builders::calls::Enqueue).
+    #[cfg(feature = "calls")]
     pub fn enqueue(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -678,6 +715,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StartForking`](crate::builders::calls::StartForking).
+    #[cfg(feature = "calls")]
     pub fn start_forking(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -706,6 +744,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopForking`](crate::builders::calls::StopForking).
+    #[cfg(feature = "calls")]
     pub fn stop_forking(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -732,6 +771,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::Gather`](crate::builders::calls::Gather).
+    #[cfg(feature = "calls")]
     pub fn gather(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -765,6 +805,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopGather`](crate::builders::calls::StopGather).
+    #[cfg(feature = "calls")]
     pub fn stop_gather(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -791,6 +832,7 @@ impl<'a> CallsActions<'a> {
     /// - `parameters` · map of any JSON · required
     ///
     /// Optional parameters are set on the returned [`calls::GatherUsingAi`](crate::builders::calls::GatherUsingAi).
+    #[cfg(feature = "ai-assistant")]
     pub fn gather_using_ai(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -835,6 +877,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::GatherUsingAudio`](crate::builders::calls::GatherUsingAudio).
+    #[cfg(feature = "calls")]
     pub fn gather_using_audio(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -873,6 +916,7 @@ impl<'a> CallsActions<'a> {
     /// - `voice` · string · required
     ///
     /// Optional parameters are set on the returned [`calls::GatherUsingSpeak`](crate::builders::calls::GatherUsingSpeak).
+    #[cfg(feature = "calls")]
     pub fn gather_using_speak(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -914,6 +958,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::Hangup`](crate::builders::calls::Hangup).
+    #[cfg(feature = "calls")]
     pub fn hangup(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -938,6 +983,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::LeaveQueue`](crate::builders::calls::LeaveQueue).
+    #[cfg(feature = "calls")]
     pub fn leave_queue(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -963,6 +1009,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StartPlayback`](crate::builders::calls::StartPlayback).
+    #[cfg(feature = "calls")]
     pub fn start_playback(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -997,6 +1044,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopPlayback`](crate::builders::calls::StopPlayback).
+    #[cfg(feature = "calls")]
     pub fn stop_playback(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1022,6 +1070,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::PauseRecording`](crate::builders::calls::PauseRecording).
+    #[cfg(feature = "calls")]
     pub fn pause_recording(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1046,6 +1095,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::ResumeRecording`](crate::builders::calls::ResumeRecording).
+    #[cfg(feature = "calls")]
     pub fn resume_recording(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1074,6 +1124,7 @@ impl<'a> CallsActions<'a> {
     /// - `format` · [`RecordFormat`](crate::models::RecordFormat) · required
     ///
     /// Optional parameters are set on the returned [`calls::StartRecording`](crate::builders::calls::StartRecording).
+    #[cfg(feature = "calls")]
     pub fn start_recording(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1116,6 +1167,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopRecording`](crate::builders::calls::StopRecording).
+    #[cfg(feature = "calls")]
     pub fn stop_recording(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1143,6 +1195,7 @@ impl<'a> CallsActions<'a> {
     /// - `sip_address` · string · required
     ///
     /// Optional parameters are set on the returned [`calls::Refer`](crate::builders::calls::Refer).
+    #[cfg(feature = "calls")]
     pub fn refer(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1175,6 +1228,7 @@ impl<'a> CallsActions<'a> {
     /// - `cause` · [`RejectRequestCause`](crate::models::RejectRequestCause) · required
     ///
     /// Optional parameters are set on the returned [`calls::Reject`](crate::builders::calls::Reject).
+    #[cfg(feature = "calls")]
     pub fn reject(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1201,6 +1255,7 @@ impl<'a> CallsActions<'a> {
     /// - `digits` · string · required
     ///
     /// Optional parameters are set on the returned [`calls::SendDtmf`](crate::builders::calls::SendDtmf).
+    #[cfg(feature = "calls")]
     pub fn send_dtmf(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1229,6 +1284,7 @@ impl<'a> CallsActions<'a> {
     /// - `content_type` · string · required
     ///
     /// Optional parameters are set on the returned [`calls::SendSipInfo`](crate::builders::calls::SendSipInfo).
+    #[cfg(feature = "calls")]
     pub fn send_sip_info(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1258,6 +1314,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StartSiprec`](crate::builders::calls::StartSiprec).
+    #[cfg(feature = "calls")]
     pub fn start_siprec(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1288,6 +1345,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopSiprec`](crate::builders::calls::StopSiprec).
+    #[cfg(feature = "calls")]
     pub fn stop_siprec(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1315,6 +1373,7 @@ impl<'a> CallsActions<'a> {
     /// - `voice` · string · required
     ///
     /// Optional parameters are set on the returned [`calls::Speak`](crate::builders::calls::Speak).
+    #[cfg(feature = "calls")]
     pub fn speak(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1349,6 +1408,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StartStreaming`](crate::builders::calls::StartStreaming).
+    #[cfg(feature = "calls")]
     pub fn start_streaming(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1385,6 +1445,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopStreaming`](crate::builders::calls::StopStreaming).
+    #[cfg(feature = "calls")]
     pub fn stop_streaming(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1409,6 +1470,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StartNoiseSuppression`](crate::builders::calls::StartNoiseSuppression).
+    #[cfg(feature = "calls")]
     pub fn start_noise_suppression(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1435,6 +1497,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopNoiseSuppression`](crate::builders::calls::StopNoiseSuppression).
+    #[cfg(feature = "calls")]
     pub fn stop_noise_suppression(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1459,6 +1522,7 @@ impl<'a> CallsActions<'a> {
     /// - `role` · [`CallRequestSupervisorRole`](crate::models::CallRequestSupervisorRole) · required
     ///
     /// Optional parameters are set on the returned [`calls::SwitchSupervisorRole`](crate::builders::calls::SwitchSupervisorRole).
+    #[cfg(feature = "calls")]
     pub fn switch_supervisor_role(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1484,6 +1548,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StartTranscription`](crate::builders::calls::StartTranscription).
+    #[cfg(feature = "calls")]
     pub fn start_transcription(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1510,6 +1575,7 @@ impl<'a> CallsActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`calls::StopTranscription`](crate::builders::calls::StopTranscription).
+    #[cfg(feature = "calls")]
     pub fn stop_transcription(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1536,6 +1602,7 @@ impl<'a> CallsActions<'a> {
     /// - `to` · string · required
     ///
     /// Optional parameters are set on the returned [`calls::Transfer`](crate::builders::calls::Transfer).
+    #[cfg(feature = "calls")]
     pub fn transfer(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1591,18 +1658,22 @@ impl<'a> CallsActions<'a> {
     }
 }
 /// The `conferences` operations.
+#[cfg(feature = "conferences")]
 #[derive(Debug, Clone, Copy)]
 pub struct Conferences<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "conferences")]
 impl<'a> Conferences<'a> {
     /// The `conferences.actions` operations.
+    #[cfg(feature = "conferences")]
     pub fn actions(&self) -> ConferencesActions<'a> {
         ConferencesActions {
             client: self.client,
         }
     }
     /// The `conferences.participants` operations.
+    #[cfg(feature = "conferences")]
     pub fn participants(&self) -> ConferencesParticipants<'a> {
         ConferencesParticipants {
             client: self.client,
@@ -1613,6 +1684,7 @@ impl<'a> Conferences<'a> {
     /// `GET /conferences` (operationId `ListConferences`).
     ///
     /// Optional parameters are set on the returned [`conferences::List`](crate::builders::conferences::List).
+    #[cfg(feature = "conferences")]
     pub fn list(&self) -> crate::builders::conferences::List {
         crate::Request::new(
             self.client.clone(),
@@ -1634,6 +1706,7 @@ impl<'a> Conferences<'a> {
     /// - `name` · string · required
     ///
     /// Optional parameters are set on the returned [`conferences::Create`](crate::builders::conferences::Create).
+    #[cfg(feature = "conferences")]
     pub fn create(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
@@ -1667,6 +1740,7 @@ impl<'a> Conferences<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::Retrieve`](crate::builders::conferences::Retrieve).
+    #[cfg(feature = "conferences")]
     pub fn retrieve(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1681,10 +1755,12 @@ impl<'a> Conferences<'a> {
     }
 }
 /// The `conferences.actions` operations.
+#[cfg(feature = "conferences")]
 #[derive(Debug, Clone, Copy)]
 pub struct ConferencesActions<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "conferences")]
 impl<'a> ConferencesActions<'a> {
     /// End a conference.
     ///
@@ -1694,6 +1770,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) (uuid) · required
     ///
     /// Optional parameters are set on the returned [`conferences::EndConference`](crate::builders::conferences::EndConference).
+    #[cfg(feature = "conferences")]
     pub fn end_conference(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1717,6 +1794,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::GatherDtmfAudio`](crate::builders::conferences::GatherDtmfAudio).
+    #[cfg(feature = "conferences")]
     pub fn gather_dtmf_audio(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1755,6 +1833,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::Hold`](crate::builders::conferences::Hold).
+    #[cfg(feature = "conferences")]
     pub fn hold(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1783,6 +1862,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::Join`](crate::builders::conferences::Join).
+    #[cfg(feature = "conferences")]
     pub fn join(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1822,6 +1902,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::Leave`](crate::builders::conferences::Leave).
+    #[cfg(feature = "conferences")]
     pub fn leave(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1848,6 +1929,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::Mute`](crate::builders::conferences::Mute).
+    #[cfg(feature = "conferences")]
     pub fn mute(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1871,6 +1953,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::Play`](crate::builders::conferences::Play).
+    #[cfg(feature = "conferences")]
     pub fn play(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1897,6 +1980,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::RecordPause`](crate::builders::conferences::RecordPause).
+    #[cfg(feature = "conferences")]
     pub fn record_pause(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1921,6 +2005,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::RecordResume`](crate::builders::conferences::RecordResume).
+    #[cfg(feature = "conferences")]
     pub fn record_resume(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1948,6 +2033,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `format` · [`RecordFormat`](crate::models::RecordFormat) · required
     ///
     /// Optional parameters are set on the returned [`conferences::RecordStart`](crate::builders::conferences::RecordStart).
+    #[cfg(feature = "conferences")]
     pub fn record_start(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -1979,6 +2065,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::RecordStop`](crate::builders::conferences::RecordStop).
+    #[cfg(feature = "conferences")]
     pub fn record_stop(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -2005,6 +2092,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `digits` · string · required
     ///
     /// Optional parameters are set on the returned [`conferences::SendDtmf`](crate::builders::conferences::SendDtmf).
+    #[cfg(feature = "conferences")]
     pub fn send_dtmf(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -2033,6 +2121,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `voice` · string · required
     ///
     /// Optional parameters are set on the returned [`conferences::Speak`](crate::builders::conferences::Speak).
+    #[cfg(feature = "conferences")]
     pub fn speak(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -2064,6 +2153,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::Stop`](crate::builders::conferences::Stop).
+    #[cfg(feature = "conferences")]
     pub fn stop(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -2088,6 +2178,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `call_control_ids` · list of string · required
     ///
     /// Optional parameters are set on the returned [`conferences::Unhold`](crate::builders::conferences::Unhold).
+    #[cfg(feature = "conferences")]
     pub fn unhold(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -2115,6 +2206,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::Unmute`](crate::builders::conferences::Unmute).
+    #[cfg(feature = "conferences")]
     pub fn unmute(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -2140,6 +2232,7 @@ impl<'a> ConferencesActions<'a> {
     /// - `supervisor_role` · [`SupervisorRole`](crate::models::SupervisorRole) · required
     ///
     /// Optional parameters are set on the returned [`conferences::Update`](crate::builders::conferences::Update).
+    #[cfg(feature = "conferences")]
     pub fn update(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -2162,10 +2255,12 @@ impl<'a> ConferencesActions<'a> {
     }
 }
 /// The `conferences.participants` operations.
+#[cfg(feature = "conferences")]
 #[derive(Debug, Clone, Copy)]
 pub struct ConferencesParticipants<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "conferences")]
 impl<'a> ConferencesParticipants<'a> {
     /// List conference participants.
     ///
@@ -2175,6 +2270,7 @@ impl<'a> ConferencesParticipants<'a> {
     /// - `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · required
     ///
     /// Optional parameters are set on the returned [`conferences::ListParticipants`](crate::builders::conferences::ListParticipants).
+    #[cfg(feature = "conferences")]
     pub fn list(
         &self,
         conference_id: impl Into<crate::models::ConferenceId>,
@@ -2198,6 +2294,7 @@ impl<'a> ConferencesParticipants<'a> {
     /// - `participant_id` · string · required
     ///
     /// Optional parameters are set on the returned [`conferences::RetrieveParticipant`](crate::builders::conferences::RetrieveParticipant).
+    #[cfg(feature = "conferences")]
     pub fn retrieve(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -2220,6 +2317,7 @@ impl<'a> ConferencesParticipants<'a> {
     /// - `participant_id` · string · required
     ///
     /// Optional parameters are set on the returned [`conferences::UpdateParticipant`](crate::builders::conferences::UpdateParticipant).
+    #[cfg(feature = "conferences")]
     pub fn update(
         &self,
         id: impl Into<crate::models::ConferenceId>,
@@ -2240,16 +2338,19 @@ impl<'a> ConferencesParticipants<'a> {
     }
 }
 /// The `connections` operations.
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone, Copy)]
 pub struct Connections<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "applications")]
 impl<'a> Connections<'a> {
     /// List connections.
     ///
     /// `GET /connections` (operationId `ListConnections`).
     ///
     /// Optional parameters are set on the returned [`connections::List`](crate::builders::connections::List).
+    #[cfg(feature = "applications")]
     pub fn list(&self) -> crate::builders::connections::List {
         crate::Request::new(
             self.client.clone(),
@@ -2268,6 +2369,7 @@ impl<'a> Connections<'a> {
     /// - `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     ///
     /// Optional parameters are set on the returned [`connections::ListActiveCalls`](crate::builders::connections::ListActiveCalls).
+    #[cfg(feature = "applications")]
     pub fn list_active_calls(
         &self,
         connection_id: impl Into<crate::models::ConnectionId>,
@@ -2288,6 +2390,7 @@ impl<'a> Connections<'a> {
     /// - `id` · string · required
     ///
     /// Optional parameters are set on the returned [`connections::Retrieve`](crate::builders::connections::Retrieve).
+    #[cfg(feature = "applications")]
     pub fn retrieve(
         &self,
         id: impl Into<String>,
@@ -2301,10 +2404,12 @@ impl<'a> Connections<'a> {
     }
 }
 /// The `custom_storage_credentials` operations.
+#[cfg(feature = "applications")]
 #[derive(Debug, Clone, Copy)]
 pub struct CustomStorageCredentials<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "applications")]
 impl<'a> CustomStorageCredentials<'a> {
     /// Retrieve a stored credential.
     ///
@@ -2314,6 +2419,7 @@ impl<'a> CustomStorageCredentials<'a> {
     /// - `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     ///
     /// Optional parameters are set on the returned [`custom_storage_credentials::Retrieve`](crate::builders::custom_storage_credentials::Retrieve).
+    #[cfg(feature = "applications")]
     pub fn retrieve(
         &self,
         connection_id: impl Into<crate::models::ConnectionId>,
@@ -2335,6 +2441,7 @@ impl<'a> CustomStorageCredentials<'a> {
     /// - `configuration` · [`CustomStorageConfigurationConfiguration`](crate::models::CustomStorageConfigurationConfiguration) · required
     ///
     /// Optional parameters are set on the returned [`custom_storage_credentials::Create`](crate::builders::custom_storage_credentials::Create).
+    #[cfg(feature = "applications")]
     pub fn create(
         &self,
         connection_id: impl Into<crate::models::ConnectionId>,
@@ -2362,6 +2469,7 @@ impl<'a> CustomStorageCredentials<'a> {
     /// - `configuration` · [`CustomStorageConfigurationConfiguration`](crate::models::CustomStorageConfigurationConfiguration) · required
     ///
     /// Optional parameters are set on the returned [`custom_storage_credentials::Update`](crate::builders::custom_storage_credentials::Update).
+    #[cfg(feature = "applications")]
     pub fn update(
         &self,
         connection_id: impl Into<crate::models::ConnectionId>,
@@ -2387,6 +2495,7 @@ impl<'a> CustomStorageCredentials<'a> {
     /// - `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
     ///
     /// Optional parameters are set on the returned [`custom_storage_credentials::Delete`](crate::builders::custom_storage_credentials::Delete).
+    #[cfg(feature = "applications")]
     pub fn delete(
         &self,
         connection_id: impl Into<crate::models::ConnectionId>,
@@ -2400,12 +2509,15 @@ impl<'a> CustomStorageCredentials<'a> {
     }
 }
 /// The `queues` operations.
+#[cfg(feature = "queues")]
 #[derive(Debug, Clone, Copy)]
 pub struct Queues<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "queues")]
 impl<'a> Queues<'a> {
     /// The `queues.calls` operations.
+    #[cfg(feature = "queues")]
     pub fn calls(&self) -> QueuesCalls<'a> {
         QueuesCalls { client: self.client }
     }
@@ -2414,6 +2526,7 @@ impl<'a> Queues<'a> {
     /// `GET /queues` (operationId `ListQueues`).
     ///
     /// Optional parameters are set on the returned [`queues::List`](crate::builders::queues::List).
+    #[cfg(feature = "queues")]
     pub fn list(&self) -> crate::builders::queues::List {
         crate::Request::new(
             self.client.clone(),
@@ -2431,6 +2544,7 @@ impl<'a> Queues<'a> {
     /// - `queue_name` · string · required · length 1..=255
     ///
     /// Optional parameters are set on the returned [`queues::Create`](crate::builders::queues::Create).
+    #[cfg(feature = "queues")]
     pub fn create(
         &self,
         queue_name: impl Into<String>,
@@ -2453,6 +2567,7 @@ impl<'a> Queues<'a> {
     /// - `queue_name` · string · required
     ///
     /// Optional parameters are set on the returned [`queues::Retrieve`](crate::builders::queues::Retrieve).
+    #[cfg(feature = "queues")]
     pub fn retrieve(
         &self,
         queue_name: impl Into<String>,
@@ -2473,6 +2588,7 @@ impl<'a> Queues<'a> {
     /// - `max_size` · integer · required · minimum 1
     ///
     /// Optional parameters are set on the returned [`queues::Update`](crate::builders::queues::Update).
+    #[cfg(feature = "queues")]
     pub fn update(
         &self,
         queue_name: impl Into<String>,
@@ -2496,6 +2612,7 @@ impl<'a> Queues<'a> {
     /// - `queue_name` · string · required
     ///
     /// Optional parameters are set on the returned [`queues::Delete`](crate::builders::queues::Delete).
+    #[cfg(feature = "queues")]
     pub fn delete(
         &self,
         queue_name: impl Into<String>,
@@ -2509,10 +2626,12 @@ impl<'a> Queues<'a> {
     }
 }
 /// The `queues.calls` operations.
+#[cfg(feature = "queues")]
 #[derive(Debug, Clone, Copy)]
 pub struct QueuesCalls<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "queues")]
 impl<'a> QueuesCalls<'a> {
     /// Retrieve calls from a queue.
     ///
@@ -2522,6 +2641,7 @@ impl<'a> QueuesCalls<'a> {
     /// - `queue_name` · string · required
     ///
     /// Optional parameters are set on the returned [`queues::ListCalls`](crate::builders::queues::ListCalls).
+    #[cfg(feature = "queues")]
     pub fn list(
         &self,
         queue_name: impl Into<String>,
@@ -2543,6 +2663,7 @@ impl<'a> QueuesCalls<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`queues::RetrieveCall`](crate::builders::queues::RetrieveCall).
+    #[cfg(feature = "queues")]
     pub fn retrieve(
         &self,
         queue_name: impl Into<String>,
@@ -2565,6 +2686,7 @@ impl<'a> QueuesCalls<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`queues::UpdateCall`](crate::builders::queues::UpdateCall).
+    #[cfg(feature = "queues")]
     pub fn update(
         &self,
         queue_name: impl Into<String>,
@@ -2590,6 +2712,7 @@ impl<'a> QueuesCalls<'a> {
     /// - `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     ///
     /// Optional parameters are set on the returned [`queues::RemoveCall`](crate::builders::queues::RemoveCall).
+    #[cfg(feature = "queues")]
     pub fn remove(
         &self,
         queue_name: impl Into<String>,
@@ -2605,16 +2728,19 @@ impl<'a> QueuesCalls<'a> {
     }
 }
 /// The `recording_transcriptions` operations.
+#[cfg(feature = "recordings")]
 #[derive(Debug, Clone, Copy)]
 pub struct RecordingTranscriptions<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "recordings")]
 impl<'a> RecordingTranscriptions<'a> {
     /// List all recording transcriptions.
     ///
     /// `GET /recording_transcriptions` (operationId `getRecordingTranscriptions`).
     ///
     /// Optional parameters are set on the returned [`recording_transcriptions::List`](crate::builders::recording_transcriptions::List).
+    #[cfg(feature = "recordings")]
     pub fn list(&self) -> crate::builders::recording_transcriptions::List {
         crate::Request::new(
             self.client.clone(),
@@ -2632,6 +2758,7 @@ impl<'a> RecordingTranscriptions<'a> {
     /// - `recording_transcription_id` · string (uuid) · required
     ///
     /// Optional parameters are set on the returned [`recording_transcriptions::Retrieve`](crate::builders::recording_transcriptions::Retrieve).
+    #[cfg(feature = "recordings")]
     pub fn retrieve(
         &self,
         recording_transcription_id: impl Into<String>,
@@ -2651,6 +2778,7 @@ impl<'a> RecordingTranscriptions<'a> {
     /// - `recording_transcription_id` · string (uuid) · required
     ///
     /// Optional parameters are set on the returned [`recording_transcriptions::Delete`](crate::builders::recording_transcriptions::Delete).
+    #[cfg(feature = "recordings")]
     pub fn delete(
         &self,
         recording_transcription_id: impl Into<String>,
@@ -2664,12 +2792,15 @@ impl<'a> RecordingTranscriptions<'a> {
     }
 }
 /// The `recordings` operations.
+#[cfg(feature = "recordings")]
 #[derive(Debug, Clone, Copy)]
 pub struct Recordings<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "recordings")]
 impl<'a> Recordings<'a> {
     /// The `recordings.actions` operations.
+    #[cfg(feature = "recordings")]
     pub fn actions(&self) -> RecordingsActions<'a> {
         RecordingsActions {
             client: self.client,
@@ -2680,6 +2811,7 @@ impl<'a> Recordings<'a> {
     /// `GET /recordings` (operationId `GetRecordings`).
     ///
     /// Optional parameters are set on the returned [`recordings::List`](crate::builders::recordings::List).
+    #[cfg(feature = "recordings")]
     pub fn list(&self) -> crate::builders::recordings::List {
         crate::Request::new(
             self.client.clone(),
@@ -2697,6 +2829,7 @@ impl<'a> Recordings<'a> {
     /// - `recording_id` · string · required
     ///
     /// Optional parameters are set on the returned [`recordings::Retrieve`](crate::builders::recordings::Retrieve).
+    #[cfg(feature = "recordings")]
     pub fn retrieve(
         &self,
         recording_id: impl Into<String>,
@@ -2716,6 +2849,7 @@ impl<'a> Recordings<'a> {
     /// - `recording_id` · string · required
     ///
     /// Optional parameters are set on the returned [`recordings::Delete`](crate::builders::recordings::Delete).
+    #[cfg(feature = "recordings")]
     pub fn delete(
         &self,
         recording_id: impl Into<String>,
@@ -2729,10 +2863,12 @@ impl<'a> Recordings<'a> {
     }
 }
 /// The `recordings.actions` operations.
+#[cfg(feature = "recordings")]
 #[derive(Debug, Clone, Copy)]
 pub struct RecordingsActions<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "recordings")]
 impl<'a> RecordingsActions<'a> {
     /// Delete a list of call recordings.
     ///
@@ -2742,6 +2878,7 @@ impl<'a> RecordingsActions<'a> {
     /// - `ids` · list of string · required
     ///
     /// Optional parameters are set on the returned [`recordings::DeleteMany`](crate::builders::recordings::DeleteMany).
+    #[cfg(feature = "recordings")]
     pub fn delete(
         &self,
         ids: impl IntoIterator<Item = impl Into<String>>,
@@ -2757,16 +2894,19 @@ impl<'a> RecordingsActions<'a> {
     }
 }
 /// The `webhook_deliveries` operations.
+#[cfg(feature = "debugging")]
 #[derive(Debug, Clone, Copy)]
 pub struct WebhookDeliveries<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "debugging")]
 impl<'a> WebhookDeliveries<'a> {
     /// List webhook deliveries.
     ///
     /// `GET /webhook_deliveries` (operationId `GetWebhookDeliveries`).
     ///
     /// Optional parameters are set on the returned [`webhook_deliveries::List`](crate::builders::webhook_deliveries::List).
+    #[cfg(feature = "debugging")]
     pub fn list(&self) -> crate::builders::webhook_deliveries::List {
         crate::Request::new(
             self.client.clone(),
@@ -2784,6 +2924,7 @@ impl<'a> WebhookDeliveries<'a> {
     /// - `id` · string (uuid) · required
     ///
     /// Optional parameters are set on the returned [`webhook_deliveries::Retrieve`](crate::builders::webhook_deliveries::Retrieve).
+    #[cfg(feature = "debugging")]
     pub fn retrieve(
         &self,
         id: impl Into<String>,

@@ -60,12 +60,14 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "webhooks")]
 mod client;
 mod verify;
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 
+#[cfg(feature = "webhooks")]
 pub use client::Webhooks;
 pub use verify::{WebhookVerifier, DEFAULT_TOLERANCE};
 

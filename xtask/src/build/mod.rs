@@ -7,6 +7,7 @@ mod operation;
 mod recursion;
 mod rename;
 mod schema;
+mod serde_use;
 mod shape;
 mod webhooks;
 
@@ -96,6 +97,9 @@ impl<'s> Builder<'s> {
             models,
             events,
             handles,
+            serde_use: Default::default(),
+            events_feature: self.config.features.events.clone(),
+            model_features: Default::default(),
             skipped: self.skipped,
         };
         dedup::merge_equal_shapes(&mut api);
@@ -105,6 +109,8 @@ impl<'s> Builder<'s> {
             rename::check_names(&api)?;
         }
         recursion::box_recursive_fields(&mut api.models);
+        serde_use::compute(&mut api);
+        serde_use::compute_features(&mut api);
         Ok(api)
     }
 }

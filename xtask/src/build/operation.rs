@@ -373,7 +373,15 @@ fn build_operation<'s>(
             .chain(op.description.iter())
             .map(String::as_str),
     );
+    let feature = builder
+        .config
+        .features
+        .operations
+        .get(&operation_id)
+        .or_else(|| builder.config.features.groups.get(&naming.group))
+        .cloned();
     Ok(Operation {
+        feature,
         operation_id,
         title: op.summary.clone(),
         method: selected.method,

@@ -17,7 +17,7 @@ pub fn emit(events: &[Event]) -> TokenStream {
     let parse_arms = events.iter().map(|e| {
         let variant = ident(&e.variant);
         let event_type = &e.event_type;
-        quote!(#event_type => crate::private::parse_event(body, enveloped).map(WebhookEvent::#variant),)
+        quote!(#event_type => crate::private::parse_event(object).map(WebhookEvent::#variant),)
     });
     let type_arms = events.iter().map(|e| {
         let variant = ident(&e.variant);
@@ -62,6 +62,7 @@ pub fn emit(events: &[Event]) -> TokenStream {
         }
 
         /// Serializes the event object (the content of `data`); an unknown event as received.
+        #[cfg(feature = "full-serde")]
         impl serde::Serialize for WebhookEvent {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -77,11 +78,10 @@ pub fn emit(events: &[Event]) -> TokenStream {
 
             /// Decodes a webhook body (already verified) into its variant.
             pub fn from_json_bytes(body: &[u8]) -> Result<Self, serde_json::Error> {
-                let probe = crate::private::EventProbe::read(body)?;
-                let Some((event_type, enveloped)) = probe.event_type() else {
+                let Some((event_type, object)) = crate::private::locate_event(body)? else {
                     return serde_json::from_slice(body).map(WebhookEvent::Unknown);
                 };
-                match event_type {
+                match event_type.as_ref() {
                     #(#parse_arms)*
                     _ => serde_json::from_slice(body).map(WebhookEvent::Unknown),
                 }

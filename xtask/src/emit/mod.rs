@@ -60,6 +60,22 @@ pub fn type_tokens_from(ty: &TypeRef, root: &TokenStream) -> TokenStream {
     }
 }
 
+/// `#[cfg(...)]` compiling an item when any of `features` is on; nothing when there are none.
+pub fn cfg_any<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStream {
+    let features: std::collections::BTreeSet<&String> = features.into_iter().collect();
+    match features.len() {
+        0 => quote!(),
+        1 => {
+            let feature = features.iter().next();
+            quote!(#[cfg(feature = #feature)])
+        }
+        _ => {
+            let features = features.iter();
+            quote!(#[cfg(any(#(feature = #features),*))])
+        }
+    }
+}
+
 /// `#[doc = "..."]` attributes, one per line.
 pub fn doc_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|line| {

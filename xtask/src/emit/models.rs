@@ -7,20 +7,36 @@ use quote::quote;
 
 use super::docs::{code, field_doc};
 use super::{doc_attrs, ident, type_tokens, DocsMode};
-use crate::ir::{AliasModel, EnumModel, Field, Model, Origin, StructModel, TypeRef, UnionModel};
+use crate::ir::{
+    AliasModel, EnumModel, Field, Model, Origin, SerdeUse, StructModel, TypeRef, UnionModel,
+};
 
 /// Tokens of the models module.
-pub fn emit(models: &BTreeMap<String, Model>, mode: DocsMode) -> TokenStream {
+pub fn emit(
+    models: &BTreeMap<String, Model>,
+    serde_use: &BTreeMap<String, SerdeUse>,
+    features: &BTreeMap<String, std::collections::BTreeSet<String>>,
+    mode: DocsMode,
+) -> TokenStream {
     let defaultable = defaultable_models(models);
-    let items = models.values().map(|model| match model {
-        Model::Struct(s) => emit_struct(s, &defaultable, mode),
-        Model::Enum(e) => emit_enum(e),
-        Model::Union(u) => emit_union(u),
-        Model::Alias(a) => emit_alias(a),
-        Model::Id(id) => {
-            let name = ident(&id.name);
-            let doc = " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it.";
-            quote!(crate::private::id_newtype!(#[doc = #doc] #name);)
+    let items = models.iter().map(|(name, model)| {
+        let cfg = super::cfg_any(features.get(name).into_iter().flatten());
+        let item = emit_model(model, &defaultable, serde_use, mode);
+        if cfg.is_empty() {
+            return item;
+        }
+        // A model's items (type, impls, macro calls) share one gate through a private module.
+        let module = super::ident(&format!("m_{}", crate::names::snake(name)));
+        let name = super::ident(name);
+        quote! {
+            #cfg
+            mod #module {
+                #[allow(unused_imports)]
+                use serde::{Deserialize, Serialize};
+                #item
+            }
+            #cfg
+            pub use #module::#name;
         }
     });
     quote! {
@@ -31,8 +47,56 @@ pub fn emit(models: &BTreeMap<String, Model>, mode: DocsMode) -> TokenStream {
         //! response is a decode error naming the field, never an invented default. Fields this
         //! version does not know are ignored; enum values it does not know are kept.
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
+        #[allow(unused_imports)]
         use serde::{Deserialize, Serialize};
         #(#items)*
+    }
+}
+
+fn emit_model(
+    model: &Model,
+    defaultable: &[String],
+    serde_use: &BTreeMap<String, SerdeUse>,
+    mode: DocsMode,
+) -> TokenStream {
+    match model {
+        Model::Struct(s) => emit_struct(s, defaultable, serde_derives(serde_use, &s.name), mode),
+        Model::Enum(e) => emit_enum(e),
+        Model::Union(u) => emit_union(
+            u,
+            serde_derives(serde_use, &u.name),
+            serde_use.get(&u.name).copied().unwrap_or_default(),
+        ),
+        Model::Alias(a) => emit_alias(a),
+        Model::Id(id) => {
+            let name = ident(&id.name);
+            let doc = " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it.";
+            quote!(crate::private::id_newtype!(#[doc = #doc] #name);)
+        }
+    }
+}
+
+/// The serde derives of a model: the directions it is used in, and the others only with the
+/// `full-serde` feature.
+fn serde_derives(serde_use: &BTreeMap<String, SerdeUse>, name: &str) -> TokenStream {
+    let used = serde_use.get(name).copied().unwrap_or_default();
+    let mut always = Vec::new();
+    let mut on_feature = Vec::new();
+    for (wanted, derive) in [
+        (used.serialize, quote!(Serialize)),
+        (used.deserialize, quote!(Deserialize)),
+    ] {
+        if wanted {
+            always.push(derive);
+        } else {
+            on_feature.push(derive);
+        }
+    }
+    let always = quote!(#[derive(#(#always),*)]);
+    if on_feature.is_empty() {
+        always
+    } else {
+        quote!(#always #[cfg_attr(feature = "full-serde", derive(#(#on_feature),*))])
     }
 }
 
@@ -58,7 +122,12 @@ fn defaultable_models(models: &BTreeMap<String, Model>) -> Vec<String> {
         .collect()
 }
 
-fn emit_struct(model: &StructModel, defaultable: &[String], mode: DocsMode) -> TokenStream {
+fn emit_struct(
+    model: &StructModel,
+    defaultable: &[String],
+    serde: TokenStream,
+    mode: DocsMode,
+) -> TokenStream {
     let name = ident(&model.name);
     let mut doc = origin_doc(&model.origin, "Object");
     if let Some(example) = &model.facts.example {
@@ -128,7 +197,8 @@ fn emit_struct(model: &StructModel, defaultable: &[String], mode: DocsMode) -> T
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #derive_default Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #derive_default)]
+        #serde
         pub struct #name {
             #(#fields)*
         }
@@ -190,7 +260,7 @@ fn emit_enum(model: &EnumModel) -> TokenStream {
     }
 }
 
-fn emit_union(model: &UnionModel) -> TokenStream {
+fn emit_union(model: &UnionModel, serde: TokenStream, used: SerdeUse) -> TokenStream {
     let name = ident(&model.name);
     let mut doc = origin_doc(&model.origin, "Union");
     match &model.discriminator {
@@ -209,13 +279,13 @@ fn emit_union(model: &UnionModel) -> TokenStream {
     });
     let from_impls = from_impls(model);
     let serde_impls = match &model.discriminator {
-        Some(tag) => tagged_serde(model, tag),
+        Some(tag) => tagged_serde(model, tag, used),
         None => quote!(),
     };
     let derive = if model.discriminator.is_some() {
         quote!(#[derive(Debug, Clone, PartialEq)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)] #[serde(untagged)])
+        quote!(#[derive(Debug, Clone, PartialEq)] #serde #[serde(untagged)])
     };
     quote! {
         #doc
@@ -263,7 +333,16 @@ fn from_impls(model: &UnionModel) -> TokenStream {
     quote!(#(#impls)*)
 }
 
-fn tagged_serde(model: &UnionModel, tag: &str) -> TokenStream {
+fn tagged_serde(model: &UnionModel, tag: &str, used: SerdeUse) -> TokenStream {
+    let gate = |needed: bool| {
+        if needed {
+            quote!()
+        } else {
+            quote!(#[cfg(feature = "full-serde")])
+        }
+    };
+    let ser_gate = gate(used.serialize);
+    let de_gate = gate(used.deserialize);
     let name = ident(&model.name);
     let ser_arms = model.variants.iter().map(|v| {
         let rust = ident(&v.name);
@@ -276,6 +355,7 @@ fn tagged_serde(model: &UnionModel, tag: &str) -> TokenStream {
         quote!(Some(#(#tags)|*) => crate::private::from_value(value).map(#name::#rust),)
     });
     quote! {
+        #ser_gate
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -284,6 +364,7 @@ fn tagged_serde(model: &UnionModel, tag: &str) -> TokenStream {
                 }
             }
         }
+        #de_gate
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;

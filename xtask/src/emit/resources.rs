@@ -8,11 +8,19 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{fact_line, field_doc};
-use super::{doc_attrs, ident, type_tokens, DocsMode};
+use super::{cfg_any, doc_attrs, ident, type_tokens, DocsMode};
 use crate::ir::{
     Api, Argument, HttpMethod, Model, Operation, PageScheme, PathPart, QueryStyle, Resource,
     ResponseShape, Setter, Target, TypeRef,
 };
+
+/// The gate of a group module: any of its operations' features (none when one is ungated).
+fn group_cfg(ops: &[(&Resource, &Operation)]) -> TokenStream {
+    if ops.iter().any(|(_, op)| op.feature.is_none()) {
+        return quote!();
+    }
+    cfg_any(ops.iter().filter_map(|(_, op)| op.feature.as_ref()))
+}
 
 /// Operations of the API grouped by their module (`calls`, `conferences`, ...), in order.
 fn groups(api: &Api) -> BTreeMap<&str, Vec<(&Resource, &Operation)>> {
@@ -27,12 +35,28 @@ fn groups(api: &Api) -> BTreeMap<&str, Vec<(&Resource, &Operation)>> {
 
 /// Tokens of the resources module: handles reached from the client.
 pub fn emit_resources(api: &Api) -> TokenStream {
+    // A handle is compiled when any operation below it is.
+    let subtree_cfg = |path: &[String]| {
+        let ops: Vec<&Operation> = api
+            .resources
+            .iter()
+            .filter(|r| r.path.starts_with(path))
+            .flat_map(|r| &r.operations)
+            .collect();
+        if ops.iter().any(|op| op.feature.is_none()) {
+            quote!()
+        } else {
+            cfg_any(ops.iter().filter_map(|op| op.feature.as_ref()))
+        }
+    };
     let top = api.handles.iter().filter(|h| h.path.len() == 1).map(|h| {
         let method = ident(&h.path[0]);
         let handle = ident(&h.name);
         let doc = format!(" Operations under `client.{}()`.", h.path[0]);
+        let cfg = subtree_cfg(&h.path);
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #method(&self) -> #handle<'_> {
                 #handle { client: self }
             }
@@ -49,8 +73,10 @@ pub fn emit_resources(api: &Api) -> TokenStream {
                 let method = ident(&child.path[child.path.len() - 1]);
                 let child_handle = ident(&child.name);
                 let doc = format!(" The `{}` operations.", child.path.join("."));
+                let cfg = subtree_cfg(&child.path);
                 quote! {
                     #[doc = #doc]
+                    #cfg
                     pub fn #method(&self) -> #child_handle<'a> {
                         #child_handle { client: self.client }
                     }
@@ -61,12 +87,15 @@ pub fn emit_resources(api: &Api) -> TokenStream {
             .iter()
             .filter(|r| r.path == h.path)
             .flat_map(|r| r.operations.iter().map(|op| emit_method(api, op)));
+        let cfg = subtree_cfg(&h.path);
         quote! {
             #[doc = #doc]
+            #cfg
             #[derive(Debug, Clone, Copy)]
             pub struct #handle<'a> {
                 client: &'a Client,
             }
+            #cfg
             impl<'a> #handle<'a> {
                 #(#children)*
                 #(#operations)*
@@ -199,6 +228,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         "Optional parameters are set on the returned [`{builder_name}`](crate::builders::{builder_name})."
     ));
     let doc = doc_attrs(&docs);
+    let cfg = cfg_any(&op.feature);
     let builder = builder_path(op);
     let operation = operation_path(op);
     let mut inits = Vec::new();
@@ -247,6 +277,7 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
     }
     quote! {
         #doc
+        #cfg
         pub fn #method(&self, #(#params),*) -> #builder {
             crate::Request::new(self.client.clone(), #operation { #(#inits),* })
         }
@@ -327,11 +358,13 @@ pub fn emit_operations(api: &Api) -> TokenStream {
     let modules = groups(api).into_iter().map(|(group, ops)| {
         let module = ident(group);
         let doc = format!(" Operations of `client.{group}()`.");
+        let cfg = group_cfg(&ops);
         let items = ops
             .iter()
             .map(|(resource, op)| emit_operation(api, resource, op));
         quote! {
             #[doc = #doc]
+            #cfg
             pub mod #module {
                 #(#items)*
             }
@@ -479,13 +512,21 @@ fn emit_operation(api: &Api, resource: &Resource, op: &Operation) -> TokenStream
         }
         _ => quote!(),
     };
+    let cfg = cfg_any(&op.feature);
+    let paged = if paged.is_empty() {
+        paged
+    } else {
+        quote!(#cfg #paged)
+    };
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+        #cfg
         impl crate::Operation for #name {
             type Output = #output;
             const OPERATION_ID: &'static str = #id;
@@ -511,11 +552,13 @@ pub fn emit_builders(api: &Api, mode: DocsMode) -> TokenStream {
     let modules = groups(api).into_iter().map(|(group, ops)| {
         let module = ident(group);
         let doc = format!(" Request builders of `client.{group}()`.");
+        let cfg = group_cfg(&ops);
         let items = ops
             .iter()
             .map(|(resource, op)| emit_builder(api, resource, op, mode));
         quote! {
             #[doc = #doc]
+            #cfg
             pub mod #module {
                 #(#items)*
             }
@@ -543,9 +586,12 @@ fn emit_builder(api: &Api, resource: &Resource, op: &Operation, mode: DocsMode) 
     doc.extend(operation_doc(api, op));
     let doc = doc_attrs(&doc);
     let setters = op.setters.iter().map(|s| emit_setter(api, op, s, mode));
+    let cfg = cfg_any(&op.feature);
     quote! {
         #doc
+        #cfg
         pub type #name = crate::Request<#operation>;
+        #cfg
         impl #name {
             #(#setters)*
         }

@@ -1,0 +1,115 @@
+//! Which serde impls each model needs. Deriving both directions for every type doubles the
+//! generated code the compiler must check: a request body only ever serializes and a response
+//! only ever deserializes. (The `full-serde` feature of the crate adds the other direction.)
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Api, Model, ResponseShape, SerdeUse, TypeRef};
+
+/// Marks every model reachable from what is sent as serializing, and every model reachable from
+/// what is received as deserializing.
+pub fn compute(api: &mut Api) {
+    let mut sent: Vec<TypeRef> = Vec::new();
+    let mut received: Vec<TypeRef> = Vec::new();
+    for op in api.resources.iter().flat_map(|r| &r.operations) {
+        sent.extend(
+            op.path_params
+                .iter()
+                .chain(&op.query_params)
+                .map(|p| p.ty.clone()),
+        );
+        if let Some(body) = &op.body {
+            sent.push(body.ty.clone());
+        }
+        match &op.response {
+            ResponseShape::NoContent => {}
+            ResponseShape::Data(t) | ResponseShape::Json(t) => received.push(t.clone()),
+            ResponseShape::Page { item, meta } => {
+                received.push(item.clone());
+                received.push(meta.clone());
+            }
+        }
+    }
+    received.extend(api.events.iter().map(|e| TypeRef::Named(e.ty.clone())));
+    let mut uses: BTreeMap<String, SerdeUse> = BTreeMap::new();
+    for name in reachable(&api.models, sent) {
+        uses.entry(name).or_default().serialize = true;
+    }
+    for name in reachable(&api.models, received) {
+        uses.entry(name).or_default().deserialize = true;
+    }
+    api.serde_use = uses;
+}
+
+/// Gives each model the features of the operations and events that reach it. A model reached
+/// by anything ungated stays ungated.
+pub fn compute_features(api: &mut Api) {
+    let mut roots: Vec<(Option<String>, Vec<TypeRef>)> = Vec::new();
+    for op in api.resources.iter().flat_map(|r| &r.operations) {
+        let mut types: Vec<TypeRef> = op
+            .path_params
+            .iter()
+            .chain(&op.query_params)
+            .map(|p| p.ty.clone())
+            .collect();
+        types.extend(op.body.iter().map(|b| b.ty.clone()));
+        match &op.response {
+            ResponseShape::NoContent => {}
+            ResponseShape::Data(t) | ResponseShape::Json(t) => types.push(t.clone()),
+            ResponseShape::Page { item, meta } => {
+                types.push(item.clone());
+                types.push(meta.clone());
+            }
+        }
+        roots.push((op.feature.clone(), types));
+    }
+    roots.push((
+        api.events_feature.clone(),
+        api.events
+            .iter()
+            .map(|e| TypeRef::Named(e.ty.clone()))
+            .collect(),
+    ));
+    let mut always: BTreeSet<String> = BTreeSet::new();
+    let mut features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (feature, types) in roots {
+        for name in reachable(&api.models, types) {
+            match &feature {
+                Some(feature) => {
+                    features.entry(name).or_default().insert(feature.clone());
+                }
+                None => {
+                    always.insert(name);
+                }
+            }
+        }
+    }
+    for name in always {
+        features.remove(&name);
+    }
+    api.model_features = features;
+}
+
+fn reachable(models: &BTreeMap<String, Model>, roots: Vec<TypeRef>) -> BTreeSet<String> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut todo = roots;
+    while let Some(ty) = todo.pop() {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => todo.push(*inner),
+            TypeRef::Named(name) => {
+                if seen.contains(&name) {
+                    continue;
+                }
+                match models.get(&name) {
+                    Some(Model::Struct(s)) => todo.extend(s.fields.iter().map(|f| f.ty.clone())),
+                    Some(Model::Union(u)) => todo.extend(u.variants.iter().map(|v| v.ty.clone())),
+                    Some(Model::Alias(a)) => todo.push(a.ty.clone()),
+                    Some(Model::Enum(_)) | Some(Model::Id(_)) | None => {}
+                }
+                seen.insert(name);
+            }
+            _ => {}
+        }
+    }
+    seen
+}
