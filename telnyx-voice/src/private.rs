@@ -109,13 +109,14 @@ struct EventTypeProbe<'a> {
     event_type: Option<std::borrow::Cow<'a, str>>,
 }
 
+/// An event type and the bytes of its event object.
+pub(crate) type LocatedEvent<'a> = (std::borrow::Cow<'a, str>, &'a [u8]);
+
 /// The event type of a webhook body and the bytes of its event object (the content of `data`,
 /// or the whole body when the event is not enveloped); `None` when there is no event type.
 /// Each event type is then decoded from its object alone, so every event model is instantiated
 /// with one reader only.
-pub(crate) fn locate_event(
-    body: &[u8],
-) -> Result<Option<(std::borrow::Cow<'_, str>, &[u8])>, serde_json::Error> {
+pub(crate) fn locate_event(body: &[u8]) -> Result<Option<LocatedEvent<'_>>, serde_json::Error> {
     let probe: EventProbe<'_> = serde_json::from_slice(body)?;
     if let Some(data) = probe.data {
         let inner: EventTypeProbe<'_> = serde_json::from_str(data.get())?;
