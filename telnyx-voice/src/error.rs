@@ -6,6 +6,8 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::retry::{self, RetryPolicy};
+
 /// Shorthand for a `Result` whose error side is this crate's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -69,6 +71,50 @@ pub enum Error {
     /// URL, ...).
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// The status line and headers of a success response arrived, but its
+    /// body did not arrive whole: the connection broke or stalled, or the
+    /// body was larger than allowed.
+    #[error("HTTP {status}: the response body {problem}; received so far: {snippet}")]
+    Body {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// What went wrong while reading the body.
+        problem: BodyProblem,
+        /// The beginning of what was received (at most 512 bytes).
+        snippet: String,
+    },
+}
+
+/// Why a response body could not be read in full (see [`Error::Body`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BodyProblem {
+    /// The connection closed or failed before the body was complete.
+    Interrupted(Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// The body was still incomplete when the attempt's time ran out.
+    TimedOut {
+        /// How long the attempt had been running.
+        elapsed: Duration,
+    },
+    /// The body is larger than the client reads (see
+    /// [`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+}
+
+impl fmt::Display for BodyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyProblem::Interrupted(source) => write!(f, "was cut off ({source})"),
+            BodyProblem::TimedOut { elapsed } => {
+                write!(f, "was not complete after {} ms", elapsed.as_millis())
+            }
+            BodyProblem::TooLarge { limit } => write!(f, "is larger than {limit} bytes"),
+        }
+    }
 }
 
 impl Error {
@@ -76,7 +122,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::Body { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -124,14 +170,59 @@ impl Error {
         matches!(self, Error::Api(api) if api.status.is_server_error())
     }
 
-    /// True when an attempt ran out of time.
+    /// True when an attempt ran out of time (before the response began or
+    /// while its body was arriving).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        matches!(
+            self,
+            Error::Timeout { .. }
+                | Error::Body {
+                    problem: BodyProblem::TimedOut { .. },
+                    ..
+                }
+        )
     }
 
-    /// True when the transport failed before a full response was received.
+    /// True when the transport failed before a full response was received
+    /// (including a connection lost in the middle of a body).
     pub fn is_connection(&self) -> bool {
-        matches!(self, Error::Connection { .. })
+        matches!(
+            self,
+            Error::Connection { .. }
+                | Error::Body {
+                    problem: BodyProblem::Interrupted(_),
+                    ..
+                }
+        )
+    }
+
+    /// Whether the default [`RetryPolicy`] considers this failure worth
+    /// another attempt (ignoring how many were already made).
+    pub fn is_retryable(&self) -> bool {
+        self.is_retryable_by(&RetryPolicy::default())
+    }
+
+    /// Whether `policy` considers this failure worth another attempt
+    /// (ignoring how many were already made). Connection failures and
+    /// timeouts are judged as failures without a status; API errors by their
+    /// status and `x-should-retry` header; every other error never is.
+    pub fn is_retryable_by(&self, policy: &RetryPolicy) -> bool {
+        self.retry_inputs()
+            .is_some_and(|(status, server_says)| policy.is_retryable(status, server_says))
+    }
+
+    /// The plain values a retry decision is made on, or `None` for errors
+    /// that repeating the same request cannot fix.
+    pub(crate) fn retry_inputs(&self) -> Option<(Option<StatusCode>, Option<bool>)> {
+        match self {
+            Error::Connection { .. } | Error::Timeout { .. } => Some((None, None)),
+            Error::Body {
+                problem: BodyProblem::Interrupted(_) | BodyProblem::TimedOut { .. },
+                ..
+            } => Some((None, None)),
+            Error::Api(api) => Some((Some(api.status), api.should_retry)),
+            _ => None,
+        }
     }
 
     /// The wait the server asked for (`retry-after-ms` or `Retry-After`), if any.
@@ -177,8 +268,12 @@ pub struct ApiError {
     /// Value of the `x-request-id` response header.
     pub request_id: Option<String>,
     /// Wait time requested by the server through `retry-after-ms` or
-    /// `Retry-After`, as sent (not capped).
+    /// `Retry-After` (or, on a 429 without those, `x-ratelimit-reset`), as
+    /// sent (not capped).
     pub retry_after: Option<Duration>,
+    /// The server's `x-should-retry` header: whether it says repeating the
+    /// request may succeed. It overrides the retry policy's status list.
+    pub should_retry: Option<bool>,
     /// The beginning of the response body (at most 512 bytes, lossily decoded
     /// as UTF-8).
     pub body: String,
@@ -194,7 +289,12 @@ impl ApiError {
             status,
             errors,
             request_id: header_string(headers, "x-request-id"),
-            retry_after: crate::retry::parse_retry_after(headers, std::time::SystemTime::now()),
+            retry_after: retry::parse_retry_after(
+                headers,
+                status == StatusCode::TOO_MANY_REQUESTS,
+                std::time::SystemTime::now(),
+            ),
+            should_retry: retry::parse_should_retry(headers),
             body: snippet(body),
         }
     }

@@ -1,0 +1,87 @@
+//! The background thread that runs the blocking client's futures.
+
+use std::future::Future;
+use std::panic::{resume_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::mpsc;
+use std::thread::{JoinHandle, ThreadId};
+
+use futures_util::FutureExt;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+
+use crate::error::{Error, Result};
+
+type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A thread with its own current-thread Tokio runtime, fed jobs over a
+/// channel. Each job runs as a task of its own, so calls from several
+/// threads proceed concurrently.
+pub(super) struct Runtime {
+    jobs: Option<UnboundedSender<Job>>,
+    thread: Option<JoinHandle<()>>,
+    thread_id: ThreadId,
+}
+
+impl Runtime {
+    pub(super) fn start() -> Result<Runtime> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| Error::Config(format!("could not start the runtime: {err}")))?;
+        let (jobs, mut queue) = unbounded_channel::<Job>();
+        let thread = std::thread::Builder::new()
+            .name("telnyx-voice-blocking".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    while let Some(job) = queue.recv().await {
+                        tokio::spawn(job);
+                    }
+                });
+            })
+            .map_err(|err| Error::Config(format!("could not start the runtime thread: {err}")))?;
+        Ok(Runtime {
+            jobs: Some(jobs),
+            thread_id: thread.thread().id(),
+            thread: Some(thread),
+        })
+    }
+
+    /// Runs `future` on the runtime thread and waits for its output.
+    pub(super) fn block_on<F>(&self, future: F) -> F::Output
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        assert!(
+            std::thread::current().id() != self.thread_id,
+            "a blocking telnyx-voice call was made from the client's own runtime thread"
+        );
+        let (done, outcome) = mpsc::sync_channel(1);
+        let job: Job = Box::pin(async move {
+            let output = AssertUnwindSafe(future).catch_unwind().await;
+            let _ = done.send(output);
+        });
+        let sent = self
+            .jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok());
+        assert!(sent, "the blocking client's runtime thread has stopped");
+        match outcome.recv() {
+            Ok(Ok(output)) => output,
+            Ok(Err(panic)) => resume_unwind(panic),
+            Err(_) => panic!("the blocking client's runtime thread stopped during a call"),
+        }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        // Closing the queue ends the thread's loop.
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            if std::thread::current().id() != self.thread_id {
+                let _ = thread.join();
+            }
+        }
+    }
+}
