@@ -938,6 +938,141 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn server_should_retry_header_overrides_the_status() {
+        let server = TestServer::start(vec![
+            Reply::new(503, "").header("x-should-retry", "false"),
+            Reply::new(400, "").header("x-should-retry", "true"),
+            Reply::new(200, CALL),
+        ]);
+        let client = server.client();
+        let err = client
+            .execute::<Data<Call>>(dial_request(), &RequestOptions::default())
+            .await
+            .expect_err("told not to retry");
+        assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert!(!err.is_retryable());
+        assert_eq!(server.requests().len(), 1);
+        let _: Response<Data<Call>> = client
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("the 400 is retried as told");
+        assert_eq!(server.requests().len(), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_over_a_minute_falls_back_to_backoff() {
+        let server = TestServer::start(vec![
+            Reply::new(503, "").header("retry-after", "120"),
+            Reply::new(200, CALL),
+        ]);
+        let started = Instant::now();
+        let _: Response<Data<Call>> = server
+            .client()
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("success");
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed >= Duration::from_millis(375) && elapsed <= Duration::from_millis(500),
+            "backoff instead of two minutes, got {elapsed:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ratelimit_reset_sets_the_wait_on_429() {
+        let server = TestServer::start(vec![
+            Reply::new(429, "").header("x-ratelimit-reset", "5"),
+            Reply::new(200, CALL),
+        ]);
+        let started = Instant::now();
+        let _: Response<Data<Call>> = server
+            .client()
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("success");
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed >= Duration::from_secs(5) && elapsed < Duration::from_millis(5100),
+            "{elapsed:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn attempts_are_numbered_and_keep_one_command_id() {
+        let server = TestServer::start(vec![
+            Reply::new(503, ""),
+            Reply::new(502, ""),
+            Reply::new(200, CALL),
+        ]);
+        let _: Response<Data<Call>> = server
+            .client()
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("third attempt");
+        let seen = server.requests();
+        let counts: Vec<&str> = seen
+            .iter()
+            .map(|r| r.headers[crate::RETRY_COUNT_HEADER].to_str().expect("ascii"))
+            .collect();
+        assert_eq!(counts, ["0", "1", "2"]);
+        let ids: Vec<String> = seen
+            .iter()
+            .map(|r| {
+                let body: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
+                body["command_id"].as_str().expect("command_id").to_owned()
+            })
+            .collect();
+        assert_eq!(ids[0].len(), 36);
+        assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn policies_from_the_builder_and_per_request() {
+        let server = TestServer::start(vec![
+            Reply::new(503, ""),
+            Reply::new(400, ""),
+            Reply::new(200, CALL),
+            Reply::new(503, ""),
+            Reply::new(503, ""),
+            Reply::new(200, CALL),
+        ]);
+        let client = server
+            .builder()
+            .retry_policy(RetryPolicy::never())
+            .build()
+            .expect("client");
+        assert_eq!(client.retry_policy().max_retries(), 0);
+        client
+            .execute::<Data<Call>>(dial_request(), &RequestOptions::default())
+            .await
+            .expect_err("never retried");
+        assert_eq!(server.requests().len(), 1);
+        let only_400 = RetryPolicy::default()
+            .with_retryable_statuses([StatusCode::BAD_REQUEST])
+            .with_max_retries(3);
+        let _: Response<Data<Call>> = client
+            .execute(
+                dial_request(),
+                &RequestOptions::new().with_retry_policy(only_400),
+            )
+            .await
+            .expect("400 retried by the call's policy");
+        assert_eq!(server.requests().len(), 3);
+        // The builder's max_retries applies on top of its policy.
+        let client = server
+            .builder()
+            .max_retries(1)
+            .retry_policy(RetryPolicy::default().with_max_retries(5))
+            .build()
+            .expect("client");
+        client
+            .execute::<Data<Call>>(dial_request(), &RequestOptions::default())
+            .await
+            .expect_err("one retry only");
+        assert_eq!(server.requests().len(), 5);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn per_request_max_retries_wins() {
         let server = TestServer::start(vec![Reply::new(503, ""), Reply::new(200, CALL)]);
         let client = server.builder().max_retries(5).build().expect("client");

@@ -524,6 +524,52 @@ mod tests {
     }
 
     #[test]
+    fn retryable_follows_the_policy_and_the_server() {
+        assert!(api(503, "", HeaderMap::new()).is_retryable());
+        assert!(!api(404, "", HeaderMap::new()).is_retryable());
+        let mut headers = HeaderMap::new();
+        headers.insert("x-should-retry", HeaderValue::from_static("true"));
+        let told = api(404, "", headers);
+        assert_eq!(told.api_error().and_then(|a| a.should_retry), Some(true));
+        assert!(told.is_retryable());
+        let timeout = Error::Timeout {
+            elapsed: Duration::ZERO,
+        };
+        assert!(timeout.is_retryable());
+        // An empty status list still retries failures without a status.
+        let no_statuses = RetryPolicy::default().with_retryable_statuses([]);
+        assert!(timeout.is_retryable_by(&no_statuses));
+        assert!(!api(503, "", HeaderMap::new()).is_retryable_by(&no_statuses));
+        assert!(!Error::Config("x".into()).is_retryable());
+        assert!(!Error::invalid_argument("id", "empty").is_retryable());
+        let cut = Error::Body {
+            status: StatusCode::OK,
+            problem: BodyProblem::Interrupted(Box::new(std::io::Error::from(
+                std::io::ErrorKind::ConnectionReset,
+            ))),
+            snippet: "{\"da".into(),
+        };
+        assert!(cut.is_retryable() && cut.is_connection() && !cut.is_timeout());
+        assert_eq!(cut.status(), Some(StatusCode::OK));
+        assert!(cut.to_string().starts_with("HTTP 200 OK: the response body was cut off ("), "{cut}");
+        let big = Error::Body {
+            status: StatusCode::OK,
+            problem: BodyProblem::TooLarge { limit: 10 },
+            snippet: String::new(),
+        };
+        assert!(!big.is_retryable());
+        assert!(big.to_string().contains("is larger than 10 bytes"), "{big}");
+    }
+
+    #[test]
+    fn ratelimit_reset_is_read_only_on_429() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("9"));
+        assert_eq!(api(429, "", headers.clone()).retry_after(), Some(Duration::from_secs(9)));
+        assert_eq!(api(503, "", headers).retry_after(), None);
+    }
+
+    #[test]
     fn snippet_is_bounded_on_char_boundary() {
         let long = "é".repeat(1000);
         let cut = snippet(long.as_bytes());
