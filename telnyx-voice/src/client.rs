@@ -1012,7 +1012,11 @@ mod tests {
         let seen = server.requests();
         let counts: Vec<&str> = seen
             .iter()
-            .map(|r| r.headers[crate::RETRY_COUNT_HEADER].to_str().expect("ascii"))
+            .map(|r| {
+                r.headers[crate::RETRY_COUNT_HEADER]
+                    .to_str()
+                    .expect("ascii")
+            })
             .collect();
         assert_eq!(counts, ["0", "1", "2"]);
         let ids: Vec<String> = seen

@@ -551,7 +551,11 @@ mod tests {
         };
         assert!(cut.is_retryable() && cut.is_connection() && !cut.is_timeout());
         assert_eq!(cut.status(), Some(StatusCode::OK));
-        assert!(cut.to_string().starts_with("HTTP 200 OK: the response body was cut off ("), "{cut}");
+        assert!(
+            cut.to_string()
+                .starts_with("HTTP 200 OK: the response body was cut off ("),
+            "{cut}"
+        );
         let big = Error::Body {
             status: StatusCode::OK,
             problem: BodyProblem::TooLarge { limit: 10 },
@@ -565,7 +569,10 @@ mod tests {
     fn ratelimit_reset_is_read_only_on_429() {
         let mut headers = HeaderMap::new();
         headers.insert("x-ratelimit-reset", HeaderValue::from_static("9"));
-        assert_eq!(api(429, "", headers.clone()).retry_after(), Some(Duration::from_secs(9)));
+        assert_eq!(
+            api(429, "", headers.clone()).retry_after(),
+            Some(Duration::from_secs(9))
+        );
         assert_eq!(api(503, "", headers).retry_after(), None);
     }
 

@@ -156,11 +156,16 @@ impl RawRequest {
     /// `filter[occurred_at][gte]`); `None` adds nothing.
     pub fn query(mut self, name: &str, value: impl Serialize) -> Self {
         if let Ok(request) = &mut self.request {
-            let style = match serde_json::to_value(&value) {
-                Ok(Value::Object(_)) => QueryStyle::DeepObject,
-                _ => QueryStyle::Form,
-            };
-            if let Err(err) = request.query(name, &value, style) {
+            let outcome = serde_json::to_value(&value)
+                .map_err(|err| Error::invalid_argument(name, err.to_string()))
+                .and_then(|value| {
+                    let style = match value {
+                        Value::Object(_) => QueryStyle::DeepObject,
+                        _ => QueryStyle::Form,
+                    };
+                    request.query(name, &value, style)
+                });
+            if let Err(err) = outcome {
                 self.request = Err(err.into());
             }
         }

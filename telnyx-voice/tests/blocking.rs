@@ -70,7 +70,10 @@ fn api_errors_are_the_async_clients_errors() {
     let detail = err.api_error().and_then(|api| api.first()).expect("detail");
     assert_eq!(detail.code.as_deref(), Some("90018"));
     assert_eq!(detail.title.as_deref(), Some("Call has already ended"));
-    assert_eq!(detail.detail.as_deref(), Some("This call is no longer active"));
+    assert_eq!(
+        detail.detail.as_deref(),
+        Some("This call is no longer active")
+    );
 }
 
 #[test]
@@ -84,7 +87,11 @@ fn works_from_inside_a_multi_thread_runtime() {
         .expect("runtime");
     let value = runtime.block_on(async move {
         // Called straight from an async task: no "cannot block" panic.
-        let value = client.get("/x").send::<Value>().expect("inside").into_inner();
+        let value = client
+            .get("/x")
+            .send::<Value>()
+            .expect("inside")
+            .into_inner();
         drop(client);
         value
     });
@@ -98,7 +105,11 @@ async fn works_from_inside_a_current_thread_runtime() {
         Reply::json(200, r#"{"data":3}"#),
     ]);
     let client = client(&server);
-    let value = client.get("/x").send::<Value>().expect("inside").into_inner();
+    let value = client
+        .get("/x")
+        .send::<Value>()
+        .expect("inside")
+        .into_inner();
     assert_eq!(value["data"], 2);
     // Also from spawn_blocking, the recommended place in async code.
     let value = tokio::task::spawn_blocking(move || client.get("/x").send::<Value>())
@@ -112,8 +123,14 @@ async fn works_from_inside_a_current_thread_runtime() {
 #[test]
 fn pagination_is_an_iterator() {
     let server = Loopback::start(vec![
-        Reply::json(200, r#"{"data":[1,2],"meta":{"page_number":1,"total_pages":2}}"#),
-        Reply::json(200, r#"{"data":[3],"meta":{"page_number":2,"total_pages":2}}"#),
+        Reply::json(
+            200,
+            r#"{"data":[1,2],"meta":{"page_number":1,"total_pages":2}}"#,
+        ),
+        Reply::json(
+            200,
+            r#"{"data":[3],"meta":{"page_number":2,"total_pages":2}}"#,
+        ),
         Reply::json(200, r#"{"data":[1],"meta":{"cursors":{"after":"n"}}}"#),
         Reply::json(500, r#"{"errors":[{"detail":"broken page"}]}"#),
     ]);
@@ -141,7 +158,9 @@ fn pagination_is_an_iterator() {
 
 #[test]
 fn concurrent_calls_from_many_threads() {
-    let replies = (0..8).map(|n| Reply::json(200, &format!(r#"{{"data":{n}}}"#))).collect();
+    let replies = (0..8)
+        .map(|n| Reply::json(200, &format!(r#"{{"data":{n}}}"#)))
+        .collect();
     let server = Loopback::start(replies);
     let client = client(&server);
     let handles: Vec<_> = (0..8)
@@ -152,7 +171,11 @@ fn concurrent_calls_from_many_threads() {
         .collect();
     let mut seen: Vec<u64> = handles
         .into_iter()
-        .map(|h| h.join().expect("thread").into_inner()["data"].as_u64().expect("n"))
+        .map(|h| {
+            h.join().expect("thread").into_inner()["data"]
+                .as_u64()
+                .expect("n")
+        })
         .collect();
     seen.sort_unstable();
     assert_eq!(seen, (0..8).collect::<Vec<u64>>());
@@ -201,7 +224,10 @@ fn webhooks_are_verified_with_the_public_key() {
         ("telnyx-signature-ed25519", signature.as_str()),
     ];
     client.webhooks().verify(body, &headers).expect("verified");
-    let event = client.webhooks().unwrap(body, &headers).expect("typed event");
+    let event = client
+        .webhooks()
+        .unwrap(body, &headers)
+        .expect("typed event");
     assert_eq!(event.event_type(), "call.hangup");
     let forged = br#"{"data":{"event_type":"call.answered","payload":{}}}"#;
     assert!(client.webhooks().verify(forged, &headers).is_err());
@@ -213,7 +239,10 @@ fn constructors_mirror_the_async_client() {
     assert_eq!(client.base_url(), telnyx_voice::DEFAULT_BASE_URL);
     assert!(Client::new(" ").is_err());
     let wrapped = Client::from_async(telnyx_voice::Client::new("k").expect("async")).expect("wrap");
-    assert_eq!(wrapped.as_async().base_url(), telnyx_voice::DEFAULT_BASE_URL);
+    assert_eq!(
+        wrapped.as_async().base_url(),
+        telnyx_voice::DEFAULT_BASE_URL
+    );
     let shown = format!("{client:?}");
     assert!(shown.contains("***") && !shown.contains("\"k\""), "{shown}");
 }

@@ -12,7 +12,13 @@ use telnyx_voice::Client;
 #[tokio::test]
 async fn requests_go_through_the_proxy_named_in_the_environment() {
     let proxy = Loopback::start(vec![Reply::json(200, r#"{"data":{"balance":"1.00"}}"#)]);
-    for name in ["NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"] {
+    for name in [
+        "NO_PROXY",
+        "no_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "http_proxy",
+    ] {
         std::env::remove_var(name);
     }
     std::env::set_var("HTTP_PROXY", &proxy.origin);

@@ -85,3 +85,40 @@ impl Drop for Runtime {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_and_panics_reach_the_caller() {
+        let runtime = Runtime::start().expect("runtime");
+        assert_eq!(runtime.block_on(async { 2 + 2 }), 4);
+        let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            runtime.block_on(async { std::panic::panic_any("boom") })
+        }));
+        let payload = caught.expect_err("the panic is resumed on the caller");
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+        // The thread survives a panicking job, and timers work on it.
+        let slept = runtime.block_on(async {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            "slept"
+        });
+        assert_eq!(slept, "slept");
+    }
+
+    #[test]
+    fn the_thread_stops_when_dropped() {
+        let runtime = Runtime::start().expect("runtime");
+        let (tx, rx) = mpsc::channel::<()>();
+        runtime.block_on(async move {
+            // Held by a task that outlives the call; dropped with the runtime.
+            tokio::spawn(async move {
+                let _tx = tx;
+                std::future::pending::<()>().await;
+            });
+        });
+        drop(runtime);
+        assert!(rx.recv().is_err(), "the runtime and its tasks are gone");
+    }
+}
