@@ -175,7 +175,7 @@ async fn retries_resend_the_same_body_and_count_attempts() {
 async fn per_request_retries_and_timeout() {
     let server = Loopback::start(vec![
         Reply::json(503, ""),
-        Reply::script(|stream| loopback::hold(stream)),
+        Reply::script(loopback::hold),
     ]);
     let client = client(&server);
     let err = client
