@@ -12,10 +12,10 @@
 //!
 //! # async fn run(client: Client) -> telnyx_voice::Result<()> {
 //! // Any JSON answer, typed or as a `serde_json::Value`.
-//! let call: Value = client
+//! let call = client
 //!     .post("/calls/v3:abc/actions/speak")
 //!     .json(&json!({"payload": "Hello", "voice": "female", "language": "en-US"}))
-//!     .send()
+//!     .send::<Value>()
 //!     .await?
 //!     .into_inner();
 //!

@@ -15,7 +15,7 @@
 //!
 //! # fn main() -> telnyx_voice::Result<()> {
 //! let client = Client::from_env()?;
-//! let balance: Value = client.get("/balance").send()?.into_inner();
+//! let balance = client.get("/balance").send::<Value>()?.into_inner();
 //! for queue in client.get("/queues").into_iter::<Value>(PageScheme::PageNumber) {
 //!     println!("{}", queue?["name"]);
 //! }
