@@ -173,10 +173,7 @@ async fn retries_resend_the_same_body_and_count_attempts() {
 
 #[tokio::test]
 async fn per_request_retries_and_timeout() {
-    let server = Loopback::start(vec![
-        Reply::json(503, ""),
-        Reply::script(loopback::hold),
-    ]);
+    let server = Loopback::start(vec![Reply::json(503, ""), Reply::script(loopback::hold)]);
     let client = client(&server);
     let err = client
         .get("/x")

@@ -2,22 +2,23 @@
 
 use std::future::Future;
 use std::panic::{resume_unwind, AssertUnwindSafe};
-use std::pin::Pin;
 use std::sync::mpsc;
 use std::thread::{JoinHandle, ThreadId};
 
 use futures_util::FutureExt;
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 
-type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
-
-/// A thread with its own current-thread Tokio runtime, fed jobs over a
-/// channel. Each job runs as a task of its own, so calls from several
-/// threads proceed concurrently.
+/// A thread that drives its own current-thread Tokio runtime until the
+/// handle is dropped. Callers spawn each call onto it as a task of its own
+/// (so calls from several threads proceed concurrently) and wait for the
+/// output on a channel.
 pub(super) struct Runtime {
-    jobs: Option<UnboundedSender<Job>>,
+    handle: Handle,
+    /// Dropping it tells the thread to stop.
+    stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
     thread_id: ThreadId,
 }
@@ -28,19 +29,19 @@ impl Runtime {
             .enable_all()
             .build()
             .map_err(|err| Error::Config(format!("could not start the runtime: {err}")))?;
-        let (jobs, mut queue) = unbounded_channel::<Job>();
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("telnyx-voice-blocking".to_owned())
             .spawn(move || {
-                runtime.block_on(async move {
-                    while let Some(job) = queue.recv().await {
-                        tokio::spawn(job);
-                    }
-                });
+                // Drives every spawned call until told to stop; dropping the
+                // runtime afterwards cancels whatever is left.
+                let _ = runtime.block_on(stopped);
             })
             .map_err(|err| Error::Config(format!("could not start the runtime thread: {err}")))?;
         Ok(Runtime {
-            jobs: Some(jobs),
+            handle,
+            stop: Some(stop),
             thread_id: thread.thread().id(),
             thread: Some(thread),
         })
@@ -57,15 +58,11 @@ impl Runtime {
             "a blocking telnyx-voice call was made from the client's own runtime thread"
         );
         let (done, outcome) = mpsc::sync_channel(1);
-        let job: Job = Box::pin(async move {
+        // Dropped unpolled if the runtime is already gone; `recv` then fails.
+        drop(self.handle.spawn(async move {
             let output = AssertUnwindSafe(future).catch_unwind().await;
             let _ = done.send(output);
-        });
-        let sent = self
-            .jobs
-            .as_ref()
-            .is_some_and(|jobs| jobs.send(job).is_ok());
-        assert!(sent, "the blocking client's runtime thread has stopped");
+        }));
         match outcome.recv() {
             Ok(Ok(output)) => output,
             Ok(Err(panic)) => resume_unwind(panic),
@@ -76,8 +73,7 @@ impl Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        // Closing the queue ends the thread's loop.
-        self.jobs = None;
+        self.stop = None;
         if let Some(thread) = self.thread.take() {
             if std::thread::current().id() != self.thread_id {
                 let _ = thread.join();
