@@ -207,7 +207,10 @@ impl Client {
             if !matches!(url.scheme(), "http" | "https") {
                 return Err(Error::invalid_argument(
                     "url",
-                    format!("only http and https URLs can be downloaded, not {url}"),
+                    format!(
+                        "only http and https URLs can be downloaded, not `{}`",
+                        url.scheme()
+                    ),
                 ));
             }
             let response = self
@@ -1369,6 +1372,40 @@ mod tests {
             assert!(!event.to_lowercase().contains("bearer"), "{event}");
         }
         assert!(events[0].contains("retry_in_ms="));
+    }
+
+    #[tokio::test]
+    async fn download_traces_neither_the_query_nor_the_key() {
+        test_server::take_events();
+        let server = TestServer::start(vec![Reply::new(200, "RIFF-bytes")]);
+        let url = format!(
+            "{}/v2/recordings/r1.wav?X-Amz-Signature=secret-sig",
+            server.origin()
+        );
+        let body = server
+            .client()
+            .download(&url)
+            .await
+            .expect("download")
+            .collect_bytes()
+            .await
+            .expect("body");
+        assert_eq!(&body[..], b"RIFF-bytes");
+        let seen = server.requests();
+        assert_eq!(
+            seen[0].uri,
+            "/v2/recordings/r1.wav?X-Amz-Signature=secret-sig"
+        );
+        assert_eq!(seen[0].headers["authorization"], "Bearer test-key");
+        let events = test_server::take_events();
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(
+            events[0].contains("path=\"/v2/recordings/r1.wav\""),
+            "{events:?}"
+        );
+        assert!(events[0].contains("status=200 "), "{events:?}");
+        assert!(!events[0].contains("secret-sig"), "{events:?}");
+        assert!(!events[0].contains("test-key"), "{events:?}");
     }
 
     #[test]

@@ -182,6 +182,11 @@ impl TestServer {
         }
     }
 
+    /// `http://127.0.0.1:<port>`.
+    pub(crate) fn origin(&self) -> &str {
+        &self.base
+    }
+
     /// Everything received so far, in arrival order.
     pub(crate) fn requests(&self) -> Vec<Recorded> {
         self.shared
