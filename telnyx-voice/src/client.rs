@@ -402,7 +402,8 @@ impl Client {
             .ok_or_else(|| Error::Timeout {
                 elapsed: started.elapsed(),
             })?
-            .map_err(|err| transport_error(err, started))?;
+            // A media URL's query may hold a signature: keep it out of errors.
+            .map_err(|err| transport_error(err.without_url(), started))?;
         if response.status().is_success() || response.status().is_redirection() {
             Ok(response)
         } else {

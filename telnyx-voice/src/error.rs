@@ -108,7 +108,15 @@ pub enum BodyProblem {
 impl fmt::Display for BodyProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BodyProblem::Interrupted(source) => write!(f, "was cut off ({source})"),
+            BodyProblem::Interrupted(source) => {
+                // The innermost cause says what happened ("connection reset
+                // by peer"); the outer layers only say where.
+                let mut cause: &(dyn std::error::Error + 'static) = source.as_ref();
+                while let Some(inner) = cause.source() {
+                    cause = inner;
+                }
+                write!(f, "was cut off ({cause})")
+            }
             BodyProblem::TimedOut { elapsed } => {
                 write!(f, "was not complete after {} ms", elapsed.as_millis())
             }

@@ -220,6 +220,11 @@ async fn a_connection_reset_mid_body_is_a_retryable_body_error() {
         .await
         .expect_err("reset");
     assert!(err.is_connection(), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("was cut off (Connection reset by peer"),
+        "the message names the cause: {err}"
+    );
     match &err {
         Error::Body {
             status,
