@@ -237,6 +237,7 @@ fn webhooks_are_verified_with_the_public_key() {
 fn constructors_mirror_the_async_client() {
     let client = Client::new("k").expect("new");
     assert_eq!(client.base_url(), telnyx_voice::DEFAULT_BASE_URL);
+    assert_eq!(*client.retry_policy(), RetryPolicy::default());
     assert!(Client::new(" ").is_err());
     let wrapped = Client::from_async(telnyx_voice::Client::new("k").expect("async")).expect("wrap");
     assert_eq!(

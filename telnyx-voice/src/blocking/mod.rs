@@ -104,6 +104,11 @@ impl Client {
         self.inner.base_url()
     }
 
+    /// The retry policy calls use unless they set their own.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        self.inner.retry_policy()
+    }
+
     /// Runs `future` on the background runtime and waits for its output. A
     /// panic inside the future is resumed on the calling thread.
     pub(crate) fn block_on<F>(&self, future: F) -> F::Output
