@@ -244,8 +244,8 @@ impl Client {
     fn policy(&self, options: &RequestOptions) -> RetryPolicy {
         let policy = options
             .retry_policy()
-            .copied()
-            .unwrap_or(self.inner.retry_policy);
+            .unwrap_or(&self.inner.retry_policy)
+            .clone();
         match options.max_retries() {
             Some(max_retries) => policy.with_max_retries(max_retries),
             None => policy,

@@ -56,7 +56,7 @@ const DEFAULT_STATUSES: [u16; 3] = [408, 409, 429];
 /// assert!(!policy.should_retry(Some(StatusCode::SERVICE_UNAVAILABLE), Some(false), 0));
 /// assert!(!RetryPolicy::never().should_retry(None, None, 0));
 /// ```
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct RetryPolicy {
     max_retries: u32,
     /// One bit per status code 0..=1023.
@@ -365,7 +365,9 @@ mod tests {
         let secs: Vec<f64> = (0..7).map(|n| policy.backoff(n).as_secs_f64()).collect();
         assert_eq!(secs, vec![0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]);
         assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(8));
-        let fast = policy.with_backoff(Duration::from_millis(10), Duration::from_millis(25));
+        let fast = policy
+            .clone()
+            .with_backoff(Duration::from_millis(10), Duration::from_millis(25));
         let ms: Vec<u128> = (0..4).map(|n| fast.backoff(n).as_millis()).collect();
         assert_eq!(ms, vec![10, 20, 25, 25]);
     }
@@ -385,7 +387,7 @@ mod tests {
             let d = policy.delay(2, None);
             assert!(d >= Duration::from_millis(1500) && d <= Duration::from_secs(2));
         }
-        let exact = policy.with_jitter(0.0);
+        let exact = policy.clone().with_jitter(0.0);
         assert_eq!(exact.delay(2, None), Duration::from_secs(2));
         assert_eq!(
             policy.with_jitter(f64::NAN).delay(0, None),
