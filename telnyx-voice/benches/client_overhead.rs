@@ -16,7 +16,11 @@
 //!   same signed message, on one thread, and reports both rates;
 //! * `sdk`: `client.calls().actions().answer(..)` in a loop;
 //! * `reqwest`: the same HTTP exchange written directly with `reqwest` and
-//!   `serde_json` (same headers, a fresh command id, the reply decoded).
+//!   `serde_json` (same headers, a fresh command id, the reply decoded);
+//! * `raw`: the same command through the escape hatch,
+//!   `client.post(path).json(..).send::<T>()`;
+//! * `blocking`: `raw` through `telnyx_voice::blocking::Client`, with
+//!   `--concurrency` plain threads and no runtime of the caller's.
 //!
 //! Request modes talk to `--base-url` (the bench task points it at a local
 //! nginx stub); without it they start an axum stub in the same process, on a
@@ -44,6 +48,9 @@ const ANSWER_REPLY: &str =
 /// Call control id put in every request path.
 const CALL_CONTROL_ID: &str = "v3:bench-call-control-id";
 
+/// Path of the answer command, relative to the base URL.
+const ANSWER_PATH: &str = "/calls/v3:bench-call-control-id/actions/answer";
+
 /// Seed of the Ed25519 key the deliveries are signed with (the Python side uses the same).
 const SIGNING_SEED: [u8; 32] = [9u8; 32];
 
@@ -66,8 +73,11 @@ fn main() {
     };
     let result = match options.mode.as_str() {
         "webhook" => webhook(&options),
-        "sdk" | "reqwest" => requests(&options),
-        other => Err(format!("unknown mode {other} (webhook, sdk or reqwest)")),
+        "sdk" | "reqwest" | "raw" => requests(&options),
+        "blocking" => blocking_requests(&options),
+        other => Err(format!(
+            "unknown mode {other} (webhook, sdk, reqwest, raw or blocking)"
+        )),
     };
     match result {
         Ok(json) => println!("{json}"),
@@ -204,6 +214,7 @@ fn webhook(options: &Options) -> Result<String, String> {
 #[derive(Clone)]
 enum Sender {
     Sdk(Client),
+    Raw(Client),
     Bare {
         http: reqwest::Client,
         url: String,
@@ -238,6 +249,17 @@ impl Sender {
                     .calls()
                     .actions()
                     .answer(CALL_CONTROL_ID)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                black_box(reply);
+            }
+            Sender::Raw(client) => {
+                let reply = client
+                    .post(ANSWER_PATH)
+                    .json(&BareAnswerBody {
+                        command_id: uuid::Uuid::new_v4().to_string(),
+                    })
+                    .send::<BareReply>()
                     .await
                     .map_err(|e| e.to_string())?;
                 black_box(reply);
@@ -307,14 +329,17 @@ fn requests(options: &Options) -> Result<String, String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
+        let sdk = || {
+            Client::builder()
+                .api_key("KEY_BENCH_NOT_A_REAL_KEY")
+                .base_url(&base_url)
+                .build()
+                .map_err(|e| e.to_string())
+        };
         let sender = if options.mode == "sdk" {
-            Sender::Sdk(
-                Client::builder()
-                    .api_key("KEY_BENCH_NOT_A_REAL_KEY")
-                    .base_url(&base_url)
-                    .build()
-                    .map_err(|e| e.to_string())?,
-            )
+            Sender::Sdk(sdk()?)
+        } else if options.mode == "raw" {
+            Sender::Raw(sdk()?)
         } else {
             Sender::Bare {
                 http: reqwest::Client::builder()
@@ -346,6 +371,66 @@ fn requests(options: &Options) -> Result<String, String> {
             peak_rss_mb()
         ))
     })
+}
+
+/// The `raw` exchange from `--concurrency` plain threads through the
+/// blocking client.
+fn blocking_requests(options: &Options) -> Result<String, String> {
+    let base_url = match &options.base_url {
+        Some(url) => url.trim_end_matches('/').to_owned(),
+        None => start_stub()?,
+    };
+    let client = telnyx_voice::blocking::Client::builder()
+        .api_key("KEY_BENCH_NOT_A_REAL_KEY")
+        .base_url(&base_url)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let drive = |limit: Duration| -> Result<u64, String> {
+        let deadline = Instant::now() + limit;
+        let threads: Vec<_> = (0..options.concurrency)
+            .map(|_| {
+                let client = client.clone();
+                std::thread::spawn(move || {
+                    let mut done = 0u64;
+                    while Instant::now() < deadline {
+                        let reply = client
+                            .post(ANSWER_PATH)
+                            .json(&BareAnswerBody {
+                                command_id: uuid::Uuid::new_v4().to_string(),
+                            })
+                            .send::<BareReply>()
+                            .map_err(|e| e.to_string())?;
+                        black_box(reply);
+                        done += 1;
+                    }
+                    Ok::<u64, String>(done)
+                })
+            })
+            .collect();
+        let mut total = 0;
+        for thread in threads {
+            total += thread.join().map_err(|_| "a bench thread panicked")??;
+        }
+        Ok(total)
+    };
+    drive(options.warmup)?;
+    let cpu_before = cpu_seconds();
+    let started = Instant::now();
+    let done = drive(options.duration)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_before;
+    let cpu_us_per_request = if done == 0 {
+        0.0
+    } else {
+        cpu * 1e6 / done as f64
+    };
+    Ok(format!(
+        "{{\"requests_per_s\":{:.1},\"requests\":{done},\"concurrency\":{},\
+         \"cpu_us_per_request\":{cpu_us_per_request:.2},\"peak_rss_mb\":{:.2}}}",
+        done as f64 / elapsed,
+        options.concurrency,
+        peak_rss_mb()
+    ))
 }
 
 /// Starts an axum server answering the answer command on a thread of its

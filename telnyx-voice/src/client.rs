@@ -1,26 +1,39 @@
 //! The HTTP client: configuration, authentication, sending with retries and
-//! decoding responses.
+//! reading responses within bounds.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, HeaderValue, StatusCode};
+use bytes::BytesMut;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, USER_AGENT};
+use http::{HeaderValue, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 
-use crate::error::{snippet, ApiError, Error, Result};
+use crate::download::ByteStream;
+use crate::error::{snippet, ApiError, BodyProblem, Error, Result};
 use crate::request::{ApiRequest, RequestOptions};
-use crate::response::Response;
-use crate::retry;
+use crate::response::{decode, RawResponse, Response};
+use crate::retry::{RetryPolicy, RETRY_COUNT_HEADER};
 
 /// Base URL used when none is configured.
 pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com/v2";
+
+/// Largest response body read by default, in bytes (16 MiB). A success body
+/// beyond it fails with [`Error::Body`] without being read further; see
+/// [`ClientBuilder::max_body_size`].
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Largest failure (non-2xx) body read, in bytes (64 KiB). Anything beyond
+/// it is not read: an error only keeps Telnyx's error entries and a snippet.
+pub const MAX_ERROR_BODY_SIZE: u64 = 64 * 1024;
+
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Redirects followed by [`Client::download`] before giving up.
+const MAX_DOWNLOAD_REDIRECTS: usize = 5;
 
 /// Handle for calling the Telnyx API.
 ///
@@ -57,8 +70,11 @@ struct Inner {
     /// Built once from `public_key`, so each webhook skips decoding the key.
     webhook_verifier: Option<crate::webhooks::WebhookVerifier>,
     base_url: String,
+    /// `base_url` parsed, to tell whether a download goes to the API host.
+    base: reqwest::Url,
     timeout: Option<Duration>,
-    max_retries: u32,
+    retry_policy: RetryPolicy,
+    max_body_size: u64,
 }
 
 /// Configures and creates a [`Client`]; obtained from [`Client::builder`].
@@ -70,17 +86,12 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     max_retries: Option<u32>,
+    retry_policy: Option<RetryPolicy>,
+    max_body_size: Option<u64>,
     user_agent: Option<String>,
     http_client: Option<reqwest::Client>,
     #[cfg(test)]
     no_timeout: bool,
-}
-
-/// A response read in full but not yet decoded.
-struct RawResponse {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Bytes,
 }
 
 impl Client {
@@ -117,6 +128,11 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The retry policy calls use unless they set their own.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry_policy
+    }
+
     /// Sends `req` (retrying as configured) and decodes the JSON body as `T`.
     #[allow(dead_code)] // called by generated endpoint code and pagination
     pub(crate) async fn execute<T: DeserializeOwned>(
@@ -124,9 +140,10 @@ impl Client {
         req: ApiRequest,
         options: &RequestOptions,
     ) -> Result<Response<T>> {
-        let raw = self.send(&req, options).await?;
-        let body = decode::<T>(raw.status, &raw.body)?;
-        Ok(Response::new(body, raw.status, raw.headers))
+        let raw = self.execute_raw(req, options).await?;
+        let body = decode::<T>(raw.status(), raw.body())?;
+        let (status, headers, _) = raw.into_parts();
+        Ok(Response::new(body, status, headers))
     }
 
     /// Sends `req` (retrying as configured) for endpoints that answer with no
@@ -137,32 +154,141 @@ impl Client {
         req: ApiRequest,
         options: &RequestOptions,
     ) -> Result<Response<()>> {
-        let raw = self.send(&req, options).await?;
-        Ok(Response::new((), raw.status, raw.headers))
+        let raw = self.execute_raw(req, options).await?;
+        let (status, headers, _) = raw.into_parts();
+        Ok(Response::new((), status, headers))
     }
 
-    async fn send(&self, req: &ApiRequest, options: &RequestOptions) -> Result<RawResponse> {
-        let max_retries = options.max_retries().unwrap_or(self.inner.max_retries);
+    /// Sends `req` (retrying as configured) and returns the successful
+    /// response undecoded: status, headers and the body bytes (at most the
+    /// client's body size limit). A non-2xx answer is an [`Error::Api`] as
+    /// for every other call.
+    pub(crate) async fn execute_raw(
+        &self,
+        req: ApiRequest,
+        options: &RequestOptions,
+    ) -> Result<RawResponse> {
+        let policy = self.policy(options);
         let timeout = options.timeout().or(self.inner.timeout);
         let url = format!("{}{}", self.inner.base_url, req.path_and_query());
+        self.with_retries(
+            req.method(),
+            req.path(),
+            &policy,
+            |retries_done| self.attempt(&req, &url, options, timeout, retries_done),
+            RawResponse::status,
+        )
+        .await
+    }
+
+    /// Starts downloading `url` (for example a recording's media URL) and
+    /// returns its body as a stream of byte chunks, so that a large file is
+    /// never held in memory whole.
+    ///
+    /// The API key is sent only when `url` has the same scheme, host and
+    /// port as the client's base URL; media links on other hosts (such as
+    /// presigned storage URLs) are fetched without it. Up to 5 redirects are
+    /// followed, with the same rule applied to each hop. Failures to get a
+    /// response are retried like API calls; a non-2xx answer is an
+    /// [`Error::Api`]. The client's timeout applies to getting the response
+    /// and then to each wait for the next chunk; the whole body may be at
+    /// most [`download::DEFAULT_DOWNLOAD_LIMIT`](crate::download::DEFAULT_DOWNLOAD_LIMIT)
+    /// bytes unless [`ByteStream::with_limit`] says otherwise.
+    pub async fn download(&self, url: &str) -> Result<ByteStream> {
+        self.download_with(url, &RequestOptions::default()).await
+    }
+
+    /// [`Client::download`] with per-call options (timeout, retries, headers).
+    pub async fn download_with(&self, url: &str, options: &RequestOptions) -> Result<ByteStream> {
+        let mut url = reqwest::Url::parse(url)
+            .map_err(|err| Error::invalid_argument("url", format!("not a URL: {err}")))?;
+        let policy = self.policy(options);
+        let timeout = options.timeout().or(self.inner.timeout);
+        for _ in 0..=MAX_DOWNLOAD_REDIRECTS {
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(Error::invalid_argument(
+                    "url",
+                    format!(
+                        "only http and https URLs can be downloaded, not `{}`",
+                        url.scheme()
+                    ),
+                ));
+            }
+            let response = self
+                .with_retries(
+                    &Method::GET,
+                    url.path(),
+                    &policy,
+                    |retries_done| self.download_attempt(&url, options, timeout, retries_done),
+                    reqwest::Response::status,
+                )
+                .await?;
+            if response.status().is_redirection() {
+                let next = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|location| url.join(location).ok());
+                if let Some(next) = next {
+                    url = next;
+                    continue;
+                }
+                return Err(self.failure(response, timeout).await);
+            }
+            return Ok(ByteStream::new(response, timeout));
+        }
+        Err(Error::connection(TooManyRedirects(MAX_DOWNLOAD_REDIRECTS)))
+    }
+
+    /// The policy for one call: the call's own, else the client's, with the
+    /// call's `max_retries` applied on top.
+    fn policy(&self, options: &RequestOptions) -> RetryPolicy {
+        let policy = options
+            .retry_policy()
+            .unwrap_or(&self.inner.retry_policy)
+            .clone();
+        match options.max_retries() {
+            Some(max_retries) => policy.with_max_retries(max_retries),
+            None => policy,
+        }
+    }
+
+    /// Runs `attempt` (given the number of retries done so far) until it
+    /// succeeds or `policy` says to stop, waiting in between, with one trace
+    /// event per attempt.
+    async fn with_retries<T, F, Fut>(
+        &self,
+        method: &Method,
+        path: &str,
+        policy: &RetryPolicy,
+        mut attempt: F,
+        status_of: fn(&T) -> StatusCode,
+    ) -> Result<T>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
         let mut retries_done = 0u32;
         loop {
             let started = Instant::now();
-            let outcome = self.attempt(req, &url, options, timeout).await;
+            let outcome = attempt(retries_done).await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let wait = match &outcome {
-                Err(err) if retries_done < max_retries && retry::should_retry(err) => {
-                    Some(retry::delay(retries_done, err.retry_after()))
-                }
-                _ => None,
+                Err(err) => err
+                    .retry_inputs()
+                    .filter(|(status, server_says)| {
+                        policy.should_retry(*status, *server_says, retries_done)
+                    })
+                    .map(|_| policy.delay(retries_done, err.retry_after())),
+                Ok(_) => None,
             };
             let status = match &outcome {
-                Ok(raw) => Some(raw.status.as_u16()),
+                Ok(value) => Some(status_of(value).as_u16()),
                 Err(err) => err.status().map(|status| status.as_u16()),
             };
             tracing::debug!(
-                method = %req.method(),
-                path = req.path(),
+                method = %method,
+                path,
                 status,
                 attempt = retries_done + 1,
                 elapsed_ms,
@@ -171,7 +297,7 @@ impl Client {
                 "telnyx api attempt"
             );
             match (outcome, wait) {
-                (Ok(raw), _) => return Ok(raw),
+                (Ok(value), _) => return Ok(value),
                 (Err(_), Some(wait)) => {
                     tokio::time::sleep(wait).await;
                     retries_done += 1;
@@ -181,12 +307,15 @@ impl Client {
         }
     }
 
+    /// One API exchange: the request, then the whole body within the size
+    /// limit and the time limit.
     async fn attempt(
         &self,
         req: &ApiRequest,
         url: &str,
         options: &RequestOptions,
         timeout: Option<Duration>,
+        retries_done: u32,
     ) -> Result<RawResponse> {
         let mut builder = self
             .inner
@@ -194,7 +323,8 @@ impl Client {
             .request(req.method().clone(), url)
             .header(AUTHORIZATION, self.inner.authorization.clone())
             .header(USER_AGENT, self.inner.user_agent.clone())
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(RETRY_COUNT_HEADER, HeaderValue::from(retries_done));
         if let Some(body) = req.body() {
             builder = builder
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
@@ -205,44 +335,150 @@ impl Client {
         }
 
         let started = Instant::now();
-        let exchange = async {
-            let response = builder
-                .send()
-                .await
-                .map_err(|err| transport_error(err, started))?;
-            let status = response.status();
-            let headers = response.headers().clone();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|err| transport_error(err, started))?;
-            Ok::<_, Error>(RawResponse {
-                status,
-                headers,
-                body,
-            })
-        };
-        let raw = match timeout {
-            Some(limit) => {
-                tokio::time::timeout(limit, exchange)
-                    .await
-                    .map_err(|_| Error::Timeout {
-                        elapsed: started.elapsed(),
-                    })??
-            }
-            None => exchange.await?,
-        };
-        if raw.status.is_success() {
-            Ok(raw)
+        let deadline = timeout.map(|limit| started + limit);
+        let mut response = within(deadline, builder.send())
+            .await
+            .ok_or_else(|| Error::Timeout {
+                elapsed: started.elapsed(),
+            })?
+            .map_err(|err| transport_error(err, started))?;
+        let status = response.status();
+        let limit = if status.is_success() {
+            self.inner.max_body_size
         } else {
-            Err(Error::Api(Box::new(ApiError::from_response(
-                raw.status,
-                &raw.headers,
-                &raw.body,
-            ))))
+            MAX_ERROR_BODY_SIZE
+        };
+        let mut body = BytesMut::new();
+        let read = within(deadline, read_limited(&mut response, limit, &mut body)).await;
+        let headers = std::mem::take(response.headers_mut());
+        drop(response);
+        if !status.is_success() {
+            // Whatever part of a failure body arrived is enough for the error.
+            return Err(Error::Api(Box::new(ApiError::from_response(
+                status, &headers, &body,
+            ))));
+        }
+        let problem = match read {
+            Some(Ok(())) => {
+                return Ok(RawResponse::new(status, headers, body.freeze()));
+            }
+            Some(Err(Cut::Interrupted(err))) => BodyProblem::Interrupted(Box::new(err)),
+            Some(Err(Cut::TooLarge)) => BodyProblem::TooLarge { limit },
+            None => BodyProblem::TimedOut {
+                elapsed: started.elapsed(),
+            },
+        };
+        Err(Error::Body {
+            status,
+            problem,
+            snippet: snippet(&body),
+        })
+    }
+
+    /// One download request, up to the response head. The API key goes only
+    /// to the API's own origin.
+    async fn download_attempt(
+        &self,
+        url: &reqwest::Url,
+        options: &RequestOptions,
+        timeout: Option<Duration>,
+        retries_done: u32,
+    ) -> Result<reqwest::Response> {
+        let mut builder = self
+            .inner
+            .http
+            .get(url.clone())
+            .header(USER_AGENT, self.inner.user_agent.clone());
+        if url.origin() == self.inner.base.origin() {
+            builder = builder
+                .header(AUTHORIZATION, self.inner.authorization.clone())
+                .header(RETRY_COUNT_HEADER, HeaderValue::from(retries_done));
+        }
+        if !options.headers().is_empty() {
+            builder = builder.headers(options.headers().clone());
+        }
+        let started = Instant::now();
+        let response = within(timeout.map(|limit| started + limit), builder.send())
+            .await
+            .ok_or_else(|| Error::Timeout {
+                elapsed: started.elapsed(),
+            })?
+            // A media URL's query may hold a signature: keep it out of errors.
+            .map_err(|err| transport_error(err.without_url(), started))?;
+        if response.status().is_success() || response.status().is_redirection() {
+            Ok(response)
+        } else {
+            Err(self.failure(response, timeout).await)
         }
     }
+
+    /// The [`Error::Api`] for a failure response, reading at most
+    /// [`MAX_ERROR_BODY_SIZE`] bytes of its body.
+    async fn failure(&self, mut response: reqwest::Response, timeout: Option<Duration>) -> Error {
+        let mut body = BytesMut::new();
+        let deadline = timeout.map(|limit| Instant::now() + limit);
+        let _ = within(
+            deadline,
+            read_limited(&mut response, MAX_ERROR_BODY_SIZE, &mut body),
+        )
+        .await;
+        Error::Api(Box::new(ApiError::from_response(
+            response.status(),
+            response.headers(),
+            &body,
+        )))
+    }
 }
+
+/// Why [`read_limited`] stopped early.
+pub(crate) enum Cut {
+    Interrupted(reqwest::Error),
+    TooLarge,
+}
+
+/// Reads `response`'s body into `out`, chunk by chunk, refusing to go past
+/// `limit` bytes. On failure `out` keeps what arrived (up to the limit).
+pub(crate) async fn read_limited(
+    response: &mut reqwest::Response,
+    limit: u64,
+    out: &mut BytesMut,
+) -> std::result::Result<(), Cut> {
+    if let Some(length) = response.content_length() {
+        if length > limit {
+            return Err(Cut::TooLarge);
+        }
+        out.reserve(usize::try_from(length).unwrap_or(0));
+    }
+    while let Some(chunk) = response.chunk().await.map_err(Cut::Interrupted)? {
+        let room = usize::try_from(limit.saturating_sub(out.len() as u64)).unwrap_or(usize::MAX);
+        if chunk.len() > room {
+            out.extend_from_slice(&chunk[..room]);
+            return Err(Cut::TooLarge);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(())
+}
+
+/// Runs `future` until `deadline` (if any); `None` when time ran out.
+pub(crate) async fn within<F: Future>(deadline: Option<Instant>, future: F) -> Option<F::Output> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout_at(deadline, future).await.ok(),
+        None => Some(future.await),
+    }
+}
+
+/// A redirect chain longer than [`Client::download`] follows.
+#[derive(Debug)]
+struct TooManyRedirects(usize);
+
+impl fmt::Display for TooManyRedirects {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "more than {} redirects", self.0)
+    }
+}
+
+impl std::error::Error for TooManyRedirects {}
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -251,7 +487,8 @@ impl fmt::Debug for Client {
             .field("public_key", &self.inner.public_key)
             .field("base_url", &self.inner.base_url)
             .field("timeout", &self.inner.timeout)
-            .field("max_retries", &self.inner.max_retries)
+            .field("retry_policy", &self.inner.retry_policy)
+            .field("max_body_size", &self.inner.max_body_size)
             .finish()
     }
 }
@@ -259,7 +496,7 @@ impl fmt::Debug for Client {
 impl ClientBuilder {
     /// Builder pre-filled from environment-like `lookup` (see
     /// [`Client::from_env`]).
-    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
+    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
         let present = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
         let api_key = present("TELNYX_API_KEY").ok_or_else(|| {
             Error::Config(
@@ -311,9 +548,26 @@ impl ClientBuilder {
         self
     }
 
-    /// How many times a failed call may be retried. Defaults to 2.
+    /// How many times a failed call may be retried. Defaults to 2. Applies
+    /// on top of [`ClientBuilder::retry_policy`], whichever is called first.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = Some(max_retries);
+        self
+    }
+
+    /// Which failures are retried, how often and how long to wait (see
+    /// [`RetryPolicy`]). Defaults to [`RetryPolicy::default`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// Largest success body read, in bytes; a larger one fails with
+    /// [`Error::Body`] and is not read further. Defaults to
+    /// [`DEFAULT_MAX_BODY_SIZE`] (16 MiB). Failure bodies are read up to
+    /// [`MAX_ERROR_BODY_SIZE`].
+    pub fn max_body_size(mut self, bytes: u64) -> Self {
+        self.max_body_size = Some(bytes);
         self
     }
 
@@ -324,8 +578,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses an existing `reqwest` client (for proxies, custom TLS, shared
-    /// pools...) instead of building one.
+    /// Uses an existing `reqwest` client (for custom proxies, TLS roots,
+    /// shared pools...) instead of building one. Its own settings then apply
+    /// (including its redirect policy; the client built by default follows
+    /// no redirects).
     pub fn http_client(mut self, http_client: reqwest::Client) -> Self {
         self.http_client = Some(http_client);
         self
@@ -360,14 +616,21 @@ impl ClientBuilder {
         })?;
 
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base = reqwest::Url::parse(&base_url)
+            .map_err(|err| Error::Config(format!("invalid base URL `{base_url}`: {err}")))?;
 
         let http = match self.http_client {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|err| Error::Config(format!("could not create the HTTP client: {err}")))?,
+            None => {
+                crate::transport::prepare_tls();
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|err| {
+                        Error::Config(format!("could not create the HTTP client: {err}"))
+                    })?
+            }
         };
 
         #[cfg_attr(not(test), allow(unused_mut))]
@@ -384,6 +647,11 @@ impl ClientBuilder {
             None => None,
         };
 
+        let mut retry_policy = self.retry_policy.unwrap_or_default();
+        if let Some(max_retries) = self.max_retries {
+            retry_policy = retry_policy.with_max_retries(max_retries);
+        }
+
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -392,8 +660,10 @@ impl ClientBuilder {
                 public_key: self.public_key,
                 webhook_verifier,
                 base_url,
+                base,
                 timeout,
-                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+                retry_policy,
+                max_body_size: self.max_body_size.unwrap_or(DEFAULT_MAX_BODY_SIZE),
             }),
         })
     }
@@ -408,6 +678,8 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
+            .field("retry_policy", &self.retry_policy)
+            .field("max_body_size", &self.max_body_size)
             .field("user_agent", &self.user_agent)
             .field("custom_http_client", &self.http_client.is_some())
             .finish()
@@ -450,253 +722,12 @@ fn transport_error(err: reqwest::Error, started: Instant) -> Error {
     }
 }
 
-/// Decodes a success body, reporting where in the document decoding failed.
-fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
-    let fail = |path: String, err: serde_json::Error| Error::Decode {
-        status,
-        path,
-        message: err.to_string(),
-        snippet: snippet(body),
-    };
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        fail(path, err.into_inner())
-    })?;
-    deserializer
-        .end()
-        .map_err(|err| fail(".".to_owned(), err))?;
-    Ok(value)
-}
-
-#[cfg(test)]
-pub(crate) mod test_server {
-    //! A scripted HTTP server on a loopback port, running on its own thread
-    //! and runtime so it keeps real time even when a test pauses its clock.
-
-    use std::collections::VecDeque;
-    use std::sync::{Arc, Mutex, PoisonError};
-    use std::time::Duration;
-
-    use axum::body::Body;
-    use axum::extract::{Request, State};
-    use http::{HeaderMap, StatusCode};
-
-    use super::{Client, ClientBuilder};
-
-    thread_local! {
-        static EVENTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-
-    /// Global subscriber that keeps the fields of this crate's events, per
-    /// thread. It is installed once, before any test can reach a callsite,
-    /// because tracing caches per-callsite interest process-wide and a
-    /// scoped subscriber set in one parallel test can miss events.
-    struct Capture;
-
-    struct FieldText(String);
-
-    impl tracing::field::Visit for FieldText {
-        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-            self.0.push_str(&format!("{}={:?} ", field.name(), value));
-        }
-    }
-
-    impl tracing::Subscriber for Capture {
-        fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-            metadata.target().starts_with("telnyx_voice")
-        }
-        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-            tracing::span::Id::from_u64(1)
-        }
-        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-        fn event(&self, event: &tracing::Event<'_>) {
-            let mut text = FieldText(String::new());
-            event.record(&mut text);
-            EVENTS.with(|events| events.borrow_mut().push(text.0));
-        }
-        fn enter(&self, _: &tracing::span::Id) {}
-        fn exit(&self, _: &tracing::span::Id) {}
-    }
-
-    /// Installs the capturing subscriber (once per process). Every test that
-    /// sends a request calls this first, through [`TestServer::start`].
-    pub(crate) fn install_trace_capture() {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
-            let _ = tracing::subscriber::set_global_default(Capture);
-        });
-    }
-
-    /// Removes and returns the events recorded on the current thread.
-    pub(crate) fn take_events() -> Vec<String> {
-        EVENTS.with(|events| std::mem::take(&mut *events.borrow_mut()))
-    }
-
-    /// One request as the server saw it.
-    #[derive(Clone, Debug)]
-    pub(crate) struct Recorded {
-        pub(crate) method: String,
-        pub(crate) uri: String,
-        pub(crate) headers: HeaderMap,
-        pub(crate) body: Vec<u8>,
-    }
-
-    /// One scripted answer.
-    #[derive(Clone, Debug)]
-    pub(crate) struct Reply {
-        status: u16,
-        headers: Vec<(&'static str, String)>,
-        body: String,
-        delay: Duration,
-    }
-
-    impl Reply {
-        pub(crate) fn new(status: u16, body: impl Into<String>) -> Self {
-            Reply {
-                status,
-                headers: vec![("content-type", "application/json".to_owned())],
-                body: body.into(),
-                delay: Duration::ZERO,
-            }
-        }
-
-        pub(crate) fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-            self.headers.push((name, value.into()));
-            self
-        }
-
-        pub(crate) fn delayed(mut self, delay: Duration) -> Self {
-            self.delay = delay;
-            self
-        }
-    }
-
-    struct Shared {
-        replies: Mutex<VecDeque<Reply>>,
-        seen: Mutex<Vec<Recorded>>,
-    }
-
-    pub(crate) struct TestServer {
-        base: String,
-        shared: Arc<Shared>,
-        stop: Option<tokio::sync::oneshot::Sender<()>>,
-    }
-
-    async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> axum::response::Response {
-        let (parts, body) = req.into_parts();
-        let body = axum::body::to_bytes(body, usize::MAX)
-            .await
-            .map(|b| b.to_vec())
-            .unwrap_or_default();
-        shared
-            .seen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(Recorded {
-                method: parts.method.to_string(),
-                uri: parts.uri.to_string(),
-                headers: parts.headers,
-                body,
-            });
-        let reply = shared
-            .replies
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop_front()
-            .unwrap_or_else(|| Reply::new(418, r#"{"errors":[{"title":"no scripted reply"}]}"#));
-        if !reply.delay.is_zero() {
-            tokio::time::sleep(reply.delay).await;
-        }
-        let mut response = axum::response::Response::new(Body::from(reply.body));
-        *response.status_mut() = StatusCode::from_u16(reply.status).expect("scripted status");
-        for (name, value) in reply.headers {
-            response
-                .headers_mut()
-                .insert(name, value.parse().expect("scripted header"));
-        }
-        response
-    }
-
-    impl TestServer {
-        pub(crate) fn start(replies: Vec<Reply>) -> TestServer {
-            install_trace_capture();
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-            listener.set_nonblocking(true).expect("nonblocking");
-            let addr = listener.local_addr().expect("addr");
-            let shared = Arc::new(Shared {
-                replies: Mutex::new(replies.into()),
-                seen: Mutex::new(Vec::new()),
-            });
-            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-            let state = Arc::clone(&shared);
-            std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("server runtime");
-                runtime.block_on(async move {
-                    let listener =
-                        tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                    let app = axum::Router::new().fallback(handle).with_state(state);
-                    let _ = axum::serve(listener, app)
-                        .with_graceful_shutdown(async move {
-                            let _ = stopped.await;
-                        })
-                        .await;
-                });
-            });
-            TestServer {
-                base: format!("http://{addr}"),
-                shared,
-                stop: Some(stop),
-            }
-        }
-
-        /// Everything received so far, in arrival order.
-        pub(crate) fn requests(&self) -> Vec<Recorded> {
-            self.shared
-                .seen
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .clone()
-        }
-
-        /// A builder aimed at `<origin>/v2/` with a test key, a pool without
-        /// idle timers and no per-attempt timeout.
-        pub(crate) fn builder(&self) -> ClientBuilder {
-            let http = reqwest::Client::builder()
-                .pool_idle_timeout(None)
-                .build()
-                .expect("reqwest client");
-            Client::builder()
-                .api_key("test-key")
-                .base_url(format!("{}/v2/", self.base))
-                .http_client(http)
-                .without_timeout()
-        }
-
-        pub(crate) fn client(&self) -> Client {
-            self.builder().build().expect("client")
-        }
-    }
-
-    impl Drop for TestServer {
-        fn drop(&mut self) {
-            if let Some(stop) = self.stop.take() {
-                let _ = stop.send(());
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::test_server::{Reply, TestServer};
     use super::*;
     use crate::request::{path_param, QueryStyle};
     use crate::response::Data;
+    use crate::test_support::{self as test_server, Reply, TestServer};
     use http::Method;
     use serde::{Deserialize, Serialize};
 
@@ -909,6 +940,145 @@ mod tests {
             elapsed >= Duration::from_millis(1125) && elapsed <= Duration::from_millis(1550),
             "0.5 s then 1 s backoff with jitter, got {elapsed:?}"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn server_should_retry_header_overrides_the_status() {
+        let server = TestServer::start(vec![
+            Reply::new(503, "").header("x-should-retry", "false"),
+            Reply::new(400, "").header("x-should-retry", "true"),
+            Reply::new(200, CALL),
+        ]);
+        let client = server.client();
+        let err = client
+            .execute::<Data<Call>>(dial_request(), &RequestOptions::default())
+            .await
+            .expect_err("told not to retry");
+        assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert!(!err.is_retryable());
+        assert_eq!(server.requests().len(), 1);
+        let _: Response<Data<Call>> = client
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("the 400 is retried as told");
+        assert_eq!(server.requests().len(), 3);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_over_a_minute_falls_back_to_backoff() {
+        let server = TestServer::start(vec![
+            Reply::new(503, "").header("retry-after", "120"),
+            Reply::new(200, CALL),
+        ]);
+        let started = Instant::now();
+        let _: Response<Data<Call>> = server
+            .client()
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("success");
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed >= Duration::from_millis(375) && elapsed <= Duration::from_millis(500),
+            "backoff instead of two minutes, got {elapsed:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ratelimit_reset_sets_the_wait_on_429() {
+        let server = TestServer::start(vec![
+            Reply::new(429, "").header("x-ratelimit-reset", "5"),
+            Reply::new(200, CALL),
+        ]);
+        let started = Instant::now();
+        let _: Response<Data<Call>> = server
+            .client()
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("success");
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed >= Duration::from_secs(5) && elapsed < Duration::from_millis(5100),
+            "{elapsed:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn attempts_are_numbered_and_keep_one_command_id() {
+        let server = TestServer::start(vec![
+            Reply::new(503, ""),
+            Reply::new(502, ""),
+            Reply::new(200, CALL),
+        ]);
+        let _: Response<Data<Call>> = server
+            .client()
+            .execute(dial_request(), &RequestOptions::default())
+            .await
+            .expect("third attempt");
+        let seen = server.requests();
+        let counts: Vec<&str> = seen
+            .iter()
+            .map(|r| {
+                r.headers[crate::RETRY_COUNT_HEADER]
+                    .to_str()
+                    .expect("ascii")
+            })
+            .collect();
+        assert_eq!(counts, ["0", "1", "2"]);
+        let ids: Vec<String> = seen
+            .iter()
+            .map(|r| {
+                let body: serde_json::Value = serde_json::from_slice(&r.body).expect("json");
+                body["command_id"].as_str().expect("command_id").to_owned()
+            })
+            .collect();
+        assert_eq!(ids[0].len(), 36);
+        assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn policies_from_the_builder_and_per_request() {
+        let server = TestServer::start(vec![
+            Reply::new(503, ""),
+            Reply::new(400, ""),
+            Reply::new(200, CALL),
+            Reply::new(503, ""),
+            Reply::new(503, ""),
+            Reply::new(200, CALL),
+        ]);
+        let client = server
+            .builder()
+            .retry_policy(RetryPolicy::never())
+            .build()
+            .expect("client");
+        assert_eq!(client.retry_policy().max_retries(), 0);
+        client
+            .execute::<Data<Call>>(dial_request(), &RequestOptions::default())
+            .await
+            .expect_err("never retried");
+        assert_eq!(server.requests().len(), 1);
+        let only_400 = RetryPolicy::default()
+            .with_retryable_statuses([StatusCode::BAD_REQUEST])
+            .with_max_retries(3);
+        let _: Response<Data<Call>> = client
+            .execute(
+                dial_request(),
+                &RequestOptions::new().with_retry_policy(only_400),
+            )
+            .await
+            .expect("400 retried by the call's policy");
+        assert_eq!(server.requests().len(), 3);
+        // The builder's max_retries applies on top of its policy.
+        let client = server
+            .builder()
+            .max_retries(1)
+            .retry_policy(RetryPolicy::default().with_max_retries(5))
+            .build()
+            .expect("client");
+        client
+            .execute::<Data<Call>>(dial_request(), &RequestOptions::default())
+            .await
+            .expect_err("one retry only");
+        assert_eq!(server.requests().len(), 5);
     }
 
     #[tokio::test(start_paused = true)]
@@ -1204,6 +1374,40 @@ mod tests {
             assert!(!event.to_lowercase().contains("bearer"), "{event}");
         }
         assert!(events[0].contains("retry_in_ms="));
+    }
+
+    #[tokio::test]
+    async fn download_traces_neither_the_query_nor_the_key() {
+        test_server::take_events();
+        let server = TestServer::start(vec![Reply::new(200, "RIFF-bytes")]);
+        let url = format!(
+            "{}/v2/recordings/r1.wav?X-Amz-Signature=secret-sig",
+            server.origin()
+        );
+        let body = server
+            .client()
+            .download(&url)
+            .await
+            .expect("download")
+            .collect_bytes()
+            .await
+            .expect("body");
+        assert_eq!(&body[..], b"RIFF-bytes");
+        let seen = server.requests();
+        assert_eq!(
+            seen[0].uri,
+            "/v2/recordings/r1.wav?X-Amz-Signature=secret-sig"
+        );
+        assert_eq!(seen[0].headers["authorization"], "Bearer test-key");
+        let events = test_server::take_events();
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(
+            events[0].contains("path=\"/v2/recordings/r1.wav\""),
+            "{events:?}"
+        );
+        assert!(events[0].contains("status=200 "), "{events:?}");
+        assert!(!events[0].contains("secret-sig"), "{events:?}");
+        assert!(!events[0].contains("test-key"), "{events:?}");
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::retry::{self, RetryPolicy};
+
 /// Shorthand for a `Result` whose error side is this crate's [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -69,6 +71,58 @@ pub enum Error {
     /// URL, ...).
     #[error("configuration error: {0}")]
     Config(String),
+
+    /// The status line and headers of a success response arrived, but its
+    /// body did not arrive whole: the connection broke or stalled, or the
+    /// body was larger than allowed.
+    #[error("HTTP {status}: the response body {problem}; received so far: {snippet}")]
+    Body {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// What went wrong while reading the body.
+        problem: BodyProblem,
+        /// The beginning of what was received (at most 512 bytes).
+        snippet: String,
+    },
+}
+
+/// Why a response body could not be read in full (see [`Error::Body`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BodyProblem {
+    /// The connection closed or failed before the body was complete.
+    Interrupted(Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// The body was still incomplete when the attempt's time ran out.
+    TimedOut {
+        /// How long the attempt had been running.
+        elapsed: Duration,
+    },
+    /// The body is larger than the client reads (see
+    /// [`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
+    TooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+}
+
+impl fmt::Display for BodyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyProblem::Interrupted(source) => {
+                // The innermost cause says what happened ("connection reset
+                // by peer"); the outer layers only say where.
+                let mut cause: &(dyn std::error::Error + 'static) = source.as_ref();
+                while let Some(inner) = cause.source() {
+                    cause = inner;
+                }
+                write!(f, "was cut off ({cause})")
+            }
+            BodyProblem::TimedOut { elapsed } => {
+                write!(f, "was not complete after {} ms", elapsed.as_millis())
+            }
+            BodyProblem::TooLarge { limit } => write!(f, "is larger than {limit} bytes"),
+        }
+    }
 }
 
 impl Error {
@@ -76,7 +130,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::Body { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -124,14 +178,59 @@ impl Error {
         matches!(self, Error::Api(api) if api.status.is_server_error())
     }
 
-    /// True when an attempt ran out of time.
+    /// True when an attempt ran out of time (before the response began or
+    /// while its body was arriving).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        matches!(
+            self,
+            Error::Timeout { .. }
+                | Error::Body {
+                    problem: BodyProblem::TimedOut { .. },
+                    ..
+                }
+        )
     }
 
-    /// True when the transport failed before a full response was received.
+    /// True when the transport failed before a full response was received
+    /// (including a connection lost in the middle of a body).
     pub fn is_connection(&self) -> bool {
-        matches!(self, Error::Connection { .. })
+        matches!(
+            self,
+            Error::Connection { .. }
+                | Error::Body {
+                    problem: BodyProblem::Interrupted(_),
+                    ..
+                }
+        )
+    }
+
+    /// Whether the default [`RetryPolicy`] considers this failure worth
+    /// another attempt (ignoring how many were already made).
+    pub fn is_retryable(&self) -> bool {
+        self.is_retryable_by(&RetryPolicy::default())
+    }
+
+    /// Whether `policy` considers this failure worth another attempt
+    /// (ignoring how many were already made). Connection failures and
+    /// timeouts are judged as failures without a status; API errors by their
+    /// status and `x-should-retry` header; every other error never is.
+    pub fn is_retryable_by(&self, policy: &RetryPolicy) -> bool {
+        self.retry_inputs()
+            .is_some_and(|(status, server_says)| policy.is_retryable(status, server_says))
+    }
+
+    /// The plain values a retry decision is made on, or `None` for errors
+    /// that repeating the same request cannot fix.
+    pub(crate) fn retry_inputs(&self) -> Option<(Option<StatusCode>, Option<bool>)> {
+        match self {
+            Error::Connection { .. } | Error::Timeout { .. } => Some((None, None)),
+            Error::Body {
+                problem: BodyProblem::Interrupted(_) | BodyProblem::TimedOut { .. },
+                ..
+            } => Some((None, None)),
+            Error::Api(api) => Some((Some(api.status), api.should_retry)),
+            _ => None,
+        }
     }
 
     /// The wait the server asked for (`retry-after-ms` or `Retry-After`), if any.
@@ -177,8 +276,12 @@ pub struct ApiError {
     /// Value of the `x-request-id` response header.
     pub request_id: Option<String>,
     /// Wait time requested by the server through `retry-after-ms` or
-    /// `Retry-After`, as sent (not capped).
+    /// `Retry-After` (or, on a 429 without those, `x-ratelimit-reset`), as
+    /// sent (not capped).
     pub retry_after: Option<Duration>,
+    /// The server's `x-should-retry` header: whether it says repeating the
+    /// request may succeed. It overrides the retry policy's status list.
+    pub should_retry: Option<bool>,
     /// The beginning of the response body (at most 512 bytes, lossily decoded
     /// as UTF-8).
     pub body: String,
@@ -194,7 +297,12 @@ impl ApiError {
             status,
             errors,
             request_id: header_string(headers, "x-request-id"),
-            retry_after: crate::retry::parse_retry_after(headers, std::time::SystemTime::now()),
+            retry_after: retry::parse_retry_after(
+                headers,
+                status == StatusCode::TOO_MANY_REQUESTS,
+                std::time::SystemTime::now(),
+            ),
+            should_retry: retry::parse_should_retry(headers),
             body: snippet(body),
         }
     }
@@ -421,6 +529,59 @@ mod tests {
         headers.insert("retry-after", HeaderValue::from_static("7"));
         let err = api(429, "", headers);
         assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn retryable_follows_the_policy_and_the_server() {
+        assert!(api(503, "", HeaderMap::new()).is_retryable());
+        assert!(!api(404, "", HeaderMap::new()).is_retryable());
+        let mut headers = HeaderMap::new();
+        headers.insert("x-should-retry", HeaderValue::from_static("true"));
+        let told = api(404, "", headers);
+        assert_eq!(told.api_error().and_then(|a| a.should_retry), Some(true));
+        assert!(told.is_retryable());
+        let timeout = Error::Timeout {
+            elapsed: Duration::ZERO,
+        };
+        assert!(timeout.is_retryable());
+        // An empty status list still retries failures without a status.
+        let no_statuses = RetryPolicy::default().with_retryable_statuses([]);
+        assert!(timeout.is_retryable_by(&no_statuses));
+        assert!(!api(503, "", HeaderMap::new()).is_retryable_by(&no_statuses));
+        assert!(!Error::Config("x".into()).is_retryable());
+        assert!(!Error::invalid_argument("id", "empty").is_retryable());
+        let cut = Error::Body {
+            status: StatusCode::OK,
+            problem: BodyProblem::Interrupted(Box::new(std::io::Error::from(
+                std::io::ErrorKind::ConnectionReset,
+            ))),
+            snippet: "{\"da".into(),
+        };
+        assert!(cut.is_retryable() && cut.is_connection() && !cut.is_timeout());
+        assert_eq!(cut.status(), Some(StatusCode::OK));
+        assert!(
+            cut.to_string()
+                .starts_with("HTTP 200 OK: the response body was cut off ("),
+            "{cut}"
+        );
+        let big = Error::Body {
+            status: StatusCode::OK,
+            problem: BodyProblem::TooLarge { limit: 10 },
+            snippet: String::new(),
+        };
+        assert!(!big.is_retryable());
+        assert!(big.to_string().contains("is larger than 10 bytes"), "{big}");
+    }
+
+    #[test]
+    fn ratelimit_reset_is_read_only_on_429() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("9"));
+        assert_eq!(
+            api(429, "", headers.clone()).retry_after(),
+            Some(Duration::from_secs(9))
+        );
+        assert_eq!(api(503, "", headers).retry_after(), None);
     }
 
     #[test]

@@ -28,20 +28,32 @@
     allow(dead_code, unused_imports, unused_macros)
 )]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
+pub mod download;
 mod error;
 mod operation;
 mod pagination;
+pub mod raw;
 mod request;
 mod response;
 mod retry;
+#[cfg(test)]
+mod test_support;
+mod transport;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
-pub use error::{ApiError, ApiErrorDetail, ApiErrorSource, Error, Result};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_BODY_SIZE, MAX_ERROR_BODY_SIZE,
+};
+pub use download::ByteStream;
+pub use error::{ApiError, ApiErrorDetail, ApiErrorSource, BodyProblem, Error, Result};
 pub use operation::{Operation, PagedOperation, Request};
 pub use pagination::{PageScheme, PageStream};
+pub use raw::RawRequest;
 pub use request::RequestOptions;
-pub use response::{Data, Page, Response};
+pub use response::{Data, Page, RawResponse, Response};
+pub use retry::{RetryPolicy, MAX_RETRY_AFTER, RETRY_COUNT_HEADER};
 mod private;
 #[cfg(feature = "simulator")]
 pub mod simulator;

@@ -143,6 +143,16 @@ impl<O: Operation> Request<O> {
     }
 }
 
+impl<O: Operation> Request<O> {
+    /// Sends the request like [`send`](Self::send) and returns the raw answer (status,
+    /// headers, body bytes) without decoding it.
+    pub async fn send_raw(mut self) -> Result<crate::RawResponse> {
+        self.op.prepare();
+        let request = self.op.to_request()?;
+        self.client.execute_raw(request, &self.options).await
+    }
+}
+
 impl<O: PagedOperation> Request<O> {
     /// Walks every page lazily, yielding items one by one; only one page is held in memory.
     pub fn into_stream(self) -> PageStream<O::Item> {

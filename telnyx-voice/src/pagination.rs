@@ -13,8 +13,10 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::request::{ApiRequest, RequestOptions};
 
-/// How a list endpoint asks for the next page.
+/// How a list endpoint asks for the next page (see
+/// [`RawRequest::into_stream`](crate::raw::RawRequest::into_stream)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PageScheme {
     /// `page[number]=N`, with `meta.page_number` / `meta.total_pages`.
     PageNumber,
@@ -185,9 +187,9 @@ async fn fetch_page<T: DeserializeOwned>(state: &mut State<T>, req: ApiRequest) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::test_server::{Reply, TestServer};
     use crate::error::Error;
     use crate::request::QueryStyle;
+    use crate::test_support::{Reply, TestServer};
     use futures_util::StreamExt;
     use http::Method;
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
 
 /// Characters left as they are in path segments and query components: the
 /// RFC 3986 "unreserved" set. Everything else, including `/ ? # % [ ]` and
@@ -26,6 +27,7 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 pub struct RequestOptions {
     timeout: Option<Duration>,
     max_retries: Option<u32>,
+    retry_policy: Option<RetryPolicy>,
     headers: HeaderMap,
 }
 
@@ -47,6 +49,12 @@ impl RequestOptions {
         self.max_retries = Some(max_retries);
     }
 
+    /// Uses `policy` for this call instead of the client's retry policy. A
+    /// `max_retries` set on these options still applies on top of it.
+    pub fn set_retry_policy(&mut self, policy: RetryPolicy) {
+        self.retry_policy = Some(policy);
+    }
+
     /// Adds a header to this call, replacing any earlier value of the same
     /// name given here. Headers the client sets itself (such as
     /// `Authorization`) are overridden by these.
@@ -66,6 +74,12 @@ impl RequestOptions {
         self
     }
 
+    /// Chaining form of [`RequestOptions::set_retry_policy`].
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.set_retry_policy(policy);
+        self
+    }
+
     /// Chaining form of [`RequestOptions::insert_header`].
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.insert_header(name, value);
@@ -80,6 +94,11 @@ impl RequestOptions {
     /// The retry-count override, if one was set.
     pub fn max_retries(&self) -> Option<u32> {
         self.max_retries
+    }
+
+    /// The retry policy override, if one was set.
+    pub fn retry_policy(&self) -> Option<&RetryPolicy> {
+        self.retry_policy.as_ref()
     }
 
     /// The extra headers sent with this call.

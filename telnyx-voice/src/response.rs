@@ -2,8 +2,12 @@
 
 use std::ops::{Deref, DerefMut};
 
+use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+use crate::error::{snippet, Error, Result};
 
 /// A decoded successful response together with its HTTP status and headers.
 ///
@@ -76,6 +80,102 @@ impl<T> DerefMut for Response<T> {
     }
 }
 
+/// A successful response read in full but not decoded: status, headers and
+/// the body bytes.
+///
+/// Returned by `send_raw()` (for example
+/// [`RawRequest::send_raw`](crate::raw::RawRequest::send_raw)); the body is
+/// at most the client's body size limit. Convert it with
+/// [`RawResponse::json`], or into an [`http::Response`] with `From`.
+#[derive(Clone, Debug)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl RawResponse {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        RawResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// The HTTP status code (some 2xx value).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// All response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `x-request-id` header, which identifies the call to Telnyx support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers
+            .get("x-request-id")
+            .and_then(|value| value.to_str().ok())
+    }
+
+    /// The body as received.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body, lossily decoded as UTF-8.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Decodes the body as JSON into `T`; a failure is an [`Error::Decode`]
+    /// naming where in the document it happened. An empty body reads as JSON
+    /// `null` (so `()` and `Option<T>` accept it).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &self.body
+        };
+        decode(self.status, body)
+    }
+
+    /// Splits the response into status, headers and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, Bytes) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+impl From<RawResponse> for http::Response<Bytes> {
+    fn from(raw: RawResponse) -> Self {
+        let mut response = http::Response::new(raw.body);
+        *response.status_mut() = raw.status;
+        *response.headers_mut() = raw.headers;
+        response
+    }
+}
+
+/// Decodes a success body, reporting where in the document decoding failed.
+pub(crate) fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
+    let fail = |path: String, err: serde_json::Error| Error::Decode {
+        status,
+        path,
+        message: err.to_string(),
+        snippet: snippet(body),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|err| {
+        let path = err.path().to_string();
+        fail(path, err.into_inner())
+    })?;
+    deserializer
+        .end()
+        .map_err(|err| fail(".".to_owned(), err))?;
+    Ok(value)
+}
+
 /// The `{"data": ...}` wrapper around most single-object Telnyx responses.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Data<T> {
@@ -117,6 +217,32 @@ mod tests {
         assert_eq!(response.status(), StatusCode::OK);
         let id = response.map(|d| d.data.call_control_id).into_inner();
         assert_eq!(id, "v3:abc");
+    }
+
+    #[test]
+    fn raw_response_parts_json_and_http() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", http::HeaderValue::from_static("r1"));
+        let raw = RawResponse::new(
+            StatusCode::OK,
+            headers,
+            Bytes::from_static(br#"{"data":{"call_control_id":"v3:x"}}"#),
+        );
+        assert_eq!(raw.request_id(), Some("r1"));
+        let body: Data<Call> = raw.json().expect("decode");
+        assert_eq!(body.data.call_control_id, "v3:x");
+        let err = raw.json::<Data<u32>>().expect_err("wrong type");
+        assert!(
+            matches!(&err, Error::Decode { path, .. } if path == "data"),
+            "{err:?}"
+        );
+        let http: http::Response<Bytes> = raw.clone().into();
+        assert_eq!(http.status(), StatusCode::OK);
+        assert_eq!(http.headers()["x-request-id"], "r1");
+        assert_eq!(http.body(), raw.body());
+        let empty = RawResponse::new(StatusCode::NO_CONTENT, HeaderMap::new(), Bytes::new());
+        empty.json::<()>().expect("empty body is null");
+        assert_eq!(empty.json::<Option<u32>>().expect("null"), None);
     }
 
     #[test]
