@@ -35,6 +35,7 @@
 //! # }
 //! ```
 
+mod diagram;
 mod routes;
 mod script;
 mod state;
@@ -52,7 +53,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 pub use script::{FarEnd, Pickup};
-pub use state::CallState;
+pub use state::{CallInfo, CallState, Direction, FarEndError};
 pub use timeline::{AttemptOutcome, Delivery, Entry, EntryKind, EventRecord, Timeline};
 
 use state::Shared;
@@ -367,6 +368,26 @@ impl Simulator {
     /// The current state of a call leg, or `None` for an unknown id.
     pub fn call_state(&self, call_control_id: &str) -> Option<CallState> {
         self.shared.call_state(call_control_id)
+    }
+
+    /// A snapshot of every call leg (id, numbers, direction, state), oldest first.
+    pub fn calls(&self) -> Vec<CallInfo> {
+        self.shared.calls()
+    }
+
+    /// The far end presses `digits` (`0-9`, `*`, `#`, `A-D`) on an answered call.
+    ///
+    /// Each key is reported as `call.dtmf.received`, and the keys are what the gather in
+    /// progress (or the next one) collects, ahead of the far end's script.
+    pub fn press(&self, call_control_id: &str, digits: &str) -> Result<(), FarEndError> {
+        self.shared.press(call_control_id, digits)
+    }
+
+    /// The far end hangs up the call (`call.hangup`; a bridged peer is hung up too).
+    ///
+    /// A ringing inbound call is cancelled by its caller (`originator_cancel`).
+    pub fn hang_up(&self, call_control_id: &str) -> Result<(), FarEndError> {
+        self.shared.far_end_hangs_up(call_control_id)
     }
 
     /// Every call leg's id, oldest first (transfer targets included).

@@ -31,11 +31,48 @@ pub enum CallState {
     Ended,
 }
 
-/// Which side started a leg.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Direction {
+/// Which side started a call leg, as Telnyx names it in `call.initiated`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// The far end called the app's number.
     Incoming,
+    /// The app dialed (or transferred to) the far end.
     Outgoing,
+}
+
+/// A snapshot of one call leg, as returned by [`Simulator::calls`](super::Simulator::calls).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallInfo {
+    /// The leg's `call_control_id`.
+    pub call_control_id: String,
+    /// The connection the leg belongs to.
+    pub connection_id: String,
+    /// Calling number or SIP URI.
+    pub from: String,
+    /// Called number or SIP URI.
+    pub to: String,
+    /// Who started the leg.
+    pub direction: Direction,
+    /// Where the leg is in its life.
+    pub state: CallState,
+}
+
+/// Why a far-end action of the [`Simulator`](super::Simulator) handle could not happen.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FarEndError {
+    /// No leg has this `call_control_id`.
+    #[error("no call with call_control_id `{0}`")]
+    UnknownCall(String),
+    /// The leg has already ended.
+    #[error("call `{0}` has already ended")]
+    Ended(String),
+    /// The leg is not answered yet, so keys cannot be pressed on it.
+    #[error("call `{0}` is not answered yet")]
+    NotAnswered(String),
+    /// A pressed key is not one of `0-9`, `*`, `#`, `A-D`.
+    #[error("`{0}` is not a DTMF key (0-9, *, #, A-D)")]
+    InvalidDigit(char),
 }
 
 /// A command refused the way Telnyx refuses it: HTTP status plus one error object.
@@ -118,6 +155,8 @@ pub(crate) struct Leg {
     /// Bumped by each speak/playback/gather; a timer only fires for its own generation.
     pub media_generation: u64,
     pub playing: bool,
+    /// Keys the far end pressed through [`Shared::press`] and no gather has taken yet.
+    pub pressed: String,
 }
 
 impl Leg {
@@ -426,6 +465,7 @@ impl Shared {
             commands: HashSet::new(),
             media_generation: 0,
             playing: false,
+            pressed: String::new(),
         }
     }
 
@@ -878,7 +918,7 @@ impl Shared {
             return Ok(Outcome::Duplicate);
         };
         let generation = leg.media_generation;
-        let pressed = leg.far_end.digits.clone();
+        let script = leg.far_end.digits.clone();
         drop(world);
         let id_owned = id.to_string();
         let shared = Arc::clone(self);
@@ -886,6 +926,8 @@ impl Shared {
             let mut world = shared.world();
             if let Some(leg) = world.calls.get_mut(&id_owned) {
                 if leg.talking() && leg.media_generation == generation {
+                    let live = std::mem::take(&mut leg.pressed);
+                    let pressed = if live.is_empty() { script } else { Some(live) };
                     let digits =
                         collect_digits(pressed.as_deref(), max_digits, terminator.as_deref());
                     shared.emit(leg, webhooks::gather_ended(leg, digits));
@@ -1131,6 +1173,74 @@ impl Shared {
         self.world().calls.get(id).map(|leg| leg.state)
     }
 
+    /// A snapshot of every leg in creation order.
+    pub fn calls(&self) -> Vec<CallInfo> {
+        let world = self.world();
+        world
+            .order
+            .iter()
+            .filter_map(|id| world.calls.get(id))
+            .map(|leg| CallInfo {
+                call_control_id: leg.call_control_id.clone(),
+                connection_id: leg.connection_id.clone(),
+                from: leg.from.clone(),
+                to: leg.to.clone(),
+                direction: leg.direction,
+                state: leg.state,
+            })
+            .collect()
+    }
+
+    /// The far end presses `digits` on an answered call: one `call.dtmf.received` per key,
+    /// and the keys feed the gather in progress (or the next one).
+    pub fn press(&self, id: &str, digits: &str) -> Result<(), FarEndError> {
+        if let Some(bad) = digits.chars().find(|key| !is_dtmf(*key)) {
+            return Err(FarEndError::InvalidDigit(bad));
+        }
+        let mut world = self.world();
+        let leg = world
+            .calls
+            .get_mut(id)
+            .ok_or_else(|| FarEndError::UnknownCall(id.to_string()))?;
+        if !leg.alive() {
+            return Err(FarEndError::Ended(id.to_string()));
+        }
+        if !leg.talking() {
+            return Err(FarEndError::NotAnswered(id.to_string()));
+        }
+        for key in digits.chars() {
+            leg.pressed.push(key);
+            self.emit(leg, webhooks::dtmf_received(leg, key));
+        }
+        Ok(())
+    }
+
+    /// The far end hangs up: a ringing inbound call is cancelled, an answered one cleared
+    /// (its bridged peer, if any, ends too).
+    pub fn far_end_hangs_up(&self, id: &str) -> Result<(), FarEndError> {
+        let mut world = self.world();
+        let leg = world
+            .calls
+            .get(id)
+            .ok_or_else(|| FarEndError::UnknownCall(id.to_string()))?;
+        if !leg.alive() {
+            return Err(FarEndError::Ended(id.to_string()));
+        }
+        let source = match leg.direction {
+            Direction::Incoming => models::CallHangupPayloadHangupSource::Caller,
+            Direction::Outgoing => models::CallHangupPayloadHangupSource::Callee,
+        };
+        let cause = if leg.talking() {
+            models::CallHangupPayloadHangupCause::NormalClearing
+        } else if leg.direction == Direction::Incoming {
+            models::CallHangupPayloadHangupCause::OriginatorCancel
+        } else {
+            models::CallHangupPayloadHangupCause::CallRejected
+        };
+        self.end_with_peer(&mut world, id, cause, source);
+        Ok(())
+    }
+
     /// Every call id in creation order, for tests.
     pub fn call_ids(&self) -> Vec<String> {
         self.world().order.clone()
@@ -1177,6 +1287,11 @@ fn collect_digits(
         }
     }
     Some(digits)
+}
+
+/// True for the keys of a DTMF keypad.
+pub(crate) fn is_dtmf(key: char) -> bool {
+    key.is_ascii_digit() || matches!(key, '*' | '#' | 'A'..='D')
 }
 
 /// Formats a time as RFC 3339 in UTC with microseconds, as Telnyx writes its timestamps.

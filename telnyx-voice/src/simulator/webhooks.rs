@@ -173,6 +173,15 @@ pub(crate) fn gather_ended(leg: &Leg, digits: Option<String>) -> Option<WebhookE
     envelope("call.gather.ended", payload).map(WebhookEvent::CallGatherEnded)
 }
 
+pub(crate) fn dtmf_received(leg: &Leg, key: char) -> Option<WebhookEvent> {
+    let payload = payload!(CallDtmfReceivedPayload, leg,
+        digit: Some(key.to_string()),
+        from: Some(leg.from.clone()),
+        to: Some(leg.to.clone()),
+    );
+    envelope("call.dtmf.received", payload).map(WebhookEvent::CallDtmfReceived)
+}
+
 pub(crate) fn enqueued(leg: &Leg, queue: &str, position: i64) -> Option<WebhookEvent> {
     let payload = payload!(CallEnqueuedPayload, leg,
         queue: Some(queue.to_string()),
