@@ -541,6 +541,8 @@ impl Shared {
             return;
         };
         let transcribe = recording.transcribe;
+        // The transcription follows from the command that asked for it.
+        let transcription_cause = recording.cause.or(cause);
         let stored = self.save_recording_of(leg, recording);
         let extra = self.recording_saved_extra(&stored);
         self.emit_call(leg, "call.recording.saved", extra, cause);
@@ -556,7 +558,7 @@ impl Shared {
                     "status": "completed",
                     "transcription_text": text,
                 }),
-                cause,
+                transcription_cause,
             );
             let now = rfc3339(SystemTime::now());
             world.transcriptions.push(json!({
