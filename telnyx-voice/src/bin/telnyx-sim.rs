@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! telnyx-sim --port 8090 --webhook-url http://127.0.0.1:8080/webhooks \
-//!     --connection-id my-conn [--api-key KEY] [--seed HEX64] [--inbound FROM,TO]
+//!     --connection-id my-conn [--api-key KEY] [--seed HEX64] [--inbound FROM,TO] [--scenario PATH]
 //! ```
 //!
 //! It prints the base URL, API key and public key to configure the app with,
@@ -15,7 +15,7 @@ use std::time::Duration;
 use telnyx_voice::simulator::{parse_seed_hex, SimConfig, Simulator, Timing, DEFAULT_API_KEY};
 
 const USAGE: &str = "usage: telnyx-sim [--port P] --webhook-url URL --connection-id ID \
-[--api-key KEY] [--seed HEX64] [--inbound FROM,TO]";
+[--api-key KEY] [--seed HEX64] [--inbound FROM,TO] [--scenario PATH]";
 
 struct Args {
     port: u16,
@@ -24,6 +24,7 @@ struct Args {
     api_key: String,
     seed: Option<[u8; 32]>,
     inbound: Option<(String, String)>,
+    scenario: Option<telnyx_voice::simulator::Scenario>,
 }
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -33,6 +34,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut api_key = DEFAULT_API_KEY.to_string();
     let mut seed = None;
     let mut inbound = None;
+    let mut scenario = None;
     while let Some(flag) = raw.next() {
         if flag == "-h" || flag == "--help" {
             return Err(USAGE.to_string());
@@ -58,6 +60,10 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
                     .ok_or_else(|| format!("`--inbound` wants FROM,TO, got `{value}`"))?;
                 inbound = Some((from.to_string(), to.to_string()));
             }
+            "--scenario" => {
+                let loaded = telnyx_voice::simulator::Scenario::load(&value);
+                scenario = Some(loaded.map_err(|err| format!("`--scenario`: {err}"))?);
+            }
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
     }
@@ -69,6 +75,7 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
         api_key,
         seed,
         inbound,
+        scenario,
     })
 }
 
@@ -95,6 +102,9 @@ async fn main() -> ExitCode {
     if let Some(seed) = args.seed {
         config = config.seed(seed);
     }
+    if let Some(scenario) = &args.scenario {
+        config = scenario.apply(config);
+    }
     let sim = match Simulator::start(config).await {
         Ok(sim) => sim,
         Err(err) => {
@@ -105,6 +115,9 @@ async fn main() -> ExitCode {
     println!("base URL:   {}", sim.base_url());
     println!("API key:    {}", sim.api_key());
     println!("public key: {}", sim.public_key_base64());
+    if let Some(scenario) = &args.scenario {
+        sim.play(scenario);
+    }
     if let Some((from, to)) = &args.inbound {
         let id = sim.inbound_call(from, to, &args.connection_id).await;
         println!("inbound call {id} from {from} to {to}");
