@@ -38,7 +38,9 @@ async fn refused_commands_are_retried_by_the_sdk() {
         .collect();
     assert_eq!(statuses, [503, 200]);
     assert_eq!(sim.calls().len(), 1, "the refused attempt created no call");
-    sim.wait_for_event("call.answered", 1).await.expect("answered");
+    sim.wait_for_event("call.answered", 1)
+        .await
+        .expect("answered");
     assert!(sim.call_state(&id).is_some());
     sim.shutdown().await;
 }
@@ -83,7 +85,10 @@ async fn repeated_webhooks_keep_their_event_id() {
         .dial(CONN, "+15550005000", "+15550005001")
         .await
         .expect("dial");
-    let timeline = sim.wait_for_event("call.answered", 1).await.expect("answered");
+    let timeline = sim
+        .wait_for_event("call.answered", 1)
+        .await
+        .expect("answered");
     let events = timeline.count_events("call.initiated") + timeline.count_events("call.answered");
     sim.wait_for(|t| {
         t.attempts_for("call.answered").len() >= 2 && t.attempts_for("call.initiated").len() >= 2

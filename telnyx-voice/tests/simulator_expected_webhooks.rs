@@ -36,7 +36,10 @@ async fn served_operations_emit_only_the_events_the_spec_names() {
                 checked.insert(ran.operation);
                 for event in caused {
                     if !allowed.contains(&event) {
-                        wrong.push(format!("{} emitted {event} (spec names {allowed:?})", ran.operation));
+                        wrong.push(format!(
+                            "{} emitted {event} (spec names {allowed:?})",
+                            ran.operation
+                        ));
                     }
                 }
             }
@@ -53,7 +56,10 @@ async fn served_operations_emit_only_the_events_the_spec_names() {
         .map(|(id, _)| *id)
         .collect();
     let missed: Vec<&&str> = named.iter().filter(|id| !checked.contains(*id)).collect();
-    assert!(missed.is_empty(), "operations with named events not run: {missed:?}");
+    assert!(
+        missed.is_empty(),
+        "operations with named events not run: {missed:?}"
+    );
     println!(
         "checked {} operations against the spec's events; {} name none: {unlisted:?}",
         checked.len(),

@@ -104,8 +104,14 @@ async fn unknown_call_is_422_with_code_90015() {
         assert!(err.is_unprocessable(), "{err}");
         let api = err.api_error().expect("an API error");
         assert_eq!(api.errors[0].code.as_deref(), Some("90015"));
-        assert_eq!(api.errors[0].title.as_deref(), Some("Invalid Call Control ID"));
-        let pointer = api.errors[0].source.as_ref().and_then(|s| s.pointer.as_deref());
+        assert_eq!(
+            api.errors[0].title.as_deref(),
+            Some("Invalid Call Control ID")
+        );
+        let pointer = api.errors[0]
+            .source
+            .as_ref()
+            .and_then(|s| s.pointer.as_deref());
         assert_eq!(pointer, Some("/call_control_id"));
     }
 }

@@ -236,7 +236,10 @@ async fn unanswered_inbound_call_is_abandoned_by_the_caller() {
 async fn rejecting_an_inbound_call() {
     let (sim, receiver) = sim_with(SimConfig::new()).await;
     let client = sim.client().expect("client");
-    for (cause, expected) in [("USER_BUSY", "user_busy"), ("CALL_REJECTED", "call_rejected")] {
+    for (cause, expected) in [
+        ("USER_BUSY", "user_busy"),
+        ("CALL_REJECTED", "call_rejected"),
+    ] {
         let id = sim.inbound_call("+15550000100", "+15550000001", CONN).await;
         client
             .calls()
@@ -245,12 +248,21 @@ async fn rejecting_an_inbound_call() {
             .await
             .expect("reject");
         let timeline = sim
-            .wait_for(|t| t.count_settled("call.hangup") >= 1 && t.event_types_for(&id).contains(&"call.hangup"))
+            .wait_for(|t| {
+                t.count_settled("call.hangup") >= 1
+                    && t.event_types_for(&id).contains(&"call.hangup")
+            })
             .await
             .expect("hangup");
         assert!(timeline.event_types_for(&id).ends_with(&["call.hangup"]));
+        let hangup: telnyx_voice::models::CallHangup =
+            timeline.last_event(&id, "call.hangup").expect("typed hangup");
+        let recorded = hangup.payload.and_then(|payload| payload.hangup_cause);
+        assert_eq!(recorded.as_ref().map(|c| c.as_str()), Some(expected));
     }
-    sim.wait_for_event("call.hangup", 2).await.expect("both hangups");
+    sim.wait_for_event("call.hangup", 2)
+        .await
+        .expect("both hangups");
     let causes: Vec<String> = hangups(&receiver)
         .iter()
         .filter_map(|h| h.hangup_cause.as_ref().map(|c| c.as_str().to_string()))

@@ -34,9 +34,15 @@ async fn webhook(State(client): State<Arc<Client>>, headers: HeaderMap, body: By
     let result = match event {
         WebhookEvent::CallInitiated(event) => {
             let call = event.payload.unwrap_or_default();
-            let incoming = call.direction.as_ref().is_some_and(|d| d.as_str() == "incoming");
+            let incoming = call
+                .direction
+                .as_ref()
+                .is_some_and(|d| d.as_str() == "incoming");
             if incoming {
-                actions.answer(call.call_control_id.unwrap_or_default()).await.map(drop)
+                actions
+                    .answer(call.call_control_id.unwrap_or_default())
+                    .await
+                    .map(drop)
             } else {
                 Ok(())
             }
@@ -95,7 +101,8 @@ async fn caller_presses_a_wrong_key_then_reaches_sales() {
             .far_end(CALLER, FarEnd::new().press_at_gather(["9", "1"]))
             .far_end(
                 SALES,
-                FarEnd::answer_after(Duration::from_millis(30)).hang_up_after(Duration::from_millis(100)),
+                FarEnd::answer_after(Duration::from_millis(30))
+                    .hang_up_after(Duration::from_millis(100)),
             ),
     )
     .await
@@ -110,7 +117,9 @@ async fn caller_presses_a_wrong_key_then_reaches_sales() {
 
     // The caller was transferred to sales...
     let transfer: TransferCallRequest = sim
-        .wait_for_request(&call, "transfer", |transfer: &TransferCallRequest| transfer.to == SALES)
+        .wait_for_request(&call, "transfer", |transfer: &TransferCallRequest| {
+            transfer.to == SALES
+        })
         .await
         .unwrap();
     assert_eq!(transfer.to, SALES);
@@ -133,8 +142,14 @@ async fn caller_presses_a_wrong_key_then_reaches_sales() {
     assert_eq!(
         results,
         [
-            (Some(CallGatherEndedPayloadStatus::Invalid), Some("9".to_string())),
-            (Some(CallGatherEndedPayloadStatus::Valid), Some("1".to_string())),
+            (
+                Some(CallGatherEndedPayloadStatus::Invalid),
+                Some("9".to_string())
+            ),
+            (
+                Some(CallGatherEndedPayloadStatus::Valid),
+                Some("1".to_string())
+            ),
         ]
     );
 

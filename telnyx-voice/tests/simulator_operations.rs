@@ -62,7 +62,10 @@ async fn every_operation_is_served() {
     let url = saved[0]["payload"]["recording_urls"]["wav"]
         .as_str()
         .expect("wav url");
-    assert!(url.starts_with(&format!("http://{}/", driver.sim.addr())), "{url}");
+    assert!(
+        url.starts_with(&format!("http://{}/", driver.sim.addr())),
+        "{url}"
+    );
     // It was deleted by the run, so its media is gone too.
     let gone = driver.http.get(url).send().await.expect("get");
     assert_eq!(gone.status().as_u16(), 404);
@@ -72,7 +75,11 @@ async fn every_operation_is_served() {
     assert!(!bodies.is_empty());
     for body in &bodies {
         assert_eq!(body["meta"]["attempt"], 1, "{body}");
-        assert_eq!(body["meta"]["delivered_to"], Value::String(hook.clone()), "{body}");
+        assert_eq!(
+            body["meta"]["delivered_to"],
+            Value::String(hook.clone()),
+            "{body}"
+        );
     }
     driver.sim.shutdown().await;
 }

@@ -144,7 +144,12 @@ impl Shared {
             leg.commands.insert(command_id.to_string());
         }
         if text(body, "record").is_some_and(|mode| mode == "record-from-answer") {
-            leg.recording = Some(new_recording(body, "record_format", "record_channels", cause));
+            leg.recording = Some(new_recording(
+                body,
+                "record_format",
+                "record_channels",
+                cause,
+            ));
         }
         let mut data = leg.status_json();
         data["recording_id"] = json!(leg.recording.as_ref().map(|r| r.id.clone()));
@@ -158,7 +163,10 @@ impl Shared {
     /// `GET /calls/{id}`.
     pub fn status(&self, id: &str) -> Result<Value, Failure> {
         let world = self.world();
-        let leg = world.calls.get(id).ok_or_else(|| Failure::unknown_call(id))?;
+        let leg = world
+            .calls
+            .get(id)
+            .ok_or_else(|| Failure::unknown_call(id))?;
         Ok(leg.status_json())
     }
 
@@ -190,7 +198,9 @@ impl Shared {
         cause: Cause,
     ) -> Result<(Value, Outcome), Failure> {
         if !CALL_ACTIONS.contains(&action) {
-            return Err(Failure::not_simulated(&format!("the `{action}` call action")));
+            return Err(Failure::not_simulated(&format!(
+                "the `{action}` call action"
+            )));
         }
         validate_action(action, body)?;
         let mut world = self.world();
@@ -204,7 +214,9 @@ impl Shared {
             Needs::Alive => {}
             Needs::Ringing => {
                 if leg.direction == Direction::Outgoing {
-                    return Err(Failure::cannot("only incoming calls are answered or rejected"));
+                    return Err(Failure::cannot(
+                        "only incoming calls are answered or rejected",
+                    ));
                 }
                 if leg.state != CallState::Ringing {
                     return Err(Failure::cannot("the call has already been answered"));
@@ -244,13 +256,28 @@ impl Shared {
                 }
                 leg.state = CallState::Answered;
                 leg.answered_at = Some(SystemTime::now());
-                self.emit_call(leg, "call.answered", json!({ "start_time": rfc3339(leg.started_at), "state": "answered" }), cause);
+                self.emit_call(
+                    leg,
+                    "call.answered",
+                    json!({ "start_time": rfc3339(leg.started_at), "state": "answered" }),
+                    cause,
+                );
                 if let Some(url) = text(body, "stream_url") {
                     leg.activities.stream = Some(url.to_string());
-                    self.emit_call(leg, "streaming.started", json!({ "stream_url": url }), cause);
+                    self.emit_call(
+                        leg,
+                        "streaming.started",
+                        json!({ "stream_url": url }),
+                        cause,
+                    );
                 }
                 if text(body, "record").is_some_and(|mode| mode == "record-from-answer") {
-                    leg.recording = Some(new_recording(body, "record_format", "record_channels", cause));
+                    leg.recording = Some(new_recording(
+                        body,
+                        "record_format",
+                        "record_channels",
+                        cause,
+                    ));
                 }
                 let hangup_after = leg.far_end.hangup_after;
                 self.schedule_far_end_hangup(id, hangup_after);
@@ -265,44 +292,74 @@ impl Shared {
                 };
                 self.end_leg(world, id, hangup_cause, "callee", cause);
             }
-            "client_state_update" | "send_dtmf" | "send_sip_info" | "suppression_start"
-            | "suppression_stop" | "switch_supervisor_role" | "ai_assistant_add_messages" => {
-                match action {
-                    "suppression_start" => leg.activities.suppression = true,
-                    "suppression_stop" => leg.activities.suppression = false,
-                    _ => {}
-                }
-            }
+            "client_state_update"
+            | "send_dtmf"
+            | "send_sip_info"
+            | "suppression_start"
+            | "suppression_stop"
+            | "switch_supervisor_role"
+            | "ai_assistant_add_messages" => match action {
+                "suppression_start" => leg.activities.suppression = true,
+                "suppression_stop" => leg.activities.suppression = false,
+                _ => {}
+            },
             "speak" => {
                 leg.media_generation += 1;
                 leg.speaking = true;
                 self.emit_call(leg, "call.speak.started", json!({}), cause);
-                self.after_media(id, leg.media_generation, timing.speak, cause, |shared, leg, cause| {
-                    leg.speaking = false;
-                    shared.emit_call(leg, "call.speak.ended", json!({ "status": "completed" }), cause);
-                });
+                self.after_media(
+                    id,
+                    leg.media_generation,
+                    timing.speak,
+                    cause,
+                    |shared, leg, cause| {
+                        leg.speaking = false;
+                        shared.emit_call(
+                            leg,
+                            "call.speak.ended",
+                            json!({ "status": "completed" }),
+                            cause,
+                        );
+                    },
+                );
             }
             "playback_start" => {
                 leg.media_generation += 1;
                 leg.playing = true;
                 let media = media_of(body);
                 self.emit_call(leg, "call.playback.started", media.clone(), cause);
-                self.after_media(id, leg.media_generation, timing.playback, cause, move |shared, leg, cause| {
-                    leg.playing = false;
-                    let mut extra = media;
-                    extra["status"] = json!("completed");
-                    shared.emit_call(leg, "call.playback.ended", extra, cause);
-                });
+                self.after_media(
+                    id,
+                    leg.media_generation,
+                    timing.playback,
+                    cause,
+                    move |shared, leg, cause| {
+                        leg.playing = false;
+                        let mut extra = media;
+                        extra["status"] = json!("completed");
+                        shared.emit_call(leg, "call.playback.ended", extra, cause);
+                    },
+                );
             }
             "playback_stop" => {
                 leg.media_generation += 1;
                 if leg.playing {
                     leg.playing = false;
-                    self.emit_call(leg, "call.playback.ended", json!({ "overlay": false, "status": "cancelled" }), cause);
+                    self.emit_call(
+                        leg,
+                        "call.playback.ended",
+                        json!({ "overlay": false, "status": "cancelled" }),
+                        cause,
+                    );
                 }
                 if leg.speaking {
                     leg.speaking = false;
-                    self.emit_call(leg, "call.speak.ended", json!({ "status": "interrupted" }), cause);
+                    self.emit_call(
+                        leg,
+                        "call.speak.ended",
+                        json!({ "status": "interrupted" }),
+                        cause,
+                    );
                 }
             }
             "gather" | "gather_using_speak" | "gather_using_audio" | "gather_using_ai" => {
@@ -314,11 +371,17 @@ impl Shared {
                     let media = media_of(body);
                     self.emit_call(leg, "call.playback.started", media.clone(), cause);
                     let generation = leg.media_generation;
-                    self.after_media(id, generation, timing.playback, cause, move |shared, leg, cause| {
-                        let mut extra = media;
-                        extra["status"] = json!("completed");
-                        shared.emit_call(leg, "call.playback.ended", extra, cause);
-                    });
+                    self.after_media(
+                        id,
+                        generation,
+                        timing.playback,
+                        cause,
+                        move |shared, leg, cause| {
+                            let mut extra = media;
+                            extra["status"] = json!("completed");
+                            shared.emit_call(leg, "call.playback.ended", extra, cause);
+                        },
+                    );
                     prompt = timing.playback;
                 } else if action == "gather_using_speak" {
                     prompt = timing.speak;
@@ -333,13 +396,18 @@ impl Shared {
                     let (event, extra) = if gather.ai {
                         ("call.ai_gather.ended", json!({ "status": "invalid" }))
                     } else {
-                        ("call.gather.ended", json!({ "digits": gather.collected, "status": "cancelled" }))
+                        (
+                            "call.gather.ended",
+                            json!({ "digits": gather.collected, "status": "cancelled" }),
+                        )
                     };
                     self.emit_call(leg, event, extra, cause);
                 }
             }
             "bridge" => {
-                let other = text(body, "call_control_id").unwrap_or_default().to_string();
+                let other = text(body, "call_control_id")
+                    .unwrap_or_default()
+                    .to_string();
                 self.bridge_pair(world, id, &other, cause);
             }
             "transfer" => {
@@ -349,12 +417,21 @@ impl Shared {
                 let session = leg.call_session_id.clone();
                 let inherited_url = leg.webhook_url.clone();
                 let client_state = leg.client_state.clone();
-                let mut target = self.new_leg(&connection_id, &from, &to, Direction::Outgoing, Some(session), None);
+                let mut target = self.new_leg(
+                    &connection_id,
+                    &from,
+                    &to,
+                    Direction::Outgoing,
+                    Some(session),
+                    None,
+                );
                 target.transfer_of = Some(id.to_string());
                 target.client_state = text(body, "target_leg_client_state")
                     .map(str::to_string)
                     .or(client_state);
-                target.webhook_url = text(body, "webhook_url").map(str::to_string).or(inherited_url);
+                target.webhook_url = text(body, "webhook_url")
+                    .map(str::to_string)
+                    .or(inherited_url);
                 target.amd = amd_mode(body);
                 let limit = ring_limit(self, body);
                 self.start_outgoing(world, target, limit, cause);
@@ -396,20 +473,42 @@ impl Shared {
             "fork_start" => {
                 leg.activities.fork = true;
                 let stream_type = text(body, "stream_type").unwrap_or("decrypted");
-                self.emit_call(leg, "call.fork.started", json!({ "stream_type": stream_type }), cause);
+                self.emit_call(
+                    leg,
+                    "call.fork.started",
+                    json!({ "stream_type": stream_type }),
+                    cause,
+                );
             }
             "fork_stop" => {
                 leg.activities.fork = false;
-                self.emit_call(leg, "call.fork.stopped", json!({ "stream_type": "decrypted" }), cause);
+                self.emit_call(
+                    leg,
+                    "call.fork.stopped",
+                    json!({ "stream_type": "decrypted" }),
+                    cause,
+                );
             }
             "streaming_start" => {
-                let url = text(body, "stream_url").unwrap_or("wss://simulator.invalid/stream").to_string();
+                let url = text(body, "stream_url")
+                    .unwrap_or("wss://simulator.invalid/stream")
+                    .to_string();
                 leg.activities.stream = Some(url.clone());
-                self.emit_call(leg, "streaming.started", json!({ "stream_url": url }), cause);
+                self.emit_call(
+                    leg,
+                    "streaming.started",
+                    json!({ "stream_url": url }),
+                    cause,
+                );
             }
             "streaming_stop" => {
                 if let Some(url) = leg.activities.stream.take() {
-                    self.emit_call(leg, "streaming.stopped", json!({ "stream_url": url }), cause);
+                    self.emit_call(
+                        leg,
+                        "streaming.stopped",
+                        json!({ "stream_url": url }),
+                        cause,
+                    );
                 }
             }
             "transcription_start" => {
@@ -433,14 +532,35 @@ impl Shared {
             }
             "siprec_stop" => {
                 leg.activities.siprec = false;
-                self.emit_call(leg, "siprec.stopped", json!({ "hangup_cause": "normal_clearing" }), cause);
+                self.emit_call(
+                    leg,
+                    "siprec.stopped",
+                    json!({ "hangup_cause": "normal_clearing" }),
+                    cause,
+                );
             }
             "refer" => {
                 let sip_address = text(body, "sip_address").unwrap_or_default().to_string();
-                self.emit_call(leg, "call.refer.started", json!({ "to": sip_address, "sip_notify_response": 100 }), cause);
-                self.after_media(id, leg.media_generation, timing.action, cause, move |shared, leg, cause| {
-                    shared.emit_call(leg, "call.refer.completed", json!({ "to": sip_address, "sip_notify_response": 200 }), cause);
-                });
+                self.emit_call(
+                    leg,
+                    "call.refer.started",
+                    json!({ "to": sip_address, "sip_notify_response": 100 }),
+                    cause,
+                );
+                self.after_media(
+                    id,
+                    leg.media_generation,
+                    timing.action,
+                    cause,
+                    move |shared, leg, cause| {
+                        shared.emit_call(
+                            leg,
+                            "call.refer.completed",
+                            json!({ "to": sip_address, "sip_notify_response": 200 }),
+                            cause,
+                        );
+                    },
+                );
             }
             "ai_assistant_start" => {
                 let conversation = new_uuid();
@@ -448,12 +568,19 @@ impl Shared {
                 return Ok(Some(("conversation_id", conversation)));
             }
             "ai_assistant_join" => {
-                let conversation = text(body, "conversation_id").unwrap_or_default().to_string();
+                let conversation = text(body, "conversation_id")
+                    .unwrap_or_default()
+                    .to_string();
                 return Ok(Some(("conversation_id", conversation)));
             }
             "ai_assistant_stop" => {
                 if let Some(conversation) = leg.activities.ai_assistant.take() {
-                    self.emit_call(leg, "call.conversation.ended", json!({ "conversation_id": conversation, "reason": "assistant_stopped" }), cause);
+                    self.emit_call(
+                        leg,
+                        "call.conversation.ended",
+                        json!({ "conversation_id": conversation, "reason": "assistant_stopped" }),
+                        cause,
+                    );
                 }
             }
             "conversation_relay_start" => {
@@ -463,10 +590,19 @@ impl Shared {
             }
             "conversation_relay_stop" => {
                 if let Some(relay) = leg.activities.conversation_relay.take() {
-                    self.emit_call(leg, "call.conversation.ended", json!({ "conversation_id": relay, "reason": "relay_stopped" }), cause);
+                    self.emit_call(
+                        leg,
+                        "call.conversation.ended",
+                        json!({ "conversation_id": relay, "reason": "relay_stopped" }),
+                        cause,
+                    );
                 }
             }
-            _ => return Err(Failure::not_simulated(&format!("the `{action}` call action"))),
+            _ => {
+                return Err(Failure::not_simulated(&format!(
+                    "the `{action}` call action"
+                )))
+            }
         }
         Ok(None)
     }
@@ -527,7 +663,12 @@ fn media_of(body: &Value) -> Value {
     })
 }
 
-fn new_recording(body: &Value, format_field: &str, channels_field: &str, cause: Cause) -> ActiveRecording {
+fn new_recording(
+    body: &Value,
+    format_field: &str,
+    channels_field: &str,
+    cause: Cause,
+) -> ActiveRecording {
     ActiveRecording {
         id: new_uuid(),
         started_at: SystemTime::now(),
@@ -552,7 +693,9 @@ fn gather_of(action: &str, body: &Value, cause: Cause) -> Gather {
         .and_then(|properties| properties.keys().next().cloned());
     Gather {
         generation: 0,
-        valid_digits: text(body, "valid_digits").unwrap_or("0123456789#*").to_string(),
+        valid_digits: text(body, "valid_digits")
+            .unwrap_or("0123456789#*")
+            .to_string(),
         terminators: text(body, "terminating_digit").unwrap_or("#").to_string(),
         min_digits: count("minimum_digits", 1),
         max_digits: count("maximum_digits", 128),
@@ -590,7 +733,10 @@ fn validate_action(action: &str, body: &Value) -> Result<(), Failure> {
         "refer" => {
             let address = validate::required(body, "sip_address")?;
             if !validate::is_sip_uri(address) {
-                return Err(Failure::invalid("/sip_address", "`sip_address` must be a SIP URI"));
+                return Err(Failure::invalid(
+                    "/sip_address",
+                    "`sip_address` must be a SIP URI",
+                ));
             }
         }
         "reject" => {
@@ -598,8 +744,14 @@ fn validate_action(action: &str, body: &Value) -> Result<(), Failure> {
         }
         "send_dtmf" => {
             let digits = validate::required(body, "digits")?;
-            if !digits.chars().all(|key| super::model::is_dtmf(key) || matches!(key, 'w' | 'W')) {
-                return Err(Failure::invalid("/digits", "`digits` may hold only 0-9, *, #, A-D, w and W"));
+            if !digits
+                .chars()
+                .all(|key| super::model::is_dtmf(key) || matches!(key, 'w' | 'W'))
+            {
+                return Err(Failure::invalid(
+                    "/digits",
+                    "`digits` may hold only 0-9, *, #, A-D, w and W",
+                ));
             }
         }
         "send_sip_info" => {
@@ -613,13 +765,12 @@ fn validate_action(action: &str, body: &Value) -> Result<(), Failure> {
             validate::one_of(body, "format", &["wav", "mp3"])?;
             validate::one_of(body, "channels", &["single", "dual"])?;
         }
-        "playback_start" => {
+        "playback_start"
             if text(body, "audio_url").is_none()
                 && text(body, "media_name").is_none()
-                && text(body, "playback_content").is_none()
-            {
-                return Err(Failure::missing("audio_url"));
-            }
+                && text(body, "playback_content").is_none() =>
+        {
+            return Err(Failure::missing("audio_url"));
         }
         "switch_supervisor_role" => {
             validate::one_of(body, "role", &["barge", "whisper", "monitor"])?;
@@ -653,11 +804,16 @@ fn check_state(world: &World, id: &str, action: &str, body: &Value) -> Result<()
     match action {
         "bridge" => {
             if leg.state != CallState::Answered {
-                return Err(Failure::cannot("only an answered, unbridged call can be bridged"));
+                return Err(Failure::cannot(
+                    "only an answered, unbridged call can be bridged",
+                ));
             }
             let other = text(body, "call_control_id").unwrap_or_default();
             if other == id {
-                return Err(Failure::invalid("/call_control_id", "a call cannot be bridged to itself"));
+                return Err(Failure::invalid(
+                    "/call_control_id",
+                    "a call cannot be bridged to itself",
+                ));
             }
             match world.calls.get(other).map(|leg| leg.state) {
                 None => return Err(Failure::unknown_call(other)),
@@ -669,20 +825,16 @@ fn check_state(world: &World, id: &str, action: &str, body: &Value) -> Result<()
                 Some(_) => return Err(Failure::not_answered()),
             }
         }
-        "transfer" => {
-            if leg.state != CallState::Answered {
-                return Err(Failure::cannot("only an answered, unbridged call can be transferred"));
-            }
+        "transfer" if leg.state != CallState::Answered => {
+            return Err(Failure::cannot(
+                "only an answered, unbridged call can be transferred",
+            ));
         }
-        "enqueue" => {
-            if leg.queue.is_some() {
-                return Err(Failure::already_queued());
-            }
+        "enqueue" if leg.queue.is_some() => {
+            return Err(Failure::already_queued());
         }
-        "leave_queue" => {
-            if leg.queue.is_none() {
-                return Err(Failure::cannot("the call is not in a queue"));
-            }
+        "leave_queue" if leg.queue.is_none() => {
+            return Err(Failure::cannot("the call is not in a queue"));
         }
         "fork_start" if leg.activities.fork => {
             return Err(Failure::cannot("the call is already forked"));
@@ -718,7 +870,9 @@ fn check_state(world: &World, id: &str, action: &str, body: &Value) -> Result<()
             return Err(Failure::cannot("no AI assistant is running on the call"));
         }
         "conversation_relay_stop" if leg.activities.conversation_relay.is_none() => {
-            return Err(Failure::cannot("no conversation relay is running on the call"));
+            return Err(Failure::cannot(
+                "no conversation relay is running on the call",
+            ));
         }
         "record_start" if leg.recording.is_some() => {
             return Err(Failure::cannot("the call is already being recorded"));

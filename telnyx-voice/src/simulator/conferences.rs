@@ -9,7 +9,9 @@ use serde_json::{json, Value};
 use super::engine::{Cause, Outcome, Shared};
 use super::events;
 use super::failure::Failure;
-use super::model::{new_uuid, rfc3339, ActiveRecording, Conference, Participant, StoredRecording, World};
+use super::model::{
+    new_uuid, rfc3339, ActiveRecording, Conference, Participant, StoredRecording, World,
+};
 use super::validate::{self, flag, int, text};
 
 /// The conference actions the simulator serves.
@@ -42,7 +44,14 @@ impl Shared {
     }
 
     /// A conference event sent to the creator's webhook URL.
-    fn emit_conference(&self, world: &World, conference_id: &str, event_type: &str, extra: Value, cause: Cause) {
+    fn emit_conference(
+        &self,
+        world: &World,
+        conference_id: &str,
+        event_type: &str,
+        extra: Value,
+        cause: Cause,
+    ) {
         let Some(conference) = world.conferences.iter().find(|c| c.id == conference_id) else {
             return;
         };
@@ -60,25 +69,52 @@ impl Shared {
         }
         events::merge(&mut payload, extra);
         let url = self.conference_url(world, conference);
-        self.send(url, Some(conference.creator.clone()), events::build(event_type, payload), cause);
+        self.send(
+            url,
+            Some(conference.creator.clone()),
+            events::build(event_type, payload),
+            cause,
+        );
     }
 
     /// A participant event about one member call.
-    fn emit_participant(&self, world: &World, conference_id: &str, call: &str, event_type: &str, cause: Cause) {
+    fn emit_participant(
+        &self,
+        world: &World,
+        conference_id: &str,
+        call: &str,
+        event_type: &str,
+        cause: Cause,
+    ) {
         if let Some(leg) = world.calls.get(call) {
-            self.emit_call(leg, event_type, json!({ "conference_id": conference_id }), cause);
+            self.emit_call(
+                leg,
+                event_type,
+                json!({ "conference_id": conference_id }),
+                cause,
+            );
         }
     }
 
     /// `POST /conferences`.
-    pub fn create_conference(self: &Arc<Self>, body: &Value, cause: Cause) -> Result<Value, Failure> {
+    pub fn create_conference(
+        self: &Arc<Self>,
+        body: &Value,
+        cause: Cause,
+    ) -> Result<Value, Failure> {
         validate::client_states(body)?;
         let name = validate::required(body, "name")?.to_string();
         let call = validate::required(body, "call_control_id")?.to_string();
         validate::range(body, "max_participants", 2, 800)?;
         let mut world = self.world();
-        if world.conferences.iter().any(|c| c.active() && c.name == name) {
-            return Err(Failure::cannot(format!("an active conference is already named `{name}`")));
+        if world
+            .conferences
+            .iter()
+            .any(|c| c.active() && c.name == name)
+        {
+            return Err(Failure::cannot(format!(
+                "an active conference is already named `{name}`"
+            )));
         }
         let Some(leg) = Self::command_leg(&mut world, &call, body)? else {
             return Err(Failure::cannot("the command_id was already used"));
@@ -157,9 +193,16 @@ impl Shared {
     }
 
     /// `GET` and `PATCH /conferences/{id}/participants/{participant}`.
-    pub fn participant(&self, id: &str, who: &str, update: Option<&Value>) -> Result<Value, Failure> {
+    pub fn participant(
+        &self,
+        id: &str,
+        who: &str,
+        update: Option<&Value>,
+    ) -> Result<Value, Failure> {
         let mut world = self.world();
-        let conference = world.conference(id).ok_or_else(|| Failure::unknown_conference(id))?;
+        let conference = world
+            .conference(id)
+            .ok_or_else(|| Failure::unknown_conference(id))?;
         let member = conference
             .participants
             .iter_mut()
@@ -195,7 +238,9 @@ impl Shared {
         cause: Cause,
     ) -> Result<(Value, Outcome, Option<String>), Failure> {
         if !CONFERENCE_ACTIONS.contains(&action) {
-            return Err(Failure::not_simulated(&format!("the `{action}` conference action")));
+            return Err(Failure::not_simulated(&format!(
+                "the `{action}` conference action"
+            )));
         }
         validate::client_states(body)?;
         if let Some(voice) = text(body, "voice") {
@@ -203,7 +248,9 @@ impl Shared {
         }
         let ok = json!({ "result": "ok" });
         let mut world = self.world();
-        let conference = world.conference(id).ok_or_else(|| Failure::unknown_conference(id))?;
+        let conference = world
+            .conference(id)
+            .ok_or_else(|| Failure::unknown_conference(id))?;
         if !conference.active() {
             return Err(Failure::conference_ended());
         }
@@ -232,12 +279,22 @@ impl Shared {
                 }
                 Self::accept(leg, body);
                 leg.conference = Some(id.to_string());
-                let conference = world.conference(id).ok_or_else(|| Failure::unknown_conference(id))?;
+                let conference = world
+                    .conference(id)
+                    .ok_or_else(|| Failure::unknown_conference(id))?;
                 if conference.members().any(|p| p.call_control_id == call) {
                     return Err(Failure::cannot("the call is already in the conference"));
                 }
-                if conference.max_participants.is_some_and(|max| conference.members().count() >= max) {
-                    return Err(Failure::new(422, "90032", "Maximum number of participants reached", "the conference is full".to_string()));
+                if conference
+                    .max_participants
+                    .is_some_and(|max| conference.members().count() >= max)
+                {
+                    return Err(Failure::new(
+                        422,
+                        "90032",
+                        "Maximum number of participants reached",
+                        "the conference is full".to_string(),
+                    ));
                 }
                 conference.participants.push(participant(&call, body));
                 conference.updated_at = SystemTime::now();
@@ -258,7 +315,12 @@ impl Shared {
                 let ids: Vec<String> = body
                     .get("call_control_ids")
                     .and_then(Value::as_array)
-                    .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    .map(|ids| {
+                        ids.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_string)
+                            .collect()
+                    })
                     .unwrap_or_default();
                 if let Some(conference) = world.conference(id) {
                     for member in conference.participants.iter_mut().filter(|p| !p.left) {
@@ -275,7 +337,11 @@ impl Shared {
                 }
             }
             "update" => {
-                validate::one_of(body, "supervisor_role", &["barge", "monitor", "none", "whisper"])?;
+                validate::one_of(
+                    body,
+                    "supervisor_role",
+                    &["barge", "monitor", "none", "whisper"],
+                )?;
                 let call = call.clone().unwrap_or_default();
                 if let Some(conference) = world.conference(id) {
                     let member = conference
@@ -294,21 +360,37 @@ impl Shared {
                 if let Some(conference) = world.conference(id) {
                     conference.playing = true;
                 }
-                self.emit_conference(&world, id, "conference.playback.started", media.clone(), cause);
+                self.emit_conference(
+                    &world,
+                    id,
+                    "conference.playback.started",
+                    media.clone(),
+                    cause,
+                );
                 let conference_id = id.to_string();
                 self.after(timing.playback, move |shared| {
                     let mut world = shared.world();
-                    let playing = world.conference(&conference_id).is_some_and(|c| c.active() && c.playing);
+                    let playing = world
+                        .conference(&conference_id)
+                        .is_some_and(|c| c.active() && c.playing);
                     if playing {
                         if let Some(conference) = world.conference(&conference_id) {
                             conference.playing = false;
                         }
-                        shared.emit_conference(&world, &conference_id, "conference.playback.ended", media, cause);
+                        shared.emit_conference(
+                            &world,
+                            &conference_id,
+                            "conference.playback.ended",
+                            media,
+                            cause,
+                        );
                     }
                 });
             }
             "stop" => {
-                let was_playing = world.conference(id).is_some_and(|c| std::mem::replace(&mut c.playing, false));
+                let was_playing = world
+                    .conference(id)
+                    .is_some_and(|c| std::mem::replace(&mut c.playing, false));
                 if was_playing {
                     self.emit_conference(&world, id, "conference.playback.ended", json!({}), cause);
                 }
@@ -320,15 +402,31 @@ impl Shared {
                 let conference_id = id.to_string();
                 self.after(timing.speak, move |shared| {
                     let world = shared.world();
-                    if world.conferences.iter().any(|c| c.id == conference_id && c.active()) {
-                        shared.emit_conference(&world, &conference_id, "conference.speak.ended", json!({}), cause);
+                    if world
+                        .conferences
+                        .iter()
+                        .any(|c| c.id == conference_id && c.active())
+                    {
+                        shared.emit_conference(
+                            &world,
+                            &conference_id,
+                            "conference.speak.ended",
+                            json!({}),
+                            cause,
+                        );
                     }
                 });
             }
             "send_dtmf" => {
                 let digits = validate::required(body, "digits")?;
-                if !digits.chars().all(|key| super::model::is_dtmf(key) || matches!(key, 'w' | 'W')) {
-                    return Err(Failure::invalid("/digits", "`digits` may hold only 0-9, *, #, A-D, w and W"));
+                if !digits
+                    .chars()
+                    .all(|key| super::model::is_dtmf(key) || matches!(key, 'w' | 'W'))
+                {
+                    return Err(Failure::invalid(
+                        "/digits",
+                        "`digits` may hold only 0-9, *, #, A-D, w and W",
+                    ));
                 }
             }
             "gather_using_audio" => {
@@ -338,13 +436,16 @@ impl Shared {
                 }
                 let body = body.clone();
                 drop(world);
-                let (data, outcome) = self.call_action(&call, "gather_using_audio", &body, cause)?;
+                let (data, outcome) =
+                    self.call_action(&call, "gather_using_audio", &body, cause)?;
                 let _ = data;
                 return Ok((ok, outcome, Some(call)));
             }
             "record_start" => {
                 validate::one_of(body, "format", &["wav", "mp3"])?;
-                let conference = world.conference(id).ok_or_else(|| Failure::unknown_conference(id))?;
+                let conference = world
+                    .conference(id)
+                    .ok_or_else(|| Failure::unknown_conference(id))?;
                 if conference.recording.is_some() {
                     return Err(Failure::cannot("the conference is already being recorded"));
                 }
@@ -364,14 +465,20 @@ impl Shared {
                 }
             }
             "record_pause" | "record_resume" => {
-                let conference = world.conference(id).ok_or_else(|| Failure::unknown_conference(id))?;
+                let conference = world
+                    .conference(id)
+                    .ok_or_else(|| Failure::unknown_conference(id))?;
                 let recording = conference
                     .recording
                     .as_mut()
                     .ok_or_else(|| Failure::cannot("the conference is not being recorded"))?;
                 recording.paused = action == "record_pause";
             }
-            _ => return Err(Failure::not_simulated(&format!("the `{action}` conference action"))),
+            _ => {
+                return Err(Failure::not_simulated(&format!(
+                    "the `{action}` conference action"
+                )))
+            }
         }
         Ok((ok, Outcome::Done, call))
     }
@@ -398,7 +505,13 @@ impl Shared {
         };
         let mut extra = self.recording_saved_extra(&stored);
         extra["format"] = json!(recording.format);
-        self.emit_conference(world, id, "conference.recording.saved", extra, recording.cause.or(cause));
+        self.emit_conference(
+            world,
+            id,
+            "conference.recording.saved",
+            extra,
+            recording.cause.or(cause),
+        );
         world.recordings.push(stored);
         true
     }
@@ -451,13 +564,20 @@ impl Shared {
             Some(conference) if conference.active() => {
                 conference.ended_at = Some(SystemTime::now());
                 conference.end_reason = Some(reason.to_string());
-                conference.members().map(|p| p.call_control_id.clone()).collect()
+                conference
+                    .members()
+                    .map(|p| p.call_control_id.clone())
+                    .collect()
             }
             _ => return,
         };
         for call in members {
             if let Some(conference) = world.conference(id) {
-                if let Some(member) = conference.participants.iter_mut().find(|p| p.call_control_id == call) {
+                if let Some(member) = conference
+                    .participants
+                    .iter_mut()
+                    .find(|p| p.call_control_id == call)
+                {
                     member.left = true;
                 }
             }
@@ -467,8 +587,18 @@ impl Shared {
             self.emit_participant(world, id, &call, "conference.participant.left", cause);
         }
         self.save_conference_recording(world, id, cause);
-        let reason = if reason == "ended_via_api" { "host_left" } else { reason };
-        self.emit_conference(world, id, "conference.ended", json!({ "reason": reason }), cause);
+        let reason = if reason == "ended_via_api" {
+            "host_left"
+        } else {
+            reason
+        };
+        self.emit_conference(
+            world,
+            id,
+            "conference.ended",
+            json!({ "reason": reason }),
+            cause,
+        );
     }
 }
 

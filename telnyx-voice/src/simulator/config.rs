@@ -71,7 +71,7 @@ impl Default for DeliveryPolicy {
     }
 }
 
-/// Settings of a [`Simulator`], built with chained setters.
+/// Settings of a [`Simulator`](super::Simulator), built with chained setters.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
     /// The API key clients must send as `Authorization: Bearer <key>`.
@@ -207,4 +207,3 @@ impl SimConfig {
         self
     }
 }
-

@@ -151,7 +151,13 @@ impl Shared {
     }
 
     /// Records an event for `url` and queues it.
-    pub fn send(&self, url: Option<String>, call: Option<String>, event: Option<Built>, cause: Cause) {
+    pub fn send(
+        &self,
+        url: Option<String>,
+        call: Option<String>,
+        event: Option<Built>,
+        cause: Cause,
+    ) {
         let Some(event) = event else { return };
         self.recorder.record(EntryKind::Event {
             event_id: event.event_id.clone(),
@@ -304,7 +310,12 @@ impl Shared {
         leg.state = CallState::Answered;
         leg.answered_at = Some(SystemTime::now());
         let cause = leg.origin;
-        self.emit_call(leg, "call.answered", json!({ "start_time": rfc3339(leg.started_at), "state": "answered" }), cause);
+        self.emit_call(
+            leg,
+            "call.answered",
+            json!({ "start_time": rfc3339(leg.started_at), "state": "answered" }),
+            cause,
+        );
         let hangup_after = leg.far_end.hangup_after;
         let amd = leg.amd.clone();
         let origin = leg.transfer_of.clone();
@@ -340,12 +351,19 @@ impl Shared {
                 (Answerer::NotSure, _) => "not_sure",
             };
             let (detection, greeting) = if premium {
-                ("call.machine.premium.detection.ended", "call.machine.premium.greeting.ended")
+                (
+                    "call.machine.premium.detection.ended",
+                    "call.machine.premium.greeting.ended",
+                )
             } else {
-                ("call.machine.detection.ended", "call.machine.greeting.ended")
+                (
+                    "call.machine.detection.ended",
+                    "call.machine.greeting.ended",
+                )
             };
             shared.emit_call(leg, detection, json!({ "result": result }), cause);
-            let wants_greeting = matches!(mode.as_str(), "detect_beep" | "greeting_end" | "premium");
+            let wants_greeting =
+                matches!(mode.as_str(), "detect_beep" | "greeting_end" | "premium");
             if answerer == Answerer::Machine && wants_greeting {
                 shared.emit_call(leg, greeting, json!({ "result": "beep_detected" }), cause);
             }
@@ -368,7 +386,11 @@ impl Shared {
 
     fn far_end_refuses(self: &Arc<Self>, id: &str, cause_text: &str) {
         let mut world = self.world();
-        let Some(leg) = world.calls.get(id).filter(|leg| leg.state == CallState::Ringing) else {
+        let Some(leg) = world
+            .calls
+            .get(id)
+            .filter(|leg| leg.state == CallState::Ringing)
+        else {
             return;
         };
         let cause = leg.origin;
@@ -402,9 +424,18 @@ impl Shared {
         leg.speaking = false;
         leg.media_generation += 1;
         if let Some(gather) = leg.gather.take() {
-            let event = if gather.ai { "call.ai_gather.ended" } else { "call.gather.ended" };
+            let event = if gather.ai {
+                "call.ai_gather.ended"
+            } else {
+                "call.gather.ended"
+            };
             if !gather.ai {
-                self.emit_call(leg, event, json!({ "digits": gather.collected, "status": "call_hangup" }), gather.cause);
+                self.emit_call(
+                    leg,
+                    event,
+                    json!({ "digits": gather.collected, "status": "call_hangup" }),
+                    gather.cause,
+                );
             }
         }
         let peer = leg.peer.take();
@@ -425,10 +456,20 @@ impl Shared {
             cause,
         );
         if let Some(stream_url) = stream {
-            self.emit_call(leg, "streaming.stopped", json!({ "stream_url": stream_url }), cause);
+            self.emit_call(
+                leg,
+                "streaming.stopped",
+                json!({ "stream_url": stream_url }),
+                cause,
+            );
         }
         for conversation in [assistant, relay].into_iter().flatten() {
-            self.emit_call(leg, "call.conversation.ended", json!({ "conversation_id": conversation, "reason": "call_hangup" }), cause);
+            self.emit_call(
+                leg,
+                "call.conversation.ended",
+                json!({ "conversation_id": conversation, "reason": "call_hangup" }),
+                cause,
+            );
         }
         if let Some(recording) = recording {
             let cause = recording.cause.or(cause);
@@ -451,7 +492,11 @@ impl Shared {
         cause: Cause,
     ) {
         if let Some(peer) = self.end_leg(world, id, hangup_cause, source, cause) {
-            let other_side = if source == "caller" { "callee" } else { "caller" };
+            let other_side = if source == "caller" {
+                "callee"
+            } else {
+                "caller"
+            };
             if let Some(peer_leg) = world.calls.get_mut(&peer) {
                 peer_leg.peer = None;
             }
@@ -486,7 +531,11 @@ impl Shared {
         format!("{}/media/recordings/{id}.{format}", self.origin)
     }
 
-    fn save_recording_of(&self, leg: &Leg, recording: super::model::ActiveRecording) -> StoredRecording {
+    fn save_recording_of(
+        &self,
+        leg: &Leg,
+        recording: super::model::ActiveRecording,
+    ) -> StoredRecording {
         StoredRecording {
             id: recording.id,
             call_control_id: Some(leg.call_control_id.clone()),
@@ -547,7 +596,11 @@ impl Shared {
         let extra = self.recording_saved_extra(&stored);
         self.emit_call(leg, "call.recording.saved", extra, cause);
         if transcribe {
-            let text = leg.far_end.speech_for_gather(0).unwrap_or_default().to_string();
+            let text = leg
+                .far_end
+                .speech_for_gather(0)
+                .unwrap_or_default()
+                .to_string();
             let transcription_id = new_uuid();
             self.emit_call(
                 leg,
@@ -608,12 +661,19 @@ impl Shared {
         let count = digits.chars().count();
         let status = if digits.is_empty() {
             "timeout"
-        } else if count < gather.min_digits || !digits.chars().all(|key| gather.valid_digits.contains(key)) {
+        } else if count < gather.min_digits
+            || !digits.chars().all(|key| gather.valid_digits.contains(key))
+        {
             "invalid"
         } else {
             "valid"
         };
-        self.emit_call(leg, "call.gather.ended", json!({ "digits": digits, "status": status }), gather.cause);
+        self.emit_call(
+            leg,
+            "call.gather.ended",
+            json!({ "digits": digits, "status": status }),
+            gather.cause,
+        );
     }
 
     /// Starts a gather on an answered leg: the far end's scripted keys come after
@@ -636,17 +696,27 @@ impl Shared {
             let speech = scripted;
             self.after(prompt + self.config.timing.action, move |shared| {
                 let mut world = shared.world();
-                let Some(leg) = world.calls.get_mut(&id) else { return };
+                let Some(leg) = world.calls.get_mut(&id) else {
+                    return;
+                };
                 if !leg.talking() || leg.media_generation != generation {
                     return;
                 }
                 if let Some(gather) = leg.gather.take() {
-                    let field = gather.ai_field.clone().unwrap_or_else(|| "answer".to_string());
+                    let field = gather
+                        .ai_field
+                        .clone()
+                        .unwrap_or_else(|| "answer".to_string());
                     let (status, result) = match &speech {
                         Some(said) => ("valid", json!({ field: said })),
                         None => ("invalid", json!({})),
                     };
-                    shared.emit_call(leg, "call.ai_gather.ended", json!({ "result": result, "status": status }), gather.cause.or(cause));
+                    shared.emit_call(
+                        leg,
+                        "call.ai_gather.ended",
+                        json!({ "result": result, "status": status }),
+                        gather.cause.or(cause),
+                    );
                 }
             });
             return;
@@ -655,21 +725,33 @@ impl Shared {
             let press_id = id.clone();
             self.after(prompt + Duration::from_millis(5), move |shared| {
                 let mut world = shared.world();
-                let Some(leg) = world.calls.get_mut(&press_id) else { return };
+                let Some(leg) = world.calls.get_mut(&press_id) else {
+                    return;
+                };
                 if !leg.talking() || leg.media_generation != generation || leg.gather.is_none() {
                     return;
                 }
                 for key in keys.chars().filter(|key| is_dtmf(*key)) {
                     leg.pressed.push(key);
-                    shared.emit_call(leg, "call.dtmf.received", json!({ "digit": key.to_string() }), cause);
+                    shared.emit_call(
+                        leg,
+                        "call.dtmf.received",
+                        json!({ "digit": key.to_string() }),
+                        cause,
+                    );
                 }
                 shared.settle_gather(leg, false);
             });
         }
         self.after(prompt + self.config.timing.gather, move |shared| {
             let mut world = shared.world();
-            let Some(leg) = world.calls.get_mut(&id) else { return };
-            let current = leg.gather.as_ref().is_some_and(|g| g.generation == generation);
+            let Some(leg) = world.calls.get_mut(&id) else {
+                return;
+            };
+            let current = leg
+                .gather
+                .as_ref()
+                .is_some_and(|g| g.generation == generation);
             if leg.talking() && current {
                 shared.settle_gather(leg, true);
             }
@@ -711,7 +793,12 @@ impl Shared {
         }
         for key in digits.chars() {
             leg.pressed.push(key);
-            self.emit_call(leg, "call.dtmf.received", json!({ "digit": key.to_string() }), None);
+            self.emit_call(
+                leg,
+                "call.dtmf.received",
+                json!({ "digit": key.to_string() }),
+                None,
+            );
         }
         self.settle_gather(leg, false);
         Ok(())

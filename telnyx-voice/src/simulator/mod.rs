@@ -82,7 +82,7 @@ use tokio::task::JoinHandle;
 pub use chaos::Chaos;
 pub use config::{DeliveryPolicy, SimConfig, Timing, CHAOS_ENV};
 pub use model::{CallInfo, CallState, Direction, FarEndError};
-pub use scenario::{Scenario, ScenarioError};
+pub use scenario::{FarEndSpec, InboundSpec, Scenario, ScenarioError};
 pub use script::{Answerer, FarEnd, Pickup};
 pub use timeline::{
     AttemptOutcome, CommandRecord, Delivery, Entry, EntryKind, EventRecord, Timeline,
@@ -270,7 +270,6 @@ pub struct Simulator {
     worker: JoinHandle<()>,
 }
 
-
 impl Simulator {
     /// Opens the port, starts serving and returns once requests are accepted.
     pub async fn start(config: SimConfig) -> Result<Simulator, SimError> {
@@ -293,7 +292,10 @@ impl Simulator {
         let (outbox, inbox) = mpsc::unbounded_channel();
         let (recorder, timeline_rx) = Recorder::new();
         let recorder = Arc::new(recorder);
-        let dice = config.chaos.clone().map(|chaos| Arc::new(chaos::Dice::new(chaos)));
+        let dice = config
+            .chaos
+            .clone()
+            .map(|chaos| Arc::new(chaos::Dice::new(chaos)));
         let mut origin_addr = addr;
         if origin_addr.ip().is_unspecified() {
             origin_addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));

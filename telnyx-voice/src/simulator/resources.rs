@@ -126,7 +126,10 @@ impl Shared {
     pub fn create_application(self: &Arc<Self>, body: &Value) -> Result<Value, Failure> {
         validate::required(body, "application_name")?;
         let url = validate::required(body, "webhook_event_url")?.to_string();
-        let id = format!("{}", 1_000_000_000_000_000_000u64 + u64::from(fastrand::u32(..)));
+        let id = format!(
+            "{}",
+            1_000_000_000_000_000_000u64 + u64::from(fastrand::u32(..))
+        );
         let now = rfc3339(SystemTime::now());
         let mut app = body.clone();
         app["id"] = json!(id);
@@ -222,10 +225,17 @@ impl Shared {
             .storage
             .get(connection_id)
             .cloned()
-            .ok_or_else(|| Failure::not_found("custom storage credential for connection", connection_id))
+            .ok_or_else(|| {
+                Failure::not_found("custom storage credential for connection", connection_id)
+            })
     }
 
-    pub fn put_storage(&self, connection_id: &str, body: &Value, create: bool) -> Result<Value, Failure> {
+    pub fn put_storage(
+        &self,
+        connection_id: &str,
+        body: &Value,
+        create: bool,
+    ) -> Result<Value, Failure> {
         validate::one_of(body, "backend", &["gcs", "s3", "azure"])?;
         validate::required(body, "backend")?;
         if body.get("configuration").is_none_or(Value::is_null) {
@@ -234,17 +244,24 @@ impl Shared {
         let mut world = self.world();
         let exists = world.storage.contains_key(connection_id);
         if create && exists {
-            return Err(Failure::cannot("credentials already exist for this connection"));
+            return Err(Failure::cannot(
+                "credentials already exist for this connection",
+            ));
         }
         if !create && !exists {
-            return Err(Failure::not_found("custom storage credential for connection", connection_id));
+            return Err(Failure::not_found(
+                "custom storage credential for connection",
+                connection_id,
+            ));
         }
         let stored = json!({
             "connection_id": connection_id,
             "data": { "backend": body["backend"], "configuration": body["configuration"] },
             "record_type": "custom_storage_credentials",
         });
-        world.storage.insert(connection_id.to_string(), stored.clone());
+        world
+            .storage
+            .insert(connection_id.to_string(), stored.clone());
         Ok(stored)
     }
 
@@ -253,7 +270,9 @@ impl Shared {
             .storage
             .remove(connection_id)
             .map(|_| ())
-            .ok_or_else(|| Failure::not_found("custom storage credential for connection", connection_id))
+            .ok_or_else(|| {
+                Failure::not_found("custom storage credential for connection", connection_id)
+            })
     }
 
     // ----- recordings and transcriptions ----------------------------------
@@ -404,12 +423,27 @@ impl Shared {
         let mut list = Vec::new();
         for entry in &timeline.entries {
             let (kind, name, call, metadata) = match &entry.kind {
-                EntryKind::Command { path, call_control_id, status, .. } if *status < 300 => {
-                    ("command", path.clone(), call_control_id.clone(), json!({ "path": path }))
-                }
-                EntryKind::Event { event_type, call_control_id, .. } => {
-                    ("webhook", event_type.clone(), call_control_id.clone(), json!({ "event_type": event_type }))
-                }
+                EntryKind::Command {
+                    path,
+                    call_control_id,
+                    status,
+                    ..
+                } if *status < 300 => (
+                    "command",
+                    path.clone(),
+                    call_control_id.clone(),
+                    json!({ "path": path }),
+                ),
+                EntryKind::Event {
+                    event_type,
+                    call_control_id,
+                    ..
+                } => (
+                    "webhook",
+                    event_type.clone(),
+                    call_control_id.clone(),
+                    json!({ "event_type": event_type }),
+                ),
                 _ => continue,
             };
             let Some(leg) = call.and_then(|id| world.calls.get(&id)) else {
@@ -431,4 +465,3 @@ impl Shared {
         list
     }
 }
-

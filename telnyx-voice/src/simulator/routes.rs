@@ -40,7 +40,10 @@ type Params = Query<HashMap<String, String>>;
 /// Builds the router serving the simulated API below `/v2` and recordings below `/media`.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let api = Router::new()
-        .route("/call_control_applications", get(list_apps).post(create_app))
+        .route(
+            "/call_control_applications",
+            get(list_apps).post(create_app),
+        )
         .route(
             "/call_control_applications/{id}",
             get(get_app).patch(update_app).delete(delete_app),
@@ -48,15 +51,24 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/call_events", get(call_events))
         .route("/calls", post(dial))
         .route("/calls/{id}", get(retrieve_status))
-        .route("/calls/{id}/actions/{action}", post(call_action).put(call_action))
-        .route("/conferences", get(list_conferences).post(create_conference))
+        .route(
+            "/calls/{id}/actions/{action}",
+            post(call_action).put(call_action),
+        )
+        .route(
+            "/conferences",
+            get(list_conferences).post(create_conference),
+        )
         .route("/conferences/{id}", get(get_conference))
         .route("/conferences/{id}/participants", get(list_participants))
         .route(
             "/conferences/{id}/participants/{participant}",
             get(get_participant).patch(update_participant),
         )
-        .route("/conferences/{id}/actions/{action}", post(conference_action))
+        .route(
+            "/conferences/{id}/actions/{action}",
+            post(conference_action),
+        )
         .route("/connections", get(list_connections))
         .route("/connections/{id}", get(get_connection))
         .route("/connections/{id}/active_calls", get(active_calls))
@@ -86,7 +98,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/recordings", get(list_recordings))
         .route("/recordings/actions/delete", post(delete_recordings))
-        .route("/recordings/{id}", get(get_recording).delete(delete_recording))
+        .route(
+            "/recordings/{id}",
+            get(get_recording).delete(delete_recording),
+        )
         .route("/webhook_deliveries", get(list_deliveries))
         .route("/webhook_deliveries/{id}", get(get_delivery))
         .fallback(unknown_route)
@@ -129,7 +144,11 @@ async fn request_id(request: Request, next: Next) -> Response {
 }
 
 /// Checks the bearer key, applies chaos, runs the handler, and records the command.
-async fn record_and_authenticate(State(shared): AppState, request: Request, next: Next) -> Response {
+async fn record_and_authenticate(
+    State(shared): AppState,
+    request: Request,
+    next: Next,
+) -> Response {
     let method = request.method().to_string();
     let full_path = request.uri().path().to_string();
     let below_base = full_path.strip_prefix("/v2").unwrap_or(&full_path);
@@ -530,7 +549,11 @@ async fn recording_media(State(shared): AppState, Path(file): Path<String>) -> A
     if !matches!(ext, "mp3" | "wav") || !shared.has_recording(id) {
         return Err(Failure::not_found("recording file", &file));
     }
-    let content_type = if ext == "mp3" { "audio/mpeg" } else { "audio/wav" };
+    let content_type = if ext == "mp3" {
+        "audio/mpeg"
+    } else {
+        "audio/wav"
+    };
     Ok(([(header::CONTENT_TYPE, content_type)], silent_wav()).into_response())
 }
 

@@ -217,7 +217,10 @@ pub(crate) fn play(shared: &Arc<Shared>, scenario: &Scenario) {
                 }
             },
         };
-        let script = call.far_end.as_ref().and_then(|spec| spec.to_far_end().ok());
+        let script = call
+            .far_end
+            .as_ref()
+            .and_then(|spec| spec.to_far_end().ok());
         let (from, to) = (call.from.clone(), call.to.clone());
         shared.after(Duration::from_millis(call.after_ms), move |shared| {
             shared.inbound_with(&from, &to, &connection_id, script);

@@ -243,7 +243,11 @@ impl Timeline {
 
     /// The events of one type about one call, decoded as the event model `T`
     /// (such as `models::CallHangup`), oldest first.
-    pub fn events_of<T: DeserializeOwned>(&self, call_control_id: &str, event_type: &str) -> Vec<T> {
+    pub fn events_of<T: DeserializeOwned>(
+        &self,
+        call_control_id: &str,
+        event_type: &str,
+    ) -> Vec<T> {
         self.event_objects(Some(event_type))
             .filter(|(call, _)| *call == Some(call_control_id))
             .filter_map(|(_, object)| T::deserialize(object).ok())
@@ -251,7 +255,11 @@ impl Timeline {
     }
 
     /// The last event of one type about one call, decoded as the event model `T`.
-    pub fn last_event<T: DeserializeOwned>(&self, call_control_id: &str, event_type: &str) -> Option<T> {
+    pub fn last_event<T: DeserializeOwned>(
+        &self,
+        call_control_id: &str,
+        event_type: &str,
+    ) -> Option<T> {
         self.events_of(call_control_id, event_type).pop()
     }
 
@@ -266,17 +274,19 @@ impl Timeline {
         &'a self,
         wanted: Option<&'a str>,
     ) -> impl Iterator<Item = (Option<&'a str>, &'a Value)> + 'a {
-        self.entries.iter().filter_map(move |entry| match &entry.kind {
-            EntryKind::Event {
-                event_type,
-                call_control_id,
-                payload,
-                ..
-            } if wanted.is_none_or(|wanted| wanted == event_type) => {
-                Some((call_control_id.as_deref(), payload))
-            }
-            _ => None,
-        })
+        self.entries
+            .iter()
+            .filter_map(move |entry| match &entry.kind {
+                EntryKind::Event {
+                    event_type,
+                    call_control_id,
+                    payload,
+                    ..
+                } if wanted.is_none_or(|wanted| wanted == event_type) => {
+                    Some((call_control_id.as_deref(), payload))
+                }
+                _ => None,
+            })
     }
 
     /// The event types caused by the command recorded at `seq`, oldest first.

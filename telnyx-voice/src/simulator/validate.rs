@@ -172,11 +172,21 @@ mod tests {
 
     #[test]
     fn voices() {
-        for ok in ["male", "female", "Polly.Joanna", "Telnyx.KokoroTTS.af", "AWS.Polly.Joanna-Neural"] {
+        for ok in [
+            "male",
+            "female",
+            "Polly.Joanna",
+            "Telnyx.KokoroTTS.af",
+            "AWS.Polly.Joanna-Neural",
+        ] {
             assert!(voice("/voice", ok).is_ok(), "{ok}");
         }
         for bad in ["robot", "", "polly.joanna", "Polly."] {
-            assert_eq!(voice("/voice", bad).map_err(|f| f.code), Err("10032"), "{bad}");
+            assert_eq!(
+                voice("/voice", bad).map_err(|f| f.code),
+                Err("10032"),
+                "{bad}"
+            );
         }
     }
 
