@@ -14,6 +14,10 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use serde_json::Value;
 
 use super::timeline::{AttemptOutcome, Delivery, Entry, EntryKind, Timeline};
 
@@ -222,6 +226,21 @@ impl Layout {
     }
 }
 
+/// The `client_state` of a request body as the app meant it: decoded from base64 when that
+/// gives text, else as sent.
+fn client_state_text(body: &Value) -> Option<String> {
+    let raw = body.get("client_state")?.as_str()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(raw)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    Some(decoded.unwrap_or_else(|| raw.to_string()))
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
 /// The row for one entry, before lanes are assigned to legs.
 fn describe(entry: &Entry) -> Row {
     let mut row = Row {
@@ -233,7 +252,12 @@ fn describe(entry: &Entry) -> Row {
         label: String::new(),
         tone: Tone::Muted,
         dashed: false,
-        detail: format!("#{} at {} ms: {:?}", entry.seq, entry.at.as_millis(), entry.kind),
+        detail: format!(
+            "#{} at {} ms: {:?}",
+            entry.seq,
+            entry.at.as_millis(),
+            entry.kind
+        ),
         event_type: None,
         call: None,
         state: None,
@@ -246,6 +270,7 @@ fn describe(entry: &Entry) -> Row {
         call_control_id,
         status,
         duplicate,
+        body,
         ..
     } = &entry.kind
     {
@@ -261,12 +286,22 @@ fn describe(entry: &Entry) -> Row {
         if *duplicate {
             row.label.push_str(" (duplicate command_id, ignored)");
         }
+        if let Some(state) = body.as_ref().and_then(client_state_text) {
+            let _ = write!(row.label, " client_state {state:?}");
+        }
         row.tone = Tone::of_status(*status);
         row.call = call_control_id.clone();
+        row.detail = format!("#{} at {} ms: {}", entry.seq, row.at_ms, row.label);
+        if let Some(body) = body {
+            let _ = write!(row.detail, "\nrequest body:\n{}", pretty(body));
+        }
     } else if let EntryKind::Event {
         event_type,
         call_control_id,
         delivery,
+        url,
+        payload,
+        cause,
         ..
     } = &entry.kind
     {
@@ -275,7 +310,17 @@ fn describe(entry: &Entry) -> Row {
         row.to = Lane::Api;
         let (text, tone) = delivery_text(delivery);
         row.label = format!("{event_type} ({text})");
+        if let Some(cause) = cause {
+            let _ = write!(row.label, " ← #{cause}");
+        }
         row.tone = tone;
+        row.detail = format!("#{} at {} ms: {}", entry.seq, row.at_ms, row.label);
+        if let Some(url) = url {
+            let _ = write!(row.detail, "\nsent to {url}");
+        }
+        if !payload.is_null() {
+            let _ = write!(row.detail, "\nevent:\n{}", pretty(payload));
+        }
         row.event_type = Some(event_type.clone());
         row.call = call_control_id.clone();
     } else if let EntryKind::Attempt {
@@ -301,6 +346,7 @@ fn describe(entry: &Entry) -> Row {
             Tone::Failed
         };
         row.event_type = Some(event_type.clone());
+        row.detail = format!("#{} at {} ms: {}", entry.seq, row.at_ms, row.label);
     } else {
         row.label = truncate(&format!("{:?}", entry.kind), 200).into_owned();
     }
@@ -311,11 +357,11 @@ fn describe(entry: &Entry) -> Row {
 
 const TIME_W: u32 = 64;
 const TEXT_X: u32 = 72;
-const TEXT_W: u32 = 470;
-const TEXT_CHARS: usize = 72;
+const TEXT_W: u32 = 560;
+const TEXT_CHARS: usize = 84;
 const LANES_X: u32 = TEXT_X + TEXT_W;
 const LANE_W: u32 = 130;
-const HEAD_H: u32 = 56;
+const HEAD_H: u32 = 68;
 const ROW_H: u32 = 22;
 
 fn lane_x(lane: Lane) -> u32 {
@@ -328,14 +374,18 @@ fn lane_x(lane: Lane) -> u32 {
 }
 
 fn row_y(index: usize) -> u32 {
-    HEAD_H + u32::try_from(index).unwrap_or(u32::MAX / ROW_H).saturating_mul(ROW_H)
+    HEAD_H
+        + u32::try_from(index)
+            .unwrap_or(u32::MAX / ROW_H)
+            .saturating_mul(ROW_H)
 }
 
-/// A fact about a leg that the timeline itself does not carry (its numbers), shown under the
+/// Facts about a leg that the timeline itself does not carry (its numbers), shown under the
 /// leg's lane header by the live page.
 pub(crate) struct LegNote {
     pub call_control_id: String,
-    pub caption: String,
+    pub from: String,
+    pub to: String,
 }
 
 /// Draws the sequence diagram as an `<svg>` element.
@@ -364,29 +414,27 @@ pub(crate) fn svg(timeline: &Timeline, notes: &[LegNote]) -> String {
     }
     // Lane headers and lifelines.
     let bottom = height - 8;
-    let mut headers: Vec<(Lane, String, String, String)> = vec![
+    let mut headers: Vec<(Lane, String, [String; 2], String)> = vec![
         (
             Lane::App,
             "App".to_string(),
-            "your code".to_string(),
+            ["your code".to_string(), String::new()],
             String::new(),
         ),
         (
             Lane::Api,
             "Telnyx API".to_string(),
-            "simulated".to_string(),
+            ["simulated".to_string(), String::new()],
             String::new(),
         ),
     ];
     for (i, id) in layout.legs.iter().enumerate() {
         let note = notes.iter().find(|note| &note.call_control_id == id);
-        let caption = note.map_or_else(|| format!("leg {}", i + 1), |note| note.caption.clone());
-        headers.push((
-            Lane::Leg(i),
-            short_id(id).into_owned(),
-            caption,
-            id.clone(),
-        ));
+        let caption = note.map_or_else(
+            || [format!("leg {}", i + 1), String::new()],
+            |note| [format!("from {}", note.from), format!("to {}", note.to)],
+        );
+        headers.push((Lane::Leg(i), short_id(id).into_owned(), caption, id.clone()));
     }
     let _ = write!(
         out,
@@ -401,11 +449,12 @@ pub(crate) fn svg(timeline: &Timeline, notes: &[LegNote]) -> String {
         };
         let _ = write!(
             out,
-            r#"<g class="{class}" data-call="{}"><title>{}</title><text class="head" x="{x}" y="20" text-anchor="middle">{}</text><text class="caption" x="{x}" y="36" text-anchor="middle">{}</text><line class="lifeline" x1="{x}" y1="{}" x2="{x}" y2="{bottom}"/></g>"#,
+            r#"<g class="{class}" data-call="{}"><title>{}</title><text class="head" x="{x}" y="20" text-anchor="middle">{}</text><text class="caption" x="{x}" y="35" text-anchor="middle">{}</text><text class="caption" x="{x}" y="49" text-anchor="middle">{}</text><line class="lifeline" x1="{x}" y1="{}" x2="{x}" y2="{bottom}"/></g>"#,
             escape_html(id),
             escape_html(if id.is_empty() { title } else { id }),
             escape_html(title),
-            escape_html(&truncate(caption, 20)),
+            escape_html(&truncate(&caption[0], 18)),
+            escape_html(&truncate(&caption[1], 18)),
             HEAD_H - 10,
         );
     }
@@ -562,11 +611,27 @@ form { display: inline; }
 input { font: inherit; padding: 2px 4px; }
 button { font: inherit; padding: 2px 8px; cursor: pointer; }
 #message { min-height: 1.4em; color: var(--muted); }
+svg .row { cursor: pointer; }
+#detail { position: fixed; right: 16px; bottom: 16px; max-width: 46vw; max-height: 60vh; overflow: auto; margin: 0; padding: 10px 12px; background: #fff; border: 1px solid #8c959f; border-radius: 6px; box-shadow: 0 4px 16px rgba(0,0,0,.15); font: 12px/1.4 ui-monospace, monospace; white-space: pre-wrap; }
 #message.error { color: var(--failed); }
 "#;
 
 /// The legend line under the page title.
-pub(crate) const LEGEND: &str = r#"<p class="legend"><span>→ command (app to API and the leg it addresses)</span><span>→ event (leg to API)</span><span>⇢ webhook delivery attempt (API to app)</span><span class="ok">ok</span><span class="failed">failed</span><span class="pending">pending</span></p>"#;
+pub(crate) const LEGEND: &str = r#"<p class="legend"><span>Click a row for the recorded request or event.</span><span>→ command (app to API and the leg it addresses)</span><span>→ event (leg to API)</span><span>⇢ webhook delivery attempt (API to app)</span><span class="ok">ok</span><span class="failed">failed</span><span class="pending">pending</span></p>"#;
+
+/// The panel that shows a clicked row's record, and its script (shared by both pages).
+pub(crate) const DETAIL: &str = r#"<pre id="detail" hidden></pre>
+<script>(function () {
+  var panel = document.getElementById("detail");
+  document.getElementById("diagram").addEventListener("click", function (event) {
+    var row = event.target.closest && event.target.closest("g.row");
+    var title = row && row.querySelector("title");
+    if (!title) { panel.hidden = true; return; }
+    panel.textContent = title.textContent;
+    panel.hidden = false;
+  });
+  panel.addEventListener("click", function () { panel.hidden = true; });
+})();</script>"#;
 
 /// Records how long the page took to lay out, in `data-render-ms` on `<body>`.
 const TIMING_SCRIPT: &str = r#"<script>(function () {
@@ -608,6 +673,8 @@ impl Timeline {
         out.push_str("\n<div id=\"diagram\">");
         out.push_str(&svg);
         out.push_str("</div>\n");
+        out.push_str(DETAIL);
+        out.push('\n');
         out.push_str(TIMING_SCRIPT);
         out.push_str("\n</body>\n</html>\n");
         out
@@ -661,6 +728,96 @@ impl Timeline {
     }
 }
 
+// ----- pages of failed waits -------------------------------------------------
+
+/// The cargo target directory: `CARGO_TARGET_DIR`, else the nearest ancestor of the running
+/// program that cargo marked with `CACHEDIR.TAG` (test binaries live in `target/debug/deps`),
+/// else a `target` directory beside the nearest `Cargo.lock` above the current directory.
+fn target_dir() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok();
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|dir| !dir.is_empty()) {
+        let dir = PathBuf::from(dir);
+        return Some(match &cwd {
+            Some(cwd) if dir.is_relative() => cwd.join(dir),
+            _ => dir,
+        });
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe
+            .ancestors()
+            .skip(1)
+            .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+        {
+            return Some(dir.to_path_buf());
+        }
+    }
+    let cwd = cwd?;
+    let root = cwd
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").is_file())
+        .unwrap_or(&cwd);
+    Some(root.join("target"))
+}
+
+/// A file name from the current test's name (its thread's name), or the program's name.
+fn page_name() -> String {
+    let thread = std::thread::current();
+    let name = match thread.name() {
+        Some(name) if name != "main" && !name.starts_with("tokio-runtime") => name.to_string(),
+        _ => std::env::current_exe()
+            .ok()
+            .and_then(|exe| {
+                exe.file_stem()
+                    .map(|stem| stem.to_string_lossy().into_owned())
+            })
+            .unwrap_or_else(|| "timeline".to_string()),
+    };
+    let clean: String = name
+        .replace("::", "-")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean.is_empty() {
+        "timeline".to_string()
+    } else {
+        clean
+    }
+}
+
+/// Writes the timeline page of a failed expectation to `target/telnyx-sim/<test-name>.html`
+/// and says where on stderr. Failing to write is reported, never a panic.
+pub(crate) fn save_failure_page(timeline: &Timeline) -> Option<PathBuf> {
+    let dir = target_dir()?.join("telnyx-sim");
+    let path = dir.join(format!("{}.html", page_name()));
+    match write_page(&dir, &path, timeline) {
+        Ok(()) => {
+            eprintln!(
+                "telnyx-voice simulator: expectation not met; the timeline is drawn in {}",
+                path.display()
+            );
+            Some(path)
+        }
+        Err(err) => {
+            eprintln!(
+                "telnyx-voice simulator: could not write the timeline page {}: {err}",
+                path.display()
+            );
+            None
+        }
+    }
+}
+
+fn write_page(dir: &Path, path: &Path, timeline: &Timeline) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(path, timeline.to_html())
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
@@ -687,6 +844,9 @@ mod tests {
                         call_control_id: call.clone(),
                         status: 200,
                         duplicate: false,
+                        body: Some(serde_json::json!({
+                            "client_state": base64::engine::general_purpose::STANDARD.encode("<i>hi</i>"),
+                        })),
                     },
                 ),
                 entry(
@@ -697,6 +857,8 @@ mod tests {
                         call_control_id: call.clone(),
                         url: Some("http://127.0.0.1:1/hook".into()),
                         delivery: Delivery::Delivered { attempts: 2 },
+                        payload: serde_json::json!({"payload": {"from": "<b>x</b>"}}),
+                        cause: Some(0),
                     },
                 ),
                 entry(
@@ -725,6 +887,7 @@ mod tests {
                         call_control_id: Some("<script>alert(1)</script>".into()),
                         status: 404,
                         duplicate: false,
+                        body: None,
                     },
                 ),
                 entry(
@@ -735,10 +898,22 @@ mod tests {
                         call_control_id: call,
                         url: None,
                         delivery: Delivery::NoUrl,
+                        payload: Value::Null,
+                        cause: None,
                     },
                 ),
             ],
         }
+    }
+
+    #[test]
+    fn page_name_comes_from_the_test_thread() {
+        assert_eq!(
+            page_name(),
+            "simulator-diagram-tests-page_name_comes_from_the_test_thread"
+        );
+        let dir = target_dir().expect("a target directory");
+        assert!(dir.ends_with("target") || std::env::var_os("CARGO_TARGET_DIR").is_some());
     }
 
     #[test]
@@ -773,11 +948,17 @@ mod tests {
             })
             .collect();
         assert_eq!(seqs, vec![0, 1, 2, 3, 4, 5]);
-        assert!(html.contains("delivered after 2 attempts"));
+        assert!(html.contains("delivered after 2 attempts) ← #0"));
+        assert!(html.contains("client_state &quot;&lt;i&gt;hi&lt;/i&gt;&quot;"));
+        assert!(html.contains("&quot;from&quot;: &quot;&lt;b&gt;x&lt;/b&gt;&quot;"));
+        assert!(!html.contains("<b>x") && !html.contains("<i>hi"));
         assert!(html.contains("attempt 2 (retry): HTTP 200"));
         assert!(html.contains(r#"class="chip state-ringing""#));
         assert!(html.contains(r#"class="chip state-ended""#));
-        assert!(!html.contains(" src=") && !html.contains("href="), "fetches nothing");
+        assert!(
+            !html.contains(" src=") && !html.contains("href="),
+            "fetches nothing"
+        );
     }
 
     #[test]
@@ -787,10 +968,18 @@ mod tests {
         assert_eq!(lines[0], "sequenceDiagram");
         assert!(lines.contains(&"    participant L1 as v3:abc"));
         assert!(lines.contains(&"    participant L2 as #60;script#62;alert(1)#60;/script#62;"));
-        assert!(lines.iter().any(|l| l.starts_with("    App->>L1: 0 ms POST /calls → 200")));
-        assert!(lines.iter().any(|l| l.starts_with("    L1->>API: 10 ms call.initiated")));
-        assert!(lines.iter().any(|l| l.starts_with("    API--xApp: 20 ms webhook")));
-        assert!(lines.iter().any(|l| l.starts_with("    API-->>App: 30 ms webhook")));
+        assert!(lines
+            .iter()
+            .any(|l| l.starts_with("    App->>L1: 0 ms POST /calls → 200")));
+        assert!(lines
+            .iter()
+            .any(|l| l.starts_with("    L1->>API: 10 ms call.initiated")));
+        assert!(lines
+            .iter()
+            .any(|l| l.starts_with("    API--xApp: 20 ms webhook")));
+        assert!(lines
+            .iter()
+            .any(|l| l.starts_with("    API-->>App: 30 ms webhook")));
         assert!(lines.contains(&"    Note over L1: ringing"));
         assert!(lines.contains(&"    Note over L1: ended"));
         assert!(!text.contains('<'));
@@ -808,6 +997,7 @@ mod tests {
                     call_control_id: call,
                     status: 200,
                     duplicate: false,
+                    body: Some(serde_json::json!({"payload": "Hello", "voice": "female"})),
                 },
                 1 => EntryKind::Event {
                     event_id: format!("e{seq}"),
@@ -815,6 +1005,8 @@ mod tests {
                     call_control_id: call,
                     url: None,
                     delivery: Delivery::Delivered { attempts: 1 },
+                    payload: serde_json::json!({"event_type": "call.speak.ended"}),
+                    cause: Some(seq - 1),
                 },
                 _ => EntryKind::Attempt {
                     event_id: format!("e{}", seq - 1),

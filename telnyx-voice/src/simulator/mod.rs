@@ -60,6 +60,7 @@ mod engine;
 mod events;
 mod failure;
 mod model;
+mod page;
 mod recorder;
 mod requests;
 mod resources;
@@ -583,6 +584,7 @@ impl Simulator {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) | Err(_) => {
                     let timeline = self.timeline();
+                    diagram::save_failure_page(&timeline);
                     return Err(SimError::Timeout {
                         waited: limit,
                         timeline,

@@ -112,6 +112,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .nest("/v2", api)
         .route("/media/recordings/{file}", get(recording_media))
+        .merge(super::page::router())
         .fallback(unknown_route)
         .layer(middleware::from_fn(request_id))
         .with_state(shared)
