@@ -94,15 +94,18 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 }
 
 /// Decodes a JSON `POST` body, insisting on the JSON content type (see the module docs).
-fn decode<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &[u8]) -> Result<T, Response> {
+fn decode<T: for<'de> Deserialize<'de>>(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, (StatusCode, String)> {
     let json_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.trim_start().starts_with("application/json"));
     if !json_type {
-        return Err(error(
+        return Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send the body as Content-Type: application/json",
+            "send the body as Content-Type: application/json".to_string(),
         ));
     }
     let body = if body.iter().all(u8::is_ascii_whitespace) {
@@ -111,7 +114,7 @@ fn decode<T: for<'de> Deserialize<'de>>(headers: &HeaderMap, body: &[u8]) -> Res
         body
     };
     serde_json::from_slice(body).map_err(|err| {
-        error(
+        (
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("bad request body: {err}"),
         )
@@ -155,7 +158,7 @@ struct Ring {
 async fn ring(State(shared): AppState, headers: HeaderMap, body: Bytes) -> Response {
     let request: Ring = match decode(&headers, &body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err((status, message)) => return error(status, message),
     };
     let from = request.from.trim();
     let to = request.to.trim();
@@ -202,7 +205,7 @@ async fn press(
 ) -> Response {
     let request: Press = match decode(&headers, &body) {
         Ok(request) => request,
-        Err(response) => return response,
+        Err((status, message)) => return error(status, message),
     };
     if request.digits.is_empty() {
         return error(
@@ -222,8 +225,8 @@ async fn hang_up(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = decode::<Value>(&headers, &body) {
-        return response;
+    if let Err((status, message)) = decode::<Value>(&headers, &body) {
+        return error(status, message);
     }
     match shared.far_end_hangs_up(&id) {
         Ok(()) => Json(json!({ "data": { "result": "ok" } })).into_response(),
