@@ -131,6 +131,8 @@ struct Row {
     from: Lane,
     to: Lane,
     label: String,
+    /// The label with nothing shortened, for Mermaid text.
+    full_label: Option<String>,
     tone: Tone,
     /// Drawn with a dashed line (delivery attempts).
     dashed: bool,
@@ -250,6 +252,7 @@ fn describe(entry: &Entry) -> Row {
         from: Lane::Api,
         to: Lane::Api,
         label: String::new(),
+        full_label: None,
         tone: Tone::Muted,
         dashed: false,
         detail: format!(
@@ -282,16 +285,26 @@ fn describe(entry: &Entry) -> Row {
         } else {
             status.to_string()
         };
-        row.label = format!("{method} {path} → {answer}");
+        let mut rest = String::new();
         if *duplicate {
-            row.label.push_str(" (duplicate command_id, ignored)");
+            rest.push_str(" (duplicate command_id, ignored)");
         }
         if let Some(state) = body.as_ref().and_then(client_state_text) {
-            let _ = write!(row.label, " client_state {state:?}");
+            let _ = write!(rest, " client_state {state:?}");
         }
+        // The call's lane names it in full; the row label keeps the path short.
+        let short_path = match call_control_id {
+            Some(id) if id.chars().count() > 14 => path.replace(id.as_str(), &short_id(id)),
+            _ => path.clone(),
+        };
+        row.label = format!("{method} {short_path} → {answer}{rest}");
+        row.full_label = Some(format!("{method} {path} → {answer}{rest}"));
         row.tone = Tone::of_status(*status);
         row.call = call_control_id.clone();
-        row.detail = format!("#{} at {} ms: {}", entry.seq, row.at_ms, row.label);
+        row.detail = format!(
+            "#{} at {} ms: {method} {path} → {answer}{rest}",
+            entry.seq, row.at_ms
+        );
         if let Some(body) = body {
             let _ = write!(row.detail, "\nrequest body:\n{}", pretty(body));
         }
@@ -709,7 +722,8 @@ impl Timeline {
                 (false, Tone::Failed) => "-x",
                 (false, _) => "->>",
             };
-            let label = escape_mermaid(&format!("{} ms {}", row.at_ms, row.label));
+            let text = row.full_label.as_ref().unwrap_or(&row.label);
+            let label = escape_mermaid(&format!("{} ms {text}", row.at_ms));
             if row.from == row.to {
                 let _ = writeln!(out, "    Note over {}: {label}", name(row.from));
             } else {
@@ -949,6 +963,11 @@ mod tests {
             .collect();
         assert_eq!(seqs, vec![0, 1, 2, 3, 4, 5]);
         assert!(html.contains("delivered after 2 attempts) ← #0"));
+        // Paths name long call ids briefly in the label and in full in the detail.
+        assert!(html.contains(">POST /calls/&lt;script&gt;al…/actions/answer → 404<"));
+        assert!(html.contains(
+            "#4 at 40 ms: POST /calls/&lt;script&gt;alert(1)&lt;/script&gt;/actions/answer → 404"
+        ));
         assert!(html.contains("client_state &quot;&lt;i&gt;hi&lt;/i&gt;&quot;"));
         assert!(html.contains("&quot;from&quot;: &quot;&lt;b&gt;x&lt;/b&gt;&quot;"));
         assert!(!html.contains("<b>x") && !html.contains("<i>hi"));
