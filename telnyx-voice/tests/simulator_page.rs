@@ -705,6 +705,15 @@ async fn telnyx_sim_page_controls_escaping_and_a_thousand_entries() {
         ],
     );
     let mut lines = BufReader::new(sim.stdout.take().expect("stdout")).lines();
+    let refused = Command::new(built("bin", "telnyx-sim"))
+        .args(["--bind", "everywhere", "--webhook-url", &webhook_url])
+        .args(["--connection-id", "page-conn"])
+        .output()
+        .await
+        .expect("run telnyx-sim");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr)
+        .contains("`--bind everywhere` is not an IP address"));
     let base_url = line_starting(&mut lines, "base URL:").await;
     let page_url = line_starting(&mut lines, "page:").await;
     assert!(page_url.starts_with("http://127.0.0.1:"), "{page_url}");

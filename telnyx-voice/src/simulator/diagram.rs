@@ -812,7 +812,7 @@ pub(crate) fn save_failure_page(timeline: &Timeline) -> Option<PathBuf> {
     match write_page(&dir, &path, timeline) {
         Ok(()) => {
             eprintln!(
-                "telnyx-voice simulator: expectation not met; the timeline is drawn in {}",
+                "telnyx-voice simulator: wait timed out; the timeline is drawn in {}",
                 path.display()
             );
             Some(path)
