@@ -177,7 +177,17 @@ fn delivery_text(delivery: &Delivery) -> (String, Tone) {
 struct Layout {
     /// Call ids of the leg lanes, in order of first appearance.
     legs: Vec<String>,
+    /// `from` and `to` of a leg, from the first of its events that names them.
+    numbers: HashMap<usize, (String, String)>,
     rows: Vec<Row>,
+}
+
+/// The `from` and `to` an event object (`{"payload": {"from", "to", ...}}`) names.
+fn numbers_in(event: &Value) -> Option<(String, String)> {
+    let payload = event.get("payload")?;
+    let from = payload.get("from")?.as_str()?;
+    let to = payload.get("to")?.as_str()?;
+    Some((from.to_string(), to.to_string()))
 }
 
 impl Layout {
@@ -186,6 +196,7 @@ impl Layout {
         let mut lane_of: HashMap<String, usize> = HashMap::new();
         let mut call_of_event: HashMap<String, String> = HashMap::new();
         let mut leg_state: HashMap<usize, &'static str> = HashMap::new();
+        let mut numbers = HashMap::new();
         let mut rows = Vec::with_capacity(timeline.entries.len());
         let mut leg = |id: &str| -> usize {
             if let Some(&lane) = lane_of.get(id) {
@@ -203,6 +214,13 @@ impl Layout {
                     "command" => row.to = Lane::Leg(lane),
                     "event" => {
                         row.from = Lane::Leg(lane);
+                        if !numbers.contains_key(&lane) {
+                            if let EntryKind::Event { payload, .. } = &entry.kind {
+                                if let Some(pair) = numbers_in(payload) {
+                                    numbers.insert(lane, pair);
+                                }
+                            }
+                        }
                         if let Some(state) = row.event_type.as_deref().and_then(state_after) {
                             if leg_state.insert(lane, state) != Some(state) {
                                 row.state = Some((lane, state));
@@ -224,7 +242,11 @@ impl Layout {
             }
             rows.push(row);
         }
-        Layout { legs, rows }
+        Layout {
+            legs,
+            numbers,
+            rows,
+        }
     }
 }
 
@@ -442,10 +464,14 @@ pub(crate) fn svg(timeline: &Timeline, notes: &[LegNote]) -> String {
         ),
     ];
     for (i, id) in layout.legs.iter().enumerate() {
-        let note = notes.iter().find(|note| &note.call_control_id == id);
+        let note = notes
+            .iter()
+            .find(|note| &note.call_control_id == id)
+            .map(|note| (&note.from, &note.to))
+            .or_else(|| layout.numbers.get(&i).map(|(from, to)| (from, to)));
         let caption = note.map_or_else(
             || [format!("leg {}", i + 1), String::new()],
-            |note| [format!("from {}", note.from), format!("to {}", note.to)],
+            |(from, to)| [format!("from {from}"), format!("to {to}")],
         );
         headers.push((Lane::Leg(i), short_id(id).into_owned(), caption, id.clone()));
     }
@@ -871,7 +897,7 @@ mod tests {
                         call_control_id: call.clone(),
                         url: Some("http://127.0.0.1:1/hook".into()),
                         delivery: Delivery::Delivered { attempts: 2 },
-                        payload: serde_json::json!({"payload": {"from": "<b>x</b>"}}),
+                        payload: serde_json::json!({"payload": {"from": "<b>x</b>", "to": "+1"}}),
                         cause: Some(0),
                     },
                 ),
@@ -973,6 +999,10 @@ mod tests {
         assert!(!html.contains("<b>x") && !html.contains("<i>hi"));
         assert!(html.contains("attempt 2 (retry): HTTP 200"));
         assert!(html.contains(r#"class="chip state-ringing""#));
+        assert!(
+            html.contains(">from &lt;b&gt;x&lt;/b&gt;</text>"),
+            "numbers from the payload"
+        );
         assert!(html.contains(r#"class="chip state-ended""#));
         assert!(
             !html.contains(" src=") && !html.contains("href="),
