@@ -12,6 +12,7 @@
 //! written into HTML, SVG or Mermaid text.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry::Vacant;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -214,11 +215,11 @@ impl Layout {
                     "command" => row.to = Lane::Leg(lane),
                     "event" => {
                         row.from = Lane::Leg(lane);
-                        if !numbers.contains_key(&lane) {
-                            if let EntryKind::Event { payload, .. } = &entry.kind {
-                                if let Some(pair) = numbers_in(payload) {
-                                    numbers.insert(lane, pair);
-                                }
+                        if let (Vacant(slot), EntryKind::Event { payload, .. }) =
+                            (numbers.entry(lane), &entry.kind)
+                        {
+                            if let Some(pair) = numbers_in(payload) {
+                                slot.insert(pair);
                             }
                         }
                         if let Some(state) = row.event_type.as_deref().and_then(state_after) {
