@@ -255,8 +255,9 @@ async fn rejecting_an_inbound_call() {
             .await
             .expect("hangup");
         assert!(timeline.event_types_for(&id).ends_with(&["call.hangup"]));
-        let hangup: telnyx_voice::models::CallHangup =
-            timeline.last_event(&id, "call.hangup").expect("typed hangup");
+        let hangup: telnyx_voice::models::CallHangup = timeline
+            .last_event(&id, "call.hangup")
+            .expect("typed hangup");
         let recorded = hangup.payload.and_then(|payload| payload.hangup_cause);
         assert_eq!(recorded.as_ref().map(|c| c.as_str()), Some(expected));
     }
