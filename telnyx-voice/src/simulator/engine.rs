@@ -3,8 +3,10 @@
 //! are recorded and queued for delivery while the state lock is held, so events
 //! leave in the order the state changed.
 //!
-//! The commands themselves live in `calls`, `media`, `conferences`, `queues`
-//! and `resources`; this module holds what they share.
+//! The commands themselves live in `calls` (calls and their actions, queue
+//! membership), `conferences` and `resources` (stored resources); this module
+//! holds what they share. It depends on `model` and `events` and hands events
+//! to `delivery`, none of which depend back on it.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};

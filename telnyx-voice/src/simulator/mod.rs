@@ -67,7 +67,6 @@ mod resources;
 mod routes;
 mod scenario;
 mod script;
-mod state;
 mod timeline;
 mod validate;
 
