@@ -702,6 +702,9 @@ fn gather_of(action: &str, body: &Value, cause: Cause) -> Gather {
         collected: String::new(),
         ai: action == "gather_using_ai",
         ai_field,
+        timeout: int(body, "timeout_millis")
+            .and_then(|ms| u64::try_from(ms).ok())
+            .map(Duration::from_millis),
         cause,
     }
 }

@@ -20,7 +20,8 @@ pub struct Timing {
     pub speak: Duration,
     /// From `playback_start` to `call.playback.ended`.
     pub playback: Duration,
-    /// From a gather command to `call.gather.ended`.
+    /// Longest a gather waits for keys after its prompt (a smaller `timeout_millis` in the
+    /// request wins) before `call.gather.ended`.
     pub gather: Duration,
     /// From dialing a busy far end to its `call.hangup`.
     pub busy_after: Duration,

@@ -692,6 +692,10 @@ impl Shared {
         };
         let ai = gather.ai;
         let cause = gather.cause;
+        // A shorter `timeout_millis` in the request wins over the simulator's gather time.
+        let wait = gather.timeout.map_or(self.config.timing.gather, |limit| {
+            limit.min(self.config.timing.gather)
+        });
         leg.gather = Some(gather);
         let id = leg.call_control_id.clone();
         if ai {
@@ -745,7 +749,7 @@ impl Shared {
                 shared.settle_gather(leg, false);
             });
         }
-        self.after(prompt + self.config.timing.gather, move |shared| {
+        self.after(prompt + wait, move |shared| {
             let mut world = shared.world();
             let Some(leg) = world.calls.get_mut(&id) else {
                 return;

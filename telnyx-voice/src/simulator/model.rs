@@ -83,6 +83,8 @@ pub(crate) struct Gather {
     pub ai: bool,
     /// The AI gather's first parameter, which receives what the far end says.
     pub ai_field: Option<String>,
+    /// The request's `timeout_millis`, when shorter than the simulator's gather time.
+    pub timeout: Option<std::time::Duration>,
     /// The seq of the command that started it, for event attribution.
     pub cause: Option<u64>,
 }
