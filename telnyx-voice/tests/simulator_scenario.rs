@@ -66,3 +66,76 @@ fn bad_scenarios_are_refused_with_a_reason() {
     let missing = Scenario::load("no/such/scenario.json");
     assert!(matches!(missing, Err(ScenarioError::Read { .. })));
 }
+
+/// The built `telnyx-sim` binary (next to this test's directory).
+fn telnyx_sim() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let profile = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("test binary lives in target/<profile>/deps");
+    let path = profile.join(format!("telnyx-sim{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.is_file(),
+        "{} is missing: run `cargo build --bins --all-features` first \
+         (`cargo test --all-features` without target filters builds it too)",
+        path.display()
+    );
+    path
+}
+
+#[tokio::test]
+async fn telnyx_sim_plays_a_scenario_file() {
+    let (receiver, url) = Receiver::start(0).await;
+    let dir = std::env::temp_dir().join(format!("telnyx-sim-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("scenario.json");
+    std::fs::write(
+        &path,
+        r#"{ "inbound": [ { "from": "+15550006101", "to": "+15550006100", "after_ms": 20 } ] }"#,
+    )
+    .expect("write scenario");
+    let mut child = tokio::process::Command::new(telnyx_sim())
+        .args([
+            "--webhook-url",
+            &url,
+            "--connection-id",
+            "conn-bin",
+            "--scenario",
+        ])
+        .arg(&path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("telnyx-sim starts");
+    // Wait (up to 10 s) for the scenario's call to ring the app.
+    let mut rang = None;
+    for _ in 0..1000 {
+        rang = receiver
+            .bodies()
+            .into_iter()
+            .find(|body| body["data"]["event_type"] == "call.initiated");
+        if rang.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let _ = child.kill().await;
+    let rang = rang.expect("the scenario's inbound call rang the app");
+    assert_eq!(rang["data"]["payload"]["from"], "+15550006101");
+    assert_eq!(rang["data"]["payload"]["direction"], "incoming");
+    assert_eq!(rang["data"]["payload"]["connection_id"], "conn-bin");
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{ "far_ends": { "+1": { "busy": "yes" } } }"#).expect("write");
+    let refused = tokio::process::Command::new(telnyx_sim())
+        .args(["--webhook-url", &url, "--connection-id", "c", "--scenario"])
+        .arg(&bad)
+        .output()
+        .await
+        .expect("telnyx-sim runs");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--scenario"));
+    let _ = std::fs::remove_dir_all(dir);
+}
