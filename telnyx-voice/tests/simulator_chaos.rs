@@ -133,7 +133,7 @@ async fn quickstart_passes_under_chaos() {
     for seed in [11, 12, 13] {
         // Duplicates are left out: the quickstart answers and transfers without checking
         // for a repeated event id, as the README notes.
-        let settings = format!("{seed},duplicate=0,fail=20,throttle=20,reorder=3,delay_ms=20");
+        let settings = format!("{seed},duplicate=0,fail=10,throttle=25,reorder=3,delay_ms=20");
         let output = tokio::process::Command::new(&example)
             .env(CHAOS_ENV, &settings)
             .kill_on_drop(true)
