@@ -390,3 +390,25 @@ async fn deliveries_verify_with_the_public_key() {
         assert!(stranger.verify(body, headers).is_err());
     }
 }
+
+#[tokio::test]
+async fn an_action_the_simulator_does_not_know_is_501_with_a_reason() {
+    let (sim, _receiver) = sim_with(SimConfig::new(), 0).await;
+    let http = reqwest::Client::builder().no_proxy().build().expect("http");
+    let answer = http
+        .post(format!("{}/calls/v3:any/actions/teleport", sim.base_url()))
+        .bearer_auth(sim.api_key())
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(answer.status().as_u16(), 501);
+    assert!(answer.headers().contains_key("x-request-id"));
+    let body: serde_json::Value =
+        serde_json::from_slice(&answer.bytes().await.expect("body")).expect("json");
+    assert_eq!(body["errors"][0]["title"], "Not simulated");
+    assert!(body["errors"][0]["detail"]
+        .as_str()
+        .is_some_and(|detail| detail.contains("teleport")));
+}
