@@ -83,6 +83,18 @@ async fn bad_values_are_refused_with_telnyx_codes() {
             actions.record_start(&id, "single", "ogg").await.map(drop),
             ("10032", "/format"),
         ),
+        (
+            actions.record_start(&id, "triple", "mp3").await.map(drop),
+            ("10032", "/channels"),
+        ),
+        (
+            actions
+                .gather_using_speak(&id, "Press 1", "female")
+                .language("xx-YY")
+                .await
+                .map(drop),
+            ("10032", "/language"),
+        ),
     ];
     for (result, (code, pointer)) in cases {
         let err = result.expect_err("refused");

@@ -10,8 +10,10 @@ use super::failure::Failure;
 use crate::models;
 
 /// Decodes `body` as `T`; a missing field is 10004 at that field, a wrong type 10015.
+///
+/// Enum values outside the spec's list are refused (10032) here, though the SDK itself keeps them.
 pub(crate) fn decode<T: DeserializeOwned>(body: &Value) -> Result<T, Failure> {
-    serde_path_to_error::deserialize(body).map_err(|err| {
+    crate::private::strictly(|| serde_path_to_error::deserialize(body)).map_err(|err| {
         let mut pointer = String::new();
         for segment in err.path().iter() {
             use serde_path_to_error::Segment;
@@ -33,6 +35,12 @@ pub(crate) fn decode<T: DeserializeOwned>(body: &Value) -> Result<T, Failure> {
         }
         if pointer.is_empty() {
             pointer.push('/');
+        }
+        if let Some(value) = message
+            .strip_prefix(crate::private::UNKNOWN_VALUE_PREFIX)
+            .and_then(|rest| rest.split('`').next())
+        {
+            return Failure::bad_enum(&pointer, value);
         }
         Failure::invalid(&pointer, message)
     })
@@ -142,4 +150,31 @@ pub(crate) fn update_queue(body: &Value) -> Result<(), Failure> {
 
 pub(crate) fn update_queued_call(body: &Value) -> Result<(), Failure> {
     check::<models::UpdateQueuedCallRequest>(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_enum_values_are_refused_only_while_decoding_requests() {
+        let body = json!({ "channels": "triple", "format": "mp3" });
+        let failure = decode::<models::StartRecordingRequest>(&body).expect_err("refused");
+        assert_eq!(failure.code, "10032");
+        assert_eq!(failure.pointer.as_deref(), Some("/channels"));
+        assert!(failure.detail.contains("triple"));
+        // Outside the simulator the SDK keeps unknown values, as before.
+        let kept: models::StartRecordingRequest =
+            serde_json::from_value(body).expect("kept as unknown");
+        assert!(kept.channels.is_unknown());
+    }
+
+    #[test]
+    fn missing_fields_are_10004_at_the_field() {
+        let failure =
+            decode::<models::SpeakRequest>(&json!({ "voice": "female" })).expect_err("refused");
+        assert_eq!(failure.code, "10004");
+        assert_eq!(failure.pointer.as_deref(), Some("/payload"));
+    }
 }
