@@ -1,7 +1,7 @@
 //! A complete call-control app, run against the offline simulator.
 //!
 //! ```text
-//! cargo run --example quickstart
+//! cargo run --example quickstart [-- --watch]
 //! ```
 //!
 //! Nothing leaves the machine: the simulator plays the Telnyx API on a
@@ -22,6 +22,12 @@
 //! At the end the simulator's timeline is printed. The process exits with a
 //! failure status, naming the missing steps, if anything expected did not
 //! happen within the time limit.
+//!
+//! The simulator's page (the printed `page:` URL) shows the calls and the
+//! timeline as a sequence diagram while the app runs. With `--watch` the
+//! quickstart waits for Enter before the story, so the page can be opened
+//! first and watched as it fills, and keeps the simulator up after the story
+//! until Enter is pressed again.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
@@ -102,8 +108,16 @@ fn label(client_state: Option<&String>) -> String {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let watch = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--watch") => true,
+        Some(_) => {
+            eprintln!("usage: quickstart [--watch]");
+            return ExitCode::from(2);
+        }
+    };
     let started = Instant::now();
-    match run().await {
+    match run(watch).await {
         Ok(missing) if missing.is_empty() => {
             println!(
                 "quickstart: every step happened in {} ms",
@@ -125,7 +139,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> Result<Vec<String>, Box<dyn std::error::Error>> {
+async fn run(watch: bool) -> Result<Vec<String>, Box<dyn std::error::Error>> {
     // The app's webhook endpoint, on any free loopback port.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let webhook_url = format!("http://{}/webhooks", listener.local_addr()?);
@@ -144,6 +158,7 @@ async fn run() -> Result<Vec<String>, Box<dyn std::error::Error>> {
         sim.base_url(),
         sim.public_key_base64()
     );
+    println!("page: {}", sim.page_url());
 
     // The SDK client, configured as for production but pointed at the simulator.
     let client = Client::builder()
@@ -161,6 +176,13 @@ async fn run() -> Result<Vec<String>, Box<dyn std::error::Error>> {
         .with_state(Arc::clone(&app));
     let server = tokio::spawn(async move { axum::serve(listener, router).await });
 
+    if watch {
+        println!(
+            "open {} to watch the call flow; press Enter to start",
+            sim.page_url()
+        );
+        wait_for_enter().await?;
+    }
     let deadline = Instant::now() + Duration::from_secs(8);
 
     // Part 1: an outbound call.
@@ -188,6 +210,14 @@ async fn run() -> Result<Vec<String>, Box<dyn std::error::Error>> {
         .await;
     println!("\n--- simulator timeline ---\n{}", sim.timeline());
 
+    if watch {
+        println!(
+            "the simulator's page stays at {}; press Enter to stop",
+            sim.page_url()
+        );
+        wait_for_enter().await?;
+    }
+
     sim.shutdown().await;
     server.abort();
 
@@ -198,6 +228,13 @@ async fn run() -> Result<Vec<String>, Box<dyn std::error::Error>> {
         .collect();
     missing.extend(lock(&app.errors).iter().map(|err| format!("(error) {err}")));
     Ok(missing)
+}
+
+async fn wait_for_enter() -> std::io::Result<()> {
+    tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new()))
+        .await
+        .map_err(std::io::Error::other)?
+        .map(|_| ())
 }
 
 async fn wait_until(app: &App, deadline: Instant, steps: &[&str]) {

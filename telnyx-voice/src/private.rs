@@ -41,12 +41,56 @@ macro_rules! string_enum_traits {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_str($crate::private::StrVisitor::<$name>::new())
+                let value =
+                    deserializer.deserialize_str($crate::private::StrVisitor::<$name>::new())?;
+                if value.is_unknown() && $crate::private::strict_enums() {
+                    return Err(<D::Error as serde::de::Error>::custom(
+                        $crate::private::UnknownValue(value.as_str()),
+                    ));
+                }
+                Ok(value)
             }
         }
     };
 }
 pub(crate) use string_enum_traits;
+
+thread_local! {
+    /// Set while the simulator decodes a request: an unknown enum value is then an error.
+    static STRICT_ENUMS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether string enums refuse values outside their list on this thread (see [`strictly`]).
+pub(crate) fn strict_enums() -> bool {
+    STRICT_ENUMS.with(std::cell::Cell::get)
+}
+
+/// Runs `decode` with string enums refusing unknown values, as the API refuses them; the
+/// error names the value with [`UnknownValue`]. Everywhere else unknown values are kept.
+#[cfg_attr(not(feature = "simulator"), allow(dead_code))]
+pub(crate) fn strictly<T>(decode: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            STRICT_ENUMS.with(|strict| strict.set(self.0));
+        }
+    }
+    let _reset = Reset(STRICT_ENUMS.with(|strict| strict.replace(true)));
+    decode()
+}
+
+/// The error message of a refused enum value: ``unknown enum value `x` ``.
+pub(crate) struct UnknownValue<'a>(pub(crate) &'a str);
+
+impl std::fmt::Display for UnknownValue<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}`", UNKNOWN_VALUE_PREFIX, self.0)
+    }
+}
+
+/// How [`UnknownValue`] messages start.
+#[cfg_attr(not(feature = "simulator"), allow(dead_code))]
+pub(crate) const UNKNOWN_VALUE_PREFIX: &str = "unknown enum value `";
 
 /// Visits a string (borrowed or owned) into any `From<&str>` type without an extra allocation.
 pub(crate) struct StrVisitor<T>(std::marker::PhantomData<T>);
@@ -203,6 +247,11 @@ macro_rules! id_newtype {
                 value.0
             }
         }
+        impl From<&$name> for String {
+            fn from(value: &$name) -> Self {
+                value.0.clone()
+            }
+        }
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
                 self.0 == other
@@ -221,6 +270,11 @@ macro_rules! id_newtype {
         impl PartialEq<$name> for str {
             fn eq(&self, other: &$name) -> bool {
                 self == other.0
+            }
+        }
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
             }
         }
         impl PartialEq<$name> for &str {

@@ -85,15 +85,35 @@ async fn command_before_answer_is_refused() {
 }
 
 #[tokio::test]
-async fn unknown_call_is_404() {
+async fn unknown_call_is_422_with_code_90015() {
     let (sim, _receiver) = sim_with(SimConfig::new(), 0).await;
     let client = sim.client().expect("client");
-    let err = client
-        .calls()
-        .retrieve_status("v3:nope")
-        .await
-        .expect_err("unknown call");
-    assert!(err.is_not_found(), "{err}");
+    for err in [
+        client
+            .calls()
+            .retrieve_status("v3:nope")
+            .await
+            .expect_err("unknown call"),
+        client
+            .calls()
+            .actions()
+            .hangup("v3:nope")
+            .await
+            .expect_err("unknown call"),
+    ] {
+        assert!(err.is_unprocessable(), "{err}");
+        let api = err.api_error().expect("an API error");
+        assert_eq!(api.errors[0].code.as_deref(), Some("90015"));
+        assert_eq!(
+            api.errors[0].title.as_deref(),
+            Some("Invalid Call Control ID")
+        );
+        let pointer = api.errors[0]
+            .source
+            .as_ref()
+            .and_then(|s| s.pointer.as_deref());
+        assert_eq!(pointer, Some("/call_control_id"));
+    }
 }
 
 #[tokio::test]
@@ -277,8 +297,8 @@ async fn invalid_body_is_422_with_a_pointer() {
     assert_eq!(missing_to.status().as_u16(), 422);
     let body: serde_json::Value =
         serde_json::from_slice(&missing_to.bytes().await.expect("body")).expect("json");
-    assert_eq!(body["errors"][0]["code"], "10015");
-    assert_eq!(body["errors"][0]["title"], "Invalid parameter");
+    assert_eq!(body["errors"][0]["code"], "10004");
+    assert_eq!(body["errors"][0]["title"], "Missing required parameter");
     assert_eq!(body["errors"][0]["source"]["pointer"], "/to");
 
     let wrong_type = post(serde_json::json!({"connection_id": CONN, "from": 5, "to": "+1"}))
@@ -369,4 +389,26 @@ async fn deliveries_verify_with_the_public_key() {
             .expect("client verifies");
         assert!(stranger.verify(body, headers).is_err());
     }
+}
+
+#[tokio::test]
+async fn an_action_the_simulator_does_not_know_is_501_with_a_reason() {
+    let (sim, _receiver) = sim_with(SimConfig::new(), 0).await;
+    let http = reqwest::Client::builder().no_proxy().build().expect("http");
+    let answer = http
+        .post(format!("{}/calls/v3:any/actions/teleport", sim.base_url()))
+        .bearer_auth(sim.api_key())
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(answer.status().as_u16(), 501);
+    assert!(answer.headers().contains_key("x-request-id"));
+    let body: serde_json::Value =
+        serde_json::from_slice(&answer.bytes().await.expect("body")).expect("json");
+    assert_eq!(body["errors"][0]["title"], "Not simulated");
+    assert!(body["errors"][0]["detail"]
+        .as_str()
+        .is_some_and(|detail| detail.contains("teleport")));
 }

@@ -236,19 +236,39 @@ async fn unanswered_inbound_call_is_abandoned_by_the_caller() {
 async fn rejecting_an_inbound_call() {
     let (sim, receiver) = sim_with(SimConfig::new()).await;
     let client = sim.client().expect("client");
-    let id = sim.inbound_call("+15550000100", "+15550000001", CONN).await;
-    client
-        .calls()
-        .actions()
-        .reject(&id, telnyx_voice::models::RejectRequestCause::UserBusy)
+    for (cause, expected) in [
+        ("USER_BUSY", "user_busy"),
+        ("CALL_REJECTED", "call_rejected"),
+    ] {
+        let id = sim.inbound_call("+15550000100", "+15550000001", CONN).await;
+        client
+            .calls()
+            .actions()
+            .reject(&id, telnyx_voice::models::RejectRequestCause::from(cause))
+            .await
+            .expect("reject");
+        let timeline = sim
+            .wait_for(|t| {
+                t.count_settled("call.hangup") >= 1
+                    && t.event_types_for(&id).contains(&"call.hangup")
+            })
+            .await
+            .expect("hangup");
+        assert!(timeline.event_types_for(&id).ends_with(&["call.hangup"]));
+        let hangup: telnyx_voice::models::CallHangup = timeline
+            .last_event(&id, "call.hangup")
+            .expect("typed hangup");
+        let recorded = hangup.payload.and_then(|payload| payload.hangup_cause);
+        assert_eq!(recorded.as_ref().map(|c| c.as_str()), Some(expected));
+    }
+    sim.wait_for_event("call.hangup", 2)
         .await
-        .expect("reject");
-    sim.wait_for_event("call.hangup", 1).await.expect("hangup");
-    let hangup = hangups(&receiver).pop().expect("hangup delivered");
-    assert_eq!(
-        hangup.hangup_cause.as_ref().map(|c| c.as_str()),
-        Some("call_rejected")
-    );
+        .expect("both hangups");
+    let causes: Vec<String> = hangups(&receiver)
+        .iter()
+        .filter_map(|h| h.hangup_cause.as_ref().map(|c| c.as_str().to_string()))
+        .collect();
+    assert_eq!(causes, ["user_busy", "call_rejected"]);
 }
 
 #[tokio::test]

@@ -2,20 +2,25 @@
 //!
 //! ```text
 //! telnyx-sim --port 8090 --webhook-url http://127.0.0.1:8080/webhooks \
-//!     --connection-id my-conn [--api-key KEY] [--seed HEX64] [--inbound FROM,TO]
+//!     --connection-id my-conn [--api-key KEY] [--seed HEX64] [--inbound FROM,TO] [--scenario PATH] [--bind ADDR]
 //! ```
 //!
 //! It prints the base URL, API key and public key to configure the app with,
-//! then serves requests. `--inbound` rings the app from `FROM` to `TO` once
-//! the server is up. The timeline is printed on exit.
+//! and the URL of its live page (the calls, the timeline as a sequence
+//! diagram, buttons to ring the app and drive the far end), then serves
+//! requests. `--inbound` rings the app from `FROM` to `TO` once the server is
+//! up. It listens on 127.0.0.1 unless `--bind` names another address (the page
+//! and its controls need no key, so only do that on a trusted network). The
+//! timeline is printed on exit.
 
+use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use telnyx_voice::simulator::{parse_seed_hex, SimConfig, Simulator, Timing, DEFAULT_API_KEY};
 
 const USAGE: &str = "usage: telnyx-sim [--port P] --webhook-url URL --connection-id ID \
-[--api-key KEY] [--seed HEX64] [--inbound FROM,TO]";
+[--api-key KEY] [--seed HEX64] [--inbound FROM,TO] [--scenario PATH] [--bind ADDR]";
 
 struct Args {
     port: u16,
@@ -24,6 +29,8 @@ struct Args {
     api_key: String,
     seed: Option<[u8; 32]>,
     inbound: Option<(String, String)>,
+    scenario: Option<telnyx_voice::simulator::Scenario>,
+    bind: Option<IpAddr>,
 }
 
 fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -33,6 +40,8 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut api_key = DEFAULT_API_KEY.to_string();
     let mut seed = None;
     let mut inbound = None;
+    let mut scenario = None;
+    let mut bind = None;
     while let Some(flag) = raw.next() {
         if flag == "-h" || flag == "--help" {
             return Err(USAGE.to_string());
@@ -58,6 +67,17 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
                     .ok_or_else(|| format!("`--inbound` wants FROM,TO, got `{value}`"))?;
                 inbound = Some((from.to_string(), to.to_string()));
             }
+            "--bind" => {
+                bind = Some(
+                    value
+                        .parse()
+                        .map_err(|_| format!("`--bind {value}` is not an IP address"))?,
+                )
+            }
+            "--scenario" => {
+                let loaded = telnyx_voice::simulator::Scenario::load(&value);
+                scenario = Some(loaded.map_err(|err| format!("`--scenario`: {err}"))?);
+            }
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
     }
@@ -69,6 +89,8 @@ fn parse_args(mut raw: impl Iterator<Item = String>) -> Result<Args, String> {
         api_key,
         seed,
         inbound,
+        bind,
+        scenario,
     })
 }
 
@@ -95,6 +117,12 @@ async fn main() -> ExitCode {
     if let Some(seed) = args.seed {
         config = config.seed(seed);
     }
+    if let Some(addr) = args.bind {
+        config = config.bind(addr);
+    }
+    if let Some(scenario) = &args.scenario {
+        config = scenario.apply(config);
+    }
     let sim = match Simulator::start(config).await {
         Ok(sim) => sim,
         Err(err) => {
@@ -105,6 +133,10 @@ async fn main() -> ExitCode {
     println!("base URL:   {}", sim.base_url());
     println!("API key:    {}", sim.api_key());
     println!("public key: {}", sim.public_key_base64());
+    println!("page:       {}", sim.page_url());
+    if let Some(scenario) = &args.scenario {
+        sim.play(scenario);
+    }
     if let Some((from, to)) = &args.inbound {
         let id = sim.inbound_call(from, to, &args.connection_id).await;
         println!("inbound call {id} from {from} to {to}");

@@ -11,12 +11,27 @@
 //!
 //! The far end of each call follows a [`FarEnd`] script (pick up, be busy,
 //! never answer, press keys, hang up later), and everything that happens is
-//! kept in a [`Timeline`] that tests can wait on.
+//! kept in a [`Timeline`] that tests can wait on and draw
+//! ([`Timeline::to_html`], [`Timeline::to_mermaid`]). The same port serves a
+//! live page at `/` ([`Simulator::page_url`]) with the calls, the timeline as
+//! a sequence diagram, and buttons to ring the app and drive the far end.
 //!
-//! Simulated operations: dial, retrieve status, list active calls of a
-//! connection, and the call actions answer, hangup, reject, speak,
-//! playback_start, playback_stop, gather, gather_using_speak, bridge,
-//! transfer and enqueue, plus conference create and join.
+//! Every operation of the Voice API is served (96 of 96): calls and all their
+//! actions, conferences and their participants, queues, Call Control
+//! Applications and connections, custom storage credentials, recordings (with
+//! their audio served below `/media/recordings/`), recording transcriptions,
+//! webhook deliveries and call events. Values Telnyx validates are validated
+//! (base64 `client_state`, E.164 or SIP destinations, voices, key sets and
+//! ranges), and refusals use Telnyx's codes: 90015 for an unknown call, 10004
+//! for a missing field, 90018 for an ended call, 90034 for one not answered yet.
+//! Every answer carries `x-request-id`, every webhook body `meta.attempt` and
+//! `meta.delivered_to`. [`Chaos`] mode makes delivery and the API unreliable on
+//! purpose, seeded for replay.
+//!
+//! A test can read back what the app sent and what it was told: the timeline
+//! keeps each command's decoded body and each event's payload, by call
+//! ([`Timeline::commands_for`], [`Timeline::requests`], [`Timeline::events_for`],
+//! [`Timeline::last_event`]).
 //!
 //! ```no_run
 //! use telnyx_voice::simulator::{SimConfig, Simulator};
@@ -35,14 +50,27 @@
 //! # }
 //! ```
 
+mod calls;
+mod chaos;
+mod conferences;
+mod config;
+mod delivery;
+mod diagram;
+mod engine;
+mod events;
+mod failure;
+mod model;
+mod page;
+mod recorder;
+mod requests;
+mod resources;
 mod routes;
+mod scenario;
 mod script;
-mod state;
 mod timeline;
-mod webhooks;
+mod validate;
 
-use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -51,180 +79,133 @@ use ed25519_dalek::SigningKey;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
-pub use script::{FarEnd, Pickup};
-pub use state::CallState;
-pub use timeline::{AttemptOutcome, Delivery, Entry, EntryKind, EventRecord, Timeline};
+pub use chaos::Chaos;
+pub use config::{DeliveryPolicy, SimConfig, Timing, CHAOS_ENV};
+pub use model::{CallInfo, CallState, Direction, FarEndError};
+pub use scenario::{FarEndSpec, InboundSpec, Scenario, ScenarioError};
+pub use script::{Answerer, FarEnd, Pickup};
+pub use timeline::{
+    AttemptOutcome, CommandRecord, Delivery, Entry, EntryKind, EventRecord, Timeline,
+};
 
-use state::Shared;
+use engine::Shared;
+use recorder::Recorder;
+
+/// Every `operationId` of the Voice API the simulator serves (all 96).
+pub const SERVED_OPERATIONS: &[&str] = &[
+    "ListCallControlApplications",
+    "CreateCallControlApplication",
+    "RetrieveCallControlApplication",
+    "UpdateCallControlApplication",
+    "DeleteCallControlApplication",
+    "ListCallEvents",
+    "DialCall",
+    "RetrieveCallStatus",
+    "CallAddMessagesToAIAssistant",
+    "CallJoinAIAssistant",
+    "CallStartAIAssistant",
+    "CallStopAIAssistant",
+    "AnswerCall",
+    "BridgeCall",
+    "UpdateClientState",
+    "CallStartConversationRelay",
+    "CallStopConversationRelay",
+    "EnqueueCall",
+    "StartCallFork",
+    "StopCallFork",
+    "GatherCall",
+    "StopCallGather",
+    "callGatherUsingAI",
+    "GatherUsingAudio",
+    "GatherUsingSpeak",
+    "HangupCall",
+    "LeaveQueue",
+    "StartCallPlayback",
+    "StopCallPlayback",
+    "PauseCallRecording",
+    "ResumeCallRecording",
+    "StartCallRecord",
+    "StopCallRecording",
+    "ReferCall",
+    "RejectCall",
+    "SendDTMF",
+    "SendSIPInfo",
+    "StartSiprecSession",
+    "StopSiprecSession",
+    "SpeakCall",
+    "StartCallStreaming",
+    "StopCallStreaming",
+    "noiseSuppressionStart",
+    "noiseSuppressionStop",
+    "SwitchSupervisorRole",
+    "StartCallTranscription",
+    "StopCallTranscription",
+    "TransferCall",
+    "ListConferences",
+    "CreateConference",
+    "RetrieveConference",
+    "ListConferenceParticipants",
+    "RetrieveConferenceParticipant",
+    "UpdateConferenceParticipant",
+    "EndConference",
+    "ConferenceGatherUsingAudio",
+    "HoldConferenceParticipants",
+    "JoinConference",
+    "LeaveConference",
+    "MuteConferenceParticipants",
+    "PlayConferenceAudio",
+    "PauseConferenceRecording",
+    "ResumeConferenceRecording",
+    "StartConferenceRecording",
+    "StopConferenceRecording",
+    "ConferenceSendDTMF",
+    "SpeakTextToConference",
+    "StopConferenceAudio",
+    "UnholdConferenceParticipants",
+    "UnmuteConferenceParticipants",
+    "UpdateConference",
+    "ListConnections",
+    "ListConnectionActiveCalls",
+    "RetrieveConnection",
+    "GetCustomStorageCredentials",
+    "CreateCustomStorageCredentials",
+    "UpdateCustomStorageCredentials",
+    "DeleteCustomStorageCredentials",
+    "ListQueues",
+    "CreateQueue",
+    "RetrieveCallQueue",
+    "UpdateQueue",
+    "DeleteQueue",
+    "ListQueueCalls",
+    "RetrieveCallFromQueue",
+    "UpdateCallInQueue",
+    "RemoveQueueCall",
+    "getRecordingTranscriptions",
+    "getRecordingTranscription",
+    "deleteRecordingTranscription",
+    "GetRecordings",
+    "GetRecording",
+    "DeleteRecording",
+    "DeleteRecordings",
+    "GetWebhookDeliveries",
+    "GetWebhookDelivery",
+];
+
+/// `operationId`s the simulator answers with a 501 error (none).
+pub const NOT_SIMULATED: &[&str] = &[];
 
 /// API key the simulator accepts unless configured otherwise.
 pub const DEFAULT_API_KEY: &str = "KEY_SIMULATOR";
-
-/// How long the simulated world takes to do things. Keep these short in tests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Timing {
-    /// From `speak` to `call.speak.ended`.
-    pub speak: Duration,
-    /// From `playback_start` to `call.playback.ended`.
-    pub playback: Duration,
-    /// From a gather command to `call.gather.ended`.
-    pub gather: Duration,
-    /// From dialing a busy far end to its `call.hangup`.
-    pub busy_after: Duration,
-    /// Longest an outbound call rings before giving up (a smaller `timeout_secs` in the
-    /// dial request wins).
-    pub no_answer_timeout: Duration,
-    /// How long an inbound caller waits for the app to answer before hanging up.
-    pub inbound_answer_timeout: Duration,
-}
-
-impl Default for Timing {
-    fn default() -> Self {
-        Timing {
-            speak: Duration::from_millis(80),
-            playback: Duration::from_millis(80),
-            gather: Duration::from_millis(80),
-            busy_after: Duration::from_millis(30),
-            no_answer_timeout: Duration::from_millis(400),
-            inbound_answer_timeout: Duration::from_secs(2),
-        }
-    }
-}
-
-/// How webhook deliveries are retried.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliveryPolicy {
-    /// Attempts per event, the first one included (at least one is always made).
-    pub max_attempts: u32,
-    /// Pause after the first failure; the n-th retry waits n times this.
-    pub backoff: Duration,
-    /// Longest wait for the endpoint's answer in one attempt.
-    pub attempt_timeout: Duration,
-}
-
-impl Default for DeliveryPolicy {
-    fn default() -> Self {
-        DeliveryPolicy {
-            max_attempts: 3,
-            backoff: Duration::from_millis(50),
-            attempt_timeout: Duration::from_secs(3),
-        }
-    }
-}
-
-/// Settings of a [`Simulator`], built with chained setters.
-#[derive(Debug, Clone)]
-pub struct SimConfig {
-    /// The API key clients must send as `Authorization: Bearer <key>`.
-    pub api_key: String,
-    /// Webhook URL per connection id. Dialing with an unlisted connection id fails
-    /// unless the request names its own `webhook_url`.
-    pub connections: HashMap<String, String>,
-    /// Seed of the Ed25519 signing key; a random key is made when absent.
-    pub seed: Option<[u8; 32]>,
-    /// Loopback port to listen on; 0 picks a free one.
-    pub port: u16,
-    /// Delays of the simulated world.
-    pub timing: Timing,
-    /// Webhook retry behaviour.
-    pub delivery: DeliveryPolicy,
-    /// Script for numbers without their own.
-    pub default_far_end: FarEnd,
-    /// Scripts by phone number (dialed number for outbound calls, caller for inbound ones).
-    pub far_ends: HashMap<String, FarEnd>,
-    /// Longest [`Simulator::wait_for`] waits.
-    pub wait_timeout: Duration,
-}
-
-impl Default for SimConfig {
-    fn default() -> Self {
-        SimConfig {
-            api_key: DEFAULT_API_KEY.to_string(),
-            connections: HashMap::new(),
-            seed: None,
-            port: 0,
-            timing: Timing::default(),
-            delivery: DeliveryPolicy::default(),
-            default_far_end: FarEnd::default(),
-            far_ends: HashMap::new(),
-            wait_timeout: Duration::from_secs(5),
-        }
-    }
-}
-
-impl SimConfig {
-    /// Default settings: key [`DEFAULT_API_KEY`], random signing key, any free port.
-    pub fn new() -> Self {
-        SimConfig::default()
-    }
-
-    /// Sets the accepted API key.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = key.into();
-        self
-    }
-
-    /// Adds a connection and the URL its webhooks go to.
-    pub fn connection(
-        mut self,
-        connection_id: impl Into<String>,
-        webhook_url: impl Into<String>,
-    ) -> Self {
-        self.connections
-            .insert(connection_id.into(), webhook_url.into());
-        self
-    }
-
-    /// Fixes the signing key, so the public key is known in advance.
-    pub fn seed(mut self, seed: [u8; 32]) -> Self {
-        self.seed = Some(seed);
-        self
-    }
-
-    /// Listens on this port instead of a free one.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    /// Replaces the delays.
-    pub fn timing(mut self, timing: Timing) -> Self {
-        self.timing = timing;
-        self
-    }
-
-    /// Replaces the webhook retry behaviour.
-    pub fn delivery(mut self, delivery: DeliveryPolicy) -> Self {
-        self.delivery = delivery;
-        self
-    }
-
-    /// Scripts the far end behind one phone number.
-    pub fn far_end(mut self, number: impl Into<String>, script: FarEnd) -> Self {
-        self.far_ends.insert(number.into(), script);
-        self
-    }
-
-    /// Scripts every number that has no script of its own.
-    pub fn default_far_end(mut self, script: FarEnd) -> Self {
-        self.default_far_end = script;
-        self
-    }
-
-    /// Sets how long the `wait_for` helpers wait before giving up.
-    pub fn wait_timeout(mut self, timeout: Duration) -> Self {
-        self.wait_timeout = timeout;
-        self
-    }
-}
 
 /// Ways the simulator can fail.
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     /// The listening socket could not be opened.
-    #[error("simulator could not listen on 127.0.0.1:{port}: {source}")]
+    #[error("simulator could not listen on {ip}:{port}: {source}")]
     Bind {
+        /// The requested address.
+        ip: IpAddr,
         /// The requested port.
         port: u16,
         /// The operating system's complaint.
@@ -245,6 +226,21 @@ pub enum SimError {
     /// The SDK client for the simulator could not be built.
     #[error(transparent)]
     Client(#[from] crate::Error),
+    /// No command or event matched within the limit; the bodies that were seen differ.
+    #[error("{wanted}: nothing matched within {} ms; these differ:\n{}\ntimeline so far:\n{timeline}", waited.as_millis(), seen.join("\n"))]
+    NoMatch {
+        /// What was waited for.
+        wanted: String,
+        /// How long was waited.
+        waited: Duration,
+        /// The bodies of the candidates that did not match, one JSON text each.
+        seen: Vec<String>,
+        /// The timeline when waiting stopped.
+        timeline: Timeline,
+    },
+    /// A scenario file could not be used.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
 }
 
 /// Parses a 32-byte signing key seed written as 64 hexadecimal digits.
@@ -274,22 +270,16 @@ pub struct Simulator {
     worker: JoinHandle<()>,
 }
 
-impl std::fmt::Debug for Shared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Shared").finish_non_exhaustive()
-    }
-}
-
 impl Simulator {
     /// Opens the port, starts serving and returns once requests are accepted.
     pub async fn start(config: SimConfig) -> Result<Simulator, SimError> {
-        let port = config.port;
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        let (ip, port) = (config.bind, config.port);
+        let listener = tokio::net::TcpListener::bind((ip, port))
             .await
-            .map_err(|source| SimError::Bind { port, source })?;
+            .map_err(|source| SimError::Bind { ip, port, source })?;
         let addr = listener
             .local_addr()
-            .map_err(|source| SimError::Bind { port, source })?;
+            .map_err(|source| SimError::Bind { ip, port, source })?;
         let seed = config.seed.unwrap_or_else(|| {
             let mut seed = [0u8; 32];
             seed.iter_mut().for_each(|byte| *byte = fastrand::u8(..));
@@ -300,8 +290,25 @@ impl Simulator {
             base64::engine::general_purpose::STANDARD.encode(key.verifying_key().as_bytes());
 
         let (outbox, inbox) = mpsc::unbounded_channel();
-        let (shared, timeline_rx) = Shared::new(config, outbox);
-        let worker = tokio::spawn(webhooks::delivery_worker(Arc::clone(&shared), key, inbox));
+        let (recorder, timeline_rx) = Recorder::new();
+        let recorder = Arc::new(recorder);
+        let dice = config
+            .chaos
+            .clone()
+            .map(|chaos| Arc::new(chaos::Dice::new(chaos)));
+        let mut origin_addr = addr;
+        if origin_addr.ip().is_unspecified() {
+            origin_addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        }
+        let policy = config.delivery.clone();
+        let shared = Shared::new(
+            config,
+            Arc::clone(&recorder),
+            dice.clone(),
+            format!("http://{origin_addr}"),
+            outbox,
+        );
+        let worker = tokio::spawn(delivery::run(recorder, key, policy, dice, inbox));
         let app = routes::router(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
@@ -325,7 +332,21 @@ impl Simulator {
 
     /// Base URL to give the SDK, such as `http://127.0.0.1:40123/v2`.
     pub fn base_url(&self) -> String {
-        format!("http://{}/v2", self.addr)
+        format!("http://{}/v2", self.url_addr())
+    }
+
+    /// The live page showing the calls and the timeline, such as `http://127.0.0.1:40123/`.
+    pub fn page_url(&self) -> String {
+        format!("http://{}/", self.url_addr())
+    }
+
+    /// The address to put in URLs: loopback when listening on every interface.
+    fn url_addr(&self) -> SocketAddr {
+        let mut addr = self.addr;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        }
+        addr
     }
 
     /// The socket address the simulator listens on.
@@ -364,9 +385,163 @@ impl Simulator {
         self.shared.inbound(from, to, connection_id)
     }
 
+    /// [`inbound_call`](Self::inbound_call) with its own far-end script for this call
+    /// (instead of the one configured for `from`). Any number of inbound calls may be
+    /// started, at any time.
+    pub fn inbound_call_with(
+        &self,
+        from: &str,
+        to: &str,
+        connection_id: &str,
+        script: FarEnd,
+    ) -> String {
+        self.shared
+            .inbound_with(from, to, connection_id, Some(script))
+    }
+
+    /// Every command about one call, with its decoded body (see [`Timeline::commands_for`]).
+    pub fn commands_for(&self, call_control_id: &str) -> Vec<(String, Option<serde_json::Value>)> {
+        self.timeline()
+            .commands_for(call_control_id)
+            .into_iter()
+            .map(|record| (record.path.to_string(), record.body.cloned()))
+            .collect()
+    }
+
+    /// The events about one call, decoded (see [`Timeline::events_for`]).
+    pub fn events_for(&self, call_control_id: &str) -> Vec<crate::WebhookEvent> {
+        self.timeline().events_for(call_control_id)
+    }
+
+    /// Waits until the app sends an accepted `action` command on the call whose body,
+    /// decoded as `T`, satisfies `check`; returns that body.
+    ///
+    /// On timeout the error lists the bodies of the `action` commands that were sent
+    /// but did not satisfy `check`, then the timeline.
+    pub async fn wait_for_request<T, F>(
+        &self,
+        call_control_id: &str,
+        action: &str,
+        mut check: F,
+    ) -> Result<T, SimError>
+    where
+        T: serde::de::DeserializeOwned,
+        F: FnMut(&T) -> bool,
+    {
+        let mut found = None;
+        let waited = self
+            .wait_for(|timeline| {
+                found = timeline
+                    .requests::<T>(call_control_id, action)
+                    .into_iter()
+                    .find(|body| check(body));
+                found.is_some()
+            })
+            .await;
+        let (waited, timeline) = match (waited, found) {
+            (Ok(_), Some(body)) => return Ok(body),
+            (Ok(timeline), None) => (self.shared.config.wait_timeout, timeline),
+            (Err(SimError::Timeout { waited, timeline }), _) => (waited, timeline),
+            (Err(err), _) => return Err(err),
+        };
+        {
+            {
+                let seen = timeline
+                    .commands_for(call_control_id)
+                    .into_iter()
+                    .filter(|record| record.action == Some(action))
+                    .map(|record| {
+                        let body = record.body.map_or_else(String::new, ToString::to_string);
+                        format!("  {} -> {}: {body}", record.path, record.status)
+                    })
+                    .collect();
+                Err(SimError::NoMatch {
+                    wanted: format!("`{action}` on {call_control_id}"),
+                    waited,
+                    seen,
+                    timeline,
+                })
+            }
+        }
+    }
+
+    /// Waits until an event of `event_type` about the call, decoded as the event model
+    /// `T` (such as `models::CallHangup`), satisfies `check`; returns that event.
+    ///
+    /// On timeout the error lists the payloads of the `event_type` events that did not
+    /// satisfy `check`, then the timeline.
+    pub async fn wait_for_event_where<T, F>(
+        &self,
+        call_control_id: &str,
+        event_type: &str,
+        mut check: F,
+    ) -> Result<T, SimError>
+    where
+        T: serde::de::DeserializeOwned,
+        F: FnMut(&T) -> bool,
+    {
+        let mut found = None;
+        let waited = self
+            .wait_for(|timeline| {
+                found = timeline
+                    .events_of::<T>(call_control_id, event_type)
+                    .into_iter()
+                    .find(|event| check(event));
+                found.is_some()
+            })
+            .await;
+        let (waited, timeline) = match (waited, found) {
+            (Ok(_), Some(event)) => return Ok(event),
+            (Ok(timeline), None) => (self.shared.config.wait_timeout, timeline),
+            (Err(SimError::Timeout { waited, timeline }), _) => (waited, timeline),
+            (Err(err), _) => return Err(err),
+        };
+        {
+            {
+                let seen = timeline
+                    .event_payloads(event_type)
+                    .into_iter()
+                    .map(|object| format!("  {}", object.get("payload").unwrap_or(object)))
+                    .collect();
+                Err(SimError::NoMatch {
+                    wanted: format!("`{event_type}` on {call_control_id}"),
+                    waited,
+                    seen,
+                    timeline,
+                })
+            }
+        }
+    }
+
+    /// Starts what a [`Scenario`] lists to happen once the simulator runs: its inbound
+    /// calls, each after its delay. Returns at once.
+    pub fn play(&self, scenario: &Scenario) {
+        scenario::play(&self.shared, scenario);
+    }
+
     /// The current state of a call leg, or `None` for an unknown id.
     pub fn call_state(&self, call_control_id: &str) -> Option<CallState> {
         self.shared.call_state(call_control_id)
+    }
+
+    /// A snapshot of every call leg (id, numbers, direction, state), oldest first.
+    pub fn calls(&self) -> Vec<CallInfo> {
+        self.shared.calls()
+    }
+
+    /// The far end presses `digits` (`0-9`, `*`, `#`, `A-D`) on an answered call.
+    ///
+    /// Each key is reported as `call.dtmf.received`, and the keys are what the gather in
+    /// progress (or the next one) collects, ahead of the far end's script.
+    pub fn press(&self, call_control_id: &str, digits: &str) -> Result<(), FarEndError> {
+        self.shared.press(call_control_id, digits)
+    }
+
+    /// The far end hangs up the call (`call.hangup`; a bridged peer is hung up too).
+    ///
+    /// A ringing inbound call is cancelled by its caller (`originator_cancel`).
+    pub fn hang_up(&self, call_control_id: &str) -> Result<(), FarEndError> {
+        self.shared.far_end_hangs_up(call_control_id)
     }
 
     /// Every call leg's id, oldest first (transfer targets included).
@@ -375,6 +550,9 @@ impl Simulator {
     }
 
     /// Waits until `done` holds for the timeline, up to [`SimConfig::wait_timeout`].
+    ///
+    /// When the wait times out, the timeline is also drawn (see [`Timeline::to_html`]) to
+    /// `target/telnyx-sim/<test-name>.html`, and the path is printed on stderr.
     pub async fn wait_for(
         &self,
         done: impl FnMut(&Timeline) -> bool,
@@ -404,10 +582,12 @@ impl Simulator {
             match tokio::time::timeout_at(deadline, changes.changed()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) | Err(_) => {
+                    let timeline = self.timeline();
+                    diagram::save_failure_page(&timeline);
                     return Err(SimError::Timeout {
                         waited: limit,
-                        timeline: self.timeline(),
-                    })
+                        timeline,
+                    });
                 }
             }
         }

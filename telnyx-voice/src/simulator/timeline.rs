@@ -4,6 +4,11 @@
 use std::fmt;
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::WebhookEvent;
+
 /// Everything the simulator recorded so far, oldest first.
 ///
 /// A snapshot: later activity is not reflected in an existing value; call
@@ -40,6 +45,8 @@ pub enum EntryKind {
         status: u16,
         /// True when the command repeated an earlier `command_id` and was ignored.
         duplicate: bool,
+        /// The request body as decoded JSON (`None` for requests without one).
+        body: Option<Value>,
     },
     /// A webhook event produced by the simulator.
     Event {
@@ -53,6 +60,11 @@ pub enum EntryKind {
         url: Option<String>,
         /// How delivery went so far.
         delivery: Delivery,
+        /// The event object as sent in `data` (`event_type`, `id`, `occurred_at`, `payload`).
+        payload: Value,
+        /// The `seq` of the command that caused the event, directly or through the
+        /// simulated world (`None` for events the far end or the simulator handle started).
+        cause: Option<u64>,
     },
     /// One try at POSTing an event to its webhook URL.
     Attempt {
@@ -120,7 +132,176 @@ pub struct EventRecord<'a> {
     pub delivery: Delivery,
 }
 
+/// One command record, as returned by [`Timeline::commands_for`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CommandRecord<'a> {
+    /// Position of the record in the timeline.
+    pub seq: u64,
+    /// HTTP method.
+    pub method: &'a str,
+    /// Path below the base URL.
+    pub path: &'a str,
+    /// The last path segment of a `.../actions/{action}` path, such as `transfer`.
+    pub action: Option<&'a str>,
+    /// HTTP status of the answer.
+    pub status: u16,
+    /// The decoded request body.
+    pub body: Option<&'a Value>,
+}
+
+impl CommandRecord<'_> {
+    /// The body decoded as a request model, such as `models::TransferCallRequest`.
+    pub fn body_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(self.body.unwrap_or(&Value::Null))
+    }
+
+    /// True for a 2xx answer.
+    pub fn succeeded(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// The action name of a `/calls/{id}/actions/{action}` or `/conferences/{id}/actions/{action}` path.
+pub(crate) fn action_of(path: &str) -> Option<&str> {
+    let (_, action) = path.rsplit_once("/actions/")?;
+    Some(action)
+}
+
 impl Timeline {
+    /// Every command about one call (its id in the path, or created or named by the
+    /// command), oldest first.
+    pub fn commands_for(&self, call_control_id: &str) -> Vec<CommandRecord<'_>> {
+        self.command_records()
+            .filter(|record| record.1 == Some(call_control_id))
+            .map(|record| record.0)
+            .collect()
+    }
+
+    /// Every command, oldest first.
+    pub fn all_commands(&self) -> Vec<CommandRecord<'_>> {
+        self.command_records().map(|record| record.0).collect()
+    }
+
+    fn command_records(&self) -> impl Iterator<Item = (CommandRecord<'_>, Option<&str>)> {
+        self.entries.iter().filter_map(|entry| match &entry.kind {
+            EntryKind::Command {
+                method,
+                path,
+                call_control_id,
+                status,
+                body,
+                ..
+            } => Some((
+                CommandRecord {
+                    seq: entry.seq,
+                    method,
+                    path,
+                    action: action_of(path),
+                    status: *status,
+                    body: body.as_ref(),
+                },
+                call_control_id.as_deref(),
+            )),
+            _ => None,
+        })
+    }
+
+    /// The bodies of the accepted `action` commands on one call, decoded as `T`
+    /// (bodies that do not decode are left out).
+    ///
+    /// ```no_run
+    /// # fn check(timeline: &telnyx_voice::simulator::Timeline, id: &str) {
+    /// use telnyx_voice::models::TransferCallRequest;
+    /// let transfers: Vec<TransferCallRequest> = timeline.requests(id, "transfer");
+    /// assert_eq!(transfers[0].to, "+15550002000");
+    /// # }
+    /// ```
+    pub fn requests<T: DeserializeOwned>(&self, call_control_id: &str, action: &str) -> Vec<T> {
+        self.commands_for(call_control_id)
+            .into_iter()
+            .filter(|record| record.succeeded() && record.action == Some(action))
+            .filter_map(|record| record.body_as().ok())
+            .collect()
+    }
+
+    /// The last accepted `action` command on one call, decoded as `T`.
+    pub fn last_request<T: DeserializeOwned>(
+        &self,
+        call_control_id: &str,
+        action: &str,
+    ) -> Option<T> {
+        self.requests(call_control_id, action).pop()
+    }
+
+    /// The events about one call, decoded into [`WebhookEvent`]s, oldest first.
+    pub fn events_for(&self, call_control_id: &str) -> Vec<WebhookEvent> {
+        self.event_objects(None)
+            .filter(|(call, _)| *call == Some(call_control_id))
+            .filter_map(|(_, object)| decode_event(object))
+            .collect()
+    }
+
+    /// The events of one type about one call, decoded as the event model `T`
+    /// (such as `models::CallHangup`), oldest first.
+    pub fn events_of<T: DeserializeOwned>(
+        &self,
+        call_control_id: &str,
+        event_type: &str,
+    ) -> Vec<T> {
+        self.event_objects(Some(event_type))
+            .filter(|(call, _)| *call == Some(call_control_id))
+            .filter_map(|(_, object)| T::deserialize(object).ok())
+            .collect()
+    }
+
+    /// The last event of one type about one call, decoded as the event model `T`.
+    pub fn last_event<T: DeserializeOwned>(
+        &self,
+        call_control_id: &str,
+        event_type: &str,
+    ) -> Option<T> {
+        self.events_of(call_control_id, event_type).pop()
+    }
+
+    /// The event objects of one type (any call), oldest first.
+    pub fn event_payloads<'a>(&'a self, event_type: &'a str) -> Vec<&'a Value> {
+        self.event_objects(Some(event_type))
+            .map(|(_, object)| object)
+            .collect()
+    }
+
+    fn event_objects<'a>(
+        &'a self,
+        wanted: Option<&'a str>,
+    ) -> impl Iterator<Item = (Option<&'a str>, &'a Value)> + 'a {
+        self.entries
+            .iter()
+            .filter_map(move |entry| match &entry.kind {
+                EntryKind::Event {
+                    event_type,
+                    call_control_id,
+                    payload,
+                    ..
+                } if wanted.is_none_or(|wanted| wanted == event_type) => {
+                    Some((call_control_id.as_deref(), payload))
+                }
+                _ => None,
+            })
+    }
+
+    /// The event types caused by the command recorded at `seq`, oldest first.
+    pub fn events_caused_by(&self, seq: u64) -> Vec<&str> {
+        self.entries
+            .iter()
+            .filter_map(|entry| match &entry.kind {
+                EntryKind::Event {
+                    event_type, cause, ..
+                } if *cause == Some(seq) => Some(event_type.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The event records, oldest first.
     pub fn events(&self) -> impl Iterator<Item = EventRecord<'_>> {
         self.entries.iter().filter_map(|entry| match &entry.kind {
@@ -198,6 +379,24 @@ impl Timeline {
     }
 }
 
+fn decode_event(object: &Value) -> Option<WebhookEvent> {
+    let bytes = serde_json::to_vec(object).ok()?;
+    WebhookEvent::from_json_bytes(&bytes).ok()
+}
+
+fn is_empty_object(value: &Value) -> bool {
+    value.as_object().is_some_and(|object| object.is_empty())
+}
+
+/// A body on one line, cut after 160 characters.
+pub(crate) fn short(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(160) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
 impl fmt::Display for Timeline {
     /// One line per record: time in milliseconds, then what happened.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -209,11 +408,15 @@ impl fmt::Display for Timeline {
                     path,
                     status,
                     duplicate,
+                    body,
                     ..
                 } => {
                     write!(f, "command {method} {path} -> {status}")?;
                     if *duplicate {
                         write!(f, " (duplicate command_id, ignored)")?;
+                    }
+                    if let Some(body) = body.as_ref().filter(|body| !is_empty_object(body)) {
+                        write!(f, " {}", short(body))?;
                     }
                 }
                 EntryKind::Event {
