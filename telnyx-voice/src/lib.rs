@@ -27,6 +27,7 @@ pub use operation::{Operation, PagedOperation, Request};
 pub use pagination::{PageScheme, PageStream};
 pub use request::RequestOptions;
 pub use response::{Data, Page, Response};
+pub mod callflow;
 mod private;
 #[cfg(feature = "simulator")]
 pub mod simulator;
@@ -37,5 +38,8 @@ pub mod webhooks;
 #[allow(missing_docs)]
 mod generated;
 
+pub use callflow::{ClientState, ClientStateError};
 pub use generated::events::WebhookEvent;
-pub use generated::{builders, models, operations, resources};
+pub use generated::flow::EventFacts;
+pub use generated::handles::*;
+pub use generated::{builders, handles, models, operations, resources};

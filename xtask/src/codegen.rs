@@ -194,10 +194,18 @@ pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static s
             "events.rs",
             rust_file(emit::events::emit(&api.events), &header, "events.rs")?,
         ),
+        (
+            "handles.rs",
+            rust_file(emit::handles::emit(api)?, &header, "handles.rs")?,
+        ),
+        (
+            "flow.rs",
+            rust_file(emit::flow::emit(api), &header, "flow.rs")?,
+        ),
     ])
 }
 
-const MOD_RS: &str = "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\npub mod events;\npub mod models;\npub mod operations;\npub mod resources;\n";
+const MOD_RS: &str = "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\npub mod events;\npub mod flow;\npub mod handles;\npub mod models;\npub mod operations;\npub mod resources;\n";
 
 fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> {
     let mut files = FileSet::new();

@@ -5,6 +5,8 @@
 
 pub mod builders;
 pub mod events;
+pub mod flow;
+pub mod handles;
 pub mod models;
 pub mod operations;
 pub mod resources;

@@ -1,0 +1,12 @@
+//! Writing call flows: typed `client_state`, and (with the `axum` feature) a router that
+//! verifies, decodes, deduplicates and dispatches webhook events to typed handlers.
+//!
+//! The generated halves live beside it: call, conference and queue handles
+//! ([`Client::call`](crate::Client::call) and [`crate::handles`]) and the
+//! [`EventFacts`](crate::EventFacts) every event implements.
+
+mod client_state;
+#[cfg(feature = "axum")]
+pub mod router;
+
+pub use client_state::{ClientState, ClientStateError, MAX_ENCODED_LEN};
