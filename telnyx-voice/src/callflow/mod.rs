@@ -10,3 +10,14 @@ mod client_state;
 pub mod router;
 
 pub use client_state::{ClientState, ClientStateError, MAX_ENCODED_LEN};
+
+/// An event type the router can dispatch on: one variant of [`WebhookEvent`](crate::WebhookEvent).
+///
+/// Implemented by the generated event models (`telnyx_voice::models::CallAnswered`, ...).
+pub trait TypedEvent: Sized {
+    /// The `event_type` of this variant (`call.answered`).
+    const EVENT_TYPE: &'static str;
+
+    /// The variant's event, or the event back when it is another variant.
+    fn from_event(event: crate::WebhookEvent) -> Result<Self, crate::WebhookEvent>;
+}

@@ -1614,6 +1614,502 @@ impl WebhookEvent {
         }
     }
 }
+impl crate::callflow::TypedEvent for crate::models::CallAiGatherEnded {
+    const EVENT_TYPE: &'static str = "call.ai_gather.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallAiGatherEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallAiGatherMessageHistoryUpdated {
+    const EVENT_TYPE: &'static str = "call.ai_gather.message_history_updated";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallAiGatherMessageHistoryUpdated(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallAiGatherPartialResults {
+    const EVENT_TYPE: &'static str = "call.ai_gather.partial_results";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallAiGatherPartialResults(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallAnswered {
+    const EVENT_TYPE: &'static str = "call.answered";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallAnswered(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallBridged {
+    const EVENT_TYPE: &'static str = "call.bridged";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallBridged(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallConversationEnded {
+    const EVENT_TYPE: &'static str = "call.conversation.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallConversationEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallConversationInsightsGenerated {
+    const EVENT_TYPE: &'static str = "call.conversation_insights.generated";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallConversationInsightsGenerated(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallCost {
+    const EVENT_TYPE: &'static str = "call.cost";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallCost(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallDeepfakeDetectionError {
+    const EVENT_TYPE: &'static str = "call.deepfake_detection.error";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallDeepfakeDetectionError(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallDeepfakeDetectionResult {
+    const EVENT_TYPE: &'static str = "call.deepfake_detection.result";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallDeepfakeDetectionResult(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallDtmfReceived {
+    const EVENT_TYPE: &'static str = "call.dtmf.received";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallDtmfReceived(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallEnqueued {
+    const EVENT_TYPE: &'static str = "call.enqueued";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallEnqueued(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallForkStarted {
+    const EVENT_TYPE: &'static str = "call.fork.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallForkStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallForkStopped {
+    const EVENT_TYPE: &'static str = "call.fork.stopped";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallForkStopped(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallGatherEnded {
+    const EVENT_TYPE: &'static str = "call.gather.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallGatherEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallHangup {
+    const EVENT_TYPE: &'static str = "call.hangup";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallHangup(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallHold {
+    const EVENT_TYPE: &'static str = "call.hold";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallHold(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallInitiated {
+    const EVENT_TYPE: &'static str = "call.initiated";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallInitiated(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallDequeued {
+    const EVENT_TYPE: &'static str = "call.dequeued";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallDequeued(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallMachineDetectionEnded {
+    const EVENT_TYPE: &'static str = "call.machine.detection.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallMachineDetectionEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallMachineGreetingEnded {
+    const EVENT_TYPE: &'static str = "call.machine.greeting.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallMachineGreetingEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallMachinePremiumDetectionEnded {
+    const EVENT_TYPE: &'static str = "call.machine.premium.detection.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallMachinePremiumDetectionEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallMachinePremiumGreetingEnded {
+    const EVENT_TYPE: &'static str = "call.machine.premium.greeting.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallMachinePremiumGreetingEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallPlaybackEnded {
+    const EVENT_TYPE: &'static str = "call.playback.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallPlaybackEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallPlaybackStarted {
+    const EVENT_TYPE: &'static str = "call.playback.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallPlaybackStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallRecordingError {
+    const EVENT_TYPE: &'static str = "call.recording.error";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallRecordingError(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallRecordingSaved {
+    const EVENT_TYPE: &'static str = "call.recording.saved";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallRecordingSaved(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallRecordingTranscriptionSaved {
+    const EVENT_TYPE: &'static str = "call.recording.transcription.saved";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallRecordingTranscriptionSaved(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallReferCompleted {
+    const EVENT_TYPE: &'static str = "call.refer.completed";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallReferCompleted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallReferFailed {
+    const EVENT_TYPE: &'static str = "call.refer.failed";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallReferFailed(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallReferStarted {
+    const EVENT_TYPE: &'static str = "call.refer.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallReferStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::SiprecFailed {
+    const EVENT_TYPE: &'static str = "siprec.failed";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::SiprecFailed(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::SiprecStarted {
+    const EVENT_TYPE: &'static str = "siprec.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::SiprecStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::SiprecStopped {
+    const EVENT_TYPE: &'static str = "siprec.stopped";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::SiprecStopped(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallSpeakEnded {
+    const EVENT_TYPE: &'static str = "call.speak.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallSpeakEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallSpeakStarted {
+    const EVENT_TYPE: &'static str = "call.speak.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallSpeakStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::StreamingFailed {
+    const EVENT_TYPE: &'static str = "streaming.failed";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::StreamingFailed(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::StreamingStarted {
+    const EVENT_TYPE: &'static str = "streaming.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::StreamingStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::StreamingStopped {
+    const EVENT_TYPE: &'static str = "streaming.stopped";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::StreamingStopped(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallUnhold {
+    const EVENT_TYPE: &'static str = "call.unhold";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallUnhold(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceCreated {
+    const EVENT_TYPE: &'static str = "conference.created";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceCreated(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceEnded {
+    const EVENT_TYPE: &'static str = "conference.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceFloorChanged {
+    const EVENT_TYPE: &'static str = "conference.floor.changed";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceFloorChanged(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantJoined {
+    const EVENT_TYPE: &'static str = "conference.participant.joined";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceParticipantJoined(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantLeft {
+    const EVENT_TYPE: &'static str = "conference.participant.left";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceParticipantLeft(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantPlaybackEnded {
+    const EVENT_TYPE: &'static str = "conference.participant.playback.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceParticipantPlaybackEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent
+for crate::models::ConferenceParticipantPlaybackStarted {
+    const EVENT_TYPE: &'static str = "conference.participant.playback.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceParticipantPlaybackStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantSpeakEnded {
+    const EVENT_TYPE: &'static str = "conference.participant.speak.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceParticipantSpeakEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantSpeakStarted {
+    const EVENT_TYPE: &'static str = "conference.participant.speak.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceParticipantSpeakStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferencePlaybackEnded {
+    const EVENT_TYPE: &'static str = "conference.playback.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferencePlaybackEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferencePlaybackStarted {
+    const EVENT_TYPE: &'static str = "conference.playback.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferencePlaybackStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceRecordingSaved {
+    const EVENT_TYPE: &'static str = "conference.recording.saved";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceRecordingSaved(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceSpeakEnded {
+    const EVENT_TYPE: &'static str = "conference.speak.ended";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceSpeakEnded(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceSpeakStarted {
+    const EVENT_TYPE: &'static str = "conference.speak.started";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceSpeakStarted(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallTranscription {
+    const EVENT_TYPE: &'static str = "call.transcription";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallTranscription(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
 impl crate::builders::calls::Dial {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(

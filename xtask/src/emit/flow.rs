@@ -366,6 +366,27 @@ pub fn emit(api: &Api) -> TokenStream {
         .filter(|(event, _)| seen.insert(event.ty.clone()))
         .map(|(_, tokens)| tokens)
         .collect();
+    // `TypedEvent` for event types carried by exactly one variant.
+    let typed = api
+        .events
+        .iter()
+        .filter(|e| api.events.iter().filter(|o| o.ty == e.ty).count() == 1)
+        .map(|event| {
+            let ty = ident(&event.ty);
+            let variant = ident(&event.variant);
+            let event_type = &event.event_type;
+            quote! {
+                impl crate::callflow::TypedEvent for crate::models::#ty {
+                    const EVENT_TYPE: &'static str = #event_type;
+                    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+                        match event {
+                            WebhookEvent::#variant(event) => Ok(event),
+                            other => Err(other),
+                        }
+                    }
+                }
+            }
+        });
     let arms = api.events.iter().map(|event| {
         let variant = ident(&event.variant);
         quote!(WebhookEvent::#variant(event) => event,)
@@ -395,6 +416,8 @@ pub fn emit(api: &Api) -> TokenStream {
                 }
             }
         }
+
+        #(#typed)*
 
         #(#setters)*
     }
