@@ -129,7 +129,10 @@ mod tests {
         let value = "x".repeat(300);
         let state = ClientState::encode(&value).unwrap();
         assert!(!state.as_str().contains(['\n', '\r']));
-        assert_eq!(ClientState::decode::<String>(state.as_str()).unwrap(), value);
+        assert_eq!(
+            ClientState::decode::<String>(state.as_str()).unwrap(),
+            value
+        );
     }
 
     #[test]
@@ -150,10 +153,16 @@ mod tests {
         let big = "y".repeat(MAX_ENCODED_LEN);
         assert!(matches!(
             ClientState::encode(&big),
-            Err(ClientStateError::TooLong { max: MAX_ENCODED_LEN, .. })
+            Err(ClientStateError::TooLong {
+                max: MAX_ENCODED_LEN,
+                ..
+            })
         ));
         // The largest string that fits: JSON adds two quotes, base64 4 bytes per 3.
         let fits = "z".repeat(MAX_ENCODED_LEN / 4 * 3 - 2);
-        assert_eq!(ClientState::encode(&fits).unwrap().as_str().len(), MAX_ENCODED_LEN);
+        assert_eq!(
+            ClientState::encode(&fits).unwrap().as_str().len(),
+            MAX_ENCODED_LEN
+        );
     }
 }
