@@ -3,7 +3,7 @@
 //! with the call-flow layer.
 //!
 //! ```text
-//! cargo run --example quickstart
+//! cargo run --example quickstart_low_level
 //! ```
 //!
 //! Nothing leaves the machine: the simulator plays the Telnyx API on a
