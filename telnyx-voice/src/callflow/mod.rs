@@ -19,5 +19,6 @@ pub trait TypedEvent: Sized {
     const EVENT_TYPE: &'static str;
 
     /// The variant's event, or the event back when it is another variant.
+    #[allow(clippy::result_large_err)]
     fn from_event(event: crate::WebhookEvent) -> Result<Self, crate::WebhookEvent>;
 }

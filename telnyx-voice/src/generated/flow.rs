@@ -3,6 +3,7 @@
 
 //! Event facts (ids, client state, numbers, times) of every event type, and the
 //! `*_client_state_json` setters of every builder that has a client-state setter.
+#![allow(clippy::result_large_err)]
 use crate::WebhookEvent;
 /// What call-flow code reads from any event, without unwrapping its payload: ids, client
 /// state, numbers and times, each `None` when the event type or this delivery lacks it.

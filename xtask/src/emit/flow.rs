@@ -401,6 +401,7 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         //! Event facts (ids, client state, numbers, times) of every event type, and the
         //! `*_client_state_json` setters of every builder that has a client-state setter.
+        #![allow(clippy::result_large_err)]
         use crate::WebhookEvent;
 
         #facts_trait
