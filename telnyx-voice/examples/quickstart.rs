@@ -1,12 +1,10 @@
-//! A complete call-control app, run offline against the simulator: `cargo run --example quickstart`.
+//! The quickstart app, offline against the simulator: `cargo run --example quickstart`.
 //!
-//! The simulator plays the Telnyx API on a loopback port and sends its signed webhooks to the
-//! app's `CallRouter`, which verifies them, drops redeliveries and calls a typed handler with the
-//! event, its call and its state. The story: the app dials a customer, greets them and hangs up;
-//! then a caller rings in, is asked for a key, presses 1 and is transferred to an agent; once both
-//! are bridged the app hangs up. The timeline is printed at the end; the process fails, naming the
-//! missing steps, if anything expected did not happen in time. `quickstart_low_level.rs` is the
-//! same app without the router.
+//! A `CallRouter` verifies each webhook, drops redeliveries and calls a typed handler with the
+//! event, its call and its state. The app dials a customer, greets them and hangs up; then a caller
+//! rings in, presses 1 and is transferred to an agent; once both are bridged the app hangs up. It
+//! exits with a failure naming the missing steps if any did not happen in time.
+//! `quickstart_low_level.rs` is the same app on the low-level API.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
@@ -55,14 +53,6 @@ fn step(name: String) {
     steps().insert(name);
 }
 
-fn has(name: &str) -> bool {
-    steps().contains(name)
-}
-
-fn name(leg: Leg) -> String {
-    format!("{leg:?}").to_lowercase()
-}
-
 async fn initiated(event: CallInitiated, call: CallHandle, _: Option<Leg>) -> HandlerResult {
     if event.direction() == Some(&Direction::Incoming) {
         step("inbound: ringing".into());
@@ -73,7 +63,7 @@ async fn initiated(event: CallInitiated, call: CallHandle, _: Option<Leg>) -> Ha
 
 async fn answered(_: CallAnswered, call: CallHandle, leg: Leg) -> HandlerResult {
     if leg != Leg::Agent {
-        step(format!("{}: answered", name(leg)));
+        step(format!("{leg:?}: answered").to_lowercase());
     }
     match leg {
         Leg::Outbound => call.speak(GREETING, VOICE).await?,
@@ -114,12 +104,12 @@ async fn gathered(event: CallGatherEnded, call: CallHandle, _: Leg) -> HandlerRe
 }
 
 async fn bridged(_: CallBridged, _: CallHandle, leg: Leg) -> HandlerResult {
-    step(format!("{}: bridged", name(leg)));
+    step(format!("{leg:?}: bridged").to_lowercase());
     Ok(())
 }
 
 async fn hung_up(_: CallHangup, _: CallHandle, leg: Leg) -> HandlerResult {
-    step(format!("{}: hung up", name(leg)));
+    step(format!("{leg:?}: hung up").to_lowercase());
     Ok(())
 }
 
@@ -153,8 +143,8 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     let app = router.into_axum("/webhooks");
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let deadline = Instant::now() + Duration::from_secs(8);
-    let wait_until = |steps: &'static [&'static str]| async move {
-        while Instant::now() < deadline && !steps.iter().all(|s| has(s)) {
+    let wait_until = |want: &'static [&'static str]| async move {
+        while Instant::now() < deadline && !want.iter().all(|s| steps().contains(*s)) {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     };
@@ -166,11 +156,9 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     wait_until(&["outbound: hung up"]).await;
     let inbound = client.call(sim.inbound_call(CALLER, OUR_NUMBER, CONNECTION_ID).await);
     wait_until(&["inbound: bridged", "agent: bridged"]).await;
-    println!(
-        "app: inbound call alive: {}",
-        inbound.retrieve_status().await?.data.is_alive
-    );
-    if has("inbound: bridged") {
+    let alive = inbound.retrieve_status().await?.data.is_alive;
+    println!("app: inbound call alive: {alive}");
+    if steps().contains("inbound: bridged") {
         inbound.hangup().await?;
     }
     wait_until(&["inbound: hung up", "agent: hung up"]).await;
@@ -190,16 +178,11 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
         .map(String::from)
         .chain(errors)
         .collect();
+    let (ms, missing) = (started.elapsed().as_millis(), missing.join(", "));
     if missing.is_empty() {
-        println!(
-            "quickstart: every step happened in {} ms",
-            started.elapsed().as_millis()
-        );
+        println!("quickstart: every step happened in {ms} ms");
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!(
-        "quickstart: these steps did not happen: {}",
-        missing.join(", ")
-    );
+    eprintln!("quickstart: these steps did not happen: {missing}");
     Ok(ExitCode::FAILURE)
 }
