@@ -31,6 +31,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -375,7 +376,15 @@ impl CallRouter {
             return StatusCode::OK;
         };
         self.shared.handled.fetch_add(1, Ordering::Relaxed);
-        let future = dispatch(event);
+        let mut future = dispatch(event);
+        // A handler that finishes without waiting costs no task and no timer.
+        let first = std::future::poll_fn(|cx| Poll::Ready(future.as_mut().poll(cx))).await;
+        if let Poll::Ready(result) = first {
+            if let Err(err) = result {
+                self.report(&err);
+            }
+            return StatusCode::OK;
+        }
         let shared = Arc::clone(&self.shared);
         let hook = Arc::clone(&self.on_error);
         let task = tokio::spawn(async move {

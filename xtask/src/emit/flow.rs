@@ -143,7 +143,9 @@ fn read(steps: &[(String, bool)], as_str: bool) -> TokenStream {
 /// What a fact returns in this API: its id newtype when the API has one, else a string.
 fn returns(api: &Api, fact: &Fact) -> Returns {
     match fact.returns {
-        Returns::Id(name) if matches!(api.models.get(name), Some(Model::Id(_))) => Returns::Id(name),
+        Returns::Id(name) if matches!(api.models.get(name), Some(Model::Id(_))) => {
+            Returns::Id(name)
+        }
         _ => Returns::Str,
     }
 }

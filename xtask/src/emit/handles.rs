@@ -263,7 +263,11 @@ mod tests {
         let lit = |s: &str| PathPart::Literal(s.into());
         assert!(belongs_to(
             calls,
-            &op("A", &[lit("/calls/"), PathPart::Param(0), lit("/actions/answer")], true)
+            &op(
+                "A",
+                &[lit("/calls/"), PathPart::Param(0), lit("/actions/answer")],
+                true
+            )
         ));
         assert!(!belongs_to(calls, &op("B", &[lit("/calls")], true)));
         assert!(!belongs_to(
