@@ -221,6 +221,9 @@ fn emit_trait(api: &Api) -> TokenStream {
         ///
         /// Implemented by every event type and by [`WebhookEvent`]; an
         /// [`Unknown`](WebhookEvent::Unknown) event answers the string facts from its JSON.
+        /// `WebhookEvent` keeps its older inherent `call_control_id()` (a `&str`, read from unknown
+        /// events too), which method syntax prefers; `EventFacts::call_control_id(&event)` or
+        /// `event.facts().call_control_id()` gives the typed id.
         pub trait EventFacts {
             #(#facts)*
 

@@ -298,6 +298,9 @@ use crate::WebhookEvent;
 ///
 /// Implemented by every event type and by [`WebhookEvent`]; an
 /// [`Unknown`](WebhookEvent::Unknown) event answers the string facts from its JSON.
+/// `WebhookEvent` keeps its older inherent `call_control_id()` (a `&str`, read from unknown
+/// events too), which method syntax prefers; `EventFacts::call_control_id(&event)` or
+/// `event.facts().call_control_id()` gives the typed id.
 pub trait EventFacts {
     /// The event's own id (`id`): the same on every redelivery of the event.
     fn event_id(&self) -> Option<&str> {
