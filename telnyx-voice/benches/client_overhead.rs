@@ -73,10 +73,12 @@ fn main() {
     };
     let result = match options.mode.as_str() {
         "webhook" => webhook(&options),
+        #[cfg(feature = "axum")]
+        "router" => router(&options),
         "sdk" | "reqwest" | "raw" => requests(&options),
         "blocking" => blocking_requests(&options),
         other => Err(format!(
-            "unknown mode {other} (webhook, sdk, reqwest, raw or blocking)"
+            "unknown mode {other} (webhook, router, sdk, reqwest, raw or blocking)"
         )),
     };
     match result {
@@ -206,6 +208,124 @@ fn webhook(options: &Options) -> Result<String, String> {
          \"unwrap_cost_ratio\":{:.4},\"body_bytes\":{},\"peak_rss_mb\":{:.2}}}",
         verify_per_s / unwrap_per_s,
         body.len(),
+        peak_rss_mb()
+    ))
+}
+
+/// `CallRouter::handle` (verify, decode, dedupe, dispatch to a no-op `call.answered` handler that
+/// decodes the client state) against bare `client.webhooks().unwrap` (verify, decode), over the
+/// same signed deliveries, interleaved batch by batch. Each delivery has its own event id and the
+/// router remembers fewer ids than there are deliveries, so every event is fresh and the
+/// deduplication memory keeps evicting, as in steady service.
+#[cfg(feature = "axum")]
+fn router(options: &Options) -> Result<String, String> {
+    use telnyx_voice::callflow::router::CallRouter;
+    use telnyx_voice::models::CallAnswered;
+    use telnyx_voice::CallHandle;
+
+    const BATCH: usize = 200;
+    const DELIVERIES: usize = 2000;
+    let body = match &options.body {
+        Some(path) => {
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?
+        }
+        None => String::from_utf8(DEFAULT_BODY.to_vec()).map_err(|e| e.to_string())?,
+    };
+    let original_id = "0ccc7b54-4df3-4bca-a65a-3da1ecc777f0";
+    if !body.contains(original_id) {
+        return Err("the bench delivery lacks the expected event id".to_owned());
+    }
+    let signing = SigningKey::from_bytes(&SIGNING_SEED);
+    let timestamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| "clock before 1970".to_owned())?
+        .as_secs()
+        .to_string();
+    let mut deliveries = Vec::with_capacity(DELIVERIES);
+    for n in 0..DELIVERIES {
+        let body = body.replace(original_id, &format!("0ccc7b54-4df3-4bca-a65a-{n:012}"));
+        let mut message = timestamp.as_bytes().to_vec();
+        message.push(b'|');
+        message.extend_from_slice(body.as_bytes());
+        let signature = signing.sign(&message);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            TIMESTAMP_HEADER,
+            HeaderValue::from_str(&timestamp).map_err(|e| e.to_string())?,
+        );
+        headers.insert(
+            SIGNATURE_HEADER,
+            HeaderValue::from_str(&STANDARD.encode(signature.to_bytes()))
+                .map_err(|e| e.to_string())?,
+        );
+        deliveries.push((body.into_bytes(), headers));
+    }
+    let client = Client::builder()
+        .api_key("KEY_bench")
+        .public_key(STANDARD.encode(signing.verifying_key().as_bytes()))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let router = CallRouter::new(client.clone())
+        .dedupe(DELIVERIES / 2, Duration::from_secs(3600))
+        .on(
+            |event: CallAnswered, _: CallHandle, state: Option<serde_json::Value>| async move {
+                black_box((event, state));
+                Ok(())
+            },
+        );
+    let stats = router.stats();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    let mut next = 0usize;
+    let mut run = |limit: Duration| {
+        let mut bare = Duration::ZERO;
+        let mut routed = Duration::ZERO;
+        let mut batches = 0u32;
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            let batch = &deliveries[next..next + BATCH];
+            next = (next + BATCH) % DELIVERIES;
+            let t = Instant::now();
+            for (body, headers) in batch {
+                let event = client
+                    .webhooks()
+                    .unwrap(black_box(body), black_box(headers))
+                    .expect("bench delivery unwraps");
+                black_box(event);
+            }
+            bare += t.elapsed();
+            let t = Instant::now();
+            runtime.block_on(async {
+                for (body, headers) in batch {
+                    let status = router.handle(black_box(headers), black_box(body)).await;
+                    assert_eq!(status, http::StatusCode::OK);
+                }
+            });
+            routed += t.elapsed();
+            batches += 1;
+        }
+        (bare, routed, batches)
+    };
+    run(options.warmup);
+    let handled_before = stats.handled();
+    let (bare, routed, batches) = run(options.duration);
+    let ops = f64::from(batches) * BATCH as f64;
+    if stats.handled() - handled_before != ops as u64 || stats.errors() != 0 {
+        return Err(format!(
+            "the router did not run the handler for every delivery ({} of {ops}, {} errors)",
+            stats.handled() - handled_before,
+            stats.errors()
+        ));
+    }
+    let unwrap_per_s = ops / bare.as_secs_f64();
+    let router_per_s = ops / routed.as_secs_f64();
+    Ok(format!(
+        "{{\"router_per_s\":{router_per_s:.1},\"webhook_unwrap_per_s\":{unwrap_per_s:.1},\
+         \"router_overhead_ratio\":{:.4},\"peak_rss_mb\":{:.2}}}",
+        unwrap_per_s / router_per_s,
         peak_rss_mb()
     ))
 }

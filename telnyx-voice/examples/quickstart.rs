@@ -1,47 +1,22 @@
-//! A complete call-control app, run against the offline simulator.
+//! The quickstart app, offline against the simulator: `cargo run --example quickstart`.
 //!
-//! ```text
-//! cargo run --example quickstart [-- --watch]
-//! ```
-//!
-//! Nothing leaves the machine: the simulator plays the Telnyx API on a
-//! loopback port, and the app below receives its signed webhooks on another.
-//! The app is written exactly as it would be for the real service: the SDK
-//! client sends commands, and an axum handler verifies each webhook with
-//! `client.webhooks().unwrap(..)` before acting on it.
-//!
-//! The story:
-//!
-//! 1. The app dials a customer. On `call.answered` it speaks a greeting, and
-//!    on `call.speak.ended` it hangs up.
-//! 2. A caller rings in. The app answers, asks for a key with
-//!    `gather_using_speak`, and the scripted caller presses `1`.
-//! 3. On `call.gather.ended` with digit `1` the app transfers the caller to an
-//!    agent; once both sides report `call.bridged` the app hangs up.
-//!
-//! At the end the simulator's timeline is printed. The process exits with a
-//! failure status, naming the missing steps, if anything expected did not
-//! happen within the time limit.
-//!
-//! The simulator's page (the printed `page:` URL) shows the calls and the
-//! timeline as a sequence diagram while the app runs. With `--watch` the
-//! quickstart waits for Enter before the story, so the page can be opened
-//! first and watched as it fills, and keeps the simulator up after the story
-//! until Enter is pressed again.
+//! A `CallRouter` verifies each webhook, drops redeliveries and calls a typed handler with the
+//! event, its call and its state. The app dials a customer, greets them and hangs up; then a caller
+//! rings in, presses 1 and is transferred to an agent; once both are bridged the app hangs up. It
+//! exits with a failure naming the missing steps if any did not happen in time.
+//! `quickstart_low_level.rs` is the same app on the low-level API.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
-use base64::Engine as _;
+use telnyx_voice::callflow::router::{CallRouter, HandlerResult};
+use telnyx_voice::models::CallInitiatedPayloadDirection as Direction;
+use telnyx_voice::models::{CallAnswered, CallBridged, CallGatherEnded, CallHangup, CallInitiated};
+use telnyx_voice::models::{CallSpeakEnded, CallSpeakStarted};
 use telnyx_voice::simulator::{FarEnd, SimConfig, Simulator};
-use telnyx_voice::{Client, WebhookEvent};
+use telnyx_voice::CallHandle;
 
 const CONNECTION_ID: &str = "quickstart-connection";
 const OUR_NUMBER: &str = "+15550001000";
@@ -49,291 +24,165 @@ const CUSTOMER: &str = "+15550001001";
 const CALLER: &str = "+15550001002";
 const AGENT: &str = "+15550001003";
 const VOICE: &str = "female";
+const GREETING: &str = "Hello from the telnyx-voice quickstart.";
+const MENU: &str = "Press 1 to talk to an agent.";
 
 /// What the app has seen and done, by name.
-const EXPECTED: &[&str] = &[
-    "outbound: answered",
-    "outbound: greeting started",
-    "outbound: greeting finished",
-    "outbound: hung up",
-    "inbound: ringing",
-    "inbound: answered",
-    "inbound: pressed 1",
-    "inbound: transferred",
-    "inbound: bridged",
-    "agent: bridged",
-    "inbound: hung up",
-    "agent: hung up",
-];
+const EXPECTED: &str = "outbound: answered; outbound: greeting started; outbound: greeting finished; \
+    outbound: hung up; inbound: ringing; inbound: answered; inbound: pressed 1; inbound: transferred; \
+    inbound: bridged; agent: bridged; inbound: hung up; agent: hung up";
 
-struct App {
-    client: Client,
-    steps: Mutex<BTreeSet<String>>,
-    errors: Mutex<Vec<String>>,
+/// Which part of the story a call plays: its `client_state`, echoed on each of its events.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Leg {
+    Outbound,
+    Inbound,
+    Agent,
 }
 
-impl App {
-    fn step(&self, name: &str) {
-        println!("app: {name}");
-        lock(&self.steps).insert(name.to_string());
+/// Steps taken, and errors the router reported (as `(error) ..`).
+static STEPS: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+fn steps() -> MutexGuard<'static, BTreeSet<String>> {
+    STEPS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn step(name: String) {
+    println!("app: {name}");
+    steps().insert(name);
+}
+
+async fn initiated(event: CallInitiated, call: CallHandle, _: Option<Leg>) -> HandlerResult {
+    if event.direction() == Some(&Direction::Incoming) {
+        step("inbound: ringing".into());
+        call.answer().client_state_json(&Leg::Inbound)?.await?;
     }
+    Ok(())
+}
 
-    fn error(&self, what: String) {
-        eprintln!("app error: {what}");
-        lock(&self.errors).push(what);
+async fn answered(_: CallAnswered, call: CallHandle, leg: Leg) -> HandlerResult {
+    if leg != Leg::Agent {
+        step(format!("{leg:?}: answered").to_lowercase());
     }
+    match leg {
+        Leg::Outbound => call.speak(GREETING, VOICE).await?,
+        Leg::Inbound => {
+            call.gather_using_speak(MENU, VOICE)
+                .maximum_digits(1)
+                .await?
+        }
+        Leg::Agent => return Ok(()),
+    };
+    Ok(())
+}
 
-    fn has(&self, name: &str) -> bool {
-        lock(&self.steps).contains(name)
+async fn speak_started(_: CallSpeakStarted, _: CallHandle, leg: Leg) -> HandlerResult {
+    if leg == Leg::Outbound {
+        step("outbound: greeting started".into());
     }
+    Ok(())
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+async fn speak_ended(_: CallSpeakEnded, call: CallHandle, leg: Leg) -> HandlerResult {
+    if leg == Leg::Outbound {
+        step("outbound: greeting finished".into());
+        call.hangup().await?;
+    }
+    Ok(())
 }
 
-/// Telnyx carries `client_state` as base64; the app uses it to tell its calls apart.
-fn tag(label: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(label)
+async fn gathered(event: CallGatherEnded, call: CallHandle, _: Leg) -> HandlerResult {
+    if event.payload.and_then(|p| p.digits).as_deref() == Some("1") {
+        step("inbound: pressed 1".into());
+        call.transfer(AGENT)
+            .target_leg_client_state_json(&Leg::Agent)?
+            .await?;
+        step("inbound: transferred".into());
+    }
+    Ok(())
 }
 
-fn label(client_state: Option<&String>) -> String {
-    client_state
-        .and_then(|state| base64::engine::general_purpose::STANDARD.decode(state).ok())
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_else(|| "untagged".to_string())
+async fn bridged(_: CallBridged, _: CallHandle, leg: Leg) -> HandlerResult {
+    step(format!("{leg:?}: bridged").to_lowercase());
+    Ok(())
+}
+
+async fn hung_up(_: CallHangup, _: CallHandle, leg: Leg) -> HandlerResult {
+    step(format!("{leg:?}: hung up").to_lowercase());
+    Ok(())
 }
 
 #[tokio::main]
-async fn main() -> ExitCode {
-    let watch = match std::env::args().nth(1).as_deref() {
-        None => false,
-        Some("--watch") => true,
-        Some(_) => {
-            eprintln!("usage: quickstart [--watch]");
-            return ExitCode::from(2);
-        }
-    };
+async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     let started = Instant::now();
-    match run(watch).await {
-        Ok(missing) if missing.is_empty() => {
-            println!(
-                "quickstart: every step happened in {} ms",
-                started.elapsed().as_millis()
-            );
-            ExitCode::SUCCESS
-        }
-        Ok(missing) => {
-            eprintln!(
-                "quickstart: these steps did not happen: {}",
-                missing.join(", ")
-            );
-            ExitCode::FAILURE
-        }
-        Err(err) => {
-            eprintln!("quickstart failed: {err}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn run(watch: bool) -> Result<Vec<String>, Box<dyn std::error::Error>> {
-    // The app's webhook endpoint, on any free loopback port.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let webhook_url = format!("http://{}/webhooks", listener.local_addr()?);
-
-    // The simulated Telnyx, sending this connection's webhooks to the app.
     let sim = Simulator::start(
         SimConfig::new()
-            .connection(CONNECTION_ID, &webhook_url)
+            .connection(CONNECTION_ID, webhook_url)
             .far_end(CUSTOMER, FarEnd::answer_after(Duration::from_millis(50)))
             .far_end(CALLER, FarEnd::default().press("1"))
             .far_end(AGENT, FarEnd::answer_after(Duration::from_millis(50))),
     )
     .await?;
-    println!(
-        "simulator: {} (public key {})",
-        sim.base_url(),
-        sim.public_key_base64()
-    );
-    println!("page: {}", sim.page_url());
-
-    // The SDK client, configured as for production but pointed at the simulator.
-    let client = Client::builder()
-        .api_key(sim.api_key())
-        .base_url(sim.base_url())
-        .public_key(sim.public_key_base64())
-        .build()?;
-    let app = Arc::new(App {
-        client: client.clone(),
-        steps: Mutex::new(BTreeSet::new()),
-        errors: Mutex::new(Vec::new()),
-    });
-    let router = Router::new()
-        .route("/webhooks", post(on_webhook))
-        .with_state(Arc::clone(&app));
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
-
-    if watch {
-        println!(
-            "open {} to watch the call flow; press Enter to start",
-            sim.page_url()
-        );
-        wait_for_enter().await?;
-    }
+    println!("simulator: {}", sim.base_url());
+    let client = sim.client()?; // configured as for production, pointed at the simulator
+    let router = CallRouter::new(client.clone())
+        .on(initiated)
+        .on(answered)
+        .on(speak_started)
+        .on(speak_ended)
+        .on(gathered)
+        .on(bridged)
+        .on(hung_up)
+        .on_error(|err| {
+            eprintln!("app error: {err}");
+            steps().insert(format!("(error) {err}"));
+        });
+    let app = router.into_axum("/webhooks");
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let deadline = Instant::now() + Duration::from_secs(8);
+    let wait_until = |want: &'static [&'static str]| async move {
+        while Instant::now() < deadline && !want.iter().all(|s| steps().contains(*s)) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
 
-    // Part 1: an outbound call.
-    let call = client
-        .calls()
-        .dial(CONNECTION_ID, OUR_NUMBER, CUSTOMER)
-        .client_state(tag("outbound"))
-        .await?;
+    // Part 1: an outbound call. Part 2: an inbound call, handled by the router.
+    let dial = client.calls().dial(CONNECTION_ID, OUR_NUMBER, CUSTOMER);
+    let call = dial.client_state_json(&Leg::Outbound)?.await?;
     println!("app: dialed {CUSTOMER}, call {}", call.data.call_control_id);
-    wait_until(&app, deadline, &["outbound: hung up"]).await;
-
-    // Part 2: an inbound call, answered, gathered and transferred by the webhook handler.
-    let inbound = sim.inbound_call(CALLER, OUR_NUMBER, CONNECTION_ID).await;
-    wait_until(&app, deadline, &["inbound: bridged", "agent: bridged"]).await;
-    let status = client.calls().retrieve_status(&inbound).await?;
-    println!("app: inbound call alive: {}", status.data.is_alive);
-    if app.has("inbound: bridged") {
-        client.calls().actions().hangup(&inbound).await?;
+    wait_until(&["outbound: hung up"]).await;
+    let inbound = client.call(sim.inbound_call(CALLER, OUR_NUMBER, CONNECTION_ID).await);
+    wait_until(&["inbound: bridged", "agent: bridged"]).await;
+    let alive = inbound.retrieve_status().await?.data.is_alive;
+    println!("app: inbound call alive: {alive}");
+    if steps().contains("inbound: bridged") {
+        inbound.hangup().await?;
     }
-    wait_until(&app, deadline, &["inbound: hung up", "agent: hung up"]).await;
+    wait_until(&["inbound: hung up", "agent: hung up"]).await;
 
     // Let the last deliveries settle before printing.
     let _ = sim
-        .wait_for(|timeline| timeline.events().all(|event| event.delivery.is_final()))
+        .wait_for(|t| t.events().all(|e| e.delivery.is_final()))
         .await;
     println!("\n--- simulator timeline ---\n{}", sim.timeline());
-
-    if watch {
-        println!(
-            "the simulator's page stays at {}; press Enter to stop",
-            sim.page_url()
-        );
-        wait_for_enter().await?;
-    }
-
     sim.shutdown().await;
     server.abort();
-
-    let mut missing: Vec<String> = EXPECTED
-        .iter()
-        .filter(|step| !app.has(step))
-        .map(|step| step.to_string())
+    let steps = steps();
+    let errors = steps.iter().filter(|s| s.starts_with("(error)")).cloned();
+    let missing: Vec<String> = EXPECTED
+        .split("; ")
+        .filter(|s| !steps.contains(*s))
+        .map(String::from)
+        .chain(errors)
         .collect();
-    missing.extend(lock(&app.errors).iter().map(|err| format!("(error) {err}")));
-    Ok(missing)
-}
-
-async fn wait_for_enter() -> std::io::Result<()> {
-    tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new()))
-        .await
-        .map_err(std::io::Error::other)?
-        .map(|_| ())
-}
-
-async fn wait_until(app: &App, deadline: Instant, steps: &[&str]) {
-    while Instant::now() < deadline && !steps.iter().all(|step| app.has(step)) {
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    let (ms, missing) = (started.elapsed().as_millis(), missing.join(", "));
+    if missing.is_empty() {
+        println!("quickstart: every step happened in {ms} ms");
+        return Ok(ExitCode::SUCCESS);
     }
-}
-
-/// Verifies the delivery with the SDK, then reacts to the event.
-async fn on_webhook(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    let event = match app.client.webhooks().unwrap(&body, &headers) {
-        Ok(event) => event,
-        Err(err) => {
-            app.error(format!("webhook rejected: {err}"));
-            return StatusCode::BAD_REQUEST;
-        }
-    };
-    if let Err(err) = react(&app, event).await {
-        app.error(err.to_string());
-    }
-    StatusCode::OK
-}
-
-async fn react(app: &App, event: WebhookEvent) -> telnyx_voice::Result<()> {
-    let actions = app.client.calls().actions();
-    match event {
-        WebhookEvent::CallInitiated(event) => {
-            let payload = event.payload.unwrap_or_default();
-            let incoming = payload
-                .direction
-                .as_ref()
-                .is_some_and(|direction| direction.as_str() == "incoming");
-            if incoming {
-                app.step("inbound: ringing");
-                let id = payload.call_control_id.unwrap_or_default();
-                actions.answer(id).client_state(tag("inbound")).await?;
-            }
-        }
-        WebhookEvent::CallAnswered(event) => {
-            let payload = event.payload.unwrap_or_default();
-            let id = payload.call_control_id.clone().unwrap_or_default();
-            match label(payload.client_state.as_ref()).as_str() {
-                "outbound" => {
-                    app.step("outbound: answered");
-                    actions
-                        .speak(id, "Hello from the telnyx-voice quickstart.", VOICE)
-                        .await?;
-                }
-                "inbound" => {
-                    app.step("inbound: answered");
-                    actions
-                        .gather_using_speak(id, "Press 1 to talk to an agent.", VOICE)
-                        .maximum_digits(1)
-                        .await?;
-                }
-                _ => {}
-            }
-        }
-        WebhookEvent::CallSpeakStarted(event) => {
-            let payload = event.payload.unwrap_or_default();
-            if label(payload.client_state.as_ref()) == "outbound" {
-                app.step("outbound: greeting started");
-            }
-        }
-        WebhookEvent::CallSpeakEnded(event) => {
-            let payload = event.payload.unwrap_or_default();
-            if label(payload.client_state.as_ref()) == "outbound" {
-                app.step("outbound: greeting finished");
-                actions
-                    .hangup(payload.call_control_id.unwrap_or_default())
-                    .await?;
-            }
-        }
-        WebhookEvent::CallGatherEnded(event) => {
-            let payload = event.payload.unwrap_or_default();
-            if payload.digits.as_deref() == Some("1") {
-                app.step("inbound: pressed 1");
-                actions
-                    .transfer(payload.call_control_id.unwrap_or_default(), AGENT)
-                    .target_leg_client_state(tag("agent"))
-                    .await?;
-                app.step("inbound: transferred");
-            }
-        }
-        WebhookEvent::CallBridged(event) => {
-            let payload = event.payload.unwrap_or_default();
-            app.step(&format!(
-                "{}: bridged",
-                label(payload.client_state.as_ref())
-            ));
-        }
-        WebhookEvent::CallHangup(event) => {
-            let payload = event.payload.unwrap_or_default();
-            app.step(&format!(
-                "{}: hung up",
-                label(payload.client_state.as_ref())
-            ));
-        }
-        _ => {}
-    }
-    Ok(())
+    eprintln!("quickstart: these steps did not happen: {missing}");
+    Ok(ExitCode::FAILURE)
 }

@@ -54,6 +54,8 @@ pub use raw::RawRequest;
 pub use request::RequestOptions;
 pub use response::{Data, Page, RawResponse, Response};
 pub use retry::{RetryPolicy, MAX_RETRY_AFTER, RETRY_COUNT_HEADER};
+#[cfg(feature = "webhooks")]
+pub mod callflow;
 mod private;
 #[cfg(feature = "simulator")]
 pub mod simulator;
@@ -65,5 +67,10 @@ pub mod webhooks;
 mod generated;
 
 #[cfg(feature = "webhooks")]
+pub use callflow::{ClientState, ClientStateError};
+#[cfg(feature = "webhooks")]
 pub use generated::events::WebhookEvent;
-pub use generated::{builders, models, operations, resources};
+#[cfg(feature = "webhooks")]
+pub use generated::flow::EventFacts;
+pub use generated::handles::*;
+pub use generated::{builders, handles, models, operations, resources};

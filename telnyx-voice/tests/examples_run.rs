@@ -291,3 +291,20 @@ mod webhook_server {
         assert_eq!(lines, ["event call.answered v3:answered-1"]);
     }
 }
+
+/// Both quickstarts (call-flow layer and low-level API) run their whole story against the
+/// simulator and exit successfully.
+#[tokio::test]
+async fn both_quickstarts_complete_their_story() {
+    for name in ["quickstart", "quickstart_low_level"] {
+        let output = run_example(name, &[], "http://127.0.0.1:9").await;
+        let stdout = text(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{name} failed:\n{stdout}\n{}",
+            text(&output.stderr)
+        );
+        assert!(stdout.contains("app: agent: hung up"), "{name}:\n{stdout}");
+        assert!(stdout.contains("every step happened"), "{name}:\n{stdout}");
+    }
+}

@@ -10,7 +10,8 @@
 //!    release mode;
 //! 3. runs every measurement several times, alternating the Rust and Python
 //!    runs so background load hits them alike: webhook unwrap against bare
-//!    Ed25519 verification, `calls.actions.answer` against bare `reqwest` and
+//!    Ed25519 verification, the call-flow router against bare webhook unwrap,
+//!    `calls.actions.answer` against bare `reqwest` and
 //!    against the Python SDK, peak memory, code generation time and (full
 //!    runs only) a clean debug build of the crate;
 //! 4. prints a table of medians with min and max, writes the medians to
@@ -153,6 +154,23 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
         samples.push(
             "webhook_unwrap_cost_ratio",
             number(&webhook, "unwrap_cost_ratio")?,
+        );
+
+        // Call-flow router against bare unwrap over the same deliveries, interleaved.
+        let router = run_json(Command::new(overhead_bin).args([
+            "--mode",
+            "router",
+            "--body",
+            path_str(&body)?,
+            "--duration",
+            &duration,
+            "--warmup",
+            &warmup,
+        ]))?;
+        samples.push("router_per_s_rust", number(&router, "router_per_s")?);
+        samples.push(
+            "router_overhead_ratio",
+            number(&router, "router_overhead_ratio")?,
         );
 
         let server = run_json(Command::new(server_bin).args([
@@ -641,6 +659,14 @@ const KEYS: &[(&str, &str)] = &[
         "verified webhooks/s, axum server on all CPUs (load generator in-process)",
     ),
     (
+        "router_per_s_rust",
+        "events/s through CallRouter::handle (verify, decode, dedupe, dispatch)",
+    ),
+    (
+        "router_overhead_ratio",
+        "CallRouter per-event cost / bare webhooks().unwrap cost",
+    ),
+    (
         "requests_per_s_rust",
         "answer req/s, Rust SDK, 64 in flight",
     ),
@@ -910,6 +936,12 @@ impl Report<'_> {
             "webhook unwrap (typed) costs at most 1.2x a bare verify_strict",
             times(unwrap_cost, 3),
             judge(unwrap_cost, 1.2, true),
+        ));
+        let router_cost = m("router_overhead_ratio");
+        targets.push(Target::new(
+            "call-flow router per event costs at most 1.1x bare webhook unwrap",
+            times(router_cost, 3),
+            judge(router_cost, 1.1, true),
         ));
         let vs_python = ratio(
             m("webhook_unwrap_per_s_rust"),

@@ -198,6 +198,14 @@ pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static s
             "events.rs",
             rust_file(emit::events::emit(&api.events), &header, "events.rs")?,
         ),
+        (
+            "handles.rs",
+            rust_file(emit::handles::emit(api)?, &header, "handles.rs")?,
+        ),
+        (
+            "flow.rs",
+            rust_file(emit::flow::emit(api), &header, "flow.rs")?,
+        ),
     ])
 }
 
@@ -207,8 +215,12 @@ fn mod_rs(api: &Api) -> String {
         Some(feature) => format!("#[cfg(feature = \"{feature}\")]\npub mod events;\n"),
         None => "pub mod events;\n".to_string(),
     };
+    let flow = match &api.events_feature {
+        Some(feature) => format!("#[cfg(feature = \"{feature}\")]\npub mod flow;\n"),
+        None => "pub mod flow;\n".to_string(),
+    };
     format!(
-        "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\n{events}pub mod models;\npub mod operations;\npub mod resources;\n"
+        "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\n{events}{flow}pub mod handles;\npub mod models;\npub mod operations;\npub mod resources;\n"
     )
 }
 

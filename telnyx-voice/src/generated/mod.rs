@@ -6,6 +6,9 @@
 pub mod builders;
 #[cfg(feature = "webhooks")]
 pub mod events;
+#[cfg(feature = "webhooks")]
+pub mod flow;
+pub mod handles;
 pub mod models;
 pub mod operations;
 pub mod resources;

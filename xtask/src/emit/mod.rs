@@ -4,6 +4,8 @@ pub mod api_doc;
 pub mod conformance;
 pub mod docs;
 pub mod events;
+pub mod flow;
+pub mod handles;
 pub mod models;
 pub mod resources;
 pub mod samples;

@@ -198,12 +198,36 @@ fn builder_path(op: &Operation) -> TokenStream {
     quote!(crate::builders::#group::#name)
 }
 
+/// A method whose first argument is already known: a handle's own id (`client.call(id).answer()`).
+pub(super) struct BoundFirst {
+    /// Rust method name on the handle.
+    pub method: String,
+    /// Expression of the first argument's stored value (`self.id.clone()`).
+    pub value: TokenStream,
+    /// Doc line put before the operation's docs.
+    pub doc: String,
+}
+
 fn emit_method(api: &Api, op: &Operation) -> TokenStream {
-    let method = ident(&op.method_name);
+    method_tokens(api, op, None)
+}
+
+/// A method building the operation's request; with `bound`, the first argument comes from the
+/// handle instead of a parameter. The receiver needs a `client: Client` or `client: &Client` field.
+pub(super) fn method_tokens(api: &Api, op: &Operation, bound: Option<&BoundFirst>) -> TokenStream {
+    let method = ident(bound.map_or(&op.method_name, |b| &b.method));
     let mut params = Vec::new();
     let mut values: BTreeMap<String, TokenStream> = BTreeMap::new();
     let mut docs = operation_doc(api, op);
-    for arg in &op.arguments {
+    if let Some(b) = bound {
+        docs.splice(0..0, [b.doc.clone(), String::new()]);
+    }
+    let bound_args = usize::from(bound.is_some());
+    for (index, arg) in op.arguments.iter().enumerate() {
+        if let (0, Some(b)) = (index, bound) {
+            values.insert(target_key(&arg.target), b.value.clone());
+            continue;
+        }
         let name = ident(&arg.name);
         let (ty, value) = param_type(api, &arg.ty, &quote!(#name), true);
         params.push(quote!(#name: #ty));
@@ -215,10 +239,10 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
         };
         values.insert(target_key(&arg.target), value);
     }
-    if !op.arguments.is_empty() {
+    if op.arguments.len() > bound_args {
         docs.push(String::new());
         docs.push("Arguments:".into());
-        for arg in &op.arguments {
+        for arg in &op.arguments[bound_args..] {
             docs.push(format!("- {}", argument_doc(op, arg)));
         }
     }

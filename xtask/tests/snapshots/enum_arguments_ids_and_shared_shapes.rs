@@ -444,3 +444,289 @@ impl WebhookEvent {
         }
     }
 }
+// ===== handles.rs =====
+
+//! Handles bound to one call, conference or queue: `client.call(id).answer().await?`.
+#![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
+use crate::Client;
+impl Client {
+    /// A handle on one call: its commands as methods, without repeating the id (`client.call(id).start_recording(..)`).
+    pub fn call(&self, id: impl Into<crate::models::CallControlId>) -> CallHandle {
+        CallHandle::new(self.clone(), id)
+    }
+}
+/// One call, bound to its id: every command addressed to it, as methods taking the remaining arguments.
+///
+/// Get one with [`Client::call`](crate::Client::call) or from a webhook event ([`EventFacts::call`](crate::EventFacts::call)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it.
+#[derive(Debug, Clone)]
+pub struct CallHandle {
+    client: crate::Client,
+    id: crate::models::CallControlId,
+}
+impl CallHandle {
+    /// A handle on the call with this id, sent through `client`.
+    pub fn new(
+        client: crate::Client,
+        id: impl Into<crate::models::CallControlId>,
+    ) -> Self {
+        CallHandle {
+            client,
+            id: id.into(),
+        }
+    }
+    /// The id the handle is bound to.
+    pub fn id(&self) -> &crate::models::CallControlId {
+        &self.id
+    }
+    /// The client the handle sends through.
+    pub fn client(&self) -> &crate::Client {
+        &self.client
+    }
+    /// Same as `client.calls().actions().start_recording(id, ..)` with this call's id.
+    ///
+    /// Recording start.
+    ///
+    /// `POST /calls/{call_control_id}/actions/record_start` (operationId `StartCallRecord`).
+    ///
+    /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
+    ///
+    /// Arguments:
+    /// - `format` · [`RecordFormat`](crate::models::RecordFormat) · required
+    /// - `channels` · [`RecordChannels`](crate::models::RecordChannels) · required
+    ///
+    /// Optional parameters are set on the returned [`calls::StartRecording`](crate::builders::calls::StartRecording).
+    pub fn start_recording(
+        &self,
+        format: crate::models::RecordFormat,
+        channels: crate::models::RecordChannels,
+    ) -> crate::builders::calls::StartRecording {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::StartRecording {
+                call_control_id: self.id.clone(),
+                body: crate::models::StartRecordingRequest {
+                    format,
+                    channels,
+                    play_beep: None,
+                    command_id: None,
+                },
+            },
+        )
+    }
+    /// Same as `client.calls().actions().answer(id, ..)` with this call's id.
+    ///
+    /// `POST /calls/{call_control_id}/actions/answer` (operationId `AnswerCall`).
+    ///
+    /// Optional parameters are set on the returned [`calls::Answer`](crate::builders::calls::Answer).
+    pub fn answer(&self) -> crate::builders::calls::Answer {
+        crate::Request::new(
+            self.client.clone(),
+            crate::operations::calls::Answer {
+                call_control_id: self.id.clone(),
+                body: crate::models::AnswerCallBody {
+                    record_channels: None,
+                    record_format: None,
+                    client_state: None,
+                },
+            },
+        )
+    }
+}
+// ===== flow.rs =====
+
+//! Event facts (ids, client state, numbers, times) of every event type, and the
+//! `*_client_state_json` setters of every builder that has a client-state setter.
+#![allow(clippy::result_large_err)]
+use crate::WebhookEvent;
+/// What call-flow code reads from any event, without unwrapping its payload: ids, client
+/// state, numbers and times, each `None` when the event type or this delivery lacks it.
+///
+/// Implemented by every event type and by [`WebhookEvent`]; an
+/// [`Unknown`](WebhookEvent::Unknown) event answers the string facts from its JSON.
+/// `WebhookEvent` keeps its older inherent `call_control_id()` (a `&str`, read from unknown
+/// events too), which method syntax prefers; `EventFacts::call_control_id(&event)` or
+/// `event.facts().call_control_id()` gives the typed id.
+pub trait EventFacts {
+    /// The event's own id (`id`): the same on every redelivery of the event.
+    fn event_id(&self) -> Option<&str> {
+        None
+    }
+    /// When the event happened (`occurred_at`, ISO 8601).
+    fn occurred_at(&self) -> Option<&str> {
+        None
+    }
+    /// The call's `call_control_id`: the id commands to the call are sent with.
+    fn call_control_id(&self) -> Option<&crate::models::CallControlId> {
+        None
+    }
+    /// The call leg's id (`call_leg_id`).
+    fn call_leg_id(&self) -> Option<&str> {
+        None
+    }
+    /// The id of the session the call belongs to (`call_session_id`).
+    fn call_session_id(&self) -> Option<&str> {
+        None
+    }
+    /// The connection (`connection_id`) the call belongs to.
+    fn connection_id(&self) -> Option<&str> {
+        None
+    }
+    /// The `client_state` as received (base64); [`client_state`](Self::client_state) decodes it.
+    fn client_state_raw(&self) -> Option<&str> {
+        None
+    }
+    /// The calling number or SIP URI (`from`).
+    fn from(&self) -> Option<&str> {
+        None
+    }
+    /// The called number or SIP URI (`to`).
+    fn to(&self) -> Option<&str> {
+        None
+    }
+    /// The conference's id (`conference_id`).
+    fn conference_id(&self) -> Option<&str> {
+        None
+    }
+    /// The queue's name (`queue`).
+    fn queue_name(&self) -> Option<&str> {
+        None
+    }
+    /// Decodes the event's `client_state` (base64 of JSON, as written by
+    /// [`ClientState::encode`](crate::ClientState::encode)) into `T`.
+    fn client_state<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, crate::ClientStateError>
+    where
+        Self: Sized,
+    {
+        crate::ClientState::decode_field(self.client_state_raw())
+    }
+    /// A handle on the event's call (from [`call_control_id`](Self::call_control_id)), sending through `client`.
+    fn call(&self, client: &crate::Client) -> Option<crate::handles::CallHandle> {
+        self.call_control_id().map(|id| client.call(id))
+    }
+}
+impl crate::EventFacts for crate::models::CallRecordingSaved {
+    fn call_control_id(&self) -> Option<&crate::models::CallControlId> {
+        self.payload.as_ref()?.call_control_id.as_ref()
+    }
+}
+impl crate::EventFacts for WebhookEvent {
+    fn event_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/id"]),
+            event => event.facts().event_id(),
+        }
+    }
+    fn occurred_at(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/occurred_at", "/payload/occurred_at"])
+            }
+            event => event.facts().occurred_at(),
+        }
+    }
+    fn call_control_id(&self) -> Option<&crate::models::CallControlId> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                let _ = value;
+                None
+            }
+            event => event.facts().call_control_id(),
+        }
+    }
+    fn call_leg_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/payload/call_leg_id"]),
+            event => event.facts().call_leg_id(),
+        }
+    }
+    fn call_session_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/payload/call_session_id"])
+            }
+            event => event.facts().call_session_id(),
+        }
+    }
+    fn connection_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/payload/connection_id"])
+            }
+            event => event.facts().connection_id(),
+        }
+    }
+    fn client_state_raw(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/payload/client_state"])
+            }
+            event => event.facts().client_state_raw(),
+        }
+    }
+    fn from(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/payload/from"]),
+            event => event.facts().from(),
+        }
+    }
+    fn to(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/payload/to"]),
+            event => event.facts().to(),
+        }
+    }
+    fn conference_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/payload/conference_id"])
+            }
+            event => event.facts().conference_id(),
+        }
+    }
+    fn queue_name(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/payload/queue"]),
+            event => event.facts().queue_name(),
+        }
+    }
+}
+/// The first string at one of `paths`, inside `data` or at the top level.
+fn unknown_str<'a>(value: &'a serde_json::Value, paths: &[&str]) -> Option<&'a str> {
+    let data = value.get("data").unwrap_or(value);
+    paths.iter().find_map(|path| data.pointer(path)).and_then(serde_json::Value::as_str)
+}
+/// The facts of an event without any.
+struct NoFacts;
+impl crate::EventFacts for NoFacts {}
+impl WebhookEvent {
+    /// The event's facts, whatever its type ([`Unknown`](WebhookEvent::Unknown) events have none).
+    pub fn facts(&self) -> &dyn crate::EventFacts {
+        match self {
+            WebhookEvent::CallRecordingSaved(event) => event,
+            WebhookEvent::Unknown(_) => &NoFacts,
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallRecordingSaved {
+    const EVENT_TYPE: &'static str = "call.recording.saved";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallRecordingSaved(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::builders::calls::Answer {
+    /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
+    pub fn client_state_json<T: serde::Serialize + ?Sized>(
+        mut self,
+        value: &T,
+    ) -> Result<Self, crate::ClientStateError> {
+        self.op.body.client_state = Some(
+            crate::ClientState::encode(value)?.into_string(),
+        );
+        Ok(self)
+    }
+}

@@ -143,3 +143,201 @@ impl WebhookEvent {
         }
     }
 }
+// ===== handles.rs =====
+
+//! Handles bound to one call, conference or queue: `client.call(id).answer().await?`.
+#![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
+use crate::Client;
+impl Client {}
+// ===== flow.rs =====
+
+//! Event facts (ids, client state, numbers, times) of every event type, and the
+//! `*_client_state_json` setters of every builder that has a client-state setter.
+#![allow(clippy::result_large_err)]
+use crate::WebhookEvent;
+/// What call-flow code reads from any event, without unwrapping its payload: ids, client
+/// state, numbers and times, each `None` when the event type or this delivery lacks it.
+///
+/// Implemented by every event type and by [`WebhookEvent`]; an
+/// [`Unknown`](WebhookEvent::Unknown) event answers the string facts from its JSON.
+/// `WebhookEvent` keeps its older inherent `call_control_id()` (a `&str`, read from unknown
+/// events too), which method syntax prefers; `EventFacts::call_control_id(&event)` or
+/// `event.facts().call_control_id()` gives the typed id.
+pub trait EventFacts {
+    /// The event's own id (`id`): the same on every redelivery of the event.
+    fn event_id(&self) -> Option<&str> {
+        None
+    }
+    /// When the event happened (`occurred_at`, ISO 8601).
+    fn occurred_at(&self) -> Option<&str> {
+        None
+    }
+    /// The call's `call_control_id`: the id commands to the call are sent with.
+    fn call_control_id(&self) -> Option<&str> {
+        None
+    }
+    /// The call leg's id (`call_leg_id`).
+    fn call_leg_id(&self) -> Option<&str> {
+        None
+    }
+    /// The id of the session the call belongs to (`call_session_id`).
+    fn call_session_id(&self) -> Option<&str> {
+        None
+    }
+    /// The connection (`connection_id`) the call belongs to.
+    fn connection_id(&self) -> Option<&str> {
+        None
+    }
+    /// The `client_state` as received (base64); [`client_state`](Self::client_state) decodes it.
+    fn client_state_raw(&self) -> Option<&str> {
+        None
+    }
+    /// The calling number or SIP URI (`from`).
+    fn from(&self) -> Option<&str> {
+        None
+    }
+    /// The called number or SIP URI (`to`).
+    fn to(&self) -> Option<&str> {
+        None
+    }
+    /// The conference's id (`conference_id`).
+    fn conference_id(&self) -> Option<&str> {
+        None
+    }
+    /// The queue's name (`queue`).
+    fn queue_name(&self) -> Option<&str> {
+        None
+    }
+    /// Decodes the event's `client_state` (base64 of JSON, as written by
+    /// [`ClientState::encode`](crate::ClientState::encode)) into `T`.
+    fn client_state<T: serde::de::DeserializeOwned>(
+        &self,
+    ) -> Result<T, crate::ClientStateError>
+    where
+        Self: Sized,
+    {
+        crate::ClientState::decode_field(self.client_state_raw())
+    }
+}
+impl crate::EventFacts for crate::models::CallAnswered {
+    fn call_control_id(&self) -> Option<&str> {
+        self.payload.as_ref()?.call_control_id.as_deref()
+    }
+}
+impl crate::EventFacts for crate::models::ConferenceFloorChanged {}
+impl crate::EventFacts for WebhookEvent {
+    fn event_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/id"]),
+            event => event.facts().event_id(),
+        }
+    }
+    fn occurred_at(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/occurred_at", "/payload/occurred_at"])
+            }
+            event => event.facts().occurred_at(),
+        }
+    }
+    fn call_control_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/payload/call_control_id"])
+            }
+            event => event.facts().call_control_id(),
+        }
+    }
+    fn call_leg_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/payload/call_leg_id"]),
+            event => event.facts().call_leg_id(),
+        }
+    }
+    fn call_session_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/payload/call_session_id"])
+            }
+            event => event.facts().call_session_id(),
+        }
+    }
+    fn connection_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/payload/connection_id"])
+            }
+            event => event.facts().connection_id(),
+        }
+    }
+    fn client_state_raw(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/payload/client_state"])
+            }
+            event => event.facts().client_state_raw(),
+        }
+    }
+    fn from(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/payload/from"]),
+            event => event.facts().from(),
+        }
+    }
+    fn to(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/payload/to"]),
+            event => event.facts().to(),
+        }
+    }
+    fn conference_id(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => {
+                unknown_str(value, &["/payload/conference_id"])
+            }
+            event => event.facts().conference_id(),
+        }
+    }
+    fn queue_name(&self) -> Option<&str> {
+        match self {
+            WebhookEvent::Unknown(value) => unknown_str(value, &["/payload/queue"]),
+            event => event.facts().queue_name(),
+        }
+    }
+}
+/// The first string at one of `paths`, inside `data` or at the top level.
+fn unknown_str<'a>(value: &'a serde_json::Value, paths: &[&str]) -> Option<&'a str> {
+    let data = value.get("data").unwrap_or(value);
+    paths.iter().find_map(|path| data.pointer(path)).and_then(serde_json::Value::as_str)
+}
+/// The facts of an event without any.
+struct NoFacts;
+impl crate::EventFacts for NoFacts {}
+impl WebhookEvent {
+    /// The event's facts, whatever its type ([`Unknown`](WebhookEvent::Unknown) events have none).
+    pub fn facts(&self) -> &dyn crate::EventFacts {
+        match self {
+            WebhookEvent::CallAnswered(event) => event,
+            WebhookEvent::ConferenceFloorChanged(event) => event,
+            WebhookEvent::Unknown(_) => &NoFacts,
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::CallAnswered {
+    const EVENT_TYPE: &'static str = "call.answered";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::CallAnswered(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
+impl crate::callflow::TypedEvent for crate::models::ConferenceFloorChanged {
+    const EVENT_TYPE: &'static str = "conference.floor.changed";
+    fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
+        match event {
+            WebhookEvent::ConferenceFloorChanged(event) => Ok(event),
+            other => Err(other),
+        }
+    }
+}
