@@ -4,6 +4,7 @@ pub mod api_doc;
 pub mod conformance;
 pub mod docs;
 pub mod events;
+pub mod media;
 pub mod models;
 pub mod resources;
 pub mod samples;
