@@ -27,6 +27,7 @@ pub use operation::{Operation, PagedOperation, Request};
 pub use pagination::{PageScheme, PageStream};
 pub use request::RequestOptions;
 pub use response::{Data, Page, Response};
+pub mod media;
 mod private;
 #[cfg(feature = "simulator")]
 pub mod simulator;
