@@ -35,6 +35,7 @@
 //! # }
 //! ```
 
+mod media;
 mod routes;
 mod script;
 mod state;
@@ -51,6 +52,7 @@ use ed25519_dalek::SigningKey;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
+pub use media::{StreamAudio, StreamReport, Talk};
 pub use script::{FarEnd, Pickup};
 pub use state::CallState;
 pub use timeline::{AttemptOutcome, Delivery, Entry, EntryKind, EventRecord, Timeline};

@@ -197,6 +197,7 @@ fn command_result(outcome: Outcome, id: &str) -> Response {
 async fn dial(State(shared): AppState, body: Bytes) -> Result<Response, Failure> {
     let request: models::CallRequest = decode(&body)?;
     let call = shared.dial(request)?;
+    super::media::on_command(&shared, call.call_control_id.as_str(), &body);
     let note = Note {
         call_control_id: Some(call.call_control_id.to_string()),
         duplicate: false,
@@ -247,6 +248,7 @@ async fn call_action(
                 &meta(&req.command_id, &req.client_state),
                 req.webhook_url,
             )?;
+            if outcome == Outcome::Done { super::media::on_command(&shared, &id, &body); }
             let response = ok(
                 models::CallControlCommandResultWithRecordingId {
                     recording_id: None,
@@ -258,6 +260,14 @@ async fn call_action(
                 },
             );
             return Ok(response);
+        }
+        "streaming_start" => {
+            super::media::on_command(&shared, &id, &body);
+            Outcome::Done
+        }
+        "streaming_stop" => {
+            super::media::stop(&id);
+            Outcome::Done
         }
         "hangup" => {
             let req: models::HangupRequest = decode(&body)?;

@@ -38,6 +38,8 @@ pub struct FarEnd {
     pub digits: Option<String>,
     /// Hang up on its own this long after the call is answered.
     pub hangup_after: Option<Duration>,
+    /// What the far end says into a media stream before pressing its keys.
+    pub talk: Option<super::media::Talk>,
 }
 
 impl Default for FarEnd {
@@ -53,6 +55,7 @@ impl FarEnd {
             pickup: Pickup::After(delay),
             digits: None,
             hangup_after: None,
+            talk: None,
         }
     }
 
@@ -75,6 +78,13 @@ impl FarEnd {
     /// Sets the keys pressed whenever the app gathers input.
     pub fn press(mut self, digits: impl Into<String>) -> Self {
         self.digits = Some(digits.into());
+        self
+    }
+
+    /// Says `audio` for `duration` into the call's media stream, then presses the keys of
+    /// [`FarEnd::press`] (as `dtmf` frames).
+    pub fn talk(mut self, audio: super::media::StreamAudio, duration: Duration) -> Self {
+        self.talk = Some(super::media::Talk { audio, duration });
         self
     }
 

@@ -308,6 +308,24 @@ impl Shared {
         tasks.push(handle.abort_handle());
     }
 
+    /// Media streams (`media.rs`): a task to abort at shutdown.
+    pub(crate) fn track_task(&self, task: AbortHandle) {
+        lock(&self.tasks).push(task);
+    }
+
+    /// Media streams (`media.rs`): reads a leg.
+    pub(crate) fn with_leg<R>(&self, id: &str, f: impl FnOnce(&Leg) -> R) -> Option<R> {
+        self.world().calls.get(id).map(f)
+    }
+
+    /// Media streams (`media.rs`): emits an event about a leg.
+    pub(crate) fn emit_on(&self, id: &str, event: impl FnOnce(&Leg) -> Option<WebhookEvent>) {
+        let world = self.world();
+        if let Some(leg) = world.calls.get(id) {
+            self.emit(leg, event(leg));
+        }
+    }
+
     pub fn abort_tasks(&self) {
         for task in lock(&self.tasks).drain(..) {
             task.abort();
@@ -591,6 +609,7 @@ impl Shared {
         leg.media_generation += 1;
         let peer = leg.peer.take();
         self.emit(leg, webhooks::hangup(leg, cause, source));
+        super::media::stop(id);
         for queue in world.queues.values_mut() {
             queue.retain(|member| member != id);
         }

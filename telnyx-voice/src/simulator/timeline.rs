@@ -54,6 +54,13 @@ pub enum EntryKind {
         /// How delivery went so far.
         delivery: Delivery,
     },
+    /// Something on a call's media stream (connected, keys pressed, marks, clears, summary).
+    Stream {
+        /// The call the stream belongs to.
+        call_control_id: String,
+        /// What happened.
+        detail: String,
+    },
     /// One try at POSTing an event to its webhook URL.
     Attempt {
         /// The `id` of the event being delivered.
@@ -225,6 +232,10 @@ impl fmt::Display for Timeline {
                     let call = call_control_id.as_deref().unwrap_or("-");
                     write!(f, "event   {event_type} {call} [{delivery:?}]")?;
                 }
+                EntryKind::Stream {
+                    call_control_id,
+                    detail,
+                } => write!(f, "stream  {call_control_id} {detail}")?,
                 EntryKind::Attempt {
                     event_type,
                     attempt,
