@@ -291,3 +291,20 @@ mod webhook_server {
         assert_eq!(lines, ["event call.answered v3:answered-1"]);
     }
 }
+
+/// The echo agent against the simulator: a real media stream over 127.0.0.1, both directions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn echo_agent_echoes_the_caller_and_hangs_up_on_hash() {
+    let out = run_example("echo_agent", &[], "http://127.0.0.1:9").await;
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "echo_agent failed: {:?}\nstdout: {stdout}\nstderr: {}",
+        out.status,
+        text(&out.stderr)
+    );
+    assert!(stdout.contains("every step happened"), "{stdout}");
+    assert!(stdout.contains("app: pressed #"), "{stdout}");
+    assert!(stdout.contains("event   streaming.stopped"), "{stdout}");
+    assert!(stdout.contains("app sent 1.00 s of audio"), "{stdout}");
+}
