@@ -20,7 +20,10 @@ use std::time::{Duration, Instant};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use telnyx_voice::media::{decode_inbound, encode_outbound, InboundFrame, MediaEvent, MediaStreamConfig, MediaStreamUpgrade, OutboundFrame};
+use telnyx_voice::media::{
+    decode_inbound, encode_outbound, InboundFrame, MediaEvent, MediaStreamConfig,
+    MediaStreamUpgrade, OutboundFrame,
+};
 use telnyx_voice::models::StreamBidirectionalMode;
 use telnyx_voice::simulator::{SimConfig, Simulator};
 
@@ -44,7 +47,9 @@ fn main() {
         match arg.as_str() {
             "--mode" => options.mode = value(),
             "--streams" => options.streams = value().parse().unwrap_or(500),
-            "--duration" => options.duration = Duration::from_secs_f64(value().parse().unwrap_or(3.0)),
+            "--duration" => {
+                options.duration = Duration::from_secs_f64(value().parse().unwrap_or(3.0))
+            }
             "--warmup" => options.warmup = Duration::from_secs_f64(value().parse().unwrap_or(0.5)),
             "--bench" => {}
             other => {
@@ -85,7 +90,9 @@ fn decode(options: &Options) -> String {
         while started.elapsed() < window {
             for _ in 0..256 {
                 let frame = decode_inbound(std::hint::black_box(&text)).expect("decodes");
-                let InboundFrame::MediaFrame(media) = frame else { panic!("not media") };
+                let InboundFrame::MediaFrame(media) = frame else {
+                    panic!("not media")
+                };
                 let audio = media.media.audio().expect("base64");
                 if echo {
                     std::hint::black_box(encode_outbound(&OutboundFrame::media(&audio)));
@@ -96,7 +103,11 @@ fn decode(options: &Options) -> String {
             }
         }
         let cpu = thread_cpu().saturating_sub(cpu);
-        let cpu = if cpu.is_zero() { started.elapsed() } else { cpu };
+        let cpu = if cpu.is_zero() {
+            started.elapsed()
+        } else {
+            cpu
+        };
         (frames, started.elapsed(), cpu)
     };
     run(options.warmup, true);
@@ -116,22 +127,28 @@ fn streams(options: &Options) -> String {
     let (cpu_tx, cpu_rx) = std::sync::mpsc::channel::<std::sync::mpsc::Sender<Duration>>();
     let agent_echoed = echoed.clone();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             addr_tx.send(listener.local_addr().unwrap()).unwrap();
             let route = move |upgrade: MediaStreamUpgrade| {
                 let echoed = agent_echoed.clone();
                 async move {
-                    let response: Response = upgrade.on_stream(MediaStreamConfig::default(), move |mut stream| async move {
-                        while let Some(event) = stream.events.next().await {
-                            if let Ok(MediaEvent::Audio(chunk)) = event {
-                                if stream.sender.send_audio(&chunk.audio).await.is_ok() {
-                                    echoed.fetch_add(1, Ordering::Relaxed);
+                    let response: Response = upgrade.on_stream(
+                        MediaStreamConfig::default(),
+                        move |mut stream| async move {
+                            while let Some(event) = stream.events.next().await {
+                                if let Ok(MediaEvent::Audio(chunk)) = event {
+                                    if stream.sender.send_audio(&chunk.audio).await.is_ok() {
+                                        echoed.fetch_add(1, Ordering::Relaxed);
+                                    }
                                 }
                             }
-                        }
-                    });
+                        },
+                    );
                     response
                 }
             };
@@ -159,7 +176,11 @@ fn streams(options: &Options) -> String {
     };
 
     // The load generator: the simulator and the dialing client on another thread.
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let sent_before;
     let (window, cpu, echoed_in_window, sent_in_window) = runtime.block_on(async {
         let sim = Simulator::start(SimConfig::new()).await.unwrap();
@@ -177,7 +198,11 @@ fn streams(options: &Options) -> String {
         }
         tokio::time::sleep(options.warmup.max(Duration::from_millis(500))).await;
         let sent = |calls: &[String]| -> u64 {
-            calls.iter().filter_map(|c| sim.stream_report(c)).map(|r| r.frames_sent).sum()
+            calls
+                .iter()
+                .filter_map(|c| sim.stream_report(c))
+                .map(|r| r.frames_sent)
+                .sum()
         };
         sent_before = sent(&calls);
         let echoed_before = echoed.load(Ordering::Relaxed);
@@ -188,7 +213,11 @@ fn streams(options: &Options) -> String {
         let window = started.elapsed();
         let echoed_now = echoed.load(Ordering::Relaxed) - echoed_before;
         let sent_now = sent(&calls) - sent_before;
-        let connected = calls.iter().filter_map(|c| sim.stream_report(c)).filter(|r| r.connected).count();
+        let connected = calls
+            .iter()
+            .filter_map(|c| sim.stream_report(c))
+            .filter(|r| r.connected)
+            .count();
         assert_eq!(connected, options.streams, "every stream connected");
         (window, cpu, echoed_now, sent_now)
     });

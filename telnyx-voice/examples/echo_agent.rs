@@ -25,9 +25,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use telnyx_voice::media::{
-    MediaEvent, MediaStream, MediaStreamConfig, MediaStreamUpgrade,
-};
+use telnyx_voice::media::{MediaEvent, MediaStream, MediaStreamConfig, MediaStreamUpgrade};
 use telnyx_voice::models::{StreamBidirectionalCodec, StreamBidirectionalMode};
 use telnyx_voice::simulator::{FarEnd, SimConfig, Simulator, StreamAudio};
 use telnyx_voice::{Client, WebhookEvent};
@@ -74,7 +72,9 @@ impl App {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[tokio::main]
@@ -85,7 +85,10 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(missing) => {
-            eprintln!("echo_agent: these steps did not happen: {}", missing.join(", "));
+            eprintln!(
+                "echo_agent: these steps did not happen: {}",
+                missing.join(", ")
+            );
             ExitCode::FAILURE
         }
         Err(err) => {
@@ -195,13 +198,20 @@ async fn on_webhook(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
 }
 
 async fn on_stream(State(app): State<Arc<App>>, upgrade: MediaStreamUpgrade) -> Response {
-    upgrade.on_stream(MediaStreamConfig::default(), move |stream| echo(app, stream))
+    upgrade.on_stream(MediaStreamConfig::default(), move |stream| {
+        echo(app, stream)
+    })
 }
 
 /// Echoes every audio chunk, marks each half second of echoed audio, hangs up on `#`.
 async fn echo(app: Arc<App>, mut stream: MediaStream) {
     app.step("stream start");
-    let call = stream.start.start.call_control_id.clone().unwrap_or_default();
+    let call = stream
+        .start
+        .start
+        .call_control_id
+        .clone()
+        .unwrap_or_default();
     let mut echoed = 0u64;
     while let Some(event) = stream.events.next().await {
         match event {
@@ -215,7 +225,10 @@ async fn echo(app: Arc<App>, mut stream: MediaStream) {
                     app.step("first audio echoed");
                 }
                 if echoed % 25 == 0 {
-                    let _ = stream.sender.mark(format!("echoed-{}ms", echoed * 20)).await;
+                    let _ = stream
+                        .sender
+                        .mark(format!("echoed-{}ms", echoed * 20))
+                        .await;
                 }
             }
             Ok(MediaEvent::Mark(mark)) => {
@@ -235,5 +248,8 @@ async fn echo(app: Arc<App>, mut stream: MediaStream) {
             Err(err) => app.error(format!("bad frame: {err}")),
         }
     }
-    println!("          echoed {echoed} chunks ({} dropped)", stream.dropped_frames());
+    println!(
+        "          echoed {echoed} chunks ({} dropped)",
+        stream.dropped_frames()
+    );
 }

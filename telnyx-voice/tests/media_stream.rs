@@ -207,7 +207,9 @@ async fn a_refused_stream_url_is_reported_as_streaming_failed() {
     };
     let sim = Simulator::start(SimConfig::new()).await.unwrap();
     let client = sim.client().unwrap();
-    let call = sim.inbound_call("+15550003001", "+15550003000", "conn").await;
+    let call = sim
+        .inbound_call("+15550003001", "+15550003000", "conn")
+        .await;
     client
         .calls()
         .actions()

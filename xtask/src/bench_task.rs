@@ -43,6 +43,9 @@ const CONCURRENCY: usize = 64;
 /// Keep-alive connections loading the axum webhook server.
 const SERVER_CONNECTIONS: usize = 32;
 
+/// Concurrent 8 kHz echo streams the media bench runs against one agent core (the target).
+const MEDIA_STREAMS: &str = "500";
+
 /// How much work each run does.
 struct Plan {
     quick: bool,
@@ -252,6 +255,51 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
         samples.push("peak_rss_mb_python", number(&py_requests, "peak_rss_mb")?);
     }
     drop(stub);
+
+    println!("xtask bench: media streams");
+    let media_bin = cargo_build_executables(
+        repo_root,
+        &[
+            "--release",
+            "-p",
+            "telnyx-voice",
+            "--features",
+            "simulator",
+            "--bench",
+            "media_stream",
+        ],
+        &["media_stream"],
+    )?
+    .remove(0);
+    for _ in 0..plan.repeats {
+        let decode = run_json(Command::new(&media_bin).args([
+            "--mode",
+            "decode",
+            "--duration",
+            &duration,
+            "--warmup",
+            &warmup,
+        ]))?;
+        let streams = run_json(Command::new(&media_bin).args([
+            "--mode",
+            "streams",
+            "--streams",
+            MEDIA_STREAMS,
+            "--duration",
+            &duration,
+            "--warmup",
+            &warmup,
+        ]))?;
+        for (json, key) in [
+            (&decode, "media_frames_decoded_per_s"),
+            (&decode, "media_audio_s_per_cpu_s"),
+            (&streams, "media_agent_cpu_fraction"),
+            (&streams, "media_echo_ratio"),
+            (&streams, "media_streams_per_core"),
+        ] {
+            samples.push(key, number(json, key)?);
+        }
+    }
 
     println!("xtask bench: code generation");
     for _ in 0..plan.repeats {
@@ -688,6 +736,23 @@ const KEYS: &[(&str, &str)] = &[
         "peak_rss_mb_python",
         "peak RSS MiB, Python bench process (requests)",
     ),
+    (
+        "media_frames_decoded_per_s",
+        "media frames decoded/s, one stream, one thread (JSON + base64)",
+    ),
+    (
+        "media_audio_s_per_cpu_s",
+        "audio s handled per CPU s, one stream (decode + echo encode)",
+    ),
+    (
+        "media_agent_cpu_fraction",
+        "echo agent CPU share of one core, 500 streams (simulator load)",
+    ),
+    ("media_echo_ratio", "share of frames echoed, 500 streams"),
+    (
+        "media_streams_per_core",
+        "8 kHz echo streams one core carries (500 / CPU share)",
+    ),
     ("codegen_voice_s", "codegen, voice surface, s"),
     ("codegen_voice_read_ms", "  stage read + sha256, ms"),
     (
@@ -956,6 +1021,18 @@ impl Report<'_> {
              Python sequential sync)",
             times(vs_python, 1),
             judge(vs_python, 10.0, false),
+        ));
+        // 500 streams are carried when the agent keeps up (echoes nearly every frame) on less
+        // than one core.
+        let streams = match (m("media_echo_ratio"), m("media_streams_per_core")) {
+            (Some(echo), Some(per_core)) if echo >= 0.99 => Some(per_core),
+            (Some(_), Some(_)) => Some(0.0),
+            _ => None,
+        };
+        targets.push(Target::new(
+            "at least 500 concurrent 8 kHz echo streams on one core (simulator as load)",
+            streams.map_or("n/a".to_owned(), |s| format!("{s:.0} streams")),
+            judge(streams, 500.0, false),
         ));
         let voice = m("codegen_voice_s");
         targets.push(Target::new(

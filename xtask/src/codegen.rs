@@ -105,7 +105,11 @@ pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
         }
     })?);
     // The media-stream frames, from our own schema file (spec/media-stream.yaml).
-    let media_dir = if options.all { "src/generated" } else { VOICE_GENERATED };
+    let media_dir = if options.all {
+        "src/generated"
+    } else {
+        VOICE_GENERATED
+    };
     files.insert(
         Path::new(media_dir).join(emit::media::MEDIA_FILE),
         timings.time("media frames", || emit::media::render(root))?,

@@ -186,6 +186,9 @@ mod tests {
             encode_outbound(&OutboundFrame::mark("m1")),
             r#"{"mark":{"name":"m1"},"event":"mark"}"#
         );
-        assert_eq!(encode_outbound(&OutboundFrame::clear()), r#"{"event":"clear"}"#);
+        assert_eq!(
+            encode_outbound(&OutboundFrame::clear()),
+            r#"{"event":"clear"}"#
+        );
     }
 }

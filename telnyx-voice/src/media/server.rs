@@ -29,9 +29,7 @@ use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 
-use super::frames::{
-    DtmfFrame, ErrorFrame, MarkFrame, MediaTrack, StartFrame, StopFrame,
-};
+use super::frames::{DtmfFrame, ErrorFrame, MarkFrame, MediaTrack, StartFrame, StopFrame};
 use super::{decode_inbound, encode_outbound, InboundFrame, MediaError, OutboundFrame};
 
 /// The header Telnyx sends the stream auth token in (besides `Authorization: Bearer`).
@@ -169,7 +167,10 @@ impl MediaStreamUpgrade {
     {
         if let Some(token) = &config.auth_token {
             if !self.has_token(token) {
-                return (StatusCode::UNAUTHORIZED, "missing or wrong stream auth token")
+                return (
+                    StatusCode::UNAUTHORIZED,
+                    "missing or wrong stream auth token",
+                )
                     .into_response();
             }
         }

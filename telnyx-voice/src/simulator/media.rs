@@ -67,12 +67,9 @@ impl StreamAudio {
         let mut format_ok = false;
         while at + 8 <= bytes.len() {
             let id = &bytes[at..at + 4];
-            let size = u32::from_le_bytes([
-                bytes[at + 4],
-                bytes[at + 5],
-                bytes[at + 6],
-                bytes[at + 7],
-            ]) as usize;
+            let size =
+                u32::from_le_bytes([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]])
+                    as usize;
             let body = bytes
                 .get(at + 8..at + 8 + size)
                 .ok_or("truncated WAV chunk")?;
@@ -107,9 +104,13 @@ impl StreamAudio {
 
     fn frame(&self, offset: u64) -> Vec<i16> {
         match self {
-            StreamAudio::Tone { hz, amplitude } => {
-                g711::tone(f64::from(*hz), SAMPLE_RATE, offset, FRAME_SAMPLES, *amplitude)
-            }
+            StreamAudio::Tone { hz, amplitude } => g711::tone(
+                f64::from(*hz),
+                SAMPLE_RATE,
+                offset,
+                FRAME_SAMPLES,
+                *amplitude,
+            ),
             StreamAudio::Samples(samples) if !samples.is_empty() => (0..FRAME_SAMPLES as u64)
                 .map(|i| samples[((offset + i) % samples.len() as u64) as usize])
                 .collect(),
@@ -198,9 +199,9 @@ pub(crate) fn on_command(shared: &Arc<Shared>, id: &str, body: &[u8]) {
     let Some(params) = StreamParams::from_body(body) else {
         return;
     };
-    let Some((talk, digits)) =
-        shared.with_leg(id, |leg| (leg.far_end.talk.clone(), leg.far_end.digits.clone()))
-    else {
+    let Some((talk, digits)) = shared.with_leg(id, |leg| {
+        (leg.far_end.talk.clone(), leg.far_end.digits.clone())
+    }) else {
         return;
     };
     let (control, rx) = mpsc::unbounded_channel();
@@ -253,7 +254,14 @@ impl Simulator {
     }
 }
 
-fn streaming_event(shared: &Shared, id: &str, event_type: &str, url: &str, stream_id: &str, failure: Option<&str>) {
+fn streaming_event(
+    shared: &Shared,
+    id: &str,
+    event_type: &str,
+    url: &str,
+    stream_id: &str,
+    failure: Option<&str>,
+) {
     shared.emit_on(id, |leg| {
         let mut payload = json!({
             "call_control_id": leg.call_control_id,
@@ -301,7 +309,14 @@ async fn run(
     let mut request = match params.url.as_str().into_client_request() {
         Ok(request) => request,
         Err(error) => {
-            fail(&shared, &id, &params.url, &stream_id, &error.to_string(), &report);
+            fail(
+                &shared,
+                &id,
+                &params.url,
+                &stream_id,
+                &error.to_string(),
+                &report,
+            );
             return;
         }
     };
@@ -318,13 +333,27 @@ async fn run(
     let socket = match tokio_tungstenite::connect_async(request).await {
         Ok((socket, _)) => socket,
         Err(error) => {
-            fail(&shared, &id, &params.url, &stream_id, &error.to_string(), &report);
+            fail(
+                &shared,
+                &id,
+                &params.url,
+                &stream_id,
+                &error.to_string(),
+                &report,
+            );
             return;
         }
     };
     lock(&report).connected = true;
     note(&shared, &id, format!("stream connected to {}", params.url));
-    streaming_event(&shared, &id, "streaming.started", &params.url, &stream_id, None);
+    streaming_event(
+        &shared,
+        &id,
+        "streaming.started",
+        &params.url,
+        &stream_id,
+        None,
+    );
     let (mut sink, mut source) = socket.split();
     let start = shared
         .with_leg(&id, |leg| frames::StartMetadata {
@@ -355,7 +384,11 @@ async fn run(
         }),
     ];
     for frame in &first {
-        if sink.send(Message::Text(encode_inbound(frame).into())).await.is_err() {
+        if sink
+            .send(Message::Text(encode_inbound(frame).into()))
+            .await
+            .is_err()
+        {
             break;
         }
     }
@@ -464,7 +497,14 @@ async fn run(
         )
     };
     note(&shared, &id, summary);
-    streaming_event(&shared, &id, "streaming.stopped", &params.url, &stream_id, None);
+    streaming_event(
+        &shared,
+        &id,
+        "streaming.stopped",
+        &params.url,
+        &stream_id,
+        None,
+    );
 }
 
 fn fail(
@@ -512,11 +552,16 @@ fn app_frame(
                 Ok(audio) if bidirectional => {
                     let mut r = lock(report);
                     r.app_frames += 1;
-                    r.app_audio += Duration::from_secs_f64(audio.len() as f64 / f64::from(SAMPLE_RATE));
+                    r.app_audio +=
+                        Duration::from_secs_f64(audio.len() as f64 / f64::from(SAMPLE_RATE));
                 }
                 Ok(_) => {
                     lock(report).bad_frames += 1;
-                    note(shared, id, "app sent media on a stream that is not bidirectional".into());
+                    note(
+                        shared,
+                        id,
+                        "app sent media on a stream that is not bidirectional".into(),
+                    );
                 }
                 Err(error) => {
                     lock(report).bad_frames += 1;
@@ -527,7 +572,11 @@ fn app_frame(
         }
         Ok(OutboundFrame::MarkFrame(frame)) => {
             lock(report).marks.push(frame.mark.name.clone());
-            note(shared, id, format!("app mark {:?} (echoed)", frame.mark.name));
+            note(
+                shared,
+                id,
+                format!("app mark {:?} (echoed)", frame.mark.name),
+            );
             *sequence += 1;
             vec![InboundFrame::MarkFrame(frames::MarkFrame {
                 sequence_number: Some(sequence.to_string()),

@@ -248,7 +248,9 @@ async fn call_action(
                 &meta(&req.command_id, &req.client_state),
                 req.webhook_url,
             )?;
-            if outcome == Outcome::Done { super::media::on_command(&shared, &id, &body); }
+            if outcome == Outcome::Done {
+                super::media::on_command(&shared, &id, &body);
+            }
             let response = ok(
                 models::CallControlCommandResultWithRecordingId {
                     recording_id: None,

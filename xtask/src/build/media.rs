@@ -77,7 +77,15 @@ mod tests {
             .collect();
         assert_eq!(
             tags,
-            ["connected", "start", "media", "dtmf", "mark", "error", "stop"]
+            [
+                "connected",
+                "start",
+                "media",
+                "dtmf",
+                "mark",
+                "error",
+                "stop"
+            ]
         );
         let Some(Model::Union(outbound)) = models.get("OutboundFrame") else {
             panic!("no OutboundFrame union");

@@ -42,7 +42,10 @@ pub fn render(root: &Path) -> GenResult<String> {
 
 /// Tokens of the frames module.
 pub fn emit(models: &std::collections::BTreeMap<String, Model>) -> TokenStream {
-    let body = rebase(without_inner_docs(super::models::emit(models, DocsMode::Facts)));
+    let body = rebase(without_inner_docs(super::models::emit(
+        models,
+        DocsMode::Facts,
+    )));
     let helpers = FRAME_UNIONS.iter().filter_map(|name| {
         let Some(Model::Union(union)) = models.get(*name) else {
             return None;
@@ -150,14 +153,23 @@ mod tests {
     fn model_paths_are_rebased() {
         let out = rebase(quote!(pub x: Vec<crate::models::MediaChunk>, y: crate::private::Z));
         let text = out.to_string();
-        assert!(text.contains("crate :: media :: frames :: MediaChunk"), "{text}");
+        assert!(
+            text.contains("crate :: media :: frames :: MediaChunk"),
+            "{text}"
+        );
         assert!(text.contains("crate :: private :: Z"), "{text}");
     }
 
     #[test]
     fn inner_attributes_are_dropped() {
         let out = without_inner_docs(quote!(#![doc = "x"] #![allow(a)] pub struct A;));
-        assert_eq!(out.to_string(), quote!(pub struct A;).to_string());
+        assert_eq!(
+            out.to_string(),
+            quote!(
+                pub struct A;
+            )
+            .to_string()
+        );
     }
 
     #[test]
