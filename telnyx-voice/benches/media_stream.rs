@@ -181,7 +181,6 @@ fn streams(options: &Options) -> String {
         .enable_all()
         .build()
         .unwrap();
-    let sent_before;
     let (window, cpu, echoed_in_window, sent_in_window) = runtime.block_on(async {
         let sim = Simulator::start(SimConfig::new()).await.unwrap();
         let client = sim.client().unwrap();
@@ -204,7 +203,7 @@ fn streams(options: &Options) -> String {
                 .map(|r| r.frames_sent)
                 .sum()
         };
-        sent_before = sent(&calls);
+        let sent_before = sent(&calls);
         let echoed_before = echoed.load(Ordering::Relaxed);
         let cpu_before = agent_cpu();
         let started = Instant::now();
