@@ -295,6 +295,7 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
             (&decode, "media_audio_s_per_cpu_s"),
             (&streams, "media_agent_cpu_fraction"),
             (&streams, "media_echo_ratio"),
+            (&streams, "media_frames_sent_per_s"),
             (&streams, "media_streams_per_core"),
         ] {
             samples.push(key, number(json, key)?);
@@ -750,8 +751,12 @@ const KEYS: &[(&str, &str)] = &[
     ),
     ("media_echo_ratio", "share of frames echoed, 500 streams"),
     (
+        "media_frames_sent_per_s",
+        "frames/s the simulator sent, 500 streams (25000 when it keeps up)",
+    ),
+    (
         "media_streams_per_core",
-        "8 kHz echo streams one core carries (500 / CPU share)",
+        "8 kHz echo streams one core carries (echoed frames/s / 50 / CPU share)",
     ),
     ("codegen_voice_s", "codegen, voice surface, s"),
     ("codegen_voice_read_ms", "  stage read + sha256, ms"),
@@ -1022,10 +1027,10 @@ impl Report<'_> {
             times(vs_python, 1),
             judge(vs_python, 10.0, false),
         ));
-        // 500 streams are carried when the agent keeps up (echoes nearly every frame) on less
-        // than one core.
+        // Streams one core carries at the measured agent cost per echoed frame, counted only
+        // when the agent kept up (echoed at least 95% of what was sent in the window).
         let streams = match (m("media_echo_ratio"), m("media_streams_per_core")) {
-            (Some(echo), Some(per_core)) if echo >= 0.99 => Some(per_core),
+            (Some(echo), Some(per_core)) if echo >= 0.95 => Some(per_core),
             (Some(_), Some(_)) => Some(0.0),
             _ => None,
         };
