@@ -5,7 +5,11 @@
 //!
 //! Frames and `event` names this version does not know arrive as `Unknown` with their JSON;
 //! fields it does not know are ignored.
-#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::doc_lazy_continuation,
+    rustdoc::redundant_explicit_links
+)]
 use serde::{Deserialize, Serialize};
 /// Drop the audio queued for playing (schema `ClearFrame`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -80,7 +80,7 @@ pub fn emit(models: &std::collections::BTreeMap<String, Model>) -> TokenStream {
         //!
         //! Frames and `event` names this version does not know arrive as `Unknown` with their JSON;
         //! fields it does not know are ignored.
-        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
+        #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, rustdoc::redundant_explicit_links)]
         #body
         #(#helpers)*
     }
