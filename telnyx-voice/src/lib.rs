@@ -56,6 +56,7 @@ pub use response::{Data, Page, RawResponse, Response};
 pub use retry::{RetryPolicy, MAX_RETRY_AFTER, RETRY_COUNT_HEADER};
 #[cfg(feature = "webhooks")]
 pub mod callflow;
+pub mod media;
 mod private;
 #[cfg(feature = "simulator")]
 pub mod simulator;

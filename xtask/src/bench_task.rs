@@ -271,6 +271,30 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
     }
     drop(stub);
 
+    println!("xtask bench: media streams");
+    let media_bin = cargo_build_executables(
+        repo_root,
+        &["--release", "-p", "telnyx-voice", "--bench", "media_stream"],
+        &["media_stream"],
+    )?
+    .remove(0);
+    for _ in 0..plan.repeats {
+        let decode = run_json(Command::new(&media_bin).args([
+            "--mode",
+            "decode",
+            "--duration",
+            &duration,
+            "--warmup",
+            &warmup,
+        ]))?;
+        for (json, key) in [
+            (&decode, "media_frames_decoded_per_s"),
+            (&decode, "media_audio_s_per_cpu_s"),
+        ] {
+            samples.push(key, number(json, key)?);
+        }
+    }
+
     println!("xtask bench: code generation");
     for _ in 0..plan.repeats {
         for (surface, all) in [("voice", false), ("all", true)] {
@@ -713,6 +737,14 @@ const KEYS: &[(&str, &str)] = &[
     (
         "peak_rss_mb_python",
         "peak RSS MiB, Python bench process (requests)",
+    ),
+    (
+        "media_frames_decoded_per_s",
+        "media frames decoded/s, one stream, one thread (JSON + base64)",
+    ),
+    (
+        "media_audio_s_per_cpu_s",
+        "audio s handled per CPU s, one stream (decode + echo encode)",
     ),
     ("codegen_voice_s", "codegen, voice surface, s"),
     ("codegen_voice_read_ms", "  stage read + sha256, ms"),

@@ -104,6 +104,16 @@ pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
             voice_files(&api, options.docs, &template)
         }
     })?);
+    // The media-stream frames, from our own schema file (spec/media-stream.yaml).
+    let media_dir = if options.all {
+        "src/generated"
+    } else {
+        VOICE_GENERATED
+    };
+    files.insert(
+        Path::new(media_dir).join(emit::media::MEDIA_FILE),
+        timings.time("media frames", || emit::media::render(root))?,
+    );
 
     let out_root = options.out.clone().unwrap_or_else(|| root.to_path_buf());
     let code = if options.check {
@@ -297,6 +307,10 @@ pub fn standalone_crate(
     for (name, text) in generated_sources(api, mode)? {
         files.insert(Path::new("src/generated").join(name), text);
     }
+    files.insert(
+        Path::new("src/generated").join(emit::media::MEDIA_FILE),
+        emit::media::render(root)?,
+    );
     let manifest_path = root.join("telnyx-voice/Cargo.toml");
     let manifest = std::fs::read_to_string(&manifest_path)
         .map_err(|e| GenError::msg(e.to_string()).in_file(&manifest_path))?;

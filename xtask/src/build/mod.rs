@@ -3,6 +3,7 @@
 mod arguments;
 mod dedup;
 mod event;
+pub mod media;
 mod operation;
 mod recursion;
 mod rename;

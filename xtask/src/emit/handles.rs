@@ -238,6 +238,7 @@ mod tests {
 
     fn op(id: &str, path: &[PathPart], first_arg_path: bool) -> Operation {
         Operation {
+            feature: None,
             operation_id: id.into(),
             title: None,
             method: HttpMethod::Post,

@@ -6,6 +6,7 @@ pub mod docs;
 pub mod events;
 pub mod flow;
 pub mod handles;
+pub mod media;
 pub mod models;
 pub mod resources;
 pub mod samples;
