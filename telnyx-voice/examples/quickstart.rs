@@ -115,6 +115,8 @@ async fn hung_up(_: CallHangup, _: CallHandle, leg: Leg) -> HandlerResult {
 
 #[tokio::main]
 async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
+    // `--watch`: wait for Enter before and after the story, to follow it on the simulator's page.
+    let watch = std::env::args().nth(1).as_deref() == Some("--watch");
     let started = Instant::now();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let webhook_url = format!("http://{}/webhooks", listener.local_addr()?);
@@ -127,6 +129,7 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     )
     .await?;
     println!("simulator: {}", sim.base_url());
+    println!("page: {}", sim.page_url());
     let client = sim.client()?; // configured as for production, pointed at the simulator
     let router = CallRouter::new(client.clone())
         .on(initiated)
@@ -142,6 +145,13 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
         });
     let app = router.into_axum("/webhooks");
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    if watch {
+        println!(
+            "open {} to watch the call flow; press Enter to start",
+            sim.page_url()
+        );
+        wait_for_enter().await?;
+    }
     let deadline = Instant::now() + Duration::from_secs(8);
     let wait_until = |want: &'static [&'static str]| async move {
         while Instant::now() < deadline && !want.iter().all(|s| steps().contains(*s)) {
@@ -168,6 +178,13 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
         .wait_for(|t| t.events().all(|e| e.delivery.is_final()))
         .await;
     println!("\n--- simulator timeline ---\n{}", sim.timeline());
+    if watch {
+        println!(
+            "the simulator's page stays at {}; press Enter to stop",
+            sim.page_url()
+        );
+        wait_for_enter().await?;
+    }
     sim.shutdown().await;
     server.abort();
     let steps = steps();
@@ -185,4 +202,11 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     }
     eprintln!("quickstart: these steps did not happen: {missing}");
     Ok(ExitCode::FAILURE)
+}
+
+/// Waits for a line on standard input (or its end).
+async fn wait_for_enter() -> std::io::Result<()> {
+    tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new()).map(drop))
+        .await
+        .map_err(std::io::Error::other)?
 }
