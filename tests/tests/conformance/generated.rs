@@ -36,7 +36,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             telnyx_voice::models::CallControlFilterConsolidated,
                         >(
-                            "{\"application_name\":{\"contains\":\"call.initiated\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"id\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
+                            "{\"application_name\":{\"contains\":\"call.initiated\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"sample\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
                         ),
                     )
                     .page(
@@ -257,7 +257,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             telnyx_voice::models::CallControlFilterConsolidated,
                         >(
-                            "{\"application_name\":{\"contains\":\"call.initiated\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"id\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
+                            "{\"application_name\":{\"contains\":\"call.initiated\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"sample\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
                         ),
                     )
                     .page(
@@ -280,7 +280,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .dial(
-                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"sample\""),
                         sample::<String>("\"+18005550101\""),
                         sample::<telnyx_voice::models::CallRequestTo>("\"sample\""),
                     )
@@ -297,7 +297,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .dial(
-                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"sample\""),
                         sample::<String>("\"+18005550101\""),
                         sample::<telnyx_voice::models::CallRequestTo>("\"sample\""),
                     )
@@ -504,7 +504,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .retrieve_status(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -519,7 +519,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .retrieve_status(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -535,7 +535,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .add_ai_assistant_messages(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -551,7 +551,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .add_ai_assistant_messages(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .messages(
@@ -577,7 +577,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .join_ai_assistant(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"v3:abc123\""),
                         sample::<
                             telnyx_voice::models::AiAssistantJoinParticipant,
@@ -597,7 +597,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .join_ai_assistant(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"v3:abc123\""),
                         sample::<
                             telnyx_voice::models::AiAssistantJoinParticipant,
@@ -620,7 +620,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_ai_assistant(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -636,7 +636,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_ai_assistant(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .assistant(
                         sample::<
@@ -698,7 +698,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_ai_assistant(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -714,7 +714,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_ai_assistant(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
@@ -730,7 +730,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .answer(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .answer(sample::<telnyx_voice::models::CallControlId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -744,7 +744,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .answer(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .answer(sample::<telnyx_voice::models::CallControlId>("\"sample\""))
                     .assistant(
                         sample::<
                             telnyx_voice::models::CallAssistantRequest,
@@ -877,7 +877,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .bridge(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >(
@@ -898,7 +898,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .bridge(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >(
@@ -951,7 +951,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .update_client_state(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""),
                     )
                     .send()
@@ -968,7 +968,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .update_client_state(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""),
                     )
                     .send()
@@ -985,7 +985,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_conversation_relay(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .url(sample::<String>("\"wss://example.com/conversation-relay\""))
                     .send()
@@ -1002,7 +1002,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_conversation_relay(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .assistant(
                         sample::<
@@ -1100,7 +1100,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_conversation_relay(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -1116,7 +1116,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_conversation_relay(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
@@ -1133,7 +1133,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .enqueue(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"tier_1_support\""),
                     )
                     .send()
@@ -1150,7 +1150,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .enqueue(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"tier_1_support\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
@@ -1171,7 +1171,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_forking(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -1187,7 +1187,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_forking(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .rx(sample::<String>("\"udp:192.0.2.1:9000\""))
@@ -1207,7 +1207,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_forking(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -1223,7 +1223,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_forking(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .stream_type(
@@ -1244,7 +1244,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .gather(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .gather(sample::<telnyx_voice::models::CallControlId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -1258,7 +1258,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .gather(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .gather(sample::<telnyx_voice::models::CallControlId>("\"sample\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .gather_id(sample::<String>("\"my_gather_id\""))
                     .initial_timeout_millis(sample::<i64>("10000"))
@@ -1281,7 +1281,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .stop_gather(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .stop_gather(
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1295,7 +1297,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .stop_gather(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .stop_gather(
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -1311,7 +1315,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_ai(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             std::collections::BTreeMap<String, serde_json::Value>,
                         >(
@@ -1332,7 +1336,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_ai(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             std::collections::BTreeMap<String, serde_json::Value>,
                         >(
@@ -1404,7 +1408,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_audio(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -1420,7 +1424,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_audio(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .audio_url(sample::<String>("\"http://example.com/message.wav\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
@@ -1454,7 +1458,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_speak(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"Say this on the call\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -1472,7 +1476,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .gather_using_speak(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"Say this on the call\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -1514,7 +1518,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .hangup(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .hangup(sample::<telnyx_voice::models::CallControlId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -1528,7 +1532,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .hangup(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .hangup(sample::<telnyx_voice::models::CallControlId>("\"sample\""))
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .custom_headers(
                         sample::<
@@ -1550,7 +1554,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .leave_queue(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .leave_queue(
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
+                    )
                     .send()
                     .await,
             ),
@@ -1564,7 +1570,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .leave_queue(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .leave_queue(
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -1580,7 +1588,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_playback(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -1596,7 +1604,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_playback(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .audio_type(sample::<telnyx_voice::models::RecordFormat>("\"wav\""))
                     .audio_url(sample::<String>("\"http://example.com/message.wav\""))
@@ -1624,7 +1632,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_playback(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -1640,7 +1648,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_playback(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .overlay(sample::<bool>("true"))
@@ -1659,7 +1667,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .pause_recording(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -1675,7 +1683,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .pause_recording(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .recording_id(
@@ -1695,7 +1703,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .resume_recording(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -1711,7 +1719,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .resume_recording(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .recording_id(
@@ -1731,7 +1739,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_recording(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<telnyx_voice::models::RecordChannels>("\"single\""),
                         sample::<telnyx_voice::models::RecordFormat>("\"mp3\""),
                     )
@@ -1749,7 +1757,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_recording(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<telnyx_voice::models::RecordChannels>("\"single\""),
                         sample::<telnyx_voice::models::RecordFormat>("\"mp3\""),
                     )
@@ -1793,7 +1801,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_recording(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -1809,7 +1817,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_recording(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .recording_id(
@@ -1829,7 +1837,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .refer(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"sip:username@sip.non-telnyx-address.com\""),
                     )
                     .send()
@@ -1846,7 +1854,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .refer(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"sip:username@sip.non-telnyx-address.com\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
@@ -1878,7 +1886,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .reject(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::RejectRequestCause,
                         >("\"USER_BUSY\""),
@@ -1897,7 +1905,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .reject(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::RejectRequestCause,
                         >("\"USER_BUSY\""),
@@ -1917,7 +1925,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .send_dtmf(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"1www2WABCDw9\""),
                     )
                     .send()
@@ -1934,7 +1942,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .send_dtmf(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"1www2WABCDw9\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
@@ -1953,7 +1961,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .send_sip_info(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             String,
                         >("\"{\\\"key\\\": \\\"value\\\", \\\"numValue\\\": 100}\""),
@@ -1973,7 +1981,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .send_sip_info(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             String,
                         >("\"{\\\"key\\\": \\\"value\\\", \\\"numValue\\\": 100}\""),
@@ -1994,7 +2002,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_siprec(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -2010,7 +2018,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_siprec(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .connector_name(sample::<String>("\"my-siprec-connector\""))
@@ -2038,7 +2046,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .stop_siprec(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .stop_siprec(
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
+                    )
                     .send()
                     .await,
             ),
@@ -2052,7 +2062,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .calls()
                     .actions()
-                    .stop_siprec(sample::<telnyx_voice::models::CallControlId>("\"id\""))
+                    .stop_siprec(
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
                     .await,
@@ -2068,7 +2080,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .speak(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"Say this on the call\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -2086,7 +2098,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .speak(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<String>("\"Say this on the call\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -2128,7 +2140,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_streaming(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -2144,7 +2156,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_streaming(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .custom_parameters(
@@ -2202,7 +2214,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_streaming(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -2218,7 +2230,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_streaming(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .stream_id(
@@ -2238,7 +2250,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_noise_suppression(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -2254,7 +2266,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_noise_suppression(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .direction(
@@ -2288,7 +2300,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_noise_suppression(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -2304,7 +2316,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_noise_suppression(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
@@ -2321,7 +2333,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .switch_supervisor_role(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallRequestSupervisorRole,
                         >("\"barge\""),
@@ -2340,7 +2352,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .switch_supervisor_role(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallRequestSupervisorRole,
                         >("\"barge\""),
@@ -2359,7 +2371,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_transcription(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -2375,7 +2387,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .start_transcription(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .transcription_engine(
@@ -2405,7 +2417,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_transcription(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -2421,7 +2433,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .stop_transcription(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .send()
@@ -2438,7 +2450,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .transfer(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             String,
                         >("\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\""),
@@ -2457,7 +2469,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .actions()
                     .transfer(
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                         sample::<
                             String,
                         >("\"+18005550100 or sip:username@sip.telnyx.com;secure=srtp\""),
@@ -2592,7 +2604,7 @@ async fn every_operation_conforms_to_the_spec() {
                         sample::<
                             telnyx_voice::models::CallControlFilterConsolidated,
                         >(
-                            "{\"application_name\":{\"contains\":\"call.initiated\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"id\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
+                            "{\"application_name\":{\"contains\":\"call.initiated\"},\"application_session_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"connection_id\":\"sample\",\"failed\":false,\"from\":\"+12025550142\",\"leg_id\":\"3fa85f64-5717-4562-b3fc-2c963f66afa6\",\"name\":\"sample\",\"occurred_at\":{\"eq\":\"2019-03-29T11:10:00Z\",\"gt\":\"2019-03-29T11:10:00Z\",\"gte\":\"2019-03-29T11:10:00Z\",\"lt\":\"2019-03-29T11:10:00Z\",\"lte\":\"2019-03-29T11:10:00Z\"},\"outbound.outbound_voice_profile_id\":\"1293384261075731499\",\"product\":\"texml\",\"status\":\"init\",\"to\":\"+12025550142\",\"type\":\"webhook\"}",
                         ),
                     )
                     .page(
@@ -2669,7 +2681,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .conferences()
-                    .retrieve(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .retrieve(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -2682,7 +2694,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .conferences()
-                    .retrieve(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .retrieve(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .region(
                         sample::<telnyx_voice::models::ConferenceRegion>("\"Australia\""),
                     )
@@ -2699,7 +2711,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .participants()
-                    .list(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .list(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -2713,7 +2725,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .participants()
-                    .list(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .list(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .region(
                         sample::<telnyx_voice::models::ConferenceRegion>("\"Australia\""),
                     )
@@ -2743,7 +2755,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .participants()
                     .retrieve(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                         sample::<String>("\"sample\""),
                     )
                     .send()
@@ -2760,7 +2774,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .participants()
                     .retrieve(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                         sample::<String>("\"sample\""),
                     )
                     .send()
@@ -2777,7 +2793,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .participants()
                     .update(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                         sample::<String>("\"sample\""),
                     )
                     .send()
@@ -2794,7 +2812,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .participants()
                     .update(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                         sample::<String>("\"sample\""),
                     )
                     .beep_enabled(
@@ -2816,7 +2836,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .end_conference(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                     )
                     .send()
                     .await,
@@ -2832,7 +2854,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .end_conference(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                     )
                     .send()
                     .await,
@@ -2848,7 +2872,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .gather_dtmf_audio(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >(
@@ -2869,7 +2895,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .gather_dtmf_audio(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >(
@@ -2906,7 +2934,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .hold(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .hold(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -2920,7 +2948,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .hold(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .hold(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .audio_url(sample::<String>("\"http://example.com/message.wav\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .media_name(
@@ -2941,7 +2969,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .join(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >(
@@ -2962,7 +2990,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .join(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >(
@@ -3009,7 +3037,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .leave(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >("\"f91269aa-61d1-417f-97b3-10e020e8bc47\""),
@@ -3028,7 +3056,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .leave(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >("\"f91269aa-61d1-417f-97b3-10e020e8bc47\""),
@@ -3050,7 +3078,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .mute(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .mute(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -3064,7 +3092,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .mute(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .mute(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
@@ -3080,7 +3108,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .play(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .play(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -3094,7 +3122,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .play(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .play(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .audio_url(sample::<String>("\"http://example.com/message.wav\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .loop_(sample::<telnyx_voice::models::Loopcount>("\"infinity\""))
@@ -3115,7 +3143,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_pause(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .record_pause(
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
+                    )
                     .send()
                     .await,
             ),
@@ -3129,7 +3159,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_pause(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .record_pause(
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
+                    )
                     .recording_id(
                         sample::<String>("\"891510ac-f3e4-11e8-af5b-de00688a4901\""),
                     )
@@ -3148,7 +3180,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .record_resume(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -3164,7 +3196,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .record_resume(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                     )
                     .recording_id(
                         sample::<String>("\"891510ac-f3e4-11e8-af5b-de00688a4901\""),
@@ -3184,7 +3216,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .record_start(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<telnyx_voice::models::RecordFormat>("\"mp3\""),
                     )
                     .send()
@@ -3201,7 +3233,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .record_start(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<telnyx_voice::models::RecordFormat>("\"mp3\""),
                     )
                     .channels(sample::<telnyx_voice::models::RecordChannels>("\"dual\""))
@@ -3222,7 +3254,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_stop(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .record_stop(
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
+                    )
                     .send()
                     .await,
             ),
@@ -3236,7 +3270,9 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .record_stop(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .record_stop(
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
+                    )
                     .client_state(sample::<String>("\"aGF2ZSBhIG5pY2UgZGF5ID1d\""))
                     .recording_id(
                         sample::<String>("\"6e00ab49-9487-4364-8ad6-23965965afb2\""),
@@ -3256,7 +3292,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .send_dtmf(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                         sample::<String>("\"1234#\""),
                     )
                     .send()
@@ -3273,7 +3311,9 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .send_dtmf(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<
+                            telnyx_voice::models::ConferenceId,
+                        >("\"3fa85f64-5717-4562-b3fc-2c963f66afa6\""),
                         sample::<String>("\"1234#\""),
                     )
                     .call_control_ids(
@@ -3299,7 +3339,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .speak(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<String>("\"Say this to participants\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -3317,7 +3357,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .speak(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<String>("\"Say this to participants\""),
                         sample::<String>("\"Telnyx.KokoroTTS.af\""),
                     )
@@ -3349,7 +3389,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .stop(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .stop(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -3363,7 +3403,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .stop(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .stop(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
@@ -3380,7 +3420,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .unhold(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<Vec<String>>("[\"sample\"]"),
                     )
                     .send()
@@ -3397,7 +3437,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .unhold(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<Vec<String>>("[\"sample\"]"),
                     )
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
@@ -3414,7 +3454,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .unmute(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .unmute(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -3428,7 +3468,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .conferences()
                     .actions()
-                    .unmute(sample::<telnyx_voice::models::ConferenceId>("\"id\""))
+                    .unmute(sample::<telnyx_voice::models::ConferenceId>("\"sample\""))
                     .call_control_ids(sample::<Vec<String>>("[\"sample\"]"))
                     .region(sample::<telnyx_voice::models::ConferenceRegion>("\"US\""))
                     .send()
@@ -3445,7 +3485,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .update(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >(
@@ -3467,7 +3507,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .conferences()
                     .actions()
                     .update(
-                        sample::<telnyx_voice::models::ConferenceId>("\"id\""),
+                        sample::<telnyx_voice::models::ConferenceId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CallControlId,
                         >(
@@ -3598,7 +3638,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .custom_storage_credentials()
-                    .retrieve(sample::<telnyx_voice::models::ConnectionId>("\"id\""))
+                    .retrieve(sample::<telnyx_voice::models::ConnectionId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -3611,7 +3651,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .custom_storage_credentials()
-                    .retrieve(sample::<telnyx_voice::models::ConnectionId>("\"id\""))
+                    .retrieve(sample::<telnyx_voice::models::ConnectionId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -3625,7 +3665,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .custom_storage_credentials()
                     .create(
-                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CustomStorageConfigurationBackend,
                         >("\"gcs\""),
@@ -3646,7 +3686,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .custom_storage_credentials()
                     .create(
-                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CustomStorageConfigurationBackend,
                         >("\"gcs\""),
@@ -3669,7 +3709,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .custom_storage_credentials()
                     .update(
-                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CustomStorageConfigurationBackend,
                         >("\"gcs\""),
@@ -3690,7 +3730,7 @@ async fn every_operation_conforms_to_the_spec() {
                 client
                     .custom_storage_credentials()
                     .update(
-                        sample::<telnyx_voice::models::ConnectionId>("\"id\""),
+                        sample::<telnyx_voice::models::ConnectionId>("\"sample\""),
                         sample::<
                             telnyx_voice::models::CustomStorageConfigurationBackend,
                         >("\"gcs\""),
@@ -3712,7 +3752,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .custom_storage_credentials()
-                    .delete(sample::<telnyx_voice::models::ConnectionId>("\"id\""))
+                    .delete(sample::<telnyx_voice::models::ConnectionId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -3725,7 +3765,7 @@ async fn every_operation_conforms_to_the_spec() {
                 &proxy,
                 client
                     .custom_storage_credentials()
-                    .delete(sample::<telnyx_voice::models::ConnectionId>("\"id\""))
+                    .delete(sample::<telnyx_voice::models::ConnectionId>("\"sample\""))
                     .send()
                     .await,
             ),
@@ -3881,7 +3921,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .retrieve(
                         sample::<String>("\"sample\""),
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -3898,7 +3938,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .retrieve(
                         sample::<String>("\"sample\""),
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -3915,7 +3955,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .update(
                         sample::<String>("\"sample\""),
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -3932,7 +3972,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .update(
                         sample::<String>("\"sample\""),
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .keep_after_hangup(sample::<bool>("true"))
                     .send()
@@ -3950,7 +3990,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .remove(
                         sample::<String>("\"sample\""),
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,
@@ -3967,7 +4007,7 @@ async fn every_operation_conforms_to_the_spec() {
                     .calls()
                     .remove(
                         sample::<String>("\"sample\""),
-                        sample::<telnyx_voice::models::CallControlId>("\"id\""),
+                        sample::<telnyx_voice::models::CallControlId>("\"sample\""),
                     )
                     .send()
                     .await,

@@ -76,6 +76,10 @@ impl<'a> Sampler<'a> {
                 );
                 Value::Object(map)
             }
+            // An id newtype is a string on the wire: sample it with the string's facts (a uuid format).
+            TypeRef::Named(name) if matches!(self.models.get(name), Some(Model::Id(_))) => {
+                self.value_at(&TypeRef::String, facts, full, depth)
+            }
             TypeRef::Named(name) => self.named(name, full, depth),
         }
     }
