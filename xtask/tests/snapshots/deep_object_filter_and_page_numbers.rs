@@ -11,30 +11,39 @@
     clippy::doc_lazy_continuation,
     clippy::too_many_arguments
 )]
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// Schema `Conference`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct Conference {
     /// `id` · string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 /// Object defined inline at `#/components/parameters/Filter/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct Filter {
     /// `occurred_at` · [`FilterOccurredAt`](crate::models::FilterOccurredAt) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<crate::models::FilterOccurredAt>,
 }
 /// Object defined inline at `#/components/parameters/Filter/schema/properties/occurred_at`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct FilterOccurredAt {
     /// `gte` · string (date-time) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
 }
 /// Schema `PaginationMeta`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct PaginationMeta {
     /// `page_number` · integer · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,6 +233,7 @@ pub enum WebhookEvent {
     Unknown(serde_json::Value),
 }
 /// Serializes the event object (the content of `data`); an unknown event as received.
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -236,11 +246,10 @@ impl WebhookEvent {
     pub const EVENT_TYPES: &'static [&'static str] = &[];
     /// Decodes a webhook body (already verified) into its variant.
     pub fn from_json_bytes(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let probe = crate::private::EventProbe::read(body)?;
-        let Some((event_type, enveloped)) = probe.event_type() else {
+        let Some((event_type, object)) = crate::private::locate_event(body)? else {
             return serde_json::from_slice(body).map(WebhookEvent::Unknown);
         };
-        match event_type {
+        match event_type.as_ref() {
             _ => serde_json::from_slice(body).map(WebhookEvent::Unknown),
         }
     }

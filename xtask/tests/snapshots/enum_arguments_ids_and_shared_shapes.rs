@@ -11,9 +11,12 @@
     clippy::doc_lazy_continuation,
     clippy::too_many_arguments
 )]
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// Object defined inline at `#/paths/~1calls~1{call_control_id}~1actions~1answer/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct AnswerCallBody {
     /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,7 +34,9 @@ crate::private::id_newtype!(
     CallControlId
 );
 /// Object defined inline at `#/webhooks/callRecordingSaved/post/requestBody/content/application~1json/schema/properties/data`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallRecordingSaved {
     /// `event_type` · string · optional · always `"call.recording.saved"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,7 +46,9 @@ pub struct CallRecordingSaved {
     pub payload: Option<crate::models::CallRecordingSavedDataPayload>,
 }
 /// Object defined inline at `#/webhooks/callRecordingSaved/post/requestBody/content/application~1json/schema/properties/data/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallRecordingSavedDataPayload {
     /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +58,9 @@ pub struct CallRecordingSavedDataPayload {
     pub channels: Option<crate::models::RecordChannels>,
 }
 /// Schema `CommandResult`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CommandResult {
     /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     pub call_control_id: crate::models::CallControlId,
@@ -130,7 +139,9 @@ impl From<&str> for RecordFormat {
 }
 crate::private::string_enum_traits!(RecordFormat, Unknown);
 /// Object defined inline at `#/paths/~1calls~1{call_control_id}~1actions~1record_start/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct StartRecordingRequest {
     /// `format` · [`RecordFormat`](crate::models::RecordFormat) · required
     pub format: crate::models::RecordFormat,
@@ -386,6 +397,7 @@ pub enum WebhookEvent {
     Unknown(serde_json::Value),
 }
 /// Serializes the event object (the content of `data`); an unknown event as received.
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -399,14 +411,12 @@ impl WebhookEvent {
     pub const EVENT_TYPES: &'static [&'static str] = &["call.recording.saved"];
     /// Decodes a webhook body (already verified) into its variant.
     pub fn from_json_bytes(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let probe = crate::private::EventProbe::read(body)?;
-        let Some((event_type, enveloped)) = probe.event_type() else {
+        let Some((event_type, object)) = crate::private::locate_event(body)? else {
             return serde_json::from_slice(body).map(WebhookEvent::Unknown);
         };
-        match event_type {
+        match event_type.as_ref() {
             "call.recording.saved" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallRecordingSaved)
+                crate::private::parse_event(object).map(WebhookEvent::CallRecordingSaved)
             }
             _ => serde_json::from_slice(body).map(WebhookEvent::Unknown),
         }

@@ -11,9 +11,11 @@
     clippy::doc_lazy_continuation,
     clippy::too_many_arguments
 )]
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// Schema `Thing`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(Serialize, Deserialize)]
 pub struct Thing {
     /// `type` · [`ThingType`](crate::models::ThingType) · required
     #[serde(rename = "type")]
@@ -203,6 +205,7 @@ pub enum WebhookEvent {
     Unknown(serde_json::Value),
 }
 /// Serializes the event object (the content of `data`); an unknown event as received.
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -215,11 +218,10 @@ impl WebhookEvent {
     pub const EVENT_TYPES: &'static [&'static str] = &[];
     /// Decodes a webhook body (already verified) into its variant.
     pub fn from_json_bytes(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let probe = crate::private::EventProbe::read(body)?;
-        let Some((event_type, enveloped)) = probe.event_type() else {
+        let Some((event_type, object)) = crate::private::locate_event(body)? else {
             return serde_json::from_slice(body).map(WebhookEvent::Unknown);
         };
-        match event_type {
+        match event_type.as_ref() {
             _ => serde_json::from_slice(body).map(WebhookEvent::Unknown),
         }
     }

@@ -11,9 +11,12 @@
     clippy::doc_lazy_continuation,
     clippy::too_many_arguments
 )]
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// Schema `CallRequest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct CallRequest {
     /// `to` · [`CallRequestTo`](crate::models::CallRequestTo) · required
     pub to: crate::models::CallRequestTo,
@@ -25,7 +28,9 @@ pub struct CallRequest {
 }
 /// Union defined inline at `#/components/schemas/CallRequest/properties/to`.
 /// One of several shapes, told apart by their content.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 #[serde(untagged)]
 pub enum CallRequestTo {
     /// A string.
@@ -56,7 +61,9 @@ impl From<Vec<&str>> for CallRequestTo {
     }
 }
 /// Schema `HangupTool`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct HangupTool {
     /// `type` · string · optional · always `"hangup"`
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +103,7 @@ impl Serialize for Tool {
         }
     }
 }
+#[cfg(feature = "full-serde")]
 impl<'de> Deserialize<'de> for Tool {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -111,7 +119,9 @@ impl<'de> Deserialize<'de> for Tool {
     }
 }
 /// Schema `TransferTool`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct TransferTool {
     /// `target` · string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -235,6 +245,7 @@ pub enum WebhookEvent {
     Unknown(serde_json::Value),
 }
 /// Serializes the event object (the content of `data`); an unknown event as received.
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -247,11 +258,10 @@ impl WebhookEvent {
     pub const EVENT_TYPES: &'static [&'static str] = &[];
     /// Decodes a webhook body (already verified) into its variant.
     pub fn from_json_bytes(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let probe = crate::private::EventProbe::read(body)?;
-        let Some((event_type, enveloped)) = probe.event_type() else {
+        let Some((event_type, object)) = crate::private::locate_event(body)? else {
             return serde_json::from_slice(body).map(WebhookEvent::Unknown);
         };
-        match event_type {
+        match event_type.as_ref() {
             _ => serde_json::from_slice(body).map(WebhookEvent::Unknown),
         }
     }

@@ -11,9 +11,12 @@
     clippy::doc_lazy_continuation,
     clippy::too_many_arguments
 )]
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 /// Schema `CallAnswered`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallAnswered {
     /// `event_type` · string · optional · always `"call.answered"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23,14 +26,18 @@ pub struct CallAnswered {
     pub payload: Option<crate::models::CallAnsweredPayload>,
 }
 /// Object defined inline at `#/components/schemas/CallAnswered/properties/payload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallAnsweredPayload {
     /// `call_control_id` · string · optional
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_control_id: Option<String>,
 }
 /// Schema `FloorChanged`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct ConferenceFloorChanged {
     /// `event_type` · string · optional · always `"conference.floor.changed"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -76,6 +83,7 @@ pub enum WebhookEvent {
     Unknown(serde_json::Value),
 }
 /// Serializes the event object (the content of `data`); an unknown event as received.
+#[cfg(feature = "full-serde")]
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -93,17 +101,15 @@ impl WebhookEvent {
     ];
     /// Decodes a webhook body (already verified) into its variant.
     pub fn from_json_bytes(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let probe = crate::private::EventProbe::read(body)?;
-        let Some((event_type, enveloped)) = probe.event_type() else {
+        let Some((event_type, object)) = crate::private::locate_event(body)? else {
             return serde_json::from_slice(body).map(WebhookEvent::Unknown);
         };
-        match event_type {
+        match event_type.as_ref() {
             "call.answered" => {
-                crate::private::parse_event(body, enveloped)
-                    .map(WebhookEvent::CallAnswered)
+                crate::private::parse_event(object).map(WebhookEvent::CallAnswered)
             }
             "conference.floor.changed" => {
-                crate::private::parse_event(body, enveloped)
+                crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceFloorChanged)
             }
             _ => serde_json::from_slice(body).map(WebhookEvent::Unknown),
