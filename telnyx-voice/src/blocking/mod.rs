@@ -95,6 +95,7 @@ impl Client {
     }
 
     /// Webhook verification with the client's public key (it never blocks).
+    #[cfg(feature = "webhooks")]
     pub fn webhooks(&self) -> crate::webhooks::Webhooks<'_> {
         self.inner.webhooks()
     }
