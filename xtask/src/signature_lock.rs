@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 
 use crate::error::{GenError, GenResult};
-use crate::ir::{Api, TypeRef};
+use crate::ir::Api;
+use crate::spec_diff::surface::type_string;
 
 /// Where the lock lives, relative to the repository root.
 pub const LOCK_PATH: &str = "spec/signatures.lock";
@@ -25,7 +26,7 @@ pub fn signatures(api: &Api) -> Signatures {
             let args: Vec<String> = op
                 .arguments
                 .iter()
-                .map(|a| format!("{}: {}", a.name, type_label(&a.ty)))
+                .map(|a| format!("{}: {}", a.name, type_string(&a.ty)))
                 .collect();
             out.insert(
                 format!("{}.{}", resource.path.join("."), op.method_name),
@@ -34,19 +35,6 @@ pub fn signatures(api: &Api) -> Signatures {
         }
     }
     out
-}
-
-fn type_label(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Integer => "i64".into(),
-        TypeRef::Number => "f64".into(),
-        TypeRef::Boolean => "bool".into(),
-        TypeRef::Any => "Value".into(),
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::Array(inner) => format!("Vec<{}>", type_label(inner)),
-        TypeRef::Map(inner) => format!("Map<{}>", type_label(inner)),
-    }
 }
 
 /// The lock file's text.

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::resources::body_field;
 use super::samples::Sampler;
 use super::{ident, type_tokens_from};
 use crate::ir::{Api, Facts, Operation, Resource, Target, TypeRef};
@@ -100,8 +101,4 @@ fn call(sampler: &Sampler<'_>, resource: &Resource, op: &Operation, full: bool) 
     quote! {
         report.record(#id, #mode, outcome(&proxy, #chain.#method(#(#args),*)#(#setters)*.send().await));
     }
-}
-
-fn body_field(op: &Operation, index: usize) -> Option<&crate::ir::BodyField> {
-    op.body.as_ref()?.fields.as_ref()?.get(index)
 }

@@ -321,7 +321,8 @@ fn target_key(target: &Target) -> String {
     format!("{target:?}")
 }
 
-fn body_field(op: &Operation, index: usize) -> Option<&crate::ir::BodyField> {
+/// The body field at `index` of an operation's body.
+pub fn body_field(op: &Operation, index: usize) -> Option<&crate::ir::BodyField> {
     op.body.as_ref()?.fields.as_ref()?.get(index)
 }
 
