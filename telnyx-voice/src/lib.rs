@@ -33,6 +33,7 @@ pub mod blocking;
 mod client;
 pub mod download;
 mod error;
+mod nullable;
 mod operation;
 mod pagination;
 pub mod raw;
@@ -48,7 +49,8 @@ pub use client::{
 };
 pub use download::ByteStream;
 pub use error::{ApiError, ApiErrorDetail, ApiErrorSource, BodyProblem, Error, Result};
-pub use operation::{Operation, PagedOperation, Request};
+pub use nullable::Nullable;
+pub use operation::{ClientKind, Operation, PagedOperation, Request};
 pub use pagination::{PageScheme, PageStream};
 pub use raw::RawRequest;
 pub use request::RequestOptions;

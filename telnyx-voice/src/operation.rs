@@ -59,20 +59,37 @@ pub trait PagedOperation: Operation {
     const SCHEME: PageScheme;
 }
 
+/// The clients a [`Request`] can be sent through: the async [`Client`] and,
+/// with the `blocking` feature, `blocking::Client`. Sealed.
+///
+/// Resources, handles and builders are generic over it, so the blocking
+/// client has the same generated surface as the async one, from one source.
+pub trait ClientKind: Clone + fmt::Debug + Send + Sync + 'static + sealed::Sealed {}
+
+impl ClientKind for Client {}
+impl sealed::Sealed for Client {}
+
+pub(crate) mod sealed {
+    /// Keeps [`ClientKind`](super::ClientKind) to this crate's clients.
+    pub trait Sealed {}
+}
+
 /// A request ready to send: an operation, the client that sends it, and the
 /// options of this one call.
 ///
-/// Optional parameters of the operation are chained setters on it; send it by
-/// awaiting it (or with [`Request::send`]); walk every page of a list with
-/// [`Request::into_stream`].
+/// Optional parameters of the operation are chained setters on it. Made from
+/// the async [`Client`] (`C` is then `Client`), send it by awaiting it (or
+/// with [`Request::send`]) and walk every page of a list with
+/// [`Request::into_stream`]; made from a `blocking::Client`, `send()`
+/// waits for the answer and a list is an [`Iterator`] of its items.
 #[must_use = "a request does nothing until it is awaited or sent"]
-pub struct Request<O> {
-    client: Client,
+pub struct Request<O, C = Client> {
+    client: C,
     options: RequestOptions,
     pub(crate) op: O,
 }
 
-impl<O: Clone> Clone for Request<O> {
+impl<O: Clone, C: Clone> Clone for Request<O, C> {
     fn clone(&self) -> Self {
         Request {
             client: self.client.clone(),
@@ -82,7 +99,7 @@ impl<O: Clone> Clone for Request<O> {
     }
 }
 
-impl<O: fmt::Debug> fmt::Debug for Request<O> {
+impl<O: fmt::Debug, C> fmt::Debug for Request<O, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("operation", &self.op)
@@ -91,14 +108,31 @@ impl<O: fmt::Debug> fmt::Debug for Request<O> {
     }
 }
 
-impl<O: Operation> Request<O> {
+impl<O: Operation, C> Request<O, C> {
     /// A request for `op`, sent by `client` with the client's defaults.
-    pub(crate) fn new(client: Client, op: O) -> Self {
+    pub(crate) fn new(client: C, op: O) -> Self {
         Request {
             client,
             options: RequestOptions::default(),
             op,
         }
+    }
+
+    /// The client the request is sent through.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) fn client(&self) -> &C {
+        &self.client
+    }
+
+    /// The same request, sent through `client` instead; returns the old client.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    pub(crate) fn with_client<D>(self, client: D) -> (C, Request<O, D>) {
+        let request = Request {
+            client,
+            options: self.options,
+            op: self.op,
+        };
+        (self.client, request)
     }
 
     /// The operation as it will be sent.
@@ -123,7 +157,9 @@ impl<O: Operation> Request<O> {
         self.options.insert_header(name, value);
         self
     }
+}
 
+impl<O: Operation> Request<O> {
     /// Sends the request, retrying as the client's policy allows.
     pub async fn send(mut self) -> Result<Response<O::Output>> {
         self.op.prepare();

@@ -171,6 +171,18 @@ pub(crate) fn locate_event(body: &[u8]) -> Result<Option<LocatedEvent<'_>>, serd
     Ok(probe.event_type.map(|t| (t, body)))
 }
 
+/// Reads an optional nullable field so that `null` stays distinct from an absent field (which
+/// `#[serde(default)]` makes `None`); plain `Option` would read both as `None`.
+pub(crate) fn nullable_field<'de, D, T>(
+    deserializer: D,
+) -> Result<Option<crate::Nullable<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(Some)
+}
+
 /// Decodes an event object.
 pub(crate) fn parse_event<T: DeserializeOwned>(object: &[u8]) -> Result<T, serde_json::Error> {
     serde_json::from_slice(object)

@@ -45,6 +45,7 @@ fn example(name: &str) -> PathBuf {
 struct Seen {
     bodies: Arc<Mutex<Vec<(String, Value)>>>,
     auth: Arc<Mutex<Vec<String>>>,
+    retry_counts: Arc<Mutex<Vec<Option<String>>>>,
 }
 
 impl Seen {
@@ -54,26 +55,54 @@ impl Seen {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
+        let retry_count = headers
+            .get(telnyx_voice::RETRY_COUNT_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         self.auth.lock().unwrap().push(auth);
+        self.retry_counts.lock().unwrap().push(retry_count);
         self.bodies.lock().unwrap().push((path.to_owned(), body));
     }
 }
+
+/// Connection ids the stand-in API treats specially.
+const FLAKY_CONNECTION: &str = "conn-flaky";
+const GONE_CONNECTION: &str = "conn-gone";
 
 async fn dial(
     State(seen): State<Seen>,
     headers: HeaderMap,
     Json(body): Json<Value>,
-) -> Json<Value> {
+) -> (StatusCode, Json<Value>) {
+    let connection = body["connection_id"].as_str().unwrap_or("").to_owned();
     seen.record("/calls", &headers, body);
-    Json(json!({
-        "data": {
-            "call_control_id": CALL_CONTROL_ID,
-            "call_leg_id": "x",
-            "call_session_id": "y",
-            "is_alive": true,
-            "record_type": "call"
-        }
-    }))
+    let attempts = seen.bodies.lock().unwrap().len();
+    if connection == GONE_CONNECTION {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({
+                "errors": [{ "code": "10010", "title": "Invalid connection", "detail": ERROR_DETAIL }]
+            })),
+        );
+    }
+    if connection == FLAKY_CONNECTION && attempts == 1 {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "errors": [{ "code": "503", "title": "Service Unavailable" }] })),
+        );
+    }
+    (
+        StatusCode::OK,
+        Json(json!({
+            "data": {
+                "call_control_id": CALL_CONTROL_ID,
+                "call_leg_id": "x",
+                "call_session_id": "y",
+                "is_alive": true,
+                "record_type": "call"
+            }
+        })),
+    )
 }
 
 async fn hangup(
@@ -121,30 +150,88 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// `dial` and its blocking twin, which must behave the same.
+const DIAL_EXAMPLES: [&str; 2] = ["dial", "dial_blocking"];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dial_prints_the_call_control_id() {
-    let (addr, seen) = mock_api().await;
-    let out = run_example(
-        "dial",
-        &["+18005550100", "+18005550101", "conn-123"],
-        &format!("http://{addr}"),
-    )
-    .await;
-    let stdout = text(&out.stdout);
-    assert!(
-        out.status.success(),
-        "dial failed: {:?}\nstderr: {}",
-        out.status,
-        text(&out.stderr)
-    );
-    assert_eq!(stdout.trim(), CALL_CONTROL_ID);
+    for name in DIAL_EXAMPLES {
+        let (addr, seen) = mock_api().await;
+        let out = run_example(
+            name,
+            &["+18005550100", "+18005550101", "conn-123"],
+            &format!("http://{addr}"),
+        )
+        .await;
+        let stdout = text(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{name} failed: {:?}\nstderr: {}",
+            out.status,
+            text(&out.stderr)
+        );
+        assert_eq!(stdout.trim(), CALL_CONTROL_ID, "{name}");
 
-    let bodies = seen.bodies.lock().unwrap();
-    let (_, body) = &bodies[0];
-    assert_eq!(body["to"], "+18005550100");
-    assert_eq!(body["from"], "+18005550101");
-    assert_eq!(body["connection_id"], "conn-123");
-    assert_eq!(seen.auth.lock().unwrap()[0], format!("Bearer {API_KEY}"));
+        let bodies = seen.bodies.lock().unwrap();
+        let (_, body) = &bodies[0];
+        assert_eq!(body["to"], "+18005550100", "{name}");
+        assert_eq!(body["from"], "+18005550101", "{name}");
+        assert_eq!(body["connection_id"], "conn-123", "{name}");
+        assert_eq!(seen.auth.lock().unwrap()[0], format!("Bearer {API_KEY}"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dial_retries_a_503_with_the_same_command_id() {
+    for name in DIAL_EXAMPLES {
+        let (addr, seen) = mock_api().await;
+        let out = run_example(
+            name,
+            &["+18005550100", "+18005550101", FLAKY_CONNECTION],
+            &format!("http://{addr}"),
+        )
+        .await;
+        assert!(
+            out.status.success(),
+            "{name}: {:?}\nstderr: {}",
+            out.status,
+            text(&out.stderr)
+        );
+        assert_eq!(text(&out.stdout).trim(), CALL_CONTROL_ID, "{name}");
+        let bodies = seen.bodies.lock().unwrap();
+        assert_eq!(bodies.len(), 2, "{name}: one retry after the 503");
+        let first = bodies[0].1["command_id"].as_str().expect("command_id sent");
+        assert_eq!(bodies[1].1["command_id"], first, "{name}: command_id kept");
+        let counts = seen.retry_counts.lock().unwrap();
+        assert_eq!(counts[0].as_deref(), Some("0"), "{name}");
+        assert_eq!(counts[1].as_deref(), Some("1"), "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dial_api_error_exits_1_with_status_and_detail() {
+    for name in DIAL_EXAMPLES {
+        let (addr, seen) = mock_api().await;
+        let out = run_example(
+            name,
+            &["+18005550100", "+18005550101", GONE_CONNECTION],
+            &format!("http://{addr}"),
+        )
+        .await;
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("422"), "{name}: status missing: {stderr}");
+        assert!(
+            stderr.contains(ERROR_DETAIL),
+            "{name}: detail missing: {stderr}"
+        );
+        assert!(text(&out.stdout).is_empty(), "{name}");
+        assert_eq!(
+            seen.bodies.lock().unwrap().len(),
+            1,
+            "{name}: 422 not retried"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -168,9 +255,11 @@ async fn api_error_exits_1_with_status_and_detail() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_arguments_print_usage_and_exit_2() {
-    let out = run_example("dial", &["+18005550100"], "http://127.0.0.1:9").await;
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("usage:"));
+    for name in DIAL_EXAMPLES {
+        let out = run_example(name, &["+18005550100"], "http://127.0.0.1:9").await;
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(text(&out.stderr).contains("usage:"), "{name}");
+    }
 }
 
 #[cfg(feature = "axum")]

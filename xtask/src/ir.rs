@@ -180,6 +180,9 @@ pub struct Setter {
     pub wire: String,
     /// Facts for the doc line.
     pub facts: Facts,
+    /// Name of the setter that sends an explicit `null` (a body field marked
+    /// [`Field::sends_null`]); `None` when the value cannot be cleared.
+    pub clear: Option<String>,
 }
 
 /// The serde directions a model is used in.
@@ -381,6 +384,10 @@ pub struct Field {
     pub nullable: bool,
     /// Needs a `Box` to break a recursive type.
     pub boxed: bool,
+    /// Sent with three states (absent, `null`, a value): optional and nullable in a model that is
+    /// sent, so a request can clear the value with an explicit `null`. Decided by
+    /// `build::serde_use::mark_explicit_nulls`.
+    pub sends_null: bool,
     /// Facts for docs and samples.
     pub facts: Facts,
 }

@@ -93,8 +93,9 @@ fn keyword_properties_and_colliding_enum_values() {
     );
     assert!(out.contains("pub type_:"));
     assert!(
-        out.contains("pub loop_: Option<i64>"),
-        "nullable loop is optional"
+        out.contains("pub loop_: Option<crate::Nullable<i64>>")
+            && out.contains("pub fn clear_loop(mut self)"),
+        "an optional nullable field of a request body can be sent as null"
     );
     assert!(
         out.contains("UnknownValue"),
@@ -191,7 +192,7 @@ fn enum_arguments_ids_and_shared_shapes() {
         out.contains("pub struct StartRecordingRequest"),
         "the body is named after the method"
     );
-    assert!(out.contains("pub type StartRecording = crate::Request<"));
+    assert!(out.contains("pub type StartRecording<C = crate::Client> = crate::Request<"));
     assert!(
         out.contains("[`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved)"),
         "the webhooks the description names are listed and linked"

@@ -30,6 +30,7 @@
 
 mod download;
 mod raw;
+mod request;
 mod runtime;
 
 use std::fmt;
@@ -121,7 +122,6 @@ impl Client {
     }
 
     /// Turns an async page stream into a blocking iterator.
-    #[allow(dead_code)] // also used by generated blocking builders
     pub(crate) fn iter<T: Send + 'static>(&self, stream: PageStream<T>) -> PageIter<T> {
         PageIter {
             stream: Some(stream),

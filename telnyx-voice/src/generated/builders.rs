@@ -8,15 +8,18 @@
 /// Request builders of `client.call_control_applications()`.
 #[cfg(feature = "applications")]
 pub mod call_control_applications {
-    /// Request builder of `client.call_control_applications().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.call_control_applications().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List call control applications.
     ///
     /// `GET /call_control_applications` (operationId `ListCallControlApplications`).
     #[cfg(feature = "applications")]
-    pub type List = crate::Request<crate::operations::call_control_applications::List>;
+    pub type List<C = crate::Client> = crate::Request<
+        crate::operations::call_control_applications::List,
+        C,
+    >;
     #[cfg(feature = "applications")]
-    impl List {
+    impl<C> List<C> {
         /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
         pub fn filter(
             mut self,
@@ -253,17 +256,18 @@ pub mod call_control_applications {
             self
         }
     }
-    /// Request builder of `client.call_control_applications().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.call_control_applications().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Create a call control application.
     ///
     /// `POST /call_control_applications` (operationId `CreateCallControlApplication`).
     #[cfg(feature = "applications")]
-    pub type Create = crate::Request<
+    pub type Create<C = crate::Client> = crate::Request<
         crate::operations::call_control_applications::Create,
+        C,
     >;
     #[cfg(feature = "applications")]
-    impl Create {
+    impl<C> Create<C> {
         /// `active` · boolean · optional · default `true`
         pub fn active(mut self, value: impl Into<bool>) -> Self {
             self.op.body.active = Some(value.into());
@@ -342,39 +346,55 @@ pub mod call_control_applications {
         ///
         /// Example: `"https://failover.example.com"`
         pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
-            self.op.body.webhook_event_failover_url = Some(value.into());
+            self.op.body.webhook_event_failover_url = Some(
+                crate::Nullable::Value(value.into()),
+            );
+            self
+        }
+        /// Sends `webhook_event_failover_url` as an explicit `null`, which clears the stored value (leaving the setter uncalled leaves the field out).
+        pub fn clear_webhook_event_failover_url(mut self) -> Self {
+            self.op.body.webhook_event_failover_url = Some(crate::Nullable::Null);
             self
         }
         /// `webhook_timeout_secs` · integer · optional · range 0..=30
         ///
         /// Example: `25`
         pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-            self.op.body.webhook_timeout_secs = Some(value.into());
+            self.op.body.webhook_timeout_secs = Some(
+                crate::Nullable::Value(value.into()),
+            );
+            self
+        }
+        /// Sends `webhook_timeout_secs` as an explicit `null`, which clears the stored value (leaving the setter uncalled leaves the field out).
+        pub fn clear_webhook_timeout_secs(mut self) -> Self {
+            self.op.body.webhook_timeout_secs = Some(crate::Nullable::Null);
             self
         }
     }
-    /// Request builder of `client.call_control_applications().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.call_control_applications().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a call control application.
     ///
     /// `GET /call_control_applications/{id}` (operationId `RetrieveCallControlApplication`).
     #[cfg(feature = "applications")]
-    pub type Retrieve = crate::Request<
+    pub type Retrieve<C = crate::Client> = crate::Request<
         crate::operations::call_control_applications::Retrieve,
+        C,
     >;
     #[cfg(feature = "applications")]
-    impl Retrieve {}
-    /// Request builder of `client.call_control_applications().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Retrieve<C> {}
+    /// Request builder of `client.call_control_applications().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Update a call control application.
     ///
     /// `PATCH /call_control_applications/{id}` (operationId `UpdateCallControlApplication`).
     #[cfg(feature = "applications")]
-    pub type Update = crate::Request<
+    pub type Update<C = crate::Client> = crate::Request<
         crate::operations::call_control_applications::Update,
+        C,
     >;
     #[cfg(feature = "applications")]
-    impl Update {
+    impl<C> Update<C> {
         /// `active` · boolean · optional · default `true`
         pub fn active(mut self, value: impl Into<bool>) -> Self {
             self.op.body.active = Some(value.into());
@@ -463,41 +483,59 @@ pub mod call_control_applications {
         ///
         /// Example: `"https://failover.example.com"`
         pub fn webhook_event_failover_url(mut self, value: impl Into<String>) -> Self {
-            self.op.body.webhook_event_failover_url = Some(value.into());
+            self.op.body.webhook_event_failover_url = Some(
+                crate::Nullable::Value(value.into()),
+            );
+            self
+        }
+        /// Sends `webhook_event_failover_url` as an explicit `null`, which clears the stored value (leaving the setter uncalled leaves the field out).
+        pub fn clear_webhook_event_failover_url(mut self) -> Self {
+            self.op.body.webhook_event_failover_url = Some(crate::Nullable::Null);
             self
         }
         /// `webhook_timeout_secs` · integer · optional · range 0..=30
         ///
         /// Example: `25`
         pub fn webhook_timeout_secs(mut self, value: impl Into<i64>) -> Self {
-            self.op.body.webhook_timeout_secs = Some(value.into());
+            self.op.body.webhook_timeout_secs = Some(
+                crate::Nullable::Value(value.into()),
+            );
+            self
+        }
+        /// Sends `webhook_timeout_secs` as an explicit `null`, which clears the stored value (leaving the setter uncalled leaves the field out).
+        pub fn clear_webhook_timeout_secs(mut self) -> Self {
+            self.op.body.webhook_timeout_secs = Some(crate::Nullable::Null);
             self
         }
     }
-    /// Request builder of `client.call_control_applications().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.call_control_applications().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Delete a call control application.
     ///
     /// `DELETE /call_control_applications/{id}` (operationId `DeleteCallControlApplication`).
     #[cfg(feature = "applications")]
-    pub type Delete = crate::Request<
+    pub type Delete<C = crate::Client> = crate::Request<
         crate::operations::call_control_applications::Delete,
+        C,
     >;
     #[cfg(feature = "applications")]
-    impl Delete {}
+    impl<C> Delete<C> {}
 }
 /// Request builders of `client.call_events()`.
 #[cfg(feature = "debugging")]
 pub mod call_events {
-    /// Request builder of `client.call_events().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.call_events().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List call events.
     ///
     /// `GET /call_events` (operationId `ListCallEvents`).
     #[cfg(feature = "debugging")]
-    pub type List = crate::Request<crate::operations::call_events::List>;
+    pub type List<C = crate::Client> = crate::Request<
+        crate::operations::call_events::List,
+        C,
+    >;
     #[cfg(feature = "debugging")]
-    impl List {
+    impl<C> List<C> {
         /// `filter` · [`CallControlFilterConsolidated`](crate::models::CallControlFilterConsolidated) · optional
         pub fn filter(
             mut self,
@@ -731,7 +769,7 @@ pub mod call_events {
 /// Request builders of `client.calls()`.
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
 pub mod calls {
-    /// Request builder of `client.calls().dial(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().dial(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Dial.
     ///
@@ -739,9 +777,9 @@ pub mod calls {
     ///
     /// Webhooks: [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
     #[cfg(feature = "calls")]
-    pub type Dial = crate::Request<crate::operations::calls::Dial>;
+    pub type Dial<C = crate::Client> = crate::Request<crate::operations::calls::Dial, C>;
     #[cfg(feature = "calls")]
-    impl Dial {
+    impl<C> Dial<C> {
         /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
         pub fn answering_machine_detection(
             mut self,
@@ -1239,26 +1277,30 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().retrieve_status(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().retrieve_status(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a call status.
     ///
     /// `GET /calls/{call_control_id}` (operationId `RetrieveCallStatus`).
     #[cfg(feature = "calls")]
-    pub type RetrieveStatus = crate::Request<crate::operations::calls::RetrieveStatus>;
+    pub type RetrieveStatus<C = crate::Client> = crate::Request<
+        crate::operations::calls::RetrieveStatus,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl RetrieveStatus {}
-    /// Request builder of `client.calls().actions().add_ai_assistant_messages(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> RetrieveStatus<C> {}
+    /// Request builder of `client.calls().actions().add_ai_assistant_messages(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Add messages to AI Assistant.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_add_messages` (operationId `CallAddMessagesToAIAssistant`).
     #[cfg(feature = "ai-assistant")]
-    pub type AddAiAssistantMessages = crate::Request<
+    pub type AddAiAssistantMessages<C = crate::Client> = crate::Request<
         crate::operations::calls::AddAiAssistantMessages,
+        C,
     >;
     #[cfg(feature = "ai-assistant")]
-    impl AddAiAssistantMessages {
+    impl<C> AddAiAssistantMessages<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -1286,15 +1328,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().join_ai_assistant(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().join_ai_assistant(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Join AI Assistant Conversation.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_join` (operationId `CallJoinAIAssistant`).
     #[cfg(feature = "ai-assistant")]
-    pub type JoinAiAssistant = crate::Request<crate::operations::calls::JoinAiAssistant>;
+    pub type JoinAiAssistant<C = crate::Client> = crate::Request<
+        crate::operations::calls::JoinAiAssistant,
+        C,
+    >;
     #[cfg(feature = "ai-assistant")]
-    impl JoinAiAssistant {
+    impl<C> JoinAiAssistant<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -1310,7 +1355,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().start_ai_assistant(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().start_ai_assistant(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Start AI Assistant.
     ///
@@ -1318,11 +1363,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.conversation_insights.generated`](crate::WebhookEvent::CallConversationInsightsGenerated).
     #[cfg(feature = "ai-assistant")]
-    pub type StartAiAssistant = crate::Request<
+    pub type StartAiAssistant<C = crate::Client> = crate::Request<
         crate::operations::calls::StartAiAssistant,
+        C,
     >;
     #[cfg(feature = "ai-assistant")]
-    impl StartAiAssistant {
+    impl<C> StartAiAssistant<C> {
         /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
         pub fn assistant(
             mut self,
@@ -1415,15 +1461,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_ai_assistant(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_ai_assistant(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Stop AI Assistant.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_stop` (operationId `CallStopAIAssistant`).
     #[cfg(feature = "ai-assistant")]
-    pub type StopAiAssistant = crate::Request<crate::operations::calls::StopAiAssistant>;
+    pub type StopAiAssistant<C = crate::Client> = crate::Request<
+        crate::operations::calls::StopAiAssistant,
+        C,
+    >;
     #[cfg(feature = "ai-assistant")]
-    impl StopAiAssistant {
+    impl<C> StopAiAssistant<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -1439,7 +1488,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().answer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().answer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Answer call.
     ///
@@ -1447,9 +1496,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.hold`](crate::WebhookEvent::CallHold), [`call.unhold`](crate::WebhookEvent::CallUnhold), [`call.deepfake_detection.result`](crate::WebhookEvent::CallDeepfakeDetectionResult), [`call.deepfake_detection.error`](crate::WebhookEvent::CallDeepfakeDetectionError), [`streaming.started`](crate::WebhookEvent::StreamingStarted), [`streaming.stopped`](crate::WebhookEvent::StreamingStopped), [`streaming.failed`](crate::WebhookEvent::StreamingFailed).
     #[cfg(feature = "calls")]
-    pub type Answer = crate::Request<crate::operations::calls::Answer>;
+    pub type Answer<C = crate::Client> = crate::Request<
+        crate::operations::calls::Answer,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl Answer {
+    impl<C> Answer<C> {
         /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
         pub fn assistant(
             mut self,
@@ -1739,7 +1791,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().bridge(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().bridge(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Bridge calls.
     ///
@@ -1747,9 +1799,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.bridged`](crate::WebhookEvent::CallBridged).
     #[cfg(feature = "calls")]
-    pub type Bridge = crate::Request<crate::operations::calls::Bridge>;
+    pub type Bridge<C = crate::Client> = crate::Request<
+        crate::operations::calls::Bridge,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl Bridge {
+    impl<C> Bridge<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -1896,18 +1951,19 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().update_client_state(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().update_client_state(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Update client state.
     ///
     /// `PUT /calls/{call_control_id}/actions/client_state_update` (operationId `UpdateClientState`).
     #[cfg(feature = "calls")]
-    pub type UpdateClientState = crate::Request<
+    pub type UpdateClientState<C = crate::Client> = crate::Request<
         crate::operations::calls::UpdateClientState,
+        C,
     >;
     #[cfg(feature = "calls")]
-    impl UpdateClientState {}
-    /// Request builder of `client.calls().actions().start_conversation_relay(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> UpdateClientState<C> {}
+    /// Request builder of `client.calls().actions().start_conversation_relay(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Start Conversation Relay.
     ///
@@ -1915,11 +1971,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded).
     #[cfg(feature = "ai-assistant")]
-    pub type StartConversationRelay = crate::Request<
+    pub type StartConversationRelay<C = crate::Client> = crate::Request<
         crate::operations::calls::StartConversationRelay,
+        C,
     >;
     #[cfg(feature = "ai-assistant")]
-    impl StartConversationRelay {
+    impl<C> StartConversationRelay<C> {
         /// `assistant` · [`ConversationRelayAssistant`](crate::models::ConversationRelayAssistant) · optional
         pub fn assistant(
             mut self,
@@ -2129,17 +2186,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_conversation_relay(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_conversation_relay(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Stop Conversation Relay.
     ///
     /// `POST /calls/{call_control_id}/actions/conversation_relay_stop` (operationId `CallStopConversationRelay`).
     #[cfg(feature = "ai-assistant")]
-    pub type StopConversationRelay = crate::Request<
+    pub type StopConversationRelay<C = crate::Client> = crate::Request<
         crate::operations::calls::StopConversationRelay,
+        C,
     >;
     #[cfg(feature = "ai-assistant")]
-    impl StopConversationRelay {
+    impl<C> StopConversationRelay<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2155,15 +2213,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().enqueue(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().enqueue(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Enqueue call.
     ///
     /// `POST /calls/{call_control_id}/actions/enqueue` (operationId `EnqueueCall`).
     #[cfg(feature = "calls")]
-    pub type Enqueue = crate::Request<crate::operations::calls::Enqueue>;
+    pub type Enqueue<C = crate::Client> = crate::Request<
+        crate::operations::calls::Enqueue,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl Enqueue {
+    impl<C> Enqueue<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2200,7 +2261,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().start_forking(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().start_forking(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Forking start.
     ///
@@ -2208,9 +2269,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.fork.started`](crate::WebhookEvent::CallForkStarted), [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
     #[cfg(feature = "calls")]
-    pub type StartForking = crate::Request<crate::operations::calls::StartForking>;
+    pub type StartForking<C = crate::Client> = crate::Request<
+        crate::operations::calls::StartForking,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StartForking {
+    impl<C> StartForking<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2247,7 +2311,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_forking(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_forking(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Forking stop.
     ///
@@ -2255,9 +2319,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.fork.stopped`](crate::WebhookEvent::CallForkStopped).
     #[cfg(feature = "calls")]
-    pub type StopForking = crate::Request<crate::operations::calls::StopForking>;
+    pub type StopForking<C = crate::Client> = crate::Request<
+        crate::operations::calls::StopForking,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StopForking {
+    impl<C> StopForking<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2283,7 +2350,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().gather(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().gather(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Gather.
     ///
@@ -2291,9 +2358,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
     #[cfg(feature = "calls")]
-    pub type Gather = crate::Request<crate::operations::calls::Gather>;
+    pub type Gather<C = crate::Client> = crate::Request<
+        crate::operations::calls::Gather,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl Gather {
+    impl<C> Gather<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2365,7 +2435,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_gather(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_gather(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Gather stop.
     ///
@@ -2373,9 +2443,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
     #[cfg(feature = "calls")]
-    pub type StopGather = crate::Request<crate::operations::calls::StopGather>;
+    pub type StopGather<C = crate::Client> = crate::Request<
+        crate::operations::calls::StopGather,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StopGather {
+    impl<C> StopGather<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2391,7 +2464,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().gather_using_ai(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().gather_using_ai(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Gather using AI.
     ///
@@ -2399,9 +2472,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.ai_gather.ended`](crate::WebhookEvent::CallAiGatherEnded), [`call.conversation.ended`](crate::WebhookEvent::CallConversationEnded), [`call.ai_gather.partial_results`](crate::WebhookEvent::CallAiGatherPartialResults), [`call.ai_gather.message_history_updated`](crate::WebhookEvent::CallAiGatherMessageHistoryUpdated).
     #[cfg(feature = "ai-assistant")]
-    pub type GatherUsingAi = crate::Request<crate::operations::calls::GatherUsingAi>;
+    pub type GatherUsingAi<C = crate::Client> = crate::Request<
+        crate::operations::calls::GatherUsingAi,
+        C,
+    >;
     #[cfg(feature = "ai-assistant")]
-    impl GatherUsingAi {
+    impl<C> GatherUsingAi<C> {
         /// `assistant` · [`Assistant`](crate::models::Assistant) · optional
         pub fn assistant(mut self, value: impl Into<crate::models::Assistant>) -> Self {
             self.op.body.assistant = Some(value.into());
@@ -2506,7 +2582,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().gather_using_audio(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().gather_using_audio(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Gather using audio.
     ///
@@ -2514,11 +2590,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
     #[cfg(feature = "calls")]
-    pub type GatherUsingAudio = crate::Request<
+    pub type GatherUsingAudio<C = crate::Client> = crate::Request<
         crate::operations::calls::GatherUsingAudio,
+        C,
     >;
     #[cfg(feature = "calls")]
-    impl GatherUsingAudio {
+    impl<C> GatherUsingAudio<C> {
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
@@ -2611,7 +2688,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().gather_using_speak(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().gather_using_speak(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Gather using speak.
     ///
@@ -2619,11 +2696,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.dtmf.received`](crate::WebhookEvent::CallDtmfReceived), [`call.gather.ended`](crate::WebhookEvent::CallGatherEnded).
     #[cfg(feature = "calls")]
-    pub type GatherUsingSpeak = crate::Request<
+    pub type GatherUsingSpeak<C = crate::Client> = crate::Request<
         crate::operations::calls::GatherUsingSpeak,
+        C,
     >;
     #[cfg(feature = "calls")]
-    impl GatherUsingSpeak {
+    impl<C> GatherUsingSpeak<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2733,7 +2811,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().hangup(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().hangup(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Hangup call.
     ///
@@ -2741,9 +2819,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
     #[cfg(feature = "calls")]
-    pub type Hangup = crate::Request<crate::operations::calls::Hangup>;
+    pub type Hangup<C = crate::Client> = crate::Request<
+        crate::operations::calls::Hangup,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl Hangup {
+    impl<C> Hangup<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2771,15 +2852,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().leave_queue(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().leave_queue(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Remove call from a queue.
     ///
     /// `POST /calls/{call_control_id}/actions/leave_queue` (operationId `LeaveQueue`).
     #[cfg(feature = "calls")]
-    pub type LeaveQueue = crate::Request<crate::operations::calls::LeaveQueue>;
+    pub type LeaveQueue<C = crate::Client> = crate::Request<
+        crate::operations::calls::LeaveQueue,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl LeaveQueue {
+    impl<C> LeaveQueue<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2795,7 +2879,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().start_playback(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().start_playback(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Play audio URL.
     ///
@@ -2803,9 +2887,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.playback.started`](crate::WebhookEvent::CallPlaybackStarted), [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded).
     #[cfg(feature = "calls")]
-    pub type StartPlayback = crate::Request<crate::operations::calls::StartPlayback>;
+    pub type StartPlayback<C = crate::Client> = crate::Request<
+        crate::operations::calls::StartPlayback,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StartPlayback {
+    impl<C> StartPlayback<C> {
         /// `audio_type` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
         ///
         /// Example: `"wav"`
@@ -2887,7 +2974,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_playback(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_playback(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Stop audio playback.
     ///
@@ -2895,9 +2982,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.playback.ended`](crate::WebhookEvent::CallPlaybackEnded), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
     #[cfg(feature = "calls")]
-    pub type StopPlayback = crate::Request<crate::operations::calls::StopPlayback>;
+    pub type StopPlayback<C = crate::Client> = crate::Request<
+        crate::operations::calls::StopPlayback,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StopPlayback {
+    impl<C> StopPlayback<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2927,15 +3017,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().pause_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().pause_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Record pause.
     ///
     /// `POST /calls/{call_control_id}/actions/record_pause` (operationId `PauseCallRecording`).
     #[cfg(feature = "calls")]
-    pub type PauseRecording = crate::Request<crate::operations::calls::PauseRecording>;
+    pub type PauseRecording<C = crate::Client> = crate::Request<
+        crate::operations::calls::PauseRecording,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl PauseRecording {
+    impl<C> PauseRecording<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2958,15 +3051,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().resume_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().resume_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Record resume.
     ///
     /// `POST /calls/{call_control_id}/actions/record_resume` (operationId `ResumeCallRecording`).
     #[cfg(feature = "calls")]
-    pub type ResumeRecording = crate::Request<crate::operations::calls::ResumeRecording>;
+    pub type ResumeRecording<C = crate::Client> = crate::Request<
+        crate::operations::calls::ResumeRecording,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl ResumeRecording {
+    impl<C> ResumeRecording<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -2989,7 +3085,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().start_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().start_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Recording start.
     ///
@@ -2997,9 +3093,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved), [`call.recording.transcription.saved`](crate::WebhookEvent::CallRecordingTranscriptionSaved), [`call.recording.error`](crate::WebhookEvent::CallRecordingError).
     #[cfg(feature = "calls")]
-    pub type StartRecording = crate::Request<crate::operations::calls::StartRecording>;
+    pub type StartRecording<C = crate::Client> = crate::Request<
+        crate::operations::calls::StartRecording,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StartRecording {
+    impl<C> StartRecording<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3118,7 +3217,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Recording stop.
     ///
@@ -3126,9 +3225,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
     #[cfg(feature = "calls")]
-    pub type StopRecording = crate::Request<crate::operations::calls::StopRecording>;
+    pub type StopRecording<C = crate::Client> = crate::Request<
+        crate::operations::calls::StopRecording,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StopRecording {
+    impl<C> StopRecording<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3151,7 +3253,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().refer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().refer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// SIP Refer a call.
     ///
@@ -3159,9 +3261,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.refer.started`](crate::WebhookEvent::CallReferStarted), [`call.refer.completed`](crate::WebhookEvent::CallReferCompleted), [`call.refer.failed`](crate::WebhookEvent::CallReferFailed).
     #[cfg(feature = "calls")]
-    pub type Refer = crate::Request<crate::operations::calls::Refer>;
+    pub type Refer<C = crate::Client> = crate::Request<
+        crate::operations::calls::Refer,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl Refer {
+    impl<C> Refer<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3209,7 +3314,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().reject(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().reject(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Reject a call.
     ///
@@ -3217,9 +3322,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup).
     #[cfg(feature = "calls")]
-    pub type Reject = crate::Request<crate::operations::calls::Reject>;
+    pub type Reject<C = crate::Client> = crate::Request<
+        crate::operations::calls::Reject,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl Reject {
+    impl<C> Reject<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3235,15 +3343,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Send DTMF.
     ///
     /// `POST /calls/{call_control_id}/actions/send_dtmf` (operationId `SendDTMF`).
     #[cfg(feature = "calls")]
-    pub type SendDtmf = crate::Request<crate::operations::calls::SendDtmf>;
+    pub type SendDtmf<C = crate::Client> = crate::Request<
+        crate::operations::calls::SendDtmf,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl SendDtmf {
+    impl<C> SendDtmf<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3266,15 +3377,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().send_sip_info(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().send_sip_info(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Send SIP info.
     ///
     /// `POST /calls/{call_control_id}/actions/send_sip_info` (operationId `SendSIPInfo`).
     #[cfg(feature = "calls")]
-    pub type SendSipInfo = crate::Request<crate::operations::calls::SendSipInfo>;
+    pub type SendSipInfo<C = crate::Client> = crate::Request<
+        crate::operations::calls::SendSipInfo,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl SendSipInfo {
+    impl<C> SendSipInfo<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3290,7 +3404,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().start_siprec(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().start_siprec(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// SIPREC start.
     ///
@@ -3298,9 +3412,12 @@ pub mod calls {
     ///
     /// Webhooks: [`siprec.started`](crate::WebhookEvent::SiprecStarted), [`siprec.stopped`](crate::WebhookEvent::SiprecStopped), [`siprec.failed`](crate::WebhookEvent::SiprecFailed).
     #[cfg(feature = "calls")]
-    pub type StartSiprec = crate::Request<crate::operations::calls::StartSiprec>;
+    pub type StartSiprec<C = crate::Client> = crate::Request<
+        crate::operations::calls::StartSiprec,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StartSiprec {
+    impl<C> StartSiprec<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3360,7 +3477,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_siprec(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_siprec(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// SIPREC stop.
     ///
@@ -3368,9 +3485,12 @@ pub mod calls {
     ///
     /// Webhooks: [`siprec.stopped`](crate::WebhookEvent::SiprecStopped).
     #[cfg(feature = "calls")]
-    pub type StopSiprec = crate::Request<crate::operations::calls::StopSiprec>;
+    pub type StopSiprec<C = crate::Client> = crate::Request<
+        crate::operations::calls::StopSiprec,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StopSiprec {
+    impl<C> StopSiprec<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3386,7 +3506,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Speak text.
     ///
@@ -3394,9 +3514,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.speak.started`](crate::WebhookEvent::CallSpeakStarted), [`call.speak.ended`](crate::WebhookEvent::CallSpeakEnded).
     #[cfg(feature = "calls")]
-    pub type Speak = crate::Request<crate::operations::calls::Speak>;
+    pub type Speak<C = crate::Client> = crate::Request<
+        crate::operations::calls::Speak,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl Speak {
+    impl<C> Speak<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3472,15 +3595,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().start_streaming(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().start_streaming(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Streaming start.
     ///
     /// `POST /calls/{call_control_id}/actions/streaming_start` (operationId `StartCallStreaming`).
     #[cfg(feature = "calls")]
-    pub type StartStreaming = crate::Request<crate::operations::calls::StartStreaming>;
+    pub type StartStreaming<C = crate::Client> = crate::Request<
+        crate::operations::calls::StartStreaming,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StartStreaming {
+    impl<C> StartStreaming<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3599,7 +3725,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_streaming(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_streaming(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Streaming stop.
     ///
@@ -3607,9 +3733,12 @@ pub mod calls {
     ///
     /// Webhooks: [`streaming.stopped`](crate::WebhookEvent::StreamingStopped).
     #[cfg(feature = "calls")]
-    pub type StopStreaming = crate::Request<crate::operations::calls::StopStreaming>;
+    pub type StopStreaming<C = crate::Client> = crate::Request<
+        crate::operations::calls::StopStreaming,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl StopStreaming {
+    impl<C> StopStreaming<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3632,17 +3761,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().start_noise_suppression(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().start_noise_suppression(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Noise Suppression Start (BETA).
     ///
     /// `POST /calls/{call_control_id}/actions/suppression_start` (operationId `noiseSuppressionStart`).
     #[cfg(feature = "calls")]
-    pub type StartNoiseSuppression = crate::Request<
+    pub type StartNoiseSuppression<C = crate::Client> = crate::Request<
         crate::operations::calls::StartNoiseSuppression,
+        C,
     >;
     #[cfg(feature = "calls")]
-    impl StartNoiseSuppression {
+    impl<C> StartNoiseSuppression<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3686,17 +3816,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_noise_suppression(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_noise_suppression(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Noise Suppression Stop (BETA).
     ///
     /// `POST /calls/{call_control_id}/actions/suppression_stop` (operationId `noiseSuppressionStop`).
     #[cfg(feature = "calls")]
-    pub type StopNoiseSuppression = crate::Request<
+    pub type StopNoiseSuppression<C = crate::Client> = crate::Request<
         crate::operations::calls::StopNoiseSuppression,
+        C,
     >;
     #[cfg(feature = "calls")]
-    impl StopNoiseSuppression {
+    impl<C> StopNoiseSuppression<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3712,18 +3843,19 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().switch_supervisor_role(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().switch_supervisor_role(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Switch supervisor role.
     ///
     /// `POST /calls/{call_control_id}/actions/switch_supervisor_role` (operationId `SwitchSupervisorRole`).
     #[cfg(feature = "calls")]
-    pub type SwitchSupervisorRole = crate::Request<
+    pub type SwitchSupervisorRole<C = crate::Client> = crate::Request<
         crate::operations::calls::SwitchSupervisorRole,
+        C,
     >;
     #[cfg(feature = "calls")]
-    impl SwitchSupervisorRole {}
-    /// Request builder of `client.calls().actions().start_transcription(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> SwitchSupervisorRole<C> {}
+    /// Request builder of `client.calls().actions().start_transcription(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Transcription start.
     ///
@@ -3731,11 +3863,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.transcription`](crate::WebhookEvent::CallTranscription).
     #[cfg(feature = "calls")]
-    pub type StartTranscription = crate::Request<
+    pub type StartTranscription<C = crate::Client> = crate::Request<
         crate::operations::calls::StartTranscription,
+        C,
     >;
     #[cfg(feature = "calls")]
-    impl StartTranscription {
+    impl<C> StartTranscription<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3776,17 +3909,18 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().stop_transcription(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().stop_transcription(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Transcription stop.
     ///
     /// `POST /calls/{call_control_id}/actions/transcription_stop` (operationId `StopCallTranscription`).
     #[cfg(feature = "calls")]
-    pub type StopTranscription = crate::Request<
+    pub type StopTranscription<C = crate::Client> = crate::Request<
         crate::operations::calls::StopTranscription,
+        C,
     >;
     #[cfg(feature = "calls")]
-    impl StopTranscription {
+    impl<C> StopTranscription<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -3802,7 +3936,7 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().transfer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().transfer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Transfer call.
     ///
@@ -3810,9 +3944,12 @@ pub mod calls {
     ///
     /// Webhooks: [`call.hangup`](crate::WebhookEvent::CallHangup), [`call.initiated`](crate::WebhookEvent::CallInitiated), [`call.bridged`](crate::WebhookEvent::CallBridged), [`call.answered`](crate::WebhookEvent::CallAnswered), [`call.machine.detection.ended`](crate::WebhookEvent::CallMachineDetectionEnded), [`call.machine.greeting.ended`](crate::WebhookEvent::CallMachineGreetingEnded), [`call.machine.premium.detection.ended`](crate::WebhookEvent::CallMachinePremiumDetectionEnded), [`call.machine.premium.greeting.ended`](crate::WebhookEvent::CallMachinePremiumGreetingEnded).
     #[cfg(feature = "calls")]
-    pub type Transfer = crate::Request<crate::operations::calls::Transfer>;
+    pub type Transfer<C = crate::Client> = crate::Request<
+        crate::operations::calls::Transfer,
+        C,
+    >;
     #[cfg(feature = "calls")]
-    impl Transfer {
+    impl<C> Transfer<C> {
         /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
         pub fn answering_machine_detection(
             mut self,
@@ -4132,15 +4269,18 @@ pub mod calls {
 /// Request builders of `client.conferences()`.
 #[cfg(feature = "conferences")]
 pub mod conferences {
-    /// Request builder of `client.conferences().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List conferences.
     ///
     /// `GET /conferences` (operationId `ListConferences`).
     #[cfg(feature = "conferences")]
-    pub type List = crate::Request<crate::operations::conferences::List>;
+    pub type List<C = crate::Client> = crate::Request<
+        crate::operations::conferences::List,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl List {
+    impl<C> List<C> {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         pub fn region(
             mut self,
@@ -4378,7 +4518,7 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Create conference.
     ///
@@ -4386,9 +4526,12 @@ pub mod conferences {
     ///
     /// Webhooks: [`conference.created`](crate::WebhookEvent::ConferenceCreated), [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft), [`conference.ended`](crate::WebhookEvent::ConferenceEnded), [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved), [`conference.floor.changed`](crate::WebhookEvent::ConferenceFloorChanged).
     #[cfg(feature = "conferences")]
-    pub type Create = crate::Request<crate::operations::conferences::Create>;
+    pub type Create<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Create,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Create {
+    impl<C> Create<C> {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional · default `"never"`
         ///
         /// Example: `"on_exit"`
@@ -4466,15 +4609,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a conference.
     ///
     /// `GET /conferences/{id}` (operationId `RetrieveConference`).
     #[cfg(feature = "conferences")]
-    pub type Retrieve = crate::Request<crate::operations::conferences::Retrieve>;
+    pub type Retrieve<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Retrieve,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Retrieve {
+    impl<C> Retrieve<C> {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         pub fn region(
             mut self,
@@ -4484,17 +4630,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().participants().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().participants().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List conference participants.
     ///
     /// `GET /conferences/{conference_id}/participants` (operationId `ListConferenceParticipants`).
     #[cfg(feature = "conferences")]
-    pub type ListParticipants = crate::Request<
+    pub type ListParticipants<C = crate::Client> = crate::Request<
         crate::operations::conferences::ListParticipants,
+        C,
     >;
     #[cfg(feature = "conferences")]
-    impl ListParticipants {
+    impl<C> ListParticipants<C> {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         pub fn region(
             mut self,
@@ -4570,28 +4717,30 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().participants().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().participants().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a conference participant.
     ///
     /// `GET /conferences/{id}/participants/{participant_id}` (operationId `RetrieveConferenceParticipant`).
     #[cfg(feature = "conferences")]
-    pub type RetrieveParticipant = crate::Request<
+    pub type RetrieveParticipant<C = crate::Client> = crate::Request<
         crate::operations::conferences::RetrieveParticipant,
+        C,
     >;
     #[cfg(feature = "conferences")]
-    impl RetrieveParticipant {}
-    /// Request builder of `client.conferences().participants().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> RetrieveParticipant<C> {}
+    /// Request builder of `client.conferences().participants().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Update a conference participant.
     ///
     /// `PATCH /conferences/{id}/participants/{participant_id}` (operationId `UpdateConferenceParticipant`).
     #[cfg(feature = "conferences")]
-    pub type UpdateParticipant = crate::Request<
+    pub type UpdateParticipant<C = crate::Client> = crate::Request<
         crate::operations::conferences::UpdateParticipant,
+        C,
     >;
     #[cfg(feature = "conferences")]
-    impl UpdateParticipant {
+    impl<C> UpdateParticipant<C> {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
         /// Example: `"always"`
@@ -4617,17 +4766,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().end_conference(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().end_conference(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// End a conference.
     ///
     /// `POST /conferences/{id}/actions/end` (operationId `EndConference`).
     #[cfg(feature = "conferences")]
-    pub type EndConference = crate::Request<
+    pub type EndConference<C = crate::Client> = crate::Request<
         crate::operations::conferences::EndConference,
+        C,
     >;
     #[cfg(feature = "conferences")]
-    impl EndConference {
+    impl<C> EndConference<C> {
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
@@ -4636,17 +4786,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().gather_dtmf_audio(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().gather_dtmf_audio(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Gather DTMF using audio prompt in a conference.
     ///
     /// `POST /conferences/{id}/actions/gather_using_audio` (operationId `ConferenceGatherUsingAudio`).
     #[cfg(feature = "conferences")]
-    pub type GatherDtmfAudio = crate::Request<
+    pub type GatherDtmfAudio<C = crate::Client> = crate::Request<
         crate::operations::conferences::GatherDtmfAudio,
+        C,
     >;
     #[cfg(feature = "conferences")]
-    impl GatherDtmfAudio {
+    impl<C> GatherDtmfAudio<C> {
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/gather_prompt.wav"`
@@ -4745,15 +4896,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().hold(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().hold(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Hold conference participants.
     ///
     /// `POST /conferences/{id}/actions/hold` (operationId `HoldConferenceParticipants`).
     #[cfg(feature = "conferences")]
-    pub type Hold = crate::Request<crate::operations::conferences::Hold>;
+    pub type Hold<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Hold,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Hold {
+    impl<C> Hold<C> {
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
@@ -4789,7 +4943,7 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().join(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().join(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Join a conference.
     ///
@@ -4797,9 +4951,12 @@ pub mod conferences {
     ///
     /// Webhooks: [`conference.participant.joined`](crate::WebhookEvent::ConferenceParticipantJoined), [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
     #[cfg(feature = "conferences")]
-    pub type Join = crate::Request<crate::operations::conferences::Join>;
+    pub type Join<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Join,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Join {
+    impl<C> Join<C> {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
         /// Example: `"on_exit"`
@@ -4906,7 +5063,7 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().leave(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().leave(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Leave a conference.
     ///
@@ -4914,9 +5071,12 @@ pub mod conferences {
     ///
     /// Webhooks: [`conference.participant.left`](crate::WebhookEvent::ConferenceParticipantLeft).
     #[cfg(feature = "conferences")]
-    pub type Leave = crate::Request<crate::operations::conferences::Leave>;
+    pub type Leave<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Leave,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Leave {
+    impl<C> Leave<C> {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
         /// Example: `"on_exit"`
@@ -4945,15 +5105,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().mute(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().mute(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Mute conference participants.
     ///
     /// `POST /conferences/{id}/actions/mute` (operationId `MuteConferenceParticipants`).
     #[cfg(feature = "conferences")]
-    pub type Mute = crate::Request<crate::operations::conferences::Mute>;
+    pub type Mute<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Mute,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Mute {
+    impl<C> Mute<C> {
         /// `call_control_ids` · list of string · optional
         pub fn call_control_ids(
             mut self,
@@ -4975,15 +5138,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().play(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().play(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Play audio to conference participants.
     ///
     /// `POST /conferences/{id}/actions/play` (operationId `PlayConferenceAudio`).
     #[cfg(feature = "conferences")]
-    pub type Play = crate::Request<crate::operations::conferences::Play>;
+    pub type Play<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Play,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Play {
+    impl<C> Play<C> {
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
@@ -5026,15 +5192,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().record_pause(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().record_pause(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Conference recording pause.
     ///
     /// `POST /conferences/{id}/actions/record_pause` (operationId `PauseConferenceRecording`).
     #[cfg(feature = "conferences")]
-    pub type RecordPause = crate::Request<crate::operations::conferences::RecordPause>;
+    pub type RecordPause<C = crate::Client> = crate::Request<
+        crate::operations::conferences::RecordPause,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl RecordPause {
+    impl<C> RecordPause<C> {
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
@@ -5060,15 +5229,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().record_resume(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().record_resume(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Conference recording resume.
     ///
     /// `POST /conferences/{id}/actions/record_resume` (operationId `ResumeConferenceRecording`).
     #[cfg(feature = "conferences")]
-    pub type RecordResume = crate::Request<crate::operations::conferences::RecordResume>;
+    pub type RecordResume<C = crate::Client> = crate::Request<
+        crate::operations::conferences::RecordResume,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl RecordResume {
+    impl<C> RecordResume<C> {
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
@@ -5094,7 +5266,7 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().record_start(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().record_start(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Conference recording start.
     ///
@@ -5102,9 +5274,12 @@ pub mod conferences {
     ///
     /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
     #[cfg(feature = "conferences")]
-    pub type RecordStart = crate::Request<crate::operations::conferences::RecordStart>;
+    pub type RecordStart<C = crate::Client> = crate::Request<
+        crate::operations::conferences::RecordStart,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl RecordStart {
+    impl<C> RecordStart<C> {
         /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"single"`
         ///
         /// Example: `"dual"`
@@ -5154,7 +5329,7 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().record_stop(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().record_stop(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Conference recording stop.
     ///
@@ -5162,9 +5337,12 @@ pub mod conferences {
     ///
     /// Webhooks: [`conference.recording.saved`](crate::WebhookEvent::ConferenceRecordingSaved).
     #[cfg(feature = "conferences")]
-    pub type RecordStop = crate::Request<crate::operations::conferences::RecordStop>;
+    pub type RecordStop<C = crate::Client> = crate::Request<
+        crate::operations::conferences::RecordStop,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl RecordStop {
+    impl<C> RecordStop<C> {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
@@ -5197,15 +5375,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().send_dtmf(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Send DTMF to conference participants.
     ///
     /// `POST /conferences/{id}/actions/send_dtmf` (operationId `ConferenceSendDTMF`).
     #[cfg(feature = "conferences")]
-    pub type SendDtmf = crate::Request<crate::operations::conferences::SendDtmf>;
+    pub type SendDtmf<C = crate::Client> = crate::Request<
+        crate::operations::conferences::SendDtmf,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl SendDtmf {
+    impl<C> SendDtmf<C> {
         /// `call_control_ids` · list of string · optional
         ///
         /// Example: `["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"]`
@@ -5233,15 +5414,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().speak(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Speak text to conference participants.
     ///
     /// `POST /conferences/{id}/actions/speak` (operationId `SpeakTextToConference`).
     #[cfg(feature = "conferences")]
-    pub type Speak = crate::Request<crate::operations::conferences::Speak>;
+    pub type Speak<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Speak,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Speak {
+    impl<C> Speak<C> {
         /// `call_control_ids` · list of string · optional
         pub fn call_control_ids(
             mut self,
@@ -5298,15 +5482,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().stop(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().stop(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Stop audio being played on the conference.
     ///
     /// `POST /conferences/{id}/actions/stop` (operationId `StopConferenceAudio`).
     #[cfg(feature = "conferences")]
-    pub type Stop = crate::Request<crate::operations::conferences::Stop>;
+    pub type Stop<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Stop,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Stop {
+    impl<C> Stop<C> {
         /// `call_control_ids` · list of string · optional
         pub fn call_control_ids(
             mut self,
@@ -5328,15 +5515,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().unhold(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().unhold(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Unhold conference participants.
     ///
     /// `POST /conferences/{id}/actions/unhold` (operationId `UnholdConferenceParticipants`).
     #[cfg(feature = "conferences")]
-    pub type Unhold = crate::Request<crate::operations::conferences::Unhold>;
+    pub type Unhold<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Unhold,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Unhold {
+    impl<C> Unhold<C> {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
@@ -5348,15 +5538,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().unmute(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().unmute(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Unmute conference participants.
     ///
     /// `POST /conferences/{id}/actions/unmute` (operationId `UnmuteConferenceParticipants`).
     #[cfg(feature = "conferences")]
-    pub type Unmute = crate::Request<crate::operations::conferences::Unmute>;
+    pub type Unmute<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Unmute,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Unmute {
+    impl<C> Unmute<C> {
         /// `call_control_ids` · list of string · optional
         pub fn call_control_ids(
             mut self,
@@ -5378,15 +5571,18 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().actions().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().actions().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Update conference participant.
     ///
     /// `POST /conferences/{id}/actions/update` (operationId `UpdateConference`).
     #[cfg(feature = "conferences")]
-    pub type Update = crate::Request<crate::operations::conferences::Update>;
+    pub type Update<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Update,
+        C,
+    >;
     #[cfg(feature = "conferences")]
-    impl Update {
+    impl<C> Update<C> {
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
@@ -5421,15 +5617,18 @@ pub mod conferences {
 /// Request builders of `client.connections()`.
 #[cfg(feature = "applications")]
 pub mod connections {
-    /// Request builder of `client.connections().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.connections().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List connections.
     ///
     /// `GET /connections` (operationId `ListConnections`).
     #[cfg(feature = "applications")]
-    pub type List = crate::Request<crate::operations::connections::List>;
+    pub type List<C = crate::Client> = crate::Request<
+        crate::operations::connections::List,
+        C,
+    >;
     #[cfg(feature = "applications")]
-    impl List {
+    impl<C> List<C> {
         /// `filter` · [`ConnectionsFilterConsolidated`](crate::models::ConnectionsFilterConsolidated) · optional
         pub fn filter(
             mut self,
@@ -5501,17 +5700,18 @@ pub mod connections {
             self
         }
     }
-    /// Request builder of `client.connections().list_active_calls(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.connections().list_active_calls(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List all active calls for given connection.
     ///
     /// `GET /connections/{connection_id}/active_calls` (operationId `ListConnectionActiveCalls`).
     #[cfg(feature = "applications")]
-    pub type ListActiveCalls = crate::Request<
+    pub type ListActiveCalls<C = crate::Client> = crate::Request<
         crate::operations::connections::ListActiveCalls,
+        C,
     >;
     #[cfg(feature = "applications")]
-    impl ListActiveCalls {
+    impl<C> ListActiveCalls<C> {
         /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
         pub fn page(
             mut self,
@@ -5550,76 +5750,86 @@ pub mod connections {
             self
         }
     }
-    /// Request builder of `client.connections().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.connections().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a connection.
     ///
     /// `GET /connections/{id}` (operationId `RetrieveConnection`).
     #[cfg(feature = "applications")]
-    pub type Retrieve = crate::Request<crate::operations::connections::Retrieve>;
+    pub type Retrieve<C = crate::Client> = crate::Request<
+        crate::operations::connections::Retrieve,
+        C,
+    >;
     #[cfg(feature = "applications")]
-    impl Retrieve {}
+    impl<C> Retrieve<C> {}
 }
 /// Request builders of `client.custom_storage_credentials()`.
 #[cfg(feature = "applications")]
 pub mod custom_storage_credentials {
-    /// Request builder of `client.custom_storage_credentials().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.custom_storage_credentials().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a stored credential.
     ///
     /// `GET /custom_storage_credentials/{connection_id}` (operationId `GetCustomStorageCredentials`).
     #[cfg(feature = "applications")]
-    pub type Retrieve = crate::Request<
+    pub type Retrieve<C = crate::Client> = crate::Request<
         crate::operations::custom_storage_credentials::Retrieve,
+        C,
     >;
     #[cfg(feature = "applications")]
-    impl Retrieve {}
-    /// Request builder of `client.custom_storage_credentials().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Retrieve<C> {}
+    /// Request builder of `client.custom_storage_credentials().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Create a custom storage credential.
     ///
     /// `POST /custom_storage_credentials/{connection_id}` (operationId `CreateCustomStorageCredentials`).
     #[cfg(feature = "applications")]
-    pub type Create = crate::Request<
+    pub type Create<C = crate::Client> = crate::Request<
         crate::operations::custom_storage_credentials::Create,
+        C,
     >;
     #[cfg(feature = "applications")]
-    impl Create {}
-    /// Request builder of `client.custom_storage_credentials().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Create<C> {}
+    /// Request builder of `client.custom_storage_credentials().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Update a stored credential.
     ///
     /// `PUT /custom_storage_credentials/{connection_id}` (operationId `UpdateCustomStorageCredentials`).
     #[cfg(feature = "applications")]
-    pub type Update = crate::Request<
+    pub type Update<C = crate::Client> = crate::Request<
         crate::operations::custom_storage_credentials::Update,
+        C,
     >;
     #[cfg(feature = "applications")]
-    impl Update {}
-    /// Request builder of `client.custom_storage_credentials().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Update<C> {}
+    /// Request builder of `client.custom_storage_credentials().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Delete a stored credential.
     ///
     /// `DELETE /custom_storage_credentials/{connection_id}` (operationId `DeleteCustomStorageCredentials`).
     #[cfg(feature = "applications")]
-    pub type Delete = crate::Request<
+    pub type Delete<C = crate::Client> = crate::Request<
         crate::operations::custom_storage_credentials::Delete,
+        C,
     >;
     #[cfg(feature = "applications")]
-    impl Delete {}
+    impl<C> Delete<C> {}
 }
 /// Request builders of `client.queues()`.
 #[cfg(feature = "queues")]
 pub mod queues {
-    /// Request builder of `client.queues().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.queues().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List queues.
     ///
     /// `GET /queues` (operationId `ListQueues`).
     #[cfg(feature = "queues")]
-    pub type List = crate::Request<crate::operations::queues::List>;
+    pub type List<C = crate::Client> = crate::Request<
+        crate::operations::queues::List,
+        C,
+    >;
     #[cfg(feature = "queues")]
-    impl List {
+    impl<C> List<C> {
         /// `page[number]` · integer · optional · default `1` · minimum 1
         pub fn page_number(mut self, value: impl Into<i64>) -> Self {
             self.op.page_number = Some(value.into());
@@ -5631,15 +5841,18 @@ pub mod queues {
             self
         }
     }
-    /// Request builder of `client.queues().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.queues().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Create a queue.
     ///
     /// `POST /queues` (operationId `CreateQueue`).
     #[cfg(feature = "queues")]
-    pub type Create = crate::Request<crate::operations::queues::Create>;
+    pub type Create<C = crate::Client> = crate::Request<
+        crate::operations::queues::Create,
+        C,
+    >;
     #[cfg(feature = "queues")]
-    impl Create {
+    impl<C> Create<C> {
         /// `max_size` · integer · optional · default `300` · minimum 1
         ///
         /// Example: `100`
@@ -5648,42 +5861,54 @@ pub mod queues {
             self
         }
     }
-    /// Request builder of `client.queues().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.queues().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a call queue.
     ///
     /// `GET /queues/{queue_name}` (operationId `RetrieveCallQueue`).
     #[cfg(feature = "queues")]
-    pub type Retrieve = crate::Request<crate::operations::queues::Retrieve>;
+    pub type Retrieve<C = crate::Client> = crate::Request<
+        crate::operations::queues::Retrieve,
+        C,
+    >;
     #[cfg(feature = "queues")]
-    impl Retrieve {}
-    /// Request builder of `client.queues().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Retrieve<C> {}
+    /// Request builder of `client.queues().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Update a queue.
     ///
     /// `POST /queues/{queue_name}` (operationId `UpdateQueue`).
     #[cfg(feature = "queues")]
-    pub type Update = crate::Request<crate::operations::queues::Update>;
+    pub type Update<C = crate::Client> = crate::Request<
+        crate::operations::queues::Update,
+        C,
+    >;
     #[cfg(feature = "queues")]
-    impl Update {}
-    /// Request builder of `client.queues().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Update<C> {}
+    /// Request builder of `client.queues().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Delete a queue.
     ///
     /// `DELETE /queues/{queue_name}` (operationId `DeleteQueue`).
     #[cfg(feature = "queues")]
-    pub type Delete = crate::Request<crate::operations::queues::Delete>;
+    pub type Delete<C = crate::Client> = crate::Request<
+        crate::operations::queues::Delete,
+        C,
+    >;
     #[cfg(feature = "queues")]
-    impl Delete {}
-    /// Request builder of `client.queues().calls().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Delete<C> {}
+    /// Request builder of `client.queues().calls().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve calls from a queue.
     ///
     /// `GET /queues/{queue_name}/calls` (operationId `ListQueueCalls`).
     #[cfg(feature = "queues")]
-    pub type ListCalls = crate::Request<crate::operations::queues::ListCalls>;
+    pub type ListCalls<C = crate::Client> = crate::Request<
+        crate::operations::queues::ListCalls,
+        C,
+    >;
     #[cfg(feature = "queues")]
-    impl ListCalls {
+    impl<C> ListCalls<C> {
         /// `page` · [`CallControlPageConsolidated`](crate::models::CallControlPageConsolidated) · optional
         pub fn page(
             mut self,
@@ -5722,24 +5947,30 @@ pub mod queues {
             self
         }
     }
-    /// Request builder of `client.queues().calls().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.queues().calls().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a call from a queue.
     ///
     /// `GET /queues/{queue_name}/calls/{call_control_id}` (operationId `RetrieveCallFromQueue`).
     #[cfg(feature = "queues")]
-    pub type RetrieveCall = crate::Request<crate::operations::queues::RetrieveCall>;
+    pub type RetrieveCall<C = crate::Client> = crate::Request<
+        crate::operations::queues::RetrieveCall,
+        C,
+    >;
     #[cfg(feature = "queues")]
-    impl RetrieveCall {}
-    /// Request builder of `client.queues().calls().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> RetrieveCall<C> {}
+    /// Request builder of `client.queues().calls().update(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Update queued call.
     ///
     /// `PATCH /queues/{queue_name}/calls/{call_control_id}` (operationId `UpdateCallInQueue`).
     #[cfg(feature = "queues")]
-    pub type UpdateCall = crate::Request<crate::operations::queues::UpdateCall>;
+    pub type UpdateCall<C = crate::Client> = crate::Request<
+        crate::operations::queues::UpdateCall,
+        C,
+    >;
     #[cfg(feature = "queues")]
-    impl UpdateCall {
+    impl<C> UpdateCall<C> {
         /// `keep_after_hangup` · boolean · optional
         ///
         /// Example: `true`
@@ -5748,28 +5979,34 @@ pub mod queues {
             self
         }
     }
-    /// Request builder of `client.queues().calls().remove(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.queues().calls().remove(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Force remove a call from a queue.
     ///
     /// `DELETE /queues/{queue_name}/calls/{call_control_id}` (operationId `RemoveQueueCall`).
     #[cfg(feature = "queues")]
-    pub type RemoveCall = crate::Request<crate::operations::queues::RemoveCall>;
+    pub type RemoveCall<C = crate::Client> = crate::Request<
+        crate::operations::queues::RemoveCall,
+        C,
+    >;
     #[cfg(feature = "queues")]
-    impl RemoveCall {}
+    impl<C> RemoveCall<C> {}
 }
 /// Request builders of `client.recording_transcriptions()`.
 #[cfg(feature = "recordings")]
 pub mod recording_transcriptions {
-    /// Request builder of `client.recording_transcriptions().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.recording_transcriptions().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List all recording transcriptions.
     ///
     /// `GET /recording_transcriptions` (operationId `getRecordingTranscriptions`).
     #[cfg(feature = "recordings")]
-    pub type List = crate::Request<crate::operations::recording_transcriptions::List>;
+    pub type List<C = crate::Client> = crate::Request<
+        crate::operations::recording_transcriptions::List,
+        C,
+    >;
     #[cfg(feature = "recordings")]
-    impl List {
+    impl<C> List<C> {
         /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
         pub fn page(
             mut self,
@@ -5834,41 +6071,46 @@ pub mod recording_transcriptions {
             self
         }
     }
-    /// Request builder of `client.recording_transcriptions().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.recording_transcriptions().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a recording transcription.
     ///
     /// `GET /recording_transcriptions/{recording_transcription_id}` (operationId `getRecordingTranscription`).
     #[cfg(feature = "recordings")]
-    pub type Retrieve = crate::Request<
+    pub type Retrieve<C = crate::Client> = crate::Request<
         crate::operations::recording_transcriptions::Retrieve,
+        C,
     >;
     #[cfg(feature = "recordings")]
-    impl Retrieve {}
-    /// Request builder of `client.recording_transcriptions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Retrieve<C> {}
+    /// Request builder of `client.recording_transcriptions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Delete a recording transcription.
     ///
     /// `DELETE /recording_transcriptions/{recording_transcription_id}` (operationId `deleteRecordingTranscription`).
     #[cfg(feature = "recordings")]
-    pub type Delete = crate::Request<
+    pub type Delete<C = crate::Client> = crate::Request<
         crate::operations::recording_transcriptions::Delete,
+        C,
     >;
     #[cfg(feature = "recordings")]
-    impl Delete {}
+    impl<C> Delete<C> {}
 }
 /// Request builders of `client.recordings()`.
 #[cfg(feature = "recordings")]
 pub mod recordings {
-    /// Request builder of `client.recordings().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.recordings().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List all call recordings.
     ///
     /// `GET /recordings` (operationId `GetRecordings`).
     #[cfg(feature = "recordings")]
-    pub type List = crate::Request<crate::operations::recordings::List>;
+    pub type List<C = crate::Client> = crate::Request<
+        crate::operations::recordings::List,
+        C,
+    >;
     #[cfg(feature = "recordings")]
-    impl List {
+    impl<C> List<C> {
         /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
         pub fn page(
             mut self,
@@ -6070,46 +6312,58 @@ pub mod recordings {
             self
         }
     }
-    /// Request builder of `client.recordings().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.recordings().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Retrieve a call recording.
     ///
     /// `GET /recordings/{recording_id}` (operationId `GetRecording`).
     #[cfg(feature = "recordings")]
-    pub type Retrieve = crate::Request<crate::operations::recordings::Retrieve>;
+    pub type Retrieve<C = crate::Client> = crate::Request<
+        crate::operations::recordings::Retrieve,
+        C,
+    >;
     #[cfg(feature = "recordings")]
-    impl Retrieve {}
-    /// Request builder of `client.recordings().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Retrieve<C> {}
+    /// Request builder of `client.recordings().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Delete a call recording.
     ///
     /// `DELETE /recordings/{recording_id}` (operationId `DeleteRecording`).
     #[cfg(feature = "recordings")]
-    pub type Delete = crate::Request<crate::operations::recordings::Delete>;
+    pub type Delete<C = crate::Client> = crate::Request<
+        crate::operations::recordings::Delete,
+        C,
+    >;
     #[cfg(feature = "recordings")]
-    impl Delete {}
-    /// Request builder of `client.recordings().actions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    impl<C> Delete<C> {}
+    /// Request builder of `client.recordings().actions().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Delete a list of call recordings.
     ///
     /// `POST /recordings/actions/delete` (operationId `DeleteRecordings`).
     #[cfg(feature = "recordings")]
-    pub type DeleteMany = crate::Request<crate::operations::recordings::DeleteMany>;
+    pub type DeleteMany<C = crate::Client> = crate::Request<
+        crate::operations::recordings::DeleteMany,
+        C,
+    >;
     #[cfg(feature = "recordings")]
-    impl DeleteMany {}
+    impl<C> DeleteMany<C> {}
 }
 /// Request builders of `client.webhook_deliveries()`.
 #[cfg(feature = "debugging")]
 pub mod webhook_deliveries {
-    /// Request builder of `client.webhook_deliveries().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.webhook_deliveries().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// List webhook deliveries.
     ///
     /// `GET /webhook_deliveries` (operationId `GetWebhookDeliveries`).
     #[cfg(feature = "debugging")]
-    pub type List = crate::Request<crate::operations::webhook_deliveries::List>;
+    pub type List<C = crate::Client> = crate::Request<
+        crate::operations::webhook_deliveries::List,
+        C,
+    >;
     #[cfg(feature = "debugging")]
-    impl List {
+    impl<C> List<C> {
         /// `page` · [`PageConsolidated`](crate::models::PageConsolidated) · optional
         pub fn page(
             mut self,
@@ -6242,13 +6496,16 @@ pub mod webhook_deliveries {
             self
         }
     }
-    /// Request builder of `client.webhook_deliveries().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.webhook_deliveries().retrieve(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Find webhook_delivery details by ID.
     ///
     /// `GET /webhook_deliveries/{id}` (operationId `GetWebhookDelivery`).
     #[cfg(feature = "debugging")]
-    pub type Retrieve = crate::Request<crate::operations::webhook_deliveries::Retrieve>;
+    pub type Retrieve<C = crate::Client> = crate::Request<
+        crate::operations::webhook_deliveries::Retrieve,
+        C,
+    >;
     #[cfg(feature = "debugging")]
-    impl Retrieve {}
+    impl<C> Retrieve<C> {}
 }

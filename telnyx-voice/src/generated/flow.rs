@@ -2118,7 +2118,7 @@ impl crate::callflow::TypedEvent for crate::models::CallTranscription {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Dial {
+impl<C> crate::builders::calls::Dial<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2131,7 +2131,7 @@ impl crate::builders::calls::Dial {
     }
 }
 #[cfg(feature = "ai-assistant")]
-impl crate::builders::calls::AddAiAssistantMessages {
+impl<C> crate::builders::calls::AddAiAssistantMessages<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2144,7 +2144,7 @@ impl crate::builders::calls::AddAiAssistantMessages {
     }
 }
 #[cfg(feature = "ai-assistant")]
-impl crate::builders::calls::JoinAiAssistant {
+impl<C> crate::builders::calls::JoinAiAssistant<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2157,7 +2157,7 @@ impl crate::builders::calls::JoinAiAssistant {
     }
 }
 #[cfg(feature = "ai-assistant")]
-impl crate::builders::calls::StartAiAssistant {
+impl<C> crate::builders::calls::StartAiAssistant<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2170,7 +2170,7 @@ impl crate::builders::calls::StartAiAssistant {
     }
 }
 #[cfg(feature = "ai-assistant")]
-impl crate::builders::calls::StopAiAssistant {
+impl<C> crate::builders::calls::StopAiAssistant<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2183,7 +2183,7 @@ impl crate::builders::calls::StopAiAssistant {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Answer {
+impl<C> crate::builders::calls::Answer<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2196,7 +2196,7 @@ impl crate::builders::calls::Answer {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Bridge {
+impl<C> crate::builders::calls::Bridge<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2209,7 +2209,7 @@ impl crate::builders::calls::Bridge {
     }
 }
 #[cfg(feature = "ai-assistant")]
-impl crate::builders::calls::StartConversationRelay {
+impl<C> crate::builders::calls::StartConversationRelay<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2222,7 +2222,7 @@ impl crate::builders::calls::StartConversationRelay {
     }
 }
 #[cfg(feature = "ai-assistant")]
-impl crate::builders::calls::StopConversationRelay {
+impl<C> crate::builders::calls::StopConversationRelay<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2235,7 +2235,7 @@ impl crate::builders::calls::StopConversationRelay {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Enqueue {
+impl<C> crate::builders::calls::Enqueue<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2248,7 +2248,7 @@ impl crate::builders::calls::Enqueue {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StartForking {
+impl<C> crate::builders::calls::StartForking<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2261,7 +2261,7 @@ impl crate::builders::calls::StartForking {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StopForking {
+impl<C> crate::builders::calls::StopForking<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2274,7 +2274,7 @@ impl crate::builders::calls::StopForking {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Gather {
+impl<C> crate::builders::calls::Gather<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2287,7 +2287,7 @@ impl crate::builders::calls::Gather {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StopGather {
+impl<C> crate::builders::calls::StopGather<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2300,7 +2300,7 @@ impl crate::builders::calls::StopGather {
     }
 }
 #[cfg(feature = "ai-assistant")]
-impl crate::builders::calls::GatherUsingAi {
+impl<C> crate::builders::calls::GatherUsingAi<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2313,7 +2313,7 @@ impl crate::builders::calls::GatherUsingAi {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::GatherUsingAudio {
+impl<C> crate::builders::calls::GatherUsingAudio<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2326,7 +2326,7 @@ impl crate::builders::calls::GatherUsingAudio {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::GatherUsingSpeak {
+impl<C> crate::builders::calls::GatherUsingSpeak<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2339,7 +2339,7 @@ impl crate::builders::calls::GatherUsingSpeak {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Hangup {
+impl<C> crate::builders::calls::Hangup<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2352,7 +2352,7 @@ impl crate::builders::calls::Hangup {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::LeaveQueue {
+impl<C> crate::builders::calls::LeaveQueue<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2365,7 +2365,7 @@ impl crate::builders::calls::LeaveQueue {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StartPlayback {
+impl<C> crate::builders::calls::StartPlayback<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2378,7 +2378,7 @@ impl crate::builders::calls::StartPlayback {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StopPlayback {
+impl<C> crate::builders::calls::StopPlayback<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2391,7 +2391,7 @@ impl crate::builders::calls::StopPlayback {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::PauseRecording {
+impl<C> crate::builders::calls::PauseRecording<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2404,7 +2404,7 @@ impl crate::builders::calls::PauseRecording {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::ResumeRecording {
+impl<C> crate::builders::calls::ResumeRecording<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2417,7 +2417,7 @@ impl crate::builders::calls::ResumeRecording {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StartRecording {
+impl<C> crate::builders::calls::StartRecording<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2430,7 +2430,7 @@ impl crate::builders::calls::StartRecording {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StopRecording {
+impl<C> crate::builders::calls::StopRecording<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2443,7 +2443,7 @@ impl crate::builders::calls::StopRecording {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Refer {
+impl<C> crate::builders::calls::Refer<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2456,7 +2456,7 @@ impl crate::builders::calls::Refer {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Reject {
+impl<C> crate::builders::calls::Reject<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2469,7 +2469,7 @@ impl crate::builders::calls::Reject {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::SendDtmf {
+impl<C> crate::builders::calls::SendDtmf<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2482,7 +2482,7 @@ impl crate::builders::calls::SendDtmf {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::SendSipInfo {
+impl<C> crate::builders::calls::SendSipInfo<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2495,7 +2495,7 @@ impl crate::builders::calls::SendSipInfo {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StartSiprec {
+impl<C> crate::builders::calls::StartSiprec<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2508,7 +2508,7 @@ impl crate::builders::calls::StartSiprec {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StopSiprec {
+impl<C> crate::builders::calls::StopSiprec<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2521,7 +2521,7 @@ impl crate::builders::calls::StopSiprec {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Speak {
+impl<C> crate::builders::calls::Speak<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2534,7 +2534,7 @@ impl crate::builders::calls::Speak {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StartStreaming {
+impl<C> crate::builders::calls::StartStreaming<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2547,7 +2547,7 @@ impl crate::builders::calls::StartStreaming {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StopStreaming {
+impl<C> crate::builders::calls::StopStreaming<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2560,7 +2560,7 @@ impl crate::builders::calls::StopStreaming {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StartNoiseSuppression {
+impl<C> crate::builders::calls::StartNoiseSuppression<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2573,7 +2573,7 @@ impl crate::builders::calls::StartNoiseSuppression {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StopNoiseSuppression {
+impl<C> crate::builders::calls::StopNoiseSuppression<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2586,7 +2586,7 @@ impl crate::builders::calls::StopNoiseSuppression {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StartTranscription {
+impl<C> crate::builders::calls::StartTranscription<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2599,7 +2599,7 @@ impl crate::builders::calls::StartTranscription {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::StopTranscription {
+impl<C> crate::builders::calls::StopTranscription<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2612,7 +2612,7 @@ impl crate::builders::calls::StopTranscription {
     }
 }
 #[cfg(feature = "calls")]
-impl crate::builders::calls::Transfer {
+impl<C> crate::builders::calls::Transfer<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2635,7 +2635,7 @@ impl crate::builders::calls::Transfer {
     }
 }
 #[cfg(feature = "conferences")]
-impl crate::builders::conferences::Create {
+impl<C> crate::builders::conferences::Create<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2648,7 +2648,7 @@ impl crate::builders::conferences::Create {
     }
 }
 #[cfg(feature = "conferences")]
-impl crate::builders::conferences::GatherDtmfAudio {
+impl<C> crate::builders::conferences::GatherDtmfAudio<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2661,7 +2661,7 @@ impl crate::builders::conferences::GatherDtmfAudio {
     }
 }
 #[cfg(feature = "conferences")]
-impl crate::builders::conferences::Join {
+impl<C> crate::builders::conferences::Join<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2674,7 +2674,7 @@ impl crate::builders::conferences::Join {
     }
 }
 #[cfg(feature = "conferences")]
-impl crate::builders::conferences::RecordStop {
+impl<C> crate::builders::conferences::RecordStop<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,
@@ -2687,7 +2687,7 @@ impl crate::builders::conferences::RecordStop {
     }
 }
 #[cfg(feature = "conferences")]
-impl crate::builders::conferences::SendDtmf {
+impl<C> crate::builders::conferences::SendDtmf<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,

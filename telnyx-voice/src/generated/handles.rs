@@ -3,11 +3,10 @@
 
 //! Handles bound to one call, conference or queue: `client.call(id).answer().await?`.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {
+impl crate::Client {
     /// A handle on one call: its commands as methods, without repeating the id (`client.call(id).retrieve_status(..)`).
     #[cfg(any(feature = "ai-assistant", feature = "calls"))]
-    pub fn call(&self, id: impl Into<crate::models::CallControlId>) -> CallHandle {
+    pub fn call(&self, id: impl Into<crate::models::CallControlId>) -> CallHandle<Self> {
         CallHandle::new(self.clone(), id)
     }
     /// A handle on one conference: its commands as methods, without repeating the id (`client.conference(id).retrieve(..)`).
@@ -15,31 +14,49 @@ impl Client {
     pub fn conference(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> ConferenceHandle {
+    ) -> ConferenceHandle<Self> {
         ConferenceHandle::new(self.clone(), id)
     }
     /// A handle on one queue: its commands as methods, without repeating the id (`client.queue(id).retrieve(..)`).
     #[cfg(feature = "queues")]
-    pub fn queue(&self, id: impl Into<String>) -> QueueHandle {
+    pub fn queue(&self, id: impl Into<String>) -> QueueHandle<Self> {
+        QueueHandle::new(self.clone(), id)
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// A handle on one call: its commands as methods, without repeating the id (`client.call(id).retrieve_status(..)`).
+    #[cfg(any(feature = "ai-assistant", feature = "calls"))]
+    pub fn call(&self, id: impl Into<crate::models::CallControlId>) -> CallHandle<Self> {
+        CallHandle::new(self.clone(), id)
+    }
+    /// A handle on one conference: its commands as methods, without repeating the id (`client.conference(id).retrieve(..)`).
+    #[cfg(feature = "conferences")]
+    pub fn conference(
+        &self,
+        id: impl Into<crate::models::ConferenceId>,
+    ) -> ConferenceHandle<Self> {
+        ConferenceHandle::new(self.clone(), id)
+    }
+    /// A handle on one queue: its commands as methods, without repeating the id (`client.queue(id).retrieve(..)`).
+    #[cfg(feature = "queues")]
+    pub fn queue(&self, id: impl Into<String>) -> QueueHandle<Self> {
         QueueHandle::new(self.clone(), id)
     }
 }
 /// One call, bound to its id: every command addressed to it, as methods taking the remaining arguments.
 ///
-/// Get one with [`Client::call`](crate::Client::call) or from a webhook event ([`EventFacts::call`](crate::EventFacts::call)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it.
+/// Get one with [`Client::call`](crate::Client::call) or from a webhook event ([`EventFacts::call`](crate::EventFacts::call)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it (or, from a `blocking::Client`, `send()` it). `C` is the client it sends through.
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
 #[derive(Debug, Clone)]
-pub struct CallHandle {
-    client: crate::Client,
+pub struct CallHandle<C = crate::Client> {
+    client: C,
     id: crate::models::CallControlId,
 }
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
-impl CallHandle {
+impl<C: crate::ClientKind> CallHandle<C> {
     /// A handle on the call with this id, sent through `client`.
-    pub fn new(
-        client: crate::Client,
-        id: impl Into<crate::models::CallControlId>,
-    ) -> Self {
+    pub fn new(client: C, id: impl Into<crate::models::CallControlId>) -> Self {
         CallHandle {
             client,
             id: id.into(),
@@ -50,7 +67,7 @@ impl CallHandle {
         &self.id
     }
     /// The client the handle sends through.
-    pub fn client(&self) -> &crate::Client {
+    pub fn client(&self) -> &C {
         &self.client
     }
     /// Same as `client.calls().retrieve_status(id, ..)` with this call's id.
@@ -61,7 +78,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::RetrieveStatus`](crate::builders::calls::RetrieveStatus).
     #[cfg(feature = "calls")]
-    pub fn retrieve_status(&self) -> crate::builders::calls::RetrieveStatus {
+    pub fn retrieve_status(&self) -> crate::builders::calls::RetrieveStatus<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::RetrieveStatus {
@@ -79,7 +96,7 @@ impl CallHandle {
     #[cfg(feature = "ai-assistant")]
     pub fn add_ai_assistant_messages(
         &self,
-    ) -> crate::builders::calls::AddAiAssistantMessages {
+    ) -> crate::builders::calls::AddAiAssistantMessages<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::AddAiAssistantMessages {
@@ -108,7 +125,7 @@ impl CallHandle {
         &self,
         conversation_id: impl Into<String>,
         participant: impl Into<crate::models::AiAssistantJoinParticipant>,
-    ) -> crate::builders::calls::JoinAiAssistant {
+    ) -> crate::builders::calls::JoinAiAssistant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::JoinAiAssistant {
@@ -132,7 +149,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StartAiAssistant`](crate::builders::calls::StartAiAssistant).
     #[cfg(feature = "ai-assistant")]
-    pub fn start_ai_assistant(&self) -> crate::builders::calls::StartAiAssistant {
+    pub fn start_ai_assistant(&self) -> crate::builders::calls::StartAiAssistant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartAiAssistant {
@@ -161,7 +178,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StopAiAssistant`](crate::builders::calls::StopAiAssistant).
     #[cfg(feature = "ai-assistant")]
-    pub fn stop_ai_assistant(&self) -> crate::builders::calls::StopAiAssistant {
+    pub fn stop_ai_assistant(&self) -> crate::builders::calls::StopAiAssistant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopAiAssistant {
@@ -183,7 +200,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::Answer`](crate::builders::calls::Answer).
     #[cfg(feature = "calls")]
-    pub fn answer(&self) -> crate::builders::calls::Answer {
+    pub fn answer(&self) -> crate::builders::calls::Answer<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Answer {
@@ -241,7 +258,7 @@ impl CallHandle {
     pub fn bridge(
         &self,
         call_control_id_to_bridge_with: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::Bridge {
+    ) -> crate::builders::calls::Bridge<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Bridge {
@@ -285,7 +302,7 @@ impl CallHandle {
     pub fn update_client_state(
         &self,
         client_state: impl Into<String>,
-    ) -> crate::builders::calls::UpdateClientState {
+    ) -> crate::builders::calls::UpdateClientState<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::UpdateClientState {
@@ -308,7 +325,7 @@ impl CallHandle {
     #[cfg(feature = "ai-assistant")]
     pub fn start_conversation_relay(
         &self,
-    ) -> crate::builders::calls::StartConversationRelay {
+    ) -> crate::builders::calls::StartConversationRelay<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartConversationRelay {
@@ -351,7 +368,7 @@ impl CallHandle {
     #[cfg(feature = "ai-assistant")]
     pub fn stop_conversation_relay(
         &self,
-    ) -> crate::builders::calls::StopConversationRelay {
+    ) -> crate::builders::calls::StopConversationRelay<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopConversationRelay {
@@ -377,7 +394,7 @@ impl CallHandle {
     pub fn enqueue(
         &self,
         queue_name: impl Into<String>,
-    ) -> crate::builders::calls::Enqueue {
+    ) -> crate::builders::calls::Enqueue<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Enqueue {
@@ -403,7 +420,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StartForking`](crate::builders::calls::StartForking).
     #[cfg(feature = "calls")]
-    pub fn start_forking(&self) -> crate::builders::calls::StartForking {
+    pub fn start_forking(&self) -> crate::builders::calls::StartForking<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartForking {
@@ -428,7 +445,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StopForking`](crate::builders::calls::StopForking).
     #[cfg(feature = "calls")]
-    pub fn stop_forking(&self) -> crate::builders::calls::StopForking {
+    pub fn stop_forking(&self) -> crate::builders::calls::StopForking<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopForking {
@@ -451,7 +468,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::Gather`](crate::builders::calls::Gather).
     #[cfg(feature = "calls")]
-    pub fn gather(&self) -> crate::builders::calls::Gather {
+    pub fn gather(&self) -> crate::builders::calls::Gather<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Gather {
@@ -481,7 +498,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StopGather`](crate::builders::calls::StopGather).
     #[cfg(feature = "calls")]
-    pub fn stop_gather(&self) -> crate::builders::calls::StopGather {
+    pub fn stop_gather(&self) -> crate::builders::calls::StopGather<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopGather {
@@ -511,7 +528,7 @@ impl CallHandle {
         parameters: impl IntoIterator<
             Item = (impl Into<String>, impl Into<serde_json::Value>),
         >,
-    ) -> crate::builders::calls::GatherUsingAi {
+    ) -> crate::builders::calls::GatherUsingAi<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::GatherUsingAi {
@@ -549,7 +566,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::GatherUsingAudio`](crate::builders::calls::GatherUsingAudio).
     #[cfg(feature = "calls")]
-    pub fn gather_using_audio(&self) -> crate::builders::calls::GatherUsingAudio {
+    pub fn gather_using_audio(&self) -> crate::builders::calls::GatherUsingAudio<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::GatherUsingAudio {
@@ -590,7 +607,7 @@ impl CallHandle {
         &self,
         payload: impl Into<String>,
         voice: impl Into<String>,
-    ) -> crate::builders::calls::GatherUsingSpeak {
+    ) -> crate::builders::calls::GatherUsingSpeak<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::GatherUsingSpeak {
@@ -626,7 +643,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::Hangup`](crate::builders::calls::Hangup).
     #[cfg(feature = "calls")]
-    pub fn hangup(&self) -> crate::builders::calls::Hangup {
+    pub fn hangup(&self) -> crate::builders::calls::Hangup<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Hangup {
@@ -647,7 +664,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::LeaveQueue`](crate::builders::calls::LeaveQueue).
     #[cfg(feature = "calls")]
-    pub fn leave_queue(&self) -> crate::builders::calls::LeaveQueue {
+    pub fn leave_queue(&self) -> crate::builders::calls::LeaveQueue<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::LeaveQueue {
@@ -669,7 +686,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StartPlayback`](crate::builders::calls::StartPlayback).
     #[cfg(feature = "calls")]
-    pub fn start_playback(&self) -> crate::builders::calls::StartPlayback {
+    pub fn start_playback(&self) -> crate::builders::calls::StartPlayback<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartPlayback {
@@ -700,7 +717,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StopPlayback`](crate::builders::calls::StopPlayback).
     #[cfg(feature = "calls")]
-    pub fn stop_playback(&self) -> crate::builders::calls::StopPlayback {
+    pub fn stop_playback(&self) -> crate::builders::calls::StopPlayback<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopPlayback {
@@ -722,7 +739,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::PauseRecording`](crate::builders::calls::PauseRecording).
     #[cfg(feature = "calls")]
-    pub fn pause_recording(&self) -> crate::builders::calls::PauseRecording {
+    pub fn pause_recording(&self) -> crate::builders::calls::PauseRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::PauseRecording {
@@ -743,7 +760,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::ResumeRecording`](crate::builders::calls::ResumeRecording).
     #[cfg(feature = "calls")]
-    pub fn resume_recording(&self) -> crate::builders::calls::ResumeRecording {
+    pub fn resume_recording(&self) -> crate::builders::calls::ResumeRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::ResumeRecording {
@@ -774,7 +791,7 @@ impl CallHandle {
         &self,
         channels: crate::models::RecordChannels,
         format: crate::models::RecordFormat,
-    ) -> crate::builders::calls::StartRecording {
+    ) -> crate::builders::calls::StartRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartRecording {
@@ -811,7 +828,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StopRecording`](crate::builders::calls::StopRecording).
     #[cfg(feature = "calls")]
-    pub fn stop_recording(&self) -> crate::builders::calls::StopRecording {
+    pub fn stop_recording(&self) -> crate::builders::calls::StopRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopRecording {
@@ -840,7 +857,7 @@ impl CallHandle {
     pub fn refer(
         &self,
         sip_address: impl Into<String>,
-    ) -> crate::builders::calls::Refer {
+    ) -> crate::builders::calls::Refer<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Refer {
@@ -873,7 +890,7 @@ impl CallHandle {
     pub fn reject(
         &self,
         cause: crate::models::RejectRequestCause,
-    ) -> crate::builders::calls::Reject {
+    ) -> crate::builders::calls::Reject<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Reject {
@@ -900,7 +917,7 @@ impl CallHandle {
     pub fn send_dtmf(
         &self,
         digits: impl Into<String>,
-    ) -> crate::builders::calls::SendDtmf {
+    ) -> crate::builders::calls::SendDtmf<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::SendDtmf {
@@ -930,7 +947,7 @@ impl CallHandle {
         &self,
         body: impl Into<String>,
         content_type: impl Into<String>,
-    ) -> crate::builders::calls::SendSipInfo {
+    ) -> crate::builders::calls::SendSipInfo<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::SendSipInfo {
@@ -954,7 +971,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StartSiprec`](crate::builders::calls::StartSiprec).
     #[cfg(feature = "calls")]
-    pub fn start_siprec(&self) -> crate::builders::calls::StartSiprec {
+    pub fn start_siprec(&self) -> crate::builders::calls::StartSiprec<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartSiprec {
@@ -981,7 +998,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StopSiprec`](crate::builders::calls::StopSiprec).
     #[cfg(feature = "calls")]
-    pub fn stop_siprec(&self) -> crate::builders::calls::StopSiprec {
+    pub fn stop_siprec(&self) -> crate::builders::calls::StopSiprec<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopSiprec {
@@ -1011,7 +1028,7 @@ impl CallHandle {
         &self,
         payload: impl Into<String>,
         voice: impl Into<String>,
-    ) -> crate::builders::calls::Speak {
+    ) -> crate::builders::calls::Speak<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Speak {
@@ -1040,7 +1057,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StartStreaming`](crate::builders::calls::StartStreaming).
     #[cfg(feature = "calls")]
-    pub fn start_streaming(&self) -> crate::builders::calls::StartStreaming {
+    pub fn start_streaming(&self) -> crate::builders::calls::StartStreaming<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartStreaming {
@@ -1073,7 +1090,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StopStreaming`](crate::builders::calls::StopStreaming).
     #[cfg(feature = "calls")]
-    pub fn stop_streaming(&self) -> crate::builders::calls::StopStreaming {
+    pub fn stop_streaming(&self) -> crate::builders::calls::StopStreaming<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopStreaming {
@@ -1096,7 +1113,7 @@ impl CallHandle {
     #[cfg(feature = "calls")]
     pub fn start_noise_suppression(
         &self,
-    ) -> crate::builders::calls::StartNoiseSuppression {
+    ) -> crate::builders::calls::StartNoiseSuppression<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartNoiseSuppression {
@@ -1121,7 +1138,7 @@ impl CallHandle {
     #[cfg(feature = "calls")]
     pub fn stop_noise_suppression(
         &self,
-    ) -> crate::builders::calls::StopNoiseSuppression {
+    ) -> crate::builders::calls::StopNoiseSuppression<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopNoiseSuppression {
@@ -1147,7 +1164,7 @@ impl CallHandle {
     pub fn switch_supervisor_role(
         &self,
         role: crate::models::CallRequestSupervisorRole,
-    ) -> crate::builders::calls::SwitchSupervisorRole {
+    ) -> crate::builders::calls::SwitchSupervisorRole<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::SwitchSupervisorRole {
@@ -1168,7 +1185,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StartTranscription`](crate::builders::calls::StartTranscription).
     #[cfg(feature = "calls")]
-    pub fn start_transcription(&self) -> crate::builders::calls::StartTranscription {
+    pub fn start_transcription(&self) -> crate::builders::calls::StartTranscription<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartTranscription {
@@ -1191,7 +1208,7 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::StopTranscription`](crate::builders::calls::StopTranscription).
     #[cfg(feature = "calls")]
-    pub fn stop_transcription(&self) -> crate::builders::calls::StopTranscription {
+    pub fn stop_transcription(&self) -> crate::builders::calls::StopTranscription<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopTranscription {
@@ -1216,7 +1233,10 @@ impl CallHandle {
     ///
     /// Optional parameters are set on the returned [`calls::Transfer`](crate::builders::calls::Transfer).
     #[cfg(feature = "calls")]
-    pub fn transfer(&self, to: impl Into<String>) -> crate::builders::calls::Transfer {
+    pub fn transfer(
+        &self,
+        to: impl Into<String>,
+    ) -> crate::builders::calls::Transfer<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Transfer {
@@ -1268,20 +1288,17 @@ impl CallHandle {
 }
 /// One conference, bound to its id: every command addressed to it, as methods taking the remaining arguments.
 ///
-/// Get one with [`Client::conference`](crate::Client::conference) or from a webhook event ([`EventFacts::conference`](crate::EventFacts::conference)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it.
+/// Get one with [`Client::conference`](crate::Client::conference) or from a webhook event ([`EventFacts::conference`](crate::EventFacts::conference)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it (or, from a `blocking::Client`, `send()` it). `C` is the client it sends through.
 #[cfg(feature = "conferences")]
 #[derive(Debug, Clone)]
-pub struct ConferenceHandle {
-    client: crate::Client,
+pub struct ConferenceHandle<C = crate::Client> {
+    client: C,
     id: crate::models::ConferenceId,
 }
 #[cfg(feature = "conferences")]
-impl ConferenceHandle {
+impl<C: crate::ClientKind> ConferenceHandle<C> {
     /// A handle on the conference with this id, sent through `client`.
-    pub fn new(
-        client: crate::Client,
-        id: impl Into<crate::models::ConferenceId>,
-    ) -> Self {
+    pub fn new(client: C, id: impl Into<crate::models::ConferenceId>) -> Self {
         ConferenceHandle {
             client,
             id: id.into(),
@@ -1292,7 +1309,7 @@ impl ConferenceHandle {
         &self.id
     }
     /// The client the handle sends through.
-    pub fn client(&self) -> &crate::Client {
+    pub fn client(&self) -> &C {
         &self.client
     }
     /// Same as `client.conferences().retrieve(id, ..)` with this conference's id.
@@ -1303,7 +1320,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::Retrieve`](crate::builders::conferences::Retrieve).
     #[cfg(feature = "conferences")]
-    pub fn retrieve(&self) -> crate::builders::conferences::Retrieve {
+    pub fn retrieve(&self) -> crate::builders::conferences::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Retrieve {
@@ -1320,7 +1337,9 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::ListParticipants`](crate::builders::conferences::ListParticipants).
     #[cfg(feature = "conferences")]
-    pub fn participants_list(&self) -> crate::builders::conferences::ListParticipants {
+    pub fn participants_list(
+        &self,
+    ) -> crate::builders::conferences::ListParticipants<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::ListParticipants {
@@ -1345,7 +1364,7 @@ impl ConferenceHandle {
     pub fn participants_retrieve(
         &self,
         participant_id: impl Into<String>,
-    ) -> crate::builders::conferences::RetrieveParticipant {
+    ) -> crate::builders::conferences::RetrieveParticipant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RetrieveParticipant {
@@ -1368,7 +1387,7 @@ impl ConferenceHandle {
     pub fn participants_update(
         &self,
         participant_id: impl Into<String>,
-    ) -> crate::builders::conferences::UpdateParticipant {
+    ) -> crate::builders::conferences::UpdateParticipant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::UpdateParticipant {
@@ -1390,7 +1409,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::EndConference`](crate::builders::conferences::EndConference).
     #[cfg(feature = "conferences")]
-    pub fn end_conference(&self) -> crate::builders::conferences::EndConference {
+    pub fn end_conference(&self) -> crate::builders::conferences::EndConference<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::EndConference {
@@ -1415,7 +1434,7 @@ impl ConferenceHandle {
     pub fn gather_dtmf_audio(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::conferences::GatherDtmfAudio {
+    ) -> crate::builders::conferences::GatherDtmfAudio<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::GatherDtmfAudio {
@@ -1449,7 +1468,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::Hold`](crate::builders::conferences::Hold).
     #[cfg(feature = "conferences")]
-    pub fn hold(&self) -> crate::builders::conferences::Hold {
+    pub fn hold(&self) -> crate::builders::conferences::Hold<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Hold {
@@ -1479,7 +1498,7 @@ impl ConferenceHandle {
     pub fn join(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::conferences::Join {
+    ) -> crate::builders::conferences::Join<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Join {
@@ -1519,7 +1538,7 @@ impl ConferenceHandle {
     pub fn leave(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::conferences::Leave {
+    ) -> crate::builders::conferences::Leave<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Leave {
@@ -1541,7 +1560,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::Mute`](crate::builders::conferences::Mute).
     #[cfg(feature = "conferences")]
-    pub fn mute(&self) -> crate::builders::conferences::Mute {
+    pub fn mute(&self) -> crate::builders::conferences::Mute<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Mute {
@@ -1561,7 +1580,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::Play`](crate::builders::conferences::Play).
     #[cfg(feature = "conferences")]
-    pub fn play(&self) -> crate::builders::conferences::Play {
+    pub fn play(&self) -> crate::builders::conferences::Play<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Play {
@@ -1584,7 +1603,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::RecordPause`](crate::builders::conferences::RecordPause).
     #[cfg(feature = "conferences")]
-    pub fn record_pause(&self) -> crate::builders::conferences::RecordPause {
+    pub fn record_pause(&self) -> crate::builders::conferences::RecordPause<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RecordPause {
@@ -1605,7 +1624,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::RecordResume`](crate::builders::conferences::RecordResume).
     #[cfg(feature = "conferences")]
-    pub fn record_resume(&self) -> crate::builders::conferences::RecordResume {
+    pub fn record_resume(&self) -> crate::builders::conferences::RecordResume<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RecordResume {
@@ -1634,7 +1653,7 @@ impl ConferenceHandle {
     pub fn record_start(
         &self,
         format: crate::models::RecordFormat,
-    ) -> crate::builders::conferences::RecordStart {
+    ) -> crate::builders::conferences::RecordStart<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RecordStart {
@@ -1661,7 +1680,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::RecordStop`](crate::builders::conferences::RecordStop).
     #[cfg(feature = "conferences")]
-    pub fn record_stop(&self) -> crate::builders::conferences::RecordStop {
+    pub fn record_stop(&self) -> crate::builders::conferences::RecordStop<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RecordStop {
@@ -1689,7 +1708,7 @@ impl ConferenceHandle {
     pub fn send_dtmf(
         &self,
         digits: impl Into<String>,
-    ) -> crate::builders::conferences::SendDtmf {
+    ) -> crate::builders::conferences::SendDtmf<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::SendDtmf {
@@ -1719,7 +1738,7 @@ impl ConferenceHandle {
         &self,
         payload: impl Into<String>,
         voice: impl Into<String>,
-    ) -> crate::builders::conferences::Speak {
+    ) -> crate::builders::conferences::Speak<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Speak {
@@ -1745,7 +1764,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::Stop`](crate::builders::conferences::Stop).
     #[cfg(feature = "conferences")]
-    pub fn stop(&self) -> crate::builders::conferences::Stop {
+    pub fn stop(&self) -> crate::builders::conferences::Stop<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Stop {
@@ -1771,7 +1790,7 @@ impl ConferenceHandle {
     pub fn unhold(
         &self,
         call_control_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::builders::conferences::Unhold {
+    ) -> crate::builders::conferences::Unhold<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Unhold {
@@ -1794,7 +1813,7 @@ impl ConferenceHandle {
     ///
     /// Optional parameters are set on the returned [`conferences::Unmute`](crate::builders::conferences::Unmute).
     #[cfg(feature = "conferences")]
-    pub fn unmute(&self) -> crate::builders::conferences::Unmute {
+    pub fn unmute(&self) -> crate::builders::conferences::Unmute<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Unmute {
@@ -1822,7 +1841,7 @@ impl ConferenceHandle {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         supervisor_role: crate::models::SupervisorRole,
-    ) -> crate::builders::conferences::Update {
+    ) -> crate::builders::conferences::Update<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Update {
@@ -1840,17 +1859,17 @@ impl ConferenceHandle {
 }
 /// One queue, bound to its id: every command addressed to it, as methods taking the remaining arguments.
 ///
-/// Get one with [`Client::queue`](crate::Client::queue) or from a webhook event ([`EventFacts::queue`](crate::EventFacts::queue)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it.
+/// Get one with [`Client::queue`](crate::Client::queue) or from a webhook event ([`EventFacts::queue`](crate::EventFacts::queue)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it (or, from a `blocking::Client`, `send()` it). `C` is the client it sends through.
 #[cfg(feature = "queues")]
 #[derive(Debug, Clone)]
-pub struct QueueHandle {
-    client: crate::Client,
+pub struct QueueHandle<C = crate::Client> {
+    client: C,
     id: String,
 }
 #[cfg(feature = "queues")]
-impl QueueHandle {
+impl<C: crate::ClientKind> QueueHandle<C> {
     /// A handle on the queue with this id, sent through `client`.
-    pub fn new(client: crate::Client, id: impl Into<String>) -> Self {
+    pub fn new(client: C, id: impl Into<String>) -> Self {
         QueueHandle {
             client,
             id: id.into(),
@@ -1861,7 +1880,7 @@ impl QueueHandle {
         &self.id
     }
     /// The client the handle sends through.
-    pub fn client(&self) -> &crate::Client {
+    pub fn client(&self) -> &C {
         &self.client
     }
     /// Same as `client.queues().retrieve(id, ..)` with this queue's id.
@@ -1872,7 +1891,7 @@ impl QueueHandle {
     ///
     /// Optional parameters are set on the returned [`queues::Retrieve`](crate::builders::queues::Retrieve).
     #[cfg(feature = "queues")]
-    pub fn retrieve(&self) -> crate::builders::queues::Retrieve {
+    pub fn retrieve(&self) -> crate::builders::queues::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::Retrieve {
@@ -1891,7 +1910,10 @@ impl QueueHandle {
     ///
     /// Optional parameters are set on the returned [`queues::Update`](crate::builders::queues::Update).
     #[cfg(feature = "queues")]
-    pub fn update(&self, max_size: impl Into<i64>) -> crate::builders::queues::Update {
+    pub fn update(
+        &self,
+        max_size: impl Into<i64>,
+    ) -> crate::builders::queues::Update<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::Update {
@@ -1910,7 +1932,7 @@ impl QueueHandle {
     ///
     /// Optional parameters are set on the returned [`queues::Delete`](crate::builders::queues::Delete).
     #[cfg(feature = "queues")]
-    pub fn delete(&self) -> crate::builders::queues::Delete {
+    pub fn delete(&self) -> crate::builders::queues::Delete<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::Delete {
@@ -1926,7 +1948,7 @@ impl QueueHandle {
     ///
     /// Optional parameters are set on the returned [`queues::ListCalls`](crate::builders::queues::ListCalls).
     #[cfg(feature = "queues")]
-    pub fn calls_list(&self) -> crate::builders::queues::ListCalls {
+    pub fn calls_list(&self) -> crate::builders::queues::ListCalls<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::ListCalls {
@@ -1949,7 +1971,7 @@ impl QueueHandle {
     pub fn calls_retrieve(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::queues::RetrieveCall {
+    ) -> crate::builders::queues::RetrieveCall<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::RetrieveCall {
@@ -1972,7 +1994,7 @@ impl QueueHandle {
     pub fn calls_update(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::queues::UpdateCall {
+    ) -> crate::builders::queues::UpdateCall<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::UpdateCall {
@@ -1998,7 +2020,7 @@ impl QueueHandle {
     pub fn calls_remove(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::queues::RemoveCall {
+    ) -> crate::builders::queues::RemoveCall<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::RemoveCall {

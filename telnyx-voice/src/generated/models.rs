@@ -4,7 +4,9 @@
 //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
 //!
 //! Optional and nullable fields are `Option`s: `None` is left out when sending, and a
-//! JSON `null` and an absent field both read as `None`. A required field missing from a
+//! JSON `null` and an absent field both read as `None`. In what is sent, a field that is
+//! both optional and nullable is an `Option<Nullable<T>>`: `Some(Nullable::Null)` sends
+//! an explicit `null` (to clear a value), `None` leaves the field out. A required field missing from a
 //! response is a decode error naming the field, never an invented default. Fields this
 //! version does not know are ignored; enum values it does not know are kept.
 #![allow(
@@ -11333,8 +11335,12 @@ mod m_create_call_control_application_request {
         /// `webhook_event_failover_url` · string (url) · optional · default `""`
         ///
         /// Example: `"https://failover.example.com"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub webhook_event_failover_url: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::private::nullable_field"
+        )]
+        pub webhook_event_failover_url: Option<crate::Nullable<String>>,
         /// `webhook_event_url` · string (url) · required
         ///
         /// Example: `"https://example.com"`
@@ -11342,8 +11348,12 @@ mod m_create_call_control_application_request {
         /// `webhook_timeout_secs` · integer · optional · range 0..=30
         ///
         /// Example: `25`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub webhook_timeout_secs: Option<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::private::nullable_field"
+        )]
+        pub webhook_timeout_secs: Option<crate::Nullable<i64>>,
     }
 }
 #[cfg(feature = "applications")]
@@ -14198,8 +14208,14 @@ mod m_minimax_voice_settings {
     #[cfg_attr(feature = "full-serde", derive(Deserialize))]
     pub struct MinimaxVoiceSettings {
         /// `language_boost` · [`MinimaxVoiceSettingsLanguageBoost`](crate::models::MinimaxVoiceSettingsLanguageBoost) · optional
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub language_boost: Option<crate::models::MinimaxVoiceSettingsLanguageBoost>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::private::nullable_field"
+        )]
+        pub language_boost: Option<
+            crate::Nullable<crate::models::MinimaxVoiceSettingsLanguageBoost>,
+        >,
         /// `pitch` · integer · optional · default `0`
         ///
         /// Example: `0`
@@ -21599,8 +21615,12 @@ mod m_update_call_control_application_request {
         /// `webhook_event_failover_url` · string (url) · optional · default `""`
         ///
         /// Example: `"https://failover.example.com"`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub webhook_event_failover_url: Option<String>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::private::nullable_field"
+        )]
+        pub webhook_event_failover_url: Option<crate::Nullable<String>>,
         /// `webhook_event_url` · string (url) · required
         ///
         /// Example: `"https://example.com"`
@@ -21608,8 +21628,12 @@ mod m_update_call_control_application_request {
         /// `webhook_timeout_secs` · integer · optional · range 0..=30
         ///
         /// Example: `25`
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        pub webhook_timeout_secs: Option<i64>,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "crate::private::nullable_field"
+        )]
+        pub webhook_timeout_secs: Option<crate::Nullable<i64>>,
     }
 }
 #[cfg(feature = "applications")]

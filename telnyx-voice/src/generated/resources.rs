@@ -3,80 +3,148 @@
 
 //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {
+impl crate::Client {
     /// Operations under `client.call_control_applications()`.
     #[cfg(feature = "applications")]
-    pub fn call_control_applications(&self) -> CallControlApplications<'_> {
+    pub fn call_control_applications(&self) -> CallControlApplications<'_, Self> {
         CallControlApplications {
             client: self,
         }
     }
     /// Operations under `client.call_events()`.
     #[cfg(feature = "debugging")]
-    pub fn call_events(&self) -> CallEvents<'_> {
+    pub fn call_events(&self) -> CallEvents<'_, Self> {
         CallEvents { client: self }
     }
     /// Operations under `client.calls()`.
     #[cfg(any(feature = "ai-assistant", feature = "calls"))]
-    pub fn calls(&self) -> Calls<'_> {
+    pub fn calls(&self) -> Calls<'_, Self> {
         Calls { client: self }
     }
     /// Operations under `client.conferences()`.
     #[cfg(feature = "conferences")]
-    pub fn conferences(&self) -> Conferences<'_> {
+    pub fn conferences(&self) -> Conferences<'_, Self> {
         Conferences { client: self }
     }
     /// Operations under `client.connections()`.
     #[cfg(feature = "applications")]
-    pub fn connections(&self) -> Connections<'_> {
+    pub fn connections(&self) -> Connections<'_, Self> {
         Connections { client: self }
     }
     /// Operations under `client.custom_storage_credentials()`.
     #[cfg(feature = "applications")]
-    pub fn custom_storage_credentials(&self) -> CustomStorageCredentials<'_> {
+    pub fn custom_storage_credentials(&self) -> CustomStorageCredentials<'_, Self> {
         CustomStorageCredentials {
             client: self,
         }
     }
     /// Operations under `client.queues()`.
     #[cfg(feature = "queues")]
-    pub fn queues(&self) -> Queues<'_> {
+    pub fn queues(&self) -> Queues<'_, Self> {
         Queues { client: self }
     }
     /// Operations under `client.recording_transcriptions()`.
     #[cfg(feature = "recordings")]
-    pub fn recording_transcriptions(&self) -> RecordingTranscriptions<'_> {
+    pub fn recording_transcriptions(&self) -> RecordingTranscriptions<'_, Self> {
         RecordingTranscriptions {
             client: self,
         }
     }
     /// Operations under `client.recordings()`.
     #[cfg(feature = "recordings")]
-    pub fn recordings(&self) -> Recordings<'_> {
+    pub fn recordings(&self) -> Recordings<'_, Self> {
         Recordings { client: self }
     }
     /// Operations under `client.webhook_deliveries()`.
     #[cfg(feature = "debugging")]
-    pub fn webhook_deliveries(&self) -> WebhookDeliveries<'_> {
+    pub fn webhook_deliveries(&self) -> WebhookDeliveries<'_, Self> {
+        WebhookDeliveries { client: self }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// Operations under `client.call_control_applications()`.
+    #[cfg(feature = "applications")]
+    pub fn call_control_applications(&self) -> CallControlApplications<'_, Self> {
+        CallControlApplications {
+            client: self,
+        }
+    }
+    /// Operations under `client.call_events()`.
+    #[cfg(feature = "debugging")]
+    pub fn call_events(&self) -> CallEvents<'_, Self> {
+        CallEvents { client: self }
+    }
+    /// Operations under `client.calls()`.
+    #[cfg(any(feature = "ai-assistant", feature = "calls"))]
+    pub fn calls(&self) -> Calls<'_, Self> {
+        Calls { client: self }
+    }
+    /// Operations under `client.conferences()`.
+    #[cfg(feature = "conferences")]
+    pub fn conferences(&self) -> Conferences<'_, Self> {
+        Conferences { client: self }
+    }
+    /// Operations under `client.connections()`.
+    #[cfg(feature = "applications")]
+    pub fn connections(&self) -> Connections<'_, Self> {
+        Connections { client: self }
+    }
+    /// Operations under `client.custom_storage_credentials()`.
+    #[cfg(feature = "applications")]
+    pub fn custom_storage_credentials(&self) -> CustomStorageCredentials<'_, Self> {
+        CustomStorageCredentials {
+            client: self,
+        }
+    }
+    /// Operations under `client.queues()`.
+    #[cfg(feature = "queues")]
+    pub fn queues(&self) -> Queues<'_, Self> {
+        Queues { client: self }
+    }
+    /// Operations under `client.recording_transcriptions()`.
+    #[cfg(feature = "recordings")]
+    pub fn recording_transcriptions(&self) -> RecordingTranscriptions<'_, Self> {
+        RecordingTranscriptions {
+            client: self,
+        }
+    }
+    /// Operations under `client.recordings()`.
+    #[cfg(feature = "recordings")]
+    pub fn recordings(&self) -> Recordings<'_, Self> {
+        Recordings { client: self }
+    }
+    /// Operations under `client.webhook_deliveries()`.
+    #[cfg(feature = "debugging")]
+    pub fn webhook_deliveries(&self) -> WebhookDeliveries<'_, Self> {
         WebhookDeliveries { client: self }
     }
 }
 /// The `call_control_applications` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "applications")]
-#[derive(Debug, Clone, Copy)]
-pub struct CallControlApplications<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct CallControlApplications<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "applications")]
-impl<'a> CallControlApplications<'a> {
+impl<C> Clone for CallControlApplications<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "applications")]
+impl<C> Copy for CallControlApplications<'_, C> {}
+#[cfg(feature = "applications")]
+impl<'a, C: crate::ClientKind> CallControlApplications<'a, C> {
     /// List call control applications.
     ///
     /// `GET /call_control_applications` (operationId `ListCallControlApplications`).
     ///
     /// Optional parameters are set on the returned [`call_control_applications::List`](crate::builders::call_control_applications::List).
     #[cfg(feature = "applications")]
-    pub fn list(&self) -> crate::builders::call_control_applications::List {
+    pub fn list(&self) -> crate::builders::call_control_applications::List<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::call_control_applications::List {
@@ -100,7 +168,7 @@ impl<'a> CallControlApplications<'a> {
         &self,
         application_name: impl Into<String>,
         webhook_event_url: impl Into<String>,
-    ) -> crate::builders::call_control_applications::Create {
+    ) -> crate::builders::call_control_applications::Create<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::call_control_applications::Create {
@@ -135,7 +203,7 @@ impl<'a> CallControlApplications<'a> {
     pub fn retrieve(
         &self,
         id: impl Into<String>,
-    ) -> crate::builders::call_control_applications::Retrieve {
+    ) -> crate::builders::call_control_applications::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::call_control_applications::Retrieve {
@@ -159,7 +227,7 @@ impl<'a> CallControlApplications<'a> {
         id: impl Into<String>,
         application_name: impl Into<String>,
         webhook_event_url: impl Into<String>,
-    ) -> crate::builders::call_control_applications::Update {
+    ) -> crate::builders::call_control_applications::Update<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::call_control_applications::Update {
@@ -196,7 +264,7 @@ impl<'a> CallControlApplications<'a> {
     pub fn delete(
         &self,
         id: impl Into<String>,
-    ) -> crate::builders::call_control_applications::Delete {
+    ) -> crate::builders::call_control_applications::Delete<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::call_control_applications::Delete {
@@ -206,20 +274,30 @@ impl<'a> CallControlApplications<'a> {
     }
 }
 /// The `call_events` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "debugging")]
-#[derive(Debug, Clone, Copy)]
-pub struct CallEvents<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct CallEvents<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "debugging")]
-impl<'a> CallEvents<'a> {
+impl<C> Clone for CallEvents<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "debugging")]
+impl<C> Copy for CallEvents<'_, C> {}
+#[cfg(feature = "debugging")]
+impl<'a, C: crate::ClientKind> CallEvents<'a, C> {
     /// List call events.
     ///
     /// `GET /call_events` (operationId `ListCallEvents`).
     ///
     /// Optional parameters are set on the returned [`call_events::List`](crate::builders::call_events::List).
     #[cfg(feature = "debugging")]
-    pub fn list(&self) -> crate::builders::call_events::List {
+    pub fn list(&self) -> crate::builders::call_events::List<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::call_events::List {
@@ -230,16 +308,26 @@ impl<'a> CallEvents<'a> {
     }
 }
 /// The `calls` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
-#[derive(Debug, Clone, Copy)]
-pub struct Calls<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct Calls<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
-impl<'a> Calls<'a> {
+impl<C> Clone for Calls<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
+impl<C> Copy for Calls<'_, C> {}
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
+impl<'a, C: crate::ClientKind> Calls<'a, C> {
     /// The `calls.actions` operations.
     #[cfg(any(feature = "ai-assistant", feature = "calls"))]
-    pub fn actions(&self) -> CallsActions<'a> {
+    pub fn actions(&self) -> CallsActions<'a, C> {
         CallsActions {
             client: self.client,
         }
@@ -262,7 +350,7 @@ impl<'a> Calls<'a> {
         connection_id: impl Into<crate::models::ConnectionId>,
         from: impl Into<String>,
         to: impl Into<crate::models::CallRequestTo>,
-    ) -> crate::builders::calls::Dial {
+    ) -> crate::builders::calls::Dial<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Dial {
@@ -346,7 +434,7 @@ impl<'a> Calls<'a> {
     pub fn retrieve_status(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::RetrieveStatus {
+    ) -> crate::builders::calls::RetrieveStatus<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::RetrieveStatus {
@@ -356,13 +444,23 @@ impl<'a> Calls<'a> {
     }
 }
 /// The `calls.actions` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
-#[derive(Debug, Clone, Copy)]
-pub struct CallsActions<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct CallsActions<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
-impl<'a> CallsActions<'a> {
+impl<C> Clone for CallsActions<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
+impl<C> Copy for CallsActions<'_, C> {}
+#[cfg(any(feature = "ai-assistant", feature = "calls"))]
+impl<'a, C: crate::ClientKind> CallsActions<'a, C> {
     /// Add messages to AI Assistant.
     ///
     /// `POST /calls/{call_control_id}/actions/ai_assistant_add_messages` (operationId `CallAddMessagesToAIAssistant`).
@@ -375,7 +473,7 @@ impl<'a> CallsActions<'a> {
     pub fn add_ai_assistant_messages(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::AddAiAssistantMessages {
+    ) -> crate::builders::calls::AddAiAssistantMessages<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::AddAiAssistantMessages {
@@ -404,7 +502,7 @@ impl<'a> CallsActions<'a> {
         call_control_id: impl Into<crate::models::CallControlId>,
         conversation_id: impl Into<String>,
         participant: impl Into<crate::models::AiAssistantJoinParticipant>,
-    ) -> crate::builders::calls::JoinAiAssistant {
+    ) -> crate::builders::calls::JoinAiAssistant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::JoinAiAssistant {
@@ -432,7 +530,7 @@ impl<'a> CallsActions<'a> {
     pub fn start_ai_assistant(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StartAiAssistant {
+    ) -> crate::builders::calls::StartAiAssistant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartAiAssistant {
@@ -465,7 +563,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_ai_assistant(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopAiAssistant {
+    ) -> crate::builders::calls::StopAiAssistant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopAiAssistant {
@@ -491,7 +589,7 @@ impl<'a> CallsActions<'a> {
     pub fn answer(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::Answer {
+    ) -> crate::builders::calls::Answer<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Answer {
@@ -549,7 +647,7 @@ impl<'a> CallsActions<'a> {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         call_control_id_to_bridge_with: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::Bridge {
+    ) -> crate::builders::calls::Bridge<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Bridge {
@@ -593,7 +691,7 @@ impl<'a> CallsActions<'a> {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         client_state: impl Into<String>,
-    ) -> crate::builders::calls::UpdateClientState {
+    ) -> crate::builders::calls::UpdateClientState<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::UpdateClientState {
@@ -618,7 +716,7 @@ impl<'a> CallsActions<'a> {
     pub fn start_conversation_relay(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StartConversationRelay {
+    ) -> crate::builders::calls::StartConversationRelay<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartConversationRelay {
@@ -663,7 +761,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_conversation_relay(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopConversationRelay {
+    ) -> crate::builders::calls::StopConversationRelay<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopConversationRelay {
@@ -689,7 +787,7 @@ impl<'a> CallsActions<'a> {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         queue_name: impl Into<String>,
-    ) -> crate::builders::calls::Enqueue {
+    ) -> crate::builders::calls::Enqueue<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Enqueue {
@@ -719,7 +817,7 @@ impl<'a> CallsActions<'a> {
     pub fn start_forking(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StartForking {
+    ) -> crate::builders::calls::StartForking<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartForking {
@@ -748,7 +846,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_forking(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopForking {
+    ) -> crate::builders::calls::StopForking<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopForking {
@@ -775,7 +873,7 @@ impl<'a> CallsActions<'a> {
     pub fn gather(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::Gather {
+    ) -> crate::builders::calls::Gather<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Gather {
@@ -809,7 +907,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_gather(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopGather {
+    ) -> crate::builders::calls::StopGather<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopGather {
@@ -839,7 +937,7 @@ impl<'a> CallsActions<'a> {
         parameters: impl IntoIterator<
             Item = (impl Into<String>, impl Into<serde_json::Value>),
         >,
-    ) -> crate::builders::calls::GatherUsingAi {
+    ) -> crate::builders::calls::GatherUsingAi<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::GatherUsingAi {
@@ -881,7 +979,7 @@ impl<'a> CallsActions<'a> {
     pub fn gather_using_audio(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::GatherUsingAudio {
+    ) -> crate::builders::calls::GatherUsingAudio<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::GatherUsingAudio {
@@ -922,7 +1020,7 @@ impl<'a> CallsActions<'a> {
         call_control_id: impl Into<crate::models::CallControlId>,
         payload: impl Into<String>,
         voice: impl Into<String>,
-    ) -> crate::builders::calls::GatherUsingSpeak {
+    ) -> crate::builders::calls::GatherUsingSpeak<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::GatherUsingSpeak {
@@ -962,7 +1060,7 @@ impl<'a> CallsActions<'a> {
     pub fn hangup(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::Hangup {
+    ) -> crate::builders::calls::Hangup<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Hangup {
@@ -987,7 +1085,7 @@ impl<'a> CallsActions<'a> {
     pub fn leave_queue(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::LeaveQueue {
+    ) -> crate::builders::calls::LeaveQueue<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::LeaveQueue {
@@ -1013,7 +1111,7 @@ impl<'a> CallsActions<'a> {
     pub fn start_playback(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StartPlayback {
+    ) -> crate::builders::calls::StartPlayback<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartPlayback {
@@ -1048,7 +1146,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_playback(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopPlayback {
+    ) -> crate::builders::calls::StopPlayback<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopPlayback {
@@ -1074,7 +1172,7 @@ impl<'a> CallsActions<'a> {
     pub fn pause_recording(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::PauseRecording {
+    ) -> crate::builders::calls::PauseRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::PauseRecording {
@@ -1099,7 +1197,7 @@ impl<'a> CallsActions<'a> {
     pub fn resume_recording(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::ResumeRecording {
+    ) -> crate::builders::calls::ResumeRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::ResumeRecording {
@@ -1130,7 +1228,7 @@ impl<'a> CallsActions<'a> {
         call_control_id: impl Into<crate::models::CallControlId>,
         channels: crate::models::RecordChannels,
         format: crate::models::RecordFormat,
-    ) -> crate::builders::calls::StartRecording {
+    ) -> crate::builders::calls::StartRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartRecording {
@@ -1171,7 +1269,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_recording(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopRecording {
+    ) -> crate::builders::calls::StopRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopRecording {
@@ -1200,7 +1298,7 @@ impl<'a> CallsActions<'a> {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         sip_address: impl Into<String>,
-    ) -> crate::builders::calls::Refer {
+    ) -> crate::builders::calls::Refer<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Refer {
@@ -1233,7 +1331,7 @@ impl<'a> CallsActions<'a> {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         cause: crate::models::RejectRequestCause,
-    ) -> crate::builders::calls::Reject {
+    ) -> crate::builders::calls::Reject<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Reject {
@@ -1260,7 +1358,7 @@ impl<'a> CallsActions<'a> {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         digits: impl Into<String>,
-    ) -> crate::builders::calls::SendDtmf {
+    ) -> crate::builders::calls::SendDtmf<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::SendDtmf {
@@ -1290,7 +1388,7 @@ impl<'a> CallsActions<'a> {
         call_control_id: impl Into<crate::models::CallControlId>,
         body: impl Into<String>,
         content_type: impl Into<String>,
-    ) -> crate::builders::calls::SendSipInfo {
+    ) -> crate::builders::calls::SendSipInfo<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::SendSipInfo {
@@ -1318,7 +1416,7 @@ impl<'a> CallsActions<'a> {
     pub fn start_siprec(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StartSiprec {
+    ) -> crate::builders::calls::StartSiprec<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartSiprec {
@@ -1349,7 +1447,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_siprec(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopSiprec {
+    ) -> crate::builders::calls::StopSiprec<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopSiprec {
@@ -1379,7 +1477,7 @@ impl<'a> CallsActions<'a> {
         call_control_id: impl Into<crate::models::CallControlId>,
         payload: impl Into<String>,
         voice: impl Into<String>,
-    ) -> crate::builders::calls::Speak {
+    ) -> crate::builders::calls::Speak<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Speak {
@@ -1412,7 +1510,7 @@ impl<'a> CallsActions<'a> {
     pub fn start_streaming(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StartStreaming {
+    ) -> crate::builders::calls::StartStreaming<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartStreaming {
@@ -1449,7 +1547,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_streaming(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopStreaming {
+    ) -> crate::builders::calls::StopStreaming<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopStreaming {
@@ -1474,7 +1572,7 @@ impl<'a> CallsActions<'a> {
     pub fn start_noise_suppression(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StartNoiseSuppression {
+    ) -> crate::builders::calls::StartNoiseSuppression<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartNoiseSuppression {
@@ -1501,7 +1599,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_noise_suppression(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopNoiseSuppression {
+    ) -> crate::builders::calls::StopNoiseSuppression<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopNoiseSuppression {
@@ -1527,7 +1625,7 @@ impl<'a> CallsActions<'a> {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         role: crate::models::CallRequestSupervisorRole,
-    ) -> crate::builders::calls::SwitchSupervisorRole {
+    ) -> crate::builders::calls::SwitchSupervisorRole<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::SwitchSupervisorRole {
@@ -1552,7 +1650,7 @@ impl<'a> CallsActions<'a> {
     pub fn start_transcription(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StartTranscription {
+    ) -> crate::builders::calls::StartTranscription<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartTranscription {
@@ -1579,7 +1677,7 @@ impl<'a> CallsActions<'a> {
     pub fn stop_transcription(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::StopTranscription {
+    ) -> crate::builders::calls::StopTranscription<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StopTranscription {
@@ -1607,7 +1705,7 @@ impl<'a> CallsActions<'a> {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         to: impl Into<String>,
-    ) -> crate::builders::calls::Transfer {
+    ) -> crate::builders::calls::Transfer<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Transfer {
@@ -1658,23 +1756,33 @@ impl<'a> CallsActions<'a> {
     }
 }
 /// The `conferences` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "conferences")]
-#[derive(Debug, Clone, Copy)]
-pub struct Conferences<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct Conferences<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "conferences")]
-impl<'a> Conferences<'a> {
+impl<C> Clone for Conferences<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "conferences")]
+impl<C> Copy for Conferences<'_, C> {}
+#[cfg(feature = "conferences")]
+impl<'a, C: crate::ClientKind> Conferences<'a, C> {
     /// The `conferences.actions` operations.
     #[cfg(feature = "conferences")]
-    pub fn actions(&self) -> ConferencesActions<'a> {
+    pub fn actions(&self) -> ConferencesActions<'a, C> {
         ConferencesActions {
             client: self.client,
         }
     }
     /// The `conferences.participants` operations.
     #[cfg(feature = "conferences")]
-    pub fn participants(&self) -> ConferencesParticipants<'a> {
+    pub fn participants(&self) -> ConferencesParticipants<'a, C> {
         ConferencesParticipants {
             client: self.client,
         }
@@ -1685,7 +1793,7 @@ impl<'a> Conferences<'a> {
     ///
     /// Optional parameters are set on the returned [`conferences::List`](crate::builders::conferences::List).
     #[cfg(feature = "conferences")]
-    pub fn list(&self) -> crate::builders::conferences::List {
+    pub fn list(&self) -> crate::builders::conferences::List<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::List {
@@ -1711,7 +1819,7 @@ impl<'a> Conferences<'a> {
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
         name: impl Into<String>,
-    ) -> crate::builders::conferences::Create {
+    ) -> crate::builders::conferences::Create<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Create {
@@ -1744,7 +1852,7 @@ impl<'a> Conferences<'a> {
     pub fn retrieve(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::Retrieve {
+    ) -> crate::builders::conferences::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Retrieve {
@@ -1755,13 +1863,23 @@ impl<'a> Conferences<'a> {
     }
 }
 /// The `conferences.actions` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "conferences")]
-#[derive(Debug, Clone, Copy)]
-pub struct ConferencesActions<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct ConferencesActions<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "conferences")]
-impl<'a> ConferencesActions<'a> {
+impl<C> Clone for ConferencesActions<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "conferences")]
+impl<C> Copy for ConferencesActions<'_, C> {}
+#[cfg(feature = "conferences")]
+impl<'a, C: crate::ClientKind> ConferencesActions<'a, C> {
     /// End a conference.
     ///
     /// `POST /conferences/{id}/actions/end` (operationId `EndConference`).
@@ -1774,7 +1892,7 @@ impl<'a> ConferencesActions<'a> {
     pub fn end_conference(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::EndConference {
+    ) -> crate::builders::conferences::EndConference<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::EndConference {
@@ -1799,7 +1917,7 @@ impl<'a> ConferencesActions<'a> {
         &self,
         id: impl Into<crate::models::ConferenceId>,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::conferences::GatherDtmfAudio {
+    ) -> crate::builders::conferences::GatherDtmfAudio<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::GatherDtmfAudio {
@@ -1837,7 +1955,7 @@ impl<'a> ConferencesActions<'a> {
     pub fn hold(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::Hold {
+    ) -> crate::builders::conferences::Hold<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Hold {
@@ -1867,7 +1985,7 @@ impl<'a> ConferencesActions<'a> {
         &self,
         id: impl Into<crate::models::ConferenceId>,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::conferences::Join {
+    ) -> crate::builders::conferences::Join<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Join {
@@ -1907,7 +2025,7 @@ impl<'a> ConferencesActions<'a> {
         &self,
         id: impl Into<crate::models::ConferenceId>,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::conferences::Leave {
+    ) -> crate::builders::conferences::Leave<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Leave {
@@ -1933,7 +2051,7 @@ impl<'a> ConferencesActions<'a> {
     pub fn mute(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::Mute {
+    ) -> crate::builders::conferences::Mute<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Mute {
@@ -1957,7 +2075,7 @@ impl<'a> ConferencesActions<'a> {
     pub fn play(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::Play {
+    ) -> crate::builders::conferences::Play<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Play {
@@ -1984,7 +2102,7 @@ impl<'a> ConferencesActions<'a> {
     pub fn record_pause(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::RecordPause {
+    ) -> crate::builders::conferences::RecordPause<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RecordPause {
@@ -2009,7 +2127,7 @@ impl<'a> ConferencesActions<'a> {
     pub fn record_resume(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::RecordResume {
+    ) -> crate::builders::conferences::RecordResume<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RecordResume {
@@ -2038,7 +2156,7 @@ impl<'a> ConferencesActions<'a> {
         &self,
         id: impl Into<crate::models::ConferenceId>,
         format: crate::models::RecordFormat,
-    ) -> crate::builders::conferences::RecordStart {
+    ) -> crate::builders::conferences::RecordStart<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RecordStart {
@@ -2069,7 +2187,7 @@ impl<'a> ConferencesActions<'a> {
     pub fn record_stop(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::RecordStop {
+    ) -> crate::builders::conferences::RecordStop<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RecordStop {
@@ -2097,7 +2215,7 @@ impl<'a> ConferencesActions<'a> {
         &self,
         id: impl Into<crate::models::ConferenceId>,
         digits: impl Into<String>,
-    ) -> crate::builders::conferences::SendDtmf {
+    ) -> crate::builders::conferences::SendDtmf<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::SendDtmf {
@@ -2127,7 +2245,7 @@ impl<'a> ConferencesActions<'a> {
         id: impl Into<crate::models::ConferenceId>,
         payload: impl Into<String>,
         voice: impl Into<String>,
-    ) -> crate::builders::conferences::Speak {
+    ) -> crate::builders::conferences::Speak<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Speak {
@@ -2157,7 +2275,7 @@ impl<'a> ConferencesActions<'a> {
     pub fn stop(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::Stop {
+    ) -> crate::builders::conferences::Stop<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Stop {
@@ -2183,7 +2301,7 @@ impl<'a> ConferencesActions<'a> {
         &self,
         id: impl Into<crate::models::ConferenceId>,
         call_control_ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::builders::conferences::Unhold {
+    ) -> crate::builders::conferences::Unhold<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Unhold {
@@ -2210,7 +2328,7 @@ impl<'a> ConferencesActions<'a> {
     pub fn unmute(
         &self,
         id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::Unmute {
+    ) -> crate::builders::conferences::Unmute<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Unmute {
@@ -2238,7 +2356,7 @@ impl<'a> ConferencesActions<'a> {
         id: impl Into<crate::models::ConferenceId>,
         call_control_id: impl Into<crate::models::CallControlId>,
         supervisor_role: crate::models::SupervisorRole,
-    ) -> crate::builders::conferences::Update {
+    ) -> crate::builders::conferences::Update<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Update {
@@ -2255,13 +2373,23 @@ impl<'a> ConferencesActions<'a> {
     }
 }
 /// The `conferences.participants` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "conferences")]
-#[derive(Debug, Clone, Copy)]
-pub struct ConferencesParticipants<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct ConferencesParticipants<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "conferences")]
-impl<'a> ConferencesParticipants<'a> {
+impl<C> Clone for ConferencesParticipants<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "conferences")]
+impl<C> Copy for ConferencesParticipants<'_, C> {}
+#[cfg(feature = "conferences")]
+impl<'a, C: crate::ClientKind> ConferencesParticipants<'a, C> {
     /// List conference participants.
     ///
     /// `GET /conferences/{conference_id}/participants` (operationId `ListConferenceParticipants`).
@@ -2274,7 +2402,7 @@ impl<'a> ConferencesParticipants<'a> {
     pub fn list(
         &self,
         conference_id: impl Into<crate::models::ConferenceId>,
-    ) -> crate::builders::conferences::ListParticipants {
+    ) -> crate::builders::conferences::ListParticipants<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::ListParticipants {
@@ -2299,7 +2427,7 @@ impl<'a> ConferencesParticipants<'a> {
         &self,
         id: impl Into<crate::models::ConferenceId>,
         participant_id: impl Into<String>,
-    ) -> crate::builders::conferences::RetrieveParticipant {
+    ) -> crate::builders::conferences::RetrieveParticipant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::RetrieveParticipant {
@@ -2322,7 +2450,7 @@ impl<'a> ConferencesParticipants<'a> {
         &self,
         id: impl Into<crate::models::ConferenceId>,
         participant_id: impl Into<String>,
-    ) -> crate::builders::conferences::UpdateParticipant {
+    ) -> crate::builders::conferences::UpdateParticipant<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::UpdateParticipant {
@@ -2338,20 +2466,30 @@ impl<'a> ConferencesParticipants<'a> {
     }
 }
 /// The `connections` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "applications")]
-#[derive(Debug, Clone, Copy)]
-pub struct Connections<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct Connections<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "applications")]
-impl<'a> Connections<'a> {
+impl<C> Clone for Connections<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "applications")]
+impl<C> Copy for Connections<'_, C> {}
+#[cfg(feature = "applications")]
+impl<'a, C: crate::ClientKind> Connections<'a, C> {
     /// List connections.
     ///
     /// `GET /connections` (operationId `ListConnections`).
     ///
     /// Optional parameters are set on the returned [`connections::List`](crate::builders::connections::List).
     #[cfg(feature = "applications")]
-    pub fn list(&self) -> crate::builders::connections::List {
+    pub fn list(&self) -> crate::builders::connections::List<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::connections::List {
@@ -2373,7 +2511,7 @@ impl<'a> Connections<'a> {
     pub fn list_active_calls(
         &self,
         connection_id: impl Into<crate::models::ConnectionId>,
-    ) -> crate::builders::connections::ListActiveCalls {
+    ) -> crate::builders::connections::ListActiveCalls<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::connections::ListActiveCalls {
@@ -2394,7 +2532,7 @@ impl<'a> Connections<'a> {
     pub fn retrieve(
         &self,
         id: impl Into<String>,
-    ) -> crate::builders::connections::Retrieve {
+    ) -> crate::builders::connections::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::connections::Retrieve {
@@ -2404,13 +2542,23 @@ impl<'a> Connections<'a> {
     }
 }
 /// The `custom_storage_credentials` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "applications")]
-#[derive(Debug, Clone, Copy)]
-pub struct CustomStorageCredentials<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct CustomStorageCredentials<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "applications")]
-impl<'a> CustomStorageCredentials<'a> {
+impl<C> Clone for CustomStorageCredentials<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "applications")]
+impl<C> Copy for CustomStorageCredentials<'_, C> {}
+#[cfg(feature = "applications")]
+impl<'a, C: crate::ClientKind> CustomStorageCredentials<'a, C> {
     /// Retrieve a stored credential.
     ///
     /// `GET /custom_storage_credentials/{connection_id}` (operationId `GetCustomStorageCredentials`).
@@ -2423,7 +2571,7 @@ impl<'a> CustomStorageCredentials<'a> {
     pub fn retrieve(
         &self,
         connection_id: impl Into<crate::models::ConnectionId>,
-    ) -> crate::builders::custom_storage_credentials::Retrieve {
+    ) -> crate::builders::custom_storage_credentials::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::custom_storage_credentials::Retrieve {
@@ -2447,7 +2595,7 @@ impl<'a> CustomStorageCredentials<'a> {
         connection_id: impl Into<crate::models::ConnectionId>,
         backend: crate::models::CustomStorageConfigurationBackend,
         configuration: impl Into<crate::models::CustomStorageConfigurationConfiguration>,
-    ) -> crate::builders::custom_storage_credentials::Create {
+    ) -> crate::builders::custom_storage_credentials::Create<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::custom_storage_credentials::Create {
@@ -2475,7 +2623,7 @@ impl<'a> CustomStorageCredentials<'a> {
         connection_id: impl Into<crate::models::ConnectionId>,
         backend: crate::models::CustomStorageConfigurationBackend,
         configuration: impl Into<crate::models::CustomStorageConfigurationConfiguration>,
-    ) -> crate::builders::custom_storage_credentials::Update {
+    ) -> crate::builders::custom_storage_credentials::Update<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::custom_storage_credentials::Update {
@@ -2499,7 +2647,7 @@ impl<'a> CustomStorageCredentials<'a> {
     pub fn delete(
         &self,
         connection_id: impl Into<crate::models::ConnectionId>,
-    ) -> crate::builders::custom_storage_credentials::Delete {
+    ) -> crate::builders::custom_storage_credentials::Delete<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::custom_storage_credentials::Delete {
@@ -2509,16 +2657,26 @@ impl<'a> CustomStorageCredentials<'a> {
     }
 }
 /// The `queues` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "queues")]
-#[derive(Debug, Clone, Copy)]
-pub struct Queues<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct Queues<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "queues")]
-impl<'a> Queues<'a> {
+impl<C> Clone for Queues<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "queues")]
+impl<C> Copy for Queues<'_, C> {}
+#[cfg(feature = "queues")]
+impl<'a, C: crate::ClientKind> Queues<'a, C> {
     /// The `queues.calls` operations.
     #[cfg(feature = "queues")]
-    pub fn calls(&self) -> QueuesCalls<'a> {
+    pub fn calls(&self) -> QueuesCalls<'a, C> {
         QueuesCalls { client: self.client }
     }
     /// List queues.
@@ -2527,7 +2685,7 @@ impl<'a> Queues<'a> {
     ///
     /// Optional parameters are set on the returned [`queues::List`](crate::builders::queues::List).
     #[cfg(feature = "queues")]
-    pub fn list(&self) -> crate::builders::queues::List {
+    pub fn list(&self) -> crate::builders::queues::List<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::List {
@@ -2548,7 +2706,7 @@ impl<'a> Queues<'a> {
     pub fn create(
         &self,
         queue_name: impl Into<String>,
-    ) -> crate::builders::queues::Create {
+    ) -> crate::builders::queues::Create<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::Create {
@@ -2571,7 +2729,7 @@ impl<'a> Queues<'a> {
     pub fn retrieve(
         &self,
         queue_name: impl Into<String>,
-    ) -> crate::builders::queues::Retrieve {
+    ) -> crate::builders::queues::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::Retrieve {
@@ -2593,7 +2751,7 @@ impl<'a> Queues<'a> {
         &self,
         queue_name: impl Into<String>,
         max_size: impl Into<i64>,
-    ) -> crate::builders::queues::Update {
+    ) -> crate::builders::queues::Update<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::Update {
@@ -2616,7 +2774,7 @@ impl<'a> Queues<'a> {
     pub fn delete(
         &self,
         queue_name: impl Into<String>,
-    ) -> crate::builders::queues::Delete {
+    ) -> crate::builders::queues::Delete<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::Delete {
@@ -2626,13 +2784,23 @@ impl<'a> Queues<'a> {
     }
 }
 /// The `queues.calls` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "queues")]
-#[derive(Debug, Clone, Copy)]
-pub struct QueuesCalls<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct QueuesCalls<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "queues")]
-impl<'a> QueuesCalls<'a> {
+impl<C> Clone for QueuesCalls<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "queues")]
+impl<C> Copy for QueuesCalls<'_, C> {}
+#[cfg(feature = "queues")]
+impl<'a, C: crate::ClientKind> QueuesCalls<'a, C> {
     /// Retrieve calls from a queue.
     ///
     /// `GET /queues/{queue_name}/calls` (operationId `ListQueueCalls`).
@@ -2645,7 +2813,7 @@ impl<'a> QueuesCalls<'a> {
     pub fn list(
         &self,
         queue_name: impl Into<String>,
-    ) -> crate::builders::queues::ListCalls {
+    ) -> crate::builders::queues::ListCalls<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::ListCalls {
@@ -2668,7 +2836,7 @@ impl<'a> QueuesCalls<'a> {
         &self,
         queue_name: impl Into<String>,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::queues::RetrieveCall {
+    ) -> crate::builders::queues::RetrieveCall<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::RetrieveCall {
@@ -2691,7 +2859,7 @@ impl<'a> QueuesCalls<'a> {
         &self,
         queue_name: impl Into<String>,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::queues::UpdateCall {
+    ) -> crate::builders::queues::UpdateCall<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::UpdateCall {
@@ -2717,7 +2885,7 @@ impl<'a> QueuesCalls<'a> {
         &self,
         queue_name: impl Into<String>,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::queues::RemoveCall {
+    ) -> crate::builders::queues::RemoveCall<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::queues::RemoveCall {
@@ -2728,20 +2896,30 @@ impl<'a> QueuesCalls<'a> {
     }
 }
 /// The `recording_transcriptions` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "recordings")]
-#[derive(Debug, Clone, Copy)]
-pub struct RecordingTranscriptions<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct RecordingTranscriptions<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "recordings")]
-impl<'a> RecordingTranscriptions<'a> {
+impl<C> Clone for RecordingTranscriptions<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "recordings")]
+impl<C> Copy for RecordingTranscriptions<'_, C> {}
+#[cfg(feature = "recordings")]
+impl<'a, C: crate::ClientKind> RecordingTranscriptions<'a, C> {
     /// List all recording transcriptions.
     ///
     /// `GET /recording_transcriptions` (operationId `getRecordingTranscriptions`).
     ///
     /// Optional parameters are set on the returned [`recording_transcriptions::List`](crate::builders::recording_transcriptions::List).
     #[cfg(feature = "recordings")]
-    pub fn list(&self) -> crate::builders::recording_transcriptions::List {
+    pub fn list(&self) -> crate::builders::recording_transcriptions::List<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::recording_transcriptions::List {
@@ -2762,7 +2940,7 @@ impl<'a> RecordingTranscriptions<'a> {
     pub fn retrieve(
         &self,
         recording_transcription_id: impl Into<String>,
-    ) -> crate::builders::recording_transcriptions::Retrieve {
+    ) -> crate::builders::recording_transcriptions::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::recording_transcriptions::Retrieve {
@@ -2782,7 +2960,7 @@ impl<'a> RecordingTranscriptions<'a> {
     pub fn delete(
         &self,
         recording_transcription_id: impl Into<String>,
-    ) -> crate::builders::recording_transcriptions::Delete {
+    ) -> crate::builders::recording_transcriptions::Delete<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::recording_transcriptions::Delete {
@@ -2792,16 +2970,26 @@ impl<'a> RecordingTranscriptions<'a> {
     }
 }
 /// The `recordings` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "recordings")]
-#[derive(Debug, Clone, Copy)]
-pub struct Recordings<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct Recordings<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "recordings")]
-impl<'a> Recordings<'a> {
+impl<C> Clone for Recordings<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "recordings")]
+impl<C> Copy for Recordings<'_, C> {}
+#[cfg(feature = "recordings")]
+impl<'a, C: crate::ClientKind> Recordings<'a, C> {
     /// The `recordings.actions` operations.
     #[cfg(feature = "recordings")]
-    pub fn actions(&self) -> RecordingsActions<'a> {
+    pub fn actions(&self) -> RecordingsActions<'a, C> {
         RecordingsActions {
             client: self.client,
         }
@@ -2812,7 +3000,7 @@ impl<'a> Recordings<'a> {
     ///
     /// Optional parameters are set on the returned [`recordings::List`](crate::builders::recordings::List).
     #[cfg(feature = "recordings")]
-    pub fn list(&self) -> crate::builders::recordings::List {
+    pub fn list(&self) -> crate::builders::recordings::List<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::recordings::List {
@@ -2833,7 +3021,7 @@ impl<'a> Recordings<'a> {
     pub fn retrieve(
         &self,
         recording_id: impl Into<String>,
-    ) -> crate::builders::recordings::Retrieve {
+    ) -> crate::builders::recordings::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::recordings::Retrieve {
@@ -2853,7 +3041,7 @@ impl<'a> Recordings<'a> {
     pub fn delete(
         &self,
         recording_id: impl Into<String>,
-    ) -> crate::builders::recordings::Delete {
+    ) -> crate::builders::recordings::Delete<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::recordings::Delete {
@@ -2863,13 +3051,23 @@ impl<'a> Recordings<'a> {
     }
 }
 /// The `recordings.actions` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "recordings")]
-#[derive(Debug, Clone, Copy)]
-pub struct RecordingsActions<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct RecordingsActions<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "recordings")]
-impl<'a> RecordingsActions<'a> {
+impl<C> Clone for RecordingsActions<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "recordings")]
+impl<C> Copy for RecordingsActions<'_, C> {}
+#[cfg(feature = "recordings")]
+impl<'a, C: crate::ClientKind> RecordingsActions<'a, C> {
     /// Delete a list of call recordings.
     ///
     /// `POST /recordings/actions/delete` (operationId `DeleteRecordings`).
@@ -2882,7 +3080,7 @@ impl<'a> RecordingsActions<'a> {
     pub fn delete(
         &self,
         ids: impl IntoIterator<Item = impl Into<String>>,
-    ) -> crate::builders::recordings::DeleteMany {
+    ) -> crate::builders::recordings::DeleteMany<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::recordings::DeleteMany {
@@ -2894,20 +3092,30 @@ impl<'a> RecordingsActions<'a> {
     }
 }
 /// The `webhook_deliveries` operations.
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
 #[cfg(feature = "debugging")]
-#[derive(Debug, Clone, Copy)]
-pub struct WebhookDeliveries<'a> {
-    client: &'a Client,
+#[derive(Debug)]
+pub struct WebhookDeliveries<'a, C = crate::Client> {
+    client: &'a C,
 }
 #[cfg(feature = "debugging")]
-impl<'a> WebhookDeliveries<'a> {
+impl<C> Clone for WebhookDeliveries<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+#[cfg(feature = "debugging")]
+impl<C> Copy for WebhookDeliveries<'_, C> {}
+#[cfg(feature = "debugging")]
+impl<'a, C: crate::ClientKind> WebhookDeliveries<'a, C> {
     /// List webhook deliveries.
     ///
     /// `GET /webhook_deliveries` (operationId `GetWebhookDeliveries`).
     ///
     /// Optional parameters are set on the returned [`webhook_deliveries::List`](crate::builders::webhook_deliveries::List).
     #[cfg(feature = "debugging")]
-    pub fn list(&self) -> crate::builders::webhook_deliveries::List {
+    pub fn list(&self) -> crate::builders::webhook_deliveries::List<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::webhook_deliveries::List {
@@ -2928,7 +3136,7 @@ impl<'a> WebhookDeliveries<'a> {
     pub fn retrieve(
         &self,
         id: impl Into<String>,
-    ) -> crate::builders::webhook_deliveries::Retrieve {
+    ) -> crate::builders::webhook_deliveries::Retrieve<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::webhook_deliveries::Retrieve {

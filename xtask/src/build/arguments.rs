@@ -79,6 +79,7 @@ pub fn setters(
             boxed: false,
             wire: p.name.wire.clone(),
             facts: p.facts.clone(),
+            clear: None,
         });
         if p.style == QueryStyle::DeepObject {
             let prefix = Leaf {
@@ -101,6 +102,7 @@ pub fn setters(
                             boxed: b.field.boxed,
                             wire: b.field.name.wire.clone(),
                             facts: b.field.facts.clone(),
+                            clear: None,
                         });
                     }
                 }
@@ -112,6 +114,7 @@ pub fn setters(
                 boxed: false,
                 wire: "body".into(),
                 facts: Default::default(),
+                clear: None,
             }),
             None => {}
         }
@@ -162,6 +165,7 @@ fn leaf_setters(
                 boxed: field.boxed,
                 wire: here.wire,
                 facts: field.facts.clone(),
+                clear: None,
             });
         }
     }

@@ -111,6 +111,7 @@ impl<'s> Builder<'s> {
         }
         recursion::box_recursive_fields(&mut api.models);
         serde_use::compute(&mut api);
+        serde_use::mark_explicit_nulls(&mut api);
         serde_use::compute_features(&mut api);
         Ok(api)
     }

@@ -287,6 +287,7 @@ impl<'s> Builder<'s> {
                 nullable: resolved.schema.schema_data.nullable
                     || schema_of_boxed(schema).is_some_and(|s| s.schema_data.nullable),
                 boxed: false,
+                sends_null: false,
                 facts,
             });
         }

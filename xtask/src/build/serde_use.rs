@@ -41,6 +41,49 @@ pub fn compute(api: &mut Api) {
     api.serde_use = uses;
 }
 
+/// Marks the optional nullable fields of every model that is sent (and of operation bodies) as
+/// three-state, so a request can send `null` to clear a value, distinct from leaving it out.
+/// Models only received keep `Option`: there `null` and absent read the same.
+pub fn mark_explicit_nulls(api: &mut Api) {
+    let sent: BTreeSet<String> = api
+        .serde_use
+        .iter()
+        .filter(|(_, used)| used.serialize)
+        .map(|(name, _)| name.clone())
+        .collect();
+    for model in api.models.values_mut() {
+        if let Model::Struct(s) = model {
+            if sent.contains(&s.name) {
+                for field in &mut s.fields {
+                    field.sends_null = !field.required && field.nullable;
+                }
+            }
+        }
+    }
+    for op in api.resources.iter_mut().flat_map(|r| &mut r.operations) {
+        let Some(body) = &mut op.body else { continue };
+        let Some(fields) = &mut body.fields else {
+            continue;
+        };
+        for b in fields.iter_mut() {
+            b.field.sends_null = !b.field.required && b.field.nullable;
+        }
+        let taken: BTreeSet<String> = op.setters.iter().map(|s| s.name.clone()).collect();
+        for setter in &mut op.setters {
+            let crate::ir::Target::BodyField(index) = setter.target else {
+                continue;
+            };
+            if fields.get(index).is_some_and(|b| b.field.sends_null) {
+                // `loop_` (a keyword escaped) clears with `clear_loop`.
+                let clear = format!("clear_{}", setter.name.trim_end_matches('_'));
+                if !taken.contains(&clear) {
+                    setter.clear = Some(clear);
+                }
+            }
+        }
+    }
+}
+
 /// Gives each model the features of the operations and events that reach it. A model reached
 /// by anything ungated stays ungated.
 pub fn compute_features(api: &mut Api) {

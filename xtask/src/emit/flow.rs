@@ -346,7 +346,7 @@ fn client_state_setters(op: &Operation) -> Option<TokenStream> {
     let cfg = super::cfg_any(&op.feature);
     Some(quote! {
         #cfg
-        impl crate::builders::#group::#name {
+        impl<C> crate::builders::#group::#name<C> {
             #(#setters)*
         }
     })

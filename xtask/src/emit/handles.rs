@@ -167,7 +167,7 @@ pub fn emit(api: &Api) -> GenResult<TokenStream> {
         accessors.push(quote! {
             #[doc = #accessor_doc]
             #cfg
-            pub fn #accessor(&self, id: impl Into<#id_tokens>) -> #name {
+            pub fn #accessor(&self, id: impl Into<#id_tokens>) -> #name<Self> {
                 #name::new(self.clone(), id)
             }
         });
@@ -187,7 +187,7 @@ pub fn emit(api: &Api) -> GenResult<TokenStream> {
             " One {noun}, bound to its id: every command addressed to it, as methods taking the remaining arguments."
         );
         let type_doc2 = format!(
-            " Get one with [`Client::{}`](crate::Client::{}) or from a webhook event ([`EventFacts::{}`](crate::EventFacts::{})). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it.",
+            " Get one with [`Client::{}`](crate::Client::{}) or from a webhook event ([`EventFacts::{}`](crate::EventFacts::{})). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it (or, from a `blocking::Client`, `send()` it). `C` is the client it sends through.",
             kind.accessor, kind.accessor, kind.accessor, kind.accessor
         );
         let new_doc = format!(" A handle on the {noun} with this id, sent through `client`.");
@@ -197,14 +197,14 @@ pub fn emit(api: &Api) -> GenResult<TokenStream> {
             #[doc = #type_doc2]
             #cfg
             #[derive(Debug, Clone)]
-            pub struct #name {
-                client: crate::Client,
+            pub struct #name<C = crate::Client> {
+                client: C,
                 id: #id_tokens,
             }
             #cfg
-            impl #name {
+            impl<C: crate::ClientKind> #name<C> {
                 #[doc = #new_doc]
-                pub fn new(client: crate::Client, id: impl Into<#id_tokens>) -> Self {
+                pub fn new(client: C, id: impl Into<#id_tokens>) -> Self {
                     #name { client, id: id.into() }
                 }
                 /// The id the handle is bound to.
@@ -212,7 +212,7 @@ pub fn emit(api: &Api) -> GenResult<TokenStream> {
                     &self.id
                 }
                 /// The client the handle sends through.
-                pub fn client(&self) -> &crate::Client {
+                pub fn client(&self) -> &C {
                     &self.client
                 }
                 #(#method_tokens)*
@@ -222,9 +222,11 @@ pub fn emit(api: &Api) -> GenResult<TokenStream> {
     Ok(quote! {
         //! Handles bound to one call, conference or queue: `client.call(id).answer().await?`.
         #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-        use crate::Client;
-
-        impl Client {
+        impl crate::Client {
+            #(#accessors)*
+        }
+        #[cfg(feature = "blocking")]
+        impl crate::blocking::Client {
             #(#accessors)*
         }
         #(#types)*

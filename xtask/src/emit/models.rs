@@ -43,7 +43,9 @@ pub fn emit(
         //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
         //!
         //! Optional and nullable fields are `Option`s: `None` is left out when sending, and a
-        //! JSON `null` and an absent field both read as `None`. A required field missing from a
+        //! JSON `null` and an absent field both read as `None`. In what is sent, a field that is
+        //! both optional and nullable is an `Option<Nullable<T>>`: `Some(Nullable::Null)` sends
+        //! an explicit `null` (to clear a value), `None` leaves the field out. A required field missing from a
         //! response is a decode error naming the field, never an invented default. Fields this
         //! version does not know are ignored; enum values it does not know are kept.
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
@@ -170,7 +172,13 @@ fn emit_struct(
         } else {
             quote!()
         };
-        if !field.required {
+        if field.sends_null {
+            quote! {
+                #doc
+                #[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::private::nullable_field")]
+                pub #rust: Option<crate::Nullable<#ty>>,
+            }
+        } else if !field.required {
             quote! {
                 #doc
                 #[serde(#rename default, skip_serializing_if = "Option::is_none")]

@@ -57,11 +57,12 @@ pub fn emit_resources(api: &Api) -> TokenStream {
         quote! {
             #[doc = #doc]
             #cfg
-            pub fn #method(&self) -> #handle<'_> {
+            pub fn #method(&self) -> #handle<'_, Self> {
                 #handle { client: self }
             }
         }
     });
+    let top: Vec<TokenStream> = top.collect();
     let handles = api.handles.iter().map(|h| {
         let handle = ident(&h.name);
         let doc = format!(" The `{}` operations.", h.path.join("."));
@@ -77,7 +78,7 @@ pub fn emit_resources(api: &Api) -> TokenStream {
                 quote! {
                     #[doc = #doc]
                     #cfg
-                    pub fn #method(&self) -> #child_handle<'a> {
+                    pub fn #method(&self) -> #child_handle<'a, C> {
                         #child_handle { client: self.client }
                     }
                 }
@@ -90,13 +91,23 @@ pub fn emit_resources(api: &Api) -> TokenStream {
         let cfg = subtree_cfg(&h.path);
         quote! {
             #[doc = #doc]
+            #[doc = ""]
+            #[doc = " `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`)."]
             #cfg
-            #[derive(Debug, Clone, Copy)]
-            pub struct #handle<'a> {
-                client: &'a Client,
+            #[derive(Debug)]
+            pub struct #handle<'a, C = crate::Client> {
+                client: &'a C,
             }
             #cfg
-            impl<'a> #handle<'a> {
+            impl<C> Clone for #handle<'_, C> {
+                fn clone(&self) -> Self {
+                    *self
+                }
+            }
+            #cfg
+            impl<C> Copy for #handle<'_, C> {}
+            #cfg
+            impl<'a, C: crate::ClientKind> #handle<'a, C> {
                 #(#children)*
                 #(#operations)*
             }
@@ -105,9 +116,12 @@ pub fn emit_resources(api: &Api) -> TokenStream {
     quote! {
         //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
         #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-        use crate::Client;
 
-        impl Client {
+        impl crate::Client {
+            #(#top)*
+        }
+        #[cfg(feature = "blocking")]
+        impl crate::blocking::Client {
             #(#top)*
         }
         #(#handles)*
@@ -213,7 +227,8 @@ fn emit_method(api: &Api, op: &Operation) -> TokenStream {
 }
 
 /// A method building the operation's request; with `bound`, the first argument comes from the
-/// handle instead of a parameter. The receiver needs a `client: Client` or `client: &Client` field.
+/// handle instead of a parameter. The receiver needs a `client: C` or `client: &C` field, where `C`
+/// is the `ClientKind` parameter of its impl.
 pub(super) fn method_tokens(api: &Api, op: &Operation, bound: Option<&BoundFirst>) -> TokenStream {
     let method = ident(bound.map_or(&op.method_name, |b| &b.method));
     let mut params = Vec::new();
@@ -302,7 +317,7 @@ pub(super) fn method_tokens(api: &Api, op: &Operation, bound: Option<&BoundFirst
     quote! {
         #doc
         #cfg
-        pub fn #method(&self, #(#params),*) -> #builder {
+        pub fn #method(&self, #(#params),*) -> #builder<C> {
             crate::Request::new(self.client.clone(), #operation { #(#inits),* })
         }
     }
@@ -603,7 +618,7 @@ fn emit_builder(api: &Api, resource: &Resource, op: &Operation, mode: DocsMode) 
     let name = ident(&op.type_name);
     let operation = operation_path(op);
     let mut doc = vec![format!(
-        "Request builder of `client.{}().{}(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).",
+        "Request builder of `client.{}().{}(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.",
         resource.path.join("()."),
         op.method_name
     )];
@@ -615,9 +630,9 @@ fn emit_builder(api: &Api, resource: &Resource, op: &Operation, mode: DocsMode) 
     quote! {
         #doc
         #cfg
-        pub type #name = crate::Request<#operation>;
+        pub type #name<C = crate::Client> = crate::Request<#operation, C>;
         #cfg
-        impl #name {
+        impl<C> #name<C> {
             #(#setters)*
         }
     }
@@ -659,11 +674,34 @@ fn emit_setter(api: &Api, op: &Operation, setter: &Setter, mode: DocsMode) -> To
             }
         }
         Target::BodyField(index) => {
-            let field = ident(
-                &body_field(op, *index)
-                    .map(|b| b.field.name.rust.clone())
-                    .unwrap_or_default(),
-            );
+            let Some(b) = body_field(op, *index) else {
+                return quote!();
+            };
+            let field = ident(&b.field.name.rust);
+            if b.field.sends_null {
+                let clear = setter.clear.as_ref().map(|clear| {
+                    let clear = ident(clear);
+                    let clear_doc = format!(
+                        " Sends `{}` as an explicit `null`, which clears the stored value (leaving the setter uncalled leaves the field out).",
+                        setter.wire
+                    );
+                    quote! {
+                        #[doc = #clear_doc]
+                        pub fn #clear(mut self) -> Self {
+                            self.op.body.#field = Some(crate::Nullable::Null);
+                            self
+                        }
+                    }
+                });
+                return quote! {
+                    #doc
+                    pub fn #method(mut self, value: #ty) -> Self {
+                        self.op.body.#field = Some(crate::Nullable::Value(#value));
+                        self
+                    }
+                    #clear
+                };
+            }
             quote!(self.op.body.#field = Some(#value);)
         }
         Target::WholeBody => quote!(self.op.body = Some(#value);),

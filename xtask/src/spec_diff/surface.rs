@@ -271,6 +271,11 @@ fn operation_surface(resource_path: &[String], op: &Operation) -> OperationSurfa
         .setters
         .iter()
         .map(|s| (s.name.clone(), type_string(&s.ty)))
+        .chain(
+            op.setters
+                .iter()
+                .filter_map(|s| s.clear.as_ref().map(|c| (c.clone(), "null".to_string()))),
+        )
         .collect();
     let mut rust_path = resource_path.to_vec();
     rust_path.push(op.method_name.clone());
@@ -364,7 +369,9 @@ fn model_surface(model: &Model, written: bool, read: bool) -> ModelSurface {
                     if f.boxed {
                         ty = format!("Box<{ty}>");
                     }
-                    if f.is_option() {
+                    if f.sends_null {
+                        ty = format!("Option<Nullable<{ty}>>");
+                    } else if f.is_option() {
                         ty = format!("Option<{ty}>");
                     }
                     let field = FieldSurface {

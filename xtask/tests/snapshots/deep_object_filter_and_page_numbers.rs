@@ -3,7 +3,9 @@
 //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
 //!
 //! Optional and nullable fields are `Option`s: `None` is left out when sending, and a
-//! JSON `null` and an absent field both read as `None`. A required field missing from a
+//! JSON `null` and an absent field both read as `None`. In what is sent, a field that is
+//! both optional and nullable is an `Option<Nullable<T>>`: `Some(Nullable::Null)` sends
+//! an explicit `null` (to clear a value), `None` leaves the field out. A required field missing from a
 //! response is a decode error naming the field, never an invented default. Fields this
 //! version does not know are ignored; enum values it does not know are kept.
 #![allow(
@@ -56,23 +58,37 @@ pub struct PaginationMeta {
 
 //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {
+impl crate::Client {
     /// Operations under `client.conferences()`.
-    pub fn conferences(&self) -> Conferences<'_> {
+    pub fn conferences(&self) -> Conferences<'_, Self> {
+        Conferences { client: self }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// Operations under `client.conferences()`.
+    pub fn conferences(&self) -> Conferences<'_, Self> {
         Conferences { client: self }
     }
 }
 /// The `conferences` operations.
-#[derive(Debug, Clone, Copy)]
-pub struct Conferences<'a> {
-    client: &'a Client,
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
+#[derive(Debug)]
+pub struct Conferences<'a, C = crate::Client> {
+    client: &'a C,
 }
-impl<'a> Conferences<'a> {
+impl<C> Clone for Conferences<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C> Copy for Conferences<'_, C> {}
+impl<'a, C: crate::ClientKind> Conferences<'a, C> {
     /// `GET /conferences` (operationId `ListConferences`).
     ///
     /// Optional parameters are set on the returned [`conferences::List`](crate::builders::conferences::List).
-    pub fn list(&self) -> crate::builders::conferences::List {
+    pub fn list(&self) -> crate::builders::conferences::List<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::List {
@@ -87,7 +103,10 @@ impl<'a> Conferences<'a> {
     /// - `id` · string · required
     ///
     /// Optional parameters are set on the returned [`conferences::Delete`](crate::builders::conferences::Delete).
-    pub fn delete(&self, id: impl Into<String>) -> crate::builders::conferences::Delete {
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::builders::conferences::Delete<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Delete {
@@ -184,11 +203,14 @@ pub mod conferences {
 #![allow(clippy::doc_lazy_continuation)]
 /// Request builders of `client.conferences()`.
 pub mod conferences {
-    /// Request builder of `client.conferences().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().list(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// `GET /conferences` (operationId `ListConferences`).
-    pub type List = crate::Request<crate::operations::conferences::List>;
-    impl List {
+    pub type List<C = crate::Client> = crate::Request<
+        crate::operations::conferences::List,
+        C,
+    >;
+    impl<C> List<C> {
         /// `filter` · [`Filter`](crate::models::Filter) · optional
         pub fn filter(mut self, value: impl Into<crate::models::Filter>) -> Self {
             self.op.filter = Some(value.into());
@@ -211,11 +233,14 @@ pub mod conferences {
             self
         }
     }
-    /// Request builder of `client.conferences().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.conferences().delete(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// `DELETE /conferences/{id}` (operationId `DeleteConference`).
-    pub type Delete = crate::Request<crate::operations::conferences::Delete>;
-    impl Delete {}
+    pub type Delete<C = crate::Client> = crate::Request<
+        crate::operations::conferences::Delete,
+        C,
+    >;
+    impl<C> Delete<C> {}
 }
 // ===== events.rs =====
 
@@ -283,24 +308,30 @@ impl WebhookEvent {
 
 //! Handles bound to one call, conference or queue: `client.call(id).answer().await?`.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {
+impl crate::Client {
     /// A handle on one conference: its commands as methods, without repeating the id (`client.conference(id).delete(..)`).
-    pub fn conference(&self, id: impl Into<String>) -> ConferenceHandle {
+    pub fn conference(&self, id: impl Into<String>) -> ConferenceHandle<Self> {
+        ConferenceHandle::new(self.clone(), id)
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// A handle on one conference: its commands as methods, without repeating the id (`client.conference(id).delete(..)`).
+    pub fn conference(&self, id: impl Into<String>) -> ConferenceHandle<Self> {
         ConferenceHandle::new(self.clone(), id)
     }
 }
 /// One conference, bound to its id: every command addressed to it, as methods taking the remaining arguments.
 ///
-/// Get one with [`Client::conference`](crate::Client::conference) or from a webhook event ([`EventFacts::conference`](crate::EventFacts::conference)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it.
+/// Get one with [`Client::conference`](crate::Client::conference) or from a webhook event ([`EventFacts::conference`](crate::EventFacts::conference)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it (or, from a `blocking::Client`, `send()` it). `C` is the client it sends through.
 #[derive(Debug, Clone)]
-pub struct ConferenceHandle {
-    client: crate::Client,
+pub struct ConferenceHandle<C = crate::Client> {
+    client: C,
     id: String,
 }
-impl ConferenceHandle {
+impl<C: crate::ClientKind> ConferenceHandle<C> {
     /// A handle on the conference with this id, sent through `client`.
-    pub fn new(client: crate::Client, id: impl Into<String>) -> Self {
+    pub fn new(client: C, id: impl Into<String>) -> Self {
         ConferenceHandle {
             client,
             id: id.into(),
@@ -311,7 +342,7 @@ impl ConferenceHandle {
         &self.id
     }
     /// The client the handle sends through.
-    pub fn client(&self) -> &crate::Client {
+    pub fn client(&self) -> &C {
         &self.client
     }
     /// Same as `client.conferences().delete(id, ..)` with this conference's id.
@@ -319,7 +350,7 @@ impl ConferenceHandle {
     /// `DELETE /conferences/{id}` (operationId `DeleteConference`).
     ///
     /// Optional parameters are set on the returned [`conferences::Delete`](crate::builders::conferences::Delete).
-    pub fn delete(&self) -> crate::builders::conferences::Delete {
+    pub fn delete(&self) -> crate::builders::conferences::Delete<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::conferences::Delete {

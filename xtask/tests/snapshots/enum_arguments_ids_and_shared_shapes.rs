@@ -3,7 +3,9 @@
 //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
 //!
 //! Optional and nullable fields are `Option`s: `None` is left out when sending, and a
-//! JSON `null` and an absent field both read as `None`. A required field missing from a
+//! JSON `null` and an absent field both read as `None`. In what is sent, a field that is
+//! both optional and nullable is an `Option<Nullable<T>>`: `Some(Nullable::Null)` sends
+//! an explicit `null` (to clear a value), `None` leaves the field out. A required field missing from a
 //! response is a decode error naming the field, never an invented default. Fields this
 //! version does not know are ignored; enum values it does not know are kept.
 #![allow(
@@ -158,32 +160,54 @@ pub struct StartRecordingRequest {
 
 //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {
+impl crate::Client {
     /// Operations under `client.calls()`.
-    pub fn calls(&self) -> Calls<'_> {
+    pub fn calls(&self) -> Calls<'_, Self> {
+        Calls { client: self }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// Operations under `client.calls()`.
+    pub fn calls(&self) -> Calls<'_, Self> {
         Calls { client: self }
     }
 }
 /// The `calls` operations.
-#[derive(Debug, Clone, Copy)]
-pub struct Calls<'a> {
-    client: &'a Client,
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
+#[derive(Debug)]
+pub struct Calls<'a, C = crate::Client> {
+    client: &'a C,
 }
-impl<'a> Calls<'a> {
+impl<C> Clone for Calls<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C> Copy for Calls<'_, C> {}
+impl<'a, C: crate::ClientKind> Calls<'a, C> {
     /// The `calls.actions` operations.
-    pub fn actions(&self) -> CallsActions<'a> {
+    pub fn actions(&self) -> CallsActions<'a, C> {
         CallsActions {
             client: self.client,
         }
     }
 }
 /// The `calls.actions` operations.
-#[derive(Debug, Clone, Copy)]
-pub struct CallsActions<'a> {
-    client: &'a Client,
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
+#[derive(Debug)]
+pub struct CallsActions<'a, C = crate::Client> {
+    client: &'a C,
 }
-impl<'a> CallsActions<'a> {
+impl<C> Clone for CallsActions<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C> Copy for CallsActions<'_, C> {}
+impl<'a, C: crate::ClientKind> CallsActions<'a, C> {
     /// Recording start.
     ///
     /// `POST /calls/{call_control_id}/actions/record_start` (operationId `StartCallRecord`).
@@ -201,7 +225,7 @@ impl<'a> CallsActions<'a> {
         call_control_id: impl Into<crate::models::CallControlId>,
         format: crate::models::RecordFormat,
         channels: crate::models::RecordChannels,
-    ) -> crate::builders::calls::StartRecording {
+    ) -> crate::builders::calls::StartRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartRecording {
@@ -224,7 +248,7 @@ impl<'a> CallsActions<'a> {
     pub fn answer(
         &self,
         call_control_id: impl Into<crate::models::CallControlId>,
-    ) -> crate::builders::calls::Answer {
+    ) -> crate::builders::calls::Answer<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Answer {
@@ -331,15 +355,18 @@ pub mod calls {
 #![allow(clippy::doc_lazy_continuation)]
 /// Request builders of `client.calls()`.
 pub mod calls {
-    /// Request builder of `client.calls().actions().start_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().start_recording(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Recording start.
     ///
     /// `POST /calls/{call_control_id}/actions/record_start` (operationId `StartCallRecord`).
     ///
     /// Webhooks: [`call.recording.saved`](crate::WebhookEvent::CallRecordingSaved).
-    pub type StartRecording = crate::Request<crate::operations::calls::StartRecording>;
-    impl StartRecording {
+    pub type StartRecording<C = crate::Client> = crate::Request<
+        crate::operations::calls::StartRecording,
+        C,
+    >;
+    impl<C> StartRecording<C> {
         /// `play_beep` · boolean · optional
         pub fn play_beep(mut self, value: impl Into<bool>) -> Self {
             self.op.body.play_beep = Some(value.into());
@@ -351,11 +378,14 @@ pub mod calls {
             self
         }
     }
-    /// Request builder of `client.calls().actions().answer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().actions().answer(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// `POST /calls/{call_control_id}/actions/answer` (operationId `AnswerCall`).
-    pub type Answer = crate::Request<crate::operations::calls::Answer>;
-    impl Answer {
+    pub type Answer<C = crate::Client> = crate::Request<
+        crate::operations::calls::Answer,
+        C,
+    >;
+    impl<C> Answer<C> {
         /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
         pub fn record_channels(
             mut self,
@@ -458,27 +488,30 @@ impl WebhookEvent {
 
 //! Handles bound to one call, conference or queue: `client.call(id).answer().await?`.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {
+impl crate::Client {
     /// A handle on one call: its commands as methods, without repeating the id (`client.call(id).start_recording(..)`).
-    pub fn call(&self, id: impl Into<crate::models::CallControlId>) -> CallHandle {
+    pub fn call(&self, id: impl Into<crate::models::CallControlId>) -> CallHandle<Self> {
+        CallHandle::new(self.clone(), id)
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// A handle on one call: its commands as methods, without repeating the id (`client.call(id).start_recording(..)`).
+    pub fn call(&self, id: impl Into<crate::models::CallControlId>) -> CallHandle<Self> {
         CallHandle::new(self.clone(), id)
     }
 }
 /// One call, bound to its id: every command addressed to it, as methods taking the remaining arguments.
 ///
-/// Get one with [`Client::call`](crate::Client::call) or from a webhook event ([`EventFacts::call`](crate::EventFacts::call)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it.
+/// Get one with [`Client::call`](crate::Client::call) or from a webhook event ([`EventFacts::call`](crate::EventFacts::call)). Each method returns the same builder as the resource method; set optional parameters on it and `.await` it (or, from a `blocking::Client`, `send()` it). `C` is the client it sends through.
 #[derive(Debug, Clone)]
-pub struct CallHandle {
-    client: crate::Client,
+pub struct CallHandle<C = crate::Client> {
+    client: C,
     id: crate::models::CallControlId,
 }
-impl CallHandle {
+impl<C: crate::ClientKind> CallHandle<C> {
     /// A handle on the call with this id, sent through `client`.
-    pub fn new(
-        client: crate::Client,
-        id: impl Into<crate::models::CallControlId>,
-    ) -> Self {
+    pub fn new(client: C, id: impl Into<crate::models::CallControlId>) -> Self {
         CallHandle {
             client,
             id: id.into(),
@@ -489,7 +522,7 @@ impl CallHandle {
         &self.id
     }
     /// The client the handle sends through.
-    pub fn client(&self) -> &crate::Client {
+    pub fn client(&self) -> &C {
         &self.client
     }
     /// Same as `client.calls().actions().start_recording(id, ..)` with this call's id.
@@ -509,7 +542,7 @@ impl CallHandle {
         &self,
         format: crate::models::RecordFormat,
         channels: crate::models::RecordChannels,
-    ) -> crate::builders::calls::StartRecording {
+    ) -> crate::builders::calls::StartRecording<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::StartRecording {
@@ -528,7 +561,7 @@ impl CallHandle {
     /// `POST /calls/{call_control_id}/actions/answer` (operationId `AnswerCall`).
     ///
     /// Optional parameters are set on the returned [`calls::Answer`](crate::builders::calls::Answer).
-    pub fn answer(&self) -> crate::builders::calls::Answer {
+    pub fn answer(&self) -> crate::builders::calls::Answer<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Answer {
@@ -728,7 +761,7 @@ impl crate::callflow::TypedEvent for crate::models::CallRecordingSaved {
         }
     }
 }
-impl crate::builders::calls::Answer {
+impl<C> crate::builders::calls::Answer<C> {
     /// Sets `client_state` to `value` as JSON in base64 ([`ClientState::encode`](crate::ClientState::encode)); fails, before anything is sent, when it cannot be serialized or is too long.
     pub fn client_state_json<T: serde::Serialize + ?Sized>(
         mut self,

@@ -3,7 +3,9 @@
 //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
 //!
 //! Optional and nullable fields are `Option`s: `None` is left out when sending, and a
-//! JSON `null` and an absent field both read as `None`. A required field missing from a
+//! JSON `null` and an absent field both read as `None`. In what is sent, a field that is
+//! both optional and nullable is an `Option<Nullable<T>>`: `Some(Nullable::Null)` sends
+//! an explicit `null` (to clear a value), `None` leaves the field out. A required field missing from a
 //! response is a decode error naming the field, never an invented default. Fields this
 //! version does not know are ignored; enum values it does not know are kept.
 #![allow(
@@ -21,8 +23,13 @@ pub struct Thing {
     #[serde(rename = "type")]
     pub type_: crate::models::ThingType,
     /// `loop` · integer · optional · minimum 1
-    #[serde(rename = "loop", default, skip_serializing_if = "Option::is_none")]
-    pub loop_: Option<i64>,
+    #[serde(
+        rename = "loop",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::private::nullable_field"
+    )]
+    pub loop_: Option<crate::Nullable<i64>>,
     /// `8000` · boolean · optional
     #[serde(rename = "8000", default, skip_serializing_if = "Option::is_none")]
     pub n_8000: Option<bool>,
@@ -81,19 +88,33 @@ crate::private::string_enum_traits!(ThingType, UnknownValue);
 
 //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {
+impl crate::Client {
     /// Operations under `client.things()`.
-    pub fn things(&self) -> Things<'_> {
+    pub fn things(&self) -> Things<'_, Self> {
+        Things { client: self }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// Operations under `client.things()`.
+    pub fn things(&self) -> Things<'_, Self> {
         Things { client: self }
     }
 }
 /// The `things` operations.
-#[derive(Debug, Clone, Copy)]
-pub struct Things<'a> {
-    client: &'a Client,
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
+#[derive(Debug)]
+pub struct Things<'a, C = crate::Client> {
+    client: &'a C,
 }
-impl<'a> Things<'a> {
+impl<C> Clone for Things<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C> Copy for Things<'_, C> {}
+impl<'a, C: crate::ClientKind> Things<'a, C> {
     /// Create a thing.
     ///
     /// `POST /things` (operationId `CreateThing`).
@@ -105,7 +126,7 @@ impl<'a> Things<'a> {
     pub fn create(
         &self,
         type_: crate::models::ThingType,
-    ) -> crate::builders::things::Create {
+    ) -> crate::builders::things::Create<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::things::Create {
@@ -165,16 +186,24 @@ pub mod things {
 #![allow(clippy::doc_lazy_continuation)]
 /// Request builders of `client.things()`.
 pub mod things {
-    /// Request builder of `client.things().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.things().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// Create a thing.
     ///
     /// `POST /things` (operationId `CreateThing`).
-    pub type Create = crate::Request<crate::operations::things::Create>;
-    impl Create {
+    pub type Create<C = crate::Client> = crate::Request<
+        crate::operations::things::Create,
+        C,
+    >;
+    impl<C> Create<C> {
         /// `loop` · integer · optional · minimum 1
         pub fn loop_(mut self, value: impl Into<i64>) -> Self {
-            self.op.body.loop_ = Some(value.into());
+            self.op.body.loop_ = Some(crate::Nullable::Value(value.into()));
+            self
+        }
+        /// Sends `loop` as an explicit `null`, which clears the stored value (leaving the setter uncalled leaves the field out).
+        pub fn clear_loop(mut self) -> Self {
+            self.op.body.loop_ = Some(crate::Nullable::Null);
             self
         }
         /// `8000` · boolean · optional
@@ -255,8 +284,9 @@ impl WebhookEvent {
 
 //! Handles bound to one call, conference or queue: `client.call(id).answer().await?`.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {}
+impl crate::Client {}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {}
 // ===== flow.rs =====
 
 //! Event facts (ids, client state, numbers, times) of every event type, and the

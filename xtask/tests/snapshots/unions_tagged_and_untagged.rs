@@ -3,7 +3,9 @@
 //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
 //!
 //! Optional and nullable fields are `Option`s: `None` is left out when sending, and a
-//! JSON `null` and an absent field both read as `None`. A required field missing from a
+//! JSON `null` and an absent field both read as `None`. In what is sent, a field that is
+//! both optional and nullable is an `Option<Nullable<T>>`: `Some(Nullable::Null)` sends
+//! an explicit `null` (to clear a value), `None` leaves the field out. A required field missing from a
 //! response is a decode error naming the field, never an invented default. Fields this
 //! version does not know are ignored; enum values it does not know are kept.
 #![allow(
@@ -131,19 +133,33 @@ pub struct TransferTool {
 
 //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {
+impl crate::Client {
     /// Operations under `client.calls()`.
-    pub fn calls(&self) -> Calls<'_> {
+    pub fn calls(&self) -> Calls<'_, Self> {
+        Calls { client: self }
+    }
+}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// Operations under `client.calls()`.
+    pub fn calls(&self) -> Calls<'_, Self> {
         Calls { client: self }
     }
 }
 /// The `calls` operations.
-#[derive(Debug, Clone, Copy)]
-pub struct Calls<'a> {
-    client: &'a Client,
+///
+/// `C` is the client it was reached from: [`Client`](crate::Client), or `blocking::Client` (feature `blocking`).
+#[derive(Debug)]
+pub struct Calls<'a, C = crate::Client> {
+    client: &'a C,
 }
-impl<'a> Calls<'a> {
+impl<C> Clone for Calls<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<C> Copy for Calls<'_, C> {}
+impl<'a, C: crate::ClientKind> Calls<'a, C> {
     /// `POST /calls` (operationId `DialCall`).
     ///
     /// Arguments:
@@ -155,7 +171,7 @@ impl<'a> Calls<'a> {
         &self,
         to: impl Into<crate::models::CallRequestTo>,
         tool: impl Into<crate::models::Tool>,
-    ) -> crate::builders::calls::Create {
+    ) -> crate::builders::calls::Create<C> {
         crate::Request::new(
             self.client.clone(),
             crate::operations::calls::Create {
@@ -217,11 +233,14 @@ pub mod calls {
 #![allow(clippy::doc_lazy_continuation)]
 /// Request builders of `client.calls()`.
 pub mod calls {
-    /// Request builder of `client.calls().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)).
+    /// Request builder of `client.calls().create(..)`: set optional parameters, then `.await` it (or call [`send`](crate::Request::send)); from a `blocking::Client`, call `send()`.
     ///
     /// `POST /calls` (operationId `DialCall`).
-    pub type Create = crate::Request<crate::operations::calls::Create>;
-    impl Create {
+    pub type Create<C = crate::Client> = crate::Request<
+        crate::operations::calls::Create,
+        C,
+    >;
+    impl<C> Create<C> {
         /// `command_id` · string · optional
         pub fn command_id(mut self, value: impl Into<String>) -> Self {
             self.op.body.command_id = Some(value.into());
@@ -295,8 +314,9 @@ impl WebhookEvent {
 
 //! Handles bound to one call, conference or queue: `client.call(id).answer().await?`.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {}
+impl crate::Client {}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {}
 // ===== flow.rs =====
 
 //! Event facts (ids, client state, numbers, times) of every event type, and the

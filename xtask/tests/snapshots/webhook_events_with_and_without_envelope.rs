@@ -3,7 +3,9 @@
 //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
 //!
 //! Optional and nullable fields are `Option`s: `None` is left out when sending, and a
-//! JSON `null` and an absent field both read as `None`. A required field missing from a
+//! JSON `null` and an absent field both read as `None`. In what is sent, a field that is
+//! both optional and nullable is an `Option<Nullable<T>>`: `Some(Nullable::Null)` sends
+//! an explicit `null` (to clear a value), `None` leaves the field out. A required field missing from a
 //! response is a decode error naming the field, never an invented default. Fields this
 //! version does not know are ignored; enum values it does not know are kept.
 #![allow(
@@ -47,8 +49,9 @@ pub struct ConferenceFloorChanged {
 
 //! Resource handles reached from the client (`client.calls().actions()`), one method per operation.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {}
+impl crate::Client {}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {}
 // ===== operations.rs =====
 
 //! One type per operation: its path parameters, query and body, as the runtime sends them.
@@ -153,8 +156,9 @@ impl WebhookEvent {
 
 //! Handles bound to one call, conference or queue: `client.call(id).answer().await?`.
 #![allow(clippy::too_many_arguments, clippy::doc_lazy_continuation)]
-use crate::Client;
-impl Client {}
+impl crate::Client {}
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {}
 // ===== flow.rs =====
 
 //! Event facts (ids, client state, numbers, times) of every event type, and the
