@@ -26,6 +26,7 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 
 use super::engine::Shared;
@@ -41,6 +42,9 @@ use crate::media::{decode_outbound, encode_inbound, g711, OutboundFrame, AUTH_TO
 const FRAME_SAMPLES: usize = 160;
 /// How long the simulator waits for the app's WebSocket to accept.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Bytes read from the app's socket at a time (the library zeroes this much before each read,
+/// 128 KiB by default; the app's frames are small, larger ones take several reads).
+const READ_BUFFER_SIZE: usize = 4 * 1024;
 /// Refused frames from the app noted one by one in the timeline; later ones are only counted.
 const BAD_FRAMES_NOTED: u64 = 3;
 
@@ -362,8 +366,9 @@ impl StreamTask {
                 request.headers_mut().insert(AUTH_TOKEN_HEADER, value);
             }
         }
-        match tokio::time::timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(request)).await
-        {
+        let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER_SIZE);
+        let connect = tokio_tungstenite::connect_async_with_config(request, Some(config), false);
+        match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
             Ok(Ok((socket, _))) => Ok(socket),
             Ok(Err(error)) => Err(error.to_string()),
             Err(_) => Err(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())),
