@@ -397,3 +397,26 @@ async fn both_quickstarts_complete_their_story() {
         assert!(stdout.contains("every step happened"), "{name}:\n{stdout}");
     }
 }
+
+/// The echo agent against the simulator: a real media stream over 127.0.0.1, both directions;
+/// the far end talks for a second and presses `#`, the app echoes and hangs up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn echo_agent_echoes_the_caller_and_hangs_up_on_hash() {
+    let out = run_example("echo_agent", &[], "http://127.0.0.1:9").await;
+    let stdout = text(&out.stdout);
+    assert!(
+        out.status.success(),
+        "echo_agent failed: {:?}\nstdout: {stdout}\nstderr: {}",
+        out.status,
+        text(&out.stderr)
+    );
+    for line in [
+        "echo_agent: every step happened",
+        "app: pressed #",
+        "app: mark echo-500ms played",
+        "stream  ",
+        "event   streaming.stopped",
+    ] {
+        assert!(stdout.contains(line), "no {line:?} in:\n{stdout}");
+    }
+}

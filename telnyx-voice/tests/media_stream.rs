@@ -196,3 +196,30 @@ async fn the_server_helper_types_every_frame_and_checks_what_the_app_sends() {
     socket.close(None).await.unwrap();
     assert_eq!(lines.recv().await.unwrap(), "closed");
 }
+
+/// A message many times the socket's read size still arrives whole (and the reads stay small).
+#[tokio::test]
+async fn a_frame_larger_than_the_read_buffer_arrives_whole() {
+    let config = MediaStreamConfig {
+        read_buffer_size: 1024,
+        ..MediaStreamConfig::default()
+    };
+    let (url, mut lines) = serve(config).await;
+    let (mut socket, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .unwrap();
+    let samples = inbound_samples();
+    let big = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        vec![0x7fu8; 30_000],
+    );
+    for text in [
+        samples[1].to_string(),
+        json!({"event": "media", "media": {"payload": big}}).to_string(),
+    ] {
+        socket.send(Message::Text(text.into())).await.unwrap();
+    }
+    assert_eq!(lines.recv().await.unwrap(), "start s-1");
+    assert_eq!(lines.recv().await.unwrap(), "short None");
+    assert_eq!(lines.recv().await.unwrap(), "audio 30000");
+}

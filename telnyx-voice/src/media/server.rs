@@ -89,6 +89,11 @@ pub struct MediaStreamConfig {
     pub outbound_capacity: usize,
     /// What the app sends back (default RTP PCMU at 8000 Hz).
     pub bidirectional: Bidirectional,
+    /// Bytes the socket reads at a time (default 4 KiB). A 20 ms frame of 8 kHz audio is about
+    /// 300 bytes of JSON, and larger messages take several reads; the WebSocket library zeroes
+    /// this much before every read, so its 128 KiB default costs more CPU per frame than the
+    /// frame itself when many streams run.
+    pub read_buffer_size: usize,
 }
 
 impl Default for MediaStreamConfig {
@@ -101,6 +106,7 @@ impl Default for MediaStreamConfig {
                 codec: RtpCodec::Pcmu,
                 sample_rate: 8000,
             },
+            read_buffer_size: 4 * 1024,
         }
     }
 }
@@ -174,7 +180,8 @@ impl MediaStreamUpgrade {
                     .into_response();
             }
         }
-        self.ws.on_upgrade(move |socket| async move {
+        let ws = self.ws.read_buffer_size(config.read_buffer_size.max(1024));
+        ws.on_upgrade(move |socket| async move {
             match MediaStream::accept(socket, config).await {
                 Ok(stream) => handler(stream).await,
                 Err(error) => tracing::warn!(%error, "media stream ended before start"),

@@ -7,7 +7,9 @@ use serde_json::{json, Value};
 
 use super::engine::{Cause, Outcome, Shared};
 use super::failure::Failure;
-use super::model::{new_uuid, rfc3339, ActiveRecording, CallState, Direction, Gather, Leg, World};
+use super::model::{
+    new_uuid, rfc3339, ActiveRecording, CallState, Direction, Gather, Leg, StreamControl, World,
+};
 use super::validate::{self, flag, int, text};
 
 /// What state a call action needs.
@@ -151,6 +153,8 @@ impl Shared {
                 cause,
             ));
         }
+        // A `stream_url` connects once the far end answers.
+        self.open_stream(&mut leg, body, cause);
         let mut data = leg.status_json();
         data["recording_id"] = json!(leg.recording.as_ref().map(|r| r.id.clone()));
         data["call_duration"] = Value::Null;
@@ -262,15 +266,7 @@ impl Shared {
                     json!({ "start_time": rfc3339(leg.started_at), "state": "answered" }),
                     cause,
                 );
-                if let Some(url) = text(body, "stream_url") {
-                    leg.activities.stream = Some(url.to_string());
-                    self.emit_call(
-                        leg,
-                        "streaming.started",
-                        json!({ "stream_url": url }),
-                        cause,
-                    );
-                }
+                self.open_stream(leg, body, cause);
                 if text(body, "record").is_some_and(|mode| mode == "record-from-answer") {
                     leg.recording = Some(new_recording(
                         body,
@@ -489,26 +485,12 @@ impl Shared {
                     cause,
                 );
             }
-            "streaming_start" => {
-                let url = text(body, "stream_url")
-                    .unwrap_or("wss://simulator.invalid/stream")
-                    .to_string();
-                leg.activities.stream = Some(url.clone());
-                self.emit_call(
-                    leg,
-                    "streaming.started",
-                    json!({ "stream_url": url }),
-                    cause,
-                );
-            }
+            // The stream task reports `streaming.started` (or `streaming.failed`) and, after
+            // `stop`, `streaming.stopped`.
+            "streaming_start" => self.open_stream(leg, body, cause),
             "streaming_stop" => {
-                if let Some(url) = leg.activities.stream.take() {
-                    self.emit_call(
-                        leg,
-                        "streaming.stopped",
-                        json!({ "stream_url": url }),
-                        cause,
-                    );
+                if let Some(link) = leg.activities.stream.take() {
+                    link.send(StreamControl::Stop(cause));
                 }
             }
             "transcription_start" => {
@@ -777,6 +759,10 @@ fn validate_action(action: &str, body: &Value) -> Result<(), Failure> {
         }
         "switch_supervisor_role" => {
             validate::one_of(body, "role", &["barge", "whisper", "monitor"])?;
+        }
+        "streaming_start" if text(body, "stream_url").is_none() => {
+            // Telnyx would stream to Dialogflow instead; the simulator only opens WebSockets.
+            return Err(Failure::missing("stream_url"));
         }
         _ => {}
     }

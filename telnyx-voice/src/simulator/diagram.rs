@@ -213,6 +213,10 @@ impl Layout {
                 let lane = leg(&call);
                 match row.kind {
                     "command" => row.to = Lane::Leg(lane),
+                    "stream" => {
+                        row.from = Lane::Leg(lane);
+                        row.to = Lane::App;
+                    }
                     "event" => {
                         row.from = Lane::Leg(lane);
                         if let (Vacant(slot), EntryKind::Event { payload, .. }) =
@@ -383,6 +387,25 @@ fn describe(entry: &Entry) -> Row {
         };
         row.event_type = Some(event_type.clone());
         row.detail = format!("#{} at {} ms: {}", entry.seq, row.at_ms, row.label);
+    } else if let EntryKind::Stream {
+        call_control_id,
+        stream_id,
+        detail,
+    } = &entry.kind
+    {
+        row.kind = "stream";
+        row.dashed = true;
+        row.label = format!("media stream: {detail}");
+        row.tone = if detail.contains("failed") {
+            Tone::Failed
+        } else {
+            Tone::Muted
+        };
+        row.call = Some(call_control_id.clone());
+        row.detail = format!(
+            "#{} at {} ms: media stream {stream_id}: {detail}",
+            entry.seq, row.at_ms
+        );
     } else {
         row.label = truncate(&format!("{:?}", entry.kind), 200).into_owned();
     }
@@ -588,11 +611,14 @@ pub(crate) fn svg(timeline: &Timeline, notes: &[LegNote]) -> String {
 /// One line saying how many entries of each kind there are.
 pub(crate) fn summary(timeline: &Timeline) -> String {
     let (mut commands, mut events, mut attempts, mut failed, mut other) = (0, 0, 0, 0, 0);
+    let mut streams = 0;
     for entry in &timeline.entries {
         if let EntryKind::Command { .. } = entry.kind {
             commands += 1;
         } else if let EntryKind::Event { .. } = entry.kind {
             events += 1;
+        } else if let EntryKind::Stream { .. } = entry.kind {
+            streams += 1;
         } else if let EntryKind::Attempt { outcome, .. } = &entry.kind {
             attempts += 1;
             if !outcome.is_success() {
@@ -606,6 +632,9 @@ pub(crate) fn summary(timeline: &Timeline) -> String {
         "{} entries: {commands} commands, {events} events, {attempts} delivery attempts ({failed} failed)",
         timeline.entries.len()
     );
+    if streams > 0 {
+        let _ = write!(text, ", {streams} media stream lines");
+    }
     if other > 0 {
         let _ = write!(text, ", {other} other");
     }

@@ -6,7 +6,9 @@
 //! The commands themselves live in `calls` (calls and their actions, queue
 //! membership), `conferences` and `resources` (stored resources); this module
 //! holds what they share. It depends on `model` and `events` and hands events
-//! to `delivery`, none of which depend back on it.
+//! to `delivery`, none of which depend back on it. Media streams run in
+//! `media`, which uses this module; this module reaches a running stream only
+//! through the leg's `StreamLink` (answered, keys pressed, stop).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -22,7 +24,7 @@ use super::events::{self, Built};
 use super::failure::Failure;
 use super::model::{
     is_dtmf, new_call_control_id, new_uuid, rfc3339, CallInfo, CallState, Direction, FarEndError,
-    Gather, Leg, StoredRecording, World,
+    Gather, Leg, StoredRecording, StreamControl, World,
 };
 use super::recorder::{lock, Recorder};
 use super::script::{FarEnd, Pickup};
@@ -100,6 +102,14 @@ impl Shared {
             tokio::time::sleep(delay).await;
             action(&shared);
         });
+        let mut tasks = lock(&self.tasks);
+        tasks.retain(|task| !task.is_finished());
+        tasks.push(handle.abort_handle());
+    }
+
+    /// Runs `task` until it ends or the simulator shuts down.
+    pub fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let handle = tokio::spawn(task);
         let mut tasks = lock(&self.tasks);
         tasks.retain(|task| !task.is_finished());
         tasks.push(handle.abort_handle());
@@ -318,6 +328,10 @@ impl Shared {
             json!({ "start_time": rfc3339(leg.started_at), "state": "answered" }),
             cause,
         );
+        // A dial's `stream_url` connects once the call is answered.
+        if let Some(link) = &leg.activities.stream {
+            link.send(StreamControl::Answered);
+        }
         let hangup_after = leg.far_end.hangup_after;
         let amd = leg.amd.clone();
         let origin = leg.transfer_of.clone();
@@ -457,13 +471,9 @@ impl Shared {
             }),
             cause,
         );
-        if let Some(stream_url) = stream {
-            self.emit_call(
-                leg,
-                "streaming.stopped",
-                json!({ "stream_url": stream_url }),
-                cause,
-            );
+        // The stream task sends `stop` and reports `streaming.stopped`.
+        if let Some(link) = stream {
+            link.send(StreamControl::Stop(None));
         }
         for conversation in [assistant, relay].into_iter().flatten() {
             self.emit_call(
@@ -746,6 +756,7 @@ impl Shared {
                         cause,
                     );
                 }
+                leg.keys_to_stream(&keys);
                 shared.settle_gather(leg, false);
             });
         }
@@ -806,6 +817,7 @@ impl Shared {
                 None,
             );
         }
+        leg.keys_to_stream(digits);
         self.settle_gather(leg, false);
         Ok(())
     }

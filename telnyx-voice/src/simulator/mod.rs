@@ -28,6 +28,14 @@
 //! `meta.delivered_to`. [`Chaos`] mode makes delivery and the API unreliable on
 //! purpose, seeded for replay.
 //!
+//! A `stream_url` on dial or answer, or `streaming_start`, makes the simulator
+//! connect to the app's WebSocket as Telnyx does and stream the far end's audio
+//! ([`FarEnd::talk`]: a tone or a WAV) as 20 ms PCMU frames, its keys as `dtmf`
+//! frames, and `stop` at the end; in bidirectional mode it plays back what the
+//! app sends, returns its marks and honours `clear`
+//! ([`Simulator::stream_report`], [`EntryKind::Stream`]). A URL that refuses
+//! the connection gets `streaming.failed`.
+//!
 //! A test can read back what the app sent and what it was told: the timeline
 //! keeps each command's decoded body and each event's payload, by call
 //! ([`Timeline::commands_for`], [`Timeline::requests`], [`Timeline::events_for`],
@@ -59,6 +67,7 @@ mod diagram;
 mod engine;
 mod events;
 mod failure;
+mod media;
 mod model;
 mod page;
 mod recorder;
@@ -81,9 +90,9 @@ use tokio::task::JoinHandle;
 
 pub use chaos::Chaos;
 pub use config::{DeliveryPolicy, SimConfig, Timing, CHAOS_ENV};
-pub use model::{CallInfo, CallState, Direction, FarEndError};
-pub use scenario::{FarEndSpec, InboundSpec, Scenario, ScenarioError};
-pub use script::{Answerer, FarEnd, Pickup};
+pub use model::{CallInfo, CallState, Direction, FarEndError, StreamReport};
+pub use scenario::{FarEndSpec, InboundSpec, Scenario, ScenarioError, TalkSpec};
+pub use script::{Answerer, FarEnd, Pickup, StreamAudio, Talk, WavError};
 pub use timeline::{
     AttemptOutcome, CommandRecord, Delivery, Entry, EntryKind, EventRecord, Timeline,
 };
@@ -542,6 +551,12 @@ impl Simulator {
     /// A ringing inbound call is cancelled by its caller (`originator_cancel`).
     pub fn hang_up(&self, call_control_id: &str) -> Result<(), FarEndError> {
         self.shared.far_end_hangs_up(call_control_id)
+    }
+
+    /// What happened on the latest media stream of a call so far (`None` when no stream was
+    /// started on it): frames and keys sent, what the app sent back, marks, clears, failure.
+    pub fn stream_report(&self, call_control_id: &str) -> Option<StreamReport> {
+        self.shared.stream_report(call_control_id)
     }
 
     /// Every call leg's id, oldest first (transfer targets included).

@@ -2,9 +2,11 @@
 //! stored resources. Nothing here sends events or touches the network.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Value};
+use tokio::sync::mpsc;
 
 use super::script::FarEnd;
 
@@ -127,11 +129,78 @@ impl StoredRecording {
     }
 }
 
+/// What happened on one call's media stream, as
+/// [`Simulator::stream_report`](super::Simulator::stream_report) returns it.
+///
+/// Audio the app sent back is counted only in bidirectional mode; its duration is known for
+/// RTP PCMU, PCMA and L16 chunks (mp3 frames are counted, not measured).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StreamReport {
+    /// The `stream_url` the simulator connects to.
+    pub url: String,
+    /// The `stream_id` of the `start` frame and the `streaming.*` events.
+    pub stream_id: String,
+    /// Whether the command asked for bidirectional mode (`stream_bidirectional_mode`).
+    pub bidirectional: bool,
+    /// Whether the WebSocket connection was made.
+    pub connected: bool,
+    /// Why the connection failed (`streaming.failed`), when it did.
+    pub failure: Option<String>,
+    /// `media` frames sent to the app (each track counts).
+    pub frames_sent: u64,
+    /// Keys sent as `dtmf` frames, in order.
+    pub digits_sent: String,
+    /// `media` frames received from the app.
+    pub app_frames: u64,
+    /// Audio received from the app, by its codec and sampling rate.
+    pub app_audio: Duration,
+    /// Names of the marks the app sent, in order.
+    pub marks: Vec<String>,
+    /// Names of the marks sent back to the app once the audio before them had played.
+    pub marks_echoed: Vec<String>,
+    /// `clear` frames received.
+    pub clears: u64,
+    /// Frames from the app that were refused: not JSON, binary, unknown, or media on a stream
+    /// that is not bidirectional.
+    pub bad_frames: u64,
+    /// Whether the stream has ended (stopped, refused, or closed by the app).
+    pub ended: bool,
+}
+
+/// An order for a call's stream task (`media.rs`).
+#[derive(Debug)]
+pub(crate) enum StreamControl {
+    /// The call was answered; a dial's stream connects now.
+    Answered,
+    /// The far end pressed these keys.
+    Press(String),
+    /// Send `stop` and close; the seq of the command that stopped the stream, if one did.
+    Stop(Option<u64>),
+}
+
+/// The simulator's handle on the media stream running for a leg.
+#[derive(Debug, Clone)]
+pub(crate) struct StreamLink {
+    pub stream_id: String,
+    pub control: mpsc::UnboundedSender<StreamControl>,
+}
+
+impl StreamLink {
+    /// Hands an order to the stream task (gone once the stream ended: nothing to do then).
+    pub fn send(&self, order: StreamControl) {
+        let _ = self.control.send(order);
+    }
+}
+
 /// Side activities a leg can have running; each can be started once.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Activities {
     pub fork: bool,
-    pub stream: Option<String>,
+    /// The media stream running (or connecting, or waiting for the answer).
+    pub stream: Option<StreamLink>,
+    /// The report of the leg's latest media stream, kept after it ended.
+    pub stream_report: Option<Arc<Mutex<StreamReport>>>,
     pub transcription: bool,
     pub siprec: bool,
     pub suppression: bool,
@@ -184,6 +253,13 @@ impl Leg {
 
     pub fn talking(&self) -> bool {
         matches!(self.state, CallState::Answered | CallState::Bridged)
+    }
+
+    /// Passes keys the far end pressed to the leg's media stream, when one runs.
+    pub fn keys_to_stream(&self, keys: &str) {
+        if let Some(link) = &self.activities.stream {
+            link.send(StreamControl::Press(keys.to_string()));
+        }
     }
 
     pub fn info(&self) -> CallInfo {

@@ -306,6 +306,18 @@ fn entry_json(entry: &Entry) -> Value {
             "attempt": attempt,
             "outcome": outcome,
         })
+    } else if let EntryKind::Stream {
+        call_control_id,
+        stream_id,
+        detail,
+    } = &entry.kind
+    {
+        json!({
+            "kind": "stream",
+            "call_control_id": call_control_id,
+            "stream_id": stream_id,
+            "detail": detail,
+        })
     } else {
         json!({ "kind": "other", "debug": format!("{:?}", entry.kind) })
     };

@@ -4,19 +4,20 @@
 //! ```
 //! use telnyx_voice::simulator::{Scenario, SimConfig};
 //!
-//! let scenario = Scenario::from_json(r#"{
+//! let scenario = Scenario::from_json(r##"{
 //!     "far_ends": {
 //!         "+15550001002": { "answer_after_ms": 50, "press_at_gather": ["", "2"] },
 //!         "+15550001003": { "busy": true },
-//!         "+15550001004": { "answer_after_ms": 10, "answerer": "machine" }
+//!         "+15550001004": { "answer_after_ms": 10, "answerer": "machine" },
+//!         "+15550001005": { "talk": { "tone_hz": 440, "ms": 1000 }, "press": "#" }
 //!     },
 //!     "inbound": [
 //!         { "from": "+15550001002", "to": "+15550001000", "connection_id": "conn", "after_ms": 100 }
 //!     ],
 //!     "chaos": "7,duplicate=0"
-//! }"#).expect("valid scenario");
+//! }"##).expect("valid scenario");
 //! let config = scenario.apply(SimConfig::new());
-//! assert_eq!(config.far_ends.len(), 3);
+//! assert_eq!(config.far_ends.len(), 4);
 //! assert_eq!(config.chaos.map(|chaos| chaos.seed), Some(7));
 //! ```
 
@@ -28,7 +29,7 @@ use serde::Deserialize;
 
 use super::chaos::Chaos;
 use super::engine::Shared;
-use super::script::{Answerer, FarEnd};
+use super::script::{Answerer, FarEnd, StreamAudio};
 use super::SimConfig;
 
 /// Why a scenario could not be used.
@@ -77,6 +78,44 @@ pub struct FarEndSpec {
     /// `human` (default), `machine` or `not_sure`, for answering machine detection.
     #[serde(default)]
     pub answerer: Option<String>,
+    /// What the far end says into a media stream ([`FarEnd::talk`]).
+    #[serde(default)]
+    pub talk: Option<TalkSpec>,
+}
+
+/// What a far end says into a media stream, as written in a scenario file: a tone or a WAV
+/// file (16-bit PCM, mono, 8000 Hz), for `ms` milliseconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TalkSpec {
+    /// A tone of this many Hz (440 when neither `tone_hz` nor `wav` is given).
+    #[serde(default)]
+    pub tone_hz: Option<u32>,
+    /// A WAV file to play instead, its path relative to the working directory.
+    #[serde(default)]
+    pub wav: Option<String>,
+    /// How long to talk, in milliseconds (default 1000).
+    #[serde(default)]
+    pub ms: Option<u64>,
+}
+
+impl TalkSpec {
+    fn audio(&self) -> Result<StreamAudio, ScenarioError> {
+        match (&self.wav, self.tone_hz) {
+            (Some(_), Some(_)) => Err(ScenarioError::Invalid(
+                "talk: give `tone_hz` or `wav`, not both".into(),
+            )),
+            (Some(path), None) => {
+                let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                StreamAudio::from_wav(&bytes)
+                    .map_err(|err| ScenarioError::Invalid(format!("talk: {path}: {err}")))
+            }
+            (None, hz) => Ok(StreamAudio::tone(hz.unwrap_or(440))),
+        }
+    }
 }
 
 impl FarEndSpec {
@@ -100,6 +139,10 @@ impl FarEndSpec {
             .say_at_ai_gather(self.say_at_ai_gather.clone());
         if let Some(ms) = self.hang_up_after_ms {
             far_end = far_end.hang_up_after(Duration::from_millis(ms));
+        }
+        if let Some(talk) = &self.talk {
+            let duration = Duration::from_millis(talk.ms.unwrap_or(1000));
+            far_end = far_end.talk(talk.audio()?, duration);
         }
         far_end.answerer = match self.answerer.as_deref() {
             None | Some("human") => Answerer::Human,
@@ -225,5 +268,34 @@ pub(crate) fn play(shared: &Arc<Shared>, scenario: &Scenario) {
         shared.after(Duration::from_millis(call.after_ms), move |shared| {
             shared.inbound_with(&from, &to, &connection_id, script);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn talk_is_a_tone_or_a_wav_file() {
+        let scenario = Scenario::from_json(
+            r#"{ "far_ends": { "+15550001001": { "talk": { "tone_hz": 600, "ms": 250 } } } }"#,
+        )
+        .unwrap();
+        let far_end = scenario.far_ends["+15550001001"].to_far_end().unwrap();
+        let talk = far_end.talk.expect("talk");
+        assert_eq!(talk.audio, StreamAudio::tone(600));
+        assert_eq!(talk.duration, Duration::from_millis(250));
+        let both = r#"{ "far_ends": { "+1": { "talk": { "tone_hz": 600, "wav": "a.wav" } } } }"#;
+        assert!(matches!(
+            Scenario::from_json(both),
+            Err(ScenarioError::Invalid(_))
+        ));
+        let missing = r#"{ "far_ends": { "+1": { "talk": { "wav": "no-such-file.wav" } } } }"#;
+        assert!(matches!(
+            Scenario::from_json(missing),
+            Err(ScenarioError::Read { .. })
+        ));
+        let typo = r#"{ "far_ends": { "+1": { "talk": { "tone": 600 } } } }"#;
+        assert!(Scenario::from_json(typo).is_err());
     }
 }

@@ -66,6 +66,17 @@ pub enum EntryKind {
         /// simulated world (`None` for events the far end or the simulator handle started).
         cause: Option<u64>,
     },
+    /// Something on a call's media stream: connected, refused, keys sent, marks and clears
+    /// from the app, and a closing summary with the audio counts (see
+    /// [`Simulator::stream_report`](super::Simulator::stream_report)).
+    Stream {
+        /// The call the stream belongs to.
+        call_control_id: String,
+        /// The stream's `stream_id`.
+        stream_id: String,
+        /// What happened, in words.
+        detail: String,
+    },
     /// One try at POSTing an event to its webhook URL.
     Attempt {
         /// The `id` of the event being delivered.
@@ -362,6 +373,21 @@ impl Timeline {
             .collect()
     }
 
+    /// The media-stream lines about one call ([`EntryKind::Stream`]), oldest first.
+    pub fn stream_notes(&self, call_control_id: &str) -> Vec<&str> {
+        self.entries
+            .iter()
+            .filter_map(|entry| match &entry.kind {
+                EntryKind::Stream {
+                    call_control_id: call,
+                    detail,
+                    ..
+                } if call == call_control_id => Some(detail.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The attempt records for events of one type, as `(attempt, outcome)`.
     pub fn attempts_for(&self, event_type: &str) -> Vec<(u32, &AttemptOutcome)> {
         self.entries
@@ -428,6 +454,11 @@ impl fmt::Display for Timeline {
                     let call = call_control_id.as_deref().unwrap_or("-");
                     write!(f, "event   {event_type} {call} [{delivery:?}]")?;
                 }
+                EntryKind::Stream {
+                    call_control_id,
+                    detail,
+                    ..
+                } => write!(f, "stream  {call_control_id} {detail}")?,
                 EntryKind::Attempt {
                     event_type,
                     attempt,

@@ -7,11 +7,15 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::response::Response;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::Value;
+use telnyx_voice::media::{MediaStreamConfig, MediaStreamUpgrade};
 
-/// A webhook endpoint for tests: keeps every delivery and can refuse the first few.
+/// A webhook endpoint for tests: keeps every delivery and can refuse the first few. It also
+/// takes media streams at `/stream` (the hook's URL with `ws://` and `/stream`) and reads them
+/// to the end.
 #[derive(Clone, Default)]
 pub struct Receiver {
     pub deliveries: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
@@ -28,6 +32,7 @@ impl Receiver {
         let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
         let app = Router::new()
             .route("/hook", post(receive))
+            .route("/stream", get(drain_stream))
             .with_state(receiver.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         (receiver, url)
@@ -41,6 +46,17 @@ impl Receiver {
             .map(|(_, body)| serde_json::from_slice(body).expect("json body"))
             .collect()
     }
+}
+
+/// The media-stream URL served beside the webhook URL `hook` of [`Receiver::start`].
+pub fn stream_url(hook: &str) -> String {
+    hook.replace("http://", "ws://").replace("/hook", "/stream")
+}
+
+async fn drain_stream(upgrade: MediaStreamUpgrade) -> Response {
+    upgrade.on_stream(MediaStreamConfig::default(), |mut stream| async move {
+        while stream.events.next().await.is_some() {}
+    })
 }
 
 async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> StatusCode {

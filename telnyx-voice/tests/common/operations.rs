@@ -287,15 +287,18 @@ pub async fn run_all(webhook_url: &str) -> Driver {
         .await;
     d.action("StartCallFork", &a, "fork_start", json!({})).await;
     d.action("StopCallFork", &a, "fork_stop", json!({})).await;
+    // The receiver takes the media stream; stop it once it runs.
     d.action(
         "StartCallStreaming",
         &a,
         "streaming_start",
-        json!({ "stream_url": "wss://example.com/stream" }),
+        json!({ "stream_url": crate::common::stream_url(webhook_url) }),
     )
     .await;
+    d.wait_event(&a, "streaming.started", 1).await;
     d.action("StopCallStreaming", &a, "streaming_stop", json!({}))
         .await;
+    d.wait_event(&a, "streaming.stopped", 1).await;
     d.action(
         "StartCallTranscription",
         &a,
