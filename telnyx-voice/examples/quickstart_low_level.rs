@@ -25,9 +25,11 @@
 //! failure status, naming the missing steps, if anything expected did not
 //! happen within the time limit.
 
-use std::collections::BTreeSet;
+#[path = "support/story.rs"]
+mod story;
+
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -39,55 +41,10 @@ use base64::Engine as _;
 use telnyx_voice::simulator::{FarEnd, SimConfig, Simulator};
 use telnyx_voice::{Client, WebhookEvent};
 
-const CONNECTION_ID: &str = "quickstart-connection";
-const OUR_NUMBER: &str = "+15550001000";
-const CUSTOMER: &str = "+15550001001";
-const CALLER: &str = "+15550001002";
-const AGENT: &str = "+15550001003";
-const VOICE: &str = "female";
-
-/// What the app has seen and done, by name.
-const EXPECTED: &[&str] = &[
-    "outbound: answered",
-    "outbound: greeting started",
-    "outbound: greeting finished",
-    "outbound: hung up",
-    "inbound: ringing",
-    "inbound: answered",
-    "inbound: pressed 1",
-    "inbound: transferred",
-    "inbound: bridged",
-    "agent: bridged",
-    "inbound: hung up",
-    "agent: hung up",
-];
+use story::{AGENT, CALLER, CONNECTION_ID, CUSTOMER, OUR_NUMBER, VOICE};
 
 struct App {
     client: Client,
-    steps: Mutex<BTreeSet<String>>,
-    errors: Mutex<Vec<String>>,
-}
-
-impl App {
-    fn step(&self, name: &str) {
-        println!("app: {name}");
-        lock(&self.steps).insert(name.to_string());
-    }
-
-    fn error(&self, what: String) {
-        eprintln!("app error: {what}");
-        lock(&self.errors).push(what);
-    }
-
-    fn has(&self, name: &str) -> bool {
-        lock(&self.steps).contains(name)
-    }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Telnyx carries `client_state` as base64; the app uses it to tell its calls apart.
@@ -105,29 +62,14 @@ fn label(client_state: Option<&String>) -> String {
 #[tokio::main]
 async fn main() -> ExitCode {
     let started = Instant::now();
-    match run().await {
-        Ok(missing) if missing.is_empty() => {
-            println!(
-                "quickstart: every step happened in {} ms",
-                started.elapsed().as_millis()
-            );
-            ExitCode::SUCCESS
-        }
-        Ok(missing) => {
-            eprintln!(
-                "quickstart: these steps did not happen: {}",
-                missing.join(", ")
-            );
-            ExitCode::FAILURE
-        }
-        Err(err) => {
-            eprintln!("quickstart failed: {err}");
-            ExitCode::FAILURE
-        }
+    if let Err(err) = run().await {
+        eprintln!("quickstart failed: {err}");
+        return ExitCode::FAILURE;
     }
+    story::verdict(started)
 }
 
-async fn run() -> Result<Vec<String>, Box<dyn std::error::Error>> {
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The app's webhook endpoint, on any free loopback port.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let webhook_url = format!("http://{}/webhooks", listener.local_addr()?);
@@ -155,8 +97,6 @@ async fn run() -> Result<Vec<String>, Box<dyn std::error::Error>> {
         .build()?;
     let app = Arc::new(App {
         client: client.clone(),
-        steps: Mutex::new(BTreeSet::new()),
-        errors: Mutex::new(Vec::new()),
     });
     let router = Router::new()
         .route("/webhooks", post(on_webhook))
@@ -172,40 +112,22 @@ async fn run() -> Result<Vec<String>, Box<dyn std::error::Error>> {
         .client_state(tag("outbound"))
         .await?;
     println!("app: dialed {CUSTOMER}, call {}", call.data.call_control_id);
-    wait_until(&app, deadline, &["outbound: hung up"]).await;
+    story::wait_for(&["outbound: hung up"], deadline).await;
 
     // Part 2: an inbound call, answered, gathered and transferred by the webhook handler.
     let inbound = sim.inbound_call(CALLER, OUR_NUMBER, CONNECTION_ID).await;
-    wait_until(&app, deadline, &["inbound: bridged", "agent: bridged"]).await;
+    story::wait_for(&["inbound: bridged", "agent: bridged"], deadline).await;
     let status = client.calls().retrieve_status(&inbound).await?;
     println!("app: inbound call alive: {}", status.data.is_alive);
-    if app.has("inbound: bridged") {
+    if story::happened(&["inbound: bridged"]) {
         client.calls().actions().hangup(&inbound).await?;
     }
-    wait_until(&app, deadline, &["inbound: hung up", "agent: hung up"]).await;
+    story::wait_for(&["inbound: hung up", "agent: hung up"], deadline).await;
 
-    // Let the last deliveries settle before printing.
-    let _ = sim
-        .wait_for(|timeline| timeline.events().all(|event| event.delivery.is_final()))
-        .await;
-    println!("\n--- simulator timeline ---\n{}", sim.timeline());
-
+    story::settle(&sim).await;
     sim.shutdown().await;
     server.abort();
-
-    let mut missing: Vec<String> = EXPECTED
-        .iter()
-        .filter(|step| !app.has(step))
-        .map(|step| step.to_string())
-        .collect();
-    missing.extend(lock(&app.errors).iter().map(|err| format!("(error) {err}")));
-    Ok(missing)
-}
-
-async fn wait_until(app: &App, deadline: Instant, steps: &[&str]) {
-    while Instant::now() < deadline && !steps.iter().all(|step| app.has(step)) {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    Ok(())
 }
 
 /// Verifies the delivery with the SDK, then reacts to the event.
@@ -213,12 +135,12 @@ async fn on_webhook(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes
     let event = match app.client.webhooks().unwrap(&body, &headers) {
         Ok(event) => event,
         Err(err) => {
-            app.error(format!("webhook rejected: {err}"));
+            story::error(format!("webhook rejected: {err}"));
             return StatusCode::BAD_REQUEST;
         }
     };
     if let Err(err) = react(&app, event).await {
-        app.error(err.to_string());
+        story::error(err.to_string());
     }
     StatusCode::OK
 }
@@ -233,7 +155,7 @@ async fn react(app: &App, event: WebhookEvent) -> telnyx_voice::Result<()> {
                 .as_ref()
                 .is_some_and(|direction| direction.as_str() == "incoming");
             if incoming {
-                app.step("inbound: ringing");
+                story::step("inbound: ringing");
                 let id = payload.call_control_id.unwrap_or_default();
                 actions.answer(id).client_state(tag("inbound")).await?;
             }
@@ -243,13 +165,13 @@ async fn react(app: &App, event: WebhookEvent) -> telnyx_voice::Result<()> {
             let id = payload.call_control_id.clone().unwrap_or_default();
             match label(payload.client_state.as_ref()).as_str() {
                 "outbound" => {
-                    app.step("outbound: answered");
+                    story::step("outbound: answered");
                     actions
                         .speak(id, "Hello from the telnyx-voice quickstart.", VOICE)
                         .await?;
                 }
                 "inbound" => {
-                    app.step("inbound: answered");
+                    story::step("inbound: answered");
                     actions
                         .gather_using_speak(id, "Press 1 to talk to an agent.", VOICE)
                         .maximum_digits(1)
@@ -261,13 +183,13 @@ async fn react(app: &App, event: WebhookEvent) -> telnyx_voice::Result<()> {
         WebhookEvent::CallSpeakStarted(event) => {
             let payload = event.payload.unwrap_or_default();
             if label(payload.client_state.as_ref()) == "outbound" {
-                app.step("outbound: greeting started");
+                story::step("outbound: greeting started");
             }
         }
         WebhookEvent::CallSpeakEnded(event) => {
             let payload = event.payload.unwrap_or_default();
             if label(payload.client_state.as_ref()) == "outbound" {
-                app.step("outbound: greeting finished");
+                story::step("outbound: greeting finished");
                 actions
                     .hangup(payload.call_control_id.unwrap_or_default())
                     .await?;
@@ -276,24 +198,24 @@ async fn react(app: &App, event: WebhookEvent) -> telnyx_voice::Result<()> {
         WebhookEvent::CallGatherEnded(event) => {
             let payload = event.payload.unwrap_or_default();
             if payload.digits.as_deref() == Some("1") {
-                app.step("inbound: pressed 1");
+                story::step("inbound: pressed 1");
                 actions
                     .transfer(payload.call_control_id.unwrap_or_default(), AGENT)
                     .target_leg_client_state(tag("agent"))
                     .await?;
-                app.step("inbound: transferred");
+                story::step("inbound: transferred");
             }
         }
         WebhookEvent::CallBridged(event) => {
             let payload = event.payload.unwrap_or_default();
-            app.step(&format!(
+            story::step(&format!(
                 "{}: bridged",
                 label(payload.client_state.as_ref())
             ));
         }
         WebhookEvent::CallHangup(event) => {
             let payload = event.payload.unwrap_or_default();
-            app.step(&format!(
+            story::step(&format!(
                 "{}: hung up",
                 label(payload.client_state.as_ref())
             ));
