@@ -11,13 +11,20 @@ pub fn render(template: &str, api: &Api) -> GenResult<String> {
     for resource in &api.resources {
         for op in &resource.operations {
             count += 1;
+            // The official SDKs' name only where it differs from ours (set in spec/voice.toml).
+            let official = op
+                .official_name
+                .as_ref()
+                .filter(|name| **name != op.method_name)
+                .map_or_else(|| "same".to_string(), |name| format!("`{name}`"));
             operations.push_str(&format!(
-                "| `{}` | `{} {}` | `client.{}().{}()` |\n",
+                "| `{}` | `{} {}` | `client.{}().{}()` | {} |\n",
                 op.operation_id,
                 op.method.as_str(),
                 op.path,
                 resource.path.join("()."),
-                op.method_name
+                op.method_name,
+                official
             ));
         }
     }
