@@ -19,8 +19,9 @@
 //!   `serde_json` (same headers, a fresh command id, the reply decoded);
 //! * `raw`: the same command through the escape hatch,
 //!   `client.post(path).json(..).send::<T>()`;
-//! * `blocking`: `raw` through `telnyx_voice::blocking::Client`, with
-//!   `--concurrency` plain threads and no runtime of the caller's.
+//! * `blocking`: `sdk` through `telnyx_voice::blocking::Client` (the same
+//!   generated `answer`, sent with `.send()`), with `--concurrency` plain
+//!   threads and no runtime of the caller's.
 //!
 //! Request modes talk to `--base-url` (the bench task points it at a local
 //! nginx stub); without it they start an axum stub in the same process, on a
@@ -493,7 +494,7 @@ fn requests(options: &Options) -> Result<String, String> {
     })
 }
 
-/// The `raw` exchange from `--concurrency` plain threads through the
+/// The `sdk` command from `--concurrency` plain threads through the
 /// blocking client.
 fn blocking_requests(options: &Options) -> Result<String, String> {
     let base_url = match &options.base_url {
@@ -514,11 +515,10 @@ fn blocking_requests(options: &Options) -> Result<String, String> {
                     let mut done = 0u64;
                     while Instant::now() < deadline {
                         let reply = client
-                            .post(ANSWER_PATH)
-                            .json(&BareAnswerBody {
-                                command_id: uuid::Uuid::new_v4().to_string(),
-                            })
-                            .send::<BareReply>()
+                            .calls()
+                            .actions()
+                            .answer(CALL_CONTROL_ID)
+                            .send()
                             .map_err(|e| e.to_string())?;
                         black_box(reply);
                         done += 1;
