@@ -113,6 +113,74 @@ impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
     }
 }
 
+/// Reads a struct's field name as its index in the struct's list of wire names, or
+/// [`UNKNOWN_FIELD`] for a name the struct does not have; a name read before (marked in `seen`,
+/// one flag per field) is an error, as with serde's derive.
+///
+/// The generated `Deserialize` impls of structs read their keys with this one seed instead of a
+/// field enum of their own, so the key-reading code is compiled once per deserializer rather
+/// than once per struct.
+pub(crate) struct FieldIndex<'a> {
+    fields: &'static [&'static str],
+    seen: &'a mut [bool],
+}
+
+impl<'a> FieldIndex<'a> {
+    pub(crate) fn new(fields: &'static [&'static str], seen: &'a mut [bool]) -> Self {
+        FieldIndex { fields, seen }
+    }
+}
+
+/// What [`FieldIndex`] reads for a field the struct does not have (it is skipped).
+pub(crate) const UNKNOWN_FIELD: usize = usize::MAX;
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldIndex<'_> {
+    type Value = usize;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for FieldIndex<'_> {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<usize, E> {
+        self.visit_bytes(value.as_bytes())
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, value: &[u8]) -> Result<usize, E> {
+        let Some(index) = self.fields.iter().position(|name| name.as_bytes() == value) else {
+            return Ok(UNKNOWN_FIELD);
+        };
+        match self.seen.get_mut(index) {
+            Some(seen) if *seen => Err(E::duplicate_field(self.fields[index])),
+            Some(seen) => {
+                *seen = true;
+                Ok(index)
+            }
+            None => Ok(index),
+        }
+    }
+}
+
+/// Skips the value of a field the struct does not have.
+pub(crate) fn skip_field<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+}
+
+/// The value of a required field, or the error naming it when the object lacked it.
+pub(crate) fn required<T, E: serde::de::Error>(
+    slot: Option<T>,
+    name: &'static str,
+) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
 /// The string value of `tag` in a JSON object, if any.
 pub(crate) fn tag_of(value: &Value, tag: &str) -> Option<String> {
     value.get(tag).and_then(Value::as_str).map(str::to_string)
@@ -172,7 +240,9 @@ pub(crate) fn locate_event(body: &[u8]) -> Result<Option<LocatedEvent<'_>>, serd
 }
 
 /// Reads an optional nullable field so that `null` stays distinct from an absent field (which
-/// `#[serde(default)]` makes `None`); plain `Option` would read both as `None`.
+/// `#[serde(default)]` makes `None`); plain `Option` would read both as `None`. For serde-derived
+/// structs (the tests); the generated `Deserialize` impls read such fields themselves.
+#[cfg(test)]
 pub(crate) fn nullable_field<'de, D, T>(
     deserializer: D,
 ) -> Result<Option<crate::Nullable<T>>, D::Error>

@@ -14,60 +14,236 @@
 use serde::{Deserialize, Serialize};
 /// Drop the audio queued for playing (schema `ClearFrame`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct ClearFrame {
     /// `stream_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
+}
+impl<'de> Deserialize<'de> for ClearFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["stream_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClearFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClearFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClearFrame, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(ClearFrame { stream_id: f0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The first frame of a stream (schema `ConnectedFrame`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct ConnectedFrame {
     /// `version` · string · optional
     ///
     /// Example: `"1.0.0"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+impl<'de> Deserialize<'de> for ConnectedFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["version"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConnectedFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConnectedFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConnectedFrame, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(ConnectedFrame { version: f0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The key of a DTMF frame (schema `DtmfDigit`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct DtmfDigit {
     /// `digit` · string · required
     ///
     /// Example: `"#"`
     pub digit: String,
 }
+impl<'de> Deserialize<'de> for DtmfDigit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["digit"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DtmfDigit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DtmfDigit")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DtmfDigit, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = Some(map.next_value()?),
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(DtmfDigit {
+                    digit: crate::private::required(f0, "digit")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A key pressed on the call (schema `DtmfFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct DtmfFrame {
     /// `sequence_number` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `occurred_at` · string (date-time) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
     /// `dtmf` · [`DtmfDigit`](crate::media::frames::DtmfDigit) · required
     pub dtmf: crate::media::frames::DtmfDigit,
 }
+impl<'de> Deserialize<'de> for DtmfFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sequence_number", "stream_id", "occurred_at", "dtmf"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DtmfFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DtmfFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DtmfFrame, A::Error> {
+                let mut seen = [false; 4];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<crate::media::frames::DtmfDigit> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(DtmfFrame {
+                    sequence_number: f0,
+                    stream_id: f1,
+                    occurred_at: f2,
+                    dtmf: crate::private::required(f3, "dtmf")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// A stream error (schema `ErrorFrame`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct ErrorFrame {
     /// `sequence_number` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `payload` · [`StreamError`](crate::media::frames::StreamError) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::media::frames::StreamError>,
+}
+impl<'de> Deserialize<'de> for ErrorFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sequence_number", "stream_id", "payload"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ErrorFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorFrame, A::Error> {
+                let mut seen = [false; 3];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<crate::media::frames::StreamError> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(ErrorFrame {
+                    sequence_number: f0,
+                    stream_id: f1,
+                    payload: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// A frame Telnyx sends to the app (schema `InboundFrame`).
 /// One of several shapes, told apart by `event`.
@@ -188,72 +364,264 @@ impl<'de> Deserialize<'de> for InboundFrame {
 }
 /// A mark reached (Telnyx -> app) or placed (app -> Telnyx) (schema `MarkFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct MarkFrame {
     /// `sequence_number` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `mark` · [`MarkName`](crate::media::frames::MarkName) · required
     pub mark: crate::media::frames::MarkName,
 }
+impl<'de> Deserialize<'de> for MarkFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sequence_number", "stream_id", "mark"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MarkFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MarkFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MarkFrame, A::Error> {
+                let mut seen = [false; 3];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<crate::media::frames::MarkName> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(MarkFrame {
+                    sequence_number: f0,
+                    stream_id: f1,
+                    mark: crate::private::required(f2, "mark")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The name of a mark (schema `MarkName`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct MarkName {
     /// `name` · string · required
     pub name: String,
 }
+impl<'de> Deserialize<'de> for MarkName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MarkName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MarkName")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MarkName, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = Some(map.next_value()?),
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(MarkName {
+                    name: crate::private::required(f0, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Audio of a media frame (schema `MediaChunk`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct MediaChunk {
     /// `track` · [`MediaTrack`](crate::media::frames::MediaTrack) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<crate::media::frames::MediaTrack>,
     /// `chunk` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk: Option<String>,
     /// `timestamp` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// `payload` · string (base64) · required
     pub payload: String,
 }
+impl<'de> Deserialize<'de> for MediaChunk {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["track", "chunk", "timestamp", "payload"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MediaChunk;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MediaChunk")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaChunk, A::Error> {
+                let mut seen = [false; 4];
+                let mut f0: Option<crate::media::frames::MediaTrack> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = Some(map.next_value()?),
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(MediaChunk {
+                    track: f0,
+                    chunk: f1,
+                    timestamp: f2,
+                    payload: crate::private::required(f3, "payload")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Encoding of the streamed audio (schema `MediaFormat`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct MediaFormat {
     /// `encoding` · string · optional
     ///
     /// Example: `"PCMU"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     /// `sample_rate` · integer · optional
     ///
     /// Example: `8000`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<i64>,
     /// `channels` · integer · optional
     ///
     /// Example: `1`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<i64>,
+}
+impl<'de> Deserialize<'de> for MediaFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["encoding", "sample_rate", "channels"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MediaFormat;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MediaFormat")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaFormat, A::Error> {
+                let mut seen = [false; 3];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<i64> = None;
+                let mut f2: Option<i64> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(MediaFormat {
+                    encoding: f0,
+                    sample_rate: f1,
+                    channels: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// A chunk of call audio (schema `MediaFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct MediaFrame {
     /// `sequence_number` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `media` · [`MediaChunk`](crate::media::frames::MediaChunk) · required
     pub media: crate::media::frames::MediaChunk,
+}
+impl<'de> Deserialize<'de> for MediaFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sequence_number", "stream_id", "media"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MediaFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MediaFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MediaFrame, A::Error> {
+                let mut seen = [false; 3];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<crate::media::frames::MediaChunk> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = Some(map.next_value()?),
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(MediaFrame {
+                    sequence_number: f0,
+                    stream_id: f1,
+                    media: crate::private::required(f2, "media")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Which side of the call a chunk carries (schema `MediaTrack`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -357,102 +725,388 @@ impl<'de> Deserialize<'de> for OutboundFrame {
 }
 /// Audio of an outbound media frame (schema `OutboundMedia`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct OutboundMedia {
     /// `payload` · string (base64) · required
     pub payload: String,
 }
+impl<'de> Deserialize<'de> for OutboundMedia {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["payload"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OutboundMedia;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OutboundMedia")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OutboundMedia, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = Some(map.next_value()?),
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(OutboundMedia {
+                    payload: crate::private::required(f0, "payload")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Audio for Telnyx to play into the call (schema `OutboundMediaFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct OutboundMediaFrame {
     /// `media` · [`OutboundMedia`](crate::media::frames::OutboundMedia) · required
     pub media: crate::media::frames::OutboundMedia,
 }
+impl<'de> Deserialize<'de> for OutboundMediaFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["media"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OutboundMediaFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OutboundMediaFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OutboundMediaFrame, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<crate::media::frames::OutboundMedia> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = Some(map.next_value()?),
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(OutboundMediaFrame {
+                    media: crate::private::required(f0, "media")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// The frame naming the call and the media format (schema `StartFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct StartFrame {
     /// `sequence_number` · string · optional
     ///
     /// Example: `"1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · required
     pub stream_id: String,
     /// `start` · [`StartMetadata`](crate::media::frames::StartMetadata) · required
     pub start: crate::media::frames::StartMetadata,
 }
+impl<'de> Deserialize<'de> for StartFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sequence_number", "stream_id", "start"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StartFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StartFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StartFrame, A::Error> {
+                let mut seen = [false; 3];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<crate::media::frames::StartMetadata> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = Some(map.next_value()?),
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(StartFrame {
+                    sequence_number: f0,
+                    stream_id: crate::private::required(f1, "stream_id")?,
+                    start: crate::private::required(f2, "start")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
 /// Call metadata of a start frame (schema `StartMetadata`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct StartMetadata {
     /// `user_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `call_control_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_control_id: Option<String>,
     /// `call_session_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_session_id: Option<String>,
     /// `from` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// `to` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// `tags` · list of string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// `client_state` · string (base64) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
     /// `custom_parameters` · map of string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_parameters: Option<std::collections::BTreeMap<String, String>>,
     /// `media_format` · [`MediaFormat`](crate::media::frames::MediaFormat) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_format: Option<crate::media::frames::MediaFormat>,
+}
+impl<'de> Deserialize<'de> for StartMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "user_id",
+            "call_control_id",
+            "call_session_id",
+            "from",
+            "to",
+            "tags",
+            "client_state",
+            "custom_parameters",
+            "media_format",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StartMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StartMetadata")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StartMetadata, A::Error> {
+                let mut seen = [false; 9];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                let mut f3: Option<String> = None;
+                let mut f4: Option<String> = None;
+                let mut f5: Option<Vec<String>> = None;
+                let mut f6: Option<String> = None;
+                let mut f7: Option<std::collections::BTreeMap<String, String>> = None;
+                let mut f8: Option<crate::media::frames::MediaFormat> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        4 => f4 = map.next_value()?,
+                        5 => f5 = map.next_value()?,
+                        6 => f6 = map.next_value()?,
+                        7 => f7 = map.next_value()?,
+                        8 => f8 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(StartMetadata {
+                    user_id: f0,
+                    call_control_id: f1,
+                    call_session_id: f2,
+                    from: f3,
+                    to: f4,
+                    tags: f5,
+                    client_state: f6,
+                    custom_parameters: f7,
+                    media_format: f8,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// The last frame of a stream (schema `StopFrame`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct StopFrame {
     /// `sequence_number` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `stop` · [`StopMetadata`](crate::media::frames::StopMetadata) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<crate::media::frames::StopMetadata>,
+}
+impl<'de> Deserialize<'de> for StopFrame {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["sequence_number", "stream_id", "stop"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StopFrame;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StopFrame")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StopFrame, A::Error> {
+                let mut seen = [false; 3];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<crate::media::frames::StopMetadata> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(StopFrame {
+                    sequence_number: f0,
+                    stream_id: f1,
+                    stop: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Call of a stop frame (schema `StopMetadata`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct StopMetadata {
     /// `user_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `call_control_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_control_id: Option<String>,
+}
+impl<'de> Deserialize<'de> for StopMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["user_id", "call_control_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StopMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StopMetadata")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StopMetadata, A::Error> {
+                let mut seen = [false; 2];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(StopMetadata {
+                    user_id: f0,
+                    call_control_id: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Code and text of a stream error (schema `StreamError`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct StreamError {
     /// `code` · integer · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// `title` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `detail` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+impl<'de> Deserialize<'de> for StreamError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "title", "detail"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StreamError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StreamError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StreamError, A::Error> {
+                let mut seen = [false; 3];
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<String> = None;
+                let mut f2: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(StreamError {
+                    code: f0,
+                    title: f1,
+                    detail: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 impl InboundFrame {
     /// Every `event` this version of the SDK knows.

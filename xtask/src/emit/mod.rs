@@ -2,6 +2,7 @@
 
 pub mod api_doc;
 pub mod conformance;
+pub mod deserialize;
 pub mod docs;
 pub mod events;
 pub mod flow;

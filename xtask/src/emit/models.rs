@@ -62,7 +62,12 @@ fn emit_model(
     mode: DocsMode,
 ) -> TokenStream {
     match model {
-        Model::Struct(s) => emit_struct(s, defaultable, serde_derives(serde_use, &s.name), mode),
+        Model::Struct(s) => emit_struct(
+            s,
+            defaultable,
+            serde_use.get(&s.name).copied().unwrap_or_default(),
+            mode,
+        ),
         Model::Enum(e) => emit_enum(e),
         Model::Union(u) => emit_union(
             u,
@@ -124,10 +129,37 @@ fn defaultable_models(models: &BTreeMap<String, Model>) -> Vec<String> {
         .collect()
 }
 
+/// The Rust type of a struct field: boxed when it breaks a cycle, an `Option` when it may be
+/// absent or `null`, an `Option<Nullable<_>>` when an explicit `null` can be sent.
+pub fn field_type(field: &Field) -> TokenStream {
+    let mut ty = type_tokens(&field.ty);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if field.sends_null {
+        // Sent: `Some(Nullable::Null)` is an explicit `null`, `None` leaves the field out.
+        ty = quote!(Option<crate::Nullable<#ty>>);
+    } else if field.is_option() {
+        ty = quote!(Option<#ty>);
+    }
+    ty
+}
+
+/// `#[cfg(feature = "full-serde")]` for a serde direction the API does not use, else nothing.
+fn full_serde_gate(used: bool) -> TokenStream {
+    if used {
+        quote!()
+    } else {
+        quote!(#[cfg(feature = "full-serde")])
+    }
+}
+
+/// A struct: `Serialize` derived, `Deserialize` written out (see [`super::deserialize`]), each
+/// only with the `full-serde` feature when the API does not use that direction.
 fn emit_struct(
     model: &StructModel,
     defaultable: &[String],
-    serde: TokenStream,
+    used: SerdeUse,
     mode: DocsMode,
 ) -> TokenStream {
     let name = ident(&model.name);
@@ -153,13 +185,23 @@ fn emit_struct(
     } else {
         quote!()
     };
+    // The derive's field attributes need the derive: behind the feature when it is.
+    let serde_attr = |args: TokenStream| {
+        if used.serialize {
+            quote!(#[serde(#args)])
+        } else {
+            quote!(#[cfg_attr(feature = "full-serde", serde(#args))])
+        }
+    };
+    let derive_serialize = if used.serialize {
+        quote!(#[derive(Serialize)])
+    } else {
+        quote!(#[cfg_attr(feature = "full-serde", derive(Serialize))])
+    };
     let fields = model.fields.iter().map(|field| {
         let rust = ident(&field.name.rust);
         let wire = &field.name.wire;
-        let mut ty = type_tokens(&field.ty);
-        if field.boxed {
-            ty = quote!(Box<#ty>);
-        }
+        let ty = field_type(field);
         let doc = doc_attrs(&field_doc(
             wire,
             &field.ty,
@@ -167,49 +209,29 @@ fn emit_struct(
             &field.facts,
             mode,
         ));
-        let rename = if field.name.rust != *wire {
-            quote!(rename = #wire,)
-        } else {
+        let rename = (field.name.rust != *wire).then(|| quote!(rename = #wire));
+        let skip = (!field.required).then(|| quote!(skip_serializing_if = "Option::is_none"));
+        let args: Vec<TokenStream> = rename.into_iter().chain(skip).collect();
+        let attr = if args.is_empty() {
             quote!()
-        };
-        if field.sends_null {
-            quote! {
-                #doc
-                #[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::private::nullable_field")]
-                pub #rust: Option<crate::Nullable<#ty>>,
-            }
-        } else if !field.required {
-            quote! {
-                #doc
-                #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-                pub #rust: Option<#ty>,
-            }
-        } else if field.nullable {
-            quote! {
-                #doc
-                #[serde(#rename default)]
-                pub #rust: Option<#ty>,
-            }
-        } else if field.name.rust != *wire {
-            quote! {
-                #doc
-                #[serde(rename = #wire)]
-                pub #rust: #ty,
-            }
         } else {
-            quote! {
-                #doc
-                pub #rust: #ty,
-            }
+            serde_attr(quote!(#(#args),*))
+        };
+        quote! {
+            #doc
+            #attr
+            pub #rust: #ty,
         }
     });
+    let deserialize = super::deserialize::struct_impl(model, &full_serde_gate(used.deserialize));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #derive_default)]
-        #serde
+        #derive_serialize
         pub struct #name {
             #(#fields)*
         }
+        #deserialize
     }
 }
 
@@ -342,15 +364,8 @@ fn from_impls(model: &UnionModel) -> TokenStream {
 }
 
 fn tagged_serde(model: &UnionModel, tag: &str, used: SerdeUse) -> TokenStream {
-    let gate = |needed: bool| {
-        if needed {
-            quote!()
-        } else {
-            quote!(#[cfg(feature = "full-serde")])
-        }
-    };
-    let ser_gate = gate(used.serialize);
-    let de_gate = gate(used.deserialize);
+    let ser_gate = full_serde_gate(used.serialize);
+    let de_gate = full_serde_gate(used.deserialize);
     let name = ident(&model.name);
     let ser_arms = model.variants.iter().map(|v| {
         let rust = ident(&v.name);

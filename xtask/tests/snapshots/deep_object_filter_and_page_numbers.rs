@@ -17,42 +17,169 @@
 use serde::{Deserialize, Serialize};
 /// Schema `Conference`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct Conference {
     /// `id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
+}
+impl<'de> Deserialize<'de> for Conference {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Conference;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Conference")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Conference, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(Conference { id: f0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Object defined inline at `#/components/parameters/Filter/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct Filter {
     /// `occurred_at` · [`FilterOccurredAt`](crate::models::FilterOccurredAt) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<crate::models::FilterOccurredAt>,
+}
+#[cfg(feature = "full-serde")]
+impl<'de> Deserialize<'de> for Filter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["occurred_at"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Filter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Filter")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Filter, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<crate::models::FilterOccurredAt> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(Filter { occurred_at: f0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Object defined inline at `#/components/parameters/Filter/schema/properties/occurred_at`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct FilterOccurredAt {
     /// `gte` · string (date-time) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl<'de> Deserialize<'de> for FilterOccurredAt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["gte"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FilterOccurredAt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FilterOccurredAt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FilterOccurredAt, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(FilterOccurredAt { gte: f0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Schema `PaginationMeta`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct PaginationMeta {
     /// `page_number` · integer · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_number: Option<i64>,
     /// `total_pages` · integer · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_pages: Option<i64>,
+}
+impl<'de> Deserialize<'de> for PaginationMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["page_number", "total_pages"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PaginationMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginationMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaginationMeta, A::Error> {
+                let mut seen = [false; 2];
+                let mut f0: Option<i64> = None;
+                let mut f1: Option<i64> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(PaginationMeta {
+                    page_number: f0,
+                    total_pages: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 // ===== resources.rs =====
 

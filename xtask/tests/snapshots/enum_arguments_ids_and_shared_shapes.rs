@@ -18,17 +18,56 @@ use serde::{Deserialize, Serialize};
 /// Object defined inline at `#/paths/~1calls~1{call_control_id}~1actions~1answer/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct AnswerCallBody {
     /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_channels: Option<crate::models::RecordChannels>,
     /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_format: Option<crate::models::RecordFormat>,
     /// `client_state` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl<'de> Deserialize<'de> for AnswerCallBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["record_channels", "record_format", "client_state"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnswerCallBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AnswerCallBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnswerCallBody, A::Error> {
+                let mut seen = [false; 3];
+                let mut f0: Option<crate::models::RecordChannels> = None;
+                let mut f1: Option<crate::models::RecordFormat> = None;
+                let mut f2: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        2 => f2 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(AnswerCallBody {
+                    record_channels: f0,
+                    record_format: f1,
+                    client_state: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 crate::private::id_newtype!(
     #[doc =
@@ -37,38 +76,143 @@ crate::private::id_newtype!(
 );
 /// Object defined inline at `#/webhooks/callRecordingSaved/post/requestBody/content/application~1json/schema/properties/data`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallRecordingSaved {
     /// `event_type` · string · optional · always `"call.recording.saved"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub event_type: Option<String>,
     /// `payload` · [`CallRecordingSavedDataPayload`](crate::models::CallRecordingSavedDataPayload) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payload: Option<crate::models::CallRecordingSavedDataPayload>,
+}
+impl<'de> Deserialize<'de> for CallRecordingSaved {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "payload"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CallRecordingSaved;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallRecordingSaved")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallRecordingSaved, A::Error> {
+                let mut seen = [false; 2];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<crate::models::CallRecordingSavedDataPayload> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(CallRecordingSaved {
+                    event_type: f0,
+                    payload: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Object defined inline at `#/webhooks/callRecordingSaved/post/requestBody/content/application~1json/schema/properties/data/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallRecordingSavedDataPayload {
     /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub call_control_id: Option<crate::models::CallControlId>,
     /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub channels: Option<crate::models::RecordChannels>,
+}
+impl<'de> Deserialize<'de> for CallRecordingSavedDataPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["call_control_id", "channels"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CallRecordingSavedDataPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallRecordingSavedDataPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallRecordingSavedDataPayload, A::Error> {
+                let mut seen = [false; 2];
+                let mut f0: Option<crate::models::CallControlId> = None;
+                let mut f1: Option<crate::models::RecordChannels> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(CallRecordingSavedDataPayload {
+                    call_control_id: f0,
+                    channels: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Schema `CommandResult`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CommandResult {
     /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     pub call_control_id: crate::models::CallControlId,
     /// `result` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
+}
+impl<'de> Deserialize<'de> for CommandResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["call_control_id", "result"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommandResult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CommandResult")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommandResult, A::Error> {
+                let mut seen = [false; 2];
+                let mut f0: Option<crate::models::CallControlId> = None;
+                let mut f1: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(CommandResult {
+                    call_control_id: crate::private::required(f0, "call_control_id")?,
+                    result: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Enum defined inline at `#/paths/~1calls~1{call_control_id}~1actions~1record_start/post/requestBody/content/application~1json/schema/properties/channels`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -143,18 +287,60 @@ crate::private::string_enum_traits!(RecordFormat, Unknown);
 /// Object defined inline at `#/paths/~1calls~1{call_control_id}~1actions~1record_start/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct StartRecordingRequest {
     /// `format` · [`RecordFormat`](crate::models::RecordFormat) · required
     pub format: crate::models::RecordFormat,
     /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · required
     pub channels: crate::models::RecordChannels,
     /// `play_beep` · boolean · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub play_beep: Option<bool>,
     /// `command_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl<'de> Deserialize<'de> for StartRecordingRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["format", "channels", "play_beep", "command_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StartRecordingRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StartRecordingRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<StartRecordingRequest, A::Error> {
+                let mut seen = [false; 4];
+                let mut f0: Option<crate::models::RecordFormat> = None;
+                let mut f1: Option<crate::models::RecordChannels> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(StartRecordingRequest {
+                    format: crate::private::required(f0, "format")?,
+                    channels: crate::private::required(f1, "channels")?,
+                    play_beep: f2,
+                    command_id: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 // ===== resources.rs =====
 

@@ -17,25 +17,62 @@
 use serde::{Deserialize, Serialize};
 /// Schema `Thing`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 pub struct Thing {
     /// `type` · [`ThingType`](crate::models::ThingType) · required
     #[serde(rename = "type")]
     pub type_: crate::models::ThingType,
     /// `loop` · integer · optional · minimum 1
-    #[serde(
-        rename = "loop",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::private::nullable_field"
-    )]
+    #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
     pub loop_: Option<crate::Nullable<i64>>,
     /// `8000` · boolean · optional
-    #[serde(rename = "8000", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "8000", skip_serializing_if = "Option::is_none")]
     pub n_8000: Option<bool>,
     /// `record_type` · string · optional · always `"thing"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
+}
+impl<'de> Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type", "loop", "8000", "record_type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Thing;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Thing")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Thing, A::Error> {
+                let mut seen = [false; 4];
+                let mut f0: Option<crate::models::ThingType> = None;
+                let mut f1: Option<crate::Nullable<i64>> = None;
+                let mut f2: Option<bool> = None;
+                let mut f3: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        3 => f3 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(Thing {
+                    type_: crate::private::required(f0, "type")?,
+                    loop_: f1,
+                    n_8000: f2,
+                    record_type: f3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Enum defined inline at `#/components/schemas/Thing/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -18,15 +18,54 @@ use serde::{Deserialize, Serialize};
 /// Schema `CallRequest`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct CallRequest {
     /// `to` · [`CallRequestTo`](crate::models::CallRequestTo) · required
     pub to: crate::models::CallRequestTo,
     /// `tool` · [`Tool`](crate::models::Tool) · required
     pub tool: crate::models::Tool,
     /// `command_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl<'de> Deserialize<'de> for CallRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["to", "tool", "command_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CallRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallRequest, A::Error> {
+                let mut seen = [false; 3];
+                let mut f0: Option<crate::models::CallRequestTo> = None;
+                let mut f1: Option<crate::models::Tool> = None;
+                let mut f2: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = Some(map.next_value()?),
+                        1 => f1 = Some(map.next_value()?),
+                        2 => f2 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(CallRequest {
+                    to: crate::private::required(f0, "to")?,
+                    tool: crate::private::required(f1, "tool")?,
+                    command_id: f2,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Union defined inline at `#/components/schemas/CallRequest/properties/to`.
 /// One of several shapes, told apart by their content.
@@ -65,11 +104,42 @@ impl From<Vec<&str>> for CallRequestTo {
 /// Schema `HangupTool`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct HangupTool {
     /// `type` · string · optional · always `"hangup"`
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl<'de> Deserialize<'de> for HangupTool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HangupTool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HangupTool")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HangupTool, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(HangupTool { type_: f0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Schema `Tool`.
 /// One of several shapes, told apart by `type`.
@@ -123,11 +193,42 @@ impl<'de> Deserialize<'de> for Tool {
 /// Schema `TransferTool`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(Deserialize))]
 pub struct TransferTool {
     /// `target` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl<'de> Deserialize<'de> for TransferTool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["target"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TransferTool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TransferTool")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TransferTool, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(TransferTool { target: f0 })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 // ===== resources.rs =====
 

@@ -17,33 +17,132 @@
 use serde::{Deserialize, Serialize};
 /// Schema `CallAnswered`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallAnswered {
     /// `event_type` · string · optional · always `"call.answered"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub event_type: Option<String>,
     /// `payload` · [`CallAnsweredPayload`](crate::models::CallAnsweredPayload) · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payload: Option<crate::models::CallAnsweredPayload>,
+}
+impl<'de> Deserialize<'de> for CallAnswered {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type", "payload"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CallAnswered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallAnswered")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallAnswered, A::Error> {
+                let mut seen = [false; 2];
+                let mut f0: Option<String> = None;
+                let mut f1: Option<crate::models::CallAnsweredPayload> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        1 => f1 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(CallAnswered {
+                    event_type: f0,
+                    payload: f1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Object defined inline at `#/components/schemas/CallAnswered/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallAnsweredPayload {
     /// `call_control_id` · string · optional
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub call_control_id: Option<String>,
+}
+impl<'de> Deserialize<'de> for CallAnsweredPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["call_control_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CallAnsweredPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CallAnsweredPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CallAnsweredPayload, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(CallAnsweredPayload {
+                    call_control_id: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 /// Schema `FloorChanged`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct ConferenceFloorChanged {
     /// `event_type` · string · optional · always `"conference.floor.changed"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub event_type: Option<String>,
+}
+impl<'de> Deserialize<'de> for ConferenceFloorChanged {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["event_type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConferenceFloorChanged;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConferenceFloorChanged")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ConferenceFloorChanged, A::Error> {
+                let mut seen = [false; 1];
+                let mut f0: Option<String> = None;
+                while let Some(index) = map
+                    .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => f0 = map.next_value()?,
+                        _ => crate::private::skip_field(&mut map)?,
+                    }
+                }
+                Ok(ConferenceFloorChanged {
+                    event_type: f0,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 // ===== resources.rs =====
 
