@@ -3,7 +3,7 @@
 //! The generator is a pipeline of stages, one module each:
 //! load -> normalize -> parse -> select -> build (intermediate representation) -> emit -> format -> write.
 
-mod bench_task;
+mod bench;
 mod build;
 mod codegen;
 mod config;
@@ -21,6 +21,7 @@ mod signature_lock;
 mod snapshot_tests;
 mod spec_diff;
 mod spec_source;
+mod task_common;
 mod test_task;
 mod write;
 
@@ -36,10 +37,15 @@ usage:
   cargo xtask spec gate [--base REV]  fail on breaking API changes since REV (HEAD~1) without a version bump
   cargo xtask test [ARGS]       install test dependencies, then run the whole test suite
   cargo xtask bench [--quick]   compare against bare libraries and the Python SDK; writes BENCHMARKS.md
+  cargo xtask bench --only build-cost   only the build cost beside the community crate (its BENCHMARKS.md section)
 
 The spec is found in this order: --spec PATH, $TELNYX_OPENAPI_SPEC, spec/cache/ (filled by `spec fetch`).";
 
 fn main() -> ExitCode {
+    // The build-cost bench runs cargo with this binary as its rustc wrapper.
+    if let Some(log) = std::env::var_os(bench::build_cost::RUSTC_LOG_ENV) {
+        return bench::build_cost::rustc_wrapper(&log);
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = spec_source::repo_root();
     let result = match args.first().map(String::as_str) {
@@ -57,7 +63,7 @@ fn main() -> ExitCode {
         Some("test") => test_task::run(&root, &args[1..])
             .map(|()| 0)
             .map_err(error::GenError::msg),
-        Some("bench") => bench_task::run(&root, &args[1..])
+        Some("bench") => bench::run(&root, &args[1..])
             .map(|()| 0)
             .map_err(error::GenError::msg),
         Some("-h" | "--help" | "help") => {

@@ -9,17 +9,14 @@
 //!    appended (so `cargo xtask test -- --nocapture` reaches the test binaries);
 //! 4. `cargo build --workspace --examples --all-features`.
 
-use std::ffi::OsString;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::SystemTime;
 
-/// Environment variable the test harness reads to find the OpenAPI document.
-const SPEC_ENV: &str = "TELNYX_OPENAPI_SPEC";
-
-/// Value CI gives [`SPEC_ENV`], relative to the repository root.
-const DEFAULT_SPEC: &str = "../shared/telnyx-openapi/spec3.yml";
+use crate::task_common::{
+    cargo, default_spec_env, ensure_venv, run_step as run_named, target_dir, DEFAULT_SPEC, SPEC_ENV,
+};
 
 /// Runs the whole test command from `repo_root`; `args` go to `cargo test`.
 pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
@@ -29,9 +26,8 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
     let mut test = cargo(repo_root);
     test.args(["test", "--workspace", "--all-features"])
         .args(args);
-    if std::env::var_os(SPEC_ENV).is_none() {
+    if default_spec_env(&mut test) {
         println!("xtask test: {SPEC_ENV} is not set; using {DEFAULT_SPEC}");
-        test.env(SPEC_ENV, DEFAULT_SPEC);
     }
     run_step(test)?;
     // A passing test's output is captured; the conformance table is kept in a file to show here.
@@ -45,18 +41,9 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
     run_step(examples)
 }
 
-/// The cargo target directory, as cargo picks it.
-fn target_dir(repo_root: &Path) -> std::path::PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .map(|dir| {
-            if dir.is_absolute() {
-                dir
-            } else {
-                repo_root.join(dir)
-            }
-        })
-        .unwrap_or_else(|| repo_root.join("target"))
+/// Runs `command` with inherited stdio, announced as a step of `xtask test`.
+fn run_step(command: Command) -> Result<(), String> {
+    run_named("test", command)
 }
 
 /// Installs the pinned Prism unless the installed copy is up to date.
@@ -102,64 +89,7 @@ fn ensure_python_venv(repo_root: &Path) -> Result<(), String> {
     if !requirements.is_file() {
         return Ok(());
     }
-    let wanted = read(&requirements)?;
-    let venv = repo_root.join(".venv");
-    let python = venv.join("bin/python");
-    let stamp = venv.join(".requirements.txt");
-    if python.is_file() && fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return Ok(());
-    }
-    if !python.is_file() {
-        let mut create = Command::new("python3");
-        create.current_dir(repo_root).args(["-m", "venv", ".venv"]);
-        run_step(create)?;
-    }
-    let mut install = Command::new(&python);
-    install.current_dir(repo_root).args([
-        "-m",
-        "pip",
-        "install",
-        "--disable-pip-version-check",
-        "--quiet",
-        "-r",
-        "tests/python/requirements.txt",
-    ]);
-    run_step(install)?;
-    fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
-}
-
-/// A `cargo` command (the one running xtask, when known) run from `repo_root`.
-fn cargo(repo_root: &Path) -> Command {
-    let program = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let mut command = Command::new(program);
-    command.current_dir(repo_root);
-    command
-}
-
-/// Runs `command` with inherited stdio, failing unless it exits successfully.
-fn run_step(mut command: Command) -> Result<(), String> {
-    let shown = describe(&command);
-    println!("xtask test: running {shown}");
-    let status = command
-        .status()
-        .map_err(|e| format!("cannot run {shown}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{shown} failed ({status})"))
-    }
-}
-
-fn describe(command: &Command) -> String {
-    let program = PathBuf::from(command.get_program());
-    let name = program.file_name().map_or_else(
-        || program.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    std::iter::once(name)
-        .chain(command.get_args().map(|a| a.to_string_lossy().into_owned()))
-        .collect::<Vec<_>>()
-        .join(" ")
+    ensure_venv("test", &repo_root.join(".venv"), &requirements).map(|_| ())
 }
 
 fn modified(path: &Path) -> Result<SystemTime, String> {
@@ -168,13 +98,10 @@ fn modified(path: &Path) -> Result<SystemTime, String> {
         .map_err(|e| format!("cannot read the time of {}: {e}", path.display()))
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
     use std::time::Duration;
 
     fn scratch(name: &str) -> PathBuf {
@@ -221,13 +148,5 @@ mod tests {
         ensure_python_venv(&dir).unwrap();
         assert!(!dir.join(".venv").exists());
         fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn failing_step_is_an_error_naming_the_command() {
-        let mut command = Command::new("sh");
-        command.args(["-c", "exit 3"]);
-        let err = run_step(command).unwrap_err();
-        assert!(err.starts_with("sh -c exit 3 failed"), "{err}");
     }
 }

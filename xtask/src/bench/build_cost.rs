@@ -1,0 +1,637 @@
+//! What depending on the SDK costs a user at build time, beside the community `telnyx` crate.
+//!
+//! The same small app (it dials one call and verifies one webhook; sources in
+//! `xtask/bench/apps/`) is written into a scratch project per variant under
+//! `target/bench/build-cost/`, outside the workspace, and built in one run, side by side:
+//! telnyx-voice from this repository by path with the lean features, telnyx-voice with its
+//! default features, and `telnyx` from crates.io pinned to [`COMMUNITY_VERSION`] with the
+//! features that match. For each: a clean debug build, the rebuild after editing `main.rs`, a
+//! clean release build and the release binary's size. Every rustc run goes through this xtask
+//! binary as `RUSTC_WRAPPER` ([`rustc_wrapper`]), which logs each crate's wall and CPU time, so
+//! the SDK crate's own compile time comes out of the same builds.
+
+use std::ffi::{OsStr, OsString};
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use super::report::{judge, median, shown, Machine, Target};
+use super::Samples;
+use crate::task_common::{cargo, describe, io_error, read, remove_dir, write_file};
+
+/// Environment variable telling the xtask binary to act as cargo's `RUSTC_WRAPPER`, appending
+/// one line per compiled crate to the file it names.
+pub const RUSTC_LOG_ENV: &str = "XTASK_BUILD_COST_RUSTC_LOG";
+
+/// The version of the community crate the comparison is pinned to.
+pub const COMMUNITY_VERSION: &str = "0.1.0";
+
+/// The heading of the section this step writes in `BENCHMARKS.md`.
+const HEADING: &str = "## Build cost";
+
+/// Rebuilds after an edit of `main.rs`, per variant; the median is reported.
+const EDITS: usize = 3;
+
+/// One way of building the app.
+struct Variant {
+    /// Short name, in summary keys.
+    key: &'static str,
+    /// Column heading.
+    label: &'static str,
+    /// The SDK crate's name as rustc sees it.
+    crate_name: &'static str,
+    /// The app's source, in `xtask/bench/apps/`.
+    source: &'static str,
+}
+
+const VARIANTS: &[Variant] = &[
+    Variant {
+        key: "lean",
+        label: "telnyx-voice, features calls + webhooks + rustls-tls",
+        crate_name: "telnyx_voice",
+        source: "telnyx_voice.rs",
+    },
+    Variant {
+        key: "default",
+        label: "telnyx-voice, default features",
+        crate_name: "telnyx_voice",
+        source: "telnyx_voice.rs",
+    },
+    Variant {
+        key: "community",
+        label: "telnyx 0.1.0 (community), features calls + webhooks + rustls-ring",
+        crate_name: "telnyx",
+        source: "community_telnyx.rs",
+    },
+];
+
+impl Variant {
+    /// The SDK line of the app's `[dependencies]`.
+    fn dependency(&self, repo_root: &Path) -> String {
+        let path = repo_root.join("telnyx-voice");
+        let path = path.display().to_string().replace('\\', "/");
+        match self.key {
+            "lean" => format!(
+                "telnyx-voice = {{ path = \"{path}\", default-features = false, \
+                 features = [\"calls\", \"webhooks\", \"rustls-tls\"] }}"
+            ),
+            "default" => format!("telnyx-voice = {{ path = \"{path}\" }}"),
+            _ => format!(
+                "telnyx = {{ version = \"={COMMUNITY_VERSION}\", default-features = false, \
+                 features = [\"calls\", \"webhooks\", \"rustls-ring\"] }}"
+            ),
+        }
+    }
+}
+
+/// Measurements per variant, with their labels, in the order shown.
+const METRICS: &[(&str, &str)] = &[
+    ("debug_wall_s", "clean debug build, wall s"),
+    ("debug_cpu_s", "clean debug build, CPU s (user + system)"),
+    ("crate_debug_wall_s", "SDK crate alone, debug, wall s"),
+    ("crate_debug_cpu_s", "SDK crate alone, debug, CPU s"),
+    (
+        "rustc_runs",
+        "crates compiled (rustc runs, build scripts excluded)",
+    ),
+    (
+        "incremental_wall_s",
+        "rebuild after editing the app's main.rs, wall s (median of 3)",
+    ),
+    ("release_wall_s", "clean release build, wall s"),
+    (
+        "release_cpu_s",
+        "clean release build, CPU s (user + system)",
+    ),
+    ("crate_release_wall_s", "SDK crate alone, release, wall s"),
+    ("crate_release_cpu_s", "SDK crate alone, release, CPU s"),
+    ("binary_mb", "release binary, MB (10^6 bytes, not stripped)"),
+];
+
+/// The summary key of one measurement of one variant.
+fn key(variant: &str, metric: &str) -> String {
+    format!("build_cost_{variant}_{metric}")
+}
+
+/// Every summary key this step writes.
+pub fn keys() -> Vec<String> {
+    VARIANTS
+        .iter()
+        .flat_map(|v| METRICS.iter().map(|(metric, _)| key(v.key, metric)))
+        .collect()
+}
+
+/// The step's results.
+pub struct BuildCost {
+    /// Values by summary key.
+    values: std::collections::BTreeMap<String, f64>,
+    before: Machine,
+    after: Machine,
+    /// Wall time of the whole step, s.
+    total_s: f64,
+}
+
+/// Runs the step: writes the apps, fetches their dependencies, then builds them.
+pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> {
+    println!("xtask bench: build cost of an app using the SDK, beside the community crate");
+    let before = Machine::read();
+    let started = Instant::now();
+    let wrapper = std::env::current_exe().map_err(|e| format!("cannot find xtask itself: {e}"))?;
+    let ticks_per_s = clock_ticks_per_second();
+    let root = bench_dir.join("build-cost");
+    let mut values = std::collections::BTreeMap::new();
+
+    let mut apps = Vec::new();
+    for variant in VARIANTS {
+        let dir = root.join(variant.key);
+        write_app(repo_root, variant, &dir)?;
+        let mut fetch = cargo(&dir);
+        fetch.args(["fetch", "--quiet"]);
+        crate::task_common::run_step("bench", fetch)?;
+        apps.push((variant, dir));
+    }
+
+    // Each phase builds every variant before the next phase starts, so a change in the
+    // machine's load falls on all of them alike.
+    for (variant, dir) in &apps {
+        let build = timed_build(dir, false, &wrapper, ticks_per_s)?;
+        let sdk = build.crate_times(variant.crate_name);
+        let put = |values: &mut std::collections::BTreeMap<String, f64>, metric, value| {
+            values.insert(key(variant.key, metric), value);
+        };
+        put(&mut values, "debug_wall_s", build.wall_s);
+        put(&mut values, "debug_cpu_s", build.cpu_s);
+        put(&mut values, "crate_debug_wall_s", sdk.0);
+        put(&mut values, "crate_debug_cpu_s", sdk.1);
+        put(&mut values, "rustc_runs", build.rustc_runs() as f64);
+    }
+    for (variant, dir) in &apps {
+        let main = dir.join("src/main.rs");
+        let original = read(&main)?;
+        let mut times = Vec::new();
+        for edit in 1..=EDITS {
+            write_file(&main, &format!("{original}\n// build-cost edit {edit}\n"))?;
+            times.push(timed_build(dir, false, &wrapper, ticks_per_s)?.wall_s);
+        }
+        write_file(&main, &original)?;
+        if let Some(mid) = median(&times) {
+            values.insert(key(variant.key, "incremental_wall_s"), mid);
+        }
+        remove_dir(&dir.join("target"))?;
+    }
+    for (variant, dir) in &apps {
+        let build = timed_build(dir, true, &wrapper, ticks_per_s)?;
+        let sdk = build.crate_times(variant.crate_name);
+        let binary = dir.join("target/release/buildcost-app");
+        let bytes = fs::metadata(&binary)
+            .map_err(|e| io_error(&binary, e))?
+            .len();
+        let put = |values: &mut std::collections::BTreeMap<String, f64>, metric, value| {
+            values.insert(key(variant.key, metric), value);
+        };
+        put(&mut values, "release_wall_s", build.wall_s);
+        put(&mut values, "release_cpu_s", build.cpu_s);
+        put(&mut values, "crate_release_wall_s", sdk.0);
+        put(&mut values, "crate_release_cpu_s", sdk.1);
+        put(&mut values, "binary_mb", bytes as f64 / 1e6);
+        remove_dir(&dir.join("target"))?;
+    }
+    Ok(BuildCost {
+        values,
+        before,
+        after: Machine::read(),
+        total_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Writes the app's manifest and source into `dir`, emptying it first.
+fn write_app(repo_root: &Path, variant: &Variant, dir: &Path) -> Result<(), String> {
+    remove_dir(dir)?;
+    let src = dir.join("src");
+    fs::create_dir_all(&src).map_err(|e| io_error(&src, e))?;
+    let manifest = format!(
+        "# Written by `cargo xtask bench` (build cost); not part of the workspace.\n\
+         [package]\n\
+         name = \"buildcost-app\"\n\
+         version = \"0.0.0\"\n\
+         edition = \"2021\"\n\
+         publish = false\n\
+         \n\
+         [workspace]\n\
+         \n\
+         [dependencies]\n\
+         {}\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n",
+        variant.dependency(repo_root)
+    );
+    write_file(&dir.join("Cargo.toml"), &manifest)?;
+    let source = read(&repo_root.join("xtask/bench/apps").join(variant.source))?;
+    write_file(&src.join("main.rs"), &source)
+}
+
+/// One timed `cargo build` of an app.
+struct Build {
+    wall_s: f64,
+    cpu_s: f64,
+    /// Per rustc run: crate name, wall s, CPU s.
+    crates: Vec<(String, f64, f64)>,
+}
+
+impl Build {
+    /// Wall and CPU seconds of the runs compiling `name`.
+    fn crate_times(&self, name: &str) -> (f64, f64) {
+        self.crates
+            .iter()
+            .filter(|(crate_name, ..)| crate_name == name)
+            .fold((0.0, 0.0), |(wall, cpu), (_, w, c)| (wall + w, cpu + c))
+    }
+
+    /// rustc runs compiling crates (not build scripts, not probes run by build scripts).
+    fn rustc_runs(&self) -> usize {
+        self.crates
+            .iter()
+            .filter(|(name, ..)| {
+                !name.starts_with("build_script_") && !name.starts_with("autocfg_")
+            })
+            .count()
+    }
+}
+
+/// Builds the app in `dir` (debug, or release) into `dir/target` with the rustc wrapper on.
+fn timed_build(
+    dir: &Path,
+    release: bool,
+    wrapper: &Path,
+    ticks_per_s: f64,
+) -> Result<Build, String> {
+    let log = dir.join("rustc-times.tsv");
+    remove_file(&log)?;
+    let mut build = cargo(dir);
+    build.args(["build", "--quiet", "--offline"]);
+    if release {
+        build.arg("--release");
+    }
+    build
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env("RUSTC_WRAPPER", wrapper)
+        .env(RUSTC_LOG_ENV, &log)
+        // The defaults a user gets: incremental debug builds.
+        .env_remove("CARGO_INCREMENTAL");
+    let shown = describe(&build);
+    println!("xtask bench: running {shown} in {}", dir.display());
+    let cpu_before = children_cpu_ticks();
+    let started = Instant::now();
+    let status = build
+        .status()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    let wall_s = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!("{shown} in {} failed ({status})", dir.display()));
+    }
+    let cpu_s = match (cpu_before, children_cpu_ticks()) {
+        (Some(before), Some(after)) => after.saturating_sub(before) as f64 / ticks_per_s,
+        _ => f64::NAN,
+    };
+    let crates = fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let name = fields.next()?.to_owned();
+            let wall = fields.next()?.parse::<f64>().ok()?;
+            let ticks = fields.next()?.parse::<f64>().ok()?;
+            Some((name, wall, ticks / ticks_per_s))
+        })
+        .collect();
+    Ok(Build {
+        wall_s,
+        cpu_s,
+        crates,
+    })
+}
+
+fn remove_file(path: &Path) -> Result<(), String> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error(path, e)),
+    }
+}
+
+/// CPU time (user + system) of this process's waited-for children, in clock ticks, from
+/// `/proc/self/stat`; `None` where that file cannot be read.
+fn children_cpu_ticks() -> Option<u64> {
+    let stat = fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces: the state is
+    // field 3, so cutime (field 16) and cstime (field 17) are the 14th and 15th after it.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let cutime: u64 = fields.get(13)?.parse().ok()?;
+    let cstime: u64 = fields.get(14)?.parse().ok()?;
+    Some(cutime + cstime)
+}
+
+/// Clock ticks per second of the times in `/proc` (`getconf CLK_TCK`, 100 when unknown).
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .filter(|ticks| *ticks > 0.0)
+        .unwrap_or(100.0)
+}
+
+/// The xtask binary as cargo's `RUSTC_WRAPPER`: runs rustc with the arguments cargo gave, then
+/// appends `crate name, wall s, CPU ticks` to the file `log` names (runs without a crate name,
+/// such as cargo's version queries, are not logged). Exits as rustc did.
+pub fn rustc_wrapper(log: &OsStr) -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let Some((rustc, rest)) = args.split_first() else {
+        eprintln!("xtask: {RUSTC_LOG_ENV} is set, so xtask runs as a rustc wrapper and needs the rustc command");
+        return ExitCode::from(2);
+    };
+    let crate_name = rest
+        .windows(2)
+        .find(|pair| pair[0] == "--crate-name")
+        .map(|pair| pair[1].to_string_lossy().into_owned());
+    let started = Instant::now();
+    let status = match Command::new(rustc).args(rest).status() {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!(
+                "xtask rustc wrapper: cannot run {}: {e}",
+                rustc.to_string_lossy()
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let wall_s = started.elapsed().as_secs_f64();
+    if let Some(name) = crate_name {
+        let ticks = children_cpu_ticks().unwrap_or(0);
+        let line = format!("{name}\t{wall_s:.3}\t{ticks}\n");
+        let written = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(PathBuf::from(log))
+            .and_then(|mut file| file.write_all(line.as_bytes()));
+        if let Err(e) = written {
+            eprintln!(
+                "xtask rustc wrapper: cannot log to {}: {e}",
+                log.to_string_lossy()
+            );
+        }
+    }
+    let code = status.code().unwrap_or(1).clamp(0, 255);
+    ExitCode::from(code as u8)
+}
+
+impl BuildCost {
+    /// Adds the measurements to `samples` under their summary keys.
+    pub fn record(&self, samples: &mut Samples) {
+        for (key, value) in &self.values {
+            samples.push(key, *value);
+        }
+    }
+
+    fn get(&self, variant: &str, metric: &str) -> Option<f64> {
+        self.values
+            .get(&key(variant, metric))
+            .copied()
+            .filter(|v| v.is_finite())
+    }
+
+    /// The targets of issue 11, judged on this run.
+    fn targets(&self) -> Vec<Target> {
+        let mut targets = Vec::new();
+        for (metric, how) in [("crate_debug_cpu_s", "CPU"), ("crate_debug_wall_s", "wall")] {
+            let value = self.get("lean", metric);
+            targets.push(Target::new(
+                format!(
+                    "telnyx-voice itself compiles in at most 10 s, debug, lean features ({how} time)"
+                ),
+                value.map_or("n/a".to_owned(), |v| format!("{v:.1} s")),
+                judge(value, 10.0, true),
+            ));
+        }
+        for (metric, how) in [("debug_cpu_s", "CPU"), ("debug_wall_s", "wall")] {
+            let (ours, theirs) = (self.get("lean", metric), self.get("community", metric));
+            targets.push(Target::new(
+                format!(
+                    "the app's clean debug build at or below the community crate's ({how} time)"
+                ),
+                versus(ours, theirs, "s"),
+                judge(ratio(ours, theirs), 1.0, true),
+            ));
+        }
+        let (ours, theirs) = (
+            self.get("lean", "binary_mb"),
+            self.get("community", "binary_mb"),
+        );
+        targets.push(Target::new(
+            "release binary at or below the community crate's",
+            versus(ours, theirs, "MB"),
+            judge(ratio(ours, theirs), 1.0, true),
+        ));
+        let incremental = self.get("lean", "incremental_wall_s");
+        targets.push(Target::new(
+            "rebuild of the app after editing its main.rs under 1 s",
+            incremental.map_or("n/a".to_owned(), |v| format!("{v:.2} s")),
+            judge(incremental, 1.0, true),
+        ));
+        targets
+    }
+
+    /// The `## Build cost` section of `BENCHMARKS.md`.
+    pub fn markdown(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{HEADING}\n");
+        let _ = writeln!(
+            out,
+            "Written by every full `cargo xtask bench` run and by `cargo xtask bench --only \
+             build-cost`, which rewrites only this section.\n"
+        );
+        let _ = writeln!(
+            out,
+            "One small app that dials one call and verifies one webhook \
+             (`xtask/bench/apps/`), built in one run, side by side, with telnyx-voice from \
+             this repository and with the community `telnyx` crate {COMMUNITY_VERSION} from \
+             crates.io. {} CPUs; load average (1, 5, 15 min) {} at the start of the step and \
+             {} at its end; the step took {:.0} s.\n",
+            self.before.cpus, self.before.loadavg, self.after.loadavg, self.total_s
+        );
+        let _ = writeln!(out, "| target | measured | met |");
+        let _ = writeln!(out, "|---|---:|:---:|");
+        for target in self.targets() {
+            let met = match target.met {
+                Some(true) if target.tight => "yes (by less than 10%)",
+                Some(true) => "yes",
+                Some(false) => "**no**",
+                None => "not measured",
+            };
+            let _ = writeln!(out, "| {} | {} | {met} |", target.name, target.measured);
+        }
+        let _ = writeln!(out);
+        let _ = write!(out, "| measurement |");
+        for variant in VARIANTS {
+            let _ = write!(out, " {} |", variant.label);
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(out, "|---|{}", "---:|".repeat(VARIANTS.len()));
+        for (metric, label) in METRICS {
+            let _ = write!(out, "| {label} (`build_cost_*_{metric}`) |");
+            for variant in VARIANTS {
+                let value = self.get(variant.key, metric);
+                let _ = write!(out, " {} |", value.map_or("n/a".to_owned(), shown));
+            }
+            let _ = writeln!(out);
+        }
+        let _ = writeln!(out);
+        for line in METHOD {
+            let _ = writeln!(out, "- {line}");
+        }
+        out
+    }
+}
+
+/// `a unit vs b unit (ratio)`.
+fn versus(ours: Option<f64>, theirs: Option<f64>, unit: &str) -> String {
+    match (ours, theirs, ratio(ours, theirs)) {
+        (Some(a), Some(b), Some(r)) => format!("{a:.1} {unit} vs {b:.1} {unit} ({r:.2}x)"),
+        _ => "n/a".to_owned(),
+    }
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    }
+}
+
+/// How the build-cost numbers come about.
+const METHOD: &[&str] = &[
+    "Each app is a project of its own under `target/bench/build-cost/` with the default \
+     `dev` and `release` profiles and `tokio` (macros, rt) beside the SDK; dependencies are \
+     fetched first, so no build downloads anything. The community crate is pinned to its exact \
+     version; telnyx-voice comes from this repository by path.",
+    "The lean telnyx-voice build takes TLS (`rustls-tls`, ring) as the community build does \
+     (`rustls-ring`): without a TLS feature neither client could reach the API.",
+    "Clean builds start from an empty target directory; the debug builds of all three apps run \
+     first, then the edits, then the release builds, so a change in the machine's load falls \
+     on all of them alike. CPU time is the user and system time of cargo and every process it \
+     waited for; it is less sensitive than wall time to other work on this shared machine.",
+    "SDK crate alone: every rustc run goes through the xtask binary as `RUSTC_WRAPPER`, which \
+     records each crate's wall and CPU time; the row is the run compiling the SDK crate itself \
+     (what `cargo build --timings` shows as its unit).",
+    "Rebuild after editing: a comment is appended to the app's `main.rs`, then `cargo build` \
+     (debug, incremental as by default) runs; three edits, median wall time.",
+];
+
+/// The build-cost section of an existing `BENCHMARKS.md`, for runs that do not measure it; a
+/// note when there is none.
+pub fn carried_over(committed: &str) -> String {
+    match section(committed) {
+        Some((start, end)) => {
+            let mut text = committed[start..end].trim_end().to_owned();
+            text.push_str(
+                "\n\n(Carried over from the committed `BENCHMARKS.md`: `--quick` runs do not \
+                 measure the build cost.)\n",
+            );
+            text
+        }
+        None => format!(
+            "{HEADING}\n\nNot measured: `--quick` runs skip it; run `cargo xtask bench --only \
+             build-cost`.\n"
+        ),
+    }
+}
+
+/// `doc` with its build-cost section replaced by `new_section` (added at the end when absent).
+pub fn splice(doc: &str, new_section: &str) -> String {
+    match section(doc) {
+        Some((start, end)) => {
+            let mut out = doc[..start].to_owned();
+            out.push_str(new_section);
+            if end < doc.len() {
+                out.push('\n');
+                out.push_str(&doc[end..]);
+            }
+            out
+        }
+        None => {
+            let mut out = doc.trim_end().to_owned();
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(new_section);
+            out
+        }
+    }
+}
+
+/// The byte range of the build-cost section: from its heading to the next `## ` heading or the
+/// end.
+fn section(doc: &str) -> Option<(usize, usize)> {
+    let start = if doc.starts_with(HEADING) {
+        0
+    } else {
+        doc.find(&format!("\n{HEADING}\n"))? + 1
+    };
+    let after = start + HEADING.len();
+    let end = doc[after..]
+        .find("\n## ")
+        .map_or(doc.len(), |offset| after + offset + 1);
+    Some((start, end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splice_replaces_only_the_build_cost_section() {
+        let doc =
+            "# Benchmarks\n\n## Results\n\nold\n\n## Build cost\n\nold cost\n\n## Later\n\nkept\n";
+        let new = "## Build cost\n\nnew cost\n";
+        assert_eq!(
+            splice(doc, new),
+            "# Benchmarks\n\n## Results\n\nold\n\n## Build cost\n\nnew cost\n\n## Later\n\nkept\n"
+        );
+        let at_end = "# Benchmarks\n\n## Build cost\n\nold cost\n";
+        assert_eq!(
+            splice(at_end, new),
+            "# Benchmarks\n\n## Build cost\n\nnew cost\n"
+        );
+        assert_eq!(
+            splice("# Benchmarks\n", new),
+            "# Benchmarks\n\n## Build cost\n\nnew cost\n"
+        );
+    }
+
+    #[test]
+    fn quick_runs_carry_the_section_over() {
+        let doc = "# Benchmarks\n\n## Build cost\n\n| a | b |\n";
+        assert!(carried_over(doc).starts_with("## Build cost\n\n| a | b |\n\n(Carried over"));
+        assert!(carried_over("# Benchmarks\n").contains("Not measured"));
+    }
+
+    #[test]
+    fn children_cpu_time_is_readable() {
+        assert!(children_cpu_ticks().is_some());
+    }
+
+    #[test]
+    fn every_variant_and_metric_has_a_key() {
+        assert_eq!(keys().len(), VARIANTS.len() * METRICS.len());
+        assert!(keys().contains(&"build_cost_lean_crate_debug_cpu_s".to_owned()));
+    }
+}
