@@ -168,6 +168,28 @@ impl serde::de::Visitor<'_> for FieldIndex<'_> {
     }
 }
 
+/// Reads the value of an optional field into its slot (`null` is `None`). The generated impls
+/// call this (and [`read_required`]) instead of reading in place, so the `?` and the drop of the
+/// slot's old value are compiled once per field type rather than once per field.
+pub(crate) fn read_value<'de, A, T>(map: &mut A, slot: &mut T) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: serde::Deserialize<'de>,
+{
+    *slot = map.next_value()?;
+    Ok(())
+}
+
+/// Reads the value of a required field into its slot.
+pub(crate) fn read_required<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: serde::Deserialize<'de>,
+{
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
 /// Skips the value of a field the struct does not have.
 pub(crate) fn skip_field<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<serde::de::IgnoredAny>().map(|_| ())

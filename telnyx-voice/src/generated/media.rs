@@ -41,9 +41,9 @@ impl<'de> Deserialize<'de> for ClearFrame {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(ClearFrame { stream_id: f0 })
             }
@@ -82,9 +82,9 @@ impl<'de> Deserialize<'de> for ConnectedFrame {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(ConnectedFrame { version: f0 })
             }
@@ -122,9 +122,9 @@ impl<'de> Deserialize<'de> for DtmfDigit {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_required(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(DtmfDigit {
                     digit: crate::private::required(f0, "digit")?,
@@ -174,12 +174,12 @@ impl<'de> Deserialize<'de> for DtmfFrame {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = Some(map.next_value()?),
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        3 => crate::private::read_required(&mut map, &mut f3),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(DtmfFrame {
                     sequence_number: f0,
@@ -229,11 +229,11 @@ impl<'de> Deserialize<'de> for ErrorFrame {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(ErrorFrame {
                     sequence_number: f0,
@@ -398,11 +398,11 @@ impl<'de> Deserialize<'de> for MarkFrame {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = Some(map.next_value()?),
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_required(&mut map, &mut f2),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(MarkFrame {
                     sequence_number: f0,
@@ -442,9 +442,9 @@ impl<'de> Deserialize<'de> for MarkName {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_required(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(MarkName {
                     name: crate::private::required(f0, "name")?,
@@ -494,12 +494,12 @@ impl<'de> Deserialize<'de> for MediaChunk {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = Some(map.next_value()?),
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        3 => crate::private::read_required(&mut map, &mut f3),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(MediaChunk {
                     track: f0,
@@ -555,11 +555,11 @@ impl<'de> Deserialize<'de> for MediaFormat {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(MediaFormat {
                     encoding: f0,
@@ -607,11 +607,11 @@ impl<'de> Deserialize<'de> for MediaFrame {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = Some(map.next_value()?),
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_required(&mut map, &mut f2),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(MediaFrame {
                     sequence_number: f0,
@@ -751,9 +751,9 @@ impl<'de> Deserialize<'de> for OutboundMedia {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_required(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(OutboundMedia {
                     payload: crate::private::required(f0, "payload")?,
@@ -791,9 +791,9 @@ impl<'de> Deserialize<'de> for OutboundMediaFrame {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = Some(map.next_value()?),
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_required(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(OutboundMediaFrame {
                     media: crate::private::required(f0, "media")?,
@@ -840,11 +840,11 @@ impl<'de> Deserialize<'de> for StartFrame {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = Some(map.next_value()?),
-                        2 => f2 = Some(map.next_value()?),
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_required(&mut map, &mut f1),
+                        2 => crate::private::read_required(&mut map, &mut f2),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(StartFrame {
                     sequence_number: f0,
@@ -927,17 +927,17 @@ impl<'de> Deserialize<'de> for StartMetadata {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        4 => f4 = map.next_value()?,
-                        5 => f5 = map.next_value()?,
-                        6 => f6 = map.next_value()?,
-                        7 => f7 = map.next_value()?,
-                        8 => f8 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        3 => crate::private::read_value(&mut map, &mut f3),
+                        4 => crate::private::read_value(&mut map, &mut f4),
+                        5 => crate::private::read_value(&mut map, &mut f5),
+                        6 => crate::private::read_value(&mut map, &mut f6),
+                        7 => crate::private::read_value(&mut map, &mut f7),
+                        8 => crate::private::read_value(&mut map, &mut f8),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(StartMetadata {
                     user_id: f0,
@@ -992,11 +992,11 @@ impl<'de> Deserialize<'de> for StopFrame {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(StopFrame {
                     sequence_number: f0,
@@ -1041,10 +1041,10 @@ impl<'de> Deserialize<'de> for StopMetadata {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(StopMetadata {
                     user_id: f0,
@@ -1092,11 +1092,11 @@ impl<'de> Deserialize<'de> for StreamError {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(StreamError {
                     code: f0,

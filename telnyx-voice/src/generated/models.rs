@@ -87,14 +87,14 @@ mod m_active_call {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ActiveCall {
                         call_control_id: crate::private::required(
@@ -173,11 +173,11 @@ mod m_add_ai_assistant_messages_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(AddAiAssistantMessagesRequest {
                         client_state: f0,
@@ -373,12 +373,12 @@ mod m_ai_assistant_join_participant {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(AiAssistantJoinParticipant {
                         id: crate::private::required(f0, "id")?,
@@ -1057,40 +1057,40 @@ mod m_answer_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = map.next_value()?,
-                            17 => f17 = map.next_value()?,
-                            18 => f18 = map.next_value()?,
-                            19 => f19 = map.next_value()?,
-                            20 => f20 = map.next_value()?,
-                            21 => f21 = map.next_value()?,
-                            22 => f22 = map.next_value()?,
-                            23 => f23 = map.next_value()?,
-                            24 => f24 = map.next_value()?,
-                            25 => f25 = map.next_value()?,
-                            26 => f26 = map.next_value()?,
-                            27 => f27 = map.next_value()?,
-                            28 => f28 = map.next_value()?,
-                            29 => f29 = map.next_value()?,
-                            30 => f30 = map.next_value()?,
-                            31 => f31 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_value(&mut map, &mut f16),
+                            17 => crate::private::read_value(&mut map, &mut f17),
+                            18 => crate::private::read_value(&mut map, &mut f18),
+                            19 => crate::private::read_value(&mut map, &mut f19),
+                            20 => crate::private::read_value(&mut map, &mut f20),
+                            21 => crate::private::read_value(&mut map, &mut f21),
+                            22 => crate::private::read_value(&mut map, &mut f22),
+                            23 => crate::private::read_value(&mut map, &mut f23),
+                            24 => crate::private::read_value(&mut map, &mut f24),
+                            25 => crate::private::read_value(&mut map, &mut f25),
+                            26 => crate::private::read_value(&mut map, &mut f26),
+                            27 => crate::private::read_value(&mut map, &mut f27),
+                            28 => crate::private::read_value(&mut map, &mut f28),
+                            29 => crate::private::read_value(&mut map, &mut f29),
+                            30 => crate::private::read_value(&mut map, &mut f30),
+                            31 => crate::private::read_value(&mut map, &mut f31),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(AnswerRequest {
                         assistant: f0,
@@ -1298,18 +1298,18 @@ mod m_answering_machine_detection_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(AnsweringMachineDetectionConfig {
                         after_greeting_silence_millis: f0,
@@ -1393,12 +1393,12 @@ mod m_assistant {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(Assistant {
                         instructions: f0,
@@ -1466,12 +1466,12 @@ mod m_assistant_message {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(AssistantMessage {
                         content: f0,
@@ -1709,13 +1709,13 @@ mod m_attempt {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(Attempt {
                         errors: f0,
@@ -1855,9 +1855,9 @@ mod m_aws_voice_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(AwsVoiceSettings {
                         type_: crate::private::required(f0, "type")?,
@@ -1930,12 +1930,12 @@ mod m_azure_configuration_data {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(AzureConfigurationData {
                         account_key: f0,
@@ -2415,14 +2415,14 @@ mod m_azure_voice_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(AzureVoiceSettings {
                         api_key_ref: f0,
@@ -2616,10 +2616,10 @@ mod m_book_appointment_tool {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(BookAppointmentTool {
                         book_appointment: crate::private::required(
@@ -2692,12 +2692,12 @@ mod m_book_appointment_tool_params {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(BookAppointmentToolParams {
                         api_key_ref: crate::private::required(f0, "api_key_ref")?,
@@ -2888,28 +2888,28 @@ mod m_bridge_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = map.next_value()?,
-                            17 => f17 = map.next_value()?,
-                            18 => f18 = map.next_value()?,
-                            19 => f19 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_value(&mut map, &mut f16),
+                            17 => crate::private::read_value(&mut map, &mut f17),
+                            18 => crate::private::read_value(&mut map, &mut f18),
+                            19 => crate::private::read_value(&mut map, &mut f19),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(BridgeRequest {
                         call_control_id: crate::private::required(
@@ -3243,17 +3243,17 @@ mod m_call {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = Some(map.next_value()?),
-                            7 => f7 = Some(map.next_value()?),
-                            8 => f8 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            7 => crate::private::read_required(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(Call {
                         call_control_id: crate::private::required(
@@ -3363,13 +3363,13 @@ mod m_call_ai_gather_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAiGatherEnded {
                         event_type: f0,
@@ -3521,18 +3521,18 @@ mod m_call_ai_gather_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAiGatherEndedPayload {
                         call_control_id: f0,
@@ -3681,13 +3681,13 @@ mod m_call_ai_gather_message_history_updated {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAiGatherMessageHistoryUpdated {
                         event_type: f0,
@@ -3817,16 +3817,16 @@ mod m_call_ai_gather_message_history_updated_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAiGatherMessageHistoryUpdatedPayload {
                         call_control_id: f0,
@@ -3931,13 +3931,13 @@ mod m_call_ai_gather_partial_results {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAiGatherPartialResults {
                         event_type: f0,
@@ -4081,17 +4081,17 @@ mod m_call_ai_gather_partial_results_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAiGatherPartialResultsPayload {
                         call_control_id: f0,
@@ -4195,13 +4195,13 @@ mod m_call_answered {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAnswered {
                         event_type: f0,
@@ -4373,20 +4373,20 @@ mod m_call_answered_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAnsweredPayload {
                         call_control_id: f0,
@@ -4542,21 +4542,21 @@ mod m_call_assistant_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAssistantRequest {
                         dynamic_variables: f0,
@@ -4671,11 +4671,11 @@ mod m_call_assistant_request_fallback_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallAssistantRequestFallbackConfig {
                         external_llm: f0,
@@ -4922,13 +4922,13 @@ mod m_call_bridged {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallBridged {
                         event_type: f0,
@@ -5162,27 +5162,27 @@ mod m_call_control_application {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = map.next_value()?,
-                            17 => f17 = map.next_value()?,
-                            18 => f18 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_value(&mut map, &mut f16),
+                            17 => crate::private::read_value(&mut map, &mut f17),
+                            18 => crate::private::read_value(&mut map, &mut f18),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlApplication {
                         active: f0,
@@ -5366,12 +5366,12 @@ mod m_call_control_application_inbound {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlApplicationInbound {
                         channel_limit: f0,
@@ -5433,10 +5433,10 @@ mod m_call_control_application_outbound {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlApplicationOutbound {
                         channel_limit: f0,
@@ -5492,10 +5492,10 @@ mod m_call_control_bucket_ids {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlBucketIds {
                         bucket_ids: crate::private::required(f0, "bucket_ids")?,
@@ -5552,9 +5552,9 @@ mod m_call_control_command_result {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlCommandResult {
                         result: f0,
@@ -5619,10 +5619,10 @@ mod m_call_control_command_result_with_conversation_id {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlCommandResultWithConversationId {
                         conversation_id: f0,
@@ -5688,10 +5688,10 @@ mod m_call_control_command_result_with_conversation_relay_id {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlCommandResultWithConversationRelayId {
                         conversation_relay_id: f0,
@@ -5757,10 +5757,10 @@ mod m_call_control_command_result_with_recording_id {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlCommandResultWithRecordingId {
                         recording_id: f0,
@@ -5896,21 +5896,21 @@ mod m_call_control_filter_consolidated {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlFilterConsolidated {
                         application_name: f0,
@@ -6000,13 +6000,13 @@ mod m_call_control_filter_consolidated_occurred_at {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlFilterConsolidatedOccurredAt {
                         eq: f0,
@@ -6163,13 +6163,13 @@ mod m_call_control_page_consolidated {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlPageConsolidated {
                         after: f0,
@@ -6235,10 +6235,10 @@ mod m_call_control_retrieval_tool {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlRetrievalTool {
                         retrieval: crate::private::required(f0, "retrieval")?,
@@ -6297,10 +6297,10 @@ mod m_call_control_transfer_tool_params {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlTransferToolParams {
                         from: crate::private::required(f0, "from")?,
@@ -6403,10 +6403,10 @@ mod m_call_control_transfer_tool_params_targets_list_item {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlTransferToolParamsTargetsListItem {
                         name: f0,
@@ -6505,16 +6505,16 @@ mod m_call_control_webhook_tool_params {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_required(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlWebhookToolParams {
                         body_parameters: f0,
@@ -6577,10 +6577,10 @@ mod m_call_control_webhook_tool_params_headers_item {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallControlWebhookToolParamsHeadersItem {
                         name: f0,
@@ -6741,14 +6741,14 @@ mod m_call_conversation_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallConversationEnded {
                         created_at: f0,
@@ -6971,25 +6971,25 @@ mod m_call_conversation_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_value(&mut map, &mut f16),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallConversationEndedPayload {
                         assistant_id: f0,
@@ -7103,13 +7103,13 @@ mod m_call_conversation_insights_generated {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallConversationInsightsGenerated {
                         event_type: f0,
@@ -7239,16 +7239,16 @@ mod m_call_conversation_insights_generated_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallConversationInsightsGeneratedPayload {
                         call_control_id: f0,
@@ -7351,13 +7351,13 @@ mod m_call_cost {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallCost {
                         event_type: f0,
@@ -7459,13 +7459,13 @@ mod m_call_cost_part {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallCostPart {
                         billed_duration_secs: f0,
@@ -7627,19 +7627,19 @@ mod m_call_cost_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallCostPayload {
                         billed_duration_secs: f0,
@@ -7789,13 +7789,13 @@ mod m_call_deepfake_detection_error {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallDeepfakeDetectionError {
                         event_type: f0,
@@ -7909,14 +7909,14 @@ mod m_call_deepfake_detection_error_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallDeepfakeDetectionErrorPayload {
                         call_control_id: f0,
@@ -8093,13 +8093,13 @@ mod m_call_deepfake_detection_result {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallDeepfakeDetectionResult {
                         event_type: f0,
@@ -8227,16 +8227,16 @@ mod m_call_deepfake_detection_result_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallDeepfakeDetectionResultPayload {
                         call_control_id: f0,
@@ -8395,13 +8395,13 @@ mod m_call_dequeued {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallDequeued {
                         event_type: f0,
@@ -8501,13 +8501,13 @@ mod m_call_dtmf_received {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallDtmfReceived {
                         event_type: f0,
@@ -8639,16 +8639,16 @@ mod m_call_dtmf_received_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallDtmfReceivedPayload {
                         call_control_id: f0,
@@ -8751,13 +8751,13 @@ mod m_call_enqueued {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallEnqueued {
                         event_type: f0,
@@ -8889,16 +8889,16 @@ mod m_call_enqueued_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallEnqueuedPayload {
                         call_control_id: f0,
@@ -8996,15 +8996,15 @@ mod m_call_event {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = Some(map.next_value()?),
-                            6 => f6 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallEvent {
                         call_leg_id: crate::private::required(f0, "call_leg_id")?,
@@ -9124,14 +9124,14 @@ mod m_call_fork_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallForkPayload {
                         call_control_id: f0,
@@ -9232,13 +9232,13 @@ mod m_call_fork_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallForkStarted {
                         event_type: f0,
@@ -9338,13 +9338,13 @@ mod m_call_fork_stopped {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallForkStopped {
                         event_type: f0,
@@ -9444,13 +9444,13 @@ mod m_call_gather_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallGatherEnded {
                         event_type: f0,
@@ -9592,17 +9592,17 @@ mod m_call_gather_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallGatherEndedPayload {
                         call_control_id: f0,
@@ -9764,13 +9764,13 @@ mod m_call_hangup {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallHangup {
                         event_type: f0,
@@ -9984,24 +9984,24 @@ mod m_call_hangup_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallHangupPayload {
                         call_control_id: f0,
@@ -10081,10 +10081,10 @@ mod m_call_hangup_payload_call_quality_stats {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallHangupPayloadCallQualityStats {
                         inbound: f0,
@@ -10183,13 +10183,13 @@ mod m_call_hangup_payload_call_quality_stats_inbound {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallHangupPayloadCallQualityStatsInbound {
                         jitter_max_variance: f0,
@@ -10258,10 +10258,10 @@ mod m_call_hangup_payload_call_quality_stats_outbound {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallHangupPayloadCallQualityStatsOutbound {
                         packet_count: f0,
@@ -10474,13 +10474,13 @@ mod m_call_hold {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallHold {
                         event_type: f0,
@@ -10580,13 +10580,13 @@ mod m_call_initiated {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallInitiated {
                         event_type: f0,
@@ -10828,27 +10828,27 @@ mod m_call_initiated_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = map.next_value()?,
-                            17 => f17 = map.next_value()?,
-                            18 => f18 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_value(&mut map, &mut f16),
+                            17 => crate::private::read_value(&mut map, &mut f17),
+                            18 => crate::private::read_value(&mut map, &mut f18),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallInitiatedPayload {
                         call_control_id: f0,
@@ -11088,17 +11088,17 @@ mod m_call_left_queue_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallLeftQueuePayload {
                         call_control_id: f0,
@@ -11290,13 +11290,13 @@ mod m_call_machine_detection_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallMachineDetectionEnded {
                         event_type: f0,
@@ -11430,16 +11430,16 @@ mod m_call_machine_detection_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallMachineDetectionEndedPayload {
                         call_control_id: f0,
@@ -11590,13 +11590,13 @@ mod m_call_machine_greeting_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallMachineGreetingEnded {
                         event_type: f0,
@@ -11730,16 +11730,16 @@ mod m_call_machine_greeting_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallMachineGreetingEndedPayload {
                         call_control_id: f0,
@@ -11892,13 +11892,13 @@ mod m_call_machine_premium_detection_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallMachinePremiumDetectionEnded {
                         event_type: f0,
@@ -12032,16 +12032,16 @@ mod m_call_machine_premium_detection_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallMachinePremiumDetectionEndedPayload {
                         call_control_id: f0,
@@ -12224,13 +12224,13 @@ mod m_call_machine_premium_greeting_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallMachinePremiumGreetingEnded {
                         event_type: f0,
@@ -12364,16 +12364,16 @@ mod m_call_machine_premium_greeting_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallMachinePremiumGreetingEndedPayload {
                         call_control_id: f0,
@@ -12556,15 +12556,15 @@ mod m_call_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallPayload {
                         call_control_id: f0,
@@ -12666,13 +12666,13 @@ mod m_call_playback_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallPlaybackEnded {
                         event_type: f0,
@@ -12824,18 +12824,18 @@ mod m_call_playback_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallPlaybackEndedPayload {
                         call_control_id: f0,
@@ -13002,13 +13002,13 @@ mod m_call_playback_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallPlaybackStarted {
                         event_type: f0,
@@ -13140,16 +13140,16 @@ mod m_call_playback_started_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallPlaybackStartedPayload {
                         call_control_id: f0,
@@ -13252,13 +13252,13 @@ mod m_call_recording_error {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallRecordingError {
                         event_type: f0,
@@ -13370,14 +13370,14 @@ mod m_call_recording_error_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallRecordingErrorPayload {
                         call_control_id: f0,
@@ -13544,13 +13544,13 @@ mod m_call_recording_saved {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallRecordingSaved {
                         event_type: f0,
@@ -13688,17 +13688,17 @@ mod m_call_recording_saved_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallRecordingSavedPayload {
                         call_leg_id: f0,
@@ -13804,13 +13804,13 @@ mod m_call_recording_transcription_saved {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallRecordingTranscriptionSaved {
                         event_type: f0,
@@ -13962,18 +13962,18 @@ mod m_call_recording_transcription_saved_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallRecordingTranscriptionSavedPayload {
                         call_control_id: f0,
@@ -14054,11 +14054,11 @@ mod m_call_recordings_cursor_pagination_meta {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallRecordingsCursorPaginationMeta {
                         cursors: f0,
@@ -14156,13 +14156,13 @@ mod m_call_refer_completed {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallReferCompleted {
                         event_type: f0,
@@ -14262,13 +14262,13 @@ mod m_call_refer_failed {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallReferFailed {
                         event_type: f0,
@@ -14400,16 +14400,16 @@ mod m_call_refer_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallReferPayload {
                         call_control_id: f0,
@@ -14512,13 +14512,13 @@ mod m_call_refer_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallReferStarted {
                         event_type: f0,
@@ -15000,71 +15000,71 @@ mod m_call_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = Some(map.next_value()?),
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = Some(map.next_value()?),
-                            17 => f17 = map.next_value()?,
-                            18 => f18 = map.next_value()?,
-                            19 => f19 = map.next_value()?,
-                            20 => f20 = map.next_value()?,
-                            21 => f21 = map.next_value()?,
-                            22 => f22 = map.next_value()?,
-                            23 => f23 = map.next_value()?,
-                            24 => f24 = map.next_value()?,
-                            25 => f25 = map.next_value()?,
-                            26 => f26 = map.next_value()?,
-                            27 => f27 = map.next_value()?,
-                            28 => f28 = map.next_value()?,
-                            29 => f29 = map.next_value()?,
-                            30 => f30 = map.next_value()?,
-                            31 => f31 = map.next_value()?,
-                            32 => f32 = map.next_value()?,
-                            33 => f33 = map.next_value()?,
-                            34 => f34 = map.next_value()?,
-                            35 => f35 = map.next_value()?,
-                            36 => f36 = map.next_value()?,
-                            37 => f37 = map.next_value()?,
-                            38 => f38 = map.next_value()?,
-                            39 => f39 = map.next_value()?,
-                            40 => f40 = map.next_value()?,
-                            41 => f41 = map.next_value()?,
-                            42 => f42 = map.next_value()?,
-                            43 => f43 = map.next_value()?,
-                            44 => f44 = map.next_value()?,
-                            45 => f45 = map.next_value()?,
-                            46 => f46 = map.next_value()?,
-                            47 => f47 = map.next_value()?,
-                            48 => f48 = map.next_value()?,
-                            49 => f49 = map.next_value()?,
-                            50 => f50 = map.next_value()?,
-                            51 => f51 = map.next_value()?,
-                            52 => f52 = map.next_value()?,
-                            53 => f53 = map.next_value()?,
-                            54 => f54 = map.next_value()?,
-                            55 => f55 = Some(map.next_value()?),
-                            56 => f56 = map.next_value()?,
-                            57 => f57 = map.next_value()?,
-                            58 => f58 = map.next_value()?,
-                            59 => f59 = map.next_value()?,
-                            60 => f60 = map.next_value()?,
-                            61 => f61 = map.next_value()?,
-                            62 => f62 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_required(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_required(&mut map, &mut f16),
+                            17 => crate::private::read_value(&mut map, &mut f17),
+                            18 => crate::private::read_value(&mut map, &mut f18),
+                            19 => crate::private::read_value(&mut map, &mut f19),
+                            20 => crate::private::read_value(&mut map, &mut f20),
+                            21 => crate::private::read_value(&mut map, &mut f21),
+                            22 => crate::private::read_value(&mut map, &mut f22),
+                            23 => crate::private::read_value(&mut map, &mut f23),
+                            24 => crate::private::read_value(&mut map, &mut f24),
+                            25 => crate::private::read_value(&mut map, &mut f25),
+                            26 => crate::private::read_value(&mut map, &mut f26),
+                            27 => crate::private::read_value(&mut map, &mut f27),
+                            28 => crate::private::read_value(&mut map, &mut f28),
+                            29 => crate::private::read_value(&mut map, &mut f29),
+                            30 => crate::private::read_value(&mut map, &mut f30),
+                            31 => crate::private::read_value(&mut map, &mut f31),
+                            32 => crate::private::read_value(&mut map, &mut f32),
+                            33 => crate::private::read_value(&mut map, &mut f33),
+                            34 => crate::private::read_value(&mut map, &mut f34),
+                            35 => crate::private::read_value(&mut map, &mut f35),
+                            36 => crate::private::read_value(&mut map, &mut f36),
+                            37 => crate::private::read_value(&mut map, &mut f37),
+                            38 => crate::private::read_value(&mut map, &mut f38),
+                            39 => crate::private::read_value(&mut map, &mut f39),
+                            40 => crate::private::read_value(&mut map, &mut f40),
+                            41 => crate::private::read_value(&mut map, &mut f41),
+                            42 => crate::private::read_value(&mut map, &mut f42),
+                            43 => crate::private::read_value(&mut map, &mut f43),
+                            44 => crate::private::read_value(&mut map, &mut f44),
+                            45 => crate::private::read_value(&mut map, &mut f45),
+                            46 => crate::private::read_value(&mut map, &mut f46),
+                            47 => crate::private::read_value(&mut map, &mut f47),
+                            48 => crate::private::read_value(&mut map, &mut f48),
+                            49 => crate::private::read_value(&mut map, &mut f49),
+                            50 => crate::private::read_value(&mut map, &mut f50),
+                            51 => crate::private::read_value(&mut map, &mut f51),
+                            52 => crate::private::read_value(&mut map, &mut f52),
+                            53 => crate::private::read_value(&mut map, &mut f53),
+                            54 => crate::private::read_value(&mut map, &mut f54),
+                            55 => crate::private::read_required(&mut map, &mut f55),
+                            56 => crate::private::read_value(&mut map, &mut f56),
+                            57 => crate::private::read_value(&mut map, &mut f57),
+                            58 => crate::private::read_value(&mut map, &mut f58),
+                            59 => crate::private::read_value(&mut map, &mut f59),
+                            60 => crate::private::read_value(&mut map, &mut f60),
+                            61 => crate::private::read_value(&mut map, &mut f61),
+                            62 => crate::private::read_value(&mut map, &mut f62),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallRequest {
                         answering_machine_detection: f0,
@@ -15273,22 +15273,22 @@ mod m_call_request_conference_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallRequestConferenceConfig {
                         beep_enabled: f0,
@@ -15570,14 +15570,14 @@ mod m_call_siprec_failed_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallSiprecFailedPayload {
                         call_control_id: f0,
@@ -15690,14 +15690,14 @@ mod m_call_siprec_stopped_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallSiprecStoppedPayload {
                         call_control_id: f0,
@@ -15798,13 +15798,13 @@ mod m_call_speak_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallSpeakEnded {
                         event_type: f0,
@@ -15916,14 +15916,14 @@ mod m_call_speak_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallSpeakEndedPayload {
                         call_control_id: f0,
@@ -16070,13 +16070,13 @@ mod m_call_speak_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallSpeakStarted {
                         event_type: f0,
@@ -16178,13 +16178,13 @@ mod m_call_started_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallStartedPayload {
                         call_control_id: f0,
@@ -16328,17 +16328,17 @@ mod m_call_streaming_failed_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallStreamingFailedPayload {
                         call_control_id: f0,
@@ -16411,10 +16411,10 @@ mod m_call_streaming_failed_payload_stream_params {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallStreamingFailedPayloadStreamParams {
                         stream_url: f0,
@@ -16565,14 +16565,14 @@ mod m_call_streaming_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallStreamingPayload {
                         call_control_id: f0,
@@ -16673,13 +16673,13 @@ mod m_call_transcription {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallTranscription {
                         event_type: f0,
@@ -16821,13 +16821,13 @@ mod m_call_unhold {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallUnhold {
                         event_type: f0,
@@ -16959,18 +16959,18 @@ mod m_call_with_recording_id {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = Some(map.next_value()?),
-                            7 => f7 = Some(map.next_value()?),
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            7 => crate::private::read_required(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CallWithRecordingId {
                         call_control_id: crate::private::required(
@@ -17082,10 +17082,10 @@ mod m_check_availability_tool {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CheckAvailabilityTool {
                         check_availability: crate::private::required(
@@ -17145,10 +17145,10 @@ mod m_check_availability_tool_params {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CheckAvailabilityToolParams {
                         api_key_ref: crate::private::required(f0, "api_key_ref")?,
@@ -17285,19 +17285,19 @@ mod m_conference {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = Some(map.next_value()?),
-                            6 => f6 = Some(map.next_value()?),
-                            7 => f7 = Some(map.next_value()?),
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            7 => crate::private::read_required(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(Conference {
                         connection_id: f0,
@@ -17359,9 +17359,9 @@ mod m_conference_command_result {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceCommandResult {
                         result: crate::private::required(f0, "result")?,
@@ -17442,12 +17442,12 @@ mod m_conference_created {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceCreated {
                         event_type: f0,
@@ -17581,12 +17581,12 @@ mod m_conference_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceEnded {
                         event_type: f0,
@@ -17654,10 +17654,10 @@ mod m_conference_ended_by {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceEndedBy {
                         call_control_id: f0,
@@ -17784,16 +17784,16 @@ mod m_conference_ended_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceEndedPayload {
                         call_control_id: f0,
@@ -17927,12 +17927,12 @@ mod m_conference_floor_changed {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceFloorChanged {
                         event_type: f0,
@@ -18087,24 +18087,24 @@ mod m_conference_gather_using_audio_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceGatherUsingAudioRequest {
                         audio_url: f0,
@@ -18197,12 +18197,12 @@ mod m_conference_hold_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceHoldRequest {
                         audio_url: f0,
@@ -18275,10 +18275,10 @@ mod m_conference_mute_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceMuteRequest {
                         call_control_ids: f0,
@@ -18431,21 +18431,21 @@ mod m_conference_participant {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipant {
                         call_control_id: f0,
@@ -18553,13 +18553,13 @@ mod m_conference_participant_joined {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipantJoined {
                         event_type: f0,
@@ -18659,13 +18659,13 @@ mod m_conference_participant_left {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipantLeft {
                         event_type: f0,
@@ -18777,14 +18777,14 @@ mod m_conference_participant_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipantPayload {
                         call_control_id: f0,
@@ -18872,12 +18872,12 @@ mod m_conference_participant_playback_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipantPlaybackEnded {
                         event_type: f0,
@@ -19028,18 +19028,18 @@ mod m_conference_participant_playback_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipantPlaybackPayload {
                         call_control_id: f0,
@@ -19131,12 +19131,12 @@ mod m_conference_participant_playback_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipantPlaybackStarted {
                         event_type: f0,
@@ -19222,12 +19222,12 @@ mod m_conference_participant_speak_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipantSpeakEnded {
                         event_type: f0,
@@ -19358,16 +19358,16 @@ mod m_conference_participant_speak_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipantSpeakPayload {
                         call_control_id: f0,
@@ -19457,12 +19457,12 @@ mod m_conference_participant_speak_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceParticipantSpeakStarted {
                         event_type: f0,
@@ -19583,15 +19583,15 @@ mod m_conference_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferencePayload {
                         call_control_id: f0,
@@ -19679,13 +19679,13 @@ mod m_conference_play_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferencePlayRequest {
                         audio_url: f0,
@@ -19770,12 +19770,12 @@ mod m_conference_playback_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferencePlaybackEnded {
                         event_type: f0,
@@ -19886,14 +19886,14 @@ mod m_conference_playback_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferencePlaybackPayload {
                         conference_id: f0,
@@ -19979,12 +19979,12 @@ mod m_conference_playback_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferencePlaybackStarted {
                         event_type: f0,
@@ -20068,12 +20068,12 @@ mod m_conference_recording_saved {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceRecordingSaved {
                         event_type: f0,
@@ -20240,20 +20240,20 @@ mod m_conference_recording_saved_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceRecordingSavedPayload {
                         call_control_id: f0,
@@ -20390,12 +20390,12 @@ mod m_conference_send_dtmf_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceSendDtmfRequest {
                         call_control_ids: f0,
@@ -20479,12 +20479,12 @@ mod m_conference_speak_ended {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceSpeakEnded {
                         event_type: f0,
@@ -20575,12 +20575,12 @@ mod m_conference_speak_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceSpeakPayload {
                         conference_id: f0,
@@ -20684,16 +20684,16 @@ mod m_conference_speak_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = Some(map.next_value()?),
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceSpeakRequest {
                         call_control_ids: f0,
@@ -20974,12 +20974,12 @@ mod m_conference_speak_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceSpeakStarted {
                         event_type: f0,
@@ -21086,10 +21086,10 @@ mod m_conference_stop_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceStopRequest {
                         call_control_ids: f0,
@@ -21147,10 +21147,10 @@ mod m_conference_unhold_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceUnholdRequest {
                         call_control_ids: crate::private::required(
@@ -21212,10 +21212,10 @@ mod m_conference_unmute_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConferenceUnmuteRequest {
                         call_control_ids: f0,
@@ -21384,20 +21384,20 @@ mod m_connection {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(Connection {
                         active: f0,
@@ -21508,11 +21508,11 @@ mod m_connections_filter_consolidated {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConnectionsFilterConsolidated {
                         connection_name: f0,
@@ -21602,12 +21602,12 @@ mod m_connections_pagination_meta {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConnectionsPaginationMeta {
                         page_number: f0,
@@ -21673,10 +21673,10 @@ mod m_conversation_insights_result {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConversationInsightsResult {
                         insight_id: f0,
@@ -21768,9 +21768,9 @@ mod m_conversation_relay_assistant {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConversationRelayAssistant {
                         dynamic_variables: f0,
@@ -21946,24 +21946,24 @@ mod m_conversation_relay_embedded_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = Some(map.next_value()?),
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_required(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConversationRelayEmbeddedConfig {
                         custom_parameters: f0,
@@ -22329,12 +22329,12 @@ mod m_conversation_relay_interruption_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConversationRelayInterruptionSettings {
                         enable: f0,
@@ -22447,16 +22447,16 @@ mod m_conversation_relay_language {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConversationRelayLanguage {
                         language: crate::private::required(f0, "language")?,
@@ -22750,13 +22750,13 @@ mod m_conversation_relay_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ConversationRelaySettings {
                         dtmf_detection: f0,
@@ -23123,22 +23123,22 @@ mod m_create_call_control_application_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = Some(map.next_value()?),
-                            12 => f12 = Some(map.next_value()?),
-                            13 => f13 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_required(&mut map, &mut f11),
+                            12 => crate::private::read_required(&mut map, &mut f12),
+                            13 => crate::private::read_required(&mut map, &mut f13),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CreateCallControlApplicationRequest {
                         active: f0,
@@ -23288,20 +23288,20 @@ mod m_create_conference_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = Some(map.next_value()?),
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_required(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CreateConferenceRequest {
                         beep_enabled: f0,
@@ -23374,10 +23374,10 @@ mod m_create_queue_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CreateQueueRequest {
                         max_size: f0,
@@ -23438,10 +23438,10 @@ mod m_created_at {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CreatedAt { gte: f0, lte: f1 })
                 }
@@ -23497,11 +23497,11 @@ mod m_credentials_response {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CredentialsResponse {
                         connection_id: crate::private::required(f0, "connection_id")?,
@@ -23568,10 +23568,10 @@ mod m_cursor {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(Cursor { after: f0, before: f1 })
                 }
@@ -23650,12 +23650,12 @@ mod m_cursor_pagination_meta {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CursorPaginationMeta {
                         cursors: f0,
@@ -23715,10 +23715,10 @@ mod m_custom_sip_header {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CustomSipHeader {
                         name: crate::private::required(f0, "name")?,
@@ -23778,10 +23778,10 @@ mod m_custom_storage_configuration {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(CustomStorageConfiguration {
                         backend: crate::private::required(f0, "backend")?,
@@ -23983,11 +23983,11 @@ mod m_deepfake_detection {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(DeepfakeDetection {
                         enabled: crate::private::required(f0, "enabled")?,
@@ -24090,16 +24090,16 @@ mod m_deepgram_nova2_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = Some(map.next_value()?),
-                            6 => f6 = Some(map.next_value()?),
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(DeepgramNova2Config {
                         hints: f0,
@@ -24463,16 +24463,16 @@ mod m_deepgram_nova3_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = Some(map.next_value()?),
-                            6 => f6 = Some(map.next_value()?),
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(DeepgramNova3Config {
                         interim_results: f0,
@@ -24650,9 +24650,9 @@ mod m_delete_many_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(DeleteManyRequest {
                         ids: crate::private::required(f0, "ids")?,
@@ -24708,9 +24708,9 @@ mod m_delete_recordings_response {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(DeleteRecordingsResponse {
                         status: f0,
@@ -24770,11 +24770,11 @@ mod m_developer_message {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(DeveloperMessage {
                         content: crate::private::required(f0, "content")?,
@@ -24839,10 +24839,10 @@ mod m_dialogflow_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(DialogflowConfig {
                         analyze_sentiment: f0,
@@ -24947,10 +24947,10 @@ mod m_eleven_labs_voice_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ElevenLabsVoiceSettings {
                         api_key_ref: f0,
@@ -25005,9 +25005,9 @@ mod m_end_conference_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(EndConferenceRequest {
                         command_id: f0,
@@ -25097,14 +25097,14 @@ mod m_enqueue_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(EnqueueRequest {
                         client_state: f0,
@@ -25193,15 +25193,15 @@ mod m_external_llm {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ExternalLlm {
                         authentication_method: f0,
@@ -25326,18 +25326,18 @@ mod m_gather_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GatherRequest {
                         client_state: f0,
@@ -25491,23 +25491,23 @@ mod m_gather_using_ai_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = Some(map.next_value()?),
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_required(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GatherUsingAiRequest {
                         assistant: f0,
@@ -25835,21 +25835,21 @@ mod m_gather_using_audio_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GatherUsingAudioRequest {
                         audio_url: f0,
@@ -26020,24 +26020,24 @@ mod m_gather_using_speak_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = Some(map.next_value()?),
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = Some(map.next_value()?),
-                            15 => f15 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_required(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_required(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GatherUsingSpeakRequest {
                         client_state: f0,
@@ -26308,11 +26308,11 @@ mod m_gcs_configuration_data {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GcsConfigurationData {
                         backend: crate::private::required(f0, "backend")?,
@@ -26372,10 +26372,10 @@ mod m_get_recording_transcriptions_filter {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GetRecordingTranscriptionsFilter {
                         created_at: f0,
@@ -26503,20 +26503,20 @@ mod m_get_recordings_filter {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GetRecordingsFilter {
                         call_control_id: f0,
@@ -26614,14 +26614,14 @@ mod m_get_webhook_deliveries_filter {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GetWebhookDeliveriesFilter {
                         attempts: f0,
@@ -26680,9 +26680,9 @@ mod m_get_webhook_deliveries_filter_status {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GetWebhookDeliveriesFilterStatus {
                         eq: f0,
@@ -26736,9 +26736,9 @@ mod m_get_webhook_deliveries_filter_webhook {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(GetWebhookDeliveriesFilterWebhook {
                         contains: f0,
@@ -27158,11 +27158,11 @@ mod m_hangup_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(HangupRequest {
                         client_state: f0,
@@ -27219,10 +27219,10 @@ mod m_hangup_tool {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(HangupTool {
                         hangup: crate::private::required(f0, "hangup")?,
@@ -27275,9 +27275,9 @@ mod m_hangup_tool_params {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(HangupToolParams {
                         description: f0,
@@ -27338,10 +27338,10 @@ mod m_http {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(Http { request: f0, response: f1 })
                 }
@@ -27404,10 +27404,10 @@ mod m_http_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(HttpRequest {
                         headers: f0,
@@ -27480,11 +27480,11 @@ mod m_http_response {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(HttpResponse {
                         body: f0,
@@ -27538,9 +27538,9 @@ mod m_interruption_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(InterruptionSettings { enable: f0 })
                 }
@@ -27596,10 +27596,10 @@ mod m_inworld_voice_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(InworldVoiceSettings {
                         delivery_mode: f0,
@@ -27719,12 +27719,12 @@ mod m_join_ai_assistant_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(JoinAiAssistantRequest {
                         client_state: f0,
@@ -27876,22 +27876,22 @@ mod m_join_conference_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(JoinConferenceRequest {
                         beep_enabled: f0,
@@ -27983,12 +27983,12 @@ mod m_leave_conference_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(LeaveConferenceRequest {
                         beep_enabled: f0,
@@ -28054,10 +28054,10 @@ mod m_leave_queue_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(LeaveQueueRequest {
                         client_state: f0,
@@ -28118,11 +28118,11 @@ mod m_list_conference_participants_filter {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ListConferenceParticipantsFilter {
                         muted: f0,
@@ -28265,10 +28265,10 @@ mod m_message_history {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(MessageHistory {
                         content: f0,
@@ -28389,13 +28389,13 @@ mod m_minimax_voice_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(MinimaxVoiceSettings {
                         language_boost: f0,
@@ -28880,16 +28880,16 @@ mod m_noise_suppression_engine_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(NoiseSuppressionEngineConfig {
                         attenuation_limit: f0,
@@ -29160,10 +29160,10 @@ mod m_page_consolidated {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(PageConsolidated {
                         number: f0,
@@ -29260,12 +29260,12 @@ mod m_pagination_meta {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(PaginationMeta {
                         page_number: f0,
@@ -29364,12 +29364,12 @@ mod m_pagination_meta_simple {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(PaginationMetaSimple {
                         page_number: f0,
@@ -29496,21 +29496,21 @@ mod m_participant {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = Some(map.next_value()?),
-                            6 => f6 = Some(map.next_value()?),
-                            7 => f7 = Some(map.next_value()?),
-                            8 => f8 = Some(map.next_value()?),
-                            9 => f9 = Some(map.next_value()?),
-                            10 => f10 = Some(map.next_value()?),
-                            11 => f11 = Some(map.next_value()?),
-                            12 => f12 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            7 => crate::private::read_required(&mut map, &mut f7),
+                            8 => crate::private::read_required(&mut map, &mut f8),
+                            9 => crate::private::read_required(&mut map, &mut f9),
+                            10 => crate::private::read_required(&mut map, &mut f10),
+                            11 => crate::private::read_required(&mut map, &mut f11),
+                            12 => crate::private::read_required(&mut map, &mut f12),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(Participant {
                         call_control_id: crate::private::required(
@@ -29599,10 +29599,10 @@ mod m_participant_conference {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ParticipantConference {
                         id: f0,
@@ -29715,11 +29715,11 @@ mod m_pause_conference_recording_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(PauseConferenceRecordingRequest {
                         command_id: f0,
@@ -29787,11 +29787,11 @@ mod m_pause_recording_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(PauseRecordingRequest {
                         client_state: f0,
@@ -29900,10 +29900,10 @@ mod m_public_recording_urls {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(PublicRecordingUrls {
                         mp3: f0,
@@ -29966,11 +29966,11 @@ mod m_query_parameters {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(QueryParameters {
                         properties: f0,
@@ -30068,16 +30068,16 @@ mod m_queue {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = Some(map.next_value()?),
-                            6 => f6 = Some(map.next_value()?),
-                            7 => f7 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            7 => crate::private::read_required(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(Queue {
                         average_wait_time_secs: crate::private::required(
@@ -30207,20 +30207,20 @@ mod m_queue_call {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = Some(map.next_value()?),
-                            6 => f6 = Some(map.next_value()?),
-                            7 => f7 = Some(map.next_value()?),
-                            8 => f8 = Some(map.next_value()?),
-                            9 => f9 = Some(map.next_value()?),
-                            10 => f10 = Some(map.next_value()?),
-                            11 => f11 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_required(&mut map, &mut f5),
+                            6 => crate::private::read_required(&mut map, &mut f6),
+                            7 => crate::private::read_required(&mut map, &mut f7),
+                            8 => crate::private::read_required(&mut map, &mut f8),
+                            9 => crate::private::read_required(&mut map, &mut f9),
+                            10 => crate::private::read_required(&mut map, &mut f10),
+                            11 => crate::private::read_required(&mut map, &mut f11),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(QueueCall {
                         call_control_id: crate::private::required(
@@ -30587,27 +30587,27 @@ mod m_recording_response_data {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = map.next_value()?,
-                            17 => f17 = map.next_value()?,
-                            18 => f18 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_value(&mut map, &mut f16),
+                            17 => crate::private::read_value(&mut map, &mut f17),
+                            18 => crate::private::read_value(&mut map, &mut f18),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(RecordingResponseData {
                         call_control_id: f0,
@@ -30686,10 +30686,10 @@ mod m_recording_response_data_download_urls {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(RecordingResponseDataDownloadUrls {
                         mp3: f0,
@@ -30860,16 +30860,16 @@ mod m_recording_transcription {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(RecordingTranscription {
                         created_at: f0,
@@ -31011,15 +31011,15 @@ mod m_refer_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ReferRequest {
                         client_state: f0,
@@ -31090,11 +31090,11 @@ mod m_reject_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(RejectRequest {
                         cause: crate::private::required(f0, "cause")?,
@@ -31260,12 +31260,12 @@ mod m_resemble_voice_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ResembleVoiceSettings {
                         format: f0,
@@ -31384,11 +31384,11 @@ mod m_resume_conference_recording_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ResumeConferenceRecordingRequest {
                         command_id: f0,
@@ -31456,11 +31456,11 @@ mod m_resume_recording_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ResumeRecordingRequest {
                         client_state: f0,
@@ -31520,10 +31520,10 @@ mod m_rime_voice_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(RimeVoiceSettings {
                         type_: crate::private::required(f0, "type")?,
@@ -31604,13 +31604,13 @@ mod m_s3_configuration_data {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(S3ConfigurationData {
                         aws_access_key_id: f0,
@@ -31690,12 +31690,12 @@ mod m_send_dtmf_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SendDtmfRequest {
                         client_state: f0,
@@ -31773,12 +31773,12 @@ mod m_send_sip_info_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SendSipInfoRequest {
                         body: crate::private::required(f0, "body")?,
@@ -31880,10 +31880,10 @@ mod m_sip_header {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SipHeader {
                         name: crate::private::required(f0, "name")?,
@@ -32122,13 +32122,13 @@ mod m_siprec_failed {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SiprecFailed {
                         event_type: f0,
@@ -32228,13 +32228,13 @@ mod m_siprec_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SiprecStarted {
                         event_type: f0,
@@ -32334,13 +32334,13 @@ mod m_siprec_stopped {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SiprecStopped {
                         event_type: f0,
@@ -32462,12 +32462,12 @@ mod m_sound_modifications {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SoundModifications {
                         octaves: f0,
@@ -32590,19 +32590,19 @@ mod m_speak_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = Some(map.next_value()?),
-                            10 => f10 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_required(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SpeakRequest {
                         client_state: f0,
@@ -33005,10 +33005,10 @@ mod m_speech_context {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SpeechContext {
                         boost: f0,
@@ -33229,19 +33229,19 @@ mod m_start_ai_assistant_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartAiAssistantRequest {
                         assistant: f0,
@@ -33348,15 +33348,15 @@ mod m_start_conference_recording_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartConferenceRecordingRequest {
                         channels: f0,
@@ -33590,31 +33590,31 @@ mod m_start_conversation_relay_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = map.next_value()?,
-                            17 => f17 = map.next_value()?,
-                            18 => f18 = map.next_value()?,
-                            19 => f19 = map.next_value()?,
-                            20 => f20 = map.next_value()?,
-                            21 => f21 = map.next_value()?,
-                            22 => f22 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_value(&mut map, &mut f16),
+                            17 => crate::private::read_value(&mut map, &mut f17),
+                            18 => crate::private::read_value(&mut map, &mut f18),
+                            19 => crate::private::read_value(&mut map, &mut f19),
+                            20 => crate::private::read_value(&mut map, &mut f20),
+                            21 => crate::private::read_value(&mut map, &mut f21),
+                            22 => crate::private::read_value(&mut map, &mut f22),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartConversationRelayRequest {
                         assistant: f0,
@@ -33720,13 +33720,13 @@ mod m_start_forking_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartForkingRequest {
                         client_state: f0,
@@ -33814,13 +33814,13 @@ mod m_start_noise_suppression_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartNoiseSuppressionRequest {
                         client_state: f0,
@@ -33950,19 +33950,19 @@ mod m_start_playback_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartPlaybackRequest {
                         audio_type: f0,
@@ -34142,25 +34142,25 @@ mod m_start_recording_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_value(&mut map, &mut f16),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartRecordingRequest {
                         channels: crate::private::required(f0, "channels")?,
@@ -34330,15 +34330,15 @@ mod m_start_siprec_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartSiprecRequest {
                         client_state: f0,
@@ -34534,21 +34534,21 @@ mod m_start_streaming_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartStreamingRequest {
                         client_state: f0,
@@ -34648,13 +34648,13 @@ mod m_start_transcription_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StartTranscriptionRequest {
                         client_state: f0,
@@ -34718,10 +34718,10 @@ mod m_stop_ai_assistant_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopAiAssistantRequest {
                         client_state: f0,
@@ -34782,10 +34782,10 @@ mod m_stop_conversation_relay_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopConversationRelayRequest {
                         client_state: f0,
@@ -34852,11 +34852,11 @@ mod m_stop_forking_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopForkingRequest {
                         client_state: f0,
@@ -34960,10 +34960,10 @@ mod m_stop_gather_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopGatherRequest {
                         client_state: f0,
@@ -35024,10 +35024,10 @@ mod m_stop_noise_suppression_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopNoiseSuppressionRequest {
                         client_state: f0,
@@ -35100,12 +35100,12 @@ mod m_stop_playback_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopPlaybackRequest {
                         client_state: f0,
@@ -35185,12 +35185,12 @@ mod m_stop_recording_conference_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopRecordingConferenceRequest {
                         client_state: f0,
@@ -35259,11 +35259,11 @@ mod m_stop_recording_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopRecordingRequest {
                         client_state: f0,
@@ -35325,10 +35325,10 @@ mod m_stop_siprec_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopSiprecRequest {
                         client_state: f0,
@@ -35395,11 +35395,11 @@ mod m_stop_streaming_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopStreamingRequest {
                         client_state: f0,
@@ -35461,10 +35461,10 @@ mod m_stop_transcription_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StopTranscriptionRequest {
                         client_state: f0,
@@ -35815,13 +35815,13 @@ mod m_streaming_failed {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StreamingFailed {
                         event_type: f0,
@@ -35921,13 +35921,13 @@ mod m_streaming_started {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StreamingStarted {
                         event_type: f0,
@@ -36027,13 +36027,13 @@ mod m_streaming_stopped {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(StreamingStopped {
                         event_type: f0,
@@ -36140,9 +36140,9 @@ mod m_switch_supervisor_role_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SwitchSupervisorRoleRequest {
                         role: crate::private::required(f0, "role")?,
@@ -36202,11 +36202,11 @@ mod m_system_message {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(SystemMessage {
                         content: crate::private::required(f0, "content")?,
@@ -36700,10 +36700,10 @@ mod m_telnyx_voice_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TelnyxVoiceSettings {
                         type_: crate::private::required(f0, "type")?,
@@ -36762,11 +36762,11 @@ mod m_tool_call {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            2 => f2 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ToolCall {
                         function: crate::private::required(f0, "function")?,
@@ -36819,9 +36819,9 @@ mod m_tool_call_function {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ToolCallFunction {
                         name: crate::private::required(f0, "name")?,
@@ -36884,12 +36884,12 @@ mod m_tool_message {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(ToolMessage {
                         content: crate::private::required(f0, "content")?,
@@ -36952,10 +36952,10 @@ mod m_transcription_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionConfig {
                         language: f0,
@@ -37256,19 +37256,19 @@ mod m_transcription_engine_a_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineAConfig {
                         enable_speaker_diarization: f0,
@@ -37344,11 +37344,11 @@ mod m_transcription_engine_assemblyai_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineAssemblyaiConfig {
                         interim_results: f0,
@@ -37421,12 +37421,12 @@ mod m_transcription_engine_azure_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineAzureConfig {
                         api_key_ref: f0,
@@ -37498,11 +37498,11 @@ mod m_transcription_engine_b_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineBConfig {
                         language: f0,
@@ -38044,19 +38044,19 @@ mod m_transcription_engine_google_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineGoogleConfig {
                         enable_speaker_diarization: f0,
@@ -38132,11 +38132,11 @@ mod m_transcription_engine_parakeet_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineParakeetConfig {
                         interim_results: f0,
@@ -38224,14 +38224,14 @@ mod m_transcription_engine_soniox_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = Some(map.next_value()?),
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_required(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineSonioxConfig {
                         enable_endpoint_detection: f0,
@@ -38314,12 +38314,12 @@ mod m_transcription_engine_speechmatics_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineSpeechmaticsConfig {
                         interim_results: f0,
@@ -38388,11 +38388,11 @@ mod m_transcription_engine_telnyx_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineTelnyxConfig {
                         language: f0,
@@ -38467,12 +38467,12 @@ mod m_transcription_engine_xai_config {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionEngineXaiConfig {
                         interim_results: f0,
@@ -39645,14 +39645,14 @@ mod m_transcription_payload {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionPayload {
                         call_control_id: f0,
@@ -39745,12 +39745,12 @@ mod m_transcription_payload_transcription_data {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TranscriptionPayloadTranscriptionData {
                         confidence: f0,
@@ -40209,47 +40209,47 @@ mod m_transfer_call_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = map.next_value()?,
-                            13 => f13 = map.next_value()?,
-                            14 => f14 = map.next_value()?,
-                            15 => f15 = map.next_value()?,
-                            16 => f16 = map.next_value()?,
-                            17 => f17 = map.next_value()?,
-                            18 => f18 = map.next_value()?,
-                            19 => f19 = map.next_value()?,
-                            20 => f20 = map.next_value()?,
-                            21 => f21 = map.next_value()?,
-                            22 => f22 = map.next_value()?,
-                            23 => f23 = map.next_value()?,
-                            24 => f24 = map.next_value()?,
-                            25 => f25 = map.next_value()?,
-                            26 => f26 = map.next_value()?,
-                            27 => f27 = map.next_value()?,
-                            28 => f28 = map.next_value()?,
-                            29 => f29 = map.next_value()?,
-                            30 => f30 = map.next_value()?,
-                            31 => f31 = map.next_value()?,
-                            32 => f32 = map.next_value()?,
-                            33 => f33 = Some(map.next_value()?),
-                            34 => f34 = map.next_value()?,
-                            35 => f35 = map.next_value()?,
-                            36 => f36 = map.next_value()?,
-                            37 => f37 = map.next_value()?,
-                            38 => f38 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_value(&mut map, &mut f12),
+                            13 => crate::private::read_value(&mut map, &mut f13),
+                            14 => crate::private::read_value(&mut map, &mut f14),
+                            15 => crate::private::read_value(&mut map, &mut f15),
+                            16 => crate::private::read_value(&mut map, &mut f16),
+                            17 => crate::private::read_value(&mut map, &mut f17),
+                            18 => crate::private::read_value(&mut map, &mut f18),
+                            19 => crate::private::read_value(&mut map, &mut f19),
+                            20 => crate::private::read_value(&mut map, &mut f20),
+                            21 => crate::private::read_value(&mut map, &mut f21),
+                            22 => crate::private::read_value(&mut map, &mut f22),
+                            23 => crate::private::read_value(&mut map, &mut f23),
+                            24 => crate::private::read_value(&mut map, &mut f24),
+                            25 => crate::private::read_value(&mut map, &mut f25),
+                            26 => crate::private::read_value(&mut map, &mut f26),
+                            27 => crate::private::read_value(&mut map, &mut f27),
+                            28 => crate::private::read_value(&mut map, &mut f28),
+                            29 => crate::private::read_value(&mut map, &mut f29),
+                            30 => crate::private::read_value(&mut map, &mut f30),
+                            31 => crate::private::read_value(&mut map, &mut f31),
+                            32 => crate::private::read_value(&mut map, &mut f32),
+                            33 => crate::private::read_required(&mut map, &mut f33),
+                            34 => crate::private::read_value(&mut map, &mut f34),
+                            35 => crate::private::read_value(&mut map, &mut f35),
+                            36 => crate::private::read_value(&mut map, &mut f36),
+                            37 => crate::private::read_value(&mut map, &mut f37),
+                            38 => crate::private::read_value(&mut map, &mut f38),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TransferCallRequest {
                         answering_machine_detection: f0,
@@ -40342,10 +40342,10 @@ mod m_transfer_tool {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(TransferTool {
                         transfer: crate::private::required(f0, "transfer")?,
@@ -40494,23 +40494,23 @@ mod m_update_call_control_application_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            8 => f8 = map.next_value()?,
-                            9 => f9 = map.next_value()?,
-                            10 => f10 = map.next_value()?,
-                            11 => f11 = map.next_value()?,
-                            12 => f12 = Some(map.next_value()?),
-                            13 => f13 = Some(map.next_value()?),
-                            14 => f14 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            8 => crate::private::read_value(&mut map, &mut f8),
+                            9 => crate::private::read_value(&mut map, &mut f9),
+                            10 => crate::private::read_value(&mut map, &mut f10),
+                            11 => crate::private::read_value(&mut map, &mut f11),
+                            12 => crate::private::read_required(&mut map, &mut f12),
+                            13 => crate::private::read_required(&mut map, &mut f13),
+                            14 => crate::private::read_required(&mut map, &mut f14),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(UpdateCallControlApplicationRequest {
                         active: f0,
@@ -40583,9 +40583,9 @@ mod m_update_client_state_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(UpdateClientStateRequest {
                         client_state: crate::private::required(f0, "client_state")?,
@@ -40655,11 +40655,11 @@ mod m_update_conference_participant_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(UpdateConferenceParticipantRequest {
                         beep_enabled: f0,
@@ -40743,13 +40743,13 @@ mod m_update_conference_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = Some(map.next_value()?),
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_required(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(UpdateConferenceRequest {
                         call_control_id: crate::private::required(
@@ -40812,9 +40812,9 @@ mod m_update_queue_request {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(UpdateQueueRequest {
                         max_size: crate::private::required(f0, "max_size")?,
@@ -40868,9 +40868,9 @@ mod m_update_queued_call_request {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(UpdateQueuedCallRequest {
                         keep_after_hangup: f0,
@@ -40930,11 +40930,11 @@ mod m_user_message {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_required(&mut map, &mut f2),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(UserMessage {
                         content: crate::private::required(f0, "content")?,
@@ -41104,16 +41104,16 @@ mod m_webhook_delivery {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            5 => f5 = map.next_value()?,
-                            6 => f6 = map.next_value()?,
-                            7 => f7 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            5 => crate::private::read_value(&mut map, &mut f5),
+                            6 => crate::private::read_value(&mut map, &mut f6),
+                            7 => crate::private::read_value(&mut map, &mut f7),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(WebhookDelivery {
                         attempts: f0,
@@ -41218,13 +41218,13 @@ mod m_webhook_delivery_webhook {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = map.next_value()?,
-                            2 => f2 = map.next_value()?,
-                            3 => f3 = map.next_value()?,
-                            4 => f4 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_value(&mut map, &mut f1),
+                            2 => crate::private::read_value(&mut map, &mut f2),
+                            3 => crate::private::read_value(&mut map, &mut f3),
+                            4 => crate::private::read_value(&mut map, &mut f4),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(WebhookDeliveryWebhook {
                         event_type: f0,
@@ -41280,9 +41280,9 @@ mod m_webhook_retries_policies {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(WebhookRetriesPolicies {
                         retries_ms: f0,
@@ -41337,10 +41337,10 @@ mod m_webhook_tool {
                         )?
                     {
                         match index {
-                            0 => f0 = Some(map.next_value()?),
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_required(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(WebhookTool {
                         type_: crate::private::required(f0, "type")?,
@@ -41573,10 +41573,10 @@ mod m_xai_voice_settings {
                         )?
                     {
                         match index {
-                            0 => f0 = map.next_value()?,
-                            1 => f1 = Some(map.next_value()?),
-                            _ => crate::private::skip_field(&mut map)?,
-                        }
+                            0 => crate::private::read_value(&mut map, &mut f0),
+                            1 => crate::private::read_required(&mut map, &mut f1),
+                            _ => crate::private::skip_field(&mut map),
+                        }?;
                     }
                     Ok(XaiVoiceSettings {
                         language: f0,

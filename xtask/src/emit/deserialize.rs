@@ -5,7 +5,8 @@
 //! events, whose decoding is compiled into the crate, that was most of the crate's build time.
 //! The impls written here read a JSON object only (`visit_map`) and look field names up, and
 //! catch a field given twice, through one shared seed (`private::FieldIndex`); each field's value
-//! is read straight into a local. What they accept is what the derive accepted from
+//! is read into a local by a helper compiled once per field type (`private::read_value`,
+//! `private::read_required`). What they accept is what the derive accepted from
 //! a JSON object: unknown fields are skipped, a field given twice is an error, an absent or
 //! `null` optional field is `None` and an absent required field is an error naming it.
 
@@ -42,9 +43,9 @@ pub fn struct_impl(model: &StructModel, gate: &TokenStream) -> TokenStream {
             let index = Literal::usize_unsuffixed(i);
             // A field that can send `null` keeps a received `null` as `Some(Nullable::Null)`.
             if field.is_option() && !field.sends_null {
-                quote!(#index => #slot = map.next_value()?,)
+                quote!(#index => crate::private::read_value(&mut map, &mut #slot),)
             } else {
-                quote!(#index => #slot = Some(map.next_value()?),)
+                quote!(#index => crate::private::read_required(&mut map, &mut #slot),)
             }
         });
     let inits = model.fields.iter().zip(&slots).map(|(field, slot)| {
@@ -70,8 +71,8 @@ pub fn struct_impl(model: &StructModel, gate: &TokenStream) -> TokenStream {
             while let Some(index) = map.next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))? {
                 match index {
                     #(#arms)*
-                    _ => crate::private::skip_field(&mut map)?,
-                }
+                    _ => crate::private::skip_field(&mut map),
+                }?;
             }
         }
     };

@@ -44,9 +44,9 @@ impl<'de> Deserialize<'de> for Conference {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(Conference { id: f0 })
             }
@@ -84,9 +84,9 @@ impl<'de> Deserialize<'de> for Filter {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(Filter { occurred_at: f0 })
             }
@@ -124,9 +124,9 @@ impl<'de> Deserialize<'de> for FilterOccurredAt {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(FilterOccurredAt { gte: f0 })
             }
@@ -167,10 +167,10 @@ impl<'de> Deserialize<'de> for PaginationMeta {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(PaginationMeta {
                     page_number: f0,

@@ -53,11 +53,11 @@ impl<'de> Deserialize<'de> for AnswerCallBody {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        2 => f2 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(AnswerCallBody {
                     record_channels: f0,
@@ -107,10 +107,10 @@ impl<'de> Deserialize<'de> for CallRecordingSaved {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(CallRecordingSaved {
                     event_type: f0,
@@ -154,10 +154,10 @@ impl<'de> Deserialize<'de> for CallRecordingSavedDataPayload {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(CallRecordingSavedDataPayload {
                     call_control_id: f0,
@@ -200,10 +200,10 @@ impl<'de> Deserialize<'de> for CommandResult {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_required(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(CommandResult {
                     call_control_id: crate::private::required(f0, "call_control_id")?,
@@ -324,12 +324,12 @@ impl<'de> Deserialize<'de> for StartRecordingRequest {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_required(&mut map, &mut f0),
+                        1 => crate::private::read_required(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        3 => crate::private::read_value(&mut map, &mut f3),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(StartRecordingRequest {
                     format: crate::private::required(f0, "format")?,

@@ -56,12 +56,12 @@ impl<'de> Deserialize<'de> for Thing {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
-                        3 => f3 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_required(&mut map, &mut f0),
+                        1 => crate::private::read_required(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        3 => crate::private::read_value(&mut map, &mut f3),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(Thing {
                     type_: crate::private::required(f0, "type")?,

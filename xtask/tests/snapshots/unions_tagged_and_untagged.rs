@@ -51,11 +51,11 @@ impl<'de> Deserialize<'de> for CallRequest {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = Some(map.next_value()?),
-                        1 => f1 = Some(map.next_value()?),
-                        2 => f2 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_required(&mut map, &mut f0),
+                        1 => crate::private::read_required(&mut map, &mut f1),
+                        2 => crate::private::read_value(&mut map, &mut f2),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(CallRequest {
                     to: crate::private::required(f0, "to")?,
@@ -131,9 +131,9 @@ impl<'de> Deserialize<'de> for HangupTool {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(HangupTool { type_: f0 })
             }
@@ -220,9 +220,9 @@ impl<'de> Deserialize<'de> for TransferTool {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(TransferTool { target: f0 })
             }

@@ -48,10 +48,10 @@ impl<'de> Deserialize<'de> for CallAnswered {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        1 => f1 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        1 => crate::private::read_value(&mut map, &mut f1),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(CallAnswered {
                     event_type: f0,
@@ -91,9 +91,9 @@ impl<'de> Deserialize<'de> for CallAnsweredPayload {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(CallAnsweredPayload {
                     call_control_id: f0,
@@ -132,9 +132,9 @@ impl<'de> Deserialize<'de> for ConferenceFloorChanged {
                     .next_key_seed(crate::private::FieldIndex::new(FIELDS, &mut seen))?
                 {
                     match index {
-                        0 => f0 = map.next_value()?,
-                        _ => crate::private::skip_field(&mut map)?,
-                    }
+                        0 => crate::private::read_value(&mut map, &mut f0),
+                        _ => crate::private::skip_field(&mut map),
+                    }?;
                 }
                 Ok(ConferenceFloorChanged {
                     event_type: f0,
