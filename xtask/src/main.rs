@@ -37,7 +37,8 @@ usage:
   cargo xtask spec gate [--base REV]  fail on breaking API changes since REV (HEAD~1) without a version bump
   cargo xtask test [ARGS]       install test dependencies, then run the whole test suite
   cargo xtask bench [--quick]   compare against bare libraries and the Python SDK; writes BENCHMARKS.md
-  cargo xtask bench --only build-cost   only the build cost beside the community crate (its BENCHMARKS.md section)
+  cargo xtask bench --only build-cost [--reuse]   only the build cost beside the community crate
+                                (its BENCHMARKS.md section; --reuse renders the last measurement again)
 
 The spec is found in this order: --spec PATH, $TELNYX_OPENAPI_SPEC, spec/cache/ (filled by `spec fetch`).";
 

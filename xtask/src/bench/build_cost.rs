@@ -128,10 +128,52 @@ pub fn keys() -> Vec<String> {
 pub struct BuildCost {
     /// Values by summary key.
     values: std::collections::BTreeMap<String, f64>,
-    before: Machine,
-    after: Machine,
+    /// CPUs of the machine.
+    cpus: usize,
+    /// Load averages at the start and at the end of the step.
+    load: (String, String),
     /// Wall time of the whole step, s.
     total_s: f64,
+}
+
+/// Where [`measure`] keeps its results, for `--only build-cost --reuse`.
+fn result_path(bench_dir: &Path) -> PathBuf {
+    bench_dir.join("build-cost/result.json")
+}
+
+/// The results of the last [`measure`] run, read back (`--only build-cost --reuse` renders
+/// them again without building anything).
+pub fn reuse(bench_dir: &Path) -> Result<BuildCost, String> {
+    let path = result_path(bench_dir);
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = |key: &str| json[key].as_str().unwrap_or("unknown").to_owned();
+    Ok(BuildCost {
+        values: json["values"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, value)| Some((key.clone(), value.as_f64()?)))
+            .collect(),
+        cpus: json["cpus"].as_u64().unwrap_or(0) as usize,
+        load: (text("load_before"), text("load_after")),
+        total_s: json["total_s"].as_f64().unwrap_or(f64::NAN),
+    })
+}
+
+impl BuildCost {
+    fn save(&self, path: &Path) -> Result<(), String> {
+        let json = serde_json::json!({
+            "values": self.values,
+            "cpus": self.cpus,
+            "load_before": self.load.0,
+            "load_after": self.load.1,
+            "total_s": self.total_s,
+        });
+        let mut text = serde_json::to_string_pretty(&json).unwrap_or_default();
+        text.push('\n');
+        write_file(path, &text)
+    }
 }
 
 /// Runs the step: writes the apps, fetches their dependencies, then builds them.
@@ -157,7 +199,7 @@ pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> 
     // Each phase builds every variant before the next phase starts, so a change in the
     // machine's load falls on all of them alike.
     for (variant, dir) in &apps {
-        let build = timed_build(dir, false, &wrapper, ticks_per_s)?;
+        let build = timed_build(dir, false, "debug", &wrapper, ticks_per_s)?;
         let sdk = build.crate_times(variant.crate_name);
         let put = |values: &mut std::collections::BTreeMap<String, f64>, metric, value| {
             values.insert(key(variant.key, metric), value);
@@ -174,7 +216,7 @@ pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> 
         let mut times = Vec::new();
         for edit in 1..=EDITS {
             write_file(&main, &format!("{original}\n// build-cost edit {edit}\n"))?;
-            times.push(timed_build(dir, false, &wrapper, ticks_per_s)?.wall_s);
+            times.push(timed_build(dir, false, "edit", &wrapper, ticks_per_s)?.wall_s);
         }
         write_file(&main, &original)?;
         if let Some(mid) = median(&times) {
@@ -183,7 +225,7 @@ pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> 
         remove_dir(&dir.join("target"))?;
     }
     for (variant, dir) in &apps {
-        let build = timed_build(dir, true, &wrapper, ticks_per_s)?;
+        let build = timed_build(dir, true, "release", &wrapper, ticks_per_s)?;
         let sdk = build.crate_times(variant.crate_name);
         let binary = dir.join("target/release/buildcost-app");
         let bytes = fs::metadata(&binary)
@@ -199,12 +241,14 @@ pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> 
         put(&mut values, "binary_mb", bytes as f64 / 1e6);
         remove_dir(&dir.join("target"))?;
     }
-    Ok(BuildCost {
+    let result = BuildCost {
         values,
-        before,
-        after: Machine::read(),
+        cpus: before.cpus,
+        load: (before.loadavg, Machine::read().loadavg),
         total_s: started.elapsed().as_secs_f64(),
-    })
+    };
+    result.save(&result_path(bench_dir))?;
+    Ok(result)
 }
 
 /// Writes the app's manifest and source into `dir`, emptying it first.
@@ -260,14 +304,16 @@ impl Build {
     }
 }
 
-/// Builds the app in `dir` (debug, or release) into `dir/target` with the rustc wrapper on.
+/// Builds the app in `dir` (debug, or release) into `dir/target` with the rustc wrapper on; the
+/// per-crate times stay in `dir/rustc-times-<name>.tsv`.
 fn timed_build(
     dir: &Path,
     release: bool,
+    name: &str,
     wrapper: &Path,
     ticks_per_s: f64,
 ) -> Result<Build, String> {
-    let log = dir.join("rustc-times.tsv");
+    let log = dir.join(format!("rustc-times-{name}.tsv"));
     remove_file(&log)?;
     let mut build = cargo(dir);
     build.args(["build", "--quiet", "--offline"]);
@@ -466,7 +512,7 @@ impl BuildCost {
              this repository and with the community `telnyx` crate {COMMUNITY_VERSION} from \
              crates.io. {} CPUs; load average (1, 5, 15 min) {} at the start of the step and \
              {} at its end; the step took {:.0} s.\n",
-            self.before.cpus, self.before.loadavg, self.after.loadavg, self.total_s
+            self.cpus, self.load.0, self.load.1, self.total_s
         );
         let _ = writeln!(out, "| target | measured | met |");
         let _ = writeln!(out, "|---|---:|:---:|");
@@ -496,6 +542,10 @@ impl BuildCost {
         }
         let _ = writeln!(out);
         for line in METHOD {
+            let _ = writeln!(out, "- {line}");
+        }
+        let _ = writeln!(out, "\nLevers tried for issue 11:\n");
+        for line in LEVERS {
             let _ = writeln!(out, "- {line}");
         }
         out
@@ -534,6 +584,45 @@ const METHOD: &[&str] = &[
      (what `cargo build --timings` shows as its unit).",
     "Rebuild after editing: a comment is appended to the app's `main.rs`, then `cargo build` \
      (debug, incremental as by default) runs; three edits, median wall time.",
+];
+
+/// The levers of issue 11 and what each did, measured by hand when it was tried: CPU seconds
+/// (user) of `cargo build -p telnyx-voice --no-default-features --features calls,webhooks` after
+/// `cargo clean -p telnyx-voice`, `CARGO_INCREMENTAL=0`, the versions compared taking turns on
+/// the same machine; LLVM IR lines of the same build from `cargo llvm-lines`.
+const LEVERS: &[&str] = &[
+    "Kept: `Deserialize` of generated structs written out by the generator instead of serde's \
+     derive (a map visitor only, one shared field-name seed that also catches repeated fields, \
+     `deserialize_map`): LLVM IR 415k -> 300k lines (the derive's field enums, sequence \
+     visitors and `deserialize_struct` copies were most of the event decoding); crate CPU with \
+     the workspace's line-table debug info 15.8-17.8 s -> 10.9-12.3 s on a loaded machine, and \
+     with full debug info (a dependent's default) 15.5-18.2 s -> 11.9-12.5 s on a quiet one. \
+     Within it, `deserialize_map` instead of `deserialize_struct`: 331k -> 308k lines; the \
+     seen flags in the shared seed: 308k -> 300k.",
+    "Kept: field values read through helpers compiled once per field type \
+     (`read_value`, `read_required`) instead of in place: 300k -> 288k lines.",
+    "Kept: `tracing` without `attributes` and `futures-util` without its default features: \
+     the proc macros `tracing-attributes` and `futures-macro` are not built (the community \
+     crate builds neither); `futures-macro` took 1.0 s CPU of a 140 s app build.",
+    "Dropped: decoding events through a `serde_json::Value` (each model read from the parsed \
+     tree): 288k -> 270k lines, but the crate's CPU time moved within the noise (10.5-12.5 s \
+     against 11.9-12.5 s) and every webhook would be read twice.",
+    "Not taken: command ids from `fastrand` instead of `uuid` would drop `uuid` and \
+     `getrandom` 0.4 (0.8 s CPU of the app build); left for a change of the simulator's \
+     features, which also use `uuid`.",
+    "Not available: the remaining duplicate versions are the same in the community crate's \
+     build. `syn` 2 comes from `curve25519-dalek-derive`, which every `curve25519-dalek` \
+     (4 and 5) uses on x86_64, and `ed25519_dalek::VerifyingKey` is public API; `base64` \
+     0.22/0.23 come from reqwest 0.12 and hyper-util; `getrandom` 0.2/0.4 from ring and uuid.",
+    "Nothing to take: generic setters (`impl Into<String>`) are instantiated only in the app, for \
+     the setters it calls; the crate's own LLVM IR has none of them. Decoding events lazily \
+     from the located event object saves run time, not compile time: every variant's decoder \
+     is compiled either way, and events already go through one reader.",
+    "What is left: of the 288k lines, about 170k are the calls surface alone (request bodies \
+     serialized through serde_json, tagged unions through `serde_json::Value`, query values \
+     flattened) and the rest the event decoders (one `deserialize_map` and one map visitor per \
+     struct, 113 structs); the community crate's 27 hand-written commands compile in about a \
+     third of the time.",
 ];
 
 /// The build-cost section of an existing `BENCHMARKS.md`, for runs that do not measure it; a

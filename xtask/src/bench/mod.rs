@@ -23,7 +23,9 @@
 //!    to full runs.
 //!
 //! `--only build-cost` runs step 4 alone: it rewrites the build-cost section of
-//! `BENCHMARKS.md` and its keys in `summary.json`, and leaves the rest as it was.
+//! `BENCHMARKS.md` and its keys in `summary.json`, and leaves the rest as it was;
+//! `--only build-cost --reuse` renders that section again from the last
+//! measurement (`target/bench/build-cost/result.json`) without building anything.
 
 pub mod build_cost;
 mod measure;
@@ -49,7 +51,7 @@ const CONCURRENCY: usize = 64;
 /// Keep-alive connections loading the axum webhook server.
 const SERVER_CONNECTIONS: usize = 32;
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--only build-cost]";
+const USAGE: &str = "usage: cargo xtask bench [--quick] [--only build-cost [--reuse]]";
 
 /// How much work each run does.
 pub struct Plan {
@@ -84,10 +86,12 @@ enum Only {
 pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
     let mut quick = false;
     let mut only = None;
+    let mut reuse = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => quick = true,
+            "--reuse" => reuse = true,
             "--only" => {
                 only = match args.next().map(String::as_str) {
                     Some("build-cost") => Some(Only::BuildCost),
@@ -118,7 +122,10 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
     let bench_dir = repo_root.join("target/bench");
     fs::create_dir_all(&bench_dir).map_err(|e| io_error(&bench_dir, e))?;
     if only == Some(Only::BuildCost) {
-        return build_cost_only(repo_root, &bench_dir);
+        return build_cost_only(repo_root, &bench_dir, reuse);
+    }
+    if reuse {
+        return Err(format!("--reuse goes with --only build-cost; {USAGE}"));
     }
     let machine_before = Machine::read();
     let started = Instant::now();
@@ -380,10 +387,15 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// `--only build-cost`: measures the build cost, rewrites its section of `BENCHMARKS.md` and its
-/// keys in `summary.json`, and leaves everything else as the last full run wrote it.
-fn build_cost_only(repo_root: &Path, bench_dir: &Path) -> Result<(), String> {
-    let result = build_cost::measure(repo_root, bench_dir)?;
+/// `--only build-cost`: measures the build cost (or, with `reuse`, reads back the last
+/// measurement), rewrites its section of `BENCHMARKS.md` and its keys in `summary.json`, and
+/// leaves everything else as the last full run wrote it.
+fn build_cost_only(repo_root: &Path, bench_dir: &Path, reuse: bool) -> Result<(), String> {
+    let result = if reuse {
+        build_cost::reuse(bench_dir)?
+    } else {
+        build_cost::measure(repo_root, bench_dir)?
+    };
     println!("\n{}", result.markdown());
 
     let summary_path = bench_dir.join("summary.json");
