@@ -264,6 +264,12 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
                 "requests_per_s_reqwest_sequential",
                 "cpu_us_per_request_reqwest_sequential",
             ),
+            (
+                "blocking",
+                1,
+                "requests_per_s_blocking_sequential",
+                "cpu_us_per_request_blocking_sequential",
+            ),
         ] {
             let result = run_json(Command::new(overhead_bin).args([
                 "--mode",
@@ -327,6 +333,30 @@ pub fn run(repo_root: &Path, args: &[String]) -> Result<(), String> {
             (&decode, "media_audio_s_per_cpu_s"),
         ] {
             samples.push(key, number(json, key)?);
+        }
+        // 500 echo-agent streams with the simulator as the load generator; streams per core
+        // counts only when the agent echoed nearly every frame it was sent.
+        let streams = run_json(Command::new(&media_bin).args([
+            "--mode",
+            "streams",
+            "--streams",
+            "500",
+            "--duration",
+            &duration,
+            "--warmup",
+            &warmup,
+        ]))?;
+        let echoed = number(&streams, "media_echo_ratio")?;
+        samples.push("media_echo_ratio", echoed);
+        samples.push(
+            "media_agent_cpu_fraction",
+            number(&streams, "media_agent_cpu_fraction")?,
+        );
+        if echoed >= 0.95 {
+            samples.push(
+                "media_streams_per_core",
+                number(&streams, "media_streams_per_core")?,
+            );
         }
     }
 

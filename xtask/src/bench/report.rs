@@ -53,6 +53,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "answer req/s, bare reqwest, sequential",
     ),
     (
+        "requests_per_s_blocking_sequential",
+        "answer req/s, Rust blocking client, sequential",
+    ),
+    (
         "requests_per_s_python",
         "answer req/s, Python SDK, sequential (sync)",
     ),
@@ -91,6 +95,18 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         "media_audio_s_per_cpu_s",
         "audio s handled per CPU s, one stream (decode + echo encode)",
+    ),
+    (
+        "media_streams_per_core",
+        "8 kHz echo-agent streams one core sustains (500 streams from the simulator)",
+    ),
+    (
+        "media_echo_ratio",
+        "frames echoed / frames sent, 500-stream run",
+    ),
+    (
+        "media_agent_cpu_fraction",
+        "echo agent's share of the CPU, 500-stream run",
     ),
     ("codegen_voice_s", "codegen, voice surface, s"),
     ("codegen_voice_read_ms", "  stage read + sha256, ms"),
@@ -383,6 +399,22 @@ impl Report<'_> {
         ] {
             targets.push(Target::new(label, times(cost, 3), judge(cost, 1.3, true)));
         }
+        // Wall time per request of the blocking client over the async one, both sequential.
+        let blocking = ratio(
+            m("requests_per_s_rust_sequential"),
+            m("requests_per_s_blocking_sequential"),
+        );
+        targets.push(Target::new(
+            "blocking client within 1.2x of the async client: wall time per request, sequential",
+            times(blocking, 3),
+            judge(blocking, 1.2, true),
+        ));
+        let streams = m("media_streams_per_core");
+        targets.push(Target::new(
+            "at least 500 concurrent 8 kHz echo-agent streams per core",
+            streams.map_or("n/a".to_owned(), |s| format!("{s:.0}")),
+            judge(streams, 500.0, false),
+        ));
         let vs_python = ratio(m("requests_per_s_rust"), m("requests_per_s_python"));
         targets.push(Target::new(
             "requests/s at least 10x the Python SDK (best mode of each: Rust 64 in flight, \
