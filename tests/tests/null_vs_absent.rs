@@ -7,12 +7,8 @@ use telnyx_voice::models::UpdateCallControlApplicationRequest;
 use telnyx_voice::{Client, Nullable};
 use telnyx_voice_tests::{PrismServer, RecordingProxy};
 
-fn sent_body(exchange: &telnyx_voice_tests::Exchange) -> Value {
-    serde_json::from_slice(&exchange.request_body).expect("the SDK sends JSON")
-}
-
-#[tokio::test]
-async fn patch_sends_null_to_clear_and_leaves_unset_fields_out() {
+/// A client sending to Prism through a proxy that records each exchange.
+async fn client_through_prism() -> (RecordingProxy, Client) {
     let prism = PrismServer::shared().unwrap_or_else(|e| panic!("{e}"));
     let proxy = RecordingProxy::start(prism.base_url())
         .await
@@ -23,6 +19,16 @@ async fn patch_sends_null_to_clear_and_leaves_unset_fields_out() {
         .max_retries(0)
         .build()
         .expect("client");
+    (proxy, client)
+}
+
+fn sent_body(exchange: &telnyx_voice_tests::Exchange) -> Value {
+    serde_json::from_slice(&exchange.request_body).expect("the SDK sends JSON")
+}
+
+#[tokio::test]
+async fn patch_sends_null_to_clear_and_leaves_unset_fields_out() {
+    let (proxy, client) = client_through_prism().await;
 
     let updated = client
         .call_control_applications()
@@ -65,16 +71,7 @@ async fn patch_sends_null_to_clear_and_leaves_unset_fields_out() {
 async fn prism_refuses_null_where_the_spec_does_not_allow_it() {
     // The same body with `null` in a field the spec does not mark nullable: the check
     // above would be meaningless if Prism accepted any null.
-    let prism = PrismServer::shared().unwrap_or_else(|e| panic!("{e}"));
-    let proxy = RecordingProxy::start(prism.base_url())
-        .await
-        .expect("proxy starts");
-    let client = Client::builder()
-        .api_key("KEY_null_vs_absent")
-        .base_url(proxy.base_url())
-        .max_retries(0)
-        .build()
-        .expect("client");
+    let (proxy, client) = client_through_prism().await;
     let result = client
         .patch("/call_control_applications/1293384261075731499")
         .json(&serde_json::json!({
