@@ -389,3 +389,57 @@ macro_rules! id_newtype {
     };
 }
 pub(crate) use id_newtype;
+
+#[cfg(test)]
+mod tests {
+    use crate::models::{ActiveCall, CallAnsweredPayload};
+
+    const ACTIVE_CALL: &str = r#"{"call_control_id":"v3:a","call_duration":5,"call_leg_id":"l",
+        "call_session_id":"s","client_state":"c","record_type":"call","new_field":{"x":[1,null]}}"#;
+
+    #[test]
+    fn generated_struct_impls_read_objects_as_the_derive_did() {
+        let call: ActiveCall = serde_json::from_str(ACTIVE_CALL).unwrap();
+        assert_eq!((call.call_duration, call.record_type.as_str()), (5, "call"));
+
+        let missing = serde_json::from_str::<ActiveCall>(r#"{"call_control_id":"v3:a"}"#);
+        let err = missing.unwrap_err().to_string();
+        assert!(err.contains("missing field `call_duration`"), "{err}");
+
+        let twice =
+            serde_json::from_str::<ActiveCall>(r#"{"client_state":"a","client_state":"b"}"#);
+        let err = twice.unwrap_err().to_string();
+        assert!(err.contains("duplicate field `client_state`"), "{err}");
+
+        let payload: CallAnsweredPayload =
+            serde_json::from_str(r#"{"to":null,"from":"+15550100","tags":["a"]}"#).unwrap();
+        assert_eq!(payload.to, None);
+        assert_eq!(payload.from.as_deref(), Some("+15550100"));
+        assert_eq!(payload.tags, Some(vec!["a".to_owned()]));
+        assert_eq!(payload.client_state, None);
+
+        // Through a `serde_json::Value` (other deserializers) as well.
+        let value: serde_json::Value = serde_json::from_str(ACTIVE_CALL).unwrap();
+        assert_eq!(serde_json::from_value::<ActiveCall>(value).unwrap(), call);
+        assert!(serde_json::from_str::<ActiveCall>("[]").is_err());
+    }
+
+    /// A field that can send `null` reads `null` as `Some(Nullable::Null)` and absence as `None`
+    /// (request bodies deserialize with `full-serde`, which the tests turn on).
+    #[test]
+    fn generated_struct_impls_keep_null_apart_from_absent() {
+        use crate::models::CreateCallControlApplicationRequest as Body;
+        use crate::Nullable;
+        let body: Body = serde_json::from_str(
+            r#"{"application_name":"a","webhook_event_url":"https://h/w",
+                "webhook_event_failover_url":null,"webhook_timeout_secs":5}"#,
+        )
+        .unwrap();
+        assert_eq!(body.webhook_event_failover_url, Some(Nullable::Null));
+        assert_eq!(body.webhook_timeout_secs, Some(Nullable::Value(5)));
+        let body: Body =
+            serde_json::from_str(r#"{"application_name":"a","webhook_event_url":"https://h/w"}"#)
+                .unwrap();
+        assert_eq!(body.webhook_event_failover_url, None);
+    }
+}

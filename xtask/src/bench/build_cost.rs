@@ -621,8 +621,11 @@ const LEVERS: &[&str] = &[
     "What is left: of the 288k lines, about 170k are the calls surface alone (request bodies \
      serialized through serde_json, tagged unions through `serde_json::Value`, query values \
      flattened) and the rest the event decoders (one `deserialize_map` and one map visitor per \
-     struct, 113 structs); the community crate's 27 hand-written commands compile in about a \
-     third of the time.",
+     struct, 113 structs); the community crate's 27 hand-written commands compile in less than \
+     half the time.",
+    "The rebuild after an edit does not compile the SDK again: it is the app's own crate and \
+     its link, 1.07-1.20 s of rustc for the three apps at a load of 3-4 on this \
+     2-CPU machine (`rustc-times-edit.tsv`), so the library has little to take there.",
 ];
 
 /// The build-cost section of an existing `BENCHMARKS.md`, for runs that do not measure it; a
