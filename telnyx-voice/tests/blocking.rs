@@ -330,3 +330,50 @@ fn generated_lists_are_iterators_and_work_inside_a_runtime() {
         seen[1].target
     );
 }
+
+/// Nothing drives the client's runtime between calls, so a keep-alive
+/// connection the server closed in the meantime is only found closed when
+/// the next call picks it; that call must still go out, on a new connection,
+/// without a retry of ours.
+#[test]
+fn a_connection_closed_between_calls_is_replaced() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = std::thread::spawn(move || {
+        let mut connections = 0;
+        for n in 0..2 {
+            let (stream, _) = listener.accept().expect("accept");
+            connections += 1;
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            while reader.read_line(&mut line).expect("read") > 2 {
+                line.clear();
+            }
+            let body = format!(r#"{{"data":{n}}}"#);
+            let mut stream = stream;
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .expect("reply");
+            // The connection is closed right after the reply, keep-alive or not.
+        }
+        connections
+    });
+    let client = Client::builder()
+        .api_key("test-key")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let first = client.get("/x").send::<Value>().expect("first call");
+    std::thread::sleep(Duration::from_millis(100));
+    let second = client.get("/x").send::<Value>().expect("second call");
+    assert_eq!(first.into_inner()["data"], 0);
+    assert_eq!(second.into_inner()["data"], 1);
+    assert_eq!(server.join().expect("server"), 2);
+}

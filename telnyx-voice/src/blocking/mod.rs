@@ -1,12 +1,12 @@
 //! A client for code that is not async (feature `blocking`).
 //!
-//! [`Client`] wraps the async [`crate::Client`] and a background thread that
-//! runs its own single-threaded Tokio runtime. Each call is handed to that
-//! thread and the calling thread waits for the answer, so the blocking
-//! client works the same from `main`, from a thread pool, or from inside
-//! another Tokio runtime (where blocking wrappers that start a runtime on the
-//! caller's thread panic). Retries, timeouts, `command_id` handling, errors
-//! and tracing are exactly those of the async client.
+//! [`Client`] wraps the async [`crate::Client`] and a single-threaded Tokio
+//! runtime of its own, which each call drives from the calling thread until
+//! the answer is in. Retries, timeouts, `command_id` handling, errors and
+//! tracing are exactly those of the async client, at the same cost per
+//! request. Called from inside another Tokio runtime (where starting a
+//! runtime on the caller's thread panics), a call runs on a thread of its
+//! own instead and the caller waits for it.
 //!
 //! ```no_run
 //! use serde_json::Value;
@@ -24,8 +24,8 @@
 //! # }
 //! ```
 //!
-//! Calls from several threads at once run concurrently on the background
-//! thread. Waiting blocks the calling thread: inside an async task prefer
+//! Calls from several threads at once proceed concurrently on the shared
+//! runtime. Waiting blocks the calling thread: inside an async task prefer
 //! the async client, or `tokio::task::spawn_blocking`.
 
 mod download;
@@ -48,9 +48,9 @@ use runtime::Runtime;
 
 /// Handle for calling the Telnyx API from blocking code.
 ///
-/// Cheap to clone; clones share the connection pool and the background
-/// thread, which stops when the last clone (and the last iterator or
-/// download made from it) is dropped.
+/// Cheap to clone; clones share the connection pool and the runtime, which
+/// stops when the last clone (and the last iterator or download made from
+/// it) is dropped.
 #[derive(Clone)]
 pub struct Client {
     inner: crate::Client,
@@ -77,7 +77,7 @@ impl Client {
     }
 
     /// Wraps an async client (sharing its configuration and connection
-    /// pool) and starts the background thread.
+    /// pool) and creates the runtime calls are driven on.
     pub fn from_async(client: crate::Client) -> Result<Client> {
         Ok(Client {
             inner: client,
@@ -111,12 +111,12 @@ impl Client {
         self.inner.retry_policy()
     }
 
-    /// Runs `future` on the background runtime and waits for its output. A
-    /// panic inside the future is resumed on the calling thread.
+    /// Runs `future` on the client's runtime until it is done. A panic
+    /// inside the future is resumed on the calling thread.
     pub(crate) fn block_on<F>(&self, future: F) -> F::Output
     where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
+        F: Future + Send,
+        F::Output: Send,
     {
         self.runtime.block_on(future)
     }
@@ -205,8 +205,7 @@ impl ClientBuilder {
         self.map(|b| b.http_client(http_client))
     }
 
-    /// Checks the settings, creates the client and starts its background
-    /// thread.
+    /// Checks the settings and creates the client and its runtime.
     pub fn build(self) -> Result<Client> {
         Client::from_async(self.inner.build()?)
     }

@@ -1,82 +1,74 @@
-//! The background thread that runs the blocking client's futures.
+//! Where the blocking client's futures run.
+//!
+//! Each client owns a current-thread Tokio runtime that has no thread of its
+//! own: a call drives it from the calling thread with `block_on`, so a
+//! blocking request costs what an async one does, with no hand-off to another
+//! thread and back. Calls from several threads at once share it (Tokio hands
+//! the runtime's driver from one waiting caller to the next). Between calls
+//! nothing runs; a pooled connection the server closed meanwhile is noticed
+//! on its next use, and the request goes out on a fresh one.
+//!
+//! A caller already inside a Tokio runtime may not start another one on its
+//! thread (Tokio panics), so such a call runs on a short-lived thread of its
+//! own and the caller waits for it.
 
 use std::future::Future;
-use std::panic::{resume_unwind, AssertUnwindSafe};
-use std::sync::mpsc;
-use std::thread::{JoinHandle, ThreadId};
+use std::panic::resume_unwind;
 
-use futures_util::FutureExt;
 use tokio::runtime::Handle;
-use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 
-/// A thread that drives its own current-thread Tokio runtime until the
-/// handle is dropped. Callers spawn each call onto it as a task of its own
-/// (so calls from several threads proceed concurrently) and wait for the
-/// output on a channel.
+/// The runtime of one blocking client and its clones.
 pub(super) struct Runtime {
-    handle: Handle,
-    /// Dropping it tells the thread to stop.
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-    thread_id: ThreadId,
+    /// Always `Some` until dropped.
+    tokio: Option<tokio::runtime::Runtime>,
 }
 
 impl Runtime {
     pub(super) fn start() -> Result<Runtime> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
+        let tokio = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|err| Error::Config(format!("could not start the runtime: {err}")))?;
-        let handle = runtime.handle().clone();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("telnyx-voice-blocking".to_owned())
-            .spawn(move || {
-                // Drives every spawned call until told to stop; dropping the
-                // runtime afterwards cancels whatever is left.
-                let _ = runtime.block_on(stopped);
-            })
-            .map_err(|err| Error::Config(format!("could not start the runtime thread: {err}")))?;
-        Ok(Runtime {
-            handle,
-            stop: Some(stop),
-            thread_id: thread.thread().id(),
-            thread: Some(thread),
-        })
+        Ok(Runtime { tokio: Some(tokio) })
     }
 
-    /// Runs `future` on the runtime thread and waits for its output.
+    fn tokio(&self) -> &tokio::runtime::Runtime {
+        self.tokio
+            .as_ref()
+            .expect("the runtime is only taken when dropped")
+    }
+
+    /// Runs `future` to completion and returns its output; a panic inside it
+    /// is resumed on the calling thread.
     pub(super) fn block_on<F>(&self, future: F) -> F::Output
     where
-        F: Future + Send + 'static,
-        F::Output: Send + 'static,
+        F: Future + Send,
+        F::Output: Send,
     {
-        assert!(
-            std::thread::current().id() != self.thread_id,
-            "a blocking telnyx-voice call was made from the client's own runtime thread"
-        );
-        let (done, outcome) = mpsc::sync_channel(1);
-        // Dropped unpolled if the runtime is already gone; `recv` then fails.
-        drop(self.handle.spawn(async move {
-            let output = AssertUnwindSafe(future).catch_unwind().await;
-            let _ = done.send(output);
-        }));
-        match outcome.recv() {
-            Ok(Ok(output)) => output,
-            Ok(Err(panic)) => resume_unwind(panic),
-            Err(_) => panic!("the blocking client's runtime thread stopped during a call"),
+        if Handle::try_current().is_err() {
+            return self.tokio().block_on(future);
         }
+        std::thread::scope(|scope| {
+            let call = std::thread::Builder::new()
+                .name("telnyx-voice-blocking".to_owned())
+                .spawn_scoped(scope, || self.tokio().block_on(future))
+                .unwrap_or_else(|err| {
+                    panic!("could not start a thread for a blocking call: {err}")
+                });
+            call.join().unwrap_or_else(|panic| resume_unwind(panic))
+        })
     }
 }
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        self.stop = None;
-        if let Some(thread) = self.thread.take() {
-            if std::thread::current().id() != self.thread_id {
-                let _ = thread.join();
+        if let Some(tokio) = self.tokio.take() {
+            // Dropping a runtime waits for its tasks to stop, which Tokio
+            // refuses inside another runtime; there it is let go instead.
+            if Handle::try_current().is_ok() {
+                tokio.shutdown_background();
             }
         }
     }
@@ -84,7 +76,15 @@ impl Drop for Runtime {
 
 #[cfg(test)]
 mod tests {
+    use std::panic::AssertUnwindSafe;
+    use std::sync::mpsc;
+    use std::thread::ThreadId;
+
     use super::*;
+
+    fn thread_id() -> ThreadId {
+        std::thread::current().id()
+    }
 
     #[test]
     fn outputs_and_panics_reach_the_caller() {
@@ -95,7 +95,7 @@ mod tests {
         }));
         let payload = caught.expect_err("the panic is resumed on the caller");
         assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
-        // The thread survives a panicking job, and timers work on it.
+        // The runtime survives a panicking call, and timers work on it.
         let slept = runtime.block_on(async {
             tokio::time::sleep(std::time::Duration::from_millis(1)).await;
             "slept"
@@ -104,7 +104,52 @@ mod tests {
     }
 
     #[test]
-    fn the_thread_stops_when_dropped() {
+    fn a_plain_thread_runs_the_call_itself() {
+        let runtime = Runtime::start().expect("runtime");
+        assert_eq!(runtime.block_on(async { thread_id() }), thread_id());
+    }
+
+    #[test]
+    fn inside_a_tokio_runtime_the_call_gets_a_thread_of_its_own() {
+        let outer = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("outer runtime");
+        let (caller, ran_on) = outer.block_on(async {
+            let runtime = Runtime::start().expect("runtime");
+            let ran_on = runtime.block_on(async {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                thread_id()
+            });
+            // Dropped here, inside the outer runtime, without a panic.
+            drop(runtime);
+            (thread_id(), ran_on)
+        });
+        assert_ne!(caller, ran_on);
+    }
+
+    #[test]
+    fn calls_from_several_threads_share_the_runtime() {
+        let runtime = Runtime::start().expect("runtime");
+        let (first_started, started) = mpsc::channel::<()>();
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        std::thread::scope(|scope| {
+            let runtime = &runtime;
+            // The first call waits on the second one, so both must be
+            // driven at once for either to finish.
+            let first = scope.spawn(move || {
+                runtime.block_on(async move {
+                    first_started.send(()).expect("signal");
+                    released.await.expect("released")
+                })
+            });
+            started.recv().expect("first call started");
+            runtime.block_on(async move { release.send(()).expect("release") });
+            first.join().expect("first call");
+        });
+    }
+
+    #[test]
+    fn tasks_stop_when_dropped() {
         let runtime = Runtime::start().expect("runtime");
         let (tx, rx) = mpsc::channel::<()>();
         runtime.block_on(async move {
