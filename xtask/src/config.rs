@@ -39,6 +39,10 @@ pub struct Features {
     pub operations: BTreeMap<String, String>,
     /// Feature of the webhook events.
     pub events: Option<String>,
+    /// Feature of the events whose type starts with each prefix, beside those of the
+    /// operations documented to send them.
+    #[serde(default)]
+    pub event_types: BTreeMap<String, String>,
 }
 
 /// Where an identifier newtype is used instead of a plain string.

@@ -2,7 +2,7 @@
 //!
 //! Emitters read only these types, never the spec, so tests can build them by hand.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -25,9 +25,9 @@ pub struct Api {
     pub serde_use: BTreeMap<String, SerdeUse>,
     /// Cargo feature of the webhook events, when they are gated.
     pub events_feature: Option<String>,
-    /// For each model, the Cargo features of the operations and events using it; the model is
-    /// compiled when any of them is on. Absent or empty: always compiled.
-    pub model_features: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// For each model, when it is compiled: the gates of the operations and events using it.
+    /// Absent: always compiled.
+    pub model_features: BTreeMap<String, Gate>,
     /// Constructs that were skipped (only in `--all` mode), with their JSON pointers.
     pub skipped: Vec<Skipped>,
 }
@@ -455,6 +455,35 @@ pub struct Event {
     pub enveloped: bool,
     /// How to reach `payload.call_control_id`, when the event has one.
     pub call_control_id: Option<FieldPath>,
+    /// Cargo features of the resource groups the event belongs to: it is compiled (with the
+    /// events feature) when any of them is on. Empty: with the events feature alone.
+    pub features: BTreeSet<String>,
+}
+
+/// When an item is compiled: when every feature of at least one of its sets is on.
+///
+/// Kept minimal: no set contains another, so `{calls}` and `{calls, webhooks}` make `{calls}`.
+/// A gate holding the empty set is always on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gate {
+    /// Each set: features that must all be on.
+    pub any_of: BTreeSet<BTreeSet<String>>,
+}
+
+impl Gate {
+    /// Also compiles the item when every feature of `all_of` is on.
+    pub fn add(&mut self, all_of: BTreeSet<String>) {
+        if self.any_of.iter().any(|known| known.is_subset(&all_of)) {
+            return;
+        }
+        self.any_of.retain(|known| !all_of.is_subset(known));
+        self.any_of.insert(all_of);
+    }
+
+    /// Whether the item is compiled whatever the features.
+    pub fn is_always(&self) -> bool {
+        self.any_of.iter().any(BTreeSet::is_empty)
+    }
 }
 
 /// How a string field is reached from an event object, for generated accessors.
@@ -564,5 +593,32 @@ fn rename_in(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
         }
         TypeRef::Array(inner) | TypeRef::Map(inner) => rename_in(inner, renames),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(features: &[&str]) -> BTreeSet<String> {
+        features.iter().map(|f| f.to_string()).collect()
+    }
+
+    #[test]
+    fn a_gate_keeps_only_its_weakest_conditions() {
+        let mut gate = Gate::default();
+        gate.add(set(&["calls", "webhooks"]));
+        gate.add(set(&["conferences", "webhooks"]));
+        gate.add(set(&["calls"]));
+        assert_eq!(
+            gate.any_of,
+            [set(&["calls"]), set(&["conferences", "webhooks"])].into()
+        );
+        gate.add(set(&["calls", "queues"]));
+        assert_eq!(gate.any_of.len(), 2, "implied by `calls` alone");
+        assert!(!gate.is_always());
+        gate.add(set(&[]));
+        assert!(gate.is_always());
+        assert_eq!(gate.any_of, [set(&[])].into());
     }
 }

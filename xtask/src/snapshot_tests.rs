@@ -169,6 +169,46 @@ fn webhook_events_with_and_without_envelope() {
     );
 }
 
+/// Each event compiles with the events feature and its group's; the models only it reaches
+/// carry the same gate.
+#[test]
+fn events_are_gated_by_their_group() {
+    let (spec, config) = spec_files("webhook_events_with_and_without_envelope");
+    let config = format!(
+        "{config}\n[features]\nevents = \"webhooks\"\n\n[features.event_types]\n\"conference.\" = \"conferences\"\n"
+    );
+    let api = build(&spec, &config).expect("build");
+    let features = |event_type: &str| {
+        let event = api.events.iter().find(|e| e.event_type == event_type);
+        event.expect("event").features.clone()
+    };
+    assert!(
+        features("call.answered").is_empty(),
+        "no operation sends it here"
+    );
+    assert_eq!(
+        features("conference.floor.changed"),
+        ["conferences".to_string()].into()
+    );
+    let gate = |model: &str| {
+        let gate = api.model_features.get(model).expect("gated");
+        gate.any_of
+            .iter()
+            .map(|all_of| all_of.iter().cloned().collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(gate("CallAnswered"), [vec!["webhooks".to_string()]]);
+    assert_eq!(
+        gate("ConferenceFloorChanged"),
+        [vec!["conferences".to_string(), "webhooks".to_string()]]
+    );
+    let out = render(&api);
+    assert!(out.contains(
+        "#[cfg(feature = \"conferences\")]\n    ConferenceFloorChanged(crate::models::ConferenceFloorChanged)"
+    ), "{out}");
+    assert!(out.contains("#[cfg(all(feature = \"conferences\", feature = \"webhooks\"))]"));
+}
+
 #[test]
 fn enum_arguments_ids_and_shared_shapes() {
     let out = generate("enum_arguments_ids_and_shared_shapes");

@@ -8,122 +8,178 @@
 /// Events this version of the SDK does not know arrive as [`WebhookEvent::Unknown`] with
 /// their JSON, so a new event type never breaks a handler. Both body shapes are read:
 /// `{"data": {"event_type": ..}}` and an event object at the top level.
+///
+/// Each variant compiles with the Cargo feature of the resource group that sends it
+/// (`calls`, `conferences`, ..., all on by default); with that feature off, its events
+/// arrive as `Unknown` too.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
     /// `call.ai_gather.ended` (webhook `CallAIGatherEnded`).
+    #[cfg(feature = "ai-assistant")]
     CallAiGatherEnded(crate::models::CallAiGatherEnded),
     /// `call.ai_gather.message_history_updated` (webhook `CallAIGatherMessageHistoryUpdated`).
+    #[cfg(feature = "ai-assistant")]
     CallAiGatherMessageHistoryUpdated(crate::models::CallAiGatherMessageHistoryUpdated),
     /// `call.ai_gather.partial_results` (webhook `CallAIGatherPartialResults`).
+    #[cfg(feature = "ai-assistant")]
     CallAiGatherPartialResults(crate::models::CallAiGatherPartialResults),
     /// `call.answered` (webhook `callAnswered`).
+    #[cfg(feature = "calls")]
     CallAnswered(crate::models::CallAnswered),
     /// `call.bridged` (webhook `callBridged`).
+    #[cfg(feature = "calls")]
     CallBridged(crate::models::CallBridged),
     /// `call.conversation.ended` (webhook `callConversationEnded`).
+    #[cfg(feature = "ai-assistant")]
     CallConversationEnded(crate::models::CallConversationEnded),
     /// `call.conversation_insights.generated` (webhook `callConversationInsightsGenerated`).
+    #[cfg(feature = "ai-assistant")]
     CallConversationInsightsGenerated(crate::models::CallConversationInsightsGenerated),
     /// `call.cost` (webhook `callCost`).
     CallCost(crate::models::CallCost),
     /// `call.deepfake_detection.error` (webhook `callDeepfakeDetectionError`).
+    #[cfg(feature = "calls")]
     CallDeepfakeDetectionError(crate::models::CallDeepfakeDetectionError),
     /// `call.deepfake_detection.result` (webhook `callDeepfakeDetectionResult`).
+    #[cfg(feature = "calls")]
     CallDeepfakeDetectionResult(crate::models::CallDeepfakeDetectionResult),
     /// `call.dtmf.received` (webhook `callDtmfReceived`).
+    #[cfg(feature = "calls")]
     CallDtmfReceived(crate::models::CallDtmfReceived),
     /// `call.enqueued` (webhook `callEnqueued`).
     CallEnqueued(crate::models::CallEnqueued),
     /// `call.fork.started` (webhook `callForkStarted`).
+    #[cfg(feature = "calls")]
     CallForkStarted(crate::models::CallForkStarted),
     /// `call.fork.stopped` (webhook `callForkStopped`).
+    #[cfg(feature = "calls")]
     CallForkStopped(crate::models::CallForkStopped),
     /// `call.gather.ended` (webhook `callGatherEnded`).
+    #[cfg(feature = "calls")]
     CallGatherEnded(crate::models::CallGatherEnded),
     /// `call.hangup` (webhook `callHangup`).
+    #[cfg(feature = "calls")]
     CallHangup(crate::models::CallHangup),
     /// `call.hold` (webhook `callHold`).
+    #[cfg(feature = "calls")]
     CallHold(crate::models::CallHold),
     /// `call.initiated` (webhook `callInitiated`).
+    #[cfg(feature = "calls")]
     CallInitiated(crate::models::CallInitiated),
     /// `call.dequeued` (webhook `callLeftQueue`).
     CallDequeued(crate::models::CallDequeued),
     /// `call.machine.detection.ended` (webhook `callMachineDetectionEnded`).
+    #[cfg(feature = "calls")]
     CallMachineDetectionEnded(crate::models::CallMachineDetectionEnded),
     /// `call.machine.greeting.ended` (webhook `callMachineGreetingEnded`).
+    #[cfg(feature = "calls")]
     CallMachineGreetingEnded(crate::models::CallMachineGreetingEnded),
     /// `call.machine.premium.detection.ended` (webhook `callMachinePremiumDetectionEnded`).
+    #[cfg(feature = "calls")]
     CallMachinePremiumDetectionEnded(crate::models::CallMachinePremiumDetectionEnded),
     /// `call.machine.premium.greeting.ended` (webhook `callMachinePremiumGreetingEnded`).
+    #[cfg(feature = "calls")]
     CallMachinePremiumGreetingEnded(crate::models::CallMachinePremiumGreetingEnded),
     /// `call.playback.ended` (webhook `callPlaybackEnded`).
+    #[cfg(feature = "calls")]
     CallPlaybackEnded(crate::models::CallPlaybackEnded),
     /// `call.playback.started` (webhook `callPlaybackStarted`).
+    #[cfg(feature = "calls")]
     CallPlaybackStarted(crate::models::CallPlaybackStarted),
     /// `call.recording.error` (webhook `callRecordingError`).
+    #[cfg(feature = "calls")]
     CallRecordingError(crate::models::CallRecordingError),
     /// `call.recording.saved` (webhook `callRecordingSaved`).
+    #[cfg(feature = "calls")]
     CallRecordingSaved(crate::models::CallRecordingSaved),
     /// `call.recording.transcription.saved` (webhook `callRecordingTranscriptionSaved`).
+    #[cfg(feature = "calls")]
     CallRecordingTranscriptionSaved(crate::models::CallRecordingTranscriptionSaved),
     /// `call.refer.completed` (webhook `callReferCompleted`).
+    #[cfg(feature = "calls")]
     CallReferCompleted(crate::models::CallReferCompleted),
     /// `call.refer.failed` (webhook `callReferFailed`).
+    #[cfg(feature = "calls")]
     CallReferFailed(crate::models::CallReferFailed),
     /// `call.refer.started` (webhook `callReferStarted`).
+    #[cfg(feature = "calls")]
     CallReferStarted(crate::models::CallReferStarted),
     /// `siprec.failed` (webhook `callSiprecFailed`).
+    #[cfg(feature = "calls")]
     SiprecFailed(crate::models::SiprecFailed),
     /// `siprec.started` (webhook `callSiprecStarted`).
+    #[cfg(feature = "calls")]
     SiprecStarted(crate::models::SiprecStarted),
     /// `siprec.stopped` (webhook `callSiprecStopped`).
+    #[cfg(feature = "calls")]
     SiprecStopped(crate::models::SiprecStopped),
     /// `call.speak.ended` (webhook `callSpeakEnded`).
+    #[cfg(feature = "calls")]
     CallSpeakEnded(crate::models::CallSpeakEnded),
     /// `call.speak.started` (webhook `callSpeakStarted`).
+    #[cfg(feature = "calls")]
     CallSpeakStarted(crate::models::CallSpeakStarted),
     /// `streaming.failed` (webhook `callStreamingFailed`).
+    #[cfg(feature = "calls")]
     StreamingFailed(crate::models::StreamingFailed),
     /// `streaming.started` (webhook `callStreamingStarted`).
+    #[cfg(feature = "calls")]
     StreamingStarted(crate::models::StreamingStarted),
     /// `streaming.stopped` (webhook `callStreamingStopped`).
+    #[cfg(feature = "calls")]
     StreamingStopped(crate::models::StreamingStopped),
     /// `call.unhold` (webhook `callUnhold`).
+    #[cfg(feature = "calls")]
     CallUnhold(crate::models::CallUnhold),
     /// `conference.created` (webhook `conferenceCreated`).
+    #[cfg(feature = "conferences")]
     ConferenceCreated(crate::models::ConferenceCreated),
     /// `conference.ended` (webhook `conferenceEnded`).
+    #[cfg(feature = "conferences")]
     ConferenceEnded(crate::models::ConferenceEnded),
     /// `conference.floor.changed` (webhook `conferenceFloorChanged`).
+    #[cfg(feature = "conferences")]
     ConferenceFloorChanged(crate::models::ConferenceFloorChanged),
     /// `conference.participant.joined` (webhook `conferenceParticipantJoined`).
+    #[cfg(feature = "conferences")]
     ConferenceParticipantJoined(crate::models::ConferenceParticipantJoined),
     /// `conference.participant.left` (webhook `conferenceParticipantLeft`).
+    #[cfg(feature = "conferences")]
     ConferenceParticipantLeft(crate::models::ConferenceParticipantLeft),
     /// `conference.participant.playback.ended` (webhook `conferenceParticipantPlaybackEnded`).
+    #[cfg(feature = "conferences")]
     ConferenceParticipantPlaybackEnded(
         crate::models::ConferenceParticipantPlaybackEnded,
     ),
     /// `conference.participant.playback.started` (webhook `conferenceParticipantPlaybackStarted`).
+    #[cfg(feature = "conferences")]
     ConferenceParticipantPlaybackStarted(
         crate::models::ConferenceParticipantPlaybackStarted,
     ),
     /// `conference.participant.speak.ended` (webhook `conferenceParticipantSpeakEnded`).
+    #[cfg(feature = "conferences")]
     ConferenceParticipantSpeakEnded(crate::models::ConferenceParticipantSpeakEnded),
     /// `conference.participant.speak.started` (webhook `conferenceParticipantSpeakStarted`).
+    #[cfg(feature = "conferences")]
     ConferenceParticipantSpeakStarted(crate::models::ConferenceParticipantSpeakStarted),
     /// `conference.playback.ended` (webhook `conferencePlaybackEnded`).
+    #[cfg(feature = "conferences")]
     ConferencePlaybackEnded(crate::models::ConferencePlaybackEnded),
     /// `conference.playback.started` (webhook `conferencePlaybackStarted`).
+    #[cfg(feature = "conferences")]
     ConferencePlaybackStarted(crate::models::ConferencePlaybackStarted),
     /// `conference.recording.saved` (webhook `conferenceRecordingSaved`).
+    #[cfg(feature = "conferences")]
     ConferenceRecordingSaved(crate::models::ConferenceRecordingSaved),
     /// `conference.speak.ended` (webhook `conferenceSpeakEnded`).
+    #[cfg(feature = "conferences")]
     ConferenceSpeakEnded(crate::models::ConferenceSpeakEnded),
     /// `conference.speak.started` (webhook `conferenceSpeakStarted`).
+    #[cfg(feature = "conferences")]
     ConferenceSpeakStarted(crate::models::ConferenceSpeakStarted),
     /// `call.transcription` (webhook `transcription`).
+    #[cfg(feature = "calls")]
     CallTranscription(crate::models::CallTranscription),
     /// An event type this version of the SDK does not know, kept as received.
     Unknown(serde_json::Value),
@@ -133,93 +189,146 @@ pub enum WebhookEvent {
 impl serde::Serialize for WebhookEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherMessageHistoryUpdated(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherPartialResults(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallAnswered(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallBridged(event) => event.serialize(serializer),
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallConversationEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallConversationInsightsGenerated(event) => {
                 event.serialize(serializer)
             }
             WebhookEvent::CallCost(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDeepfakeDetectionError(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDeepfakeDetectionResult(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDtmfReceived(event) => event.serialize(serializer),
             WebhookEvent::CallEnqueued(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallForkStarted(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallForkStopped(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallGatherEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallHangup(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallHold(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallInitiated(event) => event.serialize(serializer),
             WebhookEvent::CallDequeued(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachineDetectionEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachineGreetingEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachinePremiumDetectionEnded(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachinePremiumGreetingEnded(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallPlaybackEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallPlaybackStarted(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingError(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingSaved(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingTranscriptionSaved(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferCompleted(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferFailed(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferStarted(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecFailed(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecStarted(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecStopped(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallSpeakEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallSpeakStarted(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingFailed(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingStarted(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingStopped(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallUnhold(event) => event.serialize(serializer),
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceCreated(event) => event.serialize(serializer),
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceFloorChanged(event) => event.serialize(serializer),
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantJoined(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantLeft(event) => event.serialize(serializer),
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantPlaybackEnded(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantPlaybackStarted(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantSpeakEnded(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantSpeakStarted(event) => {
                 event.serialize(serializer)
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferencePlaybackEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferencePlaybackStarted(event) => event.serialize(serializer),
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceRecordingSaved(event) => event.serialize(serializer),
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceSpeakEnded(event) => event.serialize(serializer),
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceSpeakStarted(event) => event.serialize(serializer),
+            #[cfg(feature = "calls")]
             WebhookEvent::CallTranscription(event) => event.serialize(serializer),
             WebhookEvent::Unknown(value) => value.serialize(serializer),
         }
     }
 }
 impl WebhookEvent {
-    /// Every `event_type` this version of the SDK knows.
+    /// Every `event_type` this version of the SDK knows, including those of resource
+    /// groups left out of the build (which decode as [`WebhookEvent::Unknown`]).
     pub const EVENT_TYPES: &'static [&'static str] = &[
         "call.ai_gather.ended",
         "call.ai_gather.message_history_updated",
@@ -283,27 +392,34 @@ impl WebhookEvent {
             return serde_json::from_slice(body).map(WebhookEvent::Unknown);
         };
         match event_type.as_ref() {
+            #[cfg(feature = "ai-assistant")]
             "call.ai_gather.ended" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallAiGatherEnded)
             }
+            #[cfg(feature = "ai-assistant")]
             "call.ai_gather.message_history_updated" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallAiGatherMessageHistoryUpdated)
             }
+            #[cfg(feature = "ai-assistant")]
             "call.ai_gather.partial_results" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallAiGatherPartialResults)
             }
+            #[cfg(feature = "calls")]
             "call.answered" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallAnswered)
             }
+            #[cfg(feature = "calls")]
             "call.bridged" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallBridged)
             }
+            #[cfg(feature = "ai-assistant")]
             "call.conversation.ended" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallConversationEnded)
             }
+            #[cfg(feature = "ai-assistant")]
             "call.conversation_insights.generated" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallConversationInsightsGenerated)
@@ -311,164 +427,209 @@ impl WebhookEvent {
             "call.cost" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallCost)
             }
+            #[cfg(feature = "calls")]
             "call.deepfake_detection.error" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallDeepfakeDetectionError)
             }
+            #[cfg(feature = "calls")]
             "call.deepfake_detection.result" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallDeepfakeDetectionResult)
             }
+            #[cfg(feature = "calls")]
             "call.dtmf.received" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallDtmfReceived)
             }
             "call.enqueued" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallEnqueued)
             }
+            #[cfg(feature = "calls")]
             "call.fork.started" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallForkStarted)
             }
+            #[cfg(feature = "calls")]
             "call.fork.stopped" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallForkStopped)
             }
+            #[cfg(feature = "calls")]
             "call.gather.ended" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallGatherEnded)
             }
+            #[cfg(feature = "calls")]
             "call.hangup" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallHangup)
             }
+            #[cfg(feature = "calls")]
             "call.hold" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallHold)
             }
+            #[cfg(feature = "calls")]
             "call.initiated" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallInitiated)
             }
             "call.dequeued" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallDequeued)
             }
+            #[cfg(feature = "calls")]
             "call.machine.detection.ended" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallMachineDetectionEnded)
             }
+            #[cfg(feature = "calls")]
             "call.machine.greeting.ended" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallMachineGreetingEnded)
             }
+            #[cfg(feature = "calls")]
             "call.machine.premium.detection.ended" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallMachinePremiumDetectionEnded)
             }
+            #[cfg(feature = "calls")]
             "call.machine.premium.greeting.ended" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallMachinePremiumGreetingEnded)
             }
+            #[cfg(feature = "calls")]
             "call.playback.ended" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallPlaybackEnded)
             }
+            #[cfg(feature = "calls")]
             "call.playback.started" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallPlaybackStarted)
             }
+            #[cfg(feature = "calls")]
             "call.recording.error" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallRecordingError)
             }
+            #[cfg(feature = "calls")]
             "call.recording.saved" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallRecordingSaved)
             }
+            #[cfg(feature = "calls")]
             "call.recording.transcription.saved" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::CallRecordingTranscriptionSaved)
             }
+            #[cfg(feature = "calls")]
             "call.refer.completed" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallReferCompleted)
             }
+            #[cfg(feature = "calls")]
             "call.refer.failed" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallReferFailed)
             }
+            #[cfg(feature = "calls")]
             "call.refer.started" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallReferStarted)
             }
+            #[cfg(feature = "calls")]
             "siprec.failed" => {
                 crate::private::parse_event(object).map(WebhookEvent::SiprecFailed)
             }
+            #[cfg(feature = "calls")]
             "siprec.started" => {
                 crate::private::parse_event(object).map(WebhookEvent::SiprecStarted)
             }
+            #[cfg(feature = "calls")]
             "siprec.stopped" => {
                 crate::private::parse_event(object).map(WebhookEvent::SiprecStopped)
             }
+            #[cfg(feature = "calls")]
             "call.speak.ended" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallSpeakEnded)
             }
+            #[cfg(feature = "calls")]
             "call.speak.started" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallSpeakStarted)
             }
+            #[cfg(feature = "calls")]
             "streaming.failed" => {
                 crate::private::parse_event(object).map(WebhookEvent::StreamingFailed)
             }
+            #[cfg(feature = "calls")]
             "streaming.started" => {
                 crate::private::parse_event(object).map(WebhookEvent::StreamingStarted)
             }
+            #[cfg(feature = "calls")]
             "streaming.stopped" => {
                 crate::private::parse_event(object).map(WebhookEvent::StreamingStopped)
             }
+            #[cfg(feature = "calls")]
             "call.unhold" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallUnhold)
             }
+            #[cfg(feature = "conferences")]
             "conference.created" => {
                 crate::private::parse_event(object).map(WebhookEvent::ConferenceCreated)
             }
+            #[cfg(feature = "conferences")]
             "conference.ended" => {
                 crate::private::parse_event(object).map(WebhookEvent::ConferenceEnded)
             }
+            #[cfg(feature = "conferences")]
             "conference.floor.changed" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceFloorChanged)
             }
+            #[cfg(feature = "conferences")]
             "conference.participant.joined" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantJoined)
             }
+            #[cfg(feature = "conferences")]
             "conference.participant.left" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantLeft)
             }
+            #[cfg(feature = "conferences")]
             "conference.participant.playback.ended" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantPlaybackEnded)
             }
+            #[cfg(feature = "conferences")]
             "conference.participant.playback.started" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantPlaybackStarted)
             }
+            #[cfg(feature = "conferences")]
             "conference.participant.speak.ended" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantSpeakEnded)
             }
+            #[cfg(feature = "conferences")]
             "conference.participant.speak.started" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceParticipantSpeakStarted)
             }
+            #[cfg(feature = "conferences")]
             "conference.playback.ended" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferencePlaybackEnded)
             }
+            #[cfg(feature = "conferences")]
             "conference.playback.started" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferencePlaybackStarted)
             }
+            #[cfg(feature = "conferences")]
             "conference.recording.saved" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceRecordingSaved)
             }
+            #[cfg(feature = "conferences")]
             "conference.speak.ended" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceSpeakEnded)
             }
+            #[cfg(feature = "conferences")]
             "conference.speak.started" => {
                 crate::private::parse_event(object)
                     .map(WebhookEvent::ConferenceSpeakStarted)
             }
+            #[cfg(feature = "calls")]
             "call.transcription" => {
                 crate::private::parse_event(object).map(WebhookEvent::CallTranscription)
             }
@@ -478,86 +639,138 @@ impl WebhookEvent {
     /// The event's `event_type`.
     pub fn event_type(&self) -> &str {
         match self {
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherEnded(_) => "call.ai_gather.ended",
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherMessageHistoryUpdated(_) => {
                 "call.ai_gather.message_history_updated"
             }
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherPartialResults(_) => {
                 "call.ai_gather.partial_results"
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallAnswered(_) => "call.answered",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallBridged(_) => "call.bridged",
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallConversationEnded(_) => "call.conversation.ended",
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallConversationInsightsGenerated(_) => {
                 "call.conversation_insights.generated"
             }
             WebhookEvent::CallCost(_) => "call.cost",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDeepfakeDetectionError(_) => {
                 "call.deepfake_detection.error"
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDeepfakeDetectionResult(_) => {
                 "call.deepfake_detection.result"
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDtmfReceived(_) => "call.dtmf.received",
             WebhookEvent::CallEnqueued(_) => "call.enqueued",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallForkStarted(_) => "call.fork.started",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallForkStopped(_) => "call.fork.stopped",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallGatherEnded(_) => "call.gather.ended",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallHangup(_) => "call.hangup",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallHold(_) => "call.hold",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallInitiated(_) => "call.initiated",
             WebhookEvent::CallDequeued(_) => "call.dequeued",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachineDetectionEnded(_) => "call.machine.detection.ended",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachineGreetingEnded(_) => "call.machine.greeting.ended",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachinePremiumDetectionEnded(_) => {
                 "call.machine.premium.detection.ended"
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachinePremiumGreetingEnded(_) => {
                 "call.machine.premium.greeting.ended"
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallPlaybackEnded(_) => "call.playback.ended",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallPlaybackStarted(_) => "call.playback.started",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingError(_) => "call.recording.error",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingSaved(_) => "call.recording.saved",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingTranscriptionSaved(_) => {
                 "call.recording.transcription.saved"
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferCompleted(_) => "call.refer.completed",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferFailed(_) => "call.refer.failed",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferStarted(_) => "call.refer.started",
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecFailed(_) => "siprec.failed",
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecStarted(_) => "siprec.started",
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecStopped(_) => "siprec.stopped",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallSpeakEnded(_) => "call.speak.ended",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallSpeakStarted(_) => "call.speak.started",
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingFailed(_) => "streaming.failed",
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingStarted(_) => "streaming.started",
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingStopped(_) => "streaming.stopped",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallUnhold(_) => "call.unhold",
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceCreated(_) => "conference.created",
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceEnded(_) => "conference.ended",
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceFloorChanged(_) => "conference.floor.changed",
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantJoined(_) => {
                 "conference.participant.joined"
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantLeft(_) => "conference.participant.left",
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantPlaybackEnded(_) => {
                 "conference.participant.playback.ended"
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantPlaybackStarted(_) => {
                 "conference.participant.playback.started"
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantSpeakEnded(_) => {
                 "conference.participant.speak.ended"
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantSpeakStarted(_) => {
                 "conference.participant.speak.started"
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferencePlaybackEnded(_) => "conference.playback.ended",
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferencePlaybackStarted(_) => "conference.playback.started",
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceRecordingSaved(_) => "conference.recording.saved",
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceSpeakEnded(_) => "conference.speak.ended",
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceSpeakStarted(_) => "conference.speak.started",
+            #[cfg(feature = "calls")]
             WebhookEvent::CallTranscription(_) => "call.transcription",
             WebhookEvent::Unknown(value) => {
                 value
@@ -571,42 +784,49 @@ impl WebhookEvent {
     /// The `payload.call_control_id` of call events, when present.
     pub fn call_control_id(&self) -> Option<&str> {
         match self {
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherMessageHistoryUpdated(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherPartialResults(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallAnswered(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallBridged(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallConversationEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallConversationInsightsGenerated(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
@@ -619,18 +839,21 @@ impl WebhookEvent {
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDeepfakeDetectionError(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDeepfakeDetectionResult(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDtmfReceived(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
@@ -643,36 +866,42 @@ impl WebhookEvent {
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallForkStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallForkStopped(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallGatherEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallHangup(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallHold(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallInitiated(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
@@ -685,186 +914,217 @@ impl WebhookEvent {
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachineDetectionEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachineGreetingEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachinePremiumDetectionEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachinePremiumGreetingEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallPlaybackEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallPlaybackStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingError(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingTranscriptionSaved(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferCompleted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferFailed(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecFailed(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecStopped(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallSpeakEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallSpeakStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingFailed(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingStopped(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallUnhold(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceCreated(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceFloorChanged(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantJoined(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantLeft(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantPlaybackEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantPlaybackStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantSpeakEnded(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantSpeakStarted(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceRecordingSaved(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())
                     .and_then(|v| v.call_control_id.as_ref())
                     .map(|v| v.as_str())
             }
+            #[cfg(feature = "calls")]
             WebhookEvent::CallTranscription(event) => {
                 Some(event)
                     .and_then(|v| v.payload.as_ref())

@@ -87,6 +87,7 @@ pub trait EventFacts {
         self.queue_name().map(|id| client.queue(id))
     }
 }
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallAiGatherEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -116,6 +117,7 @@ impl crate::EventFacts for crate::models::CallAiGatherEnded {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallAiGatherMessageHistoryUpdated {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -145,6 +147,7 @@ impl crate::EventFacts for crate::models::CallAiGatherMessageHistoryUpdated {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallAiGatherPartialResults {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -174,6 +177,7 @@ impl crate::EventFacts for crate::models::CallAiGatherPartialResults {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallAnswered {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -203,6 +207,7 @@ impl crate::EventFacts for crate::models::CallAnswered {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallBridged {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -232,6 +237,7 @@ impl crate::EventFacts for crate::models::CallBridged {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallConversationEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -261,6 +267,7 @@ impl crate::EventFacts for crate::models::CallConversationEnded {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallConversationInsightsGenerated {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -284,6 +291,7 @@ impl crate::EventFacts for crate::models::CallConversationInsightsGenerated {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(feature = "webhooks")]
 impl crate::EventFacts for crate::models::CallCost {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -307,6 +315,7 @@ impl crate::EventFacts for crate::models::CallCost {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallDeepfakeDetectionError {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -330,6 +339,7 @@ impl crate::EventFacts for crate::models::CallDeepfakeDetectionError {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallDeepfakeDetectionResult {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -353,6 +363,7 @@ impl crate::EventFacts for crate::models::CallDeepfakeDetectionResult {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallDtmfReceived {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -382,6 +393,7 @@ impl crate::EventFacts for crate::models::CallDtmfReceived {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(feature = "webhooks")]
 impl crate::EventFacts for crate::models::CallEnqueued {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -408,6 +420,7 @@ impl crate::EventFacts for crate::models::CallEnqueued {
         self.payload.as_ref()?.queue.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallForkStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -431,6 +444,7 @@ impl crate::EventFacts for crate::models::CallForkStarted {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallForkStopped {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -454,6 +468,7 @@ impl crate::EventFacts for crate::models::CallForkStopped {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallGatherEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -483,6 +498,7 @@ impl crate::EventFacts for crate::models::CallGatherEnded {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallHangup {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -512,6 +528,7 @@ impl crate::EventFacts for crate::models::CallHangup {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallHold {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -541,6 +558,7 @@ impl crate::EventFacts for crate::models::CallHold {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallInitiated {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -570,12 +588,14 @@ impl crate::EventFacts for crate::models::CallInitiated {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::models::CallInitiated {
     /// The call's direction (`payload.direction`), when sent.
     pub fn direction(&self) -> Option<&crate::models::CallInitiatedPayloadDirection> {
         self.payload.as_ref()?.direction.as_ref()
     }
 }
+#[cfg(feature = "webhooks")]
 impl crate::EventFacts for crate::models::CallDequeued {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -602,6 +622,7 @@ impl crate::EventFacts for crate::models::CallDequeued {
         self.payload.as_ref()?.queue.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallMachineDetectionEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -631,6 +652,7 @@ impl crate::EventFacts for crate::models::CallMachineDetectionEnded {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallMachineGreetingEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -660,6 +682,7 @@ impl crate::EventFacts for crate::models::CallMachineGreetingEnded {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallMachinePremiumDetectionEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -689,6 +712,7 @@ impl crate::EventFacts for crate::models::CallMachinePremiumDetectionEnded {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallMachinePremiumGreetingEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -718,6 +742,7 @@ impl crate::EventFacts for crate::models::CallMachinePremiumGreetingEnded {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallPlaybackEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -741,6 +766,7 @@ impl crate::EventFacts for crate::models::CallPlaybackEnded {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallPlaybackStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -764,6 +790,7 @@ impl crate::EventFacts for crate::models::CallPlaybackStarted {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallRecordingError {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -787,6 +814,7 @@ impl crate::EventFacts for crate::models::CallRecordingError {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallRecordingSaved {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -807,6 +835,7 @@ impl crate::EventFacts for crate::models::CallRecordingSaved {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallRecordingTranscriptionSaved {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -830,6 +859,7 @@ impl crate::EventFacts for crate::models::CallRecordingTranscriptionSaved {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallReferCompleted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -859,6 +889,7 @@ impl crate::EventFacts for crate::models::CallReferCompleted {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallReferFailed {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -888,6 +919,7 @@ impl crate::EventFacts for crate::models::CallReferFailed {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallReferStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -917,6 +949,7 @@ impl crate::EventFacts for crate::models::CallReferStarted {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::SiprecFailed {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -940,6 +973,7 @@ impl crate::EventFacts for crate::models::SiprecFailed {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::SiprecStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -963,6 +997,7 @@ impl crate::EventFacts for crate::models::SiprecStarted {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::SiprecStopped {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -986,6 +1021,7 @@ impl crate::EventFacts for crate::models::SiprecStopped {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallSpeakEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1009,6 +1045,7 @@ impl crate::EventFacts for crate::models::CallSpeakEnded {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallSpeakStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1032,6 +1069,7 @@ impl crate::EventFacts for crate::models::CallSpeakStarted {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::StreamingFailed {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1055,6 +1093,7 @@ impl crate::EventFacts for crate::models::StreamingFailed {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::StreamingStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1078,6 +1117,7 @@ impl crate::EventFacts for crate::models::StreamingStarted {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::StreamingStopped {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1101,6 +1141,7 @@ impl crate::EventFacts for crate::models::StreamingStopped {
         self.payload.as_ref()?.client_state.as_deref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallUnhold {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1130,6 +1171,7 @@ impl crate::EventFacts for crate::models::CallUnhold {
         self.payload.as_ref()?.to.as_deref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceCreated {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1156,6 +1198,7 @@ impl crate::EventFacts for crate::models::ConferenceCreated {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1182,6 +1225,7 @@ impl crate::EventFacts for crate::models::ConferenceEnded {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceFloorChanged {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1208,6 +1252,7 @@ impl crate::EventFacts for crate::models::ConferenceFloorChanged {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceParticipantJoined {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1234,6 +1279,7 @@ impl crate::EventFacts for crate::models::ConferenceParticipantJoined {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceParticipantLeft {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1260,6 +1306,7 @@ impl crate::EventFacts for crate::models::ConferenceParticipantLeft {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceParticipantPlaybackEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1286,6 +1333,7 @@ impl crate::EventFacts for crate::models::ConferenceParticipantPlaybackEnded {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceParticipantPlaybackStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1312,6 +1360,7 @@ impl crate::EventFacts for crate::models::ConferenceParticipantPlaybackStarted {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceParticipantSpeakEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1338,6 +1387,7 @@ impl crate::EventFacts for crate::models::ConferenceParticipantSpeakEnded {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceParticipantSpeakStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1364,6 +1414,7 @@ impl crate::EventFacts for crate::models::ConferenceParticipantSpeakStarted {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferencePlaybackEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1378,6 +1429,7 @@ impl crate::EventFacts for crate::models::ConferencePlaybackEnded {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferencePlaybackStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1392,6 +1444,7 @@ impl crate::EventFacts for crate::models::ConferencePlaybackStarted {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceRecordingSaved {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1412,6 +1465,7 @@ impl crate::EventFacts for crate::models::ConferenceRecordingSaved {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceSpeakEnded {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1426,6 +1480,7 @@ impl crate::EventFacts for crate::models::ConferenceSpeakEnded {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::ConferenceSpeakStarted {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1440,6 +1495,7 @@ impl crate::EventFacts for crate::models::ConferenceSpeakStarted {
         self.payload.as_ref()?.conference_id.as_ref()
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 impl crate::EventFacts for crate::models::CallTranscription {
     fn event_id(&self) -> Option<&str> {
         self.id.as_deref()
@@ -1562,65 +1618,118 @@ impl WebhookEvent {
     /// The event's facts, whatever its type ([`Unknown`](WebhookEvent::Unknown) events have none).
     pub fn facts(&self) -> &dyn crate::EventFacts {
         match self {
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherEnded(event) => event,
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherMessageHistoryUpdated(event) => event,
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherPartialResults(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallAnswered(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallBridged(event) => event,
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallConversationEnded(event) => event,
+            #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallConversationInsightsGenerated(event) => event,
             WebhookEvent::CallCost(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDeepfakeDetectionError(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDeepfakeDetectionResult(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallDtmfReceived(event) => event,
             WebhookEvent::CallEnqueued(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallForkStarted(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallForkStopped(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallGatherEnded(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallHangup(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallHold(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallInitiated(event) => event,
             WebhookEvent::CallDequeued(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachineDetectionEnded(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachineGreetingEnded(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachinePremiumDetectionEnded(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallMachinePremiumGreetingEnded(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallPlaybackEnded(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallPlaybackStarted(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingError(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingSaved(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallRecordingTranscriptionSaved(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferCompleted(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferFailed(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallReferStarted(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecFailed(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecStarted(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::SiprecStopped(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallSpeakEnded(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallSpeakStarted(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingFailed(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingStarted(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::StreamingStopped(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallUnhold(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceCreated(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceEnded(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceFloorChanged(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantJoined(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantLeft(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantPlaybackEnded(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantPlaybackStarted(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantSpeakEnded(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceParticipantSpeakStarted(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferencePlaybackEnded(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferencePlaybackStarted(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceRecordingSaved(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceSpeakEnded(event) => event,
+            #[cfg(feature = "conferences")]
             WebhookEvent::ConferenceSpeakStarted(event) => event,
+            #[cfg(feature = "calls")]
             WebhookEvent::CallTranscription(event) => event,
             WebhookEvent::Unknown(_) => &NoFacts,
         }
     }
 }
+#[cfg(feature = "ai-assistant")]
 impl crate::callflow::TypedEvent for crate::models::CallAiGatherEnded {
     const EVENT_TYPE: &'static str = "call.ai_gather.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1630,6 +1739,7 @@ impl crate::callflow::TypedEvent for crate::models::CallAiGatherEnded {
         }
     }
 }
+#[cfg(feature = "ai-assistant")]
 impl crate::callflow::TypedEvent for crate::models::CallAiGatherMessageHistoryUpdated {
     const EVENT_TYPE: &'static str = "call.ai_gather.message_history_updated";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1639,6 +1749,7 @@ impl crate::callflow::TypedEvent for crate::models::CallAiGatherMessageHistoryUp
         }
     }
 }
+#[cfg(feature = "ai-assistant")]
 impl crate::callflow::TypedEvent for crate::models::CallAiGatherPartialResults {
     const EVENT_TYPE: &'static str = "call.ai_gather.partial_results";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1648,6 +1759,7 @@ impl crate::callflow::TypedEvent for crate::models::CallAiGatherPartialResults {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallAnswered {
     const EVENT_TYPE: &'static str = "call.answered";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1657,6 +1769,7 @@ impl crate::callflow::TypedEvent for crate::models::CallAnswered {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallBridged {
     const EVENT_TYPE: &'static str = "call.bridged";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1666,6 +1779,7 @@ impl crate::callflow::TypedEvent for crate::models::CallBridged {
         }
     }
 }
+#[cfg(feature = "ai-assistant")]
 impl crate::callflow::TypedEvent for crate::models::CallConversationEnded {
     const EVENT_TYPE: &'static str = "call.conversation.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1675,6 +1789,7 @@ impl crate::callflow::TypedEvent for crate::models::CallConversationEnded {
         }
     }
 }
+#[cfg(feature = "ai-assistant")]
 impl crate::callflow::TypedEvent for crate::models::CallConversationInsightsGenerated {
     const EVENT_TYPE: &'static str = "call.conversation_insights.generated";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1693,6 +1808,7 @@ impl crate::callflow::TypedEvent for crate::models::CallCost {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallDeepfakeDetectionError {
     const EVENT_TYPE: &'static str = "call.deepfake_detection.error";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1702,6 +1818,7 @@ impl crate::callflow::TypedEvent for crate::models::CallDeepfakeDetectionError {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallDeepfakeDetectionResult {
     const EVENT_TYPE: &'static str = "call.deepfake_detection.result";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1711,6 +1828,7 @@ impl crate::callflow::TypedEvent for crate::models::CallDeepfakeDetectionResult 
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallDtmfReceived {
     const EVENT_TYPE: &'static str = "call.dtmf.received";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1729,6 +1847,7 @@ impl crate::callflow::TypedEvent for crate::models::CallEnqueued {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallForkStarted {
     const EVENT_TYPE: &'static str = "call.fork.started";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1738,6 +1857,7 @@ impl crate::callflow::TypedEvent for crate::models::CallForkStarted {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallForkStopped {
     const EVENT_TYPE: &'static str = "call.fork.stopped";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1747,6 +1867,7 @@ impl crate::callflow::TypedEvent for crate::models::CallForkStopped {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallGatherEnded {
     const EVENT_TYPE: &'static str = "call.gather.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1756,6 +1877,7 @@ impl crate::callflow::TypedEvent for crate::models::CallGatherEnded {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallHangup {
     const EVENT_TYPE: &'static str = "call.hangup";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1765,6 +1887,7 @@ impl crate::callflow::TypedEvent for crate::models::CallHangup {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallHold {
     const EVENT_TYPE: &'static str = "call.hold";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1774,6 +1897,7 @@ impl crate::callflow::TypedEvent for crate::models::CallHold {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallInitiated {
     const EVENT_TYPE: &'static str = "call.initiated";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1792,6 +1916,7 @@ impl crate::callflow::TypedEvent for crate::models::CallDequeued {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallMachineDetectionEnded {
     const EVENT_TYPE: &'static str = "call.machine.detection.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1801,6 +1926,7 @@ impl crate::callflow::TypedEvent for crate::models::CallMachineDetectionEnded {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallMachineGreetingEnded {
     const EVENT_TYPE: &'static str = "call.machine.greeting.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1810,6 +1936,7 @@ impl crate::callflow::TypedEvent for crate::models::CallMachineGreetingEnded {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallMachinePremiumDetectionEnded {
     const EVENT_TYPE: &'static str = "call.machine.premium.detection.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1819,6 +1946,7 @@ impl crate::callflow::TypedEvent for crate::models::CallMachinePremiumDetectionE
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallMachinePremiumGreetingEnded {
     const EVENT_TYPE: &'static str = "call.machine.premium.greeting.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1828,6 +1956,7 @@ impl crate::callflow::TypedEvent for crate::models::CallMachinePremiumGreetingEn
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallPlaybackEnded {
     const EVENT_TYPE: &'static str = "call.playback.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1837,6 +1966,7 @@ impl crate::callflow::TypedEvent for crate::models::CallPlaybackEnded {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallPlaybackStarted {
     const EVENT_TYPE: &'static str = "call.playback.started";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1846,6 +1976,7 @@ impl crate::callflow::TypedEvent for crate::models::CallPlaybackStarted {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallRecordingError {
     const EVENT_TYPE: &'static str = "call.recording.error";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1855,6 +1986,7 @@ impl crate::callflow::TypedEvent for crate::models::CallRecordingError {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallRecordingSaved {
     const EVENT_TYPE: &'static str = "call.recording.saved";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1864,6 +1996,7 @@ impl crate::callflow::TypedEvent for crate::models::CallRecordingSaved {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallRecordingTranscriptionSaved {
     const EVENT_TYPE: &'static str = "call.recording.transcription.saved";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1873,6 +2006,7 @@ impl crate::callflow::TypedEvent for crate::models::CallRecordingTranscriptionSa
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallReferCompleted {
     const EVENT_TYPE: &'static str = "call.refer.completed";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1882,6 +2016,7 @@ impl crate::callflow::TypedEvent for crate::models::CallReferCompleted {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallReferFailed {
     const EVENT_TYPE: &'static str = "call.refer.failed";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1891,6 +2026,7 @@ impl crate::callflow::TypedEvent for crate::models::CallReferFailed {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallReferStarted {
     const EVENT_TYPE: &'static str = "call.refer.started";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1900,6 +2036,7 @@ impl crate::callflow::TypedEvent for crate::models::CallReferStarted {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::SiprecFailed {
     const EVENT_TYPE: &'static str = "siprec.failed";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1909,6 +2046,7 @@ impl crate::callflow::TypedEvent for crate::models::SiprecFailed {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::SiprecStarted {
     const EVENT_TYPE: &'static str = "siprec.started";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1918,6 +2056,7 @@ impl crate::callflow::TypedEvent for crate::models::SiprecStarted {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::SiprecStopped {
     const EVENT_TYPE: &'static str = "siprec.stopped";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1927,6 +2066,7 @@ impl crate::callflow::TypedEvent for crate::models::SiprecStopped {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallSpeakEnded {
     const EVENT_TYPE: &'static str = "call.speak.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1936,6 +2076,7 @@ impl crate::callflow::TypedEvent for crate::models::CallSpeakEnded {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallSpeakStarted {
     const EVENT_TYPE: &'static str = "call.speak.started";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1945,6 +2086,7 @@ impl crate::callflow::TypedEvent for crate::models::CallSpeakStarted {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::StreamingFailed {
     const EVENT_TYPE: &'static str = "streaming.failed";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1954,6 +2096,7 @@ impl crate::callflow::TypedEvent for crate::models::StreamingFailed {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::StreamingStarted {
     const EVENT_TYPE: &'static str = "streaming.started";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1963,6 +2106,7 @@ impl crate::callflow::TypedEvent for crate::models::StreamingStarted {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::StreamingStopped {
     const EVENT_TYPE: &'static str = "streaming.stopped";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1972,6 +2116,7 @@ impl crate::callflow::TypedEvent for crate::models::StreamingStopped {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallUnhold {
     const EVENT_TYPE: &'static str = "call.unhold";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1981,6 +2126,7 @@ impl crate::callflow::TypedEvent for crate::models::CallUnhold {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceCreated {
     const EVENT_TYPE: &'static str = "conference.created";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1990,6 +2136,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceCreated {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceEnded {
     const EVENT_TYPE: &'static str = "conference.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -1999,6 +2146,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceEnded {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceFloorChanged {
     const EVENT_TYPE: &'static str = "conference.floor.changed";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2008,6 +2156,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceFloorChanged {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantJoined {
     const EVENT_TYPE: &'static str = "conference.participant.joined";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2017,6 +2166,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantJoined 
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantLeft {
     const EVENT_TYPE: &'static str = "conference.participant.left";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2026,6 +2176,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantLeft {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantPlaybackEnded {
     const EVENT_TYPE: &'static str = "conference.participant.playback.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2035,6 +2186,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantPlaybac
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent
 for crate::models::ConferenceParticipantPlaybackStarted {
     const EVENT_TYPE: &'static str = "conference.participant.playback.started";
@@ -2045,6 +2197,7 @@ for crate::models::ConferenceParticipantPlaybackStarted {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantSpeakEnded {
     const EVENT_TYPE: &'static str = "conference.participant.speak.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2054,6 +2207,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantSpeakEn
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantSpeakStarted {
     const EVENT_TYPE: &'static str = "conference.participant.speak.started";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2063,6 +2217,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceParticipantSpeakSt
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferencePlaybackEnded {
     const EVENT_TYPE: &'static str = "conference.playback.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2072,6 +2227,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferencePlaybackEnded {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferencePlaybackStarted {
     const EVENT_TYPE: &'static str = "conference.playback.started";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2081,6 +2237,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferencePlaybackStarted {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceRecordingSaved {
     const EVENT_TYPE: &'static str = "conference.recording.saved";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2090,6 +2247,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceRecordingSaved {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceSpeakEnded {
     const EVENT_TYPE: &'static str = "conference.speak.ended";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2099,6 +2257,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceSpeakEnded {
         }
     }
 }
+#[cfg(feature = "conferences")]
 impl crate::callflow::TypedEvent for crate::models::ConferenceSpeakStarted {
     const EVENT_TYPE: &'static str = "conference.speak.started";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -2108,6 +2267,7 @@ impl crate::callflow::TypedEvent for crate::models::ConferenceSpeakStarted {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl crate::callflow::TypedEvent for crate::models::CallTranscription {
     const EVENT_TYPE: &'static str = "call.transcription";
     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {

@@ -3280,7 +3280,7 @@ mod m_call {
 }
 #[cfg(feature = "calls")]
 pub use m_call::Call;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_ai_gather_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -3384,9 +3384,9 @@ mod m_call_ai_gather_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_ai_gather_ended::CallAiGatherEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_ai_gather_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -3552,9 +3552,9 @@ mod m_call_ai_gather_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_ai_gather_ended_payload::CallAiGatherEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_ai_gather_ended_payload_status {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -3594,9 +3594,9 @@ mod m_call_ai_gather_ended_payload_status {
     }
     crate::private::string_enum_traits!(CallAiGatherEndedPayloadStatus, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_ai_gather_ended_payload_status::CallAiGatherEndedPayloadStatus;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_ai_gather_message_history_updated {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -3702,9 +3702,9 @@ mod m_call_ai_gather_message_history_updated {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_ai_gather_message_history_updated::CallAiGatherMessageHistoryUpdated;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_ai_gather_message_history_updated_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -3844,9 +3844,9 @@ mod m_call_ai_gather_message_history_updated_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_ai_gather_message_history_updated_payload::CallAiGatherMessageHistoryUpdatedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_ai_gather_partial_results {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -3952,9 +3952,9 @@ mod m_call_ai_gather_partial_results {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_ai_gather_partial_results::CallAiGatherPartialResults;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_ai_gather_partial_results_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -4110,9 +4110,9 @@ mod m_call_ai_gather_partial_results_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_ai_gather_partial_results_payload::CallAiGatherPartialResultsPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_answered {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -4216,9 +4216,9 @@ mod m_call_answered {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_answered::CallAnswered;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_answered_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -4408,7 +4408,7 @@ mod m_call_answered_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_answered_payload::CallAnsweredPayload;
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
 mod m_call_assistant_request {
@@ -4839,7 +4839,7 @@ mod m_call_assistant_request_tools_item {
 }
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
 pub use m_call_assistant_request_tools_item::CallAssistantRequestToolsItem;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_bridged {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -4943,7 +4943,7 @@ mod m_call_bridged {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_bridged::CallBridged;
 #[cfg(feature = "applications")]
 mod m_call_control_application {
@@ -6069,38 +6069,11 @@ mod m_call_control_filter_consolidated_product {
 }
 #[cfg(any(feature = "applications", feature = "conferences", feature = "debugging"))]
 pub use m_call_control_filter_consolidated_product::CallControlFilterConsolidatedProduct;
-#[cfg(
-    any(
-        feature = "ai-assistant",
-        feature = "applications",
-        feature = "calls",
-        feature = "conferences",
-        feature = "queues",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
-mod m_call_control_id {
-    #[allow(unused_imports)]
-    use serde::{Deserialize, Serialize};
-    crate::private::id_newtype!(
-        #[doc =
-        " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
-        CallControlId
-    );
-}
-#[cfg(
-    any(
-        feature = "ai-assistant",
-        feature = "applications",
-        feature = "calls",
-        feature = "conferences",
-        feature = "queues",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
-pub use m_call_control_id::CallControlId;
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    CallControlId
+);
 #[cfg(
     any(
         feature = "applications",
@@ -6648,7 +6621,7 @@ mod m_call_control_webhook_tool_params_method {
 }
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
 pub use m_call_control_webhook_tool_params_method::CallControlWebhookToolParamsMethod;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_conversation_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -6764,9 +6737,9 @@ mod m_call_conversation_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_conversation_ended::CallConversationEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_conversation_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -7016,9 +6989,9 @@ mod m_call_conversation_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_conversation_ended_payload::CallConversationEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_conversation_insights_generated {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -7124,9 +7097,9 @@ mod m_call_conversation_insights_generated {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_conversation_insights_generated::CallConversationInsightsGenerated;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_call_conversation_insights_generated_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -7266,7 +7239,7 @@ mod m_call_conversation_insights_generated_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_call_conversation_insights_generated_payload::CallConversationInsightsGeneratedPayload;
 #[cfg(feature = "webhooks")]
 mod m_call_cost {
@@ -7704,7 +7677,7 @@ mod m_call_cost_payload_status {
 }
 #[cfg(feature = "webhooks")]
 pub use m_call_cost_payload_status::CallCostPayloadStatus;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_deepfake_detection_error {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -7810,9 +7783,9 @@ mod m_call_deepfake_detection_error {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_deepfake_detection_error::CallDeepfakeDetectionError;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_deepfake_detection_error_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -7932,9 +7905,9 @@ mod m_call_deepfake_detection_error_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_deepfake_detection_error_payload::CallDeepfakeDetectionErrorPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_deepfake_detection_error_payload_error_message {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -8006,9 +7979,9 @@ mod m_call_deepfake_detection_error_payload_error_message {
         CallDeepfakeDetectionErrorPayloadErrorMessage, Unknown
     );
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_deepfake_detection_error_payload_error_message::CallDeepfakeDetectionErrorPayloadErrorMessage;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_deepfake_detection_result {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -8114,9 +8087,9 @@ mod m_call_deepfake_detection_result {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_deepfake_detection_result::CallDeepfakeDetectionResult;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_deepfake_detection_result_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -8254,9 +8227,9 @@ mod m_call_deepfake_detection_result_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_deepfake_detection_result_payload::CallDeepfakeDetectionResultPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_deepfake_detection_result_payload_result {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -8310,7 +8283,7 @@ mod m_call_deepfake_detection_result_payload_result {
         CallDeepfakeDetectionResultPayloadResult, Unknown
     );
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_deepfake_detection_result_payload_result::CallDeepfakeDetectionResultPayloadResult;
 #[cfg(feature = "webhooks")]
 mod m_call_dequeued {
@@ -8418,7 +8391,7 @@ mod m_call_dequeued {
 }
 #[cfg(feature = "webhooks")]
 pub use m_call_dequeued::CallDequeued;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_dtmf_received {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -8522,9 +8495,9 @@ mod m_call_dtmf_received {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_dtmf_received::CallDtmfReceived;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_dtmf_received_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -8666,7 +8639,7 @@ mod m_call_dtmf_received_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_dtmf_received_payload::CallDtmfReceivedPayload;
 #[cfg(feature = "webhooks")]
 mod m_call_enqueued {
@@ -9029,7 +9002,7 @@ mod m_call_event {
 }
 #[cfg(feature = "debugging")]
 pub use m_call_event::CallEvent;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_fork_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -9147,9 +9120,9 @@ mod m_call_fork_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_fork_payload::CallForkPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_fork_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -9253,9 +9226,9 @@ mod m_call_fork_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_fork_started::CallForkStarted;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_fork_stopped {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -9359,9 +9332,9 @@ mod m_call_fork_stopped {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_fork_stopped::CallForkStopped;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_gather_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -9465,9 +9438,9 @@ mod m_call_gather_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_gather_ended::CallGatherEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_gather_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -9621,9 +9594,9 @@ mod m_call_gather_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_gather_ended_payload::CallGatherEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_gather_ended_payload_status {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -9679,9 +9652,9 @@ mod m_call_gather_ended_payload_status {
     }
     crate::private::string_enum_traits!(CallGatherEndedPayloadStatus, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_gather_ended_payload_status::CallGatherEndedPayloadStatus;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_hangup {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -9785,9 +9758,9 @@ mod m_call_hangup {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_hangup::CallHangup;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_hangup_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10027,9 +10000,9 @@ mod m_call_hangup_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_hangup_payload::CallHangupPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_hangup_payload_call_quality_stats {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10096,9 +10069,9 @@ mod m_call_hangup_payload_call_quality_stats {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_hangup_payload_call_quality_stats::CallHangupPayloadCallQualityStats;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_hangup_payload_call_quality_stats_inbound {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10204,9 +10177,9 @@ mod m_call_hangup_payload_call_quality_stats_inbound {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_hangup_payload_call_quality_stats_inbound::CallHangupPayloadCallQualityStatsInbound;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_hangup_payload_call_quality_stats_outbound {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10273,9 +10246,9 @@ mod m_call_hangup_payload_call_quality_stats_outbound {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_hangup_payload_call_quality_stats_outbound::CallHangupPayloadCallQualityStatsOutbound;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_hangup_payload_hangup_cause {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10343,9 +10316,9 @@ mod m_call_hangup_payload_hangup_cause {
     }
     crate::private::string_enum_traits!(CallHangupPayloadHangupCause, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_hangup_payload_hangup_cause::CallHangupPayloadHangupCause;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_hangup_payload_hangup_source {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10389,9 +10362,9 @@ mod m_call_hangup_payload_hangup_source {
     }
     crate::private::string_enum_traits!(CallHangupPayloadHangupSource, UnknownValue);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_hangup_payload_hangup_source::CallHangupPayloadHangupSource;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_hold {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10495,9 +10468,9 @@ mod m_call_hold {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_hold::CallHold;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_initiated {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10601,9 +10574,9 @@ mod m_call_initiated {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_initiated::CallInitiated;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_initiated_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10877,9 +10850,9 @@ mod m_call_initiated_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_initiated_payload::CallInitiatedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_initiated_payload_direction {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10919,9 +10892,9 @@ mod m_call_initiated_payload_direction {
     }
     crate::private::string_enum_traits!(CallInitiatedPayloadDirection, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_initiated_payload_direction::CallInitiatedPayloadDirection;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_initiated_payload_state {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -10961,7 +10934,7 @@ mod m_call_initiated_payload_state {
     }
     crate::private::string_enum_traits!(CallInitiatedPayloadState, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_initiated_payload_state::CallInitiatedPayloadState;
 #[cfg(feature = "webhooks")]
 mod m_call_left_queue_payload {
@@ -11173,39 +11146,12 @@ mod m_call_left_queue_payload_reason {
 }
 #[cfg(feature = "webhooks")]
 pub use m_call_left_queue_payload_reason::CallLeftQueuePayloadReason;
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "calls",
-        feature = "conferences",
-        feature = "debugging",
-        feature = "queues",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
-mod m_call_leg_id {
-    #[allow(unused_imports)]
-    use serde::{Deserialize, Serialize};
-    crate::private::id_newtype!(
-        #[doc =
-        " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
-        CallLegId
-    );
-}
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "calls",
-        feature = "conferences",
-        feature = "debugging",
-        feature = "queues",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
-pub use m_call_leg_id::CallLegId;
-#[cfg(feature = "webhooks")]
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    CallLegId
+);
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_detection_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -11311,9 +11257,9 @@ mod m_call_machine_detection_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_detection_ended::CallMachineDetectionEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_detection_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -11457,9 +11403,9 @@ mod m_call_machine_detection_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_detection_ended_payload::CallMachineDetectionEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_detection_ended_payload_result {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -11505,9 +11451,9 @@ mod m_call_machine_detection_ended_payload_result {
     }
     crate::private::string_enum_traits!(CallMachineDetectionEndedPayloadResult, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_detection_ended_payload_result::CallMachineDetectionEndedPayloadResult;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_greeting_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -11611,9 +11557,9 @@ mod m_call_machine_greeting_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_greeting_ended::CallMachineGreetingEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_greeting_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -11757,9 +11703,9 @@ mod m_call_machine_greeting_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_greeting_ended_payload::CallMachineGreetingEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_greeting_ended_payload_result {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -11805,9 +11751,9 @@ mod m_call_machine_greeting_ended_payload_result {
     }
     crate::private::string_enum_traits!(CallMachineGreetingEndedPayloadResult, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_greeting_ended_payload_result::CallMachineGreetingEndedPayloadResult;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_premium_detection_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -11913,9 +11859,9 @@ mod m_call_machine_premium_detection_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_premium_detection_ended::CallMachinePremiumDetectionEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_premium_detection_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -12059,9 +12005,9 @@ mod m_call_machine_premium_detection_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_premium_detection_ended_payload::CallMachinePremiumDetectionEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_premium_detection_ended_payload_result {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -12137,9 +12083,9 @@ mod m_call_machine_premium_detection_ended_payload_result {
         CallMachinePremiumDetectionEndedPayloadResult, Unknown
     );
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_premium_detection_ended_payload_result::CallMachinePremiumDetectionEndedPayloadResult;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_premium_greeting_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -12245,9 +12191,9 @@ mod m_call_machine_premium_greeting_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_premium_greeting_ended::CallMachinePremiumGreetingEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_premium_greeting_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -12391,9 +12337,9 @@ mod m_call_machine_premium_greeting_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_premium_greeting_ended_payload::CallMachinePremiumGreetingEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_machine_premium_greeting_ended_payload_result {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -12449,9 +12395,9 @@ mod m_call_machine_premium_greeting_ended_payload_result {
         CallMachinePremiumGreetingEndedPayloadResult, Unknown
     );
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_machine_premium_greeting_ended_payload_result::CallMachinePremiumGreetingEndedPayloadResult;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -12581,9 +12527,9 @@ mod m_call_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_payload::CallPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_playback_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -12687,9 +12633,9 @@ mod m_call_playback_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_playback_ended::CallPlaybackEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_playback_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -12855,9 +12801,9 @@ mod m_call_playback_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_playback_ended_payload::CallPlaybackEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_playback_ended_payload_status {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -12917,9 +12863,9 @@ mod m_call_playback_ended_payload_status {
     }
     crate::private::string_enum_traits!(CallPlaybackEndedPayloadStatus, UnknownValue);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_playback_ended_payload_status::CallPlaybackEndedPayloadStatus;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_playback_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -13023,9 +12969,9 @@ mod m_call_playback_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_playback_started::CallPlaybackStarted;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_playback_started_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -13167,9 +13113,9 @@ mod m_call_playback_started_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_playback_started_payload::CallPlaybackStartedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_recording_error {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -13273,9 +13219,9 @@ mod m_call_recording_error {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_recording_error::CallRecordingError;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_recording_error_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -13393,9 +13339,9 @@ mod m_call_recording_error_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_recording_error_payload::CallRecordingErrorPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_recording_error_payload_reason {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -13459,9 +13405,9 @@ mod m_call_recording_error_payload_reason {
     }
     crate::private::string_enum_traits!(CallRecordingErrorPayloadReason, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_recording_error_payload_reason::CallRecordingErrorPayloadReason;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_recording_saved {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -13565,9 +13511,9 @@ mod m_call_recording_saved {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_recording_saved::CallRecordingSaved;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_recording_saved_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -13717,9 +13663,9 @@ mod m_call_recording_saved_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_recording_saved_payload::CallRecordingSavedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_recording_transcription_saved {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -13825,9 +13771,9 @@ mod m_call_recording_transcription_saved {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_recording_transcription_saved::CallRecordingTranscriptionSaved;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_recording_transcription_saved_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -13993,7 +13939,7 @@ mod m_call_recording_transcription_saved_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_recording_transcription_saved_payload::CallRecordingTranscriptionSavedPayload;
 #[cfg(feature = "recordings")]
 mod m_call_recordings_cursor_pagination_meta {
@@ -14073,7 +14019,7 @@ mod m_call_recordings_cursor_pagination_meta {
 }
 #[cfg(feature = "recordings")]
 pub use m_call_recordings_cursor_pagination_meta::CallRecordingsCursorPaginationMeta;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_refer_completed {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -14177,9 +14123,9 @@ mod m_call_refer_completed {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_refer_completed::CallReferCompleted;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_refer_failed {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -14283,9 +14229,9 @@ mod m_call_refer_failed {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_refer_failed::CallReferFailed;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_refer_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -14427,9 +14373,9 @@ mod m_call_refer_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_refer_payload::CallReferPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_refer_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -14533,7 +14479,7 @@ mod m_call_refer_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_refer_started::CallReferStarted;
 #[cfg(feature = "calls")]
 mod m_call_request {
@@ -15443,39 +15389,12 @@ mod m_call_request_to {
 }
 #[cfg(feature = "calls")]
 pub use m_call_request_to::CallRequestTo;
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "calls",
-        feature = "conferences",
-        feature = "debugging",
-        feature = "queues",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
-mod m_call_session_id {
-    #[allow(unused_imports)]
-    use serde::{Deserialize, Serialize};
-    crate::private::id_newtype!(
-        #[doc =
-        " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
-        CallSessionId
-    );
-}
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "calls",
-        feature = "conferences",
-        feature = "debugging",
-        feature = "queues",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
-pub use m_call_session_id::CallSessionId;
-#[cfg(feature = "webhooks")]
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    CallSessionId
+);
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_siprec_failed_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -15593,9 +15512,9 @@ mod m_call_siprec_failed_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_siprec_failed_payload::CallSiprecFailedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_siprec_stopped_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -15713,9 +15632,9 @@ mod m_call_siprec_stopped_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_siprec_stopped_payload::CallSiprecStoppedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_speak_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -15819,9 +15738,9 @@ mod m_call_speak_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_speak_ended::CallSpeakEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_speak_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -15939,9 +15858,9 @@ mod m_call_speak_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_speak_ended_payload::CallSpeakEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_speak_ended_payload_status {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -15985,9 +15904,9 @@ mod m_call_speak_ended_payload_status {
     }
     crate::private::string_enum_traits!(CallSpeakEndedPayloadStatus, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_speak_ended_payload_status::CallSpeakEndedPayloadStatus;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_speak_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -16091,9 +16010,9 @@ mod m_call_speak_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_speak_started::CallSpeakStarted;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_started_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -16199,9 +16118,9 @@ mod m_call_started_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_started_payload::CallStartedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_streaming_failed_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -16357,9 +16276,9 @@ mod m_call_streaming_failed_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_streaming_failed_payload::CallStreamingFailedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_streaming_failed_payload_stream_params {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -16426,9 +16345,9 @@ mod m_call_streaming_failed_payload_stream_params {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_streaming_failed_payload_stream_params::CallStreamingFailedPayloadStreamParams;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_streaming_failed_payload_stream_type {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -16468,9 +16387,9 @@ mod m_call_streaming_failed_payload_stream_type {
     }
     crate::private::string_enum_traits!(CallStreamingFailedPayloadStreamType, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_streaming_failed_payload_stream_type::CallStreamingFailedPayloadStreamType;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_streaming_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -16588,9 +16507,9 @@ mod m_call_streaming_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_streaming_payload::CallStreamingPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_transcription {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -16694,7 +16613,7 @@ mod m_call_transcription {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_transcription::CallTranscription;
 #[cfg(any(feature = "applications", feature = "conferences", feature = "debugging"))]
 mod m_call_type {
@@ -16738,7 +16657,7 @@ mod m_call_type {
 }
 #[cfg(any(feature = "applications", feature = "conferences", feature = "debugging"))]
 pub use m_call_type::CallType;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_call_unhold {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -16842,7 +16761,7 @@ mod m_call_unhold {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_call_unhold::CallUnhold;
 #[cfg(feature = "calls")]
 mod m_call_with_recording_id {
@@ -16998,7 +16917,12 @@ mod m_call_with_recording_id {
 }
 #[cfg(feature = "calls")]
 pub use m_call_with_recording_id::CallWithRecordingId;
-#[cfg(feature = "webhooks")]
+#[cfg(
+    any(
+        all(feature = "ai-assistant", feature = "webhooks"),
+        all(feature = "calls", feature = "webhooks")
+    )
+)]
 mod m_calling_party_type {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -17038,7 +16962,12 @@ mod m_calling_party_type {
     }
     crate::private::string_enum_traits!(CallingPartyType, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(
+    any(
+        all(feature = "ai-assistant", feature = "webhooks"),
+        all(feature = "calls", feature = "webhooks")
+    )
+)]
 pub use m_calling_party_type::CallingPartyType;
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
 mod m_check_availability_tool {
@@ -17374,7 +17303,7 @@ mod m_conference_command_result {
 }
 #[cfg(feature = "conferences")]
 pub use m_conference_command_result::ConferenceCommandResult;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_created {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -17461,7 +17390,7 @@ mod m_conference_created {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_created::ConferenceCreated;
 #[cfg(feature = "conferences")]
 mod m_conference_end_reason {
@@ -17513,7 +17442,7 @@ mod m_conference_end_reason {
 }
 #[cfg(feature = "conferences")]
 pub use m_conference_end_reason::ConferenceEndReason;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -17600,7 +17529,7 @@ mod m_conference_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_ended::ConferenceEnded;
 #[cfg(feature = "conferences")]
 mod m_conference_ended_by {
@@ -17671,7 +17600,7 @@ mod m_conference_ended_by {
 }
 #[cfg(feature = "conferences")]
 pub use m_conference_ended_by::ConferenceEndedBy;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_ended_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -17811,9 +17740,9 @@ mod m_conference_ended_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_ended_payload::ConferenceEndedPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_ended_payload_reason {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -17857,9 +17786,9 @@ mod m_conference_ended_payload_reason {
     }
     crate::private::string_enum_traits!(ConferenceEndedPayloadReason, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_ended_payload_reason::ConferenceEndedPayloadReason;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_floor_changed {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -17946,7 +17875,7 @@ mod m_conference_floor_changed {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_floor_changed::ConferenceFloorChanged;
 #[cfg(feature = "conferences")]
 mod m_conference_gather_using_audio_request {
@@ -18218,18 +18147,11 @@ mod m_conference_hold_request {
 }
 #[cfg(feature = "conferences")]
 pub use m_conference_hold_request::ConferenceHoldRequest;
-#[cfg(any(feature = "conferences", feature = "recordings", feature = "webhooks"))]
-mod m_conference_id {
-    #[allow(unused_imports)]
-    use serde::{Deserialize, Serialize};
-    crate::private::id_newtype!(
-        #[doc =
-        " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
-        ConferenceId
-    );
-}
-#[cfg(any(feature = "conferences", feature = "recordings", feature = "webhooks"))]
-pub use m_conference_id::ConferenceId;
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    ConferenceId
+);
 #[cfg(feature = "conferences")]
 mod m_conference_mute_request {
     #[allow(unused_imports)]
@@ -18470,7 +18392,7 @@ mod m_conference_participant {
 }
 #[cfg(feature = "conferences")]
 pub use m_conference_participant::ConferenceParticipant;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_participant_joined {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -18574,9 +18496,9 @@ mod m_conference_participant_joined {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_participant_joined::ConferenceParticipantJoined;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_participant_left {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -18680,9 +18602,9 @@ mod m_conference_participant_left {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_participant_left::ConferenceParticipantLeft;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_participant_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -18800,9 +18722,9 @@ mod m_conference_participant_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_participant_payload::ConferenceParticipantPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_participant_playback_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -18891,9 +18813,9 @@ mod m_conference_participant_playback_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_participant_playback_ended::ConferenceParticipantPlaybackEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_participant_playback_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -19059,9 +18981,9 @@ mod m_conference_participant_playback_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_participant_playback_payload::ConferenceParticipantPlaybackPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_participant_playback_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -19150,9 +19072,9 @@ mod m_conference_participant_playback_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_participant_playback_started::ConferenceParticipantPlaybackStarted;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_participant_speak_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -19241,9 +19163,9 @@ mod m_conference_participant_speak_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_participant_speak_ended::ConferenceParticipantSpeakEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_participant_speak_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -19385,9 +19307,9 @@ mod m_conference_participant_speak_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_participant_speak_payload::ConferenceParticipantSpeakPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_participant_speak_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -19476,9 +19398,9 @@ mod m_conference_participant_speak_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_participant_speak_started::ConferenceParticipantSpeakStarted;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -19608,7 +19530,7 @@ mod m_conference_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_payload::ConferencePayload;
 #[cfg(feature = "conferences")]
 mod m_conference_play_request {
@@ -19702,7 +19624,7 @@ mod m_conference_play_request {
 }
 #[cfg(feature = "conferences")]
 pub use m_conference_play_request::ConferencePlayRequest;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_playback_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -19789,9 +19711,9 @@ mod m_conference_playback_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_playback_ended::ConferencePlaybackEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_playback_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -19909,9 +19831,9 @@ mod m_conference_playback_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_playback_payload::ConferencePlaybackPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_playback_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -19998,9 +19920,9 @@ mod m_conference_playback_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_playback_started::ConferencePlaybackStarted;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_recording_saved {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -20087,9 +20009,9 @@ mod m_conference_recording_saved {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_recording_saved::ConferenceRecordingSaved;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_recording_saved_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -20275,7 +20197,7 @@ mod m_conference_recording_saved_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_recording_saved_payload::ConferenceRecordingSavedPayload;
 #[cfg(feature = "conferences")]
 mod m_conference_region {
@@ -20411,7 +20333,7 @@ mod m_conference_send_dtmf_request {
 }
 #[cfg(feature = "conferences")]
 pub use m_conference_send_dtmf_request::ConferenceSendDtmfRequest;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_speak_ended {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -20498,9 +20420,9 @@ mod m_conference_speak_ended {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_speak_ended::ConferenceSpeakEnded;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_speak_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -20594,7 +20516,7 @@ mod m_conference_speak_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_speak_payload::ConferenceSpeakPayload;
 #[cfg(feature = "conferences")]
 mod m_conference_speak_request {
@@ -20906,7 +20828,7 @@ mod m_conference_speak_request_voice_settings {
 }
 #[cfg(feature = "conferences")]
 pub use m_conference_speak_request_voice_settings::ConferenceSpeakRequestVoiceSettings;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 mod m_conference_speak_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -20993,7 +20915,7 @@ mod m_conference_speak_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "conferences", feature = "webhooks"))]
 pub use m_conference_speak_started::ConferenceSpeakStarted;
 #[cfg(any(feature = "applications", feature = "conferences", feature = "debugging"))]
 mod m_conference_status {
@@ -21421,38 +21343,11 @@ mod m_connection {
 }
 #[cfg(feature = "applications")]
 pub use m_connection::Connection;
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "calls",
-        feature = "conferences",
-        feature = "debugging",
-        feature = "queues",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
-mod m_connection_id {
-    #[allow(unused_imports)]
-    use serde::{Deserialize, Serialize};
-    crate::private::id_newtype!(
-        #[doc =
-        " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
-        ConnectionId
-    );
-}
-#[cfg(
-    any(
-        feature = "applications",
-        feature = "calls",
-        feature = "conferences",
-        feature = "debugging",
-        feature = "queues",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
-pub use m_connection_id::ConnectionId;
+crate::private::id_newtype!(
+    #[doc =
+    " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it."]
+    ConnectionId
+);
 #[cfg(feature = "applications")]
 mod m_connections_filter_consolidated {
     #[allow(unused_imports)]
@@ -21623,7 +21518,7 @@ mod m_connections_pagination_meta {
 }
 #[cfg(feature = "applications")]
 pub use m_connections_pagination_meta::ConnectionsPaginationMeta;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_conversation_insights_result {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -21688,9 +21583,9 @@ mod m_conversation_insights_result {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_conversation_insights_result::ConversationInsightsResult;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 mod m_conversation_insights_result_value {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -21725,7 +21620,7 @@ mod m_conversation_insights_result_value {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "ai-assistant", feature = "webhooks"))]
 pub use m_conversation_insights_result_value::ConversationInsightsResultValue;
 #[cfg(feature = "ai-assistant")]
 mod m_conversation_relay_assistant {
@@ -23671,7 +23566,7 @@ mod m_cursor_pagination_meta {
 }
 #[cfg(feature = "applications")]
 pub use m_cursor_pagination_meta::CursorPaginationMeta;
-#[cfg(any(feature = "calls", feature = "webhooks"))]
+#[cfg(feature = "calls")]
 mod m_custom_sip_header {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -23730,7 +23625,7 @@ mod m_custom_sip_header {
         }
     }
 }
-#[cfg(any(feature = "calls", feature = "webhooks"))]
+#[cfg(feature = "calls")]
 pub use m_custom_sip_header::CustomSipHeader;
 #[cfg(feature = "applications")]
 mod m_custom_storage_configuration {
@@ -28219,7 +28114,7 @@ mod m_media_encryption {
 }
 #[cfg(feature = "calls")]
 pub use m_media_encryption::MediaEncryption;
-#[cfg(any(feature = "ai-assistant", feature = "webhooks"))]
+#[cfg(feature = "ai-assistant")]
 mod m_message_history {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -28280,9 +28175,9 @@ mod m_message_history {
         }
     }
 }
-#[cfg(any(feature = "ai-assistant", feature = "webhooks"))]
+#[cfg(feature = "ai-assistant")]
 pub use m_message_history::MessageHistory;
-#[cfg(any(feature = "ai-assistant", feature = "webhooks"))]
+#[cfg(feature = "ai-assistant")]
 mod m_message_history_item_role {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -28322,7 +28217,7 @@ mod m_message_history_item_role {
     }
     crate::private::string_enum_traits!(MessageHistoryItemRole, Unknown);
 }
-#[cfg(any(feature = "ai-assistant", feature = "webhooks"))]
+#[cfg(feature = "ai-assistant")]
 pub use m_message_history_item_role::MessageHistoryItemRole;
 #[cfg(any(feature = "ai-assistant", feature = "calls", feature = "conferences"))]
 mod m_minimax_voice_settings {
@@ -29848,7 +29743,12 @@ mod m_payload_type {
 }
 #[cfg(any(feature = "calls", feature = "conferences"))]
 pub use m_payload_type::PayloadType;
-#[cfg(feature = "webhooks")]
+#[cfg(
+    any(
+        all(feature = "calls", feature = "webhooks"),
+        all(feature = "conferences", feature = "webhooks")
+    )
+)]
 mod m_public_recording_urls {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -29915,7 +29815,12 @@ mod m_public_recording_urls {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(
+    any(
+        all(feature = "calls", feature = "webhooks"),
+        all(feature = "conferences", feature = "webhooks")
+    )
+)]
 pub use m_public_recording_urls::PublicRecordingUrls;
 #[cfg(any(feature = "ai-assistant", feature = "calls"))]
 mod m_query_parameters {
@@ -30250,14 +30155,7 @@ mod m_queue_call {
 }
 #[cfg(feature = "queues")]
 pub use m_queue_call::QueueCall;
-#[cfg(
-    any(
-        feature = "calls",
-        feature = "conferences",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "calls", feature = "conferences", feature = "recordings"))]
 mod m_record_channels {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -30297,23 +30195,9 @@ mod m_record_channels {
     }
     crate::private::string_enum_traits!(RecordChannels, Unknown);
 }
-#[cfg(
-    any(
-        feature = "calls",
-        feature = "conferences",
-        feature = "recordings",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "calls", feature = "conferences", feature = "recordings"))]
 pub use m_record_channels::RecordChannels;
-#[cfg(
-    any(
-        feature = "ai-assistant",
-        feature = "calls",
-        feature = "conferences",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "ai-assistant", feature = "calls", feature = "conferences"))]
 mod m_record_format {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -30353,14 +30237,7 @@ mod m_record_format {
     }
     crate::private::string_enum_traits!(RecordFormat, Unknown);
 }
-#[cfg(
-    any(
-        feature = "ai-assistant",
-        feature = "calls",
-        feature = "conferences",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "ai-assistant", feature = "calls", feature = "conferences"))]
 pub use m_record_format::RecordFormat;
 #[cfg(feature = "recordings")]
 mod m_recording_response_data {
@@ -31836,7 +31713,7 @@ mod m_service_level {
 }
 #[cfg(feature = "calls")]
 pub use m_service_level::ServiceLevel;
-#[cfg(any(feature = "calls", feature = "webhooks"))]
+#[cfg(feature = "calls")]
 mod m_sip_header {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -31895,7 +31772,7 @@ mod m_sip_header {
         }
     }
 }
-#[cfg(any(feature = "calls", feature = "webhooks"))]
+#[cfg(feature = "calls")]
 pub use m_sip_header::SipHeader;
 #[cfg(feature = "calls")]
 mod m_sip_region {
@@ -32039,7 +31916,7 @@ mod m_sip_transport_protocol {
 }
 #[cfg(feature = "calls")]
 pub use m_sip_transport_protocol::SipTransportProtocol;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_siprec_failed {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -32143,9 +32020,9 @@ mod m_siprec_failed {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_siprec_failed::SiprecFailed;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_siprec_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -32249,9 +32126,9 @@ mod m_siprec_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_siprec_started::SiprecStarted;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_siprec_stopped {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -32355,7 +32232,7 @@ mod m_siprec_stopped {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_siprec_stopped::SiprecStopped;
 #[cfg(feature = "applications")]
 mod m_sort_connection {
@@ -35686,7 +35563,7 @@ mod m_stream_codec {
 }
 #[cfg(feature = "calls")]
 pub use m_stream_codec::StreamCodec;
-#[cfg(any(feature = "calls", feature = "webhooks"))]
+#[cfg(feature = "calls")]
 mod m_stream_track {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -35730,9 +35607,9 @@ mod m_stream_track {
     }
     crate::private::string_enum_traits!(StreamTrack, Unknown);
 }
-#[cfg(any(feature = "calls", feature = "webhooks"))]
+#[cfg(feature = "calls")]
 pub use m_stream_track::StreamTrack;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_streaming_failed {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -35836,9 +35713,9 @@ mod m_streaming_failed {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_streaming_failed::StreamingFailed;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_streaming_started {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -35942,9 +35819,9 @@ mod m_streaming_started {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_streaming_started::StreamingStarted;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_streaming_stopped {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -36048,7 +35925,7 @@ mod m_streaming_stopped {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_streaming_stopped::StreamingStopped;
 #[cfg(any(feature = "calls", feature = "conferences"))]
 mod m_supervisor_role {
@@ -39548,7 +39425,7 @@ mod m_transcription_model {
 }
 #[cfg(feature = "calls")]
 pub use m_transcription_model::TranscriptionModel;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_transcription_payload {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -39668,9 +39545,9 @@ mod m_transcription_payload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_transcription_payload::TranscriptionPayload;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_transcription_payload_transcription_data {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -39764,7 +39641,7 @@ mod m_transcription_payload_transcription_data {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_transcription_payload_transcription_data::TranscriptionPayloadTranscriptionData;
 #[cfg(feature = "calls")]
 mod m_transcription_start_request_transcription_engine {
@@ -39856,7 +39733,7 @@ mod m_transcription_start_request_transcription_engine {
 }
 #[cfg(feature = "calls")]
 pub use m_transcription_start_request_transcription_engine::TranscriptionStartRequestTranscriptionEngine;
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 mod m_transcription_track {
     #[allow(unused_imports)]
     use serde::{Deserialize, Serialize};
@@ -39896,7 +39773,7 @@ mod m_transcription_track {
     }
     crate::private::string_enum_traits!(TranscriptionTrack, Unknown);
 }
-#[cfg(feature = "webhooks")]
+#[cfg(all(feature = "calls", feature = "webhooks"))]
 pub use m_transcription_track::TranscriptionTrack;
 #[cfg(feature = "calls")]
 mod m_transfer_call_request {

@@ -1,5 +1,7 @@
 //! Webhook events: one variant per `event_type`, carrying the event object's model.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use openapiv3::ReferenceOr;
 use serde_json::Value;
 
@@ -7,7 +9,7 @@ use super::schema::Site;
 use super::shape::{shape_of, Shape};
 use super::Builder;
 use crate::error::{escape_pointer_segment, GenError, GenResult};
-use crate::ir::{Event, FieldPath, Model, TypeRef};
+use crate::ir::{Api, Event, FieldPath, Model, TypeRef};
 use crate::names::{camel, Scope};
 use crate::select::SelectedWebhook;
 
@@ -110,6 +112,7 @@ fn build_event<'s>(
             ty,
             enveloped,
             call_control_id,
+            features: Default::default(),
         })
     }
 }
@@ -170,4 +173,40 @@ fn field_path(builder: &Builder<'_>, ty: &str, wires: &[&str]) -> Option<FieldPa
         }
     }
     None
+}
+
+/// Gives each event the features of the operations documented to send it, and of the event-type
+/// prefixes `by_prefix` names (`"conference."` for events no operation mentions).
+pub fn assign_features(api: &mut Api, by_prefix: &BTreeMap<String, String>) {
+    let mut sent_by: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for op in api.resources.iter().flat_map(|r| &r.operations) {
+        if let Some(feature) = &op.feature {
+            for event_type in &op.webhooks {
+                sent_by
+                    .entry(event_type.as_str())
+                    .or_default()
+                    .insert(feature.clone());
+            }
+        }
+    }
+    let features: Vec<BTreeSet<String>> = api
+        .events
+        .iter()
+        .map(|event| {
+            let mut features = sent_by
+                .get(event.event_type.as_str())
+                .cloned()
+                .unwrap_or_default();
+            features.extend(
+                by_prefix
+                    .iter()
+                    .filter(|(prefix, _)| event.event_type.starts_with(prefix.as_str()))
+                    .map(|(_, feature)| feature.clone()),
+            );
+            features
+        })
+        .collect();
+    for (event, features) in api.events.iter_mut().zip(features) {
+        event.features = features;
+    }
 }

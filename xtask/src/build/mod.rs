@@ -112,6 +112,7 @@ impl<'s> Builder<'s> {
         recursion::box_recursive_fields(&mut api.models);
         serde_use::compute(&mut api);
         serde_use::mark_explicit_nulls(&mut api);
+        event::assign_features(&mut api, &self.config.features.event_types);
         serde_use::compute_features(&mut api);
         Ok(api)
     }

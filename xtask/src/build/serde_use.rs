@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, Model, ResponseShape, SerdeUse, TypeRef};
+use crate::ir::{Api, Gate, Model, ResponseShape, SerdeUse, TypeRef};
 
 /// Marks every model reachable from what is sent as serializing, and every model reachable from
 /// what is received as deserializing.
@@ -84,10 +84,11 @@ pub fn mark_explicit_nulls(api: &mut Api) {
     }
 }
 
-/// Gives each model the features of the operations and events that reach it. A model reached
-/// by anything ungated stays ungated.
+/// Gives each model the gate of the operations and events that reach it: an operation's feature,
+/// an event's features each together with the events feature. A model reached by anything
+/// ungated stays ungated.
 pub fn compute_features(api: &mut Api) {
-    let mut roots: Vec<(Option<String>, Vec<TypeRef>)> = Vec::new();
+    let mut roots: Vec<(BTreeSet<String>, Vec<TypeRef>)> = Vec::new();
     for op in api.resources.iter().flat_map(|r| &r.operations) {
         let mut types: Vec<TypeRef> = op
             .path_params
@@ -104,33 +105,40 @@ pub fn compute_features(api: &mut Api) {
                 types.push(meta.clone());
             }
         }
-        roots.push((op.feature.clone(), types));
+        roots.push((op.feature.iter().cloned().collect(), types));
     }
-    roots.push((
-        api.events_feature.clone(),
-        api.events
-            .iter()
-            .map(|e| TypeRef::Named(e.ty.clone()))
-            .collect(),
-    ));
-    let mut always: BTreeSet<String> = BTreeSet::new();
-    let mut features: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (feature, types) in roots {
-        for name in reachable(&api.models, types) {
-            match &feature {
-                Some(feature) => {
-                    features.entry(name).or_default().insert(feature.clone());
-                }
-                None => {
-                    always.insert(name);
-                }
-            }
+    for event in &api.events {
+        for all_of in event_gate(api.events_feature.as_ref(), &event.features).any_of {
+            roots.push((all_of, vec![TypeRef::Named(event.ty.clone())]));
         }
     }
-    for name in always {
-        features.remove(&name);
+    let mut gates: BTreeMap<String, Gate> = BTreeMap::new();
+    for (all_of, types) in roots {
+        for name in reachable(&api.models, types) {
+            gates.entry(name).or_default().add(all_of.clone());
+        }
     }
-    api.model_features = features;
+    // Identifier newtypes cost next to nothing and the event-facts trait names them whatever
+    // the groups built, so they are always compiled.
+    gates.retain(|name, gate| {
+        !gate.is_always() && !matches!(api.models.get(name), Some(Model::Id(_)))
+    });
+    api.model_features = gates;
+}
+
+/// When an event is compiled: the events feature together with any one of the event's features.
+pub fn event_gate(events_feature: Option<&String>, features: &BTreeSet<String>) -> Gate {
+    let mut gate = Gate::default();
+    let base: BTreeSet<String> = events_feature.into_iter().cloned().collect();
+    if features.is_empty() {
+        gate.add(base.clone());
+    }
+    for feature in features {
+        let mut all_of = base.clone();
+        all_of.insert(feature.clone());
+        gate.add(all_of);
+    }
+    gate
 }
 
 fn reachable(models: &BTreeMap<String, Model>, roots: Vec<TypeRef>) -> BTreeSet<String> {

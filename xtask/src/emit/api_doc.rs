@@ -30,8 +30,14 @@ pub fn render(template: &str, api: &Api) -> GenResult<String> {
     }
     let mut events = String::new();
     for event in &api.events {
+        let features = if event.features.is_empty() {
+            "—".to_string()
+        } else {
+            let names: Vec<String> = event.features.iter().map(|f| format!("`{f}`")).collect();
+            names.join(", ")
+        };
         events.push_str(&format!(
-            "| `{}` | `WebhookEvent::{}` | `{}` |\n",
+            "| `{}` | `WebhookEvent::{}` | `{}` | {features} |\n",
             event.event_type, event.variant, event.ty
         ));
     }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::ident;
+use super::{cfg_any, ident};
 use crate::ir::Event;
 
 /// Tokens of the events module.
@@ -12,22 +12,26 @@ pub fn emit(events: &[Event]) -> TokenStream {
         let variant = ident(&e.variant);
         let ty = ident(&e.ty);
         let doc = format!(" `{}` (webhook `{}`).", e.event_type, e.webhook);
-        quote!(#[doc = #doc] #variant(crate::models::#ty),)
+        let cfg = cfg_any(&e.features);
+        quote!(#[doc = #doc] #cfg #variant(crate::models::#ty),)
     });
     let parse_arms = events.iter().map(|e| {
         let variant = ident(&e.variant);
         let event_type = &e.event_type;
-        quote!(#event_type => crate::private::parse_event(object).map(WebhookEvent::#variant),)
+        let cfg = cfg_any(&e.features);
+        quote!(#cfg #event_type => crate::private::parse_event(object).map(WebhookEvent::#variant),)
     });
     let type_arms = events.iter().map(|e| {
         let variant = ident(&e.variant);
         let event_type = &e.event_type;
-        quote!(WebhookEvent::#variant(_) => #event_type,)
+        let cfg = cfg_any(&e.features);
+        quote!(#cfg WebhookEvent::#variant(_) => #event_type,)
     });
     let all_types = events.iter().map(|e| &e.event_type);
     let serialize_arms = events.iter().map(|e| {
         let variant = ident(&e.variant);
-        quote!(WebhookEvent::#variant(event) => event.serialize(serializer),)
+        let cfg = cfg_any(&e.features);
+        quote!(#cfg WebhookEvent::#variant(event) => event.serialize(serializer),)
     });
     let ccid_arms = events.iter().filter_map(|e| {
         let path = e.call_control_id.as_ref()?;
@@ -42,7 +46,8 @@ pub fn emit(events: &[Event]) -> TokenStream {
                 quote!(#expr.map(|v| &v.#field))
             };
         }
-        Some(quote!(WebhookEvent::#variant(event) => #expr.map(|v| v.as_str()),))
+        let cfg = cfg_any(&e.features);
+        Some(quote!(#cfg WebhookEvent::#variant(event) => #expr.map(|v| v.as_str()),))
     });
     quote! {
         //! Webhook events of the voice surface, one variant per `event_type`.
@@ -53,6 +58,10 @@ pub fn emit(events: &[Event]) -> TokenStream {
         /// Events this version of the SDK does not know arrive as [`WebhookEvent::Unknown`] with
         /// their JSON, so a new event type never breaks a handler. Both body shapes are read:
         /// `{"data": {"event_type": ..}}` and an event object at the top level.
+        ///
+        /// Each variant compiles with the Cargo feature of the resource group that sends it
+        /// (`calls`, `conferences`, ..., all on by default); with that feature off, its events
+        /// arrive as `Unknown` too.
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum WebhookEvent {
@@ -73,7 +82,8 @@ pub fn emit(events: &[Event]) -> TokenStream {
         }
 
         impl WebhookEvent {
-            /// Every `event_type` this version of the SDK knows.
+            /// Every `event_type` this version of the SDK knows, including those of resource
+            /// groups left out of the build (which decode as [`WebhookEvent::Unknown`]).
             pub const EVENT_TYPES: &'static [&'static str] = &[#(#all_types),*];
 
             /// Decodes a webhook body (already verified) into its variant.

@@ -352,13 +352,23 @@ fn client_state_setters(op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// The gate of a model, as a `#[cfg]` for items about it.
+fn model_cfg(api: &Api, model: &str) -> TokenStream {
+    api.model_features
+        .get(model)
+        .map(super::cfg_gate)
+        .unwrap_or_default()
+}
+
 /// Tokens of the flow module.
 pub fn emit(api: &Api) -> TokenStream {
     let impls = api.events.iter().map(|event| {
         let ty = ident(&event.ty);
         let methods = FACTS.iter().filter_map(|f| fact_method(api, event, f));
-        let direction = direction_method(api, event);
+        let cfg = model_cfg(api, &event.ty);
+        let direction = direction_method(api, event).map(|tokens| quote!(#cfg #tokens));
         quote! {
+            #cfg
             impl crate::EventFacts for crate::models::#ty {
                 #(#methods)*
             }
@@ -383,7 +393,9 @@ pub fn emit(api: &Api) -> TokenStream {
             let ty = ident(&event.ty);
             let variant = ident(&event.variant);
             let event_type = &event.event_type;
+            let cfg = super::cfg_any(&event.features);
             quote! {
+                #cfg
                 impl crate::callflow::TypedEvent for crate::models::#ty {
                     const EVENT_TYPE: &'static str = #event_type;
                     fn from_event(event: WebhookEvent) -> Result<Self, WebhookEvent> {
@@ -397,7 +409,8 @@ pub fn emit(api: &Api) -> TokenStream {
         });
     let arms = api.events.iter().map(|event| {
         let variant = ident(&event.variant);
-        quote!(WebhookEvent::#variant(event) => event,)
+        let cfg = super::cfg_any(&event.features);
+        quote!(#cfg WebhookEvent::#variant(event) => event,)
     });
     let setters = api
         .resources

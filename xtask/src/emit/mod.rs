@@ -64,6 +64,28 @@ pub fn type_tokens_from(ty: &TypeRef, root: &TokenStream) -> TokenStream {
     }
 }
 
+/// `#[cfg(...)]` compiling an item when `gate` is on; nothing when it always is.
+pub fn cfg_gate(gate: &crate::ir::Gate) -> TokenStream {
+    if gate.is_always() {
+        return quote!();
+    }
+    let conditions: Vec<TokenStream> = gate
+        .any_of
+        .iter()
+        .map(|all_of| {
+            let features = all_of.iter();
+            match all_of.len() {
+                1 => quote!(#(feature = #features)*),
+                _ => quote!(all(#(feature = #features),*)),
+            }
+        })
+        .collect();
+    match conditions.as_slice() {
+        [one] => quote!(#[cfg(#one)]),
+        _ => quote!(#[cfg(any(#(#conditions),*))]),
+    }
+}
+
 /// `#[cfg(...)]` compiling an item when any of `features` is on; nothing when there are none.
 pub fn cfg_any<'a>(features: impl IntoIterator<Item = &'a String>) -> TokenStream {
     let features: std::collections::BTreeSet<&String> = features.into_iter().collect();

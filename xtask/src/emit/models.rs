@@ -15,12 +15,12 @@ use crate::ir::{
 pub fn emit(
     models: &BTreeMap<String, Model>,
     serde_use: &BTreeMap<String, SerdeUse>,
-    features: &BTreeMap<String, std::collections::BTreeSet<String>>,
+    features: &BTreeMap<String, crate::ir::Gate>,
     mode: DocsMode,
 ) -> TokenStream {
     let defaultable = defaultable_models(models);
     let items = models.iter().map(|(name, model)| {
-        let cfg = super::cfg_any(features.get(name).into_iter().flatten());
+        let cfg = features.get(name).map(super::cfg_gate).unwrap_or_default();
         let item = emit_model(model, &defaultable, serde_use, mode);
         if cfg.is_empty() {
             return item;

@@ -264,6 +264,10 @@ pub mod things {
 /// Events this version of the SDK does not know arrive as [`WebhookEvent::Unknown`] with
 /// their JSON, so a new event type never breaks a handler. Both body shapes are read:
 /// `{"data": {"event_type": ..}}` and an event object at the top level.
+///
+/// Each variant compiles with the Cargo feature of the resource group that sends it
+/// (`calls`, `conferences`, ..., all on by default); with that feature off, its events
+/// arrive as `Unknown` too.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
@@ -280,7 +284,8 @@ impl serde::Serialize for WebhookEvent {
     }
 }
 impl WebhookEvent {
-    /// Every `event_type` this version of the SDK knows.
+    /// Every `event_type` this version of the SDK knows, including those of resource
+    /// groups left out of the build (which decode as [`WebhookEvent::Unknown`]).
     pub const EVENT_TYPES: &'static [&'static str] = &[];
     /// Decodes a webhook body (already verified) into its variant.
     pub fn from_json_bytes(body: &[u8]) -> Result<Self, serde_json::Error> {
