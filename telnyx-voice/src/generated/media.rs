@@ -14,11 +14,19 @@
 use serde::{Deserialize, Serialize};
 /// Drop the audio queued for playing (schema `ClearFrame`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct ClearFrame {
     /// `stream_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
+}
+impl Serialize for ClearFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.stream_id {
+            map.serialize_entry("stream_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for ClearFrame {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -53,13 +61,21 @@ impl<'de> Deserialize<'de> for ClearFrame {
 }
 /// The first frame of a stream (schema `ConnectedFrame`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct ConnectedFrame {
     /// `version` · string · optional
     ///
     /// Example: `"1.0.0"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+impl Serialize for ConnectedFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for ConnectedFrame {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -94,12 +110,19 @@ impl<'de> Deserialize<'de> for ConnectedFrame {
 }
 /// The key of a DTMF frame (schema `DtmfDigit`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct DtmfDigit {
     /// `digit` · string · required
     ///
     /// Example: `"#"`
     pub digit: String,
+}
+impl Serialize for DtmfDigit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("digit", &self.digit)?;
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for DtmfDigit {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -136,19 +159,32 @@ impl<'de> Deserialize<'de> for DtmfDigit {
 }
 /// A key pressed on the call (schema `DtmfFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct DtmfFrame {
     /// `sequence_number` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `occurred_at` · string (date-time) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<String>,
     /// `dtmf` · [`DtmfDigit`](crate::media::frames::DtmfDigit) · required
     pub dtmf: crate::media::frames::DtmfDigit,
+}
+impl Serialize for DtmfFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sequence_number {
+            map.serialize_entry("sequence_number", value)?;
+        }
+        if let Some(value) = &self.stream_id {
+            map.serialize_entry("stream_id", value)?;
+        }
+        if let Some(value) = &self.occurred_at {
+            map.serialize_entry("occurred_at", value)?;
+        }
+        map.serialize_entry("dtmf", &self.dtmf)?;
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for DtmfFrame {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -194,17 +230,29 @@ impl<'de> Deserialize<'de> for DtmfFrame {
 }
 /// A stream error (schema `ErrorFrame`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct ErrorFrame {
     /// `sequence_number` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `payload` · [`StreamError`](crate::media::frames::StreamError) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<crate::media::frames::StreamError>,
+}
+impl Serialize for ErrorFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sequence_number {
+            map.serialize_entry("sequence_number", value)?;
+        }
+        if let Some(value) = &self.stream_id {
+            map.serialize_entry("stream_id", value)?;
+        }
+        if let Some(value) = &self.payload {
+            map.serialize_entry("payload", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for ErrorFrame {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -364,16 +412,27 @@ impl<'de> Deserialize<'de> for InboundFrame {
 }
 /// A mark reached (Telnyx -> app) or placed (app -> Telnyx) (schema `MarkFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct MarkFrame {
     /// `sequence_number` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `mark` · [`MarkName`](crate::media::frames::MarkName) · required
     pub mark: crate::media::frames::MarkName,
+}
+impl Serialize for MarkFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sequence_number {
+            map.serialize_entry("sequence_number", value)?;
+        }
+        if let Some(value) = &self.stream_id {
+            map.serialize_entry("stream_id", value)?;
+        }
+        map.serialize_entry("mark", &self.mark)?;
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for MarkFrame {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -416,10 +475,17 @@ impl<'de> Deserialize<'de> for MarkFrame {
 }
 /// The name of a mark (schema `MarkName`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct MarkName {
     /// `name` · string · required
     pub name: String,
+}
+impl Serialize for MarkName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &self.name)?;
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for MarkName {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -456,19 +522,32 @@ impl<'de> Deserialize<'de> for MarkName {
 }
 /// Audio of a media frame (schema `MediaChunk`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct MediaChunk {
     /// `track` · [`MediaTrack`](crate::media::frames::MediaTrack) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track: Option<crate::media::frames::MediaTrack>,
     /// `chunk` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk: Option<String>,
     /// `timestamp` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
     /// `payload` · string (base64) · required
     pub payload: String,
+}
+impl Serialize for MediaChunk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.track {
+            map.serialize_entry("track", value)?;
+        }
+        if let Some(value) = &self.chunk {
+            map.serialize_entry("chunk", value)?;
+        }
+        if let Some(value) = &self.timestamp {
+            map.serialize_entry("timestamp", value)?;
+        }
+        map.serialize_entry("payload", &self.payload)?;
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for MediaChunk {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -514,23 +593,35 @@ impl<'de> Deserialize<'de> for MediaChunk {
 }
 /// Encoding of the streamed audio (schema `MediaFormat`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct MediaFormat {
     /// `encoding` · string · optional
     ///
     /// Example: `"PCMU"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
     /// `sample_rate` · integer · optional
     ///
     /// Example: `8000`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_rate: Option<i64>,
     /// `channels` · integer · optional
     ///
     /// Example: `1`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<i64>,
+}
+impl Serialize for MediaFormat {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.encoding {
+            map.serialize_entry("encoding", value)?;
+        }
+        if let Some(value) = &self.sample_rate {
+            map.serialize_entry("sample_rate", value)?;
+        }
+        if let Some(value) = &self.channels {
+            map.serialize_entry("channels", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for MediaFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -573,16 +664,27 @@ impl<'de> Deserialize<'de> for MediaFormat {
 }
 /// A chunk of call audio (schema `MediaFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct MediaFrame {
     /// `sequence_number` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `media` · [`MediaChunk`](crate::media::frames::MediaChunk) · required
     pub media: crate::media::frames::MediaChunk,
+}
+impl Serialize for MediaFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sequence_number {
+            map.serialize_entry("sequence_number", value)?;
+        }
+        if let Some(value) = &self.stream_id {
+            map.serialize_entry("stream_id", value)?;
+        }
+        map.serialize_entry("media", &self.media)?;
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for MediaFrame {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -725,10 +827,17 @@ impl<'de> Deserialize<'de> for OutboundFrame {
 }
 /// Audio of an outbound media frame (schema `OutboundMedia`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct OutboundMedia {
     /// `payload` · string (base64) · required
     pub payload: String,
+}
+impl Serialize for OutboundMedia {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("payload", &self.payload)?;
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for OutboundMedia {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -765,10 +874,17 @@ impl<'de> Deserialize<'de> for OutboundMedia {
 }
 /// Audio for Telnyx to play into the call (schema `OutboundMediaFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct OutboundMediaFrame {
     /// `media` · [`OutboundMedia`](crate::media::frames::OutboundMedia) · required
     pub media: crate::media::frames::OutboundMedia,
+}
+impl Serialize for OutboundMediaFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("media", &self.media)?;
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for OutboundMediaFrame {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -805,17 +921,27 @@ impl<'de> Deserialize<'de> for OutboundMediaFrame {
 }
 /// The frame naming the call and the media format (schema `StartFrame`).
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct StartFrame {
     /// `sequence_number` · string · optional
     ///
     /// Example: `"1"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · required
     pub stream_id: String,
     /// `start` · [`StartMetadata`](crate::media::frames::StartMetadata) · required
     pub start: crate::media::frames::StartMetadata,
+}
+impl Serialize for StartFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sequence_number {
+            map.serialize_entry("sequence_number", value)?;
+        }
+        map.serialize_entry("stream_id", &self.stream_id)?;
+        map.serialize_entry("start", &self.start)?;
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for StartFrame {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -858,35 +984,59 @@ impl<'de> Deserialize<'de> for StartFrame {
 }
 /// Call metadata of a start frame (schema `StartMetadata`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct StartMetadata {
     /// `user_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `call_control_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_control_id: Option<String>,
     /// `call_session_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_session_id: Option<String>,
     /// `from` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// `to` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// `tags` · list of string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// `client_state` · string (base64) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
     /// `custom_parameters` · map of string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_parameters: Option<std::collections::BTreeMap<String, String>>,
     /// `media_format` · [`MediaFormat`](crate::media::frames::MediaFormat) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_format: Option<crate::media::frames::MediaFormat>,
+}
+impl Serialize for StartMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.call_control_id {
+            map.serialize_entry("call_control_id", value)?;
+        }
+        if let Some(value) = &self.call_session_id {
+            map.serialize_entry("call_session_id", value)?;
+        }
+        if let Some(value) = &self.from {
+            map.serialize_entry("from", value)?;
+        }
+        if let Some(value) = &self.to {
+            map.serialize_entry("to", value)?;
+        }
+        if let Some(value) = &self.tags {
+            map.serialize_entry("tags", value)?;
+        }
+        if let Some(value) = &self.client_state {
+            map.serialize_entry("client_state", value)?;
+        }
+        if let Some(value) = &self.custom_parameters {
+            map.serialize_entry("custom_parameters", value)?;
+        }
+        if let Some(value) = &self.media_format {
+            map.serialize_entry("media_format", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for StartMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -957,17 +1107,29 @@ impl<'de> Deserialize<'de> for StartMetadata {
 }
 /// The last frame of a stream (schema `StopFrame`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct StopFrame {
     /// `sequence_number` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
     /// `stream_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
     /// `stop` · [`StopMetadata`](crate::media::frames::StopMetadata) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<crate::media::frames::StopMetadata>,
+}
+impl Serialize for StopFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sequence_number {
+            map.serialize_entry("sequence_number", value)?;
+        }
+        if let Some(value) = &self.stream_id {
+            map.serialize_entry("stream_id", value)?;
+        }
+        if let Some(value) = &self.stop {
+            map.serialize_entry("stop", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for StopFrame {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1010,14 +1172,24 @@ impl<'de> Deserialize<'de> for StopFrame {
 }
 /// Call of a stop frame (schema `StopMetadata`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct StopMetadata {
     /// `user_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// `call_control_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_control_id: Option<String>,
+}
+impl Serialize for StopMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("user_id", value)?;
+        }
+        if let Some(value) = &self.call_control_id {
+            map.serialize_entry("call_control_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for StopMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1057,17 +1229,29 @@ impl<'de> Deserialize<'de> for StopMetadata {
 }
 /// Code and text of a stream error (schema `StreamError`).
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct StreamError {
     /// `code` · integer · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// `title` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `detail` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+impl Serialize for StreamError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.code {
+            map.serialize_entry("code", value)?;
+        }
+        if let Some(value) = &self.title {
+            map.serialize_entry("title", value)?;
+        }
+        if let Some(value) = &self.detail {
+            map.serialize_entry("detail", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for StreamError {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -22,7 +22,6 @@ mod m_active_call {
     use serde::{Deserialize, Serialize};
     /// Active Call (schema `ActiveCall`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ActiveCall {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -48,6 +47,23 @@ mod m_active_call {
         ///
         /// Example: `"call"`
         pub record_type: String,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ActiveCall {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            map.serialize_entry("call_duration", &self.call_duration)?;
+            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
+            map.serialize_entry("call_session_id", &self.call_session_id)?;
+            map.serialize_entry("client_state", &self.client_state)?;
+            map.serialize_entry("record_type", &self.record_type)?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ActiveCall {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -124,23 +140,38 @@ mod m_add_ai_assistant_messages_request {
     use serde::{Deserialize, Serialize};
     /// AI Assistant Add Messages Request (schema `AIAssistantAddMessagesRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct AddAiAssistantMessagesRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `messages` · list of [`AiAssistantAddMessagesRequestMessagesItem`](crate::models::AiAssistantAddMessagesRequestMessagesItem) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub messages: Option<
             Vec<crate::models::AiAssistantAddMessagesRequestMessagesItem>,
         >,
+    }
+    impl Serialize for AddAiAssistantMessagesRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.messages {
+                map.serialize_entry("messages", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for AddAiAssistantMessagesRequest {
@@ -320,7 +351,6 @@ mod m_ai_assistant_join_participant {
     use serde::{Deserialize, Serialize};
     /// Schema `AIAssistantJoinParticipant`.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct AiAssistantJoinParticipant {
         /// `id` · string · required
         ///
@@ -329,17 +359,33 @@ mod m_ai_assistant_join_participant {
         /// `name` · string · optional
         ///
         /// Example: `"John Doe"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// `on_hangup` · [`AiAssistantJoinParticipantOnHangup`](crate::models::AiAssistantJoinParticipantOnHangup) · optional · default `"continue_conversation"`
         ///
         /// Example: `"continue_conversation"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub on_hangup: Option<crate::models::AiAssistantJoinParticipantOnHangup>,
         /// `role` · string · required · always `"user"`
         ///
         /// Example: `"user"`
         pub role: String,
+    }
+    impl Serialize for AiAssistantJoinParticipant {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("id", &self.id)?;
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+            if let Some(value) = &self.on_hangup {
+                map.serialize_entry("on_hangup", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for AiAssistantJoinParticipant {
@@ -796,170 +842,243 @@ mod m_answer_request {
     use serde::{Deserialize, Serialize};
     /// Answer Request (schema `AnswerRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct AnswerRequest {
         /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub assistant: Option<crate::models::CallAssistantRequest>,
         /// `billing_group_id` · string (uuid) · optional
         ///
         /// Example: `"f5586561-8ff0-4291-a0ac-84fe544797bd"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub billing_group_id: Option<String>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `conversation_relay_config` · [`ConversationRelayEmbeddedConfig`](crate::models::ConversationRelayEmbeddedConfig) · optional
         ///
         /// Example: `{"custom_parameters":{"customer_id":"12345"},"dtmf_detection":true,"greeting":"H…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_relay_config: Option<
             crate::models::ConversationRelayEmbeddedConfig,
         >,
         /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
         ///
         /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
         /// `deepfake_detection` · [`DeepfakeDetection`](crate::models::DeepfakeDetection) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub deepfake_detection: Option<crate::models::DeepfakeDetection>,
         /// `preferred_codecs` · string · optional · always `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
         ///
         /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub preferred_codecs: Option<String>,
         /// `record` · string · optional · always `"record-from-answer"`
         ///
         /// Example: `"record-from-answer"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record: Option<String>,
         /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
         ///
         /// Example: `"single"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_channels: Option<crate::models::RecordChannels>,
         /// `record_custom_file_name` · string · optional · length 1..=40
         ///
         /// Example: `"my_recording_file_name"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_custom_file_name: Option<String>,
         /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
         ///
         /// Example: `"wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_format: Option<crate::models::RecordFormat>,
         /// `record_max_length` · integer (int32) · optional · default `0`
         ///
         /// Example: `1000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_max_length: Option<i64>,
         /// `record_timeout_secs` · integer (int32) · optional · default `0`
         ///
         /// Example: `100`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_timeout_secs: Option<i64>,
         /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
         ///
         /// Example: `"outbound"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_track: Option<crate::models::NoiseSuppressionDirection>,
         /// `record_trim` · string · optional · always `"trim-silence"`
         ///
         /// Example: `"trim-silence"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_trim: Option<String>,
         /// `send_silence_when_idle` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub send_silence_when_idle: Option<bool>,
         /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
         ///
         /// Example: `[{"name":"User-to-User","value":"value"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_headers: Option<Vec<crate::models::SipHeader>>,
         /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
         ///
         /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sound_modifications: Option<crate::models::SoundModifications>,
         /// `stream_bidirectional_codec` · [`StreamBidirectionalCodec`](crate::models::StreamBidirectionalCodec) · optional · default `"PCMU"`
         ///
         /// Example: `"G722"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_codec: Option<crate::models::StreamBidirectionalCodec>,
         /// `stream_bidirectional_mode` · [`StreamBidirectionalMode`](crate::models::StreamBidirectionalMode) · optional · default `"mp3"`
         ///
         /// Example: `"rtp"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_mode: Option<crate::models::StreamBidirectionalMode>,
         /// `stream_bidirectional_target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"opposite"`
         ///
         /// Example: `"both"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_target_legs: Option<
             crate::models::StreamBidirectionalTargetLegs,
         >,
         /// `stream_codec` · [`StreamCodec`](crate::models::StreamCodec) · optional · default `"default"`
         ///
         /// Example: `"PCMA"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_codec: Option<crate::models::StreamCodec>,
         /// `stream_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
         ///
         /// Example: `"both_tracks"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_track: Option<crate::models::StreamTrack>,
         /// `stream_url` · string · optional
         ///
         /// Example: `"wss://www.example.com/websocket"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_url: Option<String>,
         /// `transcription` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription: Option<bool>,
         /// `transcription_config` · [`StartTranscriptionRequest`](crate::models::StartTranscriptionRequest) · optional
         ///
         /// Example: `{"client_state":"aGF2ZSBhIG5pY2UgZGF5ID1d","command_id":"891510ac-f3e4-11e8-af5b…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_config: Option<crate::models::StartTranscriptionRequest>,
         /// `webhook_retries_policies` · map of [`WebhookRetriesPolicies`](crate::models::WebhookRetriesPolicies) · optional
         ///
         /// Example: `{"call.hangup":{"retries_ms":[1000,2000,5000]}}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_retries_policies: Option<
             std::collections::BTreeMap<String, crate::models::WebhookRetriesPolicies>,
         >,
         /// `webhook_url` · string · optional
         ///
         /// Example: `"https://www.example.com/server-b/"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_url: Option<String>,
         /// `webhook_url_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
         ///
         /// Example: `"GET"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_url_method: Option<crate::models::WebhookUrlsMethod>,
         /// `webhook_urls` · map of string · optional
         ///
         /// Example: `{"call.bridge":"https://www.example.com/webhooks/bridge","call.hangup":"https://…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_urls: Option<std::collections::BTreeMap<String, String>>,
         /// `webhook_urls_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
         ///
         /// Example: `"POST"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_urls_method: Option<crate::models::WebhookUrlsMethod>,
+    }
+    impl Serialize for AnswerRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.assistant {
+                map.serialize_entry("assistant", value)?;
+            }
+            if let Some(value) = &self.billing_group_id {
+                map.serialize_entry("billing_group_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.conversation_relay_config {
+                map.serialize_entry("conversation_relay_config", value)?;
+            }
+            if let Some(value) = &self.custom_headers {
+                map.serialize_entry("custom_headers", value)?;
+            }
+            if let Some(value) = &self.deepfake_detection {
+                map.serialize_entry("deepfake_detection", value)?;
+            }
+            if let Some(value) = &self.preferred_codecs {
+                map.serialize_entry("preferred_codecs", value)?;
+            }
+            if let Some(value) = &self.record {
+                map.serialize_entry("record", value)?;
+            }
+            if let Some(value) = &self.record_channels {
+                map.serialize_entry("record_channels", value)?;
+            }
+            if let Some(value) = &self.record_custom_file_name {
+                map.serialize_entry("record_custom_file_name", value)?;
+            }
+            if let Some(value) = &self.record_format {
+                map.serialize_entry("record_format", value)?;
+            }
+            if let Some(value) = &self.record_max_length {
+                map.serialize_entry("record_max_length", value)?;
+            }
+            if let Some(value) = &self.record_timeout_secs {
+                map.serialize_entry("record_timeout_secs", value)?;
+            }
+            if let Some(value) = &self.record_track {
+                map.serialize_entry("record_track", value)?;
+            }
+            if let Some(value) = &self.record_trim {
+                map.serialize_entry("record_trim", value)?;
+            }
+            if let Some(value) = &self.send_silence_when_idle {
+                map.serialize_entry("send_silence_when_idle", value)?;
+            }
+            if let Some(value) = &self.sip_headers {
+                map.serialize_entry("sip_headers", value)?;
+            }
+            if let Some(value) = &self.sound_modifications {
+                map.serialize_entry("sound_modifications", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_codec {
+                map.serialize_entry("stream_bidirectional_codec", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_mode {
+                map.serialize_entry("stream_bidirectional_mode", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_target_legs {
+                map.serialize_entry("stream_bidirectional_target_legs", value)?;
+            }
+            if let Some(value) = &self.stream_codec {
+                map.serialize_entry("stream_codec", value)?;
+            }
+            if let Some(value) = &self.stream_track {
+                map.serialize_entry("stream_track", value)?;
+            }
+            if let Some(value) = &self.stream_url {
+                map.serialize_entry("stream_url", value)?;
+            }
+            if let Some(value) = &self.transcription {
+                map.serialize_entry("transcription", value)?;
+            }
+            if let Some(value) = &self.transcription_config {
+                map.serialize_entry("transcription_config", value)?;
+            }
+            if let Some(value) = &self.webhook_retries_policies {
+                map.serialize_entry("webhook_retries_policies", value)?;
+            }
+            if let Some(value) = &self.webhook_url {
+                map.serialize_entry("webhook_url", value)?;
+            }
+            if let Some(value) = &self.webhook_url_method {
+                map.serialize_entry("webhook_url_method", value)?;
+            }
+            if let Some(value) = &self.webhook_urls {
+                map.serialize_entry("webhook_urls", value)?;
+            }
+            if let Some(value) = &self.webhook_urls_method {
+                map.serialize_entry("webhook_urls_method", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for AnswerRequest {
@@ -1198,58 +1317,87 @@ mod m_answering_machine_detection_config {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/TransferCallRequest/properties/answering_machine_detection_config`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct AnsweringMachineDetectionConfig {
         /// `after_greeting_silence_millis` · integer (int32) · optional · default `800`
         ///
         /// Example: `1000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub after_greeting_silence_millis: Option<i64>,
         /// `between_words_silence_millis` · integer (int32) · optional · default `50`
         ///
         /// Example: `100`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub between_words_silence_millis: Option<i64>,
         /// `greeting_duration_millis` · integer (int32) · optional · default `3500`
         ///
         /// Example: `1500`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub greeting_duration_millis: Option<i64>,
         /// `greeting_silence_duration_millis` · integer (int32) · optional · default `1500`
         ///
         /// Example: `2000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub greeting_silence_duration_millis: Option<i64>,
         /// `greeting_total_analysis_time_millis` · integer (int32) · optional · default `5000`
         ///
         /// Example: `7500`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub greeting_total_analysis_time_millis: Option<i64>,
         /// `initial_silence_millis` · integer (int32) · optional · default `3500`
         ///
         /// Example: `1800`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub initial_silence_millis: Option<i64>,
         /// `maximum_number_of_words` · integer (int32) · optional · default `5`
         ///
         /// Example: `3`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub maximum_number_of_words: Option<i64>,
         /// `maximum_word_length_millis` · integer (int32) · optional · default `3500`
         ///
         /// Example: `2000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub maximum_word_length_millis: Option<i64>,
         /// `silence_threshold` · integer (int32) · optional · default `256`
         ///
         /// Example: `512`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub silence_threshold: Option<i64>,
         /// `total_analysis_time_millis` · integer (int32) · optional · default `3500`
         ///
         /// Example: `5000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub total_analysis_time_millis: Option<i64>,
+    }
+    impl Serialize for AnsweringMachineDetectionConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.after_greeting_silence_millis {
+                map.serialize_entry("after_greeting_silence_millis", value)?;
+            }
+            if let Some(value) = &self.between_words_silence_millis {
+                map.serialize_entry("between_words_silence_millis", value)?;
+            }
+            if let Some(value) = &self.greeting_duration_millis {
+                map.serialize_entry("greeting_duration_millis", value)?;
+            }
+            if let Some(value) = &self.greeting_silence_duration_millis {
+                map.serialize_entry("greeting_silence_duration_millis", value)?;
+            }
+            if let Some(value) = &self.greeting_total_analysis_time_millis {
+                map.serialize_entry("greeting_total_analysis_time_millis", value)?;
+            }
+            if let Some(value) = &self.initial_silence_millis {
+                map.serialize_entry("initial_silence_millis", value)?;
+            }
+            if let Some(value) = &self.maximum_number_of_words {
+                map.serialize_entry("maximum_number_of_words", value)?;
+            }
+            if let Some(value) = &self.maximum_word_length_millis {
+                map.serialize_entry("maximum_word_length_millis", value)?;
+            }
+            if let Some(value) = &self.silence_threshold {
+                map.serialize_entry("silence_threshold", value)?;
+            }
+            if let Some(value) = &self.total_analysis_time_millis {
+                map.serialize_entry("total_analysis_time_millis", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for AnsweringMachineDetectionConfig {
@@ -1337,26 +1485,43 @@ mod m_assistant {
     use serde::{Deserialize, Serialize};
     /// Assistant (schema `Assistant`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct Assistant {
         /// `instructions` · string · optional
         ///
         /// Example: `"You are a friendly voice assistant."`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub instructions: Option<String>,
         /// `model` · string · optional · default `"Qwen/Qwen3-235B-A22B"`
         ///
         /// Example: `"Qwen/Qwen3-235B-A22B"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<String>,
         /// `openai_api_key_ref` · string · optional
         ///
         /// Example: `"my_openai_api_key"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub openai_api_key_ref: Option<String>,
         /// `tools` · list of [`AssistantToolsItem`](crate::models::AssistantToolsItem) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tools: Option<Vec<crate::models::AssistantToolsItem>>,
+    }
+    impl Serialize for Assistant {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.instructions {
+                map.serialize_entry("instructions", value)?;
+            }
+            if let Some(value) = &self.model {
+                map.serialize_entry("model", value)?;
+            }
+            if let Some(value) = &self.openai_api_key_ref {
+                map.serialize_entry("openai_api_key_ref", value)?;
+            }
+            if let Some(value) = &self.tools {
+                map.serialize_entry("tools", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for Assistant {
@@ -1420,19 +1585,35 @@ mod m_assistant_message {
     use serde::{Deserialize, Serialize};
     /// Assistant Message (schema `AssistantMessage`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct AssistantMessage {
         /// `content` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub content: Option<String>,
         /// `metadata` · map of any JSON · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// `role` · string · required · always `"assistant"`
         pub role: String,
         /// `tool_calls` · list of [`ToolCall`](crate::models::ToolCall) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tool_calls: Option<Vec<crate::models::ToolCall>>,
+    }
+    impl Serialize for AssistantMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.content {
+                map.serialize_entry("content", value)?;
+            }
+            if let Some(value) = &self.metadata {
+                map.serialize_entry("metadata", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            if let Some(value) = &self.tool_calls {
+                map.serialize_entry("tool_calls", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for AssistantMessage {
@@ -1640,38 +1821,43 @@ mod m_attempt {
     ///
     /// Example: `[{"finished_at":"2020-08-10T14:00:05.595Z","http":{"request":{"headers":[["Accep…`
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct Attempt {
         /// `errors` · list of integer · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub errors: Option<Vec<i64>>,
         /// `finished_at` · string (date-time) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub finished_at: Option<String>,
         /// `http` · [`Http`](crate::models::Http) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub http: Option<crate::models::Http>,
         /// `started_at` · string (date-time) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub started_at: Option<String>,
         /// `status` · [`AttemptStatus`](crate::models::AttemptStatus) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::AttemptStatus>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for Attempt {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.errors {
+                map.serialize_entry("errors", value)?;
+            }
+            if let Some(value) = &self.finished_at {
+                map.serialize_entry("finished_at", value)?;
+            }
+            if let Some(value) = &self.http {
+                map.serialize_entry("http", value)?;
+            }
+            if let Some(value) = &self.started_at {
+                map.serialize_entry("started_at", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for Attempt {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -1822,11 +2008,20 @@ mod m_aws_voice_settings {
     use serde::{Deserialize, Serialize};
     /// AWS Voice Settings (schema `AWSVoiceSettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct AwsVoiceSettings {
         /// `type` · string · required · always `"aws"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for AwsVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for AwsVoiceSettings {
@@ -1876,25 +2071,41 @@ mod m_azure_configuration_data {
     use serde::{Deserialize, Serialize};
     /// Azure Blob Storage Configuration Data (schema `AzureConfigurationData`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct AzureConfigurationData {
         /// `account_key` · string · optional
         ///
         /// Example: `"bPxRfiCYEXAMPLEKEY"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub account_key: Option<String>,
         /// `account_name` · string · optional
         ///
         /// Example: `"my-account"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub account_name: Option<String>,
         /// `backend` · string · required · always `"azure"`
         pub backend: String,
         /// `bucket` · string · optional
         ///
         /// Example: `"example-bucket"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub bucket: Option<String>,
+    }
+    impl Serialize for AzureConfigurationData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.account_key {
+                map.serialize_entry("account_key", value)?;
+            }
+            if let Some(value) = &self.account_name {
+                map.serialize_entry("account_name", value)?;
+            }
+            map.serialize_entry("backend", &self.backend)?;
+            if let Some(value) = &self.bucket {
+                map.serialize_entry("bucket", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for AzureConfigurationData {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -2349,32 +2560,51 @@ mod m_azure_voice_settings {
     use serde::{Deserialize, Serialize};
     /// Azure Voice Settings (schema `AzureVoiceSettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct AzureVoiceSettings {
         /// `api_key_ref` · string · optional
         ///
         /// Example: `"my_azure_api_key"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub api_key_ref: Option<String>,
         /// `deployment_id` · string · optional
         ///
         /// Example: `"my-custom-voice-deployment"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub deployment_id: Option<String>,
         /// `effect` · [`AzureVoiceSettingsEffect`](crate::models::AzureVoiceSettingsEffect) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub effect: Option<crate::models::AzureVoiceSettingsEffect>,
         /// `gender` · [`AzureVoiceSettingsGender`](crate::models::AzureVoiceSettingsGender) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub gender: Option<crate::models::AzureVoiceSettingsGender>,
         /// `region` · string · optional
         ///
         /// Example: `"eastus"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
         /// `type` · string · required · always `"azure"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for AzureVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.api_key_ref {
+                map.serialize_entry("api_key_ref", value)?;
+            }
+            if let Some(value) = &self.deployment_id {
+                map.serialize_entry("deployment_id", value)?;
+            }
+            if let Some(value) = &self.effect {
+                map.serialize_entry("effect", value)?;
+            }
+            if let Some(value) = &self.gender {
+                map.serialize_entry("gender", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for AzureVoiceSettings {
@@ -2580,13 +2810,23 @@ mod m_book_appointment_tool {
     use serde::{Deserialize, Serialize};
     /// BookAppointmentTool (schema `BookAppointmentTool`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct BookAppointmentTool {
         /// `book_appointment` · [`BookAppointmentToolParams`](crate::models::BookAppointmentToolParams) · required
         pub book_appointment: crate::models::BookAppointmentToolParams,
         /// `type` · string · required · always `"book_appointment"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for BookAppointmentTool {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("book_appointment", &self.book_appointment)?;
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for BookAppointmentTool {
@@ -2642,20 +2882,35 @@ mod m_book_appointment_tool_params {
     use serde::{Deserialize, Serialize};
     /// BookAppointmentToolParams (schema `BookAppointmentToolParams`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct BookAppointmentToolParams {
         /// `api_key_ref` · string · required
         ///
         /// Example: `"my_calcom_api_key"`
         pub api_key_ref: String,
         /// `attendee_name` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub attendee_name: Option<String>,
         /// `attendee_timezone` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub attendee_timezone: Option<String>,
         /// `event_type_id` · integer · required
         pub event_type_id: i64,
+    }
+    impl Serialize for BookAppointmentToolParams {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("api_key_ref", &self.api_key_ref)?;
+            if let Some(value) = &self.attendee_name {
+                map.serialize_entry("attendee_name", value)?;
+            }
+            if let Some(value) = &self.attendee_timezone {
+                map.serialize_entry("attendee_timezone", value)?;
+            }
+            map.serialize_entry("event_type_id", &self.event_type_id)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for BookAppointmentToolParams {
@@ -2719,7 +2974,6 @@ mod m_bridge_request {
     use serde::{Deserialize, Serialize};
     /// Bridge Request (schema `BridgeRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct BridgeRequest {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -2728,98 +2982,147 @@ mod m_bridge_request {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `hold_after_unbridge` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hold_after_unbridge: Option<bool>,
         /// `mute_dtmf` · [`MuteDtmf`](crate::models::MuteDtmf) · optional · default `"none"`
         ///
         /// Example: `"opposite"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub mute_dtmf: Option<crate::models::MuteDtmf>,
         /// `park_after_unbridge` · string · optional
         ///
         /// Example: `"self"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub park_after_unbridge: Option<String>,
         /// `play_ringtone` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub play_ringtone: Option<bool>,
         /// `prevent_double_bridge` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub prevent_double_bridge: Option<bool>,
         /// `queue` · string · optional
         ///
         /// Example: `"support"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub queue: Option<String>,
         /// `record` · string · optional · always `"record-from-answer"`
         ///
         /// Example: `"record-from-answer"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record: Option<String>,
         /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
         ///
         /// Example: `"single"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_channels: Option<crate::models::RecordChannels>,
         /// `record_custom_file_name` · string · optional · length 1..=40
         ///
         /// Example: `"my_recording_file_name"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_custom_file_name: Option<String>,
         /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
         ///
         /// Example: `"wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_format: Option<crate::models::RecordFormat>,
         /// `record_max_length` · integer (int32) · optional · default `0`
         ///
         /// Example: `1000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_max_length: Option<i64>,
         /// `record_timeout_secs` · integer (int32) · optional · default `0`
         ///
         /// Example: `100`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_timeout_secs: Option<i64>,
         /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
         ///
         /// Example: `"outbound"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_track: Option<crate::models::NoiseSuppressionDirection>,
         /// `record_trim` · string · optional · always `"trim-silence"`
         ///
         /// Example: `"trim-silence"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_trim: Option<String>,
         /// `ringtone` · [`BridgeRequestRingtone`](crate::models::BridgeRequestRingtone) · optional · default `"us"`
         ///
         /// Example: `"pl"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub ringtone: Option<crate::models::BridgeRequestRingtone>,
         /// `video_room_context` · string · optional
         ///
         /// Example: `"Alice"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub video_room_context: Option<String>,
         /// `video_room_id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub video_room_id: Option<String>,
+    }
+    impl Serialize for BridgeRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.hold_after_unbridge {
+                map.serialize_entry("hold_after_unbridge", value)?;
+            }
+            if let Some(value) = &self.mute_dtmf {
+                map.serialize_entry("mute_dtmf", value)?;
+            }
+            if let Some(value) = &self.park_after_unbridge {
+                map.serialize_entry("park_after_unbridge", value)?;
+            }
+            if let Some(value) = &self.play_ringtone {
+                map.serialize_entry("play_ringtone", value)?;
+            }
+            if let Some(value) = &self.prevent_double_bridge {
+                map.serialize_entry("prevent_double_bridge", value)?;
+            }
+            if let Some(value) = &self.queue {
+                map.serialize_entry("queue", value)?;
+            }
+            if let Some(value) = &self.record {
+                map.serialize_entry("record", value)?;
+            }
+            if let Some(value) = &self.record_channels {
+                map.serialize_entry("record_channels", value)?;
+            }
+            if let Some(value) = &self.record_custom_file_name {
+                map.serialize_entry("record_custom_file_name", value)?;
+            }
+            if let Some(value) = &self.record_format {
+                map.serialize_entry("record_format", value)?;
+            }
+            if let Some(value) = &self.record_max_length {
+                map.serialize_entry("record_max_length", value)?;
+            }
+            if let Some(value) = &self.record_timeout_secs {
+                map.serialize_entry("record_timeout_secs", value)?;
+            }
+            if let Some(value) = &self.record_track {
+                map.serialize_entry("record_track", value)?;
+            }
+            if let Some(value) = &self.record_trim {
+                map.serialize_entry("record_trim", value)?;
+            }
+            if let Some(value) = &self.ringtone {
+                map.serialize_entry("ringtone", value)?;
+            }
+            if let Some(value) = &self.video_room_context {
+                map.serialize_entry("video_room_context", value)?;
+            }
+            if let Some(value) = &self.video_room_id {
+                map.serialize_entry("video_room_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for BridgeRequest {
@@ -3144,7 +3447,6 @@ mod m_call {
     use serde::{Deserialize, Serialize};
     /// Call (schema `Call`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct Call {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -3153,10 +3455,6 @@ mod m_call {
         /// `call_duration` · integer · optional
         ///
         /// Example: `50`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_duration: Option<i64>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · required
         ///
@@ -3169,18 +3467,10 @@ mod m_call {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `end_time` · string · optional
         ///
         /// Example: `"2019-01-23T18:11:52.574Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub end_time: Option<String>,
         /// `is_alive` · boolean · required
         ///
@@ -3193,11 +3483,35 @@ mod m_call {
         /// `start_time` · string · optional
         ///
         /// Example: `"2019-01-23T18:10:02.574Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub start_time: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for Call {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            if let Some(value) = &self.call_duration {
+                map.serialize_entry("call_duration", value)?;
+            }
+            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
+            map.serialize_entry("call_session_id", &self.call_session_id)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.end_time {
+                map.serialize_entry("end_time", value)?;
+            }
+            map.serialize_entry("is_alive", &self.is_alive)?;
+            map.serialize_entry("record_type", &self.record_type)?;
+            if let Some(value) = &self.start_time {
+                map.serialize_entry("start_time", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for Call {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -3286,46 +3600,51 @@ mod m_call_ai_gather_ended {
     use serde::{Deserialize, Serialize};
     /// Call AI Gather Ended (schema `CallAIGatherEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallAiGatherEnded {
         /// `event_type` · string · optional · always `"call.ai_gather.ended"`
         ///
         /// Example: `"call.ai_gather.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallAiGatherEndedPayload`](crate::models::CallAiGatherEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallAiGatherEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallAiGatherEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallAiGatherEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -3392,86 +3711,86 @@ mod m_call_ai_gather_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallAIGatherEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallAiGatherEndedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQ"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `message_history` · list of [`MessageHistory`](crate::models::MessageHistory) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub message_history: Option<Vec<crate::models::MessageHistory>>,
         /// `result` · map of any JSON · optional
         ///
         /// Example: `{"age":29,"city":"Paris"}`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// `status` · [`CallAiGatherEndedPayloadStatus`](crate::models::CallAiGatherEndedPayloadStatus) · optional
         ///
         /// Example: `"valid"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::CallAiGatherEndedPayloadStatus>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallAiGatherEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.message_history {
+                map.serialize_entry("message_history", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallAiGatherEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -3602,46 +3921,51 @@ mod m_call_ai_gather_message_history_updated {
     use serde::{Deserialize, Serialize};
     /// Call AI Gather Message History Updated (schema `CallAIGatherMessageHistoryUpdated`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallAiGatherMessageHistoryUpdated {
         /// `event_type` · string · optional · always `"call.ai_gather.message_history_updated"`
         ///
         /// Example: `"call.ai_gather.message_history_updated"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallAiGatherMessageHistoryUpdatedPayload`](crate::models::CallAiGatherMessageHistoryUpdatedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallAiGatherMessageHistoryUpdatedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallAiGatherMessageHistoryUpdated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallAiGatherMessageHistoryUpdated {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -3710,70 +4034,72 @@ mod m_call_ai_gather_message_history_updated_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallAIGatherMessageHistoryUpdated/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallAiGatherMessageHistoryUpdatedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQ"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `message_history` · list of [`MessageHistory`](crate::models::MessageHistory) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub message_history: Option<Vec<crate::models::MessageHistory>>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallAiGatherMessageHistoryUpdatedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.message_history {
+                map.serialize_entry("message_history", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallAiGatherMessageHistoryUpdatedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -3852,46 +4178,51 @@ mod m_call_ai_gather_partial_results {
     use serde::{Deserialize, Serialize};
     /// Call AI Gather Partial Results (schema `CallAIGatherPartialResults`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallAiGatherPartialResults {
         /// `event_type` · string · optional · always `"call.ai_gather.partial_results"`
         ///
         /// Example: `"call.ai_gather.partial_results"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallAiGatherPartialResultsPayload`](crate::models::CallAiGatherPartialResultsPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallAiGatherPartialResultsPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallAiGatherPartialResults {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallAiGatherPartialResults {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -3960,80 +4291,81 @@ mod m_call_ai_gather_partial_results_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallAIGatherPartialResults/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallAiGatherPartialResultsPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQ"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `message_history` · list of [`MessageHistory`](crate::models::MessageHistory) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub message_history: Option<Vec<crate::models::MessageHistory>>,
         /// `partial_results` · map of any JSON · optional
         ///
         /// Example: `{"age":29,"city":"Paris"}`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub partial_results: Option<
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallAiGatherPartialResultsPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.message_history {
+                map.serialize_entry("message_history", value)?;
+            }
+            if let Some(value) = &self.partial_results {
+                map.serialize_entry("partial_results", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallAiGatherPartialResultsPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -4118,46 +4450,51 @@ mod m_call_answered {
     use serde::{Deserialize, Serialize};
     /// Call Answered (schema `CallAnswered`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallAnswered {
         /// `event_type` · string · optional · always `"call.answered"`
         ///
         /// Example: `"call.answered"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallAnsweredPayload`](crate::models::CallAnsweredPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallAnsweredPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallAnswered {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallAnswered {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -4224,104 +4561,102 @@ mod m_call_answered_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallAnswered/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallAnsweredPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
         ///
         /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
         ///
         /// Example: `[{"name":"User-to-User","value":"1234"},{"name":"User-to-User","value":"<sip:111…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub sip_headers: Option<Vec<crate::models::SipHeader>>,
         /// `start_time` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:20:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub start_time: Option<String>,
         /// `state` · string · optional · always `"answered"`
         ///
         /// Example: `"answered"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub state: Option<String>,
         /// `tags` · list of string · optional
         ///
         /// Example: `["tag-01","tag-02"]`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub tags: Option<Vec<String>>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallAnsweredPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.custom_headers {
+                map.serialize_entry("custom_headers", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.sip_headers {
+                map.serialize_entry("sip_headers", value)?;
+            }
+            if let Some(value) = &self.start_time {
+                map.serialize_entry("start_time", value)?;
+            }
+            if let Some(value) = &self.state {
+                map.serialize_entry("state", value)?;
+            }
+            if let Some(value) = &self.tags {
+                map.serialize_entry("tags", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallAnsweredPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -4416,12 +4751,10 @@ mod m_call_assistant_request {
     use serde::{Deserialize, Serialize};
     /// Schema `CallAssistantRequest`.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CallAssistantRequest {
         /// `dynamic_variables` · map of [`CallAssistantRequestDynamicVariablesValue`](crate::models::CallAssistantRequestDynamicVariablesValue) · optional
         ///
         /// Example: `{"account_id":"ACC-12345","customer_name":"John"}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub dynamic_variables: Option<
             std::collections::BTreeMap<
                 String,
@@ -4429,52 +4762,88 @@ mod m_call_assistant_request {
             >,
         >,
         /// `external_llm` · [`ExternalLlm`](crate::models::ExternalLlm) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub external_llm: Option<crate::models::ExternalLlm>,
         /// `fallback_config` · [`CallAssistantRequestFallbackConfig`](crate::models::CallAssistantRequestFallbackConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub fallback_config: Option<crate::models::CallAssistantRequestFallbackConfig>,
         /// `greeting` · string · optional · length at most 3000
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub greeting: Option<String>,
         /// `id` · string · required
         pub id: String,
         /// `instructions` · string · optional
         ///
         /// Example: `"You are a friendly voice assistant."`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub instructions: Option<String>,
         /// `llm_api_key_ref` · string · optional
         ///
         /// Example: `"my_llm_api_key"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub llm_api_key_ref: Option<String>,
         /// `mcp_servers` · list of map of any JSON · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub mcp_servers: Option<
             Vec<std::collections::BTreeMap<String, serde_json::Value>>,
         >,
         /// `model` · string · optional
         ///
         /// Example: `"gpt-4o"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<String>,
         /// `name` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// `observability_settings` · map of any JSON · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub observability_settings: Option<
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
         /// `openai_api_key_ref` · string · optional · deprecated
         ///
         /// Example: `"my_openai_api_key"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub openai_api_key_ref: Option<String>,
         /// `tools` · list of [`CallAssistantRequestToolsItem`](crate::models::CallAssistantRequestToolsItem) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tools: Option<Vec<crate::models::CallAssistantRequestToolsItem>>,
+    }
+    impl Serialize for CallAssistantRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.dynamic_variables {
+                map.serialize_entry("dynamic_variables", value)?;
+            }
+            if let Some(value) = &self.external_llm {
+                map.serialize_entry("external_llm", value)?;
+            }
+            if let Some(value) = &self.fallback_config {
+                map.serialize_entry("fallback_config", value)?;
+            }
+            if let Some(value) = &self.greeting {
+                map.serialize_entry("greeting", value)?;
+            }
+            map.serialize_entry("id", &self.id)?;
+            if let Some(value) = &self.instructions {
+                map.serialize_entry("instructions", value)?;
+            }
+            if let Some(value) = &self.llm_api_key_ref {
+                map.serialize_entry("llm_api_key_ref", value)?;
+            }
+            if let Some(value) = &self.mcp_servers {
+                map.serialize_entry("mcp_servers", value)?;
+            }
+            if let Some(value) = &self.model {
+                map.serialize_entry("model", value)?;
+            }
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+            if let Some(value) = &self.observability_settings {
+                map.serialize_entry("observability_settings", value)?;
+            }
+            if let Some(value) = &self.openai_api_key_ref {
+                map.serialize_entry("openai_api_key_ref", value)?;
+            }
+            if let Some(value) = &self.tools {
+                map.serialize_entry("tools", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallAssistantRequest {
@@ -4630,17 +4999,32 @@ mod m_call_assistant_request_fallback_config {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct CallAssistantRequestFallbackConfig {
         /// `external_llm` · [`ExternalLlm`](crate::models::ExternalLlm) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub external_llm: Option<crate::models::ExternalLlm>,
         /// `llm_api_key_ref` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub llm_api_key_ref: Option<String>,
         /// `model` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<String>,
+    }
+    impl Serialize for CallAssistantRequestFallbackConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.external_llm {
+                map.serialize_entry("external_llm", value)?;
+            }
+            if let Some(value) = &self.llm_api_key_ref {
+                map.serialize_entry("llm_api_key_ref", value)?;
+            }
+            if let Some(value) = &self.model {
+                map.serialize_entry("model", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallAssistantRequestFallbackConfig {
@@ -4845,46 +5229,51 @@ mod m_call_bridged {
     use serde::{Deserialize, Serialize};
     /// Call Bridged (schema `CallBridged`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallBridged {
         /// `event_type` · string · optional · always `"call.bridged"`
         ///
         /// Example: `"call.bridged"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallPayload`](crate::models::CallPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallBridged {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallBridged {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -4951,150 +5340,141 @@ mod m_call_control_application {
     use serde::{Deserialize, Serialize};
     /// Call Control Application (schema `CallControlApplication`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallControlApplication {
         /// `active` · boolean · optional · default `true`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub active: Option<bool>,
         /// `anchorsite_override` · [`CallControlApplicationAnchorsiteOverride`](crate::models::CallControlApplicationAnchorsiteOverride) · optional · default `"Latency"`
         ///
         /// Example: `"Amsterdam, Netherlands"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub anchorsite_override: Option<
             crate::models::CallControlApplicationAnchorsiteOverride,
         >,
         /// `application_name` · string · optional
         ///
         /// Example: `"call-router"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub application_name: Option<String>,
         /// `call_cost_in_webhooks` · boolean · optional · default `false`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_cost_in_webhooks: Option<bool>,
         /// `created_at` · string · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub created_at: Option<String>,
         /// `dtmf_type` · [`DtmfType`](crate::models::DtmfType) · optional · default `"RFC 2833"`
         ///
         /// Example: `"Inband"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub dtmf_type: Option<crate::models::DtmfType>,
         /// `first_command_timeout` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub first_command_timeout: Option<bool>,
         /// `first_command_timeout_secs` · integer · optional · default `30`
         ///
         /// Example: `10`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub first_command_timeout_secs: Option<i64>,
         /// `id` · string · optional
         ///
         /// Example: `"1293384261075731499"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `inbound` · [`CallControlApplicationInbound`](crate::models::CallControlApplicationInbound) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub inbound: Option<crate::models::CallControlApplicationInbound>,
         /// `outbound` · [`CallControlApplicationOutbound`](crate::models::CallControlApplicationOutbound) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub outbound: Option<crate::models::CallControlApplicationOutbound>,
         /// `record_type` · string · optional · always `"call_control_application"` · default `"call_control_application"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
         /// `redact_dtmf_debug_logging` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub redact_dtmf_debug_logging: Option<bool>,
         /// `tags` · list of string · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub tags: Option<Vec<String>>,
         /// `updated_at` · string · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub updated_at: Option<String>,
         /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
         ///
         /// Example: `"1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub webhook_api_version: Option<crate::models::WebhookApiVersion>,
         /// `webhook_event_failover_url` · string (url) · optional · default `""`
         ///
         /// Example: `"https://failover.example.com"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub webhook_event_failover_url: Option<String>,
         /// `webhook_event_url` · string (url) · optional
         ///
         /// Example: `"https://example.com"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub webhook_event_url: Option<String>,
         /// `webhook_timeout_secs` · integer · optional · range 0..=30
         ///
         /// Example: `25`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub webhook_timeout_secs: Option<i64>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallControlApplication {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.active {
+                map.serialize_entry("active", value)?;
+            }
+            if let Some(value) = &self.anchorsite_override {
+                map.serialize_entry("anchorsite_override", value)?;
+            }
+            if let Some(value) = &self.application_name {
+                map.serialize_entry("application_name", value)?;
+            }
+            if let Some(value) = &self.call_cost_in_webhooks {
+                map.serialize_entry("call_cost_in_webhooks", value)?;
+            }
+            if let Some(value) = &self.created_at {
+                map.serialize_entry("created_at", value)?;
+            }
+            if let Some(value) = &self.dtmf_type {
+                map.serialize_entry("dtmf_type", value)?;
+            }
+            if let Some(value) = &self.first_command_timeout {
+                map.serialize_entry("first_command_timeout", value)?;
+            }
+            if let Some(value) = &self.first_command_timeout_secs {
+                map.serialize_entry("first_command_timeout_secs", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.inbound {
+                map.serialize_entry("inbound", value)?;
+            }
+            if let Some(value) = &self.outbound {
+                map.serialize_entry("outbound", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            if let Some(value) = &self.redact_dtmf_debug_logging {
+                map.serialize_entry("redact_dtmf_debug_logging", value)?;
+            }
+            if let Some(value) = &self.tags {
+                map.serialize_entry("tags", value)?;
+            }
+            if let Some(value) = &self.updated_at {
+                map.serialize_entry("updated_at", value)?;
+            }
+            if let Some(value) = &self.webhook_api_version {
+                map.serialize_entry("webhook_api_version", value)?;
+            }
+            if let Some(value) = &self.webhook_event_failover_url {
+                map.serialize_entry("webhook_event_failover_url", value)?;
+            }
+            if let Some(value) = &self.webhook_event_url {
+                map.serialize_entry("webhook_event_url", value)?;
+            }
+            if let Some(value) = &self.webhook_timeout_secs {
+                map.serialize_entry("webhook_timeout_secs", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallControlApplication {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -5307,30 +5687,47 @@ mod m_call_control_application_inbound {
     use serde::{Deserialize, Serialize};
     /// Call Control Application Inbound (schema `CallControlApplicationInbound`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct CallControlApplicationInbound {
         /// `channel_limit` · integer · optional
         ///
         /// Example: `10`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub channel_limit: Option<i64>,
         /// `shaken_stir_enabled` · boolean · optional · default `false`
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub shaken_stir_enabled: Option<bool>,
         /// `sip_subdomain` · string · optional
         ///
         /// Example: `"example"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_subdomain: Option<String>,
         /// `sip_subdomain_receive_settings` · [`SipSubdomainReceiveSettings`](crate::models::SipSubdomainReceiveSettings) · optional · default `"from_anyone"`
         ///
         /// Example: `"only_my_connections"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_subdomain_receive_settings: Option<
             crate::models::SipSubdomainReceiveSettings,
         >,
+    }
+    impl Serialize for CallControlApplicationInbound {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.channel_limit {
+                map.serialize_entry("channel_limit", value)?;
+            }
+            if let Some(value) = &self.shaken_stir_enabled {
+                map.serialize_entry("shaken_stir_enabled", value)?;
+            }
+            if let Some(value) = &self.sip_subdomain {
+                map.serialize_entry("sip_subdomain", value)?;
+            }
+            if let Some(value) = &self.sip_subdomain_receive_settings {
+                map.serialize_entry("sip_subdomain_receive_settings", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallControlApplicationInbound {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -5393,18 +5790,31 @@ mod m_call_control_application_outbound {
     use serde::{Deserialize, Serialize};
     /// Call Control Application Outbound (schema `CallControlApplicationOutbound`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct CallControlApplicationOutbound {
         /// `channel_limit` · integer · optional
         ///
         /// Example: `10`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub channel_limit: Option<i64>,
         /// `outbound_voice_profile_id` · string · optional
         ///
         /// Example: `"1293384261075731499"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub outbound_voice_profile_id: Option<String>,
+    }
+    impl Serialize for CallControlApplicationOutbound {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.channel_limit {
+                map.serialize_entry("channel_limit", value)?;
+            }
+            if let Some(value) = &self.outbound_voice_profile_id {
+                map.serialize_entry("outbound_voice_profile_id", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallControlApplicationOutbound {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -5456,13 +5866,25 @@ mod m_call_control_bucket_ids {
     use serde::{Deserialize, Serialize};
     /// BucketIds (schema `CallControlBucketIds`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CallControlBucketIds {
         /// `bucket_ids` · list of string · required
         pub bucket_ids: Vec<String>,
         /// `max_num_results` · integer · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_num_results: Option<i64>,
+    }
+    impl Serialize for CallControlBucketIds {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("bucket_ids", &self.bucket_ids)?;
+            if let Some(value) = &self.max_num_results {
+                map.serialize_entry("max_num_results", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallControlBucketIds {
@@ -5515,16 +5937,25 @@ mod m_call_control_command_result {
     use serde::{Deserialize, Serialize};
     /// Call Control Command Result (schema `CallControlCommandResult`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallControlCommandResult {
         /// `result` · string · optional
         ///
         /// Example: `"ok"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallControlCommandResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallControlCommandResult {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -5573,24 +6004,32 @@ mod m_call_control_command_result_with_conversation_id {
     use serde::{Deserialize, Serialize};
     /// Call Control Command Result With Conversation ID (schema `CallControlCommandResultWithConversationId`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallControlCommandResultWithConversationId {
         /// `conversation_id` · string (uuid) · optional
         ///
         /// Example: `"d7e9c1d4-8b2a-4b8f-b3a7-9a671c9e9b0a"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_id: Option<String>,
         /// `result` · string · optional
         ///
         /// Example: `"ok"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallControlCommandResultWithConversationId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.conversation_id {
+                map.serialize_entry("conversation_id", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallControlCommandResultWithConversationId {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -5642,24 +6081,32 @@ mod m_call_control_command_result_with_conversation_relay_id {
     use serde::{Deserialize, Serialize};
     /// Call Control Command Result With Conversation Relay ID (schema `CallControlCommandResultWithConversationRelayId`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallControlCommandResultWithConversationRelayId {
         /// `conversation_relay_id` · string · optional
         ///
         /// Example: `"d7e9c1d4-8b2a-4b8f-b3a7-9a671c9e9b0a"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_relay_id: Option<String>,
         /// `result` · string · optional
         ///
         /// Example: `"ok"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallControlCommandResultWithConversationRelayId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.conversation_relay_id {
+                map.serialize_entry("conversation_relay_id", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallControlCommandResultWithConversationRelayId {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -5711,24 +6158,32 @@ mod m_call_control_command_result_with_recording_id {
     use serde::{Deserialize, Serialize};
     /// Call Control Command Result With Recording ID (schema `CallControlCommandResultWithRecordingId`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallControlCommandResultWithRecordingId {
         /// `recording_id` · string (uuid) · optional
         ///
         /// Example: `"d7e9c1d4-8b2a-4b8f-b3a7-9a671c9e9b0a"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_id: Option<String>,
         /// `result` · string · optional
         ///
         /// Example: `"ok"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallControlCommandResultWithRecordingId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallControlCommandResultWithRecordingId {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -5780,62 +6235,94 @@ mod m_call_control_filter_consolidated {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/parameters/call-control_FilterConsolidated/schema`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct CallControlFilterConsolidated {
         /// `application_name` · [`GetWebhookDeliveriesFilterWebhook`](crate::models::GetWebhookDeliveriesFilterWebhook) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub application_name: Option<crate::models::GetWebhookDeliveriesFilterWebhook>,
         /// `application_session_id` · string (uuid) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub application_session_id: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `failed` · boolean · optional
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub failed: Option<bool>,
         /// `from` · string · optional
         ///
         /// Example: `"+12025550142"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub from: Option<String>,
         /// `leg_id` · string (uuid) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub leg_id: Option<String>,
         /// `name` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// `occurred_at` · [`CallControlFilterConsolidatedOccurredAt`](crate::models::CallControlFilterConsolidatedOccurredAt) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub occurred_at: Option<crate::models::CallControlFilterConsolidatedOccurredAt>,
         /// `outbound.outbound_voice_profile_id` · string · optional
         ///
         /// Example: `"1293384261075731499"`
-        #[serde(
-            rename = "outbound.outbound_voice_profile_id",
-            skip_serializing_if = "Option::is_none"
-        )]
         pub outbound_outbound_voice_profile_id: Option<String>,
         /// `product` · [`CallControlFilterConsolidatedProduct`](crate::models::CallControlFilterConsolidatedProduct) · optional
         ///
         /// Example: `"texml"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub product: Option<crate::models::CallControlFilterConsolidatedProduct>,
         /// `status` · [`ConferenceStatus`](crate::models::ConferenceStatus) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<crate::models::ConferenceStatus>,
         /// `to` · string · optional
         ///
         /// Example: `"+12025550142"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub to: Option<String>,
         /// `type` · [`CallType`](crate::models::CallType) · optional
         ///
         /// Example: `"webhook"`
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub type_: Option<crate::models::CallType>,
+    }
+    impl Serialize for CallControlFilterConsolidated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.application_name {
+                map.serialize_entry("application_name", value)?;
+            }
+            if let Some(value) = &self.application_session_id {
+                map.serialize_entry("application_session_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.failed {
+                map.serialize_entry("failed", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.leg_id {
+                map.serialize_entry("leg_id", value)?;
+            }
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.outbound_outbound_voice_profile_id {
+                map.serialize_entry("outbound.outbound_voice_profile_id", value)?;
+            }
+            if let Some(value) = &self.product {
+                map.serialize_entry("product", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            if let Some(value) = &self.type_ {
+                map.serialize_entry("type", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallControlFilterConsolidated {
@@ -5941,33 +6428,52 @@ mod m_call_control_filter_consolidated_occurred_at {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/parameters/call-control_FilterConsolidated/schema/properties/occurred_at`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct CallControlFilterConsolidatedOccurredAt {
         /// `eq` · string · optional
         ///
         /// Example: `"2019-03-29T11:10:00Z"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub eq: Option<String>,
         /// `gt` · string · optional
         ///
         /// Example: `"2019-03-29T11:10:00Z"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub gt: Option<String>,
         /// `gte` · string · optional
         ///
         /// Example: `"2019-03-29T11:10:00Z"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub gte: Option<String>,
         /// `lt` · string · optional
         ///
         /// Example: `"2019-03-29T11:10:00Z"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub lt: Option<String>,
         /// `lte` · string · optional
         ///
         /// Example: `"2019-03-29T11:10:00Z"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub lte: Option<String>,
+    }
+    impl Serialize for CallControlFilterConsolidatedOccurredAt {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.eq {
+                map.serialize_entry("eq", value)?;
+            }
+            if let Some(value) = &self.gt {
+                map.serialize_entry("gt", value)?;
+            }
+            if let Some(value) = &self.gte {
+                map.serialize_entry("gte", value)?;
+            }
+            if let Some(value) = &self.lt {
+                map.serialize_entry("lt", value)?;
+            }
+            if let Some(value) = &self.lte {
+                map.serialize_entry("lte", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallControlFilterConsolidatedOccurredAt {
@@ -6087,23 +6593,42 @@ mod m_call_control_page_consolidated {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/parameters/call-control_PageConsolidated/schema`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct CallControlPageConsolidated {
         /// `after` · string · optional · default `"null"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub after: Option<String>,
         /// `before` · string · optional · default `"null"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub before: Option<String>,
         /// `limit` · integer · optional · default `20` · range 1..=250
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub limit: Option<i64>,
         /// `number` · integer · optional · default `1` · minimum 1
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub number: Option<i64>,
         /// `size` · integer · optional · default `20` · range 1..=250
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub size: Option<i64>,
+    }
+    impl Serialize for CallControlPageConsolidated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.after {
+                map.serialize_entry("after", value)?;
+            }
+            if let Some(value) = &self.before {
+                map.serialize_entry("before", value)?;
+            }
+            if let Some(value) = &self.limit {
+                map.serialize_entry("limit", value)?;
+            }
+            if let Some(value) = &self.number {
+                map.serialize_entry("number", value)?;
+            }
+            if let Some(value) = &self.size {
+                map.serialize_entry("size", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallControlPageConsolidated {
@@ -6172,13 +6697,23 @@ mod m_call_control_retrieval_tool {
     use serde::{Deserialize, Serialize};
     /// RetrievalTool (schema `CallControlRetrievalTool`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CallControlRetrievalTool {
         /// `retrieval` · [`CallControlBucketIds`](crate::models::CallControlBucketIds) · required
         pub retrieval: crate::models::CallControlBucketIds,
         /// `type` · string · required · always `"retrieval"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for CallControlRetrievalTool {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("retrieval", &self.retrieval)?;
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallControlRetrievalTool {
@@ -6231,7 +6766,6 @@ mod m_call_control_transfer_tool_params {
     use serde::{Deserialize, Serialize};
     /// TransferToolParams (schema `CallControlTransferToolParams`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CallControlTransferToolParams {
         /// `from` · string · required
         ///
@@ -6239,6 +6773,18 @@ mod m_call_control_transfer_tool_params {
         pub from: String,
         /// `targets` · [`CallControlTransferToolParamsTargets`](crate::models::CallControlTransferToolParamsTargets) · required
         pub targets: crate::models::CallControlTransferToolParamsTargets,
+    }
+    impl Serialize for CallControlTransferToolParams {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("from", &self.from)?;
+            map.serialize_entry("targets", &self.targets)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallControlTransferToolParams {
@@ -6336,17 +6882,29 @@ mod m_call_control_transfer_tool_params_targets_list_item {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallControlTransferToolParams/properties/targets/oneOf/0/items`.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CallControlTransferToolParamsTargetsListItem {
         /// `name` · string · optional
         ///
         /// Example: `"Support"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// `to` · string · required
         ///
         /// Example: `"+13129457420"`
         pub to: String,
+    }
+    impl Serialize for CallControlTransferToolParamsTargetsListItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+            map.serialize_entry("to", &self.to)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallControlTransferToolParamsTargetsListItem {
@@ -6399,37 +6957,59 @@ mod m_call_control_webhook_tool_params {
     use serde::{Deserialize, Serialize};
     /// WebhookToolParams (schema `CallControlWebhookToolParams`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CallControlWebhookToolParams {
         /// `body_parameters` · [`QueryParameters`](crate::models::QueryParameters) · optional
         ///
         /// Example: `{"properties":{"age":{"description":"The age of the customer.","type":"integer"}…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub body_parameters: Option<crate::models::QueryParameters>,
         /// `description` · string · required
         pub description: String,
         /// `headers` · list of [`CallControlWebhookToolParamsHeadersItem`](crate::models::CallControlWebhookToolParamsHeadersItem) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub headers: Option<Vec<crate::models::CallControlWebhookToolParamsHeadersItem>>,
         /// `method` · [`CallControlWebhookToolParamsMethod`](crate::models::CallControlWebhookToolParamsMethod) · optional · default `"POST"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub method: Option<crate::models::CallControlWebhookToolParamsMethod>,
         /// `name` · string · required
         pub name: String,
         /// `path_parameters` · [`QueryParameters`](crate::models::QueryParameters) · optional
         ///
         /// Example: `{"properties":{"id":{"description":"The id of the customer.","type":"string"}},"…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub path_parameters: Option<crate::models::QueryParameters>,
         /// `query_parameters` · [`QueryParameters`](crate::models::QueryParameters) · optional
         ///
         /// Example: `{"properties":{"page":{"description":"The page number.","type":"integer"}},"requ…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub query_parameters: Option<crate::models::QueryParameters>,
         /// `url` · string · required
         ///
         /// Example: `"https://example.com/api/v1/function"`
         pub url: String,
+    }
+    impl Serialize for CallControlWebhookToolParams {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.body_parameters {
+                map.serialize_entry("body_parameters", value)?;
+            }
+            map.serialize_entry("description", &self.description)?;
+            if let Some(value) = &self.headers {
+                map.serialize_entry("headers", value)?;
+            }
+            if let Some(value) = &self.method {
+                map.serialize_entry("method", value)?;
+            }
+            map.serialize_entry("name", &self.name)?;
+            if let Some(value) = &self.path_parameters {
+                map.serialize_entry("path_parameters", value)?;
+            }
+            if let Some(value) = &self.query_parameters {
+                map.serialize_entry("query_parameters", value)?;
+            }
+            map.serialize_entry("url", &self.url)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallControlWebhookToolParams {
@@ -6513,14 +7093,27 @@ mod m_call_control_webhook_tool_params_headers_item {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/StartStreamingRequest/properties/custom_parameters/items`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct CallControlWebhookToolParamsHeadersItem {
         /// `name` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub name: Option<String>,
         /// `value` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub value: Option<String>,
+    }
+    impl Serialize for CallControlWebhookToolParamsHeadersItem {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+            if let Some(value) = &self.value {
+                map.serialize_entry("value", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallControlWebhookToolParamsHeadersItem {
@@ -6627,54 +7220,58 @@ mod m_call_conversation_ended {
     use serde::{Deserialize, Serialize};
     /// Call Conversation Ended (schema `callConversationEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallConversationEnded {
         /// `created_at` · string (date-time) · optional
         ///
         /// Example: `"2025-05-29T13:35:38.927621Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub created_at: Option<String>,
         /// `event_type` · string · optional · always `"call.conversation.ended"`
         ///
         /// Example: `"call.conversation.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallConversationEndedPayload`](crate::models::CallConversationEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallConversationEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallConversationEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.created_at {
+                map.serialize_entry("created_at", value)?;
+            }
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallConversationEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -6745,144 +7342,137 @@ mod m_call_conversation_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/callConversationEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallConversationEndedPayload {
         /// `assistant_id` · string · optional
         ///
         /// Example: `"assistant-d9082b56-ba2d-4ad1-a50c-58661eb1463d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub assistant_id: Option<String>,
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"cc29cce6-3c91-11f0-a8e5-02420aef3d20"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"cc29c8d6-3c91-11f0-aa7c-02420aef3d20"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `calling_party_type` · [`CallingPartyType`](crate::models::CallingPartyType) · optional
         ///
         /// Example: `"sip"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub calling_party_type: Option<crate::models::CallingPartyType>,
         /// `client_state` · string · optional
         ///
         /// Example: `"g3QAAAACbQAAAAtkYXRhX2NlbnRlcm0AAAADY2gxbQAAAApkZXBsb3ltZW50bQAAAARiYXNl"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `conversation_id` · string · optional
         ///
         /// Example: `"0424805b-adc1-4ff8-9f95-e1de6883ecbe"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conversation_id: Option<String>,
         /// `duration_sec` · integer · optional
         ///
         /// Example: `3`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub duration_sec: Option<i64>,
         /// `from` · string · optional
         ///
         /// Example: `"+13124287921"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `llm_model` · string · optional
         ///
         /// Example: `"openai/gpt-4o"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub llm_model: Option<String>,
         /// `reason` · string · optional
         ///
         /// Example: `"customer_disconnect"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub reason: Option<String>,
         /// `stt_model` · string · optional
         ///
         /// Example: `"distil-whisper/distil-large-v2"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub stt_model: Option<String>,
         /// `to` · string · optional
         ///
         /// Example: `"jamesw@assistant-d9082b56-ba2d-4ad1-a50c-58661eb1463d.sip.telnyx.com"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
         /// `tts_model_id` · string · optional
         ///
         /// Example: `"Natural"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub tts_model_id: Option<String>,
         /// `tts_provider` · string · optional
         ///
         /// Example: `"telnyx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub tts_provider: Option<String>,
         /// `tts_voice_id` · string · optional
         ///
         /// Example: `"Marissa"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub tts_voice_id: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallConversationEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.assistant_id {
+                map.serialize_entry("assistant_id", value)?;
+            }
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.calling_party_type {
+                map.serialize_entry("calling_party_type", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.conversation_id {
+                map.serialize_entry("conversation_id", value)?;
+            }
+            if let Some(value) = &self.duration_sec {
+                map.serialize_entry("duration_sec", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.llm_model {
+                map.serialize_entry("llm_model", value)?;
+            }
+            if let Some(value) = &self.reason {
+                map.serialize_entry("reason", value)?;
+            }
+            if let Some(value) = &self.stt_model {
+                map.serialize_entry("stt_model", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            if let Some(value) = &self.tts_model_id {
+                map.serialize_entry("tts_model_id", value)?;
+            }
+            if let Some(value) = &self.tts_provider {
+                map.serialize_entry("tts_provider", value)?;
+            }
+            if let Some(value) = &self.tts_voice_id {
+                map.serialize_entry("tts_voice_id", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallConversationEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -6997,46 +7587,51 @@ mod m_call_conversation_insights_generated {
     use serde::{Deserialize, Serialize};
     /// Call Conversation Insights Generated (schema `callConversationInsightsGenerated`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallConversationInsightsGenerated {
         /// `event_type` · string · optional · always `"call.conversation_insights.generated"`
         ///
         /// Example: `"call.conversation_insights.generated"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallConversationInsightsGeneratedPayload`](crate::models::CallConversationInsightsGeneratedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallConversationInsightsGeneratedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallConversationInsightsGenerated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallConversationInsightsGenerated {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -7105,70 +7700,72 @@ mod m_call_conversation_insights_generated_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallConversationInsightsGeneratedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `calling_party_type` · [`CallingPartyType`](crate::models::CallingPartyType) · optional
         ///
         /// Example: `"pstn"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub calling_party_type: Option<crate::models::CallingPartyType>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `insight_group_id` · string · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub insight_group_id: Option<String>,
         /// `results` · list of [`ConversationInsightsResult`](crate::models::ConversationInsightsResult) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub results: Option<Vec<crate::models::ConversationInsightsResult>>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallConversationInsightsGeneratedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.calling_party_type {
+                map.serialize_entry("calling_party_type", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.insight_group_id {
+                map.serialize_entry("insight_group_id", value)?;
+            }
+            if let Some(value) = &self.results {
+                map.serialize_entry("results", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallConversationInsightsGeneratedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -7247,46 +7844,51 @@ mod m_call_cost {
     use serde::{Deserialize, Serialize};
     /// Call Cost (schema `CallCost`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallCost {
         /// `event_type` · string · optional · always `"call.cost"`
         ///
         /// Example: `"call.cost"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallCostPayload`](crate::models::CallCostPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallCostPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallCost {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallCost {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -7353,48 +7955,53 @@ mod m_call_cost_part {
     use serde::{Deserialize, Serialize};
     /// Call Cost Part (schema `CallCostPart`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallCostPart {
         /// `billed_duration_secs` · integer · optional
         ///
         /// Example: `180`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub billed_duration_secs: Option<i64>,
         /// `call_part` · string · optional
         ///
         /// Example: `"call-control"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_part: Option<String>,
         /// `cost` · string · optional
         ///
         /// Example: `"0.0018"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub cost: Option<String>,
         /// `currency` · string · optional
         ///
         /// Example: `"USD"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub currency: Option<String>,
         /// `rate` · string · optional
         ///
         /// Example: `"0.00180"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub rate: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallCostPart {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.billed_duration_secs {
+                map.serialize_entry("billed_duration_secs", value)?;
+            }
+            if let Some(value) = &self.call_part {
+                map.serialize_entry("call_part", value)?;
+            }
+            if let Some(value) = &self.cost {
+                map.serialize_entry("cost", value)?;
+            }
+            if let Some(value) = &self.currency {
+                map.serialize_entry("currency", value)?;
+            }
+            if let Some(value) = &self.rate {
+                map.serialize_entry("rate", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallCostPart {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -7461,96 +8068,95 @@ mod m_call_cost_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallCost/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallCostPayload {
         /// `billed_duration_secs` · integer · optional
         ///
         /// Example: `120`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub billed_duration_secs: Option<i64>,
         /// `billing_group_id` · string · optional
         ///
         /// Example: `"f5586561-8ff0-4291-a0ac-84fe544797bd"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub billing_group_id: Option<String>,
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `cost_parts` · list of [`CallCostPart`](crate::models::CallCostPart) · optional
         ///
         /// Example: `[{"billed_duration_secs":60,"call_part":"sip-trunking","cost":"0.0050","currency…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub cost_parts: Option<Vec<crate::models::CallCostPart>>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `status` · [`CallCostPayloadStatus`](crate::models::CallCostPayloadStatus) · optional
         ///
         /// Example: `"success"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::CallCostPayloadStatus>,
         /// `total_cost` · string · optional
         ///
         /// Example: `"0.0106"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_cost: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallCostPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.billed_duration_secs {
+                map.serialize_entry("billed_duration_secs", value)?;
+            }
+            if let Some(value) = &self.billing_group_id {
+                map.serialize_entry("billing_group_id", value)?;
+            }
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.cost_parts {
+                map.serialize_entry("cost_parts", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.total_cost {
+                map.serialize_entry("total_cost", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallCostPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -7683,46 +8289,51 @@ mod m_call_deepfake_detection_error {
     use serde::{Deserialize, Serialize};
     /// Call Deepfake Detection Error (schema `CallDeepfakeDetectionError`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallDeepfakeDetectionError {
         /// `event_type` · string · optional · always `"call.deepfake_detection.error"`
         ///
         /// Example: `"call.deepfake_detection.error"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallDeepfakeDetectionErrorPayload`](crate::models::CallDeepfakeDetectionErrorPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallDeepfakeDetectionErrorPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallDeepfakeDetectionError {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallDeepfakeDetectionError {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -7791,56 +8402,60 @@ mod m_call_deepfake_detection_error_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallDeepfakeDetectionError/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallDeepfakeDetectionErrorPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) (uuid) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) (uuid) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `error_message` · [`CallDeepfakeDetectionErrorPayloadErrorMessage`](crate::models::CallDeepfakeDetectionErrorPayloadErrorMessage) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub error_message: Option<
             crate::models::CallDeepfakeDetectionErrorPayloadErrorMessage,
         >,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallDeepfakeDetectionErrorPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.error_message {
+                map.serialize_entry("error_message", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallDeepfakeDetectionErrorPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -7987,46 +8602,51 @@ mod m_call_deepfake_detection_result {
     use serde::{Deserialize, Serialize};
     /// Call Deepfake Detection Result (schema `CallDeepfakeDetectionResult`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallDeepfakeDetectionResult {
         /// `event_type` · string · optional · always `"call.deepfake_detection.result"`
         ///
         /// Example: `"call.deepfake_detection.result"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallDeepfakeDetectionResultPayload`](crate::models::CallDeepfakeDetectionResultPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallDeepfakeDetectionResultPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallDeepfakeDetectionResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallDeepfakeDetectionResult {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -8095,66 +8715,68 @@ mod m_call_deepfake_detection_result_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallDeepfakeDetectionResult/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallDeepfakeDetectionResultPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) (uuid) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) (uuid) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `consistency` · number · optional · range 0..=100
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub consistency: Option<f64>,
         /// `result` · [`CallDeepfakeDetectionResultPayloadResult`](crate::models::CallDeepfakeDetectionResultPayloadResult) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<crate::models::CallDeepfakeDetectionResultPayloadResult>,
         /// `score` · number · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub score: Option<f64>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallDeepfakeDetectionResultPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.consistency {
+                map.serialize_entry("consistency", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            if let Some(value) = &self.score {
+                map.serialize_entry("score", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallDeepfakeDetectionResultPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -8291,46 +8913,51 @@ mod m_call_dequeued {
     use serde::{Deserialize, Serialize};
     /// Call Left Queue (schema `CallLeftQueue`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallDequeued {
         /// `event_type` · string · optional · always `"call.dequeued"`
         ///
         /// Example: `"call.dequeued"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallLeftQueuePayload`](crate::models::CallLeftQueuePayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallLeftQueuePayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallDequeued {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallDequeued {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -8397,46 +9024,51 @@ mod m_call_dtmf_received {
     use serde::{Deserialize, Serialize};
     /// Call DTMF Received (schema `CallDtmfReceived`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallDtmfReceived {
         /// `event_type` · string · optional · always `"call.dtmf.received"`
         ///
         /// Example: `"call.dtmf.received"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallDtmfReceivedPayload`](crate::models::CallDtmfReceivedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallDtmfReceivedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallDtmfReceived {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallDtmfReceived {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -8503,72 +9135,74 @@ mod m_call_dtmf_received_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallDtmfReceived/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallDtmfReceivedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `digit` · string · optional
         ///
         /// Example: `"#"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub digit: Option<String>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallDtmfReceivedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.digit {
+                map.serialize_entry("digit", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallDtmfReceivedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -8647,46 +9281,51 @@ mod m_call_enqueued {
     use serde::{Deserialize, Serialize};
     /// Call Enqueued (schema `CallEnqueued`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallEnqueued {
         /// `event_type` · string · optional · always `"call.enqueued"`
         ///
         /// Example: `"call.enqueued"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallEnqueuedPayload`](crate::models::CallEnqueuedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallEnqueuedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallEnqueued {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallEnqueued {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -8753,72 +9392,74 @@ mod m_call_enqueued_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallEnqueued/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallEnqueuedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `current_position` · integer · optional
         ///
         /// Example: `7`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub current_position: Option<i64>,
         /// `queue` · string · optional
         ///
         /// Example: `"support"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub queue: Option<String>,
         /// `queue_avg_wait_time_secs` · integer · optional
         ///
         /// Example: `60`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub queue_avg_wait_time_secs: Option<i64>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallEnqueuedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.current_position {
+                map.serialize_entry("current_position", value)?;
+            }
+            if let Some(value) = &self.queue {
+                map.serialize_entry("queue", value)?;
+            }
+            if let Some(value) = &self.queue_avg_wait_time_secs {
+                map.serialize_entry("queue_avg_wait_time_secs", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallEnqueuedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -8897,7 +9538,6 @@ mod m_call_event {
     use serde::{Deserialize, Serialize};
     /// Call Event (schema `CallEvent`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallEvent {
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · required
         ///
@@ -8924,8 +9564,25 @@ mod m_call_event {
         /// `type` · [`CallType`](crate::models::CallType) · required
         ///
         /// Example: `"webhook"`
-        #[cfg_attr(feature = "full-serde", serde(rename = "type"))]
         pub type_: crate::models::CallType,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallEvent {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
+            map.serialize_entry("call_session_id", &self.call_session_id)?;
+            map.serialize_entry("event_timestamp", &self.event_timestamp)?;
+            map.serialize_entry("metadata", &self.metadata)?;
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("record_type", &self.record_type)?;
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallEvent {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -9008,56 +9665,60 @@ mod m_call_fork_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallForkStopped/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallForkPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v2:OycMASgvIjsGIAVEx8x3n9rYeKnUJx6a3V8VGhs5futnr17KZhujZA"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `stream_type` · string · optional · always `"decrypted"`
         ///
         /// Example: `"decrypted"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub stream_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallForkPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.stream_type {
+                map.serialize_entry("stream_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallForkPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -9128,46 +9789,51 @@ mod m_call_fork_started {
     use serde::{Deserialize, Serialize};
     /// Call Fork Started (schema `CallForkStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallForkStarted {
         /// `event_type` · string · optional · always `"call.fork.started"`
         ///
         /// Example: `"call.fork.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallForkPayload`](crate::models::CallForkPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallForkPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallForkStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallForkStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -9234,46 +9900,51 @@ mod m_call_fork_stopped {
     use serde::{Deserialize, Serialize};
     /// Call Fork Stopped (schema `CallForkStopped`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallForkStopped {
         /// `event_type` · string · optional · always `"call.fork.stopped"`
         ///
         /// Example: `"call.fork.stopped"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallForkPayload`](crate::models::CallForkPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallForkPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallForkStopped {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallForkStopped {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -9340,46 +10011,51 @@ mod m_call_gather_ended {
     use serde::{Deserialize, Serialize};
     /// Call Gather Ended (schema `CallGatherEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallGatherEnded {
         /// `event_type` · string · optional · always `"call.gather.ended"`
         ///
         /// Example: `"call.gather.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallGatherEndedPayload`](crate::models::CallGatherEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallGatherEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallGatherEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallGatherEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -9446,80 +10122,81 @@ mod m_call_gather_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallGatherEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallGatherEndedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `digits` · string · optional
         ///
         /// Example: `"5503"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub digits: Option<String>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `status` · [`CallGatherEndedPayloadStatus`](crate::models::CallGatherEndedPayloadStatus) · optional
         ///
         /// Example: `"valid"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::CallGatherEndedPayloadStatus>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallGatherEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.digits {
+                map.serialize_entry("digits", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallGatherEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -9660,46 +10337,51 @@ mod m_call_hangup {
     use serde::{Deserialize, Serialize};
     /// Call Hangup (schema `CallHangup`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallHangup {
         /// `event_type` · string · optional · always `"call.hangup"`
         ///
         /// Example: `"call.hangup"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallHangupPayload`](crate::models::CallHangupPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallHangupPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallHangup {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallHangup {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -9766,136 +10448,130 @@ mod m_call_hangup_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallHangup/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallHangupPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_quality_stats` · [`CallHangupPayloadCallQualityStats`](crate::models::CallHangupPayloadCallQualityStats) · optional
         ///
         /// Example: `{"inbound":{"jitter_max_variance":"2.74","jitter_packet_count":"0","mos":"4.50",…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_quality_stats: Option<crate::models::CallHangupPayloadCallQualityStats>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
         ///
         /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `hangup_cause` · [`CallHangupPayloadHangupCause`](crate::models::CallHangupPayloadHangupCause) · optional
         ///
         /// Example: `"call_rejected"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub hangup_cause: Option<crate::models::CallHangupPayloadHangupCause>,
         /// `hangup_source` · [`CallHangupPayloadHangupSource`](crate::models::CallHangupPayloadHangupSource) · optional
         ///
         /// Example: `"caller"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub hangup_source: Option<crate::models::CallHangupPayloadHangupSource>,
         /// `sip_hangup_cause` · string · optional
         ///
         /// Example: `"603"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub sip_hangup_cause: Option<String>,
         /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
         ///
         /// Example: `[{"name":"User-to-User","value":"1234"},{"name":"User-to-User","value":"<sip:111…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub sip_headers: Option<Vec<crate::models::SipHeader>>,
         /// `start_time` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:20:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub start_time: Option<String>,
         /// `state` · string · optional · always `"hangup"`
         ///
         /// Example: `"hangup"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub state: Option<String>,
         /// `tags` · list of string · optional
         ///
         /// Example: `["tag-01","tag-02"]`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub tags: Option<Vec<String>>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallHangupPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_quality_stats {
+                map.serialize_entry("call_quality_stats", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.custom_headers {
+                map.serialize_entry("custom_headers", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.hangup_cause {
+                map.serialize_entry("hangup_cause", value)?;
+            }
+            if let Some(value) = &self.hangup_source {
+                map.serialize_entry("hangup_source", value)?;
+            }
+            if let Some(value) = &self.sip_hangup_cause {
+                map.serialize_entry("sip_hangup_cause", value)?;
+            }
+            if let Some(value) = &self.sip_headers {
+                map.serialize_entry("sip_headers", value)?;
+            }
+            if let Some(value) = &self.start_time {
+                map.serialize_entry("start_time", value)?;
+            }
+            if let Some(value) = &self.state {
+                map.serialize_entry("state", value)?;
+            }
+            if let Some(value) = &self.tags {
+                map.serialize_entry("tags", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallHangupPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -10008,20 +10684,28 @@ mod m_call_hangup_payload_call_quality_stats {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallHangup/properties/payload/properties/call_quality_stats`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallHangupPayloadCallQualityStats {
         /// `inbound` · [`CallHangupPayloadCallQualityStatsInbound`](crate::models::CallHangupPayloadCallQualityStatsInbound) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub inbound: Option<crate::models::CallHangupPayloadCallQualityStatsInbound>,
         /// `outbound` · [`CallHangupPayloadCallQualityStatsOutbound`](crate::models::CallHangupPayloadCallQualityStatsOutbound) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub outbound: Option<crate::models::CallHangupPayloadCallQualityStatsOutbound>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallHangupPayloadCallQualityStats {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.inbound {
+                map.serialize_entry("inbound", value)?;
+            }
+            if let Some(value) = &self.outbound {
+                map.serialize_entry("outbound", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallHangupPayloadCallQualityStats {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -10077,48 +10761,53 @@ mod m_call_hangup_payload_call_quality_stats_inbound {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallHangup/properties/payload/properties/call_quality_stats/properties/inbound`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallHangupPayloadCallQualityStatsInbound {
         /// `jitter_max_variance` · string · optional
         ///
         /// Example: `"2.74"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub jitter_max_variance: Option<String>,
         /// `jitter_packet_count` · string · optional
         ///
         /// Example: `"0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub jitter_packet_count: Option<String>,
         /// `mos` · string · optional
         ///
         /// Example: `"4.50"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub mos: Option<String>,
         /// `packet_count` · string · optional
         ///
         /// Example: `"591"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub packet_count: Option<String>,
         /// `skip_packet_count` · string · optional
         ///
         /// Example: `"9"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub skip_packet_count: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallHangupPayloadCallQualityStatsInbound {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.jitter_max_variance {
+                map.serialize_entry("jitter_max_variance", value)?;
+            }
+            if let Some(value) = &self.jitter_packet_count {
+                map.serialize_entry("jitter_packet_count", value)?;
+            }
+            if let Some(value) = &self.mos {
+                map.serialize_entry("mos", value)?;
+            }
+            if let Some(value) = &self.packet_count {
+                map.serialize_entry("packet_count", value)?;
+            }
+            if let Some(value) = &self.skip_packet_count {
+                map.serialize_entry("skip_packet_count", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallHangupPayloadCallQualityStatsInbound {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -10185,24 +10874,32 @@ mod m_call_hangup_payload_call_quality_stats_outbound {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallHangup/properties/payload/properties/call_quality_stats/properties/outbound`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallHangupPayloadCallQualityStatsOutbound {
         /// `packet_count` · string · optional
         ///
         /// Example: `"0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub packet_count: Option<String>,
         /// `skip_packet_count` · string · optional
         ///
         /// Example: `"0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub skip_packet_count: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallHangupPayloadCallQualityStatsOutbound {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.packet_count {
+                map.serialize_entry("packet_count", value)?;
+            }
+            if let Some(value) = &self.skip_packet_count {
+                map.serialize_entry("skip_packet_count", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallHangupPayloadCallQualityStatsOutbound {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -10370,46 +11067,51 @@ mod m_call_hold {
     use serde::{Deserialize, Serialize};
     /// Call Hold (schema `CallHold`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallHold {
         /// `event_type` · string · optional · always `"call.hold"`
         ///
         /// Example: `"call.hold"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallPayload`](crate::models::CallPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallHold {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallHold {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -10476,46 +11178,51 @@ mod m_call_initiated {
     use serde::{Deserialize, Serialize};
     /// Call Initiated (schema `CallInitiated`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallInitiated {
         /// `event_type` · string · optional · always `"call.initiated"`
         ///
         /// Example: `"call.initiated"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallInitiatedPayload`](crate::models::CallInitiatedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallInitiatedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallInitiated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallInitiated {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -10582,160 +11289,151 @@ mod m_call_initiated_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallInitiated/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallInitiatedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_screening_result` · string · optional
         ///
         /// Example: `"spam_likely"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_screening_result: Option<String>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `caller_id_name` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub caller_id_name: Option<String>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_codecs` · string · optional
         ///
         /// Example: `"G722,PCMU,PCMA"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_codecs: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
         ///
         /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
         /// `direction` · [`CallInitiatedPayloadDirection`](crate::models::CallInitiatedPayloadDirection) · optional
         ///
         /// Example: `"incoming"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub direction: Option<crate::models::CallInitiatedPayloadDirection>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `offered_codecs` · string · optional
         ///
         /// Example: `"G722,PCMU,PCMA"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub offered_codecs: Option<String>,
         /// `shaken_stir_attestation` · string · optional
         ///
         /// Example: `"A"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub shaken_stir_attestation: Option<String>,
         /// `shaken_stir_validated` · boolean · optional
         ///
         /// Example: `true`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub shaken_stir_validated: Option<bool>,
         /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
         ///
         /// Example: `[{"name":"User-to-User","value":"1234"},{"name":"User-to-User","value":"<sip:111…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub sip_headers: Option<Vec<crate::models::SipHeader>>,
         /// `start_time` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub start_time: Option<String>,
         /// `state` · [`CallInitiatedPayloadState`](crate::models::CallInitiatedPayloadState) · optional
         ///
         /// Example: `"parked"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub state: Option<crate::models::CallInitiatedPayloadState>,
         /// `tags` · list of string · optional
         ///
         /// Example: `["tag-01","tag-02"]`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub tags: Option<Vec<String>>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallInitiatedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_screening_result {
+                map.serialize_entry("call_screening_result", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.caller_id_name {
+                map.serialize_entry("caller_id_name", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_codecs {
+                map.serialize_entry("connection_codecs", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.custom_headers {
+                map.serialize_entry("custom_headers", value)?;
+            }
+            if let Some(value) = &self.direction {
+                map.serialize_entry("direction", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.offered_codecs {
+                map.serialize_entry("offered_codecs", value)?;
+            }
+            if let Some(value) = &self.shaken_stir_attestation {
+                map.serialize_entry("shaken_stir_attestation", value)?;
+            }
+            if let Some(value) = &self.shaken_stir_validated {
+                map.serialize_entry("shaken_stir_validated", value)?;
+            }
+            if let Some(value) = &self.sip_headers {
+                map.serialize_entry("sip_headers", value)?;
+            }
+            if let Some(value) = &self.start_time {
+                map.serialize_entry("start_time", value)?;
+            }
+            if let Some(value) = &self.state {
+                map.serialize_entry("state", value)?;
+            }
+            if let Some(value) = &self.tags {
+                map.serialize_entry("tags", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallInitiatedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -10942,80 +11640,81 @@ mod m_call_left_queue_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallLeftQueue/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallLeftQueuePayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `queue` · string · optional
         ///
         /// Example: `"support"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub queue: Option<String>,
         /// `queue_position` · integer · optional
         ///
         /// Example: `7`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub queue_position: Option<i64>,
         /// `reason` · [`CallLeftQueuePayloadReason`](crate::models::CallLeftQueuePayloadReason) · optional
         ///
         /// Example: `"bridged"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub reason: Option<crate::models::CallLeftQueuePayloadReason>,
         /// `wait_time_secs` · integer · optional
         ///
         /// Example: `60`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub wait_time_secs: Option<i64>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallLeftQueuePayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.queue {
+                map.serialize_entry("queue", value)?;
+            }
+            if let Some(value) = &self.queue_position {
+                map.serialize_entry("queue_position", value)?;
+            }
+            if let Some(value) = &self.reason {
+                map.serialize_entry("reason", value)?;
+            }
+            if let Some(value) = &self.wait_time_secs {
+                map.serialize_entry("wait_time_secs", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallLeftQueuePayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -11157,46 +11856,51 @@ mod m_call_machine_detection_ended {
     use serde::{Deserialize, Serialize};
     /// Call Machine Detection Ended (schema `CallMachineDetectionEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallMachineDetectionEnded {
         /// `event_type` · string · optional · always `"call.machine.detection.ended"`
         ///
         /// Example: `"call.machine.detection.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallMachineDetectionEndedPayload`](crate::models::CallMachineDetectionEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallMachineDetectionEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallMachineDetectionEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallMachineDetectionEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -11265,72 +11969,74 @@ mod m_call_machine_detection_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallMachineDetectionEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallMachineDetectionEndedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `result` · [`CallMachineDetectionEndedPayloadResult`](crate::models::CallMachineDetectionEndedPayloadResult) · optional
         ///
         /// Example: `"machine"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<crate::models::CallMachineDetectionEndedPayloadResult>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallMachineDetectionEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallMachineDetectionEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -11459,46 +12165,51 @@ mod m_call_machine_greeting_ended {
     use serde::{Deserialize, Serialize};
     /// Call Machine Greeting Ended (schema `CallMachineGreetingEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallMachineGreetingEnded {
         /// `event_type` · string · optional · always `"call.machine.greeting.ended"`
         ///
         /// Example: `"call.machine.greeting.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallMachineGreetingEndedPayload`](crate::models::CallMachineGreetingEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallMachineGreetingEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallMachineGreetingEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallMachineGreetingEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -11565,72 +12276,74 @@ mod m_call_machine_greeting_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallMachineGreetingEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallMachineGreetingEndedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `result` · [`CallMachineGreetingEndedPayloadResult`](crate::models::CallMachineGreetingEndedPayloadResult) · optional
         ///
         /// Example: `"ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<crate::models::CallMachineGreetingEndedPayloadResult>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallMachineGreetingEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallMachineGreetingEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -11759,46 +12472,51 @@ mod m_call_machine_premium_detection_ended {
     use serde::{Deserialize, Serialize};
     /// Call Machine Premium Detection Ended (schema `CallMachinePremiumDetectionEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallMachinePremiumDetectionEnded {
         /// `event_type` · string · optional · always `"call.machine.premium.detection.ended"`
         ///
         /// Example: `"call.machine.premium.detection.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallMachinePremiumDetectionEndedPayload`](crate::models::CallMachinePremiumDetectionEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallMachinePremiumDetectionEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallMachinePremiumDetectionEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallMachinePremiumDetectionEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -11867,72 +12585,74 @@ mod m_call_machine_premium_detection_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallMachinePremiumDetectionEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallMachinePremiumDetectionEndedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `result` · [`CallMachinePremiumDetectionEndedPayloadResult`](crate::models::CallMachinePremiumDetectionEndedPayloadResult) · optional
         ///
         /// Example: `"machine"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<crate::models::CallMachinePremiumDetectionEndedPayloadResult>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallMachinePremiumDetectionEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallMachinePremiumDetectionEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -12091,46 +12811,51 @@ mod m_call_machine_premium_greeting_ended {
     use serde::{Deserialize, Serialize};
     /// Call Machine Premium Greeting Ended (schema `CallMachinePremiumGreetingEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallMachinePremiumGreetingEnded {
         /// `event_type` · string · optional · always `"call.machine.premium.greeting.ended"`
         ///
         /// Example: `"call.machine.premium.greeting.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallMachinePremiumGreetingEndedPayload`](crate::models::CallMachinePremiumGreetingEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallMachinePremiumGreetingEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallMachinePremiumGreetingEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallMachinePremiumGreetingEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -12199,72 +12924,74 @@ mod m_call_machine_premium_greeting_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallMachinePremiumGreetingEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallMachinePremiumGreetingEndedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `result` · [`CallMachinePremiumGreetingEndedPayloadResult`](crate::models::CallMachinePremiumGreetingEndedPayloadResult) · optional
         ///
         /// Example: `"beep_detected"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<crate::models::CallMachinePremiumGreetingEndedPayloadResult>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallMachinePremiumGreetingEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallMachinePremiumGreetingEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -12403,64 +13130,67 @@ mod m_call_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallUnhold/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -12535,46 +13265,51 @@ mod m_call_playback_ended {
     use serde::{Deserialize, Serialize};
     /// Call Playback Ended (schema `CallPlaybackEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallPlaybackEnded {
         /// `event_type` · string · optional · always `"call.playback.ended"`
         ///
         /// Example: `"call.playback.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallPlaybackEndedPayload`](crate::models::CallPlaybackEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallPlaybackEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallPlaybackEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallPlaybackEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -12641,88 +13376,88 @@ mod m_call_playback_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallPlaybackEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallPlaybackEndedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub media_name: Option<String>,
         /// `media_url` · string · optional
         ///
         /// Example: `"http://example.com/audio.wav"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub media_url: Option<String>,
         /// `overlay` · boolean · optional
         ///
         /// Example: `false`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub overlay: Option<bool>,
         /// `status` · [`CallPlaybackEndedPayloadStatus`](crate::models::CallPlaybackEndedPayloadStatus) · optional
         ///
         /// Example: `"completed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::CallPlaybackEndedPayloadStatus>,
         /// `status_detail` · string · optional
         ///
         /// Example: `"Received curl error 22 HTTP error code 404 trying to fetch http://mediaurl.com.…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status_detail: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallPlaybackEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.media_url {
+                map.serialize_entry("media_url", value)?;
+            }
+            if let Some(value) = &self.overlay {
+                map.serialize_entry("overlay", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.status_detail {
+                map.serialize_entry("status_detail", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallPlaybackEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -12871,46 +13606,51 @@ mod m_call_playback_started {
     use serde::{Deserialize, Serialize};
     /// Call Playback Started (schema `CallPlaybackStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallPlaybackStarted {
         /// `event_type` · string · optional · always `"call.playback.started"`
         ///
         /// Example: `"call.playback.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallPlaybackStartedPayload`](crate::models::CallPlaybackStartedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallPlaybackStartedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallPlaybackStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallPlaybackStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -12977,72 +13717,74 @@ mod m_call_playback_started_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallPlaybackStarted/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallPlaybackStartedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub media_name: Option<String>,
         /// `media_url` · string · optional
         ///
         /// Example: `"http://example.com/audio.wav"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub media_url: Option<String>,
         /// `overlay` · boolean · optional
         ///
         /// Example: `false`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub overlay: Option<bool>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallPlaybackStartedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.media_url {
+                map.serialize_entry("media_url", value)?;
+            }
+            if let Some(value) = &self.overlay {
+                map.serialize_entry("overlay", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallPlaybackStartedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -13121,46 +13863,51 @@ mod m_call_recording_error {
     use serde::{Deserialize, Serialize};
     /// Call Recording Error (schema `callRecordingError`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallRecordingError {
         /// `event_type` · string · optional · always `"call.recording.error"`
         ///
         /// Example: `"call.recording.error"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallRecordingErrorPayload`](crate::models::CallRecordingErrorPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallRecordingErrorPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallRecordingError {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallRecordingError {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -13227,56 +13974,60 @@ mod m_call_recording_error_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/callRecordingError/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallRecordingErrorPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `reason` · [`CallRecordingErrorPayloadReason`](crate::models::CallRecordingErrorPayloadReason) · optional
         ///
         /// Example: `"Internal server error"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub reason: Option<crate::models::CallRecordingErrorPayloadReason>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallRecordingErrorPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.reason {
+                map.serialize_entry("reason", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallRecordingErrorPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -13413,46 +14164,51 @@ mod m_call_recording_saved {
     use serde::{Deserialize, Serialize};
     /// Call Recording Saved (schema `CallRecordingSaved`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallRecordingSaved {
         /// `event_type` · string · optional · always `"call.recording.saved"`
         ///
         /// Example: `"call.recording.saved"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallRecordingSavedPayload`](crate::models::CallRecordingSavedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallRecordingSavedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallRecordingSaved {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallRecordingSaved {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -13519,76 +14275,77 @@ mod m_call_recording_saved_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallRecordingSaved/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallRecordingSavedPayload {
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
         ///
         /// Example: `"single"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub channels: Option<crate::models::RecordChannels>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `public_recording_urls` · [`PublicRecordingUrls`](crate::models::PublicRecordingUrls) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub public_recording_urls: Option<crate::models::PublicRecordingUrls>,
         /// `recording_ended_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_ended_at: Option<String>,
         /// `recording_started_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:20:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_started_at: Option<String>,
         /// `recording_urls` · [`PublicRecordingUrls`](crate::models::PublicRecordingUrls) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_urls: Option<crate::models::PublicRecordingUrls>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallRecordingSavedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.channels {
+                map.serialize_entry("channels", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.public_recording_urls {
+                map.serialize_entry("public_recording_urls", value)?;
+            }
+            if let Some(value) = &self.recording_ended_at {
+                map.serialize_entry("recording_ended_at", value)?;
+            }
+            if let Some(value) = &self.recording_started_at {
+                map.serialize_entry("recording_started_at", value)?;
+            }
+            if let Some(value) = &self.recording_urls {
+                map.serialize_entry("recording_urls", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallRecordingSavedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -13671,46 +14428,51 @@ mod m_call_recording_transcription_saved {
     use serde::{Deserialize, Serialize};
     /// Call Recording Transcription Saved (schema `callRecordingTranscriptionSaved`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallRecordingTranscriptionSaved {
         /// `event_type` · string · optional · always `"call.recording.transcription.saved"`
         ///
         /// Example: `"call.recording.transcription.saved"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallRecordingTranscriptionSavedPayload`](crate::models::CallRecordingTranscriptionSavedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallRecordingTranscriptionSavedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallRecordingTranscriptionSaved {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallRecordingTranscriptionSaved {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -13779,88 +14541,88 @@ mod m_call_recording_transcription_saved_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/callRecordingTranscriptionSaved/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallRecordingTranscriptionSavedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `calling_party_type` · [`CallingPartyType`](crate::models::CallingPartyType) · optional
         ///
         /// Example: `"pstn"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub calling_party_type: Option<crate::models::CallingPartyType>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `recording_id` · string · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_id: Option<String>,
         /// `recording_transcription_id` · string · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_transcription_id: Option<String>,
         /// `status` · string · optional · always `"completed"`
         ///
         /// Example: `"completed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<String>,
         /// `transcription_text` · string · optional
         ///
         /// Example: `"Hi!"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub transcription_text: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallRecordingTranscriptionSavedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.calling_party_type {
+                map.serialize_entry("calling_party_type", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            if let Some(value) = &self.recording_transcription_id {
+                map.serialize_entry("recording_transcription_id", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.transcription_text {
+                map.serialize_entry("transcription_text", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallRecordingTranscriptionSavedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -13947,30 +14709,37 @@ mod m_call_recordings_cursor_pagination_meta {
     use serde::{Deserialize, Serialize};
     /// Cursor Pagination Meta (schema `call-recordings_CursorPaginationMeta`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallRecordingsCursorPaginationMeta {
         /// `cursors` · [`Cursor`](crate::models::Cursor) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub cursors: Option<crate::models::Cursor>,
         /// `next` · string · optional
         ///
         /// Example: `"/v2/recording_transcriptions?page[after]=v1:g3QAAAADZAAKdGVsbnl4X2lkc2wAAAABbQA…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub next: Option<String>,
         /// `previous` · string · optional
         ///
         /// Example: `"/v2/recording_transcriptions?page[before]=v1:g3QAAAADZAAKdGVsbnl4X2lkc2wAAAABbQ…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub previous: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallRecordingsCursorPaginationMeta {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.cursors {
+                map.serialize_entry("cursors", value)?;
+            }
+            if let Some(value) = &self.next {
+                map.serialize_entry("next", value)?;
+            }
+            if let Some(value) = &self.previous {
+                map.serialize_entry("previous", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallRecordingsCursorPaginationMeta {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -14025,46 +14794,51 @@ mod m_call_refer_completed {
     use serde::{Deserialize, Serialize};
     /// Schema `CallReferCompleted`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallReferCompleted {
         /// `event_type` · string · optional · always `"call.refer.completed"`
         ///
         /// Example: `"call.refer.completed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallReferPayload`](crate::models::CallReferPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallReferPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallReferCompleted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallReferCompleted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -14131,46 +14905,51 @@ mod m_call_refer_failed {
     use serde::{Deserialize, Serialize};
     /// Schema `CallReferFailed`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallReferFailed {
         /// `event_type` · string · optional · always `"call.refer.failed"`
         ///
         /// Example: `"call.refer.failed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallReferPayload`](crate::models::CallReferPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallReferPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallReferFailed {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallReferFailed {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -14237,72 +15016,74 @@ mod m_call_refer_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallReferStarted/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallReferPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v2:OycMASgvIjsGIAVEx8x3n9rYeKnUJx6a3V8VGhs5futnr17KZhujZA"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `from` · string · optional
         ///
         /// Example: `"+35319605860"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `sip_notify_response` · integer · optional
         ///
         /// Example: `100`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub sip_notify_response: Option<i64>,
         /// `to` · string · optional
         ///
         /// Example: `"+13129457420"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallReferPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.sip_notify_response {
+                map.serialize_entry("sip_notify_response", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallReferPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -14381,46 +15162,51 @@ mod m_call_refer_started {
     use serde::{Deserialize, Serialize};
     /// Call Refer Started (schema `CallReferStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallReferStarted {
         /// `event_type` · string · optional · always `"call.refer.started"`
         ///
         /// Example: `"call.refer.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallReferPayload`](crate::models::CallReferPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallReferPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallReferStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallReferStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -14487,78 +15273,62 @@ mod m_call_request {
     use serde::{Deserialize, Serialize};
     /// Dial Request (schema `CallRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CallRequest {
         /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub answering_machine_detection: Option<
             crate::models::AnsweringMachineDetection,
         >,
         /// `answering_machine_detection_config` · [`AnsweringMachineDetectionConfig`](crate::models::AnsweringMachineDetectionConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub answering_machine_detection_config: Option<
             crate::models::AnsweringMachineDetectionConfig,
         >,
         /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub assistant: Option<crate::models::CallAssistantRequest>,
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub audio_url: Option<String>,
         /// `billing_group_id` · string (uuid) · optional
         ///
         /// Example: `"f5586561-8ff0-4291-a0ac-84fe544797bd"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub billing_group_id: Option<String>,
         /// `bridge_intent` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub bridge_intent: Option<bool>,
         /// `bridge_on_answer` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub bridge_on_answer: Option<bool>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `conference_config` · [`CallRequestConferenceConfig`](crate::models::CallRequestConferenceConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conference_config: Option<crate::models::CallRequestConferenceConfig>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
         pub connection_id: crate::models::ConnectionId,
         /// `conversation_relay_config` · [`ConversationRelayEmbeddedConfig`](crate::models::ConversationRelayEmbeddedConfig) · optional
         ///
         /// Example: `{"custom_parameters":{"customer_id":"12345"},"dtmf_detection":true,"greeting":"H…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_relay_config: Option<
             crate::models::ConversationRelayEmbeddedConfig,
         >,
         /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
         ///
         /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
         /// `deepfake_detection` · [`DeepfakeDetection`](crate::models::DeepfakeDetection) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub deepfake_detection: Option<crate::models::DeepfakeDetection>,
         /// `dialogflow_config` · [`DialogflowConfig`](crate::models::DialogflowConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub dialogflow_config: Option<crate::models::DialogflowConfig>,
         /// `enable_dialogflow` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub enable_dialogflow: Option<bool>,
         /// `from` · string · required
         ///
@@ -14567,224 +15337,372 @@ mod m_call_request {
         /// `from_display_name` · string · optional
         ///
         /// Example: `"Company Name"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub from_display_name: Option<String>,
         /// `link_to` · string · optional
         ///
         /// Example: `"ilditnZK_eVysupV21KzmzN_sM29ygfauQojpm4BgFtfX5hXAcjotg=="`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub link_to: Option<String>,
         /// `media_encryption` · [`MediaEncryption`](crate::models::MediaEncryption) · optional · default `"disabled"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub media_encryption: Option<crate::models::MediaEncryption>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub media_name: Option<String>,
         /// `park_after_unbridge` · string · optional
         ///
         /// Example: `"self"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub park_after_unbridge: Option<String>,
         /// `preferred_codecs` · string · optional
         ///
         /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub preferred_codecs: Option<String>,
         /// `prevent_double_bridge` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub prevent_double_bridge: Option<bool>,
         /// `privacy` · [`CallRequestPrivacy`](crate::models::CallRequestPrivacy) · optional
         ///
         /// Example: `"id"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub privacy: Option<crate::models::CallRequestPrivacy>,
         /// `record` · string · optional · always `"record-from-answer"`
         ///
         /// Example: `"record-from-answer"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record: Option<String>,
         /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
         ///
         /// Example: `"single"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_channels: Option<crate::models::RecordChannels>,
         /// `record_custom_file_name` · string · optional · length 1..=40
         ///
         /// Example: `"my_recording_file_name"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_custom_file_name: Option<String>,
         /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
         ///
         /// Example: `"wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_format: Option<crate::models::RecordFormat>,
         /// `record_max_length` · integer (int32) · optional · default `0`
         ///
         /// Example: `1000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_max_length: Option<i64>,
         /// `record_timeout_secs` · integer (int32) · optional · default `0`
         ///
         /// Example: `100`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_timeout_secs: Option<i64>,
         /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
         ///
         /// Example: `"outbound"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_track: Option<crate::models::NoiseSuppressionDirection>,
         /// `record_trim` · string · optional · always `"trim-silence"`
         ///
         /// Example: `"trim-silence"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_trim: Option<String>,
         /// `retry_on_timeout` · boolean · optional · default `true`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub retry_on_timeout: Option<bool>,
         /// `send_digits_on_answer` · string · optional
         ///
         /// Example: `"wwww200"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub send_digits_on_answer: Option<String>,
         /// `send_silence_when_idle` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub send_silence_when_idle: Option<bool>,
         /// `sip_auth_password` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_auth_password: Option<String>,
         /// `sip_auth_username` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_auth_username: Option<String>,
         /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
         ///
         /// Example: `[{"name":"User-to-User","value":"value"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_headers: Option<Vec<crate::models::SipHeader>>,
         /// `sip_region` · [`SipRegion`](crate::models::SipRegion) · optional · default `"US"`
         ///
         /// Example: `"Canada"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_region: Option<crate::models::SipRegion>,
         /// `sip_transport_protocol` · [`SipTransportProtocol`](crate::models::SipTransportProtocol) · optional · default `"UDP"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_transport_protocol: Option<crate::models::SipTransportProtocol>,
         /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
         ///
         /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sound_modifications: Option<crate::models::SoundModifications>,
         /// `stream_auth_token` · string · optional · length at most 4000
         ///
         /// Example: `"your-auth-token"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_auth_token: Option<String>,
         /// `stream_bidirectional_codec` · [`StreamBidirectionalCodec`](crate::models::StreamBidirectionalCodec) · optional · default `"PCMU"`
         ///
         /// Example: `"G722"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_codec: Option<crate::models::StreamBidirectionalCodec>,
         /// `stream_bidirectional_mode` · [`StreamBidirectionalMode`](crate::models::StreamBidirectionalMode) · optional · default `"mp3"`
         ///
         /// Example: `"rtp"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_mode: Option<crate::models::StreamBidirectionalMode>,
         /// `stream_bidirectional_sampling_rate` · integer · optional · one of `8000`, `16000`, `22050`, `24000`, `48000` · default `8000`
         ///
         /// Example: `16000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_sampling_rate: Option<i64>,
         /// `stream_bidirectional_target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"opposite"`
         ///
         /// Example: `"both"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_target_legs: Option<
             crate::models::StreamBidirectionalTargetLegs,
         >,
         /// `stream_codec` · [`StreamCodec`](crate::models::StreamCodec) · optional · default `"default"`
         ///
         /// Example: `"PCMA"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_codec: Option<crate::models::StreamCodec>,
         /// `stream_establish_before_call_originate` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_establish_before_call_originate: Option<bool>,
         /// `stream_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
         ///
         /// Example: `"both_tracks"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_track: Option<crate::models::StreamTrack>,
         /// `stream_url` · string · optional
         ///
         /// Example: `"wss://www.example.com/websocket"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_url: Option<String>,
         /// `supervise_call_control_id` · string · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub supervise_call_control_id: Option<String>,
         /// `supervisor_role` · [`CallRequestSupervisorRole`](crate::models::CallRequestSupervisorRole) · optional · default `"barge"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub supervisor_role: Option<crate::models::CallRequestSupervisorRole>,
         /// `time_limit_secs` · integer (int32) · optional · default `14400` · range 30..=14400
         ///
         /// Example: `600`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub time_limit_secs: Option<i64>,
         /// `timeout_secs` · integer (int32) · optional · default `30`
         ///
         /// Example: `60`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub timeout_secs: Option<i64>,
         /// `to` · [`CallRequestTo`](crate::models::CallRequestTo) · required
         pub to: crate::models::CallRequestTo,
         /// `transcription` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription: Option<bool>,
         /// `transcription_config` · [`StartTranscriptionRequest`](crate::models::StartTranscriptionRequest) · optional
         ///
         /// Example: `{"client_state":"aGF2ZSBhIG5pY2UgZGF5ID1d","command_id":"891510ac-f3e4-11e8-af5b…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_config: Option<crate::models::StartTranscriptionRequest>,
         /// `webhook_retries_policies` · map of [`WebhookRetriesPolicies`](crate::models::WebhookRetriesPolicies) · optional
         ///
         /// Example: `{"call.hangup":{"retries_ms":[1000,2000,5000]}}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_retries_policies: Option<
             std::collections::BTreeMap<String, crate::models::WebhookRetriesPolicies>,
         >,
         /// `webhook_url` · string · optional
         ///
         /// Example: `"https://www.example.com/server-b/"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_url: Option<String>,
         /// `webhook_url_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
         ///
         /// Example: `"GET"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_url_method: Option<crate::models::WebhookUrlsMethod>,
         /// `webhook_urls` · map of string · optional
         ///
         /// Example: `{"call.bridge":"https://www.example.com/webhooks/bridge","call.hangup":"https://…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_urls: Option<std::collections::BTreeMap<String, String>>,
         /// `webhook_urls_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
         ///
         /// Example: `"POST"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_urls_method: Option<crate::models::WebhookUrlsMethod>,
+    }
+    impl Serialize for CallRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.answering_machine_detection {
+                map.serialize_entry("answering_machine_detection", value)?;
+            }
+            if let Some(value) = &self.answering_machine_detection_config {
+                map.serialize_entry("answering_machine_detection_config", value)?;
+            }
+            if let Some(value) = &self.assistant {
+                map.serialize_entry("assistant", value)?;
+            }
+            if let Some(value) = &self.audio_url {
+                map.serialize_entry("audio_url", value)?;
+            }
+            if let Some(value) = &self.billing_group_id {
+                map.serialize_entry("billing_group_id", value)?;
+            }
+            if let Some(value) = &self.bridge_intent {
+                map.serialize_entry("bridge_intent", value)?;
+            }
+            if let Some(value) = &self.bridge_on_answer {
+                map.serialize_entry("bridge_on_answer", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.conference_config {
+                map.serialize_entry("conference_config", value)?;
+            }
+            map.serialize_entry("connection_id", &self.connection_id)?;
+            if let Some(value) = &self.conversation_relay_config {
+                map.serialize_entry("conversation_relay_config", value)?;
+            }
+            if let Some(value) = &self.custom_headers {
+                map.serialize_entry("custom_headers", value)?;
+            }
+            if let Some(value) = &self.deepfake_detection {
+                map.serialize_entry("deepfake_detection", value)?;
+            }
+            if let Some(value) = &self.dialogflow_config {
+                map.serialize_entry("dialogflow_config", value)?;
+            }
+            if let Some(value) = &self.enable_dialogflow {
+                map.serialize_entry("enable_dialogflow", value)?;
+            }
+            map.serialize_entry("from", &self.from)?;
+            if let Some(value) = &self.from_display_name {
+                map.serialize_entry("from_display_name", value)?;
+            }
+            if let Some(value) = &self.link_to {
+                map.serialize_entry("link_to", value)?;
+            }
+            if let Some(value) = &self.media_encryption {
+                map.serialize_entry("media_encryption", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.park_after_unbridge {
+                map.serialize_entry("park_after_unbridge", value)?;
+            }
+            if let Some(value) = &self.preferred_codecs {
+                map.serialize_entry("preferred_codecs", value)?;
+            }
+            if let Some(value) = &self.prevent_double_bridge {
+                map.serialize_entry("prevent_double_bridge", value)?;
+            }
+            if let Some(value) = &self.privacy {
+                map.serialize_entry("privacy", value)?;
+            }
+            if let Some(value) = &self.record {
+                map.serialize_entry("record", value)?;
+            }
+            if let Some(value) = &self.record_channels {
+                map.serialize_entry("record_channels", value)?;
+            }
+            if let Some(value) = &self.record_custom_file_name {
+                map.serialize_entry("record_custom_file_name", value)?;
+            }
+            if let Some(value) = &self.record_format {
+                map.serialize_entry("record_format", value)?;
+            }
+            if let Some(value) = &self.record_max_length {
+                map.serialize_entry("record_max_length", value)?;
+            }
+            if let Some(value) = &self.record_timeout_secs {
+                map.serialize_entry("record_timeout_secs", value)?;
+            }
+            if let Some(value) = &self.record_track {
+                map.serialize_entry("record_track", value)?;
+            }
+            if let Some(value) = &self.record_trim {
+                map.serialize_entry("record_trim", value)?;
+            }
+            if let Some(value) = &self.retry_on_timeout {
+                map.serialize_entry("retry_on_timeout", value)?;
+            }
+            if let Some(value) = &self.send_digits_on_answer {
+                map.serialize_entry("send_digits_on_answer", value)?;
+            }
+            if let Some(value) = &self.send_silence_when_idle {
+                map.serialize_entry("send_silence_when_idle", value)?;
+            }
+            if let Some(value) = &self.sip_auth_password {
+                map.serialize_entry("sip_auth_password", value)?;
+            }
+            if let Some(value) = &self.sip_auth_username {
+                map.serialize_entry("sip_auth_username", value)?;
+            }
+            if let Some(value) = &self.sip_headers {
+                map.serialize_entry("sip_headers", value)?;
+            }
+            if let Some(value) = &self.sip_region {
+                map.serialize_entry("sip_region", value)?;
+            }
+            if let Some(value) = &self.sip_transport_protocol {
+                map.serialize_entry("sip_transport_protocol", value)?;
+            }
+            if let Some(value) = &self.sound_modifications {
+                map.serialize_entry("sound_modifications", value)?;
+            }
+            if let Some(value) = &self.stream_auth_token {
+                map.serialize_entry("stream_auth_token", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_codec {
+                map.serialize_entry("stream_bidirectional_codec", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_mode {
+                map.serialize_entry("stream_bidirectional_mode", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_sampling_rate {
+                map.serialize_entry("stream_bidirectional_sampling_rate", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_target_legs {
+                map.serialize_entry("stream_bidirectional_target_legs", value)?;
+            }
+            if let Some(value) = &self.stream_codec {
+                map.serialize_entry("stream_codec", value)?;
+            }
+            if let Some(value) = &self.stream_establish_before_call_originate {
+                map.serialize_entry("stream_establish_before_call_originate", value)?;
+            }
+            if let Some(value) = &self.stream_track {
+                map.serialize_entry("stream_track", value)?;
+            }
+            if let Some(value) = &self.stream_url {
+                map.serialize_entry("stream_url", value)?;
+            }
+            if let Some(value) = &self.supervise_call_control_id {
+                map.serialize_entry("supervise_call_control_id", value)?;
+            }
+            if let Some(value) = &self.supervisor_role {
+                map.serialize_entry("supervisor_role", value)?;
+            }
+            if let Some(value) = &self.time_limit_secs {
+                map.serialize_entry("time_limit_secs", value)?;
+            }
+            if let Some(value) = &self.timeout_secs {
+                map.serialize_entry("timeout_secs", value)?;
+            }
+            map.serialize_entry("to", &self.to)?;
+            if let Some(value) = &self.transcription {
+                map.serialize_entry("transcription", value)?;
+            }
+            if let Some(value) = &self.transcription_config {
+                map.serialize_entry("transcription_config", value)?;
+            }
+            if let Some(value) = &self.webhook_retries_policies {
+                map.serialize_entry("webhook_retries_policies", value)?;
+            }
+            if let Some(value) = &self.webhook_url {
+                map.serialize_entry("webhook_url", value)?;
+            }
+            if let Some(value) = &self.webhook_url_method {
+                map.serialize_entry("webhook_url_method", value)?;
+            }
+            if let Some(value) = &self.webhook_urls {
+                map.serialize_entry("webhook_urls", value)?;
+            }
+            if let Some(value) = &self.webhook_urls_method {
+                map.serialize_entry("webhook_urls_method", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallRequest {
@@ -15091,78 +16009,115 @@ mod m_call_request_conference_config {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallRequest/properties/conference_config`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct CallRequestConferenceConfig {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
         /// Example: `"on_exit"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub beep_enabled: Option<crate::models::BeepEnabled>,
         /// `conference_name` · string · optional
         ///
         /// Example: `"telnyx-conference"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conference_name: Option<String>,
         /// `early_media` · boolean · optional · default `true`
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub early_media: Option<bool>,
         /// `end_conference_on_exit` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub end_conference_on_exit: Option<bool>,
         /// `hold` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hold: Option<bool>,
         /// `hold_audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hold_audio_url: Option<String>,
         /// `hold_media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hold_media_name: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub id: Option<String>,
         /// `mute` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub mute: Option<bool>,
         /// `soft_end_conference_on_exit` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub soft_end_conference_on_exit: Option<bool>,
         /// `start_conference_on_create` · boolean · optional
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub start_conference_on_create: Option<bool>,
         /// `start_conference_on_enter` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub start_conference_on_enter: Option<bool>,
         /// `supervisor_role` · [`SupervisorRole`](crate::models::SupervisorRole) · optional
         ///
         /// Example: `"whisper"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub supervisor_role: Option<crate::models::SupervisorRole>,
         /// `whisper_call_control_ids` · list of string · optional
         ///
         /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub whisper_call_control_ids: Option<Vec<String>>,
+    }
+    impl Serialize for CallRequestConferenceConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.beep_enabled {
+                map.serialize_entry("beep_enabled", value)?;
+            }
+            if let Some(value) = &self.conference_name {
+                map.serialize_entry("conference_name", value)?;
+            }
+            if let Some(value) = &self.early_media {
+                map.serialize_entry("early_media", value)?;
+            }
+            if let Some(value) = &self.end_conference_on_exit {
+                map.serialize_entry("end_conference_on_exit", value)?;
+            }
+            if let Some(value) = &self.hold {
+                map.serialize_entry("hold", value)?;
+            }
+            if let Some(value) = &self.hold_audio_url {
+                map.serialize_entry("hold_audio_url", value)?;
+            }
+            if let Some(value) = &self.hold_media_name {
+                map.serialize_entry("hold_media_name", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.mute {
+                map.serialize_entry("mute", value)?;
+            }
+            if let Some(value) = &self.soft_end_conference_on_exit {
+                map.serialize_entry("soft_end_conference_on_exit", value)?;
+            }
+            if let Some(value) = &self.start_conference_on_create {
+                map.serialize_entry("start_conference_on_create", value)?;
+            }
+            if let Some(value) = &self.start_conference_on_enter {
+                map.serialize_entry("start_conference_on_enter", value)?;
+            }
+            if let Some(value) = &self.supervisor_role {
+                map.serialize_entry("supervisor_role", value)?;
+            }
+            if let Some(value) = &self.whisper_call_control_ids {
+                map.serialize_entry("whisper_call_control_ids", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CallRequestConferenceConfig {
@@ -15400,56 +16355,60 @@ mod m_call_siprec_failed_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallSiprecFailed/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallSiprecFailedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `failure_cause` · string · optional
         ///
         /// Example: `"no_answer"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub failure_cause: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallSiprecFailedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.failure_cause {
+                map.serialize_entry("failure_cause", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallSiprecFailedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -15520,56 +16479,60 @@ mod m_call_siprec_stopped_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallSiprecStopped/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallSiprecStoppedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `hangup_cause` · string · optional
         ///
         /// Example: `"normal_clearing"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub hangup_cause: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallSiprecStoppedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.hangup_cause {
+                map.serialize_entry("hangup_cause", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallSiprecStoppedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -15640,46 +16603,51 @@ mod m_call_speak_ended {
     use serde::{Deserialize, Serialize};
     /// Call Speak Ended (schema `CallSpeakEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallSpeakEnded {
         /// `event_type` · string · optional · always `"call.speak.ended"`
         ///
         /// Example: `"call.speak.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallSpeakEndedPayload`](crate::models::CallSpeakEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallSpeakEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallSpeakEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallSpeakEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -15746,56 +16714,60 @@ mod m_call_speak_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallSpeakEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallSpeakEndedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `status` · [`CallSpeakEndedPayloadStatus`](crate::models::CallSpeakEndedPayloadStatus) · optional
         ///
         /// Example: `"completed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::CallSpeakEndedPayloadStatus>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallSpeakEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallSpeakEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -15912,46 +16884,51 @@ mod m_call_speak_started {
     use serde::{Deserialize, Serialize};
     /// Call Speak Started (schema `CallSpeakStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallSpeakStarted {
         /// `event_type` · string · optional · always `"call.speak.started"`
         ///
         /// Example: `"call.speak.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallStartedPayload`](crate::models::CallStartedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallStartedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallSpeakStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallSpeakStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -16018,48 +16995,53 @@ mod m_call_started_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallSpeakStarted/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallStartedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallStartedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallStartedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -16126,78 +17108,79 @@ mod m_call_streaming_failed_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallStreamingFailed/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallStreamingFailedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `failure_reason` · string · optional
         ///
         /// Example: `"connection_failed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub failure_reason: Option<String>,
         /// `stream_id` · string (uuid) · optional
         ///
         /// Example: `"1edb94f9-7ef0-4150-b502-e0ebadfd9491"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub stream_id: Option<String>,
         /// `stream_params` · [`CallStreamingFailedPayloadStreamParams`](crate::models::CallStreamingFailedPayloadStreamParams) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub stream_params: Option<crate::models::CallStreamingFailedPayloadStreamParams>,
         /// `stream_type` · [`CallStreamingFailedPayloadStreamType`](crate::models::CallStreamingFailedPayloadStreamType) · optional
         ///
         /// Example: `"websocket"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub stream_type: Option<crate::models::CallStreamingFailedPayloadStreamType>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallStreamingFailedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.failure_reason {
+                map.serialize_entry("failure_reason", value)?;
+            }
+            if let Some(value) = &self.stream_id {
+                map.serialize_entry("stream_id", value)?;
+            }
+            if let Some(value) = &self.stream_params {
+                map.serialize_entry("stream_params", value)?;
+            }
+            if let Some(value) = &self.stream_type {
+                map.serialize_entry("stream_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallStreamingFailedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -16284,24 +17267,32 @@ mod m_call_streaming_failed_payload_stream_params {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallStreamingFailed/properties/payload/properties/stream_params`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallStreamingFailedPayloadStreamParams {
         /// `stream_url` · string · optional
         ///
         /// Example: `"wss://www.example.com/websocket"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub stream_url: Option<String>,
         /// `track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
         ///
         /// Example: `"inbound_track"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub track: Option<crate::models::StreamTrack>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallStreamingFailedPayloadStreamParams {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.stream_url {
+                map.serialize_entry("stream_url", value)?;
+            }
+            if let Some(value) = &self.track {
+                map.serialize_entry("track", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallStreamingFailedPayloadStreamParams {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -16395,56 +17386,60 @@ mod m_call_streaming_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallStreamingStopped/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallStreamingPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"31f19208-5db0-11ec-9ea7-02420a0d3a69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `stream_url` · string · optional
         ///
         /// Example: `"wss://www.example.com/websocket"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub stream_url: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallStreamingPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.stream_url {
+                map.serialize_entry("stream_url", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallStreamingPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -16515,46 +17510,51 @@ mod m_call_transcription {
     use serde::{Deserialize, Serialize};
     /// Transcription (schema `Transcription`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallTranscription {
         /// `event_type` · string · optional · always `"call.transcription"`
         ///
         /// Example: `"call.transcription"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`TranscriptionPayload`](crate::models::TranscriptionPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::TranscriptionPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallTranscription {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallTranscription {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -16663,46 +17663,51 @@ mod m_call_unhold {
     use serde::{Deserialize, Serialize};
     /// Call Unhold (schema `CallUnhold`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallUnhold {
         /// `event_type` · string · optional · always `"call.unhold"`
         ///
         /// Example: `"call.unhold"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallPayload`](crate::models::CallPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallUnhold {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallUnhold {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -16769,7 +17774,6 @@ mod m_call_with_recording_id {
     use serde::{Deserialize, Serialize};
     /// Call With Recording ID (schema `CallWithRecordingId`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CallWithRecordingId {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -16778,10 +17782,6 @@ mod m_call_with_recording_id {
         /// `call_duration` · integer · optional
         ///
         /// Example: `50`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_duration: Option<i64>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · required
         ///
@@ -16794,18 +17794,10 @@ mod m_call_with_recording_id {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `end_time` · string · optional
         ///
         /// Example: `"2019-01-23T18:11:52.574Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub end_time: Option<String>,
         /// `is_alive` · boolean · required
         ///
@@ -16818,19 +17810,42 @@ mod m_call_with_recording_id {
         /// `recording_id` · string (uuid) · optional
         ///
         /// Example: `"d7e9c1d4-8b2a-4b8f-b3a7-9a671c9e9b0a"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_id: Option<String>,
         /// `start_time` · string · optional
         ///
         /// Example: `"2019-01-23T18:10:02.574Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub start_time: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CallWithRecordingId {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            if let Some(value) = &self.call_duration {
+                map.serialize_entry("call_duration", value)?;
+            }
+            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
+            map.serialize_entry("call_session_id", &self.call_session_id)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.end_time {
+                map.serialize_entry("end_time", value)?;
+            }
+            map.serialize_entry("is_alive", &self.is_alive)?;
+            map.serialize_entry("record_type", &self.record_type)?;
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            if let Some(value) = &self.start_time {
+                map.serialize_entry("start_time", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CallWithRecordingId {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -16975,13 +17990,23 @@ mod m_check_availability_tool {
     use serde::{Deserialize, Serialize};
     /// CheckAvailabilityTool (schema `CheckAvailabilityTool`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CheckAvailabilityTool {
         /// `check_availability` · [`CheckAvailabilityToolParams`](crate::models::CheckAvailabilityToolParams) · required
         pub check_availability: crate::models::CheckAvailabilityToolParams,
         /// `type` · string · required · always `"check_availability"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for CheckAvailabilityTool {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("check_availability", &self.check_availability)?;
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CheckAvailabilityTool {
@@ -17037,7 +18062,6 @@ mod m_check_availability_tool_params {
     use serde::{Deserialize, Serialize};
     /// CheckAvailabilityToolParams (schema `CheckAvailabilityToolParams`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CheckAvailabilityToolParams {
         /// `api_key_ref` · string · required
         ///
@@ -17045,6 +18069,18 @@ mod m_check_availability_tool_params {
         pub api_key_ref: String,
         /// `event_type_id` · integer · required
         pub event_type_id: i64,
+    }
+    impl Serialize for CheckAvailabilityToolParams {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("api_key_ref", &self.api_key_ref)?;
+            map.serialize_entry("event_type_id", &self.event_type_id)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CheckAvailabilityToolParams {
@@ -17097,15 +18133,10 @@ mod m_conference {
     use serde::{Deserialize, Serialize};
     /// Conference (schema `Conference`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct Conference {
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"3fa85f64-9191-4567-b3fc-2c963f66afa6"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `created_at` · string · required
         ///
@@ -17114,16 +18145,8 @@ mod m_conference {
         /// `end_reason` · [`ConferenceEndReason`](crate::models::ConferenceEndReason) · optional
         ///
         /// Example: `"all_left"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub end_reason: Option<crate::models::ConferenceEndReason>,
         /// `ended_by` · [`ConferenceEndedBy`](crate::models::ConferenceEndedBy) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub ended_by: Option<crate::models::ConferenceEndedBy>,
         /// `expires_at` · string · required
         ///
@@ -17144,27 +18167,49 @@ mod m_conference {
         /// `region` · string · optional
         ///
         /// Example: `"sv1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub region: Option<String>,
         /// `status` · [`ConferenceStatus`](crate::models::ConferenceStatus) · optional
         ///
         /// Example: `"completed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::ConferenceStatus>,
         /// `updated_at` · string · optional
         ///
         /// Example: `"2019-01-23T18:10:02.574Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub updated_at: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for Conference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            map.serialize_entry("created_at", &self.created_at)?;
+            if let Some(value) = &self.end_reason {
+                map.serialize_entry("end_reason", value)?;
+            }
+            if let Some(value) = &self.ended_by {
+                map.serialize_entry("ended_by", value)?;
+            }
+            map.serialize_entry("expires_at", &self.expires_at)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("record_type", &self.record_type)?;
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.updated_at {
+                map.serialize_entry("updated_at", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for Conference {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -17255,12 +18300,23 @@ mod m_conference_command_result {
     use serde::{Deserialize, Serialize};
     /// Conference Command Result (schema `ConferenceCommandResult`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceCommandResult {
         /// `result` · string · required
         ///
         /// Example: `"ok"`
         pub result: String,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceCommandResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("result", &self.result)?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceCommandResult {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -17309,38 +18365,44 @@ mod m_conference_created {
     use serde::{Deserialize, Serialize};
     /// Conference Created (schema `ConferenceCreated`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceCreated {
         /// `event_type` · string · optional · always `"conference.created"`
         ///
         /// Example: `"conference.created"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferencePayload`](crate::models::ConferencePayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferencePayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceCreated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceCreated {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -17448,38 +18510,44 @@ mod m_conference_ended {
     use serde::{Deserialize, Serialize};
     /// Conference Ended (schema `ConferenceEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceEnded {
         /// `event_type` · string · optional · always `"conference.ended"`
         ///
         /// Example: `"conference.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferenceEndedPayload`](crate::models::ConferenceEndedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceEndedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -17537,24 +18605,32 @@ mod m_conference_ended_by {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/Conference/properties/ended_by`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceEndedBy {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v2:T02llQxIyaRkhfRKxgAP8nY511EhFLizdvdUKJiSw8d6A9BborherQczRrZvZakpWxBlpw48KyZQ…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceEndedBy {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceEndedBy {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -17606,70 +18682,72 @@ mod m_conference_ended_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ConferenceEnded/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceEndedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `reason` · [`ConferenceEndedPayloadReason`](crate::models::ConferenceEndedPayloadReason) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub reason: Option<crate::models::ConferenceEndedPayloadReason>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceEndedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.reason {
+                map.serialize_entry("reason", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceEndedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -17794,38 +18872,44 @@ mod m_conference_floor_changed {
     use serde::{Deserialize, Serialize};
     /// Conference Floor Changed (schema `ConferenceFloorChangedEvent`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceFloorChanged {
         /// `event_type` · string · optional · always `"conference.floor.changed"`
         ///
         /// Example: `"conference.floor.changed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferencePayload`](crate::models::ConferencePayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferencePayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceFloorChanged {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceFloorChanged {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -17883,12 +18967,10 @@ mod m_conference_gather_using_audio_request {
     use serde::{Deserialize, Serialize};
     /// Conference Gather Using Audio Request (schema `ConferenceGatherUsingAudioRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ConferenceGatherUsingAudioRequest {
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/gather_prompt.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub audio_url: Option<String>,
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -17897,65 +18979,107 @@ mod m_conference_gather_using_audio_request {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `gather_id` · string · optional · length at most 100
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub gather_id: Option<String>,
         /// `initial_timeout_millis` · integer · optional
         ///
         /// Example: `10000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub initial_timeout_millis: Option<i64>,
         /// `inter_digit_timeout_millis` · integer · optional · default `5000`
         ///
         /// Example: `3000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inter_digit_timeout_millis: Option<i64>,
         /// `invalid_audio_url` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub invalid_audio_url: Option<String>,
         /// `invalid_media_name` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub invalid_media_name: Option<String>,
         /// `maximum_digits` · integer · optional · default `128` · minimum 1
         ///
         /// Example: `10`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub maximum_digits: Option<i64>,
         /// `maximum_tries` · integer · optional · default `3` · minimum 1
         ///
         /// Example: `3`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub maximum_tries: Option<i64>,
         /// `media_name` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub media_name: Option<String>,
         /// `minimum_digits` · integer · optional · default `1` · minimum 1
         ///
         /// Example: `1`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub minimum_digits: Option<i64>,
         /// `stop_playback_on_dtmf` · boolean · optional · default `true`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stop_playback_on_dtmf: Option<bool>,
         /// `terminating_digit` · string · optional · default `"#"`
         ///
         /// Example: `"#"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub terminating_digit: Option<String>,
         /// `timeout_millis` · integer · optional · default `60000`
         ///
         /// Example: `30000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub timeout_millis: Option<i64>,
         /// `valid_digits` · string · optional · default `"0123456789#*"`
         ///
         /// Example: `"0123456789"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub valid_digits: Option<String>,
+    }
+    impl Serialize for ConferenceGatherUsingAudioRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.audio_url {
+                map.serialize_entry("audio_url", value)?;
+            }
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.gather_id {
+                map.serialize_entry("gather_id", value)?;
+            }
+            if let Some(value) = &self.initial_timeout_millis {
+                map.serialize_entry("initial_timeout_millis", value)?;
+            }
+            if let Some(value) = &self.inter_digit_timeout_millis {
+                map.serialize_entry("inter_digit_timeout_millis", value)?;
+            }
+            if let Some(value) = &self.invalid_audio_url {
+                map.serialize_entry("invalid_audio_url", value)?;
+            }
+            if let Some(value) = &self.invalid_media_name {
+                map.serialize_entry("invalid_media_name", value)?;
+            }
+            if let Some(value) = &self.maximum_digits {
+                map.serialize_entry("maximum_digits", value)?;
+            }
+            if let Some(value) = &self.maximum_tries {
+                map.serialize_entry("maximum_tries", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.minimum_digits {
+                map.serialize_entry("minimum_digits", value)?;
+            }
+            if let Some(value) = &self.stop_playback_on_dtmf {
+                map.serialize_entry("stop_playback_on_dtmf", value)?;
+            }
+            if let Some(value) = &self.terminating_digit {
+                map.serialize_entry("terminating_digit", value)?;
+            }
+            if let Some(value) = &self.timeout_millis {
+                map.serialize_entry("timeout_millis", value)?;
+            }
+            if let Some(value) = &self.valid_digits {
+                map.serialize_entry("valid_digits", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConferenceGatherUsingAudioRequest {
@@ -18070,26 +19194,43 @@ mod m_conference_hold_request {
     use serde::{Deserialize, Serialize};
     /// Conference Hold Request (schema `ConferenceHoldRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ConferenceHoldRequest {
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub audio_url: Option<String>,
         /// `call_control_ids` · list of string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_control_ids: Option<Vec<String>>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub media_name: Option<String>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for ConferenceHoldRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.audio_url {
+                map.serialize_entry("audio_url", value)?;
+            }
+            if let Some(value) = &self.call_control_ids {
+                map.serialize_entry("call_control_ids", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConferenceHoldRequest {
@@ -18158,16 +19299,29 @@ mod m_conference_mute_request {
     use serde::{Deserialize, Serialize};
     /// Conference Mute Request (schema `ConferenceMuteRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ConferenceMuteRequest {
         /// `call_control_ids` · list of string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_control_ids: Option<Vec<String>>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for ConferenceMuteRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_ids {
+                map.serialize_entry("call_control_ids", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConferenceMuteRequest {
@@ -18220,86 +19374,83 @@ mod m_conference_participant {
     use serde::{Deserialize, Serialize};
     /// Conference Participant (schema `ConferenceParticipant`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipant {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `created_at` · string (date-time) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub created_at: Option<String>,
         /// `end_conference_on_exit` · boolean · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub end_conference_on_exit: Option<bool>,
         /// `id` · string · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `label` · string · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub label: Option<String>,
         /// `muted` · boolean · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub muted: Option<bool>,
         /// `on_hold` · boolean · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub on_hold: Option<bool>,
         /// `soft_end_conference_on_exit` · boolean · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub soft_end_conference_on_exit: Option<bool>,
         /// `status` · [`ParticipantStatus`](crate::models::ParticipantStatus) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::ParticipantStatus>,
         /// `updated_at` · string (date-time) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub updated_at: Option<String>,
         /// `whisper_call_control_ids` · list of string · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub whisper_call_control_ids: Option<Vec<String>>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipant {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.created_at {
+                map.serialize_entry("created_at", value)?;
+            }
+            if let Some(value) = &self.end_conference_on_exit {
+                map.serialize_entry("end_conference_on_exit", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.label {
+                map.serialize_entry("label", value)?;
+            }
+            if let Some(value) = &self.muted {
+                map.serialize_entry("muted", value)?;
+            }
+            if let Some(value) = &self.on_hold {
+                map.serialize_entry("on_hold", value)?;
+            }
+            if let Some(value) = &self.soft_end_conference_on_exit {
+                map.serialize_entry("soft_end_conference_on_exit", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.updated_at {
+                map.serialize_entry("updated_at", value)?;
+            }
+            if let Some(value) = &self.whisper_call_control_ids {
+                map.serialize_entry("whisper_call_control_ids", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipant {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -18398,46 +19549,51 @@ mod m_conference_participant_joined {
     use serde::{Deserialize, Serialize};
     /// Conference Participant Joined (schema `ConferenceParticipantJoined`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipantJoined {
         /// `event_type` · string · optional · always `"conference.participant.joined"`
         ///
         /// Example: `"conference.participant.joined"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`ConferenceParticipantPayload`](crate::models::ConferenceParticipantPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceParticipantPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipantJoined {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipantJoined {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -18504,46 +19660,51 @@ mod m_conference_participant_left {
     use serde::{Deserialize, Serialize};
     /// Conference Participant Left (schema `ConferenceParticipantLeft`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipantLeft {
         /// `event_type` · string · optional · always `"conference.participant.left"`
         ///
         /// Example: `"conference.participant.left"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`ConferenceParticipantPayload`](crate::models::ConferenceParticipantPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceParticipantPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipantLeft {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipantLeft {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -18610,56 +19771,60 @@ mod m_conference_participant_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ConferenceParticipantLeft/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipantPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipantPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipantPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -18730,38 +19895,44 @@ mod m_conference_participant_playback_ended {
     use serde::{Deserialize, Serialize};
     /// Conference Participant Playback Ended (schema `ConferenceParticipantPlaybackEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipantPlaybackEnded {
         /// `event_type` · string · optional · always `"conference.participant.playback.ended"`
         ///
         /// Example: `"conference.participant.playback.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferenceParticipantPlaybackPayload`](crate::models::ConferenceParticipantPlaybackPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceParticipantPlaybackPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipantPlaybackEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipantPlaybackEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -18821,88 +19992,88 @@ mod m_conference_participant_playback_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ConferenceParticipantPlaybackStarted/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipantPlaybackPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `creator_call_session_id` · string · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub creator_call_session_id: Option<String>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub media_name: Option<String>,
         /// `media_url` · string · optional
         ///
         /// Example: `"http://example.com/audio.wav"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub media_url: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipantPlaybackPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.creator_call_session_id {
+                map.serialize_entry("creator_call_session_id", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.media_url {
+                map.serialize_entry("media_url", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipantPlaybackPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -18989,38 +20160,44 @@ mod m_conference_participant_playback_started {
     use serde::{Deserialize, Serialize};
     /// Conference Participant Playback Started (schema `ConferenceParticipantPlaybackStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipantPlaybackStarted {
         /// `event_type` · string · optional · always `"conference.participant.playback.started"`
         ///
         /// Example: `"conference.participant.playback.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferenceParticipantPlaybackPayload`](crate::models::ConferenceParticipantPlaybackPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceParticipantPlaybackPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipantPlaybackStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipantPlaybackStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -19080,38 +20257,44 @@ mod m_conference_participant_speak_ended {
     use serde::{Deserialize, Serialize};
     /// Conference Participant Speak Ended (schema `ConferenceParticipantSpeakEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipantSpeakEnded {
         /// `event_type` · string · optional · always `"conference.participant.speak.ended"`
         ///
         /// Example: `"conference.participant.speak.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferenceParticipantSpeakPayload`](crate::models::ConferenceParticipantSpeakPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceParticipantSpeakPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipantSpeakEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipantSpeakEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -19171,72 +20354,74 @@ mod m_conference_participant_speak_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ConferenceParticipantSpeakStarted/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipantSpeakPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `creator_call_session_id` · string · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub creator_call_session_id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipantSpeakPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.creator_call_session_id {
+                map.serialize_entry("creator_call_session_id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipantSpeakPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -19315,38 +20500,44 @@ mod m_conference_participant_speak_started {
     use serde::{Deserialize, Serialize};
     /// Conference Participant Speak Started (schema `ConferenceParticipantSpeakStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceParticipantSpeakStarted {
         /// `event_type` · string · optional · always `"conference.participant.speak.started"`
         ///
         /// Example: `"conference.participant.speak.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferenceParticipantSpeakPayload`](crate::models::ConferenceParticipantSpeakPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceParticipantSpeakPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceParticipantSpeakStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceParticipantSpeakStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -19406,64 +20597,67 @@ mod m_conference_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ConferenceFloorChangedEvent/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferencePayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferencePayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferencePayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -19538,31 +20732,50 @@ mod m_conference_play_request {
     use serde::{Deserialize, Serialize};
     /// Conference Play Request (schema `ConferencePlayRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ConferencePlayRequest {
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub audio_url: Option<String>,
         /// `call_control_ids` · list of string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_control_ids: Option<Vec<String>>,
         /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional · default `1`
         ///
         /// Example: `"infinity"`
-        #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
         pub loop_: Option<crate::models::Loopcount>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub media_name: Option<String>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for ConferencePlayRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.audio_url {
+                map.serialize_entry("audio_url", value)?;
+            }
+            if let Some(value) = &self.call_control_ids {
+                map.serialize_entry("call_control_ids", value)?;
+            }
+            if let Some(value) = &self.loop_ {
+                map.serialize_entry("loop", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConferencePlayRequest {
@@ -19630,38 +20843,44 @@ mod m_conference_playback_ended {
     use serde::{Deserialize, Serialize};
     /// Conference Playback Ended (schema `ConferencePlaybackEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferencePlaybackEnded {
         /// `event_type` · string · optional · always `"conference.playback.ended"`
         ///
         /// Example: `"conference.playback.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferencePlaybackPayload`](crate::models::ConferencePlaybackPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferencePlaybackPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferencePlaybackEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferencePlaybackEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -19719,56 +20938,60 @@ mod m_conference_playback_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ConferencePlaybackStarted/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferencePlaybackPayload {
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `creator_call_session_id` · string · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub creator_call_session_id: Option<String>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub media_name: Option<String>,
         /// `media_url` · string · optional
         ///
         /// Example: `"http://example.com/audio.wav"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub media_url: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferencePlaybackPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.creator_call_session_id {
+                map.serialize_entry("creator_call_session_id", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.media_url {
+                map.serialize_entry("media_url", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferencePlaybackPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -19839,38 +21062,44 @@ mod m_conference_playback_started {
     use serde::{Deserialize, Serialize};
     /// Conference Playback Started (schema `ConferencePlaybackStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferencePlaybackStarted {
         /// `event_type` · string · optional · always `"conference.playback.started"`
         ///
         /// Example: `"conference.playback.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferencePlaybackPayload`](crate::models::ConferencePlaybackPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferencePlaybackPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferencePlaybackStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferencePlaybackStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -19928,38 +21157,44 @@ mod m_conference_recording_saved {
     use serde::{Deserialize, Serialize};
     /// Conference Recording Saved (schema `ConferenceRecordingSaved`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceRecordingSaved {
         /// `event_type` · string · optional · always `"conference.recording.saved"`
         ///
         /// Example: `"conference.recording.saved"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferenceRecordingSavedPayload`](crate::models::ConferenceRecordingSavedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceRecordingSavedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceRecordingSaved {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceRecordingSaved {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -20017,100 +21252,98 @@ mod m_conference_recording_saved_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceRecordingSavedPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
         ///
         /// Example: `"single"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub channels: Option<crate::models::RecordChannels>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) (uuid) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `format` · [`RecordFormat`](crate::models::RecordFormat) · optional
         ///
         /// Example: `"mp3"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub format: Option<crate::models::RecordFormat>,
         /// `public_recording_urls` · [`PublicRecordingUrls`](crate::models::PublicRecordingUrls) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub public_recording_urls: Option<crate::models::PublicRecordingUrls>,
         /// `recording_ended_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_ended_at: Option<String>,
         /// `recording_id` · string (uuid) · optional
         ///
         /// Example: `"4577f9a2-cf0e-44f3-ac57-9f95fb03fa47"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_id: Option<String>,
         /// `recording_started_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:20:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_started_at: Option<String>,
         /// `recording_urls` · [`PublicRecordingUrls`](crate::models::PublicRecordingUrls) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_urls: Option<crate::models::PublicRecordingUrls>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceRecordingSavedPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.channels {
+                map.serialize_entry("channels", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.format {
+                map.serialize_entry("format", value)?;
+            }
+            if let Some(value) = &self.public_recording_urls {
+                map.serialize_entry("public_recording_urls", value)?;
+            }
+            if let Some(value) = &self.recording_ended_at {
+                map.serialize_entry("recording_ended_at", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            if let Some(value) = &self.recording_started_at {
+                map.serialize_entry("recording_started_at", value)?;
+            }
+            if let Some(value) = &self.recording_urls {
+                map.serialize_entry("recording_urls", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceRecordingSavedPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -20255,17 +21488,14 @@ mod m_conference_send_dtmf_request {
     use serde::{Deserialize, Serialize};
     /// Conference Send DTMF Request (schema `ConferenceSendDTMFRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ConferenceSendDtmfRequest {
         /// `call_control_ids` · list of string · optional
         ///
         /// Example: `["v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_control_ids: Option<Vec<String>>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `digits` · string · required
         ///
@@ -20274,8 +21504,27 @@ mod m_conference_send_dtmf_request {
         /// `duration_millis` · integer · optional · default `250` · range 100..=500
         ///
         /// Example: `250`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub duration_millis: Option<i64>,
+    }
+    impl Serialize for ConferenceSendDtmfRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_ids {
+                map.serialize_entry("call_control_ids", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            map.serialize_entry("digits", &self.digits)?;
+            if let Some(value) = &self.duration_millis {
+                map.serialize_entry("duration_millis", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConferenceSendDtmfRequest {
@@ -20339,38 +21588,44 @@ mod m_conference_speak_ended {
     use serde::{Deserialize, Serialize};
     /// Conference Speak Ended (schema `ConferenceSpeakEnded`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceSpeakEnded {
         /// `event_type` · string · optional · always `"conference.speak.ended"`
         ///
         /// Example: `"conference.speak.ended"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferenceSpeakPayload`](crate::models::ConferenceSpeakPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceSpeakPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceSpeakEnded {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceSpeakEnded {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -20428,40 +21683,46 @@ mod m_conference_speak_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ConferenceSpeakStarted/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceSpeakPayload {
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `creator_call_session_id` · string · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub creator_call_session_id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceSpeakPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.creator_call_session_id {
+                map.serialize_entry("creator_call_session_id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceSpeakPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -20524,20 +21785,16 @@ mod m_conference_speak_request {
     use serde::{Deserialize, Serialize};
     /// Conference Speak Request (schema `ConferenceSpeakRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ConferenceSpeakRequest {
         /// `call_control_ids` · list of string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_control_ids: Option<Vec<String>>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `language` · [`SpeakRequestLanguage`](crate::models::SpeakRequestLanguage) · optional
         ///
         /// Example: `"en-US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::SpeakRequestLanguage>,
         /// `payload` · string · required
         ///
@@ -20546,20 +21803,47 @@ mod m_conference_speak_request {
         /// `payload_type` · [`PayloadType`](crate::models::PayloadType) · optional · default `"text"`
         ///
         /// Example: `"ssml"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub payload_type: Option<crate::models::PayloadType>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
         /// `voice` · string · required
         ///
         /// Example: `"Telnyx.KokoroTTS.af"`
         pub voice: String,
         /// `voice_settings` · [`ConferenceSpeakRequestVoiceSettings`](crate::models::ConferenceSpeakRequestVoiceSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_settings: Option<crate::models::ConferenceSpeakRequestVoiceSettings>,
+    }
+    impl Serialize for ConferenceSpeakRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_ids {
+                map.serialize_entry("call_control_ids", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            map.serialize_entry("payload", &self.payload)?;
+            if let Some(value) = &self.payload_type {
+                map.serialize_entry("payload_type", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.serialize_entry("voice", &self.voice)?;
+            if let Some(value) = &self.voice_settings {
+                map.serialize_entry("voice_settings", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConferenceSpeakRequest {
@@ -20834,38 +22118,44 @@ mod m_conference_speak_started {
     use serde::{Deserialize, Serialize};
     /// Conference Speak Started (schema `ConferenceSpeakStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConferenceSpeakStarted {
         /// `event_type` · string · optional · always `"conference.speak.started"`
         ///
         /// Example: `"conference.speak.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `payload` · [`ConferenceSpeakPayload`](crate::models::ConferenceSpeakPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::ConferenceSpeakPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConferenceSpeakStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConferenceSpeakStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -20969,16 +22259,29 @@ mod m_conference_stop_request {
     use serde::{Deserialize, Serialize};
     /// Conference Stop Request (schema `ConferenceStopRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ConferenceStopRequest {
         /// `call_control_ids` · list of string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_control_ids: Option<Vec<String>>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for ConferenceStopRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_ids {
+                map.serialize_entry("call_control_ids", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConferenceStopRequest {
@@ -21031,15 +22334,27 @@ mod m_conference_unhold_request {
     use serde::{Deserialize, Serialize};
     /// Conference Unhold Request (schema `ConferenceUnholdRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ConferenceUnholdRequest {
         /// `call_control_ids` · list of string · required
         pub call_control_ids: Vec<String>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for ConferenceUnholdRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("call_control_ids", &self.call_control_ids)?;
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConferenceUnholdRequest {
@@ -21095,16 +22410,29 @@ mod m_conference_unmute_request {
     use serde::{Deserialize, Serialize};
     /// Conference Unmute Request (schema `ConferenceUnmuteRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ConferenceUnmuteRequest {
         /// `call_control_ids` · list of string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_control_ids: Option<Vec<String>>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for ConferenceUnmuteRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_ids {
+                map.serialize_entry("call_control_ids", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConferenceUnmuteRequest {
@@ -21157,104 +22485,102 @@ mod m_connection {
     use serde::{Deserialize, Serialize};
     /// Connection (schema `Connection`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct Connection {
         /// `active` · boolean · optional
         ///
         /// Example: `true`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub active: Option<bool>,
         /// `anchorsite_override` · [`AnchorsiteOverride`](crate::models::AnchorsiteOverride) · optional · default `"Latency"`
         ///
         /// Example: `"Amsterdam, Netherlands"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub anchorsite_override: Option<crate::models::AnchorsiteOverride>,
         /// `connection_name` · string · optional
         ///
         /// Example: `"string"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_name: Option<String>,
         /// `created_at` · string · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub created_at: Option<String>,
         /// `id` · string · optional
         ///
         /// Example: `"6a09cdc3-8948-47f0-aa62-74ac943d6c58"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `outbound_voice_profile_id` · string · optional
         ///
         /// Example: `"1293384261075731499"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub outbound_voice_profile_id: Option<String>,
         /// `record_type` · string · optional
         ///
         /// Example: `"ip_connection"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
         /// `tags` · list of string · optional
         ///
         /// Example: `["tag1","tag2"]`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub tags: Option<Vec<String>>,
         /// `updated_at` · string · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub updated_at: Option<String>,
         /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
         ///
         /// Example: `"1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub webhook_api_version: Option<crate::models::WebhookApiVersion>,
         /// `webhook_event_failover_url` · string (uri) · optional · default `""`
         ///
         /// Example: `"https://failover.example.com"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub webhook_event_failover_url: Option<String>,
         /// `webhook_event_url` · string (uri) · optional
         ///
         /// Example: `"https://example.com"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub webhook_event_url: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for Connection {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.active {
+                map.serialize_entry("active", value)?;
+            }
+            if let Some(value) = &self.anchorsite_override {
+                map.serialize_entry("anchorsite_override", value)?;
+            }
+            if let Some(value) = &self.connection_name {
+                map.serialize_entry("connection_name", value)?;
+            }
+            if let Some(value) = &self.created_at {
+                map.serialize_entry("created_at", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.outbound_voice_profile_id {
+                map.serialize_entry("outbound_voice_profile_id", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            if let Some(value) = &self.tags {
+                map.serialize_entry("tags", value)?;
+            }
+            if let Some(value) = &self.updated_at {
+                map.serialize_entry("updated_at", value)?;
+            }
+            if let Some(value) = &self.webhook_api_version {
+                map.serialize_entry("webhook_api_version", value)?;
+            }
+            if let Some(value) = &self.webhook_event_failover_url {
+                map.serialize_entry("webhook_event_failover_url", value)?;
+            }
+            if let Some(value) = &self.webhook_event_url {
+                map.serialize_entry("webhook_event_url", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for Connection {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -21354,19 +22680,34 @@ mod m_connections_filter_consolidated {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/parameters/connections_FilterConsolidated/schema`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ConnectionsFilterConsolidated {
         /// `connection_name` · [`GetWebhookDeliveriesFilterWebhook`](crate::models::GetWebhookDeliveriesFilterWebhook) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub connection_name: Option<crate::models::GetWebhookDeliveriesFilterWebhook>,
         /// `fqdn` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub fqdn: Option<String>,
         /// `outbound_voice_profile_id` · string · optional
         ///
         /// Example: `"1293384261075731499"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub outbound_voice_profile_id: Option<String>,
+    }
+    impl Serialize for ConnectionsFilterConsolidated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.connection_name {
+                map.serialize_entry("connection_name", value)?;
+            }
+            if let Some(value) = &self.fqdn {
+                map.serialize_entry("fqdn", value)?;
+            }
+            if let Some(value) = &self.outbound_voice_profile_id {
+                map.serialize_entry("outbound_voice_profile_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConnectionsFilterConsolidated {
@@ -21428,40 +22769,46 @@ mod m_connections_pagination_meta {
     use serde::{Deserialize, Serialize};
     /// Pagination Meta (schema `connections_PaginationMeta`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConnectionsPaginationMeta {
         /// `page_number` · integer · optional
         ///
         /// Example: `2`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub page_number: Option<i64>,
         /// `page_size` · integer · optional
         ///
         /// Example: `25`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub page_size: Option<i64>,
         /// `total_pages` · integer · optional
         ///
         /// Example: `3`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_pages: Option<i64>,
         /// `total_results` · integer · optional
         ///
         /// Example: `55`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_results: Option<i64>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConnectionsPaginationMeta {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.page_number {
+                map.serialize_entry("page_number", value)?;
+            }
+            if let Some(value) = &self.page_size {
+                map.serialize_entry("page_size", value)?;
+            }
+            if let Some(value) = &self.total_pages {
+                map.serialize_entry("total_pages", value)?;
+            }
+            if let Some(value) = &self.total_results {
+                map.serialize_entry("total_results", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConnectionsPaginationMeta {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -21524,22 +22871,30 @@ mod m_conversation_insights_result {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/results/items`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ConversationInsightsResult {
         /// `insight_id` · string · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub insight_id: Option<String>,
         /// `result` · [`ConversationInsightsResultValue`](crate::models::ConversationInsightsResultValue) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub result: Option<crate::models::ConversationInsightsResultValue>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConversationInsightsResult {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.insight_id {
+                map.serialize_entry("insight_id", value)?;
+            }
+            if let Some(value) = &self.result {
+                map.serialize_entry("result", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ConversationInsightsResult {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -21628,13 +22983,24 @@ mod m_conversation_relay_assistant {
     use serde::{Deserialize, Serialize};
     /// Conversation Relay Custom Parameters (schema `ConversationRelayAssistant`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ConversationRelayAssistant {
         /// `dynamic_variables` · map of string · optional
         ///
         /// Example: `{"customer_id":"12345","tier":"premium"}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub dynamic_variables: Option<std::collections::BTreeMap<String, String>>,
+    }
+    impl Serialize for ConversationRelayAssistant {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.dynamic_variables {
+                map.serialize_entry("dynamic_variables", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConversationRelayAssistant {
@@ -21684,78 +23050,64 @@ mod m_conversation_relay_embedded_config {
     use serde::{Deserialize, Serialize};
     /// Conversation Relay Embedded Config (schema `ConversationRelayEmbeddedConfig`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ConversationRelayEmbeddedConfig {
         /// `custom_parameters` · map of any JSON · optional
         ///
         /// Example: `{"customer_id":"12345"}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_parameters: Option<
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
         /// `dtmf_detection` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub dtmf_detection: Option<bool>,
         /// `greeting` · string · optional
         ///
         /// Example: `"Hi! Ask me anything!"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub greeting: Option<String>,
         /// `interruptible` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
         ///
         /// Example: `"speech"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruptible: Option<crate::models::ConversationRelayInterruptible>,
         /// `interruptible_greeting` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
         ///
         /// Example: `"speech"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruptible_greeting: Option<
             crate::models::ConversationRelayInterruptible,
         >,
         /// `interruption_settings` · [`ConversationRelayInterruptionSettings`](crate::models::ConversationRelayInterruptionSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruption_settings: Option<
             crate::models::ConversationRelayInterruptionSettings,
         >,
         /// `language` · string · optional · default `"en"`
         ///
         /// Example: `"en-US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
         /// `languages` · list of [`ConversationRelayLanguage`](crate::models::ConversationRelayLanguage) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub languages: Option<Vec<crate::models::ConversationRelayLanguage>>,
         /// `provider` · string · optional
         ///
         /// Example: `"elevenlabs"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub provider: Option<String>,
         /// `structured_provider` · map of any JSON · optional
         ///
         /// Example: `{"model_id":"Default","voice_id":"voice-id"}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub structured_provider: Option<
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
         /// `transcription_engine` · [`TranscriptionEngine`](crate::models::TranscriptionEngine) · optional · default `"Google"`
         ///
         /// Example: `"Google"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<crate::models::TranscriptionEngine>,
         /// `transcription_engine_config` · map of any JSON · optional
         ///
         /// Example: `{"interim_results":true,"keywords_boosting":{"telnyx":2.0},"transcription_model"…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine_config: Option<
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
         /// `tts_provider` · string · optional
         ///
         /// Example: `"telnyx"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tts_provider: Option<String>,
         /// `url` · string · required · pattern `"^wss?://"`
         ///
@@ -21764,13 +23116,67 @@ mod m_conversation_relay_embedded_config {
         /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
         ///
         /// Example: `"Telnyx.KokoroTTS.af"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice: Option<String>,
         /// `voice_settings` · [`ConversationRelayEmbeddedConfigVoiceSettings`](crate::models::ConversationRelayEmbeddedConfigVoiceSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_settings: Option<
             crate::models::ConversationRelayEmbeddedConfigVoiceSettings,
         >,
+    }
+    impl Serialize for ConversationRelayEmbeddedConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.custom_parameters {
+                map.serialize_entry("custom_parameters", value)?;
+            }
+            if let Some(value) = &self.dtmf_detection {
+                map.serialize_entry("dtmf_detection", value)?;
+            }
+            if let Some(value) = &self.greeting {
+                map.serialize_entry("greeting", value)?;
+            }
+            if let Some(value) = &self.interruptible {
+                map.serialize_entry("interruptible", value)?;
+            }
+            if let Some(value) = &self.interruptible_greeting {
+                map.serialize_entry("interruptible_greeting", value)?;
+            }
+            if let Some(value) = &self.interruption_settings {
+                map.serialize_entry("interruption_settings", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.languages {
+                map.serialize_entry("languages", value)?;
+            }
+            if let Some(value) = &self.provider {
+                map.serialize_entry("provider", value)?;
+            }
+            if let Some(value) = &self.structured_provider {
+                map.serialize_entry("structured_provider", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_engine_config {
+                map.serialize_entry("transcription_engine_config", value)?;
+            }
+            if let Some(value) = &self.tts_provider {
+                map.serialize_entry("tts_provider", value)?;
+            }
+            map.serialize_entry("url", &self.url)?;
+            if let Some(value) = &self.voice {
+                map.serialize_entry("voice", value)?;
+            }
+            if let Some(value) = &self.voice_settings {
+                map.serialize_entry("voice_settings", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConversationRelayEmbeddedConfig {
@@ -22164,30 +23570,47 @@ mod m_conversation_relay_interruption_settings {
     use serde::{Deserialize, Serialize};
     /// Conversation Relay Interruption Settings (schema `ConversationRelayInterruptionSettings`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ConversationRelayInterruptionSettings {
         /// `enable` · boolean · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub enable: Option<bool>,
         /// `interruptible` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
         ///
         /// Example: `"speech"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruptible: Option<crate::models::ConversationRelayInterruptible>,
         /// `interruptible_greeting` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
         ///
         /// Example: `"speech"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruptible_greeting: Option<
             crate::models::ConversationRelayInterruptible,
         >,
         /// `welcome_greeting_interruptible` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
         ///
         /// Example: `"speech"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub welcome_greeting_interruptible: Option<
             crate::models::ConversationRelayInterruptible,
         >,
+    }
+    impl Serialize for ConversationRelayInterruptionSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.enable {
+                map.serialize_entry("enable", value)?;
+            }
+            if let Some(value) = &self.interruptible {
+                map.serialize_entry("interruptible", value)?;
+            }
+            if let Some(value) = &self.interruptible_greeting {
+                map.serialize_entry("interruptible_greeting", value)?;
+            }
+            if let Some(value) = &self.welcome_greeting_interruptible {
+                map.serialize_entry("welcome_greeting_interruptible", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConversationRelayInterruptionSettings {
@@ -22251,7 +23674,6 @@ mod m_conversation_relay_language {
     use serde::{Deserialize, Serialize};
     /// Conversation Relay Language (schema `ConversationRelayLanguage`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ConversationRelayLanguage {
         /// `language` · string · required
         ///
@@ -22260,40 +23682,65 @@ mod m_conversation_relay_language {
         /// `speech_model` · string · optional
         ///
         /// Example: `"nova-3"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub speech_model: Option<String>,
         /// `transcription_engine` · [`TranscriptionEngine`](crate::models::TranscriptionEngine) · optional · default `"Google"`
         ///
         /// Example: `"Google"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<crate::models::TranscriptionEngine>,
         /// `transcription_engine_config` · map of any JSON · optional
         ///
         /// Example: `{"interim_results":true,"keywords_boosting":{"telnyx":2.0},"transcription_model"…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine_config: Option<
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
         /// `transcription_provider` · string · optional
         ///
         /// Example: `"Deepgram"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_provider: Option<String>,
         /// `tts_provider` · string · optional
         ///
         /// Example: `"telnyx"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tts_provider: Option<String>,
         /// `voice` · string · optional
         ///
         /// Example: `"Telnyx.KokoroTTS.af"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice: Option<String>,
         /// `voice_settings` · [`ConversationRelayLanguageVoiceSettings`](crate::models::ConversationRelayLanguageVoiceSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_settings: Option<
             crate::models::ConversationRelayLanguageVoiceSettings,
         >,
+    }
+    impl Serialize for ConversationRelayLanguage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("language", &self.language)?;
+            if let Some(value) = &self.speech_model {
+                map.serialize_entry("speech_model", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_engine_config {
+                map.serialize_entry("transcription_engine_config", value)?;
+            }
+            if let Some(value) = &self.transcription_provider {
+                map.serialize_entry("transcription_provider", value)?;
+            }
+            if let Some(value) = &self.tts_provider {
+                map.serialize_entry("tts_provider", value)?;
+            }
+            if let Some(value) = &self.voice {
+                map.serialize_entry("voice", value)?;
+            }
+            if let Some(value) = &self.voice_settings {
+                map.serialize_entry("voice_settings", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConversationRelayLanguage {
@@ -22581,32 +24028,50 @@ mod m_conversation_relay_settings {
     use serde::{Deserialize, Serialize};
     /// Conversation Relay Settings (schema `ConversationRelaySettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ConversationRelaySettings {
         /// `dtmf_detection` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub dtmf_detection: Option<bool>,
         /// `interruptible` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
         ///
         /// Example: `"speech"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruptible: Option<crate::models::ConversationRelayInterruptible>,
         /// `interruptible_greeting` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
         ///
         /// Example: `"speech"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruptible_greeting: Option<
             crate::models::ConversationRelayInterruptible,
         >,
         /// `languages` · list of [`ConversationRelayLanguage`](crate::models::ConversationRelayLanguage) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub languages: Option<Vec<crate::models::ConversationRelayLanguage>>,
         /// `url` · string · required · pattern `"^wss?://"`
         ///
         /// Example: `"wss://example.com/conversation-relay"`
         pub url: String,
+    }
+    impl Serialize for ConversationRelaySettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.dtmf_detection {
+                map.serialize_entry("dtmf_detection", value)?;
+            }
+            if let Some(value) = &self.interruptible {
+                map.serialize_entry("interruptible", value)?;
+            }
+            if let Some(value) = &self.interruptible_greeting {
+                map.serialize_entry("interruptible_greeting", value)?;
+            }
+            if let Some(value) = &self.languages {
+                map.serialize_entry("languages", value)?;
+            }
+            map.serialize_entry("url", &self.url)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ConversationRelaySettings {
@@ -22896,15 +24361,12 @@ mod m_create_call_control_application_request {
     use serde::{Deserialize, Serialize};
     /// Create Call Control Application Request (schema `CreateCallControlApplicationRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CreateCallControlApplicationRequest {
         /// `active` · boolean · optional · default `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub active: Option<bool>,
         /// `anchorsite_override` · [`CallControlApplicationAnchorsiteOverride`](crate::models::CallControlApplicationAnchorsiteOverride) · optional · default `"Latency"`
         ///
         /// Example: `"Amsterdam, Netherlands"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub anchorsite_override: Option<
             crate::models::CallControlApplicationAnchorsiteOverride,
         >,
@@ -22913,43 +24375,34 @@ mod m_create_call_control_application_request {
         /// Example: `"call-router"`
         pub application_name: String,
         /// `call_cost_in_webhooks` · boolean · optional · default `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_cost_in_webhooks: Option<bool>,
         /// `dtmf_type` · [`DtmfType`](crate::models::DtmfType) · optional · default `"RFC 2833"`
         ///
         /// Example: `"Inband"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub dtmf_type: Option<crate::models::DtmfType>,
         /// `first_command_timeout` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub first_command_timeout: Option<bool>,
         /// `first_command_timeout_secs` · integer · optional · default `30`
         ///
         /// Example: `10`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub first_command_timeout_secs: Option<i64>,
         /// `inbound` · [`CallControlApplicationInbound`](crate::models::CallControlApplicationInbound) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inbound: Option<crate::models::CallControlApplicationInbound>,
         /// `outbound` · [`CallControlApplicationOutbound`](crate::models::CallControlApplicationOutbound) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub outbound: Option<crate::models::CallControlApplicationOutbound>,
         /// `redact_dtmf_debug_logging` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub redact_dtmf_debug_logging: Option<bool>,
         /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
         ///
         /// Example: `"1"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_api_version: Option<crate::models::WebhookApiVersion>,
         /// `webhook_event_failover_url` · string (url) · optional · default `""`
         ///
         /// Example: `"https://failover.example.com"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_event_failover_url: Option<crate::Nullable<String>>,
         /// `webhook_event_url` · string (url) · required
         ///
@@ -22958,8 +24411,55 @@ mod m_create_call_control_application_request {
         /// `webhook_timeout_secs` · integer · optional · range 0..=30
         ///
         /// Example: `25`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_timeout_secs: Option<crate::Nullable<i64>>,
+    }
+    impl Serialize for CreateCallControlApplicationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.active {
+                map.serialize_entry("active", value)?;
+            }
+            if let Some(value) = &self.anchorsite_override {
+                map.serialize_entry("anchorsite_override", value)?;
+            }
+            map.serialize_entry("application_name", &self.application_name)?;
+            if let Some(value) = &self.call_cost_in_webhooks {
+                map.serialize_entry("call_cost_in_webhooks", value)?;
+            }
+            if let Some(value) = &self.dtmf_type {
+                map.serialize_entry("dtmf_type", value)?;
+            }
+            if let Some(value) = &self.first_command_timeout {
+                map.serialize_entry("first_command_timeout", value)?;
+            }
+            if let Some(value) = &self.first_command_timeout_secs {
+                map.serialize_entry("first_command_timeout_secs", value)?;
+            }
+            if let Some(value) = &self.inbound {
+                map.serialize_entry("inbound", value)?;
+            }
+            if let Some(value) = &self.outbound {
+                map.serialize_entry("outbound", value)?;
+            }
+            if let Some(value) = &self.redact_dtmf_debug_logging {
+                map.serialize_entry("redact_dtmf_debug_logging", value)?;
+            }
+            if let Some(value) = &self.webhook_api_version {
+                map.serialize_entry("webhook_api_version", value)?;
+            }
+            if let Some(value) = &self.webhook_event_failover_url {
+                map.serialize_entry("webhook_event_failover_url", value)?;
+            }
+            map.serialize_entry("webhook_event_url", &self.webhook_event_url)?;
+            if let Some(value) = &self.webhook_timeout_secs {
+                map.serialize_entry("webhook_timeout_secs", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CreateCallControlApplicationRequest {
@@ -23071,12 +24571,10 @@ mod m_create_conference_request {
     use serde::{Deserialize, Serialize};
     /// Create Conference Request (schema `CreateConferenceRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CreateConferenceRequest {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional · default `"never"`
         ///
         /// Example: `"on_exit"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub beep_enabled: Option<crate::models::BeepEnabled>,
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -23085,37 +24583,30 @@ mod m_create_conference_request {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `comfort_noise` · boolean · optional · default `true`
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub comfort_noise: Option<bool>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `duration_minutes` · integer · optional
         ///
         /// Example: `5`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub duration_minutes: Option<i64>,
         /// `hold_audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hold_audio_url: Option<String>,
         /// `hold_media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hold_media_name: Option<String>,
         /// `max_participants` · integer · optional
         ///
         /// Example: `3`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_participants: Option<i64>,
         /// `name` · string · required
         ///
@@ -23124,13 +24615,53 @@ mod m_create_conference_request {
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
         /// `start_conference_on_create` · boolean · optional
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub start_conference_on_create: Option<bool>,
+    }
+    impl Serialize for CreateConferenceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.beep_enabled {
+                map.serialize_entry("beep_enabled", value)?;
+            }
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.comfort_noise {
+                map.serialize_entry("comfort_noise", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.duration_minutes {
+                map.serialize_entry("duration_minutes", value)?;
+            }
+            if let Some(value) = &self.hold_audio_url {
+                map.serialize_entry("hold_audio_url", value)?;
+            }
+            if let Some(value) = &self.hold_media_name {
+                map.serialize_entry("hold_media_name", value)?;
+            }
+            if let Some(value) = &self.max_participants {
+                map.serialize_entry("max_participants", value)?;
+            }
+            map.serialize_entry("name", &self.name)?;
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            if let Some(value) = &self.start_conference_on_create {
+                map.serialize_entry("start_conference_on_create", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CreateConferenceRequest {
@@ -23229,17 +24760,29 @@ mod m_create_queue_request {
     use serde::{Deserialize, Serialize};
     /// Create Queue Request (schema `CreateQueueRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CreateQueueRequest {
         /// `max_size` · integer · optional · default `300` · minimum 1
         ///
         /// Example: `100`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_size: Option<i64>,
         /// `queue_name` · string · required · length 1..=255
         ///
         /// Example: `"tier_1_support"`
         pub queue_name: String,
+    }
+    impl Serialize for CreateQueueRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.max_size {
+                map.serialize_entry("max_size", value)?;
+            }
+            map.serialize_entry("queue_name", &self.queue_name)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CreateQueueRequest {
@@ -23292,18 +24835,31 @@ mod m_created_at {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/started_at`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct CreatedAt {
         /// `gte` · string · optional
         ///
         /// Example: `"2019-03-29T11:10:00Z"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub gte: Option<String>,
         /// `lte` · string · optional
         ///
         /// Example: `"2019-03-29T11:10:00Z"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub lte: Option<String>,
+    }
+    impl Serialize for CreatedAt {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.gte {
+                map.serialize_entry("gte", value)?;
+            }
+            if let Some(value) = &self.lte {
+                map.serialize_entry("lte", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for CreatedAt {
@@ -23353,7 +24909,6 @@ mod m_credentials_response {
     use serde::{Deserialize, Serialize};
     /// CredentialsResponse (schema `CredentialsResponse`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CredentialsResponse {
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · required
         ///
@@ -23363,6 +24918,20 @@ mod m_credentials_response {
         pub data: crate::models::CustomStorageConfiguration,
         /// `record_type` · string · required · always `"custom_storage_credentials"`
         pub record_type: String,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CredentialsResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("connection_id", &self.connection_id)?;
+            map.serialize_entry("data", &self.data)?;
+            map.serialize_entry("record_type", &self.record_type)?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CredentialsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -23417,24 +24986,32 @@ mod m_cursor {
     use serde::{Deserialize, Serialize};
     /// Schema `Cursor`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct Cursor {
         /// `after` · string · optional
         ///
         /// Example: `"v1:g3QAAAADZAAKdGVsbnl4X2lkc2wAAAABbQAAACRlYmRiYzdkNi1kZWRmLTExZWQtYTM3MS0wMjQy…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub after: Option<String>,
         /// `before` · string · optional
         ///
         /// Example: `"v1:g3QAAAADZAAKdGVsbnl4X2lkc2wAAAABbQAAACRlYmRiYzdkNi1kZWRmLTExZWQtYTM3MS0wMjQy…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub before: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for Cursor {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.after {
+                map.serialize_entry("after", value)?;
+            }
+            if let Some(value) = &self.before {
+                map.serialize_entry("before", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for Cursor {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -23483,38 +25060,44 @@ mod m_cursor_pagination_meta {
     use serde::{Deserialize, Serialize};
     /// Cursor Pagination Meta (schema `CursorPaginationMeta`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct CursorPaginationMeta {
         /// `cursors` · [`Cursor`](crate::models::Cursor) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub cursors: Option<crate::models::Cursor>,
         /// `next` · string · optional
         ///
         /// Example: `"/v2/connections/1234567890/active_calls?page[after]=v1:g3QAAAADZAAKdGVsbnl4X2lk…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub next: Option<String>,
         /// `previous` · string · optional
         ///
         /// Example: `"/v2/connections/1234567890/active_calls?page[before]=v1:g3QAAAADZAAKdGVsbnl4X2l…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub previous: Option<String>,
         /// `total_items` · integer · optional
         ///
         /// Example: `50`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_items: Option<i64>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for CursorPaginationMeta {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.cursors {
+                map.serialize_entry("cursors", value)?;
+            }
+            if let Some(value) = &self.next {
+                map.serialize_entry("next", value)?;
+            }
+            if let Some(value) = &self.previous {
+                map.serialize_entry("previous", value)?;
+            }
+            if let Some(value) = &self.total_items {
+                map.serialize_entry("total_items", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CursorPaginationMeta {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -23572,7 +25155,6 @@ mod m_custom_sip_header {
     use serde::{Deserialize, Serialize};
     /// Custom SIP Header (schema `CustomSipHeader`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CustomSipHeader {
         /// `name` · string · required
         ///
@@ -23582,6 +25164,18 @@ mod m_custom_sip_header {
         ///
         /// Example: `"val_1"`
         pub value: String,
+    }
+    impl Serialize for CustomSipHeader {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("value", &self.value)?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CustomSipHeader {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -23633,7 +25227,6 @@ mod m_custom_storage_configuration {
     use serde::{Deserialize, Serialize};
     /// Custom Storage Configuration (schema `CustomStorageConfiguration`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct CustomStorageConfiguration {
         /// `backend` · [`CustomStorageConfigurationBackend`](crate::models::CustomStorageConfigurationBackend) · required
         ///
@@ -23641,6 +25234,18 @@ mod m_custom_storage_configuration {
         pub backend: crate::models::CustomStorageConfigurationBackend,
         /// `configuration` · [`CustomStorageConfigurationConfiguration`](crate::models::CustomStorageConfigurationConfiguration) · required
         pub configuration: crate::models::CustomStorageConfigurationConfiguration,
+    }
+    impl Serialize for CustomStorageConfiguration {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("backend", &self.backend)?;
+            map.serialize_entry("configuration", &self.configuration)?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for CustomStorageConfiguration {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -23838,16 +25443,30 @@ mod m_deepfake_detection {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallRequest/properties/deepfake_detection`.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct DeepfakeDetection {
         /// `enabled` · boolean · required · default `false`
         pub enabled: bool,
         /// `rtp_timeout` · integer (int32) · optional · default `30` · range 5..=120
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub rtp_timeout: Option<i64>,
         /// `timeout` · integer (int32) · optional · default `15` · range 5..=60
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub timeout: Option<i64>,
+    }
+    impl Serialize for DeepfakeDetection {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("enabled", &self.enabled)?;
+            if let Some(value) = &self.rtp_timeout {
+                map.serialize_entry("rtp_timeout", value)?;
+            }
+            if let Some(value) = &self.timeout {
+                map.serialize_entry("timeout", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for DeepfakeDetection {
@@ -23903,32 +25522,26 @@ mod m_deepgram_nova2_config {
     use serde::{Deserialize, Serialize};
     /// DeepgramNova2Config (schema `DeepgramNova2Config`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct DeepgramNova2Config {
         /// `hints` · list of string · optional · default `[]`
         ///
         /// Example: `["Telnyx","LiveKit","VoIP"]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hints: Option<Vec<String>>,
         /// `interim_results` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interim_results: Option<bool>,
         /// `keywords_boosting` · map of number · optional
         ///
         /// Example: `{"krieger":1,"snuffleupagus":5,"systrom":2}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub keywords_boosting: Option<std::collections::BTreeMap<String, f64>>,
         /// `language` · [`DeepgramNova2TranscriptionLanguage`](crate::models::DeepgramNova2TranscriptionLanguage) · optional · default `"en"`
         ///
         /// Example: `"en"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::DeepgramNova2TranscriptionLanguage>,
         /// `smart_format` · boolean · optional · default `true`
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub smart_format: Option<bool>,
         /// `transcription_engine` · string · required · always `"Deepgram"`
         pub transcription_engine: String,
@@ -23937,8 +25550,37 @@ mod m_deepgram_nova2_config {
         /// `utterance_end_ms` · integer · optional · default `1000` · range 0..=5000
         ///
         /// Example: `800`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub utterance_end_ms: Option<i64>,
+    }
+    impl Serialize for DeepgramNova2Config {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.hints {
+                map.serialize_entry("hints", value)?;
+            }
+            if let Some(value) = &self.interim_results {
+                map.serialize_entry("interim_results", value)?;
+            }
+            if let Some(value) = &self.keywords_boosting {
+                map.serialize_entry("keywords_boosting", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.smart_format {
+                map.serialize_entry("smart_format", value)?;
+            }
+            map.serialize_entry("transcription_engine", &self.transcription_engine)?;
+            map.serialize_entry("transcription_model", &self.transcription_model)?;
+            if let Some(value) = &self.utterance_end_ms {
+                map.serialize_entry("utterance_end_ms", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for DeepgramNova2Config {
@@ -24276,32 +25918,26 @@ mod m_deepgram_nova3_config {
     use serde::{Deserialize, Serialize};
     /// DeepgramNova3Config (schema `DeepgramNova3Config`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct DeepgramNova3Config {
         /// `interim_results` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interim_results: Option<bool>,
         /// `keyterms` · list of string · optional · default `[]`
         ///
         /// Example: `["Telnyx","LiveKit","VoIP"]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub keyterms: Option<Vec<String>>,
         /// `keywords_boosting` · map of number · optional
         ///
         /// Example: `{"krieger":1,"snuffleupagus":5,"systrom":2}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub keywords_boosting: Option<std::collections::BTreeMap<String, f64>>,
         /// `language` · [`DeepgramNova3TranscriptionLanguage`](crate::models::DeepgramNova3TranscriptionLanguage) · optional · default `"en"`
         ///
         /// Example: `"en"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::DeepgramNova3TranscriptionLanguage>,
         /// `smart_format` · boolean · optional · default `true`
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub smart_format: Option<bool>,
         /// `transcription_engine` · string · required · always `"Deepgram"`
         pub transcription_engine: String,
@@ -24310,8 +25946,37 @@ mod m_deepgram_nova3_config {
         /// `utterance_end_ms` · integer · optional · default `1000` · range 0..=5000
         ///
         /// Example: `800`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub utterance_end_ms: Option<i64>,
+    }
+    impl Serialize for DeepgramNova3Config {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.interim_results {
+                map.serialize_entry("interim_results", value)?;
+            }
+            if let Some(value) = &self.keyterms {
+                map.serialize_entry("keyterms", value)?;
+            }
+            if let Some(value) = &self.keywords_boosting {
+                map.serialize_entry("keywords_boosting", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.smart_format {
+                map.serialize_entry("smart_format", value)?;
+            }
+            map.serialize_entry("transcription_engine", &self.transcription_engine)?;
+            map.serialize_entry("transcription_model", &self.transcription_model)?;
+            if let Some(value) = &self.utterance_end_ms {
+                map.serialize_entry("utterance_end_ms", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for DeepgramNova3Config {
@@ -24513,10 +26178,20 @@ mod m_delete_many_request {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/paths/~1recordings~1actions~1delete/post/requestBody/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct DeleteManyRequest {
         /// `ids` · list of string · required
         pub ids: Vec<String>,
+    }
+    impl Serialize for DeleteManyRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("ids", &self.ids)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for DeleteManyRequest {
@@ -24566,16 +26241,25 @@ mod m_delete_recordings_response {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/paths/~1recordings~1actions~1delete/post/responses/200/content/application~1json/schema`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct DeleteRecordingsResponse {
         /// `status` · string · optional · always `"ok"`
         ///
         /// Example: `"ok"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for DeleteRecordingsResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for DeleteRecordingsResponse {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -24624,15 +26308,28 @@ mod m_developer_message {
     use serde::{Deserialize, Serialize};
     /// Developer Message (schema `DeveloperMessage`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct DeveloperMessage {
         /// `content` · string · required
         pub content: String,
         /// `metadata` · map of any JSON · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// `role` · string · required · always `"developer"`
         pub role: String,
+    }
+    impl Serialize for DeveloperMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("content", &self.content)?;
+            if let Some(value) = &self.metadata {
+                map.serialize_entry("metadata", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for DeveloperMessage {
@@ -24690,18 +26387,31 @@ mod m_dialogflow_config {
     use serde::{Deserialize, Serialize};
     /// Dialogflow Config (schema `DialogflowConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct DialogflowConfig {
         /// `analyze_sentiment` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub analyze_sentiment: Option<bool>,
         /// `partial_automated_agent_reply` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub partial_automated_agent_reply: Option<bool>,
+    }
+    impl Serialize for DialogflowConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.analyze_sentiment {
+                map.serialize_entry("analyze_sentiment", value)?;
+            }
+            if let Some(value) = &self.partial_automated_agent_reply {
+                map.serialize_entry("partial_automated_agent_reply", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for DialogflowConfig {
@@ -24803,16 +26513,27 @@ mod m_eleven_labs_voice_settings {
     use serde::{Deserialize, Serialize};
     /// ElevenLabs Voice Settings (schema `ElevenLabsVoiceSettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ElevenLabsVoiceSettings {
         /// `api_key_ref` · string · optional
         ///
         /// Example: `"my_elevenlabs_api_key"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub api_key_ref: Option<String>,
         /// `type` · string · required · always `"elevenlabs"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for ElevenLabsVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.api_key_ref {
+                map.serialize_entry("api_key_ref", value)?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ElevenLabsVoiceSettings {
@@ -24865,13 +26586,24 @@ mod m_end_conference_request {
     use serde::{Deserialize, Serialize};
     /// End Conference Request (schema `EndConferenceRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct EndConferenceRequest {
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
+    }
+    impl Serialize for EndConferenceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for EndConferenceRequest {
@@ -24921,37 +26653,57 @@ mod m_enqueue_request {
     use serde::{Deserialize, Serialize};
     /// Enqueue Request (schema `EnqueueRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct EnqueueRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `keep_after_hangup` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub keep_after_hangup: Option<bool>,
         /// `max_size` · integer · optional · default `100`
         ///
         /// Example: `200`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_size: Option<i64>,
         /// `max_wait_time_secs` · integer · optional
         ///
         /// Example: `600`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_wait_time_secs: Option<i64>,
         /// `queue_name` · string · required
         ///
         /// Example: `"tier_1_support"`
         pub queue_name: String,
+    }
+    impl Serialize for EnqueueRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.keep_after_hangup {
+                map.serialize_entry("keep_after_hangup", value)?;
+            }
+            if let Some(value) = &self.max_size {
+                map.serialize_entry("max_size", value)?;
+            }
+            if let Some(value) = &self.max_wait_time_secs {
+                map.serialize_entry("max_wait_time_secs", value)?;
+            }
+            map.serialize_entry("queue_name", &self.queue_name)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for EnqueueRequest {
@@ -25023,29 +26775,52 @@ mod m_external_llm {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallAssistantRequest/properties/fallback_config/properties/external_llm`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ExternalLlm {
         /// `authentication_method` · [`AuthenticationMethod`](crate::models::AuthenticationMethod) · optional · default `"token"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub authentication_method: Option<crate::models::AuthenticationMethod>,
         /// `base_url` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub base_url: Option<String>,
         /// `certificate_ref` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub certificate_ref: Option<String>,
         /// `forward_metadata` · boolean · optional · default `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub forward_metadata: Option<bool>,
         /// `llm_api_key_ref` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub llm_api_key_ref: Option<String>,
         /// `model` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<String>,
         /// `token_retrieval_url` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub token_retrieval_url: Option<String>,
+    }
+    impl Serialize for ExternalLlm {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.authentication_method {
+                map.serialize_entry("authentication_method", value)?;
+            }
+            if let Some(value) = &self.base_url {
+                map.serialize_entry("base_url", value)?;
+            }
+            if let Some(value) = &self.certificate_ref {
+                map.serialize_entry("certificate_ref", value)?;
+            }
+            if let Some(value) = &self.forward_metadata {
+                map.serialize_entry("forward_metadata", value)?;
+            }
+            if let Some(value) = &self.llm_api_key_ref {
+                map.serialize_entry("llm_api_key_ref", value)?;
+            }
+            if let Some(value) = &self.model {
+                map.serialize_entry("model", value)?;
+            }
+            if let Some(value) = &self.token_retrieval_url {
+                map.serialize_entry("token_retrieval_url", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ExternalLlm {
@@ -25121,58 +26896,87 @@ mod m_gather_request {
     use serde::{Deserialize, Serialize};
     /// Gather (schema `GatherRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct GatherRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `gather_id` · string · optional · length 1..=40
         ///
         /// Example: `"my_gather_id"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub gather_id: Option<String>,
         /// `initial_timeout_millis` · integer (int32) · optional · default `5000`
         ///
         /// Example: `10000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub initial_timeout_millis: Option<i64>,
         /// `inter_digit_timeout_millis` · integer (int32) · optional · default `5000`
         ///
         /// Example: `10000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inter_digit_timeout_millis: Option<i64>,
         /// `maximum_digits` · integer (int32) · optional · default `128`
         ///
         /// Example: `10`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub maximum_digits: Option<i64>,
         /// `minimum_digits` · integer (int32) · optional · default `1`
         ///
         /// Example: `1`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub minimum_digits: Option<i64>,
         /// `terminating_digit` · string · optional · default `"#"`
         ///
         /// Example: `"#"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub terminating_digit: Option<String>,
         /// `timeout_millis` · integer (int32) · optional · default `60000`
         ///
         /// Example: `60000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub timeout_millis: Option<i64>,
         /// `valid_digits` · string · optional · default `"0123456789#*"`
         ///
         /// Example: `"123"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub valid_digits: Option<String>,
+    }
+    impl Serialize for GatherRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.gather_id {
+                map.serialize_entry("gather_id", value)?;
+            }
+            if let Some(value) = &self.initial_timeout_millis {
+                map.serialize_entry("initial_timeout_millis", value)?;
+            }
+            if let Some(value) = &self.inter_digit_timeout_millis {
+                map.serialize_entry("inter_digit_timeout_millis", value)?;
+            }
+            if let Some(value) = &self.maximum_digits {
+                map.serialize_entry("maximum_digits", value)?;
+            }
+            if let Some(value) = &self.minimum_digits {
+                map.serialize_entry("minimum_digits", value)?;
+            }
+            if let Some(value) = &self.terminating_digit {
+                map.serialize_entry("terminating_digit", value)?;
+            }
+            if let Some(value) = &self.timeout_millis {
+                map.serialize_entry("timeout_millis", value)?;
+            }
+            if let Some(value) = &self.valid_digits {
+                map.serialize_entry("valid_digits", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for GatherRequest {
@@ -25260,39 +27064,30 @@ mod m_gather_using_ai_request {
     use serde::{Deserialize, Serialize};
     /// Gather Using AI Request (schema `GatherUsingAIRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct GatherUsingAiRequest {
         /// `assistant` · [`Assistant`](crate::models::Assistant) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub assistant: Option<crate::models::Assistant>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `gather_ended_speech` · string · optional · length at most 3000
         ///
         /// Example: `"Thank you for providing the information."`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub gather_ended_speech: Option<String>,
         /// `greeting` · string · optional
         ///
         /// Example: `"Hello, can you tell me your age and where you live?"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub greeting: Option<String>,
         /// `interruption_settings` · [`InterruptionSettings`](crate::models::InterruptionSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruption_settings: Option<crate::models::InterruptionSettings>,
         /// `language` · [`GatherUsingAiRequestLanguage`](crate::models::GatherUsingAiRequestLanguage) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::GatherUsingAiRequestLanguage>,
         /// `message_history` · list of [`MessageHistory`](crate::models::MessageHistory) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub message_history: Option<Vec<crate::models::MessageHistory>>,
         /// `parameters` · map of any JSON · required
         ///
@@ -25301,29 +27096,76 @@ mod m_gather_using_ai_request {
         /// `send_message_history_updates` · boolean · optional
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub send_message_history_updates: Option<bool>,
         /// `send_partial_results` · boolean · optional
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub send_partial_results: Option<bool>,
         /// `transcription` · [`TranscriptionConfig`](crate::models::TranscriptionConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription: Option<crate::models::TranscriptionConfig>,
         /// `user_response_timeout_ms` · integer · optional · default `10000`
         ///
         /// Example: `15000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub user_response_timeout_ms: Option<i64>,
         /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
         ///
         /// Example: `"Telnyx.KokoroTTS.af"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice: Option<String>,
         /// `voice_settings` · [`GatherUsingAiRequestVoiceSettings`](crate::models::GatherUsingAiRequestVoiceSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_settings: Option<crate::models::GatherUsingAiRequestVoiceSettings>,
+    }
+    impl Serialize for GatherUsingAiRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.assistant {
+                map.serialize_entry("assistant", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.gather_ended_speech {
+                map.serialize_entry("gather_ended_speech", value)?;
+            }
+            if let Some(value) = &self.greeting {
+                map.serialize_entry("greeting", value)?;
+            }
+            if let Some(value) = &self.interruption_settings {
+                map.serialize_entry("interruption_settings", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.message_history {
+                map.serialize_entry("message_history", value)?;
+            }
+            map.serialize_entry("parameters", &self.parameters)?;
+            if let Some(value) = &self.send_message_history_updates {
+                map.serialize_entry("send_message_history_updates", value)?;
+            }
+            if let Some(value) = &self.send_partial_results {
+                map.serialize_entry("send_partial_results", value)?;
+            }
+            if let Some(value) = &self.transcription {
+                map.serialize_entry("transcription", value)?;
+            }
+            if let Some(value) = &self.user_response_timeout_ms {
+                map.serialize_entry("user_response_timeout_ms", value)?;
+            }
+            if let Some(value) = &self.voice {
+                map.serialize_entry("voice", value)?;
+            }
+            if let Some(value) = &self.voice_settings {
+                map.serialize_entry("voice_settings", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for GatherUsingAiRequest {
@@ -25609,73 +27451,108 @@ mod m_gather_using_audio_request {
     use serde::{Deserialize, Serialize};
     /// Gather Using Audio Request (schema `GatherUsingAudioRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct GatherUsingAudioRequest {
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub audio_url: Option<String>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `inter_digit_timeout_millis` · integer (int32) · optional · default `5000`
         ///
         /// Example: `10000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inter_digit_timeout_millis: Option<i64>,
         /// `invalid_audio_url` · string · optional
         ///
         /// Example: `"http://example.com/invalid.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub invalid_audio_url: Option<String>,
         /// `invalid_media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub invalid_media_name: Option<String>,
         /// `maximum_digits` · integer (int32) · optional · default `128`
         ///
         /// Example: `10`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub maximum_digits: Option<i64>,
         /// `maximum_tries` · integer (int32) · optional · default `3`
         ///
         /// Example: `3`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub maximum_tries: Option<i64>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub media_name: Option<String>,
         /// `minimum_digits` · integer (int32) · optional · default `1`
         ///
         /// Example: `1`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub minimum_digits: Option<i64>,
         /// `terminating_digit` · string · optional · default `"#"`
         ///
         /// Example: `"#"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub terminating_digit: Option<String>,
         /// `timeout_millis` · integer (int32) · optional · default `60000`
         ///
         /// Example: `60000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub timeout_millis: Option<i64>,
         /// `valid_digits` · string · optional · default `"0123456789#*"`
         ///
         /// Example: `"123"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub valid_digits: Option<String>,
+    }
+    impl Serialize for GatherUsingAudioRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.audio_url {
+                map.serialize_entry("audio_url", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.inter_digit_timeout_millis {
+                map.serialize_entry("inter_digit_timeout_millis", value)?;
+            }
+            if let Some(value) = &self.invalid_audio_url {
+                map.serialize_entry("invalid_audio_url", value)?;
+            }
+            if let Some(value) = &self.invalid_media_name {
+                map.serialize_entry("invalid_media_name", value)?;
+            }
+            if let Some(value) = &self.maximum_digits {
+                map.serialize_entry("maximum_digits", value)?;
+            }
+            if let Some(value) = &self.maximum_tries {
+                map.serialize_entry("maximum_tries", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.minimum_digits {
+                map.serialize_entry("minimum_digits", value)?;
+            }
+            if let Some(value) = &self.terminating_digit {
+                map.serialize_entry("terminating_digit", value)?;
+            }
+            if let Some(value) = &self.timeout_millis {
+                map.serialize_entry("timeout_millis", value)?;
+            }
+            if let Some(value) = &self.valid_digits {
+                map.serialize_entry("valid_digits", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for GatherUsingAudioRequest {
@@ -25775,47 +27652,38 @@ mod m_gather_using_speak_request {
     use serde::{Deserialize, Serialize};
     /// Gather Using Speak Request (schema `GatherUsingSpeakRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct GatherUsingSpeakRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `inter_digit_timeout_millis` · integer (int32) · optional · default `5000`
         ///
         /// Example: `10000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inter_digit_timeout_millis: Option<i64>,
         /// `invalid_payload` · string · optional
         ///
         /// Example: `"Say this on the call"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub invalid_payload: Option<String>,
         /// `language` · [`SpeakRequestLanguage`](crate::models::SpeakRequestLanguage) · optional
         ///
         /// Example: `"en-US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::SpeakRequestLanguage>,
         /// `maximum_digits` · integer (int32) · optional · default `128`
         ///
         /// Example: `10`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub maximum_digits: Option<i64>,
         /// `maximum_tries` · integer (int32) · optional · default `3`
         ///
         /// Example: `3`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub maximum_tries: Option<i64>,
         /// `minimum_digits` · integer (int32) · optional · default `1`
         ///
         /// Example: `1`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub minimum_digits: Option<i64>,
         /// `payload` · string · required
         ///
@@ -25824,35 +27692,83 @@ mod m_gather_using_speak_request {
         /// `payload_type` · [`PayloadType`](crate::models::PayloadType) · optional · default `"text"`
         ///
         /// Example: `"ssml"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub payload_type: Option<crate::models::PayloadType>,
         /// `service_level` · [`ServiceLevel`](crate::models::ServiceLevel) · optional · default `"premium"`
         ///
         /// Example: `"premium"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub service_level: Option<crate::models::ServiceLevel>,
         /// `terminating_digit` · string · optional · default `"#"`
         ///
         /// Example: `"#"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub terminating_digit: Option<String>,
         /// `timeout_millis` · integer (int32) · optional · default `60000`
         ///
         /// Example: `60000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub timeout_millis: Option<i64>,
         /// `valid_digits` · string · optional · default `"0123456789#*"`
         ///
         /// Example: `"123"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub valid_digits: Option<String>,
         /// `voice` · string · required
         ///
         /// Example: `"Telnyx.KokoroTTS.af"`
         pub voice: String,
         /// `voice_settings` · [`GatherUsingSpeakRequestVoiceSettings`](crate::models::GatherUsingSpeakRequestVoiceSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_settings: Option<crate::models::GatherUsingSpeakRequestVoiceSettings>,
+    }
+    impl Serialize for GatherUsingSpeakRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.inter_digit_timeout_millis {
+                map.serialize_entry("inter_digit_timeout_millis", value)?;
+            }
+            if let Some(value) = &self.invalid_payload {
+                map.serialize_entry("invalid_payload", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.maximum_digits {
+                map.serialize_entry("maximum_digits", value)?;
+            }
+            if let Some(value) = &self.maximum_tries {
+                map.serialize_entry("maximum_tries", value)?;
+            }
+            if let Some(value) = &self.minimum_digits {
+                map.serialize_entry("minimum_digits", value)?;
+            }
+            map.serialize_entry("payload", &self.payload)?;
+            if let Some(value) = &self.payload_type {
+                map.serialize_entry("payload_type", value)?;
+            }
+            if let Some(value) = &self.service_level {
+                map.serialize_entry("service_level", value)?;
+            }
+            if let Some(value) = &self.terminating_digit {
+                map.serialize_entry("terminating_digit", value)?;
+            }
+            if let Some(value) = &self.timeout_millis {
+                map.serialize_entry("timeout_millis", value)?;
+            }
+            if let Some(value) = &self.valid_digits {
+                map.serialize_entry("valid_digits", value)?;
+            }
+            map.serialize_entry("voice", &self.voice)?;
+            if let Some(value) = &self.voice_settings {
+                map.serialize_entry("voice_settings", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for GatherUsingSpeakRequest {
@@ -26160,20 +28076,34 @@ mod m_gcs_configuration_data {
     use serde::{Deserialize, Serialize};
     /// Google Cloud Storage Configuration Data (schema `GCSConfigurationData`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct GcsConfigurationData {
         /// `backend` · string · required · always `"gcs"`
         pub backend: String,
         /// `bucket` · string · optional
         ///
         /// Example: `"example-bucket"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub bucket: Option<String>,
         /// `credentials` · string · optional
         ///
         /// Example: `"OPAQUE_CREDENTIALS_TOKEN"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub credentials: Option<String>,
+    }
+    impl Serialize for GcsConfigurationData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("backend", &self.backend)?;
+            if let Some(value) = &self.bucket {
+                map.serialize_entry("bucket", value)?;
+            }
+            if let Some(value) = &self.credentials {
+                map.serialize_entry("credentials", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for GcsConfigurationData {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -26228,16 +28158,29 @@ mod m_get_recording_transcriptions_filter {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/paths/~1recording_transcriptions/get/parameters/1/schema`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct GetRecordingTranscriptionsFilter {
         /// `created_at` · [`CreatedAt`](crate::models::CreatedAt) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub created_at: Option<crate::models::CreatedAt>,
         /// `recording_id` · string (uuid) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub recording_id: Option<String>,
+    }
+    impl Serialize for GetRecordingTranscriptionsFilter {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.created_at {
+                map.serialize_entry("created_at", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for GetRecordingTranscriptionsFilter {
@@ -26290,62 +28233,95 @@ mod m_get_recordings_filter {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/paths/~1recordings/get/parameters/1/schema`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct GetRecordingsFilter {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) (uuid) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) (uuid) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `conference_region` · string · optional
         ///
         /// Example: `"us"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conference_region: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"175237942907135762"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `created_at` · [`CreatedAt`](crate::models::CreatedAt) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub created_at: Option<crate::models::CreatedAt>,
         /// `end_time` · [`CreatedAt`](crate::models::CreatedAt) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub end_time: Option<crate::models::CreatedAt>,
         /// `from` · string · optional
         ///
         /// Example: `"1234567890"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub from: Option<String>,
         /// `sip_call_id` · string · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_call_id: Option<String>,
         /// `start_time` · [`CreatedAt`](crate::models::CreatedAt) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub start_time: Option<crate::models::CreatedAt>,
         /// `to` · string · optional
         ///
         /// Example: `"1234567890"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub to: Option<String>,
+    }
+    impl Serialize for GetRecordingsFilter {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.conference_region {
+                map.serialize_entry("conference_region", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.created_at {
+                map.serialize_entry("created_at", value)?;
+            }
+            if let Some(value) = &self.end_time {
+                map.serialize_entry("end_time", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.sip_call_id {
+                map.serialize_entry("sip_call_id", value)?;
+            }
+            if let Some(value) = &self.start_time {
+                map.serialize_entry("start_time", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for GetRecordingsFilter {
@@ -26441,28 +28417,49 @@ mod m_get_webhook_deliveries_filter {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct GetWebhookDeliveriesFilter {
         /// `attempts` · [`GetWebhookDeliveriesFilterWebhook`](crate::models::GetWebhookDeliveriesFilterWebhook) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub attempts: Option<crate::models::GetWebhookDeliveriesFilterWebhook>,
         /// `event_type` · string · optional
         ///
         /// Example: `"call_initiated,call.initiated"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub event_type: Option<String>,
         /// `finished_at` · [`CreatedAt`](crate::models::CreatedAt) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub finished_at: Option<crate::models::CreatedAt>,
         /// `started_at` · [`CreatedAt`](crate::models::CreatedAt) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub started_at: Option<crate::models::CreatedAt>,
         /// `status` · [`GetWebhookDeliveriesFilterStatus`](crate::models::GetWebhookDeliveriesFilterStatus) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub status: Option<crate::models::GetWebhookDeliveriesFilterStatus>,
         /// `webhook` · [`GetWebhookDeliveriesFilterWebhook`](crate::models::GetWebhookDeliveriesFilterWebhook) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook: Option<crate::models::GetWebhookDeliveriesFilterWebhook>,
+    }
+    impl Serialize for GetWebhookDeliveriesFilter {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.attempts {
+                map.serialize_entry("attempts", value)?;
+            }
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.finished_at {
+                map.serialize_entry("finished_at", value)?;
+            }
+            if let Some(value) = &self.started_at {
+                map.serialize_entry("started_at", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.webhook {
+                map.serialize_entry("webhook", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for GetWebhookDeliveriesFilter {
@@ -26540,13 +28537,24 @@ mod m_get_webhook_deliveries_filter_status {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/status`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct GetWebhookDeliveriesFilterStatus {
         /// `eq` · [`AttemptStatus`](crate::models::AttemptStatus) · optional
         ///
         /// Example: `"delivered"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub eq: Option<crate::models::AttemptStatus>,
+    }
+    impl Serialize for GetWebhookDeliveriesFilterStatus {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.eq {
+                map.serialize_entry("eq", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for GetWebhookDeliveriesFilterStatus {
@@ -26596,13 +28604,24 @@ mod m_get_webhook_deliveries_filter_webhook {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/paths/~1webhook_deliveries/get/parameters/1/schema/properties/webhook`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct GetWebhookDeliveriesFilterWebhook {
         /// `contains` · string · optional
         ///
         /// Example: `"call.initiated"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub contains: Option<String>,
+    }
+    impl Serialize for GetWebhookDeliveriesFilterWebhook {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.contains {
+                map.serialize_entry("contains", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for GetWebhookDeliveriesFilterWebhook {
@@ -27006,23 +29025,38 @@ mod m_hangup_request {
     use serde::{Deserialize, Serialize};
     /// Hangup Request (schema `HangupRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct HangupRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
         ///
         /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
+    }
+    impl Serialize for HangupRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.custom_headers {
+                map.serialize_entry("custom_headers", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for HangupRequest {
@@ -27078,13 +29112,23 @@ mod m_hangup_tool {
     use serde::{Deserialize, Serialize};
     /// HangupTool (schema `HangupTool`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct HangupTool {
         /// `hangup` · [`HangupToolParams`](crate::models::HangupToolParams) · required
         pub hangup: crate::models::HangupToolParams,
         /// `type` · string · required · always `"hangup"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for HangupTool {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("hangup", &self.hangup)?;
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for HangupTool {
@@ -27137,11 +29181,22 @@ mod m_hangup_tool_params {
     use serde::{Deserialize, Serialize};
     /// HangupToolParams (schema `HangupToolParams`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct HangupToolParams {
         /// `description` · string · optional · default `"This tool is used to hang up the call."`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub description: Option<String>,
+    }
+    impl Serialize for HangupToolParams {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.description {
+                map.serialize_entry("description", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for HangupToolParams {
@@ -27191,20 +29246,28 @@ mod m_http {
     use serde::{Deserialize, Serialize};
     /// Schema `http`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct Http {
         /// `request` · [`HttpRequest`](crate::models::HttpRequest) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub request: Option<crate::models::HttpRequest>,
         /// `response` · [`HttpResponse`](crate::models::HttpResponse) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub response: Option<crate::models::HttpResponse>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for Http {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.request {
+                map.serialize_entry("request", value)?;
+            }
+            if let Some(value) = &self.response {
+                map.serialize_entry("response", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for Http {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -27253,24 +29316,32 @@ mod m_http_request {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/http/properties/request`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct HttpRequest {
         /// `headers` · list of list of string · optional
         ///
         /// Example: `[["header_name","header_value"]]`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub headers: Option<Vec<Vec<String>>>,
         /// `url` · string · optional
         ///
         /// Example: `"https://example.com/webhooks"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub url: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for HttpRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.headers {
+                map.serialize_entry("headers", value)?;
+            }
+            if let Some(value) = &self.url {
+                map.serialize_entry("url", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for HttpRequest {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -27322,30 +29393,37 @@ mod m_http_response {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/http/properties/response`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct HttpResponse {
         /// `body` · string · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub body: Option<String>,
         /// `headers` · list of list of string · optional
         ///
         /// Example: `[["header_name","header_value"]]`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub headers: Option<Vec<Vec<String>>>,
         /// `status` · integer · optional
         ///
         /// Example: `200`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<i64>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for HttpResponse {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.body {
+                map.serialize_entry("body", value)?;
+            }
+            if let Some(value) = &self.headers {
+                map.serialize_entry("headers", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for HttpResponse {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -27400,11 +29478,22 @@ mod m_interruption_settings {
     use serde::{Deserialize, Serialize};
     /// Schema `InterruptionSettings`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct InterruptionSettings {
         /// `enable` · boolean · optional · default `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub enable: Option<bool>,
+    }
+    impl Serialize for InterruptionSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.enable {
+                map.serialize_entry("enable", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for InterruptionSettings {
@@ -27452,14 +29541,25 @@ mod m_inworld_voice_settings {
     use serde::{Deserialize, Serialize};
     /// Inworld Voice Settings (schema `InworldVoiceSettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct InworldVoiceSettings {
         /// `delivery_mode` · [`InworldVoiceSettingsDeliveryMode`](crate::models::InworldVoiceSettingsDeliveryMode) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub delivery_mode: Option<crate::models::InworldVoiceSettingsDeliveryMode>,
         /// `type` · string · required · always `"inworld"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for InworldVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.delivery_mode {
+                map.serialize_entry("delivery_mode", value)?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for InworldVoiceSettings {
@@ -27560,17 +29660,14 @@ mod m_join_ai_assistant_request {
     use serde::{Deserialize, Serialize};
     /// Schema `AIAssistantJoinRequest`.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct JoinAiAssistantRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `conversation_id` · string · required
         ///
@@ -27578,6 +29675,24 @@ mod m_join_ai_assistant_request {
         pub conversation_id: String,
         /// `participant` · [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · required
         pub participant: crate::models::AiAssistantJoinParticipant,
+    }
+    impl Serialize for JoinAiAssistantRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.serialize_entry("conversation_id", &self.conversation_id)?;
+            map.serialize_entry("participant", &self.participant)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for JoinAiAssistantRequest {
@@ -27644,12 +29759,10 @@ mod m_join_conference_request {
     use serde::{Deserialize, Serialize};
     /// Join Conference Request (schema `JoinConferenceRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct JoinConferenceRequest {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
         /// Example: `"on_exit"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub beep_enabled: Option<crate::models::BeepEnabled>,
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -27658,63 +29771,101 @@ mod m_join_conference_request {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `end_conference_on_exit` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub end_conference_on_exit: Option<bool>,
         /// `hold` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hold: Option<bool>,
         /// `hold_audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hold_audio_url: Option<String>,
         /// `hold_media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hold_media_name: Option<String>,
         /// `mute` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub mute: Option<bool>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
         /// `soft_end_conference_on_exit` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub soft_end_conference_on_exit: Option<bool>,
         /// `start_conference_on_enter` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub start_conference_on_enter: Option<bool>,
         /// `supervisor_role` · [`SupervisorRole`](crate::models::SupervisorRole) · optional
         ///
         /// Example: `"whisper"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub supervisor_role: Option<crate::models::SupervisorRole>,
         /// `whisper_call_control_ids` · list of string · optional
         ///
         /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub whisper_call_control_ids: Option<Vec<String>>,
+    }
+    impl Serialize for JoinConferenceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.beep_enabled {
+                map.serialize_entry("beep_enabled", value)?;
+            }
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.end_conference_on_exit {
+                map.serialize_entry("end_conference_on_exit", value)?;
+            }
+            if let Some(value) = &self.hold {
+                map.serialize_entry("hold", value)?;
+            }
+            if let Some(value) = &self.hold_audio_url {
+                map.serialize_entry("hold_audio_url", value)?;
+            }
+            if let Some(value) = &self.hold_media_name {
+                map.serialize_entry("hold_media_name", value)?;
+            }
+            if let Some(value) = &self.mute {
+                map.serialize_entry("mute", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            if let Some(value) = &self.soft_end_conference_on_exit {
+                map.serialize_entry("soft_end_conference_on_exit", value)?;
+            }
+            if let Some(value) = &self.start_conference_on_enter {
+                map.serialize_entry("start_conference_on_enter", value)?;
+            }
+            if let Some(value) = &self.supervisor_role {
+                map.serialize_entry("supervisor_role", value)?;
+            }
+            if let Some(value) = &self.whisper_call_control_ids {
+                map.serialize_entry("whisper_call_control_ids", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for JoinConferenceRequest {
@@ -27821,12 +29972,10 @@ mod m_leave_conference_request {
     use serde::{Deserialize, Serialize};
     /// Leave Conference Request (schema `LeaveConferenceRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct LeaveConferenceRequest {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
         /// Example: `"on_exit"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub beep_enabled: Option<crate::models::BeepEnabled>,
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -27835,13 +29984,31 @@ mod m_leave_conference_request {
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for LeaveConferenceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.beep_enabled {
+                map.serialize_entry("beep_enabled", value)?;
+            }
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for LeaveConferenceRequest {
@@ -27908,18 +30075,31 @@ mod m_leave_queue_request {
     use serde::{Deserialize, Serialize};
     /// Leave Queue Request (schema `LeaveQueueRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct LeaveQueueRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
+    }
+    impl Serialize for LeaveQueueRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for LeaveQueueRequest {
@@ -27972,17 +30152,32 @@ mod m_list_conference_participants_filter {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/paths/~1conferences~1{conference_id}~1participants/get/parameters/3/schema`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ListConferenceParticipantsFilter {
         /// `muted` · boolean · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub muted: Option<bool>,
         /// `on_hold` · boolean · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub on_hold: Option<bool>,
         /// `whispering` · boolean · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub whispering: Option<bool>,
+    }
+    impl Serialize for ListConferenceParticipantsFilter {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.muted {
+                map.serialize_entry("muted", value)?;
+            }
+            if let Some(value) = &self.on_hold {
+                map.serialize_entry("on_hold", value)?;
+            }
+            if let Some(value) = &self.whispering {
+                map.serialize_entry("whispering", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ListConferenceParticipantsFilter {
@@ -28120,18 +30315,31 @@ mod m_message_history {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/GatherUsingAIRequest/properties/message_history/items`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct MessageHistory {
         /// `content` · string · optional
         ///
         /// Example: `"Hello, I'm 29 and I live in Paris."`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub content: Option<String>,
         /// `role` · [`MessageHistoryItemRole`](crate::models::MessageHistoryItemRole) · optional
         ///
         /// Example: `"user"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub role: Option<crate::models::MessageHistoryItemRole>,
+    }
+    impl Serialize for MessageHistory {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.content {
+                map.serialize_entry("content", value)?;
+            }
+            if let Some(value) = &self.role {
+                map.serialize_entry("role", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for MessageHistory {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -28225,31 +30433,48 @@ mod m_minimax_voice_settings {
     use serde::{Deserialize, Serialize};
     /// Minimax Voice Settings (schema `MinimaxVoiceSettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct MinimaxVoiceSettings {
         /// `language_boost` · [`MinimaxVoiceSettingsLanguageBoost`](crate::models::MinimaxVoiceSettingsLanguageBoost) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language_boost: Option<
             crate::Nullable<crate::models::MinimaxVoiceSettingsLanguageBoost>,
         >,
         /// `pitch` · integer · optional · default `0`
         ///
         /// Example: `0`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub pitch: Option<i64>,
         /// `speed` · number · optional · default `1.0`
         ///
         /// Example: `1.0`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub speed: Option<f64>,
         /// `type` · string · required · always `"minimax"`
-        #[serde(rename = "type")]
         pub type_: String,
         /// `vol` · number · optional · default `1.0`
         ///
         /// Example: `1.0`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub vol: Option<f64>,
+    }
+    impl Serialize for MinimaxVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.language_boost {
+                map.serialize_entry("language_boost", value)?;
+            }
+            if let Some(value) = &self.pitch {
+                map.serialize_entry("pitch", value)?;
+            }
+            if let Some(value) = &self.speed {
+                map.serialize_entry("speed", value)?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            if let Some(value) = &self.vol {
+                map.serialize_entry("vol", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for MinimaxVoiceSettings {
@@ -28681,48 +30906,73 @@ mod m_noise_suppression_engine_config {
     use serde::{Deserialize, Serialize};
     /// Noise Suppression Engine Configuration (schema `NoiseSuppressionEngineConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct NoiseSuppressionEngineConfig {
         /// `attenuation_limit` · integer · optional · default `100` · range 0..=100
         ///
         /// Example: `100`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub attenuation_limit: Option<i64>,
         /// `enhancement_level` · number · optional · range 0..=1
         ///
         /// Example: `0.5`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub enhancement_level: Option<f64>,
         /// `family` · [`NoiseSuppressionEngineConfigFamily`](crate::models::NoiseSuppressionEngineConfigFamily) · optional
         ///
         /// Example: `"sparrow"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub family: Option<crate::models::NoiseSuppressionEngineConfigFamily>,
         /// `mode` · [`NoiseSuppressionEngineConfigMode`](crate::models::NoiseSuppressionEngineConfigMode) · optional
         ///
         /// Example: `"standard"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub mode: Option<crate::models::NoiseSuppressionEngineConfigMode>,
         /// `model` · [`NoiseSuppressionEngineConfigModel`](crate::models::NoiseSuppressionEngineConfigModel) · optional
         ///
         /// Example: `"krisp-viva-tel-v2.kef"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<crate::models::NoiseSuppressionEngineConfigModel>,
         /// `size` · [`NoiseSuppressionEngineConfigSize`](crate::models::NoiseSuppressionEngineConfigSize) · optional
         ///
         /// Example: `"l"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub size: Option<crate::models::NoiseSuppressionEngineConfigSize>,
         /// `suppression_level` · number · optional · range 0..=100
         ///
         /// Example: `50.0`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub suppression_level: Option<f64>,
         /// `voice_gain` · number · optional · range 0.1..=4
         ///
         /// Example: `1.0`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_gain: Option<f64>,
+    }
+    impl Serialize for NoiseSuppressionEngineConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.attenuation_limit {
+                map.serialize_entry("attenuation_limit", value)?;
+            }
+            if let Some(value) = &self.enhancement_level {
+                map.serialize_entry("enhancement_level", value)?;
+            }
+            if let Some(value) = &self.family {
+                map.serialize_entry("family", value)?;
+            }
+            if let Some(value) = &self.mode {
+                map.serialize_entry("mode", value)?;
+            }
+            if let Some(value) = &self.model {
+                map.serialize_entry("model", value)?;
+            }
+            if let Some(value) = &self.size {
+                map.serialize_entry("size", value)?;
+            }
+            if let Some(value) = &self.suppression_level {
+                map.serialize_entry("suppression_level", value)?;
+            }
+            if let Some(value) = &self.voice_gain {
+                map.serialize_entry("voice_gain", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for NoiseSuppressionEngineConfig {
@@ -29018,14 +31268,27 @@ mod m_page_consolidated {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/parameters/PageConsolidated/schema`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct PageConsolidated {
         /// `number` · integer · optional · default `1` · minimum 1
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub number: Option<i64>,
         /// `size` · integer · optional · default `20` · range 1..=250
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub size: Option<i64>,
+    }
+    impl Serialize for PageConsolidated {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.number {
+                map.serialize_entry("number", value)?;
+            }
+            if let Some(value) = &self.size {
+                map.serialize_entry("size", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for PageConsolidated {
@@ -29086,40 +31349,46 @@ mod m_pagination_meta {
     use serde::{Deserialize, Serialize};
     /// Schema `PaginationMeta`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct PaginationMeta {
         /// `page_number` · integer · optional
         ///
         /// Example: `2`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub page_number: Option<i64>,
         /// `page_size` · integer · optional
         ///
         /// Example: `25`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub page_size: Option<i64>,
         /// `total_pages` · integer · optional
         ///
         /// Example: `3`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_pages: Option<i64>,
         /// `total_results` · integer · optional
         ///
         /// Example: `55`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_results: Option<i64>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for PaginationMeta {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.page_number {
+                map.serialize_entry("page_number", value)?;
+            }
+            if let Some(value) = &self.page_size {
+                map.serialize_entry("page_size", value)?;
+            }
+            if let Some(value) = &self.total_pages {
+                map.serialize_entry("total_pages", value)?;
+            }
+            if let Some(value) = &self.total_results {
+                map.serialize_entry("total_results", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for PaginationMeta {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -29190,40 +31459,46 @@ mod m_pagination_meta_simple {
     use serde::{Deserialize, Serialize};
     /// Schema `PaginationMetaSimple`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct PaginationMetaSimple {
         /// `page_number` · integer · optional
         ///
         /// Example: `2`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub page_number: Option<i64>,
         /// `page_size` · integer · optional
         ///
         /// Example: `25`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub page_size: Option<i64>,
         /// `total_pages` · integer · optional
         ///
         /// Example: `3`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_pages: Option<i64>,
         /// `total_results` · integer · optional
         ///
         /// Example: `55`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub total_results: Option<i64>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for PaginationMetaSimple {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.page_number {
+                map.serialize_entry("page_number", value)?;
+            }
+            if let Some(value) = &self.page_size {
+                map.serialize_entry("page_size", value)?;
+            }
+            if let Some(value) = &self.total_pages {
+                map.serialize_entry("total_pages", value)?;
+            }
+            if let Some(value) = &self.total_results {
+                map.serialize_entry("total_results", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for PaginationMetaSimple {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -29286,7 +31561,6 @@ mod m_participant {
     use serde::{Deserialize, Serialize};
     /// Participant (schema `Participant`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct Participant {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -29338,6 +31612,36 @@ mod m_participant {
         ///
         /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
         pub whisper_call_control_ids: Vec<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for Participant {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
+            map.serialize_entry("conference", &self.conference)?;
+            map.serialize_entry("created_at", &self.created_at)?;
+            map.serialize_entry("end_conference_on_exit", &self.end_conference_on_exit)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("muted", &self.muted)?;
+            map.serialize_entry("on_hold", &self.on_hold)?;
+            map.serialize_entry("record_type", &self.record_type)?;
+            map.serialize_entry(
+                "soft_end_conference_on_exit",
+                &self.soft_end_conference_on_exit,
+            )?;
+            map.serialize_entry("status", &self.status)?;
+            map.serialize_entry("updated_at", &self.updated_at)?;
+            map.serialize_entry(
+                "whisper_call_control_ids",
+                &self.whisper_call_control_ids,
+            )?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for Participant {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -29448,24 +31752,32 @@ mod m_participant_conference {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/Participant/properties/conference`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct ParticipantConference {
         /// `id` · string · optional
         ///
         /// Example: `"3fa85f64-5717-4562-b3fc-2c963f66afa6"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `name` · string · optional
         ///
         /// Example: `"All hands meeting"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub name: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ParticipantConference {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.name {
+                map.serialize_entry("name", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for ParticipantConference {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -29563,23 +31875,38 @@ mod m_pause_conference_recording_request {
     use serde::{Deserialize, Serialize};
     /// Pause Recording Request (schema `PauseConferenceRecordingRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct PauseConferenceRecordingRequest {
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `recording_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub recording_id: Option<String>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for PauseConferenceRecordingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for PauseConferenceRecordingRequest {
@@ -29635,23 +31962,38 @@ mod m_pause_recording_request {
     use serde::{Deserialize, Serialize};
     /// Pause Recording Request (schema `PauseRecordingRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct PauseRecordingRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `recording_id` · string (uuid) · optional
         ///
         /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub recording_id: Option<String>,
+    }
+    impl Serialize for PauseRecordingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for PauseRecordingRequest {
@@ -29754,24 +32096,32 @@ mod m_public_recording_urls {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ConferenceRecordingSaved/properties/payload/properties/recording_urls`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct PublicRecordingUrls {
         /// `mp3` · string · optional
         ///
         /// Example: `"http://example.com/recording.mp3"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub mp3: Option<String>,
         /// `wav` · string · optional
         ///
         /// Example: `"http://example.com/recording.wav"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub wav: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for PublicRecordingUrls {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.mp3 {
+                map.serialize_entry("mp3", value)?;
+            }
+            if let Some(value) = &self.wav {
+                map.serialize_entry("wav", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for PublicRecordingUrls {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -29828,17 +32178,32 @@ mod m_query_parameters {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/CallControlWebhookToolParams/properties/query_parameters`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct QueryParameters {
         /// `properties` · map of any JSON · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub properties: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// `required` · list of string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub required: Option<Vec<String>>,
         /// `type` · string · optional · always `"object"`
-        #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
         pub type_: Option<String>,
+    }
+    impl Serialize for QueryParameters {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.properties {
+                map.serialize_entry("properties", value)?;
+            }
+            if let Some(value) = &self.required {
+                map.serialize_entry("required", value)?;
+            }
+            if let Some(value) = &self.type_ {
+                map.serialize_entry("type", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for QueryParameters {
@@ -29896,7 +32261,6 @@ mod m_queue {
     use serde::{Deserialize, Serialize};
     /// Queue (schema `Queue`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct Queue {
         /// `average_wait_time_secs` · integer · required
         ///
@@ -29930,6 +32294,25 @@ mod m_queue {
         ///
         /// Example: `"2019-01-23T18:10:02.574Z"`
         pub updated_at: String,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for Queue {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("average_wait_time_secs", &self.average_wait_time_secs)?;
+            map.serialize_entry("created_at", &self.created_at)?;
+            map.serialize_entry("current_size", &self.current_size)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("max_size", &self.max_size)?;
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("record_type", &self.record_type)?;
+            map.serialize_entry("updated_at", &self.updated_at)?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for Queue {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -30011,7 +32394,6 @@ mod m_queue_call {
     use serde::{Deserialize, Serialize};
     /// QueueCall (schema `QueueCall`).
     #[derive(Debug, Clone, PartialEq)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct QueueCall {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -30061,6 +32443,29 @@ mod m_queue_call {
         ///
         /// Example: `272`
         pub wait_time_secs: i64,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for QueueCall {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
+            map.serialize_entry("call_session_id", &self.call_session_id)?;
+            map.serialize_entry("connection_id", &self.connection_id)?;
+            map.serialize_entry("enqueued_at", &self.enqueued_at)?;
+            map.serialize_entry("from", &self.from)?;
+            map.serialize_entry("is_alive", &self.is_alive)?;
+            map.serialize_entry("queue_id", &self.queue_id)?;
+            map.serialize_entry("queue_position", &self.queue_position)?;
+            map.serialize_entry("record_type", &self.record_type)?;
+            map.serialize_entry("to", &self.to)?;
+            map.serialize_entry("wait_time_secs", &self.wait_time_secs)?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for QueueCall {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -30245,158 +32650,149 @@ mod m_recording_response_data {
     use serde::{Deserialize, Serialize};
     /// RecordingResponseData (schema `RecordingResponseData`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct RecordingResponseData {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:e-31OnvjEM7Y4wvxr3TKNk8M3QyLcGZPiUIzCGtwQtOtEjY-B0urkw"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"84a97d76-e40f-11ed-9074-02420a0daa69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"84a97d76-e40f-11ed-9074-02420a0daa69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
         ///
         /// Example: `"dual"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub channels: Option<crate::models::RecordChannels>,
         /// `conference_id` · [`ConferenceId`](crate::models::ConferenceId) · optional
         ///
         /// Example: `"84a97d76-e40f-11ed-9074-02420a0daa69"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub conference_id: Option<crate::models::ConferenceId>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"175237942907135762"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `created_at` · string · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub created_at: Option<String>,
         /// `download_urls` · [`RecordingResponseDataDownloadUrls`](crate::models::RecordingResponseDataDownloadUrls) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub download_urls: Option<crate::models::RecordingResponseDataDownloadUrls>,
         /// `duration_millis` · integer (int32) · optional
         ///
         /// Example: `60000`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub duration_millis: Option<i64>,
         /// `from` · string · optional
         ///
         /// Example: `"+15551234567"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub from: Option<String>,
         /// `id` · string · optional
         ///
         /// Example: `"3fa85f64-5717-4562-b3fc-2c963f66afa6"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `initiated_by` · string · optional
         ///
         /// Example: `"StartCallRecordingAPI"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub initiated_by: Option<String>,
         /// `record_type` · string · optional · always `"recording"`
         ///
         /// Example: `"recording"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
         /// `recording_ended_at` · string · optional
         ///
         /// Example: `"2019-01-23T18:10:02.574Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_ended_at: Option<String>,
         /// `recording_started_at` · string · optional
         ///
         /// Example: `"2019-01-23T18:10:02.574Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_started_at: Option<String>,
         /// `source` · [`RecordingResponseDataSource`](crate::models::RecordingResponseDataSource) · optional
         ///
         /// Example: `"conference"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub source: Option<crate::models::RecordingResponseDataSource>,
         /// `status` · string · optional · always `"completed"`
         ///
         /// Example: `"completed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<String>,
         /// `to` · string · optional
         ///
         /// Example: `"+15557654321"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub to: Option<String>,
         /// `updated_at` · string · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub updated_at: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for RecordingResponseData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.channels {
+                map.serialize_entry("channels", value)?;
+            }
+            if let Some(value) = &self.conference_id {
+                map.serialize_entry("conference_id", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.created_at {
+                map.serialize_entry("created_at", value)?;
+            }
+            if let Some(value) = &self.download_urls {
+                map.serialize_entry("download_urls", value)?;
+            }
+            if let Some(value) = &self.duration_millis {
+                map.serialize_entry("duration_millis", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.initiated_by {
+                map.serialize_entry("initiated_by", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            if let Some(value) = &self.recording_ended_at {
+                map.serialize_entry("recording_ended_at", value)?;
+            }
+            if let Some(value) = &self.recording_started_at {
+                map.serialize_entry("recording_started_at", value)?;
+            }
+            if let Some(value) = &self.source {
+                map.serialize_entry("source", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.to {
+                map.serialize_entry("to", value)?;
+            }
+            if let Some(value) = &self.updated_at {
+                map.serialize_entry("updated_at", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for RecordingResponseData {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -30521,20 +32917,28 @@ mod m_recording_response_data_download_urls {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/RecordingResponseData/properties/download_urls`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct RecordingResponseDataDownloadUrls {
         /// `mp3` · string · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub mp3: Option<String>,
         /// `wav` · string · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub wav: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for RecordingResponseDataDownloadUrls {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.mp3 {
+                map.serialize_entry("mp3", value)?;
+            }
+            if let Some(value) = &self.wav {
+                map.serialize_entry("wav", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for RecordingResponseDataDownloadUrls {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -30628,72 +33032,74 @@ mod m_recording_transcription {
     use serde::{Deserialize, Serialize};
     /// RecordingTranscriptionsResponseData (schema `RecordingTranscription`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct RecordingTranscription {
         /// `created_at` · string · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub created_at: Option<String>,
         /// `duration_millis` · integer (int32) · optional
         ///
         /// Example: `60000`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub duration_millis: Option<i64>,
         /// `id` · string · optional
         ///
         /// Example: `"3fa85f64-5717-4562-b3fc-2c963f66afa6"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `record_type` · string · optional · always `"recording_transcription"`
         ///
         /// Example: `"recording_transcription"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
         /// `recording_id` · string · optional
         ///
         /// Example: `"3fa85f64-5717-4562-b3fc-2c963f66afa6"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub recording_id: Option<String>,
         /// `status` · [`RecordingTranscriptionStatus`](crate::models::RecordingTranscriptionStatus) · optional
         ///
         /// Example: `"completed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::RecordingTranscriptionStatus>,
         /// `transcription_text` · string · optional
         ///
         /// Example: `"Good morning, how may I help you?"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub transcription_text: Option<String>,
         /// `updated_at` · string · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub updated_at: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for RecordingTranscription {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.created_at {
+                map.serialize_entry("created_at", value)?;
+            }
+            if let Some(value) = &self.duration_millis {
+                map.serialize_entry("duration_millis", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.transcription_text {
+                map.serialize_entry("transcription_text", value)?;
+            }
+            if let Some(value) = &self.updated_at {
+                map.serialize_entry("updated_at", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for RecordingTranscription {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -30814,38 +33220,60 @@ mod m_refer_request {
     use serde::{Deserialize, Serialize};
     /// Refer request (schema `ReferRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ReferRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
         ///
         /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
         /// `sip_address` · string · required
         ///
         /// Example: `"sip:username@sip.non-telnyx-address.com"`
         pub sip_address: String,
         /// `sip_auth_password` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_auth_password: Option<String>,
         /// `sip_auth_username` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_auth_username: Option<String>,
         /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
         ///
         /// Example: `[{"name":"User-to-User","value":"value"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_headers: Option<Vec<crate::models::SipHeader>>,
+    }
+    impl Serialize for ReferRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.custom_headers {
+                map.serialize_entry("custom_headers", value)?;
+            }
+            map.serialize_entry("sip_address", &self.sip_address)?;
+            if let Some(value) = &self.sip_auth_password {
+                map.serialize_entry("sip_auth_password", value)?;
+            }
+            if let Some(value) = &self.sip_auth_username {
+                map.serialize_entry("sip_auth_username", value)?;
+            }
+            if let Some(value) = &self.sip_headers {
+                map.serialize_entry("sip_headers", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ReferRequest {
@@ -30921,7 +33349,6 @@ mod m_reject_request {
     use serde::{Deserialize, Serialize};
     /// Reject Request (schema `RejectRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct RejectRequest {
         /// `cause` · [`RejectRequestCause`](crate::models::RejectRequestCause) · required
         ///
@@ -30930,13 +33357,28 @@ mod m_reject_request {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
+    }
+    impl Serialize for RejectRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("cause", &self.cause)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for RejectRequest {
@@ -31092,20 +33534,35 @@ mod m_resemble_voice_settings {
     use serde::{Deserialize, Serialize};
     /// Resemble Voice Settings (schema `ResembleVoiceSettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ResembleVoiceSettings {
         /// `format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub format: Option<crate::models::RecordFormat>,
         /// `precision` · [`ResembleVoiceSettingsPrecision`](crate::models::ResembleVoiceSettingsPrecision) · optional · default `"PCM_32"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub precision: Option<crate::models::ResembleVoiceSettingsPrecision>,
         /// `sample_rate` · [`ResembleSampleRate`](crate::models::ResembleSampleRate) · optional · default `"48000"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sample_rate: Option<crate::models::ResembleSampleRate>,
         /// `type` · string · required · always `"resemble"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for ResembleVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.format {
+                map.serialize_entry("format", value)?;
+            }
+            if let Some(value) = &self.precision {
+                map.serialize_entry("precision", value)?;
+            }
+            if let Some(value) = &self.sample_rate {
+                map.serialize_entry("sample_rate", value)?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ResembleVoiceSettings {
@@ -31214,23 +33671,38 @@ mod m_resume_conference_recording_request {
     use serde::{Deserialize, Serialize};
     /// Pause Recording Request (schema `ResumeConferenceRecordingRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ResumeConferenceRecordingRequest {
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `recording_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub recording_id: Option<String>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for ResumeConferenceRecordingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ResumeConferenceRecordingRequest {
@@ -31286,23 +33758,38 @@ mod m_resume_recording_request {
     use serde::{Deserialize, Serialize};
     /// Resume Recording Request (schema `ResumeRecordingRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct ResumeRecordingRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `recording_id` · string (uuid) · optional
         ///
         /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub recording_id: Option<String>,
+    }
+    impl Serialize for ResumeRecordingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ResumeRecordingRequest {
@@ -31358,16 +33845,27 @@ mod m_rime_voice_settings {
     use serde::{Deserialize, Serialize};
     /// Rime Voice Settings (schema `RimeVoiceSettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct RimeVoiceSettings {
         /// `type` · string · required · always `"rime"`
-        #[serde(rename = "type")]
         pub type_: String,
         /// `voice_speed` · number · optional · default `1.0`
         ///
         /// Example: `1.0`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_speed: Option<f64>,
+    }
+    impl Serialize for RimeVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("type", &self.type_)?;
+            if let Some(value) = &self.voice_speed {
+                map.serialize_entry("voice_speed", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for RimeVoiceSettings {
@@ -31420,30 +33918,48 @@ mod m_s3_configuration_data {
     use serde::{Deserialize, Serialize};
     /// AWS S3 Storage Configuration Data (schema `S3ConfigurationData`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct S3ConfigurationData {
         /// `aws_access_key_id` · string · optional
         ///
         /// Example: `"AKIAIOSFODNN7EXAMPLE"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub aws_access_key_id: Option<String>,
         /// `aws_secret_access_key` · string · optional
         ///
         /// Example: `"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub aws_secret_access_key: Option<String>,
         /// `backend` · string · required · always `"s3"`
         pub backend: String,
         /// `bucket` · string · optional
         ///
         /// Example: `"example-bucket"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub bucket: Option<String>,
         /// `region` · string · optional
         ///
         /// Example: `"us-east-1"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<String>,
+    }
+    impl Serialize for S3ConfigurationData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.aws_access_key_id {
+                map.serialize_entry("aws_access_key_id", value)?;
+            }
+            if let Some(value) = &self.aws_secret_access_key {
+                map.serialize_entry("aws_secret_access_key", value)?;
+            }
+            map.serialize_entry("backend", &self.backend)?;
+            if let Some(value) = &self.bucket {
+                map.serialize_entry("bucket", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for S3ConfigurationData {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -31510,17 +34026,14 @@ mod m_send_dtmf_request {
     use serde::{Deserialize, Serialize};
     /// Send DTMF Request (schema `SendDTMFRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct SendDtmfRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `digits` · string · required
         ///
@@ -31529,8 +34042,27 @@ mod m_send_dtmf_request {
         /// `duration_millis` · integer (int32) · optional · default `250`
         ///
         /// Example: `500`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub duration_millis: Option<i64>,
+    }
+    impl Serialize for SendDtmfRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.serialize_entry("digits", &self.digits)?;
+            if let Some(value) = &self.duration_millis {
+                map.serialize_entry("duration_millis", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for SendDtmfRequest {
@@ -31594,7 +34126,6 @@ mod m_send_sip_info_request {
     use serde::{Deserialize, Serialize};
     /// Send SIP Info Request (schema `SendSIPInfoRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct SendSipInfoRequest {
         /// `body` · string · required
         ///
@@ -31603,17 +34134,33 @@ mod m_send_sip_info_request {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `content_type` · string · required
         ///
         /// Example: `"application/json"`
         pub content_type: String,
+    }
+    impl Serialize for SendSipInfoRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("body", &self.body)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.serialize_entry("content_type", &self.content_type)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for SendSipInfoRequest {
@@ -31719,7 +34266,6 @@ mod m_sip_header {
     use serde::{Deserialize, Serialize};
     /// SIP Header (schema `SipHeader`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct SipHeader {
         /// `name` · string · required · always `"User-to-User"`
         ///
@@ -31729,6 +34275,18 @@ mod m_sip_header {
         ///
         /// Example: `"value"`
         pub value: String,
+    }
+    impl Serialize for SipHeader {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("name", &self.name)?;
+            map.serialize_entry("value", &self.value)?;
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for SipHeader {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -31922,46 +34480,51 @@ mod m_siprec_failed {
     use serde::{Deserialize, Serialize};
     /// Siprec Failed (schema `CallSiprecFailed`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct SiprecFailed {
         /// `event_type` · string · optional · always `"siprec.failed"`
         ///
         /// Example: `"siprec.failed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2021-12-15T14:11:24.613295Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallSiprecFailedPayload`](crate::models::CallSiprecFailedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallSiprecFailedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for SiprecFailed {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for SiprecFailed {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -32028,46 +34591,51 @@ mod m_siprec_started {
     use serde::{Deserialize, Serialize};
     /// Siprec Started (schema `CallSiprecStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct SiprecStarted {
         /// `event_type` · string · optional · always `"siprec.started"`
         ///
         /// Example: `"siprec.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2021-12-15T14:06:32.059436Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallStartedPayload`](crate::models::CallStartedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallStartedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for SiprecStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for SiprecStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -32134,46 +34702,51 @@ mod m_siprec_stopped {
     use serde::{Deserialize, Serialize};
     /// Siprec Stopped (schema `CallSiprecStopped`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct SiprecStopped {
         /// `event_type` · string · optional · always `"siprec.stopped"`
         ///
         /// Example: `"siprec.stopped"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2021-12-15T14:11:24.613295Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallSiprecStoppedPayload`](crate::models::CallSiprecStoppedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallSiprecStoppedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for SiprecStopped {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for SiprecStopped {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -32286,28 +34859,45 @@ mod m_sound_modifications {
     use serde::{Deserialize, Serialize};
     /// Sound modifications (schema `SoundModifications`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct SoundModifications {
         /// `octaves` · number · optional
         ///
         /// Example: `-0.5`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub octaves: Option<f64>,
         /// `pitch` · number · optional
         ///
         /// Example: `0.8`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub pitch: Option<f64>,
         /// `semitone` · number · optional
         ///
         /// Example: `-10`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub semitone: Option<f64>,
         /// `track` · string · optional · default `"outbound"`
         ///
         /// Example: `"inbound"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub track: Option<String>,
+    }
+    impl Serialize for SoundModifications {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.octaves {
+                map.serialize_entry("octaves", value)?;
+            }
+            if let Some(value) = &self.pitch {
+                map.serialize_entry("pitch", value)?;
+            }
+            if let Some(value) = &self.semitone {
+                map.serialize_entry("semitone", value)?;
+            }
+            if let Some(value) = &self.track {
+                map.serialize_entry("track", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for SoundModifications {
@@ -32366,25 +34956,20 @@ mod m_speak_request {
     use serde::{Deserialize, Serialize};
     /// Speak Request (schema `SpeakRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct SpeakRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `language` · [`SpeakRequestLanguage`](crate::models::SpeakRequestLanguage) · optional
         ///
         /// Example: `"en-US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::SpeakRequestLanguage>,
         /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional
-        #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
         pub loop_: Option<crate::models::Loopcount>,
         /// `payload` · string · required
         ///
@@ -32393,30 +34978,64 @@ mod m_speak_request {
         /// `payload_type` · [`PayloadType`](crate::models::PayloadType) · optional · default `"text"`
         ///
         /// Example: `"ssml"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub payload_type: Option<crate::models::PayloadType>,
         /// `service_level` · [`ServiceLevel`](crate::models::ServiceLevel) · optional · default `"premium"`
         ///
         /// Example: `"premium"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub service_level: Option<crate::models::ServiceLevel>,
         /// `stop` · string · optional
         ///
         /// Example: `"current"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stop: Option<String>,
         /// `target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"self"`
         ///
         /// Example: `"both"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub target_legs: Option<crate::models::StreamBidirectionalTargetLegs>,
         /// `voice` · string · required
         ///
         /// Example: `"Telnyx.KokoroTTS.af"`
         pub voice: String,
         /// `voice_settings` · [`SpeakRequestVoiceSettings`](crate::models::SpeakRequestVoiceSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_settings: Option<crate::models::SpeakRequestVoiceSettings>,
+    }
+    impl Serialize for SpeakRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.loop_ {
+                map.serialize_entry("loop", value)?;
+            }
+            map.serialize_entry("payload", &self.payload)?;
+            if let Some(value) = &self.payload_type {
+                map.serialize_entry("payload_type", value)?;
+            }
+            if let Some(value) = &self.service_level {
+                map.serialize_entry("service_level", value)?;
+            }
+            if let Some(value) = &self.stop {
+                map.serialize_entry("stop", value)?;
+            }
+            if let Some(value) = &self.target_legs {
+                map.serialize_entry("target_legs", value)?;
+            }
+            map.serialize_entry("voice", &self.voice)?;
+            if let Some(value) = &self.voice_settings {
+                map.serialize_entry("voice_settings", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for SpeakRequest {
@@ -32841,18 +35460,31 @@ mod m_speech_context {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/TranscriptionEngineGoogleConfig/properties/speech_context/items`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct SpeechContext {
         /// `boost` · number · optional · default `1.0` · range 0..=20
         ///
         /// Example: `1.0`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub boost: Option<f64>,
         /// `phrases` · list of string · optional · default `[]`
         ///
         /// Example: `[]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub phrases: Option<Vec<String>>,
+    }
+    impl Serialize for SpeechContext {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.boost {
+                map.serialize_entry("boost", value)?;
+            }
+            if let Some(value) = &self.phrases {
+                map.serialize_entry("phrases", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for SpeechContext {
@@ -33007,51 +35639,82 @@ mod m_start_ai_assistant_request {
     use serde::{Deserialize, Serialize};
     /// Schema `AIAssistantStartRequest`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StartAiAssistantRequest {
         /// `assistant` · [`CallAssistantRequest`](crate::models::CallAssistantRequest) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub assistant: Option<crate::models::CallAssistantRequest>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `greeting` · string · optional
         ///
         /// Example: `"Hello, can you tell me your age and where you live?"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub greeting: Option<String>,
         /// `interruption_settings` · [`InterruptionSettings`](crate::models::InterruptionSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruption_settings: Option<crate::models::InterruptionSettings>,
         /// `message_history` · list of [`AiAssistantStartRequestMessageHistoryItem`](crate::models::AiAssistantStartRequestMessageHistoryItem) · optional · default `[]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub message_history: Option<
             Vec<crate::models::AiAssistantStartRequestMessageHistoryItem>,
         >,
         /// `participants` · list of [`AiAssistantJoinParticipant`](crate::models::AiAssistantJoinParticipant) · optional · default `[]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub participants: Option<Vec<crate::models::AiAssistantJoinParticipant>>,
         /// `send_message_history_updates` · boolean · optional · default `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub send_message_history_updates: Option<bool>,
         /// `transcription` · [`TranscriptionConfig`](crate::models::TranscriptionConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription: Option<crate::models::TranscriptionConfig>,
         /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
         ///
         /// Example: `"Telnyx.KokoroTTS.af"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice: Option<String>,
         /// `voice_settings` · [`AiAssistantStartRequestVoiceSettings`](crate::models::AiAssistantStartRequestVoiceSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_settings: Option<crate::models::AiAssistantStartRequestVoiceSettings>,
+    }
+    impl Serialize for StartAiAssistantRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.assistant {
+                map.serialize_entry("assistant", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.greeting {
+                map.serialize_entry("greeting", value)?;
+            }
+            if let Some(value) = &self.interruption_settings {
+                map.serialize_entry("interruption_settings", value)?;
+            }
+            if let Some(value) = &self.message_history {
+                map.serialize_entry("message_history", value)?;
+            }
+            if let Some(value) = &self.participants {
+                map.serialize_entry("participants", value)?;
+            }
+            if let Some(value) = &self.send_message_history_updates {
+                map.serialize_entry("send_message_history_updates", value)?;
+            }
+            if let Some(value) = &self.transcription {
+                map.serialize_entry("transcription", value)?;
+            }
+            if let Some(value) = &self.voice {
+                map.serialize_entry("voice", value)?;
+            }
+            if let Some(value) = &self.voice_settings {
+                map.serialize_entry("voice_settings", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartAiAssistantRequest {
@@ -33147,22 +35810,18 @@ mod m_start_conference_recording_request {
     use serde::{Deserialize, Serialize};
     /// Start Conference Recording Request (schema `StartConferenceRecordingRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct StartConferenceRecordingRequest {
         /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"single"`
         ///
         /// Example: `"dual"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub channels: Option<crate::models::RecordChannels>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `custom_file_name` · string · optional · length 1..=40
         ///
         /// Example: `"my_recording_file_name"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_file_name: Option<String>,
         /// `format` · [`RecordFormat`](crate::models::RecordFormat) · required
         ///
@@ -33171,18 +35830,44 @@ mod m_start_conference_recording_request {
         /// `play_beep` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub play_beep: Option<bool>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
         /// `trim` · string · optional · always `"trim-silence"`
         ///
         /// Example: `"trim-silence"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub trim: Option<String>,
+    }
+    impl Serialize for StartConferenceRecordingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.channels {
+                map.serialize_entry("channels", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.custom_file_name {
+                map.serialize_entry("custom_file_name", value)?;
+            }
+            map.serialize_entry("format", &self.format)?;
+            if let Some(value) = &self.play_beep {
+                map.serialize_entry("play_beep", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            if let Some(value) = &self.trim {
+                map.serialize_entry("trim", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartConferenceRecordingRequest {
@@ -33260,127 +35945,182 @@ mod m_start_conversation_relay_request {
     ///
     /// Set at least one of: `url`, `conversation_relay_url`, `conversation_relay_settings`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StartConversationRelayRequest {
         /// `assistant` · [`ConversationRelayAssistant`](crate::models::ConversationRelayAssistant) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub assistant: Option<crate::models::ConversationRelayAssistant>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `conversation_relay_dtmf_detection` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_relay_dtmf_detection: Option<bool>,
         /// `conversation_relay_settings` · [`ConversationRelaySettings`](crate::models::ConversationRelaySettings) · optional
         ///
         /// Example: `{"dtmf_detection":true,"interruptible":"speech","interruptible_greeting":"dtmf",…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_relay_settings: Option<
             crate::models::ConversationRelaySettings,
         >,
         /// `conversation_relay_url` · string · optional · pattern `"^wss?://"`
         ///
         /// Example: `"wss://example.com/conversation-relay"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub conversation_relay_url: Option<String>,
         /// `custom_parameters` · map of any JSON · optional
         ///
         /// Example: `{"customer_id":"12345"}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_parameters: Option<
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
         /// `dtmf_detection` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub dtmf_detection: Option<bool>,
         /// `greeting` · string · optional
         ///
         /// Example: `"Hi! Ask me anything!"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub greeting: Option<String>,
         /// `interruptible` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
         ///
         /// Example: `"speech"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruptible: Option<crate::models::ConversationRelayInterruptible>,
         /// `interruptible_greeting` · [`ConversationRelayInterruptible`](crate::models::ConversationRelayInterruptible) · optional · default `"any"`
         ///
         /// Example: `"speech"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruptible_greeting: Option<
             crate::models::ConversationRelayInterruptible,
         >,
         /// `interruption_settings` · [`ConversationRelayInterruptionSettings`](crate::models::ConversationRelayInterruptionSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interruption_settings: Option<
             crate::models::ConversationRelayInterruptionSettings,
         >,
         /// `language` · string · optional · default `"en"`
         ///
         /// Example: `"en-US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
         /// `languages` · list of [`ConversationRelayLanguage`](crate::models::ConversationRelayLanguage) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub languages: Option<Vec<crate::models::ConversationRelayLanguage>>,
         /// `provider` · string · optional
         ///
         /// Example: `"elevenlabs"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub provider: Option<String>,
         /// `structured_provider` · map of any JSON · optional
         ///
         /// Example: `{"model_id":"Default","voice_id":"voice-id"}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub structured_provider: Option<
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
         /// `transcription` · map of any JSON · optional · deprecated
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// `transcription_engine` · [`TranscriptionEngine`](crate::models::TranscriptionEngine) · optional · default `"Google"`
         ///
         /// Example: `"Google"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<crate::models::TranscriptionEngine>,
         /// `transcription_engine_config` · map of any JSON · optional
         ///
         /// Example: `{"interim_results":true,"keywords_boosting":{"telnyx":2.0},"transcription_model"…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine_config: Option<
             std::collections::BTreeMap<String, serde_json::Value>,
         >,
         /// `tts_provider` · string · optional
         ///
         /// Example: `"telnyx"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tts_provider: Option<String>,
         /// `url` · string · optional · pattern `"^wss?://"`
         ///
         /// Example: `"wss://example.com/conversation-relay"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub url: Option<String>,
         /// `voice` · string · optional · default `"Telnyx.KokoroTTS.af"`
         ///
         /// Example: `"Telnyx.KokoroTTS.af"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice: Option<String>,
         /// `voice_settings` · [`ConversationRelayStartRequestVoiceSettings`](crate::models::ConversationRelayStartRequestVoiceSettings) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_settings: Option<
             crate::models::ConversationRelayStartRequestVoiceSettings,
         >,
+    }
+    impl Serialize for StartConversationRelayRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.assistant {
+                map.serialize_entry("assistant", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.conversation_relay_dtmf_detection {
+                map.serialize_entry("conversation_relay_dtmf_detection", value)?;
+            }
+            if let Some(value) = &self.conversation_relay_settings {
+                map.serialize_entry("conversation_relay_settings", value)?;
+            }
+            if let Some(value) = &self.conversation_relay_url {
+                map.serialize_entry("conversation_relay_url", value)?;
+            }
+            if let Some(value) = &self.custom_parameters {
+                map.serialize_entry("custom_parameters", value)?;
+            }
+            if let Some(value) = &self.dtmf_detection {
+                map.serialize_entry("dtmf_detection", value)?;
+            }
+            if let Some(value) = &self.greeting {
+                map.serialize_entry("greeting", value)?;
+            }
+            if let Some(value) = &self.interruptible {
+                map.serialize_entry("interruptible", value)?;
+            }
+            if let Some(value) = &self.interruptible_greeting {
+                map.serialize_entry("interruptible_greeting", value)?;
+            }
+            if let Some(value) = &self.interruption_settings {
+                map.serialize_entry("interruption_settings", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.languages {
+                map.serialize_entry("languages", value)?;
+            }
+            if let Some(value) = &self.provider {
+                map.serialize_entry("provider", value)?;
+            }
+            if let Some(value) = &self.structured_provider {
+                map.serialize_entry("structured_provider", value)?;
+            }
+            if let Some(value) = &self.transcription {
+                map.serialize_entry("transcription", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_engine_config {
+                map.serialize_entry("transcription_engine_config", value)?;
+            }
+            if let Some(value) = &self.tts_provider {
+                map.serialize_entry("tts_provider", value)?;
+            }
+            if let Some(value) = &self.url {
+                map.serialize_entry("url", value)?;
+            }
+            if let Some(value) = &self.voice {
+                map.serialize_entry("voice", value)?;
+            }
+            if let Some(value) = &self.voice_settings {
+                map.serialize_entry("voice_settings", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartConversationRelayRequest {
@@ -33532,33 +36272,52 @@ mod m_start_forking_request {
     use serde::{Deserialize, Serialize};
     /// Start Forking Request (schema `StartForkingRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StartForkingRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `rx` · string · optional
         ///
         /// Example: `"udp:192.0.2.1:9000"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub rx: Option<String>,
         /// `stream_type` · string · optional · always `"decrypted"` · default `"decrypted"`
         ///
         /// Example: `"decrypted"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_type: Option<String>,
         /// `tx` · string · optional
         ///
         /// Example: `"udp:192.0.2.1:9001"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tx: Option<String>,
+    }
+    impl Serialize for StartForkingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.rx {
+                map.serialize_entry("rx", value)?;
+            }
+            if let Some(value) = &self.stream_type {
+                map.serialize_entry("stream_type", value)?;
+            }
+            if let Some(value) = &self.tx {
+                map.serialize_entry("tx", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartForkingRequest {
@@ -33626,33 +36385,52 @@ mod m_start_noise_suppression_request {
     use serde::{Deserialize, Serialize};
     /// Noise Suppression Start Request (schema `NoiseSuppressionStart`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StartNoiseSuppressionRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `direction` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"inbound"`
         ///
         /// Example: `"outbound"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub direction: Option<crate::models::NoiseSuppressionDirection>,
         /// `noise_suppression_engine` · [`NoiseSuppressionEngine`](crate::models::NoiseSuppressionEngine) · optional · default `"Denoiser"`
         ///
         /// Example: `"Denoiser"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub noise_suppression_engine: Option<crate::models::NoiseSuppressionEngine>,
         /// `noise_suppression_engine_config` · [`NoiseSuppressionEngineConfig`](crate::models::NoiseSuppressionEngineConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub noise_suppression_engine_config: Option<
             crate::models::NoiseSuppressionEngineConfig,
         >,
+    }
+    impl Serialize for StartNoiseSuppressionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.direction {
+                map.serialize_entry("direction", value)?;
+            }
+            if let Some(value) = &self.noise_suppression_engine {
+                map.serialize_entry("noise_suppression_engine", value)?;
+            }
+            if let Some(value) = &self.noise_suppression_engine_config {
+                map.serialize_entry("noise_suppression_engine_config", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartNoiseSuppressionRequest {
@@ -33720,63 +36498,94 @@ mod m_start_playback_request {
     use serde::{Deserialize, Serialize};
     /// Play Audio URL Request (schema `PlayAudioUrlRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StartPlaybackRequest {
         /// `audio_type` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
         ///
         /// Example: `"wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub audio_type: Option<crate::models::RecordFormat>,
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub audio_url: Option<String>,
         /// `cache_audio` · boolean · optional · default `true`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub cache_audio: Option<bool>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `loop` · [`Loopcount`](crate::models::Loopcount) · optional · default `1`
         ///
         /// Example: `"infinity"`
-        #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
         pub loop_: Option<crate::models::Loopcount>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub media_name: Option<String>,
         /// `overlay` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub overlay: Option<bool>,
         /// `playback_content` · string · optional
         ///
         /// Example: `"SUQzAwAAAAADf1..."`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub playback_content: Option<String>,
         /// `stop` · string · optional
         ///
         /// Example: `"current"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stop: Option<String>,
         /// `target_legs` · string · optional · default `"self"`
         ///
         /// Example: `"self"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub target_legs: Option<String>,
+    }
+    impl Serialize for StartPlaybackRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.audio_type {
+                map.serialize_entry("audio_type", value)?;
+            }
+            if let Some(value) = &self.audio_url {
+                map.serialize_entry("audio_url", value)?;
+            }
+            if let Some(value) = &self.cache_audio {
+                map.serialize_entry("cache_audio", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.loop_ {
+                map.serialize_entry("loop", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.overlay {
+                map.serialize_entry("overlay", value)?;
+            }
+            if let Some(value) = &self.playback_content {
+                map.serialize_entry("playback_content", value)?;
+            }
+            if let Some(value) = &self.stop {
+                map.serialize_entry("stop", value)?;
+            }
+            if let Some(value) = &self.target_legs {
+                map.serialize_entry("target_legs", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartPlaybackRequest {
@@ -33868,7 +36677,6 @@ mod m_start_recording_request {
     use serde::{Deserialize, Serialize};
     /// Start Recording Request (schema `StartRecordingRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct StartRecordingRequest {
         /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · required
         ///
@@ -33877,17 +36685,14 @@ mod m_start_recording_request {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `custom_file_name` · string · optional · length 1..=40
         ///
         /// Example: `"my_recording_file_name"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_file_name: Option<String>,
         /// `format` · [`RecordFormat`](crate::models::RecordFormat) · required
         ///
@@ -33896,65 +36701,110 @@ mod m_start_recording_request {
         /// `max_length` · integer (int32) · optional · default `0`
         ///
         /// Example: `100`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_length: Option<i64>,
         /// `play_beep` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub play_beep: Option<bool>,
         /// `recording_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
         ///
         /// Example: `"outbound"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub recording_track: Option<crate::models::NoiseSuppressionDirection>,
         /// `timeout_secs` · integer (int32) · optional · default `0`
         ///
         /// Example: `100`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub timeout_secs: Option<i64>,
         /// `transcription` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription: Option<bool>,
         /// `transcription_engine` · [`StartRecordingRequestTranscriptionEngine`](crate::models::StartRecordingRequestTranscriptionEngine) · optional · default `"A"`
         ///
         /// Example: `"A"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<
             crate::models::StartRecordingRequestTranscriptionEngine,
         >,
         /// `transcription_language` · [`TranscriptionLanguage`](crate::models::TranscriptionLanguage) · optional · default `"en-US"`
         ///
         /// Example: `"en-US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_language: Option<crate::models::TranscriptionLanguage>,
         /// `transcription_max_speaker_count` · integer (int32) · optional · default `6`
         ///
         /// Example: `4`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_max_speaker_count: Option<i64>,
         /// `transcription_min_speaker_count` · integer (int32) · optional · default `2`
         ///
         /// Example: `4`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_min_speaker_count: Option<i64>,
         /// `transcription_profanity_filter` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_profanity_filter: Option<bool>,
         /// `transcription_speaker_diarization` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_speaker_diarization: Option<bool>,
         /// `trim` · string · optional · always `"trim-silence"`
         ///
         /// Example: `"trim-silence"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub trim: Option<String>,
+    }
+    impl Serialize for StartRecordingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("channels", &self.channels)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.custom_file_name {
+                map.serialize_entry("custom_file_name", value)?;
+            }
+            map.serialize_entry("format", &self.format)?;
+            if let Some(value) = &self.max_length {
+                map.serialize_entry("max_length", value)?;
+            }
+            if let Some(value) = &self.play_beep {
+                map.serialize_entry("play_beep", value)?;
+            }
+            if let Some(value) = &self.recording_track {
+                map.serialize_entry("recording_track", value)?;
+            }
+            if let Some(value) = &self.timeout_secs {
+                map.serialize_entry("timeout_secs", value)?;
+            }
+            if let Some(value) = &self.transcription {
+                map.serialize_entry("transcription", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_language {
+                map.serialize_entry("transcription_language", value)?;
+            }
+            if let Some(value) = &self.transcription_max_speaker_count {
+                map.serialize_entry("transcription_max_speaker_count", value)?;
+            }
+            if let Some(value) = &self.transcription_min_speaker_count {
+                map.serialize_entry("transcription_min_speaker_count", value)?;
+            }
+            if let Some(value) = &self.transcription_profanity_filter {
+                map.serialize_entry("transcription_profanity_filter", value)?;
+            }
+            if let Some(value) = &self.transcription_speaker_diarization {
+                map.serialize_entry("transcription_speaker_diarization", value)?;
+            }
+            if let Some(value) = &self.trim {
+                map.serialize_entry("trim", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartRecordingRequest {
@@ -34128,43 +36978,66 @@ mod m_start_siprec_request {
     use serde::{Deserialize, Serialize};
     /// Start Siprec Request (schema `StartSiprecRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StartSiprecRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `connector_name` · string · optional
         ///
         /// Example: `"my-siprec-connector"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub connector_name: Option<String>,
         /// `include_metadata_custom_headers` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub include_metadata_custom_headers: Option<bool>,
         /// `secure` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub secure: Option<bool>,
         /// `session_timeout_secs` · integer · optional · default `1800`
         ///
         /// Example: `900`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub session_timeout_secs: Option<i64>,
         /// `sip_transport` · [`StartSiprecRequestSipTransport`](crate::models::StartSiprecRequestSipTransport) · optional · default `"udp"`
         ///
         /// Example: `"tcp"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_transport: Option<crate::models::StartSiprecRequestSipTransport>,
         /// `siprec_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"both_tracks"`
         ///
         /// Example: `"outbound_track"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub siprec_track: Option<crate::models::StreamTrack>,
+    }
+    impl Serialize for StartSiprecRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connector_name {
+                map.serialize_entry("connector_name", value)?;
+            }
+            if let Some(value) = &self.include_metadata_custom_headers {
+                map.serialize_entry("include_metadata_custom_headers", value)?;
+            }
+            if let Some(value) = &self.secure {
+                map.serialize_entry("secure", value)?;
+            }
+            if let Some(value) = &self.session_timeout_secs {
+                map.serialize_entry("session_timeout_secs", value)?;
+            }
+            if let Some(value) = &self.sip_transport {
+                map.serialize_entry("sip_transport", value)?;
+            }
+            if let Some(value) = &self.siprec_track {
+                map.serialize_entry("siprec_track", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartSiprecRequest {
@@ -34286,75 +37159,110 @@ mod m_start_streaming_request {
     use serde::{Deserialize, Serialize};
     /// Start Streaming Request (schema `StartStreamingRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StartStreamingRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `custom_parameters` · list of [`CallControlWebhookToolParamsHeadersItem`](crate::models::CallControlWebhookToolParamsHeadersItem) · optional
         ///
         /// Example: `[{"name":"param1","value":"value1"},{"name":"param2","value":"value2"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_parameters: Option<
             Vec<crate::models::CallControlWebhookToolParamsHeadersItem>,
         >,
         /// `dialogflow_config` · [`DialogflowConfig`](crate::models::DialogflowConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub dialogflow_config: Option<crate::models::DialogflowConfig>,
         /// `enable_dialogflow` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub enable_dialogflow: Option<bool>,
         /// `stream_auth_token` · string · optional · length at most 4000
         ///
         /// Example: `"your-auth-token"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_auth_token: Option<String>,
         /// `stream_bidirectional_codec` · [`StreamBidirectionalCodec`](crate::models::StreamBidirectionalCodec) · optional · default `"PCMU"`
         ///
         /// Example: `"G722"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_codec: Option<crate::models::StreamBidirectionalCodec>,
         /// `stream_bidirectional_mode` · [`StreamBidirectionalMode`](crate::models::StreamBidirectionalMode) · optional · default `"mp3"`
         ///
         /// Example: `"rtp"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_mode: Option<crate::models::StreamBidirectionalMode>,
         /// `stream_bidirectional_sampling_rate` · integer · optional · one of `8000`, `16000`, `22050`, `24000`, `48000` · default `8000`
         ///
         /// Example: `16000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_sampling_rate: Option<i64>,
         /// `stream_bidirectional_target_legs` · [`StreamBidirectionalTargetLegs`](crate::models::StreamBidirectionalTargetLegs) · optional · default `"opposite"`
         ///
         /// Example: `"both"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_bidirectional_target_legs: Option<
             crate::models::StreamBidirectionalTargetLegs,
         >,
         /// `stream_codec` · [`StreamCodec`](crate::models::StreamCodec) · optional · default `"default"`
         ///
         /// Example: `"PCMA"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_codec: Option<crate::models::StreamCodec>,
         /// `stream_track` · [`StreamTrack`](crate::models::StreamTrack) · optional · default `"inbound_track"`
         ///
         /// Example: `"both_tracks"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_track: Option<crate::models::StreamTrack>,
         /// `stream_url` · string · optional
         ///
         /// Example: `"wss://www.example.com/websocket"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_url: Option<String>,
+    }
+    impl Serialize for StartStreamingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.custom_parameters {
+                map.serialize_entry("custom_parameters", value)?;
+            }
+            if let Some(value) = &self.dialogflow_config {
+                map.serialize_entry("dialogflow_config", value)?;
+            }
+            if let Some(value) = &self.enable_dialogflow {
+                map.serialize_entry("enable_dialogflow", value)?;
+            }
+            if let Some(value) = &self.stream_auth_token {
+                map.serialize_entry("stream_auth_token", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_codec {
+                map.serialize_entry("stream_bidirectional_codec", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_mode {
+                map.serialize_entry("stream_bidirectional_mode", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_sampling_rate {
+                map.serialize_entry("stream_bidirectional_sampling_rate", value)?;
+            }
+            if let Some(value) = &self.stream_bidirectional_target_legs {
+                map.serialize_entry("stream_bidirectional_target_legs", value)?;
+            }
+            if let Some(value) = &self.stream_codec {
+                map.serialize_entry("stream_codec", value)?;
+            }
+            if let Some(value) = &self.stream_track {
+                map.serialize_entry("stream_track", value)?;
+            }
+            if let Some(value) = &self.stream_url {
+                map.serialize_entry("stream_url", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartStreamingRequest {
@@ -34456,35 +37364,54 @@ mod m_start_transcription_request {
     use serde::{Deserialize, Serialize};
     /// Transcription start request (schema `TranscriptionStartRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StartTranscriptionRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `transcription_engine` · [`TranscriptionStartRequestTranscriptionEngine`](crate::models::TranscriptionStartRequestTranscriptionEngine) · optional · default `"Google"`
         ///
         /// Example: `"Google"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<
             crate::models::TranscriptionStartRequestTranscriptionEngine,
         >,
         /// `transcription_engine_config` · [`TranscriptionEngineConfig`](crate::models::TranscriptionEngineConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine_config: Option<
             crate::models::TranscriptionEngineConfig,
         >,
         /// `transcription_tracks` · string · optional · default `"inbound"`
         ///
         /// Example: `"both"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_tracks: Option<String>,
+    }
+    impl Serialize for StartTranscriptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_engine_config {
+                map.serialize_entry("transcription_engine_config", value)?;
+            }
+            if let Some(value) = &self.transcription_tracks {
+                map.serialize_entry("transcription_tracks", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StartTranscriptionRequest {
@@ -34554,18 +37481,31 @@ mod m_stop_ai_assistant_request {
     use serde::{Deserialize, Serialize};
     /// AI Assistant Stop Request (schema `AIAssistantStopRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopAiAssistantRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
+    }
+    impl Serialize for StopAiAssistantRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopAiAssistantRequest {
@@ -34618,18 +37558,31 @@ mod m_stop_conversation_relay_request {
     use serde::{Deserialize, Serialize};
     /// Conversation Relay Stop Request (schema `ConversationRelayStopRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopConversationRelayRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
+    }
+    impl Serialize for StopConversationRelayRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopConversationRelayRequest {
@@ -34682,23 +37635,38 @@ mod m_stop_forking_request {
     use serde::{Deserialize, Serialize};
     /// Stop Forking Request (schema `StopForkingRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopForkingRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `stream_type` · [`StopForkingRequestStreamType`](crate::models::StopForkingRequestStreamType) · optional · default `"raw"`
         ///
         /// Example: `"decrypted"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_type: Option<crate::models::StopForkingRequestStreamType>,
+    }
+    impl Serialize for StopForkingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.stream_type {
+                map.serialize_entry("stream_type", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopForkingRequest {
@@ -34796,18 +37764,31 @@ mod m_stop_gather_request {
     use serde::{Deserialize, Serialize};
     /// Stop Gather Request (schema `StopGatherRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopGatherRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
+    }
+    impl Serialize for StopGatherRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopGatherRequest {
@@ -34860,18 +37841,31 @@ mod m_stop_noise_suppression_request {
     use serde::{Deserialize, Serialize};
     /// Noise Suppression Stop Request (schema `NoiseSuppressionStop`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopNoiseSuppressionRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
+    }
+    impl Serialize for StopNoiseSuppressionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopNoiseSuppressionRequest {
@@ -34924,28 +37918,45 @@ mod m_stop_playback_request {
     use serde::{Deserialize, Serialize};
     /// Playback Stop Request (schema `PlaybackStopRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopPlaybackRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `overlay` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub overlay: Option<bool>,
         /// `stop` · string · optional · default `"all"`
         ///
         /// Example: `"current"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stop: Option<String>,
+    }
+    impl Serialize for StopPlaybackRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.overlay {
+                map.serialize_entry("overlay", value)?;
+            }
+            if let Some(value) = &self.stop {
+                map.serialize_entry("stop", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopPlaybackRequest {
@@ -35004,28 +38015,45 @@ mod m_stop_recording_conference_request {
     use serde::{Deserialize, Serialize};
     /// Stop Recording Request (schema `StopRecordingConferenceRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopRecordingConferenceRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `recording_id` · string (uuid) · optional
         ///
         /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub recording_id: Option<String>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
+    }
+    impl Serialize for StopRecordingConferenceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopRecordingConferenceRequest {
@@ -35089,23 +38117,38 @@ mod m_stop_recording_request {
     use serde::{Deserialize, Serialize};
     /// Stop Recording Request (schema `StopRecordingRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopRecordingRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `recording_id` · string (uuid) · optional
         ///
         /// Example: `"6e00ab49-9487-4364-8ad6-23965965afb2"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub recording_id: Option<String>,
+    }
+    impl Serialize for StopRecordingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.recording_id {
+                map.serialize_entry("recording_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopRecordingRequest {
@@ -35161,18 +38204,31 @@ mod m_stop_siprec_request {
     use serde::{Deserialize, Serialize};
     /// Stop Siprec Request (schema `StopSiprecRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopSiprecRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
+    }
+    impl Serialize for StopSiprecRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopSiprecRequest {
@@ -35225,23 +38281,38 @@ mod m_stop_streaming_request {
     use serde::{Deserialize, Serialize};
     /// Stop Streaming Request (schema `StopStreamingRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopStreamingRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `stream_id` · string (uuid) · optional
         ///
         /// Example: `"1edb94f9-7ef0-4150-b502-e0ebadfd9491"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub stream_id: Option<String>,
+    }
+    impl Serialize for StopStreamingRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.stream_id {
+                map.serialize_entry("stream_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopStreamingRequest {
@@ -35297,18 +38368,31 @@ mod m_stop_transcription_request {
     use serde::{Deserialize, Serialize};
     /// Transcription stop request (schema `TranscriptionStopRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct StopTranscriptionRequest {
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
+    }
+    impl Serialize for StopTranscriptionRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for StopTranscriptionRequest {
@@ -35615,46 +38699,51 @@ mod m_streaming_failed {
     use serde::{Deserialize, Serialize};
     /// Streaming Failed (schema `CallStreamingFailed`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct StreamingFailed {
         /// `event_type` · string · optional · always `"streaming.failed"`
         ///
         /// Example: `"streaming.failed"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2021-12-15T14:11:24.613295Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallStreamingFailedPayload`](crate::models::CallStreamingFailedPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallStreamingFailedPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for StreamingFailed {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for StreamingFailed {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -35721,46 +38810,51 @@ mod m_streaming_started {
     use serde::{Deserialize, Serialize};
     /// Streaming Started (schema `CallStreamingStarted`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct StreamingStarted {
         /// `event_type` · string · optional · always `"streaming.started"`
         ///
         /// Example: `"streaming.started"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2021-12-15T14:06:32.059436Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallStreamingPayload`](crate::models::CallStreamingPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallStreamingPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for StreamingStarted {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for StreamingStarted {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -35827,46 +38921,51 @@ mod m_streaming_stopped {
     use serde::{Deserialize, Serialize};
     /// Streaming Stopped (schema `CallStreamingStopped`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct StreamingStopped {
         /// `event_type` · string · optional · always `"streaming.stopped"`
         ///
         /// Example: `"streaming.stopped"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"25dc3731-e51e-4927-a50d-a61cc25984b1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2021-12-15T14:11:24.613295Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · [`CallStreamingPayload`](crate::models::CallStreamingPayload) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<crate::models::CallStreamingPayload>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for StreamingStopped {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for StreamingStopped {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -35983,12 +39082,22 @@ mod m_switch_supervisor_role_request {
     use serde::{Deserialize, Serialize};
     /// Switch Supervisor Role Request (schema `SwitchSupervisorRoleRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct SwitchSupervisorRoleRequest {
         /// `role` · [`CallRequestSupervisorRole`](crate::models::CallRequestSupervisorRole) · required
         ///
         /// Example: `"barge"`
         pub role: crate::models::CallRequestSupervisorRole,
+    }
+    impl Serialize for SwitchSupervisorRoleRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("role", &self.role)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for SwitchSupervisorRoleRequest {
@@ -36038,15 +39147,28 @@ mod m_system_message {
     use serde::{Deserialize, Serialize};
     /// System Message (schema `SystemMessage`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct SystemMessage {
         /// `content` · string · required
         pub content: String,
         /// `metadata` · map of any JSON · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// `role` · string · required · always `"system"`
         pub role: String,
+    }
+    impl Serialize for SystemMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("content", &self.content)?;
+            if let Some(value) = &self.metadata {
+                map.serialize_entry("metadata", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for SystemMessage {
@@ -36538,16 +39660,27 @@ mod m_telnyx_voice_settings {
     use serde::{Deserialize, Serialize};
     /// Telnyx Voice Settings (schema `TelnyxVoiceSettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct TelnyxVoiceSettings {
         /// `type` · string · required · always `"telnyx"`
-        #[serde(rename = "type")]
         pub type_: String,
         /// `voice_speed` · number · optional · default `1.0` · range 0.1..=2
         ///
         /// Example: `1.0`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub voice_speed: Option<f64>,
+    }
+    impl Serialize for TelnyxVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("type", &self.type_)?;
+            if let Some(value) = &self.voice_speed {
+                map.serialize_entry("voice_speed", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TelnyxVoiceSettings {
@@ -36600,15 +39733,26 @@ mod m_tool_call {
     use serde::{Deserialize, Serialize};
     /// Tool Call (schema `ToolCall`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ToolCall {
         /// `function` · [`ToolCallFunction`](crate::models::ToolCallFunction) · required
         pub function: crate::models::ToolCallFunction,
         /// `id` · string · required
         pub id: String,
         /// `type` · string · required · always `"function"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for ToolCall {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("function", &self.function)?;
+            map.serialize_entry("id", &self.id)?;
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ToolCall {
@@ -36664,10 +39808,20 @@ mod m_tool_call_function {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/ToolCall/properties/function`.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ToolCallFunction {
         /// `name` · string · required
         pub name: String,
+    }
+    impl Serialize for ToolCallFunction {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("name", &self.name)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ToolCallFunction {
@@ -36717,17 +39871,31 @@ mod m_tool_message {
     use serde::{Deserialize, Serialize};
     /// Tool Message (schema `ToolMessage`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct ToolMessage {
         /// `content` · string · required
         pub content: String,
         /// `metadata` · map of any JSON · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// `role` · string · required · always `"tool"`
         pub role: String,
         /// `tool_call_id` · string · required
         pub tool_call_id: String,
+    }
+    impl Serialize for ToolMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("content", &self.content)?;
+            if let Some(value) = &self.metadata {
+                map.serialize_entry("metadata", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            map.serialize_entry("tool_call_id", &self.tool_call_id)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for ToolMessage {
@@ -36788,18 +39956,31 @@ mod m_transcription_config {
     use serde::{Deserialize, Serialize};
     /// Schema `TranscriptionConfig`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct TranscriptionConfig {
         /// `language` · string · optional · default `"auto"`
         ///
         /// Example: `"auto"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
         /// `model` · [`TranscriptionConfigModel`](crate::models::TranscriptionConfigModel) · optional · default `"distil-whisper/distil-large-v2"`
         ///
         /// Example: `"distil-whisper/distil-large-v2"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<crate::models::TranscriptionConfigModel>,
+    }
+    impl Serialize for TranscriptionConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.model {
+                map.serialize_entry("model", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionConfig {
@@ -37032,57 +40213,88 @@ mod m_transcription_engine_a_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine A config (schema `TranscriptionEngineAConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineAConfig {
         /// `enable_speaker_diarization` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub enable_speaker_diarization: Option<bool>,
         /// `hints` · list of string · optional · default `[]`
         ///
         /// Example: `["Telnyx"]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hints: Option<Vec<String>>,
         /// `interim_results` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interim_results: Option<bool>,
         /// `language` · [`GoogleTranscriptionLanguage`](crate::models::GoogleTranscriptionLanguage) · optional · default `"en"`
         ///
         /// Example: `"en"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::GoogleTranscriptionLanguage>,
         /// `max_speaker_count` · integer (int32) · optional · default `6`
         ///
         /// Example: `4`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_speaker_count: Option<i64>,
         /// `min_speaker_count` · integer (int32) · optional · default `2`
         ///
         /// Example: `4`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub min_speaker_count: Option<i64>,
         /// `model` · [`TranscriptionEngineConfigModel`](crate::models::TranscriptionEngineConfigModel) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<crate::models::TranscriptionEngineConfigModel>,
         /// `profanity_filter` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub profanity_filter: Option<bool>,
         /// `speech_context` · list of [`SpeechContext`](crate::models::SpeechContext) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub speech_context: Option<Vec<crate::models::SpeechContext>>,
         /// `transcription_engine` · string · optional · always `"A"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<String>,
         /// `use_enhanced` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub use_enhanced: Option<bool>,
+    }
+    impl Serialize for TranscriptionEngineAConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.enable_speaker_diarization {
+                map.serialize_entry("enable_speaker_diarization", value)?;
+            }
+            if let Some(value) = &self.hints {
+                map.serialize_entry("hints", value)?;
+            }
+            if let Some(value) = &self.interim_results {
+                map.serialize_entry("interim_results", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.max_speaker_count {
+                map.serialize_entry("max_speaker_count", value)?;
+            }
+            if let Some(value) = &self.min_speaker_count {
+                map.serialize_entry("min_speaker_count", value)?;
+            }
+            if let Some(value) = &self.model {
+                map.serialize_entry("model", value)?;
+            }
+            if let Some(value) = &self.profanity_filter {
+                map.serialize_entry("profanity_filter", value)?;
+            }
+            if let Some(value) = &self.speech_context {
+                map.serialize_entry("speech_context", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.use_enhanced {
+                map.serialize_entry("use_enhanced", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineAConfig {
@@ -37174,19 +40386,34 @@ mod m_transcription_engine_assemblyai_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine AssemblyAI config (schema `TranscriptionEngineAssemblyaiConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineAssemblyaiConfig {
         /// `interim_results` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interim_results: Option<bool>,
         /// `transcription_engine` · string · optional · always `"AssemblyAI"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<String>,
         /// `transcription_model` · string · optional · always `"assemblyai/universal-streaming"` · default `"assemblyai/universal-streaming"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_model: Option<String>,
+    }
+    impl Serialize for TranscriptionEngineAssemblyaiConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.interim_results {
+                map.serialize_entry("interim_results", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_model {
+                map.serialize_entry("transcription_model", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineAssemblyaiConfig {
@@ -37246,15 +40473,12 @@ mod m_transcription_engine_azure_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine Azure config (schema `TranscriptionEngineAzureConfig`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineAzureConfig {
         /// `api_key_ref` · string · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub api_key_ref: Option<String>,
         /// `language` · [`AzureTranscriptionLanguage`](crate::models::AzureTranscriptionLanguage) · optional · default `"en"`
         ///
         /// Example: `"en"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::AzureTranscriptionLanguage>,
         /// `region` · [`AzureTranscriptionRegion`](crate::models::AzureTranscriptionRegion) · required
         ///
@@ -37262,6 +40486,24 @@ mod m_transcription_engine_azure_config {
         pub region: crate::models::AzureTranscriptionRegion,
         /// `transcription_engine` · string · required · always `"Azure"`
         pub transcription_engine: String,
+    }
+    impl Serialize for TranscriptionEngineAzureConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.api_key_ref {
+                map.serialize_entry("api_key_ref", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            map.serialize_entry("region", &self.region)?;
+            map.serialize_entry("transcription_engine", &self.transcription_engine)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineAzureConfig {
@@ -37328,19 +40570,34 @@ mod m_transcription_engine_b_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine B config (schema `TranscriptionEngineBConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineBConfig {
         /// `language` · [`TelnyxTranscriptionLanguage`](crate::models::TelnyxTranscriptionLanguage) · optional · default `"en"`
         ///
         /// Example: `"en"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::TelnyxTranscriptionLanguage>,
         /// `transcription_engine` · string · optional · always `"B"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<String>,
         /// `transcription_model` · [`TranscriptionModel`](crate::models::TranscriptionModel) · optional · default `"openai/whisper-tiny"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_model: Option<crate::models::TranscriptionModel>,
+    }
+    impl Serialize for TranscriptionEngineBConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_model {
+                map.serialize_entry("transcription_model", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineBConfig {
@@ -37820,57 +41077,88 @@ mod m_transcription_engine_google_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine Google config (schema `TranscriptionEngineGoogleConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineGoogleConfig {
         /// `enable_speaker_diarization` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub enable_speaker_diarization: Option<bool>,
         /// `hints` · list of string · optional · default `[]`
         ///
         /// Example: `[]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub hints: Option<Vec<String>>,
         /// `interim_results` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interim_results: Option<bool>,
         /// `language` · [`GoogleTranscriptionLanguage`](crate::models::GoogleTranscriptionLanguage) · optional · default `"en"`
         ///
         /// Example: `"en"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::GoogleTranscriptionLanguage>,
         /// `max_speaker_count` · integer (int32) · optional · default `6`
         ///
         /// Example: `4`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_speaker_count: Option<i64>,
         /// `min_speaker_count` · integer (int32) · optional · default `2`
         ///
         /// Example: `4`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub min_speaker_count: Option<i64>,
         /// `model` · [`TranscriptionEngineConfigModel`](crate::models::TranscriptionEngineConfigModel) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub model: Option<crate::models::TranscriptionEngineConfigModel>,
         /// `profanity_filter` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub profanity_filter: Option<bool>,
         /// `speech_context` · list of [`SpeechContext`](crate::models::SpeechContext) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub speech_context: Option<Vec<crate::models::SpeechContext>>,
         /// `transcription_engine` · string · optional · always `"Google"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<String>,
         /// `use_enhanced` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub use_enhanced: Option<bool>,
+    }
+    impl Serialize for TranscriptionEngineGoogleConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.enable_speaker_diarization {
+                map.serialize_entry("enable_speaker_diarization", value)?;
+            }
+            if let Some(value) = &self.hints {
+                map.serialize_entry("hints", value)?;
+            }
+            if let Some(value) = &self.interim_results {
+                map.serialize_entry("interim_results", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.max_speaker_count {
+                map.serialize_entry("max_speaker_count", value)?;
+            }
+            if let Some(value) = &self.min_speaker_count {
+                map.serialize_entry("min_speaker_count", value)?;
+            }
+            if let Some(value) = &self.model {
+                map.serialize_entry("model", value)?;
+            }
+            if let Some(value) = &self.profanity_filter {
+                map.serialize_entry("profanity_filter", value)?;
+            }
+            if let Some(value) = &self.speech_context {
+                map.serialize_entry("speech_context", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.use_enhanced {
+                map.serialize_entry("use_enhanced", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineGoogleConfig {
@@ -37962,19 +41250,34 @@ mod m_transcription_engine_parakeet_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine Parakeet config (schema `TranscriptionEngineParakeetConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineParakeetConfig {
         /// `interim_results` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interim_results: Option<bool>,
         /// `transcription_engine` · string · optional · always `"Parakeet"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<String>,
         /// `transcription_model` · string · optional · always `"nvidia/parakeet-v3"` · default `"nvidia/parakeet-v3"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_model: Option<String>,
+    }
+    impl Serialize for TranscriptionEngineParakeetConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.interim_results {
+                map.serialize_entry("interim_results", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_model {
+                map.serialize_entry("transcription_model", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineParakeetConfig {
@@ -38034,33 +41337,53 @@ mod m_transcription_engine_soniox_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine Soniox config (schema `TranscriptionEngineSonioxConfig`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineSonioxConfig {
         /// `enable_endpoint_detection` · boolean · optional · default `false`
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub enable_endpoint_detection: Option<bool>,
         /// `interim_results` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interim_results: Option<bool>,
         /// `language` · string · optional · default `"auto"`
         ///
         /// Example: `"auto"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
         /// `max_endpoint_delay_ms` · integer · optional · range 500..=3000
         ///
         /// Example: `1000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub max_endpoint_delay_ms: Option<i64>,
         /// `transcription_engine` · string · required · always `"Soniox"`
         pub transcription_engine: String,
         /// `transcription_model` · string · optional · always `"soniox/stt-rt-v4"` · default `"soniox/stt-rt-v4"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_model: Option<String>,
+    }
+    impl Serialize for TranscriptionEngineSonioxConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.enable_endpoint_detection {
+                map.serialize_entry("enable_endpoint_detection", value)?;
+            }
+            if let Some(value) = &self.interim_results {
+                map.serialize_entry("interim_results", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.max_endpoint_delay_ms {
+                map.serialize_entry("max_endpoint_delay_ms", value)?;
+            }
+            map.serialize_entry("transcription_engine", &self.transcription_engine)?;
+            if let Some(value) = &self.transcription_model {
+                map.serialize_entry("transcription_model", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineSonioxConfig {
@@ -38135,24 +41458,41 @@ mod m_transcription_engine_speechmatics_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine Speechmatics config (schema `TranscriptionEngineSpeechmaticsConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineSpeechmaticsConfig {
         /// `interim_results` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interim_results: Option<bool>,
         /// `language` · [`SpeechmaticsTranscriptionLanguage`](crate::models::SpeechmaticsTranscriptionLanguage) · optional · default `"en"`
         ///
         /// Example: `"en"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::SpeechmaticsTranscriptionLanguage>,
         /// `transcription_engine` · string · optional · always `"Speechmatics"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<String>,
         /// `transcription_model` · string · optional · always `"speechmatics/standard"` · default `"speechmatics/standard"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_model: Option<String>,
+    }
+    impl Serialize for TranscriptionEngineSpeechmaticsConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.interim_results {
+                map.serialize_entry("interim_results", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_model {
+                map.serialize_entry("transcription_model", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineSpeechmaticsConfig {
@@ -38218,19 +41558,34 @@ mod m_transcription_engine_telnyx_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine Telnyx config (schema `TranscriptionEngineTelnyxConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineTelnyxConfig {
         /// `language` · [`TelnyxTranscriptionLanguage`](crate::models::TelnyxTranscriptionLanguage) · optional · default `"en"`
         ///
         /// Example: `"en"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::TelnyxTranscriptionLanguage>,
         /// `transcription_engine` · string · optional · always `"Telnyx"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<String>,
         /// `transcription_model` · [`TranscriptionModel`](crate::models::TranscriptionModel) · optional · default `"openai/whisper-tiny"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_model: Option<crate::models::TranscriptionModel>,
+    }
+    impl Serialize for TranscriptionEngineTelnyxConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_model {
+                map.serialize_entry("transcription_model", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineTelnyxConfig {
@@ -38290,24 +41645,41 @@ mod m_transcription_engine_xai_config {
     use serde::{Deserialize, Serialize};
     /// Transcription engine xAI config (schema `TranscriptionEngineXaiConfig`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct TranscriptionEngineXaiConfig {
         /// `interim_results` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub interim_results: Option<bool>,
         /// `language` · [`XaiTranscriptionLanguage`](crate::models::XaiTranscriptionLanguage) · optional · default `"en"`
         ///
         /// Example: `"en"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<crate::models::XaiTranscriptionLanguage>,
         /// `transcription_engine` · string · optional · always `"xAI"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_engine: Option<String>,
         /// `transcription_model` · string · optional · always `"xai/grok-stt"` · default `"xai/grok-stt"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub transcription_model: Option<String>,
+    }
+    impl Serialize for TranscriptionEngineXaiConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.interim_results {
+                map.serialize_entry("interim_results", value)?;
+            }
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            if let Some(value) = &self.transcription_engine {
+                map.serialize_entry("transcription_engine", value)?;
+            }
+            if let Some(value) = &self.transcription_model {
+                map.serialize_entry("transcription_model", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TranscriptionEngineXaiConfig {
@@ -39431,56 +42803,60 @@ mod m_transcription_payload {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/Transcription/properties/payload`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct TranscriptionPayload {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
         ///
         /// Example: `"v3:MdI91X4lWFEs7IgbBEOT9M4AigoY08M0WWZFISt1Yw2axZ_IiE4pqg"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_control_id: Option<crate::models::CallControlId>,
         /// `call_leg_id` · [`CallLegId`](crate::models::CallLegId) · optional
         ///
         /// Example: `"428c31b6-7af4-4bcb-b7f5-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_leg_id: Option<crate::models::CallLegId>,
         /// `call_session_id` · [`CallSessionId`](crate::models::CallSessionId) · optional
         ///
         /// Example: `"428c31b6-abf3-3bc1-b7f4-5013ef9657c1"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub call_session_id: Option<crate::models::CallSessionId>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub client_state: Option<String>,
         /// `connection_id` · [`ConnectionId`](crate::models::ConnectionId) · optional
         ///
         /// Example: `"7267xxxxxxxxxxxxxx"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub connection_id: Option<crate::models::ConnectionId>,
         /// `transcription_data` · [`TranscriptionPayloadTranscriptionData`](crate::models::TranscriptionPayloadTranscriptionData) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub transcription_data: Option<
             crate::models::TranscriptionPayloadTranscriptionData,
         >,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for TranscriptionPayload {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.call_control_id {
+                map.serialize_entry("call_control_id", value)?;
+            }
+            if let Some(value) = &self.call_leg_id {
+                map.serialize_entry("call_leg_id", value)?;
+            }
+            if let Some(value) = &self.call_session_id {
+                map.serialize_entry("call_session_id", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.connection_id {
+                map.serialize_entry("connection_id", value)?;
+            }
+            if let Some(value) = &self.transcription_data {
+                map.serialize_entry("transcription_data", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for TranscriptionPayload {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -39553,40 +42929,46 @@ mod m_transcription_payload_transcription_data {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/Transcription/properties/payload/properties/transcription_data`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct TranscriptionPayloadTranscriptionData {
         /// `confidence` · number · optional
         ///
         /// Example: `0.977219`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub confidence: Option<f64>,
         /// `is_final` · boolean · optional
         ///
         /// Example: `true`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub is_final: Option<bool>,
         /// `transcript` · string · optional
         ///
         /// Example: `"hello this is a test speech"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub transcript: Option<String>,
         /// `transcription_track` · [`TranscriptionTrack`](crate::models::TranscriptionTrack) · optional
         ///
         /// Example: `"inbound"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub transcription_track: Option<crate::models::TranscriptionTrack>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for TranscriptionPayloadTranscriptionData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.confidence {
+                map.serialize_entry("confidence", value)?;
+            }
+            if let Some(value) = &self.is_final {
+                map.serialize_entry("is_final", value)?;
+            }
+            if let Some(value) = &self.transcript {
+                map.serialize_entry("transcript", value)?;
+            }
+            if let Some(value) = &self.transcription_track {
+                map.serialize_entry("transcription_track", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for TranscriptionPayloadTranscriptionData {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -39781,168 +43163,134 @@ mod m_transfer_call_request {
     use serde::{Deserialize, Serialize};
     /// Transfer Call Request (schema `TransferCallRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct TransferCallRequest {
         /// `answering_machine_detection` · [`AnsweringMachineDetection`](crate::models::AnsweringMachineDetection) · optional · default `"disabled"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub answering_machine_detection: Option<
             crate::models::AnsweringMachineDetection,
         >,
         /// `answering_machine_detection_config` · [`AnsweringMachineDetectionConfig`](crate::models::AnsweringMachineDetectionConfig) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub answering_machine_detection_config: Option<
             crate::models::AnsweringMachineDetectionConfig,
         >,
         /// `audio_url` · string · optional
         ///
         /// Example: `"http://example.com/message.wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub audio_url: Option<String>,
         /// `client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub client_state: Option<String>,
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `custom_headers` · list of [`CustomSipHeader`](crate::models::CustomSipHeader) · optional
         ///
         /// Example: `[{"name":"head_1","value":"val_1"},{"name":"head_2","value":"val_2"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub custom_headers: Option<Vec<crate::models::CustomSipHeader>>,
         /// `early_media` · boolean · optional · default `true`
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub early_media: Option<bool>,
         /// `from` · string · optional
         ///
         /// Example: `"+18005550101"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub from: Option<String>,
         /// `from_display_name` · string · optional
         ///
         /// Example: `"Company Name"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub from_display_name: Option<String>,
         /// `media_encryption` · [`MediaEncryption`](crate::models::MediaEncryption) · optional · default `"disabled"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub media_encryption: Option<crate::models::MediaEncryption>,
         /// `media_name` · string · optional
         ///
         /// Example: `"my_media_uploaded_to_media_storage_api"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub media_name: Option<String>,
         /// `mute_dtmf` · [`MuteDtmf`](crate::models::MuteDtmf) · optional · default `"none"`
         ///
         /// Example: `"opposite"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub mute_dtmf: Option<crate::models::MuteDtmf>,
         /// `park_after_unbridge` · string · optional
         ///
         /// Example: `"self"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub park_after_unbridge: Option<String>,
         /// `preferred_codecs` · string · optional
         ///
         /// Example: `"G722,PCMU,PCMA,G729,OPUS,VP8,H264"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub preferred_codecs: Option<String>,
         /// `privacy` · [`CallRequestPrivacy`](crate::models::CallRequestPrivacy) · optional
         ///
         /// Example: `"id"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub privacy: Option<crate::models::CallRequestPrivacy>,
         /// `record` · string · optional · always `"record-from-answer"`
         ///
         /// Example: `"record-from-answer"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record: Option<String>,
         /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional · default `"dual"`
         ///
         /// Example: `"single"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_channels: Option<crate::models::RecordChannels>,
         /// `record_custom_file_name` · string · optional · length 1..=40
         ///
         /// Example: `"my_recording_file_name"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_custom_file_name: Option<String>,
         /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional · default `"mp3"`
         ///
         /// Example: `"wav"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_format: Option<crate::models::RecordFormat>,
         /// `record_max_length` · integer (int32) · optional · default `0`
         ///
         /// Example: `1000`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_max_length: Option<i64>,
         /// `record_timeout_secs` · integer (int32) · optional · default `0`
         ///
         /// Example: `100`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_timeout_secs: Option<i64>,
         /// `record_track` · [`NoiseSuppressionDirection`](crate::models::NoiseSuppressionDirection) · optional · default `"both"`
         ///
         /// Example: `"outbound"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_track: Option<crate::models::NoiseSuppressionDirection>,
         /// `record_trim` · string · optional · always `"trim-silence"`
         ///
         /// Example: `"trim-silence"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub record_trim: Option<String>,
         /// `send_digits_on_answer` · string · optional
         ///
         /// Example: `"wwww200"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub send_digits_on_answer: Option<String>,
         /// `sip_auth_password` · string · optional
         ///
         /// Example: `"password"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_auth_password: Option<String>,
         /// `sip_auth_username` · string · optional
         ///
         /// Example: `"username"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_auth_username: Option<String>,
         /// `sip_headers` · list of [`SipHeader`](crate::models::SipHeader) · optional
         ///
         /// Example: `[{"name":"User-to-User","value":"value"}]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_headers: Option<Vec<crate::models::SipHeader>>,
         /// `sip_region` · [`SipRegion`](crate::models::SipRegion) · optional · default `"US"`
         ///
         /// Example: `"Canada"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_region: Option<crate::models::SipRegion>,
         /// `sip_transport_protocol` · [`SipTransportProtocol`](crate::models::SipTransportProtocol) · optional · default `"UDP"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sip_transport_protocol: Option<crate::models::SipTransportProtocol>,
         /// `sound_modifications` · [`SoundModifications`](crate::models::SoundModifications) · optional
         ///
         /// Example: `{"octaves":0.1,"pitch":0.8,"semitone":-2,"track":"both"}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub sound_modifications: Option<crate::models::SoundModifications>,
         /// `target_leg_client_state` · string · optional
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub target_leg_client_state: Option<String>,
         /// `time_limit_secs` · integer (int32) · optional · default `14400` · range 30..=14400
         ///
         /// Example: `600`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub time_limit_secs: Option<i64>,
         /// `timeout_secs` · integer (int32) · optional · default `30`
         ///
         /// Example: `60`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub timeout_secs: Option<i64>,
         /// `to` · string · required
         ///
@@ -39951,30 +43299,150 @@ mod m_transfer_call_request {
         /// `webhook_retries_policies` · map of [`WebhookRetriesPolicies`](crate::models::WebhookRetriesPolicies) · optional
         ///
         /// Example: `{"call.answered":{"retries_ms":[1000,2000,5000]}}`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_retries_policies: Option<
             std::collections::BTreeMap<String, crate::models::WebhookRetriesPolicies>,
         >,
         /// `webhook_url` · string · optional
         ///
         /// Example: `"https://www.example.com/server-b/"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_url: Option<String>,
         /// `webhook_url_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
         ///
         /// Example: `"GET"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_url_method: Option<crate::models::WebhookUrlsMethod>,
         /// `webhook_urls` · map of string · optional
         ///
         /// Example: `{"call.answered":"https://www.example.com/webhooks/answered","call.hangup":"http…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_urls: Option<std::collections::BTreeMap<String, String>>,
         /// `webhook_urls_method` · [`WebhookUrlsMethod`](crate::models::WebhookUrlsMethod) · optional · default `"POST"`
         ///
         /// Example: `"POST"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_urls_method: Option<crate::models::WebhookUrlsMethod>,
+    }
+    impl Serialize for TransferCallRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.answering_machine_detection {
+                map.serialize_entry("answering_machine_detection", value)?;
+            }
+            if let Some(value) = &self.answering_machine_detection_config {
+                map.serialize_entry("answering_machine_detection_config", value)?;
+            }
+            if let Some(value) = &self.audio_url {
+                map.serialize_entry("audio_url", value)?;
+            }
+            if let Some(value) = &self.client_state {
+                map.serialize_entry("client_state", value)?;
+            }
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.custom_headers {
+                map.serialize_entry("custom_headers", value)?;
+            }
+            if let Some(value) = &self.early_media {
+                map.serialize_entry("early_media", value)?;
+            }
+            if let Some(value) = &self.from {
+                map.serialize_entry("from", value)?;
+            }
+            if let Some(value) = &self.from_display_name {
+                map.serialize_entry("from_display_name", value)?;
+            }
+            if let Some(value) = &self.media_encryption {
+                map.serialize_entry("media_encryption", value)?;
+            }
+            if let Some(value) = &self.media_name {
+                map.serialize_entry("media_name", value)?;
+            }
+            if let Some(value) = &self.mute_dtmf {
+                map.serialize_entry("mute_dtmf", value)?;
+            }
+            if let Some(value) = &self.park_after_unbridge {
+                map.serialize_entry("park_after_unbridge", value)?;
+            }
+            if let Some(value) = &self.preferred_codecs {
+                map.serialize_entry("preferred_codecs", value)?;
+            }
+            if let Some(value) = &self.privacy {
+                map.serialize_entry("privacy", value)?;
+            }
+            if let Some(value) = &self.record {
+                map.serialize_entry("record", value)?;
+            }
+            if let Some(value) = &self.record_channels {
+                map.serialize_entry("record_channels", value)?;
+            }
+            if let Some(value) = &self.record_custom_file_name {
+                map.serialize_entry("record_custom_file_name", value)?;
+            }
+            if let Some(value) = &self.record_format {
+                map.serialize_entry("record_format", value)?;
+            }
+            if let Some(value) = &self.record_max_length {
+                map.serialize_entry("record_max_length", value)?;
+            }
+            if let Some(value) = &self.record_timeout_secs {
+                map.serialize_entry("record_timeout_secs", value)?;
+            }
+            if let Some(value) = &self.record_track {
+                map.serialize_entry("record_track", value)?;
+            }
+            if let Some(value) = &self.record_trim {
+                map.serialize_entry("record_trim", value)?;
+            }
+            if let Some(value) = &self.send_digits_on_answer {
+                map.serialize_entry("send_digits_on_answer", value)?;
+            }
+            if let Some(value) = &self.sip_auth_password {
+                map.serialize_entry("sip_auth_password", value)?;
+            }
+            if let Some(value) = &self.sip_auth_username {
+                map.serialize_entry("sip_auth_username", value)?;
+            }
+            if let Some(value) = &self.sip_headers {
+                map.serialize_entry("sip_headers", value)?;
+            }
+            if let Some(value) = &self.sip_region {
+                map.serialize_entry("sip_region", value)?;
+            }
+            if let Some(value) = &self.sip_transport_protocol {
+                map.serialize_entry("sip_transport_protocol", value)?;
+            }
+            if let Some(value) = &self.sound_modifications {
+                map.serialize_entry("sound_modifications", value)?;
+            }
+            if let Some(value) = &self.target_leg_client_state {
+                map.serialize_entry("target_leg_client_state", value)?;
+            }
+            if let Some(value) = &self.time_limit_secs {
+                map.serialize_entry("time_limit_secs", value)?;
+            }
+            if let Some(value) = &self.timeout_secs {
+                map.serialize_entry("timeout_secs", value)?;
+            }
+            map.serialize_entry("to", &self.to)?;
+            if let Some(value) = &self.webhook_retries_policies {
+                map.serialize_entry("webhook_retries_policies", value)?;
+            }
+            if let Some(value) = &self.webhook_url {
+                map.serialize_entry("webhook_url", value)?;
+            }
+            if let Some(value) = &self.webhook_url_method {
+                map.serialize_entry("webhook_url_method", value)?;
+            }
+            if let Some(value) = &self.webhook_urls {
+                map.serialize_entry("webhook_urls", value)?;
+            }
+            if let Some(value) = &self.webhook_urls_method {
+                map.serialize_entry("webhook_urls_method", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TransferCallRequest {
@@ -40183,13 +43651,23 @@ mod m_transfer_tool {
     use serde::{Deserialize, Serialize};
     /// TransferTool (schema `TransferTool`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct TransferTool {
         /// `transfer` · [`CallControlTransferToolParams`](crate::models::CallControlTransferToolParams) · required
         pub transfer: crate::models::CallControlTransferToolParams,
         /// `type` · string · required · always `"transfer"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for TransferTool {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("transfer", &self.transfer)?;
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for TransferTool {
@@ -40242,15 +43720,12 @@ mod m_update_call_control_application_request {
     use serde::{Deserialize, Serialize};
     /// Update Call Control Application Request (schema `UpdateCallControlApplicationRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct UpdateCallControlApplicationRequest {
         /// `active` · boolean · optional · default `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub active: Option<bool>,
         /// `anchorsite_override` · [`CallControlApplicationAnchorsiteOverride`](crate::models::CallControlApplicationAnchorsiteOverride) · optional · default `"Latency"`
         ///
         /// Example: `"Amsterdam, Netherlands"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub anchorsite_override: Option<
             crate::models::CallControlApplicationAnchorsiteOverride,
         >,
@@ -40259,48 +43734,38 @@ mod m_update_call_control_application_request {
         /// Example: `"call-router"`
         pub application_name: String,
         /// `call_cost_in_webhooks` · boolean · optional · default `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub call_cost_in_webhooks: Option<bool>,
         /// `dtmf_type` · [`DtmfType`](crate::models::DtmfType) · optional · default `"RFC 2833"`
         ///
         /// Example: `"Inband"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub dtmf_type: Option<crate::models::DtmfType>,
         /// `first_command_timeout` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub first_command_timeout: Option<bool>,
         /// `first_command_timeout_secs` · integer · optional · default `30`
         ///
         /// Example: `10`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub first_command_timeout_secs: Option<i64>,
         /// `inbound` · [`CallControlApplicationInbound`](crate::models::CallControlApplicationInbound) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub inbound: Option<crate::models::CallControlApplicationInbound>,
         /// `outbound` · [`CallControlApplicationOutbound`](crate::models::CallControlApplicationOutbound) · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub outbound: Option<crate::models::CallControlApplicationOutbound>,
         /// `redact_dtmf_debug_logging` · boolean · optional · default `false`
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub redact_dtmf_debug_logging: Option<bool>,
         /// `tags` · list of string · optional
         ///
         /// Example: `["tag1","tag2"]`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub tags: Option<Vec<String>>,
         /// `webhook_api_version` · [`WebhookApiVersion`](crate::models::WebhookApiVersion) · optional · default `"1"`
         ///
         /// Example: `"1"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_api_version: Option<crate::models::WebhookApiVersion>,
         /// `webhook_event_failover_url` · string (url) · optional · default `""`
         ///
         /// Example: `"https://failover.example.com"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_event_failover_url: Option<crate::Nullable<String>>,
         /// `webhook_event_url` · string (url) · required
         ///
@@ -40309,8 +43774,58 @@ mod m_update_call_control_application_request {
         /// `webhook_timeout_secs` · integer · optional · range 0..=30
         ///
         /// Example: `25`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub webhook_timeout_secs: Option<crate::Nullable<i64>>,
+    }
+    impl Serialize for UpdateCallControlApplicationRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.active {
+                map.serialize_entry("active", value)?;
+            }
+            if let Some(value) = &self.anchorsite_override {
+                map.serialize_entry("anchorsite_override", value)?;
+            }
+            map.serialize_entry("application_name", &self.application_name)?;
+            if let Some(value) = &self.call_cost_in_webhooks {
+                map.serialize_entry("call_cost_in_webhooks", value)?;
+            }
+            if let Some(value) = &self.dtmf_type {
+                map.serialize_entry("dtmf_type", value)?;
+            }
+            if let Some(value) = &self.first_command_timeout {
+                map.serialize_entry("first_command_timeout", value)?;
+            }
+            if let Some(value) = &self.first_command_timeout_secs {
+                map.serialize_entry("first_command_timeout_secs", value)?;
+            }
+            if let Some(value) = &self.inbound {
+                map.serialize_entry("inbound", value)?;
+            }
+            if let Some(value) = &self.outbound {
+                map.serialize_entry("outbound", value)?;
+            }
+            if let Some(value) = &self.redact_dtmf_debug_logging {
+                map.serialize_entry("redact_dtmf_debug_logging", value)?;
+            }
+            if let Some(value) = &self.tags {
+                map.serialize_entry("tags", value)?;
+            }
+            if let Some(value) = &self.webhook_api_version {
+                map.serialize_entry("webhook_api_version", value)?;
+            }
+            if let Some(value) = &self.webhook_event_failover_url {
+                map.serialize_entry("webhook_event_failover_url", value)?;
+            }
+            map.serialize_entry("webhook_event_url", &self.webhook_event_url)?;
+            if let Some(value) = &self.webhook_timeout_secs {
+                map.serialize_entry("webhook_timeout_secs", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for UpdateCallControlApplicationRequest {
@@ -40426,12 +43941,22 @@ mod m_update_client_state_request {
     use serde::{Deserialize, Serialize};
     /// Update client state Request (schema `ClientStateUpdateRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct UpdateClientStateRequest {
         /// `client_state` · string · required
         ///
         /// Example: `"aGF2ZSBhIG5pY2UgZGF5ID1d"`
         pub client_state: String,
+    }
+    impl Serialize for UpdateClientStateRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("client_state", &self.client_state)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for UpdateClientStateRequest {
@@ -40481,23 +44006,38 @@ mod m_update_conference_participant_request {
     use serde::{Deserialize, Serialize};
     /// Update Conference Participant Request (schema `UpdateConferenceParticipantRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct UpdateConferenceParticipantRequest {
         /// `beep_enabled` · [`BeepEnabled`](crate::models::BeepEnabled) · optional
         ///
         /// Example: `"always"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub beep_enabled: Option<crate::models::BeepEnabled>,
         /// `end_conference_on_exit` · boolean · optional
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub end_conference_on_exit: Option<bool>,
         /// `soft_end_conference_on_exit` · boolean · optional
         ///
         /// Example: `false`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub soft_end_conference_on_exit: Option<bool>,
+    }
+    impl Serialize for UpdateConferenceParticipantRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.beep_enabled {
+                map.serialize_entry("beep_enabled", value)?;
+            }
+            if let Some(value) = &self.end_conference_on_exit {
+                map.serialize_entry("end_conference_on_exit", value)?;
+            }
+            if let Some(value) = &self.soft_end_conference_on_exit {
+                map.serialize_entry("soft_end_conference_on_exit", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for UpdateConferenceParticipantRequest {
@@ -40557,7 +44097,6 @@ mod m_update_conference_request {
     use serde::{Deserialize, Serialize};
     /// Update Conference Request (schema `UpdateConferenceRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct UpdateConferenceRequest {
         /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
         ///
@@ -40566,12 +44105,10 @@ mod m_update_conference_request {
         /// `command_id` · string · optional
         ///
         /// Example: `"891510ac-f3e4-11e8-af5b-de00688a4901"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub command_id: Option<String>,
         /// `region` · [`ConferenceRegion`](crate::models::ConferenceRegion) · optional
         ///
         /// Example: `"US"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub region: Option<crate::models::ConferenceRegion>,
         /// `supervisor_role` · [`SupervisorRole`](crate::models::SupervisorRole) · required
         ///
@@ -40580,8 +44117,28 @@ mod m_update_conference_request {
         /// `whisper_call_control_ids` · list of string · optional
         ///
         /// Example: `["v2:Sg1xxxQ_U3ixxxyXT_VDNI3xxxazZdg6Vxxxs4-GNYxxxVaJPOhFMRQ","v2:qqpb0mmvd-ovhh…`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub whisper_call_control_ids: Option<Vec<String>>,
+    }
+    impl Serialize for UpdateConferenceRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("call_control_id", &self.call_control_id)?;
+            if let Some(value) = &self.command_id {
+                map.serialize_entry("command_id", value)?;
+            }
+            if let Some(value) = &self.region {
+                map.serialize_entry("region", value)?;
+            }
+            map.serialize_entry("supervisor_role", &self.supervisor_role)?;
+            if let Some(value) = &self.whisper_call_control_ids {
+                map.serialize_entry("whisper_call_control_ids", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for UpdateConferenceRequest {
@@ -40655,12 +44212,22 @@ mod m_update_queue_request {
     use serde::{Deserialize, Serialize};
     /// Update Queue Request (schema `UpdateQueueRequest`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct UpdateQueueRequest {
         /// `max_size` · integer · required · minimum 1
         ///
         /// Example: `200`
         pub max_size: i64,
+    }
+    impl Serialize for UpdateQueueRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("max_size", &self.max_size)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for UpdateQueueRequest {
@@ -40710,13 +44277,24 @@ mod m_update_queued_call_request {
     use serde::{Deserialize, Serialize};
     /// Update Queued Call Request (schema `UpdateQueuedCallRequest`).
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct UpdateQueuedCallRequest {
         /// `keep_after_hangup` · boolean · optional
         ///
         /// Example: `true`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub keep_after_hangup: Option<bool>,
+    }
+    impl Serialize for UpdateQueuedCallRequest {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.keep_after_hangup {
+                map.serialize_entry("keep_after_hangup", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for UpdateQueuedCallRequest {
@@ -40766,15 +44344,28 @@ mod m_user_message {
     use serde::{Deserialize, Serialize};
     /// User message. (schema `UserMessage`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct UserMessage {
         /// `content` · string · required
         pub content: String,
         /// `metadata` · map of any JSON · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// `role` · string · required · always `"user"`
         pub role: String,
+    }
+    impl Serialize for UserMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("content", &self.content)?;
+            if let Some(value) = &self.metadata {
+                map.serialize_entry("metadata", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for UserMessage {
@@ -40874,70 +44465,72 @@ mod m_webhook_delivery {
     use serde::{Deserialize, Serialize};
     /// Schema `webhook_delivery`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct WebhookDelivery {
         /// `attempts` · list of [`Attempt`](crate::models::Attempt) · optional
         ///
         /// Example: `[{"finished_at":"2020-08-10T14:00:05.595Z","http":{"request":{"headers":[["Accep…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub attempts: Option<Vec<crate::models::Attempt>>,
         /// `finished_at` · string (date-time) · optional
         ///
         /// Example: `"2020-08-10T14:00:05.595Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub finished_at: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"f5586561-8ff0-4291-a0ac-84fe544797bd"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `record_type` · string · optional
         ///
         /// Example: `"webhook_delivery"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
         /// `started_at` · string (date-time) · optional
         ///
         /// Example: `"2020-08-10T14:00:00.000Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub started_at: Option<String>,
         /// `status` · [`AttemptStatus`](crate::models::AttemptStatus) · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub status: Option<crate::models::AttemptStatus>,
         /// `user_id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub user_id: Option<String>,
         /// `webhook` · [`WebhookDeliveryWebhook`](crate::models::WebhookDeliveryWebhook) · optional
         ///
         /// Example: `{"event_type":"call_initiated","id":"C9C0797E-901D-4349-A33C-C2C8F31A92C2","occu…`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub webhook: Option<crate::models::WebhookDeliveryWebhook>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for WebhookDelivery {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.attempts {
+                map.serialize_entry("attempts", value)?;
+            }
+            if let Some(value) = &self.finished_at {
+                map.serialize_entry("finished_at", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            if let Some(value) = &self.started_at {
+                map.serialize_entry("started_at", value)?;
+            }
+            if let Some(value) = &self.status {
+                map.serialize_entry("status", value)?;
+            }
+            if let Some(value) = &self.user_id {
+                map.serialize_entry("user_id", value)?;
+            }
+            if let Some(value) = &self.webhook {
+                map.serialize_entry("webhook", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for WebhookDelivery {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -41016,46 +44609,51 @@ mod m_webhook_delivery_webhook {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/webhook_delivery/properties/webhook`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
     pub struct WebhookDeliveryWebhook {
         /// `event_type` · string · optional
         ///
         /// Example: `"webhook.command"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub event_type: Option<String>,
         /// `id` · string (uuid) · optional
         ///
         /// Example: `"0ccc7b54-4df3-4bca-a65a-3da1ecc777f0"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub id: Option<String>,
         /// `occurred_at` · string (date-time) · optional
         ///
         /// Example: `"2018-02-02T22:25:27.521992Z"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub occurred_at: Option<String>,
         /// `payload` · map of any JSON · optional
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub payload: Option<std::collections::BTreeMap<String, serde_json::Value>>,
         /// `record_type` · string · optional · always `"event"`
         ///
         /// Example: `"event"`
-        #[cfg_attr(
-            feature = "full-serde",
-            serde(skip_serializing_if = "Option::is_none")
-        )]
         pub record_type: Option<String>,
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for WebhookDeliveryWebhook {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.event_type {
+                map.serialize_entry("event_type", value)?;
+            }
+            if let Some(value) = &self.id {
+                map.serialize_entry("id", value)?;
+            }
+            if let Some(value) = &self.occurred_at {
+                map.serialize_entry("occurred_at", value)?;
+            }
+            if let Some(value) = &self.payload {
+                map.serialize_entry("payload", value)?;
+            }
+            if let Some(value) = &self.record_type {
+                map.serialize_entry("record_type", value)?;
+            }
+            map.end()
+        }
     }
     impl<'de> Deserialize<'de> for WebhookDeliveryWebhook {
         fn deserialize<D: serde::Deserializer<'de>>(
@@ -41124,11 +44722,22 @@ mod m_webhook_retries_policies {
     use serde::{Deserialize, Serialize};
     /// Object defined inline at `#/components/schemas/TransferCallRequest/properties/webhook_retries_policies/additionalProperties`.
     #[derive(Debug, Clone, PartialEq, Default)]
-    #[derive(Serialize)]
     pub struct WebhookRetriesPolicies {
         /// `retries_ms` · list of integer · optional
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub retries_ms: Option<Vec<i64>>,
+    }
+    impl Serialize for WebhookRetriesPolicies {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.retries_ms {
+                map.serialize_entry("retries_ms", value)?;
+            }
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for WebhookRetriesPolicies {
@@ -41178,13 +44787,23 @@ mod m_webhook_tool {
     use serde::{Deserialize, Serialize};
     /// WebhookTool (schema `WebhookTool`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct WebhookTool {
         /// `type` · string · required · always `"webhook"`
-        #[serde(rename = "type")]
         pub type_: String,
         /// `webhook` · [`CallControlWebhookToolParams`](crate::models::CallControlWebhookToolParams) · required
         pub webhook: crate::models::CallControlWebhookToolParams,
+    }
+    impl Serialize for WebhookTool {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            map.serialize_entry("type", &self.type_)?;
+            map.serialize_entry("webhook", &self.webhook)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for WebhookTool {
@@ -41413,14 +45032,25 @@ mod m_xai_voice_settings {
     use serde::{Deserialize, Serialize};
     /// xAI Voice Settings (schema `XAIVoiceSettings`).
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
     pub struct XaiVoiceSettings {
         /// `language` · string · optional · default `"auto"`
-        #[serde(skip_serializing_if = "Option::is_none")]
         pub language: Option<String>,
         /// `type` · string · required · always `"xai"`
-        #[serde(rename = "type")]
         pub type_: String,
+    }
+    impl Serialize for XaiVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            map.end()
+        }
     }
     #[cfg(feature = "full-serde")]
     impl<'de> Deserialize<'de> for XaiVoiceSettings {

@@ -11,6 +11,7 @@ pub mod media;
 pub mod models;
 pub mod resources;
 pub mod samples;
+pub mod serialize;
 pub mod spec_examples;
 
 use proc_macro2::{Ident, Span, TokenStream};

@@ -154,8 +154,9 @@ fn full_serde_gate(used: bool) -> TokenStream {
     }
 }
 
-/// A struct: `Serialize` derived, `Deserialize` written out (see [`super::deserialize`]), each
-/// only with the `full-serde` feature when the API does not use that direction.
+/// A struct, with `Serialize` and `Deserialize` written out (see [`super::serialize`] and
+/// [`super::deserialize`]), each only with the `full-serde` feature when the API does not use
+/// that direction.
 fn emit_struct(
     model: &StructModel,
     defaultable: &[String],
@@ -185,19 +186,6 @@ fn emit_struct(
     } else {
         quote!()
     };
-    // The derive's field attributes need the derive: behind the feature when it is.
-    let serde_attr = |args: TokenStream| {
-        if used.serialize {
-            quote!(#[serde(#args)])
-        } else {
-            quote!(#[cfg_attr(feature = "full-serde", serde(#args))])
-        }
-    };
-    let derive_serialize = if used.serialize {
-        quote!(#[derive(Serialize)])
-    } else {
-        quote!(#[cfg_attr(feature = "full-serde", derive(Serialize))])
-    };
     let fields = model.fields.iter().map(|field| {
         let rust = ident(&field.name.rust);
         let wire = &field.name.wire;
@@ -209,28 +197,20 @@ fn emit_struct(
             &field.facts,
             mode,
         ));
-        let rename = (field.name.rust != *wire).then(|| quote!(rename = #wire));
-        let skip = (!field.required).then(|| quote!(skip_serializing_if = "Option::is_none"));
-        let args: Vec<TokenStream> = rename.into_iter().chain(skip).collect();
-        let attr = if args.is_empty() {
-            quote!()
-        } else {
-            serde_attr(quote!(#(#args),*))
-        };
         quote! {
             #doc
-            #attr
             pub #rust: #ty,
         }
     });
+    let serialize = super::serialize::struct_impl(model, &full_serde_gate(used.serialize));
     let deserialize = super::deserialize::struct_impl(model, &full_serde_gate(used.deserialize));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #derive_default)]
-        #derive_serialize
         pub struct #name {
             #(#fields)*
         }
+        #serialize
         #deserialize
     }
 }

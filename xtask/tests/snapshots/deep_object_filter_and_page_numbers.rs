@@ -17,11 +17,20 @@
 use serde::{Deserialize, Serialize};
 /// Schema `Conference`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct Conference {
     /// `id` · string · optional
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl Serialize for Conference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for Conference {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -56,11 +65,19 @@ impl<'de> Deserialize<'de> for Conference {
 }
 /// Object defined inline at `#/components/parameters/Filter/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct Filter {
     /// `occurred_at` · [`FilterOccurredAt`](crate::models::FilterOccurredAt) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred_at: Option<crate::models::FilterOccurredAt>,
+}
+impl Serialize for Filter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.occurred_at {
+            map.serialize_entry("occurred_at", value)?;
+        }
+        map.end()
+    }
 }
 #[cfg(feature = "full-serde")]
 impl<'de> Deserialize<'de> for Filter {
@@ -96,11 +113,19 @@ impl<'de> Deserialize<'de> for Filter {
 }
 /// Object defined inline at `#/components/parameters/Filter/schema/properties/occurred_at`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct FilterOccurredAt {
     /// `gte` · string (date-time) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<String>,
+}
+impl Serialize for FilterOccurredAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.gte {
+            map.serialize_entry("gte", value)?;
+        }
+        map.end()
+    }
 }
 #[cfg(feature = "full-serde")]
 impl<'de> Deserialize<'de> for FilterOccurredAt {
@@ -136,14 +161,25 @@ impl<'de> Deserialize<'de> for FilterOccurredAt {
 }
 /// Schema `PaginationMeta`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct PaginationMeta {
     /// `page_number` · integer · optional
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub page_number: Option<i64>,
     /// `total_pages` · integer · optional
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub total_pages: Option<i64>,
+}
+#[cfg(feature = "full-serde")]
+impl Serialize for PaginationMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.page_number {
+            map.serialize_entry("page_number", value)?;
+        }
+        if let Some(value) = &self.total_pages {
+            map.serialize_entry("total_pages", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for PaginationMeta {
     fn deserialize<D: serde::Deserializer<'de>>(

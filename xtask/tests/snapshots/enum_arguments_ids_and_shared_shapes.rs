@@ -17,17 +17,29 @@
 use serde::{Deserialize, Serialize};
 /// Object defined inline at `#/paths/~1calls~1{call_control_id}~1actions~1answer/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct AnswerCallBody {
     /// `record_channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_channels: Option<crate::models::RecordChannels>,
     /// `record_format` · [`RecordFormat`](crate::models::RecordFormat) · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_format: Option<crate::models::RecordFormat>,
     /// `client_state` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_state: Option<String>,
+}
+impl Serialize for AnswerCallBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.record_channels {
+            map.serialize_entry("record_channels", value)?;
+        }
+        if let Some(value) = &self.record_format {
+            map.serialize_entry("record_format", value)?;
+        }
+        if let Some(value) = &self.client_state {
+            map.serialize_entry("client_state", value)?;
+        }
+        map.end()
+    }
 }
 #[cfg(feature = "full-serde")]
 impl<'de> Deserialize<'de> for AnswerCallBody {
@@ -76,14 +88,25 @@ crate::private::id_newtype!(
 );
 /// Object defined inline at `#/webhooks/callRecordingSaved/post/requestBody/content/application~1json/schema/properties/data`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallRecordingSaved {
     /// `event_type` · string · optional · always `"call.recording.saved"`
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub event_type: Option<String>,
     /// `payload` · [`CallRecordingSavedDataPayload`](crate::models::CallRecordingSavedDataPayload) · optional
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payload: Option<crate::models::CallRecordingSavedDataPayload>,
+}
+#[cfg(feature = "full-serde")]
+impl Serialize for CallRecordingSaved {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.event_type {
+            map.serialize_entry("event_type", value)?;
+        }
+        if let Some(value) = &self.payload {
+            map.serialize_entry("payload", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for CallRecordingSaved {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -123,14 +146,25 @@ impl<'de> Deserialize<'de> for CallRecordingSaved {
 }
 /// Object defined inline at `#/webhooks/callRecordingSaved/post/requestBody/content/application~1json/schema/properties/data/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallRecordingSavedDataPayload {
     /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · optional
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub call_control_id: Option<crate::models::CallControlId>,
     /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · optional
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub channels: Option<crate::models::RecordChannels>,
+}
+#[cfg(feature = "full-serde")]
+impl Serialize for CallRecordingSavedDataPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.call_control_id {
+            map.serialize_entry("call_control_id", value)?;
+        }
+        if let Some(value) = &self.channels {
+            map.serialize_entry("channels", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for CallRecordingSavedDataPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -170,13 +204,23 @@ impl<'de> Deserialize<'de> for CallRecordingSavedDataPayload {
 }
 /// Schema `CommandResult`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CommandResult {
     /// `call_control_id` · [`CallControlId`](crate::models::CallControlId) · required
     pub call_control_id: crate::models::CallControlId,
     /// `result` · string · optional
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub result: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl Serialize for CommandResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("call_control_id", &self.call_control_id)?;
+        if let Some(value) = &self.result {
+            map.serialize_entry("result", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for CommandResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -286,18 +330,30 @@ impl From<&str> for RecordFormat {
 crate::private::string_enum_traits!(RecordFormat, Unknown);
 /// Object defined inline at `#/paths/~1calls~1{call_control_id}~1actions~1record_start/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct StartRecordingRequest {
     /// `format` · [`RecordFormat`](crate::models::RecordFormat) · required
     pub format: crate::models::RecordFormat,
     /// `channels` · [`RecordChannels`](crate::models::RecordChannels) · required
     pub channels: crate::models::RecordChannels,
     /// `play_beep` · boolean · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub play_beep: Option<bool>,
     /// `command_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
+}
+impl Serialize for StartRecordingRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("format", &self.format)?;
+        map.serialize_entry("channels", &self.channels)?;
+        if let Some(value) = &self.play_beep {
+            map.serialize_entry("play_beep", value)?;
+        }
+        if let Some(value) = &self.command_id {
+            map.serialize_entry("command_id", value)?;
+        }
+        map.end()
+    }
 }
 #[cfg(feature = "full-serde")]
 impl<'de> Deserialize<'de> for StartRecordingRequest {

@@ -17,20 +17,32 @@
 use serde::{Deserialize, Serialize};
 /// Schema `Thing`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct Thing {
     /// `type` · [`ThingType`](crate::models::ThingType) · required
-    #[serde(rename = "type")]
     pub type_: crate::models::ThingType,
     /// `loop` · integer · optional · minimum 1
-    #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
     pub loop_: Option<crate::Nullable<i64>>,
     /// `8000` · boolean · optional
-    #[serde(rename = "8000", skip_serializing_if = "Option::is_none")]
     pub n_8000: Option<bool>,
     /// `record_type` · string · optional · always `"thing"`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_type: Option<String>,
+}
+impl Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", &self.type_)?;
+        if let Some(value) = &self.loop_ {
+            map.serialize_entry("loop", value)?;
+        }
+        if let Some(value) = &self.n_8000 {
+            map.serialize_entry("8000", value)?;
+        }
+        if let Some(value) = &self.record_type {
+            map.serialize_entry("record_type", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for Thing {
     fn deserialize<D: serde::Deserializer<'de>>(

@@ -17,15 +17,25 @@
 use serde::{Deserialize, Serialize};
 /// Schema `CallRequest`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
 pub struct CallRequest {
     /// `to` · [`CallRequestTo`](crate::models::CallRequestTo) · required
     pub to: crate::models::CallRequestTo,
     /// `tool` · [`Tool`](crate::models::Tool) · required
     pub tool: crate::models::Tool,
     /// `command_id` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
+}
+impl Serialize for CallRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("to", &self.to)?;
+        map.serialize_entry("tool", &self.tool)?;
+        if let Some(value) = &self.command_id {
+            map.serialize_entry("command_id", value)?;
+        }
+        map.end()
+    }
 }
 #[cfg(feature = "full-serde")]
 impl<'de> Deserialize<'de> for CallRequest {
@@ -103,11 +113,19 @@ impl From<Vec<&str>> for CallRequestTo {
 }
 /// Schema `HangupTool`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct HangupTool {
     /// `type` · string · optional · always `"hangup"`
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
+}
+impl Serialize for HangupTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        map.end()
+    }
 }
 #[cfg(feature = "full-serde")]
 impl<'de> Deserialize<'de> for HangupTool {
@@ -192,11 +210,19 @@ impl<'de> Deserialize<'de> for Tool {
 }
 /// Schema `TransferTool`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(Serialize)]
 pub struct TransferTool {
     /// `target` · string · optional
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+}
+impl Serialize for TransferTool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        map.end()
+    }
 }
 #[cfg(feature = "full-serde")]
 impl<'de> Deserialize<'de> for TransferTool {

@@ -17,14 +17,25 @@
 use serde::{Deserialize, Serialize};
 /// Schema `CallAnswered`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallAnswered {
     /// `event_type` · string · optional · always `"call.answered"`
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub event_type: Option<String>,
     /// `payload` · [`CallAnsweredPayload`](crate::models::CallAnsweredPayload) · optional
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub payload: Option<crate::models::CallAnsweredPayload>,
+}
+#[cfg(feature = "full-serde")]
+impl Serialize for CallAnswered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.event_type {
+            map.serialize_entry("event_type", value)?;
+        }
+        if let Some(value) = &self.payload {
+            map.serialize_entry("payload", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for CallAnswered {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -64,11 +75,20 @@ impl<'de> Deserialize<'de> for CallAnswered {
 }
 /// Object defined inline at `#/components/schemas/CallAnswered/properties/payload`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct CallAnsweredPayload {
     /// `call_control_id` · string · optional
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub call_control_id: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl Serialize for CallAnsweredPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.call_control_id {
+            map.serialize_entry("call_control_id", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for CallAnsweredPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -105,11 +125,20 @@ impl<'de> Deserialize<'de> for CallAnsweredPayload {
 }
 /// Schema `FloorChanged`.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "full-serde", derive(Serialize))]
 pub struct ConferenceFloorChanged {
     /// `event_type` · string · optional · always `"conference.floor.changed"`
-    #[cfg_attr(feature = "full-serde", serde(skip_serializing_if = "Option::is_none"))]
     pub event_type: Option<String>,
+}
+#[cfg(feature = "full-serde")]
+impl Serialize for ConferenceFloorChanged {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.event_type {
+            map.serialize_entry("event_type", value)?;
+        }
+        map.end()
+    }
 }
 impl<'de> Deserialize<'de> for ConferenceFloorChanged {
     fn deserialize<D: serde::Deserializer<'de>>(
