@@ -688,9 +688,38 @@ impl fmt::Debug for ClientBuilder {
 
 /// A fresh random (v4) UUID for the `command_id` of a call command. Set once
 /// per command so that retries are recognized as duplicates by Telnyx.
+///
+/// The 128 bits are two SipHash outputs from std's `RandomState`, whose keys
+/// come from the operating system's random source (once per thread, then
+/// stepped for every state), over a process-wide counter: unpredictable and
+/// distinct, which is all an idempotency key needs. Doing this with std
+/// rather than the `uuid` crate keeps `uuid` and a second `getrandom` out of
+/// every build (the simulator still uses `uuid` for its own ids).
 #[allow(dead_code)] // called by generated endpoint code
 pub(crate) fn new_command_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static ISSUED: AtomicU64 = AtomicU64::new(0);
+    let serial = ISSUED.fetch_add(1, Ordering::Relaxed);
+    let half = |lane: u64| {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(serial);
+        hasher.write_u64(lane);
+        u128::from(hasher.finish())
+    };
+    let mut bits = (half(0) << 64) | half(1);
+    // RFC 9562: version 4 in bits 76..80, variant `10` in bits 62..64.
+    bits = (bits & !(0xF << 76)) | (0x4 << 76);
+    bits = (bits & !(0x3 << 62)) | (0x2 << 62);
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        bits >> 96,
+        (bits >> 80) & 0xFFFF,
+        (bits >> 64) & 0xFFFF,
+        (bits >> 48) & 0xFFFF,
+        bits & 0xFFFF_FFFF_FFFF
+    )
 }
 
 /// Validates `base` and returns it without a trailing slash.
@@ -1491,13 +1520,31 @@ mod tests {
 
     #[test]
     fn command_ids_are_fresh_uuids() {
-        let a = new_command_id();
-        let b = new_command_id();
-        assert_ne!(a, b);
-        assert_eq!(
-            uuid::Uuid::parse_str(&a).expect("uuid").get_version_num(),
-            4
-        );
+        let ids: Vec<String> = (0..10_000).map(|_| new_command_id()).collect();
+        let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
+        for id in &ids {
+            let parsed = uuid::Uuid::parse_str(id).expect("uuid");
+            assert_eq!(parsed.get_version_num(), 4, "{id}");
+            assert_eq!(parsed.get_variant(), uuid::Variant::RFC4122, "{id}");
+            assert_eq!(
+                parsed.hyphenated().to_string(),
+                *id,
+                "lower-case, hyphenated"
+            );
+        }
+        // Another thread draws from keys of its own.
+        let other = std::thread::spawn(new_command_id).join().expect("thread");
+        assert!(!distinct.contains(&other));
+        // Every bit outside version and variant takes both values.
+        let (mut ones, mut zeros) = (0u128, 0u128);
+        for id in &ids {
+            let bits = uuid::Uuid::parse_str(id).expect("uuid").as_u128();
+            ones |= bits;
+            zeros |= !bits;
+        }
+        let fixed: u128 = (0xF << 76) | (0x3 << 62);
+        assert_eq!(ones & zeros & !fixed, !fixed);
     }
 
     #[test]

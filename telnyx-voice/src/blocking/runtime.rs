@@ -5,8 +5,10 @@
 //! blocking request costs what an async one does, with no hand-off to another
 //! thread and back. Calls from several threads at once share it (Tokio hands
 //! the runtime's driver from one waiting caller to the next). Between calls
-//! nothing runs; a pooled connection the server closed meanwhile is noticed
-//! on its next use, and the request goes out on a fresh one.
+//! nothing runs, so a pooled connection the server closed meanwhile is only
+//! noticed on its next use: hyper then sends the request again on a fresh
+//! connection when it had not left yet, and the retry policy covers a
+//! connection lost after it had (a command keeps its `command_id`).
 //!
 //! A caller already inside a Tokio runtime may not start another one on its
 //! thread (Tokio panics), so such a call runs on a short-lived thread of its
