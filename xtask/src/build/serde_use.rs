@@ -127,7 +127,7 @@ pub fn compute_features(api: &mut Api) {
 }
 
 /// When an event is compiled: the events feature together with any one of the event's features.
-pub fn event_gate(events_feature: Option<&String>, features: &BTreeSet<String>) -> Gate {
+fn event_gate(events_feature: Option<&String>, features: &BTreeSet<String>) -> Gate {
     let mut gate = Gate::default();
     let base: BTreeSet<String> = events_feature.into_iter().cloned().collect();
     if features.is_empty() {
