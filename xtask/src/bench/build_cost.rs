@@ -514,17 +514,7 @@ impl BuildCost {
              {} at its end; the step took {:.0} s.\n",
             self.cpus, self.load.0, self.load.1, self.total_s
         );
-        let _ = writeln!(out, "| target | measured | met |");
-        let _ = writeln!(out, "|---|---:|:---:|");
-        for target in self.targets() {
-            let met = match target.met {
-                Some(true) if target.tight => "yes (by less than 10%)",
-                Some(true) => "yes",
-                Some(false) => "**no**",
-                None => "not measured",
-            };
-            let _ = writeln!(out, "| {} | {} | {met} |", target.name, target.measured);
-        }
+        super::report::target_table(&mut out, &self.targets());
         let _ = writeln!(out);
         let _ = write!(out, "| measurement |");
         for variant in VARIANTS {

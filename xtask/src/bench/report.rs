@@ -269,6 +269,21 @@ pub struct Target {
     pub tight: bool,
 }
 
+/// Appends the `| target | measured | met |` table of `targets` to `out`.
+pub fn target_table(out: &mut String, targets: &[Target]) {
+    let _ = writeln!(out, "| target | measured | met |");
+    let _ = writeln!(out, "|---|---:|:---:|");
+    for target in targets {
+        let met = match target.met {
+            Some(true) if target.tight => "yes (by less than 10%)",
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "not measured",
+        };
+        let _ = writeln!(out, "| {} | {} | {met} |", target.name, target.measured);
+    }
+}
+
 impl Target {
     /// A target, its measured value and the verdict of [`judge`].
     pub fn new(
@@ -487,17 +502,7 @@ impl Report<'_> {
         let _ = writeln!(out, "- whole run: {:.0} s\n", self.total.as_secs_f64());
 
         let _ = writeln!(out, "## Targets\n");
-        let _ = writeln!(out, "| target | measured | met |");
-        let _ = writeln!(out, "|---|---:|:---:|");
-        for target in self.targets() {
-            let met = match target.met {
-                Some(true) if target.tight => "yes (by less than 10%)",
-                Some(true) => "yes",
-                Some(false) => "**no**",
-                None => "not measured",
-            };
-            let _ = writeln!(out, "| {} | {} | {met} |", target.name, target.measured);
-        }
+        target_table(&mut out, &self.targets());
         let _ = writeln!(out);
 
         if let (Some(rust), Some(python)) = (
