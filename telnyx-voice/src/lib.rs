@@ -33,7 +33,6 @@ pub mod blocking;
 mod client;
 pub mod download;
 mod error;
-mod nullable;
 mod operation;
 mod pagination;
 pub mod raw;
@@ -49,7 +48,7 @@ pub use client::{
 };
 pub use download::ByteStream;
 pub use error::{ApiError, ApiErrorDetail, ApiErrorSource, BodyProblem, Error, Result};
-pub use nullable::Nullable;
+pub use telnyx_voice_types::Nullable;
 pub use operation::{ClientKind, Operation, PagedOperation, Request};
 pub use pagination::{PageScheme, PageStream};
 pub use raw::RawRequest;
@@ -59,7 +58,8 @@ pub use retry::{RetryPolicy, MAX_RETRY_AFTER, RETRY_COUNT_HEADER};
 #[cfg(feature = "webhooks")]
 pub mod callflow;
 pub mod media;
-mod private;
+// The serde helpers the generated code calls live beside the models they were written for.
+use telnyx_voice_types::private;
 #[cfg(feature = "simulator")]
 pub mod simulator;
 pub mod webhooks;
@@ -72,8 +72,9 @@ mod generated;
 #[cfg(feature = "webhooks")]
 pub use callflow::{ClientState, ClientStateError};
 #[cfg(feature = "webhooks")]
-pub use generated::events::WebhookEvent;
+pub use telnyx_voice_types::WebhookEvent;
 #[cfg(feature = "webhooks")]
 pub use generated::flow::EventFacts;
 pub use generated::handles::*;
-pub use generated::{builders, handles, models, operations, resources};
+pub use generated::{builders, handles, operations, resources};
+pub use telnyx_voice_types::models;

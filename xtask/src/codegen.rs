@@ -48,8 +48,28 @@ impl Timings {
     }
 }
 
-/// Where generated files go inside the output root.
+/// Where the client crate's generated files go inside the output root.
 pub const VOICE_GENERATED: &str = "telnyx-voice/src/generated";
+
+/// The crate a generated file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home {
+    /// `telnyx-voice-types`: models and webhook events, which need only serde, so cargo compiles
+    /// them while the HTTP stack compiles.
+    Types,
+    /// `telnyx-voice`: endpoints, builders, handles and call-flow glue over the runtime.
+    Client,
+}
+
+impl Home {
+    /// The crate's directory in the repository.
+    pub fn crate_dir(self) -> &'static str {
+        match self {
+            Home::Types => "telnyx-voice-types",
+            Home::Client => "telnyx-voice",
+        }
+    }
+}
 
 /// Runs codegen; returns the process exit code.
 pub fn run(root: &Path, options: &Options) -> GenResult<i32> {
@@ -167,12 +187,18 @@ pub fn build_api(
     Builder::new(&parsed.openapi, config, lenient).build(&selected, sha256)
 }
 
-/// The generated source files of a crate, relative to its `src/generated`.
-pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static str, String)>> {
+/// The generated source files, each with its crate and its path relative to that crate's
+/// `src/generated`.
+pub fn generated_sources(
+    api: &Api,
+    mode: DocsMode,
+) -> GenResult<Vec<(Home, &'static str, String)>> {
     let header = emit::header(&api.spec_sha256, "//");
     Ok(vec![
-        ("mod.rs", format!("{header}\n{}", mod_rs(api))),
+        (Home::Types, "mod.rs", format!("{header}\n{}", types_mod_rs(api))),
+        (Home::Client, "mod.rs", format!("{header}\n{}", client_mod_rs(api))),
         (
+            Home::Types,
             "models.rs",
             rust_file(
                 emit::models::emit(&api.models, &api.serde_use, &api.model_features, mode),
@@ -181,6 +207,7 @@ pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static s
             )?,
         ),
         (
+            Home::Client,
             "resources.rs",
             rust_file(
                 emit::resources::emit_resources(api),
@@ -189,6 +216,7 @@ pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static s
             )?,
         ),
         (
+            Home::Client,
             "operations.rs",
             rust_file(
                 emit::resources::emit_operations(api),
@@ -197,6 +225,7 @@ pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static s
             )?,
         ),
         (
+            Home::Client,
             "builders.rs",
             rust_file(
                 emit::resources::emit_builders(api, mode),
@@ -205,39 +234,60 @@ pub fn generated_sources(api: &Api, mode: DocsMode) -> GenResult<Vec<(&'static s
             )?,
         ),
         (
+            Home::Types,
             "events.rs",
-            rust_file(emit::events::emit(&api.events), &header, "events.rs")?,
+            rust_file(
+                {
+                    let mut tokens = emit::events::emit(&api.events);
+                    tokens.extend(emit::flow::emit_accessors(api));
+                    tokens
+                },
+                &header,
+                "events.rs",
+            )?,
         ),
         (
+            Home::Client,
             "handles.rs",
             rust_file(emit::handles::emit(api)?, &header, "handles.rs")?,
         ),
         (
+            Home::Client,
             "flow.rs",
             rust_file(emit::flow::emit(api), &header, "flow.rs")?,
         ),
     ])
 }
 
-/// The generated modules; the events module behind its feature when it has one.
-fn mod_rs(api: &Api) -> String {
-    let events = match &api.events_feature {
-        Some(feature) => format!("#[cfg(feature = \"{feature}\")]\npub mod events;\n"),
-        None => "pub mod events;\n".to_string(),
-    };
-    let flow = match &api.events_feature {
-        Some(feature) => format!("#[cfg(feature = \"{feature}\")]\npub mod flow;\n"),
-        None => "pub mod flow;\n".to_string(),
-    };
+/// The events module behind its feature, when it has one.
+fn events_gate(api: &Api, module: &str) -> String {
+    match &api.events_feature {
+        Some(feature) => format!("#[cfg(feature = \"{feature}\")]\npub mod {module};\n"),
+        None => format!("pub mod {module};\n"),
+    }
+}
+
+/// The generated modules of the types crate.
+fn types_mod_rs(api: &Api) -> String {
+    let events = events_gate(api, "events");
+    format!("//! Code generated from the Telnyx OpenAPI spec.\n\n{events}pub mod models;\n")
+}
+
+/// The generated modules of the client crate.
+fn client_mod_rs(api: &Api) -> String {
+    let flow = events_gate(api, "flow");
     format!(
-        "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\n{events}{flow}pub mod handles;\npub mod models;\npub mod operations;\npub mod resources;\n"
+        "//! Code generated from the Telnyx OpenAPI spec.\n\npub mod builders;\n{flow}pub mod handles;\npub mod operations;\npub mod resources;\n"
     )
 }
 
 fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> {
     let mut files = FileSet::new();
-    for (name, text) in generated_sources(api, mode)? {
-        files.insert(Path::new(VOICE_GENERATED).join(name), text);
+    for (home, name, text) in generated_sources(api, mode)? {
+        files.insert(
+            Path::new(home.crate_dir()).join("src/generated").join(name),
+            text,
+        );
     }
     files.insert(
         PathBuf::from("telnyx-voice/API.md"),
@@ -267,7 +317,8 @@ fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> 
     Ok(files)
 }
 
-/// The whole API as a crate of its own: the hand-written runtime copied beside the generated code.
+/// The whole API as crates of their own: the client crate at the root and the types crate in
+/// `types/`, the hand-written runtime of each copied beside its generated code.
 pub fn standalone_crate(
     root: &Path,
     api: &Api,
@@ -275,46 +326,21 @@ pub fn standalone_crate(
     template: &str,
 ) -> GenResult<FileSet> {
     let mut files = FileSet::new();
-    let runtime_dir = root.join("telnyx-voice/src");
-    let entries = std::fs::read_dir(&runtime_dir).map_err(|e| {
-        GenError::msg(format!("cannot read the runtime: {e}")).in_file(&runtime_dir)
-    })?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| GenError::msg(e.to_string()).in_file(&path))?;
-            files.insert(Path::new("src").join(entry.file_name()), text);
-        } else if path.is_dir() && entry.file_name() != "generated" {
-            for inner in std::fs::read_dir(&path)
-                .map_err(|e| GenError::msg(e.to_string()).in_file(&path))?
-                .flatten()
-            {
-                let inner_path = inner.path();
-                if inner_path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&inner_path)
-                        .map_err(|e| GenError::msg(e.to_string()).in_file(&inner_path))?;
-                    files.insert(
-                        Path::new("src")
-                            .join(entry.file_name())
-                            .join(inner.file_name()),
-                        text,
-                    );
-                }
-            }
-        }
+    for home in [Home::Client, Home::Types] {
+        let prefix = standalone_dir(home);
+        copy_runtime(&root.join(home.crate_dir()).join("src"), &prefix.join("src"), &mut files)?;
+        let manifest_path = root.join(home.crate_dir()).join("Cargo.toml");
+        let manifest = std::fs::read_to_string(&manifest_path)
+            .map_err(|e| GenError::msg(e.to_string()).in_file(&manifest_path))?;
+        files.insert(prefix.join("Cargo.toml"), standalone_manifest(&manifest, home));
     }
-    for (name, text) in generated_sources(api, mode)? {
-        files.insert(Path::new("src/generated").join(name), text);
+    for (home, name, text) in generated_sources(api, mode)? {
+        files.insert(standalone_dir(home).join("src/generated").join(name), text);
     }
     files.insert(
         Path::new("src/generated").join(emit::media::MEDIA_FILE),
         emit::media::render(root)?,
     );
-    let manifest_path = root.join("telnyx-voice/Cargo.toml");
-    let manifest = std::fs::read_to_string(&manifest_path)
-        .map_err(|e| GenError::msg(e.to_string()).in_file(&manifest_path))?;
-    files.insert(PathBuf::from("Cargo.toml"), standalone_manifest(&manifest));
     files.insert(
         PathBuf::from("API.md"),
         emit::api_doc::render(template, api)?,
@@ -322,12 +348,54 @@ pub fn standalone_crate(
     Ok(files)
 }
 
+/// Where a crate goes in the standalone output.
+fn standalone_dir(home: Home) -> PathBuf {
+    match home {
+        Home::Client => PathBuf::new(),
+        Home::Types => PathBuf::from("types"),
+    }
+}
+
+/// Copies the `.rs` files of a crate's `src` (one level of modules deep, generated code left
+/// out) into `to`.
+fn copy_runtime(from: &Path, to: &Path, files: &mut FileSet) -> GenResult<()> {
+    let read_dir = |dir: &Path| {
+        std::fs::read_dir(dir).map_err(|e| {
+            GenError::msg(format!("cannot read the runtime: {e}")).in_file(dir)
+        })
+    };
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| GenError::msg(e.to_string()).in_file(path))
+    };
+    for entry in read_dir(from)?.flatten() {
+        let path = entry.path();
+        if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+            files.insert(to.join(entry.file_name()), read(&path)?);
+        } else if path.is_dir() && entry.file_name() != "generated" {
+            for inner in read_dir(&path)?.flatten() {
+                let inner_path = inner.path();
+                if inner_path.extension().is_some_and(|e| e == "rs") {
+                    files.insert(
+                        to.join(entry.file_name()).join(inner.file_name()),
+                        read(&inner_path)?,
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The crate's manifest made standalone: its own name and workspace, concrete package fields,
 /// no dev-dependencies or benches (those belong to the voice crate's own tests).
-fn standalone_manifest(manifest: &str) -> String {
+fn standalone_manifest(manifest: &str, home: Home) -> String {
     let mut out = String::from(
-        "# @generated by `cargo xtask codegen --all`: the whole Telnyx API.\n[workspace]\n\n",
+        "# @generated by `cargo xtask codegen --all`: the whole Telnyx API.\n",
     );
+    if home == Home::Client {
+        // The types crate in `types/` is a path dependency inside it, so a member.
+        out.push_str("[workspace]\n\n");
+    }
     let mut section = String::new();
     for line in manifest.lines() {
         let trimmed = line.trim();
@@ -348,7 +416,7 @@ fn standalone_manifest(manifest: &str) -> String {
             continue;
         }
         if section == "[package]" {
-            if trimmed.starts_with("name") {
+            if trimmed.starts_with("name") && home == Home::Client {
                 out.push_str("name = \"telnyx-all\"\n");
                 continue;
             }
@@ -365,11 +433,9 @@ fn standalone_manifest(manifest: &str) -> String {
                 continue;
             }
         }
-        out.push_str(line);
+        let types_path = format!("path = \"../{}\"", Home::Types.crate_dir());
+        out.push_str(&line.replace(&types_path, "path = \"types\""));
         out.push('\n');
-        if section == "[package]" && trimmed.starts_with("name") {
-            continue;
-        }
     }
     out.push_str("\n[lib]\npath = \"src/lib.rs\"\n");
     out

@@ -42,7 +42,7 @@ fn build(spec: &str, config: &str) -> GenResult<Api> {
 /// The generated files of a spec, concatenated, without the digest headers.
 fn render(api: &Api) -> String {
     let mut out = String::new();
-    for (name, text) in generated_sources(api, DocsMode::Facts).expect("emit") {
+    for (_, name, text) in generated_sources(api, DocsMode::Facts).expect("emit") {
         if name == "mod.rs" {
             continue;
         }

@@ -58,6 +58,14 @@ pub trait EventFacts {
     fn queue_name(&self) -> Option<&str> {
         None
     }
+    /// The facts as a trait object: the event itself, or for a [`WebhookEvent`] the event
+    /// it carries ([`Unknown`](WebhookEvent::Unknown) events have none).
+    fn facts(&self) -> &dyn EventFacts
+    where
+        Self: Sized,
+    {
+        self
+    }
     /// Decodes the event's `client_state` (base64 of JSON, as written by
     /// [`ClientState::encode`](crate::ClientState::encode)) into `T`.
     fn client_state<T: serde::de::DeserializeOwned>(
@@ -586,13 +594,6 @@ impl crate::EventFacts for crate::models::CallInitiated {
     }
     fn to(&self) -> Option<&str> {
         self.payload.as_ref()?.to.as_deref()
-    }
-}
-#[cfg(all(feature = "calls", feature = "webhooks"))]
-impl crate::models::CallInitiated {
-    /// The call's direction (`payload.direction`), when sent.
-    pub fn direction(&self) -> Option<&crate::models::CallInitiatedPayloadDirection> {
-        self.payload.as_ref()?.direction.as_ref()
     }
 }
 #[cfg(feature = "webhooks")]
@@ -1605,18 +1606,7 @@ impl crate::EventFacts for WebhookEvent {
             event => event.facts().queue_name(),
         }
     }
-}
-/// The first string at one of `paths`, inside `data` or at the top level.
-fn unknown_str<'a>(value: &'a serde_json::Value, paths: &[&str]) -> Option<&'a str> {
-    let data = value.get("data").unwrap_or(value);
-    paths.iter().find_map(|path| data.pointer(path)).and_then(serde_json::Value::as_str)
-}
-/// The facts of an event without any.
-struct NoFacts;
-impl crate::EventFacts for NoFacts {}
-impl WebhookEvent {
-    /// The event's facts, whatever its type ([`Unknown`](WebhookEvent::Unknown) events have none).
-    pub fn facts(&self) -> &dyn crate::EventFacts {
+    fn facts(&self) -> &dyn crate::EventFacts {
         match self {
             #[cfg(feature = "ai-assistant")]
             WebhookEvent::CallAiGatherEnded(event) => event,
@@ -1725,10 +1715,18 @@ impl WebhookEvent {
             WebhookEvent::ConferenceSpeakStarted(event) => event,
             #[cfg(feature = "calls")]
             WebhookEvent::CallTranscription(event) => event,
-            WebhookEvent::Unknown(_) => &NoFacts,
+            _ => &NoFacts,
         }
     }
 }
+/// The first string at one of `paths`, inside `data` or at the top level.
+fn unknown_str<'a>(value: &'a serde_json::Value, paths: &[&str]) -> Option<&'a str> {
+    let data = value.get("data").unwrap_or(value);
+    paths.iter().find_map(|path| data.pointer(path)).and_then(serde_json::Value::as_str)
+}
+/// The facts of an event without any.
+struct NoFacts;
+impl crate::EventFacts for NoFacts {}
 #[cfg(feature = "ai-assistant")]
 impl crate::callflow::TypedEvent for crate::models::CallAiGatherEnded {
     const EVENT_TYPE: &'static str = "call.ai_gather.ended";

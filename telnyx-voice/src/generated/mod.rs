@@ -5,10 +5,7 @@
 
 pub mod builders;
 #[cfg(feature = "webhooks")]
-pub mod events;
-#[cfg(feature = "webhooks")]
 pub mod flow;
 pub mod handles;
-pub mod models;
 pub mod operations;
 pub mod resources;

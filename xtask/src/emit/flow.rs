@@ -228,6 +228,15 @@ fn emit_trait(api: &Api) -> TokenStream {
         pub trait EventFacts {
             #(#facts)*
 
+            /// The facts as a trait object: the event itself, or for a [`WebhookEvent`] the event
+            /// it carries ([`Unknown`](WebhookEvent::Unknown) events have none).
+            fn facts(&self) -> &dyn EventFacts
+            where
+                Self: Sized,
+            {
+                self
+            }
+
             /// Decodes the event's `client_state` (base64 of JSON, as written by
             /// [`ClientState::encode`](crate::ClientState::encode)) into `T`.
             fn client_state<T: serde::de::DeserializeOwned>(&self) -> Result<T, crate::ClientStateError>
@@ -245,6 +254,11 @@ fn emit_trait(api: &Api) -> TokenStream {
 /// `impl EventFacts for WebhookEvent`: each fact from the variant's event; string facts of an
 /// unknown event from its JSON.
 fn emit_webhook_event_impl(api: &Api) -> TokenStream {
+    let arms = api.events.iter().map(|event| {
+        let variant = ident(&event.variant);
+        let cfg = super::cfg_any(&event.features);
+        quote!(#cfg WebhookEvent::#variant(event) => event,)
+    });
     let methods = FACTS.iter().map(|fact| {
         let method = ident(fact.method);
         let returns = returns(api, fact);
@@ -271,6 +285,15 @@ fn emit_webhook_event_impl(api: &Api) -> TokenStream {
     quote! {
         impl crate::EventFacts for WebhookEvent {
             #(#methods)*
+
+            fn facts(&self) -> &dyn crate::EventFacts {
+                // `WebhookEvent` is another crate's non-exhaustive enum: unknown events and
+                // variants of left-out features fall to the wildcard.
+                match self {
+                    #(#arms)*
+                    _ => &NoFacts,
+                }
+            }
         }
 
         /// The first string at one of `paths`, inside `data` or at the top level.
@@ -306,6 +329,21 @@ fn direction_method(api: &Api, event: &Event) -> Option<TokenStream> {
             pub fn direction(&self) -> Option<&#ty> { #body }
         }
     })
+}
+
+/// The inherent accessors of event types, emitted beside the events in the types crate (an
+/// inherent impl must live in the crate of its type): `direction()` per event that has one.
+pub fn emit_accessors(api: &Api) -> TokenStream {
+    let mut seen = std::collections::BTreeSet::new();
+    let impls = api
+        .events
+        .iter()
+        .filter(|event| seen.insert(event.ty.clone()))
+        .filter_map(|event| {
+            let cfg = model_cfg(api, &event.ty);
+            direction_method(api, event).map(|tokens| quote!(#cfg #tokens))
+        });
+    quote!(#(#impls)*)
 }
 
 /// `<setter>_json` for every string setter named like a client state (`client_state`,
@@ -366,13 +404,11 @@ pub fn emit(api: &Api) -> TokenStream {
         let ty = ident(&event.ty);
         let methods = FACTS.iter().filter_map(|f| fact_method(api, event, f));
         let cfg = model_cfg(api, &event.ty);
-        let direction = direction_method(api, event).map(|tokens| quote!(#cfg #tokens));
         quote! {
             #cfg
             impl crate::EventFacts for crate::models::#ty {
                 #(#methods)*
             }
-            #direction
         }
     });
     // Event types shared by several variants (after shape dedup) get one impl.
@@ -407,11 +443,6 @@ pub fn emit(api: &Api) -> TokenStream {
                 }
             }
         });
-    let arms = api.events.iter().map(|event| {
-        let variant = ident(&event.variant);
-        let cfg = super::cfg_any(&event.features);
-        quote!(#cfg WebhookEvent::#variant(event) => event,)
-    });
     let setters = api
         .resources
         .iter()
@@ -428,16 +459,6 @@ pub fn emit(api: &Api) -> TokenStream {
         #facts_trait
         #(#impls)*
         #webhook_event_impl
-
-        impl WebhookEvent {
-            /// The event's facts, whatever its type ([`Unknown`](WebhookEvent::Unknown) events have none).
-            pub fn facts(&self) -> &dyn crate::EventFacts {
-                match self {
-                    #(#arms)*
-                    WebhookEvent::Unknown(_) => &NoFacts,
-                }
-            }
-        }
 
         #(#typed)*
 

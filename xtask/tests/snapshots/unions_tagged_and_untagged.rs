@@ -508,6 +508,14 @@ pub trait EventFacts {
     fn queue_name(&self) -> Option<&str> {
         None
     }
+    /// The facts as a trait object: the event itself, or for a [`WebhookEvent`] the event
+    /// it carries ([`Unknown`](WebhookEvent::Unknown) events have none).
+    fn facts(&self) -> &dyn EventFacts
+    where
+        Self: Sized,
+    {
+        self
+    }
     /// Decodes the event's `client_state` (base64 of JSON, as written by
     /// [`ClientState::encode`](crate::ClientState::encode)) into `T`.
     fn client_state<T: serde::de::DeserializeOwned>(
@@ -598,6 +606,11 @@ impl crate::EventFacts for WebhookEvent {
             event => event.facts().queue_name(),
         }
     }
+    fn facts(&self) -> &dyn crate::EventFacts {
+        match self {
+            _ => &NoFacts,
+        }
+    }
 }
 /// The first string at one of `paths`, inside `data` or at the top level.
 fn unknown_str<'a>(value: &'a serde_json::Value, paths: &[&str]) -> Option<&'a str> {
@@ -607,11 +620,3 @@ fn unknown_str<'a>(value: &'a serde_json::Value, paths: &[&str]) -> Option<&'a s
 /// The facts of an event without any.
 struct NoFacts;
 impl crate::EventFacts for NoFacts {}
-impl WebhookEvent {
-    /// The event's facts, whatever its type ([`Unknown`](WebhookEvent::Unknown) events have none).
-    pub fn facts(&self) -> &dyn crate::EventFacts {
-        match self {
-            WebhookEvent::Unknown(_) => &NoFacts,
-        }
-    }
-}

@@ -1142,3 +1142,10 @@ impl WebhookEvent {
         }
     }
 }
+#[cfg(all(feature = "calls", feature = "webhooks"))]
+impl crate::models::CallInitiated {
+    /// The call's direction (`payload.direction`), when sent.
+    pub fn direction(&self) -> Option<&crate::models::CallInitiatedPayloadDirection> {
+        self.payload.as_ref()?.direction.as_ref()
+    }
+}

@@ -9,6 +9,8 @@ use serde_json::Value;
 /// Serde, `FromStr`, `Display` and `as_str` agree on the wire spelling; a value outside the list
 /// becomes the unknown variant carrying the string, so a new value from the API never fails a
 /// response or a webhook.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! string_enum_traits {
     ($name:ident, $unknown:ident) => {
         impl From<String> for $name {
@@ -53,7 +55,7 @@ macro_rules! string_enum_traits {
         }
     };
 }
-pub(crate) use string_enum_traits;
+pub use crate::string_enum_traits;
 
 thread_local! {
     /// Set while the simulator decodes a request: an unknown enum value is then an error.
@@ -61,14 +63,13 @@ thread_local! {
 }
 
 /// Whether string enums refuse values outside their list on this thread (see [`strictly`]).
-pub(crate) fn strict_enums() -> bool {
+pub fn strict_enums() -> bool {
     STRICT_ENUMS.with(std::cell::Cell::get)
 }
 
 /// Runs `decode` with string enums refusing unknown values, as the API refuses them; the
 /// error names the value with [`UnknownValue`]. Everywhere else unknown values are kept.
-#[cfg_attr(not(feature = "simulator"), allow(dead_code))]
-pub(crate) fn strictly<T>(decode: impl FnOnce() -> T) -> T {
+pub fn strictly<T>(decode: impl FnOnce() -> T) -> T {
     struct Reset(bool);
     impl Drop for Reset {
         fn drop(&mut self) {
@@ -80,7 +81,7 @@ pub(crate) fn strictly<T>(decode: impl FnOnce() -> T) -> T {
 }
 
 /// The error message of a refused enum value: ``unknown enum value `x` ``.
-pub(crate) struct UnknownValue<'a>(pub(crate) &'a str);
+pub struct UnknownValue<'a>(pub &'a str);
 
 impl std::fmt::Display for UnknownValue<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -89,14 +90,13 @@ impl std::fmt::Display for UnknownValue<'_> {
 }
 
 /// How [`UnknownValue`] messages start.
-#[cfg_attr(not(feature = "simulator"), allow(dead_code))]
-pub(crate) const UNKNOWN_VALUE_PREFIX: &str = "unknown enum value `";
+pub const UNKNOWN_VALUE_PREFIX: &str = "unknown enum value `";
 
 /// Visits a string (borrowed or owned) into any `From<&str>` type without an extra allocation.
-pub(crate) struct StrVisitor<T>(std::marker::PhantomData<T>);
+pub struct StrVisitor<T>(std::marker::PhantomData<T>);
 
 impl<T> StrVisitor<T> {
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         StrVisitor(std::marker::PhantomData)
     }
 }
@@ -120,19 +120,19 @@ impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
 /// The generated `Deserialize` impls of structs read their keys with this one seed instead of a
 /// field enum of their own, so the key-reading code is compiled once per deserializer rather
 /// than once per struct.
-pub(crate) struct FieldIndex<'a> {
+pub struct FieldIndex<'a> {
     fields: &'static [&'static str],
     seen: &'a mut [bool],
 }
 
 impl<'a> FieldIndex<'a> {
-    pub(crate) fn new(fields: &'static [&'static str], seen: &'a mut [bool]) -> Self {
+    pub fn new(fields: &'static [&'static str], seen: &'a mut [bool]) -> Self {
         FieldIndex { fields, seen }
     }
 }
 
 /// What [`FieldIndex`] reads for a field the struct does not have (it is skipped).
-pub(crate) const UNKNOWN_FIELD: usize = usize::MAX;
+pub const UNKNOWN_FIELD: usize = usize::MAX;
 
 impl<'de> serde::de::DeserializeSeed<'de> for FieldIndex<'_> {
     type Value = usize;
@@ -171,7 +171,7 @@ impl serde::de::Visitor<'_> for FieldIndex<'_> {
 /// Reads the value of an optional field into its slot (`null` is `None`). The generated impls
 /// call this (and [`read_required`]) instead of reading in place, so the `?` and the drop of the
 /// slot's old value are compiled once per field type rather than once per field.
-pub(crate) fn read_value<'de, A, T>(map: &mut A, slot: &mut T) -> Result<(), A::Error>
+pub fn read_value<'de, A, T>(map: &mut A, slot: &mut T) -> Result<(), A::Error>
 where
     A: serde::de::MapAccess<'de>,
     T: serde::Deserialize<'de>,
@@ -181,7 +181,7 @@ where
 }
 
 /// Reads the value of a required field into its slot.
-pub(crate) fn read_required<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
+pub fn read_required<'de, A, T>(map: &mut A, slot: &mut Option<T>) -> Result<(), A::Error>
 where
     A: serde::de::MapAccess<'de>,
     T: serde::Deserialize<'de>,
@@ -191,12 +191,12 @@ where
 }
 
 /// Skips the value of a field the struct does not have.
-pub(crate) fn skip_field<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+pub fn skip_field<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<serde::de::IgnoredAny>().map(|_| ())
 }
 
 /// The value of a required field, or the error naming it when the object lacked it.
-pub(crate) fn required<T, E: serde::de::Error>(
+pub fn required<T, E: serde::de::Error>(
     slot: Option<T>,
     name: &'static str,
 ) -> Result<T, E> {
@@ -204,17 +204,17 @@ pub(crate) fn required<T, E: serde::de::Error>(
 }
 
 /// The string value of `tag` in a JSON object, if any.
-pub(crate) fn tag_of(value: &Value, tag: &str) -> Option<String> {
+pub fn tag_of(value: &Value, tag: &str) -> Option<String> {
     value.get(tag).and_then(Value::as_str).map(str::to_string)
 }
 
 /// Decodes one alternative of a union from the JSON it was told apart by.
-pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
     serde_json::from_value(value)
 }
 
 /// Serializes an alternative of a tagged union, adding the tag when the alternative lacks it.
-pub(crate) fn serialize_tagged<S: Serializer, T: Serialize>(
+pub fn serialize_tagged<S: Serializer, T: Serialize>(
     serializer: S,
     tag: &str,
     value: &str,
@@ -244,13 +244,13 @@ struct EventTypeProbe<'a> {
 }
 
 /// An event type and the bytes of its event object.
-pub(crate) type LocatedEvent<'a> = (std::borrow::Cow<'a, str>, &'a [u8]);
+pub type LocatedEvent<'a> = (std::borrow::Cow<'a, str>, &'a [u8]);
 
 /// The event type of a webhook body and the bytes of its event object (the content of `data`,
 /// or the whole body when the event is not enveloped); `None` when there is no event type.
 /// Each event type is then decoded from its object alone, so every event model is instantiated
 /// with one reader only.
-pub(crate) fn locate_event(body: &[u8]) -> Result<Option<LocatedEvent<'_>>, serde_json::Error> {
+pub fn locate_event(body: &[u8]) -> Result<Option<LocatedEvent<'_>>, serde_json::Error> {
     let probe: EventProbe<'_> = serde_json::from_slice(body)?;
     if let Some(data) = probe.data {
         let inner: EventTypeProbe<'_> = serde_json::from_str(data.get())?;
@@ -265,7 +265,7 @@ pub(crate) fn locate_event(body: &[u8]) -> Result<Option<LocatedEvent<'_>>, serd
 /// `#[serde(default)]` makes `None`); plain `Option` would read both as `None`. For serde-derived
 /// structs (the tests); the generated `Deserialize` impls read such fields themselves.
 #[cfg(test)]
-pub(crate) fn nullable_field<'de, D, T>(
+pub fn nullable_field<'de, D, T>(
     deserializer: D,
 ) -> Result<Option<crate::Nullable<T>>, D::Error>
 where
@@ -276,7 +276,7 @@ where
 }
 
 /// Decodes an event object.
-pub(crate) fn parse_event<T: DeserializeOwned>(object: &[u8]) -> Result<T, serde_json::Error> {
+pub fn parse_event<T: DeserializeOwned>(object: &[u8]) -> Result<T, serde_json::Error> {
     serde_json::from_slice(object)
 }
 
@@ -284,6 +284,8 @@ pub(crate) fn parse_event<T: DeserializeOwned>(object: &[u8]) -> Result<T, serde
 ///
 /// It converts from strings (and from a reference to itself) so passing an id on is natural,
 /// reads as `&str`, and compares with strings.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! id_newtype {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
@@ -388,7 +390,7 @@ macro_rules! id_newtype {
         }
     };
 }
-pub(crate) use id_newtype;
+pub use crate::id_newtype;
 
 #[cfg(test)]
 mod tests {
