@@ -96,7 +96,10 @@ pub const UNKNOWN_VALUE_PREFIX: &str = "unknown enum value `";
 pub struct StrVisitor<T>(std::marker::PhantomData<T>);
 
 impl<T> StrVisitor<T> {
-    pub fn new() -> Self {
+    /// The visitor, for the generated `Deserialize` impls (written out, as a `const fn`, rather
+    /// than derived `Default`, which would ask `T: Default`).
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> Self {
         StrVisitor(std::marker::PhantomData)
     }
 }
@@ -196,10 +199,7 @@ pub fn skip_field<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), 
 }
 
 /// The value of a required field, or the error naming it when the object lacked it.
-pub fn required<T, E: serde::de::Error>(
-    slot: Option<T>,
-    name: &'static str,
-) -> Result<T, E> {
+pub fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(name))
 }
 
@@ -265,9 +265,7 @@ pub fn locate_event(body: &[u8]) -> Result<Option<LocatedEvent<'_>>, serde_json:
 /// `#[serde(default)]` makes `None`); plain `Option` would read both as `None`. For serde-derived
 /// structs (the tests); the generated `Deserialize` impls read such fields themselves.
 #[cfg(test)]
-pub fn nullable_field<'de, D, T>(
-    deserializer: D,
-) -> Result<Option<crate::Nullable<T>>, D::Error>
+pub fn nullable_field<'de, D, T>(deserializer: D) -> Result<Option<crate::Nullable<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: serde::Deserialize<'de>,

@@ -48,13 +48,13 @@ pub use client::{
 };
 pub use download::ByteStream;
 pub use error::{ApiError, ApiErrorDetail, ApiErrorSource, BodyProblem, Error, Result};
-pub use telnyx_voice_types::Nullable;
 pub use operation::{ClientKind, Operation, PagedOperation, Request};
 pub use pagination::{PageScheme, PageStream};
 pub use raw::RawRequest;
 pub use request::RequestOptions;
 pub use response::{Data, Page, RawResponse, Response};
 pub use retry::{RetryPolicy, MAX_RETRY_AFTER, RETRY_COUNT_HEADER};
+pub use telnyx_voice_types::Nullable;
 #[cfg(feature = "webhooks")]
 pub mod callflow;
 pub mod media;
@@ -72,9 +72,9 @@ mod generated;
 #[cfg(feature = "webhooks")]
 pub use callflow::{ClientState, ClientStateError};
 #[cfg(feature = "webhooks")]
-pub use telnyx_voice_types::WebhookEvent;
-#[cfg(feature = "webhooks")]
 pub use generated::flow::EventFacts;
 pub use generated::handles::*;
 pub use generated::{builders, handles, operations, resources};
 pub use telnyx_voice_types::models;
+#[cfg(feature = "webhooks")]
+pub use telnyx_voice_types::WebhookEvent;

@@ -12,6 +12,7 @@ pub type FileSet = BTreeMap<PathBuf, String>;
 /// Directories whose every file is generated: files there that the generator no longer makes are stale.
 pub const GENERATED_DIRS: &[&str] = &[
     "telnyx-voice/src/generated",
+    "telnyx-voice-types/src/generated",
     "tests/tests/conformance",
     "telnyx-voice/tests/spec_examples",
 ];
