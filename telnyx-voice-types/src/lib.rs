@@ -8,19 +8,6 @@
 //! smaller, so a clean build of an app waits less for the SDK.
 
 #![warn(missing_docs)]
-#![cfg_attr(
-    not(all(
-        feature = "calls",
-        feature = "conferences",
-        feature = "queues",
-        feature = "recordings",
-        feature = "applications",
-        feature = "debugging",
-        feature = "ai-assistant",
-        feature = "webhooks"
-    )),
-    allow(dead_code, unused_imports, unused_macros)
-)]
 
 mod nullable;
 #[doc(hidden)]
