@@ -43,8 +43,10 @@ macro_rules! string_enum_traits {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value =
-                    deserializer.deserialize_str($crate::private::StrVisitor::<$name>::new())?;
+                let value = match $crate::private::read_str(deserializer)? {
+                    std::borrow::Cow::Borrowed(value) => $name::from(value),
+                    std::borrow::Cow::Owned(value) => $name::from(value),
+                };
                 if value.is_unknown() && $crate::private::strict_enums() {
                     return Err(<D::Error as serde::de::Error>::custom(
                         $crate::private::UnknownValue(value.as_str()),
@@ -92,27 +94,37 @@ impl std::fmt::Display for UnknownValue<'_> {
 /// How [`UnknownValue`] messages start.
 pub const UNKNOWN_VALUE_PREFIX: &str = "unknown enum value `";
 
-/// Visits a string (borrowed or owned) into any `From<&str>` type without an extra allocation.
-pub struct StrVisitor<T>(std::marker::PhantomData<T>);
-
-impl<T> StrVisitor<T> {
-    /// The visitor, for the generated `Deserialize` impls (written out, as a `const fn`, rather
-    /// than derived `Default`, which would ask `T: Default`).
-    #[allow(clippy::new_without_default)]
-    pub const fn new() -> Self {
-        StrVisitor(std::marker::PhantomData)
-    }
+/// Reads a string, borrowed from the input when the deserializer can lend it (`from_slice` and
+/// `from_str` of JSON without escapes) and owned otherwise.
+///
+/// String enums read their value through this one function rather than a visitor of their own,
+/// so the deserializer's string reader is compiled once for all of them, not once per enum.
+pub fn read_str<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+    deserializer.deserialize_str(CowStrVisitor)
 }
 
-impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
-    type Value = T;
+/// The visitor of [`read_str`].
+struct CowStrVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CowStrVisitor {
+    type Value = std::borrow::Cow<'de, str>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a string")
     }
 
-    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-        Ok(T::from(value))
+    fn visit_borrowed_str<E: serde::de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(value))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(value.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(value))
     }
 }
 

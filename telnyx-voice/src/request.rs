@@ -168,8 +168,13 @@ impl ApiRequest {
     /// Serializes `body` as the JSON request body. It is serialized exactly
     /// once; every retry sends the same bytes.
     pub(crate) fn json<B: Serialize + ?Sized>(&mut self, body: &B) -> Result<()> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|err| Error::invalid_argument("body", err.to_string()))?;
+        self.set_json(serde_json::to_vec(body))
+    }
+
+    /// The part of [`json`](Self::json) that does not depend on the body's type, compiled once
+    /// rather than once per request body.
+    fn set_json(&mut self, encoded: serde_json::Result<Vec<u8>>) -> Result<()> {
+        let bytes = encoded.map_err(|err| Error::invalid_argument("body", err.to_string()))?;
         self.body = Some(Bytes::from(bytes));
         Ok(())
     }

@@ -277,31 +277,23 @@ mod m_ai_assistant_add_messages_request_messages_item {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 AiAssistantAddMessagesRequestMessagesItem::UserMessage(inner) => {
-                    crate::private::serialize_tagged(serializer, "role", "user", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantAddMessagesRequestMessagesItem::AssistantMessage(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "role",
-                        "assistant",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 AiAssistantAddMessagesRequestMessagesItem::ToolMessage(inner) => {
-                    crate::private::serialize_tagged(serializer, "role", "tool", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantAddMessagesRequestMessagesItem::SystemMessage(inner) => {
-                    crate::private::serialize_tagged(serializer, "role", "system", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantAddMessagesRequestMessagesItem::DeveloperMessage(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "role",
-                        "developer",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 AiAssistantAddMessagesRequestMessagesItem::Unknown(value) => {
                     value.serialize(serializer)
@@ -540,31 +532,23 @@ mod m_ai_assistant_start_request_message_history_item {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 AiAssistantStartRequestMessageHistoryItem::UserMessage(inner) => {
-                    crate::private::serialize_tagged(serializer, "role", "user", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestMessageHistoryItem::AssistantMessage(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "role",
-                        "assistant",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestMessageHistoryItem::ToolMessage(inner) => {
-                    crate::private::serialize_tagged(serializer, "role", "tool", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestMessageHistoryItem::SystemMessage(inner) => {
-                    crate::private::serialize_tagged(serializer, "role", "system", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestMessageHistoryItem::DeveloperMessage(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "role",
-                        "developer",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestMessageHistoryItem::Unknown(value) => {
                     value.serialize(serializer)
@@ -678,37 +662,29 @@ mod m_ai_assistant_start_request_voice_settings {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 AiAssistantStartRequestVoiceSettings::ElevenLabsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "elevenlabs",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestVoiceSettings::TelnyxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "telnyx", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestVoiceSettings::AwsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "aws", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestVoiceSettings::AzureVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "azure", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestVoiceSettings::RimeVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "rime", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestVoiceSettings::ResembleVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "resemble",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestVoiceSettings::XaiVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "xai", inner)
+                    inner.serialize(serializer)
                 }
                 AiAssistantStartRequestVoiceSettings::Unknown(value) => {
                     value.serialize(serializer)
@@ -1595,13 +1571,12 @@ mod m_assistant_message {
         /// `tool_calls` · list of [`ToolCall`](crate::models::ToolCall) · optional
         pub tool_calls: Option<Vec<crate::models::ToolCall>>,
     }
-    impl Serialize for AssistantMessage {
-        fn serialize<S: serde::Serializer>(
+    impl AssistantMessage {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.content {
                 map.serialize_entry("content", value)?;
             }
@@ -1612,6 +1587,17 @@ mod m_assistant_message {
             if let Some(value) = &self.tool_calls {
                 map.serialize_entry("tool_calls", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for AssistantMessage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -1726,49 +1712,20 @@ mod m_assistant_tools_item {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 AssistantToolsItem::BookAppointmentTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "book_appointment",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 AssistantToolsItem::CheckAvailabilityTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "check_availability",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
-                AssistantToolsItem::WebhookTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "webhook",
-                        inner,
-                    )
-                }
-                AssistantToolsItem::HangupTool(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "hangup", inner)
-                }
-                AssistantToolsItem::TransferTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "transfer",
-                        inner,
-                    )
-                }
+                AssistantToolsItem::WebhookTool(inner) => inner.serialize(serializer),
+                AssistantToolsItem::HangupTool(inner) => inner.serialize(serializer),
+                AssistantToolsItem::TransferTool(inner) => inner.serialize(serializer),
                 AssistantToolsItem::CallControlRetrievalTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "retrieval",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 AssistantToolsItem::Unknown(value) => value.serialize(serializer),
             }
@@ -2012,6 +1969,16 @@ mod m_aws_voice_settings {
         /// `type` · string · required · always `"aws"`
         pub type_: String,
     }
+    impl AwsVoiceSettings {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
     impl Serialize for AwsVoiceSettings {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2019,7 +1986,7 @@ mod m_aws_voice_settings {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("type", &self.type_)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -2087,13 +2054,12 @@ mod m_azure_configuration_data {
         /// Example: `"example-bucket"`
         pub bucket: Option<String>,
     }
-    impl Serialize for AzureConfigurationData {
-        fn serialize<S: serde::Serializer>(
+    impl AzureConfigurationData {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.account_key {
                 map.serialize_entry("account_key", value)?;
             }
@@ -2104,6 +2070,17 @@ mod m_azure_configuration_data {
             if let Some(value) = &self.bucket {
                 map.serialize_entry("bucket", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for AzureConfigurationData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -2580,13 +2557,12 @@ mod m_azure_voice_settings {
         /// `type` · string · required · always `"azure"`
         pub type_: String,
     }
-    impl Serialize for AzureVoiceSettings {
-        fn serialize<S: serde::Serializer>(
+    impl AzureVoiceSettings {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.api_key_ref {
                 map.serialize_entry("api_key_ref", value)?;
             }
@@ -2603,6 +2579,17 @@ mod m_azure_voice_settings {
                 map.serialize_entry("region", value)?;
             }
             map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
+    impl Serialize for AzureVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -2816,6 +2803,17 @@ mod m_book_appointment_tool {
         /// `type` · string · required · always `"book_appointment"`
         pub type_: String,
     }
+    impl BookAppointmentTool {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("book_appointment", &self.book_appointment)?;
+            map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
     impl Serialize for BookAppointmentTool {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -2823,8 +2821,7 @@ mod m_book_appointment_tool {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("book_appointment", &self.book_appointment)?;
-            map.serialize_entry("type", &self.type_)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -5133,49 +5130,26 @@ mod m_call_assistant_request_tools_item {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 CallAssistantRequestToolsItem::BookAppointmentTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "book_appointment",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 CallAssistantRequestToolsItem::CheckAvailabilityTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "check_availability",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 CallAssistantRequestToolsItem::WebhookTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "webhook",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 CallAssistantRequestToolsItem::HangupTool(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "hangup", inner)
+                    inner.serialize(serializer)
                 }
                 CallAssistantRequestToolsItem::TransferTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "transfer",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 CallAssistantRequestToolsItem::CallControlRetrievalTool(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "retrieval",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 CallAssistantRequestToolsItem::Unknown(value) => {
                     value.serialize(serializer)
@@ -6703,6 +6677,17 @@ mod m_call_control_retrieval_tool {
         /// `type` · string · required · always `"retrieval"`
         pub type_: String,
     }
+    impl CallControlRetrievalTool {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("retrieval", &self.retrieval)?;
+            map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
     impl Serialize for CallControlRetrievalTool {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -6710,8 +6695,7 @@ mod m_call_control_retrieval_tool {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("retrieval", &self.retrieval)?;
-            map.serialize_entry("type", &self.type_)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -17996,6 +17980,17 @@ mod m_check_availability_tool {
         /// `type` · string · required · always `"check_availability"`
         pub type_: String,
     }
+    impl CheckAvailabilityTool {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("check_availability", &self.check_availability)?;
+            map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
     impl Serialize for CheckAvailabilityTool {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -18003,8 +17998,7 @@ mod m_check_availability_tool {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("check_availability", &self.check_availability)?;
-            map.serialize_entry("type", &self.type_)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -22004,53 +21998,35 @@ mod m_conference_speak_request_voice_settings {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 ConferenceSpeakRequestVoiceSettings::ElevenLabsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "elevenlabs",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 ConferenceSpeakRequestVoiceSettings::TelnyxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "telnyx", inner)
+                    inner.serialize(serializer)
                 }
                 ConferenceSpeakRequestVoiceSettings::AwsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "aws", inner)
+                    inner.serialize(serializer)
                 }
                 ConferenceSpeakRequestVoiceSettings::MinimaxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "minimax",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 ConferenceSpeakRequestVoiceSettings::AzureVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "azure", inner)
+                    inner.serialize(serializer)
                 }
                 ConferenceSpeakRequestVoiceSettings::RimeVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "rime", inner)
+                    inner.serialize(serializer)
                 }
                 ConferenceSpeakRequestVoiceSettings::ResembleVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "resemble",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 ConferenceSpeakRequestVoiceSettings::InworldVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "inworld",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 ConferenceSpeakRequestVoiceSettings::XaiVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "xai", inner)
+                    inner.serialize(serializer)
                 }
                 ConferenceSpeakRequestVoiceSettings::Unknown(value) => {
                     value.serialize(serializer)
@@ -23380,63 +23356,35 @@ mod m_conversation_relay_embedded_config_voice_settings {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 ConversationRelayEmbeddedConfigVoiceSettings::ElevenLabsVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "elevenlabs",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayEmbeddedConfigVoiceSettings::TelnyxVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(serializer, "type", "telnyx", inner)
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayEmbeddedConfigVoiceSettings::AwsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "aws", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayEmbeddedConfigVoiceSettings::MinimaxVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "minimax",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayEmbeddedConfigVoiceSettings::AzureVoiceSettings(
                     inner,
-                ) => crate::private::serialize_tagged(serializer, "type", "azure", inner),
+                ) => inner.serialize(serializer),
                 ConversationRelayEmbeddedConfigVoiceSettings::RimeVoiceSettings(
                     inner,
-                ) => crate::private::serialize_tagged(serializer, "type", "rime", inner),
+                ) => inner.serialize(serializer),
                 ConversationRelayEmbeddedConfigVoiceSettings::ResembleVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "resemble",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayEmbeddedConfigVoiceSettings::InworldVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "inworld",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayEmbeddedConfigVoiceSettings::XaiVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "xai", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayEmbeddedConfigVoiceSettings::Unknown(value) => {
                     value.serialize(serializer)
@@ -23906,55 +23854,35 @@ mod m_conversation_relay_language_voice_settings {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 ConversationRelayLanguageVoiceSettings::ElevenLabsVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "elevenlabs",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayLanguageVoiceSettings::TelnyxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "telnyx", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayLanguageVoiceSettings::AwsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "aws", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayLanguageVoiceSettings::MinimaxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "minimax",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 ConversationRelayLanguageVoiceSettings::AzureVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "azure", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayLanguageVoiceSettings::RimeVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "rime", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayLanguageVoiceSettings::ResembleVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "resemble",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 ConversationRelayLanguageVoiceSettings::InworldVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "inworld",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 ConversationRelayLanguageVoiceSettings::XaiVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "xai", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayLanguageVoiceSettings::Unknown(value) => {
                     value.serialize(serializer)
@@ -24221,63 +24149,35 @@ mod m_conversation_relay_start_request_voice_settings {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 ConversationRelayStartRequestVoiceSettings::ElevenLabsVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "elevenlabs",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayStartRequestVoiceSettings::TelnyxVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(serializer, "type", "telnyx", inner)
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayStartRequestVoiceSettings::AwsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "aws", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayStartRequestVoiceSettings::MinimaxVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "minimax",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayStartRequestVoiceSettings::AzureVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "azure", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayStartRequestVoiceSettings::RimeVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "rime", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayStartRequestVoiceSettings::ResembleVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "resemble",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayStartRequestVoiceSettings::InworldVoiceSettings(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "inworld",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 ConversationRelayStartRequestVoiceSettings::XaiVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "xai", inner)
+                    inner.serialize(serializer)
                 }
                 ConversationRelayStartRequestVoiceSettings::Unknown(value) => {
                     value.serialize(serializer)
@@ -25381,23 +25281,18 @@ mod m_custom_storage_configuration_configuration {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 CustomStorageConfigurationConfiguration::GcsConfigurationData(inner) => {
-                    crate::private::serialize_tagged(serializer, "backend", "gcs", inner)
+                    inner.serialize(serializer)
                 }
                 CustomStorageConfigurationConfiguration::S3ConfigurationData(inner) => {
-                    crate::private::serialize_tagged(serializer, "backend", "s3", inner)
+                    inner.serialize(serializer)
                 }
                 CustomStorageConfigurationConfiguration::AzureConfigurationData(
                     inner,
-                ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "backend",
-                        "azure",
-                        inner,
-                    )
-                }
+                ) => inner.serialize(serializer),
                 CustomStorageConfigurationConfiguration::Unknown(value) => {
                     value.serialize(serializer)
                 }
@@ -25552,13 +25447,12 @@ mod m_deepgram_nova2_config {
         /// Example: `800`
         pub utterance_end_ms: Option<i64>,
     }
-    impl Serialize for DeepgramNova2Config {
-        fn serialize<S: serde::Serializer>(
+    impl DeepgramNova2Config {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.hints {
                 map.serialize_entry("hints", value)?;
             }
@@ -25579,6 +25473,17 @@ mod m_deepgram_nova2_config {
             if let Some(value) = &self.utterance_end_ms {
                 map.serialize_entry("utterance_end_ms", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for DeepgramNova2Config {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -25948,13 +25853,12 @@ mod m_deepgram_nova3_config {
         /// Example: `800`
         pub utterance_end_ms: Option<i64>,
     }
-    impl Serialize for DeepgramNova3Config {
-        fn serialize<S: serde::Serializer>(
+    impl DeepgramNova3Config {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.interim_results {
                 map.serialize_entry("interim_results", value)?;
             }
@@ -25975,6 +25879,17 @@ mod m_deepgram_nova3_config {
             if let Some(value) = &self.utterance_end_ms {
                 map.serialize_entry("utterance_end_ms", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for DeepgramNova3Config {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -26316,6 +26231,20 @@ mod m_developer_message {
         /// `role` · string · required · always `"developer"`
         pub role: String,
     }
+    impl DeveloperMessage {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("content", &self.content)?;
+            if let Some(value) = &self.metadata {
+                map.serialize_entry("metadata", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            Ok(())
+        }
+    }
     impl Serialize for DeveloperMessage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -26323,11 +26252,7 @@ mod m_developer_message {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("content", &self.content)?;
-            if let Some(value) = &self.metadata {
-                map.serialize_entry("metadata", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -26521,6 +26446,19 @@ mod m_eleven_labs_voice_settings {
         /// `type` · string · required · always `"elevenlabs"`
         pub type_: String,
     }
+    impl ElevenLabsVoiceSettings {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.api_key_ref {
+                map.serialize_entry("api_key_ref", value)?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
     impl Serialize for ElevenLabsVoiceSettings {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -26528,10 +26466,7 @@ mod m_eleven_labs_voice_settings {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.api_key_ref {
-                map.serialize_entry("api_key_ref", value)?;
-            }
-            map.serialize_entry("type", &self.type_)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -27363,37 +27298,29 @@ mod m_gather_using_ai_request_voice_settings {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 GatherUsingAiRequestVoiceSettings::ElevenLabsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "elevenlabs",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 GatherUsingAiRequestVoiceSettings::TelnyxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "telnyx", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingAiRequestVoiceSettings::AwsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "aws", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingAiRequestVoiceSettings::AzureVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "azure", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingAiRequestVoiceSettings::RimeVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "rime", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingAiRequestVoiceSettings::ResembleVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "resemble",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 GatherUsingAiRequestVoiceSettings::XaiVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "xai", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingAiRequestVoiceSettings::Unknown(value) => {
                     value.serialize(serializer)
@@ -27962,53 +27889,35 @@ mod m_gather_using_speak_request_voice_settings {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 GatherUsingSpeakRequestVoiceSettings::ElevenLabsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "elevenlabs",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 GatherUsingSpeakRequestVoiceSettings::TelnyxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "telnyx", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingSpeakRequestVoiceSettings::AwsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "aws", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingSpeakRequestVoiceSettings::MinimaxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "minimax",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 GatherUsingSpeakRequestVoiceSettings::AzureVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "azure", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingSpeakRequestVoiceSettings::RimeVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "rime", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingSpeakRequestVoiceSettings::ResembleVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "resemble",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 GatherUsingSpeakRequestVoiceSettings::InworldVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "inworld",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 GatherUsingSpeakRequestVoiceSettings::XaiVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "xai", inner)
+                    inner.serialize(serializer)
                 }
                 GatherUsingSpeakRequestVoiceSettings::Unknown(value) => {
                     value.serialize(serializer)
@@ -28088,13 +27997,12 @@ mod m_gcs_configuration_data {
         /// Example: `"OPAQUE_CREDENTIALS_TOKEN"`
         pub credentials: Option<String>,
     }
-    impl Serialize for GcsConfigurationData {
-        fn serialize<S: serde::Serializer>(
+    impl GcsConfigurationData {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             map.serialize_entry("backend", &self.backend)?;
             if let Some(value) = &self.bucket {
                 map.serialize_entry("bucket", value)?;
@@ -28102,6 +28010,17 @@ mod m_gcs_configuration_data {
             if let Some(value) = &self.credentials {
                 map.serialize_entry("credentials", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for GcsConfigurationData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -29118,6 +29037,17 @@ mod m_hangup_tool {
         /// `type` · string · required · always `"hangup"`
         pub type_: String,
     }
+    impl HangupTool {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("hangup", &self.hangup)?;
+            map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
     impl Serialize for HangupTool {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -29125,8 +29055,7 @@ mod m_hangup_tool {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("hangup", &self.hangup)?;
-            map.serialize_entry("type", &self.type_)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -29547,6 +29476,19 @@ mod m_inworld_voice_settings {
         /// `type` · string · required · always `"inworld"`
         pub type_: String,
     }
+    impl InworldVoiceSettings {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.delivery_mode {
+                map.serialize_entry("delivery_mode", value)?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
     impl Serialize for InworldVoiceSettings {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -29554,10 +29496,7 @@ mod m_inworld_voice_settings {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.delivery_mode {
-                map.serialize_entry("delivery_mode", value)?;
-            }
-            map.serialize_entry("type", &self.type_)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -30453,13 +30392,12 @@ mod m_minimax_voice_settings {
         /// Example: `1.0`
         pub vol: Option<f64>,
     }
-    impl Serialize for MinimaxVoiceSettings {
-        fn serialize<S: serde::Serializer>(
+    impl MinimaxVoiceSettings {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.language_boost {
                 map.serialize_entry("language_boost", value)?;
             }
@@ -30473,6 +30411,17 @@ mod m_minimax_voice_settings {
             if let Some(value) = &self.vol {
                 map.serialize_entry("vol", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for MinimaxVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -33544,13 +33493,12 @@ mod m_resemble_voice_settings {
         /// `type` · string · required · always `"resemble"`
         pub type_: String,
     }
-    impl Serialize for ResembleVoiceSettings {
-        fn serialize<S: serde::Serializer>(
+    impl ResembleVoiceSettings {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.format {
                 map.serialize_entry("format", value)?;
             }
@@ -33561,6 +33509,17 @@ mod m_resemble_voice_settings {
                 map.serialize_entry("sample_rate", value)?;
             }
             map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
+    impl Serialize for ResembleVoiceSettings {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -33853,6 +33812,19 @@ mod m_rime_voice_settings {
         /// Example: `1.0`
         pub voice_speed: Option<f64>,
     }
+    impl RimeVoiceSettings {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("type", &self.type_)?;
+            if let Some(value) = &self.voice_speed {
+                map.serialize_entry("voice_speed", value)?;
+            }
+            Ok(())
+        }
+    }
     impl Serialize for RimeVoiceSettings {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -33860,10 +33832,7 @@ mod m_rime_voice_settings {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("type", &self.type_)?;
-            if let Some(value) = &self.voice_speed {
-                map.serialize_entry("voice_speed", value)?;
-            }
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -33938,13 +33907,12 @@ mod m_s3_configuration_data {
         /// Example: `"us-east-1"`
         pub region: Option<String>,
     }
-    impl Serialize for S3ConfigurationData {
-        fn serialize<S: serde::Serializer>(
+    impl S3ConfigurationData {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.aws_access_key_id {
                 map.serialize_entry("aws_access_key_id", value)?;
             }
@@ -33958,6 +33926,17 @@ mod m_s3_configuration_data {
             if let Some(value) = &self.region {
                 map.serialize_entry("region", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for S3ConfigurationData {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -35350,53 +35329,35 @@ mod m_speak_request_voice_settings {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 SpeakRequestVoiceSettings::ElevenLabsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "elevenlabs",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 SpeakRequestVoiceSettings::TelnyxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "telnyx", inner)
+                    inner.serialize(serializer)
                 }
                 SpeakRequestVoiceSettings::AwsVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "aws", inner)
+                    inner.serialize(serializer)
                 }
                 SpeakRequestVoiceSettings::MinimaxVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "minimax",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 SpeakRequestVoiceSettings::AzureVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "azure", inner)
+                    inner.serialize(serializer)
                 }
                 SpeakRequestVoiceSettings::RimeVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "rime", inner)
+                    inner.serialize(serializer)
                 }
                 SpeakRequestVoiceSettings::ResembleVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "resemble",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 SpeakRequestVoiceSettings::InworldVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "type",
-                        "inworld",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 SpeakRequestVoiceSettings::XaiVoiceSettings(inner) => {
-                    crate::private::serialize_tagged(serializer, "type", "xai", inner)
+                    inner.serialize(serializer)
                 }
                 SpeakRequestVoiceSettings::Unknown(value) => value.serialize(serializer),
             }
@@ -39155,6 +39116,20 @@ mod m_system_message {
         /// `role` · string · required · always `"system"`
         pub role: String,
     }
+    impl SystemMessage {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("content", &self.content)?;
+            if let Some(value) = &self.metadata {
+                map.serialize_entry("metadata", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            Ok(())
+        }
+    }
     impl Serialize for SystemMessage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -39162,11 +39137,7 @@ mod m_system_message {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("content", &self.content)?;
-            if let Some(value) = &self.metadata {
-                map.serialize_entry("metadata", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -39668,6 +39639,19 @@ mod m_telnyx_voice_settings {
         /// Example: `1.0`
         pub voice_speed: Option<f64>,
     }
+    impl TelnyxVoiceSettings {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("type", &self.type_)?;
+            if let Some(value) = &self.voice_speed {
+                map.serialize_entry("voice_speed", value)?;
+            }
+            Ok(())
+        }
+    }
     impl Serialize for TelnyxVoiceSettings {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -39675,10 +39659,7 @@ mod m_telnyx_voice_settings {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("type", &self.type_)?;
-            if let Some(value) = &self.voice_speed {
-                map.serialize_entry("voice_speed", value)?;
-            }
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -39881,6 +39862,21 @@ mod m_tool_message {
         /// `tool_call_id` · string · required
         pub tool_call_id: String,
     }
+    impl ToolMessage {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("content", &self.content)?;
+            if let Some(value) = &self.metadata {
+                map.serialize_entry("metadata", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            map.serialize_entry("tool_call_id", &self.tool_call_id)?;
+            Ok(())
+        }
+    }
     impl Serialize for ToolMessage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -39888,12 +39884,7 @@ mod m_tool_message {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("content", &self.content)?;
-            if let Some(value) = &self.metadata {
-                map.serialize_entry("metadata", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
-            map.serialize_entry("tool_call_id", &self.tool_call_id)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -40253,13 +40244,12 @@ mod m_transcription_engine_a_config {
         /// Example: `true`
         pub use_enhanced: Option<bool>,
     }
-    impl Serialize for TranscriptionEngineAConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineAConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.enable_speaker_diarization {
                 map.serialize_entry("enable_speaker_diarization", value)?;
             }
@@ -40293,6 +40283,17 @@ mod m_transcription_engine_a_config {
             if let Some(value) = &self.use_enhanced {
                 map.serialize_entry("use_enhanced", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineAConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -40396,13 +40397,12 @@ mod m_transcription_engine_assemblyai_config {
         /// `transcription_model` · string · optional · always `"assemblyai/universal-streaming"` · default `"assemblyai/universal-streaming"`
         pub transcription_model: Option<String>,
     }
-    impl Serialize for TranscriptionEngineAssemblyaiConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineAssemblyaiConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.interim_results {
                 map.serialize_entry("interim_results", value)?;
             }
@@ -40412,6 +40412,17 @@ mod m_transcription_engine_assemblyai_config {
             if let Some(value) = &self.transcription_model {
                 map.serialize_entry("transcription_model", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineAssemblyaiConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -40487,13 +40498,12 @@ mod m_transcription_engine_azure_config {
         /// `transcription_engine` · string · required · always `"Azure"`
         pub transcription_engine: String,
     }
-    impl Serialize for TranscriptionEngineAzureConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineAzureConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.api_key_ref {
                 map.serialize_entry("api_key_ref", value)?;
             }
@@ -40502,6 +40512,17 @@ mod m_transcription_engine_azure_config {
             }
             map.serialize_entry("region", &self.region)?;
             map.serialize_entry("transcription_engine", &self.transcription_engine)?;
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineAzureConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -40580,13 +40601,12 @@ mod m_transcription_engine_b_config {
         /// `transcription_model` · [`TranscriptionModel`](crate::models::TranscriptionModel) · optional · default `"openai/whisper-tiny"`
         pub transcription_model: Option<crate::models::TranscriptionModel>,
     }
-    impl Serialize for TranscriptionEngineBConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineBConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.language {
                 map.serialize_entry("language", value)?;
             }
@@ -40596,6 +40616,17 @@ mod m_transcription_engine_b_config {
             if let Some(value) = &self.transcription_model {
                 map.serialize_entry("transcription_model", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineBConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -40761,22 +40792,24 @@ mod m_transcription_engine_config {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 TranscriptionEngineConfig::TranscriptionEngineGoogleConfig(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "Google",
-                        inner,
-                    )
+                    let mut map = serializer.serialize_map(None)?;
+                    inner.write_fields(&mut map)?;
+                    if inner.transcription_engine.is_none() {
+                        map.serialize_entry("transcription_engine", "Google")?;
+                    }
+                    map.end()
                 }
                 TranscriptionEngineConfig::TranscriptionEngineTelnyxConfig(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "Telnyx",
-                        inner,
-                    )
+                    let mut map = serializer.serialize_map(None)?;
+                    inner.write_fields(&mut map)?;
+                    if inner.transcription_engine.is_none() {
+                        map.serialize_entry("transcription_engine", "Telnyx")?;
+                    }
+                    map.end()
                 }
                 TranscriptionEngineConfig::TranscriptionEngineDeepgramConfig(inner) => {
                     crate::private::serialize_tagged(
@@ -40787,70 +40820,62 @@ mod m_transcription_engine_config {
                     )
                 }
                 TranscriptionEngineConfig::TranscriptionEngineAzureConfig(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "Azure",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 TranscriptionEngineConfig::TranscriptionEngineXaiConfig(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "xAI",
-                        inner,
-                    )
+                    let mut map = serializer.serialize_map(None)?;
+                    inner.write_fields(&mut map)?;
+                    if inner.transcription_engine.is_none() {
+                        map.serialize_entry("transcription_engine", "xAI")?;
+                    }
+                    map.end()
                 }
-                TranscriptionEngineConfig::TranscriptionEngineAssemblyaiConfig(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "AssemblyAI",
-                        inner,
-                    )
+                TranscriptionEngineConfig::TranscriptionEngineAssemblyaiConfig(
+                    inner,
+                ) => {
+                    let mut map = serializer.serialize_map(None)?;
+                    inner.write_fields(&mut map)?;
+                    if inner.transcription_engine.is_none() {
+                        map.serialize_entry("transcription_engine", "AssemblyAI")?;
+                    }
+                    map.end()
                 }
                 TranscriptionEngineConfig::TranscriptionEngineSpeechmaticsConfig(
                     inner,
                 ) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "Speechmatics",
-                        inner,
-                    )
+                    let mut map = serializer.serialize_map(None)?;
+                    inner.write_fields(&mut map)?;
+                    if inner.transcription_engine.is_none() {
+                        map.serialize_entry("transcription_engine", "Speechmatics")?;
+                    }
+                    map.end()
                 }
                 TranscriptionEngineConfig::TranscriptionEngineSonioxConfig(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "Soniox",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 TranscriptionEngineConfig::TranscriptionEngineParakeetConfig(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "Parakeet",
-                        inner,
-                    )
+                    let mut map = serializer.serialize_map(None)?;
+                    inner.write_fields(&mut map)?;
+                    if inner.transcription_engine.is_none() {
+                        map.serialize_entry("transcription_engine", "Parakeet")?;
+                    }
+                    map.end()
                 }
                 TranscriptionEngineConfig::TranscriptionEngineAConfig(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "A",
-                        inner,
-                    )
+                    let mut map = serializer.serialize_map(None)?;
+                    inner.write_fields(&mut map)?;
+                    if inner.transcription_engine.is_none() {
+                        map.serialize_entry("transcription_engine", "A")?;
+                    }
+                    map.end()
                 }
                 TranscriptionEngineConfig::TranscriptionEngineBConfig(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_engine",
-                        "B",
-                        inner,
-                    )
+                    let mut map = serializer.serialize_map(None)?;
+                    inner.write_fields(&mut map)?;
+                    if inner.transcription_engine.is_none() {
+                        map.serialize_entry("transcription_engine", "B")?;
+                    }
+                    map.end()
                 }
                 TranscriptionEngineConfig::Unknown(value) => value.serialize(serializer),
             }
@@ -41024,22 +41049,14 @@ mod m_transcription_engine_deepgram_config {
             &self,
             serializer: S,
         ) -> Result<S::Ok, S::Error> {
+            #[allow(unused_imports)]
+            use serde::ser::SerializeMap as _;
             match self {
                 TranscriptionEngineDeepgramConfig::DeepgramNova2Config(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_model",
-                        "deepgram/nova-2",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 TranscriptionEngineDeepgramConfig::DeepgramNova3Config(inner) => {
-                    crate::private::serialize_tagged(
-                        serializer,
-                        "transcription_model",
-                        "deepgram/nova-3",
-                        inner,
-                    )
+                    inner.serialize(serializer)
                 }
                 TranscriptionEngineDeepgramConfig::Unknown(value) => {
                     value.serialize(serializer)
@@ -41117,13 +41134,12 @@ mod m_transcription_engine_google_config {
         /// Example: `true`
         pub use_enhanced: Option<bool>,
     }
-    impl Serialize for TranscriptionEngineGoogleConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineGoogleConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.enable_speaker_diarization {
                 map.serialize_entry("enable_speaker_diarization", value)?;
             }
@@ -41157,6 +41173,17 @@ mod m_transcription_engine_google_config {
             if let Some(value) = &self.use_enhanced {
                 map.serialize_entry("use_enhanced", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineGoogleConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -41260,13 +41287,12 @@ mod m_transcription_engine_parakeet_config {
         /// `transcription_model` · string · optional · always `"nvidia/parakeet-v3"` · default `"nvidia/parakeet-v3"`
         pub transcription_model: Option<String>,
     }
-    impl Serialize for TranscriptionEngineParakeetConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineParakeetConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.interim_results {
                 map.serialize_entry("interim_results", value)?;
             }
@@ -41276,6 +41302,17 @@ mod m_transcription_engine_parakeet_config {
             if let Some(value) = &self.transcription_model {
                 map.serialize_entry("transcription_model", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineParakeetConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -41359,13 +41396,12 @@ mod m_transcription_engine_soniox_config {
         /// `transcription_model` · string · optional · always `"soniox/stt-rt-v4"` · default `"soniox/stt-rt-v4"`
         pub transcription_model: Option<String>,
     }
-    impl Serialize for TranscriptionEngineSonioxConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineSonioxConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.enable_endpoint_detection {
                 map.serialize_entry("enable_endpoint_detection", value)?;
             }
@@ -41382,6 +41418,17 @@ mod m_transcription_engine_soniox_config {
             if let Some(value) = &self.transcription_model {
                 map.serialize_entry("transcription_model", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineSonioxConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -41472,13 +41519,12 @@ mod m_transcription_engine_speechmatics_config {
         /// `transcription_model` · string · optional · always `"speechmatics/standard"` · default `"speechmatics/standard"`
         pub transcription_model: Option<String>,
     }
-    impl Serialize for TranscriptionEngineSpeechmaticsConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineSpeechmaticsConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.interim_results {
                 map.serialize_entry("interim_results", value)?;
             }
@@ -41491,6 +41537,17 @@ mod m_transcription_engine_speechmatics_config {
             if let Some(value) = &self.transcription_model {
                 map.serialize_entry("transcription_model", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineSpeechmaticsConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -41568,13 +41625,12 @@ mod m_transcription_engine_telnyx_config {
         /// `transcription_model` · [`TranscriptionModel`](crate::models::TranscriptionModel) · optional · default `"openai/whisper-tiny"`
         pub transcription_model: Option<crate::models::TranscriptionModel>,
     }
-    impl Serialize for TranscriptionEngineTelnyxConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineTelnyxConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.language {
                 map.serialize_entry("language", value)?;
             }
@@ -41584,6 +41640,17 @@ mod m_transcription_engine_telnyx_config {
             if let Some(value) = &self.transcription_model {
                 map.serialize_entry("transcription_model", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineTelnyxConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -41659,13 +41726,12 @@ mod m_transcription_engine_xai_config {
         /// `transcription_model` · string · optional · always `"xai/grok-stt"` · default `"xai/grok-stt"`
         pub transcription_model: Option<String>,
     }
-    impl Serialize for TranscriptionEngineXaiConfig {
-        fn serialize<S: serde::Serializer>(
+    impl TranscriptionEngineXaiConfig {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
             &self,
-            serializer: S,
-        ) -> Result<S::Ok, S::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = serializer.serialize_map(None)?;
+            map: &mut M,
+        ) -> Result<(), M::Error> {
             if let Some(value) = &self.interim_results {
                 map.serialize_entry("interim_results", value)?;
             }
@@ -41678,6 +41744,17 @@ mod m_transcription_engine_xai_config {
             if let Some(value) = &self.transcription_model {
                 map.serialize_entry("transcription_model", value)?;
             }
+            Ok(())
+        }
+    }
+    impl Serialize for TranscriptionEngineXaiConfig {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap as _;
+            let mut map = serializer.serialize_map(None)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -43657,6 +43734,17 @@ mod m_transfer_tool {
         /// `type` · string · required · always `"transfer"`
         pub type_: String,
     }
+    impl TransferTool {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("transfer", &self.transfer)?;
+            map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
     impl Serialize for TransferTool {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -43664,8 +43752,7 @@ mod m_transfer_tool {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("transfer", &self.transfer)?;
-            map.serialize_entry("type", &self.type_)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -44352,6 +44439,20 @@ mod m_user_message {
         /// `role` · string · required · always `"user"`
         pub role: String,
     }
+    impl UserMessage {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("content", &self.content)?;
+            if let Some(value) = &self.metadata {
+                map.serialize_entry("metadata", value)?;
+            }
+            map.serialize_entry("role", &self.role)?;
+            Ok(())
+        }
+    }
     impl Serialize for UserMessage {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -44359,11 +44460,7 @@ mod m_user_message {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("content", &self.content)?;
-            if let Some(value) = &self.metadata {
-                map.serialize_entry("metadata", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -44793,6 +44890,17 @@ mod m_webhook_tool {
         /// `webhook` · [`CallControlWebhookToolParams`](crate::models::CallControlWebhookToolParams) · required
         pub webhook: crate::models::CallControlWebhookToolParams,
     }
+    impl WebhookTool {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            map.serialize_entry("type", &self.type_)?;
+            map.serialize_entry("webhook", &self.webhook)?;
+            Ok(())
+        }
+    }
     impl Serialize for WebhookTool {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -44800,8 +44908,7 @@ mod m_webhook_tool {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("type", &self.type_)?;
-            map.serialize_entry("webhook", &self.webhook)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }
@@ -45038,6 +45145,19 @@ mod m_xai_voice_settings {
         /// `type` · string · required · always `"xai"`
         pub type_: String,
     }
+    impl XaiVoiceSettings {
+        /// Writes the fields into an open map.
+        pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+            &self,
+            map: &mut M,
+        ) -> Result<(), M::Error> {
+            if let Some(value) = &self.language {
+                map.serialize_entry("language", value)?;
+            }
+            map.serialize_entry("type", &self.type_)?;
+            Ok(())
+        }
+    }
     impl Serialize for XaiVoiceSettings {
         fn serialize<S: serde::Serializer>(
             &self,
@@ -45045,10 +45165,7 @@ mod m_xai_voice_settings {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            map.serialize_entry("type", &self.type_)?;
+            self.write_fields(&mut map)?;
             map.end()
         }
     }

@@ -18,13 +18,23 @@ pub struct ClearFrame {
     /// `stream_id` · string · optional
     pub stream_id: Option<String>,
 }
+impl ClearFrame {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.stream_id {
+            map.serialize_entry("stream_id", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for ClearFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.stream_id {
-            map.serialize_entry("stream_id", value)?;
-        }
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
@@ -67,13 +77,23 @@ pub struct ConnectedFrame {
     /// Example: `"1.0.0"`
     pub version: Option<String>,
 }
+impl ConnectedFrame {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.version {
+            map.serialize_entry("version", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for ConnectedFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
@@ -169,10 +189,12 @@ pub struct DtmfFrame {
     /// `dtmf` · [`DtmfDigit`](crate::media::frames::DtmfDigit) · required
     pub dtmf: crate::media::frames::DtmfDigit,
 }
-impl Serialize for DtmfFrame {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl DtmfFrame {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
         if let Some(value) = &self.sequence_number {
             map.serialize_entry("sequence_number", value)?;
         }
@@ -183,6 +205,14 @@ impl Serialize for DtmfFrame {
             map.serialize_entry("occurred_at", value)?;
         }
         map.serialize_entry("dtmf", &self.dtmf)?;
+        Ok(())
+    }
+}
+impl Serialize for DtmfFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
@@ -238,10 +268,12 @@ pub struct ErrorFrame {
     /// `payload` · [`StreamError`](crate::media::frames::StreamError) · optional
     pub payload: Option<crate::media::frames::StreamError>,
 }
-impl Serialize for ErrorFrame {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl ErrorFrame {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
         if let Some(value) = &self.sequence_number {
             map.serialize_entry("sequence_number", value)?;
         }
@@ -251,6 +283,14 @@ impl Serialize for ErrorFrame {
         if let Some(value) = &self.payload {
             map.serialize_entry("payload", value)?;
         }
+        Ok(())
+    }
+}
+impl Serialize for ErrorFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
@@ -351,27 +391,50 @@ impl From<crate::media::frames::StopFrame> for InboundFrame {
 }
 impl Serialize for InboundFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use serde::ser::SerializeMap as _;
         match self {
             InboundFrame::ConnectedFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "connected", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "connected")?;
+                map.end()
             }
             InboundFrame::StartFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "start", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "start")?;
+                map.end()
             }
             InboundFrame::MediaFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "media", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "media")?;
+                map.end()
             }
             InboundFrame::DtmfFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "dtmf", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "dtmf")?;
+                map.end()
             }
             InboundFrame::MarkFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "mark", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "mark")?;
+                map.end()
             }
             InboundFrame::ErrorFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "error", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "error")?;
+                map.end()
             }
             InboundFrame::StopFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "stop", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "stop")?;
+                map.end()
             }
             InboundFrame::Unknown(value) => value.serialize(serializer),
         }
@@ -420,10 +483,12 @@ pub struct MarkFrame {
     /// `mark` · [`MarkName`](crate::media::frames::MarkName) · required
     pub mark: crate::media::frames::MarkName,
 }
-impl Serialize for MarkFrame {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl MarkFrame {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
         if let Some(value) = &self.sequence_number {
             map.serialize_entry("sequence_number", value)?;
         }
@@ -431,6 +496,14 @@ impl Serialize for MarkFrame {
             map.serialize_entry("stream_id", value)?;
         }
         map.serialize_entry("mark", &self.mark)?;
+        Ok(())
+    }
+}
+impl Serialize for MarkFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
@@ -672,10 +745,12 @@ pub struct MediaFrame {
     /// `media` · [`MediaChunk`](crate::media::frames::MediaChunk) · required
     pub media: crate::media::frames::MediaChunk,
 }
-impl Serialize for MediaFrame {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl MediaFrame {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
         if let Some(value) = &self.sequence_number {
             map.serialize_entry("sequence_number", value)?;
         }
@@ -683,6 +758,14 @@ impl Serialize for MediaFrame {
             map.serialize_entry("stream_id", value)?;
         }
         map.serialize_entry("media", &self.media)?;
+        Ok(())
+    }
+}
+impl Serialize for MediaFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
@@ -790,15 +873,26 @@ impl From<crate::media::frames::ClearFrame> for OutboundFrame {
 }
 impl Serialize for OutboundFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use serde::ser::SerializeMap as _;
         match self {
             OutboundFrame::OutboundMediaFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "media", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "media")?;
+                map.end()
             }
             OutboundFrame::MarkFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "mark", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "mark")?;
+                map.end()
             }
             OutboundFrame::ClearFrame(inner) => {
-                crate::private::serialize_tagged(serializer, "event", "clear", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("event", "clear")?;
+                map.end()
             }
             OutboundFrame::Unknown(value) => value.serialize(serializer),
         }
@@ -878,11 +972,21 @@ pub struct OutboundMediaFrame {
     /// `media` · [`OutboundMedia`](crate::media::frames::OutboundMedia) · required
     pub media: crate::media::frames::OutboundMedia,
 }
+impl OutboundMediaFrame {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        map.serialize_entry("media", &self.media)?;
+        Ok(())
+    }
+}
 impl Serialize for OutboundMediaFrame {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("media", &self.media)?;
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
@@ -931,15 +1035,25 @@ pub struct StartFrame {
     /// `start` · [`StartMetadata`](crate::media::frames::StartMetadata) · required
     pub start: crate::media::frames::StartMetadata,
 }
-impl Serialize for StartFrame {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl StartFrame {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
         if let Some(value) = &self.sequence_number {
             map.serialize_entry("sequence_number", value)?;
         }
         map.serialize_entry("stream_id", &self.stream_id)?;
         map.serialize_entry("start", &self.start)?;
+        Ok(())
+    }
+}
+impl Serialize for StartFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
@@ -1115,10 +1229,12 @@ pub struct StopFrame {
     /// `stop` · [`StopMetadata`](crate::media::frames::StopMetadata) · optional
     pub stop: Option<crate::media::frames::StopMetadata>,
 }
-impl Serialize for StopFrame {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(None)?;
+impl StopFrame {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
         if let Some(value) = &self.sequence_number {
             map.serialize_entry("sequence_number", value)?;
         }
@@ -1128,6 +1244,14 @@ impl Serialize for StopFrame {
         if let Some(value) = &self.stop {
             map.serialize_entry("stop", value)?;
         }
+        Ok(())
+    }
+}
+impl Serialize for StopFrame {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        self.write_fields(&mut map)?;
         map.end()
     }
 }

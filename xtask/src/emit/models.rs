@@ -21,7 +21,7 @@ pub fn emit(
     let defaultable = defaultable_models(models);
     let items = models.iter().map(|(name, model)| {
         let cfg = features.get(name).map(super::cfg_gate).unwrap_or_default();
-        let item = emit_model(model, &defaultable, serde_use, mode);
+        let item = emit_model(model, models, &defaultable, serde_use, mode);
         if cfg.is_empty() {
             return item;
         }
@@ -57,6 +57,7 @@ pub fn emit(
 
 fn emit_model(
     model: &Model,
+    models: &BTreeMap<String, Model>,
     defaultable: &[String],
     serde_use: &BTreeMap<String, SerdeUse>,
     mode: DocsMode,
@@ -66,11 +67,13 @@ fn emit_model(
             s,
             defaultable,
             serde_use.get(&s.name).copied().unwrap_or_default(),
+            is_tagged_member(models, &s.name),
             mode,
         ),
         Model::Enum(e) => emit_enum(e),
         Model::Union(u) => emit_union(
             u,
+            models,
             serde_derives(serde_use, &u.name),
             serde_use.get(&u.name).copied().unwrap_or_default(),
         ),
@@ -154,6 +157,18 @@ fn full_serde_gate(used: bool) -> TokenStream {
     }
 }
 
+/// Whether the struct `name` is an alternative of a tagged union, whose `Serialize` writes the
+/// struct's fields into its own map (with `write_fields`) beside the tag.
+fn is_tagged_member(models: &BTreeMap<String, Model>, name: &str) -> bool {
+    models.values().any(|model| match model {
+        Model::Union(union) if union.discriminator.is_some() => union
+            .variants
+            .iter()
+            .any(|v| matches!(&v.ty, TypeRef::Named(n) if n == name)),
+        _ => false,
+    })
+}
+
 /// A struct, with `Serialize` and `Deserialize` written out (see [`super::serialize`] and
 /// [`super::deserialize`]), each only with the `full-serde` feature when the API does not use
 /// that direction.
@@ -161,6 +176,7 @@ fn emit_struct(
     model: &StructModel,
     defaultable: &[String],
     used: SerdeUse,
+    tagged_member: bool,
     mode: DocsMode,
 ) -> TokenStream {
     let name = ident(&model.name);
@@ -202,7 +218,8 @@ fn emit_struct(
             pub #rust: #ty,
         }
     });
-    let serialize = super::serialize::struct_impl(model, &full_serde_gate(used.serialize));
+    let serialize =
+        super::serialize::struct_impl(model, &full_serde_gate(used.serialize), tagged_member);
     let deserialize = super::deserialize::struct_impl(model, &full_serde_gate(used.deserialize));
     quote! {
         #doc
@@ -270,7 +287,12 @@ fn emit_enum(model: &EnumModel) -> TokenStream {
     }
 }
 
-fn emit_union(model: &UnionModel, serde: TokenStream, used: SerdeUse) -> TokenStream {
+fn emit_union(
+    model: &UnionModel,
+    models: &BTreeMap<String, Model>,
+    serde: TokenStream,
+    used: SerdeUse,
+) -> TokenStream {
     let name = ident(&model.name);
     let mut doc = origin_doc(&model.origin, "Union");
     match &model.discriminator {
@@ -289,7 +311,7 @@ fn emit_union(model: &UnionModel, serde: TokenStream, used: SerdeUse) -> TokenSt
     });
     let from_impls = from_impls(model);
     let serde_impls = match &model.discriminator {
-        Some(tag) => tagged_serde(model, tag, used),
+        Some(tag) => tagged_serde(model, models, tag, used),
         None => quote!(),
     };
     let derive = if model.discriminator.is_some() {
@@ -343,14 +365,45 @@ fn from_impls(model: &UnionModel) -> TokenStream {
     quote!(#(#impls)*)
 }
 
-fn tagged_serde(model: &UnionModel, tag: &str, used: SerdeUse) -> TokenStream {
+fn tagged_serde(
+    model: &UnionModel,
+    models: &BTreeMap<String, Model>,
+    tag: &str,
+    used: SerdeUse,
+) -> TokenStream {
     let ser_gate = full_serde_gate(used.serialize);
     let de_gate = full_serde_gate(used.deserialize);
     let name = ident(&model.name);
     let ser_arms = model.variants.iter().map(|v| {
         let rust = ident(&v.name);
         let value = v.tags.first().cloned().unwrap_or_default();
-        quote!(#name::#rust(inner) => crate::private::serialize_tagged(serializer, #tag, #value, inner),)
+        let carried = match &v.ty {
+            TypeRef::Named(n) => models.get(n),
+            _ => None,
+        };
+        // A struct alternative writes its fields into the union's map and the tag after them
+        // when it lacks one; anything else goes through a JSON value.
+        let Some(Model::Struct(carried)) = carried else {
+            return quote!(#name::#rust(inner) => crate::private::serialize_tagged(serializer, #tag, #value, inner),);
+        };
+        let add_tag = match carried.fields.iter().find(|f| f.name.wire == tag) {
+            Some(field) if field.required => {
+                return quote!(#name::#rust(inner) => inner.serialize(serializer),);
+            }
+            Some(field) => {
+                let field = ident(&field.name.rust);
+                quote!(if inner.#field.is_none() { map.serialize_entry(#tag, #value)?; })
+            }
+            None => quote!(map.serialize_entry(#tag, #value)?;),
+        };
+        quote! {
+            #name::#rust(inner) => {
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                #add_tag
+                map.end()
+            }
+        }
     });
     let de_arms = model.variants.iter().map(|v| {
         let rust = ident(&v.name);
@@ -361,6 +414,8 @@ fn tagged_serde(model: &UnionModel, tag: &str, used: SerdeUse) -> TokenStream {
         #ser_gate
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #[allow(unused_imports)]
+                use serde::ser::SerializeMap as _;
                 match self {
                     #(#ser_arms)*
                     #name::Unknown(value) => value.serialize(serializer),

@@ -13,28 +13,60 @@ use quote::quote;
 use super::ident;
 use crate::ir::StructModel;
 
-/// The `Serialize` impl of `model`, behind `gate` (empty, or a `#[cfg(...)]`).
-pub fn struct_impl(model: &StructModel, gate: &TokenStream) -> TokenStream {
+/// The `Serialize` impl of `model`, behind `gate` (empty, or a `#[cfg(...)]`). An alternative of
+/// a tagged union (`tagged_member`) gets its entries in `write_fields`, which the union's impl
+/// calls too, so one copy of them serves both.
+pub fn struct_impl(model: &StructModel, gate: &TokenStream, tagged_member: bool) -> TokenStream {
     let name = ident(&model.name);
-    let entries = model.fields.iter().map(|field| {
-        let rust = ident(&field.name.rust);
-        let wire = &field.name.wire;
-        // A required field is always written (a required nullable one as `null` when `None`).
-        if !field.required {
-            quote! {
-                if let Some(value) = &self.#rust {
-                    map.serialize_entry(#wire, value)?;
+    let entries: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .map(|field| {
+            let rust = ident(&field.name.rust);
+            let wire = &field.name.wire;
+            // A required field is always written (a required nullable one as `null` when `None`).
+            if !field.required {
+                quote! {
+                    if let Some(value) = &self.#rust {
+                        map.serialize_entry(#wire, value)?;
+                    }
                 }
+            } else {
+                quote!(map.serialize_entry(#wire, &self.#rust)?;)
             }
-        } else {
-            quote!(map.serialize_entry(#wire, &self.#rust)?;)
-        }
-    });
+        })
+        .collect();
     let map_binding = if model.fields.is_empty() {
         quote!(map)
     } else {
         quote!(mut map)
     };
+    if tagged_member {
+        let unused = model.fields.is_empty().then(|| quote!(let _ = map;));
+        return quote! {
+            #gate
+            impl #name {
+                /// Writes the fields into an open map.
+                pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+                    &self,
+                    map: &mut M,
+                ) -> Result<(), M::Error> {
+                    #(#entries)*
+                    #unused
+                    Ok(())
+                }
+            }
+            #gate
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    use serde::ser::SerializeMap as _;
+                    let mut map = serializer.serialize_map(None)?;
+                    self.write_fields(&mut map)?;
+                    map.end()
+                }
+            }
+        };
+    }
     quote! {
         #gate
         impl Serialize for #name {
