@@ -436,6 +436,45 @@ mod tests {
         assert!(serde_json::from_str::<ActiveCall>("[]").is_err());
     }
 
+    /// A tagged union writes its alternative's fields and then the tag, unless the alternative
+    /// carries the tag itself; string enums read borrowed, escaped and owned strings alike.
+    #[test]
+    fn tagged_unions_add_their_tag_once_and_enums_read_any_string() {
+        use crate::models::{
+            TranscriptionEngineConfig as Config, TranscriptionEngineGoogleConfig as Google,
+        };
+        let google = Google {
+            interim_results: Some(true),
+            ..Google::default()
+        };
+        let json = serde_json::to_string(&Config::TranscriptionEngineGoogleConfig(google.clone()))
+            .unwrap();
+        assert_eq!(
+            json,
+            r#"{"interim_results":true,"transcription_engine":"Google"}"#
+        );
+        let tagged = Google {
+            transcription_engine: Some("Google".into()),
+            ..google
+        };
+        let json = serde_json::to_string(&Config::TranscriptionEngineGoogleConfig(tagged)).unwrap();
+        assert_eq!(json.matches("transcription_engine").count(), 1, "{json}");
+        let back: Config = serde_json::from_str(&json).unwrap();
+        assert!(
+            matches!(back, Config::TranscriptionEngineGoogleConfig(_)),
+            "{back:?}"
+        );
+
+        use crate::models::RecordFormat;
+        let borrowed: RecordFormat = serde_json::from_str(r#""mp3""#).unwrap();
+        let escaped: RecordFormat = serde_json::from_str(r#""m\u00703""#).unwrap();
+        let owned: RecordFormat = serde_json::from_value(serde_json::json!("wav")).unwrap();
+        let unknown: RecordFormat = serde_json::from_str(r#""ogg""#).unwrap();
+        assert_eq!((borrowed.as_str(), escaped.as_str()), ("mp3", "mp3"));
+        assert_eq!((owned.as_str(), unknown.as_str()), ("wav", "ogg"));
+        assert!(unknown.is_unknown() && !escaped.is_unknown());
+    }
+
     /// A field that can send `null` reads `null` as `Some(Nullable::Null)` and absence as `None`
     /// (request bodies deserialize with `full-serde`, which the tests turn on).
     #[test]
