@@ -117,13 +117,23 @@ pub struct HangupTool {
     /// `type` · string · optional · always `"hangup"`
     pub type_: Option<String>,
 }
+impl HangupTool {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.type_ {
+            map.serialize_entry("type", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for HangupTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
@@ -182,12 +192,22 @@ impl From<crate::models::TransferTool> for Tool {
 }
 impl Serialize for Tool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(unused_imports)]
+        use serde::ser::SerializeMap as _;
         match self {
             Tool::HangupTool(inner) => {
-                crate::private::serialize_tagged(serializer, "type", "hangup", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                if inner.type_.is_none() {
+                    map.serialize_entry("type", "hangup")?;
+                }
+                map.end()
             }
             Tool::TransferTool(inner) => {
-                crate::private::serialize_tagged(serializer, "type", "transfer", inner)
+                let mut map = serializer.serialize_map(None)?;
+                inner.write_fields(&mut map)?;
+                map.serialize_entry("type", "transfer")?;
+                map.end()
             }
             Tool::Unknown(value) => value.serialize(serializer),
         }
@@ -214,13 +234,23 @@ pub struct TransferTool {
     /// `target` · string · optional
     pub target: Option<String>,
 }
+impl TransferTool {
+    /// Writes the fields into an open map.
+    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+        &self,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        if let Some(value) = &self.target {
+            map.serialize_entry("target", value)?;
+        }
+        Ok(())
+    }
+}
 impl Serialize for TransferTool {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
+        self.write_fields(&mut map)?;
         map.end()
     }
 }
