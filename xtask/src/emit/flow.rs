@@ -331,18 +331,22 @@ fn direction_method(api: &Api, event: &Event) -> Option<TokenStream> {
     })
 }
 
+/// The first event of each event type: types shared by several variants (after shape dedup)
+/// get one impl.
+fn event_types(api: &Api) -> impl Iterator<Item = &Event> {
+    let mut seen = std::collections::BTreeSet::new();
+    api.events
+        .iter()
+        .filter(move |event| seen.insert(event.ty.as_str()))
+}
+
 /// The inherent accessors of event types, emitted beside the events in the types crate (an
 /// inherent impl must live in the crate of its type): `direction()` per event that has one.
 pub fn emit_accessors(api: &Api) -> TokenStream {
-    let mut seen = std::collections::BTreeSet::new();
-    let impls = api
-        .events
-        .iter()
-        .filter(|event| seen.insert(event.ty.clone()))
-        .filter_map(|event| {
-            let cfg = model_cfg(api, &event.ty);
-            direction_method(api, event).map(|tokens| quote!(#cfg #tokens))
-        });
+    let impls = event_types(api).filter_map(|event| {
+        let cfg = model_cfg(api, &event.ty);
+        direction_method(api, event).map(|tokens| quote!(#cfg #tokens))
+    });
     quote!(#(#impls)*)
 }
 
@@ -400,7 +404,7 @@ fn model_cfg(api: &Api, model: &str) -> TokenStream {
 
 /// Tokens of the flow module.
 pub fn emit(api: &Api) -> TokenStream {
-    let impls = api.events.iter().map(|event| {
+    let impls = event_types(api).map(|event| {
         let ty = ident(&event.ty);
         let methods = FACTS.iter().filter_map(|f| fact_method(api, event, f));
         let cfg = model_cfg(api, &event.ty);
@@ -411,15 +415,7 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         }
     });
-    // Event types shared by several variants (after shape dedup) get one impl.
-    let mut seen = std::collections::BTreeSet::new();
-    let impls: Vec<TokenStream> = api
-        .events
-        .iter()
-        .zip(impls)
-        .filter(|(event, _)| seen.insert(event.ty.clone()))
-        .map(|(_, tokens)| tokens)
-        .collect();
+
     // `TypedEvent` for event types carried by exactly one variant.
     let typed = api
         .events

@@ -36,44 +36,43 @@ pub fn struct_impl(model: &StructModel, gate: &TokenStream, tagged_member: bool)
             }
         })
         .collect();
-    let map_binding = if model.fields.is_empty() {
+    // An alternative of a tagged union keeps its entries in `write_fields`, which its own
+    // impl calls as the union's does.
+    let (write_fields, body) = if tagged_member {
+        let unused = model.fields.is_empty().then(|| quote!(let _ = map;));
+        (
+            quote! {
+                #gate
+                impl #name {
+                    /// Writes the fields into an open map.
+                    pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
+                        &self,
+                        map: &mut M,
+                    ) -> Result<(), M::Error> {
+                        #(#entries)*
+                        #unused
+                        Ok(())
+                    }
+                }
+            },
+            quote!(self.write_fields(&mut map)?;),
+        )
+    } else {
+        (quote!(), quote!(#(#entries)*))
+    };
+    let map_binding = if model.fields.is_empty() && !tagged_member {
         quote!(map)
     } else {
         quote!(mut map)
     };
-    if tagged_member {
-        let unused = model.fields.is_empty().then(|| quote!(let _ = map;));
-        return quote! {
-            #gate
-            impl #name {
-                /// Writes the fields into an open map.
-                pub(crate) fn write_fields<M: serde::ser::SerializeMap>(
-                    &self,
-                    map: &mut M,
-                ) -> Result<(), M::Error> {
-                    #(#entries)*
-                    #unused
-                    Ok(())
-                }
-            }
-            #gate
-            impl Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use serde::ser::SerializeMap as _;
-                    let mut map = serializer.serialize_map(None)?;
-                    self.write_fields(&mut map)?;
-                    map.end()
-                }
-            }
-        };
-    }
     quote! {
+        #write_fields
         #gate
         impl Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
                 let #map_binding = serializer.serialize_map(None)?;
-                #(#entries)*
+                #body
                 map.end()
             }
         }
