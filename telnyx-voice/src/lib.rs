@@ -33,6 +33,7 @@ pub mod blocking;
 mod client;
 pub mod download;
 mod error;
+mod json_path;
 mod operation;
 mod pagination;
 pub mod raw;
@@ -57,6 +58,7 @@ pub use retry::{RetryPolicy, MAX_RETRY_AFTER, RETRY_COUNT_HEADER};
 pub use telnyx_voice_types::Nullable;
 #[cfg(feature = "webhooks")]
 pub mod callflow;
+#[cfg(feature = "media")]
 pub mod media;
 // The serde helpers the generated code calls live beside the models they were written for.
 use telnyx_voice_types::private;

@@ -13,7 +13,6 @@ use std::time::Duration;
 
 use http::{HeaderName, HeaderValue, Method};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use crate::client::Client;
 use crate::error::Result;
@@ -169,9 +168,9 @@ impl<O: Operation> Request<O> {
                 .client
                 .execute_no_content(request, &self.options)
                 .await?;
-            // `()` (the output of every no-content operation) reads from JSON null.
-            let unit = O::Output::deserialize(serde_json::Value::Null)
-                .map_err(|err| crate::Error::invalid_argument("response", err.to_string()))?;
+            // `()` (the output of every no-content operation) reads from JSON null. Read from
+            // text, the one decoder of `O::Output` compiled is the one `execute` uses as well.
+            let unit = crate::response::decode::<O::Output>(response.status(), b"null")?;
             Ok(response.map(|()| unit))
         } else {
             self.client.execute(request, &self.options).await

@@ -159,21 +159,16 @@ impl From<RawResponse> for http::Response<Bytes> {
 
 /// Decodes a success body, reporting where in the document decoding failed.
 pub(crate) fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
-    let fail = |path: String, err: serde_json::Error| Error::Decode {
+    serde_json::from_slice(body).map_err(|err| decode_error(status, body, &err))
+}
+
+fn decode_error(status: StatusCode, body: &[u8], err: &serde_json::Error) -> Error {
+    Error::Decode {
         status,
-        path,
+        path: crate::json_path::path_of_error(body, err),
         message: err.to_string(),
         snippet: snippet(body),
-    };
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        fail(path, err.into_inner())
-    })?;
-    deserializer
-        .end()
-        .map_err(|err| fail(".".to_owned(), err))?;
-    Ok(value)
+    }
 }
 
 /// The `{"data": ...}` wrapper around most single-object Telnyx responses.

@@ -10,7 +10,7 @@
 //! - [`decode_inbound`] / [`encode_outbound`]: one text frame to a typed frame and back, with typed
 //!   errors ([`MediaError`]) instead of panics for bad JSON or bad base64.
 //! - [`Reorder`]: puts media frames back in sequence order within a small window.
-//! - `g711` (feature `media`): mu-law and A-law to 16-bit PCM and back.
+//! - [`g711`]: mu-law and A-law to 16-bit PCM and back.
 //! - `MediaStreamUpgrade` and `MediaStream` (feature `axum`): an axum extractor that accepts the
 //!   WebSocket, checks the optional stream auth token, waits for `start`, and hands the app a typed
 //!   stream of inbound frames and a rate- and size-checked sender.
@@ -21,7 +21,6 @@
 pub mod frames;
 
 mod error;
-#[cfg(feature = "media")]
 pub mod g711;
 mod reorder;
 #[cfg(feature = "axum")]
