@@ -800,7 +800,7 @@ const LEVERS: &[&str] = &[
      `serialize_entry` per present field; no field count first, no `Option` impl per field): \
      236k -> 208k lines; crate CPU 14.2-15.8 s -> 13.9-14.3 s (six interleaved runs each, as \
      above).",
-    "What is left: `-Z self-profile` of the lean crate puts about half of its time in analysis \
+    "What was left at that point: `-Z self-profile` of the lean crate puts about half of its time in analysis \
      (type and borrow checking of the generated impls, coherence and well-formedness: 7.4 s of \
      13.9 s), which grows with the surface compiled rather than with any one construct; the \
      rest is code generation of the 208k IR lines, where serde_json's map reader is \
@@ -853,6 +853,20 @@ const LEVERS: &[&str] = &[
      the 63 MB debug binary and 0.10 s of code generation (the edit reuses the other code \
      units). Cargo's own checks add about 0.3 s. The library's share is the size of its \
      debug info, which the linker copies whole; the community app rebuilds as slowly.",
+    "Dropped: each field of a generated `Serialize` written through one helper per field type \
+     (a field writer that skips an absent field and keeps the first error) instead of \
+     `if let Some(..)` and `serialize_entry(..)?` per field: the client crate's LLVM IR \
+     79.4k -> 78.3k lines, and the crates' time alone moved within the noise (types crate \
+     5.8-6.2 s against 6.2-6.7 s, client crate 3.7-4.1 s against 3.6-4.1 s; three rounds \
+     each, taking turns).",
+    "What is left of the 10 s: the crates alone take 7.7 s of wall time and 10.5 s of CPU \
+     (code generation runs on both CPUs). `-Z time-passes` of the types crate alone: 5.6 s, of \
+     which borrow checking (MIR building included) 1.7 s, type checking 1.3 s, code \
+     generation and LLVM 1.9 s, metadata 0.5 s. The analysis is spread over about 2,400 \
+     impls: derived `Debug` is the largest share, about 0.6 s (every public type keeps it), \
+     then the `Serialize` and `Deserialize` impls, about 0.5 s and 0.75 s. In the client crate, \
+     request bodies' serialization is 38% of the LLVM IR (29.5k of 78.3k lines), compiled \
+     once per body type and once per field type, which is the least any serde impl compiles.",
 ];
 
 /// The build-cost section of an existing `BENCHMARKS.md`, for runs that do not measure it; a
