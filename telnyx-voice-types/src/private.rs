@@ -225,6 +225,45 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Er
     serde_json::from_value(value)
 }
 
+/// Writes a struct's fields into an open map, one call per field, and keeps the first error
+/// for [`finish`](Self::finish).
+///
+/// The generated `Serialize` impls call this instead of `serialize_entry(..)?` per field: the
+/// test of an optional field and the error branch are then compiled once per field type here,
+/// not once per field in every impl.
+pub struct FieldWriter<'a, M: serde::ser::SerializeMap> {
+    map: &'a mut M,
+    error: Option<M::Error>,
+}
+
+impl<'a, M: serde::ser::SerializeMap> FieldWriter<'a, M> {
+    /// Starts writing into `map`.
+    pub fn new(map: &'a mut M) -> Self {
+        FieldWriter { map, error: None }
+    }
+
+    /// Writes the entry `name` when `value` is `Some`.
+    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.required(name, value);
+        }
+    }
+
+    /// Writes the entry `name`.
+    pub fn required<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if self.error.is_none() {
+            if let Err(error) = self.map.serialize_entry(name, value) {
+                self.error = Some(error);
+            }
+        }
+    }
+
+    /// The first error of the entries written, if any.
+    pub fn finish(self) -> Result<(), M::Error> {
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
 /// Serializes an alternative of a tagged union, adding the tag when the alternative lacks it.
 pub fn serialize_tagged<S: Serializer, T: Serialize>(
     serializer: S,
@@ -492,5 +531,44 @@ mod tests {
             serde_json::from_str(r#"{"application_name":"a","webhook_event_url":"https://h/w"}"#)
                 .unwrap();
         assert_eq!(body.webhook_event_failover_url, None);
+    }
+
+    /// A value whose serialization always fails.
+    struct Unwritable;
+
+    impl serde::Serialize for Unwritable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("cannot write this"))
+        }
+    }
+
+    #[test]
+    fn field_writer_skips_absent_fields_and_stops_at_the_first_error() {
+        use serde::ser::{SerializeMap, Serializer};
+
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::new(&mut out);
+        let mut map = (&mut serializer).serialize_map(None).unwrap();
+        let mut fields = super::FieldWriter::new(&mut map);
+        fields.optional("absent", &None::<u8>);
+        fields.optional("present", &Some("x"));
+        fields.required("number", &7);
+        fields.finish().unwrap();
+        map.end().unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"present":"x","number":7}"#
+        );
+
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::new(&mut out);
+        let mut map = (&mut serializer).serialize_map(None).unwrap();
+        let mut fields = super::FieldWriter::new(&mut map);
+        fields.required("first", &1);
+        fields.required("broken", &Unwritable);
+        fields.required("after", &2);
+        let error = fields.finish().unwrap_err();
+        assert!(error.to_string().contains("cannot write this"), "{error}");
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"first":1,"broken":"#);
     }
 }

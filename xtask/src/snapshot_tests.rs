@@ -88,7 +88,7 @@ fn keyword_properties_and_colliding_enum_values() {
     let out = generate("keyword_properties_and_colliding_enum_values");
     check("keyword_properties_and_colliding_enum_values", &out);
     assert!(
-        out.contains("map.serialize_entry(\"type\", &self.type_)")
+        out.contains("fields.required(\"type\", &self.type_)")
             && out.contains("const FIELDS: &[&str] = &[\"type\""),
         "keyword property keeps its wire name both ways"
     );

@@ -56,12 +56,14 @@ mod m_active_call {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            map.serialize_entry("call_duration", &self.call_duration)?;
-            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
-            map.serialize_entry("call_session_id", &self.call_session_id)?;
-            map.serialize_entry("client_state", &self.client_state)?;
-            map.serialize_entry("record_type", &self.record_type)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.required("call_duration", &self.call_duration);
+            fields.required("call_leg_id", &self.call_leg_id);
+            fields.required("call_session_id", &self.call_session_id);
+            fields.required("client_state", &self.client_state);
+            fields.required("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -161,15 +163,11 @@ mod m_add_ai_assistant_messages_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.messages {
-                map.serialize_entry("messages", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("messages", &self.messages);
+            fields.finish()?;
             map.end()
         }
     }
@@ -368,14 +366,12 @@ mod m_ai_assistant_join_participant {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("id", &self.id)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.on_hangup {
-                map.serialize_entry("on_hangup", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("id", &self.id);
+            fields.optional("name", &self.name);
+            fields.optional("on_hangup", &self.on_hangup);
+            fields.required("role", &self.role);
+            fields.finish()?;
             map.end()
         }
     }
@@ -957,102 +953,50 @@ mod m_answer_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.assistant {
-                map.serialize_entry("assistant", value)?;
-            }
-            if let Some(value) = &self.billing_group_id {
-                map.serialize_entry("billing_group_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.conversation_relay_config {
-                map.serialize_entry("conversation_relay_config", value)?;
-            }
-            if let Some(value) = &self.custom_headers {
-                map.serialize_entry("custom_headers", value)?;
-            }
-            if let Some(value) = &self.deepfake_detection {
-                map.serialize_entry("deepfake_detection", value)?;
-            }
-            if let Some(value) = &self.preferred_codecs {
-                map.serialize_entry("preferred_codecs", value)?;
-            }
-            if let Some(value) = &self.record {
-                map.serialize_entry("record", value)?;
-            }
-            if let Some(value) = &self.record_channels {
-                map.serialize_entry("record_channels", value)?;
-            }
-            if let Some(value) = &self.record_custom_file_name {
-                map.serialize_entry("record_custom_file_name", value)?;
-            }
-            if let Some(value) = &self.record_format {
-                map.serialize_entry("record_format", value)?;
-            }
-            if let Some(value) = &self.record_max_length {
-                map.serialize_entry("record_max_length", value)?;
-            }
-            if let Some(value) = &self.record_timeout_secs {
-                map.serialize_entry("record_timeout_secs", value)?;
-            }
-            if let Some(value) = &self.record_track {
-                map.serialize_entry("record_track", value)?;
-            }
-            if let Some(value) = &self.record_trim {
-                map.serialize_entry("record_trim", value)?;
-            }
-            if let Some(value) = &self.send_silence_when_idle {
-                map.serialize_entry("send_silence_when_idle", value)?;
-            }
-            if let Some(value) = &self.sip_headers {
-                map.serialize_entry("sip_headers", value)?;
-            }
-            if let Some(value) = &self.sound_modifications {
-                map.serialize_entry("sound_modifications", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_codec {
-                map.serialize_entry("stream_bidirectional_codec", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_mode {
-                map.serialize_entry("stream_bidirectional_mode", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_target_legs {
-                map.serialize_entry("stream_bidirectional_target_legs", value)?;
-            }
-            if let Some(value) = &self.stream_codec {
-                map.serialize_entry("stream_codec", value)?;
-            }
-            if let Some(value) = &self.stream_track {
-                map.serialize_entry("stream_track", value)?;
-            }
-            if let Some(value) = &self.stream_url {
-                map.serialize_entry("stream_url", value)?;
-            }
-            if let Some(value) = &self.transcription {
-                map.serialize_entry("transcription", value)?;
-            }
-            if let Some(value) = &self.transcription_config {
-                map.serialize_entry("transcription_config", value)?;
-            }
-            if let Some(value) = &self.webhook_retries_policies {
-                map.serialize_entry("webhook_retries_policies", value)?;
-            }
-            if let Some(value) = &self.webhook_url {
-                map.serialize_entry("webhook_url", value)?;
-            }
-            if let Some(value) = &self.webhook_url_method {
-                map.serialize_entry("webhook_url_method", value)?;
-            }
-            if let Some(value) = &self.webhook_urls {
-                map.serialize_entry("webhook_urls", value)?;
-            }
-            if let Some(value) = &self.webhook_urls_method {
-                map.serialize_entry("webhook_urls_method", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("assistant", &self.assistant);
+            fields.optional("billing_group_id", &self.billing_group_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields
+                .optional("conversation_relay_config", &self.conversation_relay_config);
+            fields.optional("custom_headers", &self.custom_headers);
+            fields.optional("deepfake_detection", &self.deepfake_detection);
+            fields.optional("preferred_codecs", &self.preferred_codecs);
+            fields.optional("record", &self.record);
+            fields.optional("record_channels", &self.record_channels);
+            fields.optional("record_custom_file_name", &self.record_custom_file_name);
+            fields.optional("record_format", &self.record_format);
+            fields.optional("record_max_length", &self.record_max_length);
+            fields.optional("record_timeout_secs", &self.record_timeout_secs);
+            fields.optional("record_track", &self.record_track);
+            fields.optional("record_trim", &self.record_trim);
+            fields.optional("send_silence_when_idle", &self.send_silence_when_idle);
+            fields.optional("sip_headers", &self.sip_headers);
+            fields.optional("sound_modifications", &self.sound_modifications);
+            fields
+                .optional(
+                    "stream_bidirectional_codec",
+                    &self.stream_bidirectional_codec,
+                );
+            fields
+                .optional("stream_bidirectional_mode", &self.stream_bidirectional_mode);
+            fields
+                .optional(
+                    "stream_bidirectional_target_legs",
+                    &self.stream_bidirectional_target_legs,
+                );
+            fields.optional("stream_codec", &self.stream_codec);
+            fields.optional("stream_track", &self.stream_track);
+            fields.optional("stream_url", &self.stream_url);
+            fields.optional("transcription", &self.transcription);
+            fields.optional("transcription_config", &self.transcription_config);
+            fields.optional("webhook_retries_policies", &self.webhook_retries_policies);
+            fields.optional("webhook_url", &self.webhook_url);
+            fields.optional("webhook_url_method", &self.webhook_url_method);
+            fields.optional("webhook_urls", &self.webhook_urls);
+            fields.optional("webhook_urls_method", &self.webhook_urls_method);
+            fields.finish()?;
             map.end()
         }
     }
@@ -1342,36 +1286,42 @@ mod m_answering_machine_detection_config {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.after_greeting_silence_millis {
-                map.serialize_entry("after_greeting_silence_millis", value)?;
-            }
-            if let Some(value) = &self.between_words_silence_millis {
-                map.serialize_entry("between_words_silence_millis", value)?;
-            }
-            if let Some(value) = &self.greeting_duration_millis {
-                map.serialize_entry("greeting_duration_millis", value)?;
-            }
-            if let Some(value) = &self.greeting_silence_duration_millis {
-                map.serialize_entry("greeting_silence_duration_millis", value)?;
-            }
-            if let Some(value) = &self.greeting_total_analysis_time_millis {
-                map.serialize_entry("greeting_total_analysis_time_millis", value)?;
-            }
-            if let Some(value) = &self.initial_silence_millis {
-                map.serialize_entry("initial_silence_millis", value)?;
-            }
-            if let Some(value) = &self.maximum_number_of_words {
-                map.serialize_entry("maximum_number_of_words", value)?;
-            }
-            if let Some(value) = &self.maximum_word_length_millis {
-                map.serialize_entry("maximum_word_length_millis", value)?;
-            }
-            if let Some(value) = &self.silence_threshold {
-                map.serialize_entry("silence_threshold", value)?;
-            }
-            if let Some(value) = &self.total_analysis_time_millis {
-                map.serialize_entry("total_analysis_time_millis", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields
+                .optional(
+                    "after_greeting_silence_millis",
+                    &self.after_greeting_silence_millis,
+                );
+            fields
+                .optional(
+                    "between_words_silence_millis",
+                    &self.between_words_silence_millis,
+                );
+            fields.optional("greeting_duration_millis", &self.greeting_duration_millis);
+            fields
+                .optional(
+                    "greeting_silence_duration_millis",
+                    &self.greeting_silence_duration_millis,
+                );
+            fields
+                .optional(
+                    "greeting_total_analysis_time_millis",
+                    &self.greeting_total_analysis_time_millis,
+                );
+            fields.optional("initial_silence_millis", &self.initial_silence_millis);
+            fields.optional("maximum_number_of_words", &self.maximum_number_of_words);
+            fields
+                .optional(
+                    "maximum_word_length_millis",
+                    &self.maximum_word_length_millis,
+                );
+            fields.optional("silence_threshold", &self.silence_threshold);
+            fields
+                .optional(
+                    "total_analysis_time_millis",
+                    &self.total_analysis_time_millis,
+                );
+            fields.finish()?;
             map.end()
         }
     }
@@ -1484,18 +1434,12 @@ mod m_assistant {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.instructions {
-                map.serialize_entry("instructions", value)?;
-            }
-            if let Some(value) = &self.model {
-                map.serialize_entry("model", value)?;
-            }
-            if let Some(value) = &self.openai_api_key_ref {
-                map.serialize_entry("openai_api_key_ref", value)?;
-            }
-            if let Some(value) = &self.tools {
-                map.serialize_entry("tools", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("instructions", &self.instructions);
+            fields.optional("model", &self.model);
+            fields.optional("openai_api_key_ref", &self.openai_api_key_ref);
+            fields.optional("tools", &self.tools);
+            fields.finish()?;
             map.end()
         }
     }
@@ -1577,16 +1521,12 @@ mod m_assistant_message {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.content {
-                map.serialize_entry("content", value)?;
-            }
-            if let Some(value) = &self.metadata {
-                map.serialize_entry("metadata", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
-            if let Some(value) = &self.tool_calls {
-                map.serialize_entry("tool_calls", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("content", &self.content);
+            fields.optional("metadata", &self.metadata);
+            fields.required("role", &self.role);
+            fields.optional("tool_calls", &self.tool_calls);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -1798,21 +1738,13 @@ mod m_attempt {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.errors {
-                map.serialize_entry("errors", value)?;
-            }
-            if let Some(value) = &self.finished_at {
-                map.serialize_entry("finished_at", value)?;
-            }
-            if let Some(value) = &self.http {
-                map.serialize_entry("http", value)?;
-            }
-            if let Some(value) = &self.started_at {
-                map.serialize_entry("started_at", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("errors", &self.errors);
+            fields.optional("finished_at", &self.finished_at);
+            fields.optional("http", &self.http);
+            fields.optional("started_at", &self.started_at);
+            fields.optional("status", &self.status);
+            fields.finish()?;
             map.end()
         }
     }
@@ -1975,7 +1907,9 @@ mod m_aws_voice_settings {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -2060,16 +1994,12 @@ mod m_azure_configuration_data {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.account_key {
-                map.serialize_entry("account_key", value)?;
-            }
-            if let Some(value) = &self.account_name {
-                map.serialize_entry("account_name", value)?;
-            }
-            map.serialize_entry("backend", &self.backend)?;
-            if let Some(value) = &self.bucket {
-                map.serialize_entry("bucket", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("account_key", &self.account_key);
+            fields.optional("account_name", &self.account_name);
+            fields.required("backend", &self.backend);
+            fields.optional("bucket", &self.bucket);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -2563,22 +2493,14 @@ mod m_azure_voice_settings {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.api_key_ref {
-                map.serialize_entry("api_key_ref", value)?;
-            }
-            if let Some(value) = &self.deployment_id {
-                map.serialize_entry("deployment_id", value)?;
-            }
-            if let Some(value) = &self.effect {
-                map.serialize_entry("effect", value)?;
-            }
-            if let Some(value) = &self.gender {
-                map.serialize_entry("gender", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("api_key_ref", &self.api_key_ref);
+            fields.optional("deployment_id", &self.deployment_id);
+            fields.optional("effect", &self.effect);
+            fields.optional("gender", &self.gender);
+            fields.optional("region", &self.region);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -2809,8 +2731,10 @@ mod m_book_appointment_tool {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("book_appointment", &self.book_appointment)?;
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("book_appointment", &self.book_appointment);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -2898,14 +2822,12 @@ mod m_book_appointment_tool_params {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("api_key_ref", &self.api_key_ref)?;
-            if let Some(value) = &self.attendee_name {
-                map.serialize_entry("attendee_name", value)?;
-            }
-            if let Some(value) = &self.attendee_timezone {
-                map.serialize_entry("attendee_timezone", value)?;
-            }
-            map.serialize_entry("event_type_id", &self.event_type_id)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("api_key_ref", &self.api_key_ref);
+            fields.optional("attendee_name", &self.attendee_name);
+            fields.optional("attendee_timezone", &self.attendee_timezone);
+            fields.required("event_type_id", &self.event_type_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -3060,64 +2982,28 @@ mod m_bridge_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.hold_after_unbridge {
-                map.serialize_entry("hold_after_unbridge", value)?;
-            }
-            if let Some(value) = &self.mute_dtmf {
-                map.serialize_entry("mute_dtmf", value)?;
-            }
-            if let Some(value) = &self.park_after_unbridge {
-                map.serialize_entry("park_after_unbridge", value)?;
-            }
-            if let Some(value) = &self.play_ringtone {
-                map.serialize_entry("play_ringtone", value)?;
-            }
-            if let Some(value) = &self.prevent_double_bridge {
-                map.serialize_entry("prevent_double_bridge", value)?;
-            }
-            if let Some(value) = &self.queue {
-                map.serialize_entry("queue", value)?;
-            }
-            if let Some(value) = &self.record {
-                map.serialize_entry("record", value)?;
-            }
-            if let Some(value) = &self.record_channels {
-                map.serialize_entry("record_channels", value)?;
-            }
-            if let Some(value) = &self.record_custom_file_name {
-                map.serialize_entry("record_custom_file_name", value)?;
-            }
-            if let Some(value) = &self.record_format {
-                map.serialize_entry("record_format", value)?;
-            }
-            if let Some(value) = &self.record_max_length {
-                map.serialize_entry("record_max_length", value)?;
-            }
-            if let Some(value) = &self.record_timeout_secs {
-                map.serialize_entry("record_timeout_secs", value)?;
-            }
-            if let Some(value) = &self.record_track {
-                map.serialize_entry("record_track", value)?;
-            }
-            if let Some(value) = &self.record_trim {
-                map.serialize_entry("record_trim", value)?;
-            }
-            if let Some(value) = &self.ringtone {
-                map.serialize_entry("ringtone", value)?;
-            }
-            if let Some(value) = &self.video_room_context {
-                map.serialize_entry("video_room_context", value)?;
-            }
-            if let Some(value) = &self.video_room_id {
-                map.serialize_entry("video_room_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("hold_after_unbridge", &self.hold_after_unbridge);
+            fields.optional("mute_dtmf", &self.mute_dtmf);
+            fields.optional("park_after_unbridge", &self.park_after_unbridge);
+            fields.optional("play_ringtone", &self.play_ringtone);
+            fields.optional("prevent_double_bridge", &self.prevent_double_bridge);
+            fields.optional("queue", &self.queue);
+            fields.optional("record", &self.record);
+            fields.optional("record_channels", &self.record_channels);
+            fields.optional("record_custom_file_name", &self.record_custom_file_name);
+            fields.optional("record_format", &self.record_format);
+            fields.optional("record_max_length", &self.record_max_length);
+            fields.optional("record_timeout_secs", &self.record_timeout_secs);
+            fields.optional("record_track", &self.record_track);
+            fields.optional("record_trim", &self.record_trim);
+            fields.optional("ringtone", &self.ringtone);
+            fields.optional("video_room_context", &self.video_room_context);
+            fields.optional("video_room_id", &self.video_room_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -3490,23 +3376,17 @@ mod m_call {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            if let Some(value) = &self.call_duration {
-                map.serialize_entry("call_duration", value)?;
-            }
-            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
-            map.serialize_entry("call_session_id", &self.call_session_id)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.end_time {
-                map.serialize_entry("end_time", value)?;
-            }
-            map.serialize_entry("is_alive", &self.is_alive)?;
-            map.serialize_entry("record_type", &self.record_type)?;
-            if let Some(value) = &self.start_time {
-                map.serialize_entry("start_time", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.optional("call_duration", &self.call_duration);
+            fields.required("call_leg_id", &self.call_leg_id);
+            fields.required("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("end_time", &self.end_time);
+            fields.required("is_alive", &self.is_alive);
+            fields.required("record_type", &self.record_type);
+            fields.optional("start_time", &self.start_time);
+            fields.finish()?;
             map.end()
         }
     }
@@ -3625,21 +3505,13 @@ mod m_call_ai_gather_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -3756,36 +3628,18 @@ mod m_call_ai_gather_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.message_history {
-                map.serialize_entry("message_history", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("from", &self.from);
+            fields.optional("message_history", &self.message_history);
+            fields.optional("result", &self.result);
+            fields.optional("status", &self.status);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -3946,21 +3800,13 @@ mod m_call_ai_gather_message_history_updated {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -4071,30 +3917,16 @@ mod m_call_ai_gather_message_history_updated_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.message_history {
-                map.serialize_entry("message_history", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("from", &self.from);
+            fields.optional("message_history", &self.message_history);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -4203,21 +4035,13 @@ mod m_call_ai_gather_partial_results {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -4334,33 +4158,17 @@ mod m_call_ai_gather_partial_results_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.message_history {
-                map.serialize_entry("message_history", value)?;
-            }
-            if let Some(value) = &self.partial_results {
-                map.serialize_entry("partial_results", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("from", &self.from);
+            fields.optional("message_history", &self.message_history);
+            fields.optional("partial_results", &self.partial_results);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -4475,21 +4283,13 @@ mod m_call_answered {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -4616,42 +4416,20 @@ mod m_call_answered_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.custom_headers {
-                map.serialize_entry("custom_headers", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.sip_headers {
-                map.serialize_entry("sip_headers", value)?;
-            }
-            if let Some(value) = &self.start_time {
-                map.serialize_entry("start_time", value)?;
-            }
-            if let Some(value) = &self.state {
-                map.serialize_entry("state", value)?;
-            }
-            if let Some(value) = &self.tags {
-                map.serialize_entry("tags", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("custom_headers", &self.custom_headers);
+            fields.optional("from", &self.from);
+            fields.optional("sip_headers", &self.sip_headers);
+            fields.optional("start_time", &self.start_time);
+            fields.optional("state", &self.state);
+            fields.optional("tags", &self.tags);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -4802,43 +4580,21 @@ mod m_call_assistant_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.dynamic_variables {
-                map.serialize_entry("dynamic_variables", value)?;
-            }
-            if let Some(value) = &self.external_llm {
-                map.serialize_entry("external_llm", value)?;
-            }
-            if let Some(value) = &self.fallback_config {
-                map.serialize_entry("fallback_config", value)?;
-            }
-            if let Some(value) = &self.greeting {
-                map.serialize_entry("greeting", value)?;
-            }
-            map.serialize_entry("id", &self.id)?;
-            if let Some(value) = &self.instructions {
-                map.serialize_entry("instructions", value)?;
-            }
-            if let Some(value) = &self.llm_api_key_ref {
-                map.serialize_entry("llm_api_key_ref", value)?;
-            }
-            if let Some(value) = &self.mcp_servers {
-                map.serialize_entry("mcp_servers", value)?;
-            }
-            if let Some(value) = &self.model {
-                map.serialize_entry("model", value)?;
-            }
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.observability_settings {
-                map.serialize_entry("observability_settings", value)?;
-            }
-            if let Some(value) = &self.openai_api_key_ref {
-                map.serialize_entry("openai_api_key_ref", value)?;
-            }
-            if let Some(value) = &self.tools {
-                map.serialize_entry("tools", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("dynamic_variables", &self.dynamic_variables);
+            fields.optional("external_llm", &self.external_llm);
+            fields.optional("fallback_config", &self.fallback_config);
+            fields.optional("greeting", &self.greeting);
+            fields.required("id", &self.id);
+            fields.optional("instructions", &self.instructions);
+            fields.optional("llm_api_key_ref", &self.llm_api_key_ref);
+            fields.optional("mcp_servers", &self.mcp_servers);
+            fields.optional("model", &self.model);
+            fields.optional("name", &self.name);
+            fields.optional("observability_settings", &self.observability_settings);
+            fields.optional("openai_api_key_ref", &self.openai_api_key_ref);
+            fields.optional("tools", &self.tools);
+            fields.finish()?;
             map.end()
         }
     }
@@ -5011,15 +4767,11 @@ mod m_call_assistant_request_fallback_config {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.external_llm {
-                map.serialize_entry("external_llm", value)?;
-            }
-            if let Some(value) = &self.llm_api_key_ref {
-                map.serialize_entry("llm_api_key_ref", value)?;
-            }
-            if let Some(value) = &self.model {
-                map.serialize_entry("model", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("external_llm", &self.external_llm);
+            fields.optional("llm_api_key_ref", &self.llm_api_key_ref);
+            fields.optional("model", &self.model);
+            fields.finish()?;
             map.end()
         }
     }
@@ -5231,21 +4983,13 @@ mod m_call_bridged {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -5390,63 +5134,36 @@ mod m_call_control_application {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.active {
-                map.serialize_entry("active", value)?;
-            }
-            if let Some(value) = &self.anchorsite_override {
-                map.serialize_entry("anchorsite_override", value)?;
-            }
-            if let Some(value) = &self.application_name {
-                map.serialize_entry("application_name", value)?;
-            }
-            if let Some(value) = &self.call_cost_in_webhooks {
-                map.serialize_entry("call_cost_in_webhooks", value)?;
-            }
-            if let Some(value) = &self.created_at {
-                map.serialize_entry("created_at", value)?;
-            }
-            if let Some(value) = &self.dtmf_type {
-                map.serialize_entry("dtmf_type", value)?;
-            }
-            if let Some(value) = &self.first_command_timeout {
-                map.serialize_entry("first_command_timeout", value)?;
-            }
-            if let Some(value) = &self.first_command_timeout_secs {
-                map.serialize_entry("first_command_timeout_secs", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.inbound {
-                map.serialize_entry("inbound", value)?;
-            }
-            if let Some(value) = &self.outbound {
-                map.serialize_entry("outbound", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
-            if let Some(value) = &self.redact_dtmf_debug_logging {
-                map.serialize_entry("redact_dtmf_debug_logging", value)?;
-            }
-            if let Some(value) = &self.tags {
-                map.serialize_entry("tags", value)?;
-            }
-            if let Some(value) = &self.updated_at {
-                map.serialize_entry("updated_at", value)?;
-            }
-            if let Some(value) = &self.webhook_api_version {
-                map.serialize_entry("webhook_api_version", value)?;
-            }
-            if let Some(value) = &self.webhook_event_failover_url {
-                map.serialize_entry("webhook_event_failover_url", value)?;
-            }
-            if let Some(value) = &self.webhook_event_url {
-                map.serialize_entry("webhook_event_url", value)?;
-            }
-            if let Some(value) = &self.webhook_timeout_secs {
-                map.serialize_entry("webhook_timeout_secs", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("active", &self.active);
+            fields.optional("anchorsite_override", &self.anchorsite_override);
+            fields.optional("application_name", &self.application_name);
+            fields.optional("call_cost_in_webhooks", &self.call_cost_in_webhooks);
+            fields.optional("created_at", &self.created_at);
+            fields.optional("dtmf_type", &self.dtmf_type);
+            fields.optional("first_command_timeout", &self.first_command_timeout);
+            fields
+                .optional(
+                    "first_command_timeout_secs",
+                    &self.first_command_timeout_secs,
+                );
+            fields.optional("id", &self.id);
+            fields.optional("inbound", &self.inbound);
+            fields.optional("outbound", &self.outbound);
+            fields.optional("record_type", &self.record_type);
+            fields
+                .optional("redact_dtmf_debug_logging", &self.redact_dtmf_debug_logging);
+            fields.optional("tags", &self.tags);
+            fields.optional("updated_at", &self.updated_at);
+            fields.optional("webhook_api_version", &self.webhook_api_version);
+            fields
+                .optional(
+                    "webhook_event_failover_url",
+                    &self.webhook_event_failover_url,
+                );
+            fields.optional("webhook_event_url", &self.webhook_event_url);
+            fields.optional("webhook_timeout_secs", &self.webhook_timeout_secs);
+            fields.finish()?;
             map.end()
         }
     }
@@ -5688,18 +5405,16 @@ mod m_call_control_application_inbound {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.channel_limit {
-                map.serialize_entry("channel_limit", value)?;
-            }
-            if let Some(value) = &self.shaken_stir_enabled {
-                map.serialize_entry("shaken_stir_enabled", value)?;
-            }
-            if let Some(value) = &self.sip_subdomain {
-                map.serialize_entry("sip_subdomain", value)?;
-            }
-            if let Some(value) = &self.sip_subdomain_receive_settings {
-                map.serialize_entry("sip_subdomain_receive_settings", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("channel_limit", &self.channel_limit);
+            fields.optional("shaken_stir_enabled", &self.shaken_stir_enabled);
+            fields.optional("sip_subdomain", &self.sip_subdomain);
+            fields
+                .optional(
+                    "sip_subdomain_receive_settings",
+                    &self.sip_subdomain_receive_settings,
+                );
+            fields.finish()?;
             map.end()
         }
     }
@@ -5781,12 +5496,11 @@ mod m_call_control_application_outbound {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.channel_limit {
-                map.serialize_entry("channel_limit", value)?;
-            }
-            if let Some(value) = &self.outbound_voice_profile_id {
-                map.serialize_entry("outbound_voice_profile_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("channel_limit", &self.channel_limit);
+            fields
+                .optional("outbound_voice_profile_id", &self.outbound_voice_profile_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -5853,10 +5567,10 @@ mod m_call_control_bucket_ids {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("bucket_ids", &self.bucket_ids)?;
-            if let Some(value) = &self.max_num_results {
-                map.serialize_entry("max_num_results", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("bucket_ids", &self.bucket_ids);
+            fields.optional("max_num_results", &self.max_num_results);
+            fields.finish()?;
             map.end()
         }
     }
@@ -5925,9 +5639,9 @@ mod m_call_control_command_result {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("result", &self.result);
+            fields.finish()?;
             map.end()
         }
     }
@@ -5996,12 +5710,10 @@ mod m_call_control_command_result_with_conversation_id {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.conversation_id {
-                map.serialize_entry("conversation_id", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("conversation_id", &self.conversation_id);
+            fields.optional("result", &self.result);
+            fields.finish()?;
             map.end()
         }
     }
@@ -6073,12 +5785,10 @@ mod m_call_control_command_result_with_conversation_relay_id {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.conversation_relay_id {
-                map.serialize_entry("conversation_relay_id", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("conversation_relay_id", &self.conversation_relay_id);
+            fields.optional("result", &self.result);
+            fields.finish()?;
             map.end()
         }
     }
@@ -6150,12 +5860,10 @@ mod m_call_control_command_result_with_recording_id {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("recording_id", &self.recording_id);
+            fields.optional("result", &self.result);
+            fields.finish()?;
             map.end()
         }
     }
@@ -6256,45 +5964,25 @@ mod m_call_control_filter_consolidated {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.application_name {
-                map.serialize_entry("application_name", value)?;
-            }
-            if let Some(value) = &self.application_session_id {
-                map.serialize_entry("application_session_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.failed {
-                map.serialize_entry("failed", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.leg_id {
-                map.serialize_entry("leg_id", value)?;
-            }
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.outbound_outbound_voice_profile_id {
-                map.serialize_entry("outbound.outbound_voice_profile_id", value)?;
-            }
-            if let Some(value) = &self.product {
-                map.serialize_entry("product", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
-            if let Some(value) = &self.type_ {
-                map.serialize_entry("type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("application_name", &self.application_name);
+            fields.optional("application_session_id", &self.application_session_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("failed", &self.failed);
+            fields.optional("from", &self.from);
+            fields.optional("leg_id", &self.leg_id);
+            fields.optional("name", &self.name);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields
+                .optional(
+                    "outbound.outbound_voice_profile_id",
+                    &self.outbound_outbound_voice_profile_id,
+                );
+            fields.optional("product", &self.product);
+            fields.optional("status", &self.status);
+            fields.optional("to", &self.to);
+            fields.optional("type", &self.type_);
+            fields.finish()?;
             map.end()
         }
     }
@@ -6431,21 +6119,13 @@ mod m_call_control_filter_consolidated_occurred_at {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.eq {
-                map.serialize_entry("eq", value)?;
-            }
-            if let Some(value) = &self.gt {
-                map.serialize_entry("gt", value)?;
-            }
-            if let Some(value) = &self.gte {
-                map.serialize_entry("gte", value)?;
-            }
-            if let Some(value) = &self.lt {
-                map.serialize_entry("lt", value)?;
-            }
-            if let Some(value) = &self.lte {
-                map.serialize_entry("lte", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("eq", &self.eq);
+            fields.optional("gt", &self.gt);
+            fields.optional("gte", &self.gte);
+            fields.optional("lt", &self.lt);
+            fields.optional("lte", &self.lte);
+            fields.finish()?;
             map.end()
         }
     }
@@ -6586,21 +6266,13 @@ mod m_call_control_page_consolidated {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.after {
-                map.serialize_entry("after", value)?;
-            }
-            if let Some(value) = &self.before {
-                map.serialize_entry("before", value)?;
-            }
-            if let Some(value) = &self.limit {
-                map.serialize_entry("limit", value)?;
-            }
-            if let Some(value) = &self.number {
-                map.serialize_entry("number", value)?;
-            }
-            if let Some(value) = &self.size {
-                map.serialize_entry("size", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("after", &self.after);
+            fields.optional("before", &self.before);
+            fields.optional("limit", &self.limit);
+            fields.optional("number", &self.number);
+            fields.optional("size", &self.size);
+            fields.finish()?;
             map.end()
         }
     }
@@ -6683,8 +6355,10 @@ mod m_call_control_retrieval_tool {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("retrieval", &self.retrieval)?;
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("retrieval", &self.retrieval);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -6765,8 +6439,10 @@ mod m_call_control_transfer_tool_params {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("from", &self.from)?;
-            map.serialize_entry("targets", &self.targets)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("from", &self.from);
+            fields.required("targets", &self.targets);
+            fields.finish()?;
             map.end()
         }
     }
@@ -6883,10 +6559,10 @@ mod m_call_control_transfer_tool_params_targets_list_item {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            map.serialize_entry("to", &self.to)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("name", &self.name);
+            fields.required("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -6974,24 +6650,16 @@ mod m_call_control_webhook_tool_params {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.body_parameters {
-                map.serialize_entry("body_parameters", value)?;
-            }
-            map.serialize_entry("description", &self.description)?;
-            if let Some(value) = &self.headers {
-                map.serialize_entry("headers", value)?;
-            }
-            if let Some(value) = &self.method {
-                map.serialize_entry("method", value)?;
-            }
-            map.serialize_entry("name", &self.name)?;
-            if let Some(value) = &self.path_parameters {
-                map.serialize_entry("path_parameters", value)?;
-            }
-            if let Some(value) = &self.query_parameters {
-                map.serialize_entry("query_parameters", value)?;
-            }
-            map.serialize_entry("url", &self.url)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("body_parameters", &self.body_parameters);
+            fields.required("description", &self.description);
+            fields.optional("headers", &self.headers);
+            fields.optional("method", &self.method);
+            fields.required("name", &self.name);
+            fields.optional("path_parameters", &self.path_parameters);
+            fields.optional("query_parameters", &self.query_parameters);
+            fields.required("url", &self.url);
+            fields.finish()?;
             map.end()
         }
     }
@@ -7090,12 +6758,10 @@ mod m_call_control_webhook_tool_params_headers_item {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
-            if let Some(value) = &self.value {
-                map.serialize_entry("value", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("name", &self.name);
+            fields.optional("value", &self.value);
+            fields.finish()?;
             map.end()
         }
     }
@@ -7236,24 +6902,14 @@ mod m_call_conversation_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.created_at {
-                map.serialize_entry("created_at", value)?;
-            }
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("created_at", &self.created_at);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -7404,57 +7060,25 @@ mod m_call_conversation_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.assistant_id {
-                map.serialize_entry("assistant_id", value)?;
-            }
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.calling_party_type {
-                map.serialize_entry("calling_party_type", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.conversation_id {
-                map.serialize_entry("conversation_id", value)?;
-            }
-            if let Some(value) = &self.duration_sec {
-                map.serialize_entry("duration_sec", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.llm_model {
-                map.serialize_entry("llm_model", value)?;
-            }
-            if let Some(value) = &self.reason {
-                map.serialize_entry("reason", value)?;
-            }
-            if let Some(value) = &self.stt_model {
-                map.serialize_entry("stt_model", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
-            if let Some(value) = &self.tts_model_id {
-                map.serialize_entry("tts_model_id", value)?;
-            }
-            if let Some(value) = &self.tts_provider {
-                map.serialize_entry("tts_provider", value)?;
-            }
-            if let Some(value) = &self.tts_voice_id {
-                map.serialize_entry("tts_voice_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("assistant_id", &self.assistant_id);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("calling_party_type", &self.calling_party_type);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("conversation_id", &self.conversation_id);
+            fields.optional("duration_sec", &self.duration_sec);
+            fields.optional("from", &self.from);
+            fields.optional("llm_model", &self.llm_model);
+            fields.optional("reason", &self.reason);
+            fields.optional("stt_model", &self.stt_model);
+            fields.optional("to", &self.to);
+            fields.optional("tts_model_id", &self.tts_model_id);
+            fields.optional("tts_provider", &self.tts_provider);
+            fields.optional("tts_voice_id", &self.tts_voice_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -7599,21 +7223,13 @@ mod m_call_conversation_insights_generated {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -7724,30 +7340,16 @@ mod m_call_conversation_insights_generated_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.calling_party_type {
-                map.serialize_entry("calling_party_type", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.insight_group_id {
-                map.serialize_entry("insight_group_id", value)?;
-            }
-            if let Some(value) = &self.results {
-                map.serialize_entry("results", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("calling_party_type", &self.calling_party_type);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("insight_group_id", &self.insight_group_id);
+            fields.optional("results", &self.results);
+            fields.finish()?;
             map.end()
         }
     }
@@ -7856,21 +7458,13 @@ mod m_call_cost {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -7969,21 +7563,13 @@ mod m_call_cost_part {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.billed_duration_secs {
-                map.serialize_entry("billed_duration_secs", value)?;
-            }
-            if let Some(value) = &self.call_part {
-                map.serialize_entry("call_part", value)?;
-            }
-            if let Some(value) = &self.cost {
-                map.serialize_entry("cost", value)?;
-            }
-            if let Some(value) = &self.currency {
-                map.serialize_entry("currency", value)?;
-            }
-            if let Some(value) = &self.rate {
-                map.serialize_entry("rate", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("billed_duration_secs", &self.billed_duration_secs);
+            fields.optional("call_part", &self.call_part);
+            fields.optional("cost", &self.cost);
+            fields.optional("currency", &self.currency);
+            fields.optional("rate", &self.rate);
+            fields.finish()?;
             map.end()
         }
     }
@@ -8106,39 +7692,19 @@ mod m_call_cost_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.billed_duration_secs {
-                map.serialize_entry("billed_duration_secs", value)?;
-            }
-            if let Some(value) = &self.billing_group_id {
-                map.serialize_entry("billing_group_id", value)?;
-            }
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.cost_parts {
-                map.serialize_entry("cost_parts", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.total_cost {
-                map.serialize_entry("total_cost", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("billed_duration_secs", &self.billed_duration_secs);
+            fields.optional("billing_group_id", &self.billing_group_id);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("cost_parts", &self.cost_parts);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("status", &self.status);
+            fields.optional("total_cost", &self.total_cost);
+            fields.finish()?;
             map.end()
         }
     }
@@ -8301,21 +7867,13 @@ mod m_call_deepfake_detection_error {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -8420,24 +7978,14 @@ mod m_call_deepfake_detection_error_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.error_message {
-                map.serialize_entry("error_message", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("error_message", &self.error_message);
+            fields.finish()?;
             map.end()
         }
     }
@@ -8614,21 +8162,13 @@ mod m_call_deepfake_detection_result {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -8735,30 +8275,16 @@ mod m_call_deepfake_detection_result_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.consistency {
-                map.serialize_entry("consistency", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
-            if let Some(value) = &self.score {
-                map.serialize_entry("score", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("consistency", &self.consistency);
+            fields.optional("result", &self.result);
+            fields.optional("score", &self.score);
+            fields.finish()?;
             map.end()
         }
     }
@@ -8925,21 +8451,13 @@ mod m_call_dequeued {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -9036,21 +8554,13 @@ mod m_call_dtmf_received {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -9161,30 +8671,16 @@ mod m_call_dtmf_received_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.digit {
-                map.serialize_entry("digit", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("digit", &self.digit);
+            fields.optional("from", &self.from);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -9293,21 +8789,13 @@ mod m_call_enqueued {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -9418,30 +8906,16 @@ mod m_call_enqueued_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.current_position {
-                map.serialize_entry("current_position", value)?;
-            }
-            if let Some(value) = &self.queue {
-                map.serialize_entry("queue", value)?;
-            }
-            if let Some(value) = &self.queue_avg_wait_time_secs {
-                map.serialize_entry("queue_avg_wait_time_secs", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("current_position", &self.current_position);
+            fields.optional("queue", &self.queue);
+            fields.optional("queue_avg_wait_time_secs", &self.queue_avg_wait_time_secs);
+            fields.finish()?;
             map.end()
         }
     }
@@ -9558,13 +9032,15 @@ mod m_call_event {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
-            map.serialize_entry("call_session_id", &self.call_session_id)?;
-            map.serialize_entry("event_timestamp", &self.event_timestamp)?;
-            map.serialize_entry("metadata", &self.metadata)?;
-            map.serialize_entry("name", &self.name)?;
-            map.serialize_entry("record_type", &self.record_type)?;
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("call_leg_id", &self.call_leg_id);
+            fields.required("call_session_id", &self.call_session_id);
+            fields.required("event_timestamp", &self.event_timestamp);
+            fields.required("metadata", &self.metadata);
+            fields.required("name", &self.name);
+            fields.required("record_type", &self.record_type);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             map.end()
         }
     }
@@ -9683,24 +9159,14 @@ mod m_call_fork_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.stream_type {
-                map.serialize_entry("stream_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("stream_type", &self.stream_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -9801,21 +9267,13 @@ mod m_call_fork_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -9912,21 +9370,13 @@ mod m_call_fork_stopped {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -10023,21 +9473,13 @@ mod m_call_gather_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -10152,33 +9594,17 @@ mod m_call_gather_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.digits {
-                map.serialize_entry("digits", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("digits", &self.digits);
+            fields.optional("from", &self.from);
+            fields.optional("status", &self.status);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -10349,21 +9775,13 @@ mod m_call_hangup {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -10506,54 +9924,24 @@ mod m_call_hangup_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_quality_stats {
-                map.serialize_entry("call_quality_stats", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.custom_headers {
-                map.serialize_entry("custom_headers", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.hangup_cause {
-                map.serialize_entry("hangup_cause", value)?;
-            }
-            if let Some(value) = &self.hangup_source {
-                map.serialize_entry("hangup_source", value)?;
-            }
-            if let Some(value) = &self.sip_hangup_cause {
-                map.serialize_entry("sip_hangup_cause", value)?;
-            }
-            if let Some(value) = &self.sip_headers {
-                map.serialize_entry("sip_headers", value)?;
-            }
-            if let Some(value) = &self.start_time {
-                map.serialize_entry("start_time", value)?;
-            }
-            if let Some(value) = &self.state {
-                map.serialize_entry("state", value)?;
-            }
-            if let Some(value) = &self.tags {
-                map.serialize_entry("tags", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_quality_stats", &self.call_quality_stats);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("custom_headers", &self.custom_headers);
+            fields.optional("from", &self.from);
+            fields.optional("hangup_cause", &self.hangup_cause);
+            fields.optional("hangup_source", &self.hangup_source);
+            fields.optional("sip_hangup_cause", &self.sip_hangup_cause);
+            fields.optional("sip_headers", &self.sip_headers);
+            fields.optional("start_time", &self.start_time);
+            fields.optional("state", &self.state);
+            fields.optional("tags", &self.tags);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -10682,12 +10070,10 @@ mod m_call_hangup_payload_call_quality_stats {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.inbound {
-                map.serialize_entry("inbound", value)?;
-            }
-            if let Some(value) = &self.outbound {
-                map.serialize_entry("outbound", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("inbound", &self.inbound);
+            fields.optional("outbound", &self.outbound);
+            fields.finish()?;
             map.end()
         }
     }
@@ -10775,21 +10161,13 @@ mod m_call_hangup_payload_call_quality_stats_inbound {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.jitter_max_variance {
-                map.serialize_entry("jitter_max_variance", value)?;
-            }
-            if let Some(value) = &self.jitter_packet_count {
-                map.serialize_entry("jitter_packet_count", value)?;
-            }
-            if let Some(value) = &self.mos {
-                map.serialize_entry("mos", value)?;
-            }
-            if let Some(value) = &self.packet_count {
-                map.serialize_entry("packet_count", value)?;
-            }
-            if let Some(value) = &self.skip_packet_count {
-                map.serialize_entry("skip_packet_count", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("jitter_max_variance", &self.jitter_max_variance);
+            fields.optional("jitter_packet_count", &self.jitter_packet_count);
+            fields.optional("mos", &self.mos);
+            fields.optional("packet_count", &self.packet_count);
+            fields.optional("skip_packet_count", &self.skip_packet_count);
+            fields.finish()?;
             map.end()
         }
     }
@@ -10876,12 +10254,10 @@ mod m_call_hangup_payload_call_quality_stats_outbound {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.packet_count {
-                map.serialize_entry("packet_count", value)?;
-            }
-            if let Some(value) = &self.skip_packet_count {
-                map.serialize_entry("skip_packet_count", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("packet_count", &self.packet_count);
+            fields.optional("skip_packet_count", &self.skip_packet_count);
+            fields.finish()?;
             map.end()
         }
     }
@@ -11079,21 +10455,13 @@ mod m_call_hold {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -11190,21 +10558,13 @@ mod m_call_initiated {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -11359,63 +10719,27 @@ mod m_call_initiated_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_screening_result {
-                map.serialize_entry("call_screening_result", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.caller_id_name {
-                map.serialize_entry("caller_id_name", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_codecs {
-                map.serialize_entry("connection_codecs", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.custom_headers {
-                map.serialize_entry("custom_headers", value)?;
-            }
-            if let Some(value) = &self.direction {
-                map.serialize_entry("direction", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.offered_codecs {
-                map.serialize_entry("offered_codecs", value)?;
-            }
-            if let Some(value) = &self.shaken_stir_attestation {
-                map.serialize_entry("shaken_stir_attestation", value)?;
-            }
-            if let Some(value) = &self.shaken_stir_validated {
-                map.serialize_entry("shaken_stir_validated", value)?;
-            }
-            if let Some(value) = &self.sip_headers {
-                map.serialize_entry("sip_headers", value)?;
-            }
-            if let Some(value) = &self.start_time {
-                map.serialize_entry("start_time", value)?;
-            }
-            if let Some(value) = &self.state {
-                map.serialize_entry("state", value)?;
-            }
-            if let Some(value) = &self.tags {
-                map.serialize_entry("tags", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_screening_result", &self.call_screening_result);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("caller_id_name", &self.caller_id_name);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_codecs", &self.connection_codecs);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("custom_headers", &self.custom_headers);
+            fields.optional("direction", &self.direction);
+            fields.optional("from", &self.from);
+            fields.optional("offered_codecs", &self.offered_codecs);
+            fields.optional("shaken_stir_attestation", &self.shaken_stir_attestation);
+            fields.optional("shaken_stir_validated", &self.shaken_stir_validated);
+            fields.optional("sip_headers", &self.sip_headers);
+            fields.optional("start_time", &self.start_time);
+            fields.optional("state", &self.state);
+            fields.optional("tags", &self.tags);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -11670,33 +10994,17 @@ mod m_call_left_queue_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.queue {
-                map.serialize_entry("queue", value)?;
-            }
-            if let Some(value) = &self.queue_position {
-                map.serialize_entry("queue_position", value)?;
-            }
-            if let Some(value) = &self.reason {
-                map.serialize_entry("reason", value)?;
-            }
-            if let Some(value) = &self.wait_time_secs {
-                map.serialize_entry("wait_time_secs", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("queue", &self.queue);
+            fields.optional("queue_position", &self.queue_position);
+            fields.optional("reason", &self.reason);
+            fields.optional("wait_time_secs", &self.wait_time_secs);
+            fields.finish()?;
             map.end()
         }
     }
@@ -11868,21 +11176,13 @@ mod m_call_machine_detection_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -11995,30 +11295,16 @@ mod m_call_machine_detection_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("from", &self.from);
+            fields.optional("result", &self.result);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -12177,21 +11463,13 @@ mod m_call_machine_greeting_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -12302,30 +11580,16 @@ mod m_call_machine_greeting_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("from", &self.from);
+            fields.optional("result", &self.result);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -12484,21 +11748,13 @@ mod m_call_machine_premium_detection_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -12611,30 +11867,16 @@ mod m_call_machine_premium_detection_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("from", &self.from);
+            fields.optional("result", &self.result);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -12823,21 +12065,13 @@ mod m_call_machine_premium_greeting_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -12950,30 +12184,16 @@ mod m_call_machine_premium_greeting_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("from", &self.from);
+            fields.optional("result", &self.result);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -13152,27 +12372,15 @@ mod m_call_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("from", &self.from);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -13277,21 +12485,13 @@ mod m_call_playback_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -13410,36 +12610,18 @@ mod m_call_playback_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.media_url {
-                map.serialize_entry("media_url", value)?;
-            }
-            if let Some(value) = &self.overlay {
-                map.serialize_entry("overlay", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.status_detail {
-                map.serialize_entry("status_detail", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("media_url", &self.media_url);
+            fields.optional("overlay", &self.overlay);
+            fields.optional("status", &self.status);
+            fields.optional("status_detail", &self.status_detail);
+            fields.finish()?;
             map.end()
         }
     }
@@ -13618,21 +12800,13 @@ mod m_call_playback_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -13743,30 +12917,16 @@ mod m_call_playback_started_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.media_url {
-                map.serialize_entry("media_url", value)?;
-            }
-            if let Some(value) = &self.overlay {
-                map.serialize_entry("overlay", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("media_url", &self.media_url);
+            fields.optional("overlay", &self.overlay);
+            fields.finish()?;
             map.end()
         }
     }
@@ -13875,21 +13035,13 @@ mod m_call_recording_error {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -13992,24 +13144,14 @@ mod m_call_recording_error_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.reason {
-                map.serialize_entry("reason", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("reason", &self.reason);
+            fields.finish()?;
             map.end()
         }
     }
@@ -14176,21 +13318,13 @@ mod m_call_recording_saved {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -14301,33 +13435,17 @@ mod m_call_recording_saved_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.channels {
-                map.serialize_entry("channels", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.public_recording_urls {
-                map.serialize_entry("public_recording_urls", value)?;
-            }
-            if let Some(value) = &self.recording_ended_at {
-                map.serialize_entry("recording_ended_at", value)?;
-            }
-            if let Some(value) = &self.recording_started_at {
-                map.serialize_entry("recording_started_at", value)?;
-            }
-            if let Some(value) = &self.recording_urls {
-                map.serialize_entry("recording_urls", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("channels", &self.channels);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("public_recording_urls", &self.public_recording_urls);
+            fields.optional("recording_ended_at", &self.recording_ended_at);
+            fields.optional("recording_started_at", &self.recording_started_at);
+            fields.optional("recording_urls", &self.recording_urls);
+            fields.finish()?;
             map.end()
         }
     }
@@ -14440,21 +13558,13 @@ mod m_call_recording_transcription_saved {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -14575,36 +13685,22 @@ mod m_call_recording_transcription_saved_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.calling_party_type {
-                map.serialize_entry("calling_party_type", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
-            if let Some(value) = &self.recording_transcription_id {
-                map.serialize_entry("recording_transcription_id", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.transcription_text {
-                map.serialize_entry("transcription_text", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("calling_party_type", &self.calling_party_type);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("recording_id", &self.recording_id);
+            fields
+                .optional(
+                    "recording_transcription_id",
+                    &self.recording_transcription_id,
+                );
+            fields.optional("status", &self.status);
+            fields.optional("transcription_text", &self.transcription_text);
+            fields.finish()?;
             map.end()
         }
     }
@@ -14713,15 +13809,11 @@ mod m_call_recordings_cursor_pagination_meta {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.cursors {
-                map.serialize_entry("cursors", value)?;
-            }
-            if let Some(value) = &self.next {
-                map.serialize_entry("next", value)?;
-            }
-            if let Some(value) = &self.previous {
-                map.serialize_entry("previous", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("cursors", &self.cursors);
+            fields.optional("next", &self.next);
+            fields.optional("previous", &self.previous);
+            fields.finish()?;
             map.end()
         }
     }
@@ -14806,21 +13898,13 @@ mod m_call_refer_completed {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -14917,21 +14001,13 @@ mod m_call_refer_failed {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -15042,30 +14118,16 @@ mod m_call_refer_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.sip_notify_response {
-                map.serialize_entry("sip_notify_response", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("from", &self.from);
+            fields.optional("sip_notify_response", &self.sip_notify_response);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -15174,21 +14236,13 @@ mod m_call_refer_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -15502,189 +14556,98 @@ mod m_call_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.answering_machine_detection {
-                map.serialize_entry("answering_machine_detection", value)?;
-            }
-            if let Some(value) = &self.answering_machine_detection_config {
-                map.serialize_entry("answering_machine_detection_config", value)?;
-            }
-            if let Some(value) = &self.assistant {
-                map.serialize_entry("assistant", value)?;
-            }
-            if let Some(value) = &self.audio_url {
-                map.serialize_entry("audio_url", value)?;
-            }
-            if let Some(value) = &self.billing_group_id {
-                map.serialize_entry("billing_group_id", value)?;
-            }
-            if let Some(value) = &self.bridge_intent {
-                map.serialize_entry("bridge_intent", value)?;
-            }
-            if let Some(value) = &self.bridge_on_answer {
-                map.serialize_entry("bridge_on_answer", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.conference_config {
-                map.serialize_entry("conference_config", value)?;
-            }
-            map.serialize_entry("connection_id", &self.connection_id)?;
-            if let Some(value) = &self.conversation_relay_config {
-                map.serialize_entry("conversation_relay_config", value)?;
-            }
-            if let Some(value) = &self.custom_headers {
-                map.serialize_entry("custom_headers", value)?;
-            }
-            if let Some(value) = &self.deepfake_detection {
-                map.serialize_entry("deepfake_detection", value)?;
-            }
-            if let Some(value) = &self.dialogflow_config {
-                map.serialize_entry("dialogflow_config", value)?;
-            }
-            if let Some(value) = &self.enable_dialogflow {
-                map.serialize_entry("enable_dialogflow", value)?;
-            }
-            map.serialize_entry("from", &self.from)?;
-            if let Some(value) = &self.from_display_name {
-                map.serialize_entry("from_display_name", value)?;
-            }
-            if let Some(value) = &self.link_to {
-                map.serialize_entry("link_to", value)?;
-            }
-            if let Some(value) = &self.media_encryption {
-                map.serialize_entry("media_encryption", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.park_after_unbridge {
-                map.serialize_entry("park_after_unbridge", value)?;
-            }
-            if let Some(value) = &self.preferred_codecs {
-                map.serialize_entry("preferred_codecs", value)?;
-            }
-            if let Some(value) = &self.prevent_double_bridge {
-                map.serialize_entry("prevent_double_bridge", value)?;
-            }
-            if let Some(value) = &self.privacy {
-                map.serialize_entry("privacy", value)?;
-            }
-            if let Some(value) = &self.record {
-                map.serialize_entry("record", value)?;
-            }
-            if let Some(value) = &self.record_channels {
-                map.serialize_entry("record_channels", value)?;
-            }
-            if let Some(value) = &self.record_custom_file_name {
-                map.serialize_entry("record_custom_file_name", value)?;
-            }
-            if let Some(value) = &self.record_format {
-                map.serialize_entry("record_format", value)?;
-            }
-            if let Some(value) = &self.record_max_length {
-                map.serialize_entry("record_max_length", value)?;
-            }
-            if let Some(value) = &self.record_timeout_secs {
-                map.serialize_entry("record_timeout_secs", value)?;
-            }
-            if let Some(value) = &self.record_track {
-                map.serialize_entry("record_track", value)?;
-            }
-            if let Some(value) = &self.record_trim {
-                map.serialize_entry("record_trim", value)?;
-            }
-            if let Some(value) = &self.retry_on_timeout {
-                map.serialize_entry("retry_on_timeout", value)?;
-            }
-            if let Some(value) = &self.send_digits_on_answer {
-                map.serialize_entry("send_digits_on_answer", value)?;
-            }
-            if let Some(value) = &self.send_silence_when_idle {
-                map.serialize_entry("send_silence_when_idle", value)?;
-            }
-            if let Some(value) = &self.sip_auth_password {
-                map.serialize_entry("sip_auth_password", value)?;
-            }
-            if let Some(value) = &self.sip_auth_username {
-                map.serialize_entry("sip_auth_username", value)?;
-            }
-            if let Some(value) = &self.sip_headers {
-                map.serialize_entry("sip_headers", value)?;
-            }
-            if let Some(value) = &self.sip_region {
-                map.serialize_entry("sip_region", value)?;
-            }
-            if let Some(value) = &self.sip_transport_protocol {
-                map.serialize_entry("sip_transport_protocol", value)?;
-            }
-            if let Some(value) = &self.sound_modifications {
-                map.serialize_entry("sound_modifications", value)?;
-            }
-            if let Some(value) = &self.stream_auth_token {
-                map.serialize_entry("stream_auth_token", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_codec {
-                map.serialize_entry("stream_bidirectional_codec", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_mode {
-                map.serialize_entry("stream_bidirectional_mode", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_sampling_rate {
-                map.serialize_entry("stream_bidirectional_sampling_rate", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_target_legs {
-                map.serialize_entry("stream_bidirectional_target_legs", value)?;
-            }
-            if let Some(value) = &self.stream_codec {
-                map.serialize_entry("stream_codec", value)?;
-            }
-            if let Some(value) = &self.stream_establish_before_call_originate {
-                map.serialize_entry("stream_establish_before_call_originate", value)?;
-            }
-            if let Some(value) = &self.stream_track {
-                map.serialize_entry("stream_track", value)?;
-            }
-            if let Some(value) = &self.stream_url {
-                map.serialize_entry("stream_url", value)?;
-            }
-            if let Some(value) = &self.supervise_call_control_id {
-                map.serialize_entry("supervise_call_control_id", value)?;
-            }
-            if let Some(value) = &self.supervisor_role {
-                map.serialize_entry("supervisor_role", value)?;
-            }
-            if let Some(value) = &self.time_limit_secs {
-                map.serialize_entry("time_limit_secs", value)?;
-            }
-            if let Some(value) = &self.timeout_secs {
-                map.serialize_entry("timeout_secs", value)?;
-            }
-            map.serialize_entry("to", &self.to)?;
-            if let Some(value) = &self.transcription {
-                map.serialize_entry("transcription", value)?;
-            }
-            if let Some(value) = &self.transcription_config {
-                map.serialize_entry("transcription_config", value)?;
-            }
-            if let Some(value) = &self.webhook_retries_policies {
-                map.serialize_entry("webhook_retries_policies", value)?;
-            }
-            if let Some(value) = &self.webhook_url {
-                map.serialize_entry("webhook_url", value)?;
-            }
-            if let Some(value) = &self.webhook_url_method {
-                map.serialize_entry("webhook_url_method", value)?;
-            }
-            if let Some(value) = &self.webhook_urls {
-                map.serialize_entry("webhook_urls", value)?;
-            }
-            if let Some(value) = &self.webhook_urls_method {
-                map.serialize_entry("webhook_urls_method", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields
+                .optional(
+                    "answering_machine_detection",
+                    &self.answering_machine_detection,
+                );
+            fields
+                .optional(
+                    "answering_machine_detection_config",
+                    &self.answering_machine_detection_config,
+                );
+            fields.optional("assistant", &self.assistant);
+            fields.optional("audio_url", &self.audio_url);
+            fields.optional("billing_group_id", &self.billing_group_id);
+            fields.optional("bridge_intent", &self.bridge_intent);
+            fields.optional("bridge_on_answer", &self.bridge_on_answer);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("conference_config", &self.conference_config);
+            fields.required("connection_id", &self.connection_id);
+            fields
+                .optional("conversation_relay_config", &self.conversation_relay_config);
+            fields.optional("custom_headers", &self.custom_headers);
+            fields.optional("deepfake_detection", &self.deepfake_detection);
+            fields.optional("dialogflow_config", &self.dialogflow_config);
+            fields.optional("enable_dialogflow", &self.enable_dialogflow);
+            fields.required("from", &self.from);
+            fields.optional("from_display_name", &self.from_display_name);
+            fields.optional("link_to", &self.link_to);
+            fields.optional("media_encryption", &self.media_encryption);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("park_after_unbridge", &self.park_after_unbridge);
+            fields.optional("preferred_codecs", &self.preferred_codecs);
+            fields.optional("prevent_double_bridge", &self.prevent_double_bridge);
+            fields.optional("privacy", &self.privacy);
+            fields.optional("record", &self.record);
+            fields.optional("record_channels", &self.record_channels);
+            fields.optional("record_custom_file_name", &self.record_custom_file_name);
+            fields.optional("record_format", &self.record_format);
+            fields.optional("record_max_length", &self.record_max_length);
+            fields.optional("record_timeout_secs", &self.record_timeout_secs);
+            fields.optional("record_track", &self.record_track);
+            fields.optional("record_trim", &self.record_trim);
+            fields.optional("retry_on_timeout", &self.retry_on_timeout);
+            fields.optional("send_digits_on_answer", &self.send_digits_on_answer);
+            fields.optional("send_silence_when_idle", &self.send_silence_when_idle);
+            fields.optional("sip_auth_password", &self.sip_auth_password);
+            fields.optional("sip_auth_username", &self.sip_auth_username);
+            fields.optional("sip_headers", &self.sip_headers);
+            fields.optional("sip_region", &self.sip_region);
+            fields.optional("sip_transport_protocol", &self.sip_transport_protocol);
+            fields.optional("sound_modifications", &self.sound_modifications);
+            fields.optional("stream_auth_token", &self.stream_auth_token);
+            fields
+                .optional(
+                    "stream_bidirectional_codec",
+                    &self.stream_bidirectional_codec,
+                );
+            fields
+                .optional("stream_bidirectional_mode", &self.stream_bidirectional_mode);
+            fields
+                .optional(
+                    "stream_bidirectional_sampling_rate",
+                    &self.stream_bidirectional_sampling_rate,
+                );
+            fields
+                .optional(
+                    "stream_bidirectional_target_legs",
+                    &self.stream_bidirectional_target_legs,
+                );
+            fields.optional("stream_codec", &self.stream_codec);
+            fields
+                .optional(
+                    "stream_establish_before_call_originate",
+                    &self.stream_establish_before_call_originate,
+                );
+            fields.optional("stream_track", &self.stream_track);
+            fields.optional("stream_url", &self.stream_url);
+            fields
+                .optional("supervise_call_control_id", &self.supervise_call_control_id);
+            fields.optional("supervisor_role", &self.supervisor_role);
+            fields.optional("time_limit_secs", &self.time_limit_secs);
+            fields.optional("timeout_secs", &self.timeout_secs);
+            fields.required("to", &self.to);
+            fields.optional("transcription", &self.transcription);
+            fields.optional("transcription_config", &self.transcription_config);
+            fields.optional("webhook_retries_policies", &self.webhook_retries_policies);
+            fields.optional("webhook_url", &self.webhook_url);
+            fields.optional("webhook_url_method", &self.webhook_url_method);
+            fields.optional("webhook_urls", &self.webhook_urls);
+            fields.optional("webhook_urls_method", &self.webhook_urls_method);
+            fields.finish()?;
             map.end()
         }
     }
@@ -16058,48 +15021,31 @@ mod m_call_request_conference_config {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.beep_enabled {
-                map.serialize_entry("beep_enabled", value)?;
-            }
-            if let Some(value) = &self.conference_name {
-                map.serialize_entry("conference_name", value)?;
-            }
-            if let Some(value) = &self.early_media {
-                map.serialize_entry("early_media", value)?;
-            }
-            if let Some(value) = &self.end_conference_on_exit {
-                map.serialize_entry("end_conference_on_exit", value)?;
-            }
-            if let Some(value) = &self.hold {
-                map.serialize_entry("hold", value)?;
-            }
-            if let Some(value) = &self.hold_audio_url {
-                map.serialize_entry("hold_audio_url", value)?;
-            }
-            if let Some(value) = &self.hold_media_name {
-                map.serialize_entry("hold_media_name", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.mute {
-                map.serialize_entry("mute", value)?;
-            }
-            if let Some(value) = &self.soft_end_conference_on_exit {
-                map.serialize_entry("soft_end_conference_on_exit", value)?;
-            }
-            if let Some(value) = &self.start_conference_on_create {
-                map.serialize_entry("start_conference_on_create", value)?;
-            }
-            if let Some(value) = &self.start_conference_on_enter {
-                map.serialize_entry("start_conference_on_enter", value)?;
-            }
-            if let Some(value) = &self.supervisor_role {
-                map.serialize_entry("supervisor_role", value)?;
-            }
-            if let Some(value) = &self.whisper_call_control_ids {
-                map.serialize_entry("whisper_call_control_ids", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("beep_enabled", &self.beep_enabled);
+            fields.optional("conference_name", &self.conference_name);
+            fields.optional("early_media", &self.early_media);
+            fields.optional("end_conference_on_exit", &self.end_conference_on_exit);
+            fields.optional("hold", &self.hold);
+            fields.optional("hold_audio_url", &self.hold_audio_url);
+            fields.optional("hold_media_name", &self.hold_media_name);
+            fields.optional("id", &self.id);
+            fields.optional("mute", &self.mute);
+            fields
+                .optional(
+                    "soft_end_conference_on_exit",
+                    &self.soft_end_conference_on_exit,
+                );
+            fields
+                .optional(
+                    "start_conference_on_create",
+                    &self.start_conference_on_create,
+                );
+            fields
+                .optional("start_conference_on_enter", &self.start_conference_on_enter);
+            fields.optional("supervisor_role", &self.supervisor_role);
+            fields.optional("whisper_call_control_ids", &self.whisper_call_control_ids);
+            fields.finish()?;
             map.end()
         }
     }
@@ -16373,24 +15319,14 @@ mod m_call_siprec_failed_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.failure_cause {
-                map.serialize_entry("failure_cause", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("failure_cause", &self.failure_cause);
+            fields.finish()?;
             map.end()
         }
     }
@@ -16497,24 +15433,14 @@ mod m_call_siprec_stopped_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.hangup_cause {
-                map.serialize_entry("hangup_cause", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("hangup_cause", &self.hangup_cause);
+            fields.finish()?;
             map.end()
         }
     }
@@ -16615,21 +15541,13 @@ mod m_call_speak_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -16732,24 +15650,14 @@ mod m_call_speak_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("status", &self.status);
+            fields.finish()?;
             map.end()
         }
     }
@@ -16896,21 +15804,13 @@ mod m_call_speak_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -17009,21 +15909,13 @@ mod m_call_started_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -17136,33 +16028,17 @@ mod m_call_streaming_failed_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.failure_reason {
-                map.serialize_entry("failure_reason", value)?;
-            }
-            if let Some(value) = &self.stream_id {
-                map.serialize_entry("stream_id", value)?;
-            }
-            if let Some(value) = &self.stream_params {
-                map.serialize_entry("stream_params", value)?;
-            }
-            if let Some(value) = &self.stream_type {
-                map.serialize_entry("stream_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("failure_reason", &self.failure_reason);
+            fields.optional("stream_id", &self.stream_id);
+            fields.optional("stream_params", &self.stream_params);
+            fields.optional("stream_type", &self.stream_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -17269,12 +16145,10 @@ mod m_call_streaming_failed_payload_stream_params {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.stream_url {
-                map.serialize_entry("stream_url", value)?;
-            }
-            if let Some(value) = &self.track {
-                map.serialize_entry("track", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("stream_url", &self.stream_url);
+            fields.optional("track", &self.track);
+            fields.finish()?;
             map.end()
         }
     }
@@ -17404,24 +16278,14 @@ mod m_call_streaming_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.stream_url {
-                map.serialize_entry("stream_url", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("stream_url", &self.stream_url);
+            fields.finish()?;
             map.end()
         }
     }
@@ -17522,21 +16386,13 @@ mod m_call_transcription {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -17675,21 +16531,13 @@ mod m_call_unhold {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -17808,26 +16656,18 @@ mod m_call_with_recording_id {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            if let Some(value) = &self.call_duration {
-                map.serialize_entry("call_duration", value)?;
-            }
-            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
-            map.serialize_entry("call_session_id", &self.call_session_id)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.end_time {
-                map.serialize_entry("end_time", value)?;
-            }
-            map.serialize_entry("is_alive", &self.is_alive)?;
-            map.serialize_entry("record_type", &self.record_type)?;
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
-            if let Some(value) = &self.start_time {
-                map.serialize_entry("start_time", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.optional("call_duration", &self.call_duration);
+            fields.required("call_leg_id", &self.call_leg_id);
+            fields.required("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("end_time", &self.end_time);
+            fields.required("is_alive", &self.is_alive);
+            fields.required("record_type", &self.record_type);
+            fields.optional("recording_id", &self.recording_id);
+            fields.optional("start_time", &self.start_time);
+            fields.finish()?;
             map.end()
         }
     }
@@ -17986,8 +16826,10 @@ mod m_check_availability_tool {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("check_availability", &self.check_availability)?;
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("check_availability", &self.check_availability);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -18071,8 +16913,10 @@ mod m_check_availability_tool_params {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("api_key_ref", &self.api_key_ref)?;
-            map.serialize_entry("event_type_id", &self.event_type_id)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("api_key_ref", &self.api_key_ref);
+            fields.required("event_type_id", &self.event_type_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -18179,29 +17023,19 @@ mod m_conference {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            map.serialize_entry("created_at", &self.created_at)?;
-            if let Some(value) = &self.end_reason {
-                map.serialize_entry("end_reason", value)?;
-            }
-            if let Some(value) = &self.ended_by {
-                map.serialize_entry("ended_by", value)?;
-            }
-            map.serialize_entry("expires_at", &self.expires_at)?;
-            map.serialize_entry("id", &self.id)?;
-            map.serialize_entry("name", &self.name)?;
-            map.serialize_entry("record_type", &self.record_type)?;
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.updated_at {
-                map.serialize_entry("updated_at", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("connection_id", &self.connection_id);
+            fields.required("created_at", &self.created_at);
+            fields.optional("end_reason", &self.end_reason);
+            fields.optional("ended_by", &self.ended_by);
+            fields.required("expires_at", &self.expires_at);
+            fields.required("id", &self.id);
+            fields.required("name", &self.name);
+            fields.required("record_type", &self.record_type);
+            fields.optional("region", &self.region);
+            fields.optional("status", &self.status);
+            fields.optional("updated_at", &self.updated_at);
+            fields.finish()?;
             map.end()
         }
     }
@@ -18308,7 +17142,9 @@ mod m_conference_command_result {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("result", &self.result)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("result", &self.result);
+            fields.finish()?;
             map.end()
         }
     }
@@ -18383,18 +17219,12 @@ mod m_conference_created {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -18528,18 +17358,12 @@ mod m_conference_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -18617,12 +17441,10 @@ mod m_conference_ended_by {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -18716,30 +17538,16 @@ mod m_conference_ended_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.reason {
-                map.serialize_entry("reason", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("reason", &self.reason);
+            fields.finish()?;
             map.end()
         }
     }
@@ -18890,18 +17698,12 @@ mod m_conference_floor_changed {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -19026,52 +17828,28 @@ mod m_conference_gather_using_audio_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.audio_url {
-                map.serialize_entry("audio_url", value)?;
-            }
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.gather_id {
-                map.serialize_entry("gather_id", value)?;
-            }
-            if let Some(value) = &self.initial_timeout_millis {
-                map.serialize_entry("initial_timeout_millis", value)?;
-            }
-            if let Some(value) = &self.inter_digit_timeout_millis {
-                map.serialize_entry("inter_digit_timeout_millis", value)?;
-            }
-            if let Some(value) = &self.invalid_audio_url {
-                map.serialize_entry("invalid_audio_url", value)?;
-            }
-            if let Some(value) = &self.invalid_media_name {
-                map.serialize_entry("invalid_media_name", value)?;
-            }
-            if let Some(value) = &self.maximum_digits {
-                map.serialize_entry("maximum_digits", value)?;
-            }
-            if let Some(value) = &self.maximum_tries {
-                map.serialize_entry("maximum_tries", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.minimum_digits {
-                map.serialize_entry("minimum_digits", value)?;
-            }
-            if let Some(value) = &self.stop_playback_on_dtmf {
-                map.serialize_entry("stop_playback_on_dtmf", value)?;
-            }
-            if let Some(value) = &self.terminating_digit {
-                map.serialize_entry("terminating_digit", value)?;
-            }
-            if let Some(value) = &self.timeout_millis {
-                map.serialize_entry("timeout_millis", value)?;
-            }
-            if let Some(value) = &self.valid_digits {
-                map.serialize_entry("valid_digits", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("audio_url", &self.audio_url);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("gather_id", &self.gather_id);
+            fields.optional("initial_timeout_millis", &self.initial_timeout_millis);
+            fields
+                .optional(
+                    "inter_digit_timeout_millis",
+                    &self.inter_digit_timeout_millis,
+                );
+            fields.optional("invalid_audio_url", &self.invalid_audio_url);
+            fields.optional("invalid_media_name", &self.invalid_media_name);
+            fields.optional("maximum_digits", &self.maximum_digits);
+            fields.optional("maximum_tries", &self.maximum_tries);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("minimum_digits", &self.minimum_digits);
+            fields.optional("stop_playback_on_dtmf", &self.stop_playback_on_dtmf);
+            fields.optional("terminating_digit", &self.terminating_digit);
+            fields.optional("timeout_millis", &self.timeout_millis);
+            fields.optional("valid_digits", &self.valid_digits);
+            fields.finish()?;
             map.end()
         }
     }
@@ -19211,18 +17989,12 @@ mod m_conference_hold_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.audio_url {
-                map.serialize_entry("audio_url", value)?;
-            }
-            if let Some(value) = &self.call_control_ids {
-                map.serialize_entry("call_control_ids", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("audio_url", &self.audio_url);
+            fields.optional("call_control_ids", &self.call_control_ids);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -19308,12 +18080,10 @@ mod m_conference_mute_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_ids {
-                map.serialize_entry("call_control_ids", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_ids", &self.call_control_ids);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -19404,45 +18174,25 @@ mod m_conference_participant {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.created_at {
-                map.serialize_entry("created_at", value)?;
-            }
-            if let Some(value) = &self.end_conference_on_exit {
-                map.serialize_entry("end_conference_on_exit", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.label {
-                map.serialize_entry("label", value)?;
-            }
-            if let Some(value) = &self.muted {
-                map.serialize_entry("muted", value)?;
-            }
-            if let Some(value) = &self.on_hold {
-                map.serialize_entry("on_hold", value)?;
-            }
-            if let Some(value) = &self.soft_end_conference_on_exit {
-                map.serialize_entry("soft_end_conference_on_exit", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.updated_at {
-                map.serialize_entry("updated_at", value)?;
-            }
-            if let Some(value) = &self.whisper_call_control_ids {
-                map.serialize_entry("whisper_call_control_ids", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("created_at", &self.created_at);
+            fields.optional("end_conference_on_exit", &self.end_conference_on_exit);
+            fields.optional("id", &self.id);
+            fields.optional("label", &self.label);
+            fields.optional("muted", &self.muted);
+            fields.optional("on_hold", &self.on_hold);
+            fields
+                .optional(
+                    "soft_end_conference_on_exit",
+                    &self.soft_end_conference_on_exit,
+                );
+            fields.optional("status", &self.status);
+            fields.optional("updated_at", &self.updated_at);
+            fields.optional("whisper_call_control_ids", &self.whisper_call_control_ids);
+            fields.finish()?;
             map.end()
         }
     }
@@ -19571,21 +18321,13 @@ mod m_conference_participant_joined {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -19682,21 +18424,13 @@ mod m_conference_participant_left {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -19799,24 +18533,14 @@ mod m_conference_participant_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -19913,18 +18637,12 @@ mod m_conference_participant_playback_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -20036,36 +18754,18 @@ mod m_conference_participant_playback_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.creator_call_session_id {
-                map.serialize_entry("creator_call_session_id", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.media_url {
-                map.serialize_entry("media_url", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("creator_call_session_id", &self.creator_call_session_id);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("media_url", &self.media_url);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.finish()?;
             map.end()
         }
     }
@@ -20178,18 +18878,12 @@ mod m_conference_participant_playback_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -20275,18 +18969,12 @@ mod m_conference_participant_speak_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -20390,30 +19078,16 @@ mod m_conference_participant_speak_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.creator_call_session_id {
-                map.serialize_entry("creator_call_session_id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("creator_call_session_id", &self.creator_call_session_id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.finish()?;
             map.end()
         }
     }
@@ -20518,18 +19192,12 @@ mod m_conference_participant_speak_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -20629,27 +19297,15 @@ mod m_conference_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.finish()?;
             map.end()
         }
     }
@@ -20753,21 +19409,13 @@ mod m_conference_play_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.audio_url {
-                map.serialize_entry("audio_url", value)?;
-            }
-            if let Some(value) = &self.call_control_ids {
-                map.serialize_entry("call_control_ids", value)?;
-            }
-            if let Some(value) = &self.loop_ {
-                map.serialize_entry("loop", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("audio_url", &self.audio_url);
+            fields.optional("call_control_ids", &self.call_control_ids);
+            fields.optional("loop", &self.loop_);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -20861,18 +19509,12 @@ mod m_conference_playback_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -20966,24 +19608,14 @@ mod m_conference_playback_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.creator_call_session_id {
-                map.serialize_entry("creator_call_session_id", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.media_url {
-                map.serialize_entry("media_url", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("creator_call_session_id", &self.creator_call_session_id);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("media_url", &self.media_url);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.finish()?;
             map.end()
         }
     }
@@ -21080,18 +19712,12 @@ mod m_conference_playback_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -21175,18 +19801,12 @@ mod m_conference_recording_saved {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -21300,42 +19920,20 @@ mod m_conference_recording_saved_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.channels {
-                map.serialize_entry("channels", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.format {
-                map.serialize_entry("format", value)?;
-            }
-            if let Some(value) = &self.public_recording_urls {
-                map.serialize_entry("public_recording_urls", value)?;
-            }
-            if let Some(value) = &self.recording_ended_at {
-                map.serialize_entry("recording_ended_at", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
-            if let Some(value) = &self.recording_started_at {
-                map.serialize_entry("recording_started_at", value)?;
-            }
-            if let Some(value) = &self.recording_urls {
-                map.serialize_entry("recording_urls", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("channels", &self.channels);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("format", &self.format);
+            fields.optional("public_recording_urls", &self.public_recording_urls);
+            fields.optional("recording_ended_at", &self.recording_ended_at);
+            fields.optional("recording_id", &self.recording_id);
+            fields.optional("recording_started_at", &self.recording_started_at);
+            fields.optional("recording_urls", &self.recording_urls);
+            fields.finish()?;
             map.end()
         }
     }
@@ -21507,16 +20105,12 @@ mod m_conference_send_dtmf_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_ids {
-                map.serialize_entry("call_control_ids", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            map.serialize_entry("digits", &self.digits)?;
-            if let Some(value) = &self.duration_millis {
-                map.serialize_entry("duration_millis", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_ids", &self.call_control_ids);
+            fields.optional("client_state", &self.client_state);
+            fields.required("digits", &self.digits);
+            fields.optional("duration_millis", &self.duration_millis);
+            fields.finish()?;
             map.end()
         }
     }
@@ -21606,18 +20200,12 @@ mod m_conference_speak_ended {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -21703,18 +20291,12 @@ mod m_conference_speak_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.creator_call_session_id {
-                map.serialize_entry("creator_call_session_id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("creator_call_session_id", &self.creator_call_session_id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.finish()?;
             map.end()
         }
     }
@@ -21816,26 +20398,16 @@ mod m_conference_speak_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_ids {
-                map.serialize_entry("call_control_ids", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            map.serialize_entry("payload", &self.payload)?;
-            if let Some(value) = &self.payload_type {
-                map.serialize_entry("payload_type", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
-            map.serialize_entry("voice", &self.voice)?;
-            if let Some(value) = &self.voice_settings {
-                map.serialize_entry("voice_settings", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_ids", &self.call_control_ids);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("language", &self.language);
+            fields.required("payload", &self.payload);
+            fields.optional("payload_type", &self.payload_type);
+            fields.optional("region", &self.region);
+            fields.required("voice", &self.voice);
+            fields.optional("voice_settings", &self.voice_settings);
+            fields.finish()?;
             map.end()
         }
     }
@@ -22118,18 +20690,12 @@ mod m_conference_speak_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -22250,12 +20816,10 @@ mod m_conference_stop_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_ids {
-                map.serialize_entry("call_control_ids", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_ids", &self.call_control_ids);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -22325,10 +20889,10 @@ mod m_conference_unhold_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("call_control_ids", &self.call_control_ids)?;
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("call_control_ids", &self.call_control_ids);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -22401,12 +20965,10 @@ mod m_conference_unmute_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_ids {
-                map.serialize_entry("call_control_ids", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_ids", &self.call_control_ids);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -22519,42 +21081,25 @@ mod m_connection {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.active {
-                map.serialize_entry("active", value)?;
-            }
-            if let Some(value) = &self.anchorsite_override {
-                map.serialize_entry("anchorsite_override", value)?;
-            }
-            if let Some(value) = &self.connection_name {
-                map.serialize_entry("connection_name", value)?;
-            }
-            if let Some(value) = &self.created_at {
-                map.serialize_entry("created_at", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.outbound_voice_profile_id {
-                map.serialize_entry("outbound_voice_profile_id", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
-            if let Some(value) = &self.tags {
-                map.serialize_entry("tags", value)?;
-            }
-            if let Some(value) = &self.updated_at {
-                map.serialize_entry("updated_at", value)?;
-            }
-            if let Some(value) = &self.webhook_api_version {
-                map.serialize_entry("webhook_api_version", value)?;
-            }
-            if let Some(value) = &self.webhook_event_failover_url {
-                map.serialize_entry("webhook_event_failover_url", value)?;
-            }
-            if let Some(value) = &self.webhook_event_url {
-                map.serialize_entry("webhook_event_url", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("active", &self.active);
+            fields.optional("anchorsite_override", &self.anchorsite_override);
+            fields.optional("connection_name", &self.connection_name);
+            fields.optional("created_at", &self.created_at);
+            fields.optional("id", &self.id);
+            fields
+                .optional("outbound_voice_profile_id", &self.outbound_voice_profile_id);
+            fields.optional("record_type", &self.record_type);
+            fields.optional("tags", &self.tags);
+            fields.optional("updated_at", &self.updated_at);
+            fields.optional("webhook_api_version", &self.webhook_api_version);
+            fields
+                .optional(
+                    "webhook_event_failover_url",
+                    &self.webhook_event_failover_url,
+                );
+            fields.optional("webhook_event_url", &self.webhook_event_url);
+            fields.finish()?;
             map.end()
         }
     }
@@ -22673,15 +21218,12 @@ mod m_connections_filter_consolidated {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.connection_name {
-                map.serialize_entry("connection_name", value)?;
-            }
-            if let Some(value) = &self.fqdn {
-                map.serialize_entry("fqdn", value)?;
-            }
-            if let Some(value) = &self.outbound_voice_profile_id {
-                map.serialize_entry("outbound_voice_profile_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("connection_name", &self.connection_name);
+            fields.optional("fqdn", &self.fqdn);
+            fields
+                .optional("outbound_voice_profile_id", &self.outbound_voice_profile_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -22771,18 +21313,12 @@ mod m_connections_pagination_meta {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.page_number {
-                map.serialize_entry("page_number", value)?;
-            }
-            if let Some(value) = &self.page_size {
-                map.serialize_entry("page_size", value)?;
-            }
-            if let Some(value) = &self.total_pages {
-                map.serialize_entry("total_pages", value)?;
-            }
-            if let Some(value) = &self.total_results {
-                map.serialize_entry("total_results", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("page_number", &self.page_number);
+            fields.optional("page_size", &self.page_size);
+            fields.optional("total_pages", &self.total_pages);
+            fields.optional("total_results", &self.total_results);
+            fields.finish()?;
             map.end()
         }
     }
@@ -22863,12 +21399,10 @@ mod m_conversation_insights_result {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.insight_id {
-                map.serialize_entry("insight_id", value)?;
-            }
-            if let Some(value) = &self.result {
-                map.serialize_entry("result", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("insight_id", &self.insight_id);
+            fields.optional("result", &self.result);
+            fields.finish()?;
             map.end()
         }
     }
@@ -22972,9 +21506,9 @@ mod m_conversation_relay_assistant {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.dynamic_variables {
-                map.serialize_entry("dynamic_variables", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("dynamic_variables", &self.dynamic_variables);
+            fields.finish()?;
             map.end()
         }
     }
@@ -23105,52 +21639,28 @@ mod m_conversation_relay_embedded_config {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.custom_parameters {
-                map.serialize_entry("custom_parameters", value)?;
-            }
-            if let Some(value) = &self.dtmf_detection {
-                map.serialize_entry("dtmf_detection", value)?;
-            }
-            if let Some(value) = &self.greeting {
-                map.serialize_entry("greeting", value)?;
-            }
-            if let Some(value) = &self.interruptible {
-                map.serialize_entry("interruptible", value)?;
-            }
-            if let Some(value) = &self.interruptible_greeting {
-                map.serialize_entry("interruptible_greeting", value)?;
-            }
-            if let Some(value) = &self.interruption_settings {
-                map.serialize_entry("interruption_settings", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.languages {
-                map.serialize_entry("languages", value)?;
-            }
-            if let Some(value) = &self.provider {
-                map.serialize_entry("provider", value)?;
-            }
-            if let Some(value) = &self.structured_provider {
-                map.serialize_entry("structured_provider", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_engine_config {
-                map.serialize_entry("transcription_engine_config", value)?;
-            }
-            if let Some(value) = &self.tts_provider {
-                map.serialize_entry("tts_provider", value)?;
-            }
-            map.serialize_entry("url", &self.url)?;
-            if let Some(value) = &self.voice {
-                map.serialize_entry("voice", value)?;
-            }
-            if let Some(value) = &self.voice_settings {
-                map.serialize_entry("voice_settings", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("custom_parameters", &self.custom_parameters);
+            fields.optional("dtmf_detection", &self.dtmf_detection);
+            fields.optional("greeting", &self.greeting);
+            fields.optional("interruptible", &self.interruptible);
+            fields.optional("interruptible_greeting", &self.interruptible_greeting);
+            fields.optional("interruption_settings", &self.interruption_settings);
+            fields.optional("language", &self.language);
+            fields.optional("languages", &self.languages);
+            fields.optional("provider", &self.provider);
+            fields.optional("structured_provider", &self.structured_provider);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields
+                .optional(
+                    "transcription_engine_config",
+                    &self.transcription_engine_config,
+                );
+            fields.optional("tts_provider", &self.tts_provider);
+            fields.required("url", &self.url);
+            fields.optional("voice", &self.voice);
+            fields.optional("voice_settings", &self.voice_settings);
+            fields.finish()?;
             map.end()
         }
     }
@@ -23545,18 +22055,16 @@ mod m_conversation_relay_interruption_settings {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.enable {
-                map.serialize_entry("enable", value)?;
-            }
-            if let Some(value) = &self.interruptible {
-                map.serialize_entry("interruptible", value)?;
-            }
-            if let Some(value) = &self.interruptible_greeting {
-                map.serialize_entry("interruptible_greeting", value)?;
-            }
-            if let Some(value) = &self.welcome_greeting_interruptible {
-                map.serialize_entry("welcome_greeting_interruptible", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("enable", &self.enable);
+            fields.optional("interruptible", &self.interruptible);
+            fields.optional("interruptible_greeting", &self.interruptible_greeting);
+            fields
+                .optional(
+                    "welcome_greeting_interruptible",
+                    &self.welcome_greeting_interruptible,
+                );
+            fields.finish()?;
             map.end()
         }
     }
@@ -23665,28 +22173,20 @@ mod m_conversation_relay_language {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("language", &self.language)?;
-            if let Some(value) = &self.speech_model {
-                map.serialize_entry("speech_model", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_engine_config {
-                map.serialize_entry("transcription_engine_config", value)?;
-            }
-            if let Some(value) = &self.transcription_provider {
-                map.serialize_entry("transcription_provider", value)?;
-            }
-            if let Some(value) = &self.tts_provider {
-                map.serialize_entry("tts_provider", value)?;
-            }
-            if let Some(value) = &self.voice {
-                map.serialize_entry("voice", value)?;
-            }
-            if let Some(value) = &self.voice_settings {
-                map.serialize_entry("voice_settings", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("language", &self.language);
+            fields.optional("speech_model", &self.speech_model);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields
+                .optional(
+                    "transcription_engine_config",
+                    &self.transcription_engine_config,
+                );
+            fields.optional("transcription_provider", &self.transcription_provider);
+            fields.optional("tts_provider", &self.tts_provider);
+            fields.optional("voice", &self.voice);
+            fields.optional("voice_settings", &self.voice_settings);
+            fields.finish()?;
             map.end()
         }
     }
@@ -23985,19 +22485,13 @@ mod m_conversation_relay_settings {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.dtmf_detection {
-                map.serialize_entry("dtmf_detection", value)?;
-            }
-            if let Some(value) = &self.interruptible {
-                map.serialize_entry("interruptible", value)?;
-            }
-            if let Some(value) = &self.interruptible_greeting {
-                map.serialize_entry("interruptible_greeting", value)?;
-            }
-            if let Some(value) = &self.languages {
-                map.serialize_entry("languages", value)?;
-            }
-            map.serialize_entry("url", &self.url)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("dtmf_detection", &self.dtmf_detection);
+            fields.optional("interruptible", &self.interruptible);
+            fields.optional("interruptible_greeting", &self.interruptible_greeting);
+            fields.optional("languages", &self.languages);
+            fields.required("url", &self.url);
+            fields.finish()?;
             map.end()
         }
     }
@@ -24320,44 +22814,31 @@ mod m_create_call_control_application_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.active {
-                map.serialize_entry("active", value)?;
-            }
-            if let Some(value) = &self.anchorsite_override {
-                map.serialize_entry("anchorsite_override", value)?;
-            }
-            map.serialize_entry("application_name", &self.application_name)?;
-            if let Some(value) = &self.call_cost_in_webhooks {
-                map.serialize_entry("call_cost_in_webhooks", value)?;
-            }
-            if let Some(value) = &self.dtmf_type {
-                map.serialize_entry("dtmf_type", value)?;
-            }
-            if let Some(value) = &self.first_command_timeout {
-                map.serialize_entry("first_command_timeout", value)?;
-            }
-            if let Some(value) = &self.first_command_timeout_secs {
-                map.serialize_entry("first_command_timeout_secs", value)?;
-            }
-            if let Some(value) = &self.inbound {
-                map.serialize_entry("inbound", value)?;
-            }
-            if let Some(value) = &self.outbound {
-                map.serialize_entry("outbound", value)?;
-            }
-            if let Some(value) = &self.redact_dtmf_debug_logging {
-                map.serialize_entry("redact_dtmf_debug_logging", value)?;
-            }
-            if let Some(value) = &self.webhook_api_version {
-                map.serialize_entry("webhook_api_version", value)?;
-            }
-            if let Some(value) = &self.webhook_event_failover_url {
-                map.serialize_entry("webhook_event_failover_url", value)?;
-            }
-            map.serialize_entry("webhook_event_url", &self.webhook_event_url)?;
-            if let Some(value) = &self.webhook_timeout_secs {
-                map.serialize_entry("webhook_timeout_secs", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("active", &self.active);
+            fields.optional("anchorsite_override", &self.anchorsite_override);
+            fields.required("application_name", &self.application_name);
+            fields.optional("call_cost_in_webhooks", &self.call_cost_in_webhooks);
+            fields.optional("dtmf_type", &self.dtmf_type);
+            fields.optional("first_command_timeout", &self.first_command_timeout);
+            fields
+                .optional(
+                    "first_command_timeout_secs",
+                    &self.first_command_timeout_secs,
+                );
+            fields.optional("inbound", &self.inbound);
+            fields.optional("outbound", &self.outbound);
+            fields
+                .optional("redact_dtmf_debug_logging", &self.redact_dtmf_debug_logging);
+            fields.optional("webhook_api_version", &self.webhook_api_version);
+            fields
+                .optional(
+                    "webhook_event_failover_url",
+                    &self.webhook_event_failover_url,
+                );
+            fields.required("webhook_event_url", &self.webhook_event_url);
+            fields.optional("webhook_timeout_secs", &self.webhook_timeout_secs);
+            fields.finish()?;
             map.end()
         }
     }
@@ -24528,38 +23009,24 @@ mod m_create_conference_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.beep_enabled {
-                map.serialize_entry("beep_enabled", value)?;
-            }
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.comfort_noise {
-                map.serialize_entry("comfort_noise", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.duration_minutes {
-                map.serialize_entry("duration_minutes", value)?;
-            }
-            if let Some(value) = &self.hold_audio_url {
-                map.serialize_entry("hold_audio_url", value)?;
-            }
-            if let Some(value) = &self.hold_media_name {
-                map.serialize_entry("hold_media_name", value)?;
-            }
-            if let Some(value) = &self.max_participants {
-                map.serialize_entry("max_participants", value)?;
-            }
-            map.serialize_entry("name", &self.name)?;
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
-            if let Some(value) = &self.start_conference_on_create {
-                map.serialize_entry("start_conference_on_create", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("beep_enabled", &self.beep_enabled);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("comfort_noise", &self.comfort_noise);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("duration_minutes", &self.duration_minutes);
+            fields.optional("hold_audio_url", &self.hold_audio_url);
+            fields.optional("hold_media_name", &self.hold_media_name);
+            fields.optional("max_participants", &self.max_participants);
+            fields.required("name", &self.name);
+            fields.optional("region", &self.region);
+            fields
+                .optional(
+                    "start_conference_on_create",
+                    &self.start_conference_on_create,
+                );
+            fields.finish()?;
             map.end()
         }
     }
@@ -24677,10 +23144,10 @@ mod m_create_queue_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.max_size {
-                map.serialize_entry("max_size", value)?;
-            }
-            map.serialize_entry("queue_name", &self.queue_name)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("max_size", &self.max_size);
+            fields.required("queue_name", &self.queue_name);
+            fields.finish()?;
             map.end()
         }
     }
@@ -24752,12 +23219,10 @@ mod m_created_at {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.gte {
-                map.serialize_entry("gte", value)?;
-            }
-            if let Some(value) = &self.lte {
-                map.serialize_entry("lte", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("gte", &self.gte);
+            fields.optional("lte", &self.lte);
+            fields.finish()?;
             map.end()
         }
     }
@@ -24827,9 +23292,11 @@ mod m_credentials_response {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("connection_id", &self.connection_id)?;
-            map.serialize_entry("data", &self.data)?;
-            map.serialize_entry("record_type", &self.record_type)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("connection_id", &self.connection_id);
+            fields.required("data", &self.data);
+            fields.required("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -24904,12 +23371,10 @@ mod m_cursor {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.after {
-                map.serialize_entry("after", value)?;
-            }
-            if let Some(value) = &self.before {
-                map.serialize_entry("before", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("after", &self.after);
+            fields.optional("before", &self.before);
+            fields.finish()?;
             map.end()
         }
     }
@@ -24984,18 +23449,12 @@ mod m_cursor_pagination_meta {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.cursors {
-                map.serialize_entry("cursors", value)?;
-            }
-            if let Some(value) = &self.next {
-                map.serialize_entry("next", value)?;
-            }
-            if let Some(value) = &self.previous {
-                map.serialize_entry("previous", value)?;
-            }
-            if let Some(value) = &self.total_items {
-                map.serialize_entry("total_items", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("cursors", &self.cursors);
+            fields.optional("next", &self.next);
+            fields.optional("previous", &self.previous);
+            fields.optional("total_items", &self.total_items);
+            fields.finish()?;
             map.end()
         }
     }
@@ -25072,8 +23531,10 @@ mod m_custom_sip_header {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("name", &self.name)?;
-            map.serialize_entry("value", &self.value)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("name", &self.name);
+            fields.required("value", &self.value);
+            fields.finish()?;
             map.end()
         }
     }
@@ -25142,8 +23603,10 @@ mod m_custom_storage_configuration {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("backend", &self.backend)?;
-            map.serialize_entry("configuration", &self.configuration)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("backend", &self.backend);
+            fields.required("configuration", &self.configuration);
+            fields.finish()?;
             map.end()
         }
     }
@@ -25353,13 +23816,11 @@ mod m_deepfake_detection {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("enabled", &self.enabled)?;
-            if let Some(value) = &self.rtp_timeout {
-                map.serialize_entry("rtp_timeout", value)?;
-            }
-            if let Some(value) = &self.timeout {
-                map.serialize_entry("timeout", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("enabled", &self.enabled);
+            fields.optional("rtp_timeout", &self.rtp_timeout);
+            fields.optional("timeout", &self.timeout);
+            fields.finish()?;
             map.end()
         }
     }
@@ -25453,26 +23914,16 @@ mod m_deepgram_nova2_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.hints {
-                map.serialize_entry("hints", value)?;
-            }
-            if let Some(value) = &self.interim_results {
-                map.serialize_entry("interim_results", value)?;
-            }
-            if let Some(value) = &self.keywords_boosting {
-                map.serialize_entry("keywords_boosting", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.smart_format {
-                map.serialize_entry("smart_format", value)?;
-            }
-            map.serialize_entry("transcription_engine", &self.transcription_engine)?;
-            map.serialize_entry("transcription_model", &self.transcription_model)?;
-            if let Some(value) = &self.utterance_end_ms {
-                map.serialize_entry("utterance_end_ms", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("hints", &self.hints);
+            fields.optional("interim_results", &self.interim_results);
+            fields.optional("keywords_boosting", &self.keywords_boosting);
+            fields.optional("language", &self.language);
+            fields.optional("smart_format", &self.smart_format);
+            fields.required("transcription_engine", &self.transcription_engine);
+            fields.required("transcription_model", &self.transcription_model);
+            fields.optional("utterance_end_ms", &self.utterance_end_ms);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -25859,26 +24310,16 @@ mod m_deepgram_nova3_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.interim_results {
-                map.serialize_entry("interim_results", value)?;
-            }
-            if let Some(value) = &self.keyterms {
-                map.serialize_entry("keyterms", value)?;
-            }
-            if let Some(value) = &self.keywords_boosting {
-                map.serialize_entry("keywords_boosting", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.smart_format {
-                map.serialize_entry("smart_format", value)?;
-            }
-            map.serialize_entry("transcription_engine", &self.transcription_engine)?;
-            map.serialize_entry("transcription_model", &self.transcription_model)?;
-            if let Some(value) = &self.utterance_end_ms {
-                map.serialize_entry("utterance_end_ms", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("interim_results", &self.interim_results);
+            fields.optional("keyterms", &self.keyterms);
+            fields.optional("keywords_boosting", &self.keywords_boosting);
+            fields.optional("language", &self.language);
+            fields.optional("smart_format", &self.smart_format);
+            fields.required("transcription_engine", &self.transcription_engine);
+            fields.required("transcription_model", &self.transcription_model);
+            fields.optional("utterance_end_ms", &self.utterance_end_ms);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -26104,7 +24545,9 @@ mod m_delete_many_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("ids", &self.ids)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("ids", &self.ids);
+            fields.finish()?;
             map.end()
         }
     }
@@ -26170,9 +24613,9 @@ mod m_delete_recordings_response {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("status", &self.status);
+            fields.finish()?;
             map.end()
         }
     }
@@ -26237,11 +24680,11 @@ mod m_developer_message {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("content", &self.content)?;
-            if let Some(value) = &self.metadata {
-                map.serialize_entry("metadata", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("content", &self.content);
+            fields.optional("metadata", &self.metadata);
+            fields.required("role", &self.role);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -26329,12 +24772,14 @@ mod m_dialogflow_config {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.analyze_sentiment {
-                map.serialize_entry("analyze_sentiment", value)?;
-            }
-            if let Some(value) = &self.partial_automated_agent_reply {
-                map.serialize_entry("partial_automated_agent_reply", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("analyze_sentiment", &self.analyze_sentiment);
+            fields
+                .optional(
+                    "partial_automated_agent_reply",
+                    &self.partial_automated_agent_reply,
+                );
+            fields.finish()?;
             map.end()
         }
     }
@@ -26452,10 +24897,10 @@ mod m_eleven_labs_voice_settings {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.api_key_ref {
-                map.serialize_entry("api_key_ref", value)?;
-            }
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("api_key_ref", &self.api_key_ref);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -26534,9 +24979,9 @@ mod m_end_conference_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("command_id", &self.command_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -26621,22 +25066,14 @@ mod m_enqueue_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.keep_after_hangup {
-                map.serialize_entry("keep_after_hangup", value)?;
-            }
-            if let Some(value) = &self.max_size {
-                map.serialize_entry("max_size", value)?;
-            }
-            if let Some(value) = &self.max_wait_time_secs {
-                map.serialize_entry("max_wait_time_secs", value)?;
-            }
-            map.serialize_entry("queue_name", &self.queue_name)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("keep_after_hangup", &self.keep_after_hangup);
+            fields.optional("max_size", &self.max_size);
+            fields.optional("max_wait_time_secs", &self.max_wait_time_secs);
+            fields.required("queue_name", &self.queue_name);
+            fields.finish()?;
             map.end()
         }
     }
@@ -26733,27 +25170,15 @@ mod m_external_llm {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.authentication_method {
-                map.serialize_entry("authentication_method", value)?;
-            }
-            if let Some(value) = &self.base_url {
-                map.serialize_entry("base_url", value)?;
-            }
-            if let Some(value) = &self.certificate_ref {
-                map.serialize_entry("certificate_ref", value)?;
-            }
-            if let Some(value) = &self.forward_metadata {
-                map.serialize_entry("forward_metadata", value)?;
-            }
-            if let Some(value) = &self.llm_api_key_ref {
-                map.serialize_entry("llm_api_key_ref", value)?;
-            }
-            if let Some(value) = &self.model {
-                map.serialize_entry("model", value)?;
-            }
-            if let Some(value) = &self.token_retrieval_url {
-                map.serialize_entry("token_retrieval_url", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("authentication_method", &self.authentication_method);
+            fields.optional("base_url", &self.base_url);
+            fields.optional("certificate_ref", &self.certificate_ref);
+            fields.optional("forward_metadata", &self.forward_metadata);
+            fields.optional("llm_api_key_ref", &self.llm_api_key_ref);
+            fields.optional("model", &self.model);
+            fields.optional("token_retrieval_url", &self.token_retrieval_url);
+            fields.finish()?;
             map.end()
         }
     }
@@ -26880,36 +25305,22 @@ mod m_gather_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.gather_id {
-                map.serialize_entry("gather_id", value)?;
-            }
-            if let Some(value) = &self.initial_timeout_millis {
-                map.serialize_entry("initial_timeout_millis", value)?;
-            }
-            if let Some(value) = &self.inter_digit_timeout_millis {
-                map.serialize_entry("inter_digit_timeout_millis", value)?;
-            }
-            if let Some(value) = &self.maximum_digits {
-                map.serialize_entry("maximum_digits", value)?;
-            }
-            if let Some(value) = &self.minimum_digits {
-                map.serialize_entry("minimum_digits", value)?;
-            }
-            if let Some(value) = &self.terminating_digit {
-                map.serialize_entry("terminating_digit", value)?;
-            }
-            if let Some(value) = &self.timeout_millis {
-                map.serialize_entry("timeout_millis", value)?;
-            }
-            if let Some(value) = &self.valid_digits {
-                map.serialize_entry("valid_digits", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("gather_id", &self.gather_id);
+            fields.optional("initial_timeout_millis", &self.initial_timeout_millis);
+            fields
+                .optional(
+                    "inter_digit_timeout_millis",
+                    &self.inter_digit_timeout_millis,
+                );
+            fields.optional("maximum_digits", &self.maximum_digits);
+            fields.optional("minimum_digits", &self.minimum_digits);
+            fields.optional("terminating_digit", &self.terminating_digit);
+            fields.optional("timeout_millis", &self.timeout_millis);
+            fields.optional("valid_digits", &self.valid_digits);
+            fields.finish()?;
             map.end()
         }
     }
@@ -27056,49 +25467,27 @@ mod m_gather_using_ai_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.assistant {
-                map.serialize_entry("assistant", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.gather_ended_speech {
-                map.serialize_entry("gather_ended_speech", value)?;
-            }
-            if let Some(value) = &self.greeting {
-                map.serialize_entry("greeting", value)?;
-            }
-            if let Some(value) = &self.interruption_settings {
-                map.serialize_entry("interruption_settings", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.message_history {
-                map.serialize_entry("message_history", value)?;
-            }
-            map.serialize_entry("parameters", &self.parameters)?;
-            if let Some(value) = &self.send_message_history_updates {
-                map.serialize_entry("send_message_history_updates", value)?;
-            }
-            if let Some(value) = &self.send_partial_results {
-                map.serialize_entry("send_partial_results", value)?;
-            }
-            if let Some(value) = &self.transcription {
-                map.serialize_entry("transcription", value)?;
-            }
-            if let Some(value) = &self.user_response_timeout_ms {
-                map.serialize_entry("user_response_timeout_ms", value)?;
-            }
-            if let Some(value) = &self.voice {
-                map.serialize_entry("voice", value)?;
-            }
-            if let Some(value) = &self.voice_settings {
-                map.serialize_entry("voice_settings", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("assistant", &self.assistant);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("gather_ended_speech", &self.gather_ended_speech);
+            fields.optional("greeting", &self.greeting);
+            fields.optional("interruption_settings", &self.interruption_settings);
+            fields.optional("language", &self.language);
+            fields.optional("message_history", &self.message_history);
+            fields.required("parameters", &self.parameters);
+            fields
+                .optional(
+                    "send_message_history_updates",
+                    &self.send_message_history_updates,
+                );
+            fields.optional("send_partial_results", &self.send_partial_results);
+            fields.optional("transcription", &self.transcription);
+            fields.optional("user_response_timeout_ms", &self.user_response_timeout_ms);
+            fields.optional("voice", &self.voice);
+            fields.optional("voice_settings", &self.voice_settings);
+            fields.finish()?;
             map.end()
         }
     }
@@ -27439,45 +25828,25 @@ mod m_gather_using_audio_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.audio_url {
-                map.serialize_entry("audio_url", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.inter_digit_timeout_millis {
-                map.serialize_entry("inter_digit_timeout_millis", value)?;
-            }
-            if let Some(value) = &self.invalid_audio_url {
-                map.serialize_entry("invalid_audio_url", value)?;
-            }
-            if let Some(value) = &self.invalid_media_name {
-                map.serialize_entry("invalid_media_name", value)?;
-            }
-            if let Some(value) = &self.maximum_digits {
-                map.serialize_entry("maximum_digits", value)?;
-            }
-            if let Some(value) = &self.maximum_tries {
-                map.serialize_entry("maximum_tries", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.minimum_digits {
-                map.serialize_entry("minimum_digits", value)?;
-            }
-            if let Some(value) = &self.terminating_digit {
-                map.serialize_entry("terminating_digit", value)?;
-            }
-            if let Some(value) = &self.timeout_millis {
-                map.serialize_entry("timeout_millis", value)?;
-            }
-            if let Some(value) = &self.valid_digits {
-                map.serialize_entry("valid_digits", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("audio_url", &self.audio_url);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields
+                .optional(
+                    "inter_digit_timeout_millis",
+                    &self.inter_digit_timeout_millis,
+                );
+            fields.optional("invalid_audio_url", &self.invalid_audio_url);
+            fields.optional("invalid_media_name", &self.invalid_media_name);
+            fields.optional("maximum_digits", &self.maximum_digits);
+            fields.optional("maximum_tries", &self.maximum_tries);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("minimum_digits", &self.minimum_digits);
+            fields.optional("terminating_digit", &self.terminating_digit);
+            fields.optional("timeout_millis", &self.timeout_millis);
+            fields.optional("valid_digits", &self.valid_digits);
+            fields.finish()?;
             map.end()
         }
     }
@@ -27650,50 +26019,28 @@ mod m_gather_using_speak_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.inter_digit_timeout_millis {
-                map.serialize_entry("inter_digit_timeout_millis", value)?;
-            }
-            if let Some(value) = &self.invalid_payload {
-                map.serialize_entry("invalid_payload", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.maximum_digits {
-                map.serialize_entry("maximum_digits", value)?;
-            }
-            if let Some(value) = &self.maximum_tries {
-                map.serialize_entry("maximum_tries", value)?;
-            }
-            if let Some(value) = &self.minimum_digits {
-                map.serialize_entry("minimum_digits", value)?;
-            }
-            map.serialize_entry("payload", &self.payload)?;
-            if let Some(value) = &self.payload_type {
-                map.serialize_entry("payload_type", value)?;
-            }
-            if let Some(value) = &self.service_level {
-                map.serialize_entry("service_level", value)?;
-            }
-            if let Some(value) = &self.terminating_digit {
-                map.serialize_entry("terminating_digit", value)?;
-            }
-            if let Some(value) = &self.timeout_millis {
-                map.serialize_entry("timeout_millis", value)?;
-            }
-            if let Some(value) = &self.valid_digits {
-                map.serialize_entry("valid_digits", value)?;
-            }
-            map.serialize_entry("voice", &self.voice)?;
-            if let Some(value) = &self.voice_settings {
-                map.serialize_entry("voice_settings", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields
+                .optional(
+                    "inter_digit_timeout_millis",
+                    &self.inter_digit_timeout_millis,
+                );
+            fields.optional("invalid_payload", &self.invalid_payload);
+            fields.optional("language", &self.language);
+            fields.optional("maximum_digits", &self.maximum_digits);
+            fields.optional("maximum_tries", &self.maximum_tries);
+            fields.optional("minimum_digits", &self.minimum_digits);
+            fields.required("payload", &self.payload);
+            fields.optional("payload_type", &self.payload_type);
+            fields.optional("service_level", &self.service_level);
+            fields.optional("terminating_digit", &self.terminating_digit);
+            fields.optional("timeout_millis", &self.timeout_millis);
+            fields.optional("valid_digits", &self.valid_digits);
+            fields.required("voice", &self.voice);
+            fields.optional("voice_settings", &self.voice_settings);
+            fields.finish()?;
             map.end()
         }
     }
@@ -28003,13 +26350,11 @@ mod m_gcs_configuration_data {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("backend", &self.backend)?;
-            if let Some(value) = &self.bucket {
-                map.serialize_entry("bucket", value)?;
-            }
-            if let Some(value) = &self.credentials {
-                map.serialize_entry("credentials", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("backend", &self.backend);
+            fields.optional("bucket", &self.bucket);
+            fields.optional("credentials", &self.credentials);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -28092,12 +26437,10 @@ mod m_get_recording_transcriptions_filter {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.created_at {
-                map.serialize_entry("created_at", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("created_at", &self.created_at);
+            fields.optional("recording_id", &self.recording_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -28203,42 +26546,20 @@ mod m_get_recordings_filter {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.conference_region {
-                map.serialize_entry("conference_region", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.created_at {
-                map.serialize_entry("created_at", value)?;
-            }
-            if let Some(value) = &self.end_time {
-                map.serialize_entry("end_time", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.sip_call_id {
-                map.serialize_entry("sip_call_id", value)?;
-            }
-            if let Some(value) = &self.start_time {
-                map.serialize_entry("start_time", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("conference_region", &self.conference_region);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("created_at", &self.created_at);
+            fields.optional("end_time", &self.end_time);
+            fields.optional("from", &self.from);
+            fields.optional("sip_call_id", &self.sip_call_id);
+            fields.optional("start_time", &self.start_time);
+            fields.optional("to", &self.to);
+            fields.finish()?;
             map.end()
         }
     }
@@ -28359,24 +26680,14 @@ mod m_get_webhook_deliveries_filter {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.attempts {
-                map.serialize_entry("attempts", value)?;
-            }
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.finished_at {
-                map.serialize_entry("finished_at", value)?;
-            }
-            if let Some(value) = &self.started_at {
-                map.serialize_entry("started_at", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.webhook {
-                map.serialize_entry("webhook", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("attempts", &self.attempts);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("finished_at", &self.finished_at);
+            fields.optional("started_at", &self.started_at);
+            fields.optional("status", &self.status);
+            fields.optional("webhook", &self.webhook);
+            fields.finish()?;
             map.end()
         }
     }
@@ -28469,9 +26780,9 @@ mod m_get_webhook_deliveries_filter_status {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.eq {
-                map.serialize_entry("eq", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("eq", &self.eq);
+            fields.finish()?;
             map.end()
         }
     }
@@ -28536,9 +26847,9 @@ mod m_get_webhook_deliveries_filter_webhook {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.contains {
-                map.serialize_entry("contains", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("contains", &self.contains);
+            fields.finish()?;
             map.end()
         }
     }
@@ -28965,15 +27276,11 @@ mod m_hangup_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.custom_headers {
-                map.serialize_entry("custom_headers", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("custom_headers", &self.custom_headers);
+            fields.finish()?;
             map.end()
         }
     }
@@ -29043,8 +27350,10 @@ mod m_hangup_tool {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("hangup", &self.hangup)?;
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("hangup", &self.hangup);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -29121,9 +27430,9 @@ mod m_hangup_tool_params {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.description {
-                map.serialize_entry("description", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("description", &self.description);
+            fields.finish()?;
             map.end()
         }
     }
@@ -29189,12 +27498,10 @@ mod m_http {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.request {
-                map.serialize_entry("request", value)?;
-            }
-            if let Some(value) = &self.response {
-                map.serialize_entry("response", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("request", &self.request);
+            fields.optional("response", &self.response);
+            fields.finish()?;
             map.end()
         }
     }
@@ -29263,12 +27570,10 @@ mod m_http_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.headers {
-                map.serialize_entry("headers", value)?;
-            }
-            if let Some(value) = &self.url {
-                map.serialize_entry("url", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("headers", &self.headers);
+            fields.optional("url", &self.url);
+            fields.finish()?;
             map.end()
         }
     }
@@ -29342,15 +27647,11 @@ mod m_http_response {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.body {
-                map.serialize_entry("body", value)?;
-            }
-            if let Some(value) = &self.headers {
-                map.serialize_entry("headers", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("body", &self.body);
+            fields.optional("headers", &self.headers);
+            fields.optional("status", &self.status);
+            fields.finish()?;
             map.end()
         }
     }
@@ -29418,9 +27719,9 @@ mod m_interruption_settings {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.enable {
-                map.serialize_entry("enable", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("enable", &self.enable);
+            fields.finish()?;
             map.end()
         }
     }
@@ -29482,10 +27783,10 @@ mod m_inworld_voice_settings {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.delivery_mode {
-                map.serialize_entry("delivery_mode", value)?;
-            }
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("delivery_mode", &self.delivery_mode);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -29622,14 +27923,12 @@ mod m_join_ai_assistant_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            map.serialize_entry("conversation_id", &self.conversation_id)?;
-            map.serialize_entry("participant", &self.participant)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.required("conversation_id", &self.conversation_id);
+            fields.required("participant", &self.participant);
+            fields.finish()?;
             map.end()
         }
     }
@@ -29763,46 +28062,27 @@ mod m_join_conference_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.beep_enabled {
-                map.serialize_entry("beep_enabled", value)?;
-            }
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.end_conference_on_exit {
-                map.serialize_entry("end_conference_on_exit", value)?;
-            }
-            if let Some(value) = &self.hold {
-                map.serialize_entry("hold", value)?;
-            }
-            if let Some(value) = &self.hold_audio_url {
-                map.serialize_entry("hold_audio_url", value)?;
-            }
-            if let Some(value) = &self.hold_media_name {
-                map.serialize_entry("hold_media_name", value)?;
-            }
-            if let Some(value) = &self.mute {
-                map.serialize_entry("mute", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
-            if let Some(value) = &self.soft_end_conference_on_exit {
-                map.serialize_entry("soft_end_conference_on_exit", value)?;
-            }
-            if let Some(value) = &self.start_conference_on_enter {
-                map.serialize_entry("start_conference_on_enter", value)?;
-            }
-            if let Some(value) = &self.supervisor_role {
-                map.serialize_entry("supervisor_role", value)?;
-            }
-            if let Some(value) = &self.whisper_call_control_ids {
-                map.serialize_entry("whisper_call_control_ids", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("beep_enabled", &self.beep_enabled);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("end_conference_on_exit", &self.end_conference_on_exit);
+            fields.optional("hold", &self.hold);
+            fields.optional("hold_audio_url", &self.hold_audio_url);
+            fields.optional("hold_media_name", &self.hold_media_name);
+            fields.optional("mute", &self.mute);
+            fields.optional("region", &self.region);
+            fields
+                .optional(
+                    "soft_end_conference_on_exit",
+                    &self.soft_end_conference_on_exit,
+                );
+            fields
+                .optional("start_conference_on_enter", &self.start_conference_on_enter);
+            fields.optional("supervisor_role", &self.supervisor_role);
+            fields.optional("whisper_call_control_ids", &self.whisper_call_control_ids);
+            fields.finish()?;
             map.end()
         }
     }
@@ -29936,16 +28216,12 @@ mod m_leave_conference_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.beep_enabled {
-                map.serialize_entry("beep_enabled", value)?;
-            }
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("beep_enabled", &self.beep_enabled);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -30031,12 +28307,10 @@ mod m_leave_queue_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -30106,15 +28380,11 @@ mod m_list_conference_participants_filter {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.muted {
-                map.serialize_entry("muted", value)?;
-            }
-            if let Some(value) = &self.on_hold {
-                map.serialize_entry("on_hold", value)?;
-            }
-            if let Some(value) = &self.whispering {
-                map.serialize_entry("whispering", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("muted", &self.muted);
+            fields.optional("on_hold", &self.on_hold);
+            fields.optional("whispering", &self.whispering);
+            fields.finish()?;
             map.end()
         }
     }
@@ -30271,12 +28541,10 @@ mod m_message_history {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.content {
-                map.serialize_entry("content", value)?;
-            }
-            if let Some(value) = &self.role {
-                map.serialize_entry("role", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("content", &self.content);
+            fields.optional("role", &self.role);
+            fields.finish()?;
             map.end()
         }
     }
@@ -30398,19 +28666,13 @@ mod m_minimax_voice_settings {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.language_boost {
-                map.serialize_entry("language_boost", value)?;
-            }
-            if let Some(value) = &self.pitch {
-                map.serialize_entry("pitch", value)?;
-            }
-            if let Some(value) = &self.speed {
-                map.serialize_entry("speed", value)?;
-            }
-            map.serialize_entry("type", &self.type_)?;
-            if let Some(value) = &self.vol {
-                map.serialize_entry("vol", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("language_boost", &self.language_boost);
+            fields.optional("pitch", &self.pitch);
+            fields.optional("speed", &self.speed);
+            fields.required("type", &self.type_);
+            fields.optional("vol", &self.vol);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -30896,30 +29158,16 @@ mod m_noise_suppression_engine_config {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.attenuation_limit {
-                map.serialize_entry("attenuation_limit", value)?;
-            }
-            if let Some(value) = &self.enhancement_level {
-                map.serialize_entry("enhancement_level", value)?;
-            }
-            if let Some(value) = &self.family {
-                map.serialize_entry("family", value)?;
-            }
-            if let Some(value) = &self.mode {
-                map.serialize_entry("mode", value)?;
-            }
-            if let Some(value) = &self.model {
-                map.serialize_entry("model", value)?;
-            }
-            if let Some(value) = &self.size {
-                map.serialize_entry("size", value)?;
-            }
-            if let Some(value) = &self.suppression_level {
-                map.serialize_entry("suppression_level", value)?;
-            }
-            if let Some(value) = &self.voice_gain {
-                map.serialize_entry("voice_gain", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("attenuation_limit", &self.attenuation_limit);
+            fields.optional("enhancement_level", &self.enhancement_level);
+            fields.optional("family", &self.family);
+            fields.optional("mode", &self.mode);
+            fields.optional("model", &self.model);
+            fields.optional("size", &self.size);
+            fields.optional("suppression_level", &self.suppression_level);
+            fields.optional("voice_gain", &self.voice_gain);
+            fields.finish()?;
             map.end()
         }
     }
@@ -31230,12 +29478,10 @@ mod m_page_consolidated {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.number {
-                map.serialize_entry("number", value)?;
-            }
-            if let Some(value) = &self.size {
-                map.serialize_entry("size", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("number", &self.number);
+            fields.optional("size", &self.size);
+            fields.finish()?;
             map.end()
         }
     }
@@ -31324,18 +29570,12 @@ mod m_pagination_meta {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.page_number {
-                map.serialize_entry("page_number", value)?;
-            }
-            if let Some(value) = &self.page_size {
-                map.serialize_entry("page_size", value)?;
-            }
-            if let Some(value) = &self.total_pages {
-                map.serialize_entry("total_pages", value)?;
-            }
-            if let Some(value) = &self.total_results {
-                map.serialize_entry("total_results", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("page_number", &self.page_number);
+            fields.optional("page_size", &self.page_size);
+            fields.optional("total_pages", &self.total_pages);
+            fields.optional("total_results", &self.total_results);
+            fields.finish()?;
             map.end()
         }
     }
@@ -31434,18 +29674,12 @@ mod m_pagination_meta_simple {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.page_number {
-                map.serialize_entry("page_number", value)?;
-            }
-            if let Some(value) = &self.page_size {
-                map.serialize_entry("page_size", value)?;
-            }
-            if let Some(value) = &self.total_pages {
-                map.serialize_entry("total_pages", value)?;
-            }
-            if let Some(value) = &self.total_results {
-                map.serialize_entry("total_results", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("page_number", &self.page_number);
+            fields.optional("page_size", &self.page_size);
+            fields.optional("total_pages", &self.total_pages);
+            fields.optional("total_results", &self.total_results);
+            fields.finish()?;
             map.end()
         }
     }
@@ -31570,25 +29804,25 @@ mod m_participant {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
-            map.serialize_entry("conference", &self.conference)?;
-            map.serialize_entry("created_at", &self.created_at)?;
-            map.serialize_entry("end_conference_on_exit", &self.end_conference_on_exit)?;
-            map.serialize_entry("id", &self.id)?;
-            map.serialize_entry("muted", &self.muted)?;
-            map.serialize_entry("on_hold", &self.on_hold)?;
-            map.serialize_entry("record_type", &self.record_type)?;
-            map.serialize_entry(
-                "soft_end_conference_on_exit",
-                &self.soft_end_conference_on_exit,
-            )?;
-            map.serialize_entry("status", &self.status)?;
-            map.serialize_entry("updated_at", &self.updated_at)?;
-            map.serialize_entry(
-                "whisper_call_control_ids",
-                &self.whisper_call_control_ids,
-            )?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.required("call_leg_id", &self.call_leg_id);
+            fields.required("conference", &self.conference);
+            fields.required("created_at", &self.created_at);
+            fields.required("end_conference_on_exit", &self.end_conference_on_exit);
+            fields.required("id", &self.id);
+            fields.required("muted", &self.muted);
+            fields.required("on_hold", &self.on_hold);
+            fields.required("record_type", &self.record_type);
+            fields
+                .required(
+                    "soft_end_conference_on_exit",
+                    &self.soft_end_conference_on_exit,
+                );
+            fields.required("status", &self.status);
+            fields.required("updated_at", &self.updated_at);
+            fields.required("whisper_call_control_ids", &self.whisper_call_control_ids);
+            fields.finish()?;
             map.end()
         }
     }
@@ -31719,12 +29953,10 @@ mod m_participant_conference {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.name {
-                map.serialize_entry("name", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("id", &self.id);
+            fields.optional("name", &self.name);
+            fields.finish()?;
             map.end()
         }
     }
@@ -31845,15 +30077,11 @@ mod m_pause_conference_recording_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("recording_id", &self.recording_id);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -31932,15 +30160,11 @@ mod m_pause_recording_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("recording_id", &self.recording_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -32063,12 +30287,10 @@ mod m_public_recording_urls {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.mp3 {
-                map.serialize_entry("mp3", value)?;
-            }
-            if let Some(value) = &self.wav {
-                map.serialize_entry("wav", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("mp3", &self.mp3);
+            fields.optional("wav", &self.wav);
+            fields.finish()?;
             map.end()
         }
     }
@@ -32142,15 +30364,11 @@ mod m_query_parameters {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.properties {
-                map.serialize_entry("properties", value)?;
-            }
-            if let Some(value) = &self.required {
-                map.serialize_entry("required", value)?;
-            }
-            if let Some(value) = &self.type_ {
-                map.serialize_entry("type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("properties", &self.properties);
+            fields.optional("required", &self.required);
+            fields.optional("type", &self.type_);
+            fields.finish()?;
             map.end()
         }
     }
@@ -32252,14 +30470,16 @@ mod m_queue {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("average_wait_time_secs", &self.average_wait_time_secs)?;
-            map.serialize_entry("created_at", &self.created_at)?;
-            map.serialize_entry("current_size", &self.current_size)?;
-            map.serialize_entry("id", &self.id)?;
-            map.serialize_entry("max_size", &self.max_size)?;
-            map.serialize_entry("name", &self.name)?;
-            map.serialize_entry("record_type", &self.record_type)?;
-            map.serialize_entry("updated_at", &self.updated_at)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("average_wait_time_secs", &self.average_wait_time_secs);
+            fields.required("created_at", &self.created_at);
+            fields.required("current_size", &self.current_size);
+            fields.required("id", &self.id);
+            fields.required("max_size", &self.max_size);
+            fields.required("name", &self.name);
+            fields.required("record_type", &self.record_type);
+            fields.required("updated_at", &self.updated_at);
+            fields.finish()?;
             map.end()
         }
     }
@@ -32401,18 +30621,20 @@ mod m_queue_call {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            map.serialize_entry("call_leg_id", &self.call_leg_id)?;
-            map.serialize_entry("call_session_id", &self.call_session_id)?;
-            map.serialize_entry("connection_id", &self.connection_id)?;
-            map.serialize_entry("enqueued_at", &self.enqueued_at)?;
-            map.serialize_entry("from", &self.from)?;
-            map.serialize_entry("is_alive", &self.is_alive)?;
-            map.serialize_entry("queue_id", &self.queue_id)?;
-            map.serialize_entry("queue_position", &self.queue_position)?;
-            map.serialize_entry("record_type", &self.record_type)?;
-            map.serialize_entry("to", &self.to)?;
-            map.serialize_entry("wait_time_secs", &self.wait_time_secs)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.required("call_leg_id", &self.call_leg_id);
+            fields.required("call_session_id", &self.call_session_id);
+            fields.required("connection_id", &self.connection_id);
+            fields.required("enqueued_at", &self.enqueued_at);
+            fields.required("from", &self.from);
+            fields.required("is_alive", &self.is_alive);
+            fields.required("queue_id", &self.queue_id);
+            fields.required("queue_position", &self.queue_position);
+            fields.required("record_type", &self.record_type);
+            fields.required("to", &self.to);
+            fields.required("wait_time_secs", &self.wait_time_secs);
+            fields.finish()?;
             map.end()
         }
     }
@@ -32683,63 +30905,27 @@ mod m_recording_response_data {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.channels {
-                map.serialize_entry("channels", value)?;
-            }
-            if let Some(value) = &self.conference_id {
-                map.serialize_entry("conference_id", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.created_at {
-                map.serialize_entry("created_at", value)?;
-            }
-            if let Some(value) = &self.download_urls {
-                map.serialize_entry("download_urls", value)?;
-            }
-            if let Some(value) = &self.duration_millis {
-                map.serialize_entry("duration_millis", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.initiated_by {
-                map.serialize_entry("initiated_by", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
-            if let Some(value) = &self.recording_ended_at {
-                map.serialize_entry("recording_ended_at", value)?;
-            }
-            if let Some(value) = &self.recording_started_at {
-                map.serialize_entry("recording_started_at", value)?;
-            }
-            if let Some(value) = &self.source {
-                map.serialize_entry("source", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.to {
-                map.serialize_entry("to", value)?;
-            }
-            if let Some(value) = &self.updated_at {
-                map.serialize_entry("updated_at", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("channels", &self.channels);
+            fields.optional("conference_id", &self.conference_id);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("created_at", &self.created_at);
+            fields.optional("download_urls", &self.download_urls);
+            fields.optional("duration_millis", &self.duration_millis);
+            fields.optional("from", &self.from);
+            fields.optional("id", &self.id);
+            fields.optional("initiated_by", &self.initiated_by);
+            fields.optional("record_type", &self.record_type);
+            fields.optional("recording_ended_at", &self.recording_ended_at);
+            fields.optional("recording_started_at", &self.recording_started_at);
+            fields.optional("source", &self.source);
+            fields.optional("status", &self.status);
+            fields.optional("to", &self.to);
+            fields.optional("updated_at", &self.updated_at);
+            fields.finish()?;
             map.end()
         }
     }
@@ -32880,12 +31066,10 @@ mod m_recording_response_data_download_urls {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.mp3 {
-                map.serialize_entry("mp3", value)?;
-            }
-            if let Some(value) = &self.wav {
-                map.serialize_entry("wav", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("mp3", &self.mp3);
+            fields.optional("wav", &self.wav);
+            fields.finish()?;
             map.end()
         }
     }
@@ -33023,30 +31207,16 @@ mod m_recording_transcription {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.created_at {
-                map.serialize_entry("created_at", value)?;
-            }
-            if let Some(value) = &self.duration_millis {
-                map.serialize_entry("duration_millis", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.transcription_text {
-                map.serialize_entry("transcription_text", value)?;
-            }
-            if let Some(value) = &self.updated_at {
-                map.serialize_entry("updated_at", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("created_at", &self.created_at);
+            fields.optional("duration_millis", &self.duration_millis);
+            fields.optional("id", &self.id);
+            fields.optional("record_type", &self.record_type);
+            fields.optional("recording_id", &self.recording_id);
+            fields.optional("status", &self.status);
+            fields.optional("transcription_text", &self.transcription_text);
+            fields.optional("updated_at", &self.updated_at);
+            fields.finish()?;
             map.end()
         }
     }
@@ -33202,25 +31372,15 @@ mod m_refer_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.custom_headers {
-                map.serialize_entry("custom_headers", value)?;
-            }
-            map.serialize_entry("sip_address", &self.sip_address)?;
-            if let Some(value) = &self.sip_auth_password {
-                map.serialize_entry("sip_auth_password", value)?;
-            }
-            if let Some(value) = &self.sip_auth_username {
-                map.serialize_entry("sip_auth_username", value)?;
-            }
-            if let Some(value) = &self.sip_headers {
-                map.serialize_entry("sip_headers", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("custom_headers", &self.custom_headers);
+            fields.required("sip_address", &self.sip_address);
+            fields.optional("sip_auth_password", &self.sip_auth_password);
+            fields.optional("sip_auth_username", &self.sip_auth_username);
+            fields.optional("sip_headers", &self.sip_headers);
+            fields.finish()?;
             map.end()
         }
     }
@@ -33319,13 +31479,11 @@ mod m_reject_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("cause", &self.cause)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("cause", &self.cause);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -33499,16 +31657,12 @@ mod m_resemble_voice_settings {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.format {
-                map.serialize_entry("format", value)?;
-            }
-            if let Some(value) = &self.precision {
-                map.serialize_entry("precision", value)?;
-            }
-            if let Some(value) = &self.sample_rate {
-                map.serialize_entry("sample_rate", value)?;
-            }
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("format", &self.format);
+            fields.optional("precision", &self.precision);
+            fields.optional("sample_rate", &self.sample_rate);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -33651,15 +31805,11 @@ mod m_resume_conference_recording_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("recording_id", &self.recording_id);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -33738,15 +31888,11 @@ mod m_resume_recording_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("recording_id", &self.recording_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -33818,10 +31964,10 @@ mod m_rime_voice_settings {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("type", &self.type_)?;
-            if let Some(value) = &self.voice_speed {
-                map.serialize_entry("voice_speed", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("type", &self.type_);
+            fields.optional("voice_speed", &self.voice_speed);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -33913,19 +32059,13 @@ mod m_s3_configuration_data {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.aws_access_key_id {
-                map.serialize_entry("aws_access_key_id", value)?;
-            }
-            if let Some(value) = &self.aws_secret_access_key {
-                map.serialize_entry("aws_secret_access_key", value)?;
-            }
-            map.serialize_entry("backend", &self.backend)?;
-            if let Some(value) = &self.bucket {
-                map.serialize_entry("bucket", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("aws_access_key_id", &self.aws_access_key_id);
+            fields.optional("aws_secret_access_key", &self.aws_secret_access_key);
+            fields.required("backend", &self.backend);
+            fields.optional("bucket", &self.bucket);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -34030,16 +32170,12 @@ mod m_send_dtmf_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            map.serialize_entry("digits", &self.digits)?;
-            if let Some(value) = &self.duration_millis {
-                map.serialize_entry("duration_millis", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.required("digits", &self.digits);
+            fields.optional("duration_millis", &self.duration_millis);
+            fields.finish()?;
             map.end()
         }
     }
@@ -34130,14 +32266,12 @@ mod m_send_sip_info_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("body", &self.body)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            map.serialize_entry("content_type", &self.content_type)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("body", &self.body);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.required("content_type", &self.content_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -34262,8 +32396,10 @@ mod m_sip_header {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("name", &self.name)?;
-            map.serialize_entry("value", &self.value)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("name", &self.name);
+            fields.required("value", &self.value);
+            fields.finish()?;
             map.end()
         }
     }
@@ -34487,21 +32623,13 @@ mod m_siprec_failed {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -34598,21 +32726,13 @@ mod m_siprec_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -34709,21 +32829,13 @@ mod m_siprec_stopped {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -34863,18 +32975,12 @@ mod m_sound_modifications {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.octaves {
-                map.serialize_entry("octaves", value)?;
-            }
-            if let Some(value) = &self.pitch {
-                map.serialize_entry("pitch", value)?;
-            }
-            if let Some(value) = &self.semitone {
-                map.serialize_entry("semitone", value)?;
-            }
-            if let Some(value) = &self.track {
-                map.serialize_entry("track", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("octaves", &self.octaves);
+            fields.optional("pitch", &self.pitch);
+            fields.optional("semitone", &self.semitone);
+            fields.optional("track", &self.track);
+            fields.finish()?;
             map.end()
         }
     }
@@ -34984,35 +33090,19 @@ mod m_speak_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.loop_ {
-                map.serialize_entry("loop", value)?;
-            }
-            map.serialize_entry("payload", &self.payload)?;
-            if let Some(value) = &self.payload_type {
-                map.serialize_entry("payload_type", value)?;
-            }
-            if let Some(value) = &self.service_level {
-                map.serialize_entry("service_level", value)?;
-            }
-            if let Some(value) = &self.stop {
-                map.serialize_entry("stop", value)?;
-            }
-            if let Some(value) = &self.target_legs {
-                map.serialize_entry("target_legs", value)?;
-            }
-            map.serialize_entry("voice", &self.voice)?;
-            if let Some(value) = &self.voice_settings {
-                map.serialize_entry("voice_settings", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("language", &self.language);
+            fields.optional("loop", &self.loop_);
+            fields.required("payload", &self.payload);
+            fields.optional("payload_type", &self.payload_type);
+            fields.optional("service_level", &self.service_level);
+            fields.optional("stop", &self.stop);
+            fields.optional("target_legs", &self.target_legs);
+            fields.required("voice", &self.voice);
+            fields.optional("voice_settings", &self.voice_settings);
+            fields.finish()?;
             map.end()
         }
     }
@@ -35438,12 +33528,10 @@ mod m_speech_context {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.boost {
-                map.serialize_entry("boost", value)?;
-            }
-            if let Some(value) = &self.phrases {
-                map.serialize_entry("phrases", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("boost", &self.boost);
+            fields.optional("phrases", &self.phrases);
+            fields.finish()?;
             map.end()
         }
     }
@@ -35641,39 +33729,23 @@ mod m_start_ai_assistant_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.assistant {
-                map.serialize_entry("assistant", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.greeting {
-                map.serialize_entry("greeting", value)?;
-            }
-            if let Some(value) = &self.interruption_settings {
-                map.serialize_entry("interruption_settings", value)?;
-            }
-            if let Some(value) = &self.message_history {
-                map.serialize_entry("message_history", value)?;
-            }
-            if let Some(value) = &self.participants {
-                map.serialize_entry("participants", value)?;
-            }
-            if let Some(value) = &self.send_message_history_updates {
-                map.serialize_entry("send_message_history_updates", value)?;
-            }
-            if let Some(value) = &self.transcription {
-                map.serialize_entry("transcription", value)?;
-            }
-            if let Some(value) = &self.voice {
-                map.serialize_entry("voice", value)?;
-            }
-            if let Some(value) = &self.voice_settings {
-                map.serialize_entry("voice_settings", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("assistant", &self.assistant);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("greeting", &self.greeting);
+            fields.optional("interruption_settings", &self.interruption_settings);
+            fields.optional("message_history", &self.message_history);
+            fields.optional("participants", &self.participants);
+            fields
+                .optional(
+                    "send_message_history_updates",
+                    &self.send_message_history_updates,
+                );
+            fields.optional("transcription", &self.transcription);
+            fields.optional("voice", &self.voice);
+            fields.optional("voice_settings", &self.voice_settings);
+            fields.finish()?;
             map.end()
         }
     }
@@ -35808,25 +33880,15 @@ mod m_start_conference_recording_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.channels {
-                map.serialize_entry("channels", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.custom_file_name {
-                map.serialize_entry("custom_file_name", value)?;
-            }
-            map.serialize_entry("format", &self.format)?;
-            if let Some(value) = &self.play_beep {
-                map.serialize_entry("play_beep", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
-            if let Some(value) = &self.trim {
-                map.serialize_entry("trim", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("channels", &self.channels);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("custom_file_name", &self.custom_file_name);
+            fields.required("format", &self.format);
+            fields.optional("play_beep", &self.play_beep);
+            fields.optional("region", &self.region);
+            fields.optional("trim", &self.trim);
+            fields.finish()?;
             map.end()
         }
     }
@@ -36011,75 +34073,43 @@ mod m_start_conversation_relay_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.assistant {
-                map.serialize_entry("assistant", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.conversation_relay_dtmf_detection {
-                map.serialize_entry("conversation_relay_dtmf_detection", value)?;
-            }
-            if let Some(value) = &self.conversation_relay_settings {
-                map.serialize_entry("conversation_relay_settings", value)?;
-            }
-            if let Some(value) = &self.conversation_relay_url {
-                map.serialize_entry("conversation_relay_url", value)?;
-            }
-            if let Some(value) = &self.custom_parameters {
-                map.serialize_entry("custom_parameters", value)?;
-            }
-            if let Some(value) = &self.dtmf_detection {
-                map.serialize_entry("dtmf_detection", value)?;
-            }
-            if let Some(value) = &self.greeting {
-                map.serialize_entry("greeting", value)?;
-            }
-            if let Some(value) = &self.interruptible {
-                map.serialize_entry("interruptible", value)?;
-            }
-            if let Some(value) = &self.interruptible_greeting {
-                map.serialize_entry("interruptible_greeting", value)?;
-            }
-            if let Some(value) = &self.interruption_settings {
-                map.serialize_entry("interruption_settings", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.languages {
-                map.serialize_entry("languages", value)?;
-            }
-            if let Some(value) = &self.provider {
-                map.serialize_entry("provider", value)?;
-            }
-            if let Some(value) = &self.structured_provider {
-                map.serialize_entry("structured_provider", value)?;
-            }
-            if let Some(value) = &self.transcription {
-                map.serialize_entry("transcription", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_engine_config {
-                map.serialize_entry("transcription_engine_config", value)?;
-            }
-            if let Some(value) = &self.tts_provider {
-                map.serialize_entry("tts_provider", value)?;
-            }
-            if let Some(value) = &self.url {
-                map.serialize_entry("url", value)?;
-            }
-            if let Some(value) = &self.voice {
-                map.serialize_entry("voice", value)?;
-            }
-            if let Some(value) = &self.voice_settings {
-                map.serialize_entry("voice_settings", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("assistant", &self.assistant);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields
+                .optional(
+                    "conversation_relay_dtmf_detection",
+                    &self.conversation_relay_dtmf_detection,
+                );
+            fields
+                .optional(
+                    "conversation_relay_settings",
+                    &self.conversation_relay_settings,
+                );
+            fields.optional("conversation_relay_url", &self.conversation_relay_url);
+            fields.optional("custom_parameters", &self.custom_parameters);
+            fields.optional("dtmf_detection", &self.dtmf_detection);
+            fields.optional("greeting", &self.greeting);
+            fields.optional("interruptible", &self.interruptible);
+            fields.optional("interruptible_greeting", &self.interruptible_greeting);
+            fields.optional("interruption_settings", &self.interruption_settings);
+            fields.optional("language", &self.language);
+            fields.optional("languages", &self.languages);
+            fields.optional("provider", &self.provider);
+            fields.optional("structured_provider", &self.structured_provider);
+            fields.optional("transcription", &self.transcription);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields
+                .optional(
+                    "transcription_engine_config",
+                    &self.transcription_engine_config,
+                );
+            fields.optional("tts_provider", &self.tts_provider);
+            fields.optional("url", &self.url);
+            fields.optional("voice", &self.voice);
+            fields.optional("voice_settings", &self.voice_settings);
+            fields.finish()?;
             map.end()
         }
     }
@@ -36262,21 +34292,13 @@ mod m_start_forking_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.rx {
-                map.serialize_entry("rx", value)?;
-            }
-            if let Some(value) = &self.stream_type {
-                map.serialize_entry("stream_type", value)?;
-            }
-            if let Some(value) = &self.tx {
-                map.serialize_entry("tx", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("rx", &self.rx);
+            fields.optional("stream_type", &self.stream_type);
+            fields.optional("tx", &self.tx);
+            fields.finish()?;
             map.end()
         }
     }
@@ -36375,21 +34397,17 @@ mod m_start_noise_suppression_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.direction {
-                map.serialize_entry("direction", value)?;
-            }
-            if let Some(value) = &self.noise_suppression_engine {
-                map.serialize_entry("noise_suppression_engine", value)?;
-            }
-            if let Some(value) = &self.noise_suppression_engine_config {
-                map.serialize_entry("noise_suppression_engine_config", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("direction", &self.direction);
+            fields.optional("noise_suppression_engine", &self.noise_suppression_engine);
+            fields
+                .optional(
+                    "noise_suppression_engine_config",
+                    &self.noise_suppression_engine_config,
+                );
+            fields.finish()?;
             map.end()
         }
     }
@@ -36512,39 +34530,19 @@ mod m_start_playback_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.audio_type {
-                map.serialize_entry("audio_type", value)?;
-            }
-            if let Some(value) = &self.audio_url {
-                map.serialize_entry("audio_url", value)?;
-            }
-            if let Some(value) = &self.cache_audio {
-                map.serialize_entry("cache_audio", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.loop_ {
-                map.serialize_entry("loop", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.overlay {
-                map.serialize_entry("overlay", value)?;
-            }
-            if let Some(value) = &self.playback_content {
-                map.serialize_entry("playback_content", value)?;
-            }
-            if let Some(value) = &self.stop {
-                map.serialize_entry("stop", value)?;
-            }
-            if let Some(value) = &self.target_legs {
-                map.serialize_entry("target_legs", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("audio_type", &self.audio_type);
+            fields.optional("audio_url", &self.audio_url);
+            fields.optional("cache_audio", &self.cache_audio);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("loop", &self.loop_);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("overlay", &self.overlay);
+            fields.optional("playback_content", &self.playback_content);
+            fields.optional("stop", &self.stop);
+            fields.optional("target_legs", &self.target_legs);
+            fields.finish()?;
             map.end()
         }
     }
@@ -36717,53 +34715,41 @@ mod m_start_recording_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("channels", &self.channels)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.custom_file_name {
-                map.serialize_entry("custom_file_name", value)?;
-            }
-            map.serialize_entry("format", &self.format)?;
-            if let Some(value) = &self.max_length {
-                map.serialize_entry("max_length", value)?;
-            }
-            if let Some(value) = &self.play_beep {
-                map.serialize_entry("play_beep", value)?;
-            }
-            if let Some(value) = &self.recording_track {
-                map.serialize_entry("recording_track", value)?;
-            }
-            if let Some(value) = &self.timeout_secs {
-                map.serialize_entry("timeout_secs", value)?;
-            }
-            if let Some(value) = &self.transcription {
-                map.serialize_entry("transcription", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_language {
-                map.serialize_entry("transcription_language", value)?;
-            }
-            if let Some(value) = &self.transcription_max_speaker_count {
-                map.serialize_entry("transcription_max_speaker_count", value)?;
-            }
-            if let Some(value) = &self.transcription_min_speaker_count {
-                map.serialize_entry("transcription_min_speaker_count", value)?;
-            }
-            if let Some(value) = &self.transcription_profanity_filter {
-                map.serialize_entry("transcription_profanity_filter", value)?;
-            }
-            if let Some(value) = &self.transcription_speaker_diarization {
-                map.serialize_entry("transcription_speaker_diarization", value)?;
-            }
-            if let Some(value) = &self.trim {
-                map.serialize_entry("trim", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("channels", &self.channels);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("custom_file_name", &self.custom_file_name);
+            fields.required("format", &self.format);
+            fields.optional("max_length", &self.max_length);
+            fields.optional("play_beep", &self.play_beep);
+            fields.optional("recording_track", &self.recording_track);
+            fields.optional("timeout_secs", &self.timeout_secs);
+            fields.optional("transcription", &self.transcription);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields.optional("transcription_language", &self.transcription_language);
+            fields
+                .optional(
+                    "transcription_max_speaker_count",
+                    &self.transcription_max_speaker_count,
+                );
+            fields
+                .optional(
+                    "transcription_min_speaker_count",
+                    &self.transcription_min_speaker_count,
+                );
+            fields
+                .optional(
+                    "transcription_profanity_filter",
+                    &self.transcription_profanity_filter,
+                );
+            fields
+                .optional(
+                    "transcription_speaker_diarization",
+                    &self.transcription_speaker_diarization,
+                );
+            fields.optional("trim", &self.trim);
+            fields.finish()?;
             map.end()
         }
     }
@@ -36976,27 +34962,19 @@ mod m_start_siprec_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connector_name {
-                map.serialize_entry("connector_name", value)?;
-            }
-            if let Some(value) = &self.include_metadata_custom_headers {
-                map.serialize_entry("include_metadata_custom_headers", value)?;
-            }
-            if let Some(value) = &self.secure {
-                map.serialize_entry("secure", value)?;
-            }
-            if let Some(value) = &self.session_timeout_secs {
-                map.serialize_entry("session_timeout_secs", value)?;
-            }
-            if let Some(value) = &self.sip_transport {
-                map.serialize_entry("sip_transport", value)?;
-            }
-            if let Some(value) = &self.siprec_track {
-                map.serialize_entry("siprec_track", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connector_name", &self.connector_name);
+            fields
+                .optional(
+                    "include_metadata_custom_headers",
+                    &self.include_metadata_custom_headers,
+                );
+            fields.optional("secure", &self.secure);
+            fields.optional("session_timeout_secs", &self.session_timeout_secs);
+            fields.optional("sip_transport", &self.sip_transport);
+            fields.optional("siprec_track", &self.siprec_track);
+            fields.finish()?;
             map.end()
         }
     }
@@ -37183,45 +35161,34 @@ mod m_start_streaming_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.custom_parameters {
-                map.serialize_entry("custom_parameters", value)?;
-            }
-            if let Some(value) = &self.dialogflow_config {
-                map.serialize_entry("dialogflow_config", value)?;
-            }
-            if let Some(value) = &self.enable_dialogflow {
-                map.serialize_entry("enable_dialogflow", value)?;
-            }
-            if let Some(value) = &self.stream_auth_token {
-                map.serialize_entry("stream_auth_token", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_codec {
-                map.serialize_entry("stream_bidirectional_codec", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_mode {
-                map.serialize_entry("stream_bidirectional_mode", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_sampling_rate {
-                map.serialize_entry("stream_bidirectional_sampling_rate", value)?;
-            }
-            if let Some(value) = &self.stream_bidirectional_target_legs {
-                map.serialize_entry("stream_bidirectional_target_legs", value)?;
-            }
-            if let Some(value) = &self.stream_codec {
-                map.serialize_entry("stream_codec", value)?;
-            }
-            if let Some(value) = &self.stream_track {
-                map.serialize_entry("stream_track", value)?;
-            }
-            if let Some(value) = &self.stream_url {
-                map.serialize_entry("stream_url", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("custom_parameters", &self.custom_parameters);
+            fields.optional("dialogflow_config", &self.dialogflow_config);
+            fields.optional("enable_dialogflow", &self.enable_dialogflow);
+            fields.optional("stream_auth_token", &self.stream_auth_token);
+            fields
+                .optional(
+                    "stream_bidirectional_codec",
+                    &self.stream_bidirectional_codec,
+                );
+            fields
+                .optional("stream_bidirectional_mode", &self.stream_bidirectional_mode);
+            fields
+                .optional(
+                    "stream_bidirectional_sampling_rate",
+                    &self.stream_bidirectional_sampling_rate,
+                );
+            fields
+                .optional(
+                    "stream_bidirectional_target_legs",
+                    &self.stream_bidirectional_target_legs,
+                );
+            fields.optional("stream_codec", &self.stream_codec);
+            fields.optional("stream_track", &self.stream_track);
+            fields.optional("stream_url", &self.stream_url);
+            fields.finish()?;
             map.end()
         }
     }
@@ -37356,21 +35323,17 @@ mod m_start_transcription_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_engine_config {
-                map.serialize_entry("transcription_engine_config", value)?;
-            }
-            if let Some(value) = &self.transcription_tracks {
-                map.serialize_entry("transcription_tracks", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields
+                .optional(
+                    "transcription_engine_config",
+                    &self.transcription_engine_config,
+                );
+            fields.optional("transcription_tracks", &self.transcription_tracks);
+            fields.finish()?;
             map.end()
         }
     }
@@ -37459,12 +35422,10 @@ mod m_stop_ai_assistant_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -37536,12 +35497,10 @@ mod m_stop_conversation_relay_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -37617,15 +35576,11 @@ mod m_stop_forking_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.stream_type {
-                map.serialize_entry("stream_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("stream_type", &self.stream_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -37742,12 +35697,10 @@ mod m_stop_gather_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -37819,12 +35772,10 @@ mod m_stop_noise_suppression_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -37904,18 +35855,12 @@ mod m_stop_playback_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.overlay {
-                map.serialize_entry("overlay", value)?;
-            }
-            if let Some(value) = &self.stop {
-                map.serialize_entry("stop", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("overlay", &self.overlay);
+            fields.optional("stop", &self.stop);
+            fields.finish()?;
             map.end()
         }
     }
@@ -38001,18 +35946,12 @@ mod m_stop_recording_conference_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("recording_id", &self.recording_id);
+            fields.optional("region", &self.region);
+            fields.finish()?;
             map.end()
         }
     }
@@ -38099,15 +36038,11 @@ mod m_stop_recording_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.recording_id {
-                map.serialize_entry("recording_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("recording_id", &self.recording_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -38182,12 +36117,10 @@ mod m_stop_siprec_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -38263,15 +36196,11 @@ mod m_stop_streaming_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.stream_id {
-                map.serialize_entry("stream_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("stream_id", &self.stream_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -38346,12 +36275,10 @@ mod m_stop_transcription_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.finish()?;
             map.end()
         }
     }
@@ -38688,21 +36615,13 @@ mod m_streaming_failed {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -38799,21 +36718,13 @@ mod m_streaming_started {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -38910,21 +36821,13 @@ mod m_streaming_stopped {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -39056,7 +36959,9 @@ mod m_switch_supervisor_role_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("role", &self.role)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("role", &self.role);
+            fields.finish()?;
             map.end()
         }
     }
@@ -39122,11 +37027,11 @@ mod m_system_message {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("content", &self.content)?;
-            if let Some(value) = &self.metadata {
-                map.serialize_entry("metadata", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("content", &self.content);
+            fields.optional("metadata", &self.metadata);
+            fields.required("role", &self.role);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -39645,10 +37550,10 @@ mod m_telnyx_voice_settings {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("type", &self.type_)?;
-            if let Some(value) = &self.voice_speed {
-                map.serialize_entry("voice_speed", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("type", &self.type_);
+            fields.optional("voice_speed", &self.voice_speed);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -39729,9 +37634,11 @@ mod m_tool_call {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("function", &self.function)?;
-            map.serialize_entry("id", &self.id)?;
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("function", &self.function);
+            fields.required("id", &self.id);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             map.end()
         }
     }
@@ -39800,7 +37707,9 @@ mod m_tool_call_function {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("name", &self.name)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("name", &self.name);
+            fields.finish()?;
             map.end()
         }
     }
@@ -39868,12 +37777,12 @@ mod m_tool_message {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("content", &self.content)?;
-            if let Some(value) = &self.metadata {
-                map.serialize_entry("metadata", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
-            map.serialize_entry("tool_call_id", &self.tool_call_id)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("content", &self.content);
+            fields.optional("metadata", &self.metadata);
+            fields.required("role", &self.role);
+            fields.required("tool_call_id", &self.tool_call_id);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -39964,12 +37873,10 @@ mod m_transcription_config {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.model {
-                map.serialize_entry("model", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("language", &self.language);
+            fields.optional("model", &self.model);
+            fields.finish()?;
             map.end()
         }
     }
@@ -40250,39 +38157,23 @@ mod m_transcription_engine_a_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.enable_speaker_diarization {
-                map.serialize_entry("enable_speaker_diarization", value)?;
-            }
-            if let Some(value) = &self.hints {
-                map.serialize_entry("hints", value)?;
-            }
-            if let Some(value) = &self.interim_results {
-                map.serialize_entry("interim_results", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.max_speaker_count {
-                map.serialize_entry("max_speaker_count", value)?;
-            }
-            if let Some(value) = &self.min_speaker_count {
-                map.serialize_entry("min_speaker_count", value)?;
-            }
-            if let Some(value) = &self.model {
-                map.serialize_entry("model", value)?;
-            }
-            if let Some(value) = &self.profanity_filter {
-                map.serialize_entry("profanity_filter", value)?;
-            }
-            if let Some(value) = &self.speech_context {
-                map.serialize_entry("speech_context", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.use_enhanced {
-                map.serialize_entry("use_enhanced", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields
+                .optional(
+                    "enable_speaker_diarization",
+                    &self.enable_speaker_diarization,
+                );
+            fields.optional("hints", &self.hints);
+            fields.optional("interim_results", &self.interim_results);
+            fields.optional("language", &self.language);
+            fields.optional("max_speaker_count", &self.max_speaker_count);
+            fields.optional("min_speaker_count", &self.min_speaker_count);
+            fields.optional("model", &self.model);
+            fields.optional("profanity_filter", &self.profanity_filter);
+            fields.optional("speech_context", &self.speech_context);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields.optional("use_enhanced", &self.use_enhanced);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -40403,15 +38294,11 @@ mod m_transcription_engine_assemblyai_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.interim_results {
-                map.serialize_entry("interim_results", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_model {
-                map.serialize_entry("transcription_model", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("interim_results", &self.interim_results);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields.optional("transcription_model", &self.transcription_model);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -40504,14 +38391,12 @@ mod m_transcription_engine_azure_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.api_key_ref {
-                map.serialize_entry("api_key_ref", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            map.serialize_entry("region", &self.region)?;
-            map.serialize_entry("transcription_engine", &self.transcription_engine)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("api_key_ref", &self.api_key_ref);
+            fields.optional("language", &self.language);
+            fields.required("region", &self.region);
+            fields.required("transcription_engine", &self.transcription_engine);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -40607,15 +38492,11 @@ mod m_transcription_engine_b_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_model {
-                map.serialize_entry("transcription_model", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("language", &self.language);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields.optional("transcription_model", &self.transcription_model);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -41140,39 +39021,23 @@ mod m_transcription_engine_google_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.enable_speaker_diarization {
-                map.serialize_entry("enable_speaker_diarization", value)?;
-            }
-            if let Some(value) = &self.hints {
-                map.serialize_entry("hints", value)?;
-            }
-            if let Some(value) = &self.interim_results {
-                map.serialize_entry("interim_results", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.max_speaker_count {
-                map.serialize_entry("max_speaker_count", value)?;
-            }
-            if let Some(value) = &self.min_speaker_count {
-                map.serialize_entry("min_speaker_count", value)?;
-            }
-            if let Some(value) = &self.model {
-                map.serialize_entry("model", value)?;
-            }
-            if let Some(value) = &self.profanity_filter {
-                map.serialize_entry("profanity_filter", value)?;
-            }
-            if let Some(value) = &self.speech_context {
-                map.serialize_entry("speech_context", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.use_enhanced {
-                map.serialize_entry("use_enhanced", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields
+                .optional(
+                    "enable_speaker_diarization",
+                    &self.enable_speaker_diarization,
+                );
+            fields.optional("hints", &self.hints);
+            fields.optional("interim_results", &self.interim_results);
+            fields.optional("language", &self.language);
+            fields.optional("max_speaker_count", &self.max_speaker_count);
+            fields.optional("min_speaker_count", &self.min_speaker_count);
+            fields.optional("model", &self.model);
+            fields.optional("profanity_filter", &self.profanity_filter);
+            fields.optional("speech_context", &self.speech_context);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields.optional("use_enhanced", &self.use_enhanced);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -41293,15 +39158,11 @@ mod m_transcription_engine_parakeet_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.interim_results {
-                map.serialize_entry("interim_results", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_model {
-                map.serialize_entry("transcription_model", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("interim_results", &self.interim_results);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields.optional("transcription_model", &self.transcription_model);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -41402,22 +39263,15 @@ mod m_transcription_engine_soniox_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.enable_endpoint_detection {
-                map.serialize_entry("enable_endpoint_detection", value)?;
-            }
-            if let Some(value) = &self.interim_results {
-                map.serialize_entry("interim_results", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.max_endpoint_delay_ms {
-                map.serialize_entry("max_endpoint_delay_ms", value)?;
-            }
-            map.serialize_entry("transcription_engine", &self.transcription_engine)?;
-            if let Some(value) = &self.transcription_model {
-                map.serialize_entry("transcription_model", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields
+                .optional("enable_endpoint_detection", &self.enable_endpoint_detection);
+            fields.optional("interim_results", &self.interim_results);
+            fields.optional("language", &self.language);
+            fields.optional("max_endpoint_delay_ms", &self.max_endpoint_delay_ms);
+            fields.required("transcription_engine", &self.transcription_engine);
+            fields.optional("transcription_model", &self.transcription_model);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -41525,18 +39379,12 @@ mod m_transcription_engine_speechmatics_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.interim_results {
-                map.serialize_entry("interim_results", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_model {
-                map.serialize_entry("transcription_model", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("interim_results", &self.interim_results);
+            fields.optional("language", &self.language);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields.optional("transcription_model", &self.transcription_model);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -41631,15 +39479,11 @@ mod m_transcription_engine_telnyx_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_model {
-                map.serialize_entry("transcription_model", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("language", &self.language);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields.optional("transcription_model", &self.transcription_model);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -41732,18 +39576,12 @@ mod m_transcription_engine_xai_config {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.interim_results {
-                map.serialize_entry("interim_results", value)?;
-            }
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            if let Some(value) = &self.transcription_engine {
-                map.serialize_entry("transcription_engine", value)?;
-            }
-            if let Some(value) = &self.transcription_model {
-                map.serialize_entry("transcription_model", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("interim_results", &self.interim_results);
+            fields.optional("language", &self.language);
+            fields.optional("transcription_engine", &self.transcription_engine);
+            fields.optional("transcription_model", &self.transcription_model);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -42914,24 +40752,14 @@ mod m_transcription_payload {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.call_control_id {
-                map.serialize_entry("call_control_id", value)?;
-            }
-            if let Some(value) = &self.call_leg_id {
-                map.serialize_entry("call_leg_id", value)?;
-            }
-            if let Some(value) = &self.call_session_id {
-                map.serialize_entry("call_session_id", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.connection_id {
-                map.serialize_entry("connection_id", value)?;
-            }
-            if let Some(value) = &self.transcription_data {
-                map.serialize_entry("transcription_data", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("call_control_id", &self.call_control_id);
+            fields.optional("call_leg_id", &self.call_leg_id);
+            fields.optional("call_session_id", &self.call_session_id);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("connection_id", &self.connection_id);
+            fields.optional("transcription_data", &self.transcription_data);
+            fields.finish()?;
             map.end()
         }
     }
@@ -43032,18 +40860,12 @@ mod m_transcription_payload_transcription_data {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.confidence {
-                map.serialize_entry("confidence", value)?;
-            }
-            if let Some(value) = &self.is_final {
-                map.serialize_entry("is_final", value)?;
-            }
-            if let Some(value) = &self.transcript {
-                map.serialize_entry("transcript", value)?;
-            }
-            if let Some(value) = &self.transcription_track {
-                map.serialize_entry("transcription_track", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("confidence", &self.confidence);
+            fields.optional("is_final", &self.is_final);
+            fields.optional("transcript", &self.transcript);
+            fields.optional("transcription_track", &self.transcription_track);
+            fields.finish()?;
             map.end()
         }
     }
@@ -43403,121 +41225,55 @@ mod m_transfer_call_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.answering_machine_detection {
-                map.serialize_entry("answering_machine_detection", value)?;
-            }
-            if let Some(value) = &self.answering_machine_detection_config {
-                map.serialize_entry("answering_machine_detection_config", value)?;
-            }
-            if let Some(value) = &self.audio_url {
-                map.serialize_entry("audio_url", value)?;
-            }
-            if let Some(value) = &self.client_state {
-                map.serialize_entry("client_state", value)?;
-            }
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.custom_headers {
-                map.serialize_entry("custom_headers", value)?;
-            }
-            if let Some(value) = &self.early_media {
-                map.serialize_entry("early_media", value)?;
-            }
-            if let Some(value) = &self.from {
-                map.serialize_entry("from", value)?;
-            }
-            if let Some(value) = &self.from_display_name {
-                map.serialize_entry("from_display_name", value)?;
-            }
-            if let Some(value) = &self.media_encryption {
-                map.serialize_entry("media_encryption", value)?;
-            }
-            if let Some(value) = &self.media_name {
-                map.serialize_entry("media_name", value)?;
-            }
-            if let Some(value) = &self.mute_dtmf {
-                map.serialize_entry("mute_dtmf", value)?;
-            }
-            if let Some(value) = &self.park_after_unbridge {
-                map.serialize_entry("park_after_unbridge", value)?;
-            }
-            if let Some(value) = &self.preferred_codecs {
-                map.serialize_entry("preferred_codecs", value)?;
-            }
-            if let Some(value) = &self.privacy {
-                map.serialize_entry("privacy", value)?;
-            }
-            if let Some(value) = &self.record {
-                map.serialize_entry("record", value)?;
-            }
-            if let Some(value) = &self.record_channels {
-                map.serialize_entry("record_channels", value)?;
-            }
-            if let Some(value) = &self.record_custom_file_name {
-                map.serialize_entry("record_custom_file_name", value)?;
-            }
-            if let Some(value) = &self.record_format {
-                map.serialize_entry("record_format", value)?;
-            }
-            if let Some(value) = &self.record_max_length {
-                map.serialize_entry("record_max_length", value)?;
-            }
-            if let Some(value) = &self.record_timeout_secs {
-                map.serialize_entry("record_timeout_secs", value)?;
-            }
-            if let Some(value) = &self.record_track {
-                map.serialize_entry("record_track", value)?;
-            }
-            if let Some(value) = &self.record_trim {
-                map.serialize_entry("record_trim", value)?;
-            }
-            if let Some(value) = &self.send_digits_on_answer {
-                map.serialize_entry("send_digits_on_answer", value)?;
-            }
-            if let Some(value) = &self.sip_auth_password {
-                map.serialize_entry("sip_auth_password", value)?;
-            }
-            if let Some(value) = &self.sip_auth_username {
-                map.serialize_entry("sip_auth_username", value)?;
-            }
-            if let Some(value) = &self.sip_headers {
-                map.serialize_entry("sip_headers", value)?;
-            }
-            if let Some(value) = &self.sip_region {
-                map.serialize_entry("sip_region", value)?;
-            }
-            if let Some(value) = &self.sip_transport_protocol {
-                map.serialize_entry("sip_transport_protocol", value)?;
-            }
-            if let Some(value) = &self.sound_modifications {
-                map.serialize_entry("sound_modifications", value)?;
-            }
-            if let Some(value) = &self.target_leg_client_state {
-                map.serialize_entry("target_leg_client_state", value)?;
-            }
-            if let Some(value) = &self.time_limit_secs {
-                map.serialize_entry("time_limit_secs", value)?;
-            }
-            if let Some(value) = &self.timeout_secs {
-                map.serialize_entry("timeout_secs", value)?;
-            }
-            map.serialize_entry("to", &self.to)?;
-            if let Some(value) = &self.webhook_retries_policies {
-                map.serialize_entry("webhook_retries_policies", value)?;
-            }
-            if let Some(value) = &self.webhook_url {
-                map.serialize_entry("webhook_url", value)?;
-            }
-            if let Some(value) = &self.webhook_url_method {
-                map.serialize_entry("webhook_url_method", value)?;
-            }
-            if let Some(value) = &self.webhook_urls {
-                map.serialize_entry("webhook_urls", value)?;
-            }
-            if let Some(value) = &self.webhook_urls_method {
-                map.serialize_entry("webhook_urls_method", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields
+                .optional(
+                    "answering_machine_detection",
+                    &self.answering_machine_detection,
+                );
+            fields
+                .optional(
+                    "answering_machine_detection_config",
+                    &self.answering_machine_detection_config,
+                );
+            fields.optional("audio_url", &self.audio_url);
+            fields.optional("client_state", &self.client_state);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("custom_headers", &self.custom_headers);
+            fields.optional("early_media", &self.early_media);
+            fields.optional("from", &self.from);
+            fields.optional("from_display_name", &self.from_display_name);
+            fields.optional("media_encryption", &self.media_encryption);
+            fields.optional("media_name", &self.media_name);
+            fields.optional("mute_dtmf", &self.mute_dtmf);
+            fields.optional("park_after_unbridge", &self.park_after_unbridge);
+            fields.optional("preferred_codecs", &self.preferred_codecs);
+            fields.optional("privacy", &self.privacy);
+            fields.optional("record", &self.record);
+            fields.optional("record_channels", &self.record_channels);
+            fields.optional("record_custom_file_name", &self.record_custom_file_name);
+            fields.optional("record_format", &self.record_format);
+            fields.optional("record_max_length", &self.record_max_length);
+            fields.optional("record_timeout_secs", &self.record_timeout_secs);
+            fields.optional("record_track", &self.record_track);
+            fields.optional("record_trim", &self.record_trim);
+            fields.optional("send_digits_on_answer", &self.send_digits_on_answer);
+            fields.optional("sip_auth_password", &self.sip_auth_password);
+            fields.optional("sip_auth_username", &self.sip_auth_username);
+            fields.optional("sip_headers", &self.sip_headers);
+            fields.optional("sip_region", &self.sip_region);
+            fields.optional("sip_transport_protocol", &self.sip_transport_protocol);
+            fields.optional("sound_modifications", &self.sound_modifications);
+            fields.optional("target_leg_client_state", &self.target_leg_client_state);
+            fields.optional("time_limit_secs", &self.time_limit_secs);
+            fields.optional("timeout_secs", &self.timeout_secs);
+            fields.required("to", &self.to);
+            fields.optional("webhook_retries_policies", &self.webhook_retries_policies);
+            fields.optional("webhook_url", &self.webhook_url);
+            fields.optional("webhook_url_method", &self.webhook_url_method);
+            fields.optional("webhook_urls", &self.webhook_urls);
+            fields.optional("webhook_urls_method", &self.webhook_urls_method);
+            fields.finish()?;
             map.end()
         }
     }
@@ -43740,8 +41496,10 @@ mod m_transfer_tool {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("transfer", &self.transfer)?;
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("transfer", &self.transfer);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -43870,47 +41628,32 @@ mod m_update_call_control_application_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.active {
-                map.serialize_entry("active", value)?;
-            }
-            if let Some(value) = &self.anchorsite_override {
-                map.serialize_entry("anchorsite_override", value)?;
-            }
-            map.serialize_entry("application_name", &self.application_name)?;
-            if let Some(value) = &self.call_cost_in_webhooks {
-                map.serialize_entry("call_cost_in_webhooks", value)?;
-            }
-            if let Some(value) = &self.dtmf_type {
-                map.serialize_entry("dtmf_type", value)?;
-            }
-            if let Some(value) = &self.first_command_timeout {
-                map.serialize_entry("first_command_timeout", value)?;
-            }
-            if let Some(value) = &self.first_command_timeout_secs {
-                map.serialize_entry("first_command_timeout_secs", value)?;
-            }
-            if let Some(value) = &self.inbound {
-                map.serialize_entry("inbound", value)?;
-            }
-            if let Some(value) = &self.outbound {
-                map.serialize_entry("outbound", value)?;
-            }
-            if let Some(value) = &self.redact_dtmf_debug_logging {
-                map.serialize_entry("redact_dtmf_debug_logging", value)?;
-            }
-            if let Some(value) = &self.tags {
-                map.serialize_entry("tags", value)?;
-            }
-            if let Some(value) = &self.webhook_api_version {
-                map.serialize_entry("webhook_api_version", value)?;
-            }
-            if let Some(value) = &self.webhook_event_failover_url {
-                map.serialize_entry("webhook_event_failover_url", value)?;
-            }
-            map.serialize_entry("webhook_event_url", &self.webhook_event_url)?;
-            if let Some(value) = &self.webhook_timeout_secs {
-                map.serialize_entry("webhook_timeout_secs", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("active", &self.active);
+            fields.optional("anchorsite_override", &self.anchorsite_override);
+            fields.required("application_name", &self.application_name);
+            fields.optional("call_cost_in_webhooks", &self.call_cost_in_webhooks);
+            fields.optional("dtmf_type", &self.dtmf_type);
+            fields.optional("first_command_timeout", &self.first_command_timeout);
+            fields
+                .optional(
+                    "first_command_timeout_secs",
+                    &self.first_command_timeout_secs,
+                );
+            fields.optional("inbound", &self.inbound);
+            fields.optional("outbound", &self.outbound);
+            fields
+                .optional("redact_dtmf_debug_logging", &self.redact_dtmf_debug_logging);
+            fields.optional("tags", &self.tags);
+            fields.optional("webhook_api_version", &self.webhook_api_version);
+            fields
+                .optional(
+                    "webhook_event_failover_url",
+                    &self.webhook_event_failover_url,
+                );
+            fields.required("webhook_event_url", &self.webhook_event_url);
+            fields.optional("webhook_timeout_secs", &self.webhook_timeout_secs);
+            fields.finish()?;
             map.end()
         }
     }
@@ -44041,7 +41784,9 @@ mod m_update_client_state_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("client_state", &self.client_state)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("client_state", &self.client_state);
+            fields.finish()?;
             map.end()
         }
     }
@@ -44114,15 +41859,15 @@ mod m_update_conference_participant_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.beep_enabled {
-                map.serialize_entry("beep_enabled", value)?;
-            }
-            if let Some(value) = &self.end_conference_on_exit {
-                map.serialize_entry("end_conference_on_exit", value)?;
-            }
-            if let Some(value) = &self.soft_end_conference_on_exit {
-                map.serialize_entry("soft_end_conference_on_exit", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("beep_enabled", &self.beep_enabled);
+            fields.optional("end_conference_on_exit", &self.end_conference_on_exit);
+            fields
+                .optional(
+                    "soft_end_conference_on_exit",
+                    &self.soft_end_conference_on_exit,
+                );
+            fields.finish()?;
             map.end()
         }
     }
@@ -44213,17 +41958,13 @@ mod m_update_conference_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("call_control_id", &self.call_control_id)?;
-            if let Some(value) = &self.command_id {
-                map.serialize_entry("command_id", value)?;
-            }
-            if let Some(value) = &self.region {
-                map.serialize_entry("region", value)?;
-            }
-            map.serialize_entry("supervisor_role", &self.supervisor_role)?;
-            if let Some(value) = &self.whisper_call_control_ids {
-                map.serialize_entry("whisper_call_control_ids", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("call_control_id", &self.call_control_id);
+            fields.optional("command_id", &self.command_id);
+            fields.optional("region", &self.region);
+            fields.required("supervisor_role", &self.supervisor_role);
+            fields.optional("whisper_call_control_ids", &self.whisper_call_control_ids);
+            fields.finish()?;
             map.end()
         }
     }
@@ -44312,7 +42053,9 @@ mod m_update_queue_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            map.serialize_entry("max_size", &self.max_size)?;
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.required("max_size", &self.max_size);
+            fields.finish()?;
             map.end()
         }
     }
@@ -44377,9 +42120,9 @@ mod m_update_queued_call_request {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.keep_after_hangup {
-                map.serialize_entry("keep_after_hangup", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("keep_after_hangup", &self.keep_after_hangup);
+            fields.finish()?;
             map.end()
         }
     }
@@ -44445,11 +42188,11 @@ mod m_user_message {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("content", &self.content)?;
-            if let Some(value) = &self.metadata {
-                map.serialize_entry("metadata", value)?;
-            }
-            map.serialize_entry("role", &self.role)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("content", &self.content);
+            fields.optional("metadata", &self.metadata);
+            fields.required("role", &self.role);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -44602,30 +42345,16 @@ mod m_webhook_delivery {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.attempts {
-                map.serialize_entry("attempts", value)?;
-            }
-            if let Some(value) = &self.finished_at {
-                map.serialize_entry("finished_at", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
-            if let Some(value) = &self.started_at {
-                map.serialize_entry("started_at", value)?;
-            }
-            if let Some(value) = &self.status {
-                map.serialize_entry("status", value)?;
-            }
-            if let Some(value) = &self.user_id {
-                map.serialize_entry("user_id", value)?;
-            }
-            if let Some(value) = &self.webhook {
-                map.serialize_entry("webhook", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("attempts", &self.attempts);
+            fields.optional("finished_at", &self.finished_at);
+            fields.optional("id", &self.id);
+            fields.optional("record_type", &self.record_type);
+            fields.optional("started_at", &self.started_at);
+            fields.optional("status", &self.status);
+            fields.optional("user_id", &self.user_id);
+            fields.optional("webhook", &self.webhook);
+            fields.finish()?;
             map.end()
         }
     }
@@ -44734,21 +42463,13 @@ mod m_webhook_delivery_webhook {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.event_type {
-                map.serialize_entry("event_type", value)?;
-            }
-            if let Some(value) = &self.id {
-                map.serialize_entry("id", value)?;
-            }
-            if let Some(value) = &self.occurred_at {
-                map.serialize_entry("occurred_at", value)?;
-            }
-            if let Some(value) = &self.payload {
-                map.serialize_entry("payload", value)?;
-            }
-            if let Some(value) = &self.record_type {
-                map.serialize_entry("record_type", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("event_type", &self.event_type);
+            fields.optional("id", &self.id);
+            fields.optional("occurred_at", &self.occurred_at);
+            fields.optional("payload", &self.payload);
+            fields.optional("record_type", &self.record_type);
+            fields.finish()?;
             map.end()
         }
     }
@@ -44830,9 +42551,9 @@ mod m_webhook_retries_policies {
         ) -> Result<S::Ok, S::Error> {
             use serde::ser::SerializeMap as _;
             let mut map = serializer.serialize_map(None)?;
-            if let Some(value) = &self.retries_ms {
-                map.serialize_entry("retries_ms", value)?;
-            }
+            let mut fields = crate::private::FieldWriter::new(&mut map);
+            fields.optional("retries_ms", &self.retries_ms);
+            fields.finish()?;
             map.end()
         }
     }
@@ -44896,8 +42617,10 @@ mod m_webhook_tool {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            map.serialize_entry("type", &self.type_)?;
-            map.serialize_entry("webhook", &self.webhook)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.required("type", &self.type_);
+            fields.required("webhook", &self.webhook);
+            fields.finish()?;
             Ok(())
         }
     }
@@ -45151,10 +42874,10 @@ mod m_xai_voice_settings {
             &self,
             map: &mut M,
         ) -> Result<(), M::Error> {
-            if let Some(value) = &self.language {
-                map.serialize_entry("language", value)?;
-            }
-            map.serialize_entry("type", &self.type_)?;
+            let mut fields = crate::private::FieldWriter::new(map);
+            fields.optional("language", &self.language);
+            fields.required("type", &self.type_);
+            fields.finish()?;
             Ok(())
         }
     }

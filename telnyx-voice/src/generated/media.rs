@@ -24,9 +24,9 @@ impl ClearFrame {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.stream_id {
-            map.serialize_entry("stream_id", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("stream_id", &self.stream_id);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -83,9 +83,9 @@ impl ConnectedFrame {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.version {
-            map.serialize_entry("version", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("version", &self.version);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -140,7 +140,9 @@ impl Serialize for DtmfDigit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("digit", &self.digit)?;
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.required("digit", &self.digit);
+        fields.finish()?;
         map.end()
     }
 }
@@ -195,16 +197,12 @@ impl DtmfFrame {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.sequence_number {
-            map.serialize_entry("sequence_number", value)?;
-        }
-        if let Some(value) = &self.stream_id {
-            map.serialize_entry("stream_id", value)?;
-        }
-        if let Some(value) = &self.occurred_at {
-            map.serialize_entry("occurred_at", value)?;
-        }
-        map.serialize_entry("dtmf", &self.dtmf)?;
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("sequence_number", &self.sequence_number);
+        fields.optional("stream_id", &self.stream_id);
+        fields.optional("occurred_at", &self.occurred_at);
+        fields.required("dtmf", &self.dtmf);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -274,15 +272,11 @@ impl ErrorFrame {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.sequence_number {
-            map.serialize_entry("sequence_number", value)?;
-        }
-        if let Some(value) = &self.stream_id {
-            map.serialize_entry("stream_id", value)?;
-        }
-        if let Some(value) = &self.payload {
-            map.serialize_entry("payload", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("sequence_number", &self.sequence_number);
+        fields.optional("stream_id", &self.stream_id);
+        fields.optional("payload", &self.payload);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -489,13 +483,11 @@ impl MarkFrame {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.sequence_number {
-            map.serialize_entry("sequence_number", value)?;
-        }
-        if let Some(value) = &self.stream_id {
-            map.serialize_entry("stream_id", value)?;
-        }
-        map.serialize_entry("mark", &self.mark)?;
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("sequence_number", &self.sequence_number);
+        fields.optional("stream_id", &self.stream_id);
+        fields.required("mark", &self.mark);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -556,7 +548,9 @@ impl Serialize for MarkName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("name", &self.name)?;
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.required("name", &self.name);
+        fields.finish()?;
         map.end()
     }
 }
@@ -609,16 +603,12 @@ impl Serialize for MediaChunk {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.track {
-            map.serialize_entry("track", value)?;
-        }
-        if let Some(value) = &self.chunk {
-            map.serialize_entry("chunk", value)?;
-        }
-        if let Some(value) = &self.timestamp {
-            map.serialize_entry("timestamp", value)?;
-        }
-        map.serialize_entry("payload", &self.payload)?;
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("track", &self.track);
+        fields.optional("chunk", &self.chunk);
+        fields.optional("timestamp", &self.timestamp);
+        fields.required("payload", &self.payload);
+        fields.finish()?;
         map.end()
     }
 }
@@ -684,15 +674,11 @@ impl Serialize for MediaFormat {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.encoding {
-            map.serialize_entry("encoding", value)?;
-        }
-        if let Some(value) = &self.sample_rate {
-            map.serialize_entry("sample_rate", value)?;
-        }
-        if let Some(value) = &self.channels {
-            map.serialize_entry("channels", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("encoding", &self.encoding);
+        fields.optional("sample_rate", &self.sample_rate);
+        fields.optional("channels", &self.channels);
+        fields.finish()?;
         map.end()
     }
 }
@@ -751,13 +737,11 @@ impl MediaFrame {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.sequence_number {
-            map.serialize_entry("sequence_number", value)?;
-        }
-        if let Some(value) = &self.stream_id {
-            map.serialize_entry("stream_id", value)?;
-        }
-        map.serialize_entry("media", &self.media)?;
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("sequence_number", &self.sequence_number);
+        fields.optional("stream_id", &self.stream_id);
+        fields.required("media", &self.media);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -929,7 +913,9 @@ impl Serialize for OutboundMedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("payload", &self.payload)?;
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.required("payload", &self.payload);
+        fields.finish()?;
         map.end()
     }
 }
@@ -978,7 +964,9 @@ impl OutboundMediaFrame {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        map.serialize_entry("media", &self.media)?;
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.required("media", &self.media);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -1041,11 +1029,11 @@ impl StartFrame {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.sequence_number {
-            map.serialize_entry("sequence_number", value)?;
-        }
-        map.serialize_entry("stream_id", &self.stream_id)?;
-        map.serialize_entry("start", &self.start)?;
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("sequence_number", &self.sequence_number);
+        fields.required("stream_id", &self.stream_id);
+        fields.required("start", &self.start);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -1122,33 +1110,17 @@ impl Serialize for StartMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.call_control_id {
-            map.serialize_entry("call_control_id", value)?;
-        }
-        if let Some(value) = &self.call_session_id {
-            map.serialize_entry("call_session_id", value)?;
-        }
-        if let Some(value) = &self.from {
-            map.serialize_entry("from", value)?;
-        }
-        if let Some(value) = &self.to {
-            map.serialize_entry("to", value)?;
-        }
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
-        }
-        if let Some(value) = &self.client_state {
-            map.serialize_entry("client_state", value)?;
-        }
-        if let Some(value) = &self.custom_parameters {
-            map.serialize_entry("custom_parameters", value)?;
-        }
-        if let Some(value) = &self.media_format {
-            map.serialize_entry("media_format", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("user_id", &self.user_id);
+        fields.optional("call_control_id", &self.call_control_id);
+        fields.optional("call_session_id", &self.call_session_id);
+        fields.optional("from", &self.from);
+        fields.optional("to", &self.to);
+        fields.optional("tags", &self.tags);
+        fields.optional("client_state", &self.client_state);
+        fields.optional("custom_parameters", &self.custom_parameters);
+        fields.optional("media_format", &self.media_format);
+        fields.finish()?;
         map.end()
     }
 }
@@ -1235,15 +1207,11 @@ impl StopFrame {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.sequence_number {
-            map.serialize_entry("sequence_number", value)?;
-        }
-        if let Some(value) = &self.stream_id {
-            map.serialize_entry("stream_id", value)?;
-        }
-        if let Some(value) = &self.stop {
-            map.serialize_entry("stop", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("sequence_number", &self.sequence_number);
+        fields.optional("stream_id", &self.stream_id);
+        fields.optional("stop", &self.stop);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -1306,12 +1274,10 @@ impl Serialize for StopMetadata {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_id {
-            map.serialize_entry("user_id", value)?;
-        }
-        if let Some(value) = &self.call_control_id {
-            map.serialize_entry("call_control_id", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("user_id", &self.user_id);
+        fields.optional("call_control_id", &self.call_control_id);
+        fields.finish()?;
         map.end()
     }
 }
@@ -1365,15 +1331,11 @@ impl Serialize for StreamError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.code {
-            map.serialize_entry("code", value)?;
-        }
-        if let Some(value) = &self.title {
-            map.serialize_entry("title", value)?;
-        }
-        if let Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("code", &self.code);
+        fields.optional("title", &self.title);
+        fields.optional("detail", &self.detail);
+        fields.finish()?;
         map.end()
     }
 }

@@ -26,9 +26,9 @@ impl Serialize for Conference {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.id {
-            map.serialize_entry("id", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("id", &self.id);
+        fields.finish()?;
         map.end()
     }
 }
@@ -73,9 +73,9 @@ impl Serialize for Filter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.occurred_at {
-            map.serialize_entry("occurred_at", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("occurred_at", &self.occurred_at);
+        fields.finish()?;
         map.end()
     }
 }
@@ -121,9 +121,9 @@ impl Serialize for FilterOccurredAt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.gte {
-            map.serialize_entry("gte", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("gte", &self.gte);
+        fields.finish()?;
         map.end()
     }
 }
@@ -172,12 +172,10 @@ impl Serialize for PaginationMeta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.page_number {
-            map.serialize_entry("page_number", value)?;
-        }
-        if let Some(value) = &self.total_pages {
-            map.serialize_entry("total_pages", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("page_number", &self.page_number);
+        fields.optional("total_pages", &self.total_pages);
+        fields.finish()?;
         map.end()
     }
 }

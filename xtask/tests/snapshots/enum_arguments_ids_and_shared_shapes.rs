@@ -29,15 +29,11 @@ impl Serialize for AnswerCallBody {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.record_channels {
-            map.serialize_entry("record_channels", value)?;
-        }
-        if let Some(value) = &self.record_format {
-            map.serialize_entry("record_format", value)?;
-        }
-        if let Some(value) = &self.client_state {
-            map.serialize_entry("client_state", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("record_channels", &self.record_channels);
+        fields.optional("record_format", &self.record_format);
+        fields.optional("client_state", &self.client_state);
+        fields.finish()?;
         map.end()
     }
 }
@@ -99,12 +95,10 @@ impl Serialize for CallRecordingSaved {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.event_type {
-            map.serialize_entry("event_type", value)?;
-        }
-        if let Some(value) = &self.payload {
-            map.serialize_entry("payload", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("event_type", &self.event_type);
+        fields.optional("payload", &self.payload);
+        fields.finish()?;
         map.end()
     }
 }
@@ -157,12 +151,10 @@ impl Serialize for CallRecordingSavedDataPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.call_control_id {
-            map.serialize_entry("call_control_id", value)?;
-        }
-        if let Some(value) = &self.channels {
-            map.serialize_entry("channels", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("call_control_id", &self.call_control_id);
+        fields.optional("channels", &self.channels);
+        fields.finish()?;
         map.end()
     }
 }
@@ -215,10 +207,10 @@ impl Serialize for CommandResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("call_control_id", &self.call_control_id)?;
-        if let Some(value) = &self.result {
-            map.serialize_entry("result", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.required("call_control_id", &self.call_control_id);
+        fields.optional("result", &self.result);
+        fields.finish()?;
         map.end()
     }
 }
@@ -344,14 +336,12 @@ impl Serialize for StartRecordingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("format", &self.format)?;
-        map.serialize_entry("channels", &self.channels)?;
-        if let Some(value) = &self.play_beep {
-            map.serialize_entry("play_beep", value)?;
-        }
-        if let Some(value) = &self.command_id {
-            map.serialize_entry("command_id", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.required("format", &self.format);
+        fields.required("channels", &self.channels);
+        fields.optional("play_beep", &self.play_beep);
+        fields.optional("command_id", &self.command_id);
+        fields.finish()?;
         map.end()
     }
 }

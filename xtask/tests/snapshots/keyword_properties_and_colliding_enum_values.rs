@@ -31,16 +31,12 @@ impl Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("type", &self.type_)?;
-        if let Some(value) = &self.loop_ {
-            map.serialize_entry("loop", value)?;
-        }
-        if let Some(value) = &self.n_8000 {
-            map.serialize_entry("8000", value)?;
-        }
-        if let Some(value) = &self.record_type {
-            map.serialize_entry("record_type", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.required("type", &self.type_);
+        fields.optional("loop", &self.loop_);
+        fields.optional("8000", &self.n_8000);
+        fields.optional("record_type", &self.record_type);
+        fields.finish()?;
         map.end()
     }
 }

@@ -29,11 +29,11 @@ impl Serialize for CallRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("to", &self.to)?;
-        map.serialize_entry("tool", &self.tool)?;
-        if let Some(value) = &self.command_id {
-            map.serialize_entry("command_id", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.required("to", &self.to);
+        fields.required("tool", &self.tool);
+        fields.optional("command_id", &self.command_id);
+        fields.finish()?;
         map.end()
     }
 }
@@ -123,9 +123,9 @@ impl HangupTool {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("type", &self.type_);
+        fields.finish()?;
         Ok(())
     }
 }
@@ -240,9 +240,9 @@ impl TransferTool {
         &self,
         map: &mut M,
     ) -> Result<(), M::Error> {
-        if let Some(value) = &self.target {
-            map.serialize_entry("target", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(map);
+        fields.optional("target", &self.target);
+        fields.finish()?;
         Ok(())
     }
 }

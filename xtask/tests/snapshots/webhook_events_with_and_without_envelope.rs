@@ -28,12 +28,10 @@ impl Serialize for CallAnswered {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.event_type {
-            map.serialize_entry("event_type", value)?;
-        }
-        if let Some(value) = &self.payload {
-            map.serialize_entry("payload", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("event_type", &self.event_type);
+        fields.optional("payload", &self.payload);
+        fields.finish()?;
         map.end()
     }
 }
@@ -84,9 +82,9 @@ impl Serialize for CallAnsweredPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.call_control_id {
-            map.serialize_entry("call_control_id", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("call_control_id", &self.call_control_id);
+        fields.finish()?;
         map.end()
     }
 }
@@ -134,9 +132,9 @@ impl Serialize for ConferenceFloorChanged {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.event_type {
-            map.serialize_entry("event_type", value)?;
-        }
+        let mut fields = crate::private::FieldWriter::new(&mut map);
+        fields.optional("event_type", &self.event_type);
+        fields.finish()?;
         map.end()
     }
 }
