@@ -5,8 +5,8 @@
 //! field's value in its `Option` impl. Written out, each field is one call of the runtime's
 //! `FieldWriter`, which skips an absent optional field, writes the value itself and keeps the
 //! first error, so the test and the error branch are compiled once per field type instead of
-//! once per field, and a request body's impl is a fraction of the code to check and compile. The output is the derive's for JSON: the same keys in field order, an
-//! absent optional field left out, a required one always written.
+//! once per field. The output is the derive's for JSON: the same keys in field order, an absent
+//! optional field left out, a required one always written.
 
 use proc_macro2::TokenStream;
 use quote::quote;
