@@ -251,9 +251,25 @@ impl<'a, M: serde::ser::SerializeMap> FieldWriter<'a, M> {
 
     /// Writes the entry `name`.
     pub fn required<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if self.error.is_none() {
-            if let Err(error) = self.map.serialize_entry(name, value) {
+        if self.key(name) {
+            if let Err(error) = self.map.serialize_value(value) {
                 self.error = Some(error);
+            }
+        }
+    }
+
+    /// Writes the key `name`, unless an entry failed before; whether the value is to follow.
+    /// Apart from the value, so the key is written by code compiled once per map rather than
+    /// once per value type.
+    fn key(&mut self, name: &'static str) -> bool {
+        if self.error.is_some() {
+            return false;
+        }
+        match self.map.serialize_key(name) {
+            Ok(()) => true,
+            Err(error) => {
+                self.error = Some(error);
+                false
             }
         }
     }
