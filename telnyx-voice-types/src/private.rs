@@ -280,6 +280,12 @@ impl<'a, M: serde::ser::SerializeMap> FieldWriter<'a, M> {
     }
 }
 
+/// One alternative of an untagged union tried on a value read whole: `None` when the value does
+/// not have its shape, and the next alternative is tried.
+pub fn try_shape<T: DeserializeOwned>(value: &Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
 /// Serializes an alternative of a tagged union, adding the tag when the alternative lacks it.
 pub fn serialize_tagged<S: Serializer, T: Serialize>(
     serializer: S,
@@ -295,19 +301,81 @@ pub fn serialize_tagged<S: Serializer, T: Serialize>(
     json.serialize(serializer)
 }
 
-/// The first look at a webhook body: the `data` envelope (kept raw) or a top-level `event_type`.
-#[derive(serde::Deserialize)]
+/// The first look at a webhook body: the `data` envelope (kept raw) and a top-level `event_type`;
+/// the second look reads the `event_type` inside `data`.
 struct EventProbe<'a> {
-    #[serde(borrow, default)]
     data: Option<&'a serde_json::value::RawValue>,
-    #[serde(borrow, default)]
     event_type: Option<std::borrow::Cow<'a, str>>,
 }
 
-#[derive(serde::Deserialize)]
-struct EventTypeProbe<'a> {
-    #[serde(borrow, default)]
-    event_type: Option<std::borrow::Cow<'a, str>>,
+impl<'de> serde::Deserialize<'de> for EventProbe<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(EventProbeVisitor)
+    }
+}
+
+struct EventProbeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for EventProbeVisitor {
+    type Value = EventProbe<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a webhook object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        const FIELDS: &[&str] = &["data", "event_type"];
+        let mut seen = [false; 2];
+        let mut probe = EventProbe {
+            data: None,
+            event_type: None,
+        };
+        while let Some(index) = map.next_key_seed(FieldIndex::new(FIELDS, &mut seen))? {
+            match index {
+                0 => probe.data = map.next_value()?,
+                1 => probe.event_type = map.next_value_seed(OptionalStr)?,
+                _ => skip_field(&mut map)?,
+            }
+        }
+        Ok(probe)
+    }
+}
+
+/// Reads a string or `null`, borrowing the string where it can (see [`read_str`]).
+struct OptionalStr;
+
+impl<'de> serde::de::DeserializeSeed<'de> for OptionalStr {
+    type Value = Option<std::borrow::Cow<'de, str>>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for OptionalStr {
+    type Value = Option<std::borrow::Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string or null")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        read_str(deserializer).map(Some)
+    }
 }
 
 /// An event type and the bytes of its event object.
@@ -320,7 +388,7 @@ pub type LocatedEvent<'a> = (std::borrow::Cow<'a, str>, &'a [u8]);
 pub fn locate_event(body: &[u8]) -> Result<Option<LocatedEvent<'_>>, serde_json::Error> {
     let probe: EventProbe<'_> = serde_json::from_slice(body)?;
     if let Some(data) = probe.data {
-        let inner: EventTypeProbe<'_> = serde_json::from_str(data.get())?;
+        let inner: EventProbe<'_> = serde_json::from_str(data.get())?;
         if let Some(event_type) = inner.event_type {
             return Ok(Some((event_type, data.get().as_bytes())));
         }
@@ -354,9 +422,20 @@ pub fn parse_event<T: DeserializeOwned>(object: &[u8]) -> Result<T, serde_json::
 macro_rules! id_newtype {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
         pub struct $name(String);
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(deserializer).map($name)
+            }
+        }
 
         impl $name {
             /// Wraps an identifier.
@@ -586,5 +665,48 @@ mod tests {
         let error = fields.finish().unwrap_err();
         assert!(error.to_string().contains("cannot write this"), "{error}");
         assert_eq!(String::from_utf8(out).unwrap(), r#"{"first":1,"broken":"#);
+    }
+
+    #[test]
+    fn untagged_unions_take_the_first_shape_that_fits_and_keep_the_rest() {
+        use crate::models::CallRequestTo;
+
+        let one: CallRequestTo = serde_json::from_str(r#""+15550100""#).unwrap();
+        assert_eq!(one, CallRequestTo::String("+15550100".to_owned()));
+        let many: CallRequestTo = serde_json::from_str(r#"["+15550100","sip:a@b"]"#).unwrap();
+        assert_eq!(
+            many,
+            CallRequestTo::StringList(vec!["+15550100".to_owned(), "sip:a@b".to_owned()])
+        );
+        let other: CallRequestTo = serde_json::from_str(r#"{"x":1}"#).unwrap();
+        assert_eq!(other, CallRequestTo::Unknown(serde_json::json!({"x": 1})));
+        for value in [one, many, other] {
+            let written = serde_json::to_string(&value).unwrap();
+            assert_eq!(
+                serde_json::from_str::<CallRequestTo>(&written).unwrap(),
+                value
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&CallRequestTo::from("+15550100")).unwrap(),
+            r#""+15550100""#
+        );
+    }
+
+    #[test]
+    fn webhook_probe_finds_the_event_type_inside_data_or_at_the_top() {
+        let enveloped = br#"{"data":{"event_type":"call.hangup","id":"1"},"meta":{}}"#;
+        let (event_type, object) = super::locate_event(enveloped).unwrap().unwrap();
+        assert_eq!(event_type, "call.hangup");
+        assert_eq!(object, br#"{"event_type":"call.hangup","id":"1"}"#);
+        let bare = br#"{"event_type":"call.answered","payload":{}}"#;
+        let (event_type, object) = super::locate_event(bare).unwrap().unwrap();
+        assert_eq!((event_type.as_ref(), object), ("call.answered", &bare[..]));
+        assert!(super::locate_event(br#"{"event_type":null}"#)
+            .unwrap()
+            .is_none());
+        assert!(super::locate_event(br#"{"data":{}}"#).unwrap().is_none());
+        let twice = super::locate_event(br#"{"event_type":"a","event_type":"b"}"#);
+        assert!(twice.unwrap_err().to_string().contains("duplicate field"));
     }
 }

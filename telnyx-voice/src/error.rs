@@ -6,6 +6,7 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::json_object::JsonObject;
 use crate::retry::{self, RetryPolicy};
 
 /// Shorthand for a `Result` whose error side is this crate's [`Error`].
@@ -290,9 +291,7 @@ pub struct ApiError {
 impl ApiError {
     /// Builds an error from the parts of a failed HTTP response.
     pub(crate) fn from_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Self {
-        let errors = serde_json::from_slice::<ErrorEnvelope>(body)
-            .map(|envelope| envelope.errors)
-            .unwrap_or_default();
+        let errors = error_details(body);
         ApiError {
             status,
             errors,
@@ -340,23 +339,18 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// One entry of the `errors` array in a Telnyx failure body.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiErrorDetail {
     /// Telnyx's machine-readable error code, e.g. `"10015"`. Numeric codes
     /// in the body are converted to their decimal text.
-    #[serde(default, deserialize_with = "string_or_number")]
     pub code: Option<String>,
     /// Short, general summary of the problem.
-    #[serde(default)]
     pub title: Option<String>,
     /// Explanation specific to this request.
-    #[serde(default)]
     pub detail: Option<String>,
     /// Which part of the request caused the problem.
-    #[serde(default)]
     pub source: Option<ApiErrorSource>,
     /// Any extra information the server included, kept as raw JSON.
-    #[serde(default)]
     pub meta: Option<serde_json::Value>,
 }
 
@@ -388,34 +382,85 @@ impl fmt::Display for ApiErrorDetail {
 }
 
 /// Location of the request value an [`ApiErrorDetail`] refers to.
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiErrorSource {
     /// JSON pointer into the request body, e.g. `/to`.
-    #[serde(default)]
     pub pointer: Option<String>,
     /// Name of the offending query or path parameter.
-    #[serde(default)]
     pub parameter: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct ErrorEnvelope {
-    #[serde(default)]
-    errors: Vec<ApiErrorDetail>,
+// The error types are read through a `serde_json::Value` (failures are the cold path), written
+// out rather than derived so that the crate needs no serde derive.
+
+impl Serialize for ApiErrorDetail {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("code", &self.code)?;
+        map.serialize_entry("title", &self.title)?;
+        map.serialize_entry("detail", &self.detail)?;
+        map.serialize_entry("source", &self.source)?;
+        map.serialize_entry("meta", &self.meta)?;
+        map.end()
+    }
 }
 
-/// Accepts `"10015"`, `10015` or `null` for an error code.
-fn string_or_number<'de, D>(deserializer: D) -> std::result::Result<Option<String>, D::Error>
-where
-    D: Deserializer<'de>,
-{
-    Ok(
-        match Option::<serde_json::Value>::deserialize(deserializer)? {
-            None | Some(serde_json::Value::Null) => None,
-            Some(serde_json::Value::String(text)) => Some(text),
-            Some(other) => Some(other.to_string()),
-        },
-    )
+impl<'de> Deserialize<'de> for ApiErrorDetail {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let mut object = JsonObject::read::<D>(serde_json::Value::deserialize(deserializer)?)?;
+        Ok(ApiErrorDetail {
+            // `"10015"`, `10015` or `null`.
+            code: match object.take("code") {
+                None => None,
+                Some(serde_json::Value::String(text)) => Some(text),
+                Some(other) => Some(other.to_string()),
+            },
+            title: object.string::<D>("title")?,
+            detail: object.string::<D>("detail")?,
+            source: object.decode::<D, ApiErrorSource>("source")?,
+            meta: object.take("meta"),
+        })
+    }
+}
+
+impl Serialize for ApiErrorSource {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("pointer", &self.pointer)?;
+        map.serialize_entry("parameter", &self.parameter)?;
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiErrorSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let mut object = JsonObject::read::<D>(serde_json::Value::deserialize(deserializer)?)?;
+        Ok(ApiErrorSource {
+            pointer: object.string::<D>("pointer")?,
+            parameter: object.string::<D>("parameter")?,
+        })
+    }
+}
+
+/// The `errors` array of a failure body; empty when the body has none or is not JSON.
+fn error_details(body: &[u8]) -> Vec<ApiErrorDetail> {
+    let Ok(serde_json::Value::Object(mut envelope)) = serde_json::from_slice(body) else {
+        return Vec::new();
+    };
+    match envelope.remove("errors") {
+        Some(errors @ serde_json::Value::Array(_)) => {
+            serde_json::from_value(errors).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -33,6 +33,7 @@ pub mod blocking;
 mod client;
 pub mod download;
 mod error;
+mod json_object;
 mod json_path;
 mod operation;
 mod pagination;

@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use crate::client::Client;
 use crate::error::Result;
+use crate::json_object::JsonObject;
 use crate::request::{ApiRequest, RequestOptions};
+use crate::response::Page;
 
 /// How a list endpoint asks for the next page (see
 /// [`RawRequest::into_stream`](crate::raw::RawRequest::into_stream)).
@@ -24,28 +26,30 @@ pub enum PageScheme {
     Cursor,
 }
 
-/// The parts of a list response that paging needs.
-#[derive(Deserialize)]
-struct RawPage<T> {
-    data: Vec<T>,
-    #[serde(default)]
-    meta: Option<RawMeta>,
-}
-
-#[derive(Deserialize, Default)]
+/// The parts of a list response's `meta` that paging needs.
+#[derive(Default)]
 struct RawMeta {
-    #[serde(default)]
     page_number: Option<u64>,
-    #[serde(default)]
     total_pages: Option<u64>,
-    #[serde(default)]
-    cursors: Option<RawCursors>,
+    /// `meta.cursors.after`.
+    after: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-struct RawCursors {
-    #[serde(default)]
-    after: Option<String>,
+impl<'de> Deserialize<'de> for RawMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        let mut meta = JsonObject::read::<D>(serde_json::Value::deserialize(deserializer)?)?;
+        let after = match meta.take("cursors") {
+            Some(cursors) => JsonObject::read::<D>(cursors)?.string::<D>("after")?,
+            None => None,
+        };
+        Ok(RawMeta {
+            page_number: meta.decode::<D, u64>("page_number")?,
+            total_pages: meta.decode::<D, u64>("total_pages")?,
+            after,
+        })
+    }
 }
 
 /// Every item of a list endpoint, fetching further pages only as they are
@@ -149,7 +153,7 @@ pub(crate) fn paginate<T: DeserializeOwned + Send + 'static>(
 async fn fetch_page<T: DeserializeOwned>(state: &mut State<T>, req: ApiRequest) -> Result<()> {
     let page = state
         .client
-        .execute::<RawPage<T>>(req.clone(), &state.options)
+        .execute::<Page<T, RawMeta>>(req.clone(), &state.options)
         .await?
         .into_inner();
     if page.data.is_empty() {
@@ -170,7 +174,7 @@ async fn fetch_page<T: DeserializeOwned>(state: &mut State<T>, req: ApiRequest) 
             }
         }
         PageScheme::Cursor => {
-            let after = meta.cursors.and_then(|cursors| cursors.after);
+            let after = meta.after;
             if let Some(after) = after.filter(|after| !after.is_empty()) {
                 // A server repeating the cursor just used would loop forever.
                 if req.query_param("page[after]") != Some(after.as_str()) {

@@ -1,5 +1,6 @@
 //! Successful responses and the JSON envelopes the Telnyx API wraps them in.
 
+use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
 use bytes::Bytes;
@@ -8,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{snippet, Error, Result};
+use crate::private;
 
 /// A decoded successful response together with its HTTP status and headers.
 ///
@@ -172,7 +174,7 @@ fn decode_error(status: StatusCode, body: &[u8], err: &serde_json::Error) -> Err
 }
 
 /// The `{"data": ...}` wrapper around most single-object Telnyx responses.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Data<T> {
     /// The wrapped object.
     pub data: T,
@@ -180,15 +182,111 @@ pub struct Data<T> {
 
 /// One page of a list endpoint: the items plus the endpoint's pagination
 /// metadata (`M`, a generated model).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-// serde would ask `M: Default` for the defaulted `Option<M>`; an absent meta is simply `None`.
-#[serde(bound(deserialize = "T: Deserialize<'de>, M: Deserialize<'de>"))]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Page<T, M> {
     /// The items on this page.
     pub data: Vec<T>,
     /// Paging details such as page number and totals, or cursors.
-    #[serde(default)]
     pub meta: Option<M>,
+}
+
+// Written out like the generated models' impls (the same field reader), so that the crate needs
+// no serde derive.
+
+impl<T: Serialize> Serialize for Data<T> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("data", &self.data)?;
+        map.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Data<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = Data<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object with `data`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Data<T>, A::Error> {
+                const FIELDS: &[&str] = &["data"];
+                let mut seen = [false; 1];
+                let mut data = None;
+                while let Some(index) =
+                    map.next_key_seed(private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => private::read_required(&mut map, &mut data),
+                        _ => private::skip_field(&mut map),
+                    }?;
+                }
+                Ok(Data {
+                    data: private::required(data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor(PhantomData))
+    }
+}
+
+impl<T: Serialize, M: Serialize> Serialize for Page<T, M> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("data", &self.data)?;
+        map.serialize_entry("meta", &self.meta)?;
+        map.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>, M: Deserialize<'de>> Deserialize<'de> for Page<T, M> {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor<T, M>(PhantomData<(T, M)>);
+        impl<'de, T: Deserialize<'de>, M: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T, M> {
+            type Value = Page<T, M>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object with `data` and `meta`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Page<T, M>, A::Error> {
+                const FIELDS: &[&str] = &["data", "meta"];
+                let mut seen = [false; 2];
+                let mut data = None;
+                let mut meta = None;
+                while let Some(index) =
+                    map.next_key_seed(private::FieldIndex::new(FIELDS, &mut seen))?
+                {
+                    match index {
+                        0 => private::read_required(&mut map, &mut data),
+                        1 => private::read_value(&mut map, &mut meta),
+                        _ => private::skip_field(&mut map),
+                    }?;
+                }
+                Ok(Page {
+                    data: private::required(data, "data")?,
+                    meta,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor(PhantomData))
+    }
 }
 
 #[cfg(test)]

@@ -4710,9 +4710,6 @@ mod m_call_assistant_request_dynamic_variables_value {
     /// Union defined inline at `#/components/schemas/CallAssistantRequest/properties/dynamic_variables/additionalProperties`.
     /// One of several shapes, told apart by their content.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
-    #[cfg_attr(feature = "full-serde", derive(Deserialize))]
-    #[serde(untagged)]
     pub enum CallAssistantRequestDynamicVariablesValue {
         /// A string.
         String(String),
@@ -4741,6 +4738,45 @@ mod m_call_assistant_request_dynamic_variables_value {
     impl From<bool> for CallAssistantRequestDynamicVariablesValue {
         fn from(value: bool) -> Self {
             CallAssistantRequestDynamicVariablesValue::Boolean(value)
+        }
+    }
+    impl Serialize for CallAssistantRequestDynamicVariablesValue {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                CallAssistantRequestDynamicVariablesValue::String(inner) => {
+                    inner.serialize(serializer)
+                }
+                CallAssistantRequestDynamicVariablesValue::Number(inner) => {
+                    inner.serialize(serializer)
+                }
+                CallAssistantRequestDynamicVariablesValue::Boolean(inner) => {
+                    inner.serialize(serializer)
+                }
+                CallAssistantRequestDynamicVariablesValue::Unknown(value) => {
+                    value.serialize(serializer)
+                }
+            }
+        }
+    }
+    #[cfg(feature = "full-serde")]
+    impl<'de> Deserialize<'de> for CallAssistantRequestDynamicVariablesValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            if let Some(inner) = crate::private::try_shape::<String>(&value) {
+                return Ok(CallAssistantRequestDynamicVariablesValue::String(inner));
+            }
+            if let Some(inner) = crate::private::try_shape::<f64>(&value) {
+                return Ok(CallAssistantRequestDynamicVariablesValue::Number(inner));
+            }
+            if let Some(inner) = crate::private::try_shape::<bool>(&value) {
+                return Ok(CallAssistantRequestDynamicVariablesValue::Boolean(inner));
+            }
+            Ok(CallAssistantRequestDynamicVariablesValue::Unknown(value))
         }
     }
 }
@@ -6500,9 +6536,6 @@ mod m_call_control_transfer_tool_params_targets {
     /// Union defined inline at `#/components/schemas/CallControlTransferToolParams/properties/targets`.
     /// One of several shapes, told apart by their content.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
-    #[cfg_attr(feature = "full-serde", derive(Deserialize))]
-    #[serde(untagged)]
     pub enum CallControlTransferToolParamsTargets {
         /// A list of [`CallControlTransferToolParamsTargetsListItem`](crate::models::CallControlTransferToolParamsTargetsListItem).
         CallControlTransferToolParamsTargetsListItemList(
@@ -6531,6 +6564,45 @@ mod m_call_control_transfer_tool_params_targets {
     impl From<&str> for CallControlTransferToolParamsTargets {
         fn from(value: &str) -> Self {
             CallControlTransferToolParamsTargets::String(value.to_string())
+        }
+    }
+    impl Serialize for CallControlTransferToolParamsTargets {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                CallControlTransferToolParamsTargets::CallControlTransferToolParamsTargetsListItemList(
+                    inner,
+                ) => inner.serialize(serializer),
+                CallControlTransferToolParamsTargets::String(inner) => {
+                    inner.serialize(serializer)
+                }
+                CallControlTransferToolParamsTargets::Unknown(value) => {
+                    value.serialize(serializer)
+                }
+            }
+        }
+    }
+    #[cfg(feature = "full-serde")]
+    impl<'de> Deserialize<'de> for CallControlTransferToolParamsTargets {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            if let Some(inner) = crate::private::try_shape::<
+                Vec<crate::models::CallControlTransferToolParamsTargetsListItem>,
+            >(&value) {
+                return Ok(
+                    CallControlTransferToolParamsTargets::CallControlTransferToolParamsTargetsListItemList(
+                        inner,
+                    ),
+                );
+            }
+            if let Some(inner) = crate::private::try_shape::<String>(&value) {
+                return Ok(CallControlTransferToolParamsTargets::String(inner));
+            }
+            Ok(CallControlTransferToolParamsTargets::Unknown(value))
         }
     }
 }
@@ -15240,9 +15312,6 @@ mod m_call_request_to {
     /// Union defined inline at `#/components/schemas/CallRequest/properties/to`.
     /// One of several shapes, told apart by their content.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
-    #[cfg_attr(feature = "full-serde", derive(Deserialize))]
-    #[serde(untagged)]
     pub enum CallRequestTo {
         /// A string.
         String(String),
@@ -15269,6 +15338,33 @@ mod m_call_request_to {
     impl From<Vec<&str>> for CallRequestTo {
         fn from(value: Vec<&str>) -> Self {
             CallRequestTo::StringList(value.into_iter().map(str::to_string).collect())
+        }
+    }
+    impl Serialize for CallRequestTo {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                CallRequestTo::String(inner) => inner.serialize(serializer),
+                CallRequestTo::StringList(inner) => inner.serialize(serializer),
+                CallRequestTo::Unknown(value) => value.serialize(serializer),
+            }
+        }
+    }
+    #[cfg(feature = "full-serde")]
+    impl<'de> Deserialize<'de> for CallRequestTo {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            if let Some(inner) = crate::private::try_shape::<String>(&value) {
+                return Ok(CallRequestTo::String(inner));
+            }
+            if let Some(inner) = crate::private::try_shape::<Vec<String>>(&value) {
+                return Ok(CallRequestTo::StringList(inner));
+            }
+            Ok(CallRequestTo::Unknown(value))
         }
     }
 }
@@ -21457,9 +21553,6 @@ mod m_conversation_insights_result_value {
     /// Union defined inline at `#/components/schemas/callConversationInsightsGenerated/properties/payload/properties/results/items/properties/result`.
     /// One of several shapes, told apart by their content.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Deserialize)]
-    #[cfg_attr(feature = "full-serde", derive(Serialize))]
-    #[serde(untagged)]
     pub enum ConversationInsightsResultValue {
         /// A map of any JSON.
         ValueMap(std::collections::BTreeMap<String, serde_json::Value>),
@@ -21482,6 +21575,41 @@ mod m_conversation_insights_result_value {
     impl From<&str> for ConversationInsightsResultValue {
         fn from(value: &str) -> Self {
             ConversationInsightsResultValue::String(value.to_string())
+        }
+    }
+    #[cfg(feature = "full-serde")]
+    impl Serialize for ConversationInsightsResultValue {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                ConversationInsightsResultValue::ValueMap(inner) => {
+                    inner.serialize(serializer)
+                }
+                ConversationInsightsResultValue::String(inner) => {
+                    inner.serialize(serializer)
+                }
+                ConversationInsightsResultValue::Unknown(value) => {
+                    value.serialize(serializer)
+                }
+            }
+        }
+    }
+    impl<'de> Deserialize<'de> for ConversationInsightsResultValue {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            if let Some(inner) = crate::private::try_shape::<
+                std::collections::BTreeMap<String, serde_json::Value>,
+            >(&value) {
+                return Ok(ConversationInsightsResultValue::ValueMap(inner));
+            }
+            if let Some(inner) = crate::private::try_shape::<String>(&value) {
+                return Ok(ConversationInsightsResultValue::String(inner));
+            }
+            Ok(ConversationInsightsResultValue::Unknown(value))
         }
     }
 }
@@ -25602,9 +25730,6 @@ mod m_gather_using_ai_request_language {
     /// Union defined inline at `#/components/schemas/GatherUsingAIRequest/properties/language`.
     /// One of several shapes, told apart by their content.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
-    #[cfg_attr(feature = "full-serde", derive(Deserialize))]
-    #[serde(untagged)]
     pub enum GatherUsingAiRequestLanguage {
         /// A [`GoogleTranscriptionLanguage`](crate::models::GoogleTranscriptionLanguage).
         GoogleTranscriptionLanguage(crate::models::GoogleTranscriptionLanguage),
@@ -25615,6 +25740,37 @@ mod m_gather_using_ai_request_language {
     for GatherUsingAiRequestLanguage {
         fn from(value: crate::models::GoogleTranscriptionLanguage) -> Self {
             GatherUsingAiRequestLanguage::GoogleTranscriptionLanguage(value)
+        }
+    }
+    impl Serialize for GatherUsingAiRequestLanguage {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                GatherUsingAiRequestLanguage::GoogleTranscriptionLanguage(inner) => {
+                    inner.serialize(serializer)
+                }
+                GatherUsingAiRequestLanguage::Unknown(value) => {
+                    value.serialize(serializer)
+                }
+            }
+        }
+    }
+    #[cfg(feature = "full-serde")]
+    impl<'de> Deserialize<'de> for GatherUsingAiRequestLanguage {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            if let Some(inner) = crate::private::try_shape::<
+                crate::models::GoogleTranscriptionLanguage,
+            >(&value) {
+                return Ok(
+                    GatherUsingAiRequestLanguage::GoogleTranscriptionLanguage(inner),
+                );
+            }
+            Ok(GatherUsingAiRequestLanguage::Unknown(value))
         }
     }
 }
@@ -28443,9 +28599,6 @@ mod m_loopcount {
     /// Schema `Loopcount`.
     /// One of several shapes, told apart by their content.
     #[derive(Debug, Clone, PartialEq)]
-    #[derive(Serialize)]
-    #[cfg_attr(feature = "full-serde", derive(Deserialize))]
-    #[serde(untagged)]
     pub enum Loopcount {
         /// A string.
         String(String),
@@ -28467,6 +28620,33 @@ mod m_loopcount {
     impl From<i64> for Loopcount {
         fn from(value: i64) -> Self {
             Loopcount::Integer(value)
+        }
+    }
+    impl Serialize for Loopcount {
+        fn serialize<S: serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match self {
+                Loopcount::String(inner) => inner.serialize(serializer),
+                Loopcount::Integer(inner) => inner.serialize(serializer),
+                Loopcount::Unknown(value) => value.serialize(serializer),
+            }
+        }
+    }
+    #[cfg(feature = "full-serde")]
+    impl<'de> Deserialize<'de> for Loopcount {
+        fn deserialize<D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Self, D::Error> {
+            let value = serde_json::Value::deserialize(deserializer)?;
+            if let Some(inner) = crate::private::try_shape::<String>(&value) {
+                return Ok(Loopcount::String(inner));
+            }
+            if let Some(inner) = crate::private::try_shape::<i64>(&value) {
+                return Ok(Loopcount::Integer(inner));
+            }
+            Ok(Loopcount::Unknown(value))
         }
     }
 }

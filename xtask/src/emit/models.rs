@@ -74,7 +74,6 @@ fn emit_model(
         Model::Union(u) => emit_union(
             u,
             models,
-            serde_derives(serde_use, &u.name),
             serde_use.get(&u.name).copied().unwrap_or_default(),
         ),
         Model::Alias(a) => emit_alias(a),
@@ -83,30 +82,6 @@ fn emit_model(
             let doc = " An identifier with a type of its own (a string on the wire), so another kind of id cannot be passed for it.";
             quote!(crate::private::id_newtype!(#[doc = #doc] #name);)
         }
-    }
-}
-
-/// The serde derives of a model: the directions it is used in, and the others only with the
-/// `full-serde` feature.
-fn serde_derives(serde_use: &BTreeMap<String, SerdeUse>, name: &str) -> TokenStream {
-    let used = serde_use.get(name).copied().unwrap_or_default();
-    let mut always = Vec::new();
-    let mut on_feature = Vec::new();
-    for (wanted, derive) in [
-        (used.serialize, quote!(Serialize)),
-        (used.deserialize, quote!(Deserialize)),
-    ] {
-        if wanted {
-            always.push(derive);
-        } else {
-            on_feature.push(derive);
-        }
-    }
-    let always = quote!(#[derive(#(#always),*)]);
-    if on_feature.is_empty() {
-        always
-    } else {
-        quote!(#always #[cfg_attr(feature = "full-serde", derive(#(#on_feature),*))])
     }
 }
 
@@ -287,12 +262,7 @@ fn emit_enum(model: &EnumModel) -> TokenStream {
     }
 }
 
-fn emit_union(
-    model: &UnionModel,
-    models: &BTreeMap<String, Model>,
-    serde: TokenStream,
-    used: SerdeUse,
-) -> TokenStream {
+fn emit_union(model: &UnionModel, models: &BTreeMap<String, Model>, used: SerdeUse) -> TokenStream {
     let name = ident(&model.name);
     let mut doc = origin_doc(&model.origin, "Union");
     match &model.discriminator {
@@ -312,13 +282,9 @@ fn emit_union(
     let from_impls = from_impls(model);
     let serde_impls = match &model.discriminator {
         Some(tag) => tagged_serde(model, models, tag, used),
-        None => quote!(),
+        None => untagged_serde(model, used),
     };
-    let derive = if model.discriminator.is_some() {
-        quote!(#[derive(Debug, Clone, PartialEq)])
-    } else {
-        quote!(#[derive(Debug, Clone, PartialEq)] #serde #[serde(untagged)])
-    };
+    let derive = quote!(#[derive(Debug, Clone, PartialEq)]);
     quote! {
         #doc
         #derive
@@ -363,6 +329,46 @@ fn from_impls(model: &UnionModel) -> TokenStream {
         }
     }
     quote!(#(#impls)*)
+}
+
+/// An untagged union: written as its alternative, read whole and then tried as each alternative
+/// in turn (the first that fits wins), kept as `Unknown` when none fits.
+fn untagged_serde(model: &UnionModel, used: SerdeUse) -> TokenStream {
+    let ser_gate = full_serde_gate(used.serialize);
+    let de_gate = full_serde_gate(used.deserialize);
+    let name = ident(&model.name);
+    let ser_arms = model.variants.iter().map(|v| {
+        let rust = ident(&v.name);
+        quote!(#name::#rust(inner) => inner.serialize(serializer),)
+    });
+    let tries = model.variants.iter().map(|v| {
+        let rust = ident(&v.name);
+        let ty = type_tokens(&v.ty);
+        quote! {
+            if let Some(inner) = crate::private::try_shape::<#ty>(&value) {
+                return Ok(#name::#rust(inner));
+            }
+        }
+    });
+    quote! {
+        #ser_gate
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                    #name::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+        #de_gate
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                #(#tries)*
+                Ok(#name::Unknown(value))
+            }
+        }
+    }
 }
 
 fn tagged_serde(

@@ -80,9 +80,6 @@ impl<'de> Deserialize<'de> for CallRequest {
 /// Union defined inline at `#/components/schemas/CallRequest/properties/to`.
 /// One of several shapes, told apart by their content.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(Serialize)]
-#[cfg_attr(feature = "full-serde", derive(Deserialize))]
-#[serde(untagged)]
 pub enum CallRequestTo {
     /// A string.
     String(String),
@@ -109,6 +106,30 @@ impl From<Vec<String>> for CallRequestTo {
 impl From<Vec<&str>> for CallRequestTo {
     fn from(value: Vec<&str>) -> Self {
         CallRequestTo::StringList(value.into_iter().map(str::to_string).collect())
+    }
+}
+impl Serialize for CallRequestTo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            CallRequestTo::String(inner) => inner.serialize(serializer),
+            CallRequestTo::StringList(inner) => inner.serialize(serializer),
+            CallRequestTo::Unknown(value) => value.serialize(serializer),
+        }
+    }
+}
+#[cfg(feature = "full-serde")]
+impl<'de> Deserialize<'de> for CallRequestTo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if let Some(inner) = crate::private::try_shape::<String>(&value) {
+            return Ok(CallRequestTo::String(inner));
+        }
+        if let Some(inner) = crate::private::try_shape::<Vec<String>>(&value) {
+            return Ok(CallRequestTo::StringList(inner));
+        }
+        Ok(CallRequestTo::Unknown(value))
     }
 }
 /// Schema `HangupTool`.
