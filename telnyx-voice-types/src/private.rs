@@ -280,6 +280,20 @@ impl<'a, M: serde::ser::SerializeMap> FieldWriter<'a, M> {
     }
 }
 
+/// Serializes a map whose entries `write` gives through a [`FieldWriter`]: the runtime's
+/// hand-written `Serialize` impls call this rather than opening and closing the map each.
+pub fn serialize_map_with<S: Serializer>(
+    serializer: S,
+    write: impl FnOnce(&mut FieldWriter<'_, S::SerializeMap>),
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap as _;
+    let mut map = serializer.serialize_map(None)?;
+    let mut fields = FieldWriter::new(&mut map);
+    write(&mut fields);
+    fields.finish()?;
+    map.end()
+}
+
 /// One alternative of an untagged union tried on a value read whole: `None` when the value does
 /// not have its shape, and the next alternative is tried.
 pub fn try_shape<T: DeserializeOwned>(value: &Value) -> Option<T> {

@@ -398,14 +398,13 @@ impl Serialize for ApiErrorDetail {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(Some(5))?;
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("title", &self.title)?;
-        map.serialize_entry("detail", &self.detail)?;
-        map.serialize_entry("source", &self.source)?;
-        map.serialize_entry("meta", &self.meta)?;
-        map.end()
+        crate::private::serialize_map_with(serializer, |fields| {
+            fields.required("code", &self.code);
+            fields.required("title", &self.title);
+            fields.required("detail", &self.detail);
+            fields.required("source", &self.source);
+            fields.required("meta", &self.meta);
+        })
     }
 }
 
@@ -432,11 +431,10 @@ impl Serialize for ApiErrorSource {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("pointer", &self.pointer)?;
-        map.serialize_entry("parameter", &self.parameter)?;
-        map.end()
+        crate::private::serialize_map_with(serializer, |fields| {
+            fields.required("pointer", &self.pointer);
+            fields.required("parameter", &self.parameter);
+        })
     }
 }
 

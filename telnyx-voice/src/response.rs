@@ -198,10 +198,9 @@ impl<T: Serialize> Serialize for Data<T> {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry("data", &self.data)?;
-        map.end()
+        crate::private::serialize_map_with(serializer, |fields| {
+            fields.required("data", &self.data);
+        })
     }
 }
 
@@ -244,11 +243,10 @@ impl<T: Serialize, M: Serialize> Serialize for Page<T, M> {
         &self,
         serializer: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("data", &self.data)?;
-        map.serialize_entry("meta", &self.meta)?;
-        map.end()
+        crate::private::serialize_map_with(serializer, |fields| {
+            fields.required("data", &self.data);
+            fields.required("meta", &self.meta);
+        })
     }
 }
 
@@ -336,6 +334,20 @@ mod tests {
         let empty = RawResponse::new(StatusCode::NO_CONTENT, HeaderMap::new(), Bytes::new());
         empty.json::<()>().expect("empty body is null");
         assert_eq!(empty.json::<Option<u32>>().expect("null"), None);
+    }
+
+    #[test]
+    fn envelopes_write_every_field() {
+        let page: Page<u32, serde_json::Value> = Page {
+            data: vec![1],
+            meta: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&page).unwrap(),
+            r#"{"data":[1],"meta":null}"#
+        );
+        let data = Data { data: "x" };
+        assert_eq!(serde_json::to_string(&data).unwrap(), r#"{"data":"x"}"#);
     }
 
     #[test]

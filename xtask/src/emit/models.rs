@@ -350,22 +350,36 @@ fn untagged_serde(model: &UnionModel, used: SerdeUse) -> TokenStream {
             }
         }
     });
+    let serialize = union_serialize(&name, &ser_gate, quote!(), ser_arms);
     quote! {
-        #ser_gate
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#ser_arms)*
-                    #name::Unknown(value) => value.serialize(serializer),
-                }
-            }
-        }
+        #serialize
         #de_gate
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
                 #(#tries)*
                 Ok(#name::Unknown(value))
+            }
+        }
+    }
+}
+
+/// A union's `Serialize` impl: each alternative by its own arm, `Unknown` as the value it kept.
+fn union_serialize(
+    name: &proc_macro2::Ident,
+    gate: &TokenStream,
+    prelude: TokenStream,
+    arms: impl Iterator<Item = TokenStream>,
+) -> TokenStream {
+    quote! {
+        #gate
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #prelude
+                match self {
+                    #(#arms)*
+                    #name::Unknown(value) => value.serialize(serializer),
+                }
             }
         }
     }
@@ -416,18 +430,13 @@ fn tagged_serde(
         let tags = &v.tags;
         quote!(Some(#(#tags)|*) => crate::private::from_value(value).map(#name::#rust),)
     });
+    let prelude = quote! {
+        #[allow(unused_imports)]
+        use serde::ser::SerializeMap as _;
+    };
+    let serialize = union_serialize(&name, &ser_gate, prelude, ser_arms);
     quote! {
-        #ser_gate
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #[allow(unused_imports)]
-                use serde::ser::SerializeMap as _;
-                match self {
-                    #(#ser_arms)*
-                    #name::Unknown(value) => value.serialize(serializer),
-                }
-            }
-        }
+        #serialize
         #de_gate
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
