@@ -4,8 +4,8 @@
 //! `xtask/bench/apps/`) is written into a scratch project per variant under
 //! `target/bench/build-cost/`, outside the workspace, and built in one run, side by side:
 //! telnyx-voice from this repository by path with the lean features, telnyx-voice with its
-//! default features, and `telnyx` from crates.io pinned to [`COMMUNITY_VERSION`] with the
-//! features that match. For each: a clean debug build, the rebuild after editing `main.rs`, a
+//! default features, `telnyx` from crates.io pinned to [`COMMUNITY_VERSION`] with the
+//! features that match, and the app written with no SDK, the floor under both. For each: a clean debug build, the rebuild after editing `main.rs`, a
 //! clean release build and the release binary's size. Every rustc run goes through this xtask
 //! binary as `RUSTC_WRAPPER` ([`rustc_wrapper`]), which logs each crate's wall and CPU time, so
 //! the SDK crate's own compile time comes out of the same builds.
@@ -71,6 +71,12 @@ const VARIANTS: &[Variant] = &[
         crate_names: &["telnyx"],
         source: "community_telnyx.rs",
     },
+    Variant {
+        key: "no_sdk",
+        label: "no SDK: reqwest + rustls, serde_json, ed25519-dalek by hand (the floor)",
+        crate_names: &[],
+        source: "no_sdk.rs",
+    },
 ];
 
 impl Variant {
@@ -84,6 +90,13 @@ impl Variant {
                  features = [\"calls\", \"webhooks\", \"rustls-tls\"] }}"
             ),
             "default" => format!("telnyx-voice = {{ path = \"{path}\" }}"),
+            // The versions telnyx-voice and the community crate resolve to.
+            "no_sdk" => "reqwest = { version = \"0.12\", default-features = false, \
+                         features = [\"rustls-tls\"] }\n\
+                         serde_json = \"1\"\n\
+                         ed25519-dalek = \"2.1.1\"\n\
+                         base64 = \"0.22.1\""
+                .to_owned(),
             _ => format!(
                 "telnyx = {{ version = \"={COMMUNITY_VERSION}\", default-features = false, \
                  features = [\"calls\", \"webhooks\", \"rustls-ring\"] }}"
@@ -254,16 +267,13 @@ pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> 
         for (variant, dir) in &apps {
             remove_dir(&dir.join("target"))?;
             let build = timed_build(dir, false, "debug", &wrapper, ticks_per_s)?;
-            let sdk = build.sdk_times(variant.crate_names);
-            for (metric, value) in [
-                ("debug_wall_s", build.wall_s),
-                ("debug_cpu_s", build.cpu_s),
-                ("crate_debug_wall_s", sdk.span_wall_s),
-                ("crate_debug_longest_wall_s", sdk.longest_wall_s),
-                ("crate_debug_cpu_s", sdk.cpu_s),
-                ("rustc_runs", build.rustc_runs() as f64),
-            ] {
-                rounds.push(variant, metric, value);
+            rounds.push(variant, "debug_wall_s", build.wall_s);
+            rounds.push(variant, "debug_cpu_s", build.cpu_s);
+            rounds.push(variant, "rustc_runs", build.rustc_runs() as f64);
+            if let Some(sdk) = build.sdk_times(variant.crate_names) {
+                rounds.push(variant, "crate_debug_wall_s", sdk.span_wall_s);
+                rounds.push(variant, "crate_debug_longest_wall_s", sdk.longest_wall_s);
+                rounds.push(variant, "crate_debug_cpu_s", sdk.cpu_s);
             }
         }
     }
@@ -280,7 +290,7 @@ pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> 
     // The SDK's crates alone: their dependencies stay built, so no other crate compiles beside
     // them and the time is theirs, not shared with the rest of the build.
     for _ in 0..DEBUG_ROUNDS {
-        for (variant, dir) in &apps {
+        for (variant, dir) in apps.iter().filter(|(v, _)| !v.crate_names.is_empty()) {
             let mut clean = cargo(dir);
             clean
                 .args(["clean", "--quiet", "--offline"])
@@ -289,10 +299,11 @@ pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> 
                 clean.args(["-p", &name.replace('_', "-")]);
             }
             crate::task_common::run_step("bench", clean)?;
-            let sdk = timed_build(dir, false, "alone", &wrapper, ticks_per_s)?
-                .sdk_times(variant.crate_names);
-            rounds.push(variant, "crate_alone_debug_wall_s", sdk.span_wall_s);
-            rounds.push(variant, "crate_alone_debug_cpu_s", sdk.cpu_s);
+            let build = timed_build(dir, false, "alone", &wrapper, ticks_per_s)?;
+            if let Some(sdk) = build.sdk_times(variant.crate_names) {
+                rounds.push(variant, "crate_alone_debug_wall_s", sdk.span_wall_s);
+                rounds.push(variant, "crate_alone_debug_cpu_s", sdk.cpu_s);
+            }
         }
     }
     rounds.medians_into(&mut values);
@@ -301,7 +312,6 @@ pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> 
     }
     for (variant, dir) in &apps {
         let build = timed_build(dir, true, "release", &wrapper, ticks_per_s)?;
-        let sdk = build.sdk_times(variant.crate_names);
         let binary = dir.join("target/release/buildcost-app");
         let bytes = fs::metadata(&binary)
             .map_err(|e| io_error(&binary, e))?
@@ -311,8 +321,10 @@ pub fn measure(repo_root: &Path, bench_dir: &Path) -> Result<BuildCost, String> 
         };
         put(&mut values, "release_wall_s", build.wall_s);
         put(&mut values, "release_cpu_s", build.cpu_s);
-        put(&mut values, "crate_release_wall_s", sdk.span_wall_s);
-        put(&mut values, "crate_release_cpu_s", sdk.cpu_s);
+        if let Some(sdk) = build.sdk_times(variant.crate_names) {
+            put(&mut values, "crate_release_wall_s", sdk.span_wall_s);
+            put(&mut values, "crate_release_cpu_s", sdk.cpu_s);
+        }
         put(&mut values, "binary_mb", bytes as f64 / 1e6);
         remove_dir(&dir.join("target"))?;
     }
@@ -402,13 +414,17 @@ struct SdkTimes {
 }
 
 impl Build {
-    /// The times of the runs compiling the crates `names`.
-    fn sdk_times(&self, names: &[&str]) -> SdkTimes {
+    /// The times of the runs compiling the crates `names`; `None` when none of them compiled
+    /// (the app without an SDK).
+    fn sdk_times(&self, names: &[&str]) -> Option<SdkTimes> {
         let runs: Vec<&RustcRun> = self
             .crates
             .iter()
             .filter(|run| names.contains(&run.crate_name.as_str()))
             .collect();
+        if runs.is_empty() {
+            return None;
+        }
         let first_start = runs
             .iter()
             .map(|run| run.ended_s - run.wall_s)
@@ -417,15 +433,11 @@ impl Build {
             .iter()
             .map(|run| run.ended_s)
             .fold(f64::NEG_INFINITY, f64::max);
-        SdkTimes {
-            span_wall_s: if runs.is_empty() {
-                f64::NAN
-            } else {
-                last_end - first_start
-            },
+        Some(SdkTimes {
+            span_wall_s: last_end - first_start,
             longest_wall_s: runs.iter().map(|run| run.wall_s).fold(f64::NAN, f64::max),
             cpu_s: runs.iter().map(|run| run.cpu_s).sum(),
-        }
+        })
     }
 
     /// rustc runs compiling crates (not build scripts, not probes run by build scripts).
@@ -641,6 +653,18 @@ impl BuildCost {
                 judge(ratio(ours, theirs), 1.0, true),
             ));
         }
+        // The same comparison without the build both apps share: what each SDK adds to the app
+        // without one.
+        let added = |variant: &str| {
+            Some(self.get(variant, "debug_cpu_s")? - self.get("no_sdk", "debug_cpu_s")?)
+        };
+        let (ours, theirs) = (added("lean"), added("community"));
+        targets.push(Target::new(
+            "what the SDK adds to the app's clean debug build at or below what the community \
+             crate adds (CPU time beyond the app without an SDK)",
+            versus(ours, theirs, "s"),
+            judge(ratio(ours, theirs), 1.0, true),
+        ));
         let (ours, theirs) = (
             self.get("lean", "binary_mb"),
             self.get("community", "binary_mb"),
@@ -650,11 +674,20 @@ impl BuildCost {
             versus(ours, theirs, "MB"),
             judge(ratio(ours, theirs), 1.0, true),
         ));
-        let incremental = self.get("lean", "incremental_wall_s");
+        let (ours, floor) = (
+            self.get("lean", "incremental_wall_s"),
+            self.get("no_sdk", "incremental_wall_s"),
+        );
         targets.push(Target::new(
             "rebuild of the app after editing its main.rs under 1 s",
-            incremental.map_or("n/a".to_owned(), |v| format!("{v:.2} s")),
-            judge(incremental, 1.0, true),
+            match (ours, floor) {
+                (Some(ours), Some(floor)) => {
+                    format!("{ours:.2} s (the app without an SDK: {floor:.2} s)")
+                }
+                (Some(ours), None) => format!("{ours:.2} s"),
+                _ => "n/a".to_owned(),
+            },
+            judge(ours, 1.0, true),
         ));
         targets
     }
@@ -672,8 +705,8 @@ impl BuildCost {
             out,
             "One small app that dials one call and verifies one webhook \
              (`xtask/bench/apps/`), built in one run, side by side, with telnyx-voice from \
-             this repository and with the community `telnyx` crate {COMMUNITY_VERSION} from \
-             crates.io. {} CPUs; load average (1, 5, 15 min) {} at the start of the step and \
+             this repository, with the community `telnyx` crate {COMMUNITY_VERSION} from \
+             crates.io, and with no SDK at all. {} CPUs; load average (1, 5, 15 min) {} at the start of the step and \
              {} at its end; the step took {:.0} s.\n",
             self.cpus, self.load.0, self.load.1, self.total_s
         );
@@ -736,7 +769,7 @@ const METHOD: &[&str] = &[
     "The lean telnyx-voice build takes TLS (`rustls-tls`, ring) as the community build does \
      (`rustls-ring`): without a TLS feature neither client could reach the API.",
     "Clean builds start from an empty target directory. The clean debug builds run three \
-     times, the three apps taking turns, and each debug row is the median of its three \
+     times, the apps taking turns, and each debug row is the median of its three \
      values; then the edits; then one release build per app. A change in the machine's load \
      so falls on all of them alike. CPU time is the user and system time of cargo and every \
      process it waited for; it is less sensitive than wall time to other work on this shared \
@@ -754,6 +787,10 @@ const METHOD: &[&str] = &[
      the two CPUs with whatever cargo runs alongside.",
     "Rebuild after editing: a comment is appended to the app's `main.rs`, then `cargo build` \
      (debug, incremental as by default) runs; three edits, median wall time.",
+    "The app without an SDK (`no_sdk.rs`) posts the dial request and checks the webhook's \
+     Ed25519 signature with the crates both SDKs are built on, and reads every JSON document as \
+     a `serde_json::Value`. It is the floor under both SDKs: a clean build, a rebuild and a \
+     binary no SDK on this HTTP and TLS stack can go below. Its SDK rows are empty.",
 ];
 
 /// The levers of issue 11 and what each did, measured by hand when it was tried: CPU seconds
