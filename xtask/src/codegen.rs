@@ -3,11 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::build::Builder;
 use crate::config::Config;
 use crate::emit::{self, DocsMode};
 use crate::error::{GenError, GenResult};
-use crate::format::rust_file;
+use crate::format::{rust_file, rust_file_in_parts};
 use crate::ir::{Api, Model};
 use crate::parse::load_spec;
 use crate::select::select;
@@ -187,84 +189,130 @@ pub fn build_api(
     Builder::new(&parsed.openapi, config, lenient).build(&selected, sha256)
 }
 
+/// Models per part of `models.rs` (see [`rust_file_in_parts`]): enough parts to keep every CPU
+/// busy, each large enough that its thread does more than start up.
+const MODELS_PER_PART: usize = 32;
+
+/// Renders one output file from the IR. Each reads only the IR, so they run side by side.
+type Render<'a> = Box<dyn Fn() -> GenResult<String> + Send + Sync + 'a>;
+
+/// Runs every render on all CPUs (rayon's pool); the results keep the jobs' order, and the
+/// first error in that order is the one returned.
+fn render_all<K: Send>(jobs: Vec<(K, Render<'_>)>) -> GenResult<Vec<(K, String)>> {
+    jobs.into_par_iter()
+        .map(|(key, render)| Ok((key, render()?)))
+        .collect()
+}
+
+/// A generated Rust file: `tokens` printed after the spec's header.
+fn rust_source<'a>(
+    api: &'a Api,
+    name: &'static str,
+    tokens: impl Fn() -> GenResult<proc_macro2::TokenStream> + Send + Sync + 'a,
+) -> Render<'a> {
+    Box::new(move || rust_file(tokens()?, &emit::header(&api.spec_sha256, "//"), name))
+}
+
 /// The generated source files, each with its crate and its path relative to that crate's
-/// `src/generated`.
+/// `src/generated`, not yet rendered.
+fn generated_jobs(api: &Api, mode: DocsMode) -> Vec<((Home, &'static str), Render<'_>)> {
+    let module = |text: fn(&Api) -> String| -> Render<'_> {
+        Box::new(move || {
+            let header = emit::header(&api.spec_sha256, "//");
+            Ok(format!("{header}\n{}", text(api)))
+        })
+    };
+    vec![
+        ((Home::Types, "mod.rs"), module(types_mod_rs)),
+        ((Home::Client, "mod.rs"), module(client_mod_rs)),
+        (
+            (Home::Types, "models.rs"),
+            Box::new(move || {
+                // models.rs is most of the output: its models are emitted and printed in parts,
+                // side by side, so it does not hold the stage up alone.
+                let names: Vec<&String> = api.models.keys().collect();
+                let parts: Vec<_> = names
+                    .chunks(MODELS_PER_PART)
+                    .map(|chunk| {
+                        move || {
+                            emit::models::items(
+                                &api.models,
+                                chunk.iter().copied(),
+                                &api.serde_use,
+                                &api.model_features,
+                                mode,
+                            )
+                        }
+                    })
+                    .collect();
+                rust_file_in_parts(
+                    emit::models::head(),
+                    &parts,
+                    &emit::header(&api.spec_sha256, "//"),
+                    "models.rs",
+                )
+            }),
+        ),
+        (
+            (Home::Client, "resources.rs"),
+            rust_source(api, "resources.rs", || {
+                Ok(emit::resources::emit_resources(api))
+            }),
+        ),
+        (
+            (Home::Client, "operations.rs"),
+            rust_source(api, "operations.rs", || {
+                Ok(emit::resources::emit_operations(api))
+            }),
+        ),
+        (
+            (Home::Client, "builders.rs"),
+            rust_source(api, "builders.rs", move || {
+                Ok(emit::resources::emit_builders(api, mode))
+            }),
+        ),
+        (
+            (Home::Types, "events.rs"),
+            rust_source(api, "events.rs", || {
+                let mut tokens = emit::events::emit(&api.events);
+                tokens.extend(emit::flow::emit_accessors(api));
+                Ok(tokens)
+            }),
+        ),
+        (
+            (Home::Client, "handles.rs"),
+            rust_source(api, "handles.rs", || emit::handles::emit(api)),
+        ),
+        (
+            (Home::Client, "flow.rs"),
+            rust_source(api, "flow.rs", || Ok(emit::flow::emit(api))),
+        ),
+    ]
+}
+
+/// The generated source files, each with its crate and its path relative to that crate's
+/// `src/generated` (the snapshot tests compare them one by one).
+#[cfg(test)]
 pub fn generated_sources(
     api: &Api,
     mode: DocsMode,
 ) -> GenResult<Vec<(Home, &'static str, String)>> {
-    let header = emit::header(&api.spec_sha256, "//");
-    Ok(vec![
-        (
-            Home::Types,
-            "mod.rs",
-            format!("{header}\n{}", types_mod_rs(api)),
-        ),
-        (
-            Home::Client,
-            "mod.rs",
-            format!("{header}\n{}", client_mod_rs(api)),
-        ),
-        (
-            Home::Types,
-            "models.rs",
-            rust_file(
-                emit::models::emit(&api.models, &api.serde_use, &api.model_features, mode),
-                &header,
-                "models.rs",
-            )?,
-        ),
-        (
-            Home::Client,
-            "resources.rs",
-            rust_file(
-                emit::resources::emit_resources(api),
-                &header,
-                "resources.rs",
-            )?,
-        ),
-        (
-            Home::Client,
-            "operations.rs",
-            rust_file(
-                emit::resources::emit_operations(api),
-                &header,
-                "operations.rs",
-            )?,
-        ),
-        (
-            Home::Client,
-            "builders.rs",
-            rust_file(
-                emit::resources::emit_builders(api, mode),
-                &header,
-                "builders.rs",
-            )?,
-        ),
-        (
-            Home::Types,
-            "events.rs",
-            rust_file(
-                {
-                    let mut tokens = emit::events::emit(&api.events);
-                    tokens.extend(emit::flow::emit_accessors(api));
-                    tokens
-                },
-                &header,
-                "events.rs",
-            )?,
-        ),
-        (
-            Home::Client,
-            "handles.rs",
-            rust_file(emit::handles::emit(api)?, &header, "handles.rs")?,
-        ),
-        (
-            Home::Client,
-            "flow.rs",
-            rust_file(emit::flow::emit(api), &header, "flow.rs")?,
-        ),
-    ])
+    Ok(render_all(generated_jobs(api, mode))?
+        .into_iter()
+        .map(|((home, name), text)| (home, name, text))
+        .collect())
+}
+
+/// The generated sources as jobs rendering the file at `path_of(home, name)`.
+fn generated_files<'a>(
+    api: &'a Api,
+    mode: DocsMode,
+    path_of: impl Fn(Home, &str) -> PathBuf,
+) -> Vec<(PathBuf, Render<'a>)> {
+    generated_jobs(api, mode)
+        .into_iter()
+        .map(|((home, name), render)| (path_of(home, name), render))
+        .collect()
 }
 
 /// The events module behind its feature, when it has one.
@@ -290,39 +338,29 @@ fn client_mod_rs(api: &Api) -> String {
 }
 
 fn voice_files(api: &Api, mode: DocsMode, template: &str) -> GenResult<FileSet> {
-    let mut files = FileSet::new();
-    for (home, name, text) in generated_sources(api, mode)? {
-        files.insert(
-            Path::new(home.crate_dir()).join("src/generated").join(name),
-            text,
-        );
-    }
-    files.insert(
+    let mut jobs = generated_files(api, mode, |home, name| {
+        Path::new(home.crate_dir()).join("src/generated").join(name)
+    });
+    jobs.push((
         PathBuf::from("telnyx-voice/API.md"),
-        emit::api_doc::render(template, api)?,
-    );
+        Box::new(|| emit::api_doc::render(template, api)),
+    ));
     // The public surface, compared across commits by `cargo xtask spec gate`.
-    files.insert(
+    jobs.push((
         PathBuf::from(crate::spec_diff::surface::SURFACE_FILE),
-        crate::spec_diff::surface::Surface::from_api(api).to_json(),
-    );
-    files.insert(
+        Box::new(|| Ok(crate::spec_diff::surface::Surface::from_api(api).to_json())),
+    ));
+    jobs.push((
         PathBuf::from("telnyx-voice/tests/spec_examples/generated.rs"),
-        rust_file(
-            emit::spec_examples::emit(api),
-            &emit::header(&api.spec_sha256, "//"),
-            "spec_examples.rs",
-        )?,
-    );
-    files.insert(
+        rust_source(api, "spec_examples.rs", || {
+            Ok(emit::spec_examples::emit(api))
+        }),
+    ));
+    jobs.push((
         PathBuf::from("tests/tests/conformance/generated.rs"),
-        rust_file(
-            emit::conformance::emit(api),
-            &emit::header(&api.spec_sha256, "//"),
-            "conformance.rs",
-        )?,
-    );
-    Ok(files)
+        rust_source(api, "conformance.rs", || Ok(emit::conformance::emit(api))),
+    ));
+    Ok(render_all(jobs)?.into_iter().collect())
 }
 
 /// The whole API as crates of their own: the client crate at the root and the types crate in
@@ -349,17 +387,18 @@ pub fn standalone_crate(
             standalone_manifest(&manifest, home),
         );
     }
-    for (home, name, text) in generated_sources(api, mode)? {
-        files.insert(standalone_dir(home).join("src/generated").join(name), text);
-    }
-    files.insert(
+    let mut jobs = generated_files(api, mode, |home, name| {
+        standalone_dir(home).join("src/generated").join(name)
+    });
+    jobs.push((
         Path::new("src/generated").join(emit::media::MEDIA_FILE),
-        emit::media::render(root)?,
-    );
-    files.insert(
+        Box::new(|| emit::media::render(root)),
+    ));
+    jobs.push((
         PathBuf::from("API.md"),
-        emit::api_doc::render(template, api)?,
-    );
+        Box::new(|| emit::api_doc::render(template, api)),
+    ));
+    files.extend(render_all(jobs)?);
     Ok(files)
 }
 

@@ -12,6 +12,7 @@ use openapiv3::{
     ReferenceOr, RequestBody, Response, Schema, SecurityScheme, Server, Tag,
 };
 use serde::de::DeserializeOwned;
+use serde::Deserialize as _;
 use serde_json::Value;
 
 use crate::error::{pointer, GenError, GenResult};
@@ -46,7 +47,9 @@ pub fn load_spec(file: &SpecFile) -> GenResult<ParsedSpec> {
 /// each webhook. A parse error names the JSON pointer of the failing node.
 pub fn parse(doc: Value) -> GenResult<ParsedSpec> {
     check_refs(&doc)?;
-    let openapi: OpenAPI = match probe::<OpenAPI>(&doc) {
+    // The plain decoders first: tracking the path of every node costs the run that succeeds,
+    // and a failure is located again node by node anyway.
+    let openapi: OpenAPI = match OpenAPI::deserialize(&doc) {
         Ok(openapi) => openapi,
         Err(_) => return Err(locate_document(&doc)),
     };
@@ -70,7 +73,7 @@ pub fn parse(doc: Value) -> GenResult<ParsedSpec> {
                 })?;
                 at = ref_segments(reference);
             }
-            let item = match probe::<PathItem>(target) {
+            let item = match PathItem::deserialize(target) {
                 Ok(item) => item,
                 Err(_) => {
                     return Err(check::<PathItem>(target, &mut at, path_item_children)

@@ -11,34 +11,8 @@ use crate::ir::{
     AliasModel, EnumModel, Field, Model, Origin, SerdeUse, StructModel, TypeRef, UnionModel,
 };
 
-/// Tokens of the models module.
-pub fn emit(
-    models: &BTreeMap<String, Model>,
-    serde_use: &BTreeMap<String, SerdeUse>,
-    features: &BTreeMap<String, crate::ir::Gate>,
-    mode: DocsMode,
-) -> TokenStream {
-    let defaultable = defaultable_models(models);
-    let items = models.iter().map(|(name, model)| {
-        let cfg = features.get(name).map(super::cfg_gate).unwrap_or_default();
-        let item = emit_model(model, models, &defaultable, serde_use, mode);
-        if cfg.is_empty() {
-            return item;
-        }
-        // A model's items (type, impls, macro calls) share one gate through a private module.
-        let module = super::ident(&format!("m_{}", crate::names::snake(name)));
-        let name = super::ident(name);
-        quote! {
-            #cfg
-            mod #module {
-                #[allow(unused_imports)]
-                use serde::{Deserialize, Serialize};
-                #item
-            }
-            #cfg
-            pub use #module::#name;
-        }
-    });
+/// The start of the models module: its docs, lints and imports.
+pub fn head() -> TokenStream {
     quote! {
         //! Types of the Telnyx Voice API: request bodies, responses and webhook events.
         //!
@@ -51,8 +25,55 @@ pub fn emit(
         #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation, clippy::too_many_arguments)]
         #[allow(unused_imports)]
         use serde::{Deserialize, Serialize};
-        #(#items)*
     }
+}
+
+/// Tokens of the models module: [`head`], then every model.
+pub fn emit(
+    models: &BTreeMap<String, Model>,
+    serde_use: &BTreeMap<String, SerdeUse>,
+    features: &BTreeMap<String, crate::ir::Gate>,
+    mode: DocsMode,
+) -> TokenStream {
+    let mut tokens = head();
+    tokens.extend(items(models, models.keys(), serde_use, features, mode));
+    tokens
+}
+
+/// The items of the models `names` (keys of `models`), in that order; `models` is every model,
+/// which some items refer to.
+pub fn items<'a>(
+    models: &BTreeMap<String, Model>,
+    names: impl IntoIterator<Item = &'a String>,
+    serde_use: &BTreeMap<String, SerdeUse>,
+    features: &BTreeMap<String, crate::ir::Gate>,
+    mode: DocsMode,
+) -> TokenStream {
+    let defaultable = defaultable_models(models);
+    names
+        .into_iter()
+        .filter_map(|name| Some((name, models.get(name)?)))
+        .map(|(name, model)| {
+            let cfg = features.get(name).map(super::cfg_gate).unwrap_or_default();
+            let item = emit_model(model, models, &defaultable, serde_use, mode);
+            if cfg.is_empty() {
+                return item;
+            }
+            // A model's items (type, impls, macro calls) share one gate through a private module.
+            let module = super::ident(&format!("m_{}", crate::names::snake(name)));
+            let name = super::ident(name);
+            quote! {
+                #cfg
+                mod #module {
+                    #[allow(unused_imports)]
+                    use serde::{Deserialize, Serialize};
+                    #item
+                }
+                #cfg
+                pub use #module::#name;
+            }
+        })
+        .collect()
 }
 
 fn emit_model(
