@@ -15,6 +15,8 @@ mod load;
 mod names;
 mod normalize;
 mod parse;
+#[cfg(test)]
+mod scratch_dir;
 mod select;
 mod signature_lock;
 #[cfg(test)]

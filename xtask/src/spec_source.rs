@@ -336,11 +336,11 @@ fn is_sha256_hex(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scratch_dir::ScratchDir;
 
-    /// A fresh folder under the system temp dir, unique to the test name.
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-spec-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
+    /// A fresh folder with an empty `spec/`, removed when the test ends.
+    fn scratch(name: &str) -> ScratchDir {
+        let dir = ScratchDir::new(&format!("spec-{name}"));
         fs::create_dir_all(dir.join("spec")).expect("scratch dir");
         dir
     }

@@ -101,15 +101,11 @@ fn modified(path: &Path) -> Result<SystemTime, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use crate::scratch_dir::ScratchDir;
     use std::time::Duration;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("xtask-test-task-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
+    fn scratch(name: &str) -> ScratchDir {
+        ScratchDir::new(&format!("test-task-{name}"))
     }
 
     fn set_time(path: &Path, time: SystemTime) {

@@ -147,12 +147,10 @@ pub fn write(root: &Path, files: &FileSet) -> GenResult<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scratch_dir::ScratchDir;
 
-    fn temp_root(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-write-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
+    fn temp_root(name: &str) -> ScratchDir {
+        ScratchDir::new(&format!("write-{name}"))
     }
 
     #[test]

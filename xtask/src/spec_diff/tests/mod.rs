@@ -6,7 +6,7 @@ mod gate;
 mod pinned;
 mod small;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -14,6 +14,7 @@ use super::classify::{Area, Change, Class};
 use super::surface::Surface;
 use crate::codegen::build_api;
 use crate::config::Config;
+use crate::scratch_dir::ScratchDir;
 
 const HEADER: &str = "openapi: 3.1.0\ninfo: {title: diff, version: '1'}\n";
 const SELECT_ALL: &str = "[select]\nwebhook_prefixes = [\"\"]\n";
@@ -99,10 +100,9 @@ components:
         state: {type: string, enum: [parked, bridged]}
 "#;
 
-/// A fresh folder under the system temp dir, unique to the test name.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xtask-spec-diff-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+/// A fresh folder with an empty `telnyx-voice/`, removed when the test ends.
+fn scratch(name: &str) -> ScratchDir {
+    let dir = ScratchDir::new(&format!("spec-diff-{name}"));
     std::fs::create_dir_all(dir.join("telnyx-voice")).expect("scratch dir");
     dir
 }
