@@ -42,3 +42,65 @@ fn unparse(tokens: TokenStream, name: &str) -> GenResult<String> {
         .map_err(|e| GenError::msg(format!("generated {name} is not valid Rust: {e}")))?;
     Ok(prettyplease::unparse(&file))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    /// The assumption `rust_file_in_parts` rests on: printing items in parts and joining the
+    /// texts gives the text of the whole file.
+    #[test]
+    fn a_file_printed_in_parts_reads_as_the_whole_file() {
+        let head = quote! {
+            //! Module docs.
+            #![allow(clippy::too_many_arguments)]
+            use serde::Serialize;
+        };
+        let parts = [
+            || {
+                quote! {
+                    #[cfg(feature = "calls")]
+                    mod m_call {
+                        /// A call.
+                        #[derive(Debug, Clone)]
+                        pub struct Call { pub id: String, pub to: Option<Vec<String>> }
+                    }
+                    #[cfg(feature = "calls")]
+                    pub use m_call::Call;
+                }
+            },
+            || {
+                quote! {
+                    /// A state.
+                    pub enum State { Parked, Bridged(String) }
+                    impl State { pub fn is_parked(&self) -> bool { matches!(self, State::Parked) } }
+                    macro_rules! nothing { () => {}; }
+                }
+            },
+        ];
+        let mut whole = head.clone();
+        for part in &parts {
+            whole.extend(part());
+        }
+        let whole = rust_file(whole, "// header\n", "test.rs").expect("whole file");
+        let joined = rust_file_in_parts(head, &parts, "// header\n", "test.rs").expect("parts");
+        assert_eq!(joined, whole);
+        assert!(
+            whole.contains("pub use m_call::Call;\n/// A state."),
+            "{whole}"
+        );
+    }
+
+    #[test]
+    fn a_part_that_is_not_rust_names_the_file() {
+        let parts = [|| quote!(pub struct)];
+        let err = rust_file_in_parts(quote!(), &parts, "", "models.rs").expect_err("bad part");
+        assert!(
+            err.message
+                .contains("generated models.rs is not valid Rust"),
+            "{}",
+            err.message
+        );
+    }
+}
