@@ -17,9 +17,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{json, Value};
-use serde_yaml::Value as Yaml;
 use telnyx_voice::webhooks::WebhookError;
 use telnyx_voice::{Client, WebhookEvent};
+use yaml_serde::Value as Yaml;
 
 const SPEC_ENV: &str = "TELNYX_OPENAPI_SPEC";
 
@@ -77,7 +77,7 @@ fn load_spec() -> Spec {
             path.display()
         )
     });
-    let root: Yaml = serde_yaml::from_str(&text)
+    let root: Yaml = yaml_serde::from_str(&text)
         .unwrap_or_else(|err| panic!("{} is not valid YAML: {err}", path.display()));
     let webhooks = root
         .get("webhooks")

@@ -30,7 +30,7 @@ fn decode(bytes: &[u8]) -> GenResult<Value> {
             ))
         })?
     } else {
-        serde_yaml::from_slice::<Value>(bytes).map_err(|e| match e.location() {
+        yaml_serde::from_slice::<Value>(bytes).map_err(|e| match e.location() {
             Some(loc) => GenError::msg(format!(
                 "invalid YAML at line {} column {}: {e}",
                 loc.line(),
