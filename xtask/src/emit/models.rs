@@ -372,14 +372,30 @@ fn untagged_serde(model: &UnionModel, used: SerdeUse) -> TokenStream {
         }
     });
     let serialize = union_serialize(&name, &ser_gate, quote!(), ser_arms);
+    let deserialize = union_deserialize(
+        &name,
+        &de_gate,
+        quote! {
+            #(#tries)*
+            Ok(#name::Unknown(value))
+        },
+    );
+    quote!(#serialize #deserialize)
+}
+
+/// A union's `Deserialize` impl: the JSON is read whole into `value`, which `body` turns into
+/// an alternative (or `Unknown`).
+fn union_deserialize(
+    name: &proc_macro2::Ident,
+    gate: &TokenStream,
+    body: TokenStream,
+) -> TokenStream {
     quote! {
-        #serialize
-        #de_gate
+        #gate
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;
-                #(#tries)*
-                Ok(#name::Unknown(value))
+                #body
             }
         }
     }
@@ -456,21 +472,19 @@ fn tagged_serde(
         use serde::ser::SerializeMap as _;
     };
     let serialize = union_serialize(&name, &ser_gate, prelude, ser_arms);
-    quote! {
-        #serialize
-        #de_gate
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                let tag = crate::private::tag_of(&value, #tag);
-                match tag.as_deref() {
-                    #(#de_arms)*
-                    _ => Ok(#name::Unknown(value)),
-                }
-                .map_err(serde::de::Error::custom)
+    let deserialize = union_deserialize(
+        &name,
+        &de_gate,
+        quote! {
+            let tag = crate::private::tag_of(&value, #tag);
+            match tag.as_deref() {
+                #(#de_arms)*
+                _ => Ok(#name::Unknown(value)),
             }
-        }
-    }
+            .map_err(serde::de::Error::custom)
+        },
+    );
+    quote!(#serialize #deserialize)
 }
 
 fn emit_alias(model: &AliasModel) -> TokenStream {
